@@ -1,0 +1,640 @@
+//! Questions about a register through time: the version in force, a provision's status and why, its history,
+//! the timeline. `History` indexes a validated register once; every answer is then a lookup or a short walk.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+
+use crate::id::{EntryId, ProvisionId};
+use crate::model::{Activity, ChangeKind, Completeness, Entry, EntryKind, Provision, Register};
+
+/// A provision's status on a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// In the text and in effect.
+    InForce,
+    /// In the text but switched off.
+    Inactive,
+    /// Not in the text yet on that date.
+    NotYetAdded,
+    /// Taken out of the text by that date.
+    Removed,
+    /// The register does not know whether it was in the text on that date.
+    Unknown,
+}
+
+impl Status {
+    /// The wire name: `in_force`, `inactive`, `not_yet_added`, `removed`, `unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InForce => "in_force",
+            Self::Inactive => "inactive",
+            Self::NotYetAdded => "not_yet_added",
+            Self::Removed => "removed",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// The fact a status rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis<'a> {
+    /// An entry changed this provision, or the provision named (an ancestor it follows).
+    Change {
+        /// The version or event.
+        entry: &'a Entry,
+        /// What it did.
+        kind: ChangeKind,
+        /// The provision it named.
+        provision: &'a ProvisionId,
+    },
+    /// The provision named was declared to start in this state when it entered the text.
+    Initially {
+        /// The provision declared so (this one or an ancestor).
+        provision: &'a ProvisionId,
+    },
+    /// No addition is recorded for it or any part above it: it follows the code, in the text since its first version.
+    Commencement {
+        /// The code's first dated version or event.
+        entry: &'a Entry,
+    },
+    /// The date is before the code's first version or event.
+    BeforeCode {
+        /// The code's first dated version or event, if any.
+        first: Option<&'a Entry>,
+    },
+    /// The provision will be added later by this entry.
+    AddedLater {
+        /// The entry that adds it.
+        entry: &'a Entry,
+    },
+    /// The register does not know when the provision named entered the text, and nothing shows it existed yet.
+    AdditionUnknown {
+        /// The provision whose addition is unknown.
+        provision: &'a ProvisionId,
+    },
+    /// When it entered the text is unknown, but this entry shows it existed by then.
+    Evidence {
+        /// The entry that touched it or a part of it.
+        entry: &'a Entry,
+        /// What that entry did.
+        kind: ChangeKind,
+        /// The provision the entry named.
+        provision: &'a ProvisionId,
+    },
+    /// Nothing on record switched it off: provisions in the text are active by default.
+    Default,
+}
+
+impl<'a> Basis<'a> {
+    /// The entry this basis rests on, if any.
+    pub fn entry(&self) -> Option<&'a Entry> {
+        match *self {
+            Self::Change { entry, .. }
+            | Self::Evidence { entry, .. }
+            | Self::Commencement { entry }
+            | Self::AddedLater { entry } => Some(entry),
+            Self::BeforeCode { first } => first,
+            Self::Initially { .. } | Self::AdditionUnknown { .. } | Self::Default => None,
+        }
+    }
+}
+
+/// A provision's status on a date, with the facts behind it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusAnswer<'a> {
+    /// The provision asked about.
+    pub provision: &'a Provision,
+    /// The date asked about.
+    pub date: Date,
+    /// Its status.
+    pub status: Status,
+    /// Why it was (or was not) in the text.
+    pub existence: Basis<'a>,
+    /// Why it was active or inactive, when it was in the text.
+    pub activity: Option<Basis<'a>>,
+}
+
+/// The version in force on a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InForce<'a> {
+    /// The latest version whose effective date is on or before the date; `None` before the first.
+    pub version: Option<&'a Entry>,
+    /// Versions whose effective date is known only to the month or year and may already have taken effect.
+    pub possibly_later: Vec<&'a Entry>,
+}
+
+/// How an entry in a provision's history relates to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation<'a> {
+    /// The entry named the provision itself.
+    Direct,
+    /// The entry named a provision above it, which it follows.
+    Ancestor(&'a ProvisionId),
+    /// The entry named a part of it.
+    Descendant(&'a ProvisionId),
+    /// The entry changed provisions without listing them all; this one may be among them.
+    Unlisted,
+}
+
+/// One entry in a provision's history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryItem<'a> {
+    /// The version or event.
+    pub entry: &'a Entry,
+    /// What it did.
+    pub kind: ChangeKind,
+    /// Whether it named the provision, a provision above or below, or did not list what it changed.
+    pub relation: Relation<'a>,
+}
+
+/// A validated register indexed for questions through time.
+#[derive(Debug, Clone)]
+pub struct History {
+    register: Register,
+    provision_index: HashMap<ProvisionId, usize>,
+    entry_index: HashMap<EntryId, usize>,
+    parents: Vec<Option<usize>>,
+    /// Entry indices with a known date, in time order (earliest possible date, then register order).
+    chronology: Vec<usize>,
+    /// Rank of each entry in `chronology`; `None` for undated entries.
+    rank: Vec<Option<usize>>,
+    /// Per provision: the changes naming it, in time order.
+    touches: Vec<Vec<Touch>>,
+    /// Per provision: the earliest change naming it or any part of it.
+    first_evidence: Vec<Option<(usize, Touch, usize)>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Touch {
+    entry: usize,
+    kind: ChangeKind,
+}
+
+enum Existence<'a> {
+    Exists { basis: Basis<'a>, since_rank: Option<usize> },
+    Absent { status: Status, basis: Basis<'a> },
+}
+
+impl History {
+    /// Indexes a register. The register should have passed [`crate::validate::validate`]; names of unknown
+    /// provisions in change lists are ignored here.
+    pub fn new(register: Register) -> Self {
+        let provision_index: HashMap<ProvisionId, usize> =
+            register.provisions.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
+        let entry_index = register.entries.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
+        let parents = register
+            .provisions
+            .iter()
+            .map(|p| p.parent.as_ref().and_then(|parent| provision_index.get(parent).copied()))
+            .collect();
+        let mut chronology: Vec<usize> =
+            (0..register.entries.len()).filter(|&i| register.entries[i].effective.earliest().is_some()).collect();
+        chronology.sort_by_key(|&i| (register.entries[i].effective.earliest(), i));
+        let mut rank = vec![None; register.entries.len()];
+        for (position, &entry) in chronology.iter().enumerate() {
+            rank[entry] = Some(position);
+        }
+        let mut touches = vec![Vec::new(); register.provisions.len()];
+        for &entry in &chronology {
+            for kind in ChangeKind::ALL {
+                for id in &register.entries[entry].changes(kind).listed {
+                    if let Some(&p) = provision_index.get(id) {
+                        touches[p].push(Touch { entry, kind });
+                    }
+                }
+            }
+        }
+        let mut history = Self {
+            register,
+            provision_index,
+            entry_index,
+            parents,
+            chronology,
+            rank,
+            touches,
+            first_evidence: Vec::new(),
+        };
+        history.first_evidence = history.compute_first_evidence();
+        history
+    }
+
+    fn compute_first_evidence(&self) -> Vec<Option<(usize, Touch, usize)>> {
+        let mut evidence: Vec<Option<(usize, Touch, usize)>> = (0..self.register.provisions.len())
+            .map(|p| self.touches[p].first().map(|&t| (self.rank[t.entry].unwrap_or(usize::MAX), t, p)))
+            .collect();
+        // Parents come before children in a valid register, so one backward pass carries evidence upward.
+        for p in (0..self.register.provisions.len()).rev() {
+            if let (Some(parent), Some(found)) = (self.parents[p], evidence[p]) {
+                let better = evidence[parent].is_none_or(|current| found.0 < current.0);
+                if better {
+                    evidence[parent] = Some(found);
+                }
+            }
+        }
+        evidence
+    }
+
+    /// The register this history was built from.
+    pub fn register(&self) -> &Register {
+        &self.register
+    }
+
+    /// The provision with this canonical id.
+    pub fn provision(&self, id: &ProvisionId) -> Option<&Provision> {
+        self.provision_index.get(id).map(|&i| &self.register.provisions[i])
+    }
+
+    /// The version or event with this id.
+    pub fn entry(&self, id: &EntryId) -> Option<&Entry> {
+        self.entry_index.get(id).map(|&i| &self.register.entries[i])
+    }
+
+    /// The provisions directly below this one, in reading order.
+    pub fn children(&self, id: &ProvisionId) -> Vec<&Provision> {
+        let Some(&index) = self.provision_index.get(id) else { return Vec::new() };
+        (0..self.register.provisions.len())
+            .filter(|&p| self.parents[p] == Some(index))
+            .map(|p| &self.register.provisions[p])
+            .collect()
+    }
+
+    /// The versions only (no events), in time order, then those with unknown dates.
+    pub fn versions(&self) -> Vec<&Entry> {
+        self.timeline(None, None).into_iter().filter(|e| e.kind == EntryKind::Version).collect()
+    }
+
+    /// Every entry whose effective date may fall in the range (both ends inclusive), in time order. With no
+    /// range at all, entries with unknown dates follow at the end.
+    pub fn timeline(&self, from: Option<Date>, to: Option<Date>) -> Vec<&Entry> {
+        let dated = self.chronology.iter().map(|&i| &self.register.entries[i]).filter(|e| {
+            let after_from = from.is_none_or(|from| e.effective.latest().is_some_and(|d| d >= from));
+            let before_to = to.is_none_or(|to| e.effective.earliest().is_some_and(|d| d <= to));
+            after_from && before_to
+        });
+        let mut entries: Vec<&Entry> = dated.collect();
+        if from.is_none() && to.is_none() {
+            entries.extend(self.register.entries.iter().filter(|e| e.effective.earliest().is_none()));
+        }
+        entries
+    }
+
+    /// True when the entry takes effect after `today`: it is planned, not yet law.
+    pub fn is_planned(entry: &Entry, today: Date) -> bool {
+        entry.effective.earliest().is_some_and(|d| d > today)
+    }
+
+    /// Entries that take effect after `today`, in time order.
+    pub fn planned(&self, today: Date) -> Vec<&Entry> {
+        self.timeline(None, None).into_iter().filter(|e| Self::is_planned(e, today)).collect()
+    }
+
+    /// The version in force on a date: the latest version whose effective date is on or before it.
+    pub fn in_force(&self, date: Date) -> InForce<'_> {
+        let mut version = None;
+        let mut possibly_later = Vec::new();
+        for &i in &self.chronology {
+            let entry = &self.register.entries[i];
+            if entry.kind != EntryKind::Version {
+                continue;
+            }
+            if applies(entry, date) {
+                version = Some(entry);
+                possibly_later.clear();
+            } else if entry.effective.earliest().is_some_and(|d| d <= date) {
+                possibly_later.push(entry);
+            }
+        }
+        InForce { version, possibly_later }
+    }
+
+    /// The status of every provision on a date, in reading order.
+    pub fn statuses(&self, date: Date) -> Vec<StatusAnswer<'_>> {
+        (0..self.register.provisions.len()).map(|p| self.status_of(p, date)).collect()
+    }
+
+    /// The status of one provision on a date, with its reasons; `None` if the provision is not in the register.
+    pub fn status(&self, id: &ProvisionId, date: Date) -> Option<StatusAnswer<'_>> {
+        self.provision_index.get(id).map(|&p| self.status_of(p, date))
+    }
+
+    fn status_of(&self, p: usize, date: Date) -> StatusAnswer<'_> {
+        let provision = &self.register.provisions[p];
+        match self.existence(p, date) {
+            Existence::Absent { status, basis } => {
+                StatusAnswer { provision, date, status, existence: basis, activity: None }
+            }
+            Existence::Exists { basis, .. } => {
+                let (activity, why) = self.activity(p, date);
+                let status = match activity {
+                    Activity::Active => Status::InForce,
+                    Activity::Inactive => Status::Inactive,
+                };
+                StatusAnswer { provision, date, status, existence: basis, activity: Some(why) }
+            }
+        }
+    }
+
+    fn first_dated(&self) -> Option<&Entry> {
+        self.chronology.first().map(|&i| &self.register.entries[i])
+    }
+
+    /// The last change of one of `kinds` naming provision `p` that is in effect on `date`.
+    fn last_applying(&self, p: usize, date: Date, kinds: &[ChangeKind]) -> Option<Touch> {
+        self.touches[p]
+            .iter()
+            .rev()
+            .find(|t| kinds.contains(&t.kind) && applies(&self.register.entries[t.entry], date))
+            .copied()
+    }
+
+    fn change<'a>(&'a self, touch: Touch, p: usize) -> Basis<'a> {
+        Basis::Change {
+            entry: &self.register.entries[touch.entry],
+            kind: touch.kind,
+            provision: &self.register.provisions[p].id,
+        }
+    }
+
+    fn existence(&self, p: usize, date: Date) -> Existence<'_> {
+        let first = self.first_dated();
+        if first.is_none_or(|first| !applies(first, date)) {
+            return Existence::Absent { status: Status::NotYetAdded, basis: Basis::BeforeCode { first } };
+        }
+        let lifecycle = [ChangeKind::Added, ChangeKind::Removed];
+        if let Some(touch) = self.last_applying(p, date, &lifecycle) {
+            if touch.kind == ChangeKind::Removed {
+                return Existence::Absent { status: Status::Removed, basis: self.change(touch, p) };
+            }
+            // A part goes with its parent: a removal above, after this part was added, takes it out too.
+            if let Some(parent) = self.parents[p]
+                && let Existence::Absent { status: Status::Removed, basis } = self.existence(parent, date)
+                && basis.entry().and_then(|e| self.rank_of(e)) > self.rank[touch.entry]
+            {
+                return Existence::Absent { status: Status::Removed, basis };
+            }
+            return Existence::Exists { basis: self.change(touch, p), since_rank: self.rank[touch.entry] };
+        }
+        if let Some(later) = self.touches[p].iter().find(|t| t.kind == ChangeKind::Added) {
+            let entry = &self.register.entries[later.entry];
+            return Existence::Absent { status: Status::NotYetAdded, basis: Basis::AddedLater { entry } };
+        }
+        let provision = &self.register.provisions[p];
+        if provision.addition_unknown {
+            return match self.first_evidence[p] {
+                Some((rank, touch, named)) if applies(&self.register.entries[touch.entry], date) => {
+                    let basis = Basis::Evidence {
+                        entry: &self.register.entries[touch.entry],
+                        kind: touch.kind,
+                        provision: &self.register.provisions[named].id,
+                    };
+                    Existence::Exists { basis, since_rank: Some(rank) }
+                }
+                _ => Existence::Absent {
+                    status: Status::Unknown,
+                    basis: Basis::AdditionUnknown { provision: &provision.id },
+                },
+            };
+        }
+        match (self.parents[p], first) {
+            (Some(parent), _) => self.existence(parent, date),
+            (None, Some(first)) => Existence::Exists { basis: Basis::Commencement { entry: first }, since_rank: None },
+            (None, None) => Existence::Absent { status: Status::NotYetAdded, basis: Basis::BeforeCode { first } },
+        }
+    }
+
+    fn rank_of(&self, entry: &Entry) -> Option<usize> {
+        self.entry_index.get(&entry.id).and_then(|&i| self.rank[i])
+    }
+
+    /// Whether an existing provision is active: the most recent switch on or off of it or of a provision above it
+    /// wins; a declared initial state counts from the moment its provision entered the text.
+    fn activity(&self, p: usize, date: Date) -> (Activity, Basis<'_>) {
+        let switches = [ChangeKind::Activated, ChangeKind::Deactivated];
+        // (rank, depth from p, activity, basis): the highest rank wins, and the nearest provision on a tie.
+        let mut best: Option<Candidate<'_>> = None;
+        let mut current = Some(p);
+        let mut depth = 0;
+        while let Some(q) = current {
+            if let Some(touch) = self.last_applying(q, date, &switches) {
+                let activity =
+                    if touch.kind == ChangeKind::Activated { Activity::Active } else { Activity::Inactive };
+                consider(&mut best, (self.rank[touch.entry], depth, activity, self.change(touch, q)));
+            }
+            if let Some(initially) = self.register.provisions[q].initially {
+                let since = match self.existence(q, date) {
+                    Existence::Exists { since_rank, .. } => since_rank,
+                    Existence::Absent { .. } => None,
+                };
+                consider(&mut best, (since, depth, initially, Basis::Initially { provision: &self.register.provisions[q].id }));
+            }
+            current = self.parents[q];
+            depth += 1;
+        }
+        match best {
+            Some((_, _, activity, basis)) => (activity, basis),
+            None => (Activity::Active, Basis::Default),
+        }
+    }
+
+    /// Every entry that touched the provision, a provision above it or a part of it, or that changed provisions
+    /// without listing them while it was in the text; in time order, entries with unknown dates last.
+    pub fn provision_history(&self, id: &ProvisionId) -> Vec<HistoryItem<'_>> {
+        let Some(&p) = self.provision_index.get(id) else { return Vec::new() };
+        let ancestors = self.ancestors(p);
+        let mut items = Vec::new();
+        let ordered = self.chronology.iter().copied().chain(
+            (0..self.register.entries.len()).filter(|&i| self.rank[i].is_none()),
+        );
+        for i in ordered {
+            let entry = &self.register.entries[i];
+            for kind in ChangeKind::ALL {
+                let list = entry.changes(kind);
+                let mut named = false;
+                for listed in &list.listed {
+                    let Some(&q) = self.provision_index.get(listed) else { continue };
+                    let relation = if q == p {
+                        Relation::Direct
+                    } else if ancestors.contains(&q) {
+                        Relation::Ancestor(listed)
+                    } else if self.ancestors(q).contains(&p) {
+                        Relation::Descendant(listed)
+                    } else {
+                        continue;
+                    };
+                    named = true;
+                    items.push(HistoryItem { entry, kind, relation });
+                }
+                let unlisted = list.completeness != Completeness::Complete;
+                if !named && unlisted && self.was_in_text(p, entry) {
+                    items.push(HistoryItem { entry, kind, relation: Relation::Unlisted });
+                }
+            }
+        }
+        items
+    }
+
+    fn was_in_text(&self, p: usize, entry: &Entry) -> bool {
+        entry.effective.latest().is_some_and(|date| {
+            matches!(self.status_of(p, date).status, Status::InForce | Status::Inactive | Status::Unknown)
+        })
+    }
+
+    fn ancestors(&self, p: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut current = self.parents[p];
+        while let Some(q) = current {
+            out.push(q);
+            current = self.parents[q];
+        }
+        out
+    }
+}
+
+/// A reason for a provision's activity: (rank of the entry, distance up the tree, activity, basis).
+type Candidate<'a> = (Option<usize>, usize, Activity, Basis<'a>);
+
+/// Keeps the candidate with the highest rank, and on a tie the one nearest the provision.
+fn consider<'a>(best: &mut Option<Candidate<'a>>, candidate: Candidate<'a>) {
+    let wins = best.as_ref().is_none_or(|b| candidate.0 > b.0 || (candidate.0 == b.0 && candidate.1 < b.1));
+    if wins {
+        *best = Some(candidate);
+    }
+}
+
+/// An entry is in effect on a date when its latest possible effective date is on or before it: a date known only
+/// to the month counts from the end of that month, never guessed earlier.
+fn applies(entry: &Entry, date: Date) -> bool {
+    entry.effective.latest().is_some_and(|d| d <= date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{date, entry, event, provision, register};
+
+    /// The SEC's shape in miniature: H switched off under Section X, H15 switched on by 4.1.
+    fn sec_like() -> History {
+        let mut h = provision("H", None);
+        h.initially = Some(Activity::Inactive);
+        let mut p = provision("P", None);
+        p.addition_unknown = true;
+        History::new(register(
+            vec![
+                provision("A", None),
+                provision("B", None),
+                provision("B1", Some("B")),
+                provision("B2", Some("B")),
+                h,
+                provision("H11", Some("H")),
+                provision("H14", Some("H")),
+                provision("H14.31", Some("H14")),
+                provision("H15", Some("H")),
+                p,
+            ],
+            vec![
+                entry("1.0", "2013-09-27", &[]),
+                entry("2.1", "2014-04-06", &[("added", "H11")]),
+                entry("4.0", "2015-01-14", &[("amended", "H")]),
+                entry("4.1", "2015-01-26", &[("amended", "H15"), ("activated", "H15")]),
+                entry("4.2", "2015-03-18", &[("added", "B2")]),
+                event("dir", "2015-04-24", &[("activated", "H14.31")]),
+                entry("62.0", "2022-07-18", &[("amended", "P")]),
+                entry("70.0", "2030-01-01", &[("removed", "B1")]),
+            ],
+        ))
+    }
+
+    fn check(history: &History, id: &str, on: &str) -> &'static str {
+        let id = ProvisionId::parse(id).expect("valid id");
+        history.status(&id, date(on)).expect("known provision").status.as_str()
+    }
+
+    #[test]
+    fn version_in_force_is_the_latest_on_or_before_the_date() {
+        let history = sec_like();
+        let version = |on: &str| history.in_force(date(on)).version.map(|v| v.id.to_string());
+        assert_eq!(version("2013-09-26"), None);
+        assert_eq!(version("2013-09-27"), Some("1.0".into()));
+        assert_eq!(version("2015-01-20"), Some("4.0".into()));
+        assert_eq!(version("2015-02-01"), Some("4.1".into()));
+        // Events carry no version number: 4.2 stays in force after the April 2015 direction.
+        assert_eq!(version("2015-05-01"), Some("4.2".into()));
+    }
+
+    #[test]
+    fn parts_follow_their_nearest_ancestor_until_switched_themselves() {
+        let history = sec_like();
+        assert_eq!(check(&history, "H", "2015-02-01"), "inactive");
+        assert_eq!(check(&history, "H11", "2015-02-01"), "inactive");
+        assert_eq!(check(&history, "H15", "2015-01-20"), "inactive");
+        assert_eq!(check(&history, "H15", "2015-02-01"), "in_force");
+        assert_eq!(check(&history, "H14.31", "2015-04-23"), "inactive");
+        assert_eq!(check(&history, "H14.31", "2015-04-24"), "in_force");
+        assert_eq!(check(&history, "A", "2015-02-01"), "in_force");
+    }
+
+    #[test]
+    fn existence_before_addition_before_the_code_and_after_removal() {
+        let history = sec_like();
+        assert_eq!(check(&history, "A", "2013-09-26"), "not_yet_added");
+        assert_eq!(check(&history, "B2", "2015-03-17"), "not_yet_added");
+        assert_eq!(check(&history, "B2", "2015-03-18"), "in_force");
+        assert_eq!(check(&history, "H11", "2014-04-05"), "not_yet_added");
+        assert_eq!(check(&history, "B1", "2029-12-31"), "in_force");
+        assert_eq!(check(&history, "B1", "2030-01-01"), "removed");
+    }
+
+    #[test]
+    fn unknown_additions_stay_unknown_until_evidence() {
+        let history = sec_like();
+        assert_eq!(check(&history, "P", "2020-01-01"), "unknown");
+        assert_eq!(check(&history, "P", "2022-07-18"), "in_force");
+    }
+
+    #[test]
+    fn reasons_name_the_entry_and_provision() {
+        let history = sec_like();
+        let id = ProvisionId::parse("H11").expect("valid");
+        let answer = history.status(&id, date("2015-02-01")).expect("known");
+        assert_eq!(answer.activity, Some(Basis::Initially { provision: &ProvisionId::parse("H").expect("valid") }));
+        let id = ProvisionId::parse("H15").expect("valid");
+        let answer = history.status(&id, date("2015-02-01")).expect("known");
+        match answer.activity {
+            Some(Basis::Change { entry, kind, .. }) => {
+                assert_eq!((entry.id.as_str(), kind), ("4.1", ChangeKind::Activated));
+            }
+            other => panic!("unexpected basis {other:?}"),
+        }
+    }
+
+    #[test]
+    fn fuzzy_dates_count_from_their_latest_day() {
+        let history = History::new(register(
+            vec![provision("A", None)],
+            vec![entry("40.0", "2021-06-24", &[]), entry("61.0", "2022-06", &[])],
+        ));
+        let in_june = history.in_force(date("2022-06-10"));
+        assert_eq!(in_june.version.map(|v| v.id.as_str()), Some("40.0"));
+        assert_eq!(in_june.possibly_later.iter().map(|v| v.id.as_str()).collect::<Vec<_>>(), vec!["61.0"]);
+        assert_eq!(history.in_force(date("2022-07-01")).version.map(|v| v.id.as_str()), Some("61.0"));
+    }
+
+    #[test]
+    fn provision_history_shows_direct_ancestor_and_descendant_changes() {
+        let history = sec_like();
+        let items: Vec<String> = history
+            .provision_history(&ProvisionId::parse("H15").expect("valid"))
+            .iter()
+            .map(|item| format!("{} {} {:?}", item.entry.id, item.kind.as_str(), item.relation))
+            .collect();
+        assert_eq!(items, vec!["4.0 amended Ancestor(ProvisionId(\"H\"))", "4.1 amended Direct", "4.1 activated Direct"]);
+    }
+
+    #[test]
+    fn planned_entries_are_those_after_today() {
+        let history = sec_like();
+        let planned: Vec<&str> = history.planned(date("2026-11-28")).iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(planned, vec!["70.0"]);
+    }
+}

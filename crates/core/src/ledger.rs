@@ -1,0 +1,206 @@
+//! The append-only ledger behind a register: every record ever written, each with the time it was recorded.
+//!
+//! A register is never edited in place. Publishing a corrected register appends a record for each thing that
+//! changed (and a retraction for each thing withdrawn); the register as it stood at any record time is the latest
+//! record per key up to that time. This is how "what did the register say on day X" stays answerable.
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+
+use crate::model::{Code, Consultation, Entry, Provision, Register};
+
+/// Which table of the register a record belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RecordKind {
+    /// The code's own description.
+    Code,
+    /// A provision of the tree.
+    Provision,
+    /// A version or event.
+    Entry,
+    /// A consultation.
+    Consultation,
+}
+
+impl RecordKind {
+    /// Every kind.
+    pub const ALL: [Self; 4] = [Self::Code, Self::Provision, Self::Entry, Self::Consultation];
+
+    /// The stored name: `code`, `provision`, `entry`, `consultation`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Code => "code",
+            Self::Provision => "provision",
+            Self::Entry => "entry",
+            Self::Consultation => "consultation",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+/// The content of one record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordBody {
+    /// The code's description.
+    Code(Code),
+    /// A provision.
+    Provision(Provision),
+    /// A version or event.
+    Entry(Entry),
+    /// A consultation.
+    Consultation(Consultation),
+}
+
+impl RecordBody {
+    /// The table it belongs to.
+    pub fn kind(&self) -> RecordKind {
+        match self {
+            Self::Code(_) => RecordKind::Code,
+            Self::Provision(_) => RecordKind::Provision,
+            Self::Entry(_) => RecordKind::Entry,
+            Self::Consultation(_) => RecordKind::Consultation,
+        }
+    }
+
+    /// Its key within that table.
+    pub fn key(&self) -> String {
+        match self {
+            Self::Code(code) => code.id.to_string(),
+            Self::Provision(provision) => provision.id.to_string(),
+            Self::Entry(entry) => entry.id.to_string(),
+            Self::Consultation(consultation) => consultation.id.clone(),
+        }
+    }
+}
+
+/// A record to append: new content for a key, or its retraction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordWrite {
+    /// The table.
+    pub kind: RecordKind,
+    /// The key within the table.
+    pub key: String,
+    /// Position in reading order within the table.
+    pub ordinal: i64,
+    /// The content; `None` withdraws the key from the register.
+    pub body: Option<RecordBody>,
+}
+
+/// A stored record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// Append order, unique per store.
+    pub seq: i64,
+    /// The publication that wrote it.
+    pub publication: i64,
+    /// When the register learned it (record time).
+    pub recorded_at: Timestamp,
+    /// What was written.
+    pub write: RecordWrite,
+}
+
+/// The register as it stood at a record time (`None`: the latest), from the code's records in append order.
+/// `None` when the code had not been recorded yet or had been withdrawn by then.
+pub fn register_as_of(records: &[Record], at: Option<Timestamp>) -> Option<Register> {
+    let mut latest: HashMap<(RecordKind, &str), &RecordWrite> = HashMap::new();
+    for record in records {
+        if at.is_some_and(|at| record.recorded_at > at) {
+            continue;
+        }
+        latest.insert((record.write.kind, record.write.key.as_str()), &record.write);
+    }
+    let mut live: Vec<&RecordWrite> = latest.into_values().filter(|w| w.body.is_some()).collect();
+    live.sort_by(|a, b| (a.kind, a.ordinal, &a.key).cmp(&(b.kind, b.ordinal, &b.key)));
+    let mut code = None;
+    let (mut provisions, mut entries, mut consultations) = (Vec::new(), Vec::new(), Vec::new());
+    for write in live {
+        match write.body.clone() {
+            Some(RecordBody::Code(c)) => code = Some(c),
+            Some(RecordBody::Provision(p)) => provisions.push(p),
+            Some(RecordBody::Entry(e)) => entries.push(e),
+            Some(RecordBody::Consultation(c)) => consultations.push(c),
+            None => {}
+        }
+    }
+    code.map(|code| Register { code, provisions, entries, consultations })
+}
+
+/// The records to append so that the stored register becomes `next`: one per new or changed item (content or
+/// position), one retraction per item `next` no longer has. Empty when nothing changed.
+pub fn writes_for(current: Option<&Register>, next: &Register) -> Vec<RecordWrite> {
+    let existing: HashMap<(RecordKind, String), RecordWrite> =
+        current.map(as_writes).unwrap_or_default().into_iter().map(|w| ((w.kind, w.key.clone()), w)).collect();
+    let wanted = as_writes(next);
+    let mut writes: Vec<RecordWrite> =
+        wanted.iter().filter(|w| existing.get(&(w.kind, w.key.clone())) != Some(*w)).cloned().collect();
+    let still_there: std::collections::HashSet<(RecordKind, &str)> =
+        wanted.iter().map(|w| (w.kind, w.key.as_str())).collect();
+    let mut retractions: Vec<RecordWrite> = existing
+        .values()
+        .filter(|w| !still_there.contains(&(w.kind, w.key.as_str())))
+        .map(|w| RecordWrite { kind: w.kind, key: w.key.clone(), ordinal: w.ordinal, body: None })
+        .collect();
+    retractions.sort_by(|a, b| (a.kind, a.ordinal).cmp(&(b.kind, b.ordinal)));
+    writes.extend(retractions);
+    writes
+}
+
+fn as_writes(register: &Register) -> Vec<RecordWrite> {
+    let write = |ordinal: usize, body: RecordBody| RecordWrite {
+        kind: body.kind(),
+        key: body.key(),
+        ordinal: i64::try_from(ordinal).unwrap_or(i64::MAX),
+        body: Some(body),
+    };
+    let mut writes = vec![write(0, RecordBody::Code(register.code.clone()))];
+    writes.extend(register.provisions.iter().enumerate().map(|(i, p)| write(i, RecordBody::Provision(p.clone()))));
+    writes.extend(register.entries.iter().enumerate().map(|(i, e)| write(i, RecordBody::Entry(e.clone()))));
+    writes.extend(
+        register.consultations.iter().enumerate().map(|(i, c)| write(i, RecordBody::Consultation(c.clone()))),
+    );
+    writes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{entry, provision, register};
+
+    fn append(records: &mut Vec<Record>, writes: Vec<RecordWrite>, at: &str) {
+        let publication = records.last().map_or(1, |r| r.publication + 1);
+        let recorded_at: Timestamp = at.parse().expect("valid timestamp");
+        for write in writes {
+            let seq = records.len() as i64 + 1;
+            records.push(Record { seq, publication, recorded_at, write });
+        }
+    }
+
+    #[test]
+    fn corrections_append_and_record_time_recovers_the_past() {
+        let first = register(vec![provision("A", None)], vec![entry("1.0", "2013-09-23", &[])]);
+        let mut corrected = first.clone();
+        corrected.entries[0] = entry("1.0", "2013-09-27", &[]);
+        corrected.entries.push(entry("2.0", "2014-03-31", &[]));
+        corrected.provisions.clear();
+
+        let mut records = Vec::new();
+        append(&mut records, writes_for(None, &first), "2026-01-01T00:00:00Z");
+        let writes = writes_for(Some(&first), &corrected);
+        // 1.0 corrected, 2.0 new, A withdrawn; the unchanged code is not written again.
+        let summary: Vec<(String, bool)> = writes.iter().map(|w| (w.key.clone(), w.body.is_some())).collect();
+        assert_eq!(summary, vec![("1.0".into(), true), ("2.0".into(), true), ("A".into(), false)]);
+        append(&mut records, writes, "2026-02-01T00:00:00Z");
+
+        assert_eq!(register_as_of(&records, None), Some(corrected.clone()));
+        let jan: Timestamp = "2026-01-15T00:00:00Z".parse().expect("valid");
+        assert_eq!(register_as_of(&records, Some(jan)), Some(first.clone()));
+        let before: Timestamp = "2025-12-31T00:00:00Z".parse().expect("valid");
+        assert_eq!(register_as_of(&records, Some(before)), None);
+        assert!(writes_for(Some(&corrected), &corrected).is_empty());
+    }
+}

@@ -1,0 +1,24 @@
+//! The inforce domain core: the register model and every question about it through time.
+//!
+//! Pure: no I/O, no clock ("today" is a parameter), no wire format. Adapters (store, formats, CLI, web) convert
+//! to and from these types.
+
+pub mod date;
+pub mod history;
+pub mod id;
+pub mod ledger;
+pub mod model;
+pub mod validate;
+
+#[cfg(test)]
+mod testing;
+
+pub use date::FuzzyDate;
+pub use history::{Basis, History, HistoryItem, InForce, Relation, Status, StatusAnswer};
+pub use id::{CodeId, EntryId, IdError, ProvisionId};
+pub use ledger::{Record, RecordBody, RecordKind, RecordWrite};
+pub use model::{
+    Activity, ChangeKind, ChangeList, Code, Completeness, Consultation, Entry, EntryKind, Instrument, Provision,
+    ProvisionKind, Register,
+};
+pub use validate::{Location, Problem, validate};

@@ -1,0 +1,391 @@
+//! The register of one code as plain data: the code, its provision tree, its timeline and its consultations.
+
+use std::fmt;
+
+use crate::date::FuzzyDate;
+use crate::id::{CodeId, EntryId, ProvisionId};
+
+/// Everything the register records about one code, in reading order. Checked by [`crate::validate`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Register {
+    /// The code itself.
+    pub code: Code,
+    /// Provisions in reading order; a parent comes before its children.
+    pub provisions: Vec<Provision>,
+    /// Versions and events, in the order the register lists them.
+    pub entries: Vec<Entry>,
+    /// Consultations about the code.
+    pub consultations: Vec<Consultation>,
+}
+
+/// A code: the SEC, a statute, any body of versioned provisions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Code {
+    /// Short id, such as `sec`.
+    pub id: CodeId,
+    /// Full title.
+    pub title: String,
+    /// A few sentences on what the code is.
+    pub description: Option<String>,
+    /// Where the facts about the code come from.
+    pub sources: Vec<String>,
+}
+
+/// What kind of part of the code a provision is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProvisionKind {
+    /// A top-level section (`H`).
+    Section,
+    /// A sub-section (`H15`).
+    Subsection,
+    /// A schedule (`SCH2`).
+    Schedule,
+    /// An appendix (`APP-G`).
+    Appendix,
+    /// A numbered paragraph or article inside another provision (`H14.31`).
+    Paragraph,
+}
+
+impl ProvisionKind {
+    /// Every kind, for error messages and parsing.
+    pub const ALL: [Self; 5] = [Self::Section, Self::Subsection, Self::Schedule, Self::Appendix, Self::Paragraph];
+
+    /// The wire name: `section`, `subsection`, `schedule`, `appendix`, `paragraph`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Section => "section",
+            Self::Subsection => "subsection",
+            Self::Schedule => "schedule",
+            Self::Appendix => "appendix",
+            Self::Paragraph => "paragraph",
+        }
+    }
+
+    /// Reads a wire name.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+}
+
+/// Whether a provision that is in the text has effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Activity {
+    /// Switched on.
+    Active,
+    /// In the text but switched off (for the SEC: under the transitional Section X).
+    Inactive,
+}
+
+impl Activity {
+    /// The wire name: `active` or `inactive`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+        }
+    }
+
+    /// Reads a wire name.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "active" => Some(Self::Active),
+            "inactive" => Some(Self::Inactive),
+            _ => None,
+        }
+    }
+}
+
+/// One part of the code's tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provision {
+    /// Canonical id (`H15`).
+    pub id: ProvisionId,
+    /// The provision it belongs to; `None` for top-level parts.
+    pub parent: Option<ProvisionId>,
+    /// Section, sub-section, schedule, appendix or paragraph.
+    pub kind: ProvisionKind,
+    /// Its title, when known.
+    pub title: Option<String>,
+    /// True when the register does not know when this provision entered the text: before the first event that
+    /// shows it existed, its status is unknown rather than inherited from its parent.
+    pub addition_unknown: bool,
+    /// The state it has from the moment it exists, when that differs from its parent's (F5 came in switched off).
+    pub initially: Option<Activity>,
+    /// Where the facts come from.
+    pub sources: Vec<String>,
+    /// How sure the sources are (`high`, `medium`, `low`), as recorded.
+    pub confidence: Option<String>,
+    /// A remark on the facts.
+    pub note: Option<String>,
+}
+
+/// The legal act that made a version or event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Instrument {
+    /// Designation by the Secretary of State.
+    Designation,
+    /// A variation directed by the Secretary of State outside the modification process.
+    SosVariation,
+    /// A direction by the Secretary of State (incorporating documents, switching provisions on).
+    SosDirection,
+    /// A modification proposal that passed the modification process.
+    Modification,
+    /// A release combining modifications with a designation.
+    ModificationAndDesignation,
+    /// A variation led by the Authority (Ofgem) outside the normal paths.
+    AuthorityLedVariation,
+    /// Not known.
+    Unknown,
+}
+
+impl Instrument {
+    /// Every instrument, for error messages and parsing.
+    pub const ALL: [Self; 7] = [
+        Self::Designation,
+        Self::SosVariation,
+        Self::SosDirection,
+        Self::Modification,
+        Self::ModificationAndDesignation,
+        Self::AuthorityLedVariation,
+        Self::Unknown,
+    ];
+
+    /// The wire name, such as `sos_direction`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Designation => "designation",
+            Self::SosVariation => "sos_variation",
+            Self::SosDirection => "sos_direction",
+            Self::Modification => "modification",
+            Self::ModificationAndDesignation => "modification+designation",
+            Self::AuthorityLedVariation => "authority_led_variation",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// Reads a wire name.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|i| i.as_str() == text)
+    }
+
+    /// How people call it: "Secretary of State direction".
+    pub fn human(self) -> &'static str {
+        match self {
+            Self::Designation => "designation",
+            Self::SosVariation => "Secretary of State variation",
+            Self::SosDirection => "Secretary of State direction",
+            Self::Modification => "modification",
+            Self::ModificationAndDesignation => "modifications and designation",
+            Self::AuthorityLedVariation => "Authority-led variation",
+            Self::Unknown => "unknown instrument",
+        }
+    }
+}
+
+impl fmt::Display for Instrument {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whether a timeline entry is a numbered version of the code or an event without a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntryKind {
+    /// A numbered version (`4.2`).
+    Version,
+    /// A dated event without a version number (a direction, a variation, an unnumbered release).
+    Event,
+}
+
+impl EntryKind {
+    /// The wire name: `version` or `event`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Version => "version",
+            Self::Event => "event",
+        }
+    }
+}
+
+/// What an entry did to a provision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ChangeKind {
+    /// Put it into the text.
+    Added,
+    /// Changed its wording.
+    Amended,
+    /// Took it out of the text.
+    Removed,
+    /// Switched it on.
+    Activated,
+    /// Switched it off.
+    Deactivated,
+}
+
+impl ChangeKind {
+    /// Every kind, in the order an entry applies them.
+    pub const ALL: [Self; 5] = [Self::Added, Self::Amended, Self::Removed, Self::Activated, Self::Deactivated];
+
+    /// The wire name: `added`, `amended`, `removed`, `activated`, `deactivated`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Added => "added",
+            Self::Amended => "amended",
+            Self::Removed => "removed",
+            Self::Activated => "activated",
+            Self::Deactivated => "deactivated",
+        }
+    }
+}
+
+/// How much of a change list the sources give.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Completeness {
+    /// The list is complete: these and no others.
+    Complete,
+    /// The sources name these, but there were others.
+    Partial,
+    /// Some provisions were changed but the sources do not say which.
+    Unlisted,
+}
+
+/// The provisions an entry changed in one way, and how complete that list is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeList {
+    /// The provisions named by the sources.
+    pub listed: Vec<ProvisionId>,
+    /// Whether that is all of them.
+    pub completeness: Completeness,
+    /// What the sources say about the list, such as "sections already in force; list not given".
+    pub note: Option<String>,
+}
+
+impl ChangeList {
+    /// A complete list (possibly empty).
+    pub fn complete(listed: Vec<ProvisionId>) -> Self {
+        Self { listed, completeness: Completeness::Complete, note: None }
+    }
+
+    /// True when the entry is known to have changed nothing this way.
+    pub fn is_known_empty(&self) -> bool {
+        self.listed.is_empty() && self.completeness == Completeness::Complete
+    }
+}
+
+impl Default for ChangeList {
+    fn default() -> Self {
+        Self::complete(Vec::new())
+    }
+}
+
+/// One dated point of the code's history: a numbered version or an event without a number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The version number for a version; a stable key for an event.
+    pub id: EntryId,
+    /// Version or event.
+    pub kind: EntryKind,
+    /// A name for it, such as "November 2019 SEC Release".
+    pub title: Option<String>,
+    /// When it took effect (valid time).
+    pub effective: FuzzyDate,
+    /// When it was made, designated or directed, where the sources give that separately.
+    pub made: FuzzyDate,
+    /// What made it.
+    pub instrument: Instrument,
+    /// What it did, in a few sentences.
+    pub summary: String,
+    /// Provisions added.
+    pub added: ChangeList,
+    /// Provisions whose wording changed.
+    pub amended: ChangeList,
+    /// Provisions taken out.
+    pub removed: ChangeList,
+    /// Provisions switched on.
+    pub activated: ChangeList,
+    /// Provisions switched off.
+    pub deactivated: ChangeList,
+    /// Where the facts come from.
+    pub sources: Vec<String>,
+    /// How sure the sources are, as recorded.
+    pub confidence: Option<String>,
+    /// Remarks, including conflicts between sources.
+    pub notes: Vec<String>,
+}
+
+impl Entry {
+    /// The change list of one kind.
+    pub fn changes(&self, kind: ChangeKind) -> &ChangeList {
+        match kind {
+            ChangeKind::Added => &self.added,
+            ChangeKind::Amended => &self.amended,
+            ChangeKind::Removed => &self.removed,
+            ChangeKind::Activated => &self.activated,
+            ChangeKind::Deactivated => &self.deactivated,
+        }
+    }
+
+    /// The change list of one kind, to fill in.
+    pub fn changes_mut(&mut self, kind: ChangeKind) -> &mut ChangeList {
+        match kind {
+            ChangeKind::Added => &mut self.added,
+            ChangeKind::Amended => &mut self.amended,
+            ChangeKind::Removed => &mut self.removed,
+            ChangeKind::Activated => &mut self.activated,
+            ChangeKind::Deactivated => &mut self.deactivated,
+        }
+    }
+
+    /// An entry with nothing but its id, kind, date and instrument; the rest empty.
+    pub fn new(id: EntryId, kind: EntryKind, effective: FuzzyDate, instrument: Instrument) -> Self {
+        Self {
+            id,
+            kind,
+            title: None,
+            effective,
+            made: FuzzyDate::Unknown,
+            instrument,
+            summary: String::new(),
+            added: ChangeList::default(),
+            amended: ChangeList::default(),
+            removed: ChangeList::default(),
+            activated: ChangeList::default(),
+            deactivated: ChangeList::default(),
+            sources: Vec::new(),
+            confidence: None,
+            notes: Vec::new(),
+        }
+    }
+
+    /// How to name it in a sentence: "version 4.2" or "event sos-2015-04-24".
+    pub fn label(&self) -> String {
+        match self.kind {
+            EntryKind::Version => format!("version {}", self.id),
+            EntryKind::Event => match &self.title {
+                Some(title) => title.clone(),
+                None => format!("event {}", self.id),
+            },
+        }
+    }
+}
+
+/// A consultation on changes to the code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consultation {
+    /// A stable key, such as `SEC4`.
+    pub id: String,
+    /// What it was about, in a line.
+    pub title: String,
+    /// When it was published.
+    pub published: FuzzyDate,
+    /// When it closed.
+    pub closes: FuzzyDate,
+    /// The subjects it covered.
+    pub topics: Vec<String>,
+    /// Where the facts come from.
+    pub sources: Vec<String>,
+    /// How sure the sources are, as recorded.
+    pub confidence: Option<String>,
+    /// Remarks.
+    pub notes: Vec<String>,
+}
