@@ -94,7 +94,8 @@ fn check_provisions(register: &Register, problems: &mut Vec<Problem>) -> HashSet
 
 fn check_entries(register: &Register, known: &HashSet<ProvisionId>, problems: &mut Vec<Problem>) {
     let mut ids: HashMap<&str, usize> = HashMap::new();
-    let mut previous_version: Option<(usize, jiff::civil::Date)> = None;
+    // The version with the latest date so far: a later-listed version may not take effect before it.
+    let mut latest_version: Option<(usize, jiff::civil::Date)> = None;
     for (index, entry) in register.entries.iter().enumerate() {
         if let Some(first) = ids.insert(entry.id.as_str(), index) {
             let what = if entry.kind == EntryKind::Version { "version" } else { "event" };
@@ -108,20 +109,22 @@ fn check_entries(register: &Register, known: &HashSet<ProvisionId>, problems: &m
             });
         }
         if entry.kind == EntryKind::Version {
-            if let (Some((_, before)), Some(latest)) = (previous_version, entry.effective.latest())
+            if let (Some((latest_index, before)), Some(latest)) = (latest_version, entry.effective.latest())
                 && latest < before
             {
                 problems.push(Problem {
                     location: Location::Entry { index, field: "effective", item: None },
                     message: format!(
-                        "version {} takes effect on {} but the version listed before it takes effect on {before}: \
+                        "version {} takes effect on {} but version {}, listed before it, takes effect on {before}: \
                          list versions in date order",
-                        entry.id, entry.effective
+                        entry.id, entry.effective, register.entries[latest_index].id
                     ),
                 });
             }
-            if let Some(earliest) = entry.effective.earliest() {
-                previous_version = Some((index, earliest));
+            if let Some(earliest) = entry.effective.earliest()
+                && latest_version.is_none_or(|(_, before)| earliest > before)
+            {
+                latest_version = Some((index, earliest));
             }
         }
         for kind in ChangeKind::ALL {
@@ -218,10 +221,12 @@ mod tests {
                 "duplicate provision id 'H': each provision is declared once",
                 "unknown parent 'Q' of 'H15': declare the parent provision before its children",
                 "version 2.0 names unknown provision 'Z9': declare it as a [[provision]] first",
-                "version 1.0 takes effect on 2013-09-27 but the version listed before it takes effect on \
+                "version 1.0 takes effect on 2013-09-27 but version 2.0, listed before it, takes effect on \
                  2014-03-31: list versions in date order",
                 "'H' is both added and removed by version 1.0",
                 "duplicate version id '1.0' (also used by entry 2): ids must be unique",
+                "version 1.0 takes effect on 2013-09-28 but version 2.0, listed before it, takes effect on \
+                 2014-03-31: list versions in date order",
             ]
         );
     }

@@ -1,0 +1,807 @@
+//! Register files: TOML in, [`Register`] out, and back. See `docs/register-format.md`.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+
+use inforce_core::{
+    Activity, ChangeKind, ChangeList, Code, CodeId, Completeness, Consultation, Entry, EntryId, EntryKind, FuzzyDate,
+    Instrument, Location, Provision, ProvisionId, ProvisionKind, RecordBody, Register, validate,
+};
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+/// One problem in a register file, with its position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileProblem {
+    /// The file name as given.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+impl fmt::Display for FileProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+    }
+}
+
+/// Every problem found in a register file; the file was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct RegisterFileError {
+    /// The problems, in file order.
+    pub problems: Vec<FileProblem>,
+}
+
+impl fmt::Display for RegisterFileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lines: Vec<String> = self.problems.iter().map(ToString::to_string).collect();
+        f.write_str(&lines.join("\n"))
+    }
+}
+
+/// Reads and checks a register file. `file` names it in messages. Every problem is reported, with its position.
+pub fn parse_register(file: &str, text: &str) -> Result<Register, RegisterFileError> {
+    let positions = Positions::new(file, text);
+    let raw: FileIn = toml::from_str(text).map_err(|error| RegisterFileError {
+        problems: vec![positions.problem(error.span().unwrap_or(0..0), error.message().trim().to_string())],
+    })?;
+    let mut reader = Reader::default();
+    let register = reader.register(raw);
+    let mut problems: Vec<(usize, String)> = reader.problems;
+    if let Some(register) = &register {
+        for problem in validate(register) {
+            let span = reader.spans.find(&problem.location);
+            problems.push((span.start, problem.message));
+        }
+    }
+    problems.sort_by_key(|(offset, _)| *offset);
+    match register {
+        Some(register) if problems.is_empty() => Ok(register),
+        _ => Err(RegisterFileError {
+            problems: problems.into_iter().map(|(offset, message)| positions.problem(offset..offset, message)).collect(),
+        }),
+    }
+}
+
+/// Writes a register as a register file; `parse_register` reads it back unchanged.
+pub fn write_register(register: &Register) -> String {
+    let mut out = FileOut {
+        code: Some(CodeOut::from(&register.code)),
+        provision: register.provisions.iter().map(ProvisionOut::from).collect(),
+        ..FileOut::default()
+    };
+    for entry in &register.entries {
+        match entry.kind {
+            EntryKind::Version => out.version.push(EntryOut::from(entry)),
+            EntryKind::Event => out.event.push(EntryOut::from(entry)),
+        }
+    }
+    out.consultation = register.consultations.iter().map(ConsultationOut::from).collect();
+    let header = format!("# Register of {} ({}), written by inforce.\n\n", register.code.title, register.code.id);
+    header + &to_toml(&out)
+}
+
+/// Encodes one record as a register-file fragment (how stores keep record bodies).
+pub fn encode_record(body: &RecordBody) -> String {
+    let mut out = FileOut::default();
+    match body {
+        RecordBody::Code(code) => out.code = Some(CodeOut::from(code)),
+        RecordBody::Provision(provision) => out.provision.push(ProvisionOut::from(provision)),
+        RecordBody::Entry(entry) if entry.kind == EntryKind::Version => out.version.push(EntryOut::from(entry)),
+        RecordBody::Entry(entry) => out.event.push(EntryOut::from(entry)),
+        RecordBody::Consultation(consultation) => out.consultation.push(ConsultationOut::from(consultation)),
+    }
+    to_toml(&out)
+}
+
+/// Decodes a record written by [`encode_record`]; the error says what is wrong with the stored text.
+pub fn decode_record(text: &str) -> Result<RecordBody, String> {
+    let raw: FileIn = toml::from_str(text).map_err(|e| e.message().to_string())?;
+    let mut reader = Reader::default();
+    let mut bodies = Vec::new();
+    if let Some(code) = raw.code {
+        bodies.extend(reader.code(code).map(RecordBody::Code));
+    }
+    for p in raw.provision {
+        bodies.extend(reader.provision(p).map(RecordBody::Provision));
+    }
+    for (kind, list) in [(EntryKind::Version, raw.version), (EntryKind::Event, raw.event)] {
+        for e in list {
+            bodies.extend(reader.entry(e, kind).map(RecordBody::Entry));
+        }
+    }
+    for c in raw.consultation {
+        bodies.extend(reader.consultation(c).map(RecordBody::Consultation));
+    }
+    if let Some((_, message)) = reader.problems.first() {
+        return Err(message.clone());
+    }
+    match <[RecordBody; 1]>::try_from(bodies) {
+        Ok([body]) => Ok(body),
+        Err(bodies) => Err(format!("expected one record, found {}", bodies.len())),
+    }
+}
+
+fn to_toml(out: &FileOut) -> String {
+    // Serialising plain strings, lists and tables cannot fail; an error here is a bug in the Out types.
+    toml::to_string(out).unwrap_or_else(|e| format!("# could not write register: {e}\n"))
+}
+
+/// Maps byte offsets to lines and columns.
+struct Positions<'a> {
+    file: &'a str,
+    text: &'a str,
+}
+
+impl<'a> Positions<'a> {
+    fn new(file: &'a str, text: &'a str) -> Self {
+        Self { file, text }
+    }
+
+    fn problem(&self, span: Range<usize>, message: String) -> FileProblem {
+        let offset = span.start.min(self.text.len());
+        let before = &self.text[..self.text.floor_char_boundary(offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        FileProblem { file: self.file.to_string(), line, column, message }
+    }
+}
+
+/// Where each field of each item was in the file, so rule violations found later get positions.
+#[derive(Default)]
+struct Spans {
+    code: HashMap<&'static str, Range<usize>>,
+    provisions: Vec<HashMap<&'static str, Range<usize>>>,
+    entries: Vec<(HashMap<&'static str, Range<usize>>, HashMap<&'static str, Vec<Range<usize>>>)>,
+    consultations: Vec<HashMap<&'static str, Range<usize>>>,
+}
+
+impl Spans {
+    fn find(&self, location: &Location) -> Range<usize> {
+        let field_of = |map: Option<&HashMap<&'static str, Range<usize>>>, field: &str| {
+            map.and_then(|m| m.get(field).or_else(|| m.get("")).cloned()).unwrap_or(0..0)
+        };
+        match location {
+            Location::Code { field } => field_of(Some(&self.code), field),
+            Location::Provision { index, field } => field_of(self.provisions.get(*index), field),
+            Location::Consultation { index, field } => field_of(self.consultations.get(*index), field),
+            Location::Entry { index, field, item } => {
+                let Some((fields, items)) = self.entries.get(*index) else { return 0..0 };
+                item.and_then(|i| items.get(field).and_then(|list| list.get(i)).cloned())
+                    .unwrap_or_else(|| field_of(Some(fields), field))
+            }
+        }
+    }
+}
+
+/// Turns the raw TOML tables into the model, collecting problems with their byte offsets.
+#[derive(Default)]
+struct Reader {
+    problems: Vec<(usize, String)>,
+    spans: Spans,
+}
+
+impl Reader {
+    fn problem(&mut self, span: &Range<usize>, message: String) {
+        self.problems.push((span.start, message));
+    }
+
+    fn register(&mut self, raw: FileIn) -> Option<Register> {
+        if let Some(format) = &raw.format
+            && *format.get_ref() != 1
+        {
+            self.problem(&format.span(), format!("unsupported format {}: this inforce reads format 1", format.get_ref()));
+        }
+        let code = match raw.code {
+            Some(code) => self.code(code),
+            None => {
+                self.problem(&(0..0), "missing [code] table: a register file starts with [code] (id, title)".into());
+                None
+            }
+        };
+        let provisions: Vec<Option<Provision>> = raw.provision.into_iter().map(|p| self.provision(p)).collect();
+        let mut entries = Vec::new();
+        for (kind, list) in [(EntryKind::Version, raw.version), (EntryKind::Event, raw.event)] {
+            for e in list {
+                entries.push(self.entry(e, kind));
+            }
+        }
+        let consultations: Vec<Option<Consultation>> =
+            raw.consultation.into_iter().map(|c| self.consultation(c)).collect();
+        Some(Register {
+            code: code?,
+            provisions: provisions.into_iter().collect::<Option<_>>()?,
+            entries: entries.into_iter().collect::<Option<_>>()?,
+            consultations: consultations.into_iter().collect::<Option<_>>()?,
+        })
+    }
+
+    fn code(&mut self, raw: Spanned<CodeIn>) -> Option<Code> {
+        let span = raw.span();
+        let raw = raw.into_inner();
+        self.spans.code = HashMap::from([("", span), ("id", raw.id.span()), ("title", raw.title.span())]);
+        let id = match CodeId::parse(raw.id.get_ref()) {
+            Ok(id) => Some(id),
+            Err(e) => {
+                self.problem(&raw.id.span(), e.to_string());
+                None
+            }
+        };
+        Some(Code { id: id?, title: raw.title.into_inner(), description: raw.description, sources: raw.sources })
+    }
+
+    fn provision_id(&mut self, raw: &Spanned<String>) -> Option<ProvisionId> {
+        ProvisionId::parse(raw.get_ref()).map_err(|e| self.problem(&raw.span(), e.to_string())).ok()
+    }
+
+    fn date(&mut self, raw: &Spanned<String>) -> Option<FuzzyDate> {
+        FuzzyDate::parse(raw.get_ref()).map_err(|e| self.problem(&raw.span(), e.to_string())).ok()
+    }
+
+    fn provision(&mut self, raw: Spanned<ProvisionIn>) -> Option<Provision> {
+        let span = raw.span();
+        let raw = raw.into_inner();
+        let mut fields = HashMap::from([("", span.clone()), ("id", raw.id.span()), ("kind", raw.kind.span())]);
+        if let Some(parent) = &raw.parent {
+            fields.insert("parent", parent.span());
+        }
+        self.spans.provisions.push(fields);
+        let id = self.provision_id(&raw.id);
+        let parent = match &raw.parent {
+            None => Some(None),
+            Some(parent) => self.provision_id(parent).map(Some),
+        };
+        let kind = ProvisionKind::parse(raw.kind.get_ref());
+        if kind.is_none() {
+            let expected: Vec<&str> = ProvisionKind::ALL.iter().map(|k| k.as_str()).collect();
+            self.problem(
+                &raw.kind.span(),
+                format!("unknown provision kind '{}': expected one of {}", raw.kind.get_ref(), expected.join(", ")),
+            );
+        }
+        let addition_unknown = match &raw.added {
+            None => Some(false),
+            Some(added) if added.get_ref() == "unknown" => Some(true),
+            Some(added) => {
+                self.problem(
+                    &added.span(),
+                    format!(
+                        "a provision's 'added' can only be \"unknown\" (found '{}'); say which version added it \
+                         in that version's 'added' list",
+                        added.get_ref()
+                    ),
+                );
+                None
+            }
+        };
+        let initially = match &raw.initially {
+            None => Some(None),
+            Some(state) => match Activity::parse(state.get_ref()) {
+                Some(activity) => Some(Some(activity)),
+                None => {
+                    self.problem(
+                        &state.span(),
+                        format!("unknown state '{}': expected \"active\" or \"inactive\"", state.get_ref()),
+                    );
+                    None
+                }
+            },
+        };
+        Some(Provision {
+            id: id?,
+            parent: parent?,
+            kind: kind?,
+            title: raw.title,
+            addition_unknown: addition_unknown?,
+            initially: initially?,
+            sources: raw.sources,
+            confidence: raw.confidence,
+            note: raw.note,
+        })
+    }
+
+    fn entry(&mut self, raw: Spanned<EntryIn>, kind: EntryKind) -> Option<Entry> {
+        let span = raw.span();
+        let raw = raw.into_inner();
+        let mut fields = HashMap::from([
+            ("", span),
+            ("id", raw.id.span()),
+            ("effective", raw.effective.span()),
+            ("instrument", raw.instrument.span()),
+        ]);
+        let mut items = HashMap::new();
+        let id = EntryId::parse(raw.id.get_ref()).map_err(|e| self.problem(&raw.id.span(), e.to_string())).ok();
+        let effective = self.date(&raw.effective);
+        let made = match &raw.made {
+            Some(made) => self.date(made),
+            None => Some(FuzzyDate::Unknown),
+        };
+        let instrument = Instrument::parse(raw.instrument.get_ref());
+        if instrument.is_none() {
+            let expected: Vec<&str> = Instrument::ALL.iter().map(|i| i.as_str()).collect();
+            self.problem(
+                &raw.instrument.span(),
+                format!("unknown instrument '{}': expected one of {}", raw.instrument.get_ref(), expected.join(", ")),
+            );
+        }
+        let lists = [
+            (ChangeKind::Added, raw.added, raw.added_complete, raw.added_note),
+            (ChangeKind::Amended, raw.amended, raw.amended_complete, raw.amended_note),
+            (ChangeKind::Removed, raw.removed, raw.removed_complete, raw.removed_note),
+            (ChangeKind::Activated, raw.activated, raw.activated_complete, raw.activated_note),
+            (ChangeKind::Deactivated, raw.deactivated, raw.deactivated_complete, raw.deactivated_note),
+        ];
+        let mut changes = Vec::new();
+        let mut lists_ok = true;
+        for (change, listed, complete, note) in lists {
+            let listed = listed.map(Spanned::into_inner).unwrap_or_default();
+            items.insert(change.as_str(), listed.iter().map(Spanned::span).collect::<Vec<_>>());
+            if let Some(first) = listed.first() {
+                fields.insert(change.as_str(), first.span());
+            }
+            let ids: Vec<Option<ProvisionId>> = listed.iter().map(|p| self.provision_id(p)).collect();
+            lists_ok &= ids.iter().all(Option::is_some);
+            let listed: Vec<ProvisionId> = ids.into_iter().flatten().collect();
+            let completeness = match (complete.unwrap_or(true), listed.is_empty()) {
+                (true, _) => Completeness::Complete,
+                (false, false) => Completeness::Partial,
+                (false, true) => Completeness::Unlisted,
+            };
+            changes.push((change, ChangeList { listed, completeness, note }));
+        }
+        self.spans.entries.push((fields, items));
+        let mut entry = Entry::new(id?, kind, effective?, instrument?);
+        entry.made = made?;
+        entry.title = raw.title;
+        entry.summary = raw.summary.unwrap_or_default();
+        entry.sources = raw.sources;
+        entry.confidence = raw.confidence;
+        entry.notes = raw.notes;
+        for (change, list) in changes {
+            *entry.changes_mut(change) = list;
+        }
+        lists_ok.then_some(entry)
+    }
+
+    fn consultation(&mut self, raw: Spanned<ConsultationIn>) -> Option<Consultation> {
+        let span = raw.span();
+        let raw = raw.into_inner();
+        let mut fields = HashMap::from([("", span.clone()), ("id", raw.id.span())]);
+        let published = match &raw.published {
+            Some(date) => {
+                fields.insert("published", date.span());
+                self.date(date)
+            }
+            None => Some(FuzzyDate::Unknown),
+        };
+        let closes = match &raw.closes {
+            Some(date) => {
+                fields.insert("closes", date.span());
+                self.date(date)
+            }
+            None => Some(FuzzyDate::Unknown),
+        };
+        self.spans.consultations.push(fields);
+        let id = raw.id.into_inner();
+        if id.trim().is_empty() {
+            self.problem(&span, "a consultation needs a non-empty id".into());
+            return None;
+        }
+        Some(Consultation {
+            id,
+            title: raw.title,
+            published: published?,
+            closes: closes?,
+            topics: raw.topics,
+            sources: raw.sources,
+            confidence: raw.confidence,
+            notes: raw.notes,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileIn {
+    format: Option<Spanned<i64>>,
+    code: Option<Spanned<CodeIn>>,
+    #[serde(default)]
+    provision: Vec<Spanned<ProvisionIn>>,
+    #[serde(default)]
+    version: Vec<Spanned<EntryIn>>,
+    #[serde(default)]
+    event: Vec<Spanned<EntryIn>>,
+    #[serde(default)]
+    consultation: Vec<Spanned<ConsultationIn>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CodeIn {
+    id: Spanned<String>,
+    title: Spanned<String>,
+    description: Option<String>,
+    #[serde(default)]
+    sources: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProvisionIn {
+    id: Spanned<String>,
+    kind: Spanned<String>,
+    parent: Option<Spanned<String>>,
+    title: Option<String>,
+    added: Option<Spanned<String>>,
+    initially: Option<Spanned<String>>,
+    #[serde(default)]
+    sources: Vec<String>,
+    confidence: Option<String>,
+    note: Option<String>,
+}
+
+type SpannedList = Option<Spanned<Vec<Spanned<String>>>>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EntryIn {
+    id: Spanned<String>,
+    title: Option<String>,
+    effective: Spanned<String>,
+    made: Option<Spanned<String>>,
+    instrument: Spanned<String>,
+    summary: Option<String>,
+    added: SpannedList,
+    added_complete: Option<bool>,
+    added_note: Option<String>,
+    amended: SpannedList,
+    amended_complete: Option<bool>,
+    amended_note: Option<String>,
+    removed: SpannedList,
+    removed_complete: Option<bool>,
+    removed_note: Option<String>,
+    activated: SpannedList,
+    activated_complete: Option<bool>,
+    activated_note: Option<String>,
+    deactivated: SpannedList,
+    deactivated_complete: Option<bool>,
+    deactivated_note: Option<String>,
+    #[serde(default)]
+    sources: Vec<String>,
+    confidence: Option<String>,
+    #[serde(default)]
+    notes: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConsultationIn {
+    id: Spanned<String>,
+    title: String,
+    published: Option<Spanned<String>>,
+    closes: Option<Spanned<String>>,
+    #[serde(default)]
+    topics: Vec<String>,
+    #[serde(default)]
+    sources: Vec<String>,
+    confidence: Option<String>,
+    #[serde(default)]
+    notes: Vec<String>,
+}
+
+#[derive(Serialize, Default)]
+struct FileOut {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<CodeOut>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    provision: Vec<ProvisionOut>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    version: Vec<EntryOut>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    event: Vec<EntryOut>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    consultation: Vec<ConsultationOut>,
+}
+
+#[derive(Serialize)]
+struct CodeOut {
+    id: String,
+    title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    sources: Vec<String>,
+}
+
+impl From<&Code> for CodeOut {
+    fn from(code: &Code) -> Self {
+        Self {
+            id: code.id.to_string(),
+            title: code.title.clone(),
+            description: code.description.clone(),
+            sources: code.sources.clone(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ProvisionOut {
+    id: String,
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parent: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    added: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    initially: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    sources: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    confidence: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+}
+
+impl From<&Provision> for ProvisionOut {
+    fn from(p: &Provision) -> Self {
+        Self {
+            id: p.id.to_string(),
+            kind: p.kind.as_str(),
+            parent: p.parent.as_ref().map(ToString::to_string),
+            title: p.title.clone(),
+            added: p.addition_unknown.then_some("unknown"),
+            initially: p.initially.map(Activity::as_str),
+            sources: p.sources.clone(),
+            confidence: p.confidence.clone(),
+            note: p.note.clone(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct EntryOut {
+    id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+    effective: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    made: Option<String>,
+    instrument: &'static str,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    summary: String,
+    #[serde(flatten)]
+    changes: toml::Table,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    sources: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    confidence: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<String>,
+}
+
+impl From<&Entry> for EntryOut {
+    fn from(e: &Entry) -> Self {
+        let mut changes = toml::Table::new();
+        for kind in ChangeKind::ALL {
+            let list = e.changes(kind);
+            if list.is_known_empty() && list.note.is_none() {
+                continue;
+            }
+            let ids = list.listed.iter().map(|p| toml::Value::String(p.to_string())).collect();
+            changes.insert(kind.as_str().to_string(), toml::Value::Array(ids));
+            if list.completeness != Completeness::Complete {
+                changes.insert(format!("{}_complete", kind.as_str()), toml::Value::Boolean(false));
+            }
+            if let Some(note) = &list.note {
+                changes.insert(format!("{}_note", kind.as_str()), toml::Value::String(note.clone()));
+            }
+        }
+        Self {
+            id: e.id.to_string(),
+            title: e.title.clone(),
+            effective: e.effective.to_string(),
+            made: (!e.made.is_unknown()).then(|| e.made.to_string()),
+            instrument: e.instrument.as_str(),
+            summary: e.summary.clone(),
+            changes,
+            sources: e.sources.clone(),
+            confidence: e.confidence.clone(),
+            notes: e.notes.clone(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ConsultationOut {
+    id: String,
+    title: String,
+    published: String,
+    closes: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    topics: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    sources: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    confidence: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<String>,
+}
+
+impl From<&Consultation> for ConsultationOut {
+    fn from(c: &Consultation) -> Self {
+        Self {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            published: c.published.to_string(),
+            closes: c.closes.to_string(),
+            topics: c.topics.clone(),
+            sources: c.sources.clone(),
+            confidence: c.confidence.clone(),
+            notes: c.notes.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SMALL: &str = r#"
+[code]
+id = "SEC"
+title = "Smart Energy Code"
+
+[[provision]]
+id = "H"
+kind = "section"
+initially = "inactive"
+
+[[provision]]
+id = "h15"
+kind = "subsection"
+parent = "Section H"
+
+[[provision]]
+id = "Appendix G"
+kind = "appendix"
+added = "unknown"
+
+[[version]]
+id = "2.0"
+effective = "2014-03-31"
+made = "2014-01"
+instrument = "designation"
+amended = []
+amended_complete = false
+amended_note = "list not given"
+
+[[version]]
+id = "4.1"
+effective = "2015-01-26"
+instrument = "designation"
+added = ["Appendix G"]
+amended = ["H15"]
+amended_complete = false
+activated = ["H15"]
+notes = ["two sources disagree"]
+
+[[event]]
+id = "direction"
+effective = "2015-04-24"
+instrument = "sos_direction"
+
+[[consultation]]
+id = "SEC4"
+title = "Stage 4"
+published = "2014-06-30"
+closes = "2014-08-25"
+topics = ["hubs"]
+"#;
+
+    fn problems(text: &str) -> Vec<String> {
+        match parse_register("reg.toml", text) {
+            Ok(_) => vec![],
+            Err(e) => e.problems.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn reads_spellings_canonically_and_round_trips() {
+        let register = parse_register("reg.toml", SMALL).expect("valid register");
+        assert_eq!(register.code.id.as_str(), "sec");
+        let ids: Vec<&str> = register.provisions.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, vec!["H", "H15", "APP-G"]);
+        assert_eq!(register.entries[0].amended.completeness, Completeness::Unlisted);
+        assert_eq!(register.entries[1].amended.completeness, Completeness::Partial);
+        let written = write_register(&register);
+        let again = parse_register("export.toml", &written).expect("export reads back");
+        assert_eq!(again, register);
+        assert_eq!(write_register(&again), written);
+    }
+
+    #[test]
+    fn records_encode_and_decode() {
+        let register = parse_register("reg.toml", SMALL).expect("valid register");
+        let bodies = [
+            RecordBody::Code(register.code.clone()),
+            RecordBody::Provision(register.provisions[1].clone()),
+            RecordBody::Entry(register.entries[1].clone()),
+            RecordBody::Entry(register.entries[2].clone()),
+            RecordBody::Consultation(register.consultations[0].clone()),
+        ];
+        for body in bodies {
+            assert_eq!(decode_record(&encode_record(&body)), Ok(body));
+        }
+    }
+
+    #[test]
+    fn syntax_errors_name_file_line_and_column() {
+        let found = problems("[code]\nid = \"sec\"\ntitle = \"x\"\n\n[[version]]\nid = 4.2\n");
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("reg.toml:6:6: invalid type: floating point"), "{}", found[0]);
+        let found = problems("[code]\nid = \"sec\"\ntitle = \"x\"\ncolour = \"red\"\n");
+        assert!(found[0].starts_with("reg.toml:4:1: unknown field `colour`"), "{}", found[0]);
+    }
+
+    #[test]
+    fn every_rule_violation_is_reported_with_its_position() {
+        let text = r#"[code]
+id = "sec"
+title = "x"
+
+[[provision]]
+id = "A"
+kind = "section"
+
+[[provision]]
+id = "A"
+kind = "chapter"
+
+[[version]]
+id = "2.0"
+effective = "2014-03-31"
+instrument = "designation"
+amended = ["A", "Q9"]
+
+[[version]]
+id = "1.0"
+effective = "2013-02-30"
+instrument = "decree"
+
+[[version]]
+id = "1.1"
+effective = "2013-09-27"
+instrument = "designation"
+"#;
+        assert_eq!(
+            problems(text),
+            vec![
+                "reg.toml:11:8: unknown provision kind 'chapter': expected one of section, subsection, schedule, \
+                 appendix, paragraph",
+                "reg.toml:21:13: '2013-02-30' is not a valid date: expected YYYY-MM-DD, YYYY-MM, YYYY or 'unknown'",
+                "reg.toml:22:14: unknown instrument 'decree': expected one of designation, sos_variation, \
+                 sos_direction, modification, modification+designation, authority_led_variation, unknown",
+            ]
+        );
+        let fixed = text.replace("chapter", "section").replace("2013-02-30", "2013-02-28").replace("decree", "designation");
+        assert_eq!(
+            problems(&fixed),
+            vec![
+                "reg.toml:10:6: duplicate provision id 'A': each provision is declared once",
+                "reg.toml:17:17: version 2.0 names unknown provision 'Q9': declare it as a [[provision]] first",
+                "reg.toml:21:13: version 1.0 takes effect on 2013-02-28 but version 2.0, listed before it, takes \
+                 effect on 2014-03-31: list versions in date order",
+                "reg.toml:26:13: version 1.1 takes effect on 2013-09-27 but version 2.0, listed before it, takes \
+                 effect on 2014-03-31: list versions in date order",
+            ]
+        );
+    }
+}
