@@ -1,1 +1,275 @@
+//! The SQLite backend: one file, WAL journal, foreign keys on, migrations applied when opened.
 
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use inforce_core::ledger::RecordKind;
+use inforce_core::{CodeId, Record, RecordWrite};
+use inforce_formats::{decode_record, encode_record};
+use inforce_store::{NewPublication, Publication, Store, StoreError};
+use jiff::Timestamp;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use sqlx::{ConnectOptions, Row};
+
+/// How long to wait for another process's write before reporting the database as locked.
+const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A register store in one SQLite file.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+    location: String,
+}
+
+/// Options for opening a SQLite store.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// How long a write waits for another process before giving up with [`StoreError::Locked`].
+    pub busy_timeout: Duration,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        Self { busy_timeout: DEFAULT_BUSY_TIMEOUT }
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and applies pending migrations.
+    pub async fn open(path: &Path, options: OpenOptions) -> Result<Self, StoreError> {
+        let location = path.display().to_string();
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| StoreError::Unavailable {
+                location: location.clone(),
+                reason: format!("cannot create folder {}: {e}", parent.display()),
+            })?;
+        }
+        let connect = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .foreign_keys(true)
+            .busy_timeout(options.busy_timeout)
+            .disable_statement_logging();
+        Self::connect(connect, location).await
+    }
+
+    /// Opens an in-memory database, for tests.
+    pub async fn in_memory() -> Result<Self, StoreError> {
+        let connect = SqliteConnectOptions::from_str("sqlite::memory:")
+            .map_err(|e| StoreError::Unavailable { location: ":memory:".into(), reason: e.to_string() })?
+            .foreign_keys(true);
+        Self::connect(connect, ":memory:".into()).await
+    }
+
+    async fn connect(connect: SqliteConnectOptions, location: String) -> Result<Self, StoreError> {
+        // One connection for an in-memory database (each would otherwise get its own); a few for a file.
+        let max = if location == ":memory:" { 1 } else { 4 };
+        let pool = SqlitePoolOptions::new()
+            .max_connections(max)
+            .connect_with(connect)
+            .await
+            .map_err(|e| classify(&location, e))?;
+        sqlx::migrate!("./migrations").run(&pool).await.map_err(|e| match e {
+            sqlx::migrate::MigrateError::Execute(e) => classify(&location, e),
+            other => StoreError::Unavailable { location: location.clone(), reason: other.to_string() },
+        })?;
+        Ok(Self { pool, location })
+    }
+
+    /// The database file this store writes to.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    fn error(&self, error: sqlx::Error) -> StoreError {
+        classify(&self.location, error)
+    }
+}
+
+/// Turns driver errors into the store's errors, recognising SQLite's locked and read-only codes.
+fn classify(location: &str, error: sqlx::Error) -> StoreError {
+    let location = location.to_string();
+    if let sqlx::Error::Database(db) = &error {
+        // Primary result codes: 5 SQLITE_BUSY, 6 SQLITE_LOCKED, 8 SQLITE_READONLY, 14 SQLITE_CANTOPEN.
+        let primary = db.code().and_then(|c| c.parse::<i32>().ok()).map(|c| c & 0xff);
+        match primary {
+            Some(5 | 6) => return StoreError::Locked { location },
+            Some(8) => return StoreError::ReadOnly { location },
+            Some(14) => return StoreError::Unavailable { location, reason: db.message().to_string() },
+            _ => {}
+        }
+    }
+    StoreError::Database { location, reason: error.to_string() }
+}
+
+fn code_of(text: String) -> Result<CodeId, StoreError> {
+    CodeId::parse(&text).map_err(|e| StoreError::Corrupt { code: text.clone(), seq: 0, reason: e.to_string() })
+}
+
+fn timestamp(code: &str, micros: i64) -> Result<Timestamp, StoreError> {
+    Timestamp::from_microsecond(micros).map_err(|e| StoreError::Corrupt {
+        code: code.to_string(),
+        seq: 0,
+        reason: format!("bad record time {micros}: {e}"),
+    })
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn codes(&self) -> Result<Vec<CodeId>, StoreError> {
+        let rows = sqlx::query("SELECT DISTINCT code FROM publications ORDER BY code")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.error(e))?;
+        rows.into_iter().map(|row| code_of(row.get::<String, _>(0))).collect()
+    }
+
+    async fn publications(&self, code: &CodeId) -> Result<Vec<Publication>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, recorded_at, origin, record_count FROM publications WHERE code = ? ORDER BY id",
+        )
+        .bind(code.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.error(e))?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(Publication {
+                    id: row.get(0),
+                    code: code.clone(),
+                    recorded_at: timestamp(code.as_str(), row.get(1))?,
+                    origin: row.get(2),
+                    record_count: row.get(3),
+                })
+            })
+            .collect()
+    }
+
+    async fn records(&self, code: &CodeId) -> Result<Vec<Record>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.seq, r.publication_id, p.recorded_at, r.kind, r.record_key, r.ordinal, r.body \
+             FROM records r JOIN publications p ON p.id = r.publication_id WHERE r.code = ? ORDER BY r.seq",
+        )
+        .bind(code.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| self.error(e))?;
+        rows.into_iter()
+            .map(|row| {
+                let seq: i64 = row.get(0);
+                let corrupt = |reason: String| StoreError::Corrupt { code: code.to_string(), seq, reason };
+                let kind_text: String = row.get(3);
+                let kind = RecordKind::parse(&kind_text).ok_or_else(|| corrupt(format!("unknown kind {kind_text}")))?;
+                let body = match row.get::<Option<String>, _>(6) {
+                    Some(text) => Some(decode_record(&text).map_err(corrupt)?),
+                    None => None,
+                };
+                Ok(Record {
+                    seq,
+                    publication: row.get(1),
+                    recorded_at: timestamp(code.as_str(), row.get(2))?,
+                    write: RecordWrite { kind, key: row.get(4), ordinal: row.get(5), body },
+                })
+            })
+            .collect()
+    }
+
+    async fn publish(&self, publication: NewPublication) -> Result<Publication, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(|e| self.error(e))?;
+        let code = publication.code.as_str();
+        let record_count = i64::try_from(publication.writes.len()).unwrap_or(i64::MAX);
+        // Insert first: it takes the write lock (waiting up to the busy timeout), so the head read next is final.
+        let id: i64 = sqlx::query(
+            "INSERT INTO publications (code, recorded_at, origin, record_count) VALUES (?, ?, ?, ?) RETURNING id",
+        )
+        .bind(code)
+        .bind(publication.recorded_at.as_microsecond())
+        .bind(&publication.origin)
+        .bind(record_count)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| self.error(e))?
+        .get(0);
+        let head: Option<i64> = sqlx::query("SELECT MAX(id) FROM publications WHERE code = ? AND id <> ?")
+            .bind(code)
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| self.error(e))?
+            .get(0);
+        if head != publication.expected_head {
+            return Err(StoreError::Conflict { code: code.to_string() });
+        }
+        let pause_at = publication.writes.len() / 2;
+        for (index, write) in publication.writes.iter().enumerate() {
+            if index == pause_at {
+                pause_for_crash_test();
+            }
+            sqlx::query(
+                "INSERT INTO records (publication_id, code, kind, record_key, ordinal, body) VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(code)
+            .bind(write.kind.as_str())
+            .bind(&write.key)
+            .bind(write.ordinal)
+            .bind(write.body.as_ref().map(encode_record))
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| self.error(e))?;
+        }
+        tx.commit().await.map_err(|e| self.error(e))?;
+        Ok(Publication {
+            id,
+            code: publication.code,
+            recorded_at: publication.recorded_at,
+            origin: publication.origin,
+            record_count,
+        })
+    }
+}
+
+/// Lets the crash-safety test kill the process half-way through a publication: when `INFORCE_CRASH_TEST_MARKER`
+/// names a file, the publication creates it and waits there, with half its records written and none committed.
+fn pause_for_crash_test() {
+    if let Some(marker) = std::env::var_os("INFORCE_CRASH_TEST_MARKER").map(PathBuf::from) {
+        let _ = std::fs::write(&marker, b"paused mid-publication\n");
+        std::thread::sleep(Duration::from_secs(60));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn passes_the_conformance_suite_in_memory() {
+        let store = SqliteStore::in_memory().await.expect("open");
+        inforce_store::conformance::run(&store).await;
+    }
+
+    #[tokio::test]
+    async fn passes_the_conformance_suite_on_a_file_and_reopens() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("nested").join("register.db");
+        let store = SqliteStore::open(&path, OpenOptions::default()).await.expect("open");
+        inforce_store::conformance::run(&store).await;
+        drop(store);
+        let reopened = SqliteStore::open(&path, OpenOptions::default()).await.expect("reopen");
+        let code = CodeId::parse("conformance").expect("id");
+        assert_eq!(reopened.records(&code).await.expect("records").len(), 9);
+    }
+
+    #[tokio::test]
+    async fn stored_rows_cannot_be_rewritten() {
+        let store = SqliteStore::in_memory().await.expect("open");
+        inforce_store::conformance::run(&store).await;
+        let update = sqlx::query("UPDATE records SET body = NULL").execute(&store.pool).await;
+        assert!(update.is_err_and(|e| e.to_string().contains("append-only")));
+        let delete = sqlx::query("DELETE FROM publications").execute(&store.pool).await;
+        assert!(delete.is_err_and(|e| e.to_string().contains("append-only")));
+    }
+}

@@ -1,1 +1,107 @@
+//! Storage behind one interface. The store is the source of truth: an append-only ledger of records per code,
+//! written in atomic publications. Every backend implements [`Store`] and must pass [`conformance::run`].
 
+pub mod conformance;
+mod registry;
+
+use async_trait::async_trait;
+use inforce_core::{CodeId, Record, RecordWrite};
+use jiff::Timestamp;
+
+pub use registry::{Loaded, PublishOutcome, load_register, publish_register};
+
+/// What went wrong in storage, in words a person can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Another process holds the database and did not let go in time.
+    #[error("the database {location} is locked by another process; try again when it has finished")]
+    Locked {
+        /// The database path or URL.
+        location: String,
+    },
+    /// The database cannot be written.
+    #[error("the database {location} is read-only: check the file's permissions or choose another with --db")]
+    ReadOnly {
+        /// The database path or URL.
+        location: String,
+    },
+    /// The database cannot be opened or reached.
+    #[error("cannot open the database {location}: {reason}")]
+    Unavailable {
+        /// The database path or URL.
+        location: String,
+        /// Why.
+        reason: String,
+    },
+    /// Someone else published to the same code since this publication was prepared; nothing was written.
+    #[error("the register of '{code}' changed while this publication was prepared; nothing was written, try again")]
+    Conflict {
+        /// The code.
+        code: String,
+    },
+    /// A stored record could not be read back.
+    #[error("stored record {seq} of '{code}' is unreadable: {reason}")]
+    Corrupt {
+        /// The code.
+        code: String,
+        /// The record's sequence number.
+        seq: i64,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Any other database failure.
+    #[error("database error on {location}: {reason}")]
+    Database {
+        /// The database path or URL.
+        location: String,
+        /// The driver's message.
+        reason: String,
+    },
+}
+
+/// A publication to append: records for one code, all written or none.
+#[derive(Debug, Clone)]
+pub struct NewPublication {
+    /// The code the records belong to.
+    pub code: CodeId,
+    /// The record time given to every record (the caller's clock; the core has none).
+    pub recorded_at: Timestamp,
+    /// Where the records came from, such as `builtin` or `file:sec.toml`.
+    pub origin: String,
+    /// The id of the latest publication the writes were computed against (`None`: the code had none). If another
+    /// publication has landed since, nothing is written and [`StoreError::Conflict`] is returned.
+    pub expected_head: Option<i64>,
+    /// The records.
+    pub writes: Vec<RecordWrite>,
+}
+
+/// A stored publication.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Publication {
+    /// Its id, increasing in append order.
+    pub id: i64,
+    /// The code.
+    pub code: CodeId,
+    /// Its record time.
+    pub recorded_at: Timestamp,
+    /// Where its records came from.
+    pub origin: String,
+    /// How many records it wrote.
+    pub record_count: i64,
+}
+
+/// The storage interface every backend implements.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Codes that have at least one publication, in id order.
+    async fn codes(&self) -> Result<Vec<CodeId>, StoreError>;
+
+    /// The code's publications in append order.
+    async fn publications(&self, code: &CodeId) -> Result<Vec<Publication>, StoreError>;
+
+    /// Every record of the code in append order.
+    async fn records(&self, code: &CodeId) -> Result<Vec<Record>, StoreError>;
+
+    /// Appends a publication atomically and returns it.
+    async fn publish(&self, publication: NewPublication) -> Result<Publication, StoreError>;
+}

@@ -1,0 +1,128 @@
+//! One story every backend must tell the same way. A backend's tests call [`run`] on a fresh, empty store.
+
+use inforce_core::ledger::RecordKind;
+use inforce_core::{
+    ChangeList, Code, CodeId, Completeness, Consultation, Entry, EntryId, EntryKind, FuzzyDate, Instrument, Provision,
+    ProvisionId, ProvisionKind, Register,
+};
+use jiff::Timestamp;
+
+use crate::{NewPublication, PublishOutcome, Store, StoreError, load_register, publish_register};
+
+/// Runs the whole story; panics with a description at the first difference.
+pub async fn run(store: &dyn Store) {
+    let code = id("conformance");
+    assert_eq!(store.codes().await.map_err(|e| e.to_string()), Ok(vec![]), "a new store holds no codes");
+    assert!(load_register(store, &code, None).await.expect("load").is_none(), "nothing recorded yet");
+
+    let first = sample();
+    let day1: Timestamp = "2026-01-01T10:00:00Z".parse().expect("timestamp");
+    let outcome = publish_register(store, &first, "test:first", day1).await.expect("first publication");
+    let PublishOutcome::Published(publication) = outcome else { panic!("first publication wrote nothing") };
+    assert_eq!(publication.record_count, 1 + 2 + 2 + 1, "code, provisions, entries, consultation");
+    assert_eq!(publication.origin, "test:first");
+    assert_eq!(publication.recorded_at, day1, "record time is kept to the microsecond");
+    let loaded = load_register(store, &code, None).await.expect("load").expect("recorded");
+    assert_eq!(loaded.register, first, "a register reads back exactly as published");
+    assert_eq!(store.codes().await.expect("codes"), vec![code.clone()]);
+
+    let again = publish_register(store, &first, "test:again", day1).await.expect("republish");
+    assert_eq!(again, PublishOutcome::Unchanged, "publishing the same register writes nothing");
+
+    // A correction: 2.0's date fixed, the consultation withdrawn, a provision added.
+    let mut corrected = first.clone();
+    corrected.entries[1].effective = FuzzyDate::parse("2014-03-31").expect("date");
+    corrected.consultations.clear();
+    corrected.provisions.push(provision("H15", Some("H")));
+    let day2: Timestamp = "2026-02-01T10:00:00Z".parse().expect("timestamp");
+    let outcome = publish_register(store, &corrected, "test:correction", day2).await.expect("correction");
+    let PublishOutcome::Published(second) = outcome else { panic!("correction wrote nothing") };
+    assert_eq!(second.record_count, 3, "only the corrected, added and withdrawn items are written");
+    assert!(second.id > publication.id, "publication ids increase");
+
+    let now = load_register(store, &code, None).await.expect("load").expect("recorded");
+    assert_eq!(now.register, corrected);
+    let between: Timestamp = "2026-01-15T00:00:00Z".parse().expect("timestamp");
+    let then = load_register(store, &code, Some(between)).await.expect("load").expect("recorded then");
+    assert_eq!(then.register, first, "the register as recorded before the correction is still there");
+    assert_eq!(then.publication.id, publication.id);
+    let before: Timestamp = "2025-12-31T00:00:00Z".parse().expect("timestamp");
+    assert!(load_register(store, &code, Some(before)).await.expect("load").is_none());
+
+    let records = store.records(&code).await.expect("records");
+    assert_eq!(records.len(), 9, "nothing is overwritten: six records, then three more");
+    assert!(records.windows(2).all(|w| w[0].seq < w[1].seq), "records come back in append order");
+    let withdrawn = records.iter().find(|r| r.write.kind == RecordKind::Consultation && r.write.body.is_none());
+    assert!(withdrawn.is_some(), "a withdrawal is a record of its own");
+
+    let stale = NewPublication {
+        code: code.clone(),
+        recorded_at: day2,
+        origin: "test:stale".into(),
+        expected_head: Some(publication.id),
+        writes: vec![],
+    };
+    match store.publish(stale).await {
+        Err(StoreError::Conflict { .. }) => {}
+        other => panic!("a publication prepared against an old head must conflict, got {other:?}"),
+    }
+    assert_eq!(store.records(&code).await.expect("records").len(), 9, "a refused publication writes nothing");
+    assert_eq!(store.publications(&code).await.expect("publications").len(), 2);
+}
+
+fn id(text: &str) -> CodeId {
+    CodeId::parse(text).expect("code id")
+}
+
+fn provision(id: &str, parent: Option<&str>) -> Provision {
+    Provision {
+        id: ProvisionId::parse(id).expect("provision id"),
+        parent: parent.map(|p| ProvisionId::parse(p).expect("provision id")),
+        kind: if parent.is_some() { ProvisionKind::Subsection } else { ProvisionKind::Section },
+        title: Some(format!("Title of {id}, with \"quotes\", accents (é) and a\nnew line")),
+        addition_unknown: false,
+        initially: None,
+        sources: vec!["https://example.org/a".into()],
+        confidence: Some("high".into()),
+        note: None,
+    }
+}
+
+fn sample() -> Register {
+    let mut first = Entry::new(
+        EntryId::parse("1.0").expect("id"),
+        EntryKind::Version,
+        FuzzyDate::parse("2013-09-27").expect("date"),
+        Instrument::Designation,
+    );
+    first.made = FuzzyDate::parse("2013-09-23").expect("date");
+    first.notes = vec!["sources disagree on the date".into()];
+    first.added = ChangeList::complete(vec![ProvisionId::parse("H").expect("id")]);
+    let mut second = Entry::new(
+        EntryId::parse("2.0").expect("id"),
+        EntryKind::Version,
+        FuzzyDate::parse("2014-03").expect("date"),
+        Instrument::Modification,
+    );
+    second.amended = ChangeList { listed: vec![], completeness: Completeness::Unlisted, note: Some("not listed".into()) };
+    Register {
+        code: Code {
+            id: id("conformance"),
+            title: "Conformance code".into(),
+            description: Some("Used by the store conformance suite.".into()),
+            sources: vec![],
+        },
+        provisions: vec![provision("A", None), provision("H", None)],
+        entries: vec![first, second],
+        consultations: vec![Consultation {
+            id: "C1".into(),
+            title: "A consultation".into(),
+            published: FuzzyDate::parse("2013-06").expect("date"),
+            closes: FuzzyDate::Unknown,
+            topics: vec!["one".into(), "two".into()],
+            sources: vec![],
+            confidence: None,
+            notes: vec![],
+        }],
+    }
+}

@@ -1,0 +1,64 @@
+//! Registers over a store: load one as it stands (or stood at a record time), publish a new one as corrections.
+
+use inforce_core::ledger::{register_as_of, writes_for};
+use inforce_core::{CodeId, Register};
+use jiff::Timestamp;
+
+use crate::{NewPublication, Publication, Store, StoreError};
+
+/// A register read from the store, with the publication it reflects.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The register.
+    pub register: Register,
+    /// The latest publication included.
+    pub publication: Publication,
+}
+
+/// What publishing a register did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublishOutcome {
+    /// The store already held exactly this register: nothing was written.
+    Unchanged,
+    /// A publication was appended with this many records (new, corrected or withdrawn items).
+    Published(Publication),
+}
+
+/// The register of `code` as it stands, or as it stood at record time `as_of`; `None` if nothing was recorded.
+pub async fn load_register(
+    store: &dyn Store,
+    code: &CodeId,
+    as_of: Option<Timestamp>,
+) -> Result<Option<Loaded>, StoreError> {
+    let records = store.records(code).await?;
+    let Some(register) = register_as_of(&records, as_of) else { return Ok(None) };
+    let publications = store.publications(code).await?;
+    let publication = publications.into_iter().rev().find(|p| as_of.is_none_or(|at| p.recorded_at <= at));
+    Ok(publication.map(|publication| Loaded { register, publication }))
+}
+
+/// Makes `register` the current register of its code by appending only what differs from the stored one. The
+/// register must already be validated. Concurrent publishers are detected, never interleaved.
+pub async fn publish_register(
+    store: &dyn Store,
+    register: &Register,
+    origin: &str,
+    recorded_at: Timestamp,
+) -> Result<PublishOutcome, StoreError> {
+    let code = &register.code.id;
+    let records = store.records(code).await?;
+    let head = store.publications(code).await?.last().map(|p| p.id);
+    let current = register_as_of(&records, None);
+    let writes = writes_for(current.as_ref(), register);
+    if writes.is_empty() {
+        return Ok(PublishOutcome::Unchanged);
+    }
+    let publication = NewPublication {
+        code: code.clone(),
+        recorded_at,
+        origin: origin.to_string(),
+        expected_head: head,
+        writes,
+    };
+    store.publish(publication).await.map(PublishOutcome::Published)
+}
