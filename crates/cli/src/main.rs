@@ -1,1 +1,166 @@
-fn main(){}
+//! `inforce`: the register and publication system for versioned codes, on the command line.
+
+#![forbid(unsafe_code)]
+
+mod commands;
+mod describe;
+mod text;
+mod wire;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Exit statuses scripts can rely on.
+mod exit {
+    /// The thing asked for does not exist (a provision, a code, a file).
+    pub const NOT_FOUND: u8 = 1;
+    /// Bad usage or bad input: a malformed date, id or register file.
+    pub const USAGE: u8 = 2;
+    /// The environment failed: the database is locked, read-only or unreachable.
+    pub const ENVIRONMENT: u8 = 3;
+}
+
+/// What went wrong, sorted by exit status. The message is one line a person can act on.
+#[derive(Debug)]
+pub enum Failure {
+    /// The thing asked for does not exist.
+    NotFound(String),
+    /// Bad usage or input; may span several lines when a file has several problems.
+    Usage(String),
+    /// The environment failed.
+    Environment(String),
+}
+
+impl Failure {
+    fn exit_code(&self) -> u8 {
+        match self {
+            Self::NotFound(_) => exit::NOT_FOUND,
+            Self::Usage(_) => exit::USAGE,
+            Self::Environment(_) => exit::ENVIRONMENT,
+        }
+    }
+
+    fn message(&self) -> &str {
+        match self {
+            Self::NotFound(m) | Self::Usage(m) | Self::Environment(m) => m,
+        }
+    }
+}
+
+impl From<inforce_store::StoreError> for Failure {
+    fn from(error: inforce_store::StoreError) -> Self {
+        Self::Environment(error.to_string())
+    }
+}
+
+/// The register and publication system for versioned codes. Without --db, the register lives in
+/// $XDG_DATA_HOME/inforce/inforce.db (usually ~/.local/share/inforce/inforce.db); the built-in Smart Energy Code
+/// register is loaded into it on first use.
+#[derive(Parser)]
+#[command(name = "inforce", version, about, max_term_width = 110)]
+pub struct Cli {
+    /// The database: a SQLite file path (created if missing).
+    #[arg(long, global = true, env = "INFORCE_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// The code to ask about.
+    #[arg(long, global = true, value_name = "CODE")]
+    pub code: Option<String>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Answer from the register as it was recorded at the end of this day (UTC), ignoring later corrections.
+    #[arg(long, global = true, value_name = "DATE")]
+    pub as_recorded: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output formats.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people.
+    Text,
+    /// For programs.
+    Json,
+}
+
+/// The commands.
+#[derive(Subcommand)]
+pub enum Command {
+    /// List the versions: number, effective date, instrument, summary; planned ones marked.
+    Versions,
+    /// The version in force on a date and every provision's status then.
+    At {
+        /// A date (YYYY-MM-DD) or `today`.
+        date: String,
+    },
+    /// A provision's status on a date, and why.
+    Status {
+        /// A provision id in any usual spelling: H15, h15, "Schedule 2", "Appendix G".
+        provision: String,
+        /// The date (YYYY-MM-DD or `today`; default today).
+        #[arg(long, value_name = "DATE")]
+        at: Option<String>,
+    },
+    /// Every version and event that touched a provision, in date order.
+    History {
+        /// A provision id in any usual spelling.
+        provision: String,
+    },
+    /// Every version and event, in date order.
+    Timeline {
+        /// Only those taking effect on or after this date.
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Only those taking effect on or before this date.
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+    },
+    /// The consultations on the code, open or closed today.
+    Consultations,
+    /// The codes in the database.
+    Codes,
+    /// The publications that wrote the register, with their record times (for --as-recorded).
+    Publications,
+    /// Import or export a whole register file.
+    Register {
+        #[command(subcommand)]
+        action: RegisterCommand,
+    },
+}
+
+/// Register file commands.
+#[derive(Subcommand)]
+pub enum RegisterCommand {
+    /// Check a register file and store it: all of it or, if anything is wrong, nothing.
+    Import {
+        /// The TOML register file (format: docs/register-format.md).
+        file: PathBuf,
+    },
+    /// Write the stored register as a register file.
+    Export {
+        /// Write to this file instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("inforce: cannot start: {e}");
+            return ExitCode::from(exit::ENVIRONMENT);
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("inforce: {}", failure.message());
+            ExitCode::from(failure.exit_code())
+        }
+    }
+}

@@ -75,10 +75,10 @@ pub enum Basis<'a> {
     },
     /// When it entered the text is unknown, but this entry shows it existed by then.
     Evidence {
-        /// The entry that touched it or a part of it.
+        /// The entry that touched it or a part of it, or at which the sources record it as present.
         entry: &'a Entry,
-        /// What that entry did.
-        kind: ChangeKind,
+        /// What that entry did to it; `None` when the entry only records it as present.
+        kind: Option<ChangeKind>,
         /// The provision the entry named.
         provision: &'a ProvisionId,
     },
@@ -161,8 +161,17 @@ pub struct History {
     rank: Vec<Option<usize>>,
     /// Per provision: the changes naming it, in time order.
     touches: Vec<Vec<Touch>>,
-    /// Per provision: the earliest change naming it or any part of it.
-    first_evidence: Vec<Option<(usize, Touch, usize)>>,
+    /// Per provision: the earliest change naming it or any part of it (rank, entry, change, provision named).
+    first_evidence: Vec<Option<Evidence>>,
+}
+
+/// The earliest sign that a provision was in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Evidence {
+    rank: usize,
+    entry: usize,
+    kind: Option<ChangeKind>,
+    provision: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,14 +228,28 @@ impl History {
         history
     }
 
-    fn compute_first_evidence(&self) -> Vec<Option<(usize, Touch, usize)>> {
-        let mut evidence: Vec<Option<(usize, Touch, usize)>> = (0..self.register.provisions.len())
-            .map(|p| self.touches[p].first().map(|&t| (self.rank[t.entry].unwrap_or(usize::MAX), t, p)))
+    fn compute_first_evidence(&self) -> Vec<Option<Evidence>> {
+        let earlier = |a: Option<Evidence>, b: Option<Evidence>| match (a, b) {
+            (Some(a), Some(b)) => Some(if b.rank < a.rank { b } else { a }),
+            (a, b) => a.or(b),
+        };
+        let mut evidence: Vec<Option<Evidence>> = (0..self.register.provisions.len())
+            .map(|p| {
+                let touched = self.touches[p].first().and_then(|t| {
+                    let rank = self.rank[t.entry]?;
+                    Some(Evidence { rank, entry: t.entry, kind: Some(t.kind), provision: p })
+                });
+                let recorded = self.register.provisions[p].present_by.as_ref().and_then(|id| {
+                    let entry = *self.entry_index.get(id)?;
+                    Some(Evidence { rank: self.rank[entry]?, entry, kind: None, provision: p })
+                });
+                earlier(touched, recorded)
+            })
             .collect();
         // Parents come before children in a valid register, so one backward pass carries evidence upward.
         for p in (0..self.register.provisions.len()).rev() {
             if let (Some(parent), Some(found)) = (self.parents[p], evidence[p]) {
-                let better = evidence[parent].is_none_or(|current| found.0 < current.0);
+                let better = evidence[parent].is_none_or(|current| found.rank < current.rank);
                 if better {
                     evidence[parent] = Some(found);
                 }
@@ -382,13 +405,13 @@ impl History {
         let provision = &self.register.provisions[p];
         if provision.addition_unknown {
             return match self.first_evidence[p] {
-                Some((rank, touch, named)) if applies(&self.register.entries[touch.entry], date) => {
+                Some(found) if applies(&self.register.entries[found.entry], date) => {
                     let basis = Basis::Evidence {
-                        entry: &self.register.entries[touch.entry],
-                        kind: touch.kind,
-                        provision: &self.register.provisions[named].id,
+                        entry: &self.register.entries[found.entry],
+                        kind: found.kind,
+                        provision: &self.register.provisions[found.provision].id,
                     };
-                    Existence::Exists { basis, since_rank: Some(rank) }
+                    Existence::Exists { basis, since_rank: Some(found.rank) }
                 }
                 _ => Existence::Absent {
                     status: Status::Unknown,

@@ -109,6 +109,9 @@ pub struct Provision {
     /// True when the register does not know when this provision entered the text: before the first event that
     /// shows it existed, its status is unknown rather than inherited from its parent.
     pub addition_unknown: bool,
+    /// For a provision whose addition is unknown: the earliest version or event at which the sources show it in
+    /// the text, even though that entry did not change it (the SEC 4.0 page lists Appendix D as inactive).
+    pub present_by: Option<EntryId>,
     /// The state it has from the moment it exists, when that differs from its parent's (F5 came in switched off).
     pub initially: Option<Activity>,
     /// Where the facts come from.

@@ -19,6 +19,7 @@ pub fn provision(id: &str, parent: Option<&str>) -> Provision {
         kind: if parent.is_some() { ProvisionKind::Subsection } else { ProvisionKind::Section },
         title: None,
         addition_unknown: false,
+        present_by: None,
         initially: None,
         sources: Vec::new(),
         confidence: None,

@@ -54,6 +54,7 @@ pub fn validate(register: &Register) -> Vec<Problem> {
         problems.push(Problem { location: Location::Code { field: "title" }, message: "the code needs a title".into() });
     }
     let known = check_provisions(register, &mut problems);
+    check_presence(register, &mut problems);
     check_entries(register, &known, &mut problems);
     check_consultations(register, &mut problems);
     problems
@@ -90,6 +91,24 @@ fn check_provisions(register: &Register, problems: &mut Vec<Problem>) -> HashSet
         }
     }
     seen
+}
+
+fn check_presence(register: &Register, problems: &mut Vec<Problem>) {
+    for (index, provision) in register.provisions.iter().enumerate() {
+        let Some(entry) = &provision.present_by else { continue };
+        let location = Location::Provision { index, field: "present_by" };
+        if !register.entries.iter().any(|e| &e.id == entry) {
+            let message = format!("'{}' is present_by unknown version or event '{entry}'", provision.id);
+            problems.push(Problem { location, message });
+        } else if !provision.addition_unknown {
+            let message = format!(
+                "'{}' has present_by but no added = \"unknown\": present_by only dates provisions whose addition \
+                 is unknown",
+                provision.id
+            );
+            problems.push(Problem { location, message });
+        }
+    }
 }
 
 fn check_entries(register: &Register, known: &HashSet<ProvisionId>, problems: &mut Vec<Problem>) {

@@ -251,6 +251,9 @@ impl Reader {
         if let Some(parent) = &raw.parent {
             fields.insert("parent", parent.span());
         }
+        if let Some(present_by) = &raw.present_by {
+            fields.insert("present_by", present_by.span());
+        }
         self.spans.provisions.push(fields);
         let id = self.provision_id(&raw.id);
         let parent = match &raw.parent {
@@ -293,9 +296,14 @@ impl Reader {
                 }
             },
         };
+        let present_by = match &raw.present_by {
+            None => Some(None),
+            Some(entry) => EntryId::parse(entry.get_ref()).map_err(|e| self.problem(&entry.span(), e.to_string())).ok().map(Some),
+        };
         Some(Provision {
             id: id?,
             parent: parent?,
+            present_by: present_by?,
             kind: kind?,
             title: raw.title,
             addition_unknown: addition_unknown?,
@@ -439,6 +447,7 @@ struct ProvisionIn {
     parent: Option<Spanned<String>>,
     title: Option<String>,
     added: Option<Spanned<String>>,
+    present_by: Option<Spanned<String>>,
     initially: Option<Spanned<String>>,
     #[serde(default)]
     sources: Vec<String>,
@@ -541,6 +550,8 @@ struct ProvisionOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     added: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    present_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     initially: Option<&'static str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     sources: Vec<String>,
@@ -558,6 +569,7 @@ impl From<&Provision> for ProvisionOut {
             parent: p.parent.as_ref().map(ToString::to_string),
             title: p.title.clone(),
             added: p.addition_unknown.then_some("unknown"),
+            present_by: p.present_by.as_ref().map(ToString::to_string),
             initially: p.initially.map(Activity::as_str),
             sources: p.sources.clone(),
             confidence: p.confidence.clone(),
@@ -673,6 +685,7 @@ parent = "Section H"
 id = "Appendix G"
 kind = "appendix"
 added = "unknown"
+present_by = "4.1"
 
 [[version]]
 id = "2.0"

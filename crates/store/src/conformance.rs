@@ -81,6 +81,7 @@ fn provision(id: &str, parent: Option<&str>) -> Provision {
         kind: if parent.is_some() { ProvisionKind::Subsection } else { ProvisionKind::Section },
         title: Some(format!("Title of {id}, with \"quotes\", accents (é) and a\nnew line")),
         addition_unknown: false,
+        present_by: None,
         initially: None,
         sources: vec!["https://example.org/a".into()],
         confidence: Some("high".into()),

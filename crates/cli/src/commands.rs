@@ -1,0 +1,337 @@
+//! Wiring: open the store, load the register, call the core, print the answer.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use inforce_core::{CodeId, History, ProvisionId, Register};
+use inforce_store::{PublishOutcome, Store, load_register, publish_register};
+use inforce_store_sqlite::{OpenOptions, SqliteStore};
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+
+use crate::wire::{ConsultationJson, EntryJson, EntryRefJson, HistoryItemJson, ProvisionStatusJson};
+use crate::{Cli, Command, Failure, Format, RegisterCommand, text};
+
+/// The built-in SEC register, carried in the binary so a new machine needs nothing else.
+const BUILTIN_SEC: &str = include_str!("../../../data/sec.toml");
+/// The code asked about when `--code` is not given.
+const DEFAULT_CODE: &str = "sec";
+
+/// Runs one command.
+pub async fn run(cli: Cli) -> Result<(), Failure> {
+    let today = today()?;
+    let as_recorded = cli.as_recorded.as_deref().map(end_of_recorded_day).transpose()?;
+    let code = code_id(cli.code.as_deref().unwrap_or(DEFAULT_CODE))?;
+    let store = open_store(cli.db.as_deref()).await?;
+    load_builtin_once(&store).await?;
+    let out = Output { format: cli.format };
+
+    match cli.command {
+        Command::Register { action: RegisterCommand::Import { file } } => {
+            import_register(&store, &file, cli.code.as_deref(), &out).await
+        }
+        Command::Register { action: RegisterCommand::Export { output } } => {
+            let register = load(&store, &code, as_recorded).await?.register().clone();
+            export_register(&register, output.as_deref())
+        }
+        Command::Codes => {
+            let codes: Vec<String> = store.codes().await?.iter().map(ToString::to_string).collect();
+            out.print(&serde_json::json!({ "codes": codes }), || codes.join("\n"))
+        }
+        Command::Publications => {
+            let publications = store.publications(&code).await?;
+            let rows: Vec<serde_json::Value> = publications
+                .iter()
+                .map(|p| {
+                    serde_json::json!({
+                        "id": p.id, "recorded_at": p.recorded_at.to_string(),
+                        "origin": p.origin, "records": p.record_count,
+                    })
+                })
+                .collect();
+            out.print(&serde_json::json!({ "code": code.to_string(), "publications": rows }), || {
+                text::publications(&publications)
+            })
+        }
+        command => {
+            let history = load(&store, &code, as_recorded).await?;
+            answer(&history, command, today, &out)
+        }
+    }
+}
+
+/// Commands that are pure questions about a loaded register.
+fn answer(history: &History, command: Command, today: Date, out: &Output) -> Result<(), Failure> {
+    let code = history.register().code.id.to_string();
+    match command {
+        Command::Versions => {
+            let versions = history.versions();
+            let current = history.in_force(today).version.map(|v| v.id.to_string());
+            let json = serde_json::json!({
+                "code": code,
+                "today": today.to_string(),
+                "in_force_today": current,
+                "versions": versions.iter().map(|v| EntryJson::new(v, today)).collect::<Vec<_>>(),
+            });
+            out.print(&json, || text::versions(history, today))
+        }
+        Command::At { date } => {
+            let date = parse_date(&date, today)?;
+            let in_force = history.in_force(date);
+            let statuses = history.statuses(date);
+            let json = serde_json::json!({
+                "code": code,
+                "date": date.to_string(),
+                "version": in_force.version.map(|v| EntryJson::new(v, today)),
+                "possibly_later_versions":
+                    in_force.possibly_later.iter().map(|v| EntryRefJson::new(v, today)).collect::<Vec<_>>(),
+                "planned": date > today,
+                "provisions": statuses.iter().map(|s| ProvisionStatusJson::new(s, today)).collect::<Vec<_>>(),
+            });
+            out.print(&json, || text::at(history, date, today))
+        }
+        Command::Status { provision, at } => {
+            let date = at.as_deref().map(|d| parse_date(d, today)).transpose()?.unwrap_or(today);
+            let id = provision_id(history, &provision)?;
+            let answer = history.status(&id, date).ok_or_else(|| not_found(history, &id))?;
+            let in_force = history.in_force(date).version.map(|v| v.id.to_string());
+            let json = serde_json::json!({
+                "code": code,
+                "date": date.to_string(),
+                "version": in_force,
+                "provision": ProvisionStatusJson::new(&answer, today),
+            });
+            out.print(&json, || text::status(&answer, today))
+        }
+        Command::History { provision } => {
+            let id = provision_id(history, &provision)?;
+            let provision = history.provision(&id).ok_or_else(|| not_found(history, &id))?;
+            let items = history.provision_history(&id);
+            let json = serde_json::json!({
+                "code": code,
+                "provision": crate::wire::ProvisionJson::from(provision),
+                "events": items.iter().map(|i| HistoryItemJson::new(i, today)).collect::<Vec<_>>(),
+            });
+            out.print(&json, || text::provision_history(provision, &items, today))
+        }
+        Command::Timeline { from, to } => {
+            let from = from.as_deref().map(|d| parse_date(d, today)).transpose()?;
+            let to = to.as_deref().map(|d| parse_date(d, today)).transpose()?;
+            if let (Some(from), Some(to)) = (from, to)
+                && from > to
+            {
+                return Err(Failure::Usage(format!("--from {from} is after --to {to}")));
+            }
+            let entries = history.timeline(from, to);
+            let json = serde_json::json!({
+                "code": code,
+                "from": from.map(|d| d.to_string()),
+                "to": to.map(|d| d.to_string()),
+                "entries": entries.iter().map(|e| EntryJson::new(e, today)).collect::<Vec<_>>(),
+            });
+            out.print(&json, || text::timeline(&entries, today))
+        }
+        Command::Consultations => {
+            let consultations = &history.register().consultations;
+            let json = serde_json::json!({
+                "code": code,
+                "today": today.to_string(),
+                "consultations": consultations.iter().map(|c| ConsultationJson::new(c, today)).collect::<Vec<_>>(),
+            });
+            out.print(&json, || text::consultations(consultations, today))
+        }
+        Command::Register { .. } | Command::Codes | Command::Publications => Ok(()),
+    }
+}
+
+struct Output {
+    format: Format,
+}
+
+impl Output {
+    fn print<T: Serialize>(&self, json: &T, text: impl FnOnce() -> String) -> Result<(), Failure> {
+        let rendered = match self.format {
+            Format::Json => serde_json::to_string_pretty(json)
+                .map_err(|e| Failure::Environment(format!("cannot write JSON: {e}")))?,
+            Format::Text => text(),
+        };
+        let mut stdout = std::io::stdout().lock();
+        // A closed pipe (`inforce at today | head`) is not an error worth reporting.
+        let _ = writeln!(stdout, "{}", rendered.trim_end());
+        Ok(())
+    }
+}
+
+/// Today's date: `INFORCE_TODAY` when set (for reproducible runs and tests), otherwise the UTC date.
+fn today() -> Result<Date, Failure> {
+    match std::env::var("INFORCE_TODAY") {
+        Ok(text) => inforce_core::date::parse_day(&text)
+            .ok_or_else(|| Failure::Usage(format!("INFORCE_TODAY='{text}' is not a date: expected YYYY-MM-DD"))),
+        Err(_) => Ok(Timestamp::now().to_zoned(TimeZone::UTC).date()),
+    }
+}
+
+/// Reads a date argument: `YYYY-MM-DD` or `today`.
+fn parse_date(text: &str, today: Date) -> Result<Date, Failure> {
+    if text.trim().eq_ignore_ascii_case("today") {
+        return Ok(today);
+    }
+    inforce_core::date::parse_day(text.trim())
+        .ok_or_else(|| Failure::Usage(format!("'{text}' is not a date: expected YYYY-MM-DD (ISO 8601) or 'today'")))
+}
+
+/// The last instant of a day in UTC: `--as-recorded 2026-01-01` sees everything recorded on that day.
+fn end_of_recorded_day(text: &str) -> Result<Timestamp, Failure> {
+    let today = today()?;
+    let day = parse_date(text, today).map_err(|e| Failure::Usage(format!("--as-recorded: {}", e.message())))?;
+    let next = day
+        .tomorrow()
+        .and_then(|d| d.to_zoned(TimeZone::UTC))
+        .map_err(|e| Failure::Usage(format!("--as-recorded {text}: {e}")))?;
+    Ok(next.timestamp() - SignedDuration::from_micros(1))
+}
+
+fn code_id(text: &str) -> Result<CodeId, Failure> {
+    CodeId::parse(text).map_err(|e| Failure::Usage(format!("--code: {e}")))
+}
+
+fn provision_id(history: &History, text: &str) -> Result<ProvisionId, Failure> {
+    let id = ProvisionId::parse(text).map_err(|e| Failure::Usage(e.to_string()))?;
+    match history.provision(&id) {
+        Some(_) => Ok(id),
+        None => Err(not_found(history, &id)),
+    }
+}
+
+fn not_found(history: &History, id: &ProvisionId) -> Failure {
+    let register = history.register();
+    let similar: Vec<&str> = register
+        .provisions
+        .iter()
+        .map(|p| p.id.as_str())
+        .filter(|p| p.starts_with(id.as_str()) || id.as_str().starts_with(*p))
+        .take(5)
+        .collect();
+    let hint = if similar.is_empty() { String::new() } else { format!(" (did you mean {}?)", similar.join(", ")) };
+    Failure::NotFound(format!("no provision '{id}' in the {} register{hint}", register.code.id))
+}
+
+/// The database path: `--db`, then `INFORCE_DB` (both handled by clap), then the per-user data folder.
+fn database_path(db: Option<&Path>) -> Result<PathBuf, Failure> {
+    if let Some(db) = db {
+        let text = db.to_string_lossy();
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            return Err(Failure::Usage(
+                "PostgreSQL databases are not supported by this build yet; give a SQLite file path".into(),
+            ));
+        }
+        return Ok(PathBuf::from(text.strip_prefix("sqlite://").unwrap_or(&text)));
+    }
+    let data_home = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local").join("share")))
+        .ok_or_else(|| Failure::Usage("no --db given and neither XDG_DATA_HOME nor HOME is set".into()))?;
+    Ok(data_home.join("inforce").join("inforce.db"))
+}
+
+async fn open_store(db: Option<&Path>) -> Result<SqliteStore, Failure> {
+    let path = database_path(db)?;
+    let busy_timeout = std::env::var("INFORCE_BUSY_TIMEOUT_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(OpenOptions::default().busy_timeout, Duration::from_millis);
+    Ok(SqliteStore::open(&path, OpenOptions { busy_timeout }).await?)
+}
+
+/// Loads the built-in SEC register the first time a database is used; never again, so that corrections
+/// published since are not overwritten.
+async fn load_builtin_once(store: &dyn Store) -> Result<(), Failure> {
+    let sec = code_id(DEFAULT_CODE)?;
+    if !store.publications(&sec).await?.is_empty() {
+        return Ok(());
+    }
+    let register = builtin_register()?;
+    publish_register(store, &register, "builtin", Timestamp::now()).await?;
+    Ok(())
+}
+
+/// The built-in register, parsed. It is checked by the test suite, so failing here means a broken build.
+pub fn builtin_register() -> Result<Register, Failure> {
+    inforce_formats::parse_register("data/sec.toml (built in)", BUILTIN_SEC)
+        .map_err(|e| Failure::Environment(format!("the built-in register is invalid:\n{e}")))
+}
+
+async fn load(store: &dyn Store, code: &CodeId, as_of: Option<Timestamp>) -> Result<History, Failure> {
+    match load_register(store, code, as_of).await? {
+        Some(loaded) => Ok(History::new(loaded.register)),
+        None => {
+            let codes: Vec<String> = store.codes().await?.iter().map(ToString::to_string).collect();
+            let when = if as_of.is_some() { " as recorded then" } else { "" };
+            Err(Failure::NotFound(format!(
+                "no register for code '{code}'{when} (codes in this database: {})",
+                if codes.is_empty() { "none".to_string() } else { codes.join(", ") }
+            )))
+        }
+    }
+}
+
+async fn import_register(
+    store: &dyn Store,
+    file: &Path,
+    expected_code: Option<&str>,
+    out: &Output,
+) -> Result<(), Failure> {
+    let name = file.display().to_string();
+    let bytes = std::fs::read(file).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Failure::NotFound(format!("{name}: no such file")),
+        _ => Failure::Usage(format!("{name}: cannot read: {e}")),
+    })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| Failure::Usage(format!("{name}: not UTF-8 text (byte {})", e.utf8_error().valid_up_to())))?;
+    let register = inforce_formats::parse_register(&name, &text).map_err(|e| {
+        let count = e.problems.len();
+        let plural = if count == 1 { "problem" } else { "problems" };
+        Failure::Usage(format!("{name} refused, nothing was stored ({count} {plural}):\n{e}"))
+    })?;
+    if let Some(expected) = expected_code
+        && code_id(expected)? != register.code.id
+    {
+        return Err(Failure::Usage(format!(
+            "{name} is the register of '{}', not '{expected}' as --code says",
+            register.code.id
+        )));
+    }
+    let outcome = publish_register(store, &register, &format!("file:{name}"), Timestamp::now()).await?;
+    let code = register.code.id.to_string();
+    let (json, line) = match &outcome {
+        PublishOutcome::Unchanged => (
+            serde_json::json!({ "code": code, "changed": false, "records": 0 }),
+            format!("{code}: already up to date; nothing written"),
+        ),
+        PublishOutcome::Published(p) => (
+            serde_json::json!({
+                "code": code, "changed": true, "publication": p.id,
+                "records": p.record_count, "recorded_at": p.recorded_at.to_string(),
+            }),
+            format!("{code}: publication {} recorded at {}, {} records written", p.id, p.recorded_at, p.record_count),
+        ),
+    };
+    out.print(&json, || line)
+}
+
+fn export_register(register: &Register, output: Option<&Path>) -> Result<(), Failure> {
+    let text = inforce_formats::write_register(register);
+    let Some(path) = output else {
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        return Ok(());
+    };
+    // Write beside the target and rename, so a reader never sees half a file.
+    let temporary = path.with_extension("toml.partial");
+    std::fs::write(&temporary, &text)
+        .and_then(|()| std::fs::rename(&temporary, path))
+        .map_err(|e| Failure::Environment(format!("{}: cannot write: {e}", path.display())))
+}

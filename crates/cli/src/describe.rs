@@ -1,0 +1,94 @@
+//! Sentences a person reads: references to versions and events, and the reasons behind a status.
+
+use inforce_core::{Basis, ChangeKind, Entry, EntryKind, History, StatusAnswer};
+use jiff::civil::Date;
+
+/// "version 4.1 (designation, 26 January 2015)", with "planned" when it lies after today.
+pub fn entry_ref(entry: &Entry, today: Date) -> String {
+    let planned = if History::is_planned(entry, today) { ", planned" } else { "" };
+    let name = match entry.kind {
+        EntryKind::Version => format!("version {}", entry.id),
+        EntryKind::Event => format!("the {} '{}'", entry.instrument.human(), entry.id),
+    };
+    let instrument = match entry.kind {
+        EntryKind::Version => format!("{}, ", entry.instrument.human()),
+        EntryKind::Event => String::new(),
+    };
+    format!("{name} ({instrument}{}{planned})", entry.effective.human())
+}
+
+fn verb(kind: ChangeKind) -> &'static str {
+    match kind {
+        ChangeKind::Added => "added",
+        ChangeKind::Amended => "amended",
+        ChangeKind::Removed => "removed",
+        ChangeKind::Activated => "switched on",
+        ChangeKind::Deactivated => "switched off",
+    }
+}
+
+/// Why a provision has its status, in one sentence.
+pub fn status_reason(answer: &StatusAnswer<'_>, today: Date) -> String {
+    let own = &answer.provision.id;
+    let existence = match answer.existence {
+        Basis::Change { entry, kind, provision } if provision == own => {
+            format!("{} by {}", verb(kind), entry_ref(entry, today))
+        }
+        Basis::Change { entry, kind, provision } => {
+            format!("follows {provision}, {} by {}", verb(kind), entry_ref(entry, today))
+        }
+        Basis::Commencement { entry } => format!(
+            "no addition recorded, so taken as part of the code since its first {}",
+            entry_ref(entry, today)
+        ),
+        Basis::BeforeCode { first: Some(first) } => {
+            format!("before the code's first {}", entry_ref(first, today))
+        }
+        Basis::BeforeCode { first: None } => "the register records no version of this code".to_string(),
+        Basis::AddedLater { entry } => format!("to be added by {}", entry_ref(entry, today)),
+        Basis::AdditionUnknown { provision } if provision == own => {
+            "when it entered the text is not recorded, and nothing shows it in the text by this date".to_string()
+        }
+        Basis::AdditionUnknown { provision } => format!(
+            "follows {provision}, whose entry into the text is not recorded and not shown by this date"
+        ),
+        Basis::Evidence { entry, kind, provision } => {
+            let shown = match kind {
+                Some(kind) if provision == own => format!("{} by", verb(kind)),
+                Some(kind) => format!("{provision} was {} by", verb(kind)),
+                None => "recorded as present at".to_string(),
+            };
+            format!("in the text by then ({shown} {}); when it was added is not recorded", entry_ref(entry, today))
+        }
+        Basis::Initially { .. } | Basis::Default => String::new(),
+    };
+    let activity = match answer.activity {
+        None | Some(Basis::Default) => String::new(),
+        Some(Basis::Change { entry, kind, provision }) if provision == own => {
+            format!("{} by {}", verb(kind), entry_ref(entry, today))
+        }
+        Some(Basis::Change { entry, kind, provision }) => {
+            format!("follows {provision}, {} by {}", verb(kind), entry_ref(entry, today))
+        }
+        Some(Basis::Initially { provision }) if provision == own => {
+            format!("{} from the moment it entered the text", state_word(answer))
+        }
+        Some(Basis::Initially { provision }) => {
+            format!("follows {provision}, {} from the moment it entered the text", state_word(answer))
+        }
+        Some(_) => String::new(),
+    };
+    match (existence.is_empty(), activity.is_empty()) {
+        (false, false) => format!("{existence}; {activity}"),
+        (false, true) => existence,
+        (true, false) => activity,
+        (true, true) => String::new(),
+    }
+}
+
+fn state_word(answer: &StatusAnswer<'_>) -> &'static str {
+    match answer.status {
+        inforce_core::Status::Inactive => "switched off",
+        _ => "switched on",
+    }
+}

@@ -1,0 +1,277 @@
+//! JSON shapes of the command line's answers. Converted from core types; the core knows no wire format.
+
+use inforce_core::{
+    Basis, ChangeList, Completeness, Consultation, Entry, FuzzyDate, History, HistoryItem, Provision,
+    Relation, StatusAnswer,
+};
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::describe;
+
+/// A version or event.
+#[derive(Serialize)]
+pub struct EntryJson {
+    pub id: String,
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// ISO date, or `YYYY-MM`, `YYYY`, `unknown` as precise as the sources.
+    pub effective: String,
+    pub made: String,
+    pub instrument: &'static str,
+    pub planned: bool,
+    pub summary: String,
+    pub added: ChangeListJson,
+    pub amended: ChangeListJson,
+    pub removed: ChangeListJson,
+    pub activated: ChangeListJson,
+    pub deactivated: ChangeListJson,
+    pub sources: Vec<String>,
+    pub confidence: Option<String>,
+    pub notes: Vec<String>,
+}
+
+/// One change list and how complete it is.
+#[derive(Serialize)]
+pub struct ChangeListJson {
+    pub provisions: Vec<String>,
+    /// `complete`, `partial` (the sources name only some) or `unlisted` (some, not named).
+    pub completeness: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl From<&ChangeList> for ChangeListJson {
+    fn from(list: &ChangeList) -> Self {
+        Self {
+            provisions: list.listed.iter().map(ToString::to_string).collect(),
+            completeness: match list.completeness {
+                Completeness::Complete => "complete",
+                Completeness::Partial => "partial",
+                Completeness::Unlisted => "unlisted",
+            },
+            note: list.note.clone(),
+        }
+    }
+}
+
+impl EntryJson {
+    pub fn new(entry: &Entry, today: Date) -> Self {
+        Self {
+            id: entry.id.to_string(),
+            kind: entry.kind.as_str(),
+            title: entry.title.clone(),
+            effective: entry.effective.to_string(),
+            made: entry.made.to_string(),
+            instrument: entry.instrument.as_str(),
+            planned: History::is_planned(entry, today),
+            summary: entry.summary.clone(),
+            added: (&entry.added).into(),
+            amended: (&entry.amended).into(),
+            removed: (&entry.removed).into(),
+            activated: (&entry.activated).into(),
+            deactivated: (&entry.deactivated).into(),
+            sources: entry.sources.clone(),
+            confidence: entry.confidence.clone(),
+            notes: entry.notes.clone(),
+        }
+    }
+}
+
+/// A short reference to an entry inside another answer.
+#[derive(Serialize)]
+pub struct EntryRefJson {
+    pub id: String,
+    pub kind: &'static str,
+    pub effective: String,
+    pub instrument: &'static str,
+    pub planned: bool,
+}
+
+impl EntryRefJson {
+    pub fn new(entry: &Entry, today: Date) -> Self {
+        Self {
+            id: entry.id.to_string(),
+            kind: entry.kind.as_str(),
+            effective: entry.effective.to_string(),
+            instrument: entry.instrument.as_str(),
+            planned: History::is_planned(entry, today),
+        }
+    }
+}
+
+/// The fact a status rests on.
+#[derive(Serialize)]
+pub struct BasisJson {
+    /// `change`, `initially`, `commencement`, `before_code`, `added_later`, `addition_unknown`, `evidence`,
+    /// `default`.
+    pub basis: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry: Option<EntryRefJson>,
+    /// What the entry did (`added`, `activated`, …), for `change` and `evidence`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<&'static str>,
+    /// The provision the fact names: this one or one above (or, for evidence, below) it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provision: Option<String>,
+}
+
+impl BasisJson {
+    pub fn new(basis: &Basis<'_>, today: Date) -> Self {
+        let (name, change, provision) = match basis {
+            Basis::Change { kind, provision, .. } => ("change", Some(kind.as_str()), Some(provision.to_string())),
+            Basis::Evidence { kind, provision, .. } => {
+                ("evidence", kind.map(|k| k.as_str()), Some(provision.to_string()))
+            }
+            Basis::Initially { provision } => ("initially", None, Some(provision.to_string())),
+            Basis::AdditionUnknown { provision } => ("addition_unknown", None, Some(provision.to_string())),
+            Basis::Commencement { .. } => ("commencement", None, None),
+            Basis::BeforeCode { .. } => ("before_code", None, None),
+            Basis::AddedLater { .. } => ("added_later", None, None),
+            Basis::Default => ("default", None, None),
+        };
+        Self { basis: name, entry: basis.entry().map(|e| EntryRefJson::new(e, today)), change, provision }
+    }
+}
+
+/// A provision with its status on a date and the reasons.
+#[derive(Serialize)]
+pub struct ProvisionStatusJson {
+    pub id: String,
+    pub kind: &'static str,
+    pub parent: Option<String>,
+    pub title: Option<String>,
+    /// `in_force`, `inactive`, `not_yet_added`, `removed` or `unknown`.
+    pub status: &'static str,
+    /// The reasons in one sentence.
+    pub reason: String,
+    pub existence: BasisJson,
+    pub activity: Option<BasisJson>,
+}
+
+impl ProvisionStatusJson {
+    pub fn new(answer: &StatusAnswer<'_>, today: Date) -> Self {
+        let provision = answer.provision;
+        Self {
+            id: provision.id.to_string(),
+            kind: provision.kind.as_str(),
+            parent: provision.parent.as_ref().map(ToString::to_string),
+            title: provision.title.clone(),
+            status: answer.status.as_str(),
+            reason: describe::status_reason(answer, today),
+            existence: BasisJson::new(&answer.existence, today),
+            activity: answer.activity.as_ref().map(|b| BasisJson::new(b, today)),
+        }
+    }
+}
+
+/// A provision's identity.
+#[derive(Serialize)]
+pub struct ProvisionJson {
+    pub id: String,
+    pub kind: &'static str,
+    pub parent: Option<String>,
+    pub title: Option<String>,
+    pub addition_unknown: bool,
+    pub present_by: Option<String>,
+    pub initially: Option<&'static str>,
+    pub sources: Vec<String>,
+    pub confidence: Option<String>,
+    pub note: Option<String>,
+}
+
+impl From<&Provision> for ProvisionJson {
+    fn from(p: &Provision) -> Self {
+        Self {
+            id: p.id.to_string(),
+            kind: p.kind.as_str(),
+            parent: p.parent.as_ref().map(ToString::to_string),
+            title: p.title.clone(),
+            addition_unknown: p.addition_unknown,
+            present_by: p.present_by.as_ref().map(ToString::to_string),
+            initially: p.initially.map(|a| a.as_str()),
+            sources: p.sources.clone(),
+            confidence: p.confidence.clone(),
+            note: p.note.clone(),
+        }
+    }
+}
+
+/// One entry in a provision's history.
+#[derive(Serialize)]
+pub struct HistoryItemJson {
+    pub entry: EntryRefJson,
+    pub summary: String,
+    /// What the entry did: `added`, `amended`, `removed`, `activated`, `deactivated`.
+    pub change: &'static str,
+    /// `direct`, `ancestor`, `descendant`, or `unlisted` (the entry did not list what it changed).
+    pub relation: &'static str,
+    /// The provision the entry named, when it was not this one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+}
+
+impl HistoryItemJson {
+    pub fn new(item: &HistoryItem<'_>, today: Date) -> Self {
+        let (relation, via) = match item.relation {
+            Relation::Direct => ("direct", None),
+            Relation::Ancestor(id) => ("ancestor", Some(id.to_string())),
+            Relation::Descendant(id) => ("descendant", Some(id.to_string())),
+            Relation::Unlisted => ("unlisted", None),
+        };
+        Self {
+            entry: EntryRefJson::new(item.entry, today),
+            summary: item.entry.summary.clone(),
+            change: item.kind.as_str(),
+            relation,
+            via,
+        }
+    }
+}
+
+/// A consultation, with whether it is open today.
+#[derive(Serialize)]
+pub struct ConsultationJson {
+    pub id: String,
+    pub title: String,
+    pub published: String,
+    pub closes: String,
+    /// `open`, `closed`, `upcoming` or `unknown`.
+    pub state: &'static str,
+    pub topics: Vec<String>,
+    pub sources: Vec<String>,
+    pub confidence: Option<String>,
+    pub notes: Vec<String>,
+}
+
+impl ConsultationJson {
+    pub fn new(c: &Consultation, today: Date) -> Self {
+        Self {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            published: c.published.to_string(),
+            closes: c.closes.to_string(),
+            state: consultation_state(c, today),
+            topics: c.topics.clone(),
+            sources: c.sources.clone(),
+            confidence: c.confidence.clone(),
+            notes: c.notes.clone(),
+        }
+    }
+}
+
+/// Whether a consultation is open on `today`, from its dates; `unknown` when the dates do not decide it.
+pub fn consultation_state(c: &Consultation, today: Date) -> &'static str {
+    let before = |d: &FuzzyDate| d.latest().is_some_and(|d| d < today);
+    let after = |d: &FuzzyDate| d.earliest().is_some_and(|d| d > today);
+    if after(&c.published) {
+        "upcoming"
+    } else if before(&c.closes) {
+        "closed"
+    } else if c.published.latest().is_some_and(|d| d <= today) && c.closes.earliest().is_some_and(|d| d >= today) {
+        "open"
+    } else {
+        "unknown"
+    }
+}
