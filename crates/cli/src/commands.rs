@@ -165,12 +165,23 @@ impl Output {
     }
 }
 
-/// Today's date: `INFORCE_TODAY` when set (for reproducible runs and tests), otherwise the UTC date.
+/// Today's date: `INFORCE_TODAY` when set (for reproducible runs and tests), otherwise the UTC date of `now()`.
 fn today() -> Result<Date, Failure> {
     match std::env::var("INFORCE_TODAY") {
         Ok(text) => inforce_core::date::parse_day(&text)
             .ok_or_else(|| Failure::Usage(format!("INFORCE_TODAY='{text}' is not a date: expected YYYY-MM-DD"))),
-        Err(_) => Ok(Timestamp::now().to_zoned(TimeZone::UTC).date()),
+        Err(_) => Ok(now()?.to_zoned(TimeZone::UTC).date()),
+    }
+}
+
+/// The clock for record times: `INFORCE_NOW` (RFC 3339) when set, so that tests and demonstrations can record
+/// on chosen days; otherwise the system clock.
+fn now() -> Result<Timestamp, Failure> {
+    match std::env::var("INFORCE_NOW") {
+        Ok(text) => text.parse().map_err(|e| {
+            Failure::Usage(format!("INFORCE_NOW='{text}' is not a timestamp such as 2026-01-01T09:00:00Z: {e}"))
+        }),
+        Err(_) => Ok(Timestamp::now()),
     }
 }
 
@@ -255,7 +266,7 @@ async fn load_builtin_once(store: &dyn Store) -> Result<(), Failure> {
         return Ok(());
     }
     let register = builtin_register()?;
-    publish_register(store, &register, "builtin", Timestamp::now()).await?;
+    publish_register(store, &register, "builtin", now()?).await?;
     Ok(())
 }
 
@@ -305,7 +316,7 @@ async fn import_register(
             register.code.id
         )));
     }
-    let outcome = publish_register(store, &register, &format!("file:{name}"), Timestamp::now()).await?;
+    let outcome = publish_register(store, &register, &format!("file:{name}"), now()?).await?;
     let code = register.code.id.to_string();
     let (json, line) = match &outcome {
         PublishOutcome::Unchanged => (

@@ -489,7 +489,7 @@ impl History {
                     items.push(HistoryItem { entry, kind, relation });
                 }
                 let unlisted = list.completeness != Completeness::Complete;
-                if !named && unlisted && self.was_in_text(p, entry) {
+                if !named && unlisted && self.could_be_among(p, entry, kind) {
                     items.push(HistoryItem { entry, kind, relation: Relation::Unlisted });
                 }
             }
@@ -497,10 +497,16 @@ impl History {
         items
     }
 
-    fn was_in_text(&self, p: usize, entry: &Entry) -> bool {
-        entry.effective.latest().is_some_and(|date| {
-            matches!(self.status_of(p, date).status, Status::InForce | Status::Inactive | Status::Unknown)
-        })
+    /// Whether an entry that did not list what it changed may have changed this provision that way: it may
+    /// have been added only if it was not (known to be) in the text the day before, and otherwise changed only
+    /// if it was (or may have been) in the text then.
+    fn could_be_among(&self, p: usize, entry: &Entry, kind: ChangeKind) -> bool {
+        let Some(date) = entry.effective.latest() else { return false };
+        if kind == ChangeKind::Added {
+            let before = date.yesterday().map(|d| self.status_of(p, d).status);
+            return matches!(before, Ok(Status::NotYetAdded | Status::Unknown));
+        }
+        matches!(self.status_of(p, date).status, Status::InForce | Status::Inactive | Status::Unknown)
     }
 
     fn ancestors(&self, p: usize) -> Vec<usize> {
