@@ -37,10 +37,9 @@ pub fn status_reason(answer: &StatusAnswer<'_>, today: Date) -> String {
         Basis::Change { entry, kind, provision } => {
             format!("follows {provision}, {} by {}", verb(kind), entry_ref(entry, today))
         }
-        Basis::Commencement { entry } => format!(
-            "no addition recorded, so taken as part of the code since its first {}",
-            entry_ref(entry, today)
-        ),
+        Basis::Commencement { entry } => {
+            format!("no addition recorded, so taken as part of the code since its first {}", entry_ref(entry, today))
+        }
         Basis::BeforeCode { first: Some(first) } => {
             format!("before the code's first {}", entry_ref(first, today))
         }
@@ -49,9 +48,9 @@ pub fn status_reason(answer: &StatusAnswer<'_>, today: Date) -> String {
         Basis::AdditionUnknown { provision } if provision == own => {
             "when it entered the text is not recorded, and nothing shows it in the text by this date".to_string()
         }
-        Basis::AdditionUnknown { provision } => format!(
-            "follows {provision}, whose entry into the text is not recorded and not shown by this date"
-        ),
+        Basis::AdditionUnknown { provision } => {
+            format!("follows {provision}, whose entry into the text is not recorded and not shown by this date")
+        }
         Basis::Evidence { entry, kind, provision } => {
             let shown = match kind {
                 Some(kind) if provision == own => format!("{} by", verb(kind)),

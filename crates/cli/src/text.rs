@@ -107,7 +107,9 @@ pub fn provision_history(provision: &Provision, items: &[HistoryItem<'_>], today
             Relation::Direct => format!("{} {}", item.kind.as_str(), provision.id),
             Relation::Ancestor(id) => format!("{} {id} (a provision above it)", item.kind.as_str()),
             Relation::Descendant(id) => format!("{} {id} (a part of it)", item.kind.as_str()),
-            Relation::Unlisted => format!("{} provisions without listing them; may include this one", item.kind.as_str()),
+            Relation::Unlisted => {
+                format!("{} provisions without listing them; may include this one", item.kind.as_str())
+            }
         };
         let _ = writeln!(out, "  {:<11} {:<40} {what}", item.entry.effective.to_string(), short_ref(item.entry, today));
     }

@@ -1,8 +1,8 @@
 //! JSON shapes of the command line's answers. Converted from core types; the core knows no wire format.
 
 use inforce_core::{
-    Basis, ChangeList, Completeness, Consultation, Entry, FuzzyDate, History, HistoryItem, Provision,
-    Relation, StatusAnswer,
+    Basis, ChangeList, Completeness, Consultation, Entry, FuzzyDate, History, HistoryItem, Provision, Relation,
+    StatusAnswer,
 };
 use jiff::civil::Date;
 use serde::Serialize;

@@ -440,8 +440,7 @@ impl History {
         let mut depth = 0;
         while let Some(q) = current {
             if let Some(touch) = self.last_applying(q, date, &switches) {
-                let activity =
-                    if touch.kind == ChangeKind::Activated { Activity::Active } else { Activity::Inactive };
+                let activity = if touch.kind == ChangeKind::Activated { Activity::Active } else { Activity::Inactive };
                 consider(&mut best, (self.rank[touch.entry], depth, activity, self.change(touch, q)));
             }
             if let Some(initially) = self.register.provisions[q].initially {
@@ -449,7 +448,10 @@ impl History {
                     Existence::Exists { since_rank, .. } => since_rank,
                     Existence::Absent { .. } => None,
                 };
-                consider(&mut best, (since, depth, initially, Basis::Initially { provision: &self.register.provisions[q].id }));
+                consider(
+                    &mut best,
+                    (since, depth, initially, Basis::Initially { provision: &self.register.provisions[q].id }),
+                );
             }
             current = self.parents[q];
             depth += 1;
@@ -466,9 +468,8 @@ impl History {
         let Some(&p) = self.provision_index.get(id) else { return Vec::new() };
         let ancestors = self.ancestors(p);
         let mut items = Vec::new();
-        let ordered = self.chronology.iter().copied().chain(
-            (0..self.register.entries.len()).filter(|&i| self.rank[i].is_none()),
-        );
+        let ordered =
+            self.chronology.iter().copied().chain((0..self.register.entries.len()).filter(|&i| self.rank[i].is_none()));
         for i in ordered {
             let entry = &self.register.entries[i];
             for kind in ChangeKind::ALL {
@@ -503,6 +504,10 @@ impl History {
     fn could_be_among(&self, p: usize, entry: &Entry, kind: ChangeKind) -> bool {
         let Some(date) = entry.effective.latest() else { return false };
         if kind == ChangeKind::Added {
+            // A provision whose own addition is on record was not added by an entry that does not name it.
+            if self.touches[p].iter().any(|t| t.kind == ChangeKind::Added) {
+                return false;
+            }
             let before = date.yesterday().map(|d| self.status_of(p, d).status);
             return matches!(before, Ok(Status::NotYetAdded | Status::Unknown));
         }
@@ -657,7 +662,10 @@ mod tests {
             .iter()
             .map(|item| format!("{} {} {:?}", item.entry.id, item.kind.as_str(), item.relation))
             .collect();
-        assert_eq!(items, vec!["4.0 amended Ancestor(ProvisionId(\"H\"))", "4.1 amended Direct", "4.1 activated Direct"]);
+        assert_eq!(
+            items,
+            vec!["4.0 amended Ancestor(ProvisionId(\"H\"))", "4.1 amended Direct", "4.1 activated Direct"]
+        );
     }
 
     #[test]

@@ -160,9 +160,8 @@ fn as_writes(register: &Register) -> Vec<RecordWrite> {
     let mut writes = vec![write(0, RecordBody::Code(register.code.clone()))];
     writes.extend(register.provisions.iter().enumerate().map(|(i, p)| write(i, RecordBody::Provision(p.clone()))));
     writes.extend(register.entries.iter().enumerate().map(|(i, e)| write(i, RecordBody::Entry(e.clone()))));
-    writes.extend(
-        register.consultations.iter().enumerate().map(|(i, c)| write(i, RecordBody::Consultation(c.clone()))),
-    );
+    writes
+        .extend(register.consultations.iter().enumerate().map(|(i, c)| write(i, RecordBody::Consultation(c.clone()))));
     writes
 }
 

@@ -51,7 +51,8 @@ pub struct Problem {
 pub fn validate(register: &Register) -> Vec<Problem> {
     let mut problems = Vec::new();
     if register.code.title.trim().is_empty() {
-        problems.push(Problem { location: Location::Code { field: "title" }, message: "the code needs a title".into() });
+        problems
+            .push(Problem { location: Location::Code { field: "title" }, message: "the code needs a title".into() });
     }
     let known = check_provisions(register, &mut problems);
     check_presence(register, &mut problems);
@@ -167,7 +168,8 @@ fn check_entries(register: &Register, known: &HashSet<ProvisionId>, problems: &m
                 }
             }
         }
-        let contradictions = [(ChangeKind::Added, ChangeKind::Removed), (ChangeKind::Activated, ChangeKind::Deactivated)];
+        let contradictions =
+            [(ChangeKind::Added, ChangeKind::Removed), (ChangeKind::Activated, ChangeKind::Deactivated)];
         for (first, second) in contradictions {
             for (item, provision) in entry.changes(second).listed.iter().enumerate() {
                 if entry.changes(first).listed.contains(provision) {

@@ -63,7 +63,10 @@ pub fn parse_register(file: &str, text: &str) -> Result<Register, RegisterFileEr
     match register {
         Some(register) if problems.is_empty() => Ok(register),
         _ => Err(RegisterFileError {
-            problems: problems.into_iter().map(|(offset, message)| positions.problem(offset..offset, message)).collect(),
+            problems: problems
+                .into_iter()
+                .map(|(offset, message)| positions.problem(offset..offset, message))
+                .collect(),
         }),
     }
 }
@@ -196,7 +199,10 @@ impl Reader {
         if let Some(format) = &raw.format
             && *format.get_ref() != 1
         {
-            self.problem(&format.span(), format!("unsupported format {}: this inforce reads format 1", format.get_ref()));
+            self.problem(
+                &format.span(),
+                format!("unsupported format {}: this inforce reads format 1", format.get_ref()),
+            );
         }
         let code = match raw.code {
             Some(code) => self.code(code),
@@ -298,7 +304,9 @@ impl Reader {
         };
         let present_by = match &raw.present_by {
             None => Some(None),
-            Some(entry) => EntryId::parse(entry.get_ref()).map_err(|e| self.problem(&entry.span(), e.to_string())).ok().map(Some),
+            Some(entry) => {
+                EntryId::parse(entry.get_ref()).map_err(|e| self.problem(&entry.span(), e.to_string())).ok().map(Some)
+            }
         };
         Some(Provision {
             id: id?,
@@ -804,7 +812,8 @@ instrument = "designation"
                  sos_direction, modification, modification+designation, authority_led_variation, unknown",
             ]
         );
-        let fixed = text.replace("chapter", "section").replace("2013-02-30", "2013-02-28").replace("decree", "designation");
+        let fixed =
+            text.replace("chapter", "section").replace("2013-02-30", "2013-02-28").replace("decree", "designation");
         assert_eq!(
             problems(&fixed),
             vec![

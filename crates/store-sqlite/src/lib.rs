@@ -128,13 +128,12 @@ impl Store for SqliteStore {
     }
 
     async fn publications(&self, code: &CodeId) -> Result<Vec<Publication>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, recorded_at, origin, record_count FROM publications WHERE code = ? ORDER BY id",
-        )
-        .bind(code.as_str())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| self.error(e))?;
+        let rows =
+            sqlx::query("SELECT id, recorded_at, origin, record_count FROM publications WHERE code = ? ORDER BY id")
+                .bind(code.as_str())
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| self.error(e))?;
         rows.into_iter()
             .map(|row| {
                 Ok(Publication {

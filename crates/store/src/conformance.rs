@@ -105,7 +105,8 @@ fn sample() -> Register {
         FuzzyDate::parse("2014-03").expect("date"),
         Instrument::Modification,
     );
-    second.amended = ChangeList { listed: vec![], completeness: Completeness::Unlisted, note: Some("not listed".into()) };
+    second.amended =
+        ChangeList { listed: vec![], completeness: Completeness::Unlisted, note: Some("not listed".into()) };
     Register {
         code: Code {
             id: id("conformance"),

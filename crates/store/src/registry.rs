@@ -53,12 +53,7 @@ pub async fn publish_register(
     if writes.is_empty() {
         return Ok(PublishOutcome::Unchanged);
     }
-    let publication = NewPublication {
-        code: code.clone(),
-        recorded_at,
-        origin: origin.to_string(),
-        expected_head: head,
-        writes,
-    };
+    let publication =
+        NewPublication { code: code.clone(), recorded_at, origin: origin.to_string(), expected_head: head, writes };
     store.publish(publication).await.map(PublishOutcome::Published)
 }

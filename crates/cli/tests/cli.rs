@@ -1,0 +1,435 @@
+//! Integration tests: the real binary against the built-in SEC register, each test with its own database.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// A scratch database and the environment every run gets.
+struct Sandbox {
+    dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    fn new() -> Self {
+        Self { dir: tempfile::tempdir().expect("temporary folder") }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("inforce.db")
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_inforce"));
+        command
+            .args(args)
+            .env("INFORCE_DB", self.db())
+            .env("INFORCE_TODAY", "2026-11-28")
+            .env("INFORCE_NOW", "2026-11-01T09:00:00Z")
+            .env_remove("INFORCE_CRASH_TEST_MARKER");
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("run inforce")
+    }
+
+    fn run_at(&self, now: &str, args: &[&str]) -> Output {
+        self.command(args).env("INFORCE_NOW", now).output().expect("run inforce")
+    }
+
+    /// Runs and parses JSON output, failing with stderr if the command failed.
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.extend(["--format", "json"]);
+        let output = self.run(&all);
+        assert!(output.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+        serde_json::from_slice(&output.stdout).expect("valid JSON")
+    }
+
+    fn stdout(&self, args: &[&str]) -> String {
+        let output = self.run(args);
+        assert!(output.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).expect("UTF-8 output")
+    }
+}
+
+fn status_of<'a>(at: &'a Value, id: &str) -> &'a str {
+    at["provisions"]
+        .as_array()
+        .expect("provisions")
+        .iter()
+        .find(|p| p["id"] == id)
+        .unwrap_or_else(|| panic!("{id} missing"))["status"]
+        .as_str()
+        .expect("status")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn on_20_january_2015_version_4_0_is_in_force_and_h15_inactive() {
+    let sandbox = Sandbox::new();
+    let at = sandbox.json(&["at", "2015-01-20"]);
+    assert_eq!(at["code"], "sec");
+    assert_eq!(at["date"], "2015-01-20");
+    assert_eq!(at["version"]["id"], "4.0");
+    assert_eq!(at["version"]["instrument"], "designation");
+    assert_eq!(status_of(&at, "H15"), "inactive");
+    assert_eq!(status_of(&at, "H"), "inactive");
+    assert_eq!(status_of(&at, "A"), "in_force");
+    assert_eq!(status_of(&at, "B2"), "not_yet_added");
+}
+
+#[test]
+fn on_1_february_2015_version_4_1_h15_in_force_and_h11_inactive() {
+    let sandbox = Sandbox::new();
+    let at = sandbox.json(&["at", "2015-02-01"]);
+    assert_eq!(at["version"]["id"], "4.1");
+    assert_eq!(status_of(&at, "H15"), "in_force");
+    assert_eq!(status_of(&at, "H11"), "inactive");
+    let status = sandbox.json(&["status", "h15", "--at", "2015-02-01"]);
+    assert_eq!(status["provision"]["status"], "in_force");
+    assert_eq!(status["provision"]["activity"]["basis"], "change");
+    assert_eq!(status["provision"]["activity"]["change"], "activated");
+    assert_eq!(status["provision"]["activity"]["entry"]["id"], "4.1");
+    let text = sandbox.stdout(&["status", "H15", "--at", "2015-02-01"]);
+    assert!(text.contains("in_force"), "{text}");
+    assert!(text.contains("switched on by version 4.1 (designation, 26 January 2015)"), "{text}");
+}
+
+#[test]
+fn b2_does_not_exist_before_18_march_2015() {
+    let sandbox = Sandbox::new();
+    let before = sandbox.json(&["status", "B2", "--at", "2015-03-17"]);
+    assert_eq!(before["provision"]["status"], "not_yet_added");
+    assert_eq!(before["provision"]["existence"]["basis"], "added_later");
+    assert_eq!(before["provision"]["existence"]["entry"]["id"], "4.2");
+    let on = sandbox.json(&["status", "B2", "--at", "2015-03-18"]);
+    assert_eq!(on["provision"]["status"], "in_force");
+    assert_eq!(sandbox.json(&["status", "B2", "--at", "2013-01-01"])["provision"]["status"], "not_yet_added");
+}
+
+#[test]
+fn nothing_was_in_force_before_27_september_2013() {
+    let sandbox = Sandbox::new();
+    let at = sandbox.json(&["at", "2013-09-26"]);
+    assert_eq!(at["version"], Value::Null);
+    let provisions = at["provisions"].as_array().expect("provisions");
+    assert!(!provisions.is_empty());
+    assert!(provisions.iter().all(|p| p["status"] == "not_yet_added"), "everything is not yet added");
+    let first = sandbox.json(&["at", "2013-09-27"]);
+    assert_eq!(first["version"]["id"], "1.0");
+    assert_eq!(first["version"]["made"], "2013-09-23", "both the designation and the effective date are kept");
+}
+
+#[test]
+fn the_inactive_set_at_4_2_is_the_one_the_seed_lists() {
+    let sandbox = Sandbox::new();
+    let at = sandbox.json(&["at", "2015-03-20"]);
+    assert_eq!(at["version"]["id"], "4.2");
+    for id in ["F5", "H", "H1", "H11", "H12", "H14", "L3", "L5", "L7", "APP-D", "APP-E"] {
+        assert_eq!(status_of(&at, id), "inactive", "{id} is inactive at 4.2");
+    }
+    for id in ["H15", "F", "L", "L4", "APP-G", "B2", "APP-C"] {
+        assert_eq!(status_of(&at, id), "in_force", "{id} is in force at 4.2");
+    }
+    // The direction of 24 April 2015 switched on one paragraph of the inactive H14.
+    let direction = sandbox.json(&["at", "2015-04-24"]);
+    assert_eq!(status_of(&direction, "H14.31"), "in_force");
+    assert_eq!(status_of(&direction, "H14"), "inactive");
+    assert_eq!(direction["version"]["id"], "4.2", "an event is not a version");
+}
+
+#[test]
+fn versions_lists_every_version_with_planned_ones_marked() {
+    let sandbox = Sandbox::new();
+    let versions = sandbox.json(&["versions"]);
+    let ids: Vec<&str> =
+        versions["versions"].as_array().expect("list").iter().filter_map(|v| v["id"].as_str()).collect();
+    assert_eq!(&ids[..8], ["1.0", "2.0", "2.1", "2.2", "3.0", "4.0", "4.1", "4.2"]);
+    assert!(ids.contains(&"62.0"));
+    assert_eq!(versions["in_force_today"], "62.0");
+    // Seen from 1 February 2015, 4.2 and later are planned.
+    let output = sandbox.command(&["versions", "--format", "json"]).env("INFORCE_TODAY", "2015-02-01").output();
+    let early: Value = serde_json::from_slice(&output.expect("run").stdout).expect("json");
+    let planned: Vec<&str> = early["versions"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|v| v["planned"] == true)
+        .filter_map(|v| v["id"].as_str())
+        .collect();
+    assert_eq!(planned.first(), Some(&"4.2"));
+    assert_eq!(early["in_force_today"], "4.1");
+    let text = sandbox.command(&["versions"]).env("INFORCE_TODAY", "2015-02-01").output().expect("run");
+    let text = String::from_utf8(text.stdout).expect("utf-8");
+    assert!(text.contains("* 4.1"), "{text}");
+    assert!(text.contains("+ 4.2"), "{text}");
+}
+
+#[test]
+fn unknown_facts_stay_unknown() {
+    let sandbox = Sandbox::new();
+    let versions = sandbox.json(&["versions"]);
+    let find = |id: &str| versions["versions"].as_array().expect("list").iter().find(|v| v["id"] == id).cloned();
+    let v2 = find("2.0").expect("2.0");
+    assert_eq!(v2["amended"]["completeness"], "unlisted");
+    assert_eq!(v2["amended"]["provisions"], Value::Array(vec![]));
+    assert_eq!(find("61.0").expect("61.0")["effective"], "2022-06");
+    // Production Proving came in on a date the register does not know.
+    let p = sandbox.json(&["status", "P", "--at", "2019-01-01"]);
+    assert_eq!(p["provision"]["status"], "unknown");
+    // In June 2022 the register cannot tell whether 61.0 had already taken effect, and says so.
+    let june = sandbox.json(&["at", "2022-06-10"]);
+    assert_eq!(june["version"]["id"], "40.0");
+    assert_eq!(june["possibly_later_versions"][0]["id"], "61.0");
+}
+
+#[test]
+fn history_and_timeline_are_in_date_order() {
+    let sandbox = Sandbox::new();
+    let history = sandbox.json(&["history", "Appendix G"]);
+    assert_eq!(history["provision"]["id"], "APP-G");
+    let events = history["events"].as_array().expect("events");
+    assert_eq!(events[0]["entry"]["id"], "4.1");
+    assert_eq!(events[0]["change"], "added");
+    assert_eq!(events[0]["relation"], "direct");
+    let timeline = sandbox.json(&["timeline", "--from", "2015-01-01", "--to", "2015-12-31"]);
+    let ids: Vec<&str> =
+        timeline["entries"].as_array().expect("entries").iter().filter_map(|e| e["id"].as_str()).collect();
+    assert_eq!(ids, ["4.0", "4.1", "4.2", "2015-04-24-sos-direction-h14-31"]);
+    let all = sandbox.json(&["timeline"]);
+    let dates: Vec<&str> =
+        all["entries"].as_array().expect("entries").iter().filter_map(|e| e["effective"].as_str()).collect();
+    let mut sorted = dates.clone();
+    sorted.sort();
+    assert_eq!(dates, sorted, "the whole timeline is in date order");
+}
+
+#[test]
+fn exit_statuses_distinguish_missing_things_from_bad_usage() {
+    let sandbox = Sandbox::new();
+    let missing = sandbox.run(&["status", "Q99"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert_eq!(stderr(&missing), "inforce: no provision 'Q99' in the sec register\n");
+    let near = sandbox.run(&["status", "H1.5"]);
+    assert_eq!(near.status.code(), Some(1));
+    assert!(stderr(&near).contains("did you mean H, H1?"), "{}", stderr(&near));
+    let bad_date = sandbox.run(&["at", "2015-13-01"]);
+    assert_eq!(bad_date.status.code(), Some(2));
+    assert_eq!(stderr(&bad_date), "inforce: '2015-13-01' is not a date: expected YYYY-MM-DD (ISO 8601) or 'today'\n");
+    assert_eq!(sandbox.run(&["frobnicate"]).status.code(), Some(2));
+    let no_code = sandbox.run(&["versions", "--code", "cfr"]);
+    assert_eq!(no_code.status.code(), Some(1));
+    assert!(stderr(&no_code).contains("no register for code 'cfr' (codes in this database: sec)"));
+    assert_eq!(sandbox.run(&["at", "today"]).status.code(), Some(0));
+}
+
+#[test]
+fn export_then_import_changes_nothing() {
+    let sandbox = Sandbox::new();
+    let exported = sandbox.path("sec.toml");
+    let exported_text = exported.to_str().expect("utf-8 path");
+    assert!(sandbox.run(&["register", "export", "-o", exported_text]).status.success());
+    let import = sandbox.json(&["register", "import", exported_text]);
+    assert_eq!(import["changed"], false);
+    let again = sandbox.stdout(&["register", "export"]);
+    assert_eq!(again, std::fs::read_to_string(&exported).expect("exported file"), "export is stable");
+    // A fresh database given the export holds the same register as the built-in one.
+    let other = Sandbox::new();
+    let fresh = other.json(&["register", "import", exported_text]);
+    assert_eq!(fresh["changed"], false, "the built-in register and its export are the same register");
+}
+
+fn corrected_register(sandbox: &Sandbox) -> PathBuf {
+    let text = sandbox.stdout(&["register", "export"]);
+    let corrected = text.replacen("effective = \"2015-01-26\"", "effective = \"2015-01-27\"", 1);
+    assert_ne!(text, corrected, "the fixture found 4.1's date");
+    let path = sandbox.path("corrected.toml");
+    std::fs::write(&path, corrected).expect("write corrected register");
+    path
+}
+
+#[test]
+fn corrections_are_appended_and_the_past_register_stays_answerable() {
+    let sandbox = Sandbox::new();
+    sandbox.run_at("2026-01-10T09:00:00Z", &["versions"]); // the built-in register is recorded on 10 January
+    let corrected = corrected_register(&sandbox);
+    let output = sandbox.run_at("2026-02-10T09:00:00Z", &["register", "import", corrected.to_str().expect("path")]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("1 records written"));
+
+    let now = sandbox.json(&["status", "H15", "--at", "2015-01-26"]);
+    assert_eq!(now["provision"]["status"], "inactive", "4.1 now takes effect on the 27th");
+    let then = sandbox.json(&["status", "H15", "--at", "2015-01-26", "--as-recorded", "2026-01-31"]);
+    assert_eq!(then["provision"]["status"], "in_force", "as recorded in January, 4.1 took effect on the 26th");
+    let before = sandbox.run(&["versions", "--as-recorded", "2025-12-31"]);
+    assert_eq!(before.status.code(), Some(1), "nothing was recorded before the first run");
+    let publications = sandbox.json(&["publications"]);
+    let origins: Vec<&str> =
+        publications["publications"].as_array().expect("list").iter().filter_map(|p| p["origin"].as_str()).collect();
+    assert_eq!(origins.len(), 2);
+    assert_eq!(origins[0], "builtin");
+}
+
+const BAD_REGISTER: &str = r#"[code]
+id = "sec"
+title = "Smart Energy Code"
+
+[[provision]]
+id = "A"
+kind = "section"
+
+[[provision]]
+id = "A"
+kind = "section"
+
+[[version]]
+id = "2.0"
+effective = "2014-03-31"
+instrument = "designation"
+amended = ["Q"]
+
+[[version]]
+id = "1.0"
+effective = "2013-09-27"
+instrument = "designation"
+"#;
+
+#[test]
+fn a_malformed_register_is_refused_with_positions_and_nothing_is_written() {
+    let sandbox = Sandbox::new();
+    let before = sandbox.stdout(&["register", "export"]);
+    let bad = sandbox.path("bad.toml");
+    std::fs::write(&bad, BAD_REGISTER).expect("write");
+    let output = sandbox.run(&["register", "import", bad.to_str().expect("path")]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    let name = bad.display().to_string();
+    assert!(message.starts_with(&format!("inforce: {name} refused, nothing was stored (3 problems):\n")), "{message}");
+    assert!(message.contains(&format!("{name}:10:6: duplicate provision id 'A'")), "{message}");
+    assert!(message.contains(&format!("{name}:17:12: version 2.0 names unknown provision 'Q'")), "{message}");
+    assert!(message.contains(&format!("{name}:21:13: version 1.0 takes effect on 2013-09-27")), "{message}");
+
+    for (broken, expected) in [
+        ("effective = \"2014-03-31\"", ("effective = \"2014-02-30\"", "is not a valid date")),
+        ("instrument = \"designation\"", ("instrument = \"decree\"", "unknown instrument 'decree'")),
+    ] {
+        let text = BAD_REGISTER.replace(
+            "id = \"A\"\nkind = \"section\"\n\n[[provision]]\nid = \"A\"",
+            "id = \"A\"\nkind = \"section\"\n\n[[provision]]\nid = \"B\"",
+        );
+        let text =
+            text.replace("[\"Q\"]", "[\"A\"]").replace("2013-09-27", "2014-09-27").replacen(broken, expected.0, 1);
+        std::fs::write(&bad, text).expect("write");
+        let output = sandbox.run(&["register", "import", bad.to_str().expect("path")]);
+        assert_eq!(output.status.code(), Some(2));
+        assert!(stderr(&output).contains(expected.1), "{}", stderr(&output));
+    }
+    std::fs::write(&bad, [0xff, 0xfe, b'a']).expect("write");
+    let output = sandbox.run(&["register", "import", bad.to_str().expect("path")]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("not UTF-8"));
+    let missing = sandbox.run(&["register", "import", "/nonexistent/register.toml"]);
+    assert_eq!(missing.status.code(), Some(1));
+
+    assert_eq!(sandbox.stdout(&["register", "export"]), before, "the stored register is untouched");
+    assert_eq!(sandbox.json(&["publications"])["publications"].as_array().map(Vec::len), Some(1));
+}
+
+fn wait_for(path: &Path, child: &mut std::process::Child) {
+    let start = Instant::now();
+    while !path.exists() {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("the import finished ({status}) before pausing");
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "the import never reached the pause");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn an_import_killed_half_way_leaves_the_previous_register_intact() {
+    let sandbox = Sandbox::new();
+    let before = sandbox.stdout(&["register", "export"]);
+    // A correction touching many records, so half of them are written when the import pauses.
+    let renamed = before.replace("confidence = \"medium\"", "confidence = \"low\"");
+    let file = sandbox.path("many.toml");
+    std::fs::write(&file, renamed).expect("write");
+    let marker = sandbox.path("paused");
+    let mut child = sandbox
+        .command(&["register", "import", file.to_str().expect("path")])
+        .env("INFORCE_CRASH_TEST_MARKER", &marker)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn import");
+    wait_for(&marker, &mut child);
+
+    // While it holds the write lock, another writer is refused with a clear message.
+    let blocked = sandbox
+        .command(&["register", "import", file.to_str().expect("path")])
+        .env("INFORCE_BUSY_TIMEOUT_MS", "200")
+        .output()
+        .expect("run");
+    assert_eq!(blocked.status.code(), Some(3), "{}", stderr(&blocked));
+    assert!(stderr(&blocked).contains("is locked by another process"), "{}", stderr(&blocked));
+
+    child.kill().expect("SIGKILL the import"); // Child::kill sends SIGKILL on Unix
+    child.wait().expect("reap");
+    assert_eq!(sandbox.stdout(&["register", "export"]), before, "the previous register is intact");
+    assert_eq!(sandbox.json(&["publications"])["publications"].as_array().map(Vec::len), Some(1));
+    // And the same import then goes through.
+    let done = sandbox.json(&["register", "import", file.to_str().expect("path")]);
+    assert_eq!(done["changed"], true);
+}
+
+#[test]
+fn another_code_loads_the_same_way() {
+    let sandbox = Sandbox::new();
+    let file = sandbox.path("statute.toml");
+    std::fs::write(
+        &file,
+        r#"[code]
+id = "act-2008"
+title = "An Example Act"
+
+[[provision]]
+id = "1"
+kind = "section"
+
+[[provision]]
+id = "2"
+kind = "section"
+
+[[version]]
+id = "original"
+effective = "2008-11-26"
+instrument = "designation"
+
+[[version]]
+id = "2010"
+effective = "2010-04-06"
+instrument = "modification"
+removed = ["2"]
+"#,
+    )
+    .expect("write");
+    let output = sandbox.run(&["register", "import", file.to_str().expect("path"), "--code", "act-2008"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let at = sandbox.json(&["at", "2011-01-01", "--code", "act-2008"]);
+    assert_eq!(at["version"]["id"], "2010");
+    assert_eq!(status_of(&at, "1"), "in_force");
+    assert_eq!(status_of(&at, "2"), "removed");
+    assert_eq!(sandbox.json(&["codes"])["codes"], serde_json::json!(["act-2008", "sec"]));
+    let wrong = sandbox.run(&["register", "import", file.to_str().expect("path"), "--code", "sec"]);
+    assert_eq!(wrong.status.code(), Some(2));
+}
