@@ -11,6 +11,8 @@ pub mod model;
 pub mod validate;
 
 #[cfg(test)]
+mod replay_tests;
+#[cfg(test)]
 mod testing;
 
 pub use date::FuzzyDate;
