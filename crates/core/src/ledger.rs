@@ -44,6 +44,8 @@ impl RecordKind {
 }
 
 /// The content of one record.
+// Entries are larger than the rest, but records are few and short-lived; boxing would only add noise.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RecordBody {
     /// The code's description.
@@ -145,7 +147,7 @@ pub fn writes_for(current: Option<&Register>, next: &Register) -> Vec<RecordWrit
         .filter(|w| !still_there.contains(&(w.kind, w.key.as_str())))
         .map(|w| RecordWrite { kind: w.kind, key: w.key.clone(), ordinal: w.ordinal, body: None })
         .collect();
-    retractions.sort_by(|a, b| (a.kind, a.ordinal).cmp(&(b.kind, b.ordinal)));
+    retractions.sort_by_key(|w| (w.kind, w.ordinal));
     writes.extend(retractions);
     writes
 }

@@ -156,12 +156,18 @@ impl<'a> Positions<'a> {
     }
 }
 
+/// Byte ranges of an item's fields, by field name ("" for the whole item).
+type FieldSpans = HashMap<&'static str, Range<usize>>;
+/// Byte ranges of each item of a change list, by list name.
+type ItemSpans = HashMap<&'static str, Vec<Range<usize>>>;
+
 /// Where each field of each item was in the file, so rule violations found later get positions.
 #[derive(Default)]
 struct Spans {
     code: HashMap<&'static str, Range<usize>>,
     provisions: Vec<HashMap<&'static str, Range<usize>>>,
-    entries: Vec<(HashMap<&'static str, Range<usize>>, HashMap<&'static str, Vec<Range<usize>>>)>,
+    /// Per entry: its fields, and the position of each item of its change lists.
+    entries: Vec<(FieldSpans, ItemSpans)>,
     consultations: Vec<HashMap<&'static str, Range<usize>>>,
 }
 
