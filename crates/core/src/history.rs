@@ -627,6 +627,23 @@ mod tests {
     }
 
     #[test]
+    fn present_by_dates_an_unknown_addition_without_claiming_a_change() {
+        let mut app_d = provision("APP-D", None);
+        app_d.addition_unknown = true;
+        app_d.present_by = Some(EntryId::parse("4.0").expect("valid"));
+        app_d.initially = Some(Activity::Inactive);
+        let history = History::new(register(
+            vec![app_d],
+            vec![entry("1.0", "2013-09-27", &[]), entry("4.0", "2015-01-14", &[])],
+        ));
+        assert_eq!(check(&history, "APP-D", "2015-01-13"), "unknown");
+        assert_eq!(check(&history, "APP-D", "2015-01-14"), "inactive");
+        let answer = history.status(&ProvisionId::parse("APP-D").expect("valid"), date("2015-01-14")).expect("known");
+        assert!(matches!(answer.existence, Basis::Evidence { kind: None, .. }), "{:?}", answer.existence);
+        assert!(history.provision_history(&ProvisionId::parse("APP-D").expect("valid")).is_empty());
+    }
+
+    #[test]
     fn reasons_name_the_entry_and_provision() {
         let history = sec_like();
         let id = ProvisionId::parse("H11").expect("valid");
