@@ -632,10 +632,8 @@ mod tests {
         app_d.addition_unknown = true;
         app_d.present_by = Some(EntryId::parse("4.0").expect("valid"));
         app_d.initially = Some(Activity::Inactive);
-        let history = History::new(register(
-            vec![app_d],
-            vec![entry("1.0", "2013-09-27", &[]), entry("4.0", "2015-01-14", &[])],
-        ));
+        let history =
+            History::new(register(vec![app_d], vec![entry("1.0", "2013-09-27", &[]), entry("4.0", "2015-01-14", &[])]));
         assert_eq!(check(&history, "APP-D", "2015-01-13"), "unknown");
         assert_eq!(check(&history, "APP-D", "2015-01-14"), "inactive");
         let answer = history.status(&ProvisionId::parse("APP-D").expect("valid"), date("2015-01-14")).expect("known");
