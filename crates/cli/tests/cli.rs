@@ -433,3 +433,52 @@ removed = ["2"]
     let wrong = sandbox.run(&["register", "import", file.to_str().expect("path"), "--code", "sec"]);
     assert_eq!(wrong.status.code(), Some(2));
 }
+
+#[test]
+fn a_read_only_database_answers_questions_and_refuses_writes_clearly() {
+    use std::os::unix::fs::PermissionsExt;
+    let sandbox = Sandbox::new();
+    sandbox.stdout(&["versions"]);
+    let corrected = corrected_register(&sandbox);
+    let make = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+    };
+    make(sandbox.dir.path(), 0o755);
+    make(&corrected, 0o644);
+    for entry in std::fs::read_dir(sandbox.dir.path()).expect("list") {
+        let path = entry.expect("entry").path();
+        if path.to_string_lossy().contains("inforce.db") {
+            make(&path, 0o444);
+        }
+    }
+    // Root ignores file permissions, so run as an unprivileged user when the tests run as root.
+    let is_root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let run = |args: &[&str]| {
+        let mut command = if is_root {
+            let mut c = Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_inforce")]);
+            c
+        } else {
+            Command::new(env!("CARGO_BIN_EXE_inforce"))
+        };
+        command.args(args).env("INFORCE_DB", sandbox.db()).env("INFORCE_TODAY", "2026-11-28").output()
+    };
+    let read = match run(&["status", "H15", "--at", "2015-02-01"]) {
+        Ok(output) => output,
+        Err(e) => {
+            println!("skipped: running as root and cannot drop privileges with setpriv ({e})");
+            return;
+        }
+    };
+    assert!(read.status.success(), "{}", stderr(&read));
+    assert!(String::from_utf8_lossy(&read.stdout).contains("in_force"));
+    let write = run(&["register", "import", corrected.to_str().expect("path")]).expect("run");
+    assert_eq!(write.status.code(), Some(3), "{}", stderr(&write));
+    assert_eq!(
+        stderr(&write),
+        format!(
+            "inforce: the database {} is read-only: check the file's permissions or choose another with --db\n",
+            sandbox.db().display()
+        )
+    );
+}

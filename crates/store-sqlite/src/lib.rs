@@ -16,7 +16,8 @@ use sqlx::{ConnectOptions, Row};
 /// How long to wait for another process's write before reporting the database as locked.
 const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// A register store in one SQLite file.
+/// A register store in one SQLite file. Its SQL uses `$n` parameters and types PostgreSQL also accepts, so the
+/// statements read the same in both backends.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
@@ -129,7 +130,7 @@ impl Store for SqliteStore {
 
     async fn publications(&self, code: &CodeId) -> Result<Vec<Publication>, StoreError> {
         let rows =
-            sqlx::query("SELECT id, recorded_at, origin, record_count FROM publications WHERE code = ? ORDER BY id")
+            sqlx::query("SELECT id, recorded_at, origin, record_count FROM publications WHERE code = $1 ORDER BY id")
                 .bind(code.as_str())
                 .fetch_all(&self.pool)
                 .await
@@ -150,7 +151,7 @@ impl Store for SqliteStore {
     async fn records(&self, code: &CodeId) -> Result<Vec<Record>, StoreError> {
         let rows = sqlx::query(
             "SELECT r.seq, r.publication_id, p.recorded_at, r.kind, r.record_key, r.ordinal, r.body \
-             FROM records r JOIN publications p ON p.id = r.publication_id WHERE r.code = ? ORDER BY r.seq",
+             FROM records r JOIN publications p ON p.id = r.publication_id WHERE r.code = $1 ORDER BY r.seq",
         )
         .bind(code.as_str())
         .fetch_all(&self.pool)
@@ -182,7 +183,7 @@ impl Store for SqliteStore {
         let record_count = i64::try_from(publication.writes.len()).unwrap_or(i64::MAX);
         // Insert first: it takes the write lock (waiting up to the busy timeout), so the head read next is final.
         let id: i64 = sqlx::query(
-            "INSERT INTO publications (code, recorded_at, origin, record_count) VALUES (?, ?, ?, ?) RETURNING id",
+            "INSERT INTO publications (code, recorded_at, origin, record_count) VALUES ($1, $2, $3, $4) RETURNING id",
         )
         .bind(code)
         .bind(publication.recorded_at.as_microsecond())
@@ -192,7 +193,7 @@ impl Store for SqliteStore {
         .await
         .map_err(|e| self.error(e))?
         .get(0);
-        let head: Option<i64> = sqlx::query("SELECT MAX(id) FROM publications WHERE code = ? AND id <> ?")
+        let head: Option<i64> = sqlx::query("SELECT MAX(id) FROM publications WHERE code = $1 AND id <> $2")
             .bind(code)
             .bind(id)
             .fetch_one(&mut *tx)
@@ -208,7 +209,8 @@ impl Store for SqliteStore {
                 pause_for_crash_test();
             }
             sqlx::query(
-                "INSERT INTO records (publication_id, code, kind, record_key, ordinal, body) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO records (publication_id, code, kind, record_key, ordinal, body) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(id)
             .bind(code)
