@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use inforce_core::{CodeId, History, ProvisionId, Register};
 use inforce_store::{PublishOutcome, Store, load_register, publish_register};
+use inforce_store_postgres::PostgresStore;
 use inforce_store_sqlite::{OpenOptions, SqliteStore};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -25,16 +26,35 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
     let today = today()?;
     let as_recorded = cli.as_recorded.as_deref().map(end_of_recorded_day).transpose()?;
     let code = code_id(cli.code.as_deref().unwrap_or(DEFAULT_CODE))?;
-    let store = open_store(cli.db.as_deref()).await?;
-    load_builtin_once(&store).await?;
     let out = Output { format: cli.format };
+    if let Command::Copy { from, to } = &cli.command {
+        let (source, target) = (open_store(Some(from)).await?, open_store(Some(to)).await?);
+        let copied = copy(source.as_ref(), target.as_ref(), &out).await;
+        source.close().await;
+        target.close().await;
+        return copied;
+    }
+    let store = open_store(cli.db.as_deref()).await?;
+    let result = run_on(store.as_ref(), cli, code, today, as_recorded, &out).await;
+    store.close().await;
+    result
+}
 
+async fn run_on(
+    store: &dyn Store,
+    cli: Cli,
+    code: CodeId,
+    today: Date,
+    as_recorded: Option<Timestamp>,
+    out: &Output,
+) -> Result<(), Failure> {
+    load_builtin_once(store).await?;
     match cli.command {
         Command::Register { action: RegisterCommand::Import { file } } => {
-            import_register(&store, &file, cli.code.as_deref(), &out).await
+            import_register(store, &file, cli.code.as_deref(), out).await
         }
         Command::Register { action: RegisterCommand::Export { output } } => {
-            let register = load(&store, &code, as_recorded).await?.register().clone();
+            let register = load(store, &code, as_recorded).await?.register().clone();
             export_register(&register, output.as_deref())
         }
         Command::Codes => {
@@ -57,8 +77,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             })
         }
         command => {
-            let history = load(&store, &code, as_recorded).await?;
-            answer(&history, command, today, &out)
+            let history = load(store, &code, as_recorded).await?;
+            answer(&history, command, today, out)
         }
     }
 }
@@ -143,7 +163,7 @@ fn answer(history: &History, command: Command, today: Date, out: &Output) -> Res
             });
             out.print(&json, || text::consultations(consultations, today))
         }
-        Command::Register { .. } | Command::Codes | Command::Publications => Ok(()),
+        Command::Register { .. } | Command::Codes | Command::Publications | Command::Copy { .. } => Ok(()),
     }
 }
 
@@ -230,32 +250,81 @@ fn not_found(history: &History, id: &ProvisionId) -> Failure {
     Failure::NotFound(format!("no provision '{id}' in the {} register{hint}", register.code.id))
 }
 
-/// The database path: `--db`, then `INFORCE_DB` (both handled by clap), then the per-user data folder.
-fn database_path(db: Option<&Path>) -> Result<PathBuf, Failure> {
+/// Where the register lives: a PostgreSQL URL or a SQLite file.
+enum Database {
+    Postgres(String),
+    Sqlite(PathBuf),
+}
+
+/// The database: `--db`, then `INFORCE_DB` (both handled by clap), then the per-user data folder.
+fn database(db: Option<&Path>) -> Result<Database, Failure> {
     if let Some(db) = db {
         let text = db.to_string_lossy();
         if text.starts_with("postgres://") || text.starts_with("postgresql://") {
-            return Err(Failure::Usage(
-                "PostgreSQL databases are not supported by this build yet; give a SQLite file path".into(),
-            ));
+            return Ok(Database::Postgres(text.into_owned()));
         }
-        return Ok(PathBuf::from(text.strip_prefix("sqlite://").unwrap_or(&text)));
+        let path = text.strip_prefix("sqlite://").or_else(|| text.strip_prefix("sqlite:")).unwrap_or(&text);
+        return Ok(Database::Sqlite(PathBuf::from(path)));
     }
     let data_home = std::env::var_os("XDG_DATA_HOME")
         .map(PathBuf::from)
         .filter(|p| p.is_absolute())
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local").join("share")))
         .ok_or_else(|| Failure::Usage("no --db given and neither XDG_DATA_HOME nor HOME is set".into()))?;
-    Ok(data_home.join("inforce").join("inforce.db"))
+    Ok(Database::Sqlite(data_home.join("inforce").join("inforce.db")))
 }
 
-async fn open_store(db: Option<&Path>) -> Result<SqliteStore, Failure> {
-    let path = database_path(db)?;
-    let busy_timeout = std::env::var("INFORCE_BUSY_TIMEOUT_MS")
-        .ok()
-        .and_then(|ms| ms.parse().ok())
-        .map_or(OpenOptions::default().busy_timeout, Duration::from_millis);
-    Ok(SqliteStore::open(&path, OpenOptions { busy_timeout }).await?)
+async fn open_store(db: Option<&Path>) -> Result<Box<dyn Store>, Failure> {
+    match database(db)? {
+        Database::Postgres(url) => Ok(Box::new(PostgresStore::open(&url).await?)),
+        Database::Sqlite(path) => {
+            let busy_timeout = std::env::var("INFORCE_BUSY_TIMEOUT_MS")
+                .ok()
+                .and_then(|ms| ms.parse().ok())
+                .map_or(OpenOptions::default().busy_timeout, Duration::from_millis);
+            Ok(Box::new(SqliteStore::open(&path, OpenOptions { busy_timeout }).await?))
+        }
+    }
+}
+
+/// Copies every publication of every code, in the order they were made, keeping record times and origins, into
+/// a store that holds none of those codes.
+async fn copy(from: &dyn Store, to: &dyn Store, out: &Output) -> Result<(), Failure> {
+    let codes = from.codes().await?;
+    let present = to.codes().await?;
+    if let Some(clash) = codes.iter().find(|c| present.contains(c)) {
+        return Err(Failure::Usage(format!(
+            "the target already holds code '{clash}'; copy into a database without it, nothing was written"
+        )));
+    }
+    let mut publications = Vec::new();
+    for code in &codes {
+        let records = from.records(code).await?;
+        for publication in from.publications(code).await? {
+            let writes: Vec<_> =
+                records.iter().filter(|r| r.publication == publication.id).map(|r| r.write.clone()).collect();
+            publications.push((publication, writes));
+        }
+    }
+    publications.sort_by_key(|(p, _)| p.id);
+    let mut heads: std::collections::HashMap<CodeId, i64> = std::collections::HashMap::new();
+    let (mut copied, mut records) = (0, 0);
+    for (publication, writes) in publications {
+        records += writes.len();
+        let new = inforce_store::NewPublication {
+            code: publication.code.clone(),
+            recorded_at: publication.recorded_at,
+            origin: publication.origin,
+            expected_head: heads.get(&publication.code).copied(),
+            writes,
+        };
+        let stored = to.publish(new).await?;
+        heads.insert(publication.code, stored.id);
+        copied += 1;
+    }
+    let names: Vec<String> = codes.iter().map(ToString::to_string).collect();
+    let json = serde_json::json!({ "codes": names, "publications": copied, "records": records });
+    out.print(&json, || format!("copied {copied} publications ({records} records) of {}", names.join(", ")))
 }
 
 /// Loads the built-in SEC register the first time a database is used; never again, so that corrections

@@ -61,7 +61,7 @@ impl From<inforce_store::StoreError> for Failure {
 #[derive(Parser)]
 #[command(name = "inforce", version, about, max_term_width = 110)]
 pub struct Cli {
-    /// The database: a SQLite file path (created if missing).
+    /// The database: a SQLite file path (created if missing) or a postgres:// URL.
     #[arg(long, global = true, env = "INFORCE_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
     /// The code to ask about.
@@ -124,6 +124,15 @@ pub enum Command {
     Codes,
     /// The publications that wrote the register, with their record times (for --as-recorded).
     Publications,
+    /// Copy every code, publication and record (with its record time) from one database to another.
+    Copy {
+        /// The source: a SQLite file or a postgres:// URL.
+        #[arg(long, value_name = "DB")]
+        from: PathBuf,
+        /// The target, which must not hold any of the source's codes yet.
+        #[arg(long, value_name = "DB")]
+        to: PathBuf,
+    },
     /// Import or export a whole register file.
     Register {
         #[command(subcommand)]

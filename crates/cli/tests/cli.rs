@@ -1,78 +1,12 @@
 //! Integration tests: the real binary against the built-in SEC register, each test with its own database.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
+use common::{Sandbox, status_of, stderr, wait_for};
 use serde_json::Value;
-
-/// A scratch database and the environment every run gets.
-struct Sandbox {
-    dir: tempfile::TempDir,
-}
-
-impl Sandbox {
-    fn new() -> Self {
-        Self { dir: tempfile::tempdir().expect("temporary folder") }
-    }
-
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("inforce.db")
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_inforce"));
-        command
-            .args(args)
-            .env("INFORCE_DB", self.db())
-            .env("INFORCE_TODAY", "2026-11-28")
-            .env("INFORCE_NOW", "2026-11-01T09:00:00Z")
-            .env_remove("INFORCE_CRASH_TEST_MARKER");
-        command
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.command(args).output().expect("run inforce")
-    }
-
-    fn run_at(&self, now: &str, args: &[&str]) -> Output {
-        self.command(args).env("INFORCE_NOW", now).output().expect("run inforce")
-    }
-
-    /// Runs and parses JSON output, failing with stderr if the command failed.
-    fn json(&self, args: &[&str]) -> Value {
-        let mut all = args.to_vec();
-        all.extend(["--format", "json"]);
-        let output = self.run(&all);
-        assert!(output.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
-        serde_json::from_slice(&output.stdout).expect("valid JSON")
-    }
-
-    fn stdout(&self, args: &[&str]) -> String {
-        let output = self.run(args);
-        assert!(output.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
-        String::from_utf8(output.stdout).expect("UTF-8 output")
-    }
-}
-
-fn status_of<'a>(at: &'a Value, id: &str) -> &'a str {
-    at["provisions"]
-        .as_array()
-        .expect("provisions")
-        .iter()
-        .find(|p| p["id"] == id)
-        .unwrap_or_else(|| panic!("{id} missing"))["status"]
-        .as_str()
-        .expect("status")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 #[test]
 fn on_20_january_2015_version_4_0_is_in_force_and_h15_inactive() {
@@ -343,17 +277,6 @@ fn a_malformed_register_is_refused_with_positions_and_nothing_is_written() {
 
     assert_eq!(sandbox.stdout(&["register", "export"]), before, "the stored register is untouched");
     assert_eq!(sandbox.json(&["publications"])["publications"].as_array().map(Vec::len), Some(1));
-}
-
-fn wait_for(path: &Path, child: &mut std::process::Child) {
-    let start = Instant::now();
-    while !path.exists() {
-        if let Ok(Some(status)) = child.try_wait() {
-            panic!("the import finished ({status}) before pausing");
-        }
-        assert!(start.elapsed() < Duration::from_secs(30), "the import never reached the pause");
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 #[test]

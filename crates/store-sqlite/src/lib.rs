@@ -1,15 +1,13 @@
 //! The SQLite backend: one file, WAL journal, foreign keys on, migrations applied when opened.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use inforce_core::ledger::RecordKind;
-use inforce_core::{CodeId, Record, RecordWrite};
-use inforce_formats::{decode_record, encode_record};
+use inforce_core::{CodeId, Record};
+use inforce_store::rows::{self, RecordRow};
 use inforce_store::{NewPublication, Publication, Store, StoreError};
-use jiff::Timestamp;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use sqlx::{ConnectOptions, Row};
 
@@ -54,7 +52,30 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(options.busy_timeout)
             .disable_statement_logging();
-        Self::connect(connect, location).await
+        match Self::connect(connect, location.clone()).await {
+            Err(StoreError::ReadOnly { .. } | StoreError::Unavailable { .. }) if path.is_file() => {
+                Self::open_read_only(path, location).await
+            }
+            other => other,
+        }
+    }
+
+    /// Opens a database this process cannot write (file or folder read-only) for reading only. Without write
+    /// access SQLite cannot share locks, so the file is read as immutable; writes fail with a clear message.
+    async fn open_read_only(path: &Path, location: String) -> Result<Self, StoreError> {
+        let connect =
+            SqliteConnectOptions::new().filename(path).read_only(true).immutable(true).disable_statement_logging();
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(connect)
+            .await
+            .map_err(|e| classify(&location, e))?;
+        // Refuse a read-only file that was never migrated rather than failing later on a missing table.
+        sqlx::query("SELECT COUNT(*) FROM publications")
+            .fetch_one(&pool)
+            .await
+            .map_err(|_| StoreError::ReadOnly { location: location.clone() })?;
+        Ok(Self { pool, location })
     }
 
     /// Opens an in-memory database, for tests.
@@ -106,73 +127,41 @@ fn classify(location: &str, error: sqlx::Error) -> StoreError {
     StoreError::Database { location, reason: error.to_string() }
 }
 
-fn code_of(text: String) -> Result<CodeId, StoreError> {
-    CodeId::parse(&text).map_err(|e| StoreError::Corrupt { code: text.clone(), seq: 0, reason: e.to_string() })
-}
-
-fn timestamp(code: &str, micros: i64) -> Result<Timestamp, StoreError> {
-    Timestamp::from_microsecond(micros).map_err(|e| StoreError::Corrupt {
-        code: code.to_string(),
-        seq: 0,
-        reason: format!("bad record time {micros}: {e}"),
-    })
-}
-
 #[async_trait]
 impl Store for SqliteStore {
     async fn codes(&self) -> Result<Vec<CodeId>, StoreError> {
-        let rows = sqlx::query("SELECT DISTINCT code FROM publications ORDER BY code")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| self.error(e))?;
-        rows.into_iter().map(|row| code_of(row.get::<String, _>(0))).collect()
+        let rows = sqlx::query(rows::SELECT_CODES).fetch_all(&self.pool).await.map_err(|e| self.error(e))?;
+        rows.iter().map(|row| rows::code(row.get(0))).collect()
     }
 
     async fn publications(&self, code: &CodeId) -> Result<Vec<Publication>, StoreError> {
-        let rows =
-            sqlx::query("SELECT id, recorded_at, origin, record_count FROM publications WHERE code = $1 ORDER BY id")
-                .bind(code.as_str())
-                .fetch_all(&self.pool)
-                .await
-                .map_err(|e| self.error(e))?;
-        rows.into_iter()
-            .map(|row| {
-                Ok(Publication {
-                    id: row.get(0),
-                    code: code.clone(),
-                    recorded_at: timestamp(code.as_str(), row.get(1))?,
-                    origin: row.get(2),
-                    record_count: row.get(3),
-                })
-            })
-            .collect()
+        let found = sqlx::query(rows::SELECT_PUBLICATIONS)
+            .bind(code.as_str())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.error(e))?;
+        found.iter().map(|row| rows::publication(code, row.get(0), row.get(1), row.get(2), row.get(3))).collect()
     }
 
     async fn records(&self, code: &CodeId) -> Result<Vec<Record>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT r.seq, r.publication_id, p.recorded_at, r.kind, r.record_key, r.ordinal, r.body \
-             FROM records r JOIN publications p ON p.id = r.publication_id WHERE r.code = $1 ORDER BY r.seq",
-        )
-        .bind(code.as_str())
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| self.error(e))?;
-        rows.into_iter()
+        let found = sqlx::query(rows::SELECT_RECORDS)
+            .bind(code.as_str())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.error(e))?;
+        found
+            .iter()
             .map(|row| {
-                let seq: i64 = row.get(0);
-                let corrupt = |reason: String| StoreError::Corrupt { code: code.to_string(), seq, reason };
-                let kind_text: String = row.get(3);
-                let kind = RecordKind::parse(&kind_text).ok_or_else(|| corrupt(format!("unknown kind {kind_text}")))?;
-                let body = match row.get::<Option<String>, _>(6) {
-                    Some(text) => Some(decode_record(&text).map_err(corrupt)?),
-                    None => None,
-                };
-                Ok(Record {
-                    seq,
+                let row = RecordRow {
+                    seq: row.get(0),
                     publication: row.get(1),
-                    recorded_at: timestamp(code.as_str(), row.get(2))?,
-                    write: RecordWrite { kind, key: row.get(4), ordinal: row.get(5), body },
-                })
+                    recorded_at: row.get(2),
+                    kind: row.get(3),
+                    key: row.get(4),
+                    ordinal: row.get(5),
+                    body: row.get(6),
+                };
+                row.into_record(code)
             })
             .collect()
     }
@@ -182,18 +171,16 @@ impl Store for SqliteStore {
         let code = publication.code.as_str();
         let record_count = i64::try_from(publication.writes.len()).unwrap_or(i64::MAX);
         // Insert first: it takes the write lock (waiting up to the busy timeout), so the head read next is final.
-        let id: i64 = sqlx::query(
-            "INSERT INTO publications (code, recorded_at, origin, record_count) VALUES ($1, $2, $3, $4) RETURNING id",
-        )
-        .bind(code)
-        .bind(publication.recorded_at.as_microsecond())
-        .bind(&publication.origin)
-        .bind(record_count)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| self.error(e))?
-        .get(0);
-        let head: Option<i64> = sqlx::query("SELECT MAX(id) FROM publications WHERE code = $1 AND id <> $2")
+        let id: i64 = sqlx::query(rows::INSERT_PUBLICATION)
+            .bind(code)
+            .bind(publication.recorded_at.as_microsecond())
+            .bind(&publication.origin)
+            .bind(record_count)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| self.error(e))?
+            .get(0);
+        let head: Option<i64> = sqlx::query(rows::SELECT_HEAD)
             .bind(code)
             .bind(id)
             .fetch_one(&mut *tx)
@@ -206,21 +193,18 @@ impl Store for SqliteStore {
         let pause_at = publication.writes.len() / 2;
         for (index, write) in publication.writes.iter().enumerate() {
             if index == pause_at {
-                pause_for_crash_test();
+                rows::pause_for_crash_test();
             }
-            sqlx::query(
-                "INSERT INTO records (publication_id, code, kind, record_key, ordinal, body) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(id)
-            .bind(code)
-            .bind(write.kind.as_str())
-            .bind(&write.key)
-            .bind(write.ordinal)
-            .bind(write.body.as_ref().map(encode_record))
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| self.error(e))?;
+            sqlx::query(rows::INSERT_RECORD)
+                .bind(id)
+                .bind(code)
+                .bind(write.kind.as_str())
+                .bind(&write.key)
+                .bind(write.ordinal)
+                .bind(rows::body_text(write))
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.error(e))?;
         }
         tx.commit().await.map_err(|e| self.error(e))?;
         Ok(Publication {
@@ -231,14 +215,12 @@ impl Store for SqliteStore {
             record_count,
         })
     }
-}
 
-/// Lets the crash-safety test kill the process half-way through a publication: when `INFORCE_CRASH_TEST_MARKER`
-/// names a file, the publication creates it and waits there, with half its records written and none committed.
-fn pause_for_crash_test() {
-    if let Some(marker) = std::env::var_os("INFORCE_CRASH_TEST_MARKER").map(PathBuf::from) {
-        let _ = std::fs::write(&marker, b"paused mid-publication\n");
-        std::thread::sleep(Duration::from_secs(60));
+    async fn close(&self) {
+        // Fold the write-ahead log into the database file, so that a reader without write access (which must
+        // read the file as immutable) sees everything. Best effort: a busy database keeps its log for later.
+        let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await;
+        self.pool.close().await;
     }
 }
 

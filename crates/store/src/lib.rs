@@ -3,6 +3,7 @@
 
 pub mod conformance;
 mod registry;
+pub mod rows;
 
 use async_trait::async_trait;
 use inforce_core::{CodeId, Record, RecordWrite};
@@ -104,4 +105,7 @@ pub trait Store: Send + Sync {
 
     /// Appends a publication atomically and returns it.
     async fn publish(&self, publication: NewPublication) -> Result<Publication, StoreError>;
+
+    /// Closes the connections cleanly (SQLite then folds its write-ahead log back into the file).
+    async fn close(&self) {}
 }

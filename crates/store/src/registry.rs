@@ -37,17 +37,37 @@ pub async fn load_register(
     Ok(publication.map(|publication| Loaded { register, publication }))
 }
 
+/// How many times a publication is recomputed when another publisher got in first.
+const PUBLISH_ATTEMPTS: usize = 5;
+
 /// Makes `register` the current register of its code by appending only what differs from the stored one. The
-/// register must already be validated. Concurrent publishers are detected, never interleaved.
+/// register must already be validated. When another publication lands first, the writes are computed again
+/// against it, so both are kept, one after the other, and neither is half-applied.
 pub async fn publish_register(
     store: &dyn Store,
     register: &Register,
     origin: &str,
     recorded_at: Timestamp,
 ) -> Result<PublishOutcome, StoreError> {
+    let mut attempt = 1;
+    loop {
+        match publish_once(store, register, origin, recorded_at).await {
+            Err(StoreError::Conflict { .. }) if attempt < PUBLISH_ATTEMPTS => attempt += 1,
+            outcome => return outcome,
+        }
+    }
+}
+
+async fn publish_once(
+    store: &dyn Store,
+    register: &Register,
+    origin: &str,
+    recorded_at: Timestamp,
+) -> Result<PublishOutcome, StoreError> {
     let code = &register.code.id;
-    let records = store.records(code).await?;
+    // Head first: records written after it can only make the publication conflict, never go unnoticed.
     let head = store.publications(code).await?.last().map(|p| p.id);
+    let records = store.records(code).await?;
     let current = register_as_of(&records, None);
     let writes = writes_for(current.as_ref(), register);
     if writes.is_empty() {

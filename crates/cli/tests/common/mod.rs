@@ -1,0 +1,102 @@
+//! What the integration tests share: a sandboxed database and helpers to run the real binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use inforce_store_postgres::scratch::ScratchDatabase;
+use serde_json::Value;
+
+/// A scratch database and the environment every run gets.
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+    postgres: Option<ScratchDatabase>,
+}
+
+impl Sandbox {
+    /// A sandbox on a new SQLite file.
+    pub fn new() -> Self {
+        Self { dir: tempfile::tempdir().expect("temporary folder"), postgres: None }
+    }
+
+    /// A sandbox on a new PostgreSQL database; `None` (after printing why) when PostgreSQL is absent.
+    pub fn postgres(label: &str) -> Option<Self> {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        let database = runtime.block_on(ScratchDatabase::create(label))?;
+        Some(Self { dir: tempfile::tempdir().expect("temporary folder"), postgres: Some(database) })
+    }
+
+    /// The database: the scratch PostgreSQL URL or the SQLite file.
+    pub fn db(&self) -> PathBuf {
+        match &self.postgres {
+            Some(database) => PathBuf::from(&database.url),
+            None => self.dir.path().join("inforce.db"),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_inforce"));
+        command
+            .args(args)
+            .env("INFORCE_DB", self.db())
+            .env("INFORCE_TODAY", "2026-11-28")
+            .env("INFORCE_NOW", "2026-11-01T09:00:00Z")
+            .env_remove("INFORCE_CRASH_TEST_MARKER");
+        command
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("run inforce")
+    }
+
+    pub fn run_at(&self, now: &str, args: &[&str]) -> Output {
+        self.command(args).env("INFORCE_NOW", now).output().expect("run inforce")
+    }
+
+    /// Runs and parses JSON output, failing with stderr if the command failed.
+    pub fn json(&self, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.extend(["--format", "json"]);
+        let output = self.run(&all);
+        assert!(output.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+        serde_json::from_slice(&output.stdout).expect("valid JSON")
+    }
+
+    pub fn stdout(&self, args: &[&str]) -> String {
+        let output = self.run(args);
+        assert!(output.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).expect("UTF-8 output")
+    }
+}
+
+pub fn status_of<'a>(at: &'a Value, id: &str) -> &'a str {
+    at["provisions"]
+        .as_array()
+        .expect("provisions")
+        .iter()
+        .find(|p| p["id"] == id)
+        .unwrap_or_else(|| panic!("{id} missing"))["status"]
+        .as_str()
+        .expect("status")
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Waits until an import paused mid-publication has created its marker file.
+pub fn wait_for(path: &Path, child: &mut std::process::Child) {
+    let start = Instant::now();
+    while !path.exists() {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("the import finished ({status}) before pausing");
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "the import never reached the pause");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

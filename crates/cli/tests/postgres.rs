@@ -1,0 +1,118 @@
+//! The same stories on PostgreSQL, and moving registers between backends. Each test gets its own database; they
+//! skip with a printed reason when PostgreSQL is absent, unless INFORCE_REQUIRE_POSTGRES=1.
+
+mod common;
+
+use std::process::Stdio;
+
+use common::{Sandbox, status_of, stderr, wait_for};
+use serde_json::Value;
+
+fn corrected(sandbox: &Sandbox, from: &str, to: &str, name: &str) -> std::path::PathBuf {
+    let text = sandbox.stdout(&["register", "export"]);
+    let changed = text.replacen(from, to, 1);
+    assert_ne!(text, changed, "the fixture found {from}");
+    let path = sandbox.path(name);
+    std::fs::write(&path, changed).expect("write");
+    path
+}
+
+#[test]
+fn the_sec_story_on_postgres() {
+    let Some(pg) = Sandbox::postgres("story") else { return };
+    let at = pg.json(&["at", "2015-01-20"]);
+    assert_eq!(at["version"]["id"], "4.0");
+    assert_eq!(status_of(&at, "H15"), "inactive");
+    let at = pg.json(&["at", "2015-02-01"]);
+    assert_eq!(at["version"]["id"], "4.1");
+    assert_eq!(status_of(&at, "H15"), "in_force");
+    assert_eq!(status_of(&at, "H11"), "inactive");
+    assert_eq!(pg.json(&["status", "B2", "--at", "2015-03-17"])["provision"]["status"], "not_yet_added");
+    assert_eq!(pg.json(&["at", "2013-09-26"])["version"], Value::Null);
+
+    // Every query answers the same as on SQLite.
+    let sqlite = Sandbox::new();
+    for args in [
+        &["versions"][..],
+        &["at", "2015-03-20"],
+        &["status", "H14.31", "--at", "2015-05-01"],
+        &["history", "H15"],
+        &["timeline"],
+        &["consultations"],
+        &["register", "export"],
+    ] {
+        assert_eq!(pg.stdout(args), sqlite.stdout(args), "{args:?} differs between backends");
+    }
+
+    // Corrections and record time: the built-in register was recorded on 1 November (the sandbox's clock).
+    let file = corrected(&pg, "effective = \"2015-01-26\"", "effective = \"2015-01-27\"", "c.toml");
+    let output = pg.run_at("2026-11-20T09:00:00Z", &["register", "import", file.to_str().expect("path")]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(pg.json(&["status", "H15", "--at", "2015-01-26"])["provision"]["status"], "inactive");
+    let then = pg.json(&["status", "H15", "--at", "2015-01-26", "--as-recorded", "2026-11-10"]);
+    assert_eq!(then["provision"]["status"], "in_force");
+}
+
+#[test]
+fn copying_between_backends_loses_nothing() {
+    let Some(pg) = Sandbox::postgres("copy") else { return };
+    let sqlite = Sandbox::new();
+    sqlite.run_at("2026-01-10T09:00:00Z", &["versions"]);
+    let file = corrected(&sqlite, "effective = \"2015-01-26\"", "effective = \"2015-01-27\"", "c.toml");
+    let output = sqlite.run_at("2026-02-10T09:00:00Z", &["register", "import", file.to_str().expect("path")]);
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    let from = sqlite.db();
+    let to = pg.db();
+    let copy = sqlite.json(&["copy", "--from", from.to_str().expect("path"), "--to", to.to_str().expect("url")]);
+    assert_eq!(copy["publications"], 2);
+    let back = Sandbox::new();
+    let back_db = back.db();
+    let copy = sqlite.json(&["copy", "--from", to.to_str().expect("url"), "--to", back_db.to_str().expect("path")]);
+    assert_eq!(copy["publications"], 2);
+
+    for args in [&["publications"][..], &["register", "export"], &["register", "export", "--as-recorded", "2026-01-31"]]
+    {
+        let original = sqlite.stdout(args);
+        assert_eq!(pg.stdout(args), original, "{args:?}: PostgreSQL copy differs");
+        assert_eq!(back.stdout(args), original, "{args:?}: copy of the copy differs");
+    }
+    let again = sqlite.run(&["copy", "--from", from.to_str().expect("path"), "--to", to.to_str().expect("url")]);
+    assert_eq!(again.status.code(), Some(2), "copying onto a database holding the code is refused");
+    assert!(stderr(&again).contains("already holds code 'sec'"));
+}
+
+#[test]
+fn concurrent_imports_are_serialised_and_a_killed_one_leaves_nothing() {
+    let Some(pg) = Sandbox::postgres("concurrent") else { return };
+    pg.stdout(&["versions"]);
+    let first = corrected(&pg, "confidence = \"medium\"", "confidence = \"low\"", "first.toml");
+    let second = corrected(&pg, "effective = \"2015-01-26\"", "effective = \"2015-01-27\"", "second.toml");
+    let marker = pg.path("paused");
+    let mut killed = pg
+        .command(&["register", "import", first.to_str().expect("path")])
+        .env("INFORCE_CRASH_TEST_MARKER", &marker)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    wait_for(&marker, &mut killed);
+    // The second import waits for the first's lock, then goes ahead once the first is killed.
+    let waiting = pg
+        .command(&["register", "import", second.to_str().expect("path"), "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    killed.kill().expect("SIGKILL");
+    killed.wait().expect("reap");
+    let output = waiting.wait_with_output().expect("second import");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let result: Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(result["records"], 1, "only the second import's change was written");
+    assert_eq!(pg.json(&["publications"])["publications"].as_array().map(Vec::len), Some(2));
+    let export = pg.stdout(&["register", "export"]);
+    assert!(export.contains("effective = \"2015-01-27\""));
+    assert!(export.contains("confidence = \"medium\""), "nothing of the killed import remains");
+}

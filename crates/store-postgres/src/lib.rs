@@ -1,0 +1,209 @@
+//! The PostgreSQL backend: one database shared by many instances. Publications to one code are serialised by a
+//! transaction-scoped advisory lock, so concurrent publishers conflict cleanly instead of interleaving.
+
+pub mod scratch;
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use inforce_core::{CodeId, Record};
+use inforce_store::rows::{self, RecordRow};
+use inforce_store::{NewPublication, Publication, Store, StoreError};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::{Connection, PgConnection, Row};
+
+/// A register store in a PostgreSQL database.
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+    location: String,
+}
+
+impl PostgresStore {
+    /// Connects to `url` (`postgres://user@host:port/database`) and applies pending migrations.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let location = redact(url);
+        let options: PgConnectOptions = url
+            .parse()
+            .map_err(|e| StoreError::Unavailable { location: location.clone(), reason: format!("bad URL: {e}") })?;
+        let unavailable = |e: sqlx::Error| StoreError::Unavailable { location: location.clone(), reason: one_line(&e) };
+        // One direct attempt first: a pool would retry until its timeout before reporting a refused connection.
+        PgConnection::connect_with(&options).await.map_err(unavailable)?.close().await.map_err(unavailable)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(unavailable)?;
+        sqlx::migrate!("./migrations").run(&pool).await.map_err(|e| StoreError::Unavailable {
+            location: location.clone(),
+            reason: format!("cannot apply migrations: {e}"),
+        })?;
+        Ok(Self { pool, location })
+    }
+
+    /// The database URL, without its password.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    fn error(&self, error: sqlx::Error) -> StoreError {
+        if let sqlx::Error::Database(db) = &error {
+            // 25006 read_only_sql_transaction; 55P03 lock_not_available.
+            match db.code().as_deref() {
+                Some("25006") => return StoreError::ReadOnly { location: self.location.clone() },
+                Some("55P03") => return StoreError::Locked { location: self.location.clone() },
+                _ => {}
+            }
+        }
+        StoreError::Database { location: self.location.clone(), reason: one_line(&error) }
+    }
+}
+
+fn one_line(error: &sqlx::Error) -> String {
+    error.to_string().lines().next().unwrap_or_default().to_string()
+}
+
+/// The URL with any password replaced, for messages and logs.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.find(':') {
+                Some(colon) => format!("{}{}:***{}", &url[..scheme + 3], &credentials[..colon], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn codes(&self) -> Result<Vec<CodeId>, StoreError> {
+        let found = sqlx::query(rows::SELECT_CODES).fetch_all(&self.pool).await.map_err(|e| self.error(e))?;
+        found.iter().map(|row| rows::code(row.get(0))).collect()
+    }
+
+    async fn publications(&self, code: &CodeId) -> Result<Vec<Publication>, StoreError> {
+        let found = sqlx::query(rows::SELECT_PUBLICATIONS)
+            .bind(code.as_str())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.error(e))?;
+        found.iter().map(|row| rows::publication(code, row.get(0), row.get(1), row.get(2), row.get(3))).collect()
+    }
+
+    async fn records(&self, code: &CodeId) -> Result<Vec<Record>, StoreError> {
+        let found = sqlx::query(rows::SELECT_RECORDS)
+            .bind(code.as_str())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.error(e))?;
+        found
+            .iter()
+            .map(|row| {
+                let row = RecordRow {
+                    seq: row.get(0),
+                    publication: row.get(1),
+                    recorded_at: row.get(2),
+                    kind: row.get(3),
+                    key: row.get(4),
+                    ordinal: row.get(5),
+                    body: row.get(6),
+                };
+                row.into_record(code)
+            })
+            .collect()
+    }
+
+    async fn publish(&self, publication: NewPublication) -> Result<Publication, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(|e| self.error(e))?;
+        let code = publication.code.as_str();
+        // Serialise publishers of one code across every instance; released when the transaction ends.
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(code)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| self.error(e))?;
+        let record_count = i64::try_from(publication.writes.len()).unwrap_or(i64::MAX);
+        let id: i64 = sqlx::query(rows::INSERT_PUBLICATION)
+            .bind(code)
+            .bind(publication.recorded_at.as_microsecond())
+            .bind(&publication.origin)
+            .bind(record_count)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| self.error(e))?
+            .get(0);
+        let head: Option<i64> = sqlx::query(rows::SELECT_HEAD)
+            .bind(code)
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| self.error(e))?
+            .get(0);
+        if head != publication.expected_head {
+            return Err(StoreError::Conflict { code: code.to_string() });
+        }
+        let pause_at = publication.writes.len() / 2;
+        for (index, write) in publication.writes.iter().enumerate() {
+            if index == pause_at {
+                rows::pause_for_crash_test();
+            }
+            sqlx::query(rows::INSERT_RECORD)
+                .bind(id)
+                .bind(code)
+                .bind(write.kind.as_str())
+                .bind(&write.key)
+                .bind(write.ordinal)
+                .bind(rows::body_text(write))
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.error(e))?;
+        }
+        tx.commit().await.map_err(|e| self.error(e))?;
+        Ok(Publication {
+            id,
+            code: publication.code,
+            recorded_at: publication.recorded_at,
+            origin: publication.origin,
+            record_count,
+        })
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scratch::ScratchDatabase;
+
+    #[tokio::test]
+    async fn passes_the_conformance_suite() {
+        let Some(database) = ScratchDatabase::create("conformance").await else { return };
+        let store = PostgresStore::open(&database.url).await.expect("open");
+        inforce_store::conformance::run(&store).await;
+        let update = sqlx::query("UPDATE records SET body = NULL").execute(&store.pool).await;
+        assert!(update.is_err_and(|e| e.to_string().contains("append-only")));
+        store.pool.close().await;
+        database.drop_now().await;
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_server_is_one_clear_line() {
+        let error = PostgresStore::open("postgres://nobody:pw@127.0.0.1:1/none").await.expect_err("no server");
+        let message = error.to_string();
+        assert!(message.starts_with("cannot open the database postgres://nobody:***@127.0.0.1:1/none: "), "{message}");
+        assert!(!message.contains('\n'));
+    }
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(redact("postgres://u:secret@host/db"), "postgres://u:***@host/db");
+        assert_eq!(redact("postgres://u@host/db"), "postgres://u@host/db");
+    }
+}

@@ -1,0 +1,102 @@
+//! What SQL backends share: the statements (written once, in SQL both SQLite and PostgreSQL run) and the
+//! conversion between rows and records. A backend adds only its connection handling and error mapping.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use inforce_core::ledger::RecordKind;
+use inforce_core::{CodeId, Record, RecordWrite};
+use inforce_formats::{decode_record, encode_record};
+use jiff::Timestamp;
+
+use crate::{Publication, StoreError};
+
+/// Codes with at least one publication.
+pub const SELECT_CODES: &str = "SELECT DISTINCT code FROM publications ORDER BY code";
+/// A code's publications: id, recorded_at, origin, record_count.
+pub const SELECT_PUBLICATIONS: &str =
+    "SELECT id, recorded_at, origin, record_count FROM publications WHERE code = $1 ORDER BY id";
+/// A code's records in append order, with their record time.
+pub const SELECT_RECORDS: &str = "SELECT r.seq, r.publication_id, p.recorded_at, r.kind, r.record_key, r.ordinal, \
+     r.body FROM records r JOIN publications p ON p.id = r.publication_id WHERE r.code = $1 ORDER BY r.seq";
+/// Appends a publication and returns its id.
+pub const INSERT_PUBLICATION: &str =
+    "INSERT INTO publications (code, recorded_at, origin, record_count) VALUES ($1, $2, $3, $4) RETURNING id";
+/// The latest publication of a code other than the one being written.
+pub const SELECT_HEAD: &str = "SELECT MAX(id) FROM publications WHERE code = $1 AND id <> $2";
+/// Appends one record.
+pub const INSERT_RECORD: &str =
+    "INSERT INTO records (publication_id, code, kind, record_key, ordinal, body) VALUES ($1, $2, $3, $4, $5, $6)";
+
+/// A row of [`SELECT_RECORDS`].
+#[derive(Debug)]
+pub struct RecordRow {
+    /// `seq`
+    pub seq: i64,
+    /// `publication_id`
+    pub publication: i64,
+    /// `recorded_at`, microseconds since the epoch
+    pub recorded_at: i64,
+    /// `kind`
+    pub kind: String,
+    /// `record_key`
+    pub key: String,
+    /// `ordinal`
+    pub ordinal: i64,
+    /// `body`
+    pub body: Option<String>,
+}
+
+impl RecordRow {
+    /// The record, or [`StoreError::Corrupt`] naming the row.
+    pub fn into_record(self, code: &CodeId) -> Result<Record, StoreError> {
+        let seq = self.seq;
+        let corrupt = |reason: String| StoreError::Corrupt { code: code.to_string(), seq, reason };
+        let kind = RecordKind::parse(&self.kind).ok_or_else(|| corrupt(format!("unknown kind '{}'", self.kind)))?;
+        let body = self.body.map(|text| decode_record(&text)).transpose().map_err(corrupt)?;
+        Ok(Record {
+            seq,
+            publication: self.publication,
+            recorded_at: timestamp(code, self.recorded_at)?,
+            write: RecordWrite { kind, key: self.key, ordinal: self.ordinal, body },
+        })
+    }
+}
+
+/// The `body` column of a write: its register-file fragment, or NULL for a withdrawal.
+pub fn body_text(write: &RecordWrite) -> Option<String> {
+    write.body.as_ref().map(encode_record)
+}
+
+/// A row of [`SELECT_PUBLICATIONS`] as a publication.
+pub fn publication(
+    code: &CodeId,
+    id: i64,
+    recorded_at: i64,
+    origin: String,
+    record_count: i64,
+) -> Result<Publication, StoreError> {
+    Ok(Publication { id, code: code.clone(), recorded_at: timestamp(code, recorded_at)?, origin, record_count })
+}
+
+/// A stored code id.
+pub fn code(text: &str) -> Result<CodeId, StoreError> {
+    CodeId::parse(text).map_err(|e| StoreError::Corrupt { code: text.to_string(), seq: 0, reason: e.to_string() })
+}
+
+fn timestamp(code: &CodeId, micros: i64) -> Result<Timestamp, StoreError> {
+    Timestamp::from_microsecond(micros).map_err(|e| StoreError::Corrupt {
+        code: code.to_string(),
+        seq: 0,
+        reason: format!("bad record time {micros}: {e}"),
+    })
+}
+
+/// Lets the crash-safety tests kill a process half-way through a publication: when `INFORCE_CRASH_TEST_MARKER`
+/// names a file, the publication creates it and waits, with half its records written and none committed.
+pub fn pause_for_crash_test() {
+    if let Some(marker) = std::env::var_os("INFORCE_CRASH_TEST_MARKER").map(PathBuf::from) {
+        let _ = std::fs::write(&marker, b"paused mid-publication\n");
+        std::thread::sleep(Duration::from_secs(60));
+    }
+}
