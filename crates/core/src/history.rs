@@ -2,11 +2,13 @@
 //! the timeline. `History` indexes a validated register once; every answer is then a lookup or a short walk.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use jiff::civil::Date;
 
 use crate::id::{EntryId, ProvisionId};
 use crate::model::{Activity, ChangeKind, Completeness, Entry, EntryKind, Provision, Register};
+use crate::text::{TextHash, Texts};
 
 /// A provision's status on a date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -151,14 +153,18 @@ pub struct HistoryItem<'a> {
 /// A validated register indexed for questions through time.
 #[derive(Debug, Clone)]
 pub struct History {
-    register: Register,
-    provision_index: HashMap<ProvisionId, usize>,
-    entry_index: HashMap<EntryId, usize>,
-    parents: Vec<Option<usize>>,
+    pub(crate) register: Register,
+    pub(crate) provision_index: HashMap<ProvisionId, usize>,
+    pub(crate) entry_index: HashMap<EntryId, usize>,
+    pub(crate) parents: Vec<Option<usize>>,
     /// Entry indices with a known date, in time order (earliest possible date, then register order).
-    chronology: Vec<usize>,
+    pub(crate) chronology: Vec<usize>,
     /// Rank of each entry in `chronology`; `None` for undated entries.
-    rank: Vec<Option<usize>>,
+    pub(crate) rank: Vec<Option<usize>>,
+    /// Per provision: its text assignments as (rank of the entry, entry index, text), in time order.
+    pub(crate) text_changes: Vec<Vec<(usize, usize, Option<TextHash>)>>,
+    /// Every text the assignments name.
+    pub(crate) bodies: HashMap<TextHash, Arc<str>>,
     /// Per provision: the changes naming it, in time order.
     touches: Vec<Vec<Touch>>,
     /// Per provision: the earliest change naming it or any part of it (rank, entry, change, provision named).
@@ -186,12 +192,18 @@ enum Existence<'a> {
 }
 
 impl History {
-    /// Indexes a register. The register should have passed [`crate::validate::validate`]; names of unknown
-    /// provisions in change lists are ignored here.
+    /// Indexes a register without texts. The register should have passed [`crate::validate::validate`]; names
+    /// of unknown provisions in change lists are ignored here.
     pub fn new(register: Register) -> Self {
+        Self::with_texts(register, Texts::default())
+    }
+
+    /// Indexes a register and its texts. Assignments naming an unknown provision or an undated entry are ignored.
+    pub fn with_texts(register: Register, texts: Texts) -> Self {
         let provision_index: HashMap<ProvisionId, usize> =
             register.provisions.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
-        let entry_index = register.entries.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
+        let entry_index: HashMap<EntryId, usize> =
+            register.entries.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
         let parents = register
             .provisions
             .iter()
@@ -214,6 +226,20 @@ impl History {
                 }
             }
         }
+        let mut text_changes = vec![Vec::new(); register.provisions.len()];
+        for assignment in &texts.assignments {
+            let entry = entry_index.get(&assignment.entry).copied();
+            let provision = provision_index.get(&assignment.provision).copied();
+            if let (Some(entry), Some(provision)) = (entry, provision)
+                && let Some(rank) = rank[entry]
+            {
+                text_changes[provision].push((rank, entry, assignment.text));
+            }
+        }
+        for changes in &mut text_changes {
+            changes.sort_by_key(|c| c.0);
+            changes.dedup_by_key(|c| c.0);
+        }
         let mut history = Self {
             register,
             provision_index,
@@ -221,6 +247,8 @@ impl History {
             parents,
             chronology,
             rank,
+            text_changes,
+            bodies: texts.bodies,
             touches,
             first_evidence: Vec::new(),
         };
@@ -538,7 +566,7 @@ fn consider<'a>(best: &mut Option<Candidate<'a>>, candidate: Candidate<'a>) {
 
 /// An entry is in effect on a date when its latest possible effective date is on or before it: a date known only
 /// to the month counts from the end of that month, never guessed earlier.
-fn applies(entry: &Entry, date: Date) -> bool {
+pub(crate) fn applies(entry: &Entry, date: Date) -> bool {
     entry.effective.latest().is_some_and(|d| d <= date)
 }
 

@@ -3,11 +3,14 @@
 //! Pure: no I/O, no clock ("today" is a parameter), no wire format. Adapters (store, formats, CLI, web) convert
 //! to and from these types.
 
+pub mod compare;
 pub mod date;
+pub mod diff;
 pub mod history;
 pub mod id;
 pub mod ledger;
 pub mod model;
+pub mod text;
 pub mod validate;
 
 #[cfg(test)]

@@ -1,0 +1,505 @@
+//! Texts through time: a provision's text at a date or version, comparisons between two points, the wording
+//! history of a provision, and blame (which version gave each run of words its present wording).
+
+use jiff::civil::Date;
+use similar::{Algorithm, DiffOp, capture_diff_slices};
+
+use crate::diff::{DiffOptions, Edit, differs, tokens, word_counts, word_diff};
+use crate::history::{History, Status, applies};
+use crate::id::{EntryId, ProvisionId};
+use crate::model::{ChangeKind, Entry, Provision};
+use crate::text::TextHash;
+
+/// A point on the timeline: a date, or the state just after a version or event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Point {
+    /// What was in effect on this date.
+    Date(Date),
+    /// The state once this version or event had taken effect.
+    Entry(EntryId),
+}
+
+/// Why a point cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PointError {
+    /// No version or event has this id.
+    #[error("no version or event '{0}' in the register")]
+    UnknownEntry(String),
+    /// The entry's date is unknown, so it has no place on the timeline.
+    #[error("'{0}' has no known date, so it cannot be placed on the timeline")]
+    Undated(String),
+}
+
+/// A point resolved against a history.
+#[derive(Debug, Clone, Copy)]
+pub struct Cut<'a> {
+    /// The date used for statuses: the point's date, or the entry's latest possible effective date.
+    pub date: Date,
+    /// The entry, when the point is one.
+    pub entry: Option<(&'a Entry, usize)>,
+}
+
+/// A provision's text at a point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextAt<'a> {
+    /// The entry that gave it this text (or removed it).
+    pub entry: &'a Entry,
+    /// The text; `None` when that entry took the provision out of the text.
+    pub text: Option<&'a str>,
+    /// The text's hash, when there is a text.
+    pub hash: Option<TextHash>,
+}
+
+/// One entry that changed a provision's wording.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextEvent<'a> {
+    /// The version or event.
+    pub entry: &'a Entry,
+    /// `Added` (first text), `Amended`, or `Removed`.
+    pub kind: ChangeKind,
+    /// Words added and removed.
+    pub words_added: usize,
+    /// Words removed.
+    pub words_removed: usize,
+}
+
+/// How a provision differs between two points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeSort {
+    /// It has a text at B but none at A.
+    Added,
+    /// It has a text at A but none at B.
+    Removed,
+    /// Its text changed.
+    Changed,
+    /// Its text is the same (or there is none) but its status changed.
+    StatusChanged,
+}
+
+impl ChangeSort {
+    /// The wire name: `added`, `removed`, `changed`, `status_changed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Added => "added",
+            Self::Removed => "removed",
+            Self::Changed => "changed",
+            Self::StatusChanged => "status_changed",
+        }
+    }
+}
+
+/// One provision that differs between two points.
+#[derive(Debug, Clone)]
+pub struct ProvisionComparison<'a> {
+    /// The provision.
+    pub provision: &'a Provision,
+    /// How it differs.
+    pub sort: ChangeSort,
+    /// Its status at A and at B.
+    pub status: (Status, Status),
+    /// The entries after A, up to B, that changed its text or named it (or a provision above it) in a change list.
+    pub responsible: Vec<&'a Entry>,
+    /// Its text at A and B.
+    pub texts: (Option<&'a str>, Option<&'a str>),
+    /// The word-level edits from A's text to B's (empty when only the status changed).
+    pub edits: Vec<Edit>,
+}
+
+/// A run of words in a blamed text and the entry that gave it its present wording.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlameRun<'a> {
+    /// The text of the run.
+    pub text: String,
+    /// The version or event.
+    pub entry: &'a Entry,
+}
+
+impl History {
+    /// Resolves a point: a date as it is, an entry to its effective date.
+    pub fn cut(&self, point: &Point) -> Result<Cut<'_>, PointError> {
+        match point {
+            Point::Date(date) => Ok(Cut { date: *date, entry: None }),
+            Point::Entry(id) => {
+                let index = *self.entry_index.get(id).ok_or_else(|| PointError::UnknownEntry(id.to_string()))?;
+                let entry = &self.register.entries[index];
+                let rank = self.rank[index].ok_or_else(|| PointError::Undated(id.to_string()))?;
+                let date = entry.effective.latest().ok_or_else(|| PointError::Undated(id.to_string()))?;
+                Ok(Cut { date, entry: Some((entry, rank)) })
+            }
+        }
+    }
+
+    fn in_cut(&self, rank: usize, entry: usize, cut: &Cut<'_>) -> bool {
+        match cut.entry {
+            Some((_, limit)) => rank <= limit,
+            None => applies(&self.register.entries[entry], cut.date),
+        }
+    }
+
+    /// True when any text is recorded for the code.
+    pub fn has_texts(&self) -> bool {
+        self.text_changes.iter().any(|changes| !changes.is_empty())
+    }
+
+    /// True when any text is recorded for this provision.
+    pub fn has_text(&self, id: &ProvisionId) -> bool {
+        self.provision_index.get(id).is_some_and(|&p| !self.text_changes[p].is_empty())
+    }
+
+    /// The provision's text at a cut: the latest assignment in it; `None` when no text had been given by then.
+    pub fn text_at(&self, id: &ProvisionId, cut: &Cut<'_>) -> Option<TextAt<'_>> {
+        let &p = self.provision_index.get(id)?;
+        self.text_of(p, cut)
+    }
+
+    fn text_of(&self, p: usize, cut: &Cut<'_>) -> Option<TextAt<'_>> {
+        let &(_, entry, hash) =
+            self.text_changes[p].iter().rev().find(|(rank, entry, _)| self.in_cut(*rank, *entry, cut))?;
+        Some(TextAt {
+            entry: &self.register.entries[entry],
+            text: hash.and_then(|h| self.bodies.get(&h)).map(|t| &**t),
+            hash,
+        })
+    }
+
+    /// Every provision with a text at the cut, in reading order, with that text.
+    pub fn texts_at(&self, cut: &Cut<'_>) -> Vec<(&Provision, TextAt<'_>)> {
+        (0..self.register.provisions.len())
+            .filter_map(|p| self.text_of(p, cut).map(|t| (&self.register.provisions[p], t)))
+            .collect()
+    }
+
+    /// Each entry that changed the provision's wording, in time order, with words added and removed.
+    pub fn text_history(&self, id: &ProvisionId) -> Vec<TextEvent<'_>> {
+        let Some(&p) = self.provision_index.get(id) else { return Vec::new() };
+        let mut previous: Option<&str> = None;
+        let mut events = Vec::new();
+        for &(_, entry, hash) in &self.text_changes[p] {
+            let text = hash.and_then(|h| self.bodies.get(&h)).map(|t| &**t);
+            let kind = match (previous, text) {
+                (None, Some(_)) => ChangeKind::Added,
+                (Some(_), None) => ChangeKind::Removed,
+                (Some(old), Some(new)) if old != new => ChangeKind::Amended,
+                _ => continue,
+            };
+            let edits = word_diff(previous.unwrap_or(""), text.unwrap_or(""), DiffOptions::default());
+            let (words_added, words_removed) = word_counts(&edits);
+            events.push(TextEvent { entry: &self.register.entries[entry], kind, words_added, words_removed });
+            previous = text;
+        }
+        events
+    }
+
+    /// Compares two points: every provision whose text or status differs, in reading order, optionally only
+    /// those at or below `within`.
+    pub fn compare(
+        &self,
+        a: &Cut<'_>,
+        b: &Cut<'_>,
+        within: Option<&ProvisionId>,
+        options: DiffOptions,
+    ) -> Vec<ProvisionComparison<'_>> {
+        let within = within.and_then(|id| self.provision_index.get(id).copied());
+        let mut out = Vec::new();
+        for p in 0..self.register.provisions.len() {
+            if let Some(root) = within
+                && p != root
+                && !self.ancestors_of(p).contains(&root)
+            {
+                continue;
+            }
+            let old = self.text_of(p, a).and_then(|t| t.text);
+            let new = self.text_of(p, b).and_then(|t| t.text);
+            let id = &self.register.provisions[p].id;
+            let statuses = (
+                self.status(id, a.date).map_or(Status::Unknown, |s| s.status),
+                self.status(id, b.date).map_or(Status::Unknown, |s| s.status),
+            );
+            let sort = match (old, new) {
+                (None, Some(_)) => ChangeSort::Added,
+                (Some(_), None) => ChangeSort::Removed,
+                (Some(old), Some(new)) if differs(old, new, options) => ChangeSort::Changed,
+                _ if statuses.0 != statuses.1 => ChangeSort::StatusChanged,
+                _ => continue,
+            };
+            let edits = if sort == ChangeSort::StatusChanged {
+                Vec::new()
+            } else {
+                word_diff(old.unwrap_or(""), new.unwrap_or(""), options)
+            };
+            out.push(ProvisionComparison {
+                provision: &self.register.provisions[p],
+                sort,
+                status: statuses,
+                responsible: self.responsible(p, a, b),
+                texts: (old, new),
+                edits,
+            });
+        }
+        out
+    }
+
+    /// Entries in (A, B] (or (B, A] when B is earlier) that gave the provision a text or named it or a
+    /// provision above it in a change list.
+    fn responsible(&self, p: usize, a: &Cut<'_>, b: &Cut<'_>) -> Vec<&Entry> {
+        let mut chain = self.ancestors_of(p);
+        chain.push(p);
+        let between = |i: usize, rank: usize| {
+            let (in_a, in_b) = (self.in_cut(rank, i, a), self.in_cut(rank, i, b));
+            in_a != in_b
+        };
+        self.chronology
+            .iter()
+            .enumerate()
+            .filter(|&(rank, &i)| between(i, rank))
+            .filter(|&(_, &i)| {
+                let entry = &self.register.entries[i];
+                let named = ChangeKind::ALL.iter().any(|&k| {
+                    entry
+                        .changes(k)
+                        .listed
+                        .iter()
+                        .any(|id| self.provision_index.get(id).is_some_and(|q| chain.contains(q)))
+                });
+                named || self.text_changes[p].iter().any(|&(_, e, _)| e == i)
+            })
+            .map(|(_, &i)| &self.register.entries[i])
+            .collect()
+    }
+
+    fn ancestors_of(&self, p: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut current = self.parents[p];
+        while let Some(q) = current {
+            out.push(q);
+            current = self.parents[q];
+        }
+        out
+    }
+
+    /// Every run of words of the provision's text at the cut, with the entry that gave it its present wording,
+    /// grouped into paragraphs; `None` when it has no text then.
+    pub fn blame(&self, id: &ProvisionId, cut: &Cut<'_>) -> Option<Vec<Vec<BlameRun<'_>>>> {
+        let &p = self.provision_index.get(id)?;
+        self.text_of(p, cut)?.text?;
+        // Each token of the current text with the entry that wrote it.
+        let mut current: Vec<(&str, usize)> = Vec::new();
+        for &(rank, entry, hash) in &self.text_changes[p] {
+            if !self.in_cut(rank, entry, cut) {
+                break;
+            }
+            let Some(text) = hash.and_then(|h| self.bodies.get(&h)) else {
+                current.clear();
+                continue;
+            };
+            let new_tokens = tokens(text);
+            let old_tokens: Vec<&str> = current.iter().map(|t| t.0).collect();
+            let mut next = Vec::with_capacity(new_tokens.len());
+            for op in capture_diff_slices(Algorithm::Myers, &old_tokens, &new_tokens) {
+                match op {
+                    DiffOp::Equal { old_index, len, .. } => {
+                        next.extend_from_slice(&current[old_index..old_index + len])
+                    }
+                    DiffOp::Delete { .. } => {}
+                    DiffOp::Insert { new_index, new_len, .. } | DiffOp::Replace { new_index, new_len, .. } => {
+                        next.extend(new_tokens[new_index..new_index + new_len].iter().map(|t| (*t, entry)));
+                    }
+                }
+            }
+            current = next;
+        }
+        Some(self.paragraphs(&current))
+    }
+
+    /// Groups attributed tokens into runs and the runs into paragraphs (split at blank lines).
+    fn paragraphs<'a>(&'a self, tokens: &[(&str, usize)]) -> Vec<Vec<BlameRun<'a>>> {
+        let mut paragraphs: Vec<Vec<BlameRun<'a>>> = vec![Vec::new()];
+        for &(token, entry) in tokens {
+            if token.contains("\n\n") {
+                paragraphs.push(Vec::new());
+                continue;
+            }
+            let Some(paragraph) = paragraphs.last_mut() else { continue };
+            let entry = &self.register.entries[entry];
+            if paragraph.is_empty() && token.trim().is_empty() {
+                continue;
+            }
+            // White space carries no wording of its own: it stays with the run before it.
+            let joins = |run: &BlameRun<'_>| run.entry.id == entry.id || token.trim().is_empty();
+            match paragraph.last_mut() {
+                Some(run) if joins(run) => run.text.push_str(token),
+                _ => paragraph.push(BlameRun { text: token.to_string(), entry }),
+            }
+        }
+        for paragraph in &mut paragraphs {
+            if let Some(last) = paragraph.last_mut() {
+                last.text = last.text.trim_end().to_string();
+            }
+        }
+        paragraphs.retain(|p| !p.is_empty());
+        paragraphs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::sync::Arc;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::diff::apply;
+    use crate::testing::{date, entry, provision, register};
+    use crate::text::{TextAssignment, Texts, normalise};
+
+    /// A code of one article through four versions; v3 takes it out, v4 puts it back.
+    fn article(versions: &[(&str, &str, Option<&str>)]) -> History {
+        let mut bodies = HashMap::new();
+        let mut assignments = Vec::new();
+        for (id, _, text) in versions {
+            let hash = text.map(|t| {
+                let t = normalise(t);
+                let hash = TextHash::of(&t);
+                bodies.insert(hash, Arc::from(t.as_str()));
+                hash
+            });
+            assignments.push(TextAssignment {
+                entry: EntryId::parse(id).expect("id"),
+                provision: ProvisionId::parse("1").expect("id"),
+                text: hash,
+            });
+        }
+        let entries = versions.iter().map(|(id, day, _)| entry(id, day, &[])).collect();
+        History::with_texts(register(vec![provision("1", None)], entries), Texts { assignments, bodies })
+    }
+
+    fn sample() -> History {
+        article(&[
+            ("v1", "2016-01-01", Some("# Article 1\n\nLe paiement fait de bonne foi est valable.\n")),
+            ("v2", "2017-01-01", Some("# Article 1\n\nLe paiement fait de mauvaise foi est valable.\n\nAjout.\n")),
+            ("v3", "2018-01-01", None),
+            ("v4", "2019-01-01", Some("# Article 1\n\nLe paiement fait de mauvaise foi est nul.\n")),
+        ])
+    }
+
+    fn id() -> ProvisionId {
+        ProvisionId::parse("1").expect("id")
+    }
+
+    #[test]
+    fn text_at_dates_and_versions() {
+        let history = sample();
+        let at = |point: Point| {
+            let cut = history.cut(&point).expect("cut");
+            history.text_at(&id(), &cut).map(|t| (t.entry.id.to_string(), t.text.map(|s| s.len())))
+        };
+        assert_eq!(at(Point::Date(date("2015-12-31"))), None);
+        assert_eq!(at(Point::Date(date("2016-06-01"))).map(|t| t.0), Some("v1".into()));
+        assert_eq!(at(Point::Entry(EntryId::parse("v2").expect("id"))).map(|t| t.0), Some("v2".into()));
+        assert_eq!(at(Point::Date(date("2018-06-01"))), Some(("v3".into(), None)));
+        assert_eq!(
+            history.cut(&Point::Entry(EntryId::parse("v9").expect("id"))).err().map(|e| e.to_string()),
+            Some("no version or event 've9' in the register".replace("ve9", "v9"))
+        );
+    }
+
+    #[test]
+    fn text_history_counts_words() {
+        let history = sample();
+        let events: Vec<(String, &str, usize, usize)> = history
+            .text_history(&id())
+            .iter()
+            .map(|e| (e.entry.id.to_string(), e.kind.as_str(), e.words_added, e.words_removed))
+            .collect();
+        assert_eq!(
+            events,
+            vec![
+                ("v1".into(), "added", 10, 0),
+                ("v2".into(), "amended", 2, 1),
+                ("v3".into(), "removed", 0, 11),
+                ("v4".into(), "added", 10, 0),
+            ]
+        );
+    }
+
+    #[test]
+    fn comparison_names_the_change_and_who_made_it() {
+        let history = sample();
+        let a = history.cut(&Point::Entry(EntryId::parse("v1").expect("id"))).expect("cut");
+        let b = history.cut(&Point::Date(date("2017-06-01"))).expect("cut");
+        let changes = history.compare(&a, &b, None, DiffOptions::default());
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].sort, ChangeSort::Changed);
+        assert_eq!(changes[0].responsible.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), vec!["v2"]);
+        let old = changes[0].texts.0.expect("old");
+        assert_eq!(apply(old, &changes[0].edits).as_deref(), changes[0].texts.1);
+        let removed = history.compare(
+            &b,
+            &history.cut(&Point::Date(date("2018-01-01"))).expect("cut"),
+            None,
+            DiffOptions::default(),
+        );
+        assert_eq!(removed[0].sort, ChangeSort::Removed);
+    }
+
+    #[test]
+    fn blame_attributes_each_run_to_the_version_that_wrote_it() {
+        let history = article(&[
+            ("v1", "2016-01-01", Some("# Article 1\n\nLe paiement fait de bonne foi est valable.\n")),
+            ("v2", "2017-01-01", Some("# Article 1\n\nLe paiement fait de mauvaise foi est valable.\n\nAjout.\n")),
+        ]);
+        let cut = history.cut(&Point::Date(date("2020-01-01"))).expect("cut");
+        let blame = history.blame(&id(), &cut).expect("text");
+        let runs: Vec<Vec<(String, String)>> =
+            blame.iter().map(|p| p.iter().map(|r| (r.text.clone(), r.entry.id.to_string())).collect()).collect();
+        assert_eq!(
+            runs,
+            vec![
+                vec![("# Article 1".into(), "v1".into())],
+                vec![
+                    ("Le paiement fait de ".into(), "v1".into()),
+                    ("mauvaise ".into(), "v2".into()),
+                    ("foi est valable.".into(), "v1".into()),
+                ],
+                vec![("Ajout.".into(), "v2".into())],
+            ]
+        );
+        // After removal and re-addition, everything belongs to the re-adding version.
+        let history = sample();
+        let cut = history.cut(&Point::Date(date("2020-01-01"))).expect("cut");
+        let blame = history.blame(&id(), &cut).expect("text");
+        assert!(blame.iter().flatten().all(|r| r.entry.id.as_str() == "v4"));
+    }
+
+    proptest! {
+        /// Every word of the text at V is attributed to a version not later than V whose own text has it.
+        #[test]
+        fn blame_invariants(texts in prop::collection::vec(prop::option::of("[ab ]{0,12}( c)?"), 1..6)) {
+            let versions: Vec<(String, String, Option<String>)> = texts
+                .into_iter()
+                .enumerate()
+                .map(|(i, t)| (format!("v{i}"), format!("{}-01-01", 2010 + i), t.map(|t| format!("# A\n\n{t}x\n"))))
+                .collect();
+            let refs: Vec<(&str, &str, Option<&str>)> =
+                versions.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_deref())).collect();
+            let history = article(&refs);
+            for (v, _, _) in &versions {
+                let cut = history.cut(&Point::Entry(EntryId::parse(v).expect("id"))).expect("cut");
+                let Some(blame) = history.blame(&id(), &cut) else { continue };
+                let text = history.text_at(&id(), &cut).and_then(|t| t.text).expect("text");
+                let words_blamed: Vec<&str> = blame.iter().flatten().flat_map(|r| crate::diff::words(&r.text)).collect();
+                prop_assert_eq!(words_blamed, crate::diff::words(text).collect::<Vec<_>>());
+                for run in blame.iter().flatten() {
+                    let rank = |id: &EntryId| versions.iter().position(|(v, _, _)| v == id.as_str());
+                    prop_assert!(rank(&run.entry.id) <= rank(&EntryId::parse(v).expect("id")));
+                    let own = history.text_at(&id(), &history.cut(&Point::Entry(run.entry.id.clone())).expect("cut"));
+                    let own_text = own.and_then(|t| t.text).unwrap_or("");
+                    for word in crate::diff::words(&run.text) {
+                        prop_assert!(own_text.contains(word), "{word} not in {}", run.entry.id);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,279 @@
+//! Word-level comparison of two texts: paragraphs matched first (Patience), words compared inside changed ones.
+
+use similar::{Algorithm, DiffOp, capture_diff_slices};
+
+/// What an edit does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Op {
+    /// Text in both.
+    Equal,
+    /// Text only in the newer one.
+    Insert,
+    /// Text only in the older one.
+    Delete,
+}
+
+impl Op {
+    /// The wire name: `equal`, `insert`, `delete`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Equal => "equal",
+            Self::Insert => "insert",
+            Self::Delete => "delete",
+        }
+    }
+}
+
+/// One run of text and what happened to it. Equal and deleted runs, in order, spell the older text; equal and
+/// inserted runs spell the newer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// What happened.
+    pub op: Op,
+    /// The text.
+    pub text: String,
+}
+
+/// How to compare.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DiffOptions {
+    /// Treat texts that differ only in white space and punctuation as the same, and show only word changes.
+    pub ignore_formatting: bool,
+}
+
+/// The edits that turn `old` into `new`.
+pub fn word_diff(old: &str, new: &str, options: DiffOptions) -> Vec<Edit> {
+    if options.ignore_formatting {
+        return unit_diff(old, new);
+    }
+    let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
+    let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
+    let mut edits = Vec::new();
+    for op in capture_diff_slices(Algorithm::Patience, &old_lines, &new_lines) {
+        match op {
+            DiffOp::Equal { old_index, len, .. } => push(&mut edits, Op::Equal, &old_lines[old_index..old_index + len]),
+            DiffOp::Delete { old_index, old_len, .. } => {
+                push(&mut edits, Op::Delete, &old_lines[old_index..old_index + old_len]);
+            }
+            DiffOp::Insert { new_index, new_len, .. } => {
+                push(&mut edits, Op::Insert, &new_lines[new_index..new_index + new_len]);
+            }
+            DiffOp::Replace { old_index, old_len, new_index, new_len } => {
+                let old_block = old_lines[old_index..old_index + old_len].concat();
+                let new_block = new_lines[new_index..new_index + new_len].concat();
+                let old_tokens = tokens(&old_block);
+                let new_tokens = tokens(&new_block);
+                for op in capture_diff_slices(Algorithm::Myers, &old_tokens, &new_tokens) {
+                    let (kind, range, source) = match op {
+                        DiffOp::Equal { old_index, len, .. } => (Op::Equal, old_index..old_index + len, &old_tokens),
+                        DiffOp::Delete { old_index, old_len, .. } => {
+                            (Op::Delete, old_index..old_index + old_len, &old_tokens)
+                        }
+                        DiffOp::Insert { new_index, new_len, .. } => {
+                            (Op::Insert, new_index..new_index + new_len, &new_tokens)
+                        }
+                        DiffOp::Replace { old_index, old_len, new_index, new_len } => {
+                            push(&mut edits, Op::Delete, &old_tokens[old_index..old_index + old_len]);
+                            (Op::Insert, new_index..new_index + new_len, &new_tokens)
+                        }
+                    };
+                    push(&mut edits, kind, &source[range]);
+                }
+            }
+        }
+    }
+    edits
+}
+
+/// True when the texts differ in anything but white space and punctuation (or at all, without that option).
+pub fn differs(old: &str, new: &str, options: DiffOptions) -> bool {
+    if options.ignore_formatting { words(old).ne(words(new)) } else { old != new }
+}
+
+/// Applies edits to the older text; `None` if they do not fit it. The result is the newer text.
+pub fn apply(old: &str, edits: &[Edit]) -> Option<String> {
+    let mut rest = old;
+    let mut out = String::new();
+    for edit in edits {
+        match edit.op {
+            Op::Equal => {
+                rest = rest.strip_prefix(edit.text.as_str())?;
+                out.push_str(&edit.text);
+            }
+            Op::Delete => rest = rest.strip_prefix(edit.text.as_str())?,
+            Op::Insert => out.push_str(&edit.text),
+        }
+    }
+    rest.is_empty().then_some(out)
+}
+
+/// How many words the edits add and remove.
+pub fn word_counts(edits: &[Edit]) -> (usize, usize) {
+    let count = |op| edits.iter().filter(|e| e.op == op).map(|e| words(&e.text).count()).sum();
+    (count(Op::Insert), count(Op::Delete))
+}
+
+/// The words of a text (runs of letters and digits).
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    tokens(text).into_iter().filter(|t| t.chars().next().is_some_and(char::is_alphanumeric))
+}
+
+/// Splits a text into words, runs of white space, and single other characters; the tokens spell the text.
+pub fn tokens(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let class = |c: char| {
+            if c.is_alphanumeric() {
+                1
+            } else if c.is_whitespace() {
+                2
+            } else {
+                3
+            }
+        };
+        let kind = class(c);
+        let mut end = i + c.len_utf8();
+        if kind != 3 {
+            while let Some(&(j, d)) = chars.peek() {
+                if class(d) != kind {
+                    break;
+                }
+                end = j + d.len_utf8();
+                chars.next();
+            }
+        }
+        out.push(&text[start.max(i)..end]);
+        start = end;
+    }
+    out
+}
+
+/// Words with the white space and punctuation that follow them, compared by the word alone.
+fn unit_diff(old: &str, new: &str) -> Vec<Edit> {
+    let old_units = units(old);
+    let new_units = units(new);
+    let old_keys: Vec<&str> = old_units.iter().map(|u| u.0).collect();
+    let new_keys: Vec<&str> = new_units.iter().map(|u| u.0).collect();
+    let mut edits = Vec::new();
+    for op in capture_diff_slices(Algorithm::Patience, &old_keys, &new_keys) {
+        match op {
+            // Shown as the newer text: its formatting is what stands now.
+            DiffOp::Equal { new_index, len, .. } => {
+                push(&mut edits, Op::Equal, &texts(&new_units[new_index..new_index + len]));
+            }
+            DiffOp::Delete { old_index, old_len, .. } => {
+                push(&mut edits, Op::Delete, &texts(&old_units[old_index..old_index + old_len]));
+            }
+            DiffOp::Insert { new_index, new_len, .. } => {
+                push(&mut edits, Op::Insert, &texts(&new_units[new_index..new_index + new_len]));
+            }
+            DiffOp::Replace { old_index, old_len, new_index, new_len } => {
+                push(&mut edits, Op::Delete, &texts(&old_units[old_index..old_index + old_len]));
+                push(&mut edits, Op::Insert, &texts(&new_units[new_index..new_index + new_len]));
+            }
+        }
+    }
+    edits
+}
+
+/// (word, word with what follows it up to the next word); leading separators form a unit with an empty word.
+fn units(text: &str) -> Vec<(&str, &str)> {
+    let mut out: Vec<(&str, &str)> = Vec::new();
+    let mut offset = 0;
+    for token in tokens(text) {
+        let start = offset;
+        offset += token.len();
+        if token.chars().next().is_some_and(char::is_alphanumeric) || out.is_empty() {
+            let word = if token.chars().next().is_some_and(char::is_alphanumeric) { token } else { "" };
+            out.push((word, &text[start..offset]));
+        } else if let Some(last) = out.last_mut() {
+            let begin = last.1.as_ptr() as usize - text.as_ptr() as usize;
+            last.1 = &text[begin..offset];
+        }
+    }
+    out
+}
+
+fn texts<'a>(units: &[(&str, &'a str)]) -> Vec<&'a str> {
+    units.iter().map(|u| u.1).collect()
+}
+
+fn push(edits: &mut Vec<Edit>, op: Op, parts: &[&str]) {
+    let text = parts.concat();
+    if text.is_empty() {
+        return;
+    }
+    match edits.last_mut() {
+        Some(last) if last.op == op => last.text.push_str(&text),
+        _ => edits.push(Edit { op, text }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn redline(old: &str, new: &str, options: DiffOptions) -> String {
+        word_diff(old, new, options)
+            .iter()
+            .map(|e| match e.op {
+                Op::Equal => e.text.clone(),
+                Op::Insert => format!("{{+{}+}}", e.text),
+                Op::Delete => format!("[-{}-]", e.text),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn changed_words_inside_a_paragraph() {
+        let old = "# Article 1\n\nLe paiement fait de bonne foi est valable.\n\nSecond alinéa.\n";
+        let new = "# Article 1\n\nLe paiement fait de mauvaise foi est nul.\n\nSecond alinéa.\n";
+        assert_eq!(
+            redline(old, new, DiffOptions::default()),
+            "# Article 1\n\nLe paiement fait de [-bonne-]{+mauvaise+} foi est [-valable-]{+nul+}.\n\nSecond alinéa.\n"
+        );
+        assert_eq!(word_counts(&word_diff(old, new, DiffOptions::default())), (2, 2));
+    }
+
+    #[test]
+    fn ignoring_formatting_hides_space_and_punctuation_changes() {
+        let old = "Le  paiement, fait de bonne foi.\n";
+        let new = "Le paiement fait de bonne foi;\n";
+        let ignore = DiffOptions { ignore_formatting: true };
+        assert!(!differs(old, new, ignore));
+        assert!(differs(old, new, DiffOptions::default()));
+        assert_eq!(redline(old, new, ignore), new);
+        assert_eq!(redline("a b, c.", "a x, c.", ignore), "a [-b, -]{+x, +}c.");
+    }
+
+    #[test]
+    fn tokens_spell_the_text() {
+        let text = "L'article 16-1 : « texte »  ici.\n";
+        assert_eq!(tokens(text).concat(), text);
+        assert_eq!(tokens("ab, cd")[..], ["ab", ",", " ", "cd"]);
+    }
+
+    proptest! {
+        #[test]
+        fn applying_the_edits_to_the_old_text_gives_the_new(
+            old in "[a-c ,.\n]{0,60}",
+            new in "[a-c ,.\n]{0,60}",
+        ) {
+            let edits = word_diff(&old, &new, DiffOptions::default());
+            prop_assert_eq!(apply(&old, &edits), Some(new.clone()));
+            let old_again: String = edits.iter().filter(|e| e.op != Op::Insert).map(|e| e.text.as_str()).collect();
+            prop_assert_eq!(old_again, old);
+        }
+
+        #[test]
+        fn ignoring_formatting_still_spells_the_new_text(old in "[a-c ,.\n]{0,60}", new in "[a-c ,.\n]{0,60}") {
+            let edits = word_diff(&old, &new, DiffOptions { ignore_formatting: true });
+            let spelled: String = edits.iter().filter(|e| e.op != Op::Delete).map(|e| e.text.as_str()).collect();
+            prop_assert_eq!(spelled, new);
+        }
+    }
+}
