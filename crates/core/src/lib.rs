@@ -8,6 +8,7 @@ pub mod date;
 pub mod diff;
 pub mod history;
 pub mod id;
+pub mod import;
 pub mod ledger;
 pub mod model;
 pub mod text;

@@ -42,13 +42,16 @@ pub enum ProvisionKind {
     Schedule,
     /// An appendix (`APP-G`).
     Appendix,
-    /// A numbered paragraph or article inside another provision (`H14.31`).
+    /// A numbered paragraph inside another provision (`H14.31`).
     Paragraph,
+    /// An article of a code numbered article by article (`1240`, `L111-1`).
+    Article,
 }
 
 impl ProvisionKind {
     /// Every kind, for error messages and parsing.
-    pub const ALL: [Self; 5] = [Self::Section, Self::Subsection, Self::Schedule, Self::Appendix, Self::Paragraph];
+    pub const ALL: [Self; 6] =
+        [Self::Section, Self::Subsection, Self::Schedule, Self::Appendix, Self::Paragraph, Self::Article];
 
     /// The wire name: `section`, `subsection`, `schedule`, `appendix`, `paragraph`.
     pub fn as_str(self) -> &'static str {
@@ -58,6 +61,7 @@ impl ProvisionKind {
             Self::Schedule => "schedule",
             Self::Appendix => "appendix",
             Self::Paragraph => "paragraph",
+            Self::Article => "article",
         }
     }
 

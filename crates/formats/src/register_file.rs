@@ -812,7 +812,7 @@ instrument = "designation"
             problems(text),
             vec![
                 "reg.toml:11:8: unknown provision kind 'chapter': expected one of section, subsection, schedule, \
-                 appendix, paragraph",
+                 appendix, paragraph, article",
                 "reg.toml:21:13: '2013-02-30' is not a valid date: expected YYYY-MM-DD, YYYY-MM, YYYY or 'unknown'",
                 "reg.toml:22:14: unknown instrument 'decree': expected one of designation, sos_variation, \
                  sos_direction, modification, modification+designation, authority_led_variation, unknown",

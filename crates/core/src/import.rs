@@ -1,0 +1,469 @@
+//! Joining texts to a register: complete version states (from a folder) or one version's changes become text
+//! assignments, new provisions and new versions; and the checks that texts and register agree.
+
+use std::collections::{HashMap, HashSet};
+
+use jiff::civil::Date;
+
+use crate::compare::Cut;
+use crate::date::FuzzyDate;
+use crate::history::History;
+use crate::id::{CodeId, EntryId, ProvisionId};
+use crate::model::{ChangeKind, Code, Completeness, Entry, EntryKind, Instrument, Provision, ProvisionKind, Register};
+use crate::text::{TextAssignment, TextHash};
+use crate::validate::validate;
+
+/// The complete state of one version: every provision in it with its text, in reading order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionTexts {
+    /// The version's id.
+    pub id: EntryId,
+    /// When it took effect.
+    pub effective: Date,
+    /// A label for it (used as the summary of a version the register did not have).
+    pub label: String,
+    /// Provisions and their texts.
+    pub texts: Vec<(ProvisionId, TextHash)>,
+}
+
+/// What to join to a register.
+#[derive(Debug, Clone, Copy)]
+pub struct TextImport<'a> {
+    /// Complete states of some versions, in date order.
+    pub versions: &'a [VersionTexts],
+    /// Every provision named, in reading order (new provisions are added in this order).
+    pub order: &'a [ProvisionId],
+    /// Headings of the provisions, used as titles of provisions the register did not have.
+    pub headings: &'a HashMap<ProvisionId, String>,
+}
+
+/// The register and text assignments after an import.
+#[derive(Debug, Clone)]
+pub struct Merged {
+    /// The register with any new provisions and versions.
+    pub register: Register,
+    /// Every text assignment of the code (old ones kept, the imported versions' recomputed).
+    pub assignments: Vec<TextAssignment>,
+    /// Versions the register did not have before.
+    pub new_versions: Vec<EntryId>,
+    /// How many provisions the register did not have before.
+    pub new_provisions: usize,
+}
+
+/// Joins complete version states to the register of `code` (a new register when there is none). Versions the
+/// register lacks are added, with their change lists derived from the texts; provisions it lacks are added too.
+/// Returns every problem when the result would not be a valid register.
+pub fn merge_versions(
+    code: &CodeId,
+    current: Option<&Register>,
+    current_texts: &[TextAssignment],
+    import: TextImport<'_>,
+) -> Result<Merged, Vec<String>> {
+    let mut problems = Vec::new();
+    let mut register = current.cloned().unwrap_or_else(|| Register {
+        code: Code { id: code.clone(), title: code.to_string(), description: None, sources: Vec::new() },
+        provisions: Vec::new(),
+        entries: Vec::new(),
+        consultations: Vec::new(),
+    });
+    let known: HashSet<ProvisionId> = register.provisions.iter().map(|p| p.id.clone()).collect();
+    let mut new_provisions = 0;
+    for id in import.order {
+        if known.contains(id) {
+            continue;
+        }
+        let parent = id
+            .as_str()
+            .rsplit_once('.')
+            .and_then(|(prefix, _)| ProvisionId::parse(prefix).ok())
+            .filter(|p| register.provisions.iter().any(|q| &q.id == p));
+        register.provisions.push(Provision {
+            id: id.clone(),
+            kind: if parent.is_some() { ProvisionKind::Paragraph } else { ProvisionKind::Article },
+            parent,
+            title: import.headings.get(id).cloned(),
+            addition_unknown: false,
+            present_by: None,
+            initially: None,
+            sources: Vec::new(),
+            confidence: None,
+            note: None,
+        });
+        new_provisions += 1;
+    }
+    let mut new_versions = Vec::new();
+    for version in import.versions {
+        match register.entries.iter().find(|e| e.id == version.id) {
+            Some(entry) if entry.effective.exact() != Some(version.effective) => problems.push(format!(
+                "version {} takes effect on {} in the folder but on {} in the register",
+                version.id, version.effective, entry.effective
+            )),
+            Some(_) => {}
+            None => {
+                let mut entry = Entry::new(
+                    version.id.clone(),
+                    EntryKind::Version,
+                    FuzzyDate::Day(version.effective),
+                    Instrument::Unknown,
+                );
+                entry.summary = version.label.clone();
+                entry.notes.push("Added by a text import; its change lists are derived from the texts.".into());
+                register.entries.push(entry);
+                new_versions.push(version.id.clone());
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+
+    let imported: HashMap<&EntryId, &VersionTexts> = import.versions.iter().map(|v| (&v.id, v)).collect();
+    let mut existing: HashMap<&EntryId, Vec<&TextAssignment>> = HashMap::new();
+    for assignment in current_texts {
+        existing.entry(&assignment.entry).or_default().push(assignment);
+    }
+    let order =
+        History::new(register.clone()).timeline(None, None).into_iter().map(|e| e.id.clone()).collect::<Vec<_>>();
+    let position: HashMap<&ProvisionId, usize> =
+        register.provisions.iter().enumerate().map(|(i, p)| (&p.id, i)).collect();
+    let mut state: HashMap<ProvisionId, TextHash> = HashMap::new();
+    let mut assignments = Vec::new();
+    let mut derived: HashMap<EntryId, [Vec<ProvisionId>; 3]> = HashMap::new();
+    for entry in &order {
+        let mut changes: Vec<(ProvisionId, Option<TextHash>)> = Vec::new();
+        if let Some(version) = imported.get(entry) {
+            let full: HashMap<&ProvisionId, TextHash> = version.texts.iter().map(|(p, h)| (p, *h)).collect();
+            for (provision, hash) in &version.texts {
+                if state.get(provision) != Some(hash) {
+                    changes.push((provision.clone(), Some(*hash)));
+                }
+            }
+            let mut gone: Vec<&ProvisionId> = state.keys().filter(|p| !full.contains_key(p)).collect();
+            gone.sort_by_key(|p| position.get(p));
+            changes.extend(gone.into_iter().map(|p| (p.clone(), None)));
+        } else if let Some(list) = existing.get(entry) {
+            changes.extend(list.iter().map(|a| (a.provision.clone(), a.text)));
+        }
+        let lists = derived.entry(entry.clone()).or_default();
+        for (provision, text) in changes {
+            let before = state.get(&provision).copied();
+            let slot = match (before, text) {
+                (None, Some(_)) => Some(0),
+                (Some(_), Some(_)) => Some(1),
+                (Some(_), None) => Some(2),
+                (None, None) => None,
+            };
+            match text {
+                Some(hash) => state.insert(provision.clone(), hash),
+                None => state.remove(&provision),
+            };
+            if let Some(slot) = slot {
+                lists[slot].push(provision.clone());
+            }
+            assignments.push(TextAssignment { entry: entry.clone(), provision, text });
+        }
+    }
+    for entry in register.entries.iter_mut().filter(|e| new_versions.contains(&e.id)) {
+        if let Some([added, amended, removed]) = derived.remove(&entry.id) {
+            entry.added.listed = added;
+            entry.amended.listed = amended;
+            entry.removed.listed = removed;
+        }
+    }
+    let problems: Vec<String> = validate(&register).into_iter().map(|p| p.message).collect();
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Merged { register, assignments, new_versions, new_provisions })
+}
+
+/// The complete state of a new version given only its changes: the texts in effect on `effective`, with the
+/// given texts replaced or added and the `removed` provisions taken out.
+pub fn apply_changes(
+    history: &History,
+    id: EntryId,
+    effective: Date,
+    label: String,
+    changed: &[(ProvisionId, TextHash)],
+    removed: &[ProvisionId],
+) -> Result<VersionTexts, Vec<String>> {
+    let cut = Cut { date: effective, entry: None };
+    let mut texts: Vec<(ProvisionId, TextHash)> =
+        history.texts_at(&cut).into_iter().filter_map(|(p, at)| at.hash.map(|h| (p.id.clone(), h))).collect();
+    let mut problems = Vec::new();
+    for gone in removed {
+        match texts.iter().position(|(p, _)| p == gone) {
+            Some(index) => {
+                texts.remove(index);
+            }
+            None => problems.push(format!("cannot remove '{gone}': it has no text on {effective}")),
+        }
+    }
+    for (provision, hash) in changed {
+        match texts.iter_mut().find(|(p, _)| p == provision) {
+            Some(slot) => slot.1 = *hash,
+            None => texts.push((provision.clone(), *hash)),
+        }
+    }
+    if problems.is_empty() { Ok(VersionTexts { id, effective, label, texts }) } else { Err(problems) }
+}
+
+/// Where the texts and the register disagree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discrepancy<'a> {
+    /// The version or event.
+    pub entry: &'a Entry,
+    /// The provision.
+    pub provision: &'a ProvisionId,
+    /// What disagrees.
+    pub kind: DiscrepancyKind,
+}
+
+/// The two ways texts and register disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiscrepancyKind {
+    /// The text changed, but the entry's (complete) change lists name neither it nor a provision above it.
+    ChangedButNotListed,
+    /// The entry lists it as changed this way, but neither its text nor the text of a part of it changed.
+    ListedButUnchanged(ChangeKind),
+}
+
+impl Discrepancy<'_> {
+    /// A sentence describing it.
+    pub fn describe(&self) -> String {
+        match self.kind {
+            DiscrepancyKind::ChangedButNotListed => format!(
+                "{}: the text of {} changed, but the register does not list it (or a provision above it) as added, \
+                 amended or removed",
+                self.entry.label(),
+                self.provision
+            ),
+            DiscrepancyKind::ListedButUnchanged(kind) => format!(
+                "{}: the register lists {} as {}, but its text (and the text of its parts) did not change",
+                self.entry.label(),
+                self.provision,
+                kind.as_str()
+            ),
+        }
+    }
+}
+
+impl History {
+    /// Every disagreement between the texts and the register's change lists, in time order. Only entries from the
+    /// first one with texts on are checked: before it, the register holds no texts to compare.
+    pub fn discrepancies(&self) -> Vec<Discrepancy<'_>> {
+        let first_text_rank = self.text_changes.iter().filter_map(|c| c.first().map(|t| t.0)).min();
+        let Some(first_text_rank) = first_text_rank else { return Vec::new() };
+        let with_text: Vec<bool> = (0..self.register.provisions.len()).map(|p| self.subtree_has_text(p)).collect();
+        let mut out = Vec::new();
+        for (rank, &i) in self.chronology.iter().enumerate().skip(first_text_rank) {
+            let entry = &self.register.entries[i];
+            let changed: Vec<usize> = (0..self.register.provisions.len())
+                .filter(|&p| self.text_changes[p].iter().any(|&(r, _, _)| r == rank))
+                .collect();
+            let lifecycle = [ChangeKind::Added, ChangeKind::Amended, ChangeKind::Removed];
+            let all_complete = lifecycle.iter().all(|&k| entry.changes(k).completeness == Completeness::Complete);
+            for &p in &changed {
+                let mut chain = self.ancestor_indices(p);
+                chain.push(p);
+                let listed = lifecycle.iter().any(|&k| {
+                    entry
+                        .changes(k)
+                        .listed
+                        .iter()
+                        .any(|id| self.provision_index.get(id).is_some_and(|q| chain.contains(q)))
+                });
+                if !listed && all_complete {
+                    let provision = &self.register.provisions[p].id;
+                    out.push(Discrepancy { entry, provision, kind: DiscrepancyKind::ChangedButNotListed });
+                }
+            }
+            for kind in lifecycle {
+                for id in &entry.changes(kind).listed {
+                    let Some(&p) = self.provision_index.get(id) else { continue };
+                    let touched = changed.iter().any(|&c| c == p || self.ancestor_indices(c).contains(&p));
+                    if with_text[p] && !touched {
+                        out.push(Discrepancy { entry, provision: id, kind: DiscrepancyKind::ListedButUnchanged(kind) });
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn subtree_has_text(&self, p: usize) -> bool {
+        (0..self.register.provisions.len())
+            .any(|q| !self.text_changes[q].is_empty() && (q == p || self.ancestor_indices(q).contains(&p)))
+    }
+
+    fn ancestor_indices(&self, p: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut current = self.parents[p];
+        while let Some(q) = current {
+            out.push(q);
+            current = self.parents[q];
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{date, entry, provision, register};
+    use crate::text::Texts;
+
+    fn id(text: &str) -> ProvisionId {
+        ProvisionId::parse(text).expect("id")
+    }
+
+    fn version(v: &str, day: &str, texts: &[(&str, &str)]) -> VersionTexts {
+        VersionTexts {
+            id: EntryId::parse(v).expect("id"),
+            effective: date(day),
+            label: format!("label of {v}"),
+            texts: texts.iter().map(|(p, t)| (id(p), TextHash::of(t))).collect(),
+        }
+    }
+
+    fn import(versions: &[VersionTexts]) -> (Vec<ProvisionId>, HashMap<ProvisionId, String>) {
+        let mut order = Vec::new();
+        for v in versions {
+            for (p, _) in &v.texts {
+                if !order.contains(p) {
+                    order.push(p.clone());
+                }
+            }
+        }
+        let headings = order.iter().map(|p| (p.clone(), format!("Article {p}"))).collect();
+        (order, headings)
+    }
+
+    #[test]
+    fn a_new_code_gets_versions_provisions_and_derived_change_lists() {
+        let versions = vec![
+            version("v1", "2016-01-01", &[("1", "a"), ("2", "b")]),
+            version("v2", "2017-01-01", &[("1", "a2"), ("3", "c")]),
+        ];
+        let (order, headings) = import(&versions);
+        let code = CodeId::parse("fr").expect("code");
+        let merged =
+            merge_versions(&code, None, &[], TextImport { versions: &versions, order: &order, headings: &headings })
+                .expect("valid");
+        assert_eq!(merged.new_provisions, 3);
+        assert_eq!(merged.new_versions.len(), 2);
+        let v2 = &merged.register.entries[1];
+        assert_eq!(v2.added.listed, vec![id("3")]);
+        assert_eq!(v2.amended.listed, vec![id("1")]);
+        assert_eq!(v2.removed.listed, vec![id("2")]);
+        assert_eq!(merged.assignments.len(), 2 + 3, "v1 gives two texts; v2 changes one, adds one, removes one");
+
+        // The same folder again changes nothing; a grown folder adds only the new version.
+        let again = merge_versions(
+            &code,
+            Some(&merged.register),
+            &merged.assignments,
+            TextImport { versions: &versions, order: &order, headings: &headings },
+        )
+        .expect("valid");
+        assert_eq!(again.register, merged.register);
+        assert_eq!(again.assignments, merged.assignments);
+        let mut grown = versions.clone();
+        grown.push(version("v3", "2018-01-01", &[("1", "a2"), ("3", "c3")]));
+        let (order, headings) = import(&grown);
+        let bigger = merge_versions(
+            &code,
+            Some(&merged.register),
+            &merged.assignments,
+            TextImport { versions: &grown, order: &order, headings: &headings },
+        )
+        .expect("valid");
+        assert_eq!(bigger.new_versions, vec![EntryId::parse("v3").expect("id")]);
+        assert_eq!(bigger.assignments.len(), merged.assignments.len() + 1);
+    }
+
+    #[test]
+    fn a_folder_date_that_contradicts_the_register_is_refused() {
+        let reg = register(vec![provision("A", None)], vec![entry("4.2", "2015-03-18", &[])]);
+        let versions = vec![version("4.2", "2015-03-19", &[("A", "text")])];
+        let (order, headings) = import(&versions);
+        let code = CodeId::parse("test").expect("code");
+        let problems = merge_versions(
+            &code,
+            Some(&reg),
+            &[],
+            TextImport { versions: &versions, order: &order, headings: &headings },
+        )
+        .expect_err("refused");
+        assert_eq!(
+            problems,
+            vec!["version 4.2 takes effect on 2015-03-19 in the folder but on 2015-03-18 in the register"]
+        );
+    }
+
+    #[test]
+    fn discrepancies_between_texts_and_change_lists() {
+        let reg = register(
+            vec![provision("A", None), provision("B", None), provision("H", None), provision("H1", Some("H"))],
+            vec![entry("1.0", "2013-01-01", &[]), entry("2.0", "2014-01-01", &[("amended", "A"), ("amended", "H")])],
+        );
+        let versions = vec![
+            version("1.0", "2013-01-01", &[("A", "a"), ("B", "b"), ("H1", "h")]),
+            version("2.0", "2014-01-01", &[("A", "a"), ("B", "b2"), ("H1", "h2")]),
+        ];
+        let (order, headings) = import(&versions);
+        let code = CodeId::parse("test").expect("code");
+        let merged = merge_versions(
+            &code,
+            Some(&reg),
+            &[],
+            TextImport { versions: &versions, order: &order, headings: &headings },
+        )
+        .expect("valid");
+        let bodies = HashMap::new();
+        let history = History::with_texts(merged.register, Texts { assignments: merged.assignments, bodies });
+        let found: Vec<String> = history.discrepancies().iter().map(Discrepancy::describe).collect();
+        assert_eq!(
+            found,
+            vec![
+                "version 1.0: the text of A changed, but the register does not list it (or a provision above it) as added, amended or removed",
+                "version 1.0: the text of B changed, but the register does not list it (or a provision above it) as added, amended or removed",
+                "version 1.0: the text of H1 changed, but the register does not list it (or a provision above it) as added, amended or removed",
+                "version 2.0: the text of B changed, but the register does not list it (or a provision above it) as added, amended or removed",
+                "version 2.0: the register lists A as amended, but its text (and the text of its parts) did not change",
+            ]
+        );
+    }
+
+    #[test]
+    fn one_version_from_its_changes() {
+        let versions = vec![version("v1", "2016-01-01", &[("1", "a"), ("2", "b")])];
+        let (order, headings) = import(&versions);
+        let code = CodeId::parse("fr").expect("code");
+        let merged =
+            merge_versions(&code, None, &[], TextImport { versions: &versions, order: &order, headings: &headings })
+                .expect("valid");
+        let history =
+            History::with_texts(merged.register, Texts { assignments: merged.assignments, bodies: HashMap::new() });
+        let next = apply_changes(
+            &history,
+            EntryId::parse("v2").expect("id"),
+            date("2017-01-01"),
+            String::new(),
+            &[(id("3"), TextHash::of("c"))],
+            &[id("1")],
+        )
+        .expect("valid");
+        let ids: Vec<&str> = next.texts.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(ids, vec!["2", "3"]);
+        let bad = apply_changes(
+            &history,
+            EntryId::parse("v2").expect("id"),
+            date("2017-01-01"),
+            String::new(),
+            &[],
+            &[id("9")],
+        );
+        assert_eq!(bad.expect_err("refused"), vec!["cannot remove '9': it has no text on 2017-01-01"]);
+    }
+}
