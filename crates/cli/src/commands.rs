@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use inforce_core::text::TextWrite;
 use inforce_core::{CodeId, History, ProvisionId, Register};
 use inforce_store::{PublishOutcome, Store, load_register, publish_register};
 use inforce_store_postgres::PostgresStore;
@@ -300,23 +301,37 @@ async fn copy(from: &dyn Store, to: &dyn Store, out: &Output) -> Result<(), Fail
     let mut publications = Vec::new();
     for code in &codes {
         let records = from.records(code).await?;
+        let text_records = from.text_records(code).await?;
+        let bodies = from.texts(code).await?;
         for publication in from.publications(code).await? {
             let writes: Vec<_> =
                 records.iter().filter(|r| r.publication == publication.id).map(|r| r.write.clone()).collect();
-            publications.push((publication, writes));
+            let text_writes: Vec<TextWrite> = text_records
+                .iter()
+                .filter(|r| r.publication == publication.id)
+                .map(|r| TextWrite { assignment: r.assignment.clone(), withdrawn: r.withdrawn })
+                .collect();
+            let new_texts = text_writes
+                .iter()
+                .filter_map(|w| w.assignment.text)
+                .filter_map(|h| bodies.get(&h).map(|t| (h, t.clone())))
+                .collect();
+            publications.push((publication, writes, text_writes, new_texts));
         }
     }
-    publications.sort_by_key(|(p, _)| p.id);
+    publications.sort_by_key(|(p, ..)| p.id);
     let mut heads: std::collections::HashMap<CodeId, i64> = std::collections::HashMap::new();
     let (mut copied, mut records) = (0, 0);
-    for (publication, writes) in publications {
-        records += writes.len();
+    for (publication, writes, text_writes, new_texts) in publications {
+        records += writes.len() + text_writes.len();
         let new = inforce_store::NewPublication {
             code: publication.code.clone(),
             recorded_at: publication.recorded_at,
             origin: publication.origin,
             expected_head: heads.get(&publication.code).copied(),
             writes,
+            text_writes,
+            new_texts,
         };
         let stored = to.publish(new).await?;
         heads.insert(publication.code, stored.id);

@@ -22,6 +22,16 @@ impl TextHash {
         Self(Sha256::digest(normalised.as_bytes()).into())
     }
 
+    /// The 32 bytes of the hash.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// A hash from its 32 bytes; `None` for any other length.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        bytes.try_into().ok().map(Self)
+    }
+
     /// Reads 64 lower-case hex digits.
     pub fn parse(hex: &str) -> Option<Self> {
         if hex.len() != 64 {

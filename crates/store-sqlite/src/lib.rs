@@ -5,8 +5,12 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use inforce_core::text::{TextHash, TextRecord};
 use inforce_core::{CodeId, Record};
-use inforce_store::rows::{self, RecordRow};
+use inforce_store::rows::{self, RecordRow, TextRecordRow};
 use inforce_store::{NewPublication, Publication, Store, StoreError};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use sqlx::{ConnectOptions, Row};
@@ -166,10 +170,42 @@ impl Store for SqliteStore {
             .collect()
     }
 
+    async fn text_records(&self, code: &CodeId) -> Result<Vec<TextRecord>, StoreError> {
+        let found = sqlx::query(rows::SELECT_TEXT_RECORDS)
+            .bind(code.as_str())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.error(e))?;
+        found
+            .iter()
+            .map(|row| {
+                let row = TextRecordRow {
+                    seq: row.get(0),
+                    publication: row.get(1),
+                    recorded_at: row.get(2),
+                    entry: row.get(3),
+                    provision: row.get(4),
+                    hash: row.get(5),
+                    withdrawn: row.get(6),
+                };
+                row.into_record(code)
+            })
+            .collect()
+    }
+
+    async fn texts(&self, code: &CodeId) -> Result<HashMap<TextHash, Arc<str>>, StoreError> {
+        let found = sqlx::query(rows::SELECT_TEXTS)
+            .bind(code.as_str())
+            .fetch_all(&self.pool)
+            .await
+            .map_err(|e| self.error(e))?;
+        found.iter().map(|row| rows::decompress(code, row.get(0), row.get(1))).collect()
+    }
+
     async fn publish(&self, publication: NewPublication) -> Result<Publication, StoreError> {
         let mut tx = self.pool.begin().await.map_err(|e| self.error(e))?;
         let code = publication.code.as_str();
-        let record_count = i64::try_from(publication.writes.len()).unwrap_or(i64::MAX);
+        let record_count = i64::try_from(publication.writes.len() + publication.text_writes.len()).unwrap_or(i64::MAX);
         // Insert first: it takes the write lock (waiting up to the busy timeout), so the head read next is final.
         let id: i64 = sqlx::query(rows::INSERT_PUBLICATION)
             .bind(code)
@@ -202,6 +238,30 @@ impl Store for SqliteStore {
                 .bind(&write.key)
                 .bind(write.ordinal)
                 .bind(rows::body_text(write))
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.error(e))?;
+        }
+        for (hash, text) in &publication.new_texts {
+            sqlx::query(rows::INSERT_TEXT)
+                .bind(hash.as_bytes().as_slice())
+                .bind(i64::try_from(text.len()).unwrap_or(i64::MAX))
+                .bind(rows::compress(text))
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.error(e))?;
+        }
+        for (index, write) in publication.text_writes.iter().enumerate() {
+            if publication.writes.is_empty() && index == publication.text_writes.len() / 2 {
+                rows::pause_for_crash_test();
+            }
+            sqlx::query(rows::INSERT_TEXT_RECORD)
+                .bind(id)
+                .bind(code)
+                .bind(write.assignment.entry.as_str())
+                .bind(write.assignment.provision.as_str())
+                .bind(write.assignment.text.map(|h| h.as_bytes().to_vec()))
+                .bind(write.withdrawn)
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| self.error(e))?;

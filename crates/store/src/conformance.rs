@@ -7,7 +7,14 @@ use inforce_core::{
 };
 use jiff::Timestamp;
 
-use crate::{NewPublication, PublishOutcome, Store, StoreError, load_register, publish_register};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use inforce_core::text::{TextAssignment, TextHash, normalise};
+
+use crate::{
+    NewPublication, PublishOutcome, Publishing, Store, StoreError, load_register, load_texts, publish, publish_register,
+};
 
 /// Runs the whole story; panics with a description at the first difference.
 pub async fn run(store: &dyn Store) {
@@ -61,6 +68,8 @@ pub async fn run(store: &dyn Store) {
         origin: "test:stale".into(),
         expected_head: Some(publication.id),
         writes: vec![],
+        text_writes: vec![],
+        new_texts: vec![],
     };
     match store.publish(stale).await {
         Err(StoreError::Conflict { .. }) => {}
@@ -68,6 +77,54 @@ pub async fn run(store: &dyn Store) {
     }
     assert_eq!(store.records(&code).await.expect("records").len(), 9, "a refused publication writes nothing");
     assert_eq!(store.publications(&code).await.expect("publications").len(), 2);
+
+    texts_story(store, &corrected).await;
+}
+
+/// Texts join the register: stored once, read back exactly, corrected by appending, answerable as recorded.
+async fn texts_story(store: &dyn Store, register: &Register) {
+    let code = &register.code.id;
+    assert!(load_texts(store, code, None).await.expect("texts").is_empty());
+    let one = normalise("# A\n\nOne, with accents: é à ç.\n");
+    let two = normalise("# A\n\nTwo.\n");
+    let aitch = normalise("# H\n\nAitch.\n");
+    let bodies: HashMap<TextHash, Arc<str>> =
+        [&one, &two, &aitch].into_iter().map(|t| (TextHash::of(t), Arc::from(t.as_str()))).collect();
+    let assign = |entry: &str, provision: &str, text: Option<&String>| TextAssignment {
+        entry: EntryId::parse(entry).expect("id"),
+        provision: ProvisionId::parse(provision).expect("id"),
+        text: text.map(|t| TextHash::of(t)),
+    };
+    let first = vec![assign("1.0", "A", Some(&one)), assign("1.0", "H", Some(&aitch)), assign("2.0", "A", Some(&two))];
+    let day3: Timestamp = "2026-03-01T10:00:00Z".parse().expect("timestamp");
+    let what = Publishing { register, texts: Some((&first, &bodies)) };
+    let PublishOutcome::Published(publication) = publish(store, what, "test:texts", day3).await.expect("publish")
+    else {
+        panic!("texts were not written")
+    };
+    assert_eq!(publication.record_count, 3, "three text records, no register record");
+    let loaded = load_texts(store, code, None).await.expect("texts");
+    assert_eq!(loaded.assignments, first);
+    assert_eq!(loaded.bodies, bodies, "texts read back exactly");
+    assert_eq!(publish(store, what, "test:again", day3).await.expect("again"), PublishOutcome::Unchanged);
+
+    let second = vec![assign("1.0", "A", Some(&one)), assign("1.0", "H", Some(&aitch)), assign("2.0", "A", None)];
+    let day4: Timestamp = "2026-04-01T10:00:00Z".parse().expect("timestamp");
+    let what = Publishing { register, texts: Some((&second, &bodies)) };
+    let PublishOutcome::Published(correction) = publish(store, what, "test:texts", day4).await.expect("publish") else {
+        panic!("the correction was not written")
+    };
+    assert_eq!(correction.record_count, 1);
+    assert_eq!(load_texts(store, code, None).await.expect("texts").assignments, second);
+    let then = load_texts(store, code, Some(day3)).await.expect("texts");
+    assert_eq!(then.assignments, first, "the texts as recorded before the correction");
+    let records = store.text_records(code).await.expect("records");
+    assert_eq!(records.len(), 4, "nothing overwritten");
+    assert_eq!(
+        publish_register(store, register, "test:register", day4).await.expect("register"),
+        PublishOutcome::Unchanged,
+        "publishing the register alone leaves the texts alone"
+    );
 }
 
 fn id(text: &str) -> CodeId {

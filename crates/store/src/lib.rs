@@ -6,10 +6,14 @@ mod registry;
 pub mod rows;
 
 use async_trait::async_trait;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use inforce_core::text::{TextHash, TextRecord, TextWrite};
 use inforce_core::{CodeId, Record, RecordWrite};
 use jiff::Timestamp;
 
-pub use registry::{Loaded, PublishOutcome, load_register, publish_register};
+pub use registry::{Loaded, PublishOutcome, Publishing, load_register, load_texts, publish, publish_register};
 
 /// What went wrong in storage, in words a person can act on.
 #[derive(Debug, thiserror::Error)]
@@ -72,8 +76,12 @@ pub struct NewPublication {
     /// The id of the latest publication the writes were computed against (`None`: the code had none). If another
     /// publication has landed since, nothing is written and [`StoreError::Conflict`] is returned.
     pub expected_head: Option<i64>,
-    /// The records.
+    /// The register records.
     pub writes: Vec<RecordWrite>,
+    /// The text records.
+    pub text_writes: Vec<TextWrite>,
+    /// Texts the text records name that may not be stored yet (stored once; already stored ones are skipped).
+    pub new_texts: Vec<(TextHash, Arc<str>)>,
 }
 
 /// A stored publication.
@@ -87,7 +95,7 @@ pub struct Publication {
     pub recorded_at: Timestamp,
     /// Where its records came from.
     pub origin: String,
-    /// How many records it wrote.
+    /// How many records (register and text records) it wrote.
     pub record_count: i64,
 }
 
@@ -102,6 +110,12 @@ pub trait Store: Send + Sync {
 
     /// Every record of the code in append order.
     async fn records(&self, code: &CodeId) -> Result<Vec<Record>, StoreError>;
+
+    /// Every text record of the code in append order.
+    async fn text_records(&self, code: &CodeId) -> Result<Vec<TextRecord>, StoreError>;
+
+    /// Every text the code's text records name, checked against its hash.
+    async fn texts(&self, code: &CodeId) -> Result<HashMap<TextHash, Arc<str>>, StoreError>;
 
     /// Appends a publication atomically and returns it.
     async fn publish(&self, publication: NewPublication) -> Result<Publication, StoreError>;

@@ -1,6 +1,10 @@
 //! Registers over a store: load one as it stands (or stood at a record time), publish a new one as corrections.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use inforce_core::ledger::{register_as_of, writes_for};
+use inforce_core::text::{TextAssignment, TextHash, Texts, assignments_as_of, text_writes_for};
 use inforce_core::{CodeId, Register};
 use jiff::Timestamp;
 
@@ -37,6 +41,26 @@ pub async fn load_register(
     Ok(publication.map(|publication| Loaded { register, publication }))
 }
 
+/// The code's texts as they stand, or as they stood at record time `as_of`. Empty when none are recorded.
+pub async fn load_texts(store: &dyn Store, code: &CodeId, as_of: Option<Timestamp>) -> Result<Texts, StoreError> {
+    let records = store.text_records(code).await?;
+    if records.is_empty() {
+        return Ok(Texts::default());
+    }
+    let assignments = assignments_as_of(&records, as_of);
+    let bodies = store.texts(code).await?;
+    Ok(Texts { assignments, bodies })
+}
+
+/// What a publication makes current: a register, and optionally the code's complete text assignments.
+#[derive(Debug, Clone, Copy)]
+pub struct Publishing<'a> {
+    /// The register.
+    pub register: &'a Register,
+    /// Every text assignment of the code and the texts they name; `None` leaves the stored texts as they are.
+    pub texts: Option<(&'a [TextAssignment], &'a HashMap<TextHash, Arc<str>>)>,
+}
+
 /// How many times a publication is recomputed when another publisher got in first.
 const PUBLISH_ATTEMPTS: usize = 5;
 
@@ -49,9 +73,20 @@ pub async fn publish_register(
     origin: &str,
     recorded_at: Timestamp,
 ) -> Result<PublishOutcome, StoreError> {
+    publish(store, Publishing { register, texts: None }, origin, recorded_at).await
+}
+
+/// Makes a register and its texts current, appending only what differs, as one publication; retried like
+/// [`publish_register`] when another publication lands first.
+pub async fn publish(
+    store: &dyn Store,
+    what: Publishing<'_>,
+    origin: &str,
+    recorded_at: Timestamp,
+) -> Result<PublishOutcome, StoreError> {
     let mut attempt = 1;
     loop {
-        match publish_once(store, register, origin, recorded_at).await {
+        match publish_once(store, what, origin, recorded_at).await {
             Err(StoreError::Conflict { .. }) if attempt < PUBLISH_ATTEMPTS => attempt += 1,
             outcome => return outcome,
         }
@@ -60,20 +95,41 @@ pub async fn publish_register(
 
 async fn publish_once(
     store: &dyn Store,
-    register: &Register,
+    what: Publishing<'_>,
     origin: &str,
     recorded_at: Timestamp,
 ) -> Result<PublishOutcome, StoreError> {
+    let register = what.register;
     let code = &register.code.id;
     // Head first: records written after it can only make the publication conflict, never go unnoticed.
     let head = store.publications(code).await?.last().map(|p| p.id);
     let records = store.records(code).await?;
     let current = register_as_of(&records, None);
     let writes = writes_for(current.as_ref(), register);
-    if writes.is_empty() {
+    let (text_writes, new_texts) = match what.texts {
+        None => (Vec::new(), Vec::new()),
+        Some((assignments, bodies)) => {
+            let stored = assignments_as_of(&store.text_records(code).await?, None);
+            let text_writes = text_writes_for(&stored, assignments);
+            let mut named: Vec<TextHash> =
+                text_writes.iter().filter(|w| !w.withdrawn).filter_map(|w| w.assignment.text).collect();
+            named.sort();
+            named.dedup();
+            let new_texts = named.into_iter().filter_map(|h| bodies.get(&h).map(|t| (h, t.clone()))).collect();
+            (text_writes, new_texts)
+        }
+    };
+    if writes.is_empty() && text_writes.is_empty() {
         return Ok(PublishOutcome::Unchanged);
     }
-    let publication =
-        NewPublication { code: code.clone(), recorded_at, origin: origin.to_string(), expected_head: head, writes };
+    let publication = NewPublication {
+        code: code.clone(),
+        recorded_at,
+        origin: origin.to_string(),
+        expected_head: head,
+        writes,
+        text_writes,
+        new_texts,
+    };
     store.publish(publication).await.map(PublishOutcome::Published)
 }

@@ -1,11 +1,17 @@
 //! What SQL backends share: the statements (written once, in SQL both SQLite and PostgreSQL run) and the
 //! conversion between rows and records. A backend adds only its connection handling and error mapping.
 
+use std::io::{Read, Write};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
+use flate2::Compression;
+use flate2::read::DeflateDecoder;
+use flate2::write::DeflateEncoder;
 use inforce_core::ledger::RecordKind;
-use inforce_core::{CodeId, Record, RecordWrite};
+use inforce_core::text::{TextAssignment, TextHash, TextRecord};
+use inforce_core::{CodeId, EntryId, ProvisionId, Record, RecordWrite};
 use inforce_formats::{decode_record, encode_record};
 use jiff::Timestamp;
 
@@ -99,4 +105,81 @@ pub fn pause_for_crash_test() {
         let _ = std::fs::write(&marker, b"paused mid-publication\n");
         std::thread::sleep(Duration::from_secs(60));
     }
+}
+
+/// A code's text records in append order, with their record time.
+pub const SELECT_TEXT_RECORDS: &str = "SELECT r.seq, r.publication_id, p.recorded_at, r.entry_id, r.provision_id, \
+     r.text_hash, r.withdrawn FROM text_records r JOIN publications p ON p.id = r.publication_id WHERE r.code = $1 \
+     ORDER BY r.seq";
+/// Every text a code's text records name.
+pub const SELECT_TEXTS: &str = "SELECT t.hash, t.body FROM texts t \
+     WHERE t.hash IN (SELECT r.text_hash FROM text_records r WHERE r.code = $1)";
+/// Stores a text unless it is stored already.
+pub const INSERT_TEXT: &str =
+    "INSERT INTO texts (hash, length, body) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING";
+/// Appends one text record.
+pub const INSERT_TEXT_RECORD: &str = "INSERT INTO text_records (publication_id, code, entry_id, provision_id, \
+     text_hash, withdrawn) VALUES ($1, $2, $3, $4, $5, $6)";
+
+/// A row of [`SELECT_TEXT_RECORDS`].
+#[derive(Debug)]
+pub struct TextRecordRow {
+    /// `seq`
+    pub seq: i64,
+    /// `publication_id`
+    pub publication: i64,
+    /// `recorded_at`, microseconds since the epoch
+    pub recorded_at: i64,
+    /// `entry_id`
+    pub entry: String,
+    /// `provision_id`
+    pub provision: String,
+    /// `text_hash`
+    pub hash: Option<Vec<u8>>,
+    /// `withdrawn`
+    pub withdrawn: bool,
+}
+
+impl TextRecordRow {
+    /// The text record, or [`StoreError::Corrupt`] naming the row.
+    pub fn into_record(self, code: &CodeId) -> Result<TextRecord, StoreError> {
+        let seq = self.seq;
+        let corrupt = |reason: String| StoreError::Corrupt { code: code.to_string(), seq, reason };
+        let entry = EntryId::parse(&self.entry).map_err(|e| corrupt(e.to_string()))?;
+        let provision = ProvisionId::parse(&self.provision).map_err(|e| corrupt(e.to_string()))?;
+        let text = self
+            .hash
+            .map(|bytes| TextHash::from_bytes(&bytes).ok_or_else(|| corrupt("bad text hash".into())))
+            .transpose()?;
+        Ok(TextRecord {
+            seq,
+            publication: self.publication,
+            recorded_at: timestamp(code, self.recorded_at)?,
+            assignment: TextAssignment { entry, provision, text },
+            withdrawn: self.withdrawn,
+        })
+    }
+}
+
+/// A text as stored: deflate-compressed.
+pub fn compress(text: &str) -> Vec<u8> {
+    let mut encoder = DeflateEncoder::new(Vec::new(), Compression::best());
+    // Writing to a Vec cannot fail.
+    let _ = encoder.write_all(text.as_bytes());
+    encoder.finish().unwrap_or_default()
+}
+
+/// A stored text, decompressed and checked against its hash: a text that does not match is refused, so a
+/// published text can be shown to be unchanged.
+pub fn decompress(code: &CodeId, hash: &[u8], body: &[u8]) -> Result<(TextHash, Arc<str>), StoreError> {
+    let corrupt = |reason: String| StoreError::Corrupt { code: code.to_string(), seq: 0, reason };
+    let expected = TextHash::from_bytes(hash).ok_or_else(|| corrupt("bad text hash".into()))?;
+    let mut text = String::new();
+    DeflateDecoder::new(body)
+        .read_to_string(&mut text)
+        .map_err(|e| corrupt(format!("text {expected} cannot be decompressed: {e}")))?;
+    if TextHash::of(&text) != expected {
+        return Err(corrupt(format!("text {expected} does not match its hash")));
+    }
+    Ok((expected, Arc::from(text)))
 }
