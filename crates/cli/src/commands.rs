@@ -4,9 +4,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use inforce_core::diff::DiffOptions;
 use inforce_core::text::TextWrite;
 use inforce_core::{CodeId, History, ProvisionId, Register};
-use inforce_store::{PublishOutcome, Store, load_register, publish_register};
+use inforce_store::{PublishOutcome, Store, load_register, load_texts, publish_register};
 use inforce_store_postgres::PostgresStore;
 use inforce_store_sqlite::{OpenOptions, SqliteStore};
 use jiff::civil::Date;
@@ -14,6 +15,7 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
+use crate::texts::{self, ImportTarget};
 use crate::wire::{ConsultationJson, EntryJson, EntryRefJson, HistoryItemJson, ProvisionStatusJson};
 use crate::{Cli, Command, Failure, Format, RegisterCommand, text};
 
@@ -50,6 +52,27 @@ async fn run_on(
     out: &Output,
 ) -> Result<(), Failure> {
     load_builtin_once(store).await?;
+    let target = || ImportTarget { store, code: cli.code.as_deref(), recorded_at: Timestamp::now() };
+    match &cli.command {
+        Command::Import { dir, title } => {
+            let target = ImportTarget { recorded_at: now()?, ..target() };
+            return texts::import_folder(target, dir, title.clone(), out).await;
+        }
+        Command::ImportVersion { dir, version, effective, label, remove } => {
+            let target = ImportTarget { recorded_at: now()?, ..target() };
+            return texts::import_version(target, dir, version, effective, label.clone(), remove, out).await;
+        }
+        Command::Check
+        | Command::Show { .. }
+        | Command::Export { .. }
+        | Command::Diff { .. }
+        | Command::Blame { .. }
+        | Command::History { .. } => {
+            let history = load_with_texts(store, &code, as_recorded).await?;
+            return text_answer(&history, &cli.command, today, out);
+        }
+        _ => {}
+    }
     match cli.command {
         Command::Register { action: RegisterCommand::Import { file } } => {
             import_register(store, &file, cli.code.as_deref(), out).await
@@ -81,6 +104,44 @@ async fn run_on(
             let history = load(store, &code, as_recorded).await?;
             answer(&history, command, today, out)
         }
+    }
+}
+
+/// Questions that need the texts as well as the register.
+fn text_answer(history: &History, command: &Command, today: Date, out: &Output) -> Result<(), Failure> {
+    match command {
+        Command::Check => texts::check(history, out),
+        Command::Show { provision, point } => texts::show(history, provision, point, today, out),
+        Command::Export { outdir, point } => texts::export(history, outdir, point, today, out),
+        Command::Diff { a, b, provision, ignore_formatting } => {
+            let options = DiffOptions { ignore_formatting: *ignore_formatting };
+            texts::diff(history, a, b, provision.as_deref(), options, today, out)
+        }
+        Command::Blame { provision, point } => texts::blame(history, provision, point, today, out),
+        Command::History { provision } => {
+            let id = provision_id(history, provision)?;
+            let provision = history.provision(&id).ok_or_else(|| not_found(history, &id))?;
+            let items = history.provision_history(&id);
+            let wording = history.text_history(&id);
+            let json = serde_json::json!({
+                "code": history.register().code.id.to_string(),
+                "provision": crate::wire::ProvisionJson::from(provision),
+                "events": items.iter().map(|i| HistoryItemJson::new(i, today)).collect::<Vec<_>>(),
+                "text_events": wording.iter().map(|w| serde_json::json!({
+                    "entry": EntryRefJson::new(w.entry, today),
+                    "change": w.kind.as_str(),
+                    "words_added": w.words_added,
+                    "words_removed": w.words_removed,
+                })).collect::<Vec<_>>(),
+                "has_text": history.has_text(&id),
+            });
+            out.print(&json, || {
+                let mut page = text::provision_history(provision, &items, today);
+                page.push_str(&text::wording_history(&wording, history.has_texts(), today));
+                page
+            })
+        }
+        _ => Ok(()),
     }
 }
 
@@ -127,17 +188,6 @@ fn answer(history: &History, command: Command, today: Date, out: &Output) -> Res
             });
             out.print(&json, || text::status(&answer, today))
         }
-        Command::History { provision } => {
-            let id = provision_id(history, &provision)?;
-            let provision = history.provision(&id).ok_or_else(|| not_found(history, &id))?;
-            let items = history.provision_history(&id);
-            let json = serde_json::json!({
-                "code": code,
-                "provision": crate::wire::ProvisionJson::from(provision),
-                "events": items.iter().map(|i| HistoryItemJson::new(i, today)).collect::<Vec<_>>(),
-            });
-            out.print(&json, || text::provision_history(provision, &items, today))
-        }
         Command::Timeline { from, to } => {
             let from = from.as_deref().map(|d| parse_date(d, today)).transpose()?;
             let to = to.as_deref().map(|d| parse_date(d, today)).transpose()?;
@@ -164,20 +214,26 @@ fn answer(history: &History, command: Command, today: Date, out: &Output) -> Res
             });
             out.print(&json, || text::consultations(consultations, today))
         }
-        Command::Register { .. } | Command::Codes | Command::Publications | Command::Copy { .. } => Ok(()),
+        _ => Ok(()),
     }
 }
 
-struct Output {
-    format: Format,
+/// How answers are printed.
+#[derive(Clone, Copy)]
+pub struct Output {
+    /// The format asked for.
+    pub format: Format,
 }
 
 impl Output {
-    fn print<T: Serialize>(&self, json: &T, text: impl FnOnce() -> String) -> Result<(), Failure> {
+    /// Prints JSON or text, as asked; other formats are refused for commands that do not write them.
+    pub fn print<T: Serialize>(&self, json: &T, text: impl FnOnce() -> String) -> Result<(), Failure> {
         let rendered = match self.format {
             Format::Json => serde_json::to_string_pretty(json)
                 .map_err(|e| Failure::Environment(format!("cannot write JSON: {e}")))?,
             Format::Text => text(),
+            Format::Html => return Err(Failure::Usage("--format html is only available for diff".into())),
+            Format::Markdown => return Err(Failure::Usage("--format markdown is only available for export".into())),
         };
         let mut stdout = std::io::stdout().lock();
         // A closed pipe (`inforce at today | head`) is not an error worth reporting.
@@ -207,7 +263,7 @@ fn now() -> Result<Timestamp, Failure> {
 }
 
 /// Reads a date argument: `YYYY-MM-DD` or `today`.
-fn parse_date(text: &str, today: Date) -> Result<Date, Failure> {
+pub fn parse_date(text: &str, today: Date) -> Result<Date, Failure> {
     if text.trim().eq_ignore_ascii_case("today") {
         return Ok(today);
     }
@@ -230,7 +286,7 @@ fn code_id(text: &str) -> Result<CodeId, Failure> {
     CodeId::parse(text).map_err(|e| Failure::Usage(format!("--code: {e}")))
 }
 
-fn provision_id(history: &History, text: &str) -> Result<ProvisionId, Failure> {
+pub fn provision_id(history: &History, text: &str) -> Result<ProvisionId, Failure> {
     let id = ProvisionId::parse(text).map_err(|e| Failure::Usage(e.to_string()))?;
     match history.provision(&id) {
         Some(_) => Ok(id),
@@ -358,6 +414,13 @@ async fn load_builtin_once(store: &dyn Store) -> Result<(), Failure> {
 pub fn builtin_register() -> Result<Register, Failure> {
     inforce_formats::parse_register("data/sec.toml (built in)", BUILTIN_SEC)
         .map_err(|e| Failure::Environment(format!("the built-in register is invalid:\n{e}")))
+}
+
+/// The register and its texts, as they stand or stood at a record time.
+async fn load_with_texts(store: &dyn Store, code: &CodeId, as_of: Option<Timestamp>) -> Result<History, Failure> {
+    let register = load(store, code, as_of).await?.register().clone();
+    let texts = load_texts(store, code, as_of).await?;
+    Ok(History::with_texts(register, texts))
 }
 
 async fn load(store: &dyn Store, code: &CodeId, as_of: Option<Timestamp>) -> Result<History, Failure> {

@@ -4,7 +4,9 @@
 
 mod commands;
 mod describe;
+mod html;
 mod text;
+mod texts;
 mod wire;
 
 use std::path::PathBuf;
@@ -84,6 +86,21 @@ pub enum Format {
     Text,
     /// For programs.
     Json,
+    /// A web page (diff only).
+    Html,
+    /// Markdown files (export only).
+    Markdown,
+}
+
+/// A point in time for text commands: a date or a version (default: today).
+#[derive(clap::Args)]
+pub struct PointArgs {
+    /// As it stood on this date (YYYY-MM-DD or `today`).
+    #[arg(long, value_name = "DATE", conflicts_with = "version")]
+    pub at: Option<String>,
+    /// As it stood once this version (or event) had taken effect.
+    #[arg(long, value_name = "VERSION")]
+    pub version: Option<String>,
 }
 
 /// The commands.
@@ -124,6 +141,69 @@ pub enum Command {
     Codes,
     /// The publications that wrote the register, with their record times (for --as-recorded).
     Publications,
+    /// Import a versioned folder: versions.tsv, one folder per version, one Markdown file per provision. All or
+    /// nothing; running it again on the same folder writes nothing; a grown folder adds only its new versions.
+    Import {
+        /// The folder.
+        dir: PathBuf,
+        /// The code's title, when the import creates the code.
+        #[arg(long)]
+        title: Option<String>,
+    },
+    /// Add one version from a folder holding only the provisions it changed (and removed.txt, one id per line, for
+    /// those it takes out); everything else carries over.
+    ImportVersion {
+        /// The folder of changed provisions.
+        dir: PathBuf,
+        /// The new version's id.
+        #[arg(long)]
+        version: String,
+        /// When it takes effect (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        effective: String,
+        /// A label or summary for it.
+        #[arg(long)]
+        label: Option<String>,
+        /// A provision the version takes out (repeat for several); adds to removed.txt.
+        #[arg(long = "remove", value_name = "PROVISION")]
+        remove: Vec<String>,
+    },
+    /// List every disagreement between the texts and the register's change lists.
+    Check,
+    /// A provision's text and status at a date or version.
+    Show {
+        /// A provision id in any usual spelling.
+        provision: String,
+        #[command(flatten)]
+        point: PointArgs,
+    },
+    /// Write the whole code as it stood (index with every status, one file per provision) into a folder.
+    Export {
+        /// The folder to write (created; must be empty if it exists).
+        outdir: PathBuf,
+        #[command(flatten)]
+        point: PointArgs,
+    },
+    /// Compare two points (each a version or a date): a summary, then a word-level redline.
+    Diff {
+        /// The older point: a version id or a date.
+        a: String,
+        /// The newer point: a version id or a date.
+        b: String,
+        /// Only this provision and its parts.
+        #[arg(long, value_name = "PROVISION")]
+        provision: Option<String>,
+        /// Ignore changes of white space and punctuation only.
+        #[arg(long)]
+        ignore_formatting: bool,
+    },
+    /// Every run of words of a provision's text with the version that gave it its present wording.
+    Blame {
+        /// A provision id in any usual spelling.
+        provision: String,
+        #[command(flatten)]
+        point: PointArgs,
+    },
     /// Copy every code, publication and record (with its record time) from one database to another.
     Copy {
         /// The source: a SQLite file or a postgres:// URL.

@@ -116,6 +116,28 @@ pub fn provision_history(provision: &Provision, items: &[HistoryItem<'_>], today
     out
 }
 
+/// The wording history: each entry that changed the text, with words added and removed.
+pub fn wording_history(events: &[inforce_core::compare::TextEvent<'_>], code_has_texts: bool, today: Date) -> String {
+    let mut out = String::from("\nWording\n\n");
+    if !code_has_texts {
+        out.push_str("  No text is recorded for this code yet.\n");
+    } else if events.is_empty() {
+        out.push_str("  No text is recorded for this provision.\n");
+    }
+    for event in events {
+        let _ = writeln!(
+            out,
+            "  {:<11} {:<40} {} (+{} words, -{} words)",
+            event.entry.effective.to_string(),
+            short_ref(event.entry, today),
+            event.kind.as_str(),
+            event.words_added,
+            event.words_removed
+        );
+    }
+    out
+}
+
 /// Every entry in date order with what it changed.
 pub fn timeline(entries: &[&Entry], today: Date) -> String {
     let mut out = String::new();

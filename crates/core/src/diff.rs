@@ -63,6 +63,7 @@ pub fn word_diff(old: &str, new: &str, options: DiffOptions) -> Vec<Edit> {
                 let new_block = new_lines[new_index..new_index + new_len].concat();
                 let old_tokens = tokens(&old_block);
                 let new_tokens = tokens(&new_block);
+                let mut block = Vec::new();
                 for op in capture_diff_slices(Algorithm::Myers, &old_tokens, &new_tokens) {
                     let (kind, range, source) = match op {
                         DiffOp::Equal { old_index, len, .. } => (Op::Equal, old_index..old_index + len, &old_tokens),
@@ -73,16 +74,58 @@ pub fn word_diff(old: &str, new: &str, options: DiffOptions) -> Vec<Edit> {
                             (Op::Insert, new_index..new_index + new_len, &new_tokens)
                         }
                         DiffOp::Replace { old_index, old_len, new_index, new_len } => {
-                            push(&mut edits, Op::Delete, &old_tokens[old_index..old_index + old_len]);
+                            push(&mut block, Op::Delete, &old_tokens[old_index..old_index + old_len]);
                             (Op::Insert, new_index..new_index + new_len, &new_tokens)
                         }
                     };
-                    push(&mut edits, kind, &source[range]);
+                    push(&mut block, kind, &source[range]);
+                }
+                for edit in readable(block) {
+                    push(&mut edits, edit.op, &[edit.text.as_str()]);
                 }
             }
         }
     }
     edits
+}
+
+/// Joins changes separated only by white space or a lone punctuation mark into one deletion and one insertion:
+/// a rewritten sentence reads as old wording then new, not as alternating single words.
+fn readable(edits: Vec<Edit>) -> Vec<Edit> {
+    let trivial = |e: &Edit| e.op == Op::Equal && e.text.chars().filter(|c| !c.is_whitespace()).count() <= 1;
+    let mut out: Vec<Edit> = Vec::new();
+    let mut i = 0;
+    while i < edits.len() {
+        if edits[i].op == Op::Equal {
+            out.push(edits[i].clone());
+            i += 1;
+            continue;
+        }
+        // A run of changes, possibly with trivial equal runs between them.
+        let (mut deleted, mut inserted) = (String::new(), String::new());
+        let mut end = i;
+        while end < edits.len() {
+            let edit = &edits[end];
+            let between_changes = trivial(edit) && edits.get(end + 1).is_some_and(|next| next.op != Op::Equal);
+            match edit.op {
+                Op::Delete => deleted.push_str(&edit.text),
+                Op::Insert => inserted.push_str(&edit.text),
+                Op::Equal if between_changes => {
+                    deleted.push_str(&edit.text);
+                    inserted.push_str(&edit.text);
+                }
+                Op::Equal => break,
+            }
+            end += 1;
+        }
+        for (op, text) in [(Op::Delete, deleted), (Op::Insert, inserted)] {
+            if !text.is_empty() {
+                out.push(Edit { op, text });
+            }
+        }
+        i = end;
+    }
+    out
 }
 
 /// True when the texts differ in anything but white space and punctuation (or at all, without that option).

@@ -124,17 +124,17 @@ pub fn read_delta(dir: &Path) -> Result<FolderDelta, FolderError> {
     delta.texts = read_provisions(dir, dir, &mut delta.bodies, &mut delta.headings, &mut problems);
     delta.texts.sort_by(|a, b| natural_order(a.0.as_str(), b.0.as_str()));
     let removed_path = dir.join("removed.txt");
-    if removed_path.exists() {
-        if let Some(text) = read_text(dir, &removed_path, &mut problems) {
-            for (number, line) in text.lines().enumerate() {
-                let line = line.trim();
-                if line.is_empty() || line.starts_with('#') {
-                    continue;
-                }
-                match provision_id(line) {
-                    Ok(id) => delta.removed.push(id),
-                    Err(message) => problems.add("removed.txt", Some(number + 1), message),
-                }
+    if removed_path.exists()
+        && let Some(text) = read_text(dir, &removed_path, &mut problems)
+    {
+        for (number, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            match provision_id(line) {
+                Ok(id) => delta.removed.push(id),
+                Err(message) => problems.add("removed.txt", Some(number + 1), message),
             }
         }
     }

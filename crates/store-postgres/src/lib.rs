@@ -182,45 +182,50 @@ impl Store for PostgresStore {
         if head != publication.expected_head {
             return Err(StoreError::Conflict { code: code.to_string() });
         }
-        let pause_at = publication.writes.len() / 2;
-        for (index, write) in publication.writes.iter().enumerate() {
-            if index == pause_at {
+        // Half-way through the records, the crash-safety tests may kill the process.
+        let half = (publication.writes.len() + publication.text_writes.len()) / 2;
+        let mut written = 0;
+        for chunk in publication.writes.chunks(rows::BATCH_ROWS) {
+            let sql = rows::INSERT_RECORDS.sql(chunk.len());
+            let mut query = sqlx::query(&sql);
+            for write in chunk {
+                let body = rows::body_text(write);
+                query =
+                    query.bind(id).bind(code).bind(write.kind.as_str()).bind(&write.key).bind(write.ordinal).bind(body);
+            }
+            query.execute(&mut *tx).await.map_err(|e| self.error(e))?;
+            written += chunk.len();
+            if written >= half && written - chunk.len() < half.max(1) {
                 rows::pause_for_crash_test();
             }
-            sqlx::query(rows::INSERT_RECORD)
-                .bind(id)
-                .bind(code)
-                .bind(write.kind.as_str())
-                .bind(&write.key)
-                .bind(write.ordinal)
-                .bind(rows::body_text(write))
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| self.error(e))?;
         }
-        for (hash, text) in &publication.new_texts {
-            sqlx::query(rows::INSERT_TEXT)
-                .bind(hash.as_bytes().as_slice())
-                .bind(i64::try_from(text.len()).unwrap_or(i64::MAX))
-                .bind(rows::compress(text))
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| self.error(e))?;
+        for chunk in publication.new_texts.chunks(rows::BATCH_ROWS) {
+            let sql = rows::INSERT_TEXTS.sql(chunk.len());
+            let mut query = sqlx::query(&sql);
+            for (hash, text) in chunk {
+                let length = i64::try_from(text.len()).unwrap_or(i64::MAX);
+                query = query.bind(hash.as_bytes().to_vec()).bind(length).bind(rows::compress(text));
+            }
+            query.execute(&mut *tx).await.map_err(|e| self.error(e))?;
         }
-        for (index, write) in publication.text_writes.iter().enumerate() {
-            if publication.writes.is_empty() && index == publication.text_writes.len() / 2 {
+        for chunk in publication.text_writes.chunks(rows::BATCH_ROWS) {
+            let sql = rows::INSERT_TEXT_RECORDS.sql(chunk.len());
+            let mut query = sqlx::query(&sql);
+            for write in chunk {
+                let a = &write.assignment;
+                query = query
+                    .bind(id)
+                    .bind(code)
+                    .bind(a.entry.as_str())
+                    .bind(a.provision.as_str())
+                    .bind(a.text.map(|h| h.as_bytes().to_vec()))
+                    .bind(write.withdrawn);
+            }
+            query.execute(&mut *tx).await.map_err(|e| self.error(e))?;
+            written += chunk.len();
+            if written >= half && written - chunk.len() < half.max(1) {
                 rows::pause_for_crash_test();
             }
-            sqlx::query(rows::INSERT_TEXT_RECORD)
-                .bind(id)
-                .bind(code)
-                .bind(write.assignment.entry.as_str())
-                .bind(write.assignment.provision.as_str())
-                .bind(write.assignment.text.map(|h| h.as_bytes().to_vec()))
-                .bind(write.withdrawn)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| self.error(e))?;
         }
         tx.commit().await.map_err(|e| self.error(e))?;
         Ok(Publication {

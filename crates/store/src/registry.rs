@@ -52,13 +52,16 @@ pub async fn load_texts(store: &dyn Store, code: &CodeId, as_of: Option<Timestam
     Ok(Texts { assignments, bodies })
 }
 
+/// Every text assignment of a code, and the texts they name.
+pub type TextsToPublish<'a> = (&'a [TextAssignment], &'a HashMap<TextHash, Arc<str>>);
+
 /// What a publication makes current: a register, and optionally the code's complete text assignments.
 #[derive(Debug, Clone, Copy)]
 pub struct Publishing<'a> {
     /// The register.
     pub register: &'a Register,
     /// Every text assignment of the code and the texts they name; `None` leaves the stored texts as they are.
-    pub texts: Option<(&'a [TextAssignment], &'a HashMap<TextHash, Arc<str>>)>,
+    pub texts: Option<TextsToPublish<'a>>,
 }
 
 /// How many times a publication is recomputed when another publisher got in first.

@@ -30,9 +30,46 @@ pub const INSERT_PUBLICATION: &str =
     "INSERT INTO publications (code, recorded_at, origin, record_count) VALUES ($1, $2, $3, $4) RETURNING id";
 /// The latest publication of a code other than the one being written.
 pub const SELECT_HEAD: &str = "SELECT MAX(id) FROM publications WHERE code = $1 AND id <> $2";
-/// Appends one record.
-pub const INSERT_RECORD: &str =
-    "INSERT INTO records (publication_id, code, kind, record_key, ordinal, body) VALUES ($1, $2, $3, $4, $5, $6)";
+/// Appends records, six values each: publication_id, code, kind, record_key, ordinal, body.
+pub const INSERT_RECORDS: Batch = Batch {
+    head: "INSERT INTO records (publication_id, code, kind, record_key, ordinal, body) VALUES ",
+    columns: 6,
+    tail: "",
+};
+
+/// How many rows one INSERT carries: few round trips, well under both databases' parameter limits.
+pub const BATCH_ROWS: usize = 500;
+
+/// A multi-row INSERT: one statement for many rows, because a round trip per row dominates large imports.
+#[derive(Debug, Clone, Copy)]
+pub struct Batch {
+    /// `INSERT INTO … VALUES `
+    pub head: &'static str,
+    /// Values per row.
+    pub columns: usize,
+    /// What follows the values (`ON CONFLICT …`).
+    pub tail: &'static str,
+}
+
+impl Batch {
+    /// The statement for `rows` rows, with `$n` parameters numbered row by row.
+    pub fn sql(&self, rows: usize) -> String {
+        let mut sql = String::from(self.head);
+        for row in 0..rows {
+            sql.push_str(if row == 0 { "(" } else { ", (" });
+            for column in 0..self.columns {
+                if column > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('$');
+                sql.push_str(&(row * self.columns + column + 1).to_string());
+            }
+            sql.push(')');
+        }
+        sql.push_str(self.tail);
+        sql
+    }
+}
 
 /// A row of [`SELECT_RECORDS`].
 #[derive(Debug)]
@@ -114,12 +151,18 @@ pub const SELECT_TEXT_RECORDS: &str = "SELECT r.seq, r.publication_id, p.recorde
 /// Every text a code's text records name.
 pub const SELECT_TEXTS: &str = "SELECT t.hash, t.body FROM texts t \
      WHERE t.hash IN (SELECT r.text_hash FROM text_records r WHERE r.code = $1)";
-/// Stores a text unless it is stored already.
-pub const INSERT_TEXT: &str =
-    "INSERT INTO texts (hash, length, body) VALUES ($1, $2, $3) ON CONFLICT (hash) DO NOTHING";
-/// Appends one text record.
-pub const INSERT_TEXT_RECORD: &str = "INSERT INTO text_records (publication_id, code, entry_id, provision_id, \
-     text_hash, withdrawn) VALUES ($1, $2, $3, $4, $5, $6)";
+/// Stores texts (hash, length, body) unless stored already.
+pub const INSERT_TEXTS: Batch = Batch {
+    head: "INSERT INTO texts (hash, length, body) VALUES ",
+    columns: 3,
+    tail: " ON CONFLICT (hash) DO NOTHING",
+};
+/// Appends text records: publication_id, code, entry_id, provision_id, text_hash, withdrawn.
+pub const INSERT_TEXT_RECORDS: Batch = Batch {
+    head: "INSERT INTO text_records (publication_id, code, entry_id, provision_id, text_hash, withdrawn) VALUES ",
+    columns: 6,
+    tail: "",
+};
 
 /// A row of [`SELECT_TEXT_RECORDS`].
 #[derive(Debug)]
