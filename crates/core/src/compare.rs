@@ -153,8 +153,14 @@ impl History {
     }
 
     fn text_of(&self, p: usize, cut: &Cut<'_>) -> Option<TextAt<'_>> {
-        let &(_, entry, hash) =
-            self.text_changes[p].iter().rev().find(|(rank, entry, _)| self.in_cut(*rank, *entry, cut))?;
+        self.text_of_excluding(p, cut, None)
+    }
+
+    fn text_of_excluding(&self, p: usize, cut: &Cut<'_>, excluded: Option<usize>) -> Option<TextAt<'_>> {
+        let &(_, entry, hash) = self.text_changes[p]
+            .iter()
+            .rev()
+            .find(|(rank, entry, _)| Some(*entry) != excluded && self.in_cut(*rank, *entry, cut))?;
         Some(TextAt {
             entry: &self.register.entries[entry],
             text: hash.and_then(|h| self.bodies.get(&h)).map(|t| &**t),
@@ -166,6 +172,15 @@ impl History {
     pub fn texts_at(&self, cut: &Cut<'_>) -> Vec<(&Provision, TextAt<'_>)> {
         (0..self.register.provisions.len())
             .filter_map(|p| self.text_of(p, cut).map(|t| (&self.register.provisions[p], t)))
+            .collect()
+    }
+
+    /// Like [`History::texts_at`], as if the given version or event had changed nothing: the state a version
+    /// starts from.
+    pub fn texts_at_without(&self, cut: &Cut<'_>, without: &EntryId) -> Vec<(&Provision, TextAt<'_>)> {
+        let excluded = self.entry_index.get(without).copied();
+        (0..self.register.provisions.len())
+            .filter_map(|p| self.text_of_excluding(p, cut, excluded).map(|t| (&self.register.provisions[p], t)))
             .collect()
     }
 

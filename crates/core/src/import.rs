@@ -188,8 +188,13 @@ pub fn apply_changes(
     removed: &[ProvisionId],
 ) -> Result<VersionTexts, Vec<String>> {
     let cut = Cut { date: effective, entry: None };
-    let mut texts: Vec<(ProvisionId, TextHash)> =
-        history.texts_at(&cut).into_iter().filter_map(|(p, at)| at.hash.map(|h| (p.id.clone(), h))).collect();
+    // The state the version starts from: everything in effect then, as if this version (if already there) had
+    // changed nothing, so that giving the same changes again gives the same version.
+    let mut texts: Vec<(ProvisionId, TextHash)> = history
+        .texts_at_without(&cut, &id)
+        .into_iter()
+        .filter_map(|(p, at)| at.hash.map(|h| (p.id.clone(), h)))
+        .collect();
     let mut problems = Vec::new();
     for gone in removed {
         match texts.iter().position(|(p, _)| p == gone) {

@@ -1,0 +1,275 @@
+//! Texts through the real binary: folder imports, single versions, show, diff, blame, history, export, check;
+//! bad folders; a killed import; and the built-in register, which has no texts yet.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use common::{Sandbox, stderr, wait_for};
+use serde_json::Value;
+
+fn write(root: &Path, name: &str, text: &str) {
+    let path = root.join(name);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+/// A small code of three articles through three versions.
+fn small_code(sandbox: &Sandbox) -> PathBuf {
+    let root = sandbox.path("code");
+    write(&root, "versions.tsv", "version_id\teffective_date\tlabel\nv1\t2016-01-01\tfirst\nv2\t2017-01-01\tsecond\n");
+    write(&root, "v1/1.md", "# Article 1\n\nLe paiement fait de bonne foi est valable.\n");
+    write(&root, "v1/2.md", "# Article 2\n\nDeux.\n");
+    write(&root, "v2/1.md", "# Article 1\n\nLe paiement fait de mauvaise foi est valable.\n\nAjout.\n");
+    write(&root, "v2/3.md", "# Article 3\n\nTrois.\n");
+    root
+}
+
+fn import(sandbox: &Sandbox, dir: &Path) -> Value {
+    sandbox.json(&["import", dir.to_str().expect("path"), "--code", "small", "--title", "Small code"])
+}
+
+#[test]
+fn a_folder_imports_once_and_grows_by_its_new_versions() {
+    let sandbox = Sandbox::new();
+    let root = small_code(&sandbox);
+    let first = import(&sandbox, &root);
+    assert_eq!(first["changed"], true);
+    assert_eq!(first["new_versions"], serde_json::json!(["v1", "v2"]));
+    assert_eq!(first["new_provisions"], 3);
+    let again = import(&sandbox, &root);
+    assert_eq!(again["changed"], false, "the same folder twice writes nothing");
+    assert_eq!(again["records"], 0);
+
+    write(
+        &root,
+        "versions.tsv",
+        "version_id\teffective_date\tlabel\nv1\t2016-01-01\tfirst\nv2\t2017-01-01\tsecond\nv3\t2018-01-01\tthird\n",
+    );
+    write(&root, "v3/1.md", "# Article 1\n\nLe paiement fait de mauvaise foi est nul.\n\nAjout.\n");
+    write(&root, "v3/3.md", "# Article 3\n\nTrois.\n");
+    let grown = import(&sandbox, &root);
+    assert_eq!(grown["new_versions"], serde_json::json!(["v3"]));
+    assert_eq!(grown["records"], 2, "the new version and one changed text");
+
+    let versions = sandbox.json(&["versions", "--code", "small"]);
+    let v2 = &versions["versions"][1];
+    assert_eq!(v2["added"]["provisions"], serde_json::json!(["3"]));
+    assert_eq!(v2["amended"]["provisions"], serde_json::json!(["1"]));
+    assert_eq!(v2["removed"]["provisions"], serde_json::json!(["2"]));
+    let status = sandbox.json(&["status", "2", "--at", "2017-06-01", "--code", "small"]);
+    assert_eq!(status["provision"]["status"], "removed");
+    let check = sandbox.json(&["check", "--code", "small"]);
+    assert_eq!(check["discrepancies"], serde_json::json!([]));
+}
+
+#[test]
+fn show_diff_blame_and_history() {
+    let sandbox = Sandbox::new();
+    let root = small_code(&sandbox);
+    import(&sandbox, &root);
+
+    let show = sandbox.json(&["show", "1", "--at", "2016-06-01", "--code", "small"]);
+    assert_eq!(show["text"]["entry"]["id"], "v1");
+    assert_eq!(show["text"]["text"], "# Article 1\n\nLe paiement fait de bonne foi est valable.\n");
+    let text = sandbox.stdout(&["show", "1", "--version", "v2", "--code", "small"]);
+    assert!(text.contains("Le paiement fait de mauvaise foi est valable."), "{text}");
+    let removed = sandbox.json(&["show", "2", "--version", "v2", "--code", "small"]);
+    assert_eq!(removed["text"]["removed"], true);
+
+    let diff = sandbox.json(&["diff", "v1", "2017-06-01", "--code", "small"]);
+    assert_eq!(diff["summary"], serde_json::json!({ "added": 1, "removed": 1, "changed": 1, "status_changed": 0 }));
+    let changed = diff["provisions"].as_array().expect("list").iter().find(|p| p["id"] == "1").expect("article 1");
+    assert_eq!(changed["responsible"][0]["id"], "v2");
+    // The edit operations rebuild B from A exactly.
+    let old = show["text"]["text"].as_str().expect("old text");
+    let mut rest = old.to_string();
+    let mut rebuilt = String::new();
+    for edit in changed["edits"].as_array().expect("edits") {
+        let text = edit["text"].as_str().expect("text");
+        match edit["op"].as_str() {
+            Some("equal") => {
+                rest = rest.strip_prefix(text).expect("equal run matches A").to_string();
+                rebuilt.push_str(text);
+            }
+            Some("delete") => rest = rest.strip_prefix(text).expect("deleted run matches A").to_string(),
+            _ => rebuilt.push_str(text),
+        }
+    }
+    assert_eq!(rest, "");
+    assert_eq!(rebuilt, "# Article 1\n\nLe paiement fait de mauvaise foi est valable.\n\nAjout.\n");
+    let redline = sandbox.stdout(&["diff", "v1", "v2", "--provision", "1", "--code", "small"]);
+    assert!(redline.contains("[-bonne-]{+mauvaise+}"), "{redline}");
+    let html = sandbox.stdout(&["diff", "v1", "v2", "--code", "small", "--format", "html"]);
+    assert!(html.contains("<del>bonne</del><ins>mauvaise</ins>"), "{html}");
+    assert!(html.contains("href=\"#p-1\""), "a contents list links to each changed provision");
+
+    let blame = sandbox.json(&["blame", "1", "--code", "small"]);
+    let runs: Vec<(String, String)> = blame["paragraphs"][1]
+        .as_array()
+        .expect("paragraph")
+        .iter()
+        .map(|r| (r["text"].as_str().expect("text").to_string(), r["entry"]["id"].as_str().expect("id").to_string()))
+        .collect();
+    assert_eq!(runs[1], ("mauvaise ".to_string(), "v2".to_string()));
+    assert_eq!(blame["paragraphs"][2][0]["entry"]["id"], "v2");
+
+    let history = sandbox.json(&["history", "1", "--code", "small"]);
+    let wording = history["text_events"].as_array().expect("events");
+    assert_eq!(wording.len(), 2);
+    assert_eq!(wording[1]["words_added"], 2);
+    assert_eq!(wording[1]["words_removed"], 1);
+}
+
+#[test]
+fn one_version_from_its_changes_and_removals() {
+    let sandbox = Sandbox::new();
+    let root = small_code(&sandbox);
+    import(&sandbox, &root);
+    let delta = sandbox.path("delta");
+    write(&delta, "4.md", "# Article 4\n\nQuatre.\n");
+    write(&delta, "removed.txt", "# taken out by v3\n3\n");
+    let args = [
+        "import-version",
+        delta.to_str().expect("path"),
+        "--code",
+        "small",
+        "--version",
+        "v3",
+        "--effective",
+        "2019-01-01",
+    ];
+    let result = sandbox.json(&args);
+    assert_eq!(result["new_versions"], serde_json::json!(["v3"]));
+    let at = sandbox.json(&["at", "2019-06-01", "--code", "small"]);
+    let statuses: Vec<(String, String)> = at["provisions"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|p| (p["id"].as_str().expect("id").to_string(), p["status"].as_str().expect("status").to_string()))
+        .collect();
+    assert!(statuses.contains(&("1".into(), "in_force".into())), "the rest carries over: {statuses:?}");
+    assert!(statuses.contains(&("3".into(), "removed".into())));
+    assert!(statuses.contains(&("4".into(), "in_force".into())));
+    assert_eq!(sandbox.json(&args)["changed"], false, "running it again changes nothing");
+    let bad = sandbox.run(&[
+        "import-version",
+        delta.to_str().expect("path"),
+        "--code",
+        "small",
+        "--version",
+        "v4",
+        "--effective",
+        "2020-01-01",
+        "--remove",
+        "9",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("cannot remove '9': it has no text on 2020-01-01"), "{}", stderr(&bad));
+}
+
+#[test]
+fn bad_folders_are_refused_with_the_file_named_and_nothing_stored() {
+    let sandbox = Sandbox::new();
+    let root = small_code(&sandbox);
+    std::fs::write(root.join("v2/bad.md"), [0x23, 0x20, 0xff]).expect("write");
+    write(&root, "v2/empty.md", "");
+    write(&root, "v1/noheading.md", "Just text.\n");
+    let output = sandbox.run(&["import", root.to_str().expect("path"), "--code", "small"]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(message.contains("refused, nothing was stored (3 problems)"), "{message}");
+    assert!(message.contains("v2/bad.md:1: not UTF-8 text"), "{message}");
+    assert!(message.contains("v2/empty.md: empty file"), "{message}");
+    assert!(message.contains("v1/noheading.md:1: the first line must be the provision's heading"), "{message}");
+    assert_eq!(sandbox.run(&["versions", "--code", "small"]).status.code(), Some(1), "nothing was stored");
+    let missing = sandbox.run(&["import", "/nonexistent/folder", "--code", "small"]);
+    assert_eq!(missing.status.code(), Some(1));
+    let no_code = sandbox.run(&["import", root.to_str().expect("path")]);
+    assert_eq!(no_code.status.code(), Some(2));
+    assert!(stderr(&no_code).contains("give --code"));
+}
+
+#[test]
+fn a_text_import_killed_half_way_leaves_exactly_the_previous_state() {
+    let sandbox = Sandbox::new();
+    let root = small_code(&sandbox);
+    import(&sandbox, &root);
+    let before = sandbox.stdout(&["diff", "v1", "v2", "--code", "small", "--format", "json"]);
+    write(
+        &root,
+        "versions.tsv",
+        "version_id\teffective_date\tlabel\nv1\t2016-01-01\tfirst\nv2\t2017-01-01\tsecond\nv3\t2018-01-01\tthird\n",
+    );
+    for i in 0..40 {
+        write(&root, &format!("v3/{i}.md"), &format!("# Article {i}\n\nTexte {i}.\n"));
+    }
+    let marker = sandbox.path("paused");
+    let mut child = sandbox
+        .command(&["import", root.to_str().expect("path"), "--code", "small"])
+        .env("INFORCE_CRASH_TEST_MARKER", &marker)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    wait_for(&marker, &mut child);
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reap");
+    assert_eq!(sandbox.stdout(&["diff", "v1", "v2", "--code", "small", "--format", "json"]), before);
+    let versions = sandbox.json(&["versions", "--code", "small"]);
+    assert_eq!(versions["versions"].as_array().map(Vec::len), Some(2), "v3 left no trace");
+    assert_eq!(import(&sandbox, &root)["new_versions"], serde_json::json!(["v3"]));
+}
+
+#[test]
+fn export_writes_the_code_as_it_stood_with_statuses() {
+    let sandbox = Sandbox::new();
+    let root = small_code(&sandbox);
+    import(&sandbox, &root);
+    let out = sandbox.path("export");
+    let result = sandbox.run(&[
+        "export",
+        out.to_str().expect("path"),
+        "--at",
+        "2017-06-01",
+        "--format",
+        "markdown",
+        "--code",
+        "small",
+    ]);
+    assert!(result.status.success(), "{}", stderr(&result));
+    let index = std::fs::read_to_string(out.join("index.md")).expect("index");
+    assert!(index.contains("| 2 | Article 2 | removed |"), "{index}");
+    assert!(index.contains("[1](provisions/1.md)"), "{index}");
+    let text = std::fs::read_to_string(out.join("provisions/1.md")).expect("text");
+    assert_eq!(text, "# Article 1\n\nLe paiement fait de mauvaise foi est valable.\n\nAjout.\n");
+    let again = sandbox.run(&["export", out.to_str().expect("path"), "--format", "markdown", "--code", "small"]);
+    assert_eq!(again.status.code(), Some(2), "an export never overwrites a folder");
+}
+
+#[test]
+fn the_builtin_register_says_plainly_that_it_has_no_texts() {
+    let sandbox = Sandbox::new();
+    let show = sandbox.stdout(&["show", "H15", "--at", "2015-02-01"]);
+    assert!(show.contains("in_force"), "{show}");
+    assert!(show.contains("No text is recorded in the sec register yet"), "{show}");
+    let diff = sandbox.json(&["diff", "4.0", "4.1"]);
+    assert!(diff["note"].as_str().expect("note").contains("No text is recorded"));
+    let status_changes: Vec<&str> = diff["provisions"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter(|p| p["change"] == "status_changed")
+        .filter_map(|p| p["id"].as_str())
+        .collect();
+    assert!(status_changes.contains(&"H15"), "H15 was switched on by 4.1: {status_changes:?}");
+    assert!(status_changes.contains(&"APP-G"), "Appendix G was added by 4.1");
+    assert_eq!(diff["entries_between"][0]["id"], "4.1");
+    let blame = sandbox.stdout(&["blame", "H15"]);
+    assert!(blame.contains("No text is recorded"), "{blame}");
+    let check = sandbox.stdout(&["check"]);
+    assert!(check.contains("Nothing to check"), "{check}");
+    let history = sandbox.stdout(&["history", "H15"]);
+    assert!(history.contains("No text is recorded for this code yet"), "{history}");
+}
