@@ -1,0 +1,109 @@
+//! In-process query times on a real versioned code (no database, no process start): the whole code's text at a
+//! random date, whole-code comparisons, blame. Run with `cargo bench -p inforce --bench texts`; it reads
+//! `INFORCE_BENCH_CORPUS` (a versioned folder) or unpacks ../shared/corpora/fr-code-civil.tar.xz.
+//!
+//! A small harness of our own (repeat, sort, report percentiles) instead of criterion: the numbers needed are
+//! latencies against fixed goals, and criterion's dependency tree would be compiled by every `cargo test`.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use inforce_core::compare::{Cut, Point};
+use inforce_core::diff::DiffOptions;
+use inforce_core::import::{TextImport, merge_versions};
+use inforce_core::text::Texts;
+use inforce_core::{CodeId, History};
+use jiff::civil::Date;
+
+fn main() {
+    let Some((folder_path, _keep)) = corpus() else {
+        println!("skipped: no corpus (set INFORCE_BENCH_CORPUS or provide ../shared/corpora)");
+        return;
+    };
+    let started = Instant::now();
+    let folder = inforce_formats::folder::read_folder(&folder_path, &mut |_, _| {}).expect("corpus reads");
+    let read = started.elapsed();
+    let code = CodeId::parse("bench").expect("id");
+    let import = TextImport { versions: &folder.versions, order: &folder.order, headings: &folder.headings };
+    let merged = merge_versions(&code, None, &[], import).expect("corpus merges");
+    let history = History::with_texts(merged.register, Texts { assignments: merged.assignments, bodies: folder.bodies });
+    println!(
+        "corpus {}: {} versions, {} provisions; read in {:.2}s, indexed in {:.2}s",
+        folder_path.display(),
+        folder.versions.len(),
+        history.register().provisions.len(),
+        read.as_secs_f64(),
+        (started.elapsed() - read).as_secs_f64()
+    );
+
+    let first = folder.versions.first().expect("versions").effective;
+    let last = folder.versions.last().expect("versions").effective;
+    let span = (last - first).get_days().max(1);
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let mut random = move |n: i64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n.max(1) as u64) as i64
+    };
+    let mut day = || first.checked_add(jiff::Span::new().days(random(span))).expect("date in range");
+
+    report("whole code's text at a random date (goal < 10 ms)", 200, || {
+        let cut = Cut { date: day(), entry: None };
+        let texts = history.texts_at(&cut);
+        assert!(!texts.is_empty());
+    });
+    let ids: Vec<_> = folder.versions.iter().map(|v| v.id.clone()).collect();
+    let cut = |i: usize| history.cut(&Point::Entry(ids[i].clone())).expect("cut");
+    let mut pair = 0;
+    report("whole-code comparison of consecutive versions", 70, || {
+        pair = (pair + 1) % (ids.len() - 1);
+        history.compare(&cut(pair), &cut(pair + 1), None, DiffOptions::default());
+    });
+    report("whole-code comparison, first against last", 10, || {
+        let changes = history.compare(&cut(0), &cut(ids.len() - 1), None, DiffOptions::default());
+        assert!(!changes.is_empty());
+    });
+    let amended: Vec<_> = history
+        .register()
+        .provisions
+        .iter()
+        .filter(|p| history.text_history(&p.id).len() > 2)
+        .map(|p| p.id.clone())
+        .collect();
+    let mut next = 0;
+    report("blame of an amended provision today", 200, || {
+        next = (next + 1) % amended.len().max(1);
+        if let Some(id) = amended.get(next) {
+            history.blame(id, &Cut { date: Date::constant(2026, 11, 28), entry: None });
+        }
+    });
+}
+
+fn report(label: &str, runs: usize, mut run: impl FnMut()) {
+    run();
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            run();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize].as_secs_f64() * 1e3;
+    println!("{label:<55} p50 {:>8.3} ms  p99 {:>8.3} ms  ({runs} runs)", at(0.5), at(0.99));
+}
+
+/// The corpus folder, and the temporary folder holding it when it was unpacked here.
+fn corpus() -> Option<(PathBuf, Option<tempfile::TempDir>)> {
+    if let Some(path) = std::env::var_os("INFORCE_BENCH_CORPUS") {
+        return Some((PathBuf::from(path), None));
+    }
+    let archive = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora/fr-code-civil.tar.xz");
+    if !archive.exists() {
+        return None;
+    }
+    let dir = tempfile::tempdir().ok()?;
+    let status = std::process::Command::new("tar").arg("-xJf").arg(&archive).arg("-C").arg(dir.path()).status().ok()?;
+    status.success().then(|| (dir.path().join("fr-code-civil"), Some(dir)))
+}
