@@ -109,3 +109,6 @@ timed "$bin" show "$article" --at 2020-06-01 --code "$corpus"
 echo "peak memory: show one provision $(rss_mib) MiB in $(seconds)s (whole process)"
 timed "$bin" export "$work/export" --at 2020-06-01 --format markdown --code "$corpus"
 echo "export the whole code at a date: $(seconds)s, peak $(rss_mib) MiB (whole process, writing $(ls "$work/export/provisions" | wc -l) files)"
+echo
+echo "in-process queries (cargo bench -p inforce --bench texts):"
+(cd "$root" && INFORCE_BENCH_CORPUS="$src" cargo bench -q -p inforce --bench texts 2>/dev/null | grep -E "^(corpus|whole|blame)")

@@ -26,7 +26,8 @@ fn main() {
     let code = CodeId::parse("bench").expect("id");
     let import = TextImport { versions: &folder.versions, order: &folder.order, headings: &folder.headings };
     let merged = merge_versions(&code, None, &[], import).expect("corpus merges");
-    let history = History::with_texts(merged.register, Texts { assignments: merged.assignments, bodies: folder.bodies });
+    let history =
+        History::with_texts(merged.register, Texts { assignments: merged.assignments, bodies: folder.bodies });
     println!(
         "corpus {}: {} versions, {} provisions; read in {:.2}s, indexed in {:.2}s",
         folder_path.display(),
@@ -38,7 +39,7 @@ fn main() {
 
     let first = folder.versions.first().expect("versions").effective;
     let last = folder.versions.last().expect("versions").effective;
-    let span = (last - first).get_days().max(1);
+    let span = i64::from((last - first).get_days().max(1));
     let mut seed = 0x2545_f491_4f6c_dd1d_u64;
     let mut random = move |n: i64| {
         seed ^= seed << 13;

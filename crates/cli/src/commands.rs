@@ -357,8 +357,8 @@ async fn copy(from: &dyn Store, to: &dyn Store, out: &Output) -> Result<(), Fail
     let mut publications = Vec::new();
     for code in &codes {
         let records = from.records(code).await?;
-        let text_records = from.text_records(code).await?;
-        let bodies = from.texts(code).await?;
+        let ledger = from.text_ledger(code).await?;
+        let (text_records, bodies) = (ledger.records, ledger.bodies);
         for publication in from.publications(code).await? {
             let writes: Vec<_> =
                 records.iter().filter(|r| r.publication == publication.id).map(|r| r.write.clone()).collect();

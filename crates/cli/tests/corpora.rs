@@ -39,11 +39,27 @@ fn both_corpora_import_once_and_agree_with_their_registers() {
         let first = sandbox.json(&["import", path, "--code", name]);
         assert_eq!(first["changed"], true);
         assert_eq!(first["new_versions"].as_array().map(Vec::len), Some(versions(&folder).len()));
-        assert_eq!(sandbox.json(&["import", path, "--code", name])["changed"], false, "{name}: a second import is a no-op");
+        assert_eq!(
+            sandbox.json(&["import", path, "--code", name])["changed"],
+            false,
+            "{name}: a second import is a no-op"
+        );
         assert_eq!(sandbox.json(&["check", "--code", name])["discrepancies"], serde_json::json!([]));
         let ids = versions(&folder);
-        let show = sandbox.json(&["show", "1", "--version", &ids[0], "--code", name]);
-        assert_eq!(show["text"]["entry"]["id"], ids[0].as_str(), "{name}: article 1 has a text in the first version");
+        let mut files: Vec<String> = std::fs::read_dir(folder.join(&ids[0]))
+            .expect("first version")
+            .filter_map(|e| e.ok()?.file_name().to_str()?.strip_suffix(".md").map(str::to_string))
+            .collect();
+        files.sort();
+        let show = sandbox.json(&["show", &files[0], "--version", &ids[0], "--code", name]);
+        assert_eq!(
+            show["text"]["entry"]["id"],
+            ids[0].as_str(),
+            "{name}: {} has a text in the first version",
+            files[0]
+        );
+        let written = std::fs::read_to_string(folder.join(&ids[0]).join(format!("{}.md", files[0]))).expect("file");
+        assert_eq!(show["text"]["text"].as_str(), Some(written.as_str()), "{name}: the text reads back exactly");
     }
 }
 
@@ -94,11 +110,14 @@ fn comparisons_name_the_same_changed_provisions_as_git() {
             .filter(|p| p["change"] != "status_changed")
             .filter_map(|p| p["id"].as_str().map(str::to_uppercase))
             .collect();
-        let output = Command::new("git").arg("-C").arg(&repo).args(["diff", "--no-renames", "--name-only", a, b]).output().expect("git diff");
-        let theirs: BTreeSet<String> = String::from_utf8_lossy(&output.stdout)
-            .lines()
-            .map(|l| l.trim_end_matches(".md").to_uppercase())
-            .collect();
+        let output = Command::new("git")
+            .arg("-C")
+            .arg(&repo)
+            .args(["diff", "--no-renames", "--name-only", a, b])
+            .output()
+            .expect("git diff");
+        let theirs: BTreeSet<String> =
+            String::from_utf8_lossy(&output.stdout).lines().map(|l| l.trim_end_matches(".md").to_uppercase()).collect();
         assert_eq!(ours, theirs, "{a}..{b}: inforce and git name different changed provisions");
     }
 }

@@ -259,27 +259,15 @@ impl History {
     fn responsible(&self, p: usize, a: &Cut<'_>, b: &Cut<'_>) -> Vec<&Entry> {
         let mut chain = self.ancestors_of(p);
         chain.push(p);
-        let between = |i: usize, rank: usize| {
-            let (in_a, in_b) = (self.in_cut(rank, i, a), self.in_cut(rank, i, b));
-            in_a != in_b
-        };
-        self.chronology
+        let mut entries: Vec<usize> = chain
             .iter()
-            .enumerate()
-            .filter(|&(rank, &i)| between(i, rank))
-            .filter(|&(_, &i)| {
-                let entry = &self.register.entries[i];
-                let named = ChangeKind::ALL.iter().any(|&k| {
-                    entry
-                        .changes(k)
-                        .listed
-                        .iter()
-                        .any(|id| self.provision_index.get(id).is_some_and(|q| chain.contains(q)))
-                });
-                named || self.text_changes[p].iter().any(|&(_, e, _)| e == i)
-            })
-            .map(|(_, &i)| &self.register.entries[i])
-            .collect()
+            .flat_map(|&q| self.touches_of(q))
+            .chain(self.text_changes[p].iter().map(|&(_, e, _)| e))
+            .filter(|&i| self.rank[i].is_some_and(|rank| self.in_cut(rank, i, a) != self.in_cut(rank, i, b)))
+            .collect();
+        entries.sort_by_key(|&i| self.rank[i]);
+        entries.dedup();
+        entries.into_iter().map(|i| &self.register.entries[i]).collect()
     }
 
     fn ancestors_of(&self, p: usize) -> Vec<usize> {

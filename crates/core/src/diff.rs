@@ -63,6 +63,11 @@ pub fn word_diff(old: &str, new: &str, options: DiffOptions) -> Vec<Edit> {
                 let new_block = new_lines[new_index..new_index + new_len].concat();
                 let old_tokens = tokens(&old_block);
                 let new_tokens = tokens(&new_block);
+                if !worth_refining(&old_tokens, &new_tokens) {
+                    push(&mut edits, Op::Delete, &[old_block.as_str()]);
+                    push(&mut edits, Op::Insert, &[new_block.as_str()]);
+                    continue;
+                }
                 let mut block = Vec::new();
                 for op in capture_diff_slices(Algorithm::Myers, &old_tokens, &new_tokens) {
                     let (kind, range, source) = match op {
@@ -87,6 +92,27 @@ pub fn word_diff(old: &str, new: &str, options: DiffOptions) -> Vec<Edit> {
         }
     }
     edits
+}
+
+/// Whether comparing two changed blocks word by word says more than "this replaced that": only when they share
+/// at least a third of their words. Rewritten passages are shown whole, and never cost a quadratic comparison.
+fn worth_refining(old: &[&str], new: &[&str]) -> bool {
+    let is_word = |t: &&&str| t.chars().next().is_some_and(char::is_alphanumeric);
+    let mut counts: std::collections::HashMap<&str, i32> = std::collections::HashMap::new();
+    for word in old.iter().filter(is_word) {
+        *counts.entry(word).or_default() += 1;
+    }
+    let mut common = 0;
+    for word in new.iter().filter(is_word) {
+        if let Some(count) = counts.get_mut(word)
+            && *count > 0
+        {
+            *count -= 1;
+            common += 1;
+        }
+    }
+    let largest = old.iter().filter(is_word).count().max(new.iter().filter(is_word).count());
+    largest == 0 || common * 3 >= largest
 }
 
 /// Joins changes separated only by white space or a lone punctuation mark into one deletion and one insertion:

@@ -256,6 +256,11 @@ impl History {
         history
     }
 
+    /// The entries whose change lists name provision `p`, in time order (an entry may appear more than once).
+    pub(crate) fn touches_of(&self, p: usize) -> impl Iterator<Item = usize> + '_ {
+        self.touches[p].iter().map(|t| t.entry)
+    }
+
     fn compute_first_evidence(&self) -> Vec<Option<Evidence>> {
         let earlier = |a: Option<Evidence>, b: Option<Evidence>| match (a, b) {
             (Some(a), Some(b)) => Some(if b.rank < a.rank { b } else { a }),

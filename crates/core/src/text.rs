@@ -22,6 +22,11 @@ impl TextHash {
         Self(Sha256::digest(normalised.as_bytes()).into())
     }
 
+    /// The hash of any bytes (a checksum).
+    pub fn of_bytes(bytes: &[u8]) -> Self {
+        Self(Sha256::digest(bytes).into())
+    }
+
     /// The 32 bytes of the hash.
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0

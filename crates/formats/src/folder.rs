@@ -104,7 +104,7 @@ pub fn read_folder(dir: &Path, progress: &mut dyn FnMut(usize, usize)) -> Result
             continue;
         }
         let mut texts = read_provisions(dir, &path, &mut folder.bodies, &mut folder.headings, &mut problems);
-        texts.sort_by(|a, b| natural_order(a.0.as_str(), b.0.as_str()));
+        texts.sort_by_cached_key(|t| natural_key(t.0.as_str()));
         folder.versions.push(FolderVersion { id, effective, label, texts });
         progress(index + 1, total);
     }
@@ -122,7 +122,7 @@ pub fn read_delta(dir: &Path) -> Result<FolderDelta, FolderError> {
         return problems.finish(delta);
     }
     delta.texts = read_provisions(dir, dir, &mut delta.bodies, &mut delta.headings, &mut problems);
-    delta.texts.sort_by(|a, b| natural_order(a.0.as_str(), b.0.as_str()));
+    delta.texts.sort_by_cached_key(|t| natural_key(t.0.as_str()));
     let removed_path = dir.join("removed.txt");
     if removed_path.exists()
         && let Some(text) = read_text(dir, &removed_path, &mut problems)
@@ -397,6 +397,11 @@ fn relative(root: &Path, path: &Path) -> String {
 
 /// Orders ids as people number them: `2` before `10`, `16-1` before `16-10`.
 pub fn natural_order(a: &str, b: &str) -> std::cmp::Ordering {
+    natural_key(a).cmp(&natural_key(b))
+}
+
+/// The sort key behind [`natural_order`]: runs of digits compare as numbers, other runs as text.
+pub fn natural_key(s: &str) -> Vec<(u64, String)> {
     let parts = |s: &str| -> Vec<(u64, String)> {
         let mut out = Vec::new();
         let mut digits = String::new();
@@ -422,7 +427,7 @@ pub fn natural_order(a: &str, b: &str) -> std::cmp::Ordering {
         }
         out
     };
-    parts(a).cmp(&parts(b))
+    parts(s)
 }
 
 #[cfg(test)]

@@ -1,23 +1,25 @@
--- Provision texts: each distinct normalised text once, addressed by its SHA-256, deflate-compressed.
-CREATE TABLE texts (
-    hash   BYTEA  PRIMARY KEY, -- SHA-256 of the normalised text
-    length BIGINT NOT NULL,    -- bytes of the text before compression
-    body   BYTEA  NOT NULL     -- deflate-compressed text
+-- Provision texts, per publication: the texts it introduced, in one deflate-compressed pack (consecutive wordings
+-- of a provision sit side by side, so they compress against each other as git's deltas do), and the text changes it
+-- made, in one compressed list that names texts by their position in the code's packs. Texts are addressed by the
+-- SHA-256 of their normalised content, computed when read; each pack keeps a checksum of its content.
+CREATE TABLE text_packs (
+    publication_id BIGINT PRIMARY KEY REFERENCES publications (id),
+    code           TEXT   NOT NULL,
+    text_count     BIGINT NOT NULL,
+    checksum       BYTEA  NOT NULL, -- SHA-256 of the uncompressed pack
+    body           BYTEA  NOT NULL
 );
+CREATE INDEX text_packs_by_code ON text_packs (code, publication_id);
 
--- Which text a version or event gave a provision (NULL: took it out), or the withdrawal of such a record.
-CREATE TABLE text_records (
-    seq            BIGINT  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    publication_id BIGINT  NOT NULL REFERENCES publications (id),
-    code           TEXT    NOT NULL,
-    entry_id       TEXT    NOT NULL,
-    provision_id   TEXT    NOT NULL,
-    text_hash      BYTEA   REFERENCES texts (hash),
-    withdrawn      BOOLEAN NOT NULL
+CREATE TABLE text_changes (
+    publication_id BIGINT PRIMARY KEY REFERENCES publications (id),
+    code           TEXT   NOT NULL,
+    change_count   BIGINT NOT NULL,
+    body           BYTEA  NOT NULL -- compressed lines: entry, provision, text position or '-', withdrawn mark
 );
-CREATE INDEX text_records_by_code ON text_records (code, seq);
+CREATE INDEX text_changes_by_code ON text_changes (code, publication_id);
 
-CREATE TRIGGER texts_are_append_only BEFORE UPDATE OR DELETE ON texts
+CREATE TRIGGER text_packs_are_append_only BEFORE UPDATE OR DELETE ON text_packs
     FOR EACH ROW EXECUTE FUNCTION inforce_refuse_change();
-CREATE TRIGGER text_records_are_append_only BEFORE UPDATE OR DELETE ON text_records
+CREATE TRIGGER text_changes_are_append_only BEFORE UPDATE OR DELETE ON text_changes
     FOR EACH ROW EXECUTE FUNCTION inforce_refuse_change();

@@ -6,13 +6,9 @@ pub mod scratch;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use std::collections::HashMap;
-use std::sync::Arc;
-
-use inforce_core::text::{TextHash, TextRecord};
 use inforce_core::{CodeId, Record};
-use inforce_store::rows::{self, RecordRow, TextRecordRow};
-use inforce_store::{NewPublication, Publication, Store, StoreError};
+use inforce_store::rows::{self, ChangesRow, PackRow, RecordRow};
+use inforce_store::{NewPublication, Publication, Store, StoreError, TextLedger};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Connection, PgConnection, Row};
 
@@ -49,6 +45,19 @@ impl PostgresStore {
     /// The database URL, without its password.
     pub fn location(&self) -> &str {
         &self.location
+    }
+
+    /// The code's text packs, read through the pool or inside a transaction.
+    async fn packs<'e, E>(&self, code: &CodeId, executor: E) -> Result<Vec<PackRow>, StoreError>
+    where
+        E: sqlx::Executor<'e, Database = sqlx::Postgres>,
+    {
+        let found =
+            sqlx::query(rows::SELECT_PACKS).bind(code.as_str()).fetch_all(executor).await.map_err(|e| self.error(e))?;
+        Ok(found
+            .iter()
+            .map(|row| PackRow { publication: row.get(0), checksum: row.get(1), body: row.get(2) })
+            .collect())
     }
 
     fn error(&self, error: sqlx::Error) -> StoreError {
@@ -121,36 +130,17 @@ impl Store for PostgresStore {
             .collect()
     }
 
-    async fn text_records(&self, code: &CodeId) -> Result<Vec<TextRecord>, StoreError> {
-        let found = sqlx::query(rows::SELECT_TEXT_RECORDS)
+    async fn text_ledger(&self, code: &CodeId) -> Result<TextLedger, StoreError> {
+        let packs = self.packs(code, &self.pool).await?;
+        let changes = sqlx::query(rows::SELECT_TEXT_CHANGES)
             .bind(code.as_str())
             .fetch_all(&self.pool)
             .await
-            .map_err(|e| self.error(e))?;
-        found
+            .map_err(|e| self.error(e))?
             .iter()
-            .map(|row| {
-                let row = TextRecordRow {
-                    seq: row.get(0),
-                    publication: row.get(1),
-                    recorded_at: row.get(2),
-                    entry: row.get(3),
-                    provision: row.get(4),
-                    hash: row.get(5),
-                    withdrawn: row.get(6),
-                };
-                row.into_record(code)
-            })
-            .collect()
-    }
-
-    async fn texts(&self, code: &CodeId) -> Result<HashMap<TextHash, Arc<str>>, StoreError> {
-        let found = sqlx::query(rows::SELECT_TEXTS)
-            .bind(code.as_str())
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| self.error(e))?;
-        found.iter().map(|row| rows::decompress(code, row.get(0), row.get(1))).collect()
+            .map(|row| ChangesRow { publication: row.get(0), recorded_at: row.get(1), body: row.get(2) })
+            .collect();
+        rows::text_ledger(code, packs, changes)
     }
 
     async fn publish(&self, publication: NewPublication) -> Result<Publication, StoreError> {
@@ -182,8 +172,9 @@ impl Store for PostgresStore {
         if head != publication.expected_head {
             return Err(StoreError::Conflict { code: code.to_string() });
         }
-        // Half-way through the records, the crash-safety tests may kill the process.
-        let half = (publication.writes.len() + publication.text_writes.len()) / 2;
+        // Half-way through the register records (or between a text pack and its changes, when there are no
+        // register records), the crash-safety tests may kill the process.
+        let half = publication.writes.len() / 2;
         let mut written = 0;
         for chunk in publication.writes.chunks(rows::BATCH_ROWS) {
             let sql = rows::INSERT_RECORDS.sql(chunk.len());
@@ -199,32 +190,33 @@ impl Store for PostgresStore {
                 rows::pause_for_crash_test();
             }
         }
-        for chunk in publication.new_texts.chunks(rows::BATCH_ROWS) {
-            let sql = rows::INSERT_TEXTS.sql(chunk.len());
-            let mut query = sqlx::query(&sql);
-            for (hash, text) in chunk {
-                let length = i64::try_from(text.len()).unwrap_or(i64::MAX);
-                query = query.bind(hash.as_bytes().to_vec()).bind(length).bind(rows::compress(text));
-            }
-            query.execute(&mut *tx).await.map_err(|e| self.error(e))?;
-        }
-        for chunk in publication.text_writes.chunks(rows::BATCH_ROWS) {
-            let sql = rows::INSERT_TEXT_RECORDS.sql(chunk.len());
-            let mut query = sqlx::query(&sql);
-            for write in chunk {
-                let a = &write.assignment;
-                query = query
+        if !publication.new_texts.is_empty() || !publication.text_writes.is_empty() {
+            let packed = rows::decode_packs(&publication.code, self.packs(&publication.code, &mut *tx).await?)?;
+            let text_rows =
+                rows::text_rows(&publication.code, &packed, &publication.new_texts, &publication.text_writes)?;
+            if let Some((count, checksum, body)) = text_rows.pack {
+                sqlx::query(rows::INSERT_PACK)
                     .bind(id)
                     .bind(code)
-                    .bind(a.entry.as_str())
-                    .bind(a.provision.as_str())
-                    .bind(a.text.map(|h| h.as_bytes().to_vec()))
-                    .bind(write.withdrawn);
+                    .bind(count)
+                    .bind(checksum)
+                    .bind(body)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| self.error(e))?;
             }
-            query.execute(&mut *tx).await.map_err(|e| self.error(e))?;
-            written += chunk.len();
-            if written >= half && written - chunk.len() < half.max(1) {
+            if publication.writes.is_empty() {
                 rows::pause_for_crash_test();
+            }
+            if let Some((count, body)) = text_rows.changes {
+                sqlx::query(rows::INSERT_TEXT_CHANGES)
+                    .bind(id)
+                    .bind(code)
+                    .bind(count)
+                    .bind(body)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| self.error(e))?;
             }
         }
         tx.commit().await.map_err(|e| self.error(e))?;

@@ -118,8 +118,9 @@ async fn texts_story(store: &dyn Store, register: &Register) {
     assert_eq!(load_texts(store, code, None).await.expect("texts").assignments, second);
     let then = load_texts(store, code, Some(day3)).await.expect("texts");
     assert_eq!(then.assignments, first, "the texts as recorded before the correction");
-    let records = store.text_records(code).await.expect("records");
-    assert_eq!(records.len(), 4, "nothing overwritten");
+    let ledger = store.text_ledger(code).await.expect("ledger");
+    assert_eq!(ledger.records.len(), 4, "nothing overwritten");
+    assert_eq!(ledger.bodies.len(), 3, "each distinct text stored once");
     assert_eq!(
         publish_register(store, register, "test:register", day4).await.expect("register"),
         PublishOutcome::Unchanged,

@@ -84,6 +84,15 @@ pub struct NewPublication {
     pub new_texts: Vec<(TextHash, Arc<str>)>,
 }
 
+/// A code's text records and the texts they name.
+#[derive(Debug, Clone, Default)]
+pub struct TextLedger {
+    /// The text records, in append order.
+    pub records: Vec<TextRecord>,
+    /// The texts, by hash.
+    pub bodies: HashMap<TextHash, Arc<str>>,
+}
+
 /// A stored publication.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Publication {
@@ -111,11 +120,8 @@ pub trait Store: Send + Sync {
     /// Every record of the code in append order.
     async fn records(&self, code: &CodeId) -> Result<Vec<Record>, StoreError>;
 
-    /// Every text record of the code in append order.
-    async fn text_records(&self, code: &CodeId) -> Result<Vec<TextRecord>, StoreError>;
-
-    /// Every text the code's text records name, checked against its hash.
-    async fn texts(&self, code: &CodeId) -> Result<HashMap<TextHash, Arc<str>>, StoreError>;
+    /// Every text record of the code in append order, and every text they name (checked on reading).
+    async fn text_ledger(&self, code: &CodeId) -> Result<TextLedger, StoreError>;
 
     /// Appends a publication atomically and returns it.
     async fn publish(&self, publication: NewPublication) -> Result<Publication, StoreError>;

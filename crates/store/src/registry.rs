@@ -43,13 +43,9 @@ pub async fn load_register(
 
 /// The code's texts as they stand, or as they stood at record time `as_of`. Empty when none are recorded.
 pub async fn load_texts(store: &dyn Store, code: &CodeId, as_of: Option<Timestamp>) -> Result<Texts, StoreError> {
-    let records = store.text_records(code).await?;
-    if records.is_empty() {
-        return Ok(Texts::default());
-    }
-    let assignments = assignments_as_of(&records, as_of);
-    let bodies = store.texts(code).await?;
-    Ok(Texts { assignments, bodies })
+    let ledger = store.text_ledger(code).await?;
+    let assignments = assignments_as_of(&ledger.records, as_of);
+    Ok(Texts { assignments, bodies: ledger.bodies })
 }
 
 /// Every text assignment of a code, and the texts they name.
@@ -112,13 +108,25 @@ async fn publish_once(
     let (text_writes, new_texts) = match what.texts {
         None => (Vec::new(), Vec::new()),
         Some((assignments, bodies)) => {
-            let stored = assignments_as_of(&store.text_records(code).await?, None);
+            let ledger = store.text_ledger(code).await?;
+            let stored = assignments_as_of(&ledger.records, None);
             let text_writes = text_writes_for(&stored, assignments);
-            let mut named: Vec<TextHash> =
-                text_writes.iter().filter(|w| !w.withdrawn).filter_map(|w| w.assignment.text).collect();
+            // New texts grouped by provision, in time order, so that a provision's wordings sit side by side
+            // in the pack and compress against each other.
+            let mut named: Vec<(&str, usize, TextHash)> = text_writes
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| !w.withdrawn)
+                .filter_map(|(i, w)| w.assignment.text.map(|h| (w.assignment.provision.as_str(), i, h)))
+                .filter(|(_, _, h)| !ledger.bodies.contains_key(h))
+                .collect();
             named.sort();
-            named.dedup();
-            let new_texts = named.into_iter().filter_map(|h| bodies.get(&h).map(|t| (h, t.clone()))).collect();
+            let mut seen = std::collections::HashSet::new();
+            let new_texts = named
+                .into_iter()
+                .filter(|(_, _, h)| seen.insert(*h))
+                .filter_map(|(_, _, h)| bodies.get(&h).map(|t| (h, t.clone())))
+                .collect();
             (text_writes, new_texts)
         }
     };

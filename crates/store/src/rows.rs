@@ -1,6 +1,7 @@
 //! What SQL backends share: the statements (written once, in SQL both SQLite and PostgreSQL run) and the
 //! conversion between rows and records. A backend adds only its connection handling and error mapping.
 
+use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -10,12 +11,12 @@ use flate2::Compression;
 use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
 use inforce_core::ledger::RecordKind;
-use inforce_core::text::{TextAssignment, TextHash, TextRecord};
+use inforce_core::text::{TextAssignment, TextHash, TextRecord, TextWrite};
 use inforce_core::{CodeId, EntryId, ProvisionId, Record, RecordWrite};
 use inforce_formats::{decode_record, encode_record};
 use jiff::Timestamp;
 
-use crate::{Publication, StoreError};
+use crate::{Publication, StoreError, TextLedger};
 
 /// Codes with at least one publication.
 pub const SELECT_CODES: &str = "SELECT DISTINCT code FROM publications ORDER BY code";
@@ -144,85 +145,203 @@ pub fn pause_for_crash_test() {
     }
 }
 
-/// A code's text records in append order, with their record time.
-pub const SELECT_TEXT_RECORDS: &str = "SELECT r.seq, r.publication_id, p.recorded_at, r.entry_id, r.provision_id, \
-     r.text_hash, r.withdrawn FROM text_records r JOIN publications p ON p.id = r.publication_id WHERE r.code = $1 \
-     ORDER BY r.seq";
-/// Every text a code's text records name.
-pub const SELECT_TEXTS: &str = "SELECT t.hash, t.body FROM texts t \
-     WHERE t.hash IN (SELECT r.text_hash FROM text_records r WHERE r.code = $1)";
-/// Stores texts (hash, length, body) unless stored already.
-pub const INSERT_TEXTS: Batch = Batch {
-    head: "INSERT INTO texts (hash, length, body) VALUES ",
-    columns: 3,
-    tail: " ON CONFLICT (hash) DO NOTHING",
-};
-/// Appends text records: publication_id, code, entry_id, provision_id, text_hash, withdrawn.
-pub const INSERT_TEXT_RECORDS: Batch = Batch {
-    head: "INSERT INTO text_records (publication_id, code, entry_id, provision_id, text_hash, withdrawn) VALUES ",
-    columns: 6,
-    tail: "",
-};
+/// A code's text packs, in the order they were written.
+pub const SELECT_PACKS: &str =
+    "SELECT publication_id, checksum, body FROM text_packs WHERE code = $1 ORDER BY publication_id";
+/// A code's text changes, per publication, with their record time.
+pub const SELECT_TEXT_CHANGES: &str = "SELECT c.publication_id, p.recorded_at, c.body FROM text_changes c \
+     JOIN publications p ON p.id = c.publication_id WHERE c.code = $1 ORDER BY c.publication_id";
+/// Stores a publication's pack of new texts.
+pub const INSERT_PACK: &str =
+    "INSERT INTO text_packs (publication_id, code, text_count, checksum, body) VALUES ($1, $2, $3, $4, $5)";
+/// Stores a publication's text changes.
+pub const INSERT_TEXT_CHANGES: &str =
+    "INSERT INTO text_changes (publication_id, code, change_count, body) VALUES ($1, $2, $3, $4)";
 
-/// A row of [`SELECT_TEXT_RECORDS`].
+/// A row of [`SELECT_PACKS`].
 #[derive(Debug)]
-pub struct TextRecordRow {
-    /// `seq`
-    pub seq: i64,
+pub struct PackRow {
+    /// `publication_id`
+    pub publication: i64,
+    /// `checksum`
+    pub checksum: Vec<u8>,
+    /// `body`
+    pub body: Vec<u8>,
+}
+
+/// A row of [`SELECT_TEXT_CHANGES`].
+#[derive(Debug)]
+pub struct ChangesRow {
     /// `publication_id`
     pub publication: i64,
     /// `recorded_at`, microseconds since the epoch
     pub recorded_at: i64,
-    /// `entry_id`
-    pub entry: String,
-    /// `provision_id`
-    pub provision: String,
-    /// `text_hash`
-    pub hash: Option<Vec<u8>>,
-    /// `withdrawn`
-    pub withdrawn: bool,
+    /// `body`
+    pub body: Vec<u8>,
 }
 
-impl TextRecordRow {
-    /// The text record, or [`StoreError::Corrupt`] naming the row.
-    pub fn into_record(self, code: &CodeId) -> Result<TextRecord, StoreError> {
-        let seq = self.seq;
-        let corrupt = |reason: String| StoreError::Corrupt { code: code.to_string(), seq, reason };
-        let entry = EntryId::parse(&self.entry).map_err(|e| corrupt(e.to_string()))?;
-        let provision = ProvisionId::parse(&self.provision).map_err(|e| corrupt(e.to_string()))?;
-        let text = self
-            .hash
-            .map(|bytes| TextHash::from_bytes(&bytes).ok_or_else(|| corrupt("bad text hash".into())))
-            .transpose()?;
-        Ok(TextRecord {
-            seq,
-            publication: self.publication,
-            recorded_at: timestamp(code, self.recorded_at)?,
-            assignment: TextAssignment { entry, provision, text },
-            withdrawn: self.withdrawn,
-        })
+/// A pack of texts as stored: (checksum, body). The body is the deflate-compressed sequence of each text's
+/// length (4 bytes, little-endian) and bytes; the checksum is the SHA-256 of the uncompressed sequence.
+pub fn encode_pack(texts: &[(TextHash, Arc<str>)]) -> (Vec<u8>, Vec<u8>) {
+    let mut raw = Vec::new();
+    for (_, text) in texts {
+        let length = u32::try_from(text.len()).unwrap_or(u32::MAX);
+        raw.extend_from_slice(&length.to_le_bytes());
+        raw.extend_from_slice(text.as_bytes());
     }
+    (TextHash::of_bytes(&raw).as_bytes().to_vec(), deflate(&raw))
 }
 
-/// A text as stored: deflate-compressed.
-pub fn compress(text: &str) -> Vec<u8> {
+/// Every text of a code's packs, in order, each with its hash (computed from the text), checked against the
+/// packs' checksums: a stored text that changed is refused, so a published text can be shown to be unchanged.
+pub fn decode_packs(code: &CodeId, packs: Vec<PackRow>) -> Result<Vec<(TextHash, Arc<str>)>, StoreError> {
+    let mut texts = Vec::new();
+    for pack in packs {
+        let corrupt = |reason: String| StoreError::Corrupt { code: code.to_string(), seq: pack.publication, reason };
+        let raw = inflate(&pack.body).map_err(|e| corrupt(format!("text pack cannot be decompressed: {e}")))?;
+        if TextHash::of_bytes(&raw).as_bytes().as_slice() != pack.checksum.as_slice() {
+            return Err(corrupt("text pack does not match its checksum".into()));
+        }
+        let mut rest = raw.as_slice();
+        while !rest.is_empty() {
+            let (length, after) = rest.split_at_checked(4).ok_or_else(|| corrupt("truncated text pack".into()))?;
+            let length = u32::from_le_bytes([length[0], length[1], length[2], length[3]]) as usize;
+            let (bytes, after) = after.split_at_checked(length).ok_or_else(|| corrupt("truncated text pack".into()))?;
+            let text = std::str::from_utf8(bytes).map_err(|_| corrupt("text pack holds invalid UTF-8".into()))?;
+            texts.push((TextHash::of(text), Arc::from(text)));
+            rest = after;
+        }
+    }
+    Ok(texts)
+}
+
+/// A publication's text changes as stored: compressed lines `entry<TAB>provision<TAB>position`, the position
+/// being the text's place among the code's packed texts, `-` for a removal, prefixed with `!` for a withdrawal.
+pub fn encode_changes(
+    code: &CodeId,
+    writes: &[TextWrite],
+    position: &HashMap<TextHash, usize>,
+) -> Result<Vec<u8>, StoreError> {
+    let mut raw = String::new();
+    for write in writes {
+        let a = &write.assignment;
+        let target = match a.text {
+            None => "-".to_string(),
+            Some(hash) => position
+                .get(&hash)
+                .ok_or_else(|| StoreError::Corrupt {
+                    code: code.to_string(),
+                    seq: 0,
+                    reason: format!("text {hash} is neither stored nor part of the publication"),
+                })?
+                .to_string(),
+        };
+        let mark = if write.withdrawn { "!" } else { "" };
+        raw.push_str(&format!("{}\t{}\t{mark}{target}\n", a.entry, a.provision));
+    }
+    Ok(deflate(raw.as_bytes()))
+}
+
+/// Every text record of a code, from its change lists, naming texts through `texts` (the code's packed texts).
+pub fn decode_changes(
+    code: &CodeId,
+    rows: Vec<ChangesRow>,
+    texts: &[(TextHash, Arc<str>)],
+) -> Result<Vec<TextRecord>, StoreError> {
+    let mut records = Vec::new();
+    for row in rows {
+        let corrupt = |reason: String| StoreError::Corrupt { code: code.to_string(), seq: row.publication, reason };
+        let raw = inflate(&row.body).map_err(|e| corrupt(format!("text changes cannot be decompressed: {e}")))?;
+        let raw = String::from_utf8(raw).map_err(|_| corrupt("text changes hold invalid UTF-8".into()))?;
+        let recorded_at = timestamp(code, row.recorded_at)?;
+        for line in raw.lines() {
+            let mut fields = line.split('\t');
+            let (Some(entry), Some(provision), Some(target)) = (fields.next(), fields.next(), fields.next()) else {
+                return Err(corrupt(format!("bad text change line '{line}'")));
+            };
+            let (withdrawn, target) = match target.strip_prefix('!') {
+                Some(rest) => (true, rest),
+                None => (false, target),
+            };
+            let text = match target {
+                "-" => None,
+                number => {
+                    let index: usize = number.parse().map_err(|_| corrupt(format!("bad text position '{number}'")))?;
+                    Some(texts.get(index).ok_or_else(|| corrupt(format!("no packed text {index}")))?.0)
+                }
+            };
+            records.push(TextRecord {
+                seq: i64::try_from(records.len()).unwrap_or(i64::MAX),
+                publication: row.publication,
+                recorded_at,
+                assignment: TextAssignment {
+                    entry: EntryId::parse(entry).map_err(|e| corrupt(e.to_string()))?,
+                    provision: ProvisionId::parse(provision).map_err(|e| corrupt(e.to_string()))?,
+                    text,
+                },
+                withdrawn,
+            });
+        }
+    }
+    Ok(records)
+}
+
+/// The code's whole text ledger from its stored rows.
+pub fn text_ledger(code: &CodeId, packs: Vec<PackRow>, changes: Vec<ChangesRow>) -> Result<TextLedger, StoreError> {
+    let texts = decode_packs(code, packs)?;
+    let records = decode_changes(code, changes, &texts)?;
+    Ok(TextLedger { records, bodies: texts.into_iter().collect() })
+}
+
+/// What a publication stores for texts: its pack of new texts (if any) and its change list (if any), given the
+/// code's packed texts so far.
+pub struct TextRows {
+    /// (text count, checksum, body) of the pack.
+    pub pack: Option<(i64, Vec<u8>, Vec<u8>)>,
+    /// (change count, body) of the change list.
+    pub changes: Option<(i64, Vec<u8>)>,
+}
+
+/// Builds a publication's text rows: the texts not yet packed for the code go into a new pack, in the order
+/// given, and the changes name every text by its position.
+pub fn text_rows(
+    code: &CodeId,
+    packed: &[(TextHash, Arc<str>)],
+    new_texts: &[(TextHash, Arc<str>)],
+    writes: &[TextWrite],
+) -> Result<TextRows, StoreError> {
+    let mut position: HashMap<TextHash, usize> = HashMap::new();
+    for (index, (hash, _)) in packed.iter().enumerate() {
+        position.entry(*hash).or_insert(index);
+    }
+    let mut fresh = Vec::new();
+    for (hash, text) in new_texts {
+        if !position.contains_key(hash) {
+            position.insert(*hash, packed.len() + fresh.len());
+            fresh.push((*hash, text.clone()));
+        }
+    }
+    let pack = (!fresh.is_empty()).then(|| {
+        let (checksum, body) = encode_pack(&fresh);
+        (i64::try_from(fresh.len()).unwrap_or(i64::MAX), checksum, body)
+    });
+    let changes = if writes.is_empty() {
+        None
+    } else {
+        Some((i64::try_from(writes.len()).unwrap_or(i64::MAX), encode_changes(code, writes, &position)?))
+    };
+    Ok(TextRows { pack, changes })
+}
+
+fn deflate(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = DeflateEncoder::new(Vec::new(), Compression::best());
     // Writing to a Vec cannot fail.
-    let _ = encoder.write_all(text.as_bytes());
+    let _ = encoder.write_all(bytes);
     encoder.finish().unwrap_or_default()
 }
 
-/// A stored text, decompressed and checked against its hash: a text that does not match is refused, so a
-/// published text can be shown to be unchanged.
-pub fn decompress(code: &CodeId, hash: &[u8], body: &[u8]) -> Result<(TextHash, Arc<str>), StoreError> {
-    let corrupt = |reason: String| StoreError::Corrupt { code: code.to_string(), seq: 0, reason };
-    let expected = TextHash::from_bytes(hash).ok_or_else(|| corrupt("bad text hash".into()))?;
-    let mut text = String::new();
-    DeflateDecoder::new(body)
-        .read_to_string(&mut text)
-        .map_err(|e| corrupt(format!("text {expected} cannot be decompressed: {e}")))?;
-    if TextHash::of(&text) != expected {
-        return Err(corrupt(format!("text {expected} does not match its hash")));
-    }
-    Ok((expected, Arc::from(text)))
+fn inflate(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    DeflateDecoder::new(bytes).read_to_end(&mut out)?;
+    Ok(out)
 }
