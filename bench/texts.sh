@@ -68,7 +68,7 @@ echo "bytes stored               inforce $db_bytes | git packed (gc --aggressive
 echo
 
 # Comparisons: every consecutive pair, then first against last.
-names() { sort -u; }
+names() { grep -v "^$" | sort -u || true; }
 pairs=()
 prev=""
 for v in $versions; do
@@ -104,7 +104,7 @@ echo
 
 timed "$bin" diff "$first" "$last" --code "$corpus" --format json
 echo "peak memory: diff first..last $(rss_mib) MiB in $(seconds)s (whole process)"
-article=$(ls "$src/$last" | head -1 | sed 's/\.md$//')
+article=$(ls "$src/$last" | sed -n '1s/\.md$//p')
 timed "$bin" show "$article" --at 2020-06-01 --code "$corpus"
 echo "peak memory: show one provision $(rss_mib) MiB in $(seconds)s (whole process)"
 timed "$bin" export "$work/export" --at 2020-06-01 --format markdown --code "$corpus"
