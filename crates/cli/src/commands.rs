@@ -16,8 +16,8 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use crate::texts::{self, ImportTarget};
-use crate::wire::{ConsultationJson, EntryJson, EntryRefJson, HistoryItemJson, ProvisionStatusJson};
 use crate::{Cli, Command, Failure, Format, RegisterCommand, text};
+use inforce_web::wire::{ConsultationJson, EntryJson, EntryRefJson, HistoryItemJson, ProvisionStatusJson};
 
 /// The built-in SEC register, carried in the binary so a new machine needs nothing else.
 const BUILTIN_SEC: &str = include_str!("../../../data/sec.toml");
@@ -38,6 +38,21 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         return copied;
     }
     let store = open_store(cli.db.as_deref()).await?;
+    if let Command::Serve { addr } = cli.command {
+        load_builtin_once(store.as_ref()).await?;
+        let store: std::sync::Arc<dyn Store> = std::sync::Arc::from(store);
+        let options = inforce_web::SiteOptions {
+            default_code: code,
+            today: std::env::var("INFORCE_TODAY").is_ok().then_some(today),
+            poll: Duration::from_secs(1),
+        };
+        let served = inforce_web::serve(store.clone(), addr, options, |bound| {
+            println!("inforce is serving on http://{bound}/ (Ctrl-C to stop)");
+        })
+        .await;
+        store.close().await;
+        return served.map_err(Failure::Environment);
+    }
     let result = run_on(store.as_ref(), cli, code, today, as_recorded, &out).await;
     store.close().await;
     result
@@ -125,7 +140,7 @@ fn text_answer(history: &History, command: &Command, today: Date, out: &Output) 
             let wording = history.text_history(&id);
             let json = serde_json::json!({
                 "code": history.register().code.id.to_string(),
-                "provision": crate::wire::ProvisionJson::from(provision),
+                "provision": inforce_web::wire::ProvisionJson::from(provision),
                 "events": items.iter().map(|i| HistoryItemJson::new(i, today)).collect::<Vec<_>>(),
                 "text_events": wording.iter().map(|w| serde_json::json!({
                     "entry": EntryRefJson::new(w.entry, today),

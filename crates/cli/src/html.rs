@@ -8,7 +8,7 @@ use inforce_core::diff::Op;
 use inforce_core::{Entry, History};
 use jiff::civil::Date;
 
-use crate::describe::entry_ref;
+use inforce_web::describe::entry_ref;
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(text: &str) -> String {

@@ -3,11 +3,9 @@
 #![forbid(unsafe_code)]
 
 mod commands;
-mod describe;
 mod html;
 mod text;
 mod texts;
-mod wire;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -141,6 +139,12 @@ pub enum Command {
     Codes,
     /// The publications that wrote the register, with their record times (for --as-recorded).
     Publications,
+    /// Serve the website, JSON API and feeds (the main job). Prints the address to open.
+    Serve {
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080", env = "INFORCE_ADDR")]
+        addr: std::net::SocketAddr,
+    },
     /// Import a versioned folder: versions.tsv, one folder per version, one Markdown file per provision. All or
     /// nothing; running it again on the same folder writes nothing; a grown folder adds only its new versions.
     Import {
@@ -238,7 +242,12 @@ pub enum RegisterCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    // The server spreads requests over every core; one-shot commands need one thread.
+    let mut builder = match cli.command {
+        Command::Serve { .. } => tokio::runtime::Builder::new_multi_thread(),
+        _ => tokio::runtime::Builder::new_current_thread(),
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("inforce: cannot start: {e}");

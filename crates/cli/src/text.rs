@@ -9,8 +9,8 @@ use inforce_core::{
 use inforce_store::Publication;
 use jiff::civil::Date;
 
-use crate::describe::{entry_ref, status_reason};
-use crate::wire::consultation_state;
+use inforce_web::describe::{entry_ref, status_reason};
+use inforce_web::wire::consultation_state;
 
 /// The version table.
 pub fn versions(history: &History, today: Date) -> String {

@@ -19,9 +19,9 @@ use jiff::civil::Date;
 use serde_json::json;
 
 use crate::commands::{Output, parse_date, provision_id};
-use crate::describe::{entry_ref, status_reason};
-use crate::wire::{EntryRefJson, ProvisionStatusJson};
 use crate::{Failure, Format, PointArgs, html};
+use inforce_web::describe::{entry_ref, status_reason};
+use inforce_web::wire::{EntryRefJson, ProvisionStatusJson};
 
 /// Where an import's data comes from and goes to.
 pub struct ImportTarget<'a> {
@@ -321,7 +321,7 @@ pub fn diff(
         "provision": within.as_ref().map(ToString::to_string),
         "ignore_formatting": options.ignore_formatting,
         "note": note,
-        "entries_between": between.iter().map(|e| crate::wire::EntryJson::new(e, today)).collect::<Vec<_>>(),
+        "entries_between": between.iter().map(|e| inforce_web::wire::EntryJson::new(e, today)).collect::<Vec<_>>(),
         "summary": {
             "added": count(&changes, ChangeSort::Added),
             "removed": count(&changes, ChangeSort::Removed),

@@ -1,0 +1,97 @@
+//! The public website, JSON API and Atom feeds. Every answer comes from an in-memory snapshot of the registers
+//! (core `History` values); the store is read at start and again when a publication lands.
+
+#![forbid(unsafe_code)]
+
+pub mod describe;
+mod feeds;
+mod pages;
+mod respond;
+mod site;
+pub mod wire;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::get;
+use inforce_store::Store;
+use tower_http::timeout::TimeoutLayer;
+
+pub use site::{Site, SiteOptions};
+
+/// The routes: pages, API and feeds for the default code at `/`, and for any code under `/codes/{code}`.
+pub fn router(site: Arc<Site>) -> Router {
+    let code_routes = || {
+        Router::new()
+            .route("/", get(pages::home))
+            .route("/versions", get(pages::versions))
+            .route("/versions/{entry}", get(pages::version))
+            .route("/at", get(pages::at_form))
+            .route("/at/{date}", get(pages::at))
+            .route("/provisions/{provision}", get(pages::provision))
+            .route("/provisions/{provision}/blame", get(pages::blame))
+            .route("/compare/{range}", get(pages::compare))
+            .route("/consultations", get(pages::consultations))
+            .route("/variations", get(pages::variations))
+            .route("/feeds/versions.atom", get(feeds::versions))
+            .route("/feeds/provisions/{feed}", get(feeds::provision))
+            .route("/feeds/consultations.atom", get(feeds::consultations))
+    };
+    let api = Router::new()
+        .route("/codes", get(pages::api_codes))
+        .route("/{code}/versions", get(pages::api_versions))
+        .route("/{code}/versions/{entry}", get(pages::api_version))
+        .route("/{code}/at/{date}", get(pages::api_at))
+        .route("/{code}/provisions/{provision}", get(pages::api_provision))
+        .route("/{code}/provisions/{provision}/blame", get(pages::api_blame))
+        .route("/{code}/compare/{range}", get(pages::api_compare))
+        .route("/{code}/timeline", get(pages::api_timeline))
+        .route("/{code}/consultations", get(pages::api_consultations));
+    Router::new()
+        .merge(code_routes())
+        .nest("/codes/{code}", code_routes())
+        .nest("/api/v1", api)
+        .route("/static/site.css", get(pages::stylesheet))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(pages::ready))
+        .fallback(pages::not_found)
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(10)))
+        .with_state(site)
+}
+
+/// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight. `ready` is told the bound address.
+pub async fn serve(
+    store: Arc<dyn Store>,
+    addr: SocketAddr,
+    options: SiteOptions,
+    ready: impl FnOnce(SocketAddr),
+) -> Result<(), String> {
+    let site = Site::load(store, options).await.map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    let watcher = tokio::spawn(Site::watch(site.clone()));
+    ready(bound);
+    let result = axum::serve(listener, router(site)).with_graceful_shutdown(shutdown()).await;
+    watcher.abort();
+    result.map_err(|e| e.to_string())
+}
+
+async fn shutdown() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}

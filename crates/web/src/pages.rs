@@ -1,0 +1,973 @@
+//! Handlers: extract typed parameters, ask the core, map to a page or a JSON document. No rules live here.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use inforce_core::compare::{ChangeSort, Cut, Point, PointError};
+use inforce_core::date::{human_date, parse_day};
+use inforce_core::diff::{DiffOptions, Op};
+use inforce_core::{ChangeKind, CodeId, EntryId, EntryKind, History, Instrument, ProvisionId, Relation, Status};
+use jiff::civil::Date;
+use serde::Deserialize;
+
+use crate::describe::{entry_ref, status_reason};
+use crate::respond::{AppError, Body, Cache, respond};
+use crate::site::{Site, Snapshot};
+use crate::wire::{self, ConsultationJson, EntryJson, EntryRefJson, HistoryItemJson, ProvisionStatusJson};
+
+type Params = Path<HashMap<String, String>>;
+type Answer = Result<Response, AppError>;
+
+/// What every handler works with: one code's history in the current snapshot.
+struct Ctx {
+    snapshot: Arc<Snapshot>,
+    history: Arc<History>,
+    code: CodeId,
+    /// The path prefix of this code's pages: "" for the default code, "/codes/{code}" otherwise.
+    base: String,
+    today: Date,
+    api: bool,
+}
+
+impl Ctx {
+    fn new(site: &Site, params: &HashMap<String, String>, api: bool) -> Result<Self, AppError> {
+        let snapshot = site.snapshot();
+        let (code, base) = match params.get("code") {
+            Some(text) => {
+                let code = CodeId::parse(text)
+                    .map_err(|e| with_api(AppError::bad_request(format!("'{text}' is not a code id: {e}")), api))?;
+                let base = if api { String::new() } else { format!("/codes/{code}") };
+                (code, base)
+            }
+            None => (site.options.default_code.clone(), String::new()),
+        };
+        let history = snapshot.histories.get(&code).cloned().ok_or_else(|| {
+            let known: Vec<String> = snapshot.histories.keys().map(ToString::to_string).collect();
+            with_api(
+                AppError::not_found(format!("No code '{code}' is registered here (codes: {}).", known.join(", "))),
+                api,
+            )
+        })?;
+        Ok(Self { snapshot, history, code, base, today: site.today(), api })
+    }
+
+    fn frame(&self) -> Frame {
+        Frame {
+            code: self.code.to_string(),
+            code_title: self.history.register().code.title.clone(),
+            base: self.base.clone(),
+            today: self.today.to_string(),
+            today_human: human_date(self.today),
+        }
+    }
+
+    fn error(&self, error: AppError) -> AppError {
+        with_api(error, self.api)
+    }
+
+    fn page(&self, headers: &HeaderMap, page: impl Template, cache: Cache) -> Answer {
+        let html = page.render().map_err(|e| AppError::internal(format!("the page could not be drawn: {e}")))?;
+        Ok(respond(headers, Body::Html(html), self.snapshot.last_modified, cache))
+    }
+
+    fn json(&self, headers: &HeaderMap, json: serde_json::Value, cache: Cache) -> Answer {
+        Ok(respond(headers, Body::Json(json), self.snapshot.last_modified, cache))
+    }
+
+    fn date(&self, text: &str) -> Result<Date, AppError> {
+        if text.eq_ignore_ascii_case("today") {
+            return Ok(self.today);
+        }
+        parse_day(text).ok_or_else(|| {
+            self.error(AppError::bad_request(format!(
+                "'{}' is not a date: write it as YYYY-MM-DD, for example 2015-01-20.",
+                shorten(text)
+            )))
+        })
+    }
+
+    fn provision(&self, text: &str) -> Result<ProvisionId, AppError> {
+        let id = ProvisionId::parse(text).map_err(|e| {
+            self.error(AppError::bad_request(format!("'{}' is not a provision id: {e}", shorten(text))))
+        })?;
+        match self.history.provision(&id) {
+            Some(_) => Ok(id),
+            None => Err(self.error(AppError::not_found(format!("The {} has no provision '{id}'.", self.code)))),
+        }
+    }
+
+    fn point(&self, text: &str) -> Result<Point, AppError> {
+        if text.eq_ignore_ascii_case("today") || parse_day(text).is_some() {
+            return Ok(Point::Date(self.date(text)?));
+        }
+        if text.len() == 10 && text.as_bytes().get(4) == Some(&b'-') {
+            return Err(self.error(AppError::bad_request(format!("'{}' is not a valid date.", shorten(text)))));
+        }
+        EntryId::parse(text).map(Point::Entry).map_err(|e| {
+            self.error(AppError::bad_request(format!("'{}' is not a version or date: {e}", shorten(text))))
+        })
+    }
+
+    fn cut(&self, point: &Point) -> Result<Cut<'_>, AppError> {
+        self.history.cut(point).map_err(|e| match e {
+            PointError::UnknownEntry(id) => {
+                self.error(AppError::not_found(format!("The {} has no version or event '{id}'.", self.code)))
+            }
+            PointError::Undated(_) => self.error(AppError::bad_request(e.to_string())),
+        })
+    }
+
+    /// `?at=DATE` or `?version=V` (default today).
+    fn cut_from(&self, query: &PointQuery) -> Result<Cut<'_>, AppError> {
+        let point = match (&query.at, &query.version) {
+            (Some(at), _) => Point::Date(self.date(at)?),
+            (None, Some(version)) => self.point(version)?,
+            (None, None) => Point::Date(self.today),
+        };
+        self.cut(&point)
+    }
+}
+
+fn with_api(error: AppError, api: bool) -> AppError {
+    if api { error.for_api() } else { error }
+}
+
+/// Echoes user input in messages only up to a point: enough to recognise, never a wall of text.
+fn shorten(text: &str) -> String {
+    let cut: String = text.chars().take(60).collect();
+    if cut.len() < text.len() { format!("{cut}…") } else { cut }
+}
+
+/// The fields the base layout reads.
+struct Frame {
+    code: String,
+    code_title: String,
+    base: String,
+    today: String,
+    today_human: String,
+}
+
+/// `?at=` / `?version=` on provision pages.
+#[derive(Deserialize, Default)]
+pub struct PointQuery {
+    at: Option<String>,
+    version: Option<String>,
+}
+
+/// A version or event as the templates show it.
+struct EntryView {
+    id: String,
+    label: String,
+    effective: String,
+    effective_human: String,
+    instrument: String,
+    summary: String,
+    planned: bool,
+    current: bool,
+}
+
+impl EntryView {
+    fn new(entry: &inforce_core::Entry, today: Date, current: bool) -> Self {
+        Self {
+            id: entry.id.to_string(),
+            label: entry.label(),
+            effective: entry.effective.to_string(),
+            effective_human: entry.effective.human(),
+            instrument: entry.instrument.human().to_string(),
+            summary: entry.summary.clone(),
+            planned: History::is_planned(entry, today),
+            current,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    f: Frame,
+    in_force: Option<EntryView>,
+    planned: Vec<EntryView>,
+    latest: Vec<EntryView>,
+    open_consultations: Vec<ConsultationJson>,
+    codes: Vec<String>,
+}
+
+/// `/`
+pub async fn home(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
+    let ctx = Ctx::new(&site, &params, false)?;
+    let history = &ctx.history;
+    let in_force = history.in_force(ctx.today).version.map(|v| EntryView::new(v, ctx.today, true));
+    let planned = history.planned(ctx.today).into_iter().map(|e| EntryView::new(e, ctx.today, false)).collect();
+    let mut latest: Vec<EntryView> = history
+        .timeline(None, Some(ctx.today))
+        .into_iter()
+        .rev()
+        .take(5)
+        .map(|e| EntryView::new(e, ctx.today, false))
+        .collect();
+    latest.truncate(5);
+    let open_consultations = history
+        .register()
+        .consultations
+        .iter()
+        .map(|c| ConsultationJson::new(c, ctx.today))
+        .filter(|c| c.state == "open")
+        .collect();
+    let codes = ctx.snapshot.histories.keys().map(ToString::to_string).collect();
+    let page = HomePage { f: ctx.frame(), in_force, planned, latest, open_consultations, codes };
+    ctx.page(&headers, page, Cache::Today)
+}
+
+#[derive(Template)]
+#[template(path = "versions.html")]
+struct VersionsPage {
+    f: Frame,
+    versions: Vec<EntryView>,
+}
+
+/// `/versions`
+pub async fn versions(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
+    let ctx = Ctx::new(&site, &params, false)?;
+    let current = ctx.history.in_force(ctx.today).version.map(|v| v.id.clone());
+    let versions = ctx
+        .history
+        .versions()
+        .into_iter()
+        .map(|v| EntryView::new(v, ctx.today, current.as_ref() == Some(&v.id)))
+        .collect();
+    ctx.page(&headers, VersionsPage { f: ctx.frame(), versions }, Cache::Today)
+}
+
+struct ListView {
+    name: String,
+    ids: Vec<String>,
+    empty: String,
+    note: Option<String>,
+}
+
+struct VersionView {
+    id: String,
+    label: String,
+    effective: String,
+    effective_human: String,
+    made_human: String,
+    instrument: String,
+    summary: String,
+    planned: bool,
+    date: String,
+}
+
+#[derive(Template)]
+#[template(path = "version.html")]
+struct VersionPage {
+    f: Frame,
+    entry: VersionView,
+    lists: Vec<ListView>,
+    inactive: Vec<String>,
+    previous: Option<String>,
+    notes: Vec<String>,
+    sources: Vec<String>,
+}
+
+/// `/versions/{entry}`
+pub async fn version(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
+    let ctx = Ctx::new(&site, &params, false)?;
+    let text = params.get("entry").map_or("", String::as_str);
+    let entry = EntryId::parse(text)
+        .ok()
+        .and_then(|id| ctx.history.entry(&id))
+        .ok_or_else(|| AppError::not_found(format!("The {} has no version or event '{}'.", ctx.code, shorten(text))))?;
+    let lists = ChangeKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let list = entry.changes(kind);
+            let empty = match list.completeness {
+                inforce_core::Completeness::Unlisted => "Some, but the sources do not list them.".to_string(),
+                _ => "None.".to_string(),
+            };
+            let partial = list.completeness == inforce_core::Completeness::Partial;
+            let note = match (&list.note, partial) {
+                (Some(note), _) => Some(note.clone()),
+                (None, true) => Some("The sources name only some of them.".into()),
+                (None, false) => None,
+            };
+            ListView {
+                name: capitalise(kind.as_str()),
+                ids: list.listed.iter().map(ToString::to_string).collect(),
+                empty,
+                note,
+            }
+        })
+        .collect();
+    let date = entry.effective.latest();
+    let inactive = date
+        .map(|d| {
+            ctx.history
+                .statuses(d)
+                .into_iter()
+                .filter(|s| s.status == Status::Inactive)
+                .map(|s| s.provision.id.to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let versions = ctx.history.versions();
+    let previous = versions
+        .iter()
+        .position(|v| v.id == entry.id)
+        .and_then(|i| i.checked_sub(1))
+        .map(|i| versions[i].id.to_string())
+        .filter(|_| entry.kind == EntryKind::Version);
+    let view = VersionView {
+        id: entry.id.to_string(),
+        label: entry.label(),
+        effective: entry.effective.to_string(),
+        effective_human: entry.effective.human(),
+        made_human: entry.made.human(),
+        instrument: entry.instrument.human().to_string(),
+        summary: entry.summary.clone(),
+        planned: History::is_planned(entry, ctx.today),
+        date: date.map_or_else(|| ctx.today.to_string(), |d| d.to_string()),
+    };
+    let page = VersionPage {
+        f: ctx.frame(),
+        entry: view,
+        lists,
+        inactive,
+        previous,
+        notes: entry.notes.clone(),
+        sources: entry.sources.clone(),
+    };
+    ctx.page(&headers, page, Cache::Published)
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// `?date=` from the date picker.
+#[derive(Deserialize)]
+pub struct DateQuery {
+    date: Option<String>,
+}
+
+/// `/at?date=…`: the date picker's target, redirected to the permanent address.
+pub async fn at_form(State(site): State<Arc<Site>>, Path(params): Params, Query(query): Query<DateQuery>) -> Answer {
+    let ctx = Ctx::new(&site, &params, false)?;
+    let date = ctx.date(query.date.as_deref().unwrap_or("today"))?;
+    Ok(Redirect::to(&format!("{}/at/{date}", ctx.base)).into_response())
+}
+
+struct StatusRow {
+    id: String,
+    title: String,
+    status: &'static str,
+    status_words: String,
+    reason: String,
+    depth: usize,
+}
+
+#[derive(Template)]
+#[template(path = "at.html")]
+struct AtPage {
+    f: Frame,
+    date: String,
+    date_human: String,
+    date_is_future: bool,
+    date_is_past: bool,
+    version: Option<EntryView>,
+    provisions: Vec<StatusRow>,
+}
+
+/// `/at/{date}`
+pub async fn at(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
+    let ctx = Ctx::new(&site, &params, false)?;
+    let date = ctx.date(params.get("date").map_or("", String::as_str))?;
+    let history = &ctx.history;
+    let provisions = history
+        .statuses(date)
+        .iter()
+        .map(|s| StatusRow {
+            id: s.provision.id.to_string(),
+            title: s.provision.title.clone().unwrap_or_default(),
+            status: s.status.as_str(),
+            status_words: s.status.as_str().replace('_', " "),
+            reason: status_reason(s, ctx.today),
+            depth: depth(history, &s.provision.id),
+        })
+        .collect();
+    let page = AtPage {
+        f: ctx.frame(),
+        date: date.to_string(),
+        date_human: human_date(date),
+        date_is_future: date > ctx.today,
+        date_is_past: date < ctx.today,
+        version: history.in_force(date).version.map(|v| EntryView::new(v, ctx.today, false)),
+        provisions,
+    };
+    let cache = if params.get("date").is_some_and(|d| d.eq_ignore_ascii_case("today")) {
+        Cache::Today
+    } else {
+        Cache::Published
+    };
+    ctx.page(&headers, page, cache)
+}
+
+fn depth(history: &History, id: &ProvisionId) -> usize {
+    let mut depth = 0;
+    let mut current = history.provision(id).and_then(|p| p.parent.clone());
+    while let Some(parent) = current {
+        depth += 1;
+        current = history.provision(&parent).and_then(|p| p.parent.clone());
+    }
+    depth.min(3)
+}
+
+struct TimelineRow {
+    id: String,
+    label: String,
+    date: String,
+    date_human: String,
+    what: String,
+}
+
+#[derive(Template)]
+#[template(path = "provision.html")]
+struct ProvisionPage {
+    f: Frame,
+    id: String,
+    title: String,
+    date: String,
+    date_human: String,
+    version: Option<String>,
+    status: &'static str,
+    status_words: String,
+    reason: String,
+    banners: Vec<String>,
+    text: Option<String>,
+    text_from: Option<String>,
+    no_text: String,
+    timeline: Vec<TimelineRow>,
+}
+
+/// `/provisions/{provision}?at=…|version=…`
+pub async fn provision(
+    State(site): State<Arc<Site>>,
+    Path(params): Params,
+    Query(query): Query<PointQuery>,
+    headers: HeaderMap,
+) -> Answer {
+    let ctx = Ctx::new(&site, &params, false)?;
+    let id = ctx.provision(params.get("provision").map_or("", String::as_str))?;
+    let cut = ctx.cut_from(&query)?;
+    let history = &ctx.history;
+    let status = history.status(&id, cut.date).ok_or_else(|| AppError::not_found("No such provision."))?;
+    let text = history.text_at(&id, &cut);
+    let mut timeline: Vec<TimelineRow> = history
+        .provision_history(&id)
+        .iter()
+        .map(|item| TimelineRow {
+            id: item.entry.id.to_string(),
+            label: item.entry.label(),
+            date: item.entry.effective.to_string(),
+            date_human: item.entry.effective.human(),
+            what: match item.relation {
+                Relation::Direct => item.kind.as_str().to_string(),
+                Relation::Ancestor(p) => format!("{} {p}, a provision above it", item.kind.as_str()),
+                Relation::Descendant(p) => format!("{} {p}, a part of it", item.kind.as_str()),
+                Relation::Unlisted => {
+                    format!("{} provisions without listing them (may include this one)", item.kind.as_str())
+                }
+            },
+        })
+        .collect();
+    for event in history.text_history(&id) {
+        timeline.push(TimelineRow {
+            id: event.entry.id.to_string(),
+            label: event.entry.label(),
+            date: event.entry.effective.to_string(),
+            date_human: event.entry.effective.human(),
+            what: format!(
+                "wording {}: {} words added, {} removed",
+                event.kind.as_str(),
+                event.words_added,
+                event.words_removed
+            ),
+        });
+    }
+    timeline.sort_by(|a, b| a.date.cmp(&b.date));
+    // Planned entries that name it (or a provision above it) are shown as banners: the text will change.
+    let banners = history
+        .provision_history(&id)
+        .iter()
+        .filter(|item| History::is_planned(item.entry, ctx.today) && item.relation != Relation::Unlisted)
+        .map(|item| format!("Planned: {} will change it ({}).", entry_ref(item.entry, ctx.today), item.kind.as_str()))
+        .collect();
+    let no_text = if history.has_texts() {
+        format!("No text of {id} is recorded at this date.")
+    } else {
+        format!("No text is recorded in the {} register yet: it holds versions and statuses only.", ctx.code)
+    };
+    let page = ProvisionPage {
+        f: ctx.frame(),
+        title: history.provision(&id).and_then(|p| p.title.clone()).unwrap_or_default(),
+        id: id.to_string(),
+        date: cut.date.to_string(),
+        date_human: human_date(cut.date),
+        version: cut.entry.map(|(e, _)| e.id.to_string()),
+        status: status.status.as_str(),
+        status_words: status.status.as_str().replace('_', " "),
+        reason: capitalise(&status_reason(&status, ctx.today)),
+        banners,
+        text: text.and_then(|t| t.text).map(str::to_string),
+        text_from: text.map(|t| entry_ref(t.entry, ctx.today)),
+        no_text,
+        timeline,
+    };
+    let cache = if query.at.is_none() && query.version.is_none() { Cache::Today } else { Cache::Published };
+    ctx.page(&headers, page, cache)
+}
+
+struct RunView {
+    text: String,
+    id: String,
+    label: String,
+}
+
+#[derive(Template)]
+#[template(path = "blame.html")]
+struct BlamePage {
+    f: Frame,
+    id: String,
+    date: String,
+    date_human: String,
+    paragraphs: Vec<Vec<RunView>>,
+    no_text: String,
+}
+
+/// `/provisions/{provision}/blame`
+pub async fn blame(
+    State(site): State<Arc<Site>>,
+    Path(params): Params,
+    Query(query): Query<PointQuery>,
+    headers: HeaderMap,
+) -> Answer {
+    let ctx = Ctx::new(&site, &params, false)?;
+    let id = ctx.provision(params.get("provision").map_or("", String::as_str))?;
+    let cut = ctx.cut_from(&query)?;
+    let paragraphs = ctx
+        .history
+        .blame(&id, &cut)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| {
+            p.into_iter()
+                .map(|r| RunView { text: r.text, id: r.entry.id.to_string(), label: entry_ref(r.entry, ctx.today) })
+                .collect()
+        })
+        .collect();
+    let page = BlamePage {
+        f: ctx.frame(),
+        id: id.to_string(),
+        date: cut.date.to_string(),
+        date_human: human_date(cut.date),
+        paragraphs,
+        no_text: format!("No text of {id} is recorded at this date."),
+    };
+    ctx.page(&headers, page, Cache::Published)
+}
+
+struct ChangeView {
+    id: String,
+    title: String,
+    sort: &'static str,
+    status_before: String,
+    status_after: String,
+    by: String,
+    edits: Vec<(&'static str, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "compare.html")]
+struct ComparePage {
+    f: Frame,
+    a_label: String,
+    b_label: String,
+    note: Option<String>,
+    between: Vec<EntryView>,
+    added: usize,
+    removed: usize,
+    changed: usize,
+    status_changed: usize,
+    changes: Vec<ChangeView>,
+}
+
+/// `?provision=` on comparisons.
+#[derive(Deserialize, Default)]
+pub struct CompareQuery {
+    provision: Option<String>,
+    ignore_formatting: Option<bool>,
+}
+
+/// A comparison worked out once for the page and the API.
+struct Comparison<'a> {
+    a: Cut<'a>,
+    b: Cut<'a>,
+    changes: Vec<inforce_core::compare::ProvisionComparison<'a>>,
+    between: Vec<&'a inforce_core::Entry>,
+    within: Option<ProvisionId>,
+    options: DiffOptions,
+}
+
+fn comparison<'a>(ctx: &'a Ctx, range: &str, query: &CompareQuery) -> Result<Comparison<'a>, AppError> {
+    let (a, b) = range.split_once("...").ok_or_else(|| {
+        ctx.error(AppError::bad_request(format!(
+            "'{}' is not a range: write two versions or dates joined by '...', for example 4.0...4.1.",
+            shorten(range)
+        )))
+    })?;
+    let a = ctx.cut(&ctx.point(a)?)?;
+    let b = ctx.cut(&ctx.point(b)?)?;
+    let within = query.provision.as_deref().map(|p| ctx.provision(p)).transpose()?;
+    let options = DiffOptions { ignore_formatting: query.ignore_formatting.unwrap_or(false) };
+    let changes = ctx.history.compare(&a, &b, within.as_ref(), options);
+    let (from, to) = if a.date <= b.date { (a, b) } else { (b, a) };
+    let between = ctx
+        .history
+        .timeline(None, None)
+        .into_iter()
+        .filter(|e| e.effective.latest().is_some_and(|d| d > from.date && d <= to.date))
+        .collect();
+    Ok(Comparison { a, b, changes, between, within, options })
+}
+
+fn cut_label(cut: &Cut<'_>) -> String {
+    match cut.entry {
+        Some((entry, _)) => format!("{} ({})", entry.label(), entry.effective.human()),
+        None => human_date(cut.date),
+    }
+}
+
+/// `/compare/{a}...{b}`
+pub async fn compare(
+    State(site): State<Arc<Site>>,
+    Path(params): Params,
+    Query(query): Query<CompareQuery>,
+    headers: HeaderMap,
+) -> Answer {
+    let ctx = Ctx::new(&site, &params, false)?;
+    let found = comparison(&ctx, params.get("range").map_or("", String::as_str), &query)?;
+    let count = |sort| found.changes.iter().filter(|c| c.sort == sort).count();
+    let changes = found
+        .changes
+        .iter()
+        .map(|c| ChangeView {
+            id: c.provision.id.to_string(),
+            title: c.provision.title.clone().unwrap_or_default(),
+            sort: c.sort.as_str(),
+            status_before: c.status.0.as_str().replace('_', " "),
+            status_after: c.status.1.as_str().replace('_', " "),
+            by: c.responsible.iter().map(|e| e.id.to_string()).collect::<Vec<_>>().join(", "),
+            edits: c
+                .edits
+                .iter()
+                .map(|e| {
+                    let op = match e.op {
+                        Op::Equal => "equal",
+                        Op::Insert => "insert",
+                        Op::Delete => "delete",
+                    };
+                    (op, e.text.clone())
+                })
+                .collect(),
+        })
+        .collect();
+    let note = (!ctx.history.has_texts()).then(|| {
+        format!("No text is recorded in the {} register yet: this comparison shows statuses and the register's lists of changes.", ctx.code)
+    });
+    let page = ComparePage {
+        f: ctx.frame(),
+        a_label: cut_label(&found.a),
+        b_label: cut_label(&found.b),
+        note,
+        between: found.between.iter().map(|e| EntryView::new(e, ctx.today, false)).collect(),
+        added: count(ChangeSort::Added),
+        removed: count(ChangeSort::Removed),
+        changed: count(ChangeSort::Changed),
+        status_changed: count(ChangeSort::StatusChanged),
+        changes,
+    };
+    ctx.page(&headers, page, Cache::Published)
+}
+
+#[derive(Template)]
+#[template(path = "consultations.html")]
+struct ConsultationsPage {
+    f: Frame,
+    consultations: Vec<ConsultationRow>,
+}
+
+struct ConsultationRow {
+    title: String,
+    published: String,
+    closes: String,
+    state: &'static str,
+    topics: String,
+}
+
+/// `/consultations`
+pub async fn consultations(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
+    let ctx = Ctx::new(&site, &params, false)?;
+    let consultations = ctx
+        .history
+        .register()
+        .consultations
+        .iter()
+        .map(|c| ConsultationRow {
+            title: c.title.clone(),
+            published: c.published.human(),
+            closes: c.closes.human(),
+            state: wire::consultation_state(c, ctx.today),
+            topics: c.topics.join("; "),
+        })
+        .collect();
+    ctx.page(&headers, ConsultationsPage { f: ctx.frame(), consultations }, Cache::Today)
+}
+
+struct VariationRow {
+    id: String,
+    effective: String,
+    effective_human: String,
+    instrument: String,
+    provisions: String,
+    summary: String,
+}
+
+#[derive(Template)]
+#[template(path = "variations.html")]
+struct VariationsPage {
+    f: Frame,
+    entries: Vec<VariationRow>,
+}
+
+/// `/variations`: changes made outside the modification process.
+pub async fn variations(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
+    let ctx = Ctx::new(&site, &params, false)?;
+    let outside = [Instrument::SosVariation, Instrument::SosDirection, Instrument::AuthorityLedVariation];
+    let entries = ctx
+        .history
+        .timeline(None, None)
+        .into_iter()
+        .filter(|e| outside.contains(&e.instrument))
+        .map(|e| VariationRow {
+            id: e.id.to_string(),
+            effective: e.effective.to_string(),
+            effective_human: e.effective.human(),
+            instrument: e.instrument.human().to_string(),
+            provisions: ChangeKind::ALL
+                .iter()
+                .flat_map(|k| e.changes(*k).listed.iter().map(ToString::to_string))
+                .collect::<Vec<_>>()
+                .join(", "),
+            summary: e.summary.clone(),
+        })
+        .collect();
+    ctx.page(&headers, VariationsPage { f: ctx.frame(), entries }, Cache::Published)
+}
+
+/// `/static/site.css`
+pub async fn stylesheet(State(site): State<Arc<Site>>, headers: HeaderMap) -> Response {
+    respond(&headers, Body::Css(include_str!("../templates/site.css")), site.snapshot().last_modified, Cache::Published)
+}
+
+/// `/readyz`: the store answers and a history is loaded.
+pub async fn ready(State(site): State<Arc<Site>>) -> Response {
+    let loaded = !site.snapshot().histories.is_empty();
+    if loaded && site.store_reachable().await {
+        "ready".into_response()
+    } else {
+        (axum::http::StatusCode::SERVICE_UNAVAILABLE, "not ready: the store is unreachable or nothing is loaded")
+            .into_response()
+    }
+}
+
+/// Anything else.
+pub async fn not_found(uri: axum::http::Uri) -> AppError {
+    let api = uri.path().starts_with("/api/");
+    with_api(AppError::not_found(format!("There is no page at {}.", shorten(uri.path()))), api)
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// JSON API: the same answers as the pages.
+
+/// `/api/v1/codes`
+pub async fn api_codes(State(site): State<Arc<Site>>, headers: HeaderMap) -> Answer {
+    let snapshot = site.snapshot();
+    let codes: Vec<serde_json::Value> = snapshot
+        .histories
+        .iter()
+        .map(|(id, h)| serde_json::json!({ "id": id.to_string(), "title": h.register().code.title, "has_texts": h.has_texts() }))
+        .collect();
+    Ok(respond(&headers, Body::Json(serde_json::json!({ "codes": codes })), snapshot.last_modified, Cache::Today))
+}
+
+/// `/api/v1/{code}/versions`
+pub async fn api_versions(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
+    let ctx = Ctx::new(&site, &params, true)?;
+    let current = ctx.history.in_force(ctx.today).version.map(|v| v.id.to_string());
+    let json = serde_json::json!({
+        "code": ctx.code.to_string(),
+        "today": ctx.today.to_string(),
+        "in_force_today": current,
+        "versions": ctx.history.versions().iter().map(|v| EntryJson::new(v, ctx.today)).collect::<Vec<_>>(),
+    });
+    ctx.json(&headers, json, Cache::Today)
+}
+
+/// `/api/v1/{code}/versions/{entry}`
+pub async fn api_version(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
+    let ctx = Ctx::new(&site, &params, true)?;
+    let text = params.get("entry").map_or("", String::as_str);
+    let entry = EntryId::parse(text).ok().and_then(|id| ctx.history.entry(&id)).ok_or_else(|| {
+        ctx.error(AppError::not_found(format!("The {} has no version or event '{}'.", ctx.code, shorten(text))))
+    })?;
+    let json = serde_json::json!({ "code": ctx.code.to_string(), "version": EntryJson::new(entry, ctx.today) });
+    ctx.json(&headers, json, Cache::Published)
+}
+
+/// `/api/v1/{code}/at/{date}`: the same shape as `inforce at --format json`.
+pub async fn api_at(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
+    let ctx = Ctx::new(&site, &params, true)?;
+    let date = ctx.date(params.get("date").map_or("", String::as_str))?;
+    let in_force = ctx.history.in_force(date);
+    let json = serde_json::json!({
+        "code": ctx.code.to_string(),
+        "date": date.to_string(),
+        "version": in_force.version.map(|v| EntryJson::new(v, ctx.today)),
+        "possibly_later_versions": in_force.possibly_later.iter().map(|v| EntryRefJson::new(v, ctx.today)).collect::<Vec<_>>(),
+        "planned": date > ctx.today,
+        "provisions": ctx.history.statuses(date).iter().map(|s| ProvisionStatusJson::new(s, ctx.today)).collect::<Vec<_>>(),
+    });
+    ctx.json(&headers, json, Cache::Published)
+}
+
+/// `/api/v1/{code}/provisions/{provision}?at=…|version=…`
+pub async fn api_provision(
+    State(site): State<Arc<Site>>,
+    Path(params): Params,
+    Query(query): Query<PointQuery>,
+    headers: HeaderMap,
+) -> Answer {
+    let ctx = Ctx::new(&site, &params, true)?;
+    let id = ctx.provision(params.get("provision").map_or("", String::as_str))?;
+    let cut = ctx.cut_from(&query)?;
+    let history = &ctx.history;
+    let status = history.status(&id, cut.date).ok_or_else(|| ctx.error(AppError::not_found("No such provision.")))?;
+    let text = history.text_at(&id, &cut);
+    let json = serde_json::json!({
+        "code": ctx.code.to_string(),
+        "date": cut.date.to_string(),
+        "version": cut.entry.map(|(e, _)| EntryRefJson::new(e, ctx.today)),
+        "provision": ProvisionStatusJson::new(&status, ctx.today),
+        "text": text.map(|t| serde_json::json!({
+            "entry": EntryRefJson::new(t.entry, ctx.today),
+            "removed": t.text.is_none(),
+            "hash": t.hash.map(|h| h.to_string()),
+            "text": t.text,
+        })),
+        "events": history.provision_history(&id).iter().map(|i| HistoryItemJson::new(i, ctx.today)).collect::<Vec<_>>(),
+        "text_events": history.text_history(&id).iter().map(|w| serde_json::json!({
+            "entry": EntryRefJson::new(w.entry, ctx.today),
+            "change": w.kind.as_str(),
+            "words_added": w.words_added,
+            "words_removed": w.words_removed,
+        })).collect::<Vec<_>>(),
+    });
+    let cache = if query.at.is_none() && query.version.is_none() { Cache::Today } else { Cache::Published };
+    ctx.json(&headers, json, cache)
+}
+
+/// `/api/v1/{code}/provisions/{provision}/blame`
+pub async fn api_blame(
+    State(site): State<Arc<Site>>,
+    Path(params): Params,
+    Query(query): Query<PointQuery>,
+    headers: HeaderMap,
+) -> Answer {
+    let ctx = Ctx::new(&site, &params, true)?;
+    let id = ctx.provision(params.get("provision").map_or("", String::as_str))?;
+    let cut = ctx.cut_from(&query)?;
+    let paragraphs = ctx.history.blame(&id, &cut).map(|ps| {
+        ps.iter()
+            .map(|p| {
+                p.iter()
+                    .map(|r| serde_json::json!({ "text": r.text, "entry": EntryRefJson::new(r.entry, ctx.today) }))
+                    .collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>()
+    });
+    let json = serde_json::json!({
+        "code": ctx.code.to_string(),
+        "provision": id.to_string(),
+        "date": cut.date.to_string(),
+        "paragraphs": paragraphs,
+    });
+    ctx.json(&headers, json, Cache::Published)
+}
+
+/// `/api/v1/{code}/compare/{a}...{b}`: summary and edit operations, as `inforce diff --format json`.
+pub async fn api_compare(
+    State(site): State<Arc<Site>>,
+    Path(params): Params,
+    Query(query): Query<CompareQuery>,
+    headers: HeaderMap,
+) -> Answer {
+    let ctx = Ctx::new(&site, &params, true)?;
+    let found = comparison(&ctx, params.get("range").map_or("", String::as_str), &query)?;
+    let count = |sort| found.changes.iter().filter(|c| c.sort == sort).count();
+    let point = |cut: &Cut<'_>| serde_json::json!({ "date": cut.date.to_string(), "version": cut.entry.map(|(e, _)| EntryRefJson::new(e, ctx.today)) });
+    let json = serde_json::json!({
+        "code": ctx.code.to_string(),
+        "a": point(&found.a),
+        "b": point(&found.b),
+        "provision": found.within.as_ref().map(ToString::to_string),
+        "ignore_formatting": found.options.ignore_formatting,
+        "entries_between": found.between.iter().map(|e| EntryJson::new(e, ctx.today)).collect::<Vec<_>>(),
+        "summary": {
+            "added": count(ChangeSort::Added),
+            "removed": count(ChangeSort::Removed),
+            "changed": count(ChangeSort::Changed),
+            "status_changed": count(ChangeSort::StatusChanged),
+        },
+        "provisions": found.changes.iter().map(|c| serde_json::json!({
+            "id": c.provision.id.to_string(),
+            "title": c.provision.title,
+            "change": c.sort.as_str(),
+            "status": { "a": c.status.0.as_str(), "b": c.status.1.as_str() },
+            "responsible": c.responsible.iter().map(|e| EntryRefJson::new(e, ctx.today)).collect::<Vec<_>>(),
+            "edits": c.edits.iter().map(|e| serde_json::json!({ "op": e.op.as_str(), "text": e.text })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    });
+    ctx.json(&headers, json, Cache::Published)
+}
+
+/// `/api/v1/{code}/timeline`
+pub async fn api_timeline(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
+    let ctx = Ctx::new(&site, &params, true)?;
+    let entries: Vec<EntryJson> =
+        ctx.history.timeline(None, None).iter().map(|e| EntryJson::new(e, ctx.today)).collect();
+    ctx.json(&headers, serde_json::json!({ "code": ctx.code.to_string(), "entries": entries }), Cache::Today)
+}
+
+/// `/api/v1/{code}/consultations`
+pub async fn api_consultations(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
+    let ctx = Ctx::new(&site, &params, true)?;
+    let consultations: Vec<ConsultationJson> =
+        ctx.history.register().consultations.iter().map(|c| ConsultationJson::new(c, ctx.today)).collect();
+    let json = serde_json::json!({ "code": ctx.code.to_string(), "today": ctx.today.to_string(), "consultations": consultations });
+    ctx.json(&headers, json, Cache::Today)
+}

@@ -1,0 +1,108 @@
+//! The served state: every code's history in memory, swapped whole when a publication lands.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use inforce_core::{CodeId, History};
+use inforce_store::{Store, StoreError, load_register, load_texts};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+
+/// How the site runs.
+#[derive(Debug, Clone)]
+pub struct SiteOptions {
+    /// The code served at `/`.
+    pub default_code: CodeId,
+    /// A fixed "today" (for tests and demonstrations); `None` uses the clock (UTC date).
+    pub today: Option<Date>,
+    /// How often to look for new publications.
+    pub poll: Duration,
+}
+
+/// What every request reads: the histories as of one moment, never changed in place.
+#[derive(Debug)]
+pub struct Snapshot {
+    /// Every code's history.
+    pub histories: BTreeMap<CodeId, Arc<History>>,
+    /// The latest publication of each code, to notice new ones.
+    pub heads: Vec<(CodeId, i64)>,
+    /// The record time of the latest publication: the `Last-Modified` of every answer.
+    pub last_modified: Timestamp,
+}
+
+/// The site: the store, the current snapshot and the options.
+pub struct Site {
+    store: Arc<dyn Store>,
+    snapshot: RwLock<Arc<Snapshot>>,
+    /// The options it runs with.
+    pub options: SiteOptions,
+}
+
+impl Site {
+    /// Loads every code from the store.
+    pub async fn load(store: Arc<dyn Store>, options: SiteOptions) -> Result<Arc<Self>, StoreError> {
+        let snapshot = load_snapshot(store.as_ref()).await?;
+        Ok(Arc::new(Self { store, snapshot: RwLock::new(Arc::new(snapshot)), options }))
+    }
+
+    /// The current snapshot.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        match self.snapshot.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Today's date for answers.
+    pub fn today(&self) -> Date {
+        self.options.today.unwrap_or_else(|| Timestamp::now().to_zoned(TimeZone::UTC).date())
+    }
+
+    /// Looks for new publications every `poll` and swaps in a new snapshot when one landed: a publication made
+    /// through any process is served within about a second, without a restart. A store that cannot be read
+    /// leaves the current snapshot in place and is tried again.
+    pub async fn watch(site: Arc<Self>) {
+        loop {
+            tokio::time::sleep(site.options.poll).await;
+            let Ok(heads) = heads(site.store.as_ref()).await else { continue };
+            if heads == site.snapshot().heads {
+                continue;
+            }
+            if let Ok(fresh) = load_snapshot(site.store.as_ref()).await {
+                match site.snapshot.write() {
+                    Ok(mut guard) => *guard = Arc::new(fresh),
+                    Err(poisoned) => *poisoned.into_inner() = Arc::new(fresh),
+                }
+            }
+        }
+    }
+
+    /// Whether the store answers (for `/readyz`).
+    pub async fn store_reachable(&self) -> bool {
+        self.store.codes().await.is_ok()
+    }
+}
+
+async fn heads(store: &dyn Store) -> Result<Vec<(CodeId, i64)>, StoreError> {
+    let mut out = Vec::new();
+    for code in store.codes().await? {
+        let head = store.publications(&code).await?.last().map_or(0, |p| p.id);
+        out.push((code, head));
+    }
+    Ok(out)
+}
+
+async fn load_snapshot(store: &dyn Store) -> Result<Snapshot, StoreError> {
+    let heads = heads(store).await?;
+    let mut histories = BTreeMap::new();
+    let mut last_modified = Timestamp::UNIX_EPOCH;
+    for (code, _) in &heads {
+        let Some(loaded) = load_register(store, code, None).await? else { continue };
+        last_modified = last_modified.max(loaded.publication.recorded_at);
+        let texts = load_texts(store, code, None).await?;
+        histories.insert(code.clone(), Arc::new(History::with_texts(loaded.register, texts)));
+    }
+    Ok(Snapshot { histories, heads, last_modified })
+}
