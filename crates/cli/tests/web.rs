@@ -1,0 +1,270 @@
+//! The real server (`inforce serve`) over HTTP: pages, API, feeds, caching, errors, reloads and shutdown.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::Sandbox;
+use serde_json::Value;
+
+/// A running server; killed when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(sandbox: &Sandbox) -> Server {
+    let mut child = sandbox
+        .command(&["serve", "--addr", "127.0.0.1:0"])
+        .env("INFORCE_TODAY", "2015-02-01")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the server");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("the server prints its address");
+    let port = line
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    Server { child, port }
+}
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+/// One HTTP/1.1 GET over a fresh connection.
+fn get(server: &Server, path: &str, extra: &[(&str, &str)]) -> Reply {
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    let mut request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+    for (name, value) in extra {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read");
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let mut lines = head.lines();
+    let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let headers = lines.filter_map(|l| l.split_once(": ")).map(|(n, v)| (n.to_string(), v.to_string())).collect();
+    let chunked = head.to_ascii_lowercase().contains("transfer-encoding: chunked");
+    Reply { status, headers, body: if chunked { dechunk(body) } else { body.to_string() } }
+}
+
+fn dechunk(mut body: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = body.split_once("\r\n") {
+        let Ok(size) = usize::from_str_radix(size.trim(), 16) else { break };
+        if size == 0 || rest.len() < size {
+            break;
+        }
+        out.push_str(&rest[..size]);
+        body = rest[size..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+#[test]
+fn pages_answer_what_was_in_force_and_what_changed() {
+    let sandbox = Sandbox::new();
+    let server = start(&sandbox);
+    let home = get(&server, "/", &[]);
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("version 4.1</a>"), "today (1 February 2015) 4.1 is in force: {}", home.body);
+    assert!(home.body.contains("<time datetime=\"2015-02-01\">1 February 2015</time>"));
+    let at = get(&server, "/at/2015-01-20", &[]);
+    assert_eq!(at.status, 200);
+    assert!(at.body.contains("<a href=\"/versions/4.0\">4.0</a>"), "{}", at.body);
+    assert!(at.body.contains("A past date"), "a banner marks a past date");
+    let h15_row = at.body.lines().find(|l| l.contains("/provisions/H15?")).expect("H15 row");
+    assert!(h15_row.contains("inactive"), "{h15_row}");
+    let compare = get(&server, "/compare/4.0...4.1", &[]);
+    assert_eq!(compare.status, 200);
+    assert!(compare.body.contains("H15 DCC Gateway Connections"));
+    assert!(compare.body.contains("inactive → in force"), "{}", compare.body);
+    let version = get(&server, "/versions/4.1", &[]);
+    assert!(version.body.contains("/compare/4.0...4.1"), "a version links to its comparison with the one before");
+    for path in [
+        "/versions",
+        "/provisions/H15",
+        "/provisions/H15/blame",
+        "/consultations",
+        "/variations",
+        "/codes/sec/versions",
+    ] {
+        assert_eq!(get(&server, path, &[]).status, 200, "{path}");
+    }
+    let picker = get(&server, "/at?date=2015-03-20", &[]);
+    assert_eq!(picker.status, 303);
+    assert_eq!(picker.header("location"), Some("/at/2015-03-20"));
+}
+
+#[test]
+fn the_api_gives_the_same_answers_as_the_command_line() {
+    let sandbox = Sandbox::new();
+    let server = start(&sandbox);
+    let api = get(&server, "/api/v1/sec/at/2015-01-20", &[]);
+    assert_eq!(api.status, 200);
+    assert_eq!(api.header("content-type"), Some("application/json"));
+    let cli = sandbox
+        .command(&["at", "2015-01-20", "--format", "json"])
+        .env("INFORCE_TODAY", "2015-02-01")
+        .output()
+        .expect("cli");
+    let cli: Value = serde_json::from_slice(&cli.stdout).expect("json");
+    assert_eq!(api.json(), cli);
+    let compare = get(&server, "/api/v1/sec/compare/4.0...4.1", &[]).json();
+    assert_eq!(compare["summary"]["status_changed"], 2);
+    let provision = get(&server, "/api/v1/sec/provisions/h15?at=2015-02-01", &[]).json();
+    assert_eq!(provision["provision"]["status"], "in_force");
+    assert_eq!(get(&server, "/api/v1/codes", &[]).json()["codes"][0]["id"], "sec");
+}
+
+#[test]
+fn published_pages_are_cached_and_revalidated() {
+    let sandbox = Sandbox::new();
+    let server = start(&sandbox);
+    let first = get(&server, "/versions/4.1", &[]);
+    let etag = first.header("etag").expect("an ETag").to_string();
+    assert!(etag.starts_with('"'), "a strong ETag: {etag}");
+    assert!(first.header("cache-control").is_some_and(|c| c.contains("max-age=86400")));
+    assert!(first.header("last-modified").is_some());
+    assert!(first.header("content-security-policy").is_some());
+    let again = get(&server, "/versions/4.1", &[("If-None-Match", &etag)]);
+    assert_eq!(again.status, 304);
+    assert!(again.body.is_empty());
+}
+
+#[test]
+fn bad_input_gets_a_clear_error_and_is_always_escaped() {
+    let sandbox = Sandbox::new();
+    let server = start(&sandbox);
+    let bad_date = get(&server, "/at/2015-13-01", &[]);
+    assert_eq!(bad_date.status, 400);
+    assert!(bad_date.body.contains("is not a date: write it as YYYY-MM-DD"));
+    assert_eq!(get(&server, "/provisions/Q99", &[]).status, 404);
+    assert_eq!(get(&server, "/versions/9.9", &[]).status, 404);
+    assert_eq!(get(&server, "/no/such/page", &[]).status, 404);
+    let problem = get(&server, "/api/v1/sec/at/yesterday", &[]);
+    assert_eq!(problem.status, 400);
+    assert_eq!(problem.header("content-type"), Some("application/problem+json"));
+    assert_eq!(problem.json()["status"], 400);
+    let hostile = [
+        "/provisions/%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "/at/%3Cimg%20src=x%20onerror=alert(1)%3E",
+        "/compare/%3Cb%3E...4.1",
+        "/compare/4.0..4.1",
+        "/versions/%22%3E%3Cscript%3E",
+        "/provisions/H15?at=%3Cscript%3E",
+        "/provisions/H15?version=%3Cscript%3E",
+        "/api/v1/%3Cscript%3E/versions",
+        "/codes/%3Cscript%3E/versions",
+        "/feeds/provisions/%3Cscript%3E.atom",
+    ];
+    for path in hostile {
+        let reply = get(&server, path, &[]);
+        assert!((400..500).contains(&reply.status), "{path}: {}", reply.status);
+        if reply.header("content-type").is_some_and(|t| t.starts_with("text/html")) {
+            let raw = ["<script>", "<img", "<b>"].iter().any(|m| reply.body.contains(m));
+            assert!(!raw, "{path} echoed markup into a page: {}", reply.body);
+        } else {
+            assert_eq!(reply.header("content-type"), Some("application/problem+json"), "{path}");
+            assert!(reply.json()["detail"].is_string(), "{path}: JSON, where markup is inert");
+        }
+    }
+    let long = format!("/at/{}", "9".repeat(5000));
+    assert_eq!(get(&server, &long, &[]).status, 400);
+    assert_eq!(get(&server, "/healthz", &[]).status, 200, "still up after all that");
+}
+
+#[test]
+fn feeds_are_atom_documents() {
+    let sandbox = Sandbox::new();
+    let server = start(&sandbox);
+    for path in ["/feeds/versions.atom", "/feeds/provisions/H15.atom", "/feeds/consultations.atom"] {
+        let feed = get(&server, path, &[]);
+        assert_eq!(feed.status, 200, "{path}");
+        assert_eq!(feed.header("content-type"), Some("application/atom+xml; charset=utf-8"));
+        let document = roxmltree::Document::parse(&feed.body).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let root = document.root_element();
+        assert_eq!(root.tag_name().name(), "feed");
+        assert_eq!(root.tag_name().namespace(), Some("http://www.w3.org/2005/Atom"));
+        for required in ["id", "title", "updated"] {
+            assert!(root.children().any(|c| c.tag_name().name() == required), "{path} lacks <{required}>");
+        }
+        let entries: Vec<_> = root.children().filter(|c| c.tag_name().name() == "entry").collect();
+        assert!(!entries.is_empty(), "{path} has entries");
+        for entry in entries {
+            for required in ["id", "title", "updated"] {
+                assert!(
+                    entry.children().any(|c| c.tag_name().name() == required),
+                    "{path}: an entry lacks <{required}>"
+                );
+            }
+        }
+    }
+    let versions = get(&server, "/feeds/versions.atom", &[]).body;
+    assert!(versions.contains("version 4.2"), "the versions feed lists 4.2");
+}
+
+#[test]
+fn a_publication_shows_without_a_restart_and_sigterm_stops_cleanly() {
+    let sandbox = Sandbox::new();
+    let mut server = start(&sandbox);
+    assert!(get(&server, "/versions/4.1", &[]).body.contains("26 January 2015"));
+    let text = sandbox.stdout(&["register", "export"]);
+    let corrected = text.replacen("effective = \"2015-01-26\"", "effective = \"2015-01-27\"", 1);
+    let file = sandbox.path("corrected.toml");
+    std::fs::write(&file, corrected).expect("write");
+    let output = sandbox.run(&["register", "import", file.to_str().expect("path")]);
+    assert!(output.status.success());
+    let start = Instant::now();
+    loop {
+        if get(&server, "/versions/4.1", &[]).body.contains("27 January 2015") {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(5), "the correction never showed");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().is_ok_and(|s| s.success()));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = server.child.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "the server did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "a clean exit on SIGTERM: {status}");
+    server.port = 0;
+}
