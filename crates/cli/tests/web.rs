@@ -268,3 +268,92 @@ fn a_publication_shows_without_a_restart_and_sigterm_stops_cleanly() {
     assert!(status.success(), "a clean exit on SIGTERM: {status}");
     server.port = 0;
 }
+
+/// Checks a JSON value against an OpenAPI 3.1 schema: $ref, type (one or several), required, properties, items,
+/// enum and oneOf — the parts our description uses. Returns the first mismatch with its JSON path.
+fn check(document: &Value, schema: &Value, value: &Value, path: &str) -> Result<(), String> {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.trim_start_matches("#/components/schemas/");
+        return check(document, &document["components"]["schemas"][name], value, path);
+    }
+    if let Some(options) = schema["oneOf"].as_array() {
+        let matching = options.iter().filter(|o| check(document, o, value, path).is_ok()).count();
+        return if matching == 1 { Ok(()) } else { Err(format!("{path}: matches {matching} of oneOf")) };
+    }
+    if let Some(allowed) = schema["enum"].as_array()
+        && !allowed.contains(value)
+    {
+        return Err(format!("{path}: {value} is not one of {allowed:?}"));
+    }
+    let type_of = |v: &Value| match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => vec![],
+    };
+    if !types.is_empty() && !types.contains(&type_of(value)) {
+        return Err(format!("{path}: expected {types:?}, found {}", type_of(value)));
+    }
+    if let (Some(required), Some(object)) = (schema["required"].as_array(), value.as_object()) {
+        for key in required.iter().filter_map(Value::as_str) {
+            if !object.contains_key(key) {
+                return Err(format!("{path}: missing required '{key}'"));
+            }
+        }
+    }
+    if let (Some(properties), Some(object)) = (schema["properties"].as_object(), value.as_object()) {
+        for (key, property) in properties {
+            if let Some(inner) = object.get(key) {
+                check(document, property, inner, &format!("{path}.{key}"))?;
+            }
+        }
+    }
+    if let (Some(items), Some(array)) = (schema.get("items"), value.as_array()) {
+        for (i, item) in array.iter().enumerate().take(200) {
+            check(document, items, item, &format!("{path}[{i}]"))?;
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn the_openapi_description_matches_the_real_responses() {
+    let sandbox = Sandbox::new();
+    let server = start(&sandbox);
+    let document = get(&server, "/api/openapi.json", &[]).json();
+    assert_eq!(document["openapi"], "3.1.0");
+    let paths = document["paths"].as_object().expect("paths");
+    assert!(paths.len() >= 9, "every API route is described");
+    for (template, item) in paths {
+        let operation = &item["get"];
+        let mut url = template.clone();
+        for parameter in operation["parameters"].as_array().into_iter().flatten() {
+            let parameter = match parameter["$ref"].as_str() {
+                Some(r) => &document["components"]["parameters"][r.trim_start_matches("#/components/parameters/")],
+                None => parameter,
+            };
+            if parameter["in"] == "path" {
+                let name = parameter["name"].as_str().expect("name");
+                let example =
+                    parameter["example"].as_str().unwrap_or_else(|| panic!("{template}: no example for {name}"));
+                url = url.replace(&format!("{{{name}}}"), example);
+            }
+        }
+        let reply = get(&server, &url, &[]);
+        assert_eq!(reply.status, 200, "{url}");
+        let schema = &operation["responses"]["200"]["content"]["application/json"]["schema"];
+        check(&document, schema, &reply.json(), &url).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let problem = get(&server, "/api/v1/sec/versions/9.9", &[]);
+    assert_eq!(problem.status, 404);
+    check(&document, &document["components"]["schemas"]["Problem"], &problem.json(), "problem")
+        .unwrap_or_else(|e| panic!("{e}"));
+}

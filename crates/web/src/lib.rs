@@ -53,6 +53,7 @@ pub fn router(site: Arc<Site>) -> Router {
         .merge(code_routes())
         .nest("/codes/{code}", code_routes())
         .nest("/api/v1", api)
+        .route("/api/openapi.json", get(pages::openapi))
         .route("/static/site.css", get(pages::stylesheet))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(pages::ready))

@@ -784,6 +784,13 @@ pub async fn stylesheet(State(site): State<Arc<Site>>, headers: HeaderMap) -> Re
     respond(&headers, Body::Css(include_str!("../templates/site.css")), site.snapshot().last_modified, Cache::Published)
 }
 
+/// `/api/openapi.json`: the API's description (OpenAPI 3.1), checked against real responses by the tests.
+pub async fn openapi(State(site): State<Arc<Site>>, headers: HeaderMap) -> Answer {
+    let document: serde_json::Value = serde_json::from_str(include_str!("../api/openapi.json"))
+        .map_err(|e| AppError::internal(format!("the API description is unreadable: {e}")).for_api())?;
+    Ok(respond(&headers, Body::Json(document), site.snapshot().last_modified, Cache::Published))
+}
+
 /// `/readyz`: the store answers and a history is loaded.
 pub async fn ready(State(site): State<Arc<Site>>) -> Response {
     let loaded = !site.snapshot().histories.is_empty();
