@@ -3,6 +3,7 @@
 
 #![forbid(unsafe_code)]
 
+mod cache;
 pub mod describe;
 mod feeds;
 mod pages;
@@ -58,6 +59,7 @@ pub fn router(site: Arc<Site>) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(pages::ready))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(site.clone(), cache::layer))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(10)))
         .with_state(site)
 }

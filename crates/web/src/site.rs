@@ -30,11 +30,15 @@ pub struct Snapshot {
     pub heads: Vec<(CodeId, i64)>,
     /// The record time of the latest publication: the `Last-Modified` of every answer.
     pub last_modified: Timestamp,
+    /// Counts snapshots, so that answers drawn from an older one are never served again.
+    pub generation: u64,
 }
 
 /// The site: the store, the current snapshot and the options.
 pub struct Site {
     store: Arc<dyn Store>,
+    /// Answers already drawn from the current snapshot.
+    pub(crate) cache: crate::cache::AnswerCache,
     snapshot: RwLock<Arc<Snapshot>>,
     /// The options it runs with.
     pub options: SiteOptions,
@@ -43,8 +47,9 @@ pub struct Site {
 impl Site {
     /// Loads every code from the store.
     pub async fn load(store: Arc<dyn Store>, options: SiteOptions) -> Result<Arc<Self>, StoreError> {
-        let snapshot = load_snapshot(store.as_ref()).await?;
-        Ok(Arc::new(Self { store, snapshot: RwLock::new(Arc::new(snapshot)), options }))
+        let snapshot = load_snapshot(store.as_ref(), 0).await?;
+        let cache = crate::cache::AnswerCache::default();
+        Ok(Arc::new(Self { store, cache, snapshot: RwLock::new(Arc::new(snapshot)), options }))
     }
 
     /// The current snapshot.
@@ -70,7 +75,7 @@ impl Site {
             if heads == site.snapshot().heads {
                 continue;
             }
-            if let Ok(fresh) = load_snapshot(site.store.as_ref()).await {
+            if let Ok(fresh) = load_snapshot(site.store.as_ref(), site.snapshot().generation + 1).await {
                 match site.snapshot.write() {
                     Ok(mut guard) => *guard = Arc::new(fresh),
                     Err(poisoned) => *poisoned.into_inner() = Arc::new(fresh),
@@ -94,7 +99,7 @@ async fn heads(store: &dyn Store) -> Result<Vec<(CodeId, i64)>, StoreError> {
     Ok(out)
 }
 
-async fn load_snapshot(store: &dyn Store) -> Result<Snapshot, StoreError> {
+async fn load_snapshot(store: &dyn Store, generation: u64) -> Result<Snapshot, StoreError> {
     let heads = heads(store).await?;
     let mut histories = BTreeMap::new();
     let mut last_modified = Timestamp::UNIX_EPOCH;
@@ -104,5 +109,5 @@ async fn load_snapshot(store: &dyn Store) -> Result<Snapshot, StoreError> {
         let texts = load_texts(store, code, None).await?;
         histories.insert(code.clone(), Arc::new(History::with_texts(loaded.register, texts)));
     }
-    Ok(Snapshot { histories, heads, last_modified })
+    Ok(Snapshot { histories, heads, last_modified, generation })
 }
