@@ -10,21 +10,7 @@ use jiff::civil::Date;
 
 use inforce_web::describe::entry_ref;
 
-/// Escapes text for HTML element content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use inforce_web::feeds::escape;
 
 fn point(cut: &Cut<'_>) -> String {
     match cut.entry {

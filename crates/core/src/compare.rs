@@ -219,7 +219,7 @@ impl History {
         for p in 0..self.register.provisions.len() {
             if let Some(root) = within
                 && p != root
-                && !self.ancestors_of(p).contains(&root)
+                && !self.ancestors(p).contains(&root)
             {
                 continue;
             }
@@ -257,7 +257,7 @@ impl History {
     /// Entries in (A, B] (or (B, A] when B is earlier) that gave the provision a text or named it or a
     /// provision above it in a change list.
     fn responsible(&self, p: usize, a: &Cut<'_>, b: &Cut<'_>) -> Vec<&Entry> {
-        let mut chain = self.ancestors_of(p);
+        let mut chain = self.ancestors(p);
         chain.push(p);
         let mut entries: Vec<usize> = chain
             .iter()
@@ -268,16 +268,6 @@ impl History {
         entries.sort_by_key(|&i| self.rank[i]);
         entries.dedup();
         entries.into_iter().map(|i| &self.register.entries[i]).collect()
-    }
-
-    fn ancestors_of(&self, p: usize) -> Vec<usize> {
-        let mut out = Vec::new();
-        let mut current = self.parents[p];
-        while let Some(q) = current {
-            out.push(q);
-            current = self.parents[q];
-        }
-        out
     }
 
     /// Every run of words of the provision's text at the cut, with the entry that gave it its present wording,

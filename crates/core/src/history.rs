@@ -547,7 +547,8 @@ impl History {
         matches!(self.status_of(p, date).status, Status::InForce | Status::Inactive | Status::Unknown)
     }
 
-    fn ancestors(&self, p: usize) -> Vec<usize> {
+    /// The provisions above `p`, nearest first.
+    pub(crate) fn ancestors(&self, p: usize) -> Vec<usize> {
         let mut out = Vec::new();
         let mut current = self.parents[p];
         while let Some(q) = current {

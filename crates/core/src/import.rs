@@ -269,7 +269,7 @@ impl History {
             let lifecycle = [ChangeKind::Added, ChangeKind::Amended, ChangeKind::Removed];
             let all_complete = lifecycle.iter().all(|&k| entry.changes(k).completeness == Completeness::Complete);
             for &p in &changed {
-                let mut chain = self.ancestor_indices(p);
+                let mut chain = self.ancestors(p);
                 chain.push(p);
                 let listed = lifecycle.iter().any(|&k| {
                     entry
@@ -286,7 +286,7 @@ impl History {
             for kind in lifecycle {
                 for id in &entry.changes(kind).listed {
                     let Some(&p) = self.provision_index.get(id) else { continue };
-                    let touched = changed.iter().any(|&c| c == p || self.ancestor_indices(c).contains(&p));
+                    let touched = changed.iter().any(|&c| c == p || self.ancestors(c).contains(&p));
                     if with_text[p] && !touched {
                         out.push(Discrepancy { entry, provision: id, kind: DiscrepancyKind::ListedButUnchanged(kind) });
                     }
@@ -298,17 +298,7 @@ impl History {
 
     fn subtree_has_text(&self, p: usize) -> bool {
         (0..self.register.provisions.len())
-            .any(|q| !self.text_changes[q].is_empty() && (q == p || self.ancestor_indices(q).contains(&p)))
-    }
-
-    fn ancestor_indices(&self, p: usize) -> Vec<usize> {
-        let mut out = Vec::new();
-        let mut current = self.parents[p];
-        while let Some(q) = current {
-            out.push(q);
-            current = self.parents[q];
-        }
-        out
+            .any(|q| !self.text_changes[q].is_empty() && (q == p || self.ancestors(q).contains(&p)))
     }
 }
 

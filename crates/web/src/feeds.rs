@@ -15,7 +15,7 @@ use crate::describe::entry_ref;
 use crate::respond::{AppError, Body, Cache, respond};
 use crate::site::Site;
 
-/// Escapes text for XML content and attributes.
+/// Escapes text for XML and HTML content and attribute values (control characters other than line ends and tabs are dropped).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {

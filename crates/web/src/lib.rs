@@ -5,7 +5,7 @@
 
 mod cache;
 pub mod describe;
-mod feeds;
+pub mod feeds;
 mod pages;
 mod respond;
 mod site;
