@@ -98,7 +98,7 @@ mod tests {
     fn markup_in_text_is_escaped() {
         assert_eq!(
             escape("<script>alert('x')</script> & \""),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;"
+            "&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; &amp; &quot;"
         );
     }
 }

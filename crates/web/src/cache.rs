@@ -18,18 +18,21 @@ const MAX_ENTRIES: usize = 20_000;
 /// Answers larger than this are not kept.
 const MAX_BODY: usize = 4 * 1024 * 1024;
 
-/// The cache: (snapshot generation, today, path and query) → the answer's headers and body.
+/// (snapshot generation, today, path and query).
+type Key = (u64, String, String);
+
+/// The cache: key → the answer's headers and body.
 #[derive(Default)]
 pub struct AnswerCache {
-    entries: Mutex<HashMap<(u64, String, String), (HeaderMap, Bytes)>>,
+    entries: Mutex<HashMap<Key, (HeaderMap, Bytes)>>,
 }
 
 impl AnswerCache {
-    fn get(&self, key: &(u64, String, String)) -> Option<(HeaderMap, Bytes)> {
+    fn get(&self, key: &Key) -> Option<(HeaderMap, Bytes)> {
         self.entries.lock().ok()?.get(key).cloned()
     }
 
-    fn put(&self, key: (u64, String, String), value: (HeaderMap, Bytes)) {
+    fn put(&self, key: Key, value: (HeaderMap, Bytes)) {
         if let Ok(mut entries) = self.entries.lock() {
             if entries.len() >= MAX_ENTRIES || entries.keys().next().is_some_and(|k| k.0 != key.0) {
                 entries.clear();
