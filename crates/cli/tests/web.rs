@@ -357,3 +357,16 @@ fn the_openapi_description_matches_the_real_responses() {
     check(&document, &document["components"]["schemas"]["Problem"], &problem.json(), "problem")
         .unwrap_or_else(|e| panic!("{e}"));
 }
+
+#[test]
+fn a_lost_database_leaves_the_site_serving_and_not_ready() {
+    let Some(sandbox) = Sandbox::postgres("outage") else { return };
+    let server = start(&sandbox);
+    assert_eq!(get(&server, "/readyz", &[]).status, 200);
+    sandbox.drop_postgres();
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(get(&server, "/versions/4.1", &[]).status, 200, "the last registers are still served");
+    assert_eq!(get(&server, "/api/v1/sec/at/2015-01-20", &[]).status, 200);
+    assert_eq!(get(&server, "/readyz", &[]).status, 503, "but the instance says it is not ready");
+    assert_eq!(get(&server, "/healthz", &[]).status, 200, "and the process is up");
+}

@@ -66,19 +66,41 @@ impl Site {
     }
 
     /// Looks for new publications every `poll` and swaps in a new snapshot when one landed: a publication made
-    /// through any process is served within about a second, without a restart. A store that cannot be read
-    /// leaves the current snapshot in place and is tried again.
+    /// through any process is served within about a second, without a restart. While the store cannot be read,
+    /// the current snapshot keeps being served and the store is tried again after a growing pause (up to a
+    /// minute); each failure and the recovery are logged in one line.
     pub async fn watch(site: Arc<Self>) {
+        let mut pause = site.options.poll;
+        let mut failing = false;
         loop {
-            tokio::time::sleep(site.options.poll).await;
-            let Ok(heads) = heads(site.store.as_ref()).await else { continue };
-            if heads == site.snapshot().heads {
-                continue;
-            }
-            if let Ok(fresh) = load_snapshot(site.store.as_ref(), site.snapshot().generation + 1).await {
+            tokio::time::sleep(pause).await;
+            let checked = async {
+                let heads = heads(site.store.as_ref()).await?;
+                if heads == site.snapshot().heads {
+                    return Ok(false);
+                }
+                let fresh = load_snapshot(site.store.as_ref(), site.snapshot().generation + 1).await?;
                 match site.snapshot.write() {
                     Ok(mut guard) => *guard = Arc::new(fresh),
                     Err(poisoned) => *poisoned.into_inner() = Arc::new(fresh),
+                }
+                Ok::<bool, StoreError>(true)
+            };
+            match checked.await {
+                Ok(reloaded) => {
+                    if failing {
+                        log("store reachable again");
+                    }
+                    if reloaded {
+                        log("new publication loaded");
+                    }
+                    failing = false;
+                    pause = site.options.poll;
+                }
+                Err(error) => {
+                    log(&format!("cannot read the store, still serving the last registers: {error}"));
+                    failing = true;
+                    pause = (pause * 2).min(Duration::from_secs(60));
                 }
             }
         }
@@ -88,6 +110,11 @@ impl Site {
     pub async fn store_reachable(&self) -> bool {
         self.store.codes().await.is_ok()
     }
+}
+
+/// One structured line on standard error: time, level, message.
+fn log(message: &str) {
+    eprintln!("{} level=info component=serve msg={message:?}", Timestamp::now());
 }
 
 async fn heads(store: &dyn Store) -> Result<Vec<(CodeId, i64)>, StoreError> {

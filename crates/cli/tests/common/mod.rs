@@ -27,6 +27,14 @@ impl Sandbox {
         Some(Self { dir: tempfile::tempdir().expect("temporary folder"), postgres: Some(database) })
     }
 
+    /// Drops the scratch PostgreSQL database now (closing every session on it), as an outage would.
+    pub fn drop_postgres(&self) {
+        if let Some(database) = &self.postgres {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            runtime.block_on(database.drop_now());
+        }
+    }
+
     /// The database: the scratch PostgreSQL URL or the SQLite file.
     pub fn db(&self) -> PathBuf {
         match &self.postgres {
