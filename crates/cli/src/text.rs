@@ -69,7 +69,7 @@ pub fn at(history: &History, date: Date, today: Date) -> String {
     }
     out.push('\n');
     for answer in history.statuses(date) {
-        let depth = depth(history, answer.provision);
+        let depth = history.depth(&answer.provision.id);
         let label = format!("{}{}", "  ".repeat(depth), answer.provision.id);
         let title = answer.provision.title.as_deref().unwrap_or("");
         let _ = writeln!(out, "  {label:<12} {:<14} {}", answer.status.as_str(), truncate(title, 70));
@@ -202,16 +202,6 @@ fn short_ref(entry: &Entry, today: Date) -> String {
         inforce_core::EntryKind::Version => format!("version {} ({}){planned}", entry.id, entry.instrument.as_str()),
         inforce_core::EntryKind::Event => format!("{} ({}){planned}", entry.id, entry.instrument.as_str()),
     }
-}
-
-fn depth(history: &History, provision: &Provision) -> usize {
-    let mut depth = 0;
-    let mut current = provision.parent.clone();
-    while let Some(id) = current {
-        depth += 1;
-        current = history.provision(&id).and_then(|p| p.parent.clone());
-    }
-    depth
 }
 
 fn first_sentence(text: &str) -> String {

@@ -306,7 +306,7 @@ pub fn diff(
     let a = resolve(history, &point(a, today))?;
     let b = resolve(history, &point(b, today))?;
     let changes = history.compare(&a, &b, within.as_ref(), options);
-    let between = entries_between(history, &a, &b);
+    let between = history.entries_between(&a, &b);
     let code = history.register().code.id.to_string();
     let note = (!history.has_texts()).then(|| no_text_note(history));
     if out.format == Format::Html {
@@ -342,19 +342,6 @@ pub fn diff(
 
 fn count(changes: &[ProvisionComparison<'_>], sort: ChangeSort) -> usize {
     changes.iter().filter(|c| c.sort == sort).count()
-}
-
-/// Entries that take effect after the earlier point, up to the later one.
-fn entries_between<'a>(history: &'a History, a: &Cut<'_>, b: &Cut<'_>) -> Vec<&'a inforce_core::Entry> {
-    let (from, to) = if a.date <= b.date { (a, b) } else { (b, a) };
-    let key = |cut: &Cut<'_>, entry: &inforce_core::Entry| match cut.entry {
-        Some((limit, _)) => {
-            let rank = |e: &inforce_core::Entry| history.timeline(None, None).iter().position(|x| x.id == e.id);
-            rank(entry) <= rank(limit)
-        }
-        None => entry.effective.latest().is_some_and(|d| d <= cut.date),
-    };
-    history.timeline(None, None).into_iter().filter(|e| key(to, e) && !key(from, e)).collect()
 }
 
 fn diff_text(

@@ -136,6 +136,17 @@ impl History {
         }
     }
 
+    /// The versions and events that take effect after the earlier point, up to and including the later one, in
+    /// time order: what happened between two points, whichever order they are given in.
+    pub fn entries_between(&self, a: &Cut<'_>, b: &Cut<'_>) -> Vec<&Entry> {
+        self.chronology
+            .iter()
+            .enumerate()
+            .filter(|&(rank, &i)| self.in_cut(rank, i, a) != self.in_cut(rank, i, b))
+            .map(|(_, &i)| &self.register.entries[i])
+            .collect()
+    }
+
     /// True when any text is recorded for the code.
     pub fn has_texts(&self) -> bool {
         self.text_changes.iter().any(|changes| !changes.is_empty())
@@ -425,6 +436,12 @@ mod tests {
         assert_eq!(changes.len(), 1);
         assert_eq!(changes[0].sort, ChangeSort::Changed);
         assert_eq!(changes[0].responsible.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), vec!["v2"]);
+        let between = |x: &Cut<'_>, y: &Cut<'_>| {
+            history.entries_between(x, y).iter().map(|e| e.id.to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(between(&a, &b), vec!["v2"]);
+        assert_eq!(between(&b, &a), vec!["v2"], "the order of the points does not matter");
+        assert!(between(&a, &a).is_empty());
         let old = changes[0].texts.0.expect("old");
         assert_eq!(apply(old, &changes[0].edits).as_deref(), changes[0].texts.1);
         let removed = history.compare(

@@ -315,6 +315,11 @@ impl History {
             .collect()
     }
 
+    /// How many provisions stand above this one (0 for a top-level provision or an unknown id).
+    pub fn depth(&self, id: &ProvisionId) -> usize {
+        self.provision_index.get(id).map_or(0, |&p| self.ancestors(p).len())
+    }
+
     /// The versions only (no events), in time order, then those with unknown dates.
     pub fn versions(&self) -> Vec<&Entry> {
         self.timeline(None, None).into_iter().filter(|e| e.kind == EntryKind::Version).collect()

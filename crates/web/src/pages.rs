@@ -202,14 +202,13 @@ pub async fn home(State(site): State<Arc<Site>>, Path(params): Params, headers: 
     let history = &ctx.history;
     let in_force = history.in_force(ctx.today).version.map(|v| EntryView::new(v, ctx.today, true));
     let planned = history.planned(ctx.today).into_iter().map(|e| EntryView::new(e, ctx.today, false)).collect();
-    let mut latest: Vec<EntryView> = history
+    let latest: Vec<EntryView> = history
         .timeline(None, Some(ctx.today))
         .into_iter()
         .rev()
         .take(5)
         .map(|e| EntryView::new(e, ctx.today, false))
         .collect();
-    latest.truncate(5);
     let open_consultations = history
         .register()
         .consultations
@@ -397,7 +396,7 @@ pub async fn at(State(site): State<Arc<Site>>, Path(params): Params, headers: He
             status: s.status.as_str(),
             status_words: s.status.as_str().replace('_', " "),
             reason: status_reason(s, ctx.today),
-            depth: depth(history, &s.provision.id),
+            depth: history.depth(&s.provision.id).min(3),
         })
         .collect();
     let page = AtPage {
@@ -415,16 +414,6 @@ pub async fn at(State(site): State<Arc<Site>>, Path(params): Params, headers: He
         Cache::Published
     };
     ctx.page(&headers, page, cache)
-}
-
-fn depth(history: &History, id: &ProvisionId) -> usize {
-    let mut depth = 0;
-    let mut current = history.provision(id).and_then(|p| p.parent.clone());
-    while let Some(parent) = current {
-        depth += 1;
-        current = history.provision(&parent).and_then(|p| p.parent.clone());
-    }
-    depth.min(3)
 }
 
 struct TimelineRow {
@@ -635,13 +624,7 @@ fn comparison<'a>(ctx: &'a Ctx, range: &str, query: &CompareQuery) -> Result<Com
     let within = query.provision.as_deref().map(|p| ctx.provision(p)).transpose()?;
     let options = DiffOptions { ignore_formatting: query.ignore_formatting.unwrap_or(false) };
     let changes = ctx.history.compare(&a, &b, within.as_ref(), options);
-    let (from, to) = if a.date <= b.date { (a, b) } else { (b, a) };
-    let between = ctx
-        .history
-        .timeline(None, None)
-        .into_iter()
-        .filter(|e| e.effective.latest().is_some_and(|d| d > from.date && d <= to.date))
-        .collect();
+    let between = ctx.history.entries_between(&a, &b);
     Ok(Comparison { a, b, changes, between, within, options })
 }
 
