@@ -21,7 +21,7 @@ use serde_json::json;
 use crate::commands::{Output, parse_date, provision_id};
 use crate::{Failure, Format, PointArgs, html};
 use inforce_web::describe::{entry_ref, status_reason};
-use inforce_web::wire::{EntryRefJson, ProvisionStatusJson};
+use inforce_web::wire::{ComparisonParts, EntryRefJson, ProvisionStatusJson, comparison_json, point_json};
 
 /// Where an import's data comes from and goes to.
 pub struct ImportTarget<'a> {
@@ -285,13 +285,6 @@ pub fn show(history: &History, provision: &str, args: &PointArgs, today: Date, o
     })
 }
 
-fn point_json(cut: &Cut<'_>, today: Date) -> serde_json::Value {
-    json!({
-        "date": cut.date.to_string(),
-        "version": cut.entry.map(|(e, _)| EntryRefJson::new(e, today)),
-    })
-}
-
 /// `inforce diff`.
 pub fn diff(
     history: &History,
@@ -314,29 +307,16 @@ pub fn diff(
         let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), page.as_bytes());
         return Ok(());
     }
-    let json = json!({
-        "code": code,
-        "a": point_json(&a, today),
-        "b": point_json(&b, today),
-        "provision": within.as_ref().map(ToString::to_string),
-        "ignore_formatting": options.ignore_formatting,
-        "note": note,
-        "entries_between": between.iter().map(|e| inforce_web::wire::EntryJson::new(e, today)).collect::<Vec<_>>(),
-        "summary": {
-            "added": count(&changes, ChangeSort::Added),
-            "removed": count(&changes, ChangeSort::Removed),
-            "changed": count(&changes, ChangeSort::Changed),
-            "status_changed": count(&changes, ChangeSort::StatusChanged),
-        },
-        "provisions": changes.iter().map(|c| json!({
-            "id": c.provision.id.to_string(),
-            "title": c.provision.title,
-            "change": c.sort.as_str(),
-            "status": { "a": c.status.0.as_str(), "b": c.status.1.as_str() },
-            "responsible": c.responsible.iter().map(|e| EntryRefJson::new(e, today)).collect::<Vec<_>>(),
-            "edits": c.edits.iter().map(|e| json!({ "op": e.op.as_str(), "text": e.text })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    });
+    let parts = ComparisonParts {
+        code: &code,
+        points: (&a, &b),
+        within: within.as_ref(),
+        options,
+        note: note.as_deref(),
+        between: &between,
+        changes: &changes,
+    };
+    let json = comparison_json(&parts, today);
     out.print(&json, || diff_text(history, &a, &b, &changes, &between, note.as_deref(), today))
 }
 

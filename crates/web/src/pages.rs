@@ -918,30 +918,20 @@ pub async fn api_compare(
 ) -> Answer {
     let ctx = Ctx::new(&site, &params, true)?;
     let found = comparison(&ctx, params.get("range").map_or("", String::as_str), &query)?;
-    let count = |sort| found.changes.iter().filter(|c| c.sort == sort).count();
-    let point = |cut: &Cut<'_>| serde_json::json!({ "date": cut.date.to_string(), "version": cut.entry.map(|(e, _)| EntryRefJson::new(e, ctx.today)) });
-    let json = serde_json::json!({
-        "code": ctx.code.to_string(),
-        "a": point(&found.a),
-        "b": point(&found.b),
-        "provision": found.within.as_ref().map(ToString::to_string),
-        "ignore_formatting": found.options.ignore_formatting,
-        "entries_between": found.between.iter().map(|e| EntryJson::new(e, ctx.today)).collect::<Vec<_>>(),
-        "summary": {
-            "added": count(ChangeSort::Added),
-            "removed": count(ChangeSort::Removed),
-            "changed": count(ChangeSort::Changed),
-            "status_changed": count(ChangeSort::StatusChanged),
-        },
-        "provisions": found.changes.iter().map(|c| serde_json::json!({
-            "id": c.provision.id.to_string(),
-            "title": c.provision.title,
-            "change": c.sort.as_str(),
-            "status": { "a": c.status.0.as_str(), "b": c.status.1.as_str() },
-            "responsible": c.responsible.iter().map(|e| EntryRefJson::new(e, ctx.today)).collect::<Vec<_>>(),
-            "edits": c.edits.iter().map(|e| serde_json::json!({ "op": e.op.as_str(), "text": e.text })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
+    let code = ctx.code.to_string();
+    let note = (!ctx.history.has_texts()).then(|| {
+        format!("No text is recorded in the {code} register yet: the comparison shows statuses and change lists.")
     });
+    let parts = wire::ComparisonParts {
+        code: &code,
+        points: (&found.a, &found.b),
+        within: found.within.as_ref(),
+        options: found.options,
+        note: note.as_deref(),
+        between: &found.between,
+        changes: &found.changes,
+    };
+    let json = wire::comparison_json(&parts, ctx.today);
     ctx.json(&headers, json, Cache::Published)
 }
 

@@ -1,8 +1,10 @@
 //! JSON shapes of the command line's answers. Converted from core types; the core knows no wire format.
 
+use inforce_core::compare::{ChangeSort, Cut, ProvisionComparison};
+use inforce_core::diff::DiffOptions;
 use inforce_core::{
-    Basis, ChangeList, Completeness, Consultation, Entry, FuzzyDate, History, HistoryItem, Provision, Relation,
-    StatusAnswer,
+    Basis, ChangeList, Completeness, Consultation, Entry, FuzzyDate, History, HistoryItem, Provision, ProvisionId,
+    Relation, StatusAnswer,
 };
 use jiff::civil::Date;
 use serde::Serialize;
@@ -274,4 +276,55 @@ pub fn consultation_state(c: &Consultation, today: Date) -> &'static str {
     } else {
         "unknown"
     }
+}
+
+/// A point of a comparison: its date, and its version when it is one.
+pub fn point_json(cut: &Cut<'_>, today: Date) -> serde_json::Value {
+    serde_json::json!({ "date": cut.date.to_string(), "version": cut.entry.map(|(e, _)| EntryRefJson::new(e, today)) })
+}
+
+/// What a comparison found, as the CLI (`diff --format json`) and the API (`/compare/A...B`) both give it.
+pub struct ComparisonParts<'a> {
+    /// The code.
+    pub code: &'a str,
+    /// The two points.
+    pub points: (&'a Cut<'a>, &'a Cut<'a>),
+    /// The provision the comparison was limited to.
+    pub within: Option<&'a ProvisionId>,
+    /// How texts were compared.
+    pub options: DiffOptions,
+    /// A remark for the reader (such as "no text is recorded").
+    pub note: Option<&'a str>,
+    /// The versions and events in between.
+    pub between: &'a [&'a Entry],
+    /// The provisions that differ.
+    pub changes: &'a [ProvisionComparison<'a>],
+}
+
+/// The comparison's JSON: points, summary, and each provision with its edit operations.
+pub fn comparison_json(parts: &ComparisonParts<'_>, today: Date) -> serde_json::Value {
+    let count = |sort| parts.changes.iter().filter(|c| c.sort == sort).count();
+    serde_json::json!({
+        "code": parts.code,
+        "a": point_json(parts.points.0, today),
+        "b": point_json(parts.points.1, today),
+        "provision": parts.within.map(ToString::to_string),
+        "ignore_formatting": parts.options.ignore_formatting,
+        "note": parts.note,
+        "entries_between": parts.between.iter().map(|e| EntryJson::new(e, today)).collect::<Vec<_>>(),
+        "summary": {
+            "added": count(ChangeSort::Added),
+            "removed": count(ChangeSort::Removed),
+            "changed": count(ChangeSort::Changed),
+            "status_changed": count(ChangeSort::StatusChanged),
+        },
+        "provisions": parts.changes.iter().map(|c| serde_json::json!({
+            "id": c.provision.id.to_string(),
+            "title": c.provision.title,
+            "change": c.sort.as_str(),
+            "status": { "a": c.status.0.as_str(), "b": c.status.1.as_str() },
+            "responsible": c.responsible.iter().map(|e| EntryRefJson::new(e, today)).collect::<Vec<_>>(),
+            "edits": c.edits.iter().map(|e| serde_json::json!({ "op": e.op.as_str(), "text": e.text })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
 }
