@@ -370,3 +370,60 @@ fn a_lost_database_leaves_the_site_serving_and_not_ready() {
     assert_eq!(get(&server, "/readyz", &[]).status, 503, "but the instance says it is not ready");
     assert_eq!(get(&server, "/healthz", &[]).status, 200, "and the process is up");
 }
+
+/// Polls `path` on `server` until its body contains `wanted`; how long that took.
+fn until_shown(server: &Server, path: &str, wanted: &str) -> Duration {
+    let start = Instant::now();
+    loop {
+        if get(server, path, &[]).body.contains(wanted) {
+            return start.elapsed();
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "{wanted:?} never showed on port {}", server.port);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn two_instances_on_one_postgres_serve_every_publication_and_survive_a_killed_import() {
+    let Some(sandbox) = Sandbox::postgres("two_instances") else { return };
+    let servers = [start(&sandbox), start(&sandbox)];
+    for server in &servers {
+        assert!(get(server, "/versions/4.1", &[]).body.contains("26 January 2015"));
+    }
+    let text = sandbox.stdout(&["register", "export"]);
+    // A publication through the command line reaches both instances (announced by LISTEN/NOTIFY).
+    let corrected = text.replacen("effective = \"2015-01-26\"", "effective = \"2015-01-27\"", 1);
+    let file = sandbox.path("corrected.toml");
+    std::fs::write(&file, &corrected).expect("write");
+    assert!(sandbox.run(&["register", "import", file.to_str().expect("path")]).status.success());
+    for server in &servers {
+        let took = until_shown(server, "/versions/4.1", "27 January 2015");
+        eprintln!("instance on port {} served the publication after {took:?}", server.port);
+    }
+    // An import killed half-way changes nothing on either instance; the next one shows on both.
+    let killed_file = sandbox.path("killed.toml");
+    std::fs::write(&killed_file, corrected.replacen("effective = \"2015-01-27\"", "effective = \"2015-01-29\"", 1))
+        .expect("write");
+    let marker = sandbox.path("paused");
+    let mut killed = sandbox
+        .command(&["register", "import", killed_file.to_str().expect("path")])
+        .env("INFORCE_CRASH_TEST_MARKER", &marker)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    common::wait_for(&marker, &mut killed);
+    killed.kill().expect("SIGKILL");
+    killed.wait().expect("reap");
+    let next = sandbox.path("next.toml");
+    std::fs::write(&next, corrected.replacen("effective = \"2015-01-27\"", "effective = \"2015-01-28\"", 1))
+        .expect("write");
+    assert!(sandbox.run(&["register", "import", next.to_str().expect("path")]).status.success());
+    for server in &servers {
+        until_shown(server, "/versions/4.1", "28 January 2015");
+    }
+    let answers: Vec<String> = servers.iter().map(|server| get(server, "/api/v1/sec/versions/4.1", &[]).body).collect();
+    assert_eq!(answers[0], answers[1], "both instances give the same answer");
+    assert!(answers[0].contains("2015-01-28") && !answers[0].contains("2015-01-29"), "nothing of the killed import");
+    assert_eq!(sandbox.json(&["publications"])["publications"].as_array().map(Vec::len), Some(3));
+}

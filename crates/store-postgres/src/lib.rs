@@ -8,16 +8,21 @@ use std::time::Duration;
 use async_trait::async_trait;
 use inforce_core::{CodeId, Record};
 use inforce_store::rows::{self, ChangesRow, PackRow, RecordRow};
-use inforce_store::{NewPublication, Publication, Store, StoreError, TextLedger};
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use inforce_store::{NewPublication, Publication, Store, StoreError, TextLedger, Wakeup};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
 use sqlx::{Connection, PgConnection, Row};
 
 /// A register store in a PostgreSQL database.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct PostgresStore {
     pool: PgPool,
     location: String,
+    /// The connection that hears publications announced by any instance; made on first use.
+    listener: tokio::sync::Mutex<Option<PgListener>>,
 }
+
+/// The channel every publication is announced on (payload: the code id).
+const PUBLICATIONS_CHANNEL: &str = "inforce_publications";
 
 impl PostgresStore {
     /// Connects to `url` (`postgres://user@host:port/database`) and applies pending migrations.
@@ -39,7 +44,7 @@ impl PostgresStore {
             location: location.clone(),
             reason: format!("cannot apply migrations: {e}"),
         })?;
-        Ok(Self { pool, location })
+        Ok(Self { pool, location, listener: tokio::sync::Mutex::new(None) })
     }
 
     /// The database URL, without its password.
@@ -219,6 +224,13 @@ impl Store for PostgresStore {
                     .map_err(|e| self.error(e))?;
             }
         }
+        // Delivered to every listening instance when (and only if) the transaction commits.
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(PUBLICATIONS_CHANNEL)
+            .bind(code)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| self.error(e))?;
         tx.commit().await.map_err(|e| self.error(e))?;
         Ok(Publication {
             id,
@@ -227,6 +239,25 @@ impl Store for PostgresStore {
             origin: publication.origin,
             record_count,
         })
+    }
+
+    async fn await_publication(&self, within: Duration) -> Result<Wakeup, StoreError> {
+        let mut slot = self.listener.lock().await;
+        if slot.is_none() {
+            let mut listener = PgListener::connect_with(&self.pool).await.map_err(|e| self.error(e))?;
+            listener.listen(PUBLICATIONS_CHANNEL).await.map_err(|e| self.error(e))?;
+            *slot = Some(listener);
+        }
+        let Some(listener) = slot.as_mut() else { return Ok(Wakeup::TimedOut) };
+        match tokio::time::timeout(within, listener.recv()).await {
+            Ok(Ok(_)) => Ok(Wakeup::Published),
+            Ok(Err(error)) => {
+                // A fresh listener is made on the next call; publications missed meanwhile are found by polling.
+                *slot = None;
+                Err(self.error(error))
+            }
+            Err(_) => Ok(Wakeup::TimedOut),
+        }
     }
 
     async fn close(&self) {

@@ -126,6 +126,24 @@ pub trait Store: Send + Sync {
     /// Appends a publication atomically and returns it.
     async fn publish(&self, publication: NewPublication) -> Result<Publication, StoreError>;
 
+    /// Waits up to `within` to be told that any process published. Stores that cannot be told (SQLite) answer
+    /// [`Wakeup::Unsupported`] at once and the caller polls instead.
+    async fn await_publication(&self, within: std::time::Duration) -> Result<Wakeup, StoreError> {
+        let _ = within;
+        Ok(Wakeup::Unsupported)
+    }
+
     /// Closes the connections cleanly (SQLite then folds its write-ahead log back into the file).
     async fn close(&self) {}
+}
+
+/// What [`Store::await_publication`] saw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wakeup {
+    /// A publication was announced.
+    Published,
+    /// Nothing was announced in the time given.
+    TimedOut,
+    /// This store cannot announce publications.
+    Unsupported,
 }

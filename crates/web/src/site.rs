@@ -5,7 +5,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use inforce_core::{CodeId, History};
-use inforce_store::{Store, StoreError, load_register, load_texts};
+use inforce_store::{Store, StoreError, Wakeup, load_register, load_texts};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -65,15 +65,21 @@ impl Site {
         self.options.today.unwrap_or_else(|| Timestamp::now().to_zoned(TimeZone::UTC).date())
     }
 
-    /// Looks for new publications every `poll` and swaps in a new snapshot when one landed: a publication made
-    /// through any process is served within about a second, without a restart. While the store cannot be read,
+    /// Swaps in a new snapshot when a publication lands: at once when the store announces it (PostgreSQL), and
+    /// otherwise by looking every `poll`; a publication made through any process is served without a restart. While the store cannot be read,
     /// the current snapshot keeps being served and the store is tried again after a growing pause (up to a
     /// minute); each failure and the recovery are logged in one line.
     pub async fn watch(site: Arc<Self>) {
         let mut pause = site.options.poll;
         let mut failing = false;
         loop {
-            tokio::time::sleep(pause).await;
+            // PostgreSQL announces publications, so they are loaded at once; the heads are compared on every
+            // wakeup anyway, so an announcement missed while reconnecting is still found by polling.
+            match site.store.await_publication(pause).await {
+                Ok(Wakeup::Unsupported) => tokio::time::sleep(pause).await,
+                Ok(Wakeup::Published | Wakeup::TimedOut) => {}
+                Err(_) => tokio::time::sleep(pause).await,
+            }
             let checked = async {
                 let heads = heads(site.store.as_ref()).await?;
                 if heads == site.snapshot().heads {
