@@ -38,13 +38,15 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         return copied;
     }
     let store = open_store(cli.db.as_deref()).await?;
-    if let Command::Serve { addr } = cli.command {
+    if let Command::Serve { addr, log_format, access_log } = cli.command {
+        inforce_web::log::set_format(log_format);
         load_builtin_once(store.as_ref()).await?;
         let store: std::sync::Arc<dyn Store> = std::sync::Arc::from(store);
         let options = inforce_web::SiteOptions {
             default_code: code,
             today: std::env::var("INFORCE_TODAY").is_ok().then_some(today),
             poll: Duration::from_secs(1),
+            access_log,
         };
         let served = inforce_web::serve(store.clone(), addr, options, |bound| {
             println!("inforce is serving on http://{bound}/ (Ctrl-C to stop)");

@@ -144,6 +144,12 @@ pub enum Command {
         /// The address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080", env = "INFORCE_ADDR")]
         addr: std::net::SocketAddr,
+        /// How log lines on standard error are written: logfmt or json.
+        #[arg(long, default_value = "logfmt", env = "INFORCE_LOG_FORMAT")]
+        log_format: inforce_web::log::LogFormat,
+        /// Also log every request (method, path, status, milliseconds).
+        #[arg(long, env = "INFORCE_ACCESS_LOG")]
+        access_log: bool,
     },
     /// Import a versioned folder: versions.tsv, one folder per version, one Markdown file per provision. All or
     /// nothing; running it again on the same folder writes nothing; a grown folder adds only its new versions.

@@ -24,13 +24,13 @@ impl Drop for Server {
 }
 
 fn start(sandbox: &Sandbox) -> Server {
-    let mut child = sandbox
-        .command(&["serve", "--addr", "127.0.0.1:0"])
-        .env("INFORCE_TODAY", "2015-02-01")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the server");
+    start_with(sandbox, &[], Stdio::null())
+}
+
+fn start_with(sandbox: &Sandbox, env: &[(&str, &str)], stderr: Stdio) -> Server {
+    let mut command = sandbox.command(&["serve", "--addr", "127.0.0.1:0"]);
+    command.env("INFORCE_TODAY", "2015-02-01").envs(env.iter().copied());
+    let mut child = command.stdout(Stdio::piped()).stderr(stderr).spawn().expect("start the server");
     let stdout = child.stdout.take().expect("stdout");
     let mut line = String::new();
     BufReader::new(stdout).read_line(&mut line).expect("the server prints its address");
@@ -426,4 +426,34 @@ fn two_instances_on_one_postgres_serve_every_publication_and_survive_a_killed_im
     assert_eq!(answers[0], answers[1], "both instances give the same answer");
     assert!(answers[0].contains("2015-01-28") && !answers[0].contains("2015-01-29"), "nothing of the killed import");
     assert_eq!(sandbox.json(&["publications"])["publications"].as_array().map(Vec::len), Some(3));
+}
+
+#[test]
+fn logs_are_structured_lines_and_requests_can_be_logged() {
+    let sandbox = Sandbox::new();
+    let log = sandbox.path("serve.log");
+    let file = std::fs::File::create(&log).expect("log file");
+    let mut server =
+        start_with(&sandbox, &[("INFORCE_LOG_FORMAT", "json"), ("INFORCE_ACCESS_LOG", "true")], Stdio::from(file));
+    assert_eq!(get(&server, "/versions/4.1?x=1", &[]).status, 200);
+    assert_eq!(get(&server, "/versions/9.9", &[]).status, 404);
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().is_ok_and(|s| s.success()));
+    assert!(server.child.wait().expect("wait").success());
+    server.port = 0;
+    let text = std::fs::read_to_string(&log).expect("read log");
+    let events: Vec<Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not one JSON object ({e}): {line}")))
+        .collect();
+    let messages: Vec<&str> = events.iter().filter_map(|e| e["msg"].as_str()).collect();
+    assert_eq!(messages.first(), Some(&"listening"), "{text}");
+    assert_eq!(messages.last(), Some(&"stopped"), "{text}");
+    let requests: Vec<(&str, &str)> = events
+        .iter()
+        .filter(|e| e["component"] == "http")
+        .map(|e| (e["path"].as_str().unwrap_or(""), e["status"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(requests, [("/versions/4.1?x=1", "200"), ("/versions/9.9", "404")]);
+    assert!(events.iter().all(|e| e["time"].is_string() && e["level"].is_string()));
 }

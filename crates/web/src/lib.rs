@@ -6,6 +6,7 @@
 mod cache;
 pub mod describe;
 pub mod feeds;
+pub mod log;
 mod pages;
 mod respond;
 mod site;
@@ -50,7 +51,7 @@ pub fn router(site: Arc<Site>) -> Router {
         .route("/{code}/compare/{range}", get(pages::api_compare))
         .route("/{code}/timeline", get(pages::api_timeline))
         .route("/{code}/consultations", get(pages::api_consultations));
-    Router::new()
+    let routes = Router::new()
         .merge(code_routes())
         .nest("/codes/{code}", code_routes())
         .nest("/api/v1", api)
@@ -60,8 +61,25 @@ pub fn router(site: Arc<Site>) -> Router {
         .route("/readyz", get(pages::ready))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(site.clone(), cache::layer))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(10)))
-        .with_state(site)
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(10)));
+    let routes = if site.options.access_log { routes.layer(axum::middleware::from_fn(access_log)) } else { routes };
+    routes.with_state(site)
+}
+
+/// One log line per request, written when the answer is ready.
+async fn access_log(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let start = std::time::Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path_and_query().map_or_else(|| "/".to_string(), ToString::to_string);
+    let response = next.run(request).await;
+    let millis = format!("{:.3}", start.elapsed().as_secs_f64() * 1000.0);
+    log::event(
+        log::Level::Info,
+        "http",
+        "request",
+        &[("method", method.as_str()), ("path", &path), ("status", response.status().as_str()), ("ms", &millis)],
+    );
+    response
 }
 
 /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight. `ready` is told the bound address.
@@ -76,7 +94,10 @@ pub async fn serve(
     let bound = listener.local_addr().map_err(|e| e.to_string())?;
     let watcher = tokio::spawn(Site::watch(site.clone()));
     ready(bound);
+    let codes = site.snapshot().histories.len().to_string();
+    log::event(log::Level::Info, "serve", "listening", &[("addr", &bound.to_string()), ("codes", &codes)]);
     let result = axum::serve(listener, router(site)).with_graceful_shutdown(shutdown()).await;
+    log::event(log::Level::Info, "serve", "stopped", &[]);
     watcher.abort();
     result.map_err(|e| e.to_string())
 }

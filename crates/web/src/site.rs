@@ -5,6 +5,8 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use inforce_core::{CodeId, History};
+
+use crate::log::{self, Level};
 use inforce_store::{Store, StoreError, Wakeup, load_register, load_texts};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -19,6 +21,8 @@ pub struct SiteOptions {
     pub today: Option<Date>,
     /// How often to look for new publications.
     pub poll: Duration,
+    /// Log every request (method, path, status, milliseconds).
+    pub access_log: bool,
 }
 
 /// What every request reads: the histories as of one moment, never changed in place.
@@ -95,16 +99,21 @@ impl Site {
             match checked.await {
                 Ok(reloaded) => {
                     if failing {
-                        log("store reachable again");
+                        log::event(Level::Info, "serve", "store reachable again", &[]);
                     }
                     if reloaded {
-                        log("new publication loaded");
+                        log::event(Level::Info, "serve", "new publication loaded", &[]);
                     }
                     failing = false;
                     pause = site.options.poll;
                 }
                 Err(error) => {
-                    log(&format!("cannot read the store, still serving the last registers: {error}"));
+                    log::event(
+                        Level::Warn,
+                        "serve",
+                        "cannot read the store, still serving the last registers",
+                        &[("error", &error.to_string()), ("retry_in_s", &pause.as_secs().to_string())],
+                    );
                     failing = true;
                     pause = (pause * 2).min(Duration::from_secs(60));
                 }
@@ -116,11 +125,6 @@ impl Site {
     pub async fn store_reachable(&self) -> bool {
         self.store.codes().await.is_ok()
     }
-}
-
-/// One structured line on standard error: time, level, message.
-fn log(message: &str) {
-    eprintln!("{} level=info component=serve msg={message:?}", Timestamp::now());
 }
 
 async fn heads(store: &dyn Store) -> Result<Vec<(CodeId, i64)>, StoreError> {
