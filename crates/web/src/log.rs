@@ -125,6 +125,6 @@ mod tests {
     #[test]
     fn formats_are_named() {
         assert_eq!("json".parse::<LogFormat>(), Ok(LogFormat::Json));
-        assert!("xml".parse::<LogFormat>().unwrap_err().contains("logfmt or json"));
+        assert!("xml".parse::<LogFormat>().is_err_and(|e| e.contains("logfmt or json")));
     }
 }
