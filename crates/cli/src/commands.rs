@@ -55,6 +55,13 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         store.close().await;
         return served.map_err(Failure::Environment);
     }
+    if let Command::ExportSite { outdir } = &cli.command {
+        load_builtin_once(store.as_ref()).await?;
+        let store: std::sync::Arc<dyn Store> = std::sync::Arc::from(store);
+        let exported = export_site(store.clone(), code, today, outdir, &out).await;
+        store.close().await;
+        return exported;
+    }
     let result = run_on(store.as_ref(), cli, code, today, as_recorded, &out).await;
     store.close().await;
     result
@@ -509,4 +516,55 @@ fn export_register(register: &Register, output: Option<&Path>) -> Result<(), Fai
     std::fs::write(&temporary, &text)
         .and_then(|()| std::fs::rename(&temporary, path))
         .map_err(|e| Failure::Environment(format!("{}: cannot write: {e}", path.display())))
+}
+
+/// `export-site`: the site as static files, rendered by the same routes `serve` runs.
+async fn export_site(
+    store: std::sync::Arc<dyn Store>,
+    code: CodeId,
+    today: Date,
+    outdir: &std::path::Path,
+    out: &Output,
+) -> Result<(), Failure> {
+    let options = inforce_web::SiteOptions {
+        default_code: code,
+        today: Some(today),
+        poll: Duration::from_secs(1),
+        access_log: false,
+    };
+    let site = inforce_web::Site::load(store, options).await.map_err(|e| Failure::Environment(e.to_string()))?;
+    let spinner = (out.format == Format::Text && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        if let Ok(style) = indicatif::ProgressStyle::with_template("exporting {pos} files {spinner}") {
+            bar.set_style(style);
+        }
+        bar
+    });
+    let summary = inforce_web::export::export_site(site, outdir, |count| {
+        if let Some(bar) = &spinner {
+            bar.set_position(count as u64);
+        }
+    })
+    .await
+    .map_err(|e| Failure::Usage(format!("export-site: {e}")))?;
+    if let Some(bar) = spinner {
+        bar.finish_and_clear();
+    }
+    let json = serde_json::json!({
+        "outdir": outdir.display().to_string(),
+        "pages": summary.pages,
+        "documents": summary.documents,
+        "bytes": summary.bytes,
+        "today": today.to_string(),
+    });
+    out.print(&json, || {
+        format!(
+            "wrote {} pages and {} documents ({} bytes) to {}, as of {}\n",
+            summary.pages,
+            summary.documents,
+            summary.bytes,
+            outdir.display(),
+            inforce_core::date::human_date(today)
+        )
+    })
 }

@@ -151,6 +151,12 @@ pub enum Command {
         #[arg(long, env = "INFORCE_ACCESS_LOG")]
         access_log: bool,
     },
+    /// Write every public page, feed and API document as static files, for any web server, a CDN or the file
+    /// system. Built beside OUTDIR and moved into place whole; OUTDIR must be new, empty or an earlier export.
+    ExportSite {
+        /// The folder to write.
+        outdir: PathBuf,
+    },
     /// Import a versioned folder: versions.tsv, one folder per version, one Markdown file per provision. All or
     /// nothing; running it again on the same folder writes nothing; a grown folder adds only its new versions.
     Import {

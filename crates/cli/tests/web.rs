@@ -120,6 +120,8 @@ fn pages_answer_what_was_in_force_and_what_changed() {
         "/consultations",
         "/variations",
         "/codes/sec/versions",
+        "/codes/sec/",
+        "/codes/sec",
     ] {
         assert_eq!(get(&server, path, &[]).status, 200, "{path}");
     }
@@ -456,4 +458,104 @@ fn logs_are_structured_lines_and_requests_can_be_logged() {
         .collect();
     assert_eq!(requests, [("/versions/4.1?x=1", "200"), ("/versions/9.9", "404")]);
     assert!(events.iter().all(|e| e["time"].is_string() && e["level"].is_string()));
+}
+
+/// Every `href="…"` and `src="…"` value in a page.
+fn links_in(html: &str) -> Vec<String> {
+    let mut links = Vec::new();
+    for name in [" href=\"", " src=\""] {
+        let mut rest = html;
+        while let Some(at) = rest.find(name) {
+            rest = &rest[at + name.len()..];
+            let end = rest.find('"').expect("closing quote");
+            links.push(rest[..end].replace("&amp;", "&"));
+            rest = &rest[end..];
+        }
+    }
+    links
+}
+
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() + 1 {
+            out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).expect("hex"));
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).expect("utf-8")
+}
+
+#[test]
+fn the_static_export_holds_every_page_and_no_broken_link() {
+    let sandbox = Sandbox::new();
+    let code = common::small_code(&sandbox);
+    assert!(sandbox.run(&["import", code.to_str().expect("path"), "--code", "small"]).status.success());
+    let out = sandbox.path("site");
+    let summary = sandbox.json(&["export-site", out.to_str().expect("path")]);
+    assert!(summary["pages"].as_u64().is_some_and(|n| n > 100), "{summary}");
+    let mut pages = vec![out.clone()];
+    let mut html_files = Vec::new();
+    while let Some(path) = pages.pop() {
+        for entry in std::fs::read_dir(&path).expect("read folder") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                pages.push(path);
+            } else if path.extension().is_some_and(|e| e == "html") {
+                html_files.push(path);
+            }
+        }
+    }
+    assert_eq!(html_files.len() as u64, summary["pages"].as_u64().expect("pages") + 1, "every page, and 404.html");
+    let mut checked = 0;
+    for page in &html_files {
+        let html = std::fs::read_to_string(page).expect("page");
+        for link in links_in(&html) {
+            if link.starts_with("https://") || link.starts_with("http://") || link.starts_with('#') {
+                continue;
+            }
+            assert!(
+                !link.starts_with('/'),
+                "{}: an absolute link {link} would break from the file system",
+                page.display()
+            );
+            let (file, fragment) = link.split_once('#').map_or((link.as_str(), None), |(f, x)| (f, Some(x)));
+            let target = page.parent().expect("folder").join(percent_decoded(file));
+            assert!(target.is_file(), "{}: broken link {link}", page.display());
+            if let Some(fragment) = fragment {
+                let text = std::fs::read_to_string(&target).expect("target");
+                assert!(text.contains(&format!("id=\"{fragment}\"")), "{}: no #{fragment} in {link}", page.display());
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000, "only {checked} links checked");
+    // The pages and API documents hold the same answers as the live site.
+    let version = std::fs::read_to_string(out.join("versions/4.1.html")).expect("version page");
+    assert!(version.contains("26 January 2015"));
+    assert!(version.contains("href=\"../compare/4.0...4.1.html\""), "links are relative file names");
+    let api: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("api/v1/sec/at/2015-01-14.json")).expect("api"))
+            .expect("json");
+    let cli = sandbox.command(&["at", "2015-01-14", "--format", "json"]).output().expect("run");
+    let cli: Value = serde_json::from_slice(&cli.stdout).expect("json");
+    assert_eq!(api["provisions"], cli["provisions"]);
+    assert_eq!(api["version"]["id"], "4.0");
+    let compare = std::fs::read_to_string(out.join("codes/small/compare/v1...v2.html")).expect("text comparison");
+    assert!(compare.contains("mauvaise"), "the redline of the code with texts");
+    assert!(out.join("feeds/versions.atom").is_file() && out.join("404.html").is_file());
+    // Exporting again replaces the export; a folder holding anything else is refused and left alone.
+    assert!(sandbox.run(&["export-site", out.to_str().expect("path")]).status.success());
+    let other = sandbox.path("other");
+    std::fs::create_dir_all(&other).expect("mkdir");
+    std::fs::write(other.join("keep.txt"), "mine").expect("write");
+    let refused = sandbox.run(&["export-site", other.to_str().expect("path")]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(common::stderr(&refused).contains("not empty"), "{}", common::stderr(&refused));
+    assert_eq!(std::fs::read_dir(&other).expect("read").count(), 1, "nothing written into it");
 }

@@ -5,6 +5,7 @@
 
 mod cache;
 pub mod describe;
+pub mod export;
 pub mod feeds;
 pub mod log;
 mod pages;
@@ -23,8 +24,17 @@ use tower_http::timeout::TimeoutLayer;
 
 pub use site::{Site, SiteOptions};
 
-/// The routes: pages, API and feeds for the default code at `/`, and for any code under `/codes/{code}`.
+/// The routes with the answer cache, request timeouts and (if asked) the access log: what `serve` runs.
 pub fn router(site: Arc<Site>) -> Router {
+    let access_log = site.options.access_log;
+    let routes = routes(site.clone())
+        .layer(axum::middleware::from_fn_with_state(site, cache::layer))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(10)));
+    if access_log { routes.layer(axum::middleware::from_fn(access_log_layer)) } else { routes }
+}
+
+/// The routes alone: pages, API and feeds for the default code at `/`, and for any code under `/codes/{code}`.
+pub fn routes(site: Arc<Site>) -> Router {
     let code_routes = || {
         Router::new()
             .route("/", get(pages::home))
@@ -51,23 +61,22 @@ pub fn router(site: Arc<Site>) -> Router {
         .route("/{code}/compare/{range}", get(pages::api_compare))
         .route("/{code}/timeline", get(pages::api_timeline))
         .route("/{code}/consultations", get(pages::api_consultations));
-    let routes = Router::new()
+    Router::new()
         .merge(code_routes())
         .nest("/codes/{code}", code_routes())
+        // A code's home is linked as /codes/{code}/; nesting matches only /codes/{code}.
+        .route("/codes/{code}/", get(pages::home))
         .nest("/api/v1", api)
         .route("/api/openapi.json", get(pages::openapi))
         .route("/static/site.css", get(pages::stylesheet))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(pages::ready))
         .fallback(pages::not_found)
-        .layer(axum::middleware::from_fn_with_state(site.clone(), cache::layer))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(10)));
-    let routes = if site.options.access_log { routes.layer(axum::middleware::from_fn(access_log)) } else { routes };
-    routes.with_state(site)
+        .with_state(site)
 }
 
 /// One log line per request, written when the answer is ready.
-async fn access_log(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+async fn access_log_layer(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
     let start = std::time::Instant::now();
     let method = request.method().clone();
     let path = request.uri().path_and_query().map_or_else(|| "/".to_string(), ToString::to_string);

@@ -108,3 +108,21 @@ pub fn wait_for(path: &Path, child: &mut std::process::Child) {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// Writes a file under `root`, making its folders.
+pub fn write(root: &Path, name: &str, text: &str) {
+    let path = root.join(name);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+/// A small versioned code folder: three articles through two versions.
+pub fn small_code(sandbox: &Sandbox) -> PathBuf {
+    let root = sandbox.path("code");
+    write(&root, "versions.tsv", "version_id\teffective_date\tlabel\nv1\t2016-01-01\tfirst\nv2\t2017-01-01\tsecond\n");
+    write(&root, "v1/1.md", "# Article 1\n\nLe paiement fait de bonne foi est valable.\n");
+    write(&root, "v1/2.md", "# Article 2\n\nDeux.\n");
+    write(&root, "v2/1.md", "# Article 1\n\nLe paiement fait de mauvaise foi est valable.\n\nAjout.\n");
+    write(&root, "v2/3.md", "# Article 3\n\nTrois.\n");
+    root
+}

@@ -1,0 +1,362 @@
+//! The static export: every public page, feed and API document reachable from the home page, rendered by the same
+//! routes as the live site and written as files that any web server, a CDN or the file system can serve.
+//!
+//! Pages are found by following links, so the export holds exactly what a reader can reach, and a link that does
+//! not answer 200 stops the export with the page that carries it named. Addresses become file names: `/` is
+//! `index.html`, a page `/versions/4.1` is `versions/4.1.html`, an API document `/api/v1/sec/versions/4.1` is
+//! `api/v1/sec/versions/4.1.json`, and each query parameter becomes two more path segments
+//! (`/provisions/H15?at=2015-01-20` is `provisions/H15/at/2015-01-20.html`). Links in pages are rewritten to
+//! relative file names, so the export reads the same from `file://` as from a server. Feeds keep the site's
+//! absolute addresses, which feed readers resolve against where the export is served.
+
+use std::collections::{BTreeSet, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use tower::ServiceExt as _;
+
+use crate::Site;
+
+/// Marks a folder as an export, so that a later export may replace it.
+const MARKER: &str = ".inforce-export";
+
+/// What an export wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExportSummary {
+    /// HTML pages.
+    pub pages: usize,
+    /// API documents, feeds and the stylesheet.
+    pub documents: usize,
+    /// Bytes written.
+    pub bytes: u64,
+}
+
+/// Writes the site into `out`: built beside it first and moved into place whole, so `out` never holds half an
+/// export. An existing `out` is replaced only if it is empty or an earlier export. `progress` is told the number
+/// of files written so far.
+pub async fn export_site(
+    site: Arc<Site>,
+    out: &Path,
+    mut progress: impl FnMut(usize),
+) -> Result<ExportSummary, String> {
+    refuse_foreign_folder(out)?;
+    let name = out.file_name().ok_or_else(|| format!("{}: not a folder name", out.display()))?;
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let staging = parent.join(format!(".{}.partial-{}", name.to_string_lossy(), std::process::id()));
+    let written = write_all(site, &staging, &mut progress).await;
+    let summary = match written {
+        Ok(summary) => summary,
+        Err(error) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(error);
+        }
+    };
+    let retired = parent.join(format!(".{}.old-{}", name.to_string_lossy(), std::process::id()));
+    if out.exists() {
+        std::fs::rename(out, &retired)
+            .map_err(|e| format!("{}: cannot move the old export aside: {e}", out.display()))?;
+    }
+    std::fs::rename(&staging, out).map_err(|e| format!("{}: cannot move the export into place: {e}", out.display()))?;
+    let _ = std::fs::remove_dir_all(&retired);
+    Ok(summary)
+}
+
+fn refuse_foreign_folder(out: &Path) -> Result<(), String> {
+    if !out.exists() {
+        return Ok(());
+    }
+    if !out.is_dir() {
+        return Err(format!("{}: exists and is not a folder", out.display()));
+    }
+    let mut entries = std::fs::read_dir(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    if entries.next().is_some() && !out.join(MARKER).exists() {
+        return Err(format!(
+            "{}: the folder is not empty and holds no earlier export; choose an empty or new folder",
+            out.display()
+        ));
+    }
+    Ok(())
+}
+
+async fn write_all(site: Arc<Site>, root: &Path, progress: &mut impl FnMut(usize)) -> Result<ExportSummary, String> {
+    std::fs::create_dir_all(root).map_err(|e| format!("{}: {e}", root.display()))?;
+    let routes = crate::routes(site.clone());
+    let mut summary = ExportSummary::default();
+    let mut seen = BTreeSet::new();
+    let mut queue = VecDeque::new();
+    let mut seeds =
+        vec!["/".to_string(), "/api/v1/codes".into(), "/api/openapi.json".into(), "/static/site.css".into()];
+    seeds.push("/feeds/versions.atom".into());
+    seeds.push("/feeds/consultations.atom".into());
+    for seed in seeds {
+        seen.insert(seed.clone());
+        queue.push_back((seed, "the start".to_string()));
+    }
+    let default_code = site.options.default_code.as_str().to_string();
+    while let Some((url, linked_from)) = queue.pop_front() {
+        let (status, body) = fetch(&routes, &url).await?;
+        if status != StatusCode::OK {
+            return Err(format!("broken link: {url} (linked from {linked_from}) answered {status}"));
+        }
+        let file = file_for(&url).ok_or_else(|| format!("{url} (linked from {linked_from}) has no file name"))?;
+        let mut links = Vec::new();
+        let bytes = if file.ends_with(".html") {
+            summary.pages += 1;
+            let text = String::from_utf8_lossy(&body);
+            let page = rewrite_page(&text, &file, &mut links);
+            // A page's JSON twin is written when it has one; not every page has.
+            if let Some(twin) = api_twin(&url, &default_code).filter(|twin| seen.insert(twin.clone())) {
+                let (status, body) = fetch(&routes, &twin).await?;
+                if let (StatusCode::OK, Some(file)) = (status, file_for(&twin)) {
+                    summary.documents += 1;
+                    summary.bytes += body.len() as u64;
+                    write_file(root, &file, &body)?;
+                }
+            }
+            page.into_bytes()
+        } else {
+            summary.documents += 1;
+            if file.ends_with(".atom") {
+                links.extend(attribute_values(&String::from_utf8_lossy(&body), "href").map(|(_, v)| v));
+            }
+            body
+        };
+        for link in links {
+            if let Some(target) = internal(&link).filter(|target| seen.insert(target.clone())) {
+                queue.push_back((target, url.clone()));
+            }
+        }
+        summary.bytes += bytes.len() as u64;
+        write_file(root, &file, &bytes)?;
+        progress(summary.pages + summary.documents);
+    }
+    let (_, missing) = fetch(&routes, "/404").await?;
+    let missing = rewrite_page(&String::from_utf8_lossy(&missing), "404.html", &mut Vec::new());
+    write_file(root, "404.html", missing.as_bytes())?;
+    write_file(root, MARKER, b"written by inforce export-site\n")?;
+    Ok(summary)
+}
+
+async fn fetch(routes: &axum::Router, url: &str) -> Result<(StatusCode, Vec<u8>), String> {
+    let request = Request::get(url).body(Body::empty()).map_err(|e| format!("{url}: {e}"))?;
+    let response = routes.clone().oneshot(request).await.map_err(|e| format!("{url}: {e}"))?;
+    let status = response.status();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.map_err(|e| format!("{url}: {e}"))?;
+    Ok((status, body.to_vec()))
+}
+
+fn write_file(root: &Path, file: &str, bytes: &[u8]) -> Result<(), String> {
+    let path = root.join(file);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The JSON twin of a page (`/versions/4.1` → `/api/v1/sec/versions/4.1`), for the pages that have one.
+fn api_twin(url: &str, default_code: &str) -> Option<String> {
+    let (code, rest) = match url.strip_prefix("/codes/") {
+        Some(tail) => {
+            let (code, rest) = tail.split_once('/')?;
+            (code, format!("/{rest}"))
+        }
+        None => (default_code, url.to_string()),
+    };
+    let has_twin = ["/versions", "/at/", "/provisions/", "/compare/", "/consultations"]
+        .iter()
+        .any(|prefix| rest.starts_with(prefix));
+    has_twin.then(|| format!("/api/v1/{code}{rest}"))
+}
+
+/// A link that points into the site, as an address to fetch (without its fragment).
+fn internal(link: &str) -> Option<String> {
+    if !link.starts_with('/') || link.starts_with("//") {
+        return None;
+    }
+    let address = link.split('#').next().unwrap_or(link);
+    Some(address.to_string())
+}
+
+/// The file an address is written to, relative to the export's root; `None` for addresses that cannot be files.
+pub fn file_for(url: &str) -> Option<String> {
+    let (path, query) = url.split_once('?').map_or((url, None), |(p, q)| (p, Some(q)));
+    let mut segments: Vec<String> =
+        path.split('/').filter(|s| !s.is_empty()).map(percent_decode).collect::<Option<_>>()?;
+    let directory = path.ends_with('/');
+    if let Some(query) = query {
+        let mut pairs: Vec<(String, String)> = query
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|pair| {
+                let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+                Some((percent_decode(key)?, percent_decode(value)?))
+            })
+            .collect::<Option<_>>()?;
+        pairs.sort();
+        for (key, value) in pairs {
+            segments.push(key);
+            segments.push(value);
+        }
+    }
+    if segments.iter().any(|s| s.is_empty() || s == "." || s == ".." || s.contains(['/', '\\', '\0'])) {
+        return None;
+    }
+    let last = segments.last().map(String::as_str).unwrap_or("");
+    let keeps_its_name = [".atom", ".css", ".json"].iter().any(|ext| last.ends_with(ext)) && query.is_none();
+    let joined = segments.join("/");
+    Some(if segments.is_empty() || (directory && query.is_none()) {
+        if joined.is_empty() { "index.html".to_string() } else { format!("{joined}/index.html") }
+    } else if keeps_its_name {
+        joined
+    } else if path.starts_with("/api/") {
+        format!("{joined}.json")
+    } else {
+        format!("{joined}.html")
+    })
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(if bytes[i] == b'+' { b' ' } else { bytes[i] });
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// The path from the folder holding `from` to `to`, both relative to the export's root.
+pub fn relative(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from.split('/').collect();
+    let from_dirs = &from_dirs[..from_dirs.len() - 1];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let shared = from_dirs.iter().zip(&to_parts).take_while(|(a, b)| a == b).count().min(to_parts.len() - 1);
+    let mut out = "../".repeat(from_dirs.len() - shared);
+    out.push_str(&to_parts[shared..].join("/"));
+    out
+}
+
+/// Every `name="value"` in a page, as (byte range of the value, value with `&amp;` undone).
+fn attribute_values<'a>(html: &'a str, name: &'a str) -> impl Iterator<Item = (std::ops::Range<usize>, String)> + 'a {
+    let needle = format!(" {name}=\"");
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let start = html[from..].find(&needle)? + from + needle.len();
+        let end = html[start..].find('"')? + start;
+        from = end;
+        Some((start..end, html[start..end].replace("&amp;", "&")))
+    })
+}
+
+/// The page with its internal links made relative file names and its forms (which need the server) removed;
+/// the addresses it links to are added to `links`.
+fn rewrite_page(html: &str, file: &str, links: &mut Vec<String>) -> String {
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let mut after = 0;
+    while let Some(start) = html[after..].find("<form").map(|at| at + after) {
+        let Some(end) = html[start..].find("</form>").map(|at| at + start + "</form>".len()) else { break };
+        edits.push((start..end, String::new()));
+        after = end;
+    }
+    let forms = edits.clone();
+    for name in ["href", "src"] {
+        for (range, value) in attribute_values(html, name) {
+            if forms.iter().any(|(form, _)| form.contains(&range.start)) {
+                continue;
+            }
+            let Some(address) = internal(&value) else { continue };
+            let Some(target) = file_for(&address) else { continue };
+            let fragment = value.find('#').map_or("", |at| &value[at..]);
+            links.push(address);
+            edits.push((range, format!("{}{fragment}", percent_encode(&relative(file, &target)))));
+        }
+    }
+    edits.sort_by_key(|(range, _)| range.start);
+    let mut out = String::with_capacity(html.len());
+    let mut at = 0;
+    for (range, replacement) in edits {
+        out.push_str(&html[at..range.start]);
+        out.push_str(&replacement.replace('&', "&amp;"));
+        at = range.end;
+    }
+    out.push_str(&html[at..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_become_file_names() {
+        assert_eq!(file_for("/").as_deref(), Some("index.html"));
+        assert_eq!(file_for("/codes/demo/").as_deref(), Some("codes/demo/index.html"));
+        assert_eq!(file_for("/versions/4.1").as_deref(), Some("versions/4.1.html"));
+        assert_eq!(file_for("/provisions/H15/blame").as_deref(), Some("provisions/H15/blame.html"));
+        assert_eq!(file_for("/provisions/H15?at=2015-01-20").as_deref(), Some("provisions/H15/at/2015-01-20.html"));
+        assert_eq!(file_for("/api/v1/sec/versions/4.1").as_deref(), Some("api/v1/sec/versions/4.1.json"));
+        assert_eq!(file_for("/api/openapi.json").as_deref(), Some("api/openapi.json"));
+        assert_eq!(file_for("/feeds/provisions/H15.atom").as_deref(), Some("feeds/provisions/H15.atom"));
+        assert_eq!(file_for("/static/site.css").as_deref(), Some("static/site.css"));
+        assert_eq!(file_for("/compare/4.0...4.1").as_deref(), Some("compare/4.0...4.1.html"));
+        assert_eq!(file_for("/provisions/Article%201").as_deref(), Some("provisions/Article 1.html"));
+        assert_eq!(file_for("/provisions/..%2F..%2Fetc"), None, "nothing escapes the export");
+        assert_eq!(file_for("/x?a=.."), None);
+    }
+
+    #[test]
+    fn links_are_relative_to_the_page() {
+        assert_eq!(relative("index.html", "versions/4.1.html"), "versions/4.1.html");
+        assert_eq!(relative("versions/4.1.html", "versions.html"), "../versions.html");
+        assert_eq!(relative("versions/4.1.html", "versions/4.0.html"), "4.0.html");
+        assert_eq!(relative("provisions/H15/at/2015-01-20.html", "index.html"), "../../../index.html");
+        assert_eq!(relative("codes/demo/index.html", "codes/demo/versions.html"), "versions.html");
+    }
+
+    #[test]
+    fn pages_are_rewritten_and_forms_dropped() {
+        let html = "<a href=\"/versions/4.1\">4.1</a> <a href=\"#main\">skip</a> \
+                    <a href=\"/provisions/H15?at=2015-01-20&amp;x=1#p\">H15</a> \
+                    <form action=\"/at\"><a href=\"/gone\">x</a></form><link href=\"https://example.org/\">";
+        let mut links = Vec::new();
+        let page = rewrite_page(html, "versions/4.0.html", &mut links);
+        assert_eq!(
+            page,
+            "<a href=\"4.1.html\">4.1</a> <a href=\"#main\">skip</a> \
+             <a href=\"../provisions/H15/at/2015-01-20/x/1.html#p\">H15</a> \
+             <link href=\"https://example.org/\">"
+        );
+        assert_eq!(links, ["/versions/4.1", "/provisions/H15?at=2015-01-20&x=1"]);
+    }
+
+    #[test]
+    fn pages_have_api_twins() {
+        assert_eq!(api_twin("/versions/4.1", "sec").as_deref(), Some("/api/v1/sec/versions/4.1"));
+        assert_eq!(api_twin("/codes/demo/at/2020-01-01", "sec").as_deref(), Some("/api/v1/demo/at/2020-01-01"));
+        assert_eq!(api_twin("/variations", "sec"), None);
+    }
+}
