@@ -5,7 +5,7 @@ use std::fmt;
 use jiff::civil::Date;
 
 /// A date known to the day, to the month, to the year, or not at all. Never guessed finer than the source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum FuzzyDate {
     /// Known to the day.
     Day(Date),
@@ -14,6 +14,7 @@ pub enum FuzzyDate {
     /// Known to the year.
     Year(i16),
     /// Not known.
+    #[default]
     Unknown,
 }
 

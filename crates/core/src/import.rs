@@ -60,11 +60,8 @@ pub fn merge_versions(
     import: TextImport<'_>,
 ) -> Result<Merged, Vec<String>> {
     let mut problems = Vec::new();
-    let mut register = current.cloned().unwrap_or_else(|| Register {
-        code: Code { id: code.clone(), title: code.to_string(), description: None, sources: Vec::new() },
-        provisions: Vec::new(),
-        entries: Vec::new(),
-        consultations: Vec::new(),
+    let mut register = current.cloned().unwrap_or_else(|| {
+        Register::empty(Code { id: code.clone(), title: code.to_string(), description: None, sources: Vec::new() })
     });
     let known: HashSet<ProvisionId> = register.provisions.iter().map(|p| p.id.clone()).collect();
     let mut new_provisions = 0;

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 
+use crate::change::{PlannedChange, Process, Proposal};
 use crate::model::{Code, Consultation, Entry, Provision, Register};
 
 /// Which table of the register a record belongs to.
@@ -21,19 +22,29 @@ pub enum RecordKind {
     Entry,
     /// A consultation.
     Consultation,
+    /// The code's change process.
+    Process,
+    /// A proposal to change the code.
+    Proposal,
+    /// A planned change.
+    Planned,
 }
 
 impl RecordKind {
     /// Every kind.
-    pub const ALL: [Self; 4] = [Self::Code, Self::Provision, Self::Entry, Self::Consultation];
+    pub const ALL: [Self; 7] =
+        [Self::Code, Self::Provision, Self::Entry, Self::Consultation, Self::Process, Self::Proposal, Self::Planned];
 
-    /// The stored name: `code`, `provision`, `entry`, `consultation`.
+    /// The stored name: `code`, `provision`, `entry`, `consultation`, `process`, `proposal`, `planned`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Code => "code",
             Self::Provision => "provision",
             Self::Entry => "entry",
             Self::Consultation => "consultation",
+            Self::Process => "process",
+            Self::Proposal => "proposal",
+            Self::Planned => "planned",
         }
     }
 
@@ -56,6 +67,12 @@ pub enum RecordBody {
     Entry(Entry),
     /// A consultation.
     Consultation(Consultation),
+    /// The change process.
+    Process(Process),
+    /// A proposal.
+    Proposal(Proposal),
+    /// A planned change.
+    Planned(PlannedChange),
 }
 
 impl RecordBody {
@@ -66,6 +83,9 @@ impl RecordBody {
             Self::Provision(_) => RecordKind::Provision,
             Self::Entry(_) => RecordKind::Entry,
             Self::Consultation(_) => RecordKind::Consultation,
+            Self::Process(_) => RecordKind::Process,
+            Self::Proposal(_) => RecordKind::Proposal,
+            Self::Planned(_) => RecordKind::Planned,
         }
     }
 
@@ -76,6 +96,9 @@ impl RecordBody {
             Self::Provision(provision) => provision.id.to_string(),
             Self::Entry(entry) => entry.id.to_string(),
             Self::Consultation(consultation) => consultation.id.clone(),
+            Self::Process(_) => "process".to_string(),
+            Self::Proposal(proposal) => proposal.reference.clone(),
+            Self::Planned(planned) => planned.id.clone(),
         }
     }
 }
@@ -120,16 +143,20 @@ pub fn register_as_of(records: &[Record], at: Option<Timestamp>) -> Option<Regis
     live.sort_by(|a, b| (a.kind, a.ordinal, &a.key).cmp(&(b.kind, b.ordinal, &b.key)));
     let mut code = None;
     let (mut provisions, mut entries, mut consultations) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut process, mut proposals, mut planned) = (None, Vec::new(), Vec::new());
     for write in live {
         match write.body.clone() {
             Some(RecordBody::Code(c)) => code = Some(c),
             Some(RecordBody::Provision(p)) => provisions.push(p),
             Some(RecordBody::Entry(e)) => entries.push(e),
             Some(RecordBody::Consultation(c)) => consultations.push(c),
+            Some(RecordBody::Process(p)) => process = Some(p),
+            Some(RecordBody::Proposal(p)) => proposals.push(p),
+            Some(RecordBody::Planned(p)) => planned.push(p),
             None => {}
         }
     }
-    code.map(|code| Register { code, provisions, entries, consultations })
+    code.map(|code| Register { code, provisions, entries, consultations, process, proposals, planned })
 }
 
 /// The records to append so that the stored register becomes `next`: one per new or changed item (content or
@@ -164,6 +191,9 @@ fn as_writes(register: &Register) -> Vec<RecordWrite> {
     writes.extend(register.entries.iter().enumerate().map(|(i, e)| write(i, RecordBody::Entry(e.clone()))));
     writes
         .extend(register.consultations.iter().enumerate().map(|(i, c)| write(i, RecordBody::Consultation(c.clone()))));
+    writes.extend(register.process.iter().map(|p| write(0, RecordBody::Process(p.clone()))));
+    writes.extend(register.proposals.iter().enumerate().map(|(i, p)| write(i, RecordBody::Proposal(p.clone()))));
+    writes.extend(register.planned.iter().enumerate().map(|(i, p)| write(i, RecordBody::Planned(p.clone()))));
     writes
 }
 

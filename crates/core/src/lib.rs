@@ -3,6 +3,7 @@
 //! Pure: no I/O, no clock ("today" is a parameter), no wire format. Adapters (store, formats, CLI, web) convert
 //! to and from these types.
 
+pub mod change;
 pub mod compare;
 pub mod date;
 pub mod diff;

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use crate::change::{PlannedChange, Process, Proposal};
 use crate::date::FuzzyDate;
 use crate::id::{CodeId, EntryId, ProvisionId};
 
@@ -16,6 +17,27 @@ pub struct Register {
     pub entries: Vec<Entry>,
     /// Consultations about the code.
     pub consultations: Vec<Consultation>,
+    /// How the code is changed, if the register defines it (needed for proposals).
+    pub process: Option<Process>,
+    /// Proposals to change the code, in the order the register lists them.
+    pub proposals: Vec<Proposal>,
+    /// Changes announced but not yet tied to a proposal or a version.
+    pub planned: Vec<PlannedChange>,
+}
+
+impl Register {
+    /// A register of `code` with nothing in it yet.
+    pub fn empty(code: Code) -> Self {
+        Self {
+            code,
+            provisions: Vec::new(),
+            entries: Vec::new(),
+            consultations: Vec::new(),
+            process: None,
+            proposals: Vec::new(),
+            planned: Vec::new(),
+        }
+    }
 }
 
 /// A code: the SEC, a statute, any body of versioned provisions.
@@ -389,6 +411,8 @@ pub struct Consultation {
     pub closes: FuzzyDate,
     /// The subjects it covered.
     pub topics: Vec<String>,
+    /// The versions that followed from it.
+    pub led_to: Vec<EntryId>,
     /// Where the facts come from.
     pub sources: Vec<String>,
     /// How sure the sources are, as recorded.

@@ -53,14 +53,13 @@ pub fn event(id: &str, effective: &str, changes: &[(&str, &str)]) -> Entry {
 /// A register of code `test` from provisions and entries.
 pub fn register(provisions: Vec<Provision>, entries: Vec<Entry>) -> Register {
     Register {
-        code: Code {
+        provisions,
+        entries,
+        ..Register::empty(Code {
             id: CodeId::parse("test").unwrap_or_else(|e| panic!("{e}")),
             title: "Test code".into(),
             description: None,
             sources: Vec::new(),
-        },
-        provisions,
-        entries,
-        consultations: Vec::new(),
+        })
     }
 }

@@ -2,7 +2,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::id::ProvisionId;
+use crate::change::{StageState, check_walk};
+use crate::id::{EntryId, ProvisionId};
 use crate::model::{ChangeKind, EntryKind, ProvisionKind, Register};
 
 /// Where in a register a problem lies; a file format maps it to a line and column.
@@ -36,6 +37,29 @@ pub enum Location {
         /// The field name.
         field: &'static str,
     },
+    /// A field of the change process, or of one of its stages, paths, flags or moves (`field` names the list).
+    Process {
+        /// The field or list name (`stage`, `path`, `flag`, `move`).
+        field: &'static str,
+        /// Index inside the list.
+        item: Option<usize>,
+    },
+    /// A field (or one recorded stage, or one list item) of the proposal at this index.
+    Proposal {
+        /// Index in `Register::proposals`.
+        index: usize,
+        /// The field name (`history` for the recorded stages).
+        field: &'static str,
+        /// Index inside a list field.
+        item: Option<usize>,
+    },
+    /// A field of the planned change at this index.
+    Planned {
+        /// Index in `Register::planned`.
+        index: usize,
+        /// The field name.
+        field: &'static str,
+    },
 }
 
 /// One broken rule.
@@ -58,7 +82,183 @@ pub fn validate(register: &Register) -> Vec<Problem> {
     check_presence(register, &mut problems);
     check_entries(register, &known, &mut problems);
     check_consultations(register, &mut problems);
+    check_process(register, &mut problems);
+    check_proposals(register, &known, &mut problems);
+    check_planned(register, &known, &mut problems);
     problems
+}
+
+fn check_process(register: &Register, problems: &mut Vec<Problem>) {
+    let Some(process) = &register.process else { return };
+    let mut problem =
+        |field, item, message| problems.push(Problem { location: Location::Process { field, item }, message });
+    let mut stages = HashSet::new();
+    for (item, stage) in process.stages.iter().enumerate() {
+        if !is_slug(&stage.id) {
+            problem("stage", Some(item), format!("stage id '{}' must be lower-case letters, digits and '-'", stage.id));
+        } else if !stages.insert(stage.id.as_str()) {
+            problem("stage", Some(item), format!("duplicate stage id '{}'", stage.id));
+        }
+        if stage.implements && stage.state != StageState::Closed {
+            problem(
+                "stage",
+                Some(item),
+                format!("stage '{}' implements the change, so its state must be closed", stage.id),
+            );
+        }
+    }
+    if !process.stages.iter().any(|s| s.initial) {
+        problem(
+            "stage",
+            None,
+            "the process needs at least one stage with initial = true, where proposals are raised".into(),
+        );
+    }
+    for (list, named) in [("path", &process.paths), ("flag", &process.flags)] {
+        let mut ids = HashSet::new();
+        for (item, n) in named.iter().enumerate() {
+            if n.id.trim().is_empty() || !ids.insert(n.id.as_str()) {
+                problem(list, Some(item), format!("{list} id '{}' is empty or used twice", n.id));
+            }
+        }
+    }
+    for (item, step) in process.moves.iter().enumerate() {
+        for stage in step.from.iter().chain(std::iter::once(&step.to)) {
+            if !stages.contains(stage.as_str()) {
+                problem("move", Some(item), format!("move {} names unknown stage '{stage}'", item + 1));
+            }
+        }
+        for path in &step.paths {
+            if process.path(path).is_none() {
+                problem("move", Some(item), format!("move {} names unknown path '{path}'", item + 1));
+            }
+        }
+        if step.from.is_empty() {
+            problem("move", Some(item), format!("move {} needs at least one stage in 'from'", item + 1));
+        }
+    }
+}
+
+/// Lower-case letters, digits and '-', starting with a letter.
+fn is_slug(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_lowercase())
+        && text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+fn check_proposals(register: &Register, known: &HashSet<ProvisionId>, problems: &mut Vec<Problem>) {
+    let entries: HashSet<&EntryId> = register.entries.iter().map(|e| &e.id).collect();
+    let references: HashSet<&str> = register.proposals.iter().map(|p| p.reference.as_str()).collect();
+    let mut seen = HashSet::new();
+    for (index, proposal) in register.proposals.iter().enumerate() {
+        let mut problem = |field, item, message| {
+            problems.push(Problem { location: Location::Proposal { index, field, item }, message })
+        };
+        let reference = &proposal.reference;
+        let well_formed = reference.starts_with(|c: char| c.is_ascii_uppercase())
+            && reference.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
+        if !well_formed {
+            problem(
+                "reference",
+                None,
+                format!(
+                    "reference '{reference}' must be upper-case letters, digits and '-' (such as MP084 or SECMP0001)"
+                ),
+            );
+        } else if !seen.insert(reference.as_str()) {
+            problem("reference", None, format!("duplicate proposal reference '{reference}'"));
+        }
+        if proposal.title.trim().is_empty() {
+            problem("title", None, format!("proposal {reference} needs a title"));
+        }
+        for (item, provision) in proposal.affects.iter().enumerate() {
+            if !known.contains(provision) {
+                problem("affects", Some(item), format!("{reference} affects unknown provision '{provision}'"));
+            }
+        }
+        if let Some(other) = &proposal.alternative_to {
+            if other == reference || !references.contains(other.as_str()) {
+                problem("alternative_to", None, format!("{reference} is an alternative to unknown proposal '{other}'"));
+            }
+        }
+        let Some(process) = &register.process else {
+            problem("", None, format!("{reference}: the register defines no [process], so it cannot hold proposals"));
+            continue;
+        };
+        if let Some(path) = &proposal.path {
+            if process.path(path).is_none() {
+                let ids: Vec<&str> = process.paths.iter().map(|p| p.id.as_str()).collect();
+                problem(
+                    "path",
+                    None,
+                    format!("{reference} is on unknown path '{path}'; the paths are: {}", ids.join(", ")),
+                );
+            }
+        }
+        for flag in &proposal.flags {
+            if !process.flags.iter().any(|f| &f.id == flag) {
+                let ids: Vec<&str> = process.flags.iter().map(|f| f.id.as_str()).collect();
+                problem(
+                    "flags",
+                    None,
+                    format!("{reference} has unknown flag '{flag}'; the flags are: {}", ids.join(", ")),
+                );
+            }
+        }
+        if let (Some(raised), Some(first)) =
+            (proposal.raised.earliest(), proposal.stages.first().and_then(|s| s.date.latest()))
+            && first < raised
+        {
+            problem(
+                "history",
+                Some(0),
+                format!("{reference}'s first stage is dated before it was raised ({})", proposal.raised),
+            );
+        }
+        for (item, message) in check_walk(process, proposal) {
+            problem("history", Some(item), format!("{reference}: {message}"));
+        }
+        for (item, change) in proposal.stages.iter().enumerate() {
+            if let Some(version) = &change.version
+                && !entries.contains(version)
+            {
+                problem("history", Some(item), format!("{reference} names unknown version '{version}'"));
+            }
+        }
+    }
+}
+
+fn check_planned(register: &Register, known: &HashSet<ProvisionId>, problems: &mut Vec<Problem>) {
+    let mut ids = HashSet::new();
+    for (index, planned) in register.planned.iter().enumerate() {
+        let mut problem =
+            |field, message| problems.push(Problem { location: Location::Planned { index, field }, message });
+        if planned.id.trim().is_empty() || !ids.insert(planned.id.as_str()) {
+            problem("id", format!("planned change id '{}' is empty or used twice", planned.id));
+        }
+        if let Some(consultation) = &planned.consultation
+            && !register.consultations.iter().any(|c| &c.id == consultation)
+        {
+            problem(
+                "consultation",
+                format!("planned change '{}' names unknown consultation '{consultation}'", planned.id),
+            );
+        }
+        if let Some(proposal) = &planned.proposal
+            && !register.proposals.iter().any(|p| &p.reference == proposal)
+        {
+            problem("proposal", format!("planned change '{}' names unknown proposal '{proposal}'", planned.id));
+        }
+        if let Some(version) = &planned.version
+            && !register.entries.iter().any(|e| &e.id == version)
+        {
+            problem("version", format!("planned change '{}' names unknown version '{version}'", planned.id));
+        }
+        for provision in &planned.affects {
+            if !known.contains(provision) {
+                problem("affects", format!("planned change '{}' affects unknown provision '{provision}'", planned.id));
+            }
+        }
+    }
 }
 
 fn check_provisions(register: &Register, problems: &mut Vec<Problem>) -> HashSet<ProvisionId> {
@@ -196,6 +396,14 @@ fn check_consultations(register: &Register, problems: &mut Vec<Problem>) {
                 location: Location::Consultation { index, field: "id" },
                 message: format!("duplicate consultation id '{}'", consultation.id),
             });
+        }
+        for version in &consultation.led_to {
+            if !register.entries.iter().any(|e| &e.id == version) {
+                problems.push(Problem {
+                    location: Location::Consultation { index, field: "led_to" },
+                    message: format!("consultation '{}' led to unknown version '{version}'", consultation.id),
+                });
+            }
         }
         if let (Some(published), Some(closes)) = (consultation.published.earliest(), consultation.closes.latest())
             && closes < published

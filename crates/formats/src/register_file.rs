@@ -4,6 +4,10 @@ use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
+mod change;
+
+use change::{PlannedIn, PlannedOut, ProcessIn, ProcessOut, ProposalIn, ProposalOut};
+use inforce_core::change::{PlannedChange, Proposal};
 use inforce_core::{
     Activity, ChangeKind, ChangeList, Code, CodeId, Completeness, Consultation, Entry, EntryId, EntryKind, FuzzyDate,
     Instrument, Location, Provision, ProvisionId, ProvisionKind, RecordBody, Register, validate,
@@ -85,6 +89,9 @@ pub fn write_register(register: &Register) -> String {
         }
     }
     out.consultation = register.consultations.iter().map(ConsultationOut::from).collect();
+    out.process = register.process.as_ref().map(ProcessOut::from);
+    out.proposal = register.proposals.iter().map(ProposalOut::from).collect();
+    out.planned = register.planned.iter().map(PlannedOut::from).collect();
     let header = format!("# Register of {} ({}), written by inforce.\n\n", register.code.title, register.code.id);
     header + &to_toml(&out)
 }
@@ -98,6 +105,9 @@ pub fn encode_record(body: &RecordBody) -> String {
         RecordBody::Entry(entry) if entry.kind == EntryKind::Version => out.version.push(EntryOut::from(entry)),
         RecordBody::Entry(entry) => out.event.push(EntryOut::from(entry)),
         RecordBody::Consultation(consultation) => out.consultation.push(ConsultationOut::from(consultation)),
+        RecordBody::Process(process) => out.process = Some(ProcessOut::from(process)),
+        RecordBody::Proposal(proposal) => out.proposal.push(ProposalOut::from(proposal)),
+        RecordBody::Planned(planned) => out.planned.push(PlannedOut::from(planned)),
     }
     to_toml(&out)
 }
@@ -120,6 +130,15 @@ pub fn decode_record(text: &str) -> Result<RecordBody, String> {
     }
     for c in raw.consultation {
         bodies.extend(reader.consultation(c).map(RecordBody::Consultation));
+    }
+    if let Some(p) = raw.process {
+        bodies.extend(reader.process(p).map(RecordBody::Process));
+    }
+    for p in raw.proposal {
+        bodies.extend(reader.proposal(p).map(RecordBody::Proposal));
+    }
+    for p in raw.planned {
+        bodies.extend(reader.planned(p).map(RecordBody::Planned));
     }
     if let Some((_, message)) = reader.problems.first() {
         return Err(message.clone());
@@ -169,6 +188,11 @@ struct Spans {
     /// Per entry: its fields, and the position of each item of its change lists.
     entries: Vec<(FieldSpans, ItemSpans)>,
     consultations: Vec<HashMap<&'static str, Range<usize>>>,
+    /// The process's fields, and the position of each stage, path, flag and move.
+    process: (FieldSpans, ItemSpans),
+    /// Per proposal: its fields, and the position of each recorded stage and list item.
+    proposals: Vec<(FieldSpans, ItemSpans)>,
+    planned: Vec<FieldSpans>,
 }
 
 impl Spans {
@@ -185,6 +209,17 @@ impl Spans {
                 item.and_then(|i| items.get(field).and_then(|list| list.get(i)).cloned())
                     .unwrap_or_else(|| field_of(Some(fields), field))
             }
+            Location::Process { field, item } => {
+                let (fields, items) = &self.process;
+                item.and_then(|i| items.get(field).and_then(|list| list.get(i)).cloned())
+                    .unwrap_or_else(|| field_of(Some(fields), field))
+            }
+            Location::Proposal { index, field, item } => {
+                let Some((fields, items)) = self.proposals.get(*index) else { return 0..0 };
+                item.and_then(|i| items.get(field).and_then(|list| list.get(i)).cloned())
+                    .unwrap_or_else(|| field_of(Some(fields), field))
+            }
+            Location::Planned { index, field } => field_of(self.planned.get(*index), field),
         }
     }
 }
@@ -226,11 +261,23 @@ impl Reader {
         }
         let consultations: Vec<Option<Consultation>> =
             raw.consultation.into_iter().map(|c| self.consultation(c)).collect();
+        let process = match raw.process {
+            Some(process) => Some(self.process(process)),
+            None => None,
+        };
+        let proposals: Vec<Option<Proposal>> = raw.proposal.into_iter().map(|p| self.proposal(p)).collect();
+        let planned: Vec<Option<PlannedChange>> = raw.planned.into_iter().map(|p| self.planned(p)).collect();
         Some(Register {
             code: code?,
             provisions: provisions.into_iter().collect::<Option<_>>()?,
             entries: entries.into_iter().collect::<Option<_>>()?,
             consultations: consultations.into_iter().collect::<Option<_>>()?,
+            process: match process {
+                Some(process) => Some(process?),
+                None => None,
+            },
+            proposals: proposals.into_iter().collect::<Option<_>>()?,
+            planned: planned.into_iter().collect::<Option<_>>()?,
         })
     }
 
@@ -415,12 +462,14 @@ impl Reader {
             self.problem(&span, "a consultation needs a non-empty id".into());
             return None;
         }
+        let led_to = self.entry_ids(raw.led_to.as_ref());
         Some(Consultation {
             id,
             title: raw.title,
             published: published?,
             closes: closes?,
             topics: raw.topics,
+            led_to: led_to?,
             sources: raw.sources,
             confidence: raw.confidence,
             notes: raw.notes,
@@ -441,6 +490,11 @@ struct FileIn {
     event: Vec<Spanned<EntryIn>>,
     #[serde(default)]
     consultation: Vec<Spanned<ConsultationIn>>,
+    process: Option<Spanned<ProcessIn>>,
+    #[serde(default)]
+    proposal: Vec<Spanned<ProposalIn>>,
+    #[serde(default)]
+    planned: Vec<Spanned<PlannedIn>>,
 }
 
 #[derive(Deserialize)]
@@ -511,6 +565,7 @@ struct ConsultationIn {
     closes: Option<Spanned<String>>,
     #[serde(default)]
     topics: Vec<String>,
+    led_to: SpannedList,
     #[serde(default)]
     sources: Vec<String>,
     confidence: Option<String>,
@@ -530,6 +585,12 @@ struct FileOut {
     event: Vec<EntryOut>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     consultation: Vec<ConsultationOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    process: Option<ProcessOut>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    proposal: Vec<ProposalOut>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    planned: Vec<PlannedOut>,
 }
 
 #[derive(Serialize)]
@@ -654,6 +715,8 @@ struct ConsultationOut {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     topics: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    led_to: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     sources: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     confidence: Option<String>,
@@ -669,6 +732,7 @@ impl From<&Consultation> for ConsultationOut {
             published: c.published.to_string(),
             closes: c.closes.to_string(),
             topics: c.topics.clone(),
+            led_to: c.led_to.iter().map(ToString::to_string).collect(),
             sources: c.sources.clone(),
             confidence: c.confidence.clone(),
             notes: c.notes.clone(),

@@ -300,7 +300,7 @@ mod tests {
         drop(store);
         let reopened = SqliteStore::open(&path, OpenOptions::default()).await.expect("reopen");
         let code = CodeId::parse("conformance").expect("id");
-        assert_eq!(reopened.records(&code).await.expect("records").len(), 9);
+        assert_eq!(reopened.records(&code).await.expect("records").len(), 13);
     }
 
     #[tokio::test]

@@ -26,7 +26,11 @@ pub async fn run(store: &dyn Store) {
     let day1: Timestamp = "2026-01-01T10:00:00Z".parse().expect("timestamp");
     let outcome = publish_register(store, &first, "test:first", day1).await.expect("first publication");
     let PublishOutcome::Published(publication) = outcome else { panic!("first publication wrote nothing") };
-    assert_eq!(publication.record_count, 1 + 2 + 2 + 1, "code, provisions, entries, consultation");
+    assert_eq!(
+        publication.record_count,
+        1 + 2 + 2 + 1 + 3,
+        "code, provisions, entries, consultation, process, proposal, planned change"
+    );
     assert_eq!(publication.origin, "test:first");
     assert_eq!(publication.recorded_at, day1, "record time is kept to the microsecond");
     let loaded = load_register(store, &code, None).await.expect("load").expect("recorded");
@@ -36,15 +40,17 @@ pub async fn run(store: &dyn Store) {
     let again = publish_register(store, &first, "test:again", day1).await.expect("republish");
     assert_eq!(again, PublishOutcome::Unchanged, "publishing the same register writes nothing");
 
-    // A correction: 2.0's date fixed, the consultation withdrawn, a provision added.
+    // A correction: 2.0's date fixed, the consultation withdrawn (and the planned change's link to it), a
+    // provision added.
     let mut corrected = first.clone();
     corrected.entries[1].effective = FuzzyDate::parse("2014-03-31").expect("date");
     corrected.consultations.clear();
+    corrected.planned[0].consultation = None;
     corrected.provisions.push(provision("H15", Some("H")));
     let day2: Timestamp = "2026-02-01T10:00:00Z".parse().expect("timestamp");
     let outcome = publish_register(store, &corrected, "test:correction", day2).await.expect("correction");
     let PublishOutcome::Published(second) = outcome else { panic!("correction wrote nothing") };
-    assert_eq!(second.record_count, 3, "only the corrected, added and withdrawn items are written");
+    assert_eq!(second.record_count, 4, "only the corrected, added and withdrawn items are written");
     assert!(second.id > publication.id, "publication ids increase");
 
     let now = load_register(store, &code, None).await.expect("load").expect("recorded");
@@ -57,7 +63,7 @@ pub async fn run(store: &dyn Store) {
     assert!(load_register(store, &code, Some(before)).await.expect("load").is_none());
 
     let records = store.records(&code).await.expect("records");
-    assert_eq!(records.len(), 9, "nothing is overwritten: six records, then three more");
+    assert_eq!(records.len(), 13, "nothing is overwritten: nine records, then four more");
     assert!(records.windows(2).all(|w| w[0].seq < w[1].seq), "records come back in append order");
     let withdrawn = records.iter().find(|r| r.write.kind == RecordKind::Consultation && r.write.body.is_none());
     assert!(withdrawn.is_some(), "a withdrawal is a record of its own");
@@ -75,7 +81,7 @@ pub async fn run(store: &dyn Store) {
         Err(StoreError::Conflict { .. }) => {}
         other => panic!("a publication prepared against an old head must conflict, got {other:?}"),
     }
-    assert_eq!(store.records(&code).await.expect("records").len(), 9, "a refused publication writes nothing");
+    assert_eq!(store.records(&code).await.expect("records").len(), 13, "a refused publication writes nothing");
     assert_eq!(store.publications(&code).await.expect("publications").len(), 2);
 
     texts_story(store, &corrected).await;
@@ -180,9 +186,85 @@ fn sample() -> Register {
             published: FuzzyDate::parse("2013-06").expect("date"),
             closes: FuzzyDate::Unknown,
             topics: vec!["one".into(), "two".into()],
+            led_to: vec![EntryId::parse("2.0").expect("id")],
             sources: vec![],
             confidence: None,
             notes: vec![],
         }],
+        ..change_register()
     }
+}
+
+/// A register holding a change process, a proposal through it and a planned change (its code is replaced).
+fn change_register() -> Register {
+    let text = r#"
+[code]
+id = "conformance"
+title = "Conformance code"
+
+[[provision]]
+id = "H"
+kind = "section"
+
+[[version]]
+id = "2.0"
+effective = "2014-03"
+instrument = "modification"
+
+[[consultation]]
+id = "C1"
+title = "A consultation"
+
+[process]
+name = "Test process"
+[[process.stage]]
+id = "raised"
+label = "Raised"
+initial = true
+[[process.stage]]
+id = "approved"
+label = "Approved"
+state = "approved"
+outcome = "approved"
+[[process.stage]]
+id = "implemented"
+label = "Implemented"
+state = "closed"
+implements = true
+[[process.path]]
+id = "3"
+label = "Self-Governance"
+[[process.move]]
+from = ["raised"]
+to = "approved"
+decided_by = "Change Board"
+[[process.move]]
+from = ["approved"]
+to = "implemented"
+
+[[proposal]]
+reference = "MP001"
+title = "A proposal"
+raised = "2014-01-10"
+path = "3"
+affects = ["H"]
+[[proposal.history]]
+stage = "raised"
+date = "2014-01-10"
+[[proposal.history]]
+stage = "approved"
+date = "2014-02-01"
+decided_by = "Change Board"
+[[proposal.history]]
+stage = "implemented"
+date = "2014-03"
+version = "2.0"
+
+[[planned]]
+id = "later"
+title = "A change announced in C1"
+consultation = "C1"
+affects = ["H"]
+"#;
+    inforce_formats::register_file::parse_register("conformance.toml", text).unwrap_or_else(|e| panic!("{e}"))
 }

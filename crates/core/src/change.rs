@@ -1,0 +1,584 @@
+//! The change register: how a code's text gets changed before a version makes the change. A code defines its own
+//! change [`Process`] (stages, paths, the moves allowed between stages); each [`Proposal`] keeps every stage it
+//! reached, with the date, so its timeline and what was pending on any date can be answered. [`PlannedChange`]s
+//! are changes announced but not yet tied to a proposal or a version.
+
+use jiff::civil::Date;
+
+use crate::date::FuzzyDate;
+use crate::id::{EntryId, ProvisionId};
+
+/// A code's change process: its stages, its paths, and the moves allowed between stages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Process {
+    /// What the process is called (e.g. "Section D modification process").
+    pub name: String,
+    /// Every stage, in the order the process usually runs.
+    pub stages: Vec<Stage>,
+    /// The routes a proposal can take to a decision (e.g. "3", Self-Governance).
+    pub paths: Vec<Named>,
+    /// Marks a proposal may carry (e.g. "fast-track", "urgent").
+    pub flags: Vec<Named>,
+    /// The moves allowed; anything else is refused.
+    pub moves: Vec<Move>,
+}
+
+/// An id with the name people use for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    /// Stable id, as written in register files and on the command line.
+    pub id: String,
+    /// How people call it.
+    pub label: String,
+}
+
+/// One stage of the process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stage {
+    /// Stable id, such as `report-phase`.
+    pub id: String,
+    /// How people call it, such as "Report Phase".
+    pub label: String,
+    /// Whether a proposal can be raised at this stage.
+    pub initial: bool,
+    /// Where the stage sits in a proposal's life.
+    pub state: StageState,
+    /// Reaching this stage decides the proposal with this outcome (e.g. "approved").
+    pub outcome: Option<String>,
+    /// Reaching this stage means a version carried the change: the version must be named.
+    pub implements: bool,
+}
+
+/// Where a stage sits in a proposal's life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StageState {
+    /// Being worked on; nothing decided.
+    Open,
+    /// Decided in favour, not yet in a version: still a change on its way.
+    Approved,
+    /// Finished: implemented, rejected or withdrawn.
+    Closed,
+}
+
+impl StageState {
+    /// The stored name: `open`, `approved`, `closed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Approved => "approved",
+            Self::Closed => "closed",
+        }
+    }
+
+    /// Reads a stored name.
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Open, Self::Approved, Self::Closed].into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// Whether a proposal at this stage is still a change on its way.
+    pub fn pending(self) -> bool {
+        self != Self::Closed
+    }
+}
+
+/// Moves allowed from any of `from` to `to`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    /// Stages the move starts from.
+    pub from: Vec<String>,
+    /// The stage it reaches.
+    pub to: String,
+    /// Only proposals on one of these paths may make it (empty: any path).
+    pub paths: Vec<String>,
+    /// Who decides, when `to` is a decision (e.g. "Change Board", "Authority").
+    pub decided_by: Option<String>,
+}
+
+impl Process {
+    /// The stage with this id.
+    pub fn stage(&self, id: &str) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.id == id)
+    }
+
+    /// The path with this id.
+    pub fn path(&self, id: &str) -> Option<&Named> {
+        self.paths.iter().find(|p| p.id == id)
+    }
+
+    /// The moves a proposal on `path` may make from `stage`, in the order the process lists them.
+    pub fn moves_from(&self, stage: &str, path: Option<&str>) -> Vec<&Move> {
+        self.moves
+            .iter()
+            .filter(|m| {
+                m.from.iter().any(|f| f == stage)
+                    && (m.paths.is_empty() || path.is_some_and(|p| m.paths.iter().any(|x| x == p)))
+            })
+            .collect()
+    }
+
+    /// Checks a move of `proposal` to `to`: the move the process allows, or why not, naming what is allowed.
+    pub fn check_move(&self, proposal: &Proposal, to: &str) -> Result<&Move, String> {
+        let Some(target) = self.stage(to) else {
+            return Err(format!("there is no stage '{to}'; the stages are: {}", self.stage_ids().join(", ")));
+        };
+        let Some(current) = proposal.current() else {
+            return if target.initial {
+                Err(format!("{} has no stage yet; it is raised, not moved", proposal.reference))
+            } else {
+                Err(format!("{} has no stage yet", proposal.reference))
+            };
+        };
+        let path = proposal.path.as_deref();
+        if let Some(found) = self.moves_from(&current.stage, path).into_iter().find(|m| m.to == to) {
+            return Ok(found);
+        }
+        let allowed: Vec<&str> = self.moves_from(&current.stage, path).into_iter().map(|m| m.to.as_str()).collect();
+        let here = self.stage(&current.stage).map_or(current.stage.as_str(), |s| s.label.as_str());
+        let mut message =
+            format!("{} is at '{}' ({here}) and cannot move to '{to}'", proposal.reference, current.stage);
+        // Say when the move exists on another path: the usual cause, and the fix is to correct the path.
+        let other_paths: Vec<&str> = self
+            .moves
+            .iter()
+            .filter(|m| m.to == to && m.from.iter().any(|f| *f == current.stage) && !m.paths.is_empty())
+            .flat_map(|m| m.paths.iter().map(String::as_str))
+            .collect();
+        if !other_paths.is_empty() {
+            let on = path.map_or_else(|| "no path".to_string(), |p| format!("path {p}"));
+            message.push_str(&format!(" (that move is only for path {}; it is on {on})", other_paths.join(" or ")));
+        }
+        if allowed.is_empty() {
+            message.push_str(": it is at the end of the process");
+        } else {
+            message.push_str(&format!("; allowed next: {}", allowed.join(", ")));
+        }
+        Err(message)
+    }
+
+    fn stage_ids(&self) -> Vec<&str> {
+        self.stages.iter().map(|s| s.id.as_str()).collect()
+    }
+
+    /// The stages a proposal can be raised at.
+    pub fn initial_stages(&self) -> Vec<&str> {
+        self.stages.iter().filter(|s| s.initial).map(|s| s.id.as_str()).collect()
+    }
+}
+
+/// A proposal to change the code, through the code's change process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    /// Its reference: DP…, MP…, SECMP…, with a suffix such as A for an alternative.
+    pub reference: String,
+    /// Its title.
+    pub title: String,
+    /// Who raised it.
+    pub proposer: Option<String>,
+    /// The analyst leading it for the code administrator.
+    pub lead_analyst: Option<String>,
+    /// When it was raised.
+    pub raised: FuzzyDate,
+    /// The path it follows (an id of the process's paths), once known.
+    pub path: Option<String>,
+    /// Its flags (ids of the process's flags).
+    pub flags: Vec<String>,
+    /// The provisions it would change.
+    pub affects: Vec<ProvisionId>,
+    /// The problem, in brief.
+    pub issue: Option<String>,
+    /// The solution, in brief.
+    pub solution: Option<String>,
+    /// The release it is aimed at (e.g. "November 2020 SEC Release").
+    pub target_release: Option<String>,
+    /// The proposal this one is an alternative to.
+    pub alternative_to: Option<String>,
+    /// Every stage it reached, in order; the last is where it stands.
+    pub stages: Vec<StageChange>,
+    /// Where the facts come from.
+    pub sources: Vec<String>,
+    /// How sure the sources are, as recorded.
+    pub confidence: Option<String>,
+    /// Remarks.
+    pub notes: Vec<String>,
+}
+
+/// A stage a proposal reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageChange {
+    /// The stage id.
+    pub stage: String,
+    /// When.
+    pub date: FuzzyDate,
+    /// Who decided, when the stage is a decision.
+    pub decided_by: Option<String>,
+    /// The version that carried the change, when the stage is an implementation.
+    pub version: Option<EntryId>,
+    /// A remark.
+    pub note: Option<String>,
+}
+
+/// A decision on a proposal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision<'a> {
+    /// The outcome (e.g. "approved", "rejected").
+    pub outcome: &'a str,
+    /// Who decided.
+    pub body: Option<&'a str>,
+    /// When.
+    pub date: FuzzyDate,
+}
+
+impl Proposal {
+    /// Where it stands now.
+    pub fn current(&self) -> Option<&StageChange> {
+        self.stages.last()
+    }
+
+    /// Where it stood at the end of `date`: the last stage reached on a known date no later than `date`. A stage
+    /// whose date is unknown is not assumed to have been reached. `None` before it was raised.
+    pub fn stage_on(&self, date: Date) -> Option<&StageChange> {
+        self.stages.iter().rev().find(|s| s.date.latest().is_some_and(|d| d <= date))
+    }
+
+    /// Its decision, if a stage it reached decided it.
+    pub fn decision<'a>(&'a self, process: &'a Process) -> Option<Decision<'a>> {
+        self.stages.iter().rev().find_map(|change| {
+            let outcome = process.stage(&change.stage)?.outcome.as_deref()?;
+            Some(Decision { outcome, body: change.decided_by.as_deref(), date: change.date.clone() })
+        })
+    }
+
+    /// The version that carried it, if any.
+    pub fn implemented_by(&self) -> Option<&EntryId> {
+        self.stages.iter().rev().find_map(|s| s.version.as_ref())
+    }
+
+    /// Whether it was still a change on its way at the end of `date` (raised, not yet closed).
+    pub fn pending_on(&self, process: &Process, date: Date) -> bool {
+        self.stage_on(date).and_then(|s| process.stage(&s.stage)).is_some_and(|s| s.state.pending())
+    }
+
+    /// Whether it would change `provision`: listed itself, or listed as a part of it, or as a whole containing it.
+    pub fn touches(&self, provision: &ProvisionId, ancestors: &[ProvisionId]) -> bool {
+        self.affects.iter().any(|a| a == provision || ancestors.contains(a))
+    }
+
+    /// Moves it to `to` on `date`, if its process allows: the moved proposal, or why not. A decision records who
+    /// decided (the move's decider unless `decided_by` is given); an implementation needs its version.
+    pub fn advanced(&self, process: &Process, to: &str, step: Step) -> Result<Self, String> {
+        let found = process.check_move(self, to)?;
+        let target = process.stage(to).ok_or_else(|| format!("there is no stage '{to}'"))?;
+        if let (Some(last), Some(new)) = (self.current().and_then(|c| c.date.earliest()), step.date.latest()) {
+            if new < last {
+                return Err(format!(
+                    "{} reached its current stage on {}; a later stage cannot be dated {}",
+                    self.reference,
+                    self.current().map(|c| c.date.to_string()).unwrap_or_default(),
+                    step.date
+                ));
+            }
+        }
+        if target.implements && step.version.is_none() {
+            return Err(format!("moving to '{to}' needs the version that carried the change"));
+        }
+        if !target.implements && step.version.is_some() {
+            return Err(format!("a version is named only when moving to an implementation stage, not '{to}'"));
+        }
+        let decided_by = match target.outcome {
+            Some(_) => step.decided_by.or_else(|| found.decided_by.clone()),
+            None if step.decided_by.is_some() => {
+                return Err(format!("'{to}' is not a decision; only decisions record who decided"));
+            }
+            None => None,
+        };
+        let mut moved = self.clone();
+        moved.stages.push(StageChange {
+            stage: to.to_string(),
+            date: step.date,
+            decided_by,
+            version: step.version,
+            note: step.note,
+        });
+        Ok(moved)
+    }
+}
+
+/// What a move records besides its stage.
+#[derive(Debug, Clone, Default)]
+pub struct Step {
+    /// When it happened.
+    pub date: FuzzyDate,
+    /// Who decided (decisions only; defaults to the process's decider for the move).
+    pub decided_by: Option<String>,
+    /// The version that carried the change (implementations only).
+    pub version: Option<EntryId>,
+    /// A remark.
+    pub note: Option<String>,
+}
+
+/// Checks a proposal's recorded stages against its process: a legal start, legal moves, dates in order. Returns
+/// each problem with the index of the stage it concerns.
+pub fn check_walk(process: &Process, proposal: &Proposal) -> Vec<(usize, String)> {
+    let mut problems = Vec::new();
+    let Some(first) = proposal.stages.first() else {
+        problems.push((0, format!("{} needs at least the stage it was raised at", proposal.reference)));
+        return problems;
+    };
+    match process.stage(&first.stage) {
+        None => problems.push((0, unknown_stage(process, &first.stage))),
+        Some(stage) if !stage.initial => problems.push((
+            0,
+            format!(
+                "{} cannot start at '{}'; a proposal is raised at: {}",
+                proposal.reference,
+                first.stage,
+                process.initial_stages().join(", ")
+            ),
+        )),
+        Some(_) => {}
+    }
+    let mut walked = Proposal { stages: vec![first.clone()], ..proposal.clone() };
+    let mut latest_known = first.date.earliest();
+    for (index, change) in proposal.stages.iter().enumerate().skip(1) {
+        if process.stage(&change.stage).is_none() {
+            problems.push((index, unknown_stage(process, &change.stage)));
+        } else if let Err(message) = process.check_move(&walked, &change.stage) {
+            problems.push((index, message));
+        }
+        if let (Some(before), Some(now)) = (latest_known, change.date.latest()) {
+            if now < before {
+                problems.push((
+                    index,
+                    format!("'{}' is dated {} but comes after a later stage", change.stage, change.date),
+                ));
+            }
+        }
+        let target = process.stage(&change.stage);
+        if target.is_some_and(|t| t.implements) && change.version.is_none() {
+            problems.push((index, format!("'{}' needs the version that carried the change", change.stage)));
+        }
+        if target.is_some_and(|t| !t.implements) && change.version.is_some() {
+            problems.push((index, format!("'{}' is not an implementation; it names no version", change.stage)));
+        }
+        latest_known = change.date.earliest().or(latest_known);
+        walked.stages.push(change.clone());
+    }
+    problems
+}
+
+fn unknown_stage(process: &Process, stage: &str) -> String {
+    format!("there is no stage '{stage}'; the stages are: {}", process.stage_ids().join(", "))
+}
+
+/// A change announced (for instance in a consultation response) but not yet tied to a proposal or a version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedChange {
+    /// A stable key.
+    pub id: String,
+    /// What is planned, in a line.
+    pub title: String,
+    /// More detail.
+    pub description: Option<String>,
+    /// When it was announced.
+    pub announced: FuzzyDate,
+    /// When it is expected, as far as known.
+    pub expected: FuzzyDate,
+    /// The consultation that announced it.
+    pub consultation: Option<String>,
+    /// The provisions it would change, when known.
+    pub affects: Vec<ProvisionId>,
+    /// The proposal that took it up, once there is one.
+    pub proposal: Option<String>,
+    /// The version that made it, once made.
+    pub version: Option<EntryId>,
+    /// Where the facts come from.
+    pub sources: Vec<String>,
+    /// How sure the sources are, as recorded.
+    pub confidence: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn named(id: &str) -> Named {
+        Named { id: id.into(), label: id.to_uppercase() }
+    }
+
+    fn stage(id: &str, initial: bool, state: StageState, outcome: Option<&str>) -> Stage {
+        Stage {
+            id: id.into(),
+            label: id.into(),
+            initial,
+            state,
+            outcome: outcome.map(Into::into),
+            implements: id == "implemented",
+        }
+    }
+
+    fn step(from: &[&str], to: &str, paths: &[&str], by: Option<&str>) -> Move {
+        Move {
+            from: from.iter().map(|s| (*s).into()).collect(),
+            to: to.into(),
+            paths: paths.iter().map(|s| (*s).into()).collect(),
+            decided_by: by.map(Into::into),
+        }
+    }
+
+    /// A small process in the shape of the SEC's.
+    pub(crate) fn process() -> Process {
+        use StageState::{Approved, Closed, Open};
+        Process {
+            name: "test".into(),
+            stages: vec![
+                stage("raised", true, Open, None),
+                stage("report", false, Open, None),
+                stage("vote", false, Open, None),
+                stage("authority", false, Open, None),
+                stage("approved", false, Approved, Some("approved")),
+                stage("rejected", false, Closed, Some("rejected")),
+                stage("implemented", false, Closed, None),
+                stage("withdrawn", false, Closed, None),
+            ],
+            paths: vec![named("2"), named("3")],
+            flags: vec![named("urgent")],
+            moves: vec![
+                step(&["raised"], "report", &[], None),
+                step(&["report"], "vote", &[], None),
+                step(&["vote"], "approved", &["3"], Some("Change Board")),
+                step(&["vote"], "rejected", &["3"], Some("Change Board")),
+                step(&["vote"], "authority", &["2"], None),
+                step(&["authority"], "approved", &["2"], Some("Authority")),
+                step(&["authority"], "rejected", &["2"], Some("Authority")),
+                step(&["approved"], "implemented", &[], None),
+                step(&["raised", "report", "vote", "authority"], "withdrawn", &[], None),
+            ],
+        }
+    }
+
+    fn day(text: &str) -> FuzzyDate {
+        FuzzyDate::parse(text).expect("date")
+    }
+
+    fn raised(path: &str) -> Proposal {
+        Proposal {
+            reference: "MP1".into(),
+            title: "t".into(),
+            proposer: None,
+            lead_analyst: None,
+            raised: day("2020-01-01"),
+            path: Some(path.into()),
+            flags: vec![],
+            affects: vec![ProvisionId::parse("H").expect("id")],
+            issue: None,
+            solution: None,
+            target_release: None,
+            alternative_to: None,
+            stages: vec![StageChange {
+                stage: "raised".into(),
+                date: day("2020-01-01"),
+                decided_by: None,
+                version: None,
+                note: None,
+            }],
+            sources: vec![],
+            confidence: None,
+            notes: vec![],
+        }
+    }
+
+    fn at(date: &str) -> Step {
+        Step { date: day(date), ..Step::default() }
+    }
+
+    #[test]
+    fn a_proposal_moves_only_along_the_process() {
+        let process = process();
+        let p = raised("3");
+        let error = p.advanced(&process, "approved", at("2020-02-01")).unwrap_err();
+        assert_eq!(error, "MP1 is at 'raised' (raised) and cannot move to 'approved'; allowed next: report, withdrawn");
+        let p = p.advanced(&process, "report", at("2020-02-01")).expect("report");
+        let p = p.advanced(&process, "vote", at("2020-03-01")).expect("vote");
+        let p = p.advanced(&process, "approved", at("2020-03-02")).expect("the Change Board decides on path 3");
+        assert_eq!(p.decision(&process).map(|d| (d.outcome, d.body)), Some(("approved", Some("Change Board"))));
+        let late = p.advanced(&process, "withdrawn", at("2020-03-03")).unwrap_err();
+        assert!(late.contains("allowed next: implemented"), "no withdrawal after a decision: {late}");
+        let needs = p.advanced(&process, "implemented", at("2020-06-01")).unwrap_err();
+        assert!(needs.contains("needs the version"), "{needs}");
+        let done = p
+            .advanced(
+                &process,
+                "implemented",
+                Step { version: Some(EntryId::parse("5.5").expect("id")), ..at("2020-06-01") },
+            )
+            .expect("implemented");
+        assert_eq!(done.implemented_by().map(ToString::to_string).as_deref(), Some("5.5"));
+        let end = done.advanced(&process, "withdrawn", at("2020-07-01")).unwrap_err();
+        assert!(end.ends_with("it is at the end of the process"), "{end}");
+    }
+
+    #[test]
+    fn a_decision_outside_its_path_is_refused_with_the_reason() {
+        let process = process();
+        let p = raised("2").advanced(&process, "report", at("2020-02-01")).expect("report");
+        let p = p.advanced(&process, "vote", at("2020-03-01")).expect("vote");
+        let error = p.advanced(&process, "approved", at("2020-03-02")).unwrap_err();
+        assert_eq!(
+            error,
+            "MP1 is at 'vote' (vote) and cannot move to 'approved' (that move is only for path 3; it is on path 2); \
+             allowed next: authority, withdrawn"
+        );
+        let p = p.advanced(&process, "authority", at("2020-03-02")).expect("to the Authority");
+        let p = p.advanced(&process, "rejected", at("2020-05-27")).expect("the Authority decides");
+        assert_eq!(p.decision(&process).and_then(|d| d.body), Some("Authority"));
+        assert!(!p.pending_on(&process, day("2020-05-27").exact().expect("day")));
+        assert!(p.pending_on(&process, day("2020-05-26").exact().expect("day")));
+    }
+
+    #[test]
+    fn dates_must_not_go_back_and_unknown_stages_are_named() {
+        let process = process();
+        let p = raised("3");
+        let back = p.advanced(&process, "report", at("2019-12-31")).unwrap_err();
+        assert!(back.contains("cannot be dated 2019-12-31"), "{back}");
+        let unknown = p.advanced(&process, "nowhere", at("2020-02-01")).unwrap_err();
+        assert!(unknown.starts_with("there is no stage 'nowhere'; the stages are: raised, report"), "{unknown}");
+    }
+
+    #[test]
+    fn recorded_walks_are_checked_stage_by_stage() {
+        let process = process();
+        let mut p = raised("3");
+        p.stages.push(StageChange {
+            stage: "approved".into(),
+            date: day("2020-02-01"),
+            decided_by: None,
+            version: None,
+            note: None,
+        });
+        p.stages.push(StageChange {
+            stage: "report".into(),
+            date: day("2019-01-01"),
+            decided_by: None,
+            version: None,
+            note: None,
+        });
+        let problems = check_walk(&process, &p);
+        let indexes: Vec<usize> = problems.iter().map(|(i, _)| *i).collect();
+        assert_eq!(indexes, [1, 2, 2], "{problems:?}");
+        let mut wrong_start = raised("3");
+        wrong_start.stages[0].stage = "vote".into();
+        assert!(check_walk(&process, &wrong_start)[0].1.contains("a proposal is raised at: raised"));
+    }
+
+    #[test]
+    fn what_was_pending_on_a_date() {
+        let process = process();
+        let p = raised("3").advanced(&process, "withdrawn", at("2020-06-01")).expect("withdrawn");
+        let on = |d: &str| p.pending_on(&process, day(d).exact().expect("day"));
+        assert!(!on("2019-12-31"), "not yet raised");
+        assert!(on("2020-01-01") && on("2020-05-31"));
+        assert!(!on("2020-06-01"), "withdrawn that day");
+        assert_eq!(p.stage_on(day("2020-03-01").exact().expect("day")).map(|s| s.stage.as_str()), Some("raised"));
+    }
+}
