@@ -120,6 +120,8 @@ fn pages_answer_what_was_in_force_and_what_changed() {
         "/consultations",
         "/variations",
         "/codes/sec/versions",
+        "/codes/sec",
+        "/codes/sec/",
     ] {
         assert_eq!(get(&server, path, &[]).status, 200, "{path}");
     }

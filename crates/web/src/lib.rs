@@ -53,6 +53,8 @@ pub fn router(site: Arc<Site>) -> Router {
     Router::new()
         .merge(code_routes())
         .nest("/codes/{code}", code_routes())
+        // A code's home page with the trailing slash its links carry (nesting answers only `/codes/{code}`).
+        .route("/codes/{code}/", get(pages::home))
         .nest("/api/v1", api)
         .route("/api/openapi.json", get(pages::openapi))
         .route("/static/site.css", get(pages::stylesheet))
