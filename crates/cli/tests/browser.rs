@@ -1,0 +1,122 @@
+//! The website in real headless Chromium: `tests/browser/run.mjs` walks the journeys (home to a provision, a
+//! comparison's insertions and deletions, the pages by keyboard alone), runs axe-core (WCAG 2.2 AA) on every page
+//! type and keeps a screenshot of each in `target/browser-artefacts/`. It needs Chromium (`/usr/bin/chromium` or
+//! `INFORCE_CHROMIUM`), node, and `npm ci --prefix tests/browser`; without them it skips, saying why, unless
+//! `INFORCE_REQUIRE_BROWSER=1` (as in CI).
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Instant;
+
+use common::Sandbox;
+
+/// The server; killed when dropped.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).expect("the workspace root").to_path_buf()
+}
+
+/// Why the browser tests cannot run here, if they cannot.
+fn missing_prerequisite(root: &Path) -> Option<String> {
+    let chromium = std::env::var("INFORCE_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_string());
+    if !Path::new(&chromium).is_file() {
+        return Some(format!(
+            "no Chromium at {chromium} (apt-get install chromium chromium-driver, or set INFORCE_CHROMIUM)"
+        ));
+    }
+    let node = Command::new("node").arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status();
+    if !node.is_ok_and(|s| s.success()) {
+        return Some("node is not on PATH".to_string());
+    }
+    if !root.join("tests/browser/node_modules/playwright-core").is_dir()
+        || !root.join("tests/browser/node_modules/axe-core").is_dir()
+    {
+        return Some("tests/browser/node_modules is missing (run npm ci --prefix tests/browser)".to_string());
+    }
+    None
+}
+
+fn write(root: &Path, name: &str, text: &str) {
+    let path = root.join(name);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+/// A small code with texts: Article 1 reworded, Article 2 taken out and Article 3 added by v2.
+fn demo_code(sandbox: &Sandbox) -> PathBuf {
+    let root = sandbox.path("demo");
+    write(&root, "versions.tsv", "version_id\teffective_date\tlabel\nv1\t2014-01-01\tfirst\nv2\t2015-01-01\tsecond\n");
+    write(&root, "v1/1.md", "# Article 1\n\nA payment made in good faith is valid.\n");
+    write(&root, "v1/2.md", "# Article 2\n\nA debtor may pay early.\n");
+    write(
+        &root,
+        "v2/1.md",
+        "# Article 1\n\nA payment made in bad faith is void.\n\nThe creditor must give a receipt.\n",
+    );
+    write(&root, "v2/3.md", "# Article 3\n\nInterest runs from the day of the demand.\n");
+    root
+}
+
+fn start(sandbox: &Sandbox) -> (Server, String) {
+    let mut child = sandbox
+        .command(&["serve", "--addr", "127.0.0.1:0"])
+        .env("INFORCE_TODAY", "2015-02-01")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the server");
+    let stdout = child.stdout.take().expect("stdout");
+    let server = Server(child);
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("the server prints its address");
+    let base = line
+        .split_whitespace()
+        .find(|word| word.starts_with("http://127.0.0.1:"))
+        .map(|word| word.trim_end_matches('/').to_string())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    (server, base)
+}
+
+#[test]
+fn the_site_works_in_a_real_browser_by_mouse_and_keyboard_and_passes_axe() {
+    let root = workspace_root();
+    if let Some(reason) = missing_prerequisite(&root) {
+        if std::env::var("INFORCE_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+            panic!("the browser tests cannot run: {reason}");
+        }
+        eprintln!("skipping the browser tests: {reason}");
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let folder = demo_code(&sandbox);
+    sandbox.stdout(&["import", folder.to_str().expect("path"), "--code", "demo", "--title", "Demo code"]);
+    let (_server, base) = start(&sandbox);
+    let artefacts = root.join("target/browser-artefacts");
+    let started = Instant::now();
+    let output = Command::new("node")
+        .arg(root.join("tests/browser/run.mjs"))
+        .arg(&base)
+        .arg(&artefacts)
+        .current_dir(&root)
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!("{stdout}");
+    assert!(
+        output.status.success(),
+        "the browser tests failed ({:.1} s):\n{stdout}\n{stderr}",
+        started.elapsed().as_secs_f64()
+    );
+}
