@@ -15,6 +15,7 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
+use crate::changes::{self, ConsultationCommand, ModCommand};
 use crate::texts::{self, ImportTarget};
 use crate::{Cli, Command, Failure, Format, RegisterCommand, text};
 use inforce_web::wire::{ConsultationJson, EntryJson, EntryRefJson, HistoryItemJson, ProvisionStatusJson};
@@ -98,6 +99,24 @@ async fn run_on(
         _ => {}
     }
     match cli.command {
+        Command::Mod { action: action @ (ModCommand::New { .. } | ModCommand::Advance { .. }) } => {
+            changes::write_mod(store, &code, &action, today, now()?, out).await
+        }
+        Command::Mod { action } => {
+            let history = load(store, &code, as_recorded).await?;
+            changes::answer_mod(&history, &action, today, out)
+        }
+        Command::Consultation { action: action @ ConsultationCommand::Add { .. } } => {
+            changes::write_consultation(store, &code, &action, today, now()?, out).await
+        }
+        Command::Consultation { action: ConsultationCommand::Show { id } } => {
+            let history = load(store, &code, as_recorded).await?;
+            changes::answer_consultation(history.register(), &id, today, out)
+        }
+        Command::Planned => {
+            let history = load(store, &code, as_recorded).await?;
+            changes::answer_planned(history.register(), out)
+        }
         Command::Register { action: RegisterCommand::Import { file } } => {
             import_register(store, &file, cli.code.as_deref(), out).await
         }

@@ -2,6 +2,7 @@
 
 #![forbid(unsafe_code)]
 
+mod changes;
 mod commands;
 mod html;
 mod text;
@@ -229,6 +230,18 @@ pub enum Command {
         #[arg(long, value_name = "DB")]
         to: PathBuf,
     },
+    /// Modification proposals: raise one, move it along the code's change process, show one, list them.
+    Mod {
+        #[command(subcommand)]
+        action: changes::ModCommand,
+    },
+    /// Consultations: record one or show one (`inforce consultations` lists them).
+    Consultation {
+        #[command(subcommand)]
+        action: changes::ConsultationCommand,
+    },
+    /// Changes announced but not yet tied to a proposal or a version.
+    Planned,
     /// Import or export a whole register file.
     Register {
         #[command(subcommand)]

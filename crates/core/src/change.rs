@@ -90,6 +90,8 @@ pub struct Move {
     pub to: String,
     /// Only proposals on one of these paths may make it (empty: any path).
     pub paths: Vec<String>,
+    /// Only proposals carrying one of these flags may make it (empty: any proposal).
+    pub flags: Vec<String>,
     /// Who decides, when `to` is a decision (e.g. "Change Board", "Authority").
     pub decided_by: Option<String>,
 }
@@ -105,13 +107,16 @@ impl Process {
         self.paths.iter().find(|p| p.id == id)
     }
 
-    /// The moves a proposal on `path` may make from `stage`, in the order the process lists them.
-    pub fn moves_from(&self, stage: &str, path: Option<&str>) -> Vec<&Move> {
+    /// The moves `proposal` may make from `stage` (on its path, with its flags), in the order the process lists
+    /// them.
+    pub fn moves_from(&self, stage: &str, proposal: &Proposal) -> Vec<&Move> {
+        let path = proposal.path.as_deref();
         self.moves
             .iter()
             .filter(|m| {
                 m.from.iter().any(|f| f == stage)
                     && (m.paths.is_empty() || path.is_some_and(|p| m.paths.iter().any(|x| x == p)))
+                    && (m.flags.is_empty() || m.flags.iter().any(|f| proposal.flags.contains(f)))
             })
             .collect()
     }
@@ -129,10 +134,10 @@ impl Process {
             };
         };
         let path = proposal.path.as_deref();
-        if let Some(found) = self.moves_from(&current.stage, path).into_iter().find(|m| m.to == to) {
+        if let Some(found) = self.moves_from(&current.stage, proposal).into_iter().find(|m| m.to == to) {
             return Ok(found);
         }
-        let allowed: Vec<&str> = self.moves_from(&current.stage, path).into_iter().map(|m| m.to.as_str()).collect();
+        let allowed: Vec<&str> = self.moves_from(&current.stage, proposal).into_iter().map(|m| m.to.as_str()).collect();
         let here = self.stage(&current.stage).map_or(current.stage.as_str(), |s| s.label.as_str());
         let mut message =
             format!("{} is at '{}' ({here}) and cannot move to '{to}'", proposal.reference, current.stage);
@@ -140,12 +145,21 @@ impl Process {
         let other_paths: Vec<&str> = self
             .moves
             .iter()
-            .filter(|m| m.to == to && m.from.iter().any(|f| *f == current.stage) && !m.paths.is_empty())
+            .filter(|m| m.to == to && m.from.contains(&current.stage) && !m.paths.is_empty())
             .flat_map(|m| m.paths.iter().map(String::as_str))
             .collect();
         if !other_paths.is_empty() {
             let on = path.map_or_else(|| "no path".to_string(), |p| format!("path {p}"));
             message.push_str(&format!(" (that move is only for path {}; it is on {on})", other_paths.join(" or ")));
+        }
+        let flagged: Vec<&str> = self
+            .moves
+            .iter()
+            .filter(|m| m.to == to && m.from.contains(&current.stage) && !m.flags.is_empty())
+            .flat_map(|m| m.flags.iter().map(String::as_str))
+            .collect();
+        if other_paths.is_empty() && !flagged.is_empty() {
+            message.push_str(&format!(" (that move is only for proposals marked {})", flagged.join(" or ")));
         }
         if allowed.is_empty() {
             message.push_str(": it is at the end of the process");
@@ -244,7 +258,7 @@ impl Proposal {
     pub fn decision<'a>(&'a self, process: &'a Process) -> Option<Decision<'a>> {
         self.stages.iter().rev().find_map(|change| {
             let outcome = process.stage(&change.stage)?.outcome.as_deref()?;
-            Some(Decision { outcome, body: change.decided_by.as_deref(), date: change.date.clone() })
+            Some(Decision { outcome, body: change.decided_by.as_deref(), date: change.date })
         })
     }
 
@@ -268,15 +282,15 @@ impl Proposal {
     pub fn advanced(&self, process: &Process, to: &str, step: Step) -> Result<Self, String> {
         let found = process.check_move(self, to)?;
         let target = process.stage(to).ok_or_else(|| format!("there is no stage '{to}'"))?;
-        if let (Some(last), Some(new)) = (self.current().and_then(|c| c.date.earliest()), step.date.latest()) {
-            if new < last {
-                return Err(format!(
-                    "{} reached its current stage on {}; a later stage cannot be dated {}",
-                    self.reference,
-                    self.current().map(|c| c.date.to_string()).unwrap_or_default(),
-                    step.date
-                ));
-            }
+        if let (Some(last), Some(new)) = (self.current().and_then(|c| c.date.earliest()), step.date.latest())
+            && new < last
+        {
+            return Err(format!(
+                "{} reached its current stage on {}; a later stage cannot be dated {}",
+                self.reference,
+                self.current().map(|c| c.date.to_string()).unwrap_or_default(),
+                step.date
+            ));
         }
         if target.implements && step.version.is_none() {
             return Err(format!("moving to '{to}' needs the version that carried the change"));
@@ -345,13 +359,11 @@ pub fn check_walk(process: &Process, proposal: &Proposal) -> Vec<(usize, String)
         } else if let Err(message) = process.check_move(&walked, &change.stage) {
             problems.push((index, message));
         }
-        if let (Some(before), Some(now)) = (latest_known, change.date.latest()) {
-            if now < before {
-                problems.push((
-                    index,
-                    format!("'{}' is dated {} but comes after a later stage", change.stage, change.date),
-                ));
-            }
+        if let (Some(before), Some(now)) = (latest_known, change.date.latest())
+            && now < before
+        {
+            problems
+                .push((index, format!("'{}' is dated {} but comes after a later stage", change.stage, change.date)));
         }
         let target = process.stage(&change.stage);
         if target.is_some_and(|t| t.implements) && change.version.is_none() {
@@ -421,6 +433,7 @@ mod tests {
             from: from.iter().map(|s| (*s).into()).collect(),
             to: to.into(),
             paths: paths.iter().map(|s| (*s).into()).collect(),
+            flags: Vec::new(),
             decided_by: by.map(Into::into),
         }
     }
@@ -495,15 +508,15 @@ mod tests {
     fn a_proposal_moves_only_along_the_process() {
         let process = process();
         let p = raised("3");
-        let error = p.advanced(&process, "approved", at("2020-02-01")).unwrap_err();
+        let error = p.advanced(&process, "approved", at("2020-02-01")).expect_err("refused");
         assert_eq!(error, "MP1 is at 'raised' (raised) and cannot move to 'approved'; allowed next: report, withdrawn");
         let p = p.advanced(&process, "report", at("2020-02-01")).expect("report");
         let p = p.advanced(&process, "vote", at("2020-03-01")).expect("vote");
         let p = p.advanced(&process, "approved", at("2020-03-02")).expect("the Change Board decides on path 3");
         assert_eq!(p.decision(&process).map(|d| (d.outcome, d.body)), Some(("approved", Some("Change Board"))));
-        let late = p.advanced(&process, "withdrawn", at("2020-03-03")).unwrap_err();
+        let late = p.advanced(&process, "withdrawn", at("2020-03-03")).expect_err("refused");
         assert!(late.contains("allowed next: implemented"), "no withdrawal after a decision: {late}");
-        let needs = p.advanced(&process, "implemented", at("2020-06-01")).unwrap_err();
+        let needs = p.advanced(&process, "implemented", at("2020-06-01")).expect_err("refused");
         assert!(needs.contains("needs the version"), "{needs}");
         let done = p
             .advanced(
@@ -513,7 +526,7 @@ mod tests {
             )
             .expect("implemented");
         assert_eq!(done.implemented_by().map(ToString::to_string).as_deref(), Some("5.5"));
-        let end = done.advanced(&process, "withdrawn", at("2020-07-01")).unwrap_err();
+        let end = done.advanced(&process, "withdrawn", at("2020-07-01")).expect_err("refused");
         assert!(end.ends_with("it is at the end of the process"), "{end}");
     }
 
@@ -522,7 +535,7 @@ mod tests {
         let process = process();
         let p = raised("2").advanced(&process, "report", at("2020-02-01")).expect("report");
         let p = p.advanced(&process, "vote", at("2020-03-01")).expect("vote");
-        let error = p.advanced(&process, "approved", at("2020-03-02")).unwrap_err();
+        let error = p.advanced(&process, "approved", at("2020-03-02")).expect_err("refused");
         assert_eq!(
             error,
             "MP1 is at 'vote' (vote) and cannot move to 'approved' (that move is only for path 3; it is on path 2); \
@@ -539,9 +552,9 @@ mod tests {
     fn dates_must_not_go_back_and_unknown_stages_are_named() {
         let process = process();
         let p = raised("3");
-        let back = p.advanced(&process, "report", at("2019-12-31")).unwrap_err();
+        let back = p.advanced(&process, "report", at("2019-12-31")).expect_err("refused");
         assert!(back.contains("cannot be dated 2019-12-31"), "{back}");
-        let unknown = p.advanced(&process, "nowhere", at("2020-02-01")).unwrap_err();
+        let unknown = p.advanced(&process, "nowhere", at("2020-02-01")).expect_err("refused");
         assert!(unknown.starts_with("there is no stage 'nowhere'; the stages are: raised, report"), "{unknown}");
     }
 

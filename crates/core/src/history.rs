@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 
+use crate::change::Proposal;
 use crate::id::{EntryId, ProvisionId};
 use crate::model::{Activity, ChangeKind, Completeness, Entry, EntryKind, Provision, Register};
 use crate::text::{TextHash, Texts};
@@ -318,6 +319,39 @@ impl History {
     /// How many provisions stand above this one (0 for a top-level provision or an unknown id).
     pub fn depth(&self, id: &ProvisionId) -> usize {
         self.provision_index.get(id).map_or(0, |&p| self.ancestors(p).len())
+    }
+
+    /// The proposals that were still changes on their way at the end of `date` and would change `provision`, a
+    /// part of it or a whole containing it, in register order. Empty when the register defines no process.
+    pub fn pending_proposals(&self, provision: &ProvisionId, date: Date) -> Vec<&Proposal> {
+        let register = self.register();
+        let Some(process) = &register.process else { return Vec::new() };
+        let related = self.related(provision);
+        register
+            .proposals
+            .iter()
+            .filter(|p| p.pending_on(process, date) && p.affects.iter().any(|a| related.contains(a)))
+            .collect()
+    }
+
+    /// The proposals that would change `provision`, a part of it or a whole containing it, whatever their stage.
+    pub fn proposals_touching(&self, provision: &ProvisionId) -> Vec<&Proposal> {
+        let related = self.related(provision);
+        self.register().proposals.iter().filter(|p| p.affects.iter().any(|a| related.contains(a))).collect()
+    }
+
+    /// A provision, its ancestors and its descendants.
+    fn related(&self, provision: &ProvisionId) -> std::collections::HashSet<ProvisionId> {
+        let mut related = std::collections::HashSet::from([provision.clone()]);
+        let Some(&index) = self.provision_index.get(provision) else { return related };
+        let provisions = &self.register().provisions;
+        related.extend(self.ancestors(index).into_iter().map(|a| provisions[a].id.clone()));
+        for (i, p) in provisions.iter().enumerate() {
+            if self.ancestors(i).contains(&index) {
+                related.insert(p.id.clone());
+            }
+        }
+        related
     }
 
     /// The versions only (no events), in time order, then those with unknown dates.

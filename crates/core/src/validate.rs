@@ -133,6 +133,11 @@ fn check_process(register: &Register, problems: &mut Vec<Problem>) {
                 problem("move", Some(item), format!("move {} names unknown path '{path}'", item + 1));
             }
         }
+        for flag in &step.flags {
+            if !process.flags.iter().any(|f| &f.id == flag) {
+                problem("move", Some(item), format!("move {} names unknown flag '{flag}'", item + 1));
+            }
+        }
         if step.from.is_empty() {
             problem("move", Some(item), format!("move {} needs at least one stage in 'from'", item + 1));
         }
@@ -175,24 +180,24 @@ fn check_proposals(register: &Register, known: &HashSet<ProvisionId>, problems: 
                 problem("affects", Some(item), format!("{reference} affects unknown provision '{provision}'"));
             }
         }
-        if let Some(other) = &proposal.alternative_to {
-            if other == reference || !references.contains(other.as_str()) {
-                problem("alternative_to", None, format!("{reference} is an alternative to unknown proposal '{other}'"));
-            }
+        if let Some(other) = &proposal.alternative_to
+            && (other == reference || !references.contains(other.as_str()))
+        {
+            problem("alternative_to", None, format!("{reference} is an alternative to unknown proposal '{other}'"));
         }
         let Some(process) = &register.process else {
             problem("", None, format!("{reference}: the register defines no [process], so it cannot hold proposals"));
             continue;
         };
-        if let Some(path) = &proposal.path {
-            if process.path(path).is_none() {
-                let ids: Vec<&str> = process.paths.iter().map(|p| p.id.as_str()).collect();
-                problem(
-                    "path",
-                    None,
-                    format!("{reference} is on unknown path '{path}'; the paths are: {}", ids.join(", ")),
-                );
-            }
+        if let Some(path) = &proposal.path
+            && process.path(path).is_none()
+        {
+            let ids: Vec<&str> = process.paths.iter().map(|p| p.id.as_str()).collect();
+            problem(
+                "path",
+                None,
+                format!("{reference} is on unknown path '{path}'; the paths are: {}", ids.join(", ")),
+            );
         }
         for flag in &proposal.flags {
             if !process.flags.iter().any(|f| &f.id == flag) {

@@ -261,10 +261,7 @@ impl Reader {
         }
         let consultations: Vec<Option<Consultation>> =
             raw.consultation.into_iter().map(|c| self.consultation(c)).collect();
-        let process = match raw.process {
-            Some(process) => Some(self.process(process)),
-            None => None,
-        };
+        let process = raw.process.map(|process| self.process(process));
         let proposals: Vec<Option<Proposal>> = raw.proposal.into_iter().map(|p| self.proposal(p)).collect();
         let planned: Vec<Option<PlannedChange>> = raw.planned.into_iter().map(|p| self.planned(p)).collect();
         Some(Register {

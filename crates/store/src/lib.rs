@@ -13,7 +13,9 @@ use inforce_core::text::{TextHash, TextRecord, TextWrite};
 use inforce_core::{CodeId, Record, RecordWrite};
 use jiff::Timestamp;
 
-pub use registry::{Loaded, PublishOutcome, Publishing, load_register, load_texts, publish, publish_register};
+pub use registry::{
+    Loaded, PublishOutcome, Publishing, load_register, load_texts, publish, publish_edit, publish_register,
+};
 
 /// What went wrong in storage, in words a person can act on.
 #[derive(Debug, thiserror::Error)]

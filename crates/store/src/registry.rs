@@ -92,6 +92,43 @@ pub async fn publish(
     }
 }
 
+/// Applies `edit` to the code's current register (`None` when nothing is recorded) and publishes the result
+/// (which `edit` must have validated). When another publication lands first, `edit` is applied again to the
+/// register that publication made, so concurrent edits of different records are all kept.
+pub async fn publish_edit<E: From<StoreError>>(
+    store: &dyn Store,
+    code: &CodeId,
+    origin: &str,
+    recorded_at: Timestamp,
+    edit: impl Fn(Option<&Register>) -> Result<Register, E>,
+) -> Result<(PublishOutcome, Register), E> {
+    let mut attempt = 1;
+    loop {
+        let head = store.publications(code).await?.last().map(|p| p.id);
+        let records = store.records(code).await?;
+        let current = register_as_of(&records, None);
+        let next = edit(current.as_ref())?;
+        let writes = writes_for(current.as_ref(), &next);
+        if writes.is_empty() {
+            return Ok((PublishOutcome::Unchanged, next));
+        }
+        let publication = NewPublication {
+            code: code.clone(),
+            recorded_at,
+            origin: origin.to_string(),
+            expected_head: head,
+            writes,
+            text_writes: Vec::new(),
+            new_texts: Vec::new(),
+        };
+        match store.publish(publication).await {
+            Err(StoreError::Conflict { .. }) if attempt < PUBLISH_ATTEMPTS => attempt += 1,
+            Err(error) => return Err(error.into()),
+            Ok(published) => return Ok((PublishOutcome::Published(published), next)),
+        }
+    }
+}
+
 async fn publish_once(
     store: &dyn Store,
     what: Publishing<'_>,

@@ -1,5 +1,6 @@
 //! JSON shapes of the command line's answers. Converted from core types; the core knows no wire format.
 
+use inforce_core::change::{PlannedChange, Process, Proposal};
 use inforce_core::compare::{ChangeSort, Cut, ProvisionComparison};
 use inforce_core::diff::DiffOptions;
 use inforce_core::{
@@ -242,6 +243,8 @@ pub struct ConsultationJson {
     /// `open`, `closed`, `upcoming` or `unknown`.
     pub state: &'static str,
     pub topics: Vec<String>,
+    /// The versions that followed from it.
+    pub led_to: Vec<String>,
     pub sources: Vec<String>,
     pub confidence: Option<String>,
     pub notes: Vec<String>,
@@ -256,9 +259,166 @@ impl ConsultationJson {
             closes: c.closes.to_string(),
             state: consultation_state(c, today),
             topics: c.topics.clone(),
+            led_to: c.led_to.iter().map(ToString::to_string).collect(),
             sources: c.sources.clone(),
             confidence: c.confidence.clone(),
             notes: c.notes.clone(),
+        }
+    }
+}
+
+/// A stage of a change process, as named by it.
+#[derive(Serialize)]
+pub struct StageJson {
+    pub id: String,
+    pub label: String,
+    /// `open`, `approved` or `closed`.
+    pub state: &'static str,
+}
+
+impl StageJson {
+    fn new(process: &Process, id: &str) -> Self {
+        match process.stage(id) {
+            Some(stage) => Self { id: id.to_string(), label: stage.label.clone(), state: stage.state.as_str() },
+            None => Self { id: id.to_string(), label: id.to_string(), state: "open" },
+        }
+    }
+}
+
+/// A stage a proposal reached.
+#[derive(Serialize)]
+pub struct StageChangeJson {
+    #[serde(flatten)]
+    pub stage: StageJson,
+    pub date: String,
+    pub decided_by: Option<String>,
+    pub version: Option<String>,
+    pub note: Option<String>,
+}
+
+/// An id with its label (a path or a flag).
+#[derive(Serialize)]
+pub struct NamedJson {
+    pub id: String,
+    pub label: String,
+}
+
+/// A decision on a proposal.
+#[derive(Serialize)]
+pub struct DecisionJson {
+    pub outcome: String,
+    pub body: Option<String>,
+    pub date: String,
+}
+
+/// A modification proposal, where it stands and its whole timeline.
+#[derive(Serialize)]
+pub struct ProposalJson {
+    pub reference: String,
+    pub title: String,
+    pub proposer: Option<String>,
+    pub lead_analyst: Option<String>,
+    pub raised: String,
+    pub path: Option<NamedJson>,
+    pub flags: Vec<NamedJson>,
+    pub affects: Vec<String>,
+    pub issue: Option<String>,
+    pub solution: Option<String>,
+    pub target_release: Option<String>,
+    pub alternative_to: Option<String>,
+    /// Where it stands now.
+    pub stage: Option<StageJson>,
+    /// Whether it is still a change on its way (today).
+    pub pending: bool,
+    pub decision: Option<DecisionJson>,
+    pub implemented_by: Option<String>,
+    /// The stages it may move to next.
+    pub next: Vec<String>,
+    pub history: Vec<StageChangeJson>,
+    pub sources: Vec<String>,
+    pub confidence: Option<String>,
+    pub notes: Vec<String>,
+}
+
+impl ProposalJson {
+    pub fn new(process: &Process, p: &Proposal, today: Date) -> Self {
+        let named = |id: &String, list: &[inforce_core::change::Named]| NamedJson {
+            id: id.clone(),
+            label: list.iter().find(|n| &n.id == id).map_or_else(|| id.clone(), |n| n.label.clone()),
+        };
+        Self {
+            reference: p.reference.clone(),
+            title: p.title.clone(),
+            proposer: p.proposer.clone(),
+            lead_analyst: p.lead_analyst.clone(),
+            raised: p.raised.to_string(),
+            path: p.path.as_ref().map(|id| named(id, &process.paths)),
+            flags: p.flags.iter().map(|id| named(id, &process.flags)).collect(),
+            affects: p.affects.iter().map(ToString::to_string).collect(),
+            issue: p.issue.clone(),
+            solution: p.solution.clone(),
+            target_release: p.target_release.clone(),
+            alternative_to: p.alternative_to.clone(),
+            stage: p.current().map(|c| StageJson::new(process, &c.stage)),
+            pending: p.pending_on(process, today),
+            decision: p.decision(process).map(|d| DecisionJson {
+                outcome: d.outcome.to_string(),
+                body: d.body.map(ToString::to_string),
+                date: d.date.to_string(),
+            }),
+            implemented_by: p.implemented_by().map(ToString::to_string),
+            next: p
+                .current()
+                .map(|c| process.moves_from(&c.stage, p).into_iter().map(|m| m.to.clone()).collect())
+                .unwrap_or_default(),
+            history: p
+                .stages
+                .iter()
+                .map(|s| StageChangeJson {
+                    stage: StageJson::new(process, &s.stage),
+                    date: s.date.to_string(),
+                    decided_by: s.decided_by.clone(),
+                    version: s.version.as_ref().map(ToString::to_string),
+                    note: s.note.clone(),
+                })
+                .collect(),
+            sources: p.sources.clone(),
+            confidence: p.confidence.clone(),
+            notes: p.notes.clone(),
+        }
+    }
+}
+
+/// A planned change.
+#[derive(Serialize)]
+pub struct PlannedJson {
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub announced: String,
+    pub expected: String,
+    pub consultation: Option<String>,
+    pub affects: Vec<String>,
+    pub proposal: Option<String>,
+    pub version: Option<String>,
+    pub sources: Vec<String>,
+    pub confidence: Option<String>,
+}
+
+impl PlannedJson {
+    pub fn new(p: &PlannedChange) -> Self {
+        Self {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            description: p.description.clone(),
+            announced: p.announced.to_string(),
+            expected: p.expected.to_string(),
+            consultation: p.consultation.clone(),
+            affects: p.affects.iter().map(ToString::to_string).collect(),
+            proposal: p.proposal.clone(),
+            version: p.version.as_ref().map(ToString::to_string),
+            sources: p.sources.clone(),
+            confidence: p.confidence.clone(),
         }
     }
 }

@@ -52,6 +52,8 @@ struct MoveIn {
     to: String,
     #[serde(default)]
     paths: Vec<String>,
+    #[serde(default)]
+    flags: Vec<String>,
     decided_by: Option<String>,
 }
 
@@ -195,7 +197,7 @@ impl Reader {
             .into_iter()
             .map(|m| {
                 let m = m.into_inner();
-                Move { from: m.from, to: m.to, paths: m.paths, decided_by: m.decided_by }
+                Move { from: m.from, to: m.to, paths: m.paths, flags: m.flags, decided_by: m.decided_by }
             })
             .collect();
         let process = Process { name: raw.name, stages, paths: named(raw.path), flags: named(raw.flag), moves };
@@ -349,6 +351,8 @@ struct MoveOut {
     to: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     paths: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    flags: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     decided_by: Option<String>,
 }
@@ -380,6 +384,7 @@ impl From<&Process> for ProcessOut {
                     from: m.from.clone(),
                     to: m.to.clone(),
                     paths: m.paths.clone(),
+                    flags: m.flags.clone(),
                     decided_by: m.decided_by.clone(),
                 })
                 .collect(),

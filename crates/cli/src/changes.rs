@@ -1,0 +1,510 @@
+//! The change register on the command line: modification proposals (`inforce mod …`), consultations
+//! (`inforce consultation …`) and planned changes (`inforce planned`). Writes re-read the register and apply the
+//! change to it, so two people editing different records at once both keep their edits.
+
+use std::fmt::Write as _;
+
+use clap::Subcommand;
+use inforce_core::change::{Process, Proposal, StageChange, Step};
+use inforce_core::{Consultation, EntryId, FuzzyDate, History, ProvisionId, Register, validate};
+use inforce_store::{PublishOutcome, Store, publish_edit};
+use inforce_web::wire::{ConsultationJson, PlannedJson, ProposalJson};
+use jiff::civil::Date;
+
+use crate::Failure;
+use crate::commands::{Output, parse_date};
+
+/// `inforce mod …`
+#[derive(Subcommand)]
+pub enum ModCommand {
+    /// Raise a proposal at one of the process's starting stages (checked, then stored).
+    New {
+        /// Its reference, such as MP301 or DP301.
+        reference: String,
+        /// Its title.
+        #[arg(long)]
+        title: String,
+        /// When it was raised: YYYY-MM-DD, YYYY-MM, YYYY or unknown (default: today).
+        #[arg(long)]
+        raised: Option<String>,
+        /// The stage it starts at (default: the process's first starting stage).
+        #[arg(long)]
+        stage: Option<String>,
+        /// The path it follows (an id of the process's paths, such as 3).
+        #[arg(long)]
+        path: Option<String>,
+        /// A flag it carries (such as fast-track); repeat for several.
+        #[arg(long = "flag")]
+        flags: Vec<String>,
+        /// Provisions it would change, comma-separated or repeated.
+        #[arg(long, value_delimiter = ',')]
+        affects: Vec<String>,
+        /// Who raised it.
+        #[arg(long)]
+        proposer: Option<String>,
+        /// The analyst leading it.
+        #[arg(long)]
+        lead_analyst: Option<String>,
+        /// The problem, in brief.
+        #[arg(long)]
+        issue: Option<String>,
+        /// The solution, in brief.
+        #[arg(long)]
+        solution: Option<String>,
+        /// The release it is aimed at.
+        #[arg(long)]
+        target_release: Option<String>,
+        /// The proposal it is an alternative to.
+        #[arg(long)]
+        alternative_to: Option<String>,
+    },
+    /// Move a proposal to its next stage; a move the process does not allow is refused, naming those it does.
+    Advance {
+        /// The proposal's reference.
+        reference: String,
+        /// The stage it reaches.
+        #[arg(long)]
+        to: String,
+        /// When (default: today).
+        #[arg(long)]
+        date: Option<String>,
+        /// Who decided, for a decision (default: the body the process names for that move).
+        #[arg(long)]
+        decided_by: Option<String>,
+        /// The version that carried the change, for an implementation.
+        #[arg(long)]
+        version: Option<String>,
+        /// A remark kept with the stage.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// A proposal, where it stands, what it may do next and its whole timeline.
+    Show {
+        /// The proposal's reference.
+        reference: String,
+    },
+    /// The proposals, optionally filtered.
+    List {
+        /// Only those now at this stage.
+        #[arg(long)]
+        stage: Option<String>,
+        /// Only those on this path.
+        #[arg(long)]
+        path: Option<String>,
+        /// Only those that would change this provision, a part of it or a whole containing it.
+        #[arg(long)]
+        affects: Option<String>,
+        /// Only those still pending (raised, not yet implemented, rejected or withdrawn) at the end of this date.
+        #[arg(long, value_name = "DATE")]
+        pending_at: Option<String>,
+    },
+}
+
+/// `inforce consultation …`
+#[derive(Subcommand)]
+pub enum ConsultationCommand {
+    /// Record a consultation.
+    Add {
+        /// A stable key, such as SEC5.
+        id: String,
+        /// What it is about, in a line.
+        #[arg(long)]
+        title: String,
+        /// When it was published (YYYY-MM-DD, YYYY-MM, YYYY or unknown).
+        #[arg(long, default_value = "unknown")]
+        published: String,
+        /// When it closes (same forms).
+        #[arg(long, default_value = "unknown")]
+        closes: String,
+        /// A subject it covers; repeat for several.
+        #[arg(long = "topic")]
+        topics: Vec<String>,
+        /// A version that followed from it; repeat for several.
+        #[arg(long = "led-to")]
+        led_to: Vec<String>,
+        /// Where the facts come from; repeat for several.
+        #[arg(long = "source")]
+        sources: Vec<String>,
+    },
+    /// One consultation, open or closed today.
+    Show {
+        /// Its id.
+        id: String,
+    },
+}
+
+/// Answers `inforce mod …` questions (reads only).
+pub fn answer_mod(history: &History, command: &ModCommand, today: Date, out: &Output) -> Result<(), Failure> {
+    let register = history.register();
+    match command {
+        ModCommand::Show { reference } => {
+            let process = process_of(register)?;
+            let proposal = find(register, reference)?;
+            let json = ProposalJson::new(process, proposal, today);
+            out.print(&json, || show_text(process, proposal, today))
+        }
+        ModCommand::List { stage, path, affects, pending_at } => {
+            let pending_at = pending_at.as_deref().map(|d| parse_date(d, today)).transpose()?;
+            let affects = affects.as_deref().map(provision_id).transpose()?;
+            let process = process_of(register)?;
+            if let Some(stage) = stage
+                && process.stage(stage).is_none()
+            {
+                let ids: Vec<&str> = process.stages.iter().map(|s| s.id.as_str()).collect();
+                return Err(Failure::Usage(format!("--stage: no stage '{stage}'; the stages are: {}", ids.join(", "))));
+            }
+            let touching: Option<Vec<&Proposal>> = affects.as_ref().map(|a| history.proposals_touching(a));
+            let chosen: Vec<&Proposal> = register
+                .proposals
+                .iter()
+                .filter(|p| stage.as_ref().is_none_or(|s| p.current().is_some_and(|c| &c.stage == s)))
+                .filter(|p| path.as_ref().is_none_or(|x| p.path.as_ref() == Some(x)))
+                .filter(|p| touching.as_ref().is_none_or(|t| t.iter().any(|q| q.reference == p.reference)))
+                .filter(|p| pending_at.is_none_or(|d| p.pending_on(process, d)))
+                .collect();
+            let json = serde_json::json!({
+                "code": register.code.id.to_string(),
+                "process": process.name,
+                "proposals": chosen.iter().map(|p| ProposalJson::new(process, p, today)).collect::<Vec<_>>(),
+            });
+            out.print(&json, || list_text(process, &chosen, pending_at))
+        }
+        ModCommand::New { .. } | ModCommand::Advance { .. } => {
+            Err(Failure::Usage("internal: a write reached the read-only path".into()))
+        }
+    }
+}
+
+/// Answers `inforce consultation show` and `inforce planned`.
+pub fn answer_consultation(register: &Register, id: &str, today: Date, out: &Output) -> Result<(), Failure> {
+    let consultation = register.consultations.iter().find(|c| c.id.eq_ignore_ascii_case(id)).ok_or_else(|| {
+        let ids: Vec<&str> = register.consultations.iter().map(|c| c.id.as_str()).collect();
+        Failure::NotFound(format!("no consultation '{id}' (known: {})", ids.join(", ")))
+    })?;
+    let json = ConsultationJson::new(consultation, today);
+    let planned: Vec<PlannedJson> = register
+        .planned
+        .iter()
+        .filter(|p| p.consultation.as_deref() == Some(&consultation.id))
+        .map(PlannedJson::new)
+        .collect();
+    let value = serde_json::json!({ "consultation": json, "planned": planned });
+    out.print(&value, || {
+        let mut text = format!(
+            "{}  {}\npublished {}, closes {} ({})\n",
+            json.id,
+            json.title,
+            consultation.published.human(),
+            consultation.closes.human(),
+            json.state
+        );
+        for topic in &json.topics {
+            let _ = writeln!(text, "  - {topic}");
+        }
+        if !json.led_to.is_empty() {
+            let _ = writeln!(text, "led to: {}", json.led_to.join(", "));
+        }
+        for p in &planned {
+            let _ = writeln!(text, "planned: {} ({})", p.title, p.id);
+        }
+        text
+    })
+}
+
+/// `inforce planned`: changes announced but not yet tied to a proposal or version, and those that since were.
+pub fn answer_planned(register: &Register, out: &Output) -> Result<(), Failure> {
+    let planned: Vec<PlannedJson> = register.planned.iter().map(PlannedJson::new).collect();
+    out.print(&serde_json::json!({ "code": register.code.id.to_string(), "planned": planned }), || {
+        let mut text = String::new();
+        for p in &register.planned {
+            let tied = match (&p.proposal, &p.version) {
+                (_, Some(version)) => format!("made by {version}"),
+                (Some(proposal), None) => format!("taken up by {proposal}"),
+                (None, None) => "not yet tied to a proposal or version".to_string(),
+            };
+            let from = p.consultation.as_ref().map(|c| format!(", announced in {c}")).unwrap_or_default();
+            let _ = writeln!(text, "{:<28} {} ({tied}{from})", p.id, p.title);
+        }
+        if text.is_empty() {
+            text.push_str("no planned changes recorded\n");
+        }
+        text
+    })
+}
+
+/// Carries out `mod new` / `mod advance` as one publication; prints the proposal as it now stands.
+pub async fn write_mod(
+    store: &dyn Store,
+    code: &inforce_core::CodeId,
+    command: &ModCommand,
+    today: Date,
+    recorded_at: jiff::Timestamp,
+    out: &Output,
+) -> Result<(), Failure> {
+    let reference = match command {
+        ModCommand::New { reference, .. } | ModCommand::Advance { reference, .. } => reference.to_uppercase(),
+        _ => return Err(Failure::Usage("internal: a question reached the write path".into())),
+    };
+    let origin = match command {
+        ModCommand::New { .. } => format!("mod new {reference}"),
+        _ => format!("mod advance {reference}"),
+    };
+    let (outcome, register) = publish_edit(store, code, &origin, recorded_at, |current| {
+        let current = current.ok_or_else(|| Failure::NotFound(format!("no register for code '{code}'")))?;
+        let mut next = current.clone();
+        match command {
+            ModCommand::New { .. } => raise(&mut next, &reference, command, today)?,
+            ModCommand::Advance { to, date, decided_by, version, note, .. } => {
+                let process = process_of(current)?;
+                let index = position(current, &reference)?;
+                let step = Step {
+                    date: fuzzy(date.as_deref(), today, "--date")?,
+                    decided_by: decided_by.clone(),
+                    version: version.as_deref().map(entry_id).transpose()?,
+                    note: note.clone(),
+                };
+                if let Some(version) = &step.version
+                    && !current.entries.iter().any(|e| &e.id == version)
+                {
+                    return Err(Failure::NotFound(format!(
+                        "--version: no version or event '{version}' in the register"
+                    )));
+                }
+                next.proposals[index] = current.proposals[index].advanced(process, to, step).map_err(Failure::Usage)?;
+            }
+            _ => {}
+        }
+        checked(next)
+    })
+    .await?;
+    let process = process_of(&register)?;
+    let proposal = find(&register, &reference)?;
+    let mut json = serde_json::to_value(ProposalJson::new(process, proposal, today))
+        .map_err(|e| Failure::Environment(format!("cannot write JSON: {e}")))?;
+    json["changed"] = serde_json::Value::Bool(matches!(outcome, PublishOutcome::Published(_)));
+    out.print(&json, || show_text(process, proposal, today))
+}
+
+/// Carries out `consultation add` as one publication.
+pub async fn write_consultation(
+    store: &dyn Store,
+    code: &inforce_core::CodeId,
+    command: &ConsultationCommand,
+    today: Date,
+    recorded_at: jiff::Timestamp,
+    out: &Output,
+) -> Result<(), Failure> {
+    let ConsultationCommand::Add { id, title, published, closes, topics, led_to, sources } = command else {
+        return Err(Failure::Usage("internal: a question reached the write path".into()));
+    };
+    let consultation = Consultation {
+        id: id.clone(),
+        title: title.clone(),
+        published: fuzzy(Some(published), today, "--published")?,
+        closes: fuzzy(Some(closes), today, "--closes")?,
+        topics: topics.clone(),
+        led_to: led_to.iter().map(|v| entry_id(v)).collect::<Result<_, _>>()?,
+        sources: sources.clone(),
+        confidence: None,
+        notes: Vec::new(),
+    };
+    let (_, register) = publish_edit(store, code, &format!("consultation add {id}"), recorded_at, |current| {
+        let current = current.ok_or_else(|| Failure::NotFound(format!("no register for code '{code}'")))?;
+        if current.consultations.iter().any(|c| c.id.eq_ignore_ascii_case(id)) {
+            return Err(Failure::Usage(format!("consultation '{id}' is already recorded")));
+        }
+        let mut next = current.clone();
+        next.consultations.push(consultation.clone());
+        checked(next)
+    })
+    .await?;
+    answer_consultation(&register, id, today, out)
+}
+
+fn raise(register: &mut Register, reference: &str, command: &ModCommand, today: Date) -> Result<(), Failure> {
+    let ModCommand::New {
+        title,
+        raised,
+        stage,
+        path,
+        flags,
+        affects,
+        proposer,
+        lead_analyst,
+        issue,
+        solution,
+        target_release,
+        alternative_to,
+        ..
+    } = command
+    else {
+        return Ok(());
+    };
+    let process = process_of(register)?;
+    if register.proposals.iter().any(|p| p.reference == reference) {
+        return Err(Failure::Usage(format!("{reference} is already recorded; use `inforce mod advance` to move it")));
+    }
+    let stage = match stage {
+        Some(stage) => {
+            if !process.stage(stage).is_some_and(|s| s.initial) {
+                return Err(Failure::Usage(format!(
+                    "--stage: a proposal is raised at one of: {}",
+                    process.initial_stages().join(", ")
+                )));
+            }
+            stage.clone()
+        }
+        None => process
+            .initial_stages()
+            .first()
+            .map(ToString::to_string)
+            .ok_or_else(|| Failure::Usage("the process has no stage where proposals are raised".into()))?,
+    };
+    let raised = fuzzy(raised.as_deref(), today, "--raised")?;
+    let affects = affects.iter().map(|a| provision_id(a)).collect::<Result<Vec<_>, _>>()?;
+    register.proposals.push(Proposal {
+        reference: reference.to_string(),
+        title: title.clone(),
+        proposer: proposer.clone(),
+        lead_analyst: lead_analyst.clone(),
+        raised,
+        path: path.clone(),
+        flags: flags.clone(),
+        affects,
+        issue: issue.clone(),
+        solution: solution.clone(),
+        target_release: target_release.clone(),
+        alternative_to: alternative_to.as_ref().map(|a| a.to_uppercase()),
+        stages: vec![StageChange { stage, date: raised, decided_by: None, version: None, note: None }],
+        sources: Vec::new(),
+        confidence: None,
+        notes: Vec::new(),
+    });
+    Ok(())
+}
+
+/// The register if it keeps every rule; otherwise every problem, and nothing is stored.
+fn checked(register: Register) -> Result<Register, Failure> {
+    let problems = validate(&register);
+    if problems.is_empty() {
+        return Ok(register);
+    }
+    let lines: Vec<String> = problems.into_iter().map(|p| p.message).collect();
+    Err(Failure::Usage(format!("refused, nothing was stored:\n{}", lines.join("\n"))))
+}
+
+fn process_of(register: &Register) -> Result<&Process, Failure> {
+    register.process.as_ref().ok_or_else(|| {
+        Failure::NotFound(format!(
+            "the register of '{}' defines no change process (add a [process] table to its register file)",
+            register.code.id
+        ))
+    })
+}
+
+fn position(register: &Register, reference: &str) -> Result<usize, Failure> {
+    register.proposals.iter().position(|p| p.reference.eq_ignore_ascii_case(reference)).ok_or_else(|| {
+        let known: Vec<&str> = register.proposals.iter().map(|p| p.reference.as_str()).collect();
+        Failure::NotFound(format!(
+            "no proposal '{reference}' (known: {})",
+            if known.is_empty() { "none".to_string() } else { known.join(", ") }
+        ))
+    })
+}
+
+fn find<'a>(register: &'a Register, reference: &str) -> Result<&'a Proposal, Failure> {
+    position(register, reference).map(|i| &register.proposals[i])
+}
+
+fn fuzzy(text: Option<&str>, today: Date, flag: &str) -> Result<FuzzyDate, Failure> {
+    match text {
+        None => Ok(FuzzyDate::Day(today)),
+        Some(t) if t.trim().eq_ignore_ascii_case("today") => Ok(FuzzyDate::Day(today)),
+        Some(t) => FuzzyDate::parse(t).map_err(|e| Failure::Usage(format!("{flag}: {e}"))),
+    }
+}
+
+fn provision_id(text: &str) -> Result<ProvisionId, Failure> {
+    ProvisionId::parse(text).map_err(|e| Failure::Usage(e.to_string()))
+}
+
+fn entry_id(text: &str) -> Result<EntryId, Failure> {
+    EntryId::parse(text).map_err(|e| Failure::Usage(e.to_string()))
+}
+
+fn stage_label<'a>(process: &'a Process, id: &'a str) -> &'a str {
+    process.stage(id).map_or(id, |s| s.label.as_str())
+}
+
+fn show_text(process: &Process, p: &Proposal, today: Date) -> String {
+    let mut text = format!("{}  {}\n", p.reference, p.title);
+    let path = p
+        .path
+        .as_ref()
+        .map(|id| process.path(id).map_or_else(|| format!("path {id}"), |n| n.label.clone()))
+        .unwrap_or_else(|| "path not yet set".into());
+    let _ = writeln!(text, "{path}; raised {}", p.raised.human());
+    if !p.flags.is_empty() {
+        let _ = writeln!(text, "flags: {}", p.flags.join(", "));
+    }
+    if !p.affects.is_empty() {
+        let ids: Vec<String> = p.affects.iter().map(ToString::to_string).collect();
+        let _ = writeln!(text, "affects: {}", ids.join(", "));
+    }
+    if let Some(current) = p.current() {
+        let pending = if p.pending_on(process, today) { "pending" } else { "closed" };
+        let _ = writeln!(text, "stage: {} ({pending})", stage_label(process, &current.stage));
+    }
+    if let Some(decision) = p.decision(process) {
+        let by = decision.body.map(|b| format!(" by {b}")).unwrap_or_default();
+        let _ = writeln!(text, "decision: {}{by}, {}", decision.outcome, decision.date.human());
+    }
+    if let Some(version) = p.implemented_by() {
+        let _ = writeln!(text, "implemented by: {version}");
+    }
+    if let Some(release) = &p.target_release {
+        let _ = writeln!(text, "target release: {release}");
+    }
+    if let Some(current) = p.current() {
+        let next: Vec<&str> = process.moves_from(&current.stage, p).into_iter().map(|m| m.to.as_str()).collect();
+        if !next.is_empty() {
+            let _ = writeln!(text, "may move to: {}", next.join(", "));
+        }
+    }
+    let _ = writeln!(text, "timeline:");
+    for s in &p.stages {
+        let mut line = format!("  {:<20} {}", s.date.human(), stage_label(process, &s.stage));
+        if let Some(by) = &s.decided_by {
+            let _ = write!(line, " ({by})");
+        }
+        if let Some(version) = &s.version {
+            let _ = write!(line, " in {version}");
+        }
+        if let Some(note) = &s.note {
+            let _ = write!(line, ": {note}");
+        }
+        let _ = writeln!(text, "{line}");
+    }
+    for (label, value) in [("issue", &p.issue), ("solution", &p.solution)] {
+        if let Some(value) = value {
+            let _ = writeln!(text, "{label}: {value}");
+        }
+    }
+    text
+}
+
+fn list_text(process: &Process, proposals: &[&Proposal], pending_at: Option<Date>) -> String {
+    if proposals.is_empty() {
+        return "no proposals match\n".into();
+    }
+    let mut text = String::new();
+    for p in proposals {
+        let stage = match pending_at {
+            Some(date) => p.stage_on(date).map_or("not yet raised", |s| stage_label(process, &s.stage)),
+            None => p.current().map_or("", |s| stage_label(process, &s.stage)),
+        };
+        let path = p.path.as_deref().map(|x| format!("path {x}")).unwrap_or_default();
+        let _ = writeln!(text, "{:<11} {:<34} {:<7} {}", p.reference, stage, path, p.title);
+    }
+    text
+}

@@ -1,0 +1,289 @@
+//! The change register through the real binary: a proposal followed from raising to implementation, illegal
+//! moves refused with nothing stored, what was pending on a date, consultations, planned changes, and register
+//! files whose proposals break the process.
+
+mod common;
+
+use common::{Sandbox, stderr};
+use serde_json::Value;
+
+fn publications(sandbox: &Sandbox) -> usize {
+    sandbox.json(&["publications"])["publications"].as_array().map_or(0, Vec::len)
+}
+
+fn stages(proposal: &Value) -> Vec<String> {
+    proposal["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .map(|s| s["id"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn a_proposal_is_followed_from_raising_to_implementation() {
+    let sandbox = Sandbox::new();
+    let raised = sandbox.json(&[
+        "mod",
+        "new",
+        "mp301",
+        "--title",
+        "Clarify H15 connection charges",
+        "--path",
+        "3",
+        "--affects",
+        "H15",
+        "--raised",
+        "2026-01-10",
+        "--proposer",
+        "A Supplier",
+    ]);
+    assert_eq!(raised["reference"], "MP301", "references are kept in upper case");
+    assert_eq!(raised["stage"]["id"], "draft-proposal", "raised at the process's first starting stage");
+    assert_eq!(raised["next"], serde_json::json!(["development", "withdrawn"]));
+    let moves = [
+        ("development", "2026-02-01"),
+        ("modification-proposal", "2026-03-01"),
+        ("refinement", "2026-03-15"),
+        ("report-phase", "2026-05-01"),
+        ("report-consultation", "2026-06-01"),
+        ("change-board", "2026-07-01"),
+        ("approved", "2026-07-01"),
+    ];
+    for (stage, date) in moves {
+        let moved = sandbox.json(&["mod", "advance", "MP301", "--to", stage, "--date", date]);
+        assert_eq!(moved["stage"]["id"], stage);
+        assert_eq!(moved["changed"], true);
+    }
+    // The implementation is recorded a day later than the rest.
+    let output = sandbox.run_at(
+        "2026-11-02T09:00:00Z",
+        &[
+            "mod",
+            "advance",
+            "MP301",
+            "--to",
+            "implemented",
+            "--date",
+            "2026-11-01",
+            "--version",
+            "62.0",
+            "--note",
+            "in the November release",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let implemented: Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(implemented["decision"]["outcome"], "approved");
+    assert_eq!(implemented["decision"]["body"], "Change Board", "the process names who decides on path 3");
+    assert_eq!(implemented["decision"]["date"], "2026-07-01");
+    assert_eq!(implemented["implemented_by"], "62.0");
+    assert_eq!(implemented["pending"], false);
+    assert_eq!(implemented["next"], serde_json::json!([]));
+    assert_eq!(stages(&implemented).len(), 9, "every stage is kept with its date");
+    assert_eq!(publications(&sandbox), 10, "the built-in register, then one publication per step");
+    // Each step is permanent: the register as recorded before the implementation still shows it approved.
+    let then = sandbox.json(&["mod", "show", "MP301", "--as-recorded", "2026-11-01"]);
+    assert_eq!(then["stage"]["id"], "approved");
+    assert_eq!(then["pending"], true);
+    let text = sandbox.stdout(&["mod", "show", "MP301"]);
+    assert!(text.contains("decision: approved by Change Board, 1 July 2026"), "{text}");
+    assert!(text.contains("1 November 2026      Implemented in 62.0: in the November release"), "{text}");
+}
+
+#[test]
+fn moves_the_process_does_not_allow_are_refused_and_nothing_is_stored() {
+    let sandbox = Sandbox::new();
+    sandbox.json(&["mod", "new", "MP310", "--title", "A change", "--path", "2", "--raised", "2026-01-01"]);
+    let before = publications(&sandbox);
+    let refuse = |args: &[&str], expected: &str| {
+        let output = sandbox.run(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?} must be refused");
+        assert!(stderr(&output).contains(expected), "{args:?}: {}", stderr(&output));
+    };
+    refuse(
+        &["mod", "advance", "MP310", "--to", "approved"],
+        "MP310 is at 'draft-proposal' (Draft Proposal raised) and cannot move to 'approved'; allowed next: \
+         development, withdrawn",
+    );
+    refuse(
+        &["mod", "advance", "MP310", "--to", "nowhere"],
+        "there is no stage 'nowhere'; the stages are: draft-proposal",
+    );
+    refuse(&["mod", "advance", "MP310", "--to", "development", "--date", "2025-12-31"], "cannot be dated 2025-12-31");
+    refuse(
+        &["mod", "advance", "MP310", "--to", "development", "--date", "31/01/2026"],
+        "--date: '31/01/2026' is not a valid date",
+    );
+    for (stage, date) in [
+        ("development", "2026-02-01"),
+        ("modification-proposal", "2026-02-02"),
+        ("report-phase", "2026-02-03"),
+        ("report-consultation", "2026-02-04"),
+        ("change-board", "2026-02-05"),
+    ] {
+        sandbox.json(&["mod", "advance", "MP310", "--to", stage, "--date", date]);
+    }
+    let after_moves = publications(&sandbox);
+    refuse(
+        &["mod", "advance", "MP310", "--to", "approved", "--date", "2026-03-01"],
+        "(that move is only for path 3; it is on path 2); allowed next: authority-decision, withdrawn",
+    );
+    sandbox.json(&["mod", "advance", "MP310", "--to", "authority-decision", "--date", "2026-03-01"]);
+    let rejected = sandbox.json(&["mod", "advance", "MP310", "--to", "rejected", "--date", "2026-04-01"]);
+    assert_eq!(rejected["decision"]["body"], "Authority");
+    refuse(&["mod", "advance", "MP310", "--to", "withdrawn"], "it is at the end of the process");
+    refuse(&["mod", "new", "MP310", "--title", "again"], "MP310 is already recorded");
+    refuse(&["mod", "new", "MP311", "--title", "x", "--affects", "Q99"], "MP311 affects unknown provision 'Q99'");
+    refuse(
+        &["mod", "new", "MP311", "--title", "x", "--flag", "slow"],
+        "unknown flag 'slow'; the flags are: fast-track, urgent",
+    );
+    refuse(
+        &["mod", "new", "MP311", "--title", "x", "--stage", "approved"],
+        "a proposal is raised at one of: draft-proposal, modification-proposal",
+    );
+    refuse(&["mod", "new", "mp 311", "--title", "x"], "must be upper-case letters, digits and '-'");
+    let missing = sandbox.run(&["mod", "advance", "MP999", "--to", "development"]);
+    assert_eq!(missing.status.code(), Some(1), "an unknown proposal is not found");
+    assert_eq!(publications(&sandbox), after_moves + 2, "refusals wrote nothing; the two legal moves wrote one each");
+    assert!(before < after_moves);
+    // Withdrawal is allowed only before a decision; fast-track proposals may be decided by the Panel at once.
+    sandbox.json(&[
+        "mod",
+        "new",
+        "MP320",
+        "--title",
+        "Housekeeping",
+        "--stage",
+        "modification-proposal",
+        "--flag",
+        "fast-track",
+        "--path",
+        "3",
+    ]);
+    let fast = sandbox.json(&["mod", "advance", "MP320", "--to", "approved"]);
+    assert_eq!(fast["decision"]["body"], "Panel");
+    refuse(&["mod", "advance", "MP320", "--to", "withdrawn"], "allowed next: scheduled, implemented");
+    sandbox.json(&["mod", "new", "MP321", "--title", "Not flagged", "--stage", "modification-proposal", "--path", "3"]);
+    refuse(&["mod", "advance", "MP321", "--to", "approved"], "(that move is only for proposals marked fast-track)");
+    let withdrawn = sandbox.json(&["mod", "advance", "MP321", "--to", "withdrawn"]);
+    assert_eq!(withdrawn["pending"], false);
+}
+
+#[test]
+fn what_was_pending_against_a_provision_on_a_date() {
+    let sandbox = Sandbox::new();
+    sandbox.json(&[
+        "mod",
+        "new",
+        "MP330",
+        "--title",
+        "Gateway change",
+        "--path",
+        "3",
+        "--affects",
+        "H15",
+        "--raised",
+        "2026-01-10",
+    ]);
+    sandbox.json(&["mod", "advance", "MP330", "--to", "withdrawn", "--date", "2026-05-01"]);
+    let pending = |date: &str, provision: &str| -> Vec<String> {
+        let list = sandbox.json(&["mod", "list", "--pending-at", date, "--affects", provision]);
+        list["proposals"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|p| p["reference"].as_str().unwrap_or("").into())
+            .collect()
+    };
+    assert_eq!(pending("2026-01-09", "H15"), Vec::<String>::new(), "not yet raised");
+    assert_eq!(pending("2026-03-01", "H15"), ["MP330"]);
+    assert_eq!(pending("2026-03-01", "Section H"), ["MP330"], "a change to a part is pending against the whole");
+    assert_eq!(pending("2026-03-01", "H11"), Vec::<String>::new(), "but not against a sibling");
+    assert_eq!(pending("2026-05-01", "H15"), Vec::<String>::new(), "withdrawn that day");
+    // The built-in register: MP084 was pending against Section C until the Authority rejected it.
+    assert_eq!(pending("2020-01-01", "C"), ["MP084"]);
+    assert_eq!(pending("2020-05-27", "C"), Vec::<String>::new());
+    let rejected = sandbox.json(&["mod", "list", "--stage", "rejected"]);
+    assert_eq!(rejected["proposals"][0]["reference"], "MP084");
+    let on_path = sandbox.json(&["mod", "list", "--path", "1"]);
+    assert_eq!(on_path["proposals"][0]["reference"], "MP200");
+    assert_eq!(on_path["proposals"][0]["implemented_by"], "62.0");
+}
+
+#[test]
+fn consultations_and_planned_changes() {
+    let sandbox = Sandbox::new();
+    let sec4 = sandbox.json(&["consultation", "show", "sec4"]);
+    assert_eq!(sec4["consultation"]["state"], "closed");
+    assert_eq!(sec4["consultation"]["led_to"], serde_json::json!(["4.0"]));
+    assert_eq!(sec4["planned"].as_array().map(Vec::len), Some(6), "Annex 2's six further changes");
+    let added = sandbox.json(&[
+        "consultation",
+        "add",
+        "SEC-2027",
+        "--title",
+        "A future consultation",
+        "--published",
+        "2026-11-01",
+        "--closes",
+        "2026-12-15",
+        "--topic",
+        "gateway charges",
+    ]);
+    assert_eq!(added["consultation"]["state"], "open", "open today (28 November 2026), from its dates");
+    let again = sandbox.run(&["consultation", "add", "SEC-2027", "--title", "x"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("already recorded"));
+    let bad = sandbox.run(&[
+        "consultation",
+        "add",
+        "X",
+        "--title",
+        "x",
+        "--published",
+        "2026-12-01",
+        "--closes",
+        "2026-11-01",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("closes (2026-11-01) before it is published (2026-12-01)"), "{}", stderr(&bad));
+    let bad_version = sandbox.run(&["consultation", "add", "Y", "--title", "y", "--led-to", "99.0"]);
+    assert!(stderr(&bad_version).contains("led to unknown version '99.0'"), "{}", stderr(&bad_version));
+    let planned = sandbox.json(&["planned"]);
+    assert_eq!(planned["planned"][0]["id"], "non-domestic-opt-out");
+    assert_eq!(planned["planned"][0]["consultation"], "SEC4");
+}
+
+#[test]
+fn register_files_with_proposals_that_break_the_process_are_refused_with_positions() {
+    let sandbox = Sandbox::new();
+    let export = sandbox.stdout(&["register", "export"]);
+    assert!(export.contains("[[proposal.history]]"), "the change register is part of the register file");
+    // MP084 made to skip from the Draft Proposal straight to the Authority's decision.
+    let broken = export.replacen(
+        "stage = \"development\"\ndate = \"unknown\"\n",
+        "stage = \"rejected\"\ndate = \"unknown\"\n",
+        1,
+    );
+    assert_ne!(broken, export);
+    let file = sandbox.path("broken.toml");
+    std::fs::write(&file, &broken).expect("write");
+    let before = publications(&sandbox);
+    let output = sandbox.run(&["register", "import", file.to_str().expect("path")]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    let line = broken.lines().position(|l| l == "stage = \"rejected\"").expect("line");
+    // The problem points at the [[proposal.history]] item, the line before its `stage`.
+    assert!(message.contains(&format!("broken.toml:{line}:")), "{message}");
+    assert!(message.contains("MP084: MP084 is at 'draft-proposal'"), "{message}");
+    assert_eq!(publications(&sandbox), before, "nothing stored");
+    // The exported file reads back unchanged: nothing of the change register is lost in the round trip.
+    let same = sandbox.path("same.toml");
+    std::fs::write(&same, &export).expect("write");
+    let again = sandbox.json(&["register", "import", same.to_str().expect("path")]);
+    assert_eq!(again["changed"], false);
+}
