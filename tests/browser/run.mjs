@@ -38,6 +38,9 @@ const PAGES = [
   { name: 'compare', path: '/compare/4.0...4.1' },
   { name: 'consultations', path: '/consultations' },
   { name: 'variations', path: '/variations' },
+  { name: 'proposals', path: '/proposals?stage=rejected' },
+  { name: 'proposal', path: '/proposals/MP084' },
+  { name: 'provision-pending', path: '/provisions/C3?at=2020-01-01' },
   { name: 'not-found', path: '/no/such/page', status: 404 },
   { name: 'demo-home', path: '/codes/demo/' },
   { name: 'demo-provision', path: '/codes/demo/provisions/1?version=v2' },
@@ -137,7 +140,7 @@ async function tabWalk(page, where, limit = 30) {
     await page.keyboard.press('Tab');
     const f = await focused(page);
     if (f.tag === 'body') break; // past the last stop
-    const key = `${f.tag} ${f.text} ${f.href}`;
+    const key = `${f.tag}#${f.id} ${f.text} ${f.href}`;
     // A date field takes a press for each of its parts and its calendar button; more means Tab is stuck.
     repeats = key === last ? repeats + 1 : 0;
     if (repeats > 3) {

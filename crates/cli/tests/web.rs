@@ -212,7 +212,13 @@ fn bad_input_gets_a_clear_error_and_is_always_escaped() {
 fn feeds_are_atom_documents() {
     let sandbox = Sandbox::new();
     let server = start(&sandbox);
-    for path in ["/feeds/versions.atom", "/feeds/provisions/H15.atom", "/feeds/consultations.atom"] {
+    for path in [
+        "/feeds/versions.atom",
+        "/feeds/provisions/H15.atom",
+        "/feeds/consultations.atom",
+        "/feeds/proposals.atom",
+        "/feeds/variations.atom",
+    ] {
         let feed = get(&server, path, &[]);
         assert_eq!(feed.status, 200, "{path}");
         assert_eq!(feed.header("content-type"), Some("application/atom+xml; charset=utf-8"));
@@ -236,6 +242,73 @@ fn feeds_are_atom_documents() {
     }
     let versions = get(&server, "/feeds/versions.atom", &[]).body;
     assert!(versions.contains("version 4.2"), "the versions feed lists 4.2");
+    let proposals = get(&server, "/feeds/proposals.atom", &[]).body;
+    assert!(proposals.contains("<title>MP084: Rejected</title>"), "each stage change is an entry: {proposals}");
+    assert!(proposals.contains("<updated>2020-05-27T00:00:00Z</updated>"));
+    let variations = get(&server, "/feeds/variations.atom", &[]).body;
+    assert!(variations.contains("H14.31 activated"), "{variations}");
+}
+
+#[test]
+fn proposals_are_followed_on_the_site_and_through_the_api() {
+    let sandbox = Sandbox::new();
+    // Today is 1 February 2015 on this server; MP301 is raised against H15 after that and still in progress.
+    for args in [
+        &[
+            "mod",
+            "new",
+            "MP301",
+            "--title",
+            "Gateway <b>charges</b>",
+            "--path",
+            "3",
+            "--affects",
+            "H15",
+            "--raised",
+            "2015-01-20",
+        ][..],
+        &["mod", "advance", "MP301", "--to", "development", "--date", "2015-01-25"][..],
+    ] {
+        assert!(sandbox.run(args).status.success(), "{args:?}");
+    }
+    let server = start(&sandbox);
+    let list = get(&server, "/proposals", &[]);
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains("<a href=\"/proposals/MP084\">MP084</a>"), "{}", list.body);
+    assert!(
+        list.body.contains("Gateway &#60;b&#62;charges&#60;/b&#62;")
+            || list.body.contains("Gateway &lt;b&gt;charges&lt;/b&gt;"),
+        "titles are escaped"
+    );
+    let rejected = get(&server, "/proposals?stage=rejected", &[]);
+    assert!(rejected.body.contains("MP084") && !rejected.body.contains("MP301"));
+    let pending = get(&server, "/proposals?affects=H&pending_at=2015-02-01", &[]);
+    assert!(pending.body.contains("MP301") && !pending.body.contains("MP084"), "a change to H15 is pending against H");
+    let detail = get(&server, "/proposals/mp301", &[]);
+    assert_eq!(detail.status, 200);
+    assert!(detail.body.contains("Now at <strong>Development Stage</strong>"), "{}", detail.body);
+    assert!(detail.body.contains("It may move next to: Modification Proposal, Withdrawn by the proposer."));
+    let provision = get(&server, "/provisions/H15", &[]);
+    assert!(
+        provision.body.contains("<a href=\"/proposals/MP301\">MP301</a>"),
+        "the provision shows what is pending against it"
+    );
+    let earlier = get(&server, "/provisions/H15?at=2015-01-19", &[]);
+    assert!(!earlier.body.contains("/proposals/MP301"), "not before it was raised");
+    assert_eq!(get(&server, "/proposals?stage=nowhere", &[]).status, 400);
+    assert_eq!(get(&server, "/proposals?pending_at=2015-13-01", &[]).status, 400);
+    assert_eq!(get(&server, "/proposals?affects=ZZ9", &[]).status, 404);
+    assert_eq!(get(&server, "/proposals/MP999", &[]).status, 404);
+    let api = get(&server, "/api/v1/sec/proposals?pending_at=2015-02-01", &[]).json();
+    assert_eq!(api["proposals"].as_array().map(Vec::len), Some(1));
+    assert_eq!(api["proposals"][0]["stage"]["id"], "development");
+    assert_eq!(api["proposals"][0]["next"], serde_json::json!(["modification-proposal", "withdrawn"]));
+    let cli = sandbox.json(&["mod", "show", "MP301"]);
+    let one = get(&server, "/api/v1/sec/proposals/MP301", &[]).json();
+    assert_eq!(one["history"], cli["history"], "the API and the command line give the same timeline");
+    let problem = get(&server, "/api/v1/sec/proposals?stage=nowhere", &[]);
+    assert_eq!(problem.header("content-type"), Some("application/problem+json"));
+    assert!(problem.json()["detail"].as_str().is_some_and(|d| d.contains("the stages are: draft-proposal")));
 }
 
 #[test]

@@ -167,7 +167,7 @@ fn api_twin(url: &str, default_code: &str) -> Option<String> {
         }
         None => (default_code, url.to_string()),
     };
-    let has_twin = ["/versions", "/at/", "/provisions/", "/compare/", "/consultations"]
+    let has_twin = ["/versions", "/at/", "/provisions/", "/compare/", "/consultations", "/proposals"]
         .iter()
         .any(|prefix| rest.starts_with(prefix));
     has_twin.then(|| format!("/api/v1/{code}{rest}"))

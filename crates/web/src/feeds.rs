@@ -32,15 +32,15 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-struct Item {
-    id: String,
-    title: String,
-    link: String,
-    updated: String,
-    summary: String,
+pub(crate) struct Item {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) link: String,
+    pub(crate) updated: String,
+    pub(crate) summary: String,
 }
 
-fn feed(id: &str, title: &str, link: &str, updated: Timestamp, items: &[Item]) -> String {
+pub(crate) fn feed(id: &str, title: &str, link: &str, updated: Timestamp, items: &[Item]) -> String {
     let mut xml =
         String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
     let _ = writeln!(xml, "<id>{}</id>\n<title>{}</title>", escape(id), escape(title));
@@ -61,7 +61,7 @@ fn feed(id: &str, title: &str, link: &str, updated: Timestamp, items: &[Item]) -
     xml
 }
 
-fn rfc3339(time: Timestamp) -> String {
+pub(crate) fn rfc3339(time: Timestamp) -> String {
     time.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
@@ -70,7 +70,7 @@ fn entry_time(entry: &Entry, fallback: Timestamp) -> String {
     entry.effective.earliest().map_or_else(|| rfc3339(fallback), |d| format!("{d}T00:00:00Z"))
 }
 
-fn scope(site: &Site, params: &HashMap<String, String>) -> Result<(CodeId, String), AppError> {
+pub(crate) fn scope(site: &Site, params: &HashMap<String, String>) -> Result<(CodeId, String), AppError> {
     match params.get("code") {
         Some(code) => {
             let id = CodeId::parse(code).map_err(|e| AppError::bad_request(e.to_string()))?;

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod cache;
+mod changes;
 pub mod describe;
 pub mod export;
 pub mod feeds;
@@ -47,6 +48,10 @@ pub fn routes(site: Arc<Site>) -> Router {
             .route("/compare/{range}", get(pages::compare))
             .route("/consultations", get(pages::consultations))
             .route("/variations", get(pages::variations))
+            .route("/proposals", get(changes::proposals))
+            .route("/proposals/{reference}", get(changes::proposal))
+            .route("/feeds/proposals.atom", get(changes::proposals_feed))
+            .route("/feeds/variations.atom", get(changes::variations_feed))
             .route("/feeds/versions.atom", get(feeds::versions))
             .route("/feeds/provisions/{feed}", get(feeds::provision))
             .route("/feeds/consultations.atom", get(feeds::consultations))
@@ -60,7 +65,10 @@ pub fn routes(site: Arc<Site>) -> Router {
         .route("/{code}/provisions/{provision}/blame", get(pages::api_blame))
         .route("/{code}/compare/{range}", get(pages::api_compare))
         .route("/{code}/timeline", get(pages::api_timeline))
-        .route("/{code}/consultations", get(pages::api_consultations));
+        .route("/{code}/consultations", get(pages::api_consultations))
+        .route("/{code}/proposals", get(changes::api_proposals))
+        .route("/{code}/proposals/{reference}", get(changes::api_proposal))
+        .route("/{code}/planned", get(changes::api_planned));
     Router::new()
         .merge(code_routes())
         .nest("/codes/{code}", code_routes())

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use inforce_core::compare::{ChangeSort, Cut, Point, PointError};
 use inforce_core::date::{human_date, parse_day};
 use inforce_core::diff::{DiffOptions, Op};
-use inforce_core::{ChangeKind, CodeId, EntryId, EntryKind, History, Instrument, ProvisionId, Relation, Status};
+use inforce_core::{ChangeKind, CodeId, EntryId, EntryKind, History, ProvisionId, Relation, Status};
 use jiff::civil::Date;
 use serde::Deserialize;
 
@@ -19,22 +19,22 @@ use crate::respond::{AppError, Body, Cache, respond};
 use crate::site::{Site, Snapshot};
 use crate::wire::{self, ConsultationJson, EntryJson, EntryRefJson, HistoryItemJson, ProvisionStatusJson};
 
-type Params = Path<HashMap<String, String>>;
-type Answer = Result<Response, AppError>;
+pub(crate) type Params = Path<HashMap<String, String>>;
+pub(crate) type Answer = Result<Response, AppError>;
 
 /// What every handler works with: one code's history in the current snapshot.
-struct Ctx {
-    snapshot: Arc<Snapshot>,
-    history: Arc<History>,
-    code: CodeId,
+pub(crate) struct Ctx {
+    pub(crate) snapshot: Arc<Snapshot>,
+    pub(crate) history: Arc<History>,
+    pub(crate) code: CodeId,
     /// The path prefix of this code's pages: "" for the default code, "/codes/{code}" otherwise.
-    base: String,
-    today: Date,
-    api: bool,
+    pub(crate) base: String,
+    pub(crate) today: Date,
+    pub(crate) api: bool,
 }
 
 impl Ctx {
-    fn new(site: &Site, params: &HashMap<String, String>, api: bool) -> Result<Self, AppError> {
+    pub(crate) fn new(site: &Site, params: &HashMap<String, String>, api: bool) -> Result<Self, AppError> {
         let snapshot = site.snapshot();
         let (code, base) = match params.get("code") {
             Some(text) => {
@@ -55,7 +55,7 @@ impl Ctx {
         Ok(Self { snapshot, history, code, base, today: site.today(), api })
     }
 
-    fn frame(&self) -> Frame {
+    pub(crate) fn frame(&self) -> Frame {
         Frame {
             code: self.code.to_string(),
             code_title: self.history.register().code.title.clone(),
@@ -65,20 +65,20 @@ impl Ctx {
         }
     }
 
-    fn error(&self, error: AppError) -> AppError {
+    pub(crate) fn error(&self, error: AppError) -> AppError {
         with_api(error, self.api)
     }
 
-    fn page(&self, headers: &HeaderMap, page: impl Template, cache: Cache) -> Answer {
+    pub(crate) fn page(&self, headers: &HeaderMap, page: impl Template, cache: Cache) -> Answer {
         let html = page.render().map_err(|e| AppError::internal(format!("the page could not be drawn: {e}")))?;
         Ok(respond(headers, Body::Html(html), self.snapshot.last_modified, cache))
     }
 
-    fn json(&self, headers: &HeaderMap, json: serde_json::Value, cache: Cache) -> Answer {
+    pub(crate) fn json(&self, headers: &HeaderMap, json: serde_json::Value, cache: Cache) -> Answer {
         Ok(respond(headers, Body::Json(json), self.snapshot.last_modified, cache))
     }
 
-    fn date(&self, text: &str) -> Result<Date, AppError> {
+    pub(crate) fn date(&self, text: &str) -> Result<Date, AppError> {
         if text.eq_ignore_ascii_case("today") {
             return Ok(self.today);
         }
@@ -90,7 +90,7 @@ impl Ctx {
         })
     }
 
-    fn provision(&self, text: &str) -> Result<ProvisionId, AppError> {
+    pub(crate) fn provision(&self, text: &str) -> Result<ProvisionId, AppError> {
         let id = ProvisionId::parse(text).map_err(|e| {
             self.error(AppError::bad_request(format!("'{}' is not a provision id: {e}", shorten(text))))
         })?;
@@ -137,18 +137,18 @@ fn with_api(error: AppError, api: bool) -> AppError {
 }
 
 /// Echoes user input in messages only up to a point: enough to recognise, never a wall of text.
-fn shorten(text: &str) -> String {
+pub(crate) fn shorten(text: &str) -> String {
     let cut: String = text.chars().take(60).collect();
     if cut.len() < text.len() { format!("{cut}…") } else { cut }
 }
 
 /// The fields the base layout reads.
-struct Frame {
-    code: String,
-    code_title: String,
-    base: String,
-    today: String,
-    today_human: String,
+pub(crate) struct Frame {
+    pub(crate) code: String,
+    pub(crate) code_title: String,
+    pub(crate) base: String,
+    pub(crate) today: String,
+    pub(crate) today_human: String,
 }
 
 /// `?at=` / `?version=` on provision pages.
@@ -437,6 +437,8 @@ struct ProvisionPage {
     status_words: String,
     reason: String,
     banners: Vec<String>,
+    /// Proposals pending on the page's date that would change it: (reference, title, stage).
+    proposals: Vec<(String, String, String)>,
     text: Option<String>,
     text_from: Option<String>,
     no_text: String,
@@ -496,6 +498,18 @@ pub async fn provision(
         .filter(|item| History::is_planned(item.entry, ctx.today) && item.relation != Relation::Unlisted)
         .map(|item| format!("Planned: {} will change it ({}).", entry_ref(item.entry, ctx.today), item.kind.as_str()))
         .collect();
+    let proposals = match &history.register().process {
+        Some(process) => history
+            .pending_proposals(&id, cut.date)
+            .into_iter()
+            .map(|p| {
+                let stage = p.stage_on(cut.date).map(|s| s.stage.as_str()).unwrap_or_default();
+                let label = process.stage(stage).map_or(stage, |s| s.label.as_str());
+                (p.reference.clone(), p.title.clone(), label.to_string())
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     let no_text = if history.has_texts() {
         format!("No text of {id} is recorded at this date.")
     } else {
@@ -512,6 +526,7 @@ pub async fn provision(
         status_words: status.status.as_str().replace('_', " "),
         reason: capitalise(&status_reason(&status, ctx.today)),
         banners,
+        proposals,
         text: text.and_then(|t| t.text).map(str::to_string),
         text_from: text.map(|t| entry_ref(t.entry, ctx.today)),
         no_text,
@@ -740,12 +755,11 @@ struct VariationsPage {
 /// `/variations`: changes made outside the modification process.
 pub async fn variations(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
     let ctx = Ctx::new(&site, &params, false)?;
-    let outside = [Instrument::SosVariation, Instrument::SosDirection, Instrument::AuthorityLedVariation];
     let entries = ctx
         .history
         .timeline(None, None)
         .into_iter()
-        .filter(|e| outside.contains(&e.instrument))
+        .filter(|e| crate::changes::is_variation(e.instrument))
         .map(|e| VariationRow {
             id: e.id.to_string(),
             effective: e.effective.to_string(),

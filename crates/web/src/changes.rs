@@ -1,0 +1,417 @@
+//! The change register on the web: modification proposals (list with filters, one proposal with its timeline),
+//! planned changes, their JSON, and the Atom feeds of stage changes and of variations.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use inforce_core::change::{Process, Proposal};
+use inforce_core::date::human_date;
+use inforce_core::{ChangeKind, Instrument};
+use jiff::civil::Date;
+use serde::Deserialize;
+
+use crate::feeds::{Item, feed, rfc3339, scope};
+use crate::pages::{Answer, Ctx, Frame, Params, shorten};
+use crate::respond::{AppError, Body, Cache, respond};
+use crate::site::Site;
+use crate::wire::{PlannedJson, ProposalJson};
+
+/// The filters of `/proposals` and `/api/v1/{code}/proposals`.
+#[derive(Deserialize, Default)]
+pub struct ProposalQuery {
+    /// Only those now at this stage.
+    stage: Option<String>,
+    /// Only those on this path.
+    path: Option<String>,
+    /// Only those that would change this provision, a part of it or a whole containing it.
+    affects: Option<String>,
+    /// Only those pending at the end of this date (`today` accepted).
+    pending_at: Option<String>,
+}
+
+/// The proposals the filters choose, in register order, and the pending date if one was asked.
+fn chosen<'a>(
+    ctx: &'a Ctx,
+    process: &Process,
+    query: &ProposalQuery,
+) -> Result<(Vec<&'a Proposal>, Option<Date>), AppError> {
+    let blank = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+    let (stage, path, affects, pending_at) =
+        (blank(&query.stage), blank(&query.path), blank(&query.affects), blank(&query.pending_at));
+    if let Some(stage) = &stage
+        && process.stage(stage).is_none()
+    {
+        let ids: Vec<&str> = process.stages.iter().map(|s| s.id.as_str()).collect();
+        return Err(ctx.error(AppError::bad_request(format!(
+            "'{}' is not a stage of the {}; the stages are: {}.",
+            shorten(stage),
+            process.name,
+            ids.join(", ")
+        ))));
+    }
+    if let Some(path) = &path
+        && process.path(path).is_none()
+    {
+        let ids: Vec<&str> = process.paths.iter().map(|p| p.id.as_str()).collect();
+        return Err(ctx.error(AppError::bad_request(format!(
+            "'{}' is not a path; the paths are: {}.",
+            shorten(path),
+            ids.join(", ")
+        ))));
+    }
+    let pending_at = pending_at.as_deref().map(|d| ctx.date(d)).transpose()?;
+    let touching = match &affects {
+        Some(text) => {
+            let id = ctx.provision(text)?;
+            Some(ctx.history.proposals_touching(&id).into_iter().map(|p| p.reference.clone()).collect::<Vec<_>>())
+        }
+        None => None,
+    };
+    let list = ctx
+        .history
+        .register()
+        .proposals
+        .iter()
+        .filter(|p| stage.as_ref().is_none_or(|s| p.current().is_some_and(|c| &c.stage == s)))
+        .filter(|p| path.as_ref().is_none_or(|x| p.path.as_ref() == Some(x)))
+        .filter(|p| touching.as_ref().is_none_or(|t| t.contains(&p.reference)))
+        .filter(|p| pending_at.is_none_or(|d| p.pending_on(process, d)))
+        .collect();
+    Ok((list, pending_at))
+}
+
+/// Stands in for the process of a code whose register defines none: no stages, no paths, so no proposals.
+fn no_process() -> Process {
+    Process {
+        name: "no change process".into(),
+        stages: Vec::new(),
+        paths: Vec::new(),
+        flags: Vec::new(),
+        moves: Vec::new(),
+    }
+}
+
+fn process(ctx: &Ctx) -> Result<&Process, AppError> {
+    ctx.history.register().process.as_ref().ok_or_else(|| {
+        ctx.error(AppError::not_found(format!(
+            "The {} register defines no change process, so it has no proposals.",
+            ctx.code
+        )))
+    })
+}
+
+struct ProposalRow {
+    reference: String,
+    title: String,
+    stage: String,
+    path: String,
+    raised: String,
+    raised_human: String,
+    affects: String,
+    outcome: String,
+}
+
+struct Choice {
+    id: String,
+    label: String,
+    selected: bool,
+}
+
+struct PlannedRow {
+    id: String,
+    title: String,
+    announced_human: String,
+    consultation: String,
+    tied: String,
+}
+
+#[derive(Template)]
+#[template(path = "proposals.html")]
+struct ProposalsPage {
+    f: Frame,
+    process: String,
+    rows: Vec<ProposalRow>,
+    stages: Vec<Choice>,
+    paths: Vec<Choice>,
+    affects: String,
+    pending_at: String,
+    filtered: bool,
+    planned: Vec<PlannedRow>,
+}
+
+/// `/proposals?stage=&path=&affects=&pending_at=`
+pub async fn proposals(
+    State(site): State<Arc<Site>>,
+    Path(params): Params,
+    Query(query): Query<ProposalQuery>,
+    headers: HeaderMap,
+) -> Answer {
+    let ctx = Ctx::new(&site, &params, false)?;
+    let fallback = no_process();
+    let defined = ctx.history.register().process.as_ref();
+    let process = defined.unwrap_or(&fallback);
+    let (list, pending_at) = chosen(&ctx, process, &query)?;
+    let stage_label = |id: &str| process.stage(id).map_or_else(|| id.to_string(), |s| s.label.clone());
+    let rows = list
+        .iter()
+        .map(|p| ProposalRow {
+            reference: p.reference.clone(),
+            title: p.title.clone(),
+            stage: match pending_at {
+                Some(date) => p.stage_on(date).map_or_else(String::new, |s| stage_label(&s.stage)),
+                None => p.current().map_or_else(String::new, |s| stage_label(&s.stage)),
+            },
+            path: p
+                .path
+                .as_ref()
+                .map(|id| process.path(id).map_or_else(|| id.clone(), |n| n.label.clone()))
+                .unwrap_or_default(),
+            raised: p.raised.to_string(),
+            raised_human: p.raised.human(),
+            affects: p.affects.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+            outcome: p
+                .decision(process)
+                .map(|d| format!("{}{}", d.outcome, d.body.map(|b| format!(" ({b})")).unwrap_or_default()))
+                .unwrap_or_default(),
+        })
+        .collect();
+    let choices = |list: Vec<(String, String)>, selected: &Option<String>| {
+        list.into_iter().map(|(id, label)| Choice { selected: selected.as_ref() == Some(&id), id, label }).collect()
+    };
+    let register = ctx.history.register();
+    let planned = register
+        .planned
+        .iter()
+        .map(|p| PlannedRow {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            announced_human: p.announced.human(),
+            consultation: p.consultation.clone().unwrap_or_default(),
+            tied: match (&p.proposal, &p.version) {
+                (_, Some(version)) => format!("made by {version}"),
+                (Some(proposal), None) => format!("taken up by {proposal}"),
+                (None, None) => "not yet tied to a proposal or version".into(),
+            },
+        })
+        .collect();
+    let page = ProposalsPage {
+        f: ctx.frame(),
+        process: defined.map(|p| p.name.clone()).unwrap_or_default(),
+        rows,
+        stages: choices(process.stages.iter().map(|s| (s.id.clone(), s.label.clone())).collect(), &query.stage),
+        paths: choices(process.paths.iter().map(|p| (p.id.clone(), p.label.clone())).collect(), &query.path),
+        affects: query.affects.clone().unwrap_or_default(),
+        pending_at: pending_at.map(|d| d.to_string()).unwrap_or_default(),
+        filtered: query.stage.is_some()
+            || query.path.is_some()
+            || query.affects.is_some()
+            || query.pending_at.is_some(),
+        planned,
+    };
+    let cache = if query.pending_at.is_some() { Cache::Published } else { Cache::Today };
+    ctx.page(&headers, page, cache)
+}
+
+struct TimelineRow {
+    date: String,
+    date_human: String,
+    stage: String,
+    decided_by: String,
+    version: Option<String>,
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "proposal.html")]
+struct ProposalPage {
+    f: Frame,
+    p: ProposalJson,
+    raised_human: String,
+    timeline: Vec<TimelineRow>,
+    next: Vec<String>,
+    pending_words: String,
+    decision_human: String,
+}
+
+/// `/proposals/{reference}`
+pub async fn proposal(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
+    let ctx = Ctx::new(&site, &params, false)?;
+    let process = process(&ctx)?;
+    let found = find(&ctx, &params)?;
+    let json = ProposalJson::new(process, found, ctx.today);
+    let stage_label = |id: &str| process.stage(id).map_or_else(|| id.to_string(), |s| s.label.clone());
+    let timeline = found
+        .stages
+        .iter()
+        .map(|s| TimelineRow {
+            date: s.date.to_string(),
+            date_human: s.date.human(),
+            stage: stage_label(&s.stage),
+            decided_by: s.decided_by.clone().unwrap_or_default(),
+            version: s.version.as_ref().map(ToString::to_string),
+            note: s.note.clone().unwrap_or_default(),
+        })
+        .collect();
+    let next = json.next.iter().map(|id| stage_label(id)).collect();
+    let pending_words = if json.pending {
+        format!("A change on its way as of {}.", human_date(ctx.today))
+    } else {
+        "Closed: no longer a change on its way.".to_string()
+    };
+    let page = ProposalPage {
+        f: ctx.frame(),
+        raised_human: found.raised.human(),
+        timeline,
+        next,
+        pending_words,
+        decision_human: found.decision(process).map(|d| d.date.human()).unwrap_or_default(),
+        p: json,
+    };
+    ctx.page(&headers, page, Cache::Today)
+}
+
+fn find<'a>(ctx: &'a Ctx, params: &HashMap<String, String>) -> Result<&'a Proposal, AppError> {
+    let reference = params.get("reference").map_or("", String::as_str);
+    ctx.history.register().proposals.iter().find(|p| p.reference.eq_ignore_ascii_case(reference)).ok_or_else(|| {
+        ctx.error(AppError::not_found(format!("The {} has no proposal '{}'.", ctx.code, shorten(reference))))
+    })
+}
+
+/// `/api/v1/{code}/proposals?stage=&path=&affects=&pending_at=`
+pub async fn api_proposals(
+    State(site): State<Arc<Site>>,
+    Path(params): Params,
+    Query(query): Query<ProposalQuery>,
+    headers: HeaderMap,
+) -> Answer {
+    let ctx = Ctx::new(&site, &params, true)?;
+    let fallback = no_process();
+    let defined = ctx.history.register().process.as_ref();
+    let process = defined.unwrap_or(&fallback);
+    let (list, pending_at) = chosen(&ctx, process, &query)?;
+    let json = serde_json::json!({
+        "code": ctx.code.to_string(),
+        "process": defined.map(|p| p.name.clone()),
+        "pending_at": pending_at.map(|d| d.to_string()),
+        "proposals": list.iter().map(|p| ProposalJson::new(process, p, ctx.today)).collect::<Vec<_>>(),
+    });
+    ctx.json(&headers, json, Cache::Today)
+}
+
+/// `/api/v1/{code}/proposals/{reference}`
+pub async fn api_proposal(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
+    let ctx = Ctx::new(&site, &params, true)?;
+    let process = process(&ctx)?;
+    let found = find(&ctx, &params)?;
+    let json = serde_json::to_value(ProposalJson::new(process, found, ctx.today))
+        .map_err(|e| AppError::internal(e.to_string()).for_api())?;
+    ctx.json(&headers, json, Cache::Today)
+}
+
+/// `/api/v1/{code}/planned`
+pub async fn api_planned(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
+    let ctx = Ctx::new(&site, &params, true)?;
+    let planned: Vec<PlannedJson> = ctx.history.register().planned.iter().map(PlannedJson::new).collect();
+    ctx.json(&headers, serde_json::json!({ "code": ctx.code.to_string(), "planned": planned }), Cache::Published)
+}
+
+/// `/feeds/proposals.atom`: every stage change of every proposal is an entry, newest first.
+pub async fn proposals_feed(
+    State(site): State<Arc<Site>>,
+    Path(params): Path<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let (code, base) = scope(&site, &params)?;
+    let snapshot = site.snapshot();
+    let history = snapshot.histories.get(&code).ok_or_else(|| AppError::not_found(format!("No code '{code}'.")))?;
+    let register = history.register();
+    let mut items = Vec::new();
+    if let Some(process) = &register.process {
+        for p in &register.proposals {
+            for (index, change) in p.stages.iter().enumerate() {
+                // A stage without a known date cannot be placed in a feed; it shows on the proposal's page.
+                let Some(day) = change.date.earliest() else { continue };
+                let label = process.stage(&change.stage).map_or(change.stage.as_str(), |s| s.label.as_str());
+                let mut summary = format!("{} {}: {label} ({}).", p.reference, p.title, change.date.human());
+                if let Some(by) = &change.decided_by {
+                    summary.push_str(&format!(" Decided by {by}."));
+                }
+                if let Some(version) = &change.version {
+                    summary.push_str(&format!(" Carried by {version}."));
+                }
+                items.push(Item {
+                    id: format!("tag:inforce,2026:{code}/proposal/{}/stage/{index}", p.reference),
+                    title: format!("{}: {label}", p.reference),
+                    link: format!("{base}/proposals/{}", p.reference),
+                    updated: format!("{day}T00:00:00Z"),
+                    summary,
+                });
+            }
+        }
+    }
+    items.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| b.id.cmp(&a.id)));
+    let title = format!("{}: modification proposals, stage by stage", register.code.title);
+    let xml = feed(
+        &format!("tag:inforce,2026:{code}/proposals"),
+        &title,
+        &format!("{base}/proposals"),
+        snapshot.last_modified,
+        &items,
+    );
+    Ok(respond(&headers, Body::Atom(xml), snapshot.last_modified, Cache::Today))
+}
+
+/// `/feeds/variations.atom`: changes made outside the modification process, newest first.
+pub async fn variations_feed(
+    State(site): State<Arc<Site>>,
+    Path(params): Path<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let (code, base) = scope(&site, &params)?;
+    let snapshot = site.snapshot();
+    let history = snapshot.histories.get(&code).ok_or_else(|| AppError::not_found(format!("No code '{code}'.")))?;
+    let mut entries: Vec<_> = history.timeline(None, None).into_iter().filter(|e| is_variation(e.instrument)).collect();
+    entries.reverse();
+    let items: Vec<Item> = entries
+        .iter()
+        .map(|e| {
+            let provisions: Vec<String> = ChangeKind::ALL
+                .iter()
+                .flat_map(|k| e.changes(*k).listed.iter().map(|p| format!("{p} {}", k.as_str())))
+                .collect();
+            let summary = if provisions.is_empty() {
+                e.summary.clone()
+            } else {
+                format!("{} ({})", e.summary, provisions.join(", "))
+            };
+            Item {
+                id: format!("tag:inforce,2026:{code}/variation/{}", e.id),
+                title: format!("{}: {}", e.instrument.human(), e.label()),
+                link: format!("{base}/versions/{}", e.id),
+                updated: e
+                    .effective
+                    .earliest()
+                    .map_or_else(|| rfc3339(snapshot.last_modified), |d| format!("{d}T00:00:00Z")),
+                summary,
+            }
+        })
+        .collect();
+    let title = format!("{}: variations and directions", history.register().code.title);
+    let xml = feed(
+        &format!("tag:inforce,2026:{code}/variations"),
+        &title,
+        &format!("{base}/variations"),
+        snapshot.last_modified,
+        &items,
+    );
+    Ok(respond(&headers, Body::Atom(xml), snapshot.last_modified, Cache::Today))
+}
+
+/// Changes made outside the modification process.
+pub fn is_variation(instrument: Instrument) -> bool {
+    matches!(instrument, Instrument::SosVariation | Instrument::SosDirection | Instrument::AuthorityLedVariation)
+}
