@@ -6,9 +6,10 @@ use std::fmt::Write as _;
 
 use clap::Subcommand;
 use inforce_core::change::{Process, Proposal, StageChange, Step};
+use inforce_core::document::{Attachment, Document};
 use inforce_core::{Consultation, EntryId, FuzzyDate, History, ProvisionId, Register, validate};
 use inforce_store::{PublishOutcome, Store, publish_edit};
-use inforce_web::wire::{ConsultationJson, PlannedJson, ProposalJson};
+use inforce_web::wire::{ConsultationJson, DocumentJson, PlannedJson, ProposalJson};
 use jiff::civil::Date;
 
 use crate::Failure;
@@ -133,6 +134,191 @@ pub enum ConsultationCommand {
     },
 }
 
+/// `inforce doc …`
+#[derive(Subcommand)]
+pub enum DocCommand {
+    /// Store a document (PDF, Word, Markdown or text) once by its content hash and describe it in the register.
+    Add {
+        /// The file.
+        file: std::path::PathBuf,
+        /// Its title.
+        #[arg(long)]
+        title: String,
+        /// Its id in addresses (default: from the file name).
+        #[arg(long)]
+        id: Option<String>,
+        /// What sort of document it is: guidance, report, response, decision…
+        #[arg(long)]
+        kind: Option<String>,
+        /// Its date (YYYY-MM-DD, YYYY-MM, YYYY or unknown).
+        #[arg(long, default_value = "unknown")]
+        date: String,
+        /// What it belongs to: version:ID, provision:ID, proposal:REF or consultation:ID; repeat for several.
+        #[arg(long = "attach")]
+        attach: Vec<String>,
+        /// Where it comes from; repeat for several.
+        #[arg(long = "source")]
+        sources: Vec<String>,
+    },
+    /// The documents, optionally only those attached to one thing.
+    List {
+        /// Only those attached to this (version:ID, provision:ID, proposal:REF or consultation:ID).
+        #[arg(long)]
+        attached_to: Option<String>,
+    },
+    /// Write a document's file out, exactly as stored.
+    Get {
+        /// Its id.
+        id: String,
+        /// Write to this file instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<std::path::PathBuf>,
+    },
+}
+
+/// The largest document accepted.
+const MAX_DOCUMENT_BYTES: usize = 64 * 1024 * 1024;
+
+/// `doc add`: the file and its description stored as one publication.
+pub async fn write_doc(
+    store: &dyn Store,
+    code: &inforce_core::CodeId,
+    command: &DocCommand,
+    recorded_at: jiff::Timestamp,
+    out: &Output,
+) -> Result<(), Failure> {
+    let DocCommand::Add { file, title, id, kind, date, attach, sources } = command else {
+        return Err(Failure::Usage("internal: a question reached the write path".into()));
+    };
+    let name = file.display().to_string();
+    let bytes = std::fs::read(file).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Failure::NotFound(format!("{name}: no such file")),
+        _ => Failure::Usage(format!("{name}: cannot read: {e}")),
+    })?;
+    if bytes.len() > MAX_DOCUMENT_BYTES {
+        return Err(Failure::Usage(format!(
+            "{name}: {} bytes is over the limit of 64 MiB for a document",
+            bytes.len()
+        )));
+    }
+    let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let media_type = inforce_core::document::media_type(&file_name, &bytes).map_err(Failure::Usage)?;
+    let sha256 = inforce_core::document::sha256(&bytes);
+    let id =
+        id.clone().unwrap_or_else(|| slug(file_name.rsplit_once('.').map_or(file_name.as_str(), |(stem, _)| stem)));
+    let attached_to = attach
+        .iter()
+        .map(|a| Attachment::parse(a).map_err(|e| Failure::Usage(format!("--attach: {e}"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let document = Document {
+        id: id.clone(),
+        title: title.clone(),
+        kind: kind.clone(),
+        date: FuzzyDate::parse(date).map_err(|e| Failure::Usage(format!("--date: {e}")))?,
+        file_name,
+        media_type: media_type.to_string(),
+        sha256: sha256.clone(),
+        size: bytes.len() as u64,
+        attached_to,
+        sources: sources.clone(),
+    };
+    let files = [(sha256, bytes)];
+    let (outcome, _) = publish_edit(store, code, &format!("doc add {id}"), recorded_at, &files, |current| {
+        let current = current.ok_or_else(|| Failure::NotFound(format!("no register for code '{code}'")))?;
+        if let Some(existing) = current.documents.iter().find(|d| d.id == id) {
+            if existing == &document {
+                return Ok(current.clone());
+            }
+            return Err(Failure::Usage(format!("a document '{id}' is already recorded; choose another --id")));
+        }
+        let mut next = current.clone();
+        next.documents.push(document.clone());
+        checked(next)
+    })
+    .await?;
+    let json = serde_json::json!({
+        "document": DocumentJson::new(&document),
+        "changed": matches!(outcome, PublishOutcome::Published(_)),
+    });
+    out.print(&json, || {
+        format!(
+            "stored {} ({}, {} bytes, sha256 {}) as document '{}'\n",
+            document.file_name, document.media_type, document.size, document.sha256, document.id
+        )
+    })
+}
+
+/// `doc list`
+pub fn answer_docs(register: &Register, attached_to: Option<&str>, out: &Output) -> Result<(), Failure> {
+    let filter = attached_to
+        .map(|a| Attachment::parse(a).map_err(|e| Failure::Usage(format!("--attached-to: {e}"))))
+        .transpose()?;
+    let chosen: Vec<&Document> =
+        register.documents.iter().filter(|d| filter.as_ref().is_none_or(|f| d.attached_to.contains(f))).collect();
+    let json = serde_json::json!({
+        "code": register.code.id.to_string(),
+        "documents": chosen.iter().map(|d| DocumentJson::new(d)).collect::<Vec<_>>(),
+    });
+    out.print(&json, || {
+        if chosen.is_empty() {
+            return "no documents\n".into();
+        }
+        let mut text = String::new();
+        for d in &chosen {
+            let attached: Vec<String> = d.attached_to.iter().map(ToString::to_string).collect();
+            let _ =
+                writeln!(text, "{:<24} {} ({}, {} bytes) {}", d.id, d.title, d.file_name, d.size, attached.join(" "));
+        }
+        text
+    })
+}
+
+/// `doc get`: the stored bytes, to a file or standard output.
+pub async fn get_doc(
+    store: &dyn Store,
+    register: &Register,
+    id: &str,
+    output: Option<&std::path::Path>,
+) -> Result<(), Failure> {
+    let document = register
+        .documents
+        .iter()
+        .find(|d| d.id == id)
+        .ok_or_else(|| Failure::NotFound(format!("no document '{id}' (see `inforce doc list`)")))?;
+    let bytes = store.file(&register.code.id, &document.sha256).await?.ok_or_else(|| {
+        Failure::Environment(format!(
+            "the file of document '{id}' (sha256 {}) is missing from the database",
+            document.sha256
+        ))
+    })?;
+    if inforce_core::document::sha256(&bytes) != document.sha256 {
+        return Err(Failure::Environment(format!("the stored file of document '{id}' does not match its sha256")));
+    }
+    match output {
+        Some(path) => {
+            std::fs::write(path, &bytes).map_err(|e| Failure::Usage(format!("{}: cannot write: {e}", path.display())))
+        }
+        None => {
+            use std::io::Write as _;
+            std::io::stdout().write_all(&bytes).map_err(|e| Failure::Environment(format!("cannot write: {e}")))
+        }
+    }
+}
+
+/// Lower-case letters, digits and '-', from any name.
+fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.starts_with(|c: char| c.is_ascii_lowercase()) { out } else { format!("doc-{out}") }
+}
+
 /// Answers `inforce mod …` questions (reads only).
 pub fn answer_mod(history: &History, command: &ModCommand, today: Date, out: &Output) -> Result<(), Failure> {
     let register = history.register();
@@ -249,7 +435,7 @@ pub async fn write_mod(
         ModCommand::New { .. } => format!("mod new {reference}"),
         _ => format!("mod advance {reference}"),
     };
-    let (outcome, register) = publish_edit(store, code, &origin, recorded_at, |current| {
+    let (outcome, register) = publish_edit(store, code, &origin, recorded_at, &[], |current| {
         let current = current.ok_or_else(|| Failure::NotFound(format!("no register for code '{code}'")))?;
         let mut next = current.clone();
         match command {
@@ -308,7 +494,7 @@ pub async fn write_consultation(
         confidence: None,
         notes: Vec::new(),
     };
-    let (_, register) = publish_edit(store, code, &format!("consultation add {id}"), recorded_at, |current| {
+    let (_, register) = publish_edit(store, code, &format!("consultation add {id}"), recorded_at, &[], |current| {
         let current = current.ok_or_else(|| Failure::NotFound(format!("no register for code '{code}'")))?;
         if current.consultations.iter().any(|c| c.id.eq_ignore_ascii_case(id)) {
             return Err(Failure::Usage(format!("consultation '{id}' is already recorded")));

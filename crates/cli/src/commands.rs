@@ -15,7 +15,7 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
-use crate::changes::{self, ConsultationCommand, ModCommand};
+use crate::changes::{self, ConsultationCommand, DocCommand, ModCommand};
 use crate::texts::{self, ImportTarget};
 use crate::{Cli, Command, Failure, Format, RegisterCommand, text};
 use inforce_web::wire::{ConsultationJson, EntryJson, EntryRefJson, HistoryItemJson, ProvisionStatusJson};
@@ -112,6 +112,17 @@ async fn run_on(
         Command::Consultation { action: ConsultationCommand::Show { id } } => {
             let history = load(store, &code, as_recorded).await?;
             changes::answer_consultation(history.register(), &id, today, out)
+        }
+        Command::Doc { action: action @ DocCommand::Add { .. } } => {
+            changes::write_doc(store, &code, &action, now()?, out).await
+        }
+        Command::Doc { action: DocCommand::List { attached_to } } => {
+            let history = load(store, &code, as_recorded).await?;
+            changes::answer_docs(history.register(), attached_to.as_deref(), out)
+        }
+        Command::Doc { action: DocCommand::Get { id, output } } => {
+            let history = load(store, &code, as_recorded).await?;
+            changes::get_doc(store, history.register(), &id, output.as_deref()).await
         }
         Command::Planned => {
             let history = load(store, &code, as_recorded).await?;
@@ -415,13 +426,22 @@ async fn copy(from: &dyn Store, to: &dyn Store, out: &Output) -> Result<(), Fail
                 .filter_map(|w| w.assignment.text)
                 .filter_map(|h| bodies.get(&h).map(|t| (h, t.clone())))
                 .collect();
-            publications.push((publication, writes, text_writes, new_texts));
+            // Each document's file travels with the publication that first described it.
+            let mut new_files = Vec::new();
+            for write in &writes {
+                if let Some(inforce_core::RecordBody::Document(document)) = &write.body
+                    && let Some(bytes) = from.file(code, &document.sha256).await?
+                {
+                    new_files.push((document.sha256.clone(), bytes));
+                }
+            }
+            publications.push((publication, writes, text_writes, new_texts, new_files));
         }
     }
     publications.sort_by_key(|(p, ..)| p.id);
     let mut heads: std::collections::HashMap<CodeId, i64> = std::collections::HashMap::new();
     let (mut copied, mut records) = (0, 0);
-    for (publication, writes, text_writes, new_texts) in publications {
+    for (publication, writes, text_writes, new_texts, new_files) in publications {
         records += writes.len() + text_writes.len();
         let new = inforce_store::NewPublication {
             code: publication.code.clone(),
@@ -431,6 +451,7 @@ async fn copy(from: &dyn Store, to: &dyn Store, out: &Output) -> Result<(), Fail
             writes,
             text_writes,
             new_texts,
+            new_files,
         };
         let stored = to.publish(new).await?;
         heads.insert(publication.code, stored.id);

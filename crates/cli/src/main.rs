@@ -52,7 +52,11 @@ impl Failure {
 
 impl From<inforce_store::StoreError> for Failure {
     fn from(error: inforce_store::StoreError) -> Self {
-        Self::Environment(error.to_string())
+        match error {
+            // The input named a file that is not there: the user's to fix, not the environment's.
+            inforce_store::StoreError::MissingFile { .. } => Self::Usage(error.to_string()),
+            error => Self::Environment(error.to_string()),
+        }
     }
 }
 
@@ -242,6 +246,11 @@ pub enum Command {
     },
     /// Changes announced but not yet tied to a proposal or a version.
     Planned,
+    /// Guidance and documents: store one (once, by content hash), list them, write one out.
+    Doc {
+        #[command(subcommand)]
+        action: changes::DocCommand,
+    },
     /// Import or export a whole register file.
     Register {
         #[command(subcommand)]

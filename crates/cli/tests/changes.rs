@@ -287,3 +287,89 @@ fn register_files_with_proposals_that_break_the_process_are_refused_with_positio
     let again = sandbox.json(&["register", "import", same.to_str().expect("path")]);
     assert_eq!(again["changed"], false);
 }
+
+#[test]
+fn documents_are_stored_once_by_content_and_attached() {
+    let sandbox = Sandbox::new();
+    let pdf = sandbox.path("annex2.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4\nthe further changes\n%%EOF\n").expect("write");
+    let path = pdf.to_str().expect("path");
+    let added = sandbox.json(&[
+        "doc",
+        "add",
+        path,
+        "--title",
+        "SEC4 Annex 2",
+        "--kind",
+        "consultation",
+        "--date",
+        "2014-06-30",
+        "--attach",
+        "consultation:SEC4",
+        "--attach",
+        "version:4.0",
+    ]);
+    assert_eq!(added["document"]["id"], "annex2");
+    assert_eq!(added["document"]["media_type"], "application/pdf");
+    assert_eq!(added["document"]["size"], 35);
+    // The same content under another id is described twice but stored once; adding it again changes nothing.
+    let again = sandbox.json(&["doc", "add", path, "--title", "Annex 2 again", "--id", "annex2-copy"]);
+    assert_eq!(again["document"]["sha256"], added["document"]["sha256"]);
+    let same = sandbox.json(&[
+        "doc",
+        "add",
+        path,
+        "--title",
+        "SEC4 Annex 2",
+        "--kind",
+        "consultation",
+        "--date",
+        "2014-06-30",
+        "--attach",
+        "consultation:SEC4",
+        "--attach",
+        "version:4.0",
+    ]);
+    assert_eq!(same["changed"], false);
+    let listed = sandbox.json(&["doc", "list", "--attached-to", "version:4.0"]);
+    assert_eq!(listed["documents"].as_array().map(Vec::len), Some(1));
+    let out = sandbox.path("out.pdf");
+    assert!(sandbox.run(&["doc", "get", "annex2-copy", "-o", out.to_str().expect("path")]).status.success());
+    assert_eq!(std::fs::read(&out).expect("read"), std::fs::read(&pdf).expect("read"));
+    let before = publications(&sandbox);
+    for (args, expected) in [
+        (
+            vec!["doc", "add", path, "--title", "x", "--id", "x1", "--attach", "proposal:MP999"],
+            "attached to unknown proposal:MP999",
+        ),
+        (vec!["doc", "add", path, "--title", "x", "--id", "x2", "--attach", "party:DCC"], "'party' is not something"),
+        (vec!["doc", "add", path, "--title", "x", "--id", "Bad Id"], "document id 'Bad Id' must be lower-case"),
+    ] {
+        let output = sandbox.run(&args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&output).contains(expected), "{args:?}: {}", stderr(&output));
+    }
+    let html = sandbox.path("page.pdf");
+    std::fs::write(&html, "<html>not a pdf</html>").expect("write");
+    let refused = sandbox.run(&["doc", "add", html.to_str().expect("path"), "--title", "x"]);
+    assert!(stderr(&refused).contains("page.pdf: the content is not a .pdf file"), "{}", stderr(&refused));
+    assert_eq!(publications(&sandbox), before, "nothing stored by a refusal");
+    // A register file may describe documents, but only files the database holds.
+    let export = sandbox.stdout(&["register", "export"]);
+    assert!(export.contains("[[document]]"));
+    let forged = export.replacen(
+        added["document"]["sha256"].as_str().expect("sha"),
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        1,
+    );
+    let file = sandbox.path("forged.toml");
+    std::fs::write(&file, forged).expect("write");
+    let output = sandbox.run(&["register", "import", file.to_str().expect("path")]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("this database does not hold; add the file with `inforce doc add`"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(publications(&sandbox), before);
+}

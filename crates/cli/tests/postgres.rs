@@ -61,15 +61,25 @@ fn copying_between_backends_loses_nothing() {
     let file = corrected(&sqlite, "effective = \"2015-01-26\"", "effective = \"2015-01-27\"", "c.toml");
     let output = sqlite.run_at("2026-02-10T09:00:00Z", &["register", "import", file.to_str().expect("path")]);
     assert!(output.status.success(), "{}", stderr(&output));
+    let pdf = sqlite.path("guidance.pdf");
+    let content = b"%PDF-1.4\n\x00\xffbinary\n%%EOF\n";
+    std::fs::write(&pdf, content).expect("write");
+    let args = ["doc", "add", pdf.to_str().expect("path"), "--title", "Guidance", "--attach", "version:4.1"];
+    assert!(sqlite.run_at("2026-02-11T09:00:00Z", &args).status.success());
 
     let from = sqlite.db();
     let to = pg.db();
     let copy = sqlite.json(&["copy", "--from", from.to_str().expect("path"), "--to", to.to_str().expect("url")]);
-    assert_eq!(copy["publications"], 2);
+    assert_eq!(copy["publications"], 3);
     let back = Sandbox::new();
     let back_db = back.db();
     let copy = sqlite.json(&["copy", "--from", to.to_str().expect("url"), "--to", back_db.to_str().expect("path")]);
-    assert_eq!(copy["publications"], 2);
+    assert_eq!(copy["publications"], 3);
+    for sandbox in [&pg, &back] {
+        let out = sandbox.path("copied.pdf");
+        assert!(sandbox.run(&["doc", "get", "guidance", "-o", out.to_str().expect("path")]).status.success());
+        assert_eq!(std::fs::read(out).expect("read"), content, "the document's file is copied byte for byte");
+    }
 
     for args in [&["publications"][..], &["register", "export"], &["register", "export", "--as-recorded", "2026-01-31"]]
     {

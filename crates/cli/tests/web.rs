@@ -632,3 +632,39 @@ fn the_static_export_holds_every_page_and_no_broken_link() {
     assert!(common::stderr(&refused).contains("not empty"), "{}", common::stderr(&refused));
     assert_eq!(std::fs::read_dir(&other).expect("read").count(), 1, "nothing written into it");
 }
+
+#[test]
+fn documents_download_exactly_as_stored() {
+    let sandbox = Sandbox::new();
+    let pdf = sandbox.path("annex2.pdf");
+    let content = b"%PDF-1.4\nthe further changes\n%%EOF\n";
+    std::fs::write(&pdf, content).expect("write");
+    let added = sandbox.json(&[
+        "doc",
+        "add",
+        pdf.to_str().expect("path"),
+        "--title",
+        "SEC4 Annex 2",
+        "--attach",
+        "version:4.0",
+    ]);
+    let server = start(&sandbox);
+    let version = get(&server, "/versions/4.0", &[]);
+    assert!(version.body.contains("<a href=\"/documents/annex2/annex2.pdf\">SEC4 Annex 2</a>"), "{}", version.body);
+    let file = get(&server, "/documents/annex2/annex2.pdf", &[]);
+    assert_eq!(file.status, 200);
+    assert_eq!(file.header("content-type"), Some("application/pdf"));
+    assert_eq!(file.header("content-disposition"), Some("attachment; filename=\"annex2.pdf\""));
+    assert_eq!(file.body.as_bytes(), content);
+    let etag = file.header("etag").expect("etag").to_string();
+    assert_eq!(etag, format!("\"{}\"", added["document"]["sha256"].as_str().expect("sha")));
+    assert_eq!(get(&server, "/documents/annex2/annex2.pdf", &[("If-None-Match", &etag)]).status, 304);
+    assert_eq!(get(&server, "/documents/annex2/other.pdf", &[]).status, 404);
+    assert_eq!(get(&server, "/documents/nope/annex2.pdf", &[]).status, 404);
+    assert!(get(&server, "/documents", &[]).body.contains("SEC4 Annex 2"));
+    let api = get(&server, "/api/v1/sec/documents", &[]).json();
+    assert_eq!(api["documents"][0]["attached_to"], serde_json::json!(["version:4.0"]));
+    let out = sandbox.path("site");
+    sandbox.json(&["export-site", out.to_str().expect("path")]);
+    assert_eq!(std::fs::read(out.join("documents/annex2/annex2.pdf")).expect("exported"), content);
+}

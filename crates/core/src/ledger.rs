@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 
 use crate::change::{PlannedChange, Process, Proposal};
+use crate::document::Document;
 use crate::model::{Code, Consultation, Entry, Provision, Register};
 
 /// Which table of the register a record belongs to.
@@ -28,12 +29,22 @@ pub enum RecordKind {
     Proposal,
     /// A planned change.
     Planned,
+    /// A document's description (its file is stored apart, by hash).
+    Document,
 }
 
 impl RecordKind {
     /// Every kind.
-    pub const ALL: [Self; 7] =
-        [Self::Code, Self::Provision, Self::Entry, Self::Consultation, Self::Process, Self::Proposal, Self::Planned];
+    pub const ALL: [Self; 8] = [
+        Self::Code,
+        Self::Provision,
+        Self::Entry,
+        Self::Consultation,
+        Self::Process,
+        Self::Proposal,
+        Self::Planned,
+        Self::Document,
+    ];
 
     /// The stored name: `code`, `provision`, `entry`, `consultation`, `process`, `proposal`, `planned`.
     pub fn as_str(self) -> &'static str {
@@ -45,6 +56,7 @@ impl RecordKind {
             Self::Process => "process",
             Self::Proposal => "proposal",
             Self::Planned => "planned",
+            Self::Document => "document",
         }
     }
 
@@ -73,6 +85,8 @@ pub enum RecordBody {
     Proposal(Proposal),
     /// A planned change.
     Planned(PlannedChange),
+    /// A document's description.
+    Document(Document),
 }
 
 impl RecordBody {
@@ -86,6 +100,7 @@ impl RecordBody {
             Self::Process(_) => RecordKind::Process,
             Self::Proposal(_) => RecordKind::Proposal,
             Self::Planned(_) => RecordKind::Planned,
+            Self::Document(_) => RecordKind::Document,
         }
     }
 
@@ -99,6 +114,7 @@ impl RecordBody {
             Self::Process(_) => "process".to_string(),
             Self::Proposal(proposal) => proposal.reference.clone(),
             Self::Planned(planned) => planned.id.clone(),
+            Self::Document(document) => document.id.clone(),
         }
     }
 }
@@ -143,7 +159,7 @@ pub fn register_as_of(records: &[Record], at: Option<Timestamp>) -> Option<Regis
     live.sort_by(|a, b| (a.kind, a.ordinal, &a.key).cmp(&(b.kind, b.ordinal, &b.key)));
     let mut code = None;
     let (mut provisions, mut entries, mut consultations) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut process, mut proposals, mut planned) = (None, Vec::new(), Vec::new());
+    let (mut process, mut proposals, mut planned, mut documents) = (None, Vec::new(), Vec::new(), Vec::new());
     for write in live {
         match write.body.clone() {
             Some(RecordBody::Code(c)) => code = Some(c),
@@ -153,10 +169,11 @@ pub fn register_as_of(records: &[Record], at: Option<Timestamp>) -> Option<Regis
             Some(RecordBody::Process(p)) => process = Some(p),
             Some(RecordBody::Proposal(p)) => proposals.push(p),
             Some(RecordBody::Planned(p)) => planned.push(p),
+            Some(RecordBody::Document(d)) => documents.push(d),
             None => {}
         }
     }
-    code.map(|code| Register { code, provisions, entries, consultations, process, proposals, planned })
+    code.map(|code| Register { code, provisions, entries, consultations, process, proposals, planned, documents })
 }
 
 /// The records to append so that the stored register becomes `next`: one per new or changed item (content or
@@ -194,6 +211,7 @@ fn as_writes(register: &Register) -> Vec<RecordWrite> {
     writes.extend(register.process.iter().map(|p| write(0, RecordBody::Process(p.clone()))));
     writes.extend(register.proposals.iter().enumerate().map(|(i, p)| write(i, RecordBody::Proposal(p.clone()))));
     writes.extend(register.planned.iter().enumerate().map(|(i, p)| write(i, RecordBody::Planned(p.clone()))));
+    writes.extend(register.documents.iter().enumerate().map(|(i, d)| write(i, RecordBody::Document(d.clone()))));
     writes
 }
 

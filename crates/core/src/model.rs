@@ -4,6 +4,7 @@ use std::fmt;
 
 use crate::change::{PlannedChange, Process, Proposal};
 use crate::date::FuzzyDate;
+use crate::document::Document;
 use crate::id::{CodeId, EntryId, ProvisionId};
 
 /// Everything the register records about one code, in reading order. Checked by [`crate::validate`].
@@ -23,6 +24,8 @@ pub struct Register {
     pub proposals: Vec<Proposal>,
     /// Changes announced but not yet tied to a proposal or a version.
     pub planned: Vec<PlannedChange>,
+    /// Guidance and other documents, attached to versions, provisions, proposals or consultations.
+    pub documents: Vec<Document>,
 }
 
 impl Register {
@@ -36,6 +39,7 @@ impl Register {
             process: None,
             proposals: Vec::new(),
             planned: Vec::new(),
+            documents: Vec::new(),
         }
     }
 }

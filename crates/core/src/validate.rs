@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::change::{StageState, check_walk};
+use crate::document::Attachment;
 use crate::id::{EntryId, ProvisionId};
 use crate::model::{ChangeKind, EntryKind, ProvisionKind, Register};
 
@@ -53,6 +54,15 @@ pub enum Location {
         /// Index inside a list field.
         item: Option<usize>,
     },
+    /// A field (or one attachment) of the document at this index.
+    Document {
+        /// Index in `Register::documents`.
+        index: usize,
+        /// The field name.
+        field: &'static str,
+        /// Index inside a list field.
+        item: Option<usize>,
+    },
     /// A field of the planned change at this index.
     Planned {
         /// Index in `Register::planned`.
@@ -85,6 +95,7 @@ pub fn validate(register: &Register) -> Vec<Problem> {
     check_process(register, &mut problems);
     check_proposals(register, &known, &mut problems);
     check_planned(register, &known, &mut problems);
+    check_documents(register, &known, &mut problems);
     problems
 }
 
@@ -227,6 +238,48 @@ fn check_proposals(register: &Register, known: &HashSet<ProvisionId>, problems: 
                 && !entries.contains(version)
             {
                 problem("history", Some(item), format!("{reference} names unknown version '{version}'"));
+            }
+        }
+    }
+}
+
+fn check_documents(register: &Register, known: &HashSet<ProvisionId>, problems: &mut Vec<Problem>) {
+    let mut ids = HashSet::new();
+    for (index, document) in register.documents.iter().enumerate() {
+        let mut problem = |field, item, message| {
+            problems.push(Problem { location: Location::Document { index, field, item }, message });
+        };
+        let id = &document.id;
+        if !is_slug(id) {
+            problem("id", None, format!("document id '{id}' must be lower-case letters, digits and '-'"));
+        } else if !ids.insert(id.as_str()) {
+            problem("id", None, format!("duplicate document id '{id}'"));
+        }
+        if document.title.trim().is_empty() {
+            problem("title", None, format!("document '{id}' needs a title"));
+        }
+        if document.file_name.is_empty() || document.file_name.contains(['/', '\\', '\0']) {
+            problem("file_name", None, format!("document '{id}' needs a plain file name, without folders"));
+        }
+        if crate::text::TextHash::parse(&document.sha256).is_none_or(|h| h.to_string() != document.sha256) {
+            problem("sha256", None, format!("document '{id}': sha256 must be 64 lower-case hex digits"));
+        }
+        if !crate::document::MEDIA_TYPES.iter().any(|(media, _)| *media == document.media_type) {
+            problem(
+                "media_type",
+                None,
+                format!("document '{id}' has media type '{}', which is not accepted", document.media_type),
+            );
+        }
+        for (item, attachment) in document.attached_to.iter().enumerate() {
+            let exists = match attachment {
+                Attachment::Version(entry) => register.entries.iter().any(|e| &e.id == entry),
+                Attachment::Provision(provision) => known.contains(provision),
+                Attachment::Proposal(reference) => register.proposals.iter().any(|p| &p.reference == reference),
+                Attachment::Consultation(c) => register.consultations.iter().any(|x| &x.id == c),
+            };
+            if !exists {
+                problem("attached_to", Some(item), format!("document '{id}' is attached to unknown {attachment}"));
             }
         }
     }

@@ -6,8 +6,9 @@ use std::ops::Range;
 
 mod change;
 
-use change::{PlannedIn, PlannedOut, ProcessIn, ProcessOut, ProposalIn, ProposalOut};
+use change::{DocumentIn, DocumentOut, PlannedIn, PlannedOut, ProcessIn, ProcessOut, ProposalIn, ProposalOut};
 use inforce_core::change::{PlannedChange, Proposal};
+use inforce_core::document::Document;
 use inforce_core::{
     Activity, ChangeKind, ChangeList, Code, CodeId, Completeness, Consultation, Entry, EntryId, EntryKind, FuzzyDate,
     Instrument, Location, Provision, ProvisionId, ProvisionKind, RecordBody, Register, validate,
@@ -92,6 +93,7 @@ pub fn write_register(register: &Register) -> String {
     out.process = register.process.as_ref().map(ProcessOut::from);
     out.proposal = register.proposals.iter().map(ProposalOut::from).collect();
     out.planned = register.planned.iter().map(PlannedOut::from).collect();
+    out.document = register.documents.iter().map(DocumentOut::from).collect();
     let header = format!("# Register of {} ({}), written by inforce.\n\n", register.code.title, register.code.id);
     header + &to_toml(&out)
 }
@@ -108,6 +110,7 @@ pub fn encode_record(body: &RecordBody) -> String {
         RecordBody::Process(process) => out.process = Some(ProcessOut::from(process)),
         RecordBody::Proposal(proposal) => out.proposal.push(ProposalOut::from(proposal)),
         RecordBody::Planned(planned) => out.planned.push(PlannedOut::from(planned)),
+        RecordBody::Document(document) => out.document.push(DocumentOut::from(document)),
     }
     to_toml(&out)
 }
@@ -139,6 +142,9 @@ pub fn decode_record(text: &str) -> Result<RecordBody, String> {
     }
     for p in raw.planned {
         bodies.extend(reader.planned(p).map(RecordBody::Planned));
+    }
+    for d in raw.document {
+        bodies.extend(reader.document(d).map(RecordBody::Document));
     }
     if let Some((_, message)) = reader.problems.first() {
         return Err(message.clone());
@@ -193,6 +199,7 @@ struct Spans {
     /// Per proposal: its fields, and the position of each recorded stage and list item.
     proposals: Vec<(FieldSpans, ItemSpans)>,
     planned: Vec<FieldSpans>,
+    documents: Vec<(FieldSpans, ItemSpans)>,
 }
 
 impl Spans {
@@ -220,6 +227,11 @@ impl Spans {
                     .unwrap_or_else(|| field_of(Some(fields), field))
             }
             Location::Planned { index, field } => field_of(self.planned.get(*index), field),
+            Location::Document { index, field, item } => {
+                let Some((fields, items)) = self.documents.get(*index) else { return 0..0 };
+                item.and_then(|i| items.get(field).and_then(|list| list.get(i)).cloned())
+                    .unwrap_or_else(|| field_of(Some(fields), field))
+            }
         }
     }
 }
@@ -264,6 +276,7 @@ impl Reader {
         let process = raw.process.map(|process| self.process(process));
         let proposals: Vec<Option<Proposal>> = raw.proposal.into_iter().map(|p| self.proposal(p)).collect();
         let planned: Vec<Option<PlannedChange>> = raw.planned.into_iter().map(|p| self.planned(p)).collect();
+        let documents: Vec<Option<Document>> = raw.document.into_iter().map(|d| self.document(d)).collect();
         Some(Register {
             code: code?,
             provisions: provisions.into_iter().collect::<Option<_>>()?,
@@ -275,6 +288,7 @@ impl Reader {
             },
             proposals: proposals.into_iter().collect::<Option<_>>()?,
             planned: planned.into_iter().collect::<Option<_>>()?,
+            documents: documents.into_iter().collect::<Option<_>>()?,
         })
     }
 
@@ -492,6 +506,8 @@ struct FileIn {
     proposal: Vec<Spanned<ProposalIn>>,
     #[serde(default)]
     planned: Vec<Spanned<PlannedIn>>,
+    #[serde(default)]
+    document: Vec<Spanned<DocumentIn>>,
 }
 
 #[derive(Deserialize)]
@@ -588,6 +604,8 @@ struct FileOut {
     proposal: Vec<ProposalOut>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     planned: Vec<PlannedOut>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    document: Vec<DocumentOut>,
 }
 
 #[derive(Serialize)]

@@ -135,6 +135,16 @@ impl Store for PostgresStore {
             .collect()
     }
 
+    async fn file(&self, code: &CodeId, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let row = sqlx::query(rows::SELECT_FILE)
+            .bind(code.as_str())
+            .bind(sha256)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| self.error(e))?;
+        Ok(row.map(|row| row.get::<Vec<u8>, _>(0)))
+    }
+
     async fn text_ledger(&self, code: &CodeId) -> Result<TextLedger, StoreError> {
         let packs = self.packs(code, &self.pool).await?;
         let changes = sqlx::query(rows::SELECT_TEXT_CHANGES)
@@ -223,6 +233,17 @@ impl Store for PostgresStore {
                     .await
                     .map_err(|e| self.error(e))?;
             }
+        }
+        for (sha256, bytes) in &publication.new_files {
+            sqlx::query(rows::INSERT_FILE)
+                .bind(code)
+                .bind(sha256)
+                .bind(id)
+                .bind(i64::try_from(bytes.len()).unwrap_or(i64::MAX))
+                .bind(bytes.as_slice())
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.error(e))?;
         }
         // Delivered to every listening instance when (and only if) the transaction commits.
         sqlx::query("SELECT pg_notify($1, $2)")

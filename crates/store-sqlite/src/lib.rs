@@ -179,6 +179,16 @@ impl Store for SqliteStore {
             .collect()
     }
 
+    async fn file(&self, code: &CodeId, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let row = sqlx::query(rows::SELECT_FILE)
+            .bind(code.as_str())
+            .bind(sha256)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| self.error(e))?;
+        Ok(row.map(|row| row.get::<Vec<u8>, _>(0)))
+    }
+
     async fn text_ledger(&self, code: &CodeId) -> Result<TextLedger, StoreError> {
         let packs = self.packs(code, &self.pool).await?;
         let changes = sqlx::query(rows::SELECT_TEXT_CHANGES)
@@ -263,6 +273,17 @@ impl Store for SqliteStore {
                     .map_err(|e| self.error(e))?;
             }
         }
+        for (sha256, bytes) in &publication.new_files {
+            sqlx::query(rows::INSERT_FILE)
+                .bind(code)
+                .bind(sha256)
+                .bind(id)
+                .bind(i64::try_from(bytes.len()).unwrap_or(i64::MAX))
+                .bind(bytes.as_slice())
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| self.error(e))?;
+        }
         tx.commit().await.map_err(|e| self.error(e))?;
         Ok(Publication {
             id,
@@ -300,7 +321,7 @@ mod tests {
         drop(store);
         let reopened = SqliteStore::open(&path, OpenOptions::default()).await.expect("reopen");
         let code = CodeId::parse("conformance").expect("id");
-        assert_eq!(reopened.records(&code).await.expect("records").len(), 13);
+        assert_eq!(reopened.records(&code).await.expect("records").len(), 15);
     }
 
     #[tokio::test]
@@ -311,5 +332,7 @@ mod tests {
         assert!(update.is_err_and(|e| e.to_string().contains("append-only")));
         let delete = sqlx::query("DELETE FROM publications").execute(&store.pool).await;
         assert!(delete.is_err_and(|e| e.to_string().contains("append-only")));
+        let file = sqlx::query("UPDATE files SET body = x'00'").execute(&store.pool).await;
+        assert!(file.is_err_and(|e| e.to_string().contains("append-only")), "a stored document never changes");
     }
 }

@@ -76,6 +76,7 @@ pub async fn run(store: &dyn Store) {
         writes: vec![],
         text_writes: vec![],
         new_texts: vec![],
+        new_files: Vec::new(),
     };
     match store.publish(stale).await {
         Err(StoreError::Conflict { .. }) => {}
@@ -85,6 +86,49 @@ pub async fn run(store: &dyn Store) {
     assert_eq!(store.publications(&code).await.expect("publications").len(), 2);
 
     texts_story(store, &corrected).await;
+    documents_story(store, &code).await;
+}
+
+/// Documents: the file is stored with the record that describes it, read back byte for byte, kept once per
+/// content; a description naming a file the store does not hold is refused and writes nothing.
+async fn documents_story(store: &dyn Store, code: &CodeId) {
+    let bytes = b"%PDF-1.4\n\x00\xff binary \x01\n%%EOF\n".to_vec();
+    let sha256 = inforce_core::document::sha256(&bytes);
+    let document = |id: &str, sha256: &str| inforce_core::document::Document {
+        id: id.into(),
+        title: "Guidance".into(),
+        kind: Some("guidance".into()),
+        date: FuzzyDate::parse("2014-06-30").expect("date"),
+        file_name: "guidance.pdf".into(),
+        media_type: "application/pdf".into(),
+        sha256: sha256.into(),
+        size: 27,
+        attached_to: vec![inforce_core::document::Attachment::Version(EntryId::parse("2.0").expect("id"))],
+        sources: vec![],
+    };
+    let day: Timestamp = "2026-05-01T10:00:00Z".parse().expect("timestamp");
+    let add = |doc: inforce_core::document::Document| {
+        move |current: Option<&Register>| -> Result<Register, StoreError> {
+            let mut next = current.expect("registered").clone();
+            next.documents.push(doc.clone());
+            Ok(next)
+        }
+    };
+    let files = [(sha256.clone(), bytes.clone())];
+    crate::publish_edit(store, code, "test:doc", day, &files, add(document("guidance", &sha256))).await.expect("doc");
+    assert_eq!(store.file(code, &sha256).await.expect("file"), Some(bytes.clone()), "read back byte for byte");
+    // The same content again, under another description: stored once, both descriptions kept.
+    crate::publish_edit(store, code, "test:doc2", day, &files, add(document("guidance-2", &sha256)))
+        .await
+        .expect("doc2");
+    let missing = "0".repeat(64);
+    let before = store.records(code).await.expect("records").len();
+    let refused = crate::publish_edit(store, code, "test:missing", day, &[], add(document("ghost", &missing))).await;
+    assert!(matches!(refused, Err(StoreError::MissingFile { .. })), "{refused:?}");
+    assert_eq!(store.records(code).await.expect("records").len(), before, "nothing written");
+    assert_eq!(store.file(code, &missing).await.expect("file"), None);
+    let register = load_register(store, code, None).await.expect("load").expect("registered").register;
+    assert_eq!(register.documents.len(), 2);
 }
 
 /// Texts join the register: stored once, read back exactly, corrected by appending, answerable as recorded.

@@ -46,6 +46,19 @@ pub enum StoreError {
         /// The code.
         code: String,
     },
+    /// A document names a file the database does not hold and the publication does not bring.
+    #[error(
+        "document '{document}' of '{code}' names a file (sha256 {sha256}) this database does not hold; add the file \
+         with `inforce doc add`; nothing was written"
+    )]
+    MissingFile {
+        /// The code.
+        code: String,
+        /// The document's id.
+        document: String,
+        /// The file's SHA-256.
+        sha256: String,
+    },
     /// A stored record could not be read back.
     #[error("stored record {seq} of '{code}' is unreadable: {reason}")]
     Corrupt {
@@ -84,6 +97,8 @@ pub struct NewPublication {
     pub text_writes: Vec<TextWrite>,
     /// Texts the text records name that may not be stored yet (stored once; already stored ones are skipped).
     pub new_texts: Vec<(TextHash, Arc<str>)>,
+    /// Document files the records name, by SHA-256 (stored once per code; already stored ones are skipped).
+    pub new_files: Vec<(String, Vec<u8>)>,
 }
 
 /// A code's text records and the texts they name.
@@ -127,6 +142,9 @@ pub trait Store: Send + Sync {
 
     /// Appends a publication atomically and returns it.
     async fn publish(&self, publication: NewPublication) -> Result<Publication, StoreError>;
+
+    /// A document's file, by its SHA-256 (64 lower-case hex digits); `None` if the code holds no such file.
+    async fn file(&self, code: &CodeId, sha256: &str) -> Result<Option<Vec<u8>>, StoreError>;
 
     /// Waits up to `within` to be told that any process published. Stores that cannot be told (SQLite) answer
     /// [`Wakeup::Unsupported`] at once and the caller polls instead.

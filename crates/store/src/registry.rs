@@ -100,6 +100,7 @@ pub async fn publish_edit<E: From<StoreError>>(
     code: &CodeId,
     origin: &str,
     recorded_at: Timestamp,
+    files: &[(String, Vec<u8>)],
     edit: impl Fn(Option<&Register>) -> Result<Register, E>,
 ) -> Result<(PublishOutcome, Register), E> {
     let mut attempt = 1;
@@ -112,6 +113,7 @@ pub async fn publish_edit<E: From<StoreError>>(
         if writes.is_empty() {
             return Ok((PublishOutcome::Unchanged, next));
         }
+        check_files(store, code, &writes, files).await?;
         let publication = NewPublication {
             code: code.clone(),
             recorded_at,
@@ -120,6 +122,7 @@ pub async fn publish_edit<E: From<StoreError>>(
             writes,
             text_writes: Vec::new(),
             new_texts: Vec::new(),
+            new_files: files.to_vec(),
         };
         match store.publish(publication).await {
             Err(StoreError::Conflict { .. }) if attempt < PUBLISH_ATTEMPTS => attempt += 1,
@@ -127,6 +130,27 @@ pub async fn publish_edit<E: From<StoreError>>(
             Ok(published) => return Ok((PublishOutcome::Published(published), next)),
         }
     }
+}
+
+/// Every document the writes describe must name a file the store holds or the publication brings.
+async fn check_files(
+    store: &dyn Store,
+    code: &CodeId,
+    writes: &[inforce_core::RecordWrite],
+    files: &[(String, Vec<u8>)],
+) -> Result<(), StoreError> {
+    for write in writes {
+        let Some(inforce_core::RecordBody::Document(document)) = &write.body else { continue };
+        let brought = files.iter().any(|(sha256, _)| *sha256 == document.sha256);
+        if !brought && store.file(code, &document.sha256).await?.is_none() {
+            return Err(StoreError::MissingFile {
+                code: code.to_string(),
+                document: document.id.clone(),
+                sha256: document.sha256.clone(),
+            });
+        }
+    }
+    Ok(())
 }
 
 async fn publish_once(
@@ -170,6 +194,7 @@ async fn publish_once(
     if writes.is_empty() && text_writes.is_empty() {
         return Ok(PublishOutcome::Unchanged);
     }
+    check_files(store, code, &writes, &[]).await?;
     let publication = NewPublication {
         code: code.clone(),
         recorded_at,
@@ -178,6 +203,7 @@ async fn publish_once(
         writes,
         text_writes,
         new_texts,
+        new_files: Vec::new(),
     };
     store.publish(publication).await.map(PublishOutcome::Published)
 }

@@ -158,6 +158,12 @@ pub const INSERT_PACK: &str =
 pub const INSERT_TEXT_CHANGES: &str =
     "INSERT INTO text_changes (publication_id, code, change_count, body) VALUES ($1, $2, $3, $4)";
 
+/// Stores a document's file unless the code already holds the same content.
+pub const INSERT_FILE: &str = "INSERT INTO files (code, sha256, publication_id, size, body) VALUES ($1, $2, $3, $4, $5) \
+     ON CONFLICT (code, sha256) DO NOTHING";
+/// A document's file, by code and SHA-256.
+pub const SELECT_FILE: &str = "SELECT body FROM files WHERE code = $1 AND sha256 = $2";
+
 /// A row of [`SELECT_PACKS`].
 #[derive(Debug)]
 pub struct PackRow {

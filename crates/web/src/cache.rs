@@ -45,7 +45,11 @@ impl AnswerCache {
 /// Middleware: serve GET answers from the cache, and keep every successful one.
 pub async fn layer(State(site): State<Arc<Site>>, request: Request, next: Next) -> Response {
     let path = request.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
-    let uncachable = request.method() != Method::GET || path.starts_with("/healthz") || path.starts_with("/readyz");
+    // Document files are read from the store on demand and may be large: they are never held in memory.
+    let uncachable = request.method() != Method::GET
+        || path.starts_with("/healthz")
+        || path.starts_with("/readyz")
+        || path.contains("/documents/");
     if uncachable {
         return next.run(request).await;
     }

@@ -7,9 +7,11 @@ use std::sync::Arc;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
+use axum::response::IntoResponse;
 use axum::response::Response;
 use inforce_core::change::{Process, Proposal};
 use inforce_core::date::human_date;
+use inforce_core::document::Attachment;
 use inforce_core::{ChangeKind, Instrument};
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -18,7 +20,7 @@ use crate::feeds::{Item, feed, rfc3339, scope};
 use crate::pages::{Answer, Ctx, Frame, Params, shorten};
 use crate::respond::{AppError, Body, Cache, respond};
 use crate::site::Site;
-use crate::wire::{PlannedJson, ProposalJson};
+use crate::wire::{DocumentJson, PlannedJson, ProposalJson};
 
 /// The filters of `/proposals` and `/api/v1/{code}/proposals`.
 #[derive(Deserialize, Default)]
@@ -235,6 +237,7 @@ struct ProposalPage {
     next: Vec<String>,
     pending_words: String,
     decision_human: String,
+    documents: Vec<DocLink>,
 }
 
 /// `/proposals/{reference}`
@@ -269,6 +272,7 @@ pub async fn proposal(State(site): State<Arc<Site>>, Path(params): Params, heade
         next,
         pending_words,
         decision_human: found.decision(process).map(|d| d.date.human()).unwrap_or_default(),
+        documents: doc_links(&ctx, Some(&Attachment::Proposal(found.reference.clone()))),
         p: json,
     };
     ctx.page(&headers, page, Cache::Today)
@@ -414,4 +418,103 @@ pub async fn variations_feed(
 /// Changes made outside the modification process.
 pub fn is_variation(instrument: Instrument) -> bool {
     matches!(instrument, Instrument::SosVariation | Instrument::SosDirection | Instrument::AuthorityLedVariation)
+}
+
+/// A document as pages link to it.
+pub(crate) struct DocLink {
+    pub(crate) href: String,
+    pub(crate) title: String,
+    pub(crate) file_name: String,
+    pub(crate) size: String,
+    pub(crate) kind: String,
+    pub(crate) date: String,
+    pub(crate) attached: String,
+}
+
+/// The documents attached to `attachment` (all of them when `None`), as links.
+pub(crate) fn doc_links(ctx: &Ctx, attachment: Option<&Attachment>) -> Vec<DocLink> {
+    ctx.history
+        .register()
+        .documents
+        .iter()
+        .filter(|d| attachment.is_none_or(|a| d.attached_to.contains(a)))
+        .map(|d| DocLink {
+            href: format!("{}/documents/{}/{}", ctx.base, d.id, d.file_name),
+            title: d.title.clone(),
+            file_name: d.file_name.clone(),
+            size: human_size(d.size),
+            kind: d.kind.clone().unwrap_or_default(),
+            date: d.date.human(),
+            attached: d.attached_to.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+        })
+        .collect()
+}
+
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        0..1024 => format!("{bytes} bytes"),
+        1024..1_048_576 => format!("{:.0} KB", bytes as f64 / 1024.0),
+        _ => format!("{:.1} MB", bytes as f64 / 1_048_576.0),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "documents.html")]
+struct DocumentsPage {
+    f: Frame,
+    documents: Vec<DocLink>,
+}
+
+/// `/documents`
+pub async fn documents(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
+    let ctx = Ctx::new(&site, &params, false)?;
+    let documents = doc_links(&ctx, None);
+    ctx.page(&headers, DocumentsPage { f: ctx.frame(), documents }, Cache::Published)
+}
+
+/// `/documents/{id}/{file_name}`: the file exactly as stored, checked against its hash.
+pub async fn document_file(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
+    let ctx = Ctx::new(&site, &params, false)?;
+    let id = params.get("id").map_or("", String::as_str);
+    let name = params.get("file").map_or("", String::as_str);
+    let document = ctx
+        .history
+        .register()
+        .documents
+        .iter()
+        .find(|d| d.id == id && d.file_name == name)
+        .ok_or_else(|| AppError::not_found(format!("The {} has no document '{}'.", ctx.code, shorten(id))))?;
+    let etag = format!("\"{}\"", document.sha256);
+    if headers
+        .get(axum::http::header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
+    {
+        return Ok((axum::http::StatusCode::NOT_MODIFIED, [(axum::http::header::ETAG, etag)]).into_response());
+    }
+    let bytes = site
+        .file(&ctx.code, &document.sha256)
+        .await
+        .map_err(|e| AppError::unavailable(format!("The document cannot be read just now: {e}")))?
+        .filter(|bytes| inforce_core::document::sha256(bytes) == document.sha256)
+        .ok_or_else(|| AppError::internal(format!("The file of document '{}' is missing or damaged.", document.id)))?;
+    let safe_name: String = document.file_name.chars().filter(|c| !c.is_control() && *c != '"' && *c != '\\').collect();
+    let response = (
+        [
+            (axum::http::header::CONTENT_TYPE, document.media_type.clone()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{safe_name}\"")),
+            (axum::http::header::ETAG, etag),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=31536000, immutable".to_string()),
+            (axum::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        bytes,
+    );
+    Ok(response.into_response())
+}
+
+/// `/api/v1/{code}/documents`
+pub async fn api_documents(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
+    let ctx = Ctx::new(&site, &params, true)?;
+    let documents: Vec<DocumentJson> = ctx.history.register().documents.iter().map(DocumentJson::new).collect();
+    ctx.json(&headers, serde_json::json!({ "code": ctx.code.to_string(), "documents": documents }), Cache::Published)
 }

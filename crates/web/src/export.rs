@@ -207,7 +207,10 @@ pub fn file_for(url: &str) -> Option<String> {
         return None;
     }
     let last = segments.last().map(String::as_str).unwrap_or("");
-    let keeps_its_name = [".atom", ".css", ".json"].iter().any(|ext| last.ends_with(ext)) && query.is_none();
+    let keeps_its_name = [".atom", ".css", ".json", ".pdf", ".docx", ".doc", ".md", ".markdown", ".txt"]
+        .iter()
+        .any(|ext| last.ends_with(ext))
+        && query.is_none();
     let joined = segments.join("/");
     Some(if segments.is_empty() || (directory && query.is_none()) {
         if joined.is_empty() { "index.html".to_string() } else { format!("{joined}/index.html") }

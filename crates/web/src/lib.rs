@@ -51,6 +51,8 @@ pub fn routes(site: Arc<Site>) -> Router {
             .route("/proposals", get(changes::proposals))
             .route("/proposals/{reference}", get(changes::proposal))
             .route("/feeds/proposals.atom", get(changes::proposals_feed))
+            .route("/documents", get(changes::documents))
+            .route("/documents/{id}/{file}", get(changes::document_file))
             .route("/feeds/variations.atom", get(changes::variations_feed))
             .route("/feeds/versions.atom", get(feeds::versions))
             .route("/feeds/provisions/{feed}", get(feeds::provision))
@@ -68,7 +70,8 @@ pub fn routes(site: Arc<Site>) -> Router {
         .route("/{code}/consultations", get(pages::api_consultations))
         .route("/{code}/proposals", get(changes::api_proposals))
         .route("/{code}/proposals/{reference}", get(changes::api_proposal))
-        .route("/{code}/planned", get(changes::api_planned));
+        .route("/{code}/planned", get(changes::api_planned))
+        .route("/{code}/documents", get(changes::api_documents));
     Router::new()
         .merge(code_routes())
         .nest("/codes/{code}", code_routes())

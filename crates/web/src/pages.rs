@@ -14,10 +14,12 @@ use inforce_core::{ChangeKind, CodeId, EntryId, EntryKind, History, ProvisionId,
 use jiff::civil::Date;
 use serde::Deserialize;
 
+use crate::changes::{DocLink, doc_links};
 use crate::describe::{entry_ref, status_reason};
 use crate::respond::{AppError, Body, Cache, respond};
 use crate::site::{Site, Snapshot};
 use crate::wire::{self, ConsultationJson, EntryJson, EntryRefJson, HistoryItemJson, ProvisionStatusJson};
+use inforce_core::document::Attachment;
 
 pub(crate) type Params = Path<HashMap<String, String>>;
 pub(crate) type Answer = Result<Response, AppError>;
@@ -270,6 +272,7 @@ struct VersionPage {
     previous: Option<String>,
     notes: Vec<String>,
     sources: Vec<String>,
+    documents: Vec<DocLink>,
 }
 
 /// `/versions/{entry}`
@@ -339,6 +342,7 @@ pub async fn version(State(site): State<Arc<Site>>, Path(params): Params, header
         previous,
         notes: entry.notes.clone(),
         sources: entry.sources.clone(),
+        documents: doc_links(&ctx, Some(&Attachment::Version(entry.id.clone()))),
     };
     ctx.page(&headers, page, Cache::Published)
 }
@@ -439,6 +443,7 @@ struct ProvisionPage {
     banners: Vec<String>,
     /// Proposals pending on the page's date that would change it: (reference, title, stage).
     proposals: Vec<(String, String, String)>,
+    documents: Vec<DocLink>,
     text: Option<String>,
     text_from: Option<String>,
     no_text: String,
@@ -527,6 +532,7 @@ pub async fn provision(
         reason: capitalise(&status_reason(&status, ctx.today)),
         banners,
         proposals,
+        documents: doc_links(&ctx, Some(&Attachment::Provision(id.clone()))),
         text: text.and_then(|t| t.text).map(str::to_string),
         text_from: text.map(|t| entry_ref(t.entry, ctx.today)),
         no_text,
@@ -715,6 +721,8 @@ struct ConsultationRow {
     closes: String,
     state: &'static str,
     topics: String,
+    led_to: Vec<String>,
+    documents: Vec<DocLink>,
 }
 
 /// `/consultations`
@@ -731,6 +739,8 @@ pub async fn consultations(State(site): State<Arc<Site>>, Path(params): Params, 
             closes: c.closes.human(),
             state: wire::consultation_state(c, ctx.today),
             topics: c.topics.join("; "),
+            led_to: c.led_to.iter().map(ToString::to_string).collect(),
+            documents: doc_links(&ctx, Some(&Attachment::Consultation(c.id.clone()))),
         })
         .collect();
     ctx.page(&headers, ConsultationsPage { f: ctx.frame(), consultations }, Cache::Today)

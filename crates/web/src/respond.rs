@@ -116,6 +116,11 @@ impl AppError {
         }
     }
 
+    /// 503: the store cannot be read just now.
+    pub fn unavailable(detail: impl Into<String>) -> Self {
+        Self { status: StatusCode::SERVICE_UNAVAILABLE, title: "Unavailable".into(), detail: detail.into(), api: false }
+    }
+
     /// The same error, for an API route.
     pub fn for_api(mut self) -> Self {
         self.api = true;

@@ -121,6 +121,11 @@ impl Site {
         }
     }
 
+    /// A document's file from the store.
+    pub async fn file(&self, code: &CodeId, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.store.file(code, sha256).await
+    }
+
     /// Whether the store answers (for `/readyz`).
     pub async fn store_reachable(&self) -> bool {
         self.store.codes().await.is_ok()

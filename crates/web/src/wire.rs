@@ -423,6 +423,38 @@ impl PlannedJson {
     }
 }
 
+/// A document's description; its file is at `/documents/{id}/{file_name}`.
+#[derive(Serialize)]
+pub struct DocumentJson {
+    pub id: String,
+    pub title: String,
+    pub kind: Option<String>,
+    pub date: String,
+    pub file_name: String,
+    pub media_type: String,
+    pub sha256: String,
+    pub size: u64,
+    pub attached_to: Vec<String>,
+    pub sources: Vec<String>,
+}
+
+impl DocumentJson {
+    pub fn new(d: &inforce_core::document::Document) -> Self {
+        Self {
+            id: d.id.clone(),
+            title: d.title.clone(),
+            kind: d.kind.clone(),
+            date: d.date.to_string(),
+            file_name: d.file_name.clone(),
+            media_type: d.media_type.clone(),
+            sha256: d.sha256.clone(),
+            size: d.size,
+            attached_to: d.attached_to.iter().map(ToString::to_string).collect(),
+            sources: d.sources.clone(),
+        }
+    }
+}
+
 /// Whether a consultation is open on `today`, from its dates; `unknown` when the dates do not decide it.
 pub fn consultation_state(c: &Consultation, today: Date) -> &'static str {
     let before = |d: &FuzzyDate| d.latest().is_some_and(|d| d < today);

@@ -1,5 +1,5 @@
-//! The change register in register files: `[process]`, `[[proposal]]` with its `[[proposal.history]]`, and
-//! `[[planned]]`.
+//! The change register in register files: `[process]`, `[[proposal]]` with its `[[proposal.history]]`,
+//! `[[planned]]` and `[[document]]`.
 
 use std::collections::HashMap;
 
@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use inforce_core::change::{Move, Named, PlannedChange, Process, Proposal, Stage, StageChange, StageState};
+use inforce_core::document::{Attachment, Document};
 
 use super::{FieldSpans, ItemSpans, Reader, SpannedList};
 
@@ -108,7 +109,67 @@ pub(super) struct PlannedIn {
     confidence: Option<String>,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DocumentIn {
+    id: Spanned<String>,
+    title: String,
+    kind: Option<String>,
+    date: Option<Spanned<String>>,
+    file_name: Spanned<String>,
+    media_type: Spanned<String>,
+    sha256: Spanned<String>,
+    size: u64,
+    attached_to: SpannedList,
+    #[serde(default)]
+    sources: Vec<String>,
+}
+
 impl Reader {
+    pub(super) fn document(&mut self, raw: Spanned<DocumentIn>) -> Option<Document> {
+        let span = raw.span();
+        let raw = raw.into_inner();
+        let mut fields: FieldSpans = HashMap::from([
+            ("", span),
+            ("id", raw.id.span()),
+            ("file_name", raw.file_name.span()),
+            ("media_type", raw.media_type.span()),
+            ("sha256", raw.sha256.span()),
+        ]);
+        let date = self.optional_date(raw.date.as_ref(), &mut fields, "date");
+        let mut items: ItemSpans = HashMap::new();
+        let mut attached_to = Some(Vec::new());
+        if let Some(list) = &raw.attached_to {
+            items.insert("attached_to", list.get_ref().iter().map(Spanned::span).collect());
+            for item in list.get_ref() {
+                match Attachment::parse(item.get_ref()) {
+                    Ok(attachment) => {
+                        if let Some(list) = attached_to.as_mut() {
+                            list.push(attachment);
+                        }
+                    }
+                    Err(message) => {
+                        self.problem(&item.span(), message);
+                        attached_to = None;
+                    }
+                }
+            }
+        }
+        self.spans.documents.push((fields, items));
+        Some(Document {
+            id: raw.id.into_inner(),
+            title: raw.title,
+            kind: raw.kind,
+            date: date?,
+            file_name: raw.file_name.into_inner(),
+            media_type: raw.media_type.into_inner(),
+            sha256: raw.sha256.into_inner(),
+            size: raw.size,
+            attached_to: attached_to?,
+            sources: raw.sources,
+        })
+    }
+
     /// An optional date: unknown when absent.
     fn optional_date(
         &mut self,
@@ -505,6 +566,40 @@ impl From<&PlannedChange> for PlannedOut {
             version: p.version.as_ref().map(ToString::to_string),
             sources: p.sources.clone(),
             confidence: p.confidence.clone(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct DocumentOut {
+    id: String,
+    title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<String>,
+    date: String,
+    file_name: String,
+    media_type: String,
+    sha256: String,
+    size: u64,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attached_to: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    sources: Vec<String>,
+}
+
+impl From<&Document> for DocumentOut {
+    fn from(d: &Document) -> Self {
+        Self {
+            id: d.id.clone(),
+            title: d.title.clone(),
+            kind: d.kind.clone(),
+            date: d.date.to_string(),
+            file_name: d.file_name.clone(),
+            media_type: d.media_type.clone(),
+            sha256: d.sha256.clone(),
+            size: d.size,
+            attached_to: d.attached_to.iter().map(ToString::to_string).collect(),
+            sources: d.sources.clone(),
         }
     }
 }
