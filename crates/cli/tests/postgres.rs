@@ -126,3 +126,38 @@ fn concurrent_imports_are_serialised_and_a_killed_one_leaves_nothing() {
     assert!(export.contains("effective = \"2015-01-27\""));
     assert!(export.contains("confidence = \"medium\""), "nothing of the killed import remains");
 }
+
+#[test]
+fn the_change_register_on_postgres() {
+    let Some(pg) = Sandbox::postgres("changes") else { return };
+    pg.json(&[
+        "mod",
+        "new",
+        "MP301",
+        "--title",
+        "Gateway charges",
+        "--path",
+        "3",
+        "--affects",
+        "H15",
+        "--raised",
+        "2026-01-10",
+    ]);
+    pg.json(&["mod", "advance", "MP301", "--to", "development", "--date", "2026-02-01"]);
+    let refused = pg.run(&["mod", "advance", "MP301", "--to", "approved"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("allowed next: modification-proposal, withdrawn"));
+    let shown = pg.json(&["mod", "show", "MP301"]);
+    assert_eq!(shown["stage"]["id"], "development");
+    let pending = pg.json(&["mod", "list", "--affects", "H", "--pending-at", "2026-03-01"]);
+    assert_eq!(pending["proposals"][0]["reference"], "MP301");
+    pg.json(&["consultation", "add", "SEC-2027", "--title", "A consultation", "--published", "2026-11-01"]);
+    assert_eq!(pg.json(&["consultation", "show", "SEC-2027"])["consultation"]["state"], "unknown");
+    let pdf = pg.path("guidance.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4\n\x00\xff\n%%EOF\n").expect("write");
+    pg.json(&["doc", "add", pdf.to_str().expect("path"), "--title", "Guidance", "--attach", "proposal:MP301"]);
+    let out = pg.path("out.pdf");
+    assert!(pg.run(&["doc", "get", "guidance", "-o", out.to_str().expect("path")]).status.success());
+    assert_eq!(std::fs::read(out).expect("read"), std::fs::read(pdf).expect("read"));
+    assert_eq!(pg.json(&["doc", "list", "--attached-to", "proposal:MP301"])["documents"][0]["id"], "guidance");
+}

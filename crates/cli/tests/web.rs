@@ -306,6 +306,17 @@ fn proposals_are_followed_on_the_site_and_through_the_api() {
     let cli = sandbox.json(&["mod", "show", "MP301"]);
     let one = get(&server, "/api/v1/sec/proposals/MP301", &[]).json();
     assert_eq!(one["history"], cli["history"], "the API and the command line give the same timeline");
+    let open = get(&server, "/api/v1/sec/consultations?state=open", &[]).json();
+    assert!(open["consultations"].as_array().is_some_and(|list| list.iter().all(|c| c["state"] == "open")));
+    let closed = get(&server, "/consultations?state=closed", &[]);
+    assert!(closed.body.contains("Stage 4 consultation") && closed.body.contains("(showing closed only)"));
+    assert_eq!(get(&server, "/consultations?state=ajar", &[]).status, 400);
+    let variations = get(&server, "/api/v1/sec/variations", &[]).json();
+    let direction = variations["entries"]
+        .as_array()
+        .and_then(|list| list.iter().find(|e| e["id"] == "2015-04-24-sos-direction-h14-31").cloned());
+    assert!(direction.is_some_and(|e| e["activated"]["provisions"] == serde_json::json!(["H14.31"])), "{variations}");
+    assert!(get(&server, "/variations", &[]).body.contains("H14.31 activated"));
     let problem = get(&server, "/api/v1/sec/proposals?stage=nowhere", &[]);
     assert_eq!(problem.header("content-type"), Some("application/problem+json"));
     assert!(problem.json()["detail"].as_str().is_some_and(|d| d.contains("the stages are: draft-proposal")));

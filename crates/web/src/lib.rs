@@ -71,7 +71,8 @@ pub fn routes(site: Arc<Site>) -> Router {
         .route("/{code}/proposals", get(changes::api_proposals))
         .route("/{code}/proposals/{reference}", get(changes::api_proposal))
         .route("/{code}/planned", get(changes::api_planned))
-        .route("/{code}/documents", get(changes::api_documents));
+        .route("/{code}/documents", get(changes::api_documents))
+        .route("/{code}/variations", get(pages::api_variations));
     Router::new()
         .merge(code_routes())
         .nest("/codes/{code}", code_routes())

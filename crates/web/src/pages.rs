@@ -713,6 +713,8 @@ pub async fn compare(
 struct ConsultationsPage {
     f: Frame,
     consultations: Vec<ConsultationRow>,
+    /// The state the list is limited to, if any.
+    state: Option<String>,
 }
 
 struct ConsultationRow {
@@ -725,14 +727,42 @@ struct ConsultationRow {
     documents: Vec<DocLink>,
 }
 
-/// `/consultations`
-pub async fn consultations(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
+/// `?state=` on the consultations page and API.
+#[derive(Deserialize, Default)]
+pub struct ConsultationQuery {
+    /// Only consultations in this state today: open, closed, upcoming or unknown.
+    state: Option<String>,
+}
+
+impl ConsultationQuery {
+    /// The state asked for, checked.
+    fn state(&self, ctx: &Ctx) -> Result<Option<&str>, AppError> {
+        match self.state.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(state @ ("open" | "closed" | "upcoming" | "unknown")) => Ok(Some(state)),
+            Some(other) => Err(ctx.error(AppError::bad_request(format!(
+                "'{}' is not a consultation state: use open, closed, upcoming or unknown.",
+                shorten(other)
+            )))),
+        }
+    }
+}
+
+/// `/consultations?state=open`
+pub async fn consultations(
+    State(site): State<Arc<Site>>,
+    Path(params): Params,
+    Query(query): Query<ConsultationQuery>,
+    headers: HeaderMap,
+) -> Answer {
     let ctx = Ctx::new(&site, &params, false)?;
+    let state = query.state(&ctx)?;
     let consultations = ctx
         .history
         .register()
         .consultations
         .iter()
+        .filter(|c| state.is_none_or(|s| wire::consultation_state(c, ctx.today) == s))
         .map(|c| ConsultationRow {
             title: c.title.clone(),
             published: c.published.human(),
@@ -743,14 +773,17 @@ pub async fn consultations(State(site): State<Arc<Site>>, Path(params): Params, 
             documents: doc_links(&ctx, Some(&Attachment::Consultation(c.id.clone()))),
         })
         .collect();
-    ctx.page(&headers, ConsultationsPage { f: ctx.frame(), consultations }, Cache::Today)
+    let state = state.map(str::to_string);
+    ctx.page(&headers, ConsultationsPage { f: ctx.frame(), consultations, state }, Cache::Today)
 }
 
 struct VariationRow {
     id: String,
     effective: String,
     effective_human: String,
+    made_human: String,
     instrument: String,
+    /// What it did to which provisions: "H14.31 activated, X2 amended".
     provisions: String,
     summary: String,
 }
@@ -774,10 +807,11 @@ pub async fn variations(State(site): State<Arc<Site>>, Path(params): Params, hea
             id: e.id.to_string(),
             effective: e.effective.to_string(),
             effective_human: e.effective.human(),
+            made_human: e.made.human(),
             instrument: e.instrument.human().to_string(),
             provisions: ChangeKind::ALL
                 .iter()
-                .flat_map(|k| e.changes(*k).listed.iter().map(ToString::to_string))
+                .flat_map(|k| e.changes(*k).listed.iter().map(move |p| format!("{p} {}", k.as_str())))
                 .collect::<Vec<_>>()
                 .join(", "),
             summary: e.summary.clone(),
@@ -967,11 +1001,36 @@ pub async fn api_timeline(State(site): State<Arc<Site>>, Path(params): Params, h
     ctx.json(&headers, serde_json::json!({ "code": ctx.code.to_string(), "entries": entries }), Cache::Today)
 }
 
-/// `/api/v1/{code}/consultations`
-pub async fn api_consultations(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
+/// `/api/v1/{code}/variations`: the variations log, oldest first.
+pub async fn api_variations(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
     let ctx = Ctx::new(&site, &params, true)?;
-    let consultations: Vec<ConsultationJson> =
-        ctx.history.register().consultations.iter().map(|c| ConsultationJson::new(c, ctx.today)).collect();
+    let entries: Vec<EntryJson> = ctx
+        .history
+        .timeline(None, None)
+        .into_iter()
+        .filter(|e| crate::changes::is_variation(e.instrument))
+        .map(|e| EntryJson::new(e, ctx.today))
+        .collect();
+    ctx.json(&headers, serde_json::json!({ "code": ctx.code.to_string(), "entries": entries }), Cache::Today)
+}
+
+/// `/api/v1/{code}/consultations`
+pub async fn api_consultations(
+    State(site): State<Arc<Site>>,
+    Path(params): Params,
+    Query(query): Query<ConsultationQuery>,
+    headers: HeaderMap,
+) -> Answer {
+    let ctx = Ctx::new(&site, &params, true)?;
+    let state = query.state(&ctx)?;
+    let consultations: Vec<ConsultationJson> = ctx
+        .history
+        .register()
+        .consultations
+        .iter()
+        .map(|c| ConsultationJson::new(c, ctx.today))
+        .filter(|c| state.is_none_or(|s| c.state == s))
+        .collect();
     let json = serde_json::json!({ "code": ctx.code.to_string(), "today": ctx.today.to_string(), "consultations": consultations });
     ctx.json(&headers, json, Cache::Today)
 }
