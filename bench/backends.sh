@@ -96,9 +96,13 @@ serve() {
   for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$2/readyz" > /dev/null && return; sleep 0.1; done
   echo "the server on port $2 did not become ready"; exit 1
 }
-rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
+rps() {
+  if grep -q "Non-2xx" "$1"; then echo "error: some answers were not 200: $(grep Non-2xx "$1")" >&2; exit 1; fi
+  awk '/Requests\/sec/ {print $2}' "$1"
+}
 p99() { awk '$1 == "99%" {print $2}' "$1"; }
 serve "$sqlite_db" 18501
+curl -sf -o /dev/null "http://127.0.0.1:18501$page" || { echo "$page does not answer 200"; exit 1; }
 wrk -t2 -c64 -d"$duration" --latency "http://127.0.0.1:18501$page" > "$work/one"
 kill "${pids[-1]}"
 serve "$postgres_db" 18502
