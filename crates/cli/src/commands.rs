@@ -87,6 +87,18 @@ async fn run_on(
             let target = ImportTarget { recorded_at: now()?, ..target() };
             return texts::import_version(target, dir, version, effective, label.clone(), remove, out).await;
         }
+        Command::Search { query, point, all_versions, within, page, per_page } => {
+            let history = load_with_texts(store, &code, as_recorded).await?;
+            let args = crate::search::SearchArgs {
+                query,
+                point,
+                all_versions: *all_versions,
+                within: within.as_deref(),
+                page: *page,
+                per_page: *per_page,
+            };
+            return crate::search::search(&history, &args, today, out);
+        }
         Command::Check
         | Command::Show { .. }
         | Command::Export { .. }

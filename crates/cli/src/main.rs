@@ -5,6 +5,7 @@
 mod changes;
 mod commands;
 mod html;
+mod search;
 mod text;
 mod texts;
 
@@ -197,6 +198,27 @@ pub enum Command {
         provision: String,
         #[command(flatten)]
         point: PointArgs,
+    },
+    /// Search the texts: words, "exact phrases", prefix*, heading:word, AND/OR/NOT and parentheses. By default the
+    /// wordings in force today; --at, --version or --all-versions choose others. Results are grouped by provision,
+    /// heading matches first, each wording with the periods it was in force.
+    Search {
+        /// The query.
+        query: String,
+        #[command(flatten)]
+        point: PointArgs,
+        /// Search every wording ever recorded, not only those in force at one point.
+        #[arg(long, conflicts_with_all = ["at", "version"])]
+        all_versions: bool,
+        /// Only this provision and its parts.
+        #[arg(long, value_name = "PROVISION")]
+        within: Option<String>,
+        /// The page of results (from 1).
+        #[arg(long, default_value_t = 1)]
+        page: usize,
+        /// Results per page (1 to 100).
+        #[arg(long, default_value_t = 20)]
+        per_page: usize,
     },
     /// Write the whole code as it stood (index with every status, one file per provision) into a folder.
     Export {

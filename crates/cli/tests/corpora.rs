@@ -121,3 +121,72 @@ fn comparisons_name_the_same_changed_provisions_as_git() {
         assert_eq!(ours, theirs, "{a}..{b}: inforce and git name different changed provisions");
     }
 }
+
+/// `rg -l -i -w` over the versioned folder: the (version, provision) pairs whose file holds the word.
+fn rg_pairs(folder: &Path, word: &str) -> Option<BTreeSet<(String, String)>> {
+    let output = Command::new("rg").args(["-l", "-i", "-w", "-F", "--glob", "*.md", "--", word]).arg(folder).output().ok()?;
+    let text = String::from_utf8(output.stdout).expect("utf-8 paths");
+    Some(
+        text.lines()
+            .filter_map(|line| {
+                let path = Path::new(line);
+                let provision = path.file_stem()?.to_str()?.to_uppercase();
+                let version = path.parent()?.file_name()?.to_str()?.to_string();
+                Some((version, provision))
+            })
+            .collect(),
+    )
+}
+
+#[test]
+fn plain_word_searches_find_exactly_what_ripgrep_finds() {
+    let sandbox = Sandbox::new();
+    let name = "fr-code-procedures-civiles-execution";
+    let Some(folder) = corpus(&sandbox, name) else { return };
+    if Command::new("rg").arg("--version").output().is_err() {
+        assert!(std::env::var("INFORCE_REQUIRE_RG").is_err(), "ripgrep (rg) is required here but missing");
+        println!("skipped: ripgrep (rg) is not installed (apt-get install ripgrep)");
+        return;
+    }
+    sandbox.json(&["import", folder.to_str().expect("path"), "--code", name]);
+    let order = versions(&folder);
+    for word in ["paiement", "saisie", "créancier", "Exécution", "L", "1er", "huissier", "été", "immeuble"] {
+        // Only the provision files of the versions (the folder also holds a README).
+        let expected: BTreeSet<(String, String)> =
+            rg_pairs(&folder, word).expect("rg runs").into_iter().filter(|(v, _)| order.contains(v)).collect();
+        let mut found = BTreeSet::new();
+        let mut page = 1;
+        loop {
+            let answer = sandbox.json(&[
+                "search", word, "--all-versions", "--code", name, "--per-page", "100", "--page", &page.to_string(),
+            ]);
+            for result in answer["results"].as_array().expect("results") {
+                let provision = result["provision"].as_str().expect("id").to_uppercase();
+                for wording in result["wordings"].as_array().expect("wordings") {
+                    for period in wording["periods"].as_array().expect("periods") {
+                        let from = order.iter().position(|v| period["from"]["id"] == v.as_str()).expect("from");
+                        let until = period["until"]["id"]
+                            .as_str()
+                            .map_or(order.len(), |u| order.iter().position(|v| v == u).expect("until"));
+                        for version in &order[from..until] {
+                            found.insert((version.clone(), provision.clone()));
+                        }
+                    }
+                }
+            }
+            if page >= answer["pages"].as_u64().expect("pages") as usize {
+                break;
+            }
+            page += 1;
+        }
+        assert!(!expected.is_empty(), "{word}: rg finds it somewhere");
+        let missing: Vec<_> = expected.difference(&found).take(5).collect();
+        let extra: Vec<_> = found.difference(&expected).take(5).collect();
+        assert!(missing.is_empty() && extra.is_empty(), "{word}: missing {missing:?}, extra {extra:?}");
+        // Searching one version finds that version's share of the pairs.
+        let last = order.last().expect("versions");
+        let at = sandbox.json(&["search", word, "--version", last, "--code", name, "--per-page", "1"]);
+        let in_last = expected.iter().filter(|(v, _)| v == last).count();
+        assert_eq!(at["total"].as_u64(), Some(in_last as u64), "{word} in {last}");
+    }
+}

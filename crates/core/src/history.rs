@@ -170,6 +170,8 @@ pub struct History {
     touches: Vec<Vec<Touch>>,
     /// Per provision: the earliest change naming it or any part of it (rank, entry, change, provision named).
     first_evidence: Vec<Option<Evidence>>,
+    /// The search index of every wording, built on first use.
+    search: std::sync::OnceLock<crate::search::SearchIndex>,
 }
 
 /// The earliest sign that a provision was in the text.
@@ -252,6 +254,7 @@ impl History {
             bodies: texts.bodies,
             touches,
             first_evidence: Vec::new(),
+            search: std::sync::OnceLock::new(),
         };
         history.first_evidence = history.compute_first_evidence();
         history
@@ -352,6 +355,11 @@ impl History {
             }
         }
         related
+    }
+
+    /// The search index of every wording, built from this history the first time it is asked for.
+    pub fn search_index(&self) -> &crate::search::SearchIndex {
+        self.search.get_or_init(|| crate::search::SearchIndex::build(self))
     }
 
     /// The versions only (no events), in time order, then those with unknown dates.

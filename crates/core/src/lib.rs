@@ -13,6 +13,7 @@ pub mod id;
 pub mod import;
 pub mod ledger;
 pub mod model;
+pub mod search;
 pub mod text;
 pub mod validate;
 

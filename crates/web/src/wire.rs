@@ -423,6 +423,93 @@ impl PlannedJson {
     }
 }
 
+/// What a search asked for, echoed in its answer.
+pub struct SearchAsked<'a> {
+    /// The query as given.
+    pub query: &'a str,
+    /// `at` (a date or version) or `all_versions`.
+    pub scope: &'a str,
+    /// The date searched at, when the scope is `at`.
+    pub date: Option<Date>,
+    /// The version searched at, if one was named.
+    pub version: Option<String>,
+    /// The provision the search was limited to.
+    pub within: Option<String>,
+    /// 1-based page.
+    pub page: usize,
+    /// Results per page.
+    pub per_page: usize,
+}
+
+/// The words of a search result: (text, whether it is a match) runs, for highlighting.
+#[derive(Serialize)]
+pub struct SnippetRun {
+    pub text: String,
+    #[serde(rename = "match")]
+    pub matched: bool,
+}
+
+/// A search's answer: the provisions found, grouped, ranked and paginated, each matching wording with the periods
+/// in which it was in force and a highlighted snippet.
+pub fn search_json(history: &History, hits: &[inforce_core::search::ProvisionHit<'_>], asked: &SearchAsked<'_>, today: Date) -> serde_json::Value {
+    let start = (asked.page - 1) * asked.per_page;
+    let results: Vec<serde_json::Value> = hits
+        .iter()
+        .skip(start)
+        .take(asked.per_page)
+        .map(|hit| {
+            let heading = hit.wordings.first().map(|w| inforce_core::text::heading(w.text).to_string());
+            let wordings: Vec<serde_json::Value> = hit
+                .wordings
+                .iter()
+                .map(|w| {
+                    let snippet: Vec<SnippetRun> = inforce_core::search::snippet(w.text, &w.matches, 240)
+                        .into_iter()
+                        .map(|(text, matched)| SnippetRun { text, matched })
+                        .collect();
+                    let periods: Vec<serde_json::Value> = w
+                        .periods
+                        .iter()
+                        .map(|p| {
+                            serde_json::json!({
+                                "from": EntryRefJson::new(p.from, today),
+                                "until": p.until.map(|e| EntryRefJson::new(e, today)),
+                            })
+                        })
+                        .collect();
+                    serde_json::json!({
+                        "hash": w.hash.to_string(),
+                        "heading_match": w.heading_match,
+                        "periods": periods,
+                        "snippet": snippet,
+                    })
+                })
+                .collect();
+            serde_json::json!({
+                "provision": hit.provision.id.to_string(),
+                "title": hit.provision.title,
+                "heading": heading,
+                "heading_match": hit.heading_match,
+                "score": (f64::from(hit.score) * 1000.0).round() / 1000.0,
+                "wordings": wordings,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "code": history.register().code.id.to_string(),
+        "query": asked.query,
+        "scope": asked.scope,
+        "date": asked.date.map(|d| d.to_string()),
+        "version": asked.version,
+        "within": asked.within,
+        "total": hits.len(),
+        "page": asked.page,
+        "per_page": asked.per_page,
+        "pages": hits.len().div_ceil(asked.per_page).max(1),
+        "results": results,
+    })
+}
+
 /// A document's description; its file is at `/documents/{id}/{file_name}`.
 #[derive(Serialize)]
 pub struct DocumentJson {

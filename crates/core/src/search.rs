@@ -1,0 +1,821 @@
+//! Full-text search over every wording of every provision, each wording knowing the periods in which it was the
+//! provision's text.
+//!
+//! The index is built from a [`History`] (pure, in memory): one document per distinct (provision, text), with
+//! positional postings so phrases can be matched. Words are what a regular expression's `\w+` finds (letters, digits,
+//! marks, underscore), compared case-insensitively and without folding accents, so a plain word finds exactly the
+//! wordings that `rg -i -w WORD` finds in the versioned folder the texts came from.
+//!
+//! Queries: `word`, `"exact phrase"`, `prefix*`, `heading:word` (or `heading:"a phrase"`), `AND` (or nothing),
+//! `OR`, `NOT` (or a leading `-`) and parentheses.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use crate::compare::Cut;
+use crate::history::History;
+use crate::id::ProvisionId;
+use crate::model::{Entry, Provision};
+use crate::text::TextHash;
+
+/// The longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 500;
+/// The most terms a query may hold.
+pub const MAX_TERMS: usize = 32;
+
+/// Why a query cannot be run: what is wrong and where (1-based character column).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryError {
+    /// 1-based column of the problem, in characters.
+    pub column: usize,
+    /// What is wrong and how to write it instead.
+    pub message: String,
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "column {}: {}", self.column, self.message)
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+/// A parsed query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Query {
+    /// Words that must appear one after the other (one word for a plain term).
+    Term(Term),
+    /// All of these.
+    And(Vec<Query>),
+    /// Any of these.
+    Or(Vec<Query>),
+    /// Not this.
+    Not(Box<Query>),
+}
+
+/// A searched run of words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// The words, lower-cased, in order.
+    pub words: Vec<String>,
+    /// The last word is a prefix (`paie*`).
+    pub prefix: bool,
+    /// Only in headings.
+    pub heading: bool,
+}
+
+/// Splits a text into words as `\w+` does, with the byte range of each.
+pub fn words(text: &str) -> impl Iterator<Item = (std::ops::Range<usize>, &str)> {
+    let mut chars = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        loop {
+            let (start, c) = chars.next()?;
+            if !is_word_char(c) {
+                continue;
+            }
+            let mut end = start + c.len_utf8();
+            while let Some(&(i, c)) = chars.peek() {
+                if !is_word_char(c) {
+                    break;
+                }
+                end = i + c.len_utf8();
+                chars.next();
+            }
+            return Some((start..end, &text[start..end]));
+        }
+    })
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || is_mark(c)
+}
+
+/// Combining marks (accents written as separate characters) belong to the word, as in `\w`.
+fn is_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+fn fold(word: &str) -> String {
+    word.chars().flat_map(char::to_lowercase).collect()
+}
+
+/// Reads a query; every problem names its column.
+pub fn parse(text: &str) -> Result<Query, QueryError> {
+    let count = text.chars().count();
+    if count > MAX_QUERY_CHARS {
+        return Err(QueryError {
+            column: MAX_QUERY_CHARS + 1,
+            message: format!("the query is {count} characters long; the limit is {MAX_QUERY_CHARS}"),
+        });
+    }
+    let tokens = lex(text)?;
+    if tokens.is_empty() {
+        return Err(QueryError { column: 1, message: "the query is empty: give a word to search for".into() });
+    }
+    let terms = tokens.iter().filter(|t| matches!(t.kind, Lexeme::Term(_))).count();
+    if terms > MAX_TERMS {
+        return Err(QueryError { column: 1, message: format!("the query has {terms} terms; the limit is {MAX_TERMS}") });
+    }
+    let mut parser = Parser { tokens: &tokens, at: 0, end: count + 1 };
+    let query = parser.or()?;
+    if let Some(token) = parser.tokens.get(parser.at) {
+        let message = match token.kind {
+            Lexeme::Close => "a ')' without its '('".to_string(),
+            _ => "unexpected text here".to_string(),
+        };
+        return Err(QueryError { column: token.column, message });
+    }
+    if !has_positive(&query) {
+        return Err(QueryError {
+            column: 1,
+            message: "the query only excludes: give at least one word to search for besides NOT".into(),
+        });
+    }
+    Ok(query)
+}
+
+fn has_positive(query: &Query) -> bool {
+    match query {
+        Query::Term(_) => true,
+        Query::Not(_) => false,
+        Query::And(parts) | Query::Or(parts) => parts.iter().any(has_positive),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Lexeme {
+    Term(Term),
+    And,
+    Or,
+    Not,
+    Open,
+    Close,
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    kind: Lexeme,
+    column: usize,
+}
+
+fn lex(text: &str) -> Result<Vec<Token>, QueryError> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let column = i + 1;
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        if c == '(' || c == ')' {
+            tokens.push(Token { kind: if c == '(' { Lexeme::Open } else { Lexeme::Close }, column });
+            i += 1;
+            continue;
+        }
+        if c == '-' && chars.get(i + 1).is_some_and(|n| !n.is_whitespace()) {
+            tokens.push(Token { kind: Lexeme::Not, column });
+            i += 1;
+            continue;
+        }
+        // A term, optionally `heading:`, a quoted phrase or a bare word, optionally ending in `*`.
+        let mut heading = false;
+        let rest: String = chars[i..].iter().take(8).collect();
+        if rest.to_lowercase() == "heading:" {
+            heading = true;
+            i += 8;
+        }
+        let (raw, quoted, start) = if chars.get(i) == Some(&'"') {
+            let close = chars[i + 1..].iter().position(|&c| c == '"').ok_or(QueryError {
+                column: i + 1,
+                message: "this quote is never closed: end the phrase with \"".into(),
+            })?;
+            let raw: String = chars[i + 1..i + 1 + close].iter().collect();
+            let start = i + 1;
+            i += close + 2;
+            (raw, true, start)
+        } else {
+            let start = i;
+            while i < chars.len() && !chars[i].is_whitespace() && chars[i] != '(' && chars[i] != ')' {
+                i += 1;
+            }
+            (chars[start..i].iter().collect::<String>(), false, start)
+        };
+        if heading && raw.is_empty() {
+            return Err(QueryError { column, message: "heading: needs a word or a \"phrase\" after it".into() });
+        }
+        if !quoted && !heading {
+            match raw.as_str() {
+                "AND" => {
+                    tokens.push(Token { kind: Lexeme::And, column });
+                    continue;
+                }
+                "OR" => {
+                    tokens.push(Token { kind: Lexeme::Or, column });
+                    continue;
+                }
+                "NOT" => {
+                    tokens.push(Token { kind: Lexeme::Not, column });
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        let prefix = !quoted && raw.ends_with('*');
+        let core = raw.trim_end_matches('*');
+        let words: Vec<String> = words(core).map(|(_, w)| fold(w)).collect();
+        if words.is_empty() {
+            let message = if quoted {
+                "the phrase is empty: put words between the quotes".to_string()
+            } else {
+                format!("'{raw}' has no letters or digits to search for")
+            };
+            return Err(QueryError { column: start + 1, message });
+        }
+        if prefix && words.last().is_some_and(|w| w.chars().count() < 2) {
+            return Err(QueryError { column: start + 1, message: "a prefix needs at least two letters before the *".into() });
+        }
+        tokens.push(Token { kind: Lexeme::Term(Term { words, prefix, heading }), column });
+    }
+    Ok(tokens)
+}
+
+struct Parser<'a> {
+    tokens: &'a [Token],
+    at: usize,
+    end: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<&Lexeme> {
+        self.tokens.get(self.at).map(|t| &t.kind)
+    }
+
+    fn column(&self) -> usize {
+        self.tokens.get(self.at).map_or(self.end, |t| t.column)
+    }
+
+    fn or(&mut self) -> Result<Query, QueryError> {
+        let mut parts = vec![self.and()?];
+        while self.peek() == Some(&Lexeme::Or) {
+            self.at += 1;
+            if matches!(self.peek(), None | Some(Lexeme::Close | Lexeme::Or | Lexeme::And)) {
+                return Err(QueryError { column: self.column(), message: "OR needs a term after it".into() });
+            }
+            parts.push(self.and()?);
+        }
+        Ok(if parts.len() == 1 { parts.remove(0) } else { Query::Or(parts) })
+    }
+
+    fn and(&mut self) -> Result<Query, QueryError> {
+        let mut parts = vec![self.unary()?];
+        loop {
+            match self.peek() {
+                Some(Lexeme::And) => {
+                    self.at += 1;
+                    if matches!(self.peek(), None | Some(Lexeme::Close | Lexeme::Or | Lexeme::And)) {
+                        return Err(QueryError { column: self.column(), message: "AND needs a term after it".into() });
+                    }
+                    parts.push(self.unary()?);
+                }
+                Some(Lexeme::Term(_) | Lexeme::Not | Lexeme::Open) => parts.push(self.unary()?),
+                _ => break,
+            }
+        }
+        Ok(if parts.len() == 1 { parts.remove(0) } else { Query::And(parts) })
+    }
+
+    fn unary(&mut self) -> Result<Query, QueryError> {
+        let column = self.column();
+        match self.peek().cloned() {
+            Some(Lexeme::Not) => {
+                self.at += 1;
+                if matches!(self.peek(), None | Some(Lexeme::Close | Lexeme::Or | Lexeme::And)) {
+                    return Err(QueryError { column, message: "NOT needs a term after it".into() });
+                }
+                Ok(Query::Not(Box::new(self.unary()?)))
+            }
+            Some(Lexeme::Open) => {
+                self.at += 1;
+                if self.peek() == Some(&Lexeme::Close) {
+                    return Err(QueryError { column, message: "empty parentheses".into() });
+                }
+                let inner = self.or()?;
+                if self.peek() != Some(&Lexeme::Close) {
+                    return Err(QueryError { column, message: "this '(' is never closed".into() });
+                }
+                self.at += 1;
+                Ok(inner)
+            }
+            Some(Lexeme::Term(term)) => {
+                self.at += 1;
+                Ok(Query::Term(term))
+            }
+            Some(Lexeme::And | Lexeme::Or) => {
+                Err(QueryError { column, message: "AND and OR go between two terms".into() })
+            }
+            Some(Lexeme::Close) => Err(QueryError { column, message: "a ')' without its '('".into() }),
+            None => Err(QueryError { column, message: "the query ends too early".into() }),
+        }
+    }
+}
+
+/// One wording of one provision.
+#[derive(Debug, Clone)]
+struct Wording {
+    provision: usize,
+    hash: TextHash,
+    /// Words in the heading line: positions below this are heading words.
+    heading_words: u32,
+}
+
+/// Where a word occurs: a wording and the word positions in it.
+#[derive(Debug, Clone)]
+struct Posting {
+    wording: u32,
+    positions: Vec<u32>,
+}
+
+/// Every wording of every provision of one code, searchable.
+#[derive(Debug, Clone, Default)]
+pub struct SearchIndex {
+    wordings: Vec<Wording>,
+    /// Sorted, so a prefix is a range.
+    terms: BTreeMap<String, Vec<Posting>>,
+}
+
+/// Which wordings a search looks at.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    /// The wordings in force at a cut (a date or a version).
+    At(Cut<'a>),
+    /// Every wording ever recorded.
+    AllVersions,
+}
+
+/// A period in which a wording was a provision's text: from an entry until the next one that changed it.
+#[derive(Debug, Clone, Copy)]
+pub struct Period<'a> {
+    /// The version or event that gave the provision this wording.
+    pub from: &'a Entry,
+    /// The one that changed it next; `None` while it still stands.
+    pub until: Option<&'a Entry>,
+}
+
+/// A matching wording of a provision.
+#[derive(Debug, Clone)]
+pub struct WordingHit<'a> {
+    /// The wording's hash.
+    pub hash: TextHash,
+    /// The wording.
+    pub text: &'a str,
+    /// When it was the provision's text.
+    pub periods: Vec<Period<'a>>,
+    /// Byte ranges of the matched words in `text`, in order.
+    pub matches: Vec<std::ops::Range<usize>>,
+    /// Whether a match is in the heading.
+    pub heading_match: bool,
+    score: f32,
+}
+
+/// A provision with at least one matching wording.
+#[derive(Debug, Clone)]
+pub struct ProvisionHit<'a> {
+    /// The provision.
+    pub provision: &'a Provision,
+    /// Its matching wordings, latest first.
+    pub wordings: Vec<WordingHit<'a>>,
+    /// Whether any match is in a heading (these rank first).
+    pub heading_match: bool,
+    /// Relevance, higher first.
+    pub score: f32,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Hits {
+    positions: Vec<u32>,
+    score: f32,
+}
+
+impl SearchIndex {
+    /// Indexes every wording the history holds.
+    pub fn build(history: &History) -> Self {
+        let mut index = Self::default();
+        let mut seen: HashMap<(usize, TextHash), ()> = HashMap::new();
+        let mut raw: HashMap<String, Vec<Posting>> = HashMap::new();
+        for (p, changes) in history.text_changes.iter().enumerate() {
+            for &(_, _, hash) in changes {
+                let Some(hash) = hash else { continue };
+                if seen.insert((p, hash), ()).is_some() {
+                    continue;
+                }
+                let Some(text) = history.bodies.get(&hash) else { continue };
+                let id = u32::try_from(index.wordings.len()).unwrap_or(u32::MAX);
+                let heading_len = text.find('\n').unwrap_or(text.len());
+                let mut heading_words = 0;
+                let mut positions: HashMap<String, Vec<u32>> = HashMap::new();
+                for (n, (range, word)) in words(text).enumerate() {
+                    let n = u32::try_from(n).unwrap_or(u32::MAX);
+                    if range.start < heading_len {
+                        heading_words = n + 1;
+                    }
+                    positions.entry(fold(word)).or_default().push(n);
+                }
+                for (word, positions) in positions {
+                    raw.entry(word).or_default().push(Posting { wording: id, positions });
+                }
+                index.wordings.push(Wording { provision: p, hash, heading_words });
+            }
+        }
+        for postings in raw.values_mut() {
+            postings.sort_by_key(|p| p.wording);
+        }
+        index.terms = raw.into_iter().collect();
+        index
+    }
+
+    /// How many wordings are indexed.
+    pub fn wording_count(&self) -> usize {
+        self.wordings.len()
+    }
+
+    /// How many distinct words are indexed.
+    pub fn word_count(&self) -> usize {
+        self.terms.len()
+    }
+
+    /// The provisions with a wording in scope that matches, best first: heading matches, then relevance, then
+    /// reading order. `within` limits them to a provision and its parts.
+    pub fn search<'a>(
+        &self,
+        history: &'a History,
+        query: &Query,
+        scope: Scope<'_>,
+        within: Option<&ProvisionId>,
+    ) -> Vec<ProvisionHit<'a>> {
+        let matched = self.eval(query);
+        let within = within.and_then(|id| history.provision_index.get(id).copied());
+        let mut groups: BTreeMap<usize, Vec<WordingHit<'a>>> = BTreeMap::new();
+        for (wording, hits) in matched {
+            let w = &self.wordings[wording as usize];
+            if let Some(root) = within
+                && w.provision != root
+                && !history.ancestors(w.provision).contains(&root)
+            {
+                continue;
+            }
+            if let Scope::At(cut) = &scope {
+                let current = history.text_at(&history.register.provisions[w.provision].id, cut).and_then(|t| t.hash);
+                if current != Some(w.hash) {
+                    continue;
+                }
+            }
+            let Some(text) = history.bodies.get(&w.hash) else { continue };
+            let periods = periods(history, w.provision, w.hash);
+            let mut positions = hits.positions;
+            positions.sort_unstable();
+            positions.dedup();
+            let heading_match = positions.first().is_some_and(|&p| p < w.heading_words);
+            let ranges: Vec<std::ops::Range<usize>> = {
+                let mut wanted = positions.iter().peekable();
+                words(text)
+                    .enumerate()
+                    .filter_map(|(n, (range, _))| {
+                        let n = u32::try_from(n).unwrap_or(u32::MAX);
+                        while wanted.peek().is_some_and(|&&p| p < n) {
+                            wanted.next();
+                        }
+                        (wanted.peek() == Some(&&n)).then_some(range)
+                    })
+                    .collect()
+            };
+            groups.entry(w.provision).or_default().push(WordingHit {
+                hash: w.hash,
+                text,
+                periods,
+                matches: ranges,
+                heading_match,
+                score: hits.score,
+            });
+        }
+        let mut out: Vec<ProvisionHit<'a>> = groups
+            .into_iter()
+            .map(|(p, mut wordings)| {
+                // Latest wording first: the one whose last period starts latest.
+                let rank = |e: &Entry| history.entry_index.get(&e.id).and_then(|&i| history.rank[i]);
+                wordings.sort_by_key(|w| std::cmp::Reverse(w.periods.last().map(|p| rank(p.from))));
+                let heading_match = wordings.iter().any(|w| w.heading_match);
+                let score = wordings.iter().map(|w| w.score).fold(0.0, f32::max);
+                ProvisionHit { provision: &history.register.provisions[p], wordings, heading_match, score }
+            })
+            .collect();
+        let order: HashMap<*const Provision, usize> =
+            history.register.provisions.iter().enumerate().map(|(i, p)| (p as *const Provision, i)).collect();
+        out.sort_by(|a, b| {
+            b.heading_match
+                .cmp(&a.heading_match)
+                .then(b.score.total_cmp(&a.score))
+                .then(order[&(a.provision as *const Provision)].cmp(&order[&(b.provision as *const Provision)]))
+        });
+        out
+    }
+
+    fn eval(&self, query: &Query) -> BTreeMap<u32, Hits> {
+        match query {
+            Query::Term(term) => self.term(term),
+            Query::Or(parts) => {
+                let mut out: BTreeMap<u32, Hits> = BTreeMap::new();
+                for part in parts {
+                    for (w, hits) in self.eval(part) {
+                        let entry = out.entry(w).or_default();
+                        entry.positions.extend(hits.positions);
+                        entry.score += hits.score;
+                    }
+                }
+                out
+            }
+            Query::And(parts) => {
+                let (negative, positive): (Vec<&Query>, Vec<&Query>) =
+                    parts.iter().partition(|p| matches!(p, Query::Not(_)));
+                let mut out: Option<BTreeMap<u32, Hits>> = None;
+                for part in positive {
+                    let found = self.eval(part);
+                    out = Some(match out {
+                        None => found,
+                        Some(mut so_far) => {
+                            so_far.retain(|w, _| found.contains_key(w));
+                            for (w, hits) in found {
+                                if let Some(entry) = so_far.get_mut(&w) {
+                                    entry.positions.extend(hits.positions);
+                                    entry.score += hits.score;
+                                }
+                            }
+                            so_far
+                        }
+                    });
+                }
+                let mut out = out.unwrap_or_else(|| self.everything());
+                for part in negative {
+                    if let Query::Not(inner) = part {
+                        let excluded = self.eval(inner);
+                        out.retain(|w, _| !excluded.contains_key(w));
+                    }
+                }
+                out
+            }
+            Query::Not(inner) => {
+                let excluded = self.eval(inner);
+                let mut out = self.everything();
+                out.retain(|w, _| !excluded.contains_key(w));
+                out
+            }
+        }
+    }
+
+    fn everything(&self) -> BTreeMap<u32, Hits> {
+        (0..self.wordings.len()).map(|w| (u32::try_from(w).unwrap_or(u32::MAX), Hits::default())).collect()
+    }
+
+    /// The postings of a word, or of every word starting with it.
+    fn postings(&self, word: &str, prefix: bool) -> Vec<&Posting> {
+        if !prefix {
+            return self.terms.get(word).map(|p| p.iter().collect()).unwrap_or_default();
+        }
+        let mut merged: BTreeMap<u32, Vec<&Posting>> = BTreeMap::new();
+        for (_, postings) in self.terms.range(word.to_string()..).take_while(|(w, _)| w.starts_with(word)) {
+            for posting in postings {
+                merged.entry(posting.wording).or_default().push(posting);
+            }
+        }
+        merged.into_values().flatten().collect()
+    }
+
+    fn term(&self, term: &Term) -> BTreeMap<u32, Hits> {
+        let count = self.wordings.len().max(1) as f32;
+        let last = term.words.len() - 1;
+        // Positions of each word, by wording (a prefix's words merged).
+        let mut per_word: Vec<BTreeMap<u32, Vec<u32>>> = Vec::new();
+        for (i, word) in term.words.iter().enumerate() {
+            let mut by_wording: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+            for posting in self.postings(word, term.prefix && i == last) {
+                by_wording.entry(posting.wording).or_default().extend(&posting.positions);
+            }
+            for positions in by_wording.values_mut() {
+                positions.sort_unstable();
+            }
+            per_word.push(by_wording);
+        }
+        let mut out = BTreeMap::new();
+        let Some((first, rest)) = per_word.split_first() else { return out };
+        let frequency = first.len().max(1) as f32;
+        let idf = (1.0 + count / frequency).ln();
+        for (&wording, starts) in first {
+            if rest.iter().any(|r| !r.contains_key(&wording)) {
+                continue;
+            }
+            let heading_words = self.wordings[wording as usize].heading_words;
+            let mut positions = Vec::new();
+            let mut found = 0u32;
+            for &start in starts {
+                let follows = rest.iter().enumerate().all(|(i, r)| {
+                    let offset = u32::try_from(i + 1).unwrap_or(u32::MAX);
+                    r.get(&wording).is_some_and(|p| p.binary_search(&(start + offset)).is_ok())
+                });
+                if !follows {
+                    continue;
+                }
+                let end = start + u32::try_from(rest.len()).unwrap_or(0);
+                if term.heading && end >= heading_words {
+                    continue;
+                }
+                found += 1;
+                positions.extend(start..=end);
+            }
+            if found > 0 {
+                let tf = found as f32;
+                out.insert(wording, Hits { positions, score: idf * tf / (tf + 1.2) });
+            }
+        }
+        out
+    }
+}
+
+/// The periods in which `hash` was the text of provision `p`.
+fn periods(history: &History, p: usize, hash: TextHash) -> Vec<Period<'_>> {
+    let changes = &history.text_changes[p];
+    let entries = &history.register.entries;
+    changes
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, _, h))| *h == Some(hash))
+        .map(|(i, &(_, entry, _))| Period { from: &entries[entry], until: changes.get(i + 1).map(|&(_, e, _)| &entries[e]) })
+        .collect()
+}
+
+/// A short passage of `text` around its first matches, as (text, highlighted) runs, at most about `width`
+/// characters, cut at word boundaries.
+pub fn snippet(text: &str, matches: &[std::ops::Range<usize>], width: usize) -> Vec<(String, bool)> {
+    let body_start = text.find('\n').map_or(0, |i| i + 1);
+    let body_start = body_start + (text.len() - body_start - text[body_start..].trim_start().len());
+    let first = matches.iter().find(|m| m.start >= body_start).or(matches.first());
+    let anchor = first.map_or(body_start, |m| m.start);
+    let mut start = text[..anchor].char_indices().rev().nth(width / 3).map_or(0, |(i, _)| i).max(body_start.min(anchor));
+    while start > 0 && !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    if let Some(space) = text[start..anchor].find(char::is_whitespace).filter(|_| start > body_start) {
+        start += space + 1;
+    }
+    let mut end = text[start..].char_indices().nth(width).map_or(text.len(), |(i, _)| start + i);
+    if end < text.len()
+        && let Some(space) = text[start..end].rfind(char::is_whitespace)
+    {
+        end = start + space;
+    }
+    let mut out = Vec::new();
+    let mut at = start;
+    for m in matches.iter().filter(|m| m.start >= start && m.end <= end) {
+        if m.start > at {
+            out.push((text[at..m.start].to_string(), false));
+        }
+        out.push((text[m.start..m.end].to_string(), true));
+        at = m.end;
+    }
+    if at < end {
+        out.push((text[at..end].to_string(), false));
+    }
+    for (piece, _) in &mut out {
+        *piece = piece.replace('\n', " ");
+    }
+    if let Some((first, _)) = out.first_mut() {
+        *first = first.trim_start().to_string();
+    }
+    if let Some((last, _)) = out.last_mut() {
+        *last = last.trim_end().to_string();
+    }
+    if start > body_start
+        && let Some((first, _)) = out.first_mut()
+    {
+        first.insert(0, '…');
+    }
+    if end < text.len()
+        && let Some((last, _)) = out.last_mut()
+    {
+        last.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::Point;
+    use crate::id::EntryId;
+    use crate::import::{TextImport, VersionTexts, merge_versions};
+    use crate::text::{Texts, normalise};
+    use crate::CodeId;
+
+    fn history() -> History {
+        let v1 = [
+            ("1", "# Article 1\n\nLe paiement fait de bonne foi est valable.\n"),
+            ("2", "# Article 2 Paiement\n\nDeux créanciers.\n"),
+        ];
+        let v2 = [
+            ("1", "# Article 1\n\nLe paiement fait de mauvaise foi est valable.\n"),
+            ("2", "# Article 2 Paiement\n\nDeux créanciers.\n"),
+            ("3", "# Article 3\n\nL'été, paiements différés.\n"),
+        ];
+        let mut bodies = HashMap::new();
+        let mut version = |id: &str, day: jiff::civil::Date, texts: &[(&str, &str)]| VersionTexts {
+            id: EntryId::parse(id).expect("id"),
+            effective: day,
+            label: id.to_string(),
+            texts: texts
+                .iter()
+                .map(|(p, t)| {
+                    let text = normalise(t);
+                    let hash = TextHash::of(&text);
+                    bodies.insert(hash, std::sync::Arc::from(text.as_str()));
+                    (ProvisionId::parse(p).expect("id"), hash)
+                })
+                .collect(),
+        };
+        let versions = vec![version("v1", jiff::civil::date(2016, 1, 1), &v1), version("v2", jiff::civil::date(2017, 1, 1), &v2)];
+        let order: Vec<ProvisionId> = ["1", "2", "3"].iter().map(|i| ProvisionId::parse(i).expect("id")).collect();
+        let headings = HashMap::new();
+        let code = CodeId::parse("small").expect("id");
+        let import = TextImport { versions: &versions, order: &order, headings: &headings };
+        let merged = merge_versions(&code, None, &[], import).expect("merge");
+        History::with_texts(merged.register, Texts { assignments: merged.assignments, bodies })
+    }
+
+    fn ids(hits: &[ProvisionHit<'_>]) -> Vec<String> {
+        hits.iter().map(|h| h.provision.id.to_string()).collect()
+    }
+
+    #[test]
+    fn queries_parse_with_their_operators_and_errors_name_the_column() {
+        assert!(matches!(parse("paiement").expect("parse"), Query::Term(_)));
+        assert!(matches!(parse("a b").expect("parse"), Query::And(_)));
+        assert!(matches!(parse("a OR b").expect("parse"), Query::Or(_)));
+        let error = |q: &str| parse(q).expect_err("refused");
+        assert_eq!(error("\"bonne foi").column, 1);
+        assert!(error("\"bonne foi").message.contains("never closed"));
+        assert_eq!(error("foi AND").message, "AND needs a term after it");
+        assert_eq!(error("foi )").message, "a ')' without its '('");
+        assert_eq!(error("(foi").message, "this '(' is never closed");
+        assert!(error("NOT foi").message.contains("only excludes"));
+        assert!(error("p*").message.contains("at least two letters"));
+        assert!(error("?!").message.contains("no letters or digits"));
+        assert!(error(&"x ".repeat(300)).message.contains("limit is 500"));
+        assert_eq!(error("").message, "the query is empty: give a word to search for");
+    }
+
+    #[test]
+    fn words_phrases_prefixes_headings_and_operators() {
+        let history = history();
+        let index = SearchIndex::build(&history);
+        let all = |q: &str| ids(&index.search(&history, &parse(q).expect("parse"), Scope::AllVersions, None));
+        assert_eq!(all("paiement"), ["2", "1"], "the heading match ranks first");
+        assert_eq!(all("PAIEMENT"), ["2", "1"], "case does not matter");
+        assert_eq!(all("paiement*"), ["2", "1", "3"]);
+        assert_eq!(all("\"bonne foi\""), ["1"]);
+        assert_eq!(all("\"foi bonne\""), Vec::<String>::new());
+        assert_eq!(all("heading:paiement"), ["2"]);
+        assert_eq!(all("bonne OR mauvaise"), ["1"]);
+        assert_eq!(all("paiement NOT bonne"), ["2", "1"], "the later wording of 1 lacks 'bonne'");
+        assert_eq!(all("été"), ["3"], "accents are kept, words split at the apostrophe");
+        assert_eq!(all("ete"), Vec::<String>::new(), "and not folded");
+        assert_eq!(all("(bonne OR deux) -créanciers"), ["1"]);
+    }
+
+    #[test]
+    fn a_date_or_version_limits_the_search_to_the_wordings_then_in_force() {
+        let history = history();
+        let index = SearchIndex::build(&history);
+        let query = parse("bonne").expect("parse");
+        let v1 = history.cut(&Point::Entry(EntryId::parse("v1").expect("id"))).expect("cut");
+        let v2 = history.cut(&Point::Entry(EntryId::parse("v2").expect("id"))).expect("cut");
+        assert_eq!(ids(&index.search(&history, &query, Scope::At(v1), None)), ["1"]);
+        assert!(index.search(&history, &query, Scope::At(v2), None).is_empty());
+        let hits = index.search(&history, &query, Scope::AllVersions, None);
+        let periods = &hits[0].wordings[0].periods;
+        assert_eq!(periods.len(), 1);
+        assert_eq!(periods[0].from.id.to_string(), "v1");
+        assert_eq!(periods[0].until.map(|e| e.id.to_string()).as_deref(), Some("v2"));
+        let within = ProvisionId::parse("2").expect("id");
+        assert_eq!(ids(&index.search(&history, &parse("paiement").expect("p"), Scope::AllVersions, Some(&within))), ["2"]);
+    }
+
+    #[test]
+    fn snippets_show_the_matches() {
+        let text = "# Article 1\n\nLe paiement fait de bonne foi est valable.\n";
+        let matches: Vec<_> = words(text).filter(|(_, w)| *w == "bonne").map(|(r, _)| r).collect();
+        let runs = snippet(text, &matches, 200);
+        let highlighted: Vec<&str> = runs.iter().filter(|(_, h)| *h).map(|(t, _)| t.as_str()).collect();
+        assert_eq!(highlighted, ["bonne"]);
+        let joined: String = runs.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(joined, "Le paiement fait de bonne foi est valable.");
+    }
+}
