@@ -46,6 +46,7 @@ const PAGES = [
   { name: 'demo-provision', path: '/codes/demo/provisions/1?version=v2' },
   { name: 'demo-blame', path: '/codes/demo/provisions/1/blame' },
   { name: 'demo-compare', path: '/codes/demo/compare/v1...v2' },
+  { name: 'demo-search', path: '/codes/demo/search?q=payment&all_versions=1' },
 ];
 
 const failures = [];

@@ -58,21 +58,31 @@ pub fn search(history: &History, args: &SearchArgs<'_>, today: Date, out: &Outpu
         };
         let pages = hits.len().div_ceil(args.per_page).max(1);
         let mut text = format!(
-            "{} provision{} match {:?} {scope} (page {} of {pages})\n",
+            "{} {} {:?} {scope} (page {} of {pages})\n",
             hits.len(),
-            if hits.len() == 1 { "" } else { "s" },
+            if hits.len() == 1 { "provision matches" } else { "provisions match" },
             args.query,
             args.page
         );
         for hit in hits.iter().skip((args.page - 1) * args.per_page).take(args.per_page) {
             let heading = hit.wordings.first().map_or("", |w| inforce_core::text::heading(w.text));
-            let _ = writeln!(text, "\n{}  {heading}{}", hit.provision.id, if hit.heading_match { "  [heading]" } else { "" });
+            let _ = writeln!(
+                text,
+                "\n{}  {heading}{}",
+                hit.provision.id,
+                if hit.heading_match { "  [heading]" } else { "" }
+            );
             for wording in &hit.wordings {
                 for period in &wording.periods {
                     let until = period
                         .until
                         .map_or_else(|| "now".to_string(), |e| format!("{} ({})", e.label(), e.effective.human()));
-                    let _ = writeln!(text, "  in force from {} ({}) until {until}", period.from.label(), period.from.effective.human());
+                    let _ = writeln!(
+                        text,
+                        "  in force from {} ({}) until {until}",
+                        period.from.label(),
+                        period.from.effective.human()
+                    );
                 }
                 let snippet: String = inforce_core::search::snippet(wording.text, &wording.matches, 160)
                     .into_iter()

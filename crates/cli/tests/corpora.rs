@@ -124,7 +124,8 @@ fn comparisons_name_the_same_changed_provisions_as_git() {
 
 /// `rg -l -i -w` over the versioned folder: the (version, provision) pairs whose file holds the word.
 fn rg_pairs(folder: &Path, word: &str) -> Option<BTreeSet<(String, String)>> {
-    let output = Command::new("rg").args(["-l", "-i", "-w", "-F", "--glob", "*.md", "--", word]).arg(folder).output().ok()?;
+    let output =
+        Command::new("rg").args(["-l", "-i", "-w", "-F", "--glob", "*.md", "--", word]).arg(folder).output().ok()?;
     let text = String::from_utf8(output.stdout).expect("utf-8 paths");
     Some(
         text.lines()
@@ -158,7 +159,15 @@ fn plain_word_searches_find_exactly_what_ripgrep_finds() {
         let mut page = 1;
         loop {
             let answer = sandbox.json(&[
-                "search", word, "--all-versions", "--code", name, "--per-page", "100", "--page", &page.to_string(),
+                "search",
+                word,
+                "--all-versions",
+                "--code",
+                name,
+                "--per-page",
+                "100",
+                "--page",
+                &page.to_string(),
             ]);
             for result in answer["results"].as_array().expect("results") {
                 let provision = result["provision"].as_str().expect("id").to_uppercase();

@@ -431,6 +431,12 @@ fn the_openapi_description_matches_the_real_responses() {
                 let example =
                     parameter["example"].as_str().unwrap_or_else(|| panic!("{template}: no example for {name}"));
                 url = url.replace(&format!("{{{name}}}"), example);
+            } else if parameter["in"] == "query" && parameter["required"] == true {
+                let name = parameter["name"].as_str().expect("name");
+                let example =
+                    parameter["example"].as_str().unwrap_or_else(|| panic!("{template}: no example for {name}"));
+                url.push(if url.contains('?') { '&' } else { '?' });
+                url.push_str(&format!("{name}={example}"));
             }
         }
         let reply = get(&server, &url, &[]);
@@ -678,4 +684,38 @@ fn documents_download_exactly_as_stored() {
     let out = sandbox.path("site");
     sandbox.json(&["export-site", out.to_str().expect("path")]);
     assert_eq!(std::fs::read(out.join("documents/annex2/annex2.pdf")).expect("exported"), content);
+}
+
+#[test]
+fn search_on_the_site_and_through_the_api() {
+    let sandbox = Sandbox::new();
+    let code = common::small_code(&sandbox);
+    assert!(sandbox.run(&["import", code.to_str().expect("path"), "--code", "small"]).status.success());
+    let server = start(&sandbox);
+    let page = get(&server, "/codes/small/search?q=paiement&at=2016-06-01", &[]);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<mark>paiement</mark>"), "{}", page.body);
+    assert!(page.body.contains("<mark>paiement</mark> fait de bonne foi"), "the wording in force then");
+    let all = get(&server, "/api/v1/search?code=small&q=%22bonne%20foi%22%20OR%20mauvaise&all_versions=1", &[]).json();
+    assert_eq!(all["total"], 1);
+    assert_eq!(all["results"][0]["wordings"].as_array().map(Vec::len), Some(2), "both wordings of article 1");
+    assert_eq!(all["results"][0]["wordings"][0]["periods"][0]["from"]["id"], "v2", "the latest wording first");
+    let cli = sandbox
+        .command(&["search", "\"bonne foi\" OR mauvaise", "--all-versions", "--code", "small", "--format", "json"])
+        .env("INFORCE_TODAY", "2015-02-01")
+        .output()
+        .expect("run");
+    let cli: Value = serde_json::from_slice(&cli.stdout).expect("json");
+    assert_eq!(cli, all, "the command line and the API give the same answer");
+    let hostile = get(&server, "/codes/small/search?q=%3Cscript%3Ealert(1)%3C/script%3E", &[]);
+    assert_eq!(hostile.status, 200);
+    assert!(!hostile.body.contains("<script>alert"), "the query is escaped");
+    let bad = get(&server, "/api/v1/small/search?q=foi%20AND", &[]);
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.header("content-type"), Some("application/problem+json"));
+    assert!(bad.json()["detail"].as_str().is_some_and(|d| d.contains("column 5: AND needs a term after it")));
+    let long = format!("/api/v1/small/search?q={}", "a%20".repeat(600));
+    assert!(get(&server, &long, &[]).json()["detail"].as_str().is_some_and(|d| d.contains("the limit is 500")));
+    assert_eq!(get(&server, "/api/v1/small/search?q=x&per_page=1000", &[]).status, 400);
+    assert_eq!(get(&server, "/api/v1/small/search?q=x&within=Z9", &[]).status, 404);
 }

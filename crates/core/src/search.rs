@@ -114,7 +114,10 @@ pub fn parse(text: &str) -> Result<Query, QueryError> {
     }
     let terms = tokens.iter().filter(|t| matches!(t.kind, Lexeme::Term(_))).count();
     if terms > MAX_TERMS {
-        return Err(QueryError { column: 1, message: format!("the query has {terms} terms; the limit is {MAX_TERMS}") });
+        return Err(QueryError {
+            column: 1,
+            message: format!("the query has {terms} terms; the limit is {MAX_TERMS}"),
+        });
     }
     let mut parser = Parser { tokens: &tokens, at: 0, end: count + 1 };
     let query = parser.or()?;
@@ -234,7 +237,10 @@ fn lex(text: &str) -> Result<Vec<Token>, QueryError> {
             return Err(QueryError { column: start + 1, message });
         }
         if prefix && words.last().is_some_and(|w| w.chars().count() < 2) {
-            return Err(QueryError { column: start + 1, message: "a prefix needs at least two letters before the *".into() });
+            return Err(QueryError {
+                column: start + 1,
+                message: "a prefix needs at least two letters before the *".into(),
+            });
         }
         tokens.push(Token { kind: Lexeme::Term(Term { words, prefix, heading }), column });
     }
@@ -259,9 +265,10 @@ impl Parser<'_> {
     fn or(&mut self) -> Result<Query, QueryError> {
         let mut parts = vec![self.and()?];
         while self.peek() == Some(&Lexeme::Or) {
+            let column = self.column();
             self.at += 1;
             if matches!(self.peek(), None | Some(Lexeme::Close | Lexeme::Or | Lexeme::And)) {
-                return Err(QueryError { column: self.column(), message: "OR needs a term after it".into() });
+                return Err(QueryError { column, message: "OR needs a term after it".into() });
             }
             parts.push(self.and()?);
         }
@@ -273,9 +280,10 @@ impl Parser<'_> {
         loop {
             match self.peek() {
                 Some(Lexeme::And) => {
+                    let column = self.column();
                     self.at += 1;
                     if matches!(self.peek(), None | Some(Lexeme::Close | Lexeme::Or | Lexeme::And)) {
-                        return Err(QueryError { column: self.column(), message: "AND needs a term after it".into() });
+                        return Err(QueryError { column, message: "AND needs a term after it".into() });
                     }
                     parts.push(self.unary()?);
                 }
@@ -649,7 +657,10 @@ fn periods(history: &History, p: usize, hash: TextHash) -> Vec<Period<'_>> {
         .iter()
         .enumerate()
         .filter(|(_, (_, _, h))| *h == Some(hash))
-        .map(|(i, &(_, entry, _))| Period { from: &entries[entry], until: changes.get(i + 1).map(|&(_, e, _)| &entries[e]) })
+        .map(|(i, &(_, entry, _))| Period {
+            from: &entries[entry],
+            until: changes.get(i + 1).map(|&(_, e, _)| &entries[e]),
+        })
         .collect()
 }
 
@@ -660,7 +671,8 @@ pub fn snippet(text: &str, matches: &[std::ops::Range<usize>], width: usize) -> 
     let body_start = body_start + (text.len() - body_start - text[body_start..].trim_start().len());
     let first = matches.iter().find(|m| m.start >= body_start).or(matches.first());
     let anchor = first.map_or(body_start, |m| m.start);
-    let mut start = text[..anchor].char_indices().rev().nth(width / 3).map_or(0, |(i, _)| i).max(body_start.min(anchor));
+    let mut start =
+        text[..anchor].char_indices().rev().nth(width / 3).map_or(0, |(i, _)| i).max(body_start.min(anchor));
     while start > 0 && !text.is_char_boundary(start) {
         start -= 1;
     }
@@ -686,7 +698,18 @@ pub fn snippet(text: &str, matches: &[std::ops::Range<usize>], width: usize) -> 
         out.push((text[at..end].to_string(), false));
     }
     for (piece, _) in &mut out {
-        *piece = piece.replace('\n', " ");
+        // Line and paragraph breaks read as one space in a one-line passage.
+        let mut flat = String::with_capacity(piece.len());
+        for c in piece.chars() {
+            if c.is_whitespace() {
+                if !flat.ends_with(' ') {
+                    flat.push(' ');
+                }
+            } else {
+                flat.push(c);
+            }
+        }
+        *piece = flat;
     }
     if let Some((first, _)) = out.first_mut() {
         *first = first.trim_start().to_string();
@@ -710,11 +733,11 @@ pub fn snippet(text: &str, matches: &[std::ops::Range<usize>], width: usize) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::CodeId;
     use crate::compare::Point;
     use crate::id::EntryId;
     use crate::import::{TextImport, VersionTexts, merge_versions};
     use crate::text::{Texts, normalise};
-    use crate::CodeId;
 
     fn history() -> History {
         let v1 = [
@@ -741,7 +764,8 @@ mod tests {
                 })
                 .collect(),
         };
-        let versions = vec![version("v1", jiff::civil::date(2016, 1, 1), &v1), version("v2", jiff::civil::date(2017, 1, 1), &v2)];
+        let versions =
+            vec![version("v1", jiff::civil::date(2016, 1, 1), &v1), version("v2", jiff::civil::date(2017, 1, 1), &v2)];
         let order: Vec<ProvisionId> = ["1", "2", "3"].iter().map(|i| ProvisionId::parse(i).expect("id")).collect();
         let headings = HashMap::new();
         let code = CodeId::parse("small").expect("id");
@@ -805,7 +829,10 @@ mod tests {
         assert_eq!(periods[0].from.id.to_string(), "v1");
         assert_eq!(periods[0].until.map(|e| e.id.to_string()).as_deref(), Some("v2"));
         let within = ProvisionId::parse("2").expect("id");
-        assert_eq!(ids(&index.search(&history, &parse("paiement").expect("p"), Scope::AllVersions, Some(&within))), ["2"]);
+        assert_eq!(
+            ids(&index.search(&history, &parse("paiement").expect("p"), Scope::AllVersions, Some(&within))),
+            ["2"]
+        );
     }
 
     #[test]

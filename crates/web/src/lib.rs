@@ -11,6 +11,7 @@ pub mod feeds;
 pub mod log;
 mod pages;
 mod respond;
+mod search;
 mod site;
 pub mod wire;
 
@@ -52,6 +53,7 @@ pub fn routes(site: Arc<Site>) -> Router {
             .route("/proposals/{reference}", get(changes::proposal))
             .route("/feeds/proposals.atom", get(changes::proposals_feed))
             .route("/documents", get(changes::documents))
+            .route("/search", get(search::page))
             .route("/documents/{id}/{file}", get(changes::document_file))
             .route("/feeds/variations.atom", get(changes::variations_feed))
             .route("/feeds/versions.atom", get(feeds::versions))
@@ -72,7 +74,9 @@ pub fn routes(site: Arc<Site>) -> Router {
         .route("/{code}/proposals/{reference}", get(changes::api_proposal))
         .route("/{code}/planned", get(changes::api_planned))
         .route("/{code}/documents", get(changes::api_documents))
-        .route("/{code}/variations", get(pages::api_variations));
+        .route("/{code}/variations", get(pages::api_variations))
+        .route("/{code}/search", get(search::api))
+        .route("/search", get(search::api));
     Router::new()
         .merge(code_routes())
         .nest("/codes/{code}", code_routes())

@@ -124,7 +124,7 @@ impl Ctx {
     }
 
     /// `?at=DATE` or `?version=V` (default today).
-    fn cut_from(&self, query: &PointQuery) -> Result<Cut<'_>, AppError> {
+    pub(crate) fn cut_from(&self, query: &PointQuery) -> Result<Cut<'_>, AppError> {
         let point = match (&query.at, &query.version) {
             (Some(at), _) => Point::Date(self.date(at)?),
             (None, Some(version)) => self.point(version)?,
@@ -156,8 +156,8 @@ pub(crate) struct Frame {
 /// `?at=` / `?version=` on provision pages.
 #[derive(Deserialize, Default)]
 pub struct PointQuery {
-    at: Option<String>,
-    version: Option<String>,
+    pub(crate) at: Option<String>,
+    pub(crate) version: Option<String>,
 }
 
 /// A version or event as the templates show it.

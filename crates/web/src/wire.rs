@@ -451,7 +451,12 @@ pub struct SnippetRun {
 
 /// A search's answer: the provisions found, grouped, ranked and paginated, each matching wording with the periods
 /// in which it was in force and a highlighted snippet.
-pub fn search_json(history: &History, hits: &[inforce_core::search::ProvisionHit<'_>], asked: &SearchAsked<'_>, today: Date) -> serde_json::Value {
+pub fn search_json(
+    history: &History,
+    hits: &[inforce_core::search::ProvisionHit<'_>],
+    asked: &SearchAsked<'_>,
+    today: Date,
+) -> serde_json::Value {
     let start = (asked.page - 1) * asked.per_page;
     let results: Vec<serde_json::Value> = hits
         .iter()

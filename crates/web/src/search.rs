@@ -1,0 +1,230 @@
+//! Search on the web: the `/search` page and `/api/v1/search` (also `/api/v1/{code}/search`), with the command
+//! line's filters and the same JSON.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use inforce_core::ProvisionId;
+use inforce_core::search::{Scope, parse};
+use serde::Deserialize;
+
+use crate::pages::{Answer, Ctx, Frame, Params, PointQuery, shorten};
+use crate::respond::{AppError, Cache};
+use crate::site::Site;
+use crate::wire::{SearchAsked, search_json};
+
+/// The parameters of a search.
+#[derive(Deserialize, Default)]
+pub struct SearchQuery {
+    /// The query.
+    q: Option<String>,
+    /// The code (only for `/api/v1/search`; default: the site's default code).
+    code: Option<String>,
+    /// Search at this date.
+    at: Option<String>,
+    /// Search at this version.
+    version: Option<String>,
+    /// Search every wording: `true`, `1` or `on`.
+    all_versions: Option<String>,
+    /// Only this provision and its parts.
+    within: Option<String>,
+    /// 1-based page.
+    page: Option<String>,
+    /// Results per page (1 to 100, default 20).
+    per_page: Option<String>,
+}
+
+fn number(ctx: &Ctx, name: &str, text: Option<&str>, default: usize, max: usize) -> Result<usize, AppError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(default),
+        Some(t) => t.parse::<usize>().ok().filter(|n| (1..=max).contains(n)).ok_or_else(|| {
+            ctx.error(AppError::bad_request(format!(
+                "'{}' is not a valid {name}: give a whole number from 1 to {max}.",
+                shorten(t)
+            )))
+        }),
+    }
+}
+
+/// Runs the search the parameters describe; `None` when no query was given (an empty search page).
+fn run(ctx: &Ctx, query: &SearchQuery) -> Result<Option<serde_json::Value>, AppError> {
+    let Some(text) = query.q.as_deref().filter(|q| !q.trim().is_empty()) else { return Ok(None) };
+    let parsed =
+        parse(text).map_err(|e| ctx.error(AppError::bad_request(format!("The query is malformed at {e}."))))?;
+    let all = matches!(query.all_versions.as_deref(), Some("true" | "1" | "on" | "yes"));
+    let point = PointQuery {
+        at: query.at.clone().filter(|s| !s.trim().is_empty()),
+        version: query.version.clone().filter(|s| !s.trim().is_empty()),
+    };
+    let cut = if all { None } else { Some(ctx.cut_from(&point)?) };
+    let within: Option<ProvisionId> =
+        query.within.as_deref().filter(|w| !w.trim().is_empty()).map(|w| ctx.provision(w)).transpose()?;
+    let page = number(ctx, "page", query.page.as_deref(), 1, 100_000)?;
+    let per_page = number(ctx, "number of results per page", query.per_page.as_deref(), 20, 100)?;
+    let history = &ctx.history;
+    let hits =
+        history.search_index().search(history, &parsed, cut.map_or(Scope::AllVersions, Scope::At), within.as_ref());
+    let asked = SearchAsked {
+        query: text,
+        scope: if all { "all_versions" } else { "at" },
+        date: cut.map(|c| c.date),
+        version: cut.and_then(|c| c.entry.map(|(e, _)| e.id.to_string())),
+        within: within.map(|w| w.to_string()),
+        page,
+        per_page,
+    };
+    Ok(Some(search_json(history, &hits, &asked, ctx.today)))
+}
+
+struct ResultView {
+    provision: String,
+    heading: String,
+    heading_match: bool,
+    wordings: Vec<WordingView>,
+}
+
+struct WordingView {
+    periods: Vec<(String, String, String, String)>,
+    snippet: Vec<(String, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    f: Frame,
+    q: String,
+    at: String,
+    version: String,
+    all_versions: bool,
+    within: String,
+    asked: bool,
+    summary: String,
+    results: Vec<ResultView>,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+/// `/search?q=…&at=|version=|all_versions=1&within=&page=`
+pub async fn page(
+    State(site): State<Arc<Site>>,
+    Path(params): Params,
+    Query(query): Query<SearchQuery>,
+    headers: HeaderMap,
+) -> Answer {
+    let ctx = Ctx::new(&site, &params, false)?;
+    let answer = run(&ctx, &query)?;
+    let mut page = SearchPage {
+        f: ctx.frame(),
+        q: query.q.clone().unwrap_or_default(),
+        at: query.at.clone().unwrap_or_default(),
+        version: query.version.clone().unwrap_or_default(),
+        all_versions: matches!(query.all_versions.as_deref(), Some("true" | "1" | "on" | "yes")),
+        within: query.within.clone().unwrap_or_default(),
+        asked: answer.is_some(),
+        summary: String::new(),
+        results: Vec::new(),
+        previous: None,
+        next: None,
+    };
+    if let Some(json) = answer {
+        let total = json["total"].as_u64().unwrap_or(0);
+        let (at_page, pages) = (json["page"].as_u64().unwrap_or(1), json["pages"].as_u64().unwrap_or(1));
+        let scope = match (json["version"].as_str(), json["date"].as_str()) {
+            (Some(v), _) => format!("in version {v}"),
+            (None, Some(d)) => format!("on {d}"),
+            _ => "in any version".into(),
+        };
+        page.summary = format!(
+            "{total} {} {scope}{}",
+            if total == 1 { "provision matches" } else { "provisions match" },
+            if pages > 1 { format!(" (page {at_page} of {pages})") } else { String::new() }
+        );
+        let link = |n: u64| {
+            let mut pairs = vec![("q", page.q.clone())];
+            for (k, v) in [("at", &page.at), ("version", &page.version), ("within", &page.within)] {
+                if !v.is_empty() {
+                    pairs.push((k, v.clone()));
+                }
+            }
+            if page.all_versions {
+                pairs.push(("all_versions", "1".into()));
+            }
+            pairs.push(("page", n.to_string()));
+            let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+            format!("{}/search?{}", ctx.base, query.join("&"))
+        };
+        page.previous = (at_page > 1).then(|| link(at_page - 1));
+        page.next = (at_page < pages).then(|| link(at_page + 1));
+        for result in json["results"].as_array().into_iter().flatten() {
+            let wordings = result["wordings"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|w| WordingView {
+                    periods: w["periods"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|p| {
+                            let entry = |e: &serde_json::Value| {
+                                (
+                                    e["id"].as_str().unwrap_or("").to_string(),
+                                    e["effective"].as_str().unwrap_or("").to_string(),
+                                )
+                            };
+                            let (from, from_date) = entry(&p["from"]);
+                            let (until, until_date) =
+                                if p["until"].is_null() { (String::new(), String::new()) } else { entry(&p["until"]) };
+                            (from, from_date, until, until_date)
+                        })
+                        .collect(),
+                    snippet: w["snippet"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|r| (r["text"].as_str().unwrap_or("").to_string(), r["match"].as_bool().unwrap_or(false)))
+                        .collect(),
+                })
+                .collect();
+            page.results.push(ResultView {
+                provision: result["provision"].as_str().unwrap_or("").to_string(),
+                heading: result["heading"].as_str().unwrap_or("").to_string(),
+                heading_match: result["heading_match"].as_bool().unwrap_or(false),
+                wordings,
+            });
+        }
+    }
+    ctx.page(&headers, page, Cache::Today)
+}
+
+/// Percent-encodes a query-string value.
+fn encode(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// `/api/v1/search?q=…&code=…` and `/api/v1/{code}/search?q=…`
+pub async fn api(
+    State(site): State<Arc<Site>>,
+    Path(mut params): Params,
+    Query(query): Query<SearchQuery>,
+    headers: HeaderMap,
+) -> Answer {
+    if let Some(code) = query.code.clone().filter(|c| !c.trim().is_empty()) {
+        params.entry("code".into()).or_insert(code);
+    }
+    let ctx = Ctx::new(&site, &params, true)?;
+    let json = run(&ctx, &query)?.ok_or_else(|| {
+        ctx.error(AppError::bad_request("Give a query with q=, for example q=paiement or q=\"bonne foi\"."))
+    })?;
+    ctx.json(&headers, json, Cache::Today)
+}
