@@ -84,7 +84,7 @@ pub fn search(history: &History, args: &SearchArgs<'_>, today: Date, out: &Outpu
                         period.from.effective.human()
                     );
                 }
-                let snippet: String = inforce_core::search::snippet(wording.text, &wording.matches, 160)
+                let snippet: String = inforce_core::search::snippet(wording.text, &wording.matches(), 160)
                     .into_iter()
                     .map(|(t, matched)| if matched { format!("[{t}]") } else { t })
                     .collect();

@@ -380,11 +380,30 @@ pub struct WordingHit<'a> {
     pub text: &'a str,
     /// When it was the provision's text.
     pub periods: Vec<Period<'a>>,
-    /// Byte ranges of the matched words in `text`, in order.
-    pub matches: Vec<std::ops::Range<usize>>,
+    /// Positions (word numbers) of the matched words, in order.
+    positions: Vec<u32>,
     /// Whether a match is in the heading.
     pub heading_match: bool,
     score: f32,
+}
+
+impl WordingHit<'_> {
+    /// Byte ranges of the matched words in `text`, in order. Worked out on demand: only the results shown need
+    /// them.
+    pub fn matches(&self) -> Vec<std::ops::Range<usize>> {
+        let mut wanted = self.positions.iter().peekable();
+        words(self.text)
+            .enumerate()
+            .map_while(|(n, (range, _))| {
+                let n = u32::try_from(n).unwrap_or(u32::MAX);
+                while wanted.peek().is_some_and(|&&p| p < n) {
+                    wanted.next();
+                }
+                wanted.peek().map(|&&p| (p == n).then_some(range))
+            })
+            .flatten()
+            .collect()
+    }
 }
 
 /// A provision with at least one matching wording.
@@ -448,6 +467,25 @@ impl SearchIndex {
         self.wordings.len()
     }
 
+    /// Roughly how many bytes of memory the index takes (postings, positions and words).
+    pub fn approximate_bytes(&self) -> usize {
+        let postings: usize = self
+            .terms
+            .iter()
+            .map(|(word, list)| {
+                word.len()
+                    + 48
+                    + list.iter().map(|p| std::mem::size_of::<Posting>() + p.positions.len() * 4).sum::<usize>()
+            })
+            .sum();
+        postings + self.wordings.len() * std::mem::size_of::<Wording>()
+    }
+
+    /// The indexed words, each with the number of wordings holding it (for benchmarks and diagnostics).
+    pub fn vocabulary(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.terms.iter().map(|(word, list)| (word.as_str(), list.len()))
+    }
+
     /// How many distinct words are indexed.
     pub fn word_count(&self) -> usize {
         self.terms.len()
@@ -485,24 +523,11 @@ impl SearchIndex {
             positions.sort_unstable();
             positions.dedup();
             let heading_match = positions.first().is_some_and(|&p| p < w.heading_words);
-            let ranges: Vec<std::ops::Range<usize>> = {
-                let mut wanted = positions.iter().peekable();
-                words(text)
-                    .enumerate()
-                    .filter_map(|(n, (range, _))| {
-                        let n = u32::try_from(n).unwrap_or(u32::MAX);
-                        while wanted.peek().is_some_and(|&&p| p < n) {
-                            wanted.next();
-                        }
-                        (wanted.peek() == Some(&&n)).then_some(range)
-                    })
-                    .collect()
-            };
             groups.entry(w.provision).or_default().push(WordingHit {
                 hash: w.hash,
                 text,
                 periods,
-                matches: ranges,
+                positions,
                 heading_match,
                 score: hits.score,
             });

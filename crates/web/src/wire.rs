@@ -468,7 +468,7 @@ pub fn search_json(
                 .wordings
                 .iter()
                 .map(|w| {
-                    let snippet: Vec<SnippetRun> = inforce_core::search::snippet(w.text, &w.matches, 240)
+                    let snippet: Vec<SnippetRun> = inforce_core::search::snippet(w.text, &w.matches(), 240)
                         .into_iter()
                         .map(|(text, matched)| SnippetRun { text, matched })
                         .collect();
