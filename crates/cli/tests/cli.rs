@@ -405,3 +405,21 @@ fn a_read_only_database_answers_questions_and_refuses_writes_clearly() {
         )
     );
 }
+
+#[test]
+fn the_builtin_register_is_searchable_by_provision_title() {
+    let sandbox = Sandbox::new();
+    let found = sandbox.json(&["search", "gateway"]);
+    let ids: Vec<&str> =
+        found["results"].as_array().expect("results").iter().filter_map(|r| r["provision"].as_str()).collect();
+    assert_eq!(ids, ["H15", "APP-G"], "{found}");
+    assert_eq!(found["results"][0]["wordings"][0]["kind"], "title");
+    assert_eq!(found["results"][0]["heading"], "DCC Gateway Connections");
+    // Before Section B2 was added (18 March 2015) it is not found; afterwards it is.
+    let before = sandbox.json(&["search", "heading:B2", "--at", "2015-03-17"]);
+    let after = sandbox.json(&["search", "heading:B2", "--at", "2015-03-18"]);
+    assert_eq!((before["total"].as_u64(), after["total"].as_u64()), (Some(0), Some(1)));
+    let bad = sandbox.run(&["search", "\"unclosed"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(common::stderr(&bad).contains("query column 1: this quote is never closed"), "{}", common::stderr(&bad));
+}

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use crate::compare::Cut;
-use crate::history::History;
+use crate::history::{History, Status};
 use crate::id::ProvisionId;
 use crate::model::{Entry, Provision};
 use crate::text::TextHash;
@@ -332,10 +332,12 @@ impl Parser<'_> {
 /// One wording of one provision.
 #[derive(Debug, Clone)]
 struct Wording {
-    provision: usize,
+    provision: ProvisionId,
     hash: TextHash,
     /// Words in the heading line: positions below this are heading words.
     heading_words: u32,
+    /// For a provision without any text: its id and title, searched as a heading.
+    title: Option<String>,
 }
 
 /// Where a word occurs: a wording and the word positions in it.
@@ -376,6 +378,8 @@ pub struct Period<'a> {
 pub struct WordingHit<'a> {
     /// The wording's hash.
     pub hash: TextHash,
+    /// A text, or the title of a provision without text.
+    pub kind: WordingKind,
     /// The wording.
     pub text: &'a str,
     /// When it was the provision's text.
@@ -406,6 +410,25 @@ impl WordingHit<'_> {
     }
 }
 
+/// What a matching wording is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WordingKind {
+    /// A text the provision had.
+    Text,
+    /// The id and title of a provision whose text the register does not hold; it has no periods.
+    Title,
+}
+
+impl WordingKind {
+    /// The wire name: `text` or `title`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Title => "title",
+        }
+    }
+}
+
 /// A provision with at least one matching wording.
 #[derive(Debug, Clone)]
 pub struct ProvisionHit<'a> {
@@ -429,37 +452,57 @@ impl SearchIndex {
     /// Indexes every wording the history holds.
     pub fn build(history: &History) -> Self {
         let mut index = Self::default();
-        let mut seen: HashMap<(usize, TextHash), ()> = HashMap::new();
-        let mut raw: HashMap<String, Vec<Posting>> = HashMap::new();
+        index.add_new(history);
+        index
+    }
+
+    /// Indexes the wordings of `history` not indexed yet (after an import adds versions): the index grows, and
+    /// what it held stays as it was. Provisions without any text are indexed by their id and title.
+    pub fn add_new(&mut self, history: &History) -> usize {
+        let known: std::collections::HashSet<(&ProvisionId, TextHash)> =
+            self.wordings.iter().map(|w| (&w.provision, w.hash)).collect();
+        let mut fresh: Vec<(ProvisionId, TextHash, String, Option<String>)> = Vec::new();
+        let mut queued = std::collections::HashSet::new();
         for (p, changes) in history.text_changes.iter().enumerate() {
+            let id = &history.register.provisions[p].id;
+            if changes.is_empty() {
+                let provision = &history.register.provisions[p];
+                let title = format!("{} {}", provision.id, provision.title.as_deref().unwrap_or(""));
+                let hash = TextHash::of(&title);
+                if !known.contains(&(id, hash)) && queued.insert((id.clone(), hash)) {
+                    fresh.push((id.clone(), hash, title.clone(), Some(title)));
+                }
+                continue;
+            }
             for &(_, _, hash) in changes {
                 let Some(hash) = hash else { continue };
-                if seen.insert((p, hash), ()).is_some() {
+                if known.contains(&(id, hash)) || !queued.insert((id.clone(), hash)) {
                     continue;
                 }
                 let Some(text) = history.bodies.get(&hash) else { continue };
-                let id = u32::try_from(index.wordings.len()).unwrap_or(u32::MAX);
-                let heading_len = text.find('\n').unwrap_or(text.len());
-                let mut heading_words = 0;
-                let mut positions: HashMap<String, Vec<u32>> = HashMap::new();
-                for (n, (range, word)) in words(text).enumerate() {
-                    let n = u32::try_from(n).unwrap_or(u32::MAX);
-                    if range.start < heading_len {
-                        heading_words = n + 1;
-                    }
-                    positions.entry(fold(word)).or_default().push(n);
-                }
-                for (word, positions) in positions {
-                    raw.entry(word).or_default().push(Posting { wording: id, positions });
-                }
-                index.wordings.push(Wording { provision: p, hash, heading_words });
+                fresh.push((id.clone(), hash, text.to_string(), None));
             }
         }
-        for postings in raw.values_mut() {
-            postings.sort_by_key(|p| p.wording);
+        let added = fresh.len();
+        for (provision, hash, text, title) in fresh {
+            let id = u32::try_from(self.wordings.len()).unwrap_or(u32::MAX);
+            let heading_len = if title.is_some() { text.len() } else { text.find('\n').unwrap_or(text.len()) };
+            let mut heading_words = 0;
+            let mut positions: HashMap<String, Vec<u32>> = HashMap::new();
+            for (n, (range, word)) in words(&text).enumerate() {
+                let n = u32::try_from(n).unwrap_or(u32::MAX);
+                if range.start < heading_len {
+                    heading_words = n + 1;
+                }
+                positions.entry(fold(word)).or_default().push(n);
+            }
+            for (word, positions) in positions {
+                // Wording ids only grow, so each posting list stays in wording order.
+                self.terms.entry(word).or_default().push(Posting { wording: id, positions });
+            }
+            self.wordings.push(Wording { provision, hash, heading_words, title });
         }
-        index.terms = raw.into_iter().collect();
-        index
+        added
     }
 
     /// How many wordings are indexed.
@@ -494,7 +537,7 @@ impl SearchIndex {
     /// The provisions with a wording in scope that matches, best first: heading matches, then relevance, then
     /// reading order. `within` limits them to a provision and its parts.
     pub fn search<'a>(
-        &self,
+        &'a self,
         history: &'a History,
         query: &Query,
         scope: Scope<'_>,
@@ -505,26 +548,53 @@ impl SearchIndex {
         let mut groups: BTreeMap<usize, Vec<WordingHit<'a>>> = BTreeMap::new();
         for (wording, hits) in matched {
             let w = &self.wordings[wording as usize];
+            // The index may hold provisions a corrected register no longer has.
+            let Some(&p) = history.provision_index.get(&w.provision) else { continue };
             if let Some(root) = within
-                && w.provision != root
-                && !history.ancestors(w.provision).contains(&root)
+                && p != root
+                && !history.ancestors(p).contains(&root)
             {
                 continue;
             }
-            if let Scope::At(cut) = &scope {
-                let current = history.text_at(&history.register.provisions[w.provision].id, cut).and_then(|t| t.hash);
-                if current != Some(w.hash) {
-                    continue;
+            let (text, periods, kind) = match &w.title {
+                Some(title) => {
+                    // A title stands in for a provision without text, and only while it has none.
+                    if !history.text_changes[p].is_empty() {
+                        continue;
+                    }
+                    if let Scope::At(cut) = &scope {
+                        let present = history
+                            .status(&w.provision, cut.date)
+                            .is_some_and(|s| matches!(s.status, Status::InForce | Status::Inactive));
+                        if !present {
+                            continue;
+                        }
+                    }
+                    (title.as_str(), Vec::new(), WordingKind::Title)
                 }
-            }
-            let Some(text) = history.bodies.get(&w.hash) else { continue };
-            let periods = periods(history, w.provision, w.hash);
+                None => {
+                    if let Scope::At(cut) = &scope {
+                        let current = history.text_at(&w.provision, cut).and_then(|t| t.hash);
+                        if current != Some(w.hash) {
+                            continue;
+                        }
+                    }
+                    let Some(text) = history.bodies.get(&w.hash) else { continue };
+                    let periods = periods(history, p, w.hash);
+                    // A wording no assignment names any more (withdrawn by a correction) was never in force.
+                    if periods.is_empty() {
+                        continue;
+                    }
+                    (&**text, periods, WordingKind::Text)
+                }
+            };
             let mut positions = hits.positions;
             positions.sort_unstable();
             positions.dedup();
             let heading_match = positions.first().is_some_and(|&p| p < w.heading_words);
-            groups.entry(w.provision).or_default().push(WordingHit {
+            groups.entry(p).or_default().push(WordingHit {
                 hash: w.hash,
+                kind,
                 text,
                 periods,
                 positions,

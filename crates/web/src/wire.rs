@@ -463,7 +463,10 @@ pub fn search_json(
         .skip(start)
         .take(asked.per_page)
         .map(|hit| {
-            let heading = hit.wordings.first().map(|w| inforce_core::text::heading(w.text).to_string());
+            let heading = hit.wordings.first().map(|w| match w.kind {
+                inforce_core::search::WordingKind::Text => inforce_core::text::heading(w.text).to_string(),
+                inforce_core::search::WordingKind::Title => hit.provision.title.clone().unwrap_or_default(),
+            });
             let wordings: Vec<serde_json::Value> = hit
                 .wordings
                 .iter()
@@ -483,6 +486,7 @@ pub fn search_json(
                         })
                         .collect();
                     serde_json::json!({
+                        "kind": w.kind.as_str(),
                         "hash": w.hash.to_string(),
                         "heading_match": w.heading_match,
                         "periods": periods,
