@@ -81,14 +81,28 @@ async fn run_on(
     match &cli.command {
         Command::Import { dir, title } => {
             let target = ImportTarget { recorded_at: now()?, ..target() };
-            return texts::import_folder(target, dir, title.clone(), out).await;
+            texts::import_folder(target, dir, title.clone(), out).await?;
+            return grow_search_index(store, cli.db.as_deref(), &code).await;
         }
         Command::ImportVersion { dir, version, effective, label, remove } => {
             let target = ImportTarget { recorded_at: now()?, ..target() };
-            return texts::import_version(target, dir, version, effective, label.clone(), remove, out).await;
+            texts::import_version(target, dir, version, effective, label.clone(), remove, out).await?;
+            return grow_search_index(store, cli.db.as_deref(), &code).await;
+        }
+        Command::Reindex => {
+            let history = load_with_texts(store, &code, None).await?;
+            let path = search_index_path(cli.db.as_deref(), &code)?;
+            return crate::search::reindex(&path, &history, out);
         }
         Command::Search { query, point, all_versions, within, page, per_page } => {
             let history = load_with_texts(store, &code, as_recorded).await?;
+            // The index kept beside the database serves the register as it stands; an as-recorded question
+            // builds its own.
+            if as_recorded.is_none() {
+                let path = search_index_path(cli.db.as_deref(), &code)?;
+                let (index, _) = crate::search::kept_index(&path, &history);
+                history.adopt_search_index(index);
+            }
             let args = crate::search::SearchArgs {
                 query,
                 point,
@@ -373,6 +387,29 @@ fn not_found(history: &History, id: &ProvisionId) -> Failure {
     Failure::NotFound(format!("no provision '{id}' in the {} register{hint}", register.code.id))
 }
 
+/// Where a code's search index is kept: beside a SQLite database (`inforce.db.search-CODE`), or, for a
+/// PostgreSQL database, in the per-user cache folder under a name made from the database URL.
+pub fn search_index_path(db: Option<&Path>, code: &CodeId) -> Result<PathBuf, Failure> {
+    match database(db)? {
+        Database::Sqlite(path) => {
+            let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+            name.push(format!(".search-{code}"));
+            Ok(path.with_file_name(name))
+        }
+        Database::Postgres(url) => {
+            let cache = std::env::var_os("XDG_CACHE_HOME")
+                .map(PathBuf::from)
+                .filter(|p| p.is_absolute())
+                .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+                .ok_or_else(|| {
+                    Failure::Usage("neither XDG_CACHE_HOME nor HOME is set: no place for the search index".into())
+                })?;
+            let key = inforce_core::document::sha256(url.as_bytes());
+            Ok(cache.join("inforce").join("search").join(format!("{}-{code}", &key[..16])))
+        }
+    }
+}
+
 /// Where the register lives: a PostgreSQL URL or a SQLite file.
 enum Database {
     Postgres(String),
@@ -395,6 +432,18 @@ fn database(db: Option<&Path>) -> Result<Database, Failure> {
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local").join("share")))
         .ok_or_else(|| Failure::Usage("no --db given and neither XDG_DATA_HOME nor HOME is set".into()))?;
     Ok(Database::Sqlite(data_home.join("inforce").join("inforce.db")))
+}
+
+/// After an import: the kept search index takes the new wordings (or is built if missing or damaged). A failure
+/// here never undoes the import; the next search rebuilds what it needs.
+async fn grow_search_index(store: &dyn Store, db: Option<&Path>, code: &CodeId) -> Result<(), Failure> {
+    let history = load_with_texts(store, code, None).await?;
+    let path = search_index_path(db, code)?;
+    let (_, kept) = crate::search::kept_index(&path, &history);
+    if let crate::search::Kept::Unsaved(reason) = kept {
+        eprintln!("inforce: the search index was not saved ({reason}); searches will rebuild it");
+    }
+    Ok(())
 }
 
 async fn open_store(db: Option<&Path>) -> Result<Box<dyn Store>, Failure> {

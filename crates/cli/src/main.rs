@@ -220,6 +220,9 @@ pub enum Command {
         #[arg(long, default_value_t = 20)]
         per_page: usize,
     },
+    /// Rebuild the code's search index from the register (it is kept beside the database and otherwise kept up
+    /// to date by imports; a missing or damaged one is rebuilt by the next search).
+    Reindex,
     /// Write the whole code as it stood (index with every status, one file per provision) into a folder.
     Export {
         /// The folder to write (created; must be empty if it exists).

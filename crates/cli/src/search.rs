@@ -3,7 +3,9 @@
 
 use std::fmt::Write as _;
 
-use inforce_core::search::{Scope, parse};
+use std::path::Path;
+
+use inforce_core::search::{Scope, SearchIndex, parse};
 use inforce_core::{History, ProvisionId};
 use inforce_web::wire::{SearchAsked, search_json};
 use jiff::civil::Date;
@@ -95,5 +97,93 @@ pub fn search(history: &History, args: &SearchArgs<'_>, today: Date, out: &Outpu
             }
         }
         text
+    })
+}
+
+/// What became of the kept index.
+pub enum Kept {
+    /// Read and already complete.
+    Read,
+    /// Read, then grown by the wordings it lacked, and saved.
+    Grown,
+    /// Built afresh because none was kept.
+    Built,
+    /// Built afresh, and saved, because the kept one could not be used (why).
+    Replaced(String),
+    /// Built or grown but could not be saved (why).
+    Unsaved(String),
+}
+
+/// The code's search index: the kept one, brought up to date with the register; or, if missing, damaged or of
+/// another format, built afresh. Saved back whenever it changed.
+pub fn kept_index(path: &Path, history: &History) -> (SearchIndex, Kept) {
+    let (mut index, mut kept) = match std::fs::read(path) {
+        Ok(bytes) => match inflate(&bytes).as_deref().and_then(SearchIndex::from_bytes) {
+            Some(index) => (index, Kept::Read),
+            None => (SearchIndex::default(), Kept::Replaced("it was damaged or of another format".into())),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (SearchIndex::default(), Kept::Built),
+        Err(e) => (SearchIndex::default(), Kept::Replaced(format!("it could not be read: {e}"))),
+    };
+    let added = index.add_new(history);
+    if matches!(kept, Kept::Read) && added > 0 {
+        kept = Kept::Grown;
+    }
+    if let Kept::Replaced(why) = &kept {
+        eprintln!("inforce: rebuilt the search index {}: {why}", path.display());
+    }
+    if !matches!(kept, Kept::Read)
+        && let Err(e) = save(path, &index)
+    {
+        kept = Kept::Unsaved(format!("{}: {e}", path.display()));
+    }
+    (index, kept)
+}
+
+/// Writes the index next to its final place, then moves it there: a reader never sees half a file.
+fn save(path: &Path, index: &SearchIndex) -> std::io::Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut partial = path.as_os_str().to_os_string();
+    partial.push(format!(".partial-{}", std::process::id()));
+    let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut encoder, &index.to_bytes())?;
+    std::fs::write(&partial, encoder.finish()?)?;
+    std::fs::rename(&partial, path)
+}
+
+/// The kept index is deflated: positions repeat a lot and shrink well.
+fn inflate(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::DeflateDecoder::new(bytes), &mut out).ok()?;
+    Some(out)
+}
+
+/// `inforce reindex`: builds the index afresh and keeps it.
+pub fn reindex(path: &Path, history: &History, out: &Output) -> Result<(), Failure> {
+    let started = std::time::Instant::now();
+    let index = SearchIndex::build(history);
+    let took = started.elapsed();
+    save(path, &index)
+        .map_err(|e| Failure::Environment(format!("{}: cannot save the search index: {e}", path.display())))?;
+    let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let json = serde_json::json!({
+        "code": history.register().code.id.to_string(),
+        "path": path.display().to_string(),
+        "wordings": index.wording_count(),
+        "words": index.word_count(),
+        "bytes": bytes,
+        "milliseconds": (took.as_secs_f64() * 1000.0).round(),
+    });
+    out.print(&json, || {
+        format!(
+            "indexed {} wordings ({} distinct words) of {} in {:.0} ms; kept in {} ({bytes} bytes)\n",
+            index.wording_count(),
+            index.word_count(),
+            history.register().code.id,
+            took.as_secs_f64() * 1000.0,
+            path.display()
+        )
     })
 }

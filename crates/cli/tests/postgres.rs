@@ -161,3 +161,16 @@ fn the_change_register_on_postgres() {
     assert_eq!(std::fs::read(out).expect("read"), std::fs::read(pdf).expect("read"));
     assert_eq!(pg.json(&["doc", "list", "--attached-to", "proposal:MP301"])["documents"][0]["id"], "guidance");
 }
+
+#[test]
+fn search_on_postgres_keeps_its_index_in_the_cache_folder() {
+    let Some(pg) = Sandbox::postgres("search") else { return };
+    let root = common::small_code(&pg);
+    pg.json(&["import", root.to_str().expect("path"), "--code", "small"]);
+    let found = pg.json(&["search", "\"bonne foi\"", "--all-versions", "--code", "small"]);
+    assert_eq!(found["total"], 1);
+    let cache = pg.path("cache").join("inforce").join("search");
+    let kept: Vec<_> = std::fs::read_dir(&cache).expect("cache folder").filter_map(Result::ok).collect();
+    assert_eq!(kept.len(), 1, "one index for the code, named after the database");
+    assert!(kept[0].file_name().to_string_lossy().ends_with("-small"));
+}

@@ -256,3 +256,43 @@ fn the_builtin_register_says_plainly_that_it_has_no_texts() {
     let history = sandbox.stdout(&["history", "H15"]);
     assert!(history.contains("No text is recorded for this code yet"), "{history}");
 }
+
+#[test]
+fn the_search_index_is_kept_beside_the_database_grown_by_imports_and_rebuilt_when_damaged() {
+    let sandbox = Sandbox::new();
+    let root = small_code(&sandbox);
+    import(&sandbox, &root);
+    let kept = sandbox.path("inforce.db.search-small");
+    assert!(kept.is_file(), "the import leaves the index beside the database");
+    let total = |query: &str| sandbox.json(&["search", query, "--all-versions", "--code", "small"])["total"].clone();
+    assert_eq!(total("mauvaise"), 1);
+    // A version added from its changes: the kept index grows by its new wording, found at once.
+    let delta = sandbox.path("delta");
+    write(&delta, "1.md", "# Article 1\n\nLe paiement fait par erreur est sujet à répétition.\n");
+    let args = [
+        "import-version",
+        delta.to_str().expect("path"),
+        "--code",
+        "small",
+        "--version",
+        "v3",
+        "--effective",
+        "2019-01-01",
+    ];
+    sandbox.json(&args);
+    assert_eq!(total("répétition"), 1);
+    let at_v2 = sandbox.json(&["search", "répétition", "--version", "v2", "--code", "small"]);
+    assert_eq!(at_v2["total"], 0, "not in force at v2");
+    // A damaged index is rebuilt, not trusted; a missing one too.
+    std::fs::write(&kept, b"not an index").expect("damage");
+    let output = sandbox.run(&["search", "répétition", "--all-versions", "--code", "small", "--format", "json"]);
+    assert!(output.status.success());
+    assert!(stderr(&output).contains("rebuilt the search index"), "{}", stderr(&output));
+    let answer: Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(answer["total"], 1);
+    std::fs::remove_file(&kept).expect("remove");
+    assert_eq!(total("paiement"), 1);
+    assert!(kept.is_file(), "the next search keeps a new one");
+    let reindexed = sandbox.json(&["reindex", "--code", "small"]);
+    assert_eq!(reindexed["wordings"], 5, "every wording of every provision: 1 (three), 2, 3");
+}

@@ -357,6 +357,12 @@ impl History {
         related
     }
 
+    /// Uses `index` as this history's search index (one kept beside the database and brought up to date with
+    /// [`crate::search::SearchIndex::add_new`]); ignored if an index is already in use.
+    pub fn adopt_search_index(&self, index: crate::search::SearchIndex) {
+        let _ = self.search.set(index);
+    }
+
     /// The search index of every wording, built from this history the first time it is asked for.
     pub fn search_index(&self) -> &crate::search::SearchIndex {
         self.search.get_or_init(|| crate::search::SearchIndex::build(self))

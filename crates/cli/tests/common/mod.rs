@@ -54,6 +54,7 @@ impl Sandbox {
             .env("INFORCE_DB", self.db())
             .env("INFORCE_TODAY", "2026-11-28")
             .env("INFORCE_NOW", "2026-11-01T09:00:00Z")
+            .env("XDG_CACHE_HOME", self.dir.path().join("cache"))
             .env_remove("INFORCE_CRASH_TEST_MARKER");
         command
     }
