@@ -423,3 +423,18 @@ fn the_builtin_register_is_searchable_by_provision_title() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(common::stderr(&bad).contains("query column 1: this quote is never closed"), "{}", common::stderr(&bad));
 }
+
+#[test]
+fn a_corrected_title_is_found_by_its_new_words_only() {
+    let sandbox = Sandbox::new();
+    assert_eq!(sandbox.json(&["search", "gateway"])["total"], 2);
+    let text = sandbox.stdout(&["register", "export"]);
+    let corrected = text.replacen("title = \"DCC Gateway Connections\"", "title = \"DCC Portal Connections\"", 1);
+    assert_ne!(corrected, text);
+    let file = sandbox.path("corrected.toml");
+    std::fs::write(&file, corrected).expect("write");
+    assert!(sandbox.run(&["register", "import", file.to_str().expect("path")]).status.success());
+    assert_eq!(sandbox.json(&["search", "portal"])["results"][0]["provision"], "H15");
+    let gateway = sandbox.json(&["search", "gateway"]);
+    assert_eq!(gateway["total"], 1, "only APP-G still says gateway: {gateway}");
+}

@@ -631,8 +631,11 @@ impl SearchIndex {
             }
             let (text, periods, kind) = match &w.title {
                 Some(title) => {
-                    // A title stands in for a provision without text, and only while it has none.
-                    if !history.text_changes[p].is_empty() {
+                    // A title stands in for a provision without text, only while it has none, and only as the
+                    // register titles it now (a corrected title leaves the old one in a kept index).
+                    let provision = &history.register.provisions[p];
+                    let current = format!("{} {}", provision.id, provision.title.as_deref().unwrap_or(""));
+                    if !history.text_changes[p].is_empty() || TextHash::of(&current) != w.hash {
                         continue;
                     }
                     if let Scope::At(cut) = &scope {
