@@ -3,8 +3,12 @@
 //! same plain words. Run with `cargo bench -p inforce --bench search` (or `bash bench/search.sh`); it reads
 //! `INFORCE_BENCH_CORPUS` (a versioned folder) or unpacks ../shared/corpora/fr-code-civil.tar.xz.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::time::{Duration, Instant};
+
+use common::corpus;
 
 use inforce_core::compare::Cut;
 use inforce_core::import::{TextImport, merge_versions};
@@ -145,18 +149,4 @@ fn report(label: &str, times: &mut [Duration]) {
     times.sort();
     let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize].as_secs_f64() * 1e3;
     println!("{label:<58} p50 {:>7.3} ms  p99 {:>7.3} ms  (goals: p50 < 5 ms, p99 < 50 ms)", at(0.5), at(0.99));
-}
-
-/// The corpus folder, and the temporary folder holding it when it was unpacked here.
-fn corpus() -> Option<(PathBuf, Option<tempfile::TempDir>)> {
-    if let Some(path) = std::env::var_os("INFORCE_BENCH_CORPUS") {
-        return Some((PathBuf::from(path), None));
-    }
-    let archive = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora/fr-code-civil.tar.xz");
-    if !archive.exists() {
-        return None;
-    }
-    let dir = tempfile::tempdir().ok()?;
-    let status = std::process::Command::new("tar").arg("-xJf").arg(&archive).arg("-C").arg(dir.path()).status().ok()?;
-    status.success().then(|| (dir.path().join("fr-code-civil"), Some(dir)))
 }

@@ -5,8 +5,11 @@
 //! A small harness of our own (repeat, sort, report percentiles) instead of criterion: the numbers needed are
 //! latencies against fixed goals, and criterion's dependency tree would be compiled by every `cargo test`.
 
-use std::path::PathBuf;
+mod common;
+
 use std::time::{Duration, Instant};
+
+use common::corpus;
 
 use inforce_core::compare::{Cut, Point};
 use inforce_core::diff::DiffOptions;
@@ -93,18 +96,4 @@ fn report(label: &str, runs: usize, mut run: impl FnMut()) {
     times.sort();
     let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize].as_secs_f64() * 1e3;
     println!("{label:<55} p50 {:>8.3} ms  p99 {:>8.3} ms  ({runs} runs)", at(0.5), at(0.99));
-}
-
-/// The corpus folder, and the temporary folder holding it when it was unpacked here.
-fn corpus() -> Option<(PathBuf, Option<tempfile::TempDir>)> {
-    if let Some(path) = std::env::var_os("INFORCE_BENCH_CORPUS") {
-        return Some((PathBuf::from(path), None));
-    }
-    let archive = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora/fr-code-civil.tar.xz");
-    if !archive.exists() {
-        return None;
-    }
-    let dir = tempfile::tempdir().ok()?;
-    let status = std::process::Command::new("tar").arg("-xJf").arg(&archive).arg("-C").arg(dir.path()).status().ok()?;
-    status.success().then(|| (dir.path().join("fr-code-civil"), Some(dir)))
 }

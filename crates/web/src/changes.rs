@@ -8,17 +8,15 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
-use axum::response::Response;
+use inforce_core::Instrument;
 use inforce_core::change::{Process, Proposal};
 use inforce_core::date::human_date;
 use inforce_core::document::Attachment;
-use inforce_core::{ChangeKind, Instrument};
 use jiff::civil::Date;
 use serde::Deserialize;
 
-use crate::feeds::{Item, feed, rfc3339, scope};
 use crate::pages::{Answer, Ctx, Frame, Params, shorten};
-use crate::respond::{AppError, Body, Cache, respond};
+use crate::respond::{AppError, Cache};
 use crate::site::Site;
 use crate::wire::{DocumentJson, PlannedJson, ProposalJson};
 
@@ -321,98 +319,6 @@ pub async fn api_planned(State(site): State<Arc<Site>>, Path(params): Params, he
     let ctx = Ctx::new(&site, &params, true)?;
     let planned: Vec<PlannedJson> = ctx.history.register().planned.iter().map(PlannedJson::new).collect();
     ctx.json(&headers, serde_json::json!({ "code": ctx.code.to_string(), "planned": planned }), Cache::Published)
-}
-
-/// `/feeds/proposals.atom`: every stage change of every proposal is an entry, newest first.
-pub async fn proposals_feed(
-    State(site): State<Arc<Site>>,
-    Path(params): Path<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    let (code, base) = scope(&site, &params)?;
-    let snapshot = site.snapshot();
-    let history = snapshot.histories.get(&code).ok_or_else(|| AppError::not_found(format!("No code '{code}'.")))?;
-    let register = history.register();
-    let mut items = Vec::new();
-    if let Some(process) = &register.process {
-        for p in &register.proposals {
-            for (index, change) in p.stages.iter().enumerate() {
-                // A stage without a known date cannot be placed in a feed; it shows on the proposal's page.
-                let Some(day) = change.date.earliest() else { continue };
-                let label = process.stage(&change.stage).map_or(change.stage.as_str(), |s| s.label.as_str());
-                let mut summary = format!("{} {}: {label} ({}).", p.reference, p.title, change.date.human());
-                if let Some(by) = &change.decided_by {
-                    summary.push_str(&format!(" Decided by {by}."));
-                }
-                if let Some(version) = &change.version {
-                    summary.push_str(&format!(" Carried by {version}."));
-                }
-                items.push(Item {
-                    id: format!("tag:inforce,2026:{code}/proposal/{}/stage/{index}", p.reference),
-                    title: format!("{}: {label}", p.reference),
-                    link: format!("{base}/proposals/{}", p.reference),
-                    updated: format!("{day}T00:00:00Z"),
-                    summary,
-                });
-            }
-        }
-    }
-    items.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| b.id.cmp(&a.id)));
-    let title = format!("{}: modification proposals, stage by stage", register.code.title);
-    let xml = feed(
-        &format!("tag:inforce,2026:{code}/proposals"),
-        &title,
-        &format!("{base}/proposals"),
-        snapshot.last_modified,
-        &items,
-    );
-    Ok(respond(&headers, Body::Atom(xml), snapshot.last_modified, Cache::Today))
-}
-
-/// `/feeds/variations.atom`: changes made outside the modification process, newest first.
-pub async fn variations_feed(
-    State(site): State<Arc<Site>>,
-    Path(params): Path<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    let (code, base) = scope(&site, &params)?;
-    let snapshot = site.snapshot();
-    let history = snapshot.histories.get(&code).ok_or_else(|| AppError::not_found(format!("No code '{code}'.")))?;
-    let mut entries: Vec<_> = history.timeline(None, None).into_iter().filter(|e| is_variation(e.instrument)).collect();
-    entries.reverse();
-    let items: Vec<Item> = entries
-        .iter()
-        .map(|e| {
-            let provisions: Vec<String> = ChangeKind::ALL
-                .iter()
-                .flat_map(|k| e.changes(*k).listed.iter().map(|p| format!("{p} {}", k.as_str())))
-                .collect();
-            let summary = if provisions.is_empty() {
-                e.summary.clone()
-            } else {
-                format!("{} ({})", e.summary, provisions.join(", "))
-            };
-            Item {
-                id: format!("tag:inforce,2026:{code}/variation/{}", e.id),
-                title: format!("{}: {}", e.instrument.human(), e.label()),
-                link: format!("{base}/versions/{}", e.id),
-                updated: e
-                    .effective
-                    .earliest()
-                    .map_or_else(|| rfc3339(snapshot.last_modified), |d| format!("{d}T00:00:00Z")),
-                summary,
-            }
-        })
-        .collect();
-    let title = format!("{}: variations and directions", history.register().code.title);
-    let xml = feed(
-        &format!("tag:inforce,2026:{code}/variations"),
-        &title,
-        &format!("{base}/variations"),
-        snapshot.last_modified,
-        &items,
-    );
-    Ok(respond(&headers, Body::Atom(xml), snapshot.last_modified, Cache::Today))
 }
 
 /// Changes made outside the modification process.

@@ -1,4 +1,5 @@
-//! Atom feeds (RFC 4287): new versions and events, the changes to one provision, consultations.
+//! Atom feeds (RFC 4287): new versions and events, the changes to one provision, consultations, the stage
+//! changes of modification proposals, and variations.
 //! Written directly: the documents are small, and a feed crate would bring a date library we do not use.
 
 use std::collections::HashMap;
@@ -8,7 +9,7 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
-use inforce_core::{CodeId, Entry, ProvisionId};
+use inforce_core::{ChangeKind, CodeId, Entry, History, ProvisionId};
 use jiff::Timestamp;
 
 use crate::describe::entry_ref;
@@ -32,15 +33,15 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-pub(crate) struct Item {
-    pub(crate) id: String,
-    pub(crate) title: String,
-    pub(crate) link: String,
-    pub(crate) updated: String,
-    pub(crate) summary: String,
+struct Item {
+    id: String,
+    title: String,
+    link: String,
+    updated: String,
+    summary: String,
 }
 
-pub(crate) fn feed(id: &str, title: &str, link: &str, updated: Timestamp, items: &[Item]) -> String {
+fn feed(id: &str, title: &str, link: &str, updated: Timestamp, items: &[Item]) -> String {
     let mut xml =
         String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
     let _ = writeln!(xml, "<id>{}</id>\n<title>{}</title>", escape(id), escape(title));
@@ -61,16 +62,16 @@ pub(crate) fn feed(id: &str, title: &str, link: &str, updated: Timestamp, items:
     xml
 }
 
-pub(crate) fn rfc3339(time: Timestamp) -> String {
+fn rfc3339(time: Timestamp) -> String {
     time.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// An entry's date as an Atom timestamp: its effective day at midnight UTC, or the snapshot's time if unknown.
 fn entry_time(entry: &Entry, fallback: Timestamp) -> String {
-    entry.effective.earliest().map_or_else(|| rfc3339(fallback), |d| format!("{d}T00:00:00Z"))
+    entry.effective.earliest().map_or_else(|| rfc3339(fallback), day_time)
 }
 
-pub(crate) fn scope(site: &Site, params: &HashMap<String, String>) -> Result<(CodeId, String), AppError> {
+fn scope(site: &Site, params: &HashMap<String, String>) -> Result<(CodeId, String), AppError> {
     match params.get("code") {
         Some(code) => {
             let id = CodeId::parse(code).map_err(|e| AppError::bad_request(e.to_string()))?;
@@ -81,37 +82,59 @@ pub(crate) fn scope(site: &Site, params: &HashMap<String, String>) -> Result<(Co
     }
 }
 
+/// Answers a feed of one code: `items` makes its entries from the code's history (with its address prefix and
+/// the snapshot's time, for entries without a date of their own); `name` is the feed's id and `page` the page
+/// it mirrors.
+fn answer(
+    site: &Site,
+    params: &HashMap<String, String>,
+    headers: &HeaderMap,
+    name: &str,
+    title: &str,
+    page: &str,
+    items: impl FnOnce(&History, &CodeId, &str, Timestamp) -> Result<Vec<Item>, AppError>,
+) -> Result<Response, AppError> {
+    let (code, base) = scope(site, params)?;
+    let snapshot = site.snapshot();
+    let history = snapshot.histories.get(&code).ok_or_else(|| AppError::not_found(format!("No code '{code}'.")))?;
+    let items = items(history, &code, &base, snapshot.last_modified)?;
+    let title = format!("{}: {title}", history.register().code.title);
+    let xml = feed(
+        &format!("tag:inforce,2026:{code}/{name}"),
+        &title,
+        &format!("{base}{page}"),
+        snapshot.last_modified,
+        &items,
+    );
+    Ok(respond(headers, Body::Atom(xml), snapshot.last_modified, Cache::Today))
+}
+
+/// A day as an Atom timestamp (midnight UTC).
+fn day_time(day: jiff::civil::Date) -> String {
+    format!("{day}T00:00:00Z")
+}
+
 /// `/feeds/versions.atom`
 pub async fn versions(
     State(site): State<Arc<Site>>,
     Path(params): Path<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let (code, base) = scope(&site, &params)?;
-    let snapshot = site.snapshot();
-    let history = snapshot.histories.get(&code).ok_or_else(|| AppError::not_found(format!("No code '{code}'.")))?;
     let today = site.today();
-    let mut entries = history.timeline(None, None);
-    entries.reverse();
-    let items: Vec<Item> = entries
-        .iter()
-        .map(|e| Item {
-            id: format!("tag:inforce,2026:{code}/entry/{}", e.id),
-            title: entry_ref(e, today),
-            link: format!("{base}/versions/{}", e.id),
-            updated: entry_time(e, snapshot.last_modified),
-            summary: e.summary.clone(),
-        })
-        .collect();
-    let title = format!("{}: versions and changes", history.register().code.title);
-    let xml = feed(
-        &format!("tag:inforce,2026:{code}/versions"),
-        &title,
-        &format!("{base}/versions"),
-        snapshot.last_modified,
-        &items,
-    );
-    Ok(respond(&headers, Body::Atom(xml), snapshot.last_modified, Cache::Today))
+    answer(&site, &params, &headers, "versions", "versions and changes", "/versions", |history, code, base, now| {
+        let mut entries = history.timeline(None, None);
+        entries.reverse();
+        Ok(entries
+            .iter()
+            .map(|e| Item {
+                id: format!("tag:inforce,2026:{code}/entry/{}", e.id),
+                title: entry_ref(e, today),
+                link: format!("{base}/versions/{}", e.id),
+                updated: entry_time(e, now),
+                summary: e.summary.clone(),
+            })
+            .collect())
+    })
 }
 
 /// `/feeds/provisions/{id}.atom`
@@ -120,44 +143,39 @@ pub async fn provision(
     Path(params): Path<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let (code, base) = scope(&site, &params)?;
-    let snapshot = site.snapshot();
-    let history = snapshot.histories.get(&code).ok_or_else(|| AppError::not_found(format!("No code '{code}'.")))?;
+    let today = site.today();
     let name = params.get("feed").map_or("", String::as_str);
     let stem = name.strip_suffix(".atom").ok_or_else(|| AppError::not_found("Provision feeds end in .atom."))?;
-    let id = ProvisionId::parse(stem)
-        .ok()
-        .filter(|id| history.provision(id).is_some())
-        .ok_or_else(|| AppError::not_found(format!("The {code} has no provision '{stem}'.")))?;
-    let today = site.today();
-    let mut items: Vec<Item> = history
-        .provision_history(&id)
-        .iter()
-        .map(|item| Item {
-            id: format!("tag:inforce,2026:{code}/provision/{id}/{}/{}", item.entry.id, item.kind.as_str()),
-            title: format!("{id} {} by {}", item.kind.as_str(), entry_ref(item.entry, today)),
-            link: format!("{base}/provisions/{id}?version={}", item.entry.id),
-            updated: entry_time(item.entry, snapshot.last_modified),
-            summary: item.entry.summary.clone(),
-        })
-        .collect();
-    items.extend(history.text_history(&id).iter().map(|event| Item {
-        id: format!("tag:inforce,2026:{code}/provision/{id}/{}/wording", event.entry.id),
-        title: format!("{id}: wording {} by {}", event.kind.as_str(), entry_ref(event.entry, today)),
-        link: format!("{base}/compare/{}...{}?provision={id}", event.entry.id, event.entry.id),
-        updated: entry_time(event.entry, snapshot.last_modified),
-        summary: format!("{} words added, {} removed", event.words_added, event.words_removed),
-    }));
-    items.sort_by(|a, b| b.updated.cmp(&a.updated));
-    let title = format!("{}: changes to {id}", history.register().code.title);
-    let xml = feed(
-        &format!("tag:inforce,2026:{code}/provision/{id}"),
-        &title,
-        &format!("{base}/provisions/{id}"),
-        snapshot.last_modified,
-        &items,
-    );
-    Ok(respond(&headers, Body::Atom(xml), snapshot.last_modified, Cache::Today))
+    let parsed = ProvisionId::parse(stem).ok();
+    let (feed_name, title, page) = match &parsed {
+        Some(id) => (format!("provision/{id}"), format!("changes to {id}"), format!("/provisions/{id}")),
+        None => (String::new(), String::new(), String::new()),
+    };
+    answer(&site, &params, &headers, &feed_name, &title, &page, |history, code, base, now| {
+        let id = parsed
+            .filter(|id| history.provision(id).is_some())
+            .ok_or_else(|| AppError::not_found(format!("The {code} has no provision '{stem}'.")))?;
+        let mut items: Vec<Item> = history
+            .provision_history(&id)
+            .iter()
+            .map(|item| Item {
+                id: format!("tag:inforce,2026:{code}/provision/{id}/{}/{}", item.entry.id, item.kind.as_str()),
+                title: format!("{id} {} by {}", item.kind.as_str(), entry_ref(item.entry, today)),
+                link: format!("{base}/provisions/{id}?version={}", item.entry.id),
+                updated: entry_time(item.entry, now),
+                summary: item.entry.summary.clone(),
+            })
+            .collect();
+        items.extend(history.text_history(&id).iter().map(|event| Item {
+            id: format!("tag:inforce,2026:{code}/provision/{id}/{}/wording", event.entry.id),
+            title: format!("{id}: wording {} by {}", event.kind.as_str(), entry_ref(event.entry, today)),
+            link: format!("{base}/compare/{}...{}?provision={id}", event.entry.id, event.entry.id),
+            updated: entry_time(event.entry, now),
+            summary: format!("{} words added, {} removed", event.words_added, event.words_removed),
+        }));
+        items.sort_by(|a, b| b.updated.cmp(&a.updated));
+        Ok(items)
+    })
 }
 
 /// `/feeds/consultations.atom`
@@ -166,32 +184,96 @@ pub async fn consultations(
     Path(params): Path<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let (code, base) = scope(&site, &params)?;
-    let snapshot = site.snapshot();
-    let history = snapshot.histories.get(&code).ok_or_else(|| AppError::not_found(format!("No code '{code}'.")))?;
-    let items: Vec<Item> = history
-        .register()
-        .consultations
-        .iter()
-        .rev()
-        .map(|c| Item {
-            id: format!("tag:inforce,2026:{code}/consultation/{}", c.id),
-            title: c.title.clone(),
-            link: format!("{base}/consultations"),
-            updated: c
-                .published
-                .earliest()
-                .map_or_else(|| rfc3339(snapshot.last_modified), |d| format!("{d}T00:00:00Z")),
-            summary: format!("Published {}, closes {}. {}", c.published.human(), c.closes.human(), c.topics.join("; ")),
-        })
-        .collect();
-    let title = format!("{}: consultations", history.register().code.title);
-    let xml = feed(
-        &format!("tag:inforce,2026:{code}/consultations"),
-        &title,
-        &format!("{base}/consultations"),
-        snapshot.last_modified,
-        &items,
-    );
-    Ok(respond(&headers, Body::Atom(xml), snapshot.last_modified, Cache::Today))
+    answer(&site, &params, &headers, "consultations", "consultations", "/consultations", |history, code, base, now| {
+        Ok(history
+            .register()
+            .consultations
+            .iter()
+            .rev()
+            .map(|c| Item {
+                id: format!("tag:inforce,2026:{code}/consultation/{}", c.id),
+                title: c.title.clone(),
+                link: format!("{base}/consultations"),
+                updated: c.published.earliest().map_or_else(|| rfc3339(now), day_time),
+                summary: format!(
+                    "Published {}, closes {}. {}",
+                    c.published.human(),
+                    c.closes.human(),
+                    c.topics.join("; ")
+                ),
+            })
+            .collect())
+    })
+}
+
+/// `/feeds/proposals.atom`: every stage change of every proposal is an entry, newest first.
+pub async fn proposals(
+    State(site): State<Arc<Site>>,
+    Path(params): Path<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let title = "modification proposals, stage by stage";
+    answer(&site, &params, &headers, "proposals", title, "/proposals", |history, code, base, _| {
+        let register = history.register();
+        let mut items = Vec::new();
+        let Some(process) = &register.process else { return Ok(items) };
+        for p in &register.proposals {
+            for (index, change) in p.stages.iter().enumerate() {
+                // A stage without a known date cannot be placed in a feed; it shows on the proposal's page.
+                let Some(day) = change.date.earliest() else { continue };
+                let label = process.stage(&change.stage).map_or(change.stage.as_str(), |s| s.label.as_str());
+                let mut summary = format!("{} {}: {label} ({}).", p.reference, p.title, change.date.human());
+                if let Some(by) = &change.decided_by {
+                    summary.push_str(&format!(" Decided by {by}."));
+                }
+                if let Some(version) = &change.version {
+                    summary.push_str(&format!(" Carried by {version}."));
+                }
+                items.push(Item {
+                    id: format!("tag:inforce,2026:{code}/proposal/{}/stage/{index}", p.reference),
+                    title: format!("{}: {label}", p.reference),
+                    link: format!("{base}/proposals/{}", p.reference),
+                    updated: day_time(day),
+                    summary,
+                });
+            }
+        }
+        items.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| b.id.cmp(&a.id)));
+        Ok(items)
+    })
+}
+
+/// `/feeds/variations.atom`: changes made outside the modification process, newest first.
+pub async fn variations(
+    State(site): State<Arc<Site>>,
+    Path(params): Path<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let title = "variations and directions";
+    answer(&site, &params, &headers, "variations", title, "/variations", |history, code, base, now| {
+        let mut entries: Vec<_> =
+            history.timeline(None, None).into_iter().filter(|e| crate::changes::is_variation(e.instrument)).collect();
+        entries.reverse();
+        Ok(entries
+            .iter()
+            .map(|e| {
+                let provisions: Vec<String> = ChangeKind::ALL
+                    .iter()
+                    .flat_map(|k| e.changes(*k).listed.iter().map(|p| format!("{p} {}", k.as_str())))
+                    .collect();
+                let summary = if provisions.is_empty() {
+                    e.summary.clone()
+                } else {
+                    format!("{} ({})", e.summary, provisions.join(", "))
+                };
+                Item {
+                    id: format!("tag:inforce,2026:{code}/variation/{}", e.id),
+                    title: format!("{}: {}", e.instrument.human(), e.label()),
+                    link: format!("{base}/versions/{}", e.id),
+                    updated: entry_time(e, now),
+                    summary,
+                }
+            })
+            .collect())
+    })
 }
