@@ -226,8 +226,39 @@ impl History {
         options: DiffOptions,
     ) -> Vec<ProvisionComparison<'_>> {
         let within = within.and_then(|id| self.provision_index.get(id).copied());
+        let count = self.register.provisions.len();
+        // A whole code is compared in parallel slices of the provision list (the answer keeps reading order);
+        // a few hundred provisions are not worth a thread.
+        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8);
+        let slice = count.div_ceil(threads).max(512);
+        if within.is_some() || count <= slice {
+            return self.compare_slice(0..count, a, b, within, options);
+        }
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..count)
+                .step_by(slice)
+                .map(|start| {
+                    scope.spawn(move || self.compare_slice(start..(start + slice).min(count), a, b, None, options))
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                .collect()
+        })
+    }
+
+    /// [`History::compare`] over the provisions at these positions.
+    fn compare_slice(
+        &self,
+        provisions: std::ops::Range<usize>,
+        a: &Cut<'_>,
+        b: &Cut<'_>,
+        within: Option<usize>,
+        options: DiffOptions,
+    ) -> Vec<ProvisionComparison<'_>> {
         let mut out = Vec::new();
-        for p in 0..self.register.provisions.len() {
+        for p in provisions {
             if let Some(root) = within
                 && p != root
                 && !self.ancestors(p).contains(&root)
@@ -356,6 +387,45 @@ mod tests {
     use crate::diff::apply;
     use crate::testing::{date, entry, provision, register};
     use crate::text::{TextAssignment, Texts, normalise};
+
+    #[test]
+    fn a_large_code_is_compared_in_parallel_slices_in_reading_order() {
+        let count = 3000;
+        let provisions: Vec<_> = (0..count).map(|i| provision(&format!("P{i}"), None)).collect();
+        let mut bodies = HashMap::new();
+        let mut assignments = Vec::new();
+        for (version, changed) in [("v1", 0), ("v2", 7)] {
+            for i in 0..count {
+                // v2 rewrites every seventh provision.
+                let text = if changed > 0 && i % changed == 0 {
+                    format!("# P{i}\n\nnew words {i}\n")
+                } else {
+                    format!("# P{i}\n\nold words {i}\n")
+                };
+                let hash = TextHash::of(&text);
+                bodies.insert(hash, Arc::from(text.as_str()));
+                assignments.push(TextAssignment {
+                    entry: EntryId::parse(version).expect("id"),
+                    provision: ProvisionId::parse(&format!("P{i}")).expect("id"),
+                    text: Some(hash),
+                });
+            }
+        }
+        let entries = vec![entry("v1", "2016-01-01", &[]), entry("v2", "2017-01-01", &[])];
+        let history = History::with_texts(register(provisions, entries), Texts { assignments, bodies });
+        let cut = |v: &str| history.cut(&Point::Entry(EntryId::parse(v).expect("id"))).expect("cut");
+        let (a, b) = (cut("v1"), cut("v2"));
+        let whole = history.compare(&a, &b, None, DiffOptions::default());
+        let one_by_one = history.compare_slice(0..count, &a, &b, None, DiffOptions::default());
+        let ids =
+            |list: &[ProvisionComparison<'_>]| list.iter().map(|c| c.provision.id.to_string()).collect::<Vec<_>>();
+        assert_eq!(ids(&whole), ids(&one_by_one));
+        assert_eq!(whole.len(), count.div_ceil(7));
+        assert_eq!(
+            whole.iter().map(|c| c.edits.clone()).collect::<Vec<_>>(),
+            one_by_one.iter().map(|c| c.edits.clone()).collect::<Vec<_>>()
+        );
+    }
 
     /// A code of one article through four versions; v3 takes it out, v4 puts it back.
     fn article(versions: &[(&str, &str, Option<&str>)]) -> History {
