@@ -293,6 +293,8 @@ fn proposals_are_followed_on_the_site_and_through_the_api() {
         provision.body.contains("<a href=\"/proposals/MP301\">MP301</a>"),
         "the provision shows what is pending against it"
     );
+    let home = get(&server, "/", &[]);
+    assert!(home.body.contains("<a href=\"/proposals/MP301\">MP301</a>"), "the home page lists proposals in progress");
     let earlier = get(&server, "/provisions/H15?at=2015-01-19", &[]);
     assert!(!earlier.body.contains("/proposals/MP301"), "not before it was raised");
     assert_eq!(get(&server, "/proposals?stage=nowhere", &[]).status, 400);

@@ -195,6 +195,8 @@ struct HomePage {
     planned: Vec<EntryView>,
     latest: Vec<EntryView>,
     open_consultations: Vec<ConsultationJson>,
+    /// Proposals still on their way today: (reference, title, stage).
+    pending: Vec<(String, String, String)>,
     codes: Vec<String>,
 }
 
@@ -219,7 +221,21 @@ pub async fn home(State(site): State<Arc<Site>>, Path(params): Params, headers: 
         .filter(|c| c.state == "open")
         .collect();
     let codes = ctx.snapshot.histories.keys().map(ToString::to_string).collect();
-    let page = HomePage { f: ctx.frame(), in_force, planned, latest, open_consultations, codes };
+    let register = history.register();
+    let pending = match &register.process {
+        Some(process) => register
+            .proposals
+            .iter()
+            .filter(|p| p.pending_on(process, ctx.today))
+            .map(|p| {
+                let stage = p.stage_on(ctx.today).map_or("", |s| s.stage.as_str());
+                let label = process.stage(stage).map_or(stage, |s| s.label.as_str());
+                (p.reference.clone(), p.title.clone(), label.to_string())
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let page = HomePage { f: ctx.frame(), in_force, planned, latest, open_consultations, pending, codes };
     ctx.page(&headers, page, Cache::Today)
 }
 
