@@ -243,17 +243,19 @@ fn answer(history: &History, command: Command, today: Date, out: &Output) -> Res
         Command::At { date } => {
             let date = parse_date(&date, today)?;
             let in_force = history.in_force(date);
-            let statuses = history.statuses(date);
-            let json = serde_json::json!({
-                "code": code,
-                "date": date.to_string(),
-                "version": in_force.version.map(|v| EntryJson::new(v, today)),
-                "possibly_later_versions":
-                    in_force.possibly_later.iter().map(|v| EntryRefJson::new(v, today)).collect::<Vec<_>>(),
-                "planned": date > today,
-                "provisions": statuses.iter().map(|s| ProvisionStatusJson::new(s, today)).collect::<Vec<_>>(),
-            });
-            out.print(&json, || text::at(history, date, today))
+            // Every provision's status is a large answer: its JSON is built only when JSON is asked for.
+            let json = || {
+                serde_json::json!({
+                    "code": code,
+                    "date": date.to_string(),
+                    "version": in_force.version.map(|v| EntryJson::new(v, today)),
+                    "possibly_later_versions":
+                        in_force.possibly_later.iter().map(|v| EntryRefJson::new(v, today)).collect::<Vec<_>>(),
+                    "planned": date > today,
+                    "provisions": history.statuses(date).iter().map(|s| ProvisionStatusJson::new(s, today)).collect::<Vec<_>>(),
+                })
+            };
+            out.print_with(json, || text::at(history, date, today))
         }
         Command::Status { provision, at } => {
             let date = at.as_deref().map(|d| parse_date(d, today)).transpose()?.unwrap_or(today);
@@ -306,6 +308,18 @@ pub struct Output {
 }
 
 impl Output {
+    /// Like [`Output::print`], building the JSON only when it is asked for.
+    pub fn print_with<T: Serialize>(
+        &self,
+        json: impl FnOnce() -> T,
+        text: impl FnOnce() -> String,
+    ) -> Result<(), Failure> {
+        match self.format {
+            Format::Json => self.print(&json(), text),
+            _ => self.print(&(), text),
+        }
+    }
+
     /// Prints JSON or text, as asked; other formats are refused for commands that do not write them.
     pub fn print<T: Serialize>(&self, json: &T, text: impl FnOnce() -> String) -> Result<(), Failure> {
         let rendered = match self.format {

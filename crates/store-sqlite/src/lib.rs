@@ -140,6 +140,11 @@ fn classify(location: &str, error: sqlx::Error) -> StoreError {
     StoreError::Database { location, reason: error.to_string() }
 }
 
+/// [`rows::SELECT_RECORDS`] as one JSON array of `[seq, publication, recorded_at, kind, key, ordinal, body]`.
+const SELECT_RECORDS_AS_JSON: &str = "SELECT json_group_array(json_array(r.seq, r.publication_id, p.recorded_at, \
+     r.kind, r.record_key, r.ordinal, r.body) ORDER BY r.seq) FROM records r JOIN publications p \
+     ON p.id = r.publication_id WHERE r.code = $1";
+
 #[async_trait]
 impl Store for SqliteStore {
     async fn codes(&self) -> Result<Vec<CodeId>, StoreError> {
@@ -157,26 +162,27 @@ impl Store for SqliteStore {
     }
 
     async fn records(&self, code: &CodeId) -> Result<Vec<Record>, StoreError> {
-        let found = sqlx::query(rows::SELECT_RECORDS)
+        // One row holding every record as JSON: sqlx hands each SQLite row across threads, which for thousands
+        // of records costs more than reading them.
+        let all: Option<String> = sqlx::query_scalar(SELECT_RECORDS_AS_JSON)
             .bind(code.as_str())
-            .fetch_all(&self.pool)
+            .fetch_one(&self.pool)
             .await
             .map_err(|e| self.error(e))?;
-        found
-            .iter()
-            .map(|row| {
-                let row = RecordRow {
-                    seq: row.get(0),
-                    publication: row.get(1),
-                    recorded_at: row.get(2),
-                    kind: row.get(3),
-                    key: row.get(4),
-                    ordinal: row.get(5),
-                    body: row.get(6),
-                };
-                row.into_record(code)
+        type Row = (i64, i64, i64, String, String, i64, Option<String>);
+        let rows: Vec<Row> = serde_json::from_str(all.as_deref().unwrap_or("[]")).map_err(|e| StoreError::Corrupt {
+            code: code.to_string(),
+            seq: 0,
+            reason: format!("the records could not be read back: {e}"),
+        })?;
+        let mut records = rows
+            .into_iter()
+            .map(|(seq, publication, recorded_at, kind, key, ordinal, body)| {
+                RecordRow { seq, publication, recorded_at, kind, key, ordinal, body }.into_record(code)
             })
-            .collect()
+            .collect::<Result<Vec<_>, _>>()?;
+        records.sort_by_key(|r| r.seq);
+        Ok(records)
     }
 
     async fn file(&self, code: &CodeId, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
