@@ -175,12 +175,40 @@ impl Store for SqliteStore {
             seq: 0,
             reason: format!("the records could not be read back: {e}"),
         })?;
-        let mut records = rows
-            .into_iter()
-            .map(|(seq, publication, recorded_at, kind, key, ordinal, body)| {
-                RecordRow { seq, publication, recorded_at, kind, key, ordinal, body }.into_record(code)
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let decode = |rows: Vec<Row>| {
+            rows.into_iter()
+                .map(|(seq, publication, recorded_at, kind, key, ordinal, body)| {
+                    RecordRow { seq, publication, recorded_at, kind, key, ordinal, body }.into_record(code)
+                })
+                .collect::<Result<Vec<_>, _>>()
+        };
+        // Decoding record bodies is most of the work for a large code: share it among the cores.
+        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8);
+        let mut records = if threads > 1 && rows.len() >= 2000 {
+            let size = rows.len().div_ceil(threads);
+            let mut rest = rows;
+            let mut slices = Vec::new();
+            while rest.len() > size {
+                let tail = rest.split_off(size);
+                slices.push(rest);
+                rest = tail;
+            }
+            slices.push(rest);
+            let decoded: Vec<Result<Vec<Record>, StoreError>> = std::thread::scope(|scope| {
+                let workers: Vec<_> = slices.into_iter().map(|slice| scope.spawn(move || decode(slice))).collect();
+                workers
+                    .into_iter()
+                    .map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                    .collect()
+            });
+            let mut all = Vec::new();
+            for slice in decoded {
+                all.extend(slice?);
+            }
+            all
+        } else {
+            decode(rows)?
+        };
         records.sort_by_key(|r| r.seq);
         Ok(records)
     }
