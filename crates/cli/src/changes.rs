@@ -123,6 +123,9 @@ pub enum ConsultationCommand {
         /// A version that followed from it; repeat for several.
         #[arg(long = "led-to")]
         led_to: Vec<String>,
+        /// A response published to it, in a line (when, who, what it concluded); repeat for several.
+        #[arg(long = "response")]
+        responses: Vec<String>,
         /// Where the facts come from; repeat for several.
         #[arg(long = "source")]
         sources: Vec<String>,
@@ -387,6 +390,9 @@ pub fn answer_consultation(register: &Register, id: &str, today: Date, out: &Out
         for topic in &json.topics {
             let _ = writeln!(text, "  - {topic}");
         }
+        for response in &json.responses {
+            let _ = writeln!(text, "response: {response}");
+        }
         if !json.led_to.is_empty() {
             let _ = writeln!(text, "led to: {}", json.led_to.join(", "));
         }
@@ -480,7 +486,7 @@ pub async fn write_consultation(
     recorded_at: jiff::Timestamp,
     out: &Output,
 ) -> Result<(), Failure> {
-    let ConsultationCommand::Add { id, title, published, closes, topics, led_to, sources } = command else {
+    let ConsultationCommand::Add { id, title, published, closes, topics, led_to, responses, sources } = command else {
         return Err(Failure::Usage("internal: a question reached the write path".into()));
     };
     let consultation = Consultation {
@@ -490,6 +496,7 @@ pub async fn write_consultation(
         closes: fuzzy(Some(closes), today, "--closes")?,
         topics: topics.clone(),
         led_to: led_to.iter().map(|v| entry_id(v)).collect::<Result<_, _>>()?,
+        responses: responses.clone(),
         sources: sources.clone(),
         confidence: None,
         notes: Vec::new(),

@@ -221,6 +221,8 @@ fn consultations_and_planned_changes() {
     assert_eq!(sec4["consultation"]["state"], "closed");
     assert_eq!(sec4["consultation"]["led_to"], serde_json::json!(["4.0"]));
     assert_eq!(sec4["planned"].as_array().map(Vec::len), Some(6), "Annex 2's six further changes");
+    let jul2015 = sandbox.json(&["consultation", "show", "JUL2015"]);
+    assert!(jul2015["consultation"]["responses"][0].as_str().is_some_and(|r| r.starts_with("December 2015")));
     let added = sandbox.json(&[
         "consultation",
         "add",
@@ -233,8 +235,11 @@ fn consultations_and_planned_changes() {
         "2026-12-15",
         "--topic",
         "gateway charges",
+        "--response",
+        "2027-01: the code administrator's summary",
     ]);
     assert_eq!(added["consultation"]["state"], "open", "open today (28 November 2026), from its dates");
+    assert_eq!(added["consultation"]["responses"][0], "2027-01: the code administrator's summary");
     let again = sandbox.run(&["consultation", "add", "SEC-2027", "--title", "x"]);
     assert_eq!(again.status.code(), Some(2));
     assert!(stderr(&again).contains("already recorded"));

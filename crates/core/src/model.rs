@@ -417,6 +417,9 @@ pub struct Consultation {
     pub topics: Vec<String>,
     /// The versions that followed from it.
     pub led_to: Vec<EntryId>,
+    /// The responses published to it (by government or the code administrator), each in a line: when, who,
+    /// what it concluded.
+    pub responses: Vec<String>,
     /// Where the facts come from.
     pub sources: Vec<String>,
     /// How sure the sources are, as recorded.

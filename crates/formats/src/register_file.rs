@@ -481,6 +481,7 @@ impl Reader {
             closes: closes?,
             topics: raw.topics,
             led_to: led_to?,
+            responses: raw.responses,
             sources: raw.sources,
             confidence: raw.confidence,
             notes: raw.notes,
@@ -579,6 +580,8 @@ struct ConsultationIn {
     #[serde(default)]
     topics: Vec<String>,
     led_to: SpannedList,
+    #[serde(default)]
+    responses: Vec<String>,
     #[serde(default)]
     sources: Vec<String>,
     confidence: Option<String>,
@@ -732,6 +735,8 @@ struct ConsultationOut {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     led_to: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    responses: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     sources: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     confidence: Option<String>,
@@ -748,6 +753,7 @@ impl From<&Consultation> for ConsultationOut {
             closes: c.closes.to_string(),
             topics: c.topics.clone(),
             led_to: c.led_to.iter().map(ToString::to_string).collect(),
+            responses: c.responses.clone(),
             sources: c.sources.clone(),
             confidence: c.confidence.clone(),
             notes: c.notes.clone(),

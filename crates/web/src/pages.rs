@@ -740,6 +740,7 @@ struct ConsultationRow {
     state: &'static str,
     topics: String,
     led_to: Vec<String>,
+    responses: Vec<String>,
     documents: Vec<DocLink>,
 }
 
@@ -786,6 +787,7 @@ pub async fn consultations(
             state: wire::consultation_state(c, ctx.today),
             topics: c.topics.join("; "),
             led_to: c.led_to.iter().map(ToString::to_string).collect(),
+            responses: c.responses.clone(),
             documents: doc_links(&ctx, Some(&Attachment::Consultation(c.id.clone()))),
         })
         .collect();

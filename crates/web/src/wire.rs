@@ -245,6 +245,8 @@ pub struct ConsultationJson {
     pub topics: Vec<String>,
     /// The versions that followed from it.
     pub led_to: Vec<String>,
+    /// The responses published to it, each in a line.
+    pub responses: Vec<String>,
     pub sources: Vec<String>,
     pub confidence: Option<String>,
     pub notes: Vec<String>,
@@ -260,6 +262,7 @@ impl ConsultationJson {
             state: consultation_state(c, today),
             topics: c.topics.clone(),
             led_to: c.led_to.iter().map(ToString::to_string).collect(),
+            responses: c.responses.clone(),
             sources: c.sources.clone(),
             confidence: c.confidence.clone(),
             notes: c.notes.clone(),
