@@ -79,6 +79,39 @@ pub enum ModCommand {
         #[arg(long)]
         note: Option<String>,
     },
+    /// Change what is recorded about a proposal (not its stages: `advance` moves those). The proposal is checked
+    /// again against the process, so a path that its recorded moves do not allow is refused.
+    Update {
+        /// The proposal's reference.
+        reference: String,
+        /// A new title.
+        #[arg(long)]
+        title: Option<String>,
+        /// The path it follows, as the Panel fixed it.
+        #[arg(long)]
+        path: Option<String>,
+        /// Its flags, replacing those recorded (repeat for several; give --flag "" for none).
+        #[arg(long = "flag")]
+        flags: Option<Vec<String>>,
+        /// The provisions it would change, replacing those recorded (comma-separated or repeated).
+        #[arg(long, value_delimiter = ',')]
+        affects: Option<Vec<String>>,
+        /// Who raised it.
+        #[arg(long)]
+        proposer: Option<String>,
+        /// The analyst leading it.
+        #[arg(long)]
+        lead_analyst: Option<String>,
+        /// The problem, in brief.
+        #[arg(long)]
+        issue: Option<String>,
+        /// The solution, in brief.
+        #[arg(long)]
+        solution: Option<String>,
+        /// The release it is aimed at.
+        #[arg(long)]
+        target_release: Option<String>,
+    },
     /// A proposal, where it stands, what it may do next and its whole timeline.
     Show {
         /// The proposal's reference.
@@ -358,7 +391,7 @@ pub fn answer_mod(history: &History, command: &ModCommand, today: Date, out: &Ou
             });
             out.print(&json, || list_text(process, &chosen, pending_at))
         }
-        ModCommand::New { .. } | ModCommand::Advance { .. } => {
+        ModCommand::New { .. } | ModCommand::Advance { .. } | ModCommand::Update { .. } => {
             Err(Failure::Usage("internal: a write reached the read-only path".into()))
         }
     }
@@ -434,11 +467,14 @@ pub async fn write_mod(
     out: &Output,
 ) -> Result<(), Failure> {
     let reference = match command {
-        ModCommand::New { reference, .. } | ModCommand::Advance { reference, .. } => reference.to_uppercase(),
+        ModCommand::New { reference, .. }
+        | ModCommand::Advance { reference, .. }
+        | ModCommand::Update { reference, .. } => reference.to_uppercase(),
         _ => return Err(Failure::Usage("internal: a question reached the write path".into())),
     };
     let origin = match command {
         ModCommand::New { .. } => format!("mod new {reference}"),
+        ModCommand::Update { .. } => format!("mod update {reference}"),
         _ => format!("mod advance {reference}"),
     };
     let (outcome, register) = publish_edit(store, code, &origin, recorded_at, &[], |current| {
@@ -446,6 +482,49 @@ pub async fn write_mod(
         let mut next = current.clone();
         match command {
             ModCommand::New { .. } => raise(&mut next, &reference, command, today)?,
+            ModCommand::Update {
+                title,
+                path,
+                flags,
+                affects,
+                proposer,
+                lead_analyst,
+                issue,
+                solution,
+                target_release,
+                ..
+            } => {
+                let index = position(current, &reference)?;
+                let p = &mut next.proposals[index];
+                let text = |value: &Option<String>| value.as_ref().map(|v| v.trim().to_string());
+                if let Some(title) = text(title) {
+                    p.title = title;
+                }
+                if let Some(path) = text(path) {
+                    p.path = (!path.is_empty()).then_some(path);
+                }
+                if let Some(flags) = flags {
+                    p.flags = flags.iter().map(|f| f.trim().to_string()).filter(|f| !f.is_empty()).collect();
+                }
+                if let Some(affects) = affects {
+                    p.affects = affects
+                        .iter()
+                        .filter(|a| !a.trim().is_empty())
+                        .map(|a| provision_id(a))
+                        .collect::<Result<_, _>>()?;
+                }
+                for (field, value) in [
+                    (&mut p.proposer, proposer),
+                    (&mut p.lead_analyst, lead_analyst),
+                    (&mut p.issue, issue),
+                    (&mut p.solution, solution),
+                    (&mut p.target_release, target_release),
+                ] {
+                    if let Some(value) = text(value) {
+                        *field = (!value.is_empty()).then_some(value);
+                    }
+                }
+            }
             ModCommand::Advance { to, date, decided_by, version, note, .. } => {
                 let process = process_of(current)?;
                 let index = position(current, &reference)?;

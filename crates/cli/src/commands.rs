@@ -125,9 +125,9 @@ async fn run_on(
         _ => {}
     }
     match cli.command {
-        Command::Mod { action: action @ (ModCommand::New { .. } | ModCommand::Advance { .. }) } => {
-            changes::write_mod(store, &code, &action, today, now()?, out).await
-        }
+        Command::Mod {
+            action: action @ (ModCommand::New { .. } | ModCommand::Advance { .. } | ModCommand::Update { .. }),
+        } => changes::write_mod(store, &code, &action, today, now()?, out).await,
         Command::Mod { action } => {
             let history = load(store, &code, as_recorded).await?;
             changes::answer_mod(&history, &action, today, out)

@@ -365,3 +365,54 @@ fn documents_are_stored_once_by_content_and_attached() {
     );
     assert_eq!(publications(&sandbox), before);
 }
+
+#[test]
+fn what_is_recorded_about_a_proposal_can_change_only_within_its_process() {
+    let sandbox = Sandbox::new();
+    sandbox.json(&[
+        "mod",
+        "new",
+        "MP410",
+        "--title",
+        "Draft title",
+        "--stage",
+        "modification-proposal",
+        "--raised",
+        "2026-01-01",
+    ]);
+    let updated = sandbox.json(&[
+        "mod",
+        "update",
+        "MP410",
+        "--title",
+        "Clearer title",
+        "--path",
+        "3",
+        "--affects",
+        "H15,G",
+        "--target-release",
+        "June 2027 SEC Release",
+    ]);
+    assert_eq!(updated["title"], "Clearer title");
+    assert_eq!(updated["path"]["id"], "3");
+    assert_eq!(updated["affects"], serde_json::json!(["H15", "G"]));
+    for (stage, date) in [
+        ("report-phase", "2026-02-01"),
+        ("report-consultation", "2026-03-01"),
+        ("change-board", "2026-04-01"),
+        ("approved", "2026-04-02"),
+    ] {
+        sandbox.json(&["mod", "advance", "MP410", "--to", stage, "--date", date]);
+    }
+    let before = publications(&sandbox);
+    // The Change Board decided under Self-Governance: the path cannot now become one where it may not decide.
+    let refused = sandbox.run(&["mod", "update", "MP410", "--path", "2"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("cannot move to 'approved' (that move is only for path 3; it is on path 2)"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(publications(&sandbox), before, "nothing stored");
+    assert_eq!(sandbox.run(&["mod", "update", "MP999", "--title", "x"]).status.code(), Some(1));
+}
