@@ -81,13 +81,13 @@ async fn run_on(
     match &cli.command {
         Command::Import { dir, title } => {
             let target = ImportTarget { recorded_at: now()?, ..target() };
-            texts::import_folder(target, dir, title.clone(), out).await?;
-            return grow_search_index(store, cli.db.as_deref(), &code).await;
+            let history = texts::import_folder(target, dir, title.clone(), out).await?;
+            return grow_search_index(&history, cli.db.as_deref());
         }
         Command::ImportVersion { dir, version, effective, label, remove } => {
             let target = ImportTarget { recorded_at: now()?, ..target() };
-            texts::import_version(target, dir, version, effective, label.clone(), remove, out).await?;
-            return grow_search_index(store, cli.db.as_deref(), &code).await;
+            let history = texts::import_version(target, dir, version, effective, label.clone(), remove, out).await?;
+            return grow_search_index(&history, cli.db.as_deref());
         }
         Command::Reindex => {
             let history = load_with_texts(store, &code, None).await?;
@@ -450,10 +450,9 @@ fn database(db: Option<&Path>) -> Result<Database, Failure> {
 
 /// After an import: the kept search index takes the new wordings (or is built if missing or damaged). A failure
 /// here never undoes the import; the next search rebuilds what it needs.
-async fn grow_search_index(store: &dyn Store, db: Option<&Path>, code: &CodeId) -> Result<(), Failure> {
-    let history = load_with_texts(store, code, None).await?;
-    let path = search_index_path(db, code)?;
-    let (_, kept) = crate::search::kept_index(&path, &history);
+fn grow_search_index(history: &History, db: Option<&Path>) -> Result<(), Failure> {
+    let path = search_index_path(db, &history.register().code.id)?;
+    let (_, kept) = crate::search::kept_index(&path, history);
     if let crate::search::Kept::Unsaved(reason) = kept {
         eprintln!("inforce: the search index was not saved ({reason}); searches will rebuild it");
     }

@@ -67,10 +67,7 @@ pub fn search(history: &History, args: &SearchArgs<'_>, today: Date, out: &Outpu
             args.page
         );
         for hit in hits.iter().skip((args.page - 1) * args.per_page).take(args.per_page) {
-            let heading = hit.wordings.first().map_or("", |w| match w.kind {
-                inforce_core::search::WordingKind::Text => inforce_core::text::heading(w.text),
-                inforce_core::search::WordingKind::Title => hit.provision.title.as_deref().unwrap_or(""),
-            });
+            let heading = hit.heading();
             let _ = writeln!(
                 text,
                 "\n{}  {heading}{}",

@@ -42,13 +42,14 @@ impl ImportTarget<'_> {
     }
 }
 
-/// `inforce import DIR`: reads a whole versioned folder and joins it to the code's register.
+/// `inforce import DIR`: reads a whole versioned folder and joins it to the code's register; the code's history
+/// as it now stands.
 pub async fn import_folder(
     target: ImportTarget<'_>,
     dir: &Path,
     title: Option<String>,
     out: &Output,
-) -> Result<(), Failure> {
+) -> Result<History, Failure> {
     let code = target.code()?;
     if !dir.is_dir() {
         return Err(Failure::NotFound(format!("{}: no such folder", dir.display())));
@@ -79,7 +80,7 @@ pub async fn import_version(
     label: Option<String>,
     remove: &[String],
     out: &Output,
-) -> Result<(), Failure> {
+) -> Result<History, Failure> {
     let code = target.code()?;
     let id = EntryId::parse(version).map_err(|e| Failure::Usage(format!("--version: {e}")))?;
     let effective = inforce_core::date::parse_day(effective)
@@ -129,7 +130,7 @@ async fn join_and_publish(
     origin: &str,
     summary: &str,
     out: &Output,
-) -> Result<(), Failure> {
+) -> Result<History, Failure> {
     let current = load_register(target.store, code, None).await?.map(|l| l.register);
     let Texts { assignments, mut bodies } = load_texts(target.store, code, None).await?;
     let mut merged = merge_versions(code, current.as_ref(), &assignments, import)
@@ -181,7 +182,8 @@ async fn join_and_publish(
             );
         }
         line
-    })
+    })?;
+    Ok(history)
 }
 
 fn refused(dir: &Path, count: usize, problems: &str) -> Failure {

@@ -272,11 +272,6 @@ impl Proposal {
         self.stage_on(date).and_then(|s| process.stage(&s.stage)).is_some_and(|s| s.state.pending())
     }
 
-    /// Whether it would change `provision`: listed itself, or listed as a part of it, or as a whole containing it.
-    pub fn touches(&self, provision: &ProvisionId, ancestors: &[ProvisionId]) -> bool {
-        self.affects.iter().any(|a| a == provision || ancestors.contains(a))
-    }
-
     /// Moves it to `to` on `date`, if its process allows: the moved proposal, or why not. A decision records who
     /// decided (the move's decider unless `decided_by` is given); an implementation needs its version.
     pub fn advanced(&self, process: &Process, to: &str, step: Step) -> Result<Self, String> {

@@ -329,32 +329,25 @@ impl History {
     pub fn pending_proposals(&self, provision: &ProvisionId, date: Date) -> Vec<&Proposal> {
         let register = self.register();
         let Some(process) = &register.process else { return Vec::new() };
-        let related = self.related(provision);
         register
             .proposals
             .iter()
-            .filter(|p| p.pending_on(process, date) && p.affects.iter().any(|a| related.contains(a)))
+            .filter(|p| p.pending_on(process, date) && p.affects.iter().any(|a| self.related(a, provision)))
             .collect()
     }
 
     /// The proposals that would change `provision`, a part of it or a whole containing it, whatever their stage.
     pub fn proposals_touching(&self, provision: &ProvisionId) -> Vec<&Proposal> {
-        let related = self.related(provision);
-        self.register().proposals.iter().filter(|p| p.affects.iter().any(|a| related.contains(a))).collect()
+        self.register().proposals.iter().filter(|p| p.affects.iter().any(|a| self.related(a, provision))).collect()
     }
 
-    /// A provision, its ancestors and its descendants.
-    fn related(&self, provision: &ProvisionId) -> std::collections::HashSet<ProvisionId> {
-        let mut related = std::collections::HashSet::from([provision.clone()]);
-        let Some(&index) = self.provision_index.get(provision) else { return related };
-        let provisions = &self.register().provisions;
-        related.extend(self.ancestors(index).into_iter().map(|a| provisions[a].id.clone()));
-        for (i, p) in provisions.iter().enumerate() {
-            if self.ancestors(i).contains(&index) {
-                related.insert(p.id.clone());
-            }
+    /// Whether two provisions are the same, or one contains the other.
+    fn related(&self, a: &ProvisionId, b: &ProvisionId) -> bool {
+        if a == b {
+            return true;
         }
-        related
+        let (Some(&a), Some(&b)) = (self.provision_index.get(a), self.provision_index.get(b)) else { return false };
+        self.ancestors(a).contains(&b) || self.ancestors(b).contains(&a)
     }
 
     /// Uses `index` as this history's search index (one kept beside the database and brought up to date with

@@ -442,6 +442,16 @@ pub struct ProvisionHit<'a> {
     pub score: f32,
 }
 
+impl<'a> ProvisionHit<'a> {
+    /// The heading to show: the latest matching wording's, or the provision's title when it has no text.
+    pub fn heading(&self) -> &'a str {
+        match self.wordings.first() {
+            Some(w) if w.kind == WordingKind::Text => crate::text::heading(w.text),
+            _ => self.provision.title.as_deref().unwrap_or(""),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 struct Hits {
     positions: Vec<u32>,

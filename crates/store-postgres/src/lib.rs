@@ -145,6 +145,16 @@ impl Store for PostgresStore {
         Ok(row.map(|row| row.get::<Vec<u8>, _>(0)))
     }
 
+    async fn has_file(&self, code: &CodeId, sha256: &str) -> Result<bool, StoreError> {
+        let count: i64 = sqlx::query_scalar(rows::HAS_FILE)
+            .bind(code.as_str())
+            .bind(sha256)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| self.error(e))?;
+        Ok(count > 0)
+    }
+
     async fn text_ledger(&self, code: &CodeId) -> Result<TextLedger, StoreError> {
         let packs = self.packs(code, &self.pool).await?;
         let changes = sqlx::query(rows::SELECT_TEXT_CHANGES)

@@ -127,6 +127,9 @@ async fn documents_story(store: &dyn Store, code: &CodeId) {
     assert!(matches!(refused, Err(StoreError::MissingFile { .. })), "{refused:?}");
     assert_eq!(store.records(code).await.expect("records").len(), before, "nothing written");
     assert_eq!(store.file(code, &missing).await.expect("file"), None);
+    assert!(
+        store.has_file(code, &sha256).await.expect("has file") && !store.has_file(code, &missing).await.expect("has")
+    );
     let register = load_register(store, code, None).await.expect("load").expect("registered").register;
     assert_eq!(register.documents.len(), 2);
 }

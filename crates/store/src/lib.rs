@@ -146,6 +146,9 @@ pub trait Store: Send + Sync {
     /// A document's file, by its SHA-256 (64 lower-case hex digits); `None` if the code holds no such file.
     async fn file(&self, code: &CodeId, sha256: &str) -> Result<Option<Vec<u8>>, StoreError>;
 
+    /// Whether the code holds a document file with this SHA-256, without reading it.
+    async fn has_file(&self, code: &CodeId, sha256: &str) -> Result<bool, StoreError>;
+
     /// Waits up to `within` to be told that any process published. Stores that cannot be told (SQLite) answer
     /// [`Wakeup::Unsupported`] at once and the caller polls instead.
     async fn await_publication(&self, within: std::time::Duration) -> Result<Wakeup, StoreError> {

@@ -142,7 +142,7 @@ async fn check_files(
     for write in writes {
         let Some(inforce_core::RecordBody::Document(document)) = &write.body else { continue };
         let brought = files.iter().any(|(sha256, _)| *sha256 == document.sha256);
-        if !brought && store.file(code, &document.sha256).await?.is_none() {
+        if !brought && !store.has_file(code, &document.sha256).await? {
             return Err(StoreError::MissingFile {
                 code: code.to_string(),
                 document: document.id.clone(),

@@ -163,6 +163,8 @@ pub const INSERT_FILE: &str = "INSERT INTO files (code, sha256, publication_id, 
      ON CONFLICT (code, sha256) DO NOTHING";
 /// A document's file, by code and SHA-256.
 pub const SELECT_FILE: &str = "SELECT body FROM files WHERE code = $1 AND sha256 = $2";
+/// Whether a document's file is held, by code and SHA-256.
+pub const HAS_FILE: &str = "SELECT COUNT(*) FROM files WHERE code = $1 AND sha256 = $2";
 
 /// A row of [`SELECT_PACKS`].
 #[derive(Debug)]

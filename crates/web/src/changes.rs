@@ -84,14 +84,18 @@ fn chosen<'a>(
     Ok((list, pending_at))
 }
 
-/// Stands in for the process of a code whose register defines none: no stages, no paths, so no proposals.
-fn no_process() -> Process {
-    Process {
-        name: "no change process".into(),
-        stages: Vec::new(),
-        paths: Vec::new(),
-        flags: Vec::new(),
-        moves: Vec::new(),
+/// The code's process, or, for a register that defines none, one with no stages and no paths (so no
+/// proposal matches and every stage or path filter is refused).
+fn process_or_empty(ctx: &Ctx) -> std::borrow::Cow<'_, Process> {
+    match &ctx.history.register().process {
+        Some(process) => std::borrow::Cow::Borrowed(process),
+        None => std::borrow::Cow::Owned(Process {
+            name: "no change process".into(),
+            stages: Vec::new(),
+            paths: Vec::new(),
+            flags: Vec::new(),
+            moves: Vec::new(),
+        }),
     }
 }
 
@@ -151,9 +155,9 @@ pub async fn proposals(
     headers: HeaderMap,
 ) -> Answer {
     let ctx = Ctx::new(&site, &params, false)?;
-    let fallback = no_process();
     let defined = ctx.history.register().process.as_ref();
-    let process = defined.unwrap_or(&fallback);
+    let process = process_or_empty(&ctx);
+    let process = process.as_ref();
     let (list, pending_at) = chosen(&ctx, process, &query)?;
     let stage_label = |id: &str| process.stage(id).map_or_else(|| id.to_string(), |s| s.label.clone());
     let rows = list
@@ -291,9 +295,9 @@ pub async fn api_proposals(
     headers: HeaderMap,
 ) -> Answer {
     let ctx = Ctx::new(&site, &params, true)?;
-    let fallback = no_process();
     let defined = ctx.history.register().process.as_ref();
-    let process = defined.unwrap_or(&fallback);
+    let process = process_or_empty(&ctx);
+    let process = process.as_ref();
     let (list, pending_at) = chosen(&ctx, process, &query)?;
     let json = serde_json::json!({
         "code": ctx.code.to_string(),

@@ -6,8 +6,9 @@ use std::sync::Arc;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
+use inforce_core::Entry;
 use inforce_core::ProvisionId;
-use inforce_core::search::{Scope, parse};
+use inforce_core::search::{ProvisionHit, Scope, parse, snippet};
 use serde::Deserialize;
 
 use crate::pages::{Answer, Ctx, Frame, Params, PointQuery, shorten};
@@ -48,8 +49,9 @@ fn number(ctx: &Ctx, name: &str, text: Option<&str>, default: usize, max: usize)
     }
 }
 
-/// Runs the search the parameters describe; `None` when no query was given (an empty search page).
-fn run(ctx: &Ctx, query: &SearchQuery) -> Result<Option<serde_json::Value>, AppError> {
+/// Runs the search the parameters describe: every hit, best first, and what was asked; `None` when no query
+/// was given (an empty search page).
+fn run<'a>(ctx: &'a Ctx, query: &'a SearchQuery) -> Result<Option<(Vec<ProvisionHit<'a>>, SearchAsked<'a>)>, AppError> {
     let Some(text) = query.q.as_deref().filter(|q| !q.trim().is_empty()) else { return Ok(None) };
     let parsed =
         parse(text).map_err(|e| ctx.error(AppError::bad_request(format!("The query is malformed at {e}."))))?;
@@ -75,7 +77,7 @@ fn run(ctx: &Ctx, query: &SearchQuery) -> Result<Option<serde_json::Value>, AppE
         page,
         per_page,
     };
-    Ok(Some(search_json(history, &hits, &asked, ctx.today)))
+    Ok(Some((hits, asked)))
 }
 
 struct ResultView {
@@ -128,10 +130,10 @@ pub async fn page(
         previous: None,
         next: None,
     };
-    if let Some(json) = answer {
-        let total = json["total"].as_u64().unwrap_or(0);
-        let (at_page, pages) = (json["page"].as_u64().unwrap_or(1), json["pages"].as_u64().unwrap_or(1));
-        let scope = match (json["version"].as_str(), json["date"].as_str()) {
+    if let Some((hits, asked)) = answer {
+        let total = hits.len();
+        let pages = total.div_ceil(asked.per_page).max(1);
+        let scope = match (&asked.version, asked.date) {
             (Some(v), _) => format!("in version {v}"),
             (None, Some(d)) => format!("on {d}"),
             _ => "in any version".into(),
@@ -139,9 +141,9 @@ pub async fn page(
         page.summary = format!(
             "{total} {} {scope}{}",
             if total == 1 { "provision matches" } else { "provisions match" },
-            if pages > 1 { format!(" (page {at_page} of {pages})") } else { String::new() }
+            if pages > 1 { format!(" (page {} of {pages})", asked.page) } else { String::new() }
         );
-        let link = |n: u64| {
+        let link = |n: usize| {
             let mut pairs = vec![("q", page.q.clone())];
             for (k, v) in [("at", &page.at), ("version", &page.version), ("within", &page.within)] {
                 if !v.is_empty() {
@@ -155,43 +157,30 @@ pub async fn page(
             let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
             format!("{}/search?{}", ctx.base, query.join("&"))
         };
-        page.previous = (at_page > 1).then(|| link(at_page - 1));
-        page.next = (at_page < pages).then(|| link(at_page + 1));
-        for result in json["results"].as_array().into_iter().flatten() {
-            let wordings = result["wordings"]
-                .as_array()
-                .into_iter()
-                .flatten()
+        page.previous = (asked.page > 1).then(|| link(asked.page - 1));
+        page.next = (asked.page < pages).then(|| link(asked.page + 1));
+        let entry = |e: &Entry| (e.id.to_string(), e.effective.to_string());
+        for hit in hits.iter().skip((asked.page - 1) * asked.per_page).take(asked.per_page) {
+            let wordings = hit
+                .wordings
+                .iter()
                 .map(|w| WordingView {
-                    periods: w["periods"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
+                    periods: w
+                        .periods
+                        .iter()
                         .map(|p| {
-                            let entry = |e: &serde_json::Value| {
-                                (
-                                    e["id"].as_str().unwrap_or("").to_string(),
-                                    e["effective"].as_str().unwrap_or("").to_string(),
-                                )
-                            };
-                            let (from, from_date) = entry(&p["from"]);
-                            let (until, until_date) =
-                                if p["until"].is_null() { (String::new(), String::new()) } else { entry(&p["until"]) };
+                            let (from, from_date) = entry(p.from);
+                            let (until, until_date) = p.until.map_or_else(Default::default, entry);
                             (from, from_date, until, until_date)
                         })
                         .collect(),
-                    snippet: w["snippet"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .map(|r| (r["text"].as_str().unwrap_or("").to_string(), r["match"].as_bool().unwrap_or(false)))
-                        .collect(),
+                    snippet: snippet(w.text, &w.matches(), 240),
                 })
                 .collect();
             page.results.push(ResultView {
-                provision: result["provision"].as_str().unwrap_or("").to_string(),
-                heading: result["heading"].as_str().unwrap_or("").to_string(),
-                heading_match: result["heading_match"].as_bool().unwrap_or(false),
+                provision: hit.provision.id.to_string(),
+                heading: hit.heading().to_string(),
+                heading_match: hit.heading_match,
                 wordings,
             });
         }
@@ -223,8 +212,8 @@ pub async fn api(
         params.entry("code".into()).or_insert(code);
     }
     let ctx = Ctx::new(&site, &params, true)?;
-    let json = run(&ctx, &query)?.ok_or_else(|| {
+    let (hits, asked) = run(&ctx, &query)?.ok_or_else(|| {
         ctx.error(AppError::bad_request("Give a query with q=, for example q=paiement or q=\"bonne foi\"."))
     })?;
-    ctx.json(&headers, json, Cache::Today)
+    ctx.json(&headers, search_json(&ctx.history, &hits, &asked, ctx.today), Cache::Today)
 }

@@ -466,10 +466,7 @@ pub fn search_json(
         .skip(start)
         .take(asked.per_page)
         .map(|hit| {
-            let heading = hit.wordings.first().map(|w| match w.kind {
-                inforce_core::search::WordingKind::Text => inforce_core::text::heading(w.text).to_string(),
-                inforce_core::search::WordingKind::Title => hit.provision.title.clone().unwrap_or_default(),
-            });
+            let heading = hit.heading();
             let wordings: Vec<serde_json::Value> = hit
                 .wordings
                 .iter()
