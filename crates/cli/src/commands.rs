@@ -7,7 +7,7 @@ use std::time::Duration;
 use inforce_core::diff::DiffOptions;
 use inforce_core::text::TextWrite;
 use inforce_core::{CodeId, History, ProvisionId, Register};
-use inforce_store::{PublishOutcome, Store, load_register, load_texts, publish_register};
+use inforce_store::{PublishOutcome, Store, publish_register};
 use inforce_store_postgres::PostgresStore;
 use inforce_store_sqlite::{OpenOptions, SqliteStore};
 use jiff::civil::Date;
@@ -16,6 +16,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use crate::changes::{self, ConsultationCommand, DocCommand, ModCommand};
+use crate::kept::{Kept, kept_path};
 use crate::texts::{self, ImportTarget};
 use crate::{Cli, Command, Failure, Format, RegisterCommand, text};
 use inforce_web::wire::{ConsultationJson, EntryJson, EntryRefJson, HistoryItemJson, ProvisionStatusJson};
@@ -77,6 +78,8 @@ async fn run_on(
     out: &Output,
 ) -> Result<(), Failure> {
     load_builtin_once(store).await?;
+    let db = cli.db.clone();
+    let db = db.as_deref();
     let target = || ImportTarget { store, code: cli.code.as_deref(), recorded_at: Timestamp::now() };
     match &cli.command {
         Command::Import { dir, title } => {
@@ -90,16 +93,16 @@ async fn run_on(
             return grow_search_index(&history, cli.db.as_deref());
         }
         Command::Reindex => {
-            let history = load_with_texts(store, &code, None).await?;
-            let path = search_index_path(cli.db.as_deref(), &code)?;
+            let history = load_with_texts(store, db, &code, None).await?;
+            let path = kept_path(db, &code, Kept::Search)?;
             return crate::search::reindex(&path, &history, out);
         }
         Command::Search { query, point, all_versions, within, page, per_page } => {
-            let history = load_with_texts(store, &code, as_recorded).await?;
+            let history = load_with_texts(store, db, &code, as_recorded).await?;
             // The index kept beside the database serves the register as it stands; an as-recorded question
             // builds its own.
             if as_recorded.is_none() {
-                let path = search_index_path(cli.db.as_deref(), &code)?;
+                let path = kept_path(db, &code, Kept::Search)?;
                 let (index, _) = crate::search::kept_index(&path, &history);
                 history.adopt_search_index(index);
             }
@@ -113,13 +116,17 @@ async fn run_on(
             };
             return crate::search::search(&history, &args, today, out);
         }
-        Command::Check
-        | Command::Show { .. }
+        Command::Check => {
+            // The ledger itself: a kept copy must not hide damage to it.
+            let history = load_from_ledger(store, &code, as_recorded).await?;
+            return texts::check(&history, out);
+        }
+        Command::Show { .. }
         | Command::Export { .. }
         | Command::Diff { .. }
         | Command::Blame { .. }
         | Command::History { .. } => {
-            let history = load_with_texts(store, &code, as_recorded).await?;
+            let history = load_with_texts(store, db, &code, as_recorded).await?;
             return text_answer(&history, &cli.command, today, out);
         }
         _ => {}
@@ -129,36 +136,36 @@ async fn run_on(
             action: action @ (ModCommand::New { .. } | ModCommand::Advance { .. } | ModCommand::Update { .. }),
         } => changes::write_mod(store, &code, &action, today, now()?, out).await,
         Command::Mod { action } => {
-            let history = load(store, &code, as_recorded).await?;
+            let history = load(store, db, &code, as_recorded).await?;
             changes::answer_mod(&history, &action, today, out)
         }
         Command::Consultation { action: action @ ConsultationCommand::Add { .. } } => {
             changes::write_consultation(store, &code, &action, today, now()?, out).await
         }
         Command::Consultation { action: ConsultationCommand::Show { id } } => {
-            let history = load(store, &code, as_recorded).await?;
+            let history = load(store, db, &code, as_recorded).await?;
             changes::answer_consultation(history.register(), &id, today, out)
         }
         Command::Doc { action: action @ DocCommand::Add { .. } } => {
             changes::write_doc(store, &code, &action, now()?, out).await
         }
         Command::Doc { action: DocCommand::List { attached_to } } => {
-            let history = load(store, &code, as_recorded).await?;
+            let history = load(store, db, &code, as_recorded).await?;
             changes::answer_docs(history.register(), attached_to.as_deref(), out)
         }
         Command::Doc { action: DocCommand::Get { id, output } } => {
-            let history = load(store, &code, as_recorded).await?;
+            let history = load(store, db, &code, as_recorded).await?;
             changes::get_doc(store, history.register(), &id, output.as_deref()).await
         }
         Command::Planned => {
-            let history = load(store, &code, as_recorded).await?;
+            let history = load(store, db, &code, as_recorded).await?;
             changes::answer_planned(history.register(), out)
         }
         Command::Register { action: RegisterCommand::Import { file } } => {
             import_register(store, &file, cli.code.as_deref(), out).await
         }
         Command::Register { action: RegisterCommand::Export { output } } => {
-            let register = load(store, &code, as_recorded).await?.register().clone();
+            let register = load(store, db, &code, as_recorded).await?.register().clone();
             export_register(&register, output.as_deref())
         }
         Command::Codes => {
@@ -181,7 +188,7 @@ async fn run_on(
             })
         }
         command => {
-            let history = load(store, &code, as_recorded).await?;
+            let history = load(store, db, &code, as_recorded).await?;
             answer(&history, command, today, out)
         }
     }
@@ -190,7 +197,6 @@ async fn run_on(
 /// Questions that need the texts as well as the register.
 fn text_answer(history: &History, command: &Command, today: Date, out: &Output) -> Result<(), Failure> {
     match command {
-        Command::Check => texts::check(history, out),
         Command::Show { provision, point } => texts::show(history, provision, point, today, out),
         Command::Export { outdir, point } => texts::export(history, outdir, point, today, out),
         Command::Diff { a, b, provision, ignore_formatting } => {
@@ -401,37 +407,14 @@ fn not_found(history: &History, id: &ProvisionId) -> Failure {
     Failure::NotFound(format!("no provision '{id}' in the {} register{hint}", register.code.id))
 }
 
-/// Where a code's search index is kept: beside a SQLite database (`inforce.db.search-CODE`), or, for a
-/// PostgreSQL database, in the per-user cache folder under a name made from the database URL.
-pub fn search_index_path(db: Option<&Path>, code: &CodeId) -> Result<PathBuf, Failure> {
-    match database(db)? {
-        Database::Sqlite(path) => {
-            let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-            name.push(format!(".search-{code}"));
-            Ok(path.with_file_name(name))
-        }
-        Database::Postgres(url) => {
-            let cache = std::env::var_os("XDG_CACHE_HOME")
-                .map(PathBuf::from)
-                .filter(|p| p.is_absolute())
-                .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
-                .ok_or_else(|| {
-                    Failure::Usage("neither XDG_CACHE_HOME nor HOME is set: no place for the search index".into())
-                })?;
-            let key = inforce_core::document::sha256(url.as_bytes());
-            Ok(cache.join("inforce").join("search").join(format!("{}-{code}", &key[..16])))
-        }
-    }
-}
-
 /// Where the register lives: a PostgreSQL URL or a SQLite file.
-enum Database {
+pub(crate) enum Database {
     Postgres(String),
     Sqlite(PathBuf),
 }
 
 /// The database: `--db`, then `INFORCE_DB` (both handled by clap), then the per-user data folder.
-fn database(db: Option<&Path>) -> Result<Database, Failure> {
+pub(crate) fn database(db: Option<&Path>) -> Result<Database, Failure> {
     if let Some(db) = db {
         let text = db.to_string_lossy();
         if text.starts_with("postgres://") || text.starts_with("postgresql://") {
@@ -451,7 +434,7 @@ fn database(db: Option<&Path>) -> Result<Database, Failure> {
 /// After an import: the kept search index takes the new wordings (or is built if missing or damaged). A failure
 /// here never undoes the import; the next search rebuilds what it needs.
 fn grow_search_index(history: &History, db: Option<&Path>) -> Result<(), Failure> {
-    let path = search_index_path(db, &history.register().code.id)?;
+    let path = kept_path(db, &history.register().code.id, Kept::Search)?;
     let (_, kept) = crate::search::kept_index(&path, history);
     if let crate::search::Kept::Unsaved(reason) = kept {
         eprintln!("inforce: the search index was not saved ({reason}); searches will rebuild it");
@@ -555,24 +538,53 @@ pub fn builtin_register() -> Result<Register, Failure> {
 }
 
 /// The register and its texts, as they stand or stood at a record time.
-async fn load_with_texts(store: &dyn Store, code: &CodeId, as_of: Option<Timestamp>) -> Result<History, Failure> {
-    let register = load(store, code, as_of).await?.register().clone();
-    let texts = load_texts(store, code, as_of).await?;
-    Ok(History::with_texts(register, texts))
+async fn load_with_texts(
+    store: &dyn Store,
+    db: Option<&Path>,
+    code: &CodeId,
+    as_of: Option<Timestamp>,
+) -> Result<History, Failure> {
+    load_history(store, db, code, as_of, true).await
 }
 
-async fn load(store: &dyn Store, code: &CodeId, as_of: Option<Timestamp>) -> Result<History, Failure> {
-    match load_register(store, code, as_of).await? {
-        Some(loaded) => Ok(History::new(loaded.register)),
-        None => {
-            let codes: Vec<String> = store.codes().await?.iter().map(ToString::to_string).collect();
-            let when = if as_of.is_some() { " as recorded then" } else { "" };
-            Err(Failure::NotFound(format!(
-                "no register for code '{code}'{when} (codes in this database: {})",
-                if codes.is_empty() { "none".to_string() } else { codes.join(", ") }
-            )))
-        }
+/// The register only.
+async fn load(
+    store: &dyn Store,
+    db: Option<&Path>,
+    code: &CodeId,
+    as_of: Option<Timestamp>,
+) -> Result<History, Failure> {
+    load_history(store, db, code, as_of, false).await
+}
+
+async fn load_history(
+    store: &dyn Store,
+    db: Option<&Path>,
+    code: &CodeId,
+    as_of: Option<Timestamp>,
+    with_texts: bool,
+) -> Result<History, Failure> {
+    match crate::kept::history(store, db, code, as_of, with_texts).await? {
+        Some(history) => Ok(history),
+        None => Err(no_register(store, code, as_of).await?),
     }
+}
+
+/// The register and texts read from the ledger itself, passing by the kept copy: for `inforce check`.
+async fn load_from_ledger(store: &dyn Store, code: &CodeId, as_of: Option<Timestamp>) -> Result<History, Failure> {
+    match crate::kept::from_ledger(store, code, as_of, true).await? {
+        Some((loaded, texts)) => Ok(History::with_texts(loaded.register, texts.unwrap_or_default())),
+        None => Err(no_register(store, code, as_of).await?),
+    }
+}
+
+async fn no_register(store: &dyn Store, code: &CodeId, as_of: Option<Timestamp>) -> Result<Failure, Failure> {
+    let codes: Vec<String> = store.codes().await?.iter().map(ToString::to_string).collect();
+    let when = if as_of.is_some() { " as recorded then" } else { "" };
+    Ok(Failure::NotFound(format!(
+        "no register for code '{code}'{when} (codes in this database: {})",
+        if codes.is_empty() { "none".to_string() } else { codes.join(", ") }
+    )))
 }
 
 async fn import_register(

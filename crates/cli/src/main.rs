@@ -5,6 +5,7 @@
 mod changes;
 mod commands;
 mod html;
+mod kept;
 mod search;
 mod text;
 mod texts;

@@ -137,17 +137,11 @@ pub fn kept_index(path: &Path, history: &History) -> (SearchIndex, Kept) {
     (index, kept)
 }
 
-/// Writes the index next to its final place, then moves it there: a reader never sees half a file.
+/// Keeps the index, deflated.
 fn save(path: &Path, index: &SearchIndex) -> std::io::Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)?;
-    }
-    let mut partial = path.as_os_str().to_os_string();
-    partial.push(format!(".partial-{}", std::process::id()));
     let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
     std::io::Write::write_all(&mut encoder, &index.to_bytes())?;
-    std::fs::write(&partial, encoder.finish()?)?;
-    std::fs::rename(&partial, path)
+    crate::kept::write_atomically(path, &encoder.finish()?)
 }
 
 /// The kept index is deflated: positions repeat a lot and shrink well.

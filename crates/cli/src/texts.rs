@@ -318,8 +318,10 @@ pub fn diff(
         between: &between,
         changes: &changes,
     };
-    let json = comparison_json(&parts, today);
-    out.print(&json, || diff_text(history, &a, &b, &changes, &between, note.as_deref(), today))
+    out.print_with(
+        || comparison_json(&parts, today),
+        || diff_text(history, &a, &b, &changes, &between, note.as_deref(), today),
+    )
 }
 
 fn count(changes: &[ProvisionComparison<'_>], sort: ChangeSort) -> usize {

@@ -296,3 +296,55 @@ fn the_search_index_is_kept_beside_the_database_grown_by_imports_and_rebuilt_whe
     let reindexed = sandbox.json(&["reindex", "--code", "small"]);
     assert_eq!(reindexed["wordings"], 5, "every wording of every provision: 1 (three), 2, 3");
 }
+
+#[test]
+fn the_loaded_register_is_kept_beside_the_database_and_never_answers_for_a_later_publication() {
+    let sandbox = Sandbox::new();
+    let root = small_code(&sandbox);
+    import(&sandbox, &root);
+    let kept = sandbox.path("inforce.db.register-small");
+    let diff = |sandbox: &Sandbox| sandbox.json(&["diff", "v1", "v2", "--code", "small"]);
+
+    // The first answer reads the ledger and keeps it; the next ones read the kept copy and say the same.
+    let from_ledger = diff(&sandbox);
+    assert!(kept.is_file(), "the loaded register is kept at {}", kept.display());
+    let modified = std::fs::metadata(&kept).and_then(|m| m.modified()).expect("kept file time");
+    assert_eq!(diff(&sandbox), from_ledger);
+    assert_eq!(std::fs::metadata(&kept).and_then(|m| m.modified()).expect("kept file time"), modified);
+    let versions = sandbox.json(&["versions", "--code", "small"]);
+    assert_eq!(versions["versions"].as_array().map(Vec::len), Some(2));
+
+    // A new publication makes the kept copy stale: the answer comes from the ledger and is kept again.
+    write(
+        &root,
+        "versions.tsv",
+        "version_id\teffective_date\tlabel\nv1\t2016-01-01\tfirst\nv2\t2017-01-01\tsecond\nv3\t2018-01-01\tthird\n",
+    );
+    write(&root, "v3/1.md", "# Article 1\n\nLe paiement fait de mauvaise foi est nul.\n\nAjout.\n");
+    write(&root, "v3/3.md", "# Article 3\n\nTrois.\n");
+    import(&sandbox, &root);
+    let show = sandbox.json(&["show", "1", "--version", "v3", "--code", "small"]);
+    assert_eq!(show["text"]["entry"]["id"], "v3");
+    let grown = sandbox.json(&["diff", "v2", "v3", "--code", "small"]);
+    assert_eq!(grown["summary"]["changed"], 1);
+
+    // A damaged kept copy, or one of another database, is never used: the ledger answers and is kept again.
+    let bytes = std::fs::read(&kept).expect("kept file");
+    let mut damaged = bytes.clone();
+    let middle = damaged.len() / 2;
+    damaged[middle] ^= 0x55;
+    std::fs::write(&kept, &damaged).expect("damage");
+    assert_eq!(sandbox.json(&["diff", "v2", "v3", "--code", "small"]), grown);
+    assert_eq!(std::fs::read(&kept).expect("kept file"), bytes, "kept again whole");
+    std::fs::write(&kept, &bytes[..bytes.len() / 3]).expect("cut short");
+    assert_eq!(sandbox.json(&["diff", "v2", "v3", "--code", "small"]), grown);
+
+    let other = Sandbox::new();
+    import(&other, &small_code(&other));
+    std::fs::copy(&kept, other.path("inforce.db.register-small")).expect("copy the kept file across");
+    let there = other.json(&["versions", "--code", "small"]);
+    assert_eq!(there["versions"].as_array().map(Vec::len), Some(2), "the other database's own register answers");
+
+    // `check` reads the ledger itself, whatever is kept.
+    assert_eq!(sandbox.json(&["check", "--code", "small"])["discrepancies"], serde_json::json!([]));
+}

@@ -9,7 +9,7 @@ use crate::date::FuzzyDate;
 use crate::id::{EntryId, ProvisionId};
 
 /// A code's change process: its stages, its paths, and the moves allowed between stages.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Process {
     /// What the process is called (e.g. "Section D modification process").
     pub name: String,
@@ -24,7 +24,7 @@ pub struct Process {
 }
 
 /// An id with the name people use for it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Named {
     /// Stable id, as written in register files and on the command line.
     pub id: String,
@@ -33,7 +33,7 @@ pub struct Named {
 }
 
 /// One stage of the process.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Stage {
     /// Stable id, such as `report-phase`.
     pub id: String,
@@ -50,7 +50,7 @@ pub struct Stage {
 }
 
 /// Where a stage sits in a proposal's life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StageState {
     /// Being worked on; nothing decided.
     Open,
@@ -82,7 +82,7 @@ impl StageState {
 }
 
 /// Moves allowed from any of `from` to `to`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Move {
     /// Stages the move starts from.
     pub from: Vec<String>,
@@ -180,7 +180,7 @@ impl Process {
 }
 
 /// A proposal to change the code, through the code's change process.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Proposal {
     /// Its reference: DP…, MP…, SECMP…, with a suffix such as A for an alternative.
     pub reference: String,
@@ -217,7 +217,7 @@ pub struct Proposal {
 }
 
 /// A stage a proposal reached.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct StageChange {
     /// The stage id.
     pub stage: String,
@@ -378,7 +378,7 @@ fn unknown_stage(process: &Process, stage: &str) -> String {
 }
 
 /// A change announced (for instance in a consultation response) but not yet tied to a proposal or a version.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct PlannedChange {
     /// A stable key.
     pub id: String,

@@ -172,11 +172,7 @@ impl History {
             .iter()
             .rev()
             .find(|(rank, entry, _)| Some(*entry) != excluded && self.in_cut(*rank, *entry, cut))?;
-        Some(TextAt {
-            entry: &self.register.entries[entry],
-            text: hash.and_then(|h| self.bodies.get(&h)).map(|t| &**t),
-            hash,
-        })
+        Some(TextAt { entry: &self.register.entries[entry], text: hash.and_then(|h| self.bodies.get(&h)), hash })
     }
 
     /// Every provision with a text at the cut, in reading order, with that text.
@@ -201,7 +197,7 @@ impl History {
         let mut previous: Option<&str> = None;
         let mut events = Vec::new();
         for &(_, entry, hash) in &self.text_changes[p] {
-            let text = hash.and_then(|h| self.bodies.get(&h)).map(|t| &**t);
+            let text = hash.and_then(|h| self.bodies.get(&h));
             let kind = match (previous, text) {
                 (None, Some(_)) => ChangeKind::Added,
                 (Some(_), None) => ChangeKind::Removed,

@@ -5,7 +5,7 @@ use std::fmt;
 use jiff::civil::Date;
 
 /// A date known to the day, to the month, to the year, or not at all. Never guessed finer than the source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum FuzzyDate {
     /// Known to the day.
     Day(Date),

@@ -8,7 +8,7 @@ use crate::id::{EntryId, ProvisionId};
 use crate::text::TextHash;
 
 /// A document the register keeps: its description; the file itself is stored once under `sha256`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Document {
     /// A stable key, used in addresses: lower-case letters, digits and '-'.
     pub id: String,
@@ -33,7 +33,7 @@ pub struct Document {
 }
 
 /// What a document is attached to.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Attachment {
     /// A version or event.
     Version(EntryId),

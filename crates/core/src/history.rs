@@ -2,14 +2,13 @@
 //! the timeline. `History` indexes a validated register once; every answer is then a lookup or a short walk.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use jiff::civil::Date;
 
 use crate::change::Proposal;
 use crate::id::{EntryId, ProvisionId};
 use crate::model::{Activity, ChangeKind, Completeness, Entry, EntryKind, Provision, Register};
-use crate::text::{TextHash, Texts};
+use crate::text::{TextAssignment, TextBodies, TextHash, Texts};
 
 /// A provision's status on a date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -165,7 +164,7 @@ pub struct History {
     /// Per provision: its text assignments as (rank of the entry, entry index, text), in time order.
     pub(crate) text_changes: Vec<Vec<(usize, usize, Option<TextHash>)>>,
     /// Every text the assignments name.
-    pub(crate) bodies: HashMap<TextHash, Arc<str>>,
+    pub(crate) bodies: TextBodies,
     /// Per provision: the changes naming it, in time order.
     touches: Vec<Vec<Touch>>,
     /// Per provision: the earliest change naming it or any part of it (rank, entry, change, provision named).
@@ -203,6 +202,11 @@ impl History {
 
     /// Indexes a register and its texts. Assignments naming an unknown provision or an undated entry are ignored.
     pub fn with_texts(register: Register, texts: Texts) -> Self {
+        Self::with_text_bodies(register, &texts.assignments, texts.bodies.into())
+    }
+
+    /// Indexes a register, its text assignments and the texts they name.
+    pub fn with_text_bodies(register: Register, assignments: &[TextAssignment], bodies: TextBodies) -> Self {
         let provision_index: HashMap<ProvisionId, usize> =
             register.provisions.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
         let entry_index: HashMap<EntryId, usize> =
@@ -230,7 +234,7 @@ impl History {
             }
         }
         let mut text_changes = vec![Vec::new(); register.provisions.len()];
-        for assignment in &texts.assignments {
+        for assignment in assignments {
             let entry = entry_index.get(&assignment.entry).copied();
             let provision = provision_index.get(&assignment.provision).copied();
             if let (Some(entry), Some(provision)) = (entry, provision)
@@ -251,7 +255,7 @@ impl History {
             chronology,
             rank,
             text_changes,
-            bodies: texts.bodies,
+            bodies,
             touches,
             first_evidence: Vec::new(),
             search: std::sync::OnceLock::new(),

@@ -21,7 +21,8 @@ pub enum IdError {
 }
 
 /// The identifier of a code, such as `sec`: lower case letters, digits, `-` and `_`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(transparent)]
 pub struct CodeId(String);
 
 impl CodeId {
@@ -58,7 +59,8 @@ impl fmt::Display for CodeId {
 ///
 /// Parsing accepts the spellings people use (`h15`, `Section H`, `Schedule 2`, `Appendix G`, `app g`) and
 /// writes them the way the register does, so that every lookup compares canonical forms.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(transparent)]
 pub struct ProvisionId(String);
 
 impl ProvisionId {
@@ -125,7 +127,8 @@ impl fmt::Display for ProvisionId {
 }
 
 /// The identifier of a timeline entry: the version number (`4.2`) for a version, a chosen key for an event.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(transparent)]
 pub struct EntryId(String);
 
 impl EntryId {

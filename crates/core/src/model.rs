@@ -8,7 +8,7 @@ use crate::document::Document;
 use crate::id::{CodeId, EntryId, ProvisionId};
 
 /// Everything the register records about one code, in reading order. Checked by [`crate::validate`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Register {
     /// The code itself.
     pub code: Code,
@@ -45,7 +45,7 @@ impl Register {
 }
 
 /// A code: the SEC, a statute, any body of versioned provisions.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Code {
     /// Short id, such as `sec`.
     pub id: CodeId,
@@ -58,7 +58,7 @@ pub struct Code {
 }
 
 /// What kind of part of the code a provision is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProvisionKind {
     /// A top-level section (`H`).
     Section,
@@ -98,7 +98,7 @@ impl ProvisionKind {
 }
 
 /// Whether a provision that is in the text has effect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Activity {
     /// Switched on.
     Active,
@@ -126,7 +126,7 @@ impl Activity {
 }
 
 /// One part of the code's tree.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Provision {
     /// Canonical id (`H15`).
     pub id: ProvisionId,
@@ -153,7 +153,7 @@ pub struct Provision {
 }
 
 /// The legal act that made a version or event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Instrument {
     /// Designation by the Secretary of State.
     Designation,
@@ -222,7 +222,7 @@ impl fmt::Display for Instrument {
 }
 
 /// Whether a timeline entry is a numbered version of the code or an event without a number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EntryKind {
     /// A numbered version (`4.2`).
     Version,
@@ -272,7 +272,7 @@ impl ChangeKind {
 }
 
 /// How much of a change list the sources give.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub enum Completeness {
     /// The list is complete: these and no others.
     Complete,
@@ -283,7 +283,7 @@ pub enum Completeness {
 }
 
 /// The provisions an entry changed in one way, and how complete that list is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct ChangeList {
     /// The provisions named by the sources.
     pub listed: Vec<ProvisionId>,
@@ -312,7 +312,7 @@ impl Default for ChangeList {
 }
 
 /// One dated point of the code's history: a numbered version or an event without a number.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     /// The version number for a version; a stable key for an event.
     pub id: EntryId,
@@ -403,7 +403,7 @@ impl Entry {
 }
 
 /// A consultation on changes to the code.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Consultation {
     /// A stable key, such as `SEC4`.
     pub id: String,

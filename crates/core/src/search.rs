@@ -671,7 +671,7 @@ impl SearchIndex {
                     if periods.is_empty() {
                         continue;
                     }
-                    (&**text, periods, WordingKind::Text)
+                    (text, periods, WordingKind::Text)
                 }
             };
             let mut positions = hits.positions;

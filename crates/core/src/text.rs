@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::id::{EntryId, ProvisionId};
 
 /// The SHA-256 of a normalised text: its address in the store.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TextHash([u8; 32]);
 
 impl TextHash {
@@ -91,7 +91,7 @@ pub fn body(text: &str) -> &str {
 }
 
 /// What an entry did to one provision's text: gave it this text, or took it out of the text (`None`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TextAssignment {
     /// The version or event.
     pub entry: EntryId,
@@ -179,6 +179,56 @@ impl Texts {
     }
 }
 
+/// Every text a history holds, by hash: each in its own allocation (as the ledger gives them), or all in one
+/// buffer with each text's place in it (as a kept register holds them), which loads without copying a text.
+#[derive(Debug, Clone, Default)]
+pub struct TextBodies {
+    each: HashMap<TextHash, Arc<str>>,
+    packed: Arc<Vec<u8>>,
+    places: HashMap<TextHash, (usize, usize)>,
+}
+
+impl TextBodies {
+    /// Texts packed in one buffer: `places` gives each one's start and length in `packed`, which may hold other
+    /// bytes around them. `None` when a place falls outside the buffer. Each text is checked to be UTF-8 when it
+    /// is asked for, so that loading costs nothing per text.
+    pub fn packed(packed: Vec<u8>, places: HashMap<TextHash, (usize, usize)>) -> Option<Self> {
+        let fits =
+            places.values().all(|&(start, length)| start.checked_add(length).is_some_and(|end| end <= packed.len()));
+        fits.then(|| Self { each: HashMap::new(), packed: Arc::new(packed), places })
+    }
+
+    /// The text with this hash.
+    pub fn get(&self, hash: &TextHash) -> Option<&str> {
+        if let Some(text) = self.each.get(hash) {
+            return Some(text);
+        }
+        let &(start, length) = self.places.get(hash)?;
+        std::str::from_utf8(self.packed.get(start..start + length)?).ok()
+    }
+
+    /// Whether the text with this hash is held.
+    pub fn contains(&self, hash: &TextHash) -> bool {
+        self.each.contains_key(hash) || self.places.contains_key(hash)
+    }
+
+    /// How many texts are held.
+    pub fn len(&self) -> usize {
+        self.each.len() + self.places.len()
+    }
+
+    /// True when no text is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl From<HashMap<TextHash, Arc<str>>> for TextBodies {
+    fn from(each: HashMap<TextHash, Arc<str>>) -> Self {
+        Self { each, ..Self::default() }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,6 +238,18 @@ mod tests {
         assert_eq!(normalise("\n\n# Article 1 \r\n\r\nText.  \r\n\n\n"), "# Article 1\n\nText.\n");
         assert_eq!(normalise("a\rb"), "a\nb\n");
         assert_eq!(TextHash::of(&normalise("x\r\n")), TextHash::of(&normalise("x\n")));
+    }
+
+    #[test]
+    fn packed_bodies_give_each_text_and_never_a_place_outside_or_splitting_a_character() {
+        let (one, two) = (TextHash::of("un\n"), TextHash::of("été\n"));
+        let places = HashMap::from([(one, (1, 3)), (two, (4, 6))]);
+        let bodies = TextBodies::packed(b"\xffun\n\xc3\xa9t\xc3\xa9\n".to_vec(), places).expect("places fit");
+        assert_eq!((bodies.get(&one), bodies.get(&two), bodies.len()), (Some("un\n"), Some("été\n"), 2));
+        assert_eq!(bodies.get(&TextHash::of("other")), None);
+        assert!(TextBodies::packed(b"un\n".to_vec(), HashMap::from([(one, (0, 4))])).is_none());
+        let split = TextBodies::packed("été".as_bytes().to_vec(), HashMap::from([(one, (0, 1))])).expect("fits");
+        assert_eq!(split.get(&one), None, "a place that splits a character gives no text");
     }
 
     #[test]

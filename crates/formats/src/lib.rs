@@ -1,6 +1,7 @@
 //! Bytes to model and back. Parsers return the model or every problem found, each with its position.
 
 pub mod folder;
+pub mod kept;
 pub mod register_file;
 
 pub use register_file::{FileProblem, RegisterFileError, decode_record, encode_record, parse_register, write_register};

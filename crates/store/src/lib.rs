@@ -14,7 +14,7 @@ use inforce_core::{CodeId, Record, RecordWrite};
 use jiff::Timestamp;
 
 pub use registry::{
-    Loaded, PublishOutcome, Publishing, load_register, load_texts, publish, publish_edit, publish_register,
+    Loaded, PublishOutcome, Publishing, load_register, load_texts, publish, publish_edit, publish_register, texts_for,
 };
 
 /// What went wrong in storage, in words a person can act on.

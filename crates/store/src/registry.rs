@@ -15,8 +15,11 @@ use crate::{NewPublication, Publication, Store, StoreError};
 pub struct Loaded {
     /// The register.
     pub register: Register,
-    /// The latest publication included.
+    /// The latest publication included: records of later ones are left out, even when they landed while the
+    /// register was being read.
     pub publication: Publication,
+    /// The record time asked about, if any.
+    pub as_of: Option<Timestamp>,
 }
 
 /// What publishing a register did.
@@ -34,17 +37,31 @@ pub async fn load_register(
     code: &CodeId,
     as_of: Option<Timestamp>,
 ) -> Result<Option<Loaded>, StoreError> {
-    let records = store.records(code).await?;
-    let Some(register) = register_as_of(&records, as_of) else { return Ok(None) };
+    // Publications first: a publication landing while the records are read is then left out whole, so the
+    // register is exactly the one `publication` made.
     let publications = store.publications(code).await?;
-    let publication = publications.into_iter().rev().find(|p| as_of.is_none_or(|at| p.recorded_at <= at));
-    Ok(publication.map(|publication| Loaded { register, publication }))
+    let Some(publication) = publications.into_iter().rev().find(|p| as_of.is_none_or(|at| p.recorded_at <= at)) else {
+        return Ok(None);
+    };
+    let mut records = store.records(code).await?;
+    records.retain(|r| r.publication <= publication.id);
+    let Some(register) = register_as_of(&records, as_of) else { return Ok(None) };
+    Ok(Some(Loaded { register, publication, as_of }))
 }
 
 /// The code's texts as they stand, or as they stood at record time `as_of`. Empty when none are recorded.
 pub async fn load_texts(store: &dyn Store, code: &CodeId, as_of: Option<Timestamp>) -> Result<Texts, StoreError> {
     let ledger = store.text_ledger(code).await?;
     let assignments = assignments_as_of(&ledger.records, as_of);
+    Ok(Texts { assignments, bodies: ledger.bodies })
+}
+
+/// The texts that go with a loaded register: as they stood at the same publication.
+pub async fn texts_for(store: &dyn Store, loaded: &Loaded) -> Result<Texts, StoreError> {
+    let code = &loaded.register.code.id;
+    let mut ledger = store.text_ledger(code).await?;
+    ledger.records.retain(|r| r.publication <= loaded.publication.id);
+    let assignments = assignments_as_of(&ledger.records, loaded.as_of);
     Ok(Texts { assignments, bodies: ledger.bodies })
 }
 

@@ -1007,7 +1007,8 @@ pub async fn api_compare(
         between: &found.between,
         changes: &found.changes,
     };
-    let json = wire::comparison_json(&parts, ctx.today);
+    let json = serde_json::to_value(wire::comparison_json(&parts, ctx.today))
+        .map_err(|e| AppError::internal(format!("the comparison could not be written: {e}")))?;
     ctx.json(&headers, json, Cache::Published)
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 use inforce_core::{CodeId, History};
 
 use crate::log::{self, Level};
-use inforce_store::{Store, StoreError, Wakeup, load_register, load_texts};
+use inforce_store::{Store, StoreError, Wakeup, load_register, texts_for};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -148,7 +148,7 @@ async fn load_snapshot(store: &dyn Store, generation: u64) -> Result<Snapshot, S
     for (code, _) in &heads {
         let Some(loaded) = load_register(store, code, None).await? else { continue };
         last_modified = last_modified.max(loaded.publication.recorded_at);
-        let texts = load_texts(store, code, None).await?;
+        let texts = texts_for(store, &loaded).await?;
         histories.insert(code.clone(), Arc::new(History::with_texts(loaded.register, texts)));
     }
     Ok(Snapshot { histories, heads, last_modified, generation })

@@ -589,30 +589,89 @@ pub struct ComparisonParts<'a> {
     pub changes: &'a [ProvisionComparison<'a>],
 }
 
-/// The comparison's JSON: points, summary, and each provision with its edit operations.
-pub fn comparison_json(parts: &ComparisonParts<'_>, today: Date) -> serde_json::Value {
+/// The comparison's JSON: points, summary, and each provision with its edit operations. Typed rather than built
+/// as a `serde_json::Value`: a whole-code comparison holds tens of thousands of edits.
+pub fn comparison_json<'a>(parts: &'a ComparisonParts<'a>, today: Date) -> ComparisonJson<'a> {
     let count = |sort| parts.changes.iter().filter(|c| c.sort == sort).count();
-    serde_json::json!({
-        "code": parts.code,
-        "a": point_json(parts.points.0, today),
-        "b": point_json(parts.points.1, today),
-        "provision": parts.within.map(ToString::to_string),
-        "ignore_formatting": parts.options.ignore_formatting,
-        "note": parts.note,
-        "entries_between": parts.between.iter().map(|e| EntryJson::new(e, today)).collect::<Vec<_>>(),
-        "summary": {
-            "added": count(ChangeSort::Added),
-            "removed": count(ChangeSort::Removed),
-            "changed": count(ChangeSort::Changed),
-            "status_changed": count(ChangeSort::StatusChanged),
+    let point = |cut: &Cut<'_>| PointJson {
+        date: cut.date.to_string(),
+        version: cut.entry.map(|(e, _)| EntryRefJson::new(e, today)),
+    };
+    ComparisonJson {
+        code: parts.code,
+        a: point(parts.points.0),
+        b: point(parts.points.1),
+        provision: parts.within.map(ToString::to_string),
+        ignore_formatting: parts.options.ignore_formatting,
+        note: parts.note,
+        entries_between: parts.between.iter().map(|e| EntryJson::new(e, today)).collect(),
+        summary: SummaryJson {
+            added: count(ChangeSort::Added),
+            removed: count(ChangeSort::Removed),
+            changed: count(ChangeSort::Changed),
+            status_changed: count(ChangeSort::StatusChanged),
         },
-        "provisions": parts.changes.iter().map(|c| serde_json::json!({
-            "id": c.provision.id.to_string(),
-            "title": c.provision.title,
-            "change": c.sort.as_str(),
-            "status": { "a": c.status.0.as_str(), "b": c.status.1.as_str() },
-            "responsible": c.responsible.iter().map(|e| EntryRefJson::new(e, today)).collect::<Vec<_>>(),
-            "edits": c.edits.iter().map(|e| serde_json::json!({ "op": e.op.as_str(), "text": e.text })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    })
+        provisions: parts
+            .changes
+            .iter()
+            .map(|c| ProvisionChangeJson {
+                id: c.provision.id.as_str(),
+                title: c.provision.title.as_deref(),
+                change: c.sort.as_str(),
+                status: StatusPairJson { a: c.status.0.as_str(), b: c.status.1.as_str() },
+                responsible: c.responsible.iter().map(|e| EntryRefJson::new(e, today)).collect(),
+                edits: c.edits.iter().map(|e| EditJson { op: e.op.as_str(), text: &e.text }).collect(),
+            })
+            .collect(),
+    }
+}
+
+/// A comparison, as [`comparison_json`] gives it.
+#[derive(Serialize)]
+pub struct ComparisonJson<'a> {
+    code: &'a str,
+    a: PointJson,
+    b: PointJson,
+    provision: Option<String>,
+    ignore_formatting: bool,
+    note: Option<&'a str>,
+    entries_between: Vec<EntryJson>,
+    summary: SummaryJson,
+    provisions: Vec<ProvisionChangeJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct PointJson {
+    date: String,
+    version: Option<EntryRefJson>,
+}
+
+#[derive(Serialize)]
+struct SummaryJson {
+    added: usize,
+    removed: usize,
+    changed: usize,
+    status_changed: usize,
+}
+
+#[derive(Serialize)]
+struct ProvisionChangeJson<'a> {
+    id: &'a str,
+    title: Option<&'a str>,
+    change: &'static str,
+    status: StatusPairJson,
+    responsible: Vec<EntryRefJson>,
+    edits: Vec<EditJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct StatusPairJson {
+    a: &'static str,
+    b: &'static str,
+}
+
+#[derive(Serialize)]
+struct EditJson<'a> {
+    op: &'static str,
+    text: &'a str,
 }

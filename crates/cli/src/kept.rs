@@ -1,0 +1,127 @@
+//! What is kept beside the database to answer faster: each code's loaded register (`inforce_formats::kept`) and
+//! its search index. Both are copies the ledger can rebuild; neither is ever trusted over it.
+
+use std::path::{Path, PathBuf};
+
+use inforce_core::text::Texts;
+use inforce_core::{CodeId, History};
+use inforce_formats::kept::{self, Stamp};
+use inforce_store::{Loaded, Publication, Store, load_register, texts_for};
+use jiff::Timestamp;
+
+use crate::Failure;
+use crate::commands::{Database, database};
+
+/// The things kept per code.
+#[derive(Debug, Clone, Copy)]
+pub enum Kept {
+    /// The loaded register and texts.
+    Register,
+    /// The search index.
+    Search,
+}
+
+impl Kept {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Register => "register",
+            Self::Search => "search",
+        }
+    }
+}
+
+/// Where a code's kept thing lives: beside a SQLite database (`inforce.db.register-CODE`,
+/// `inforce.db.search-CODE`), or, for a PostgreSQL database, in the per-user cache folder under a name made from
+/// the database URL.
+pub fn kept_path(db: Option<&Path>, code: &CodeId, what: Kept) -> Result<PathBuf, Failure> {
+    match database(db)? {
+        Database::Sqlite(path) => {
+            let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+            name.push(format!(".{}-{code}", what.name()));
+            Ok(path.with_file_name(name))
+        }
+        Database::Postgres(url) => {
+            let cache = std::env::var_os("XDG_CACHE_HOME")
+                .map(PathBuf::from)
+                .filter(|p| p.is_absolute())
+                .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+                .ok_or_else(|| {
+                    Failure::Usage(format!("neither XDG_CACHE_HOME nor HOME is set: no place for the {}", what.name()))
+                })?;
+            let key = inforce_core::document::sha256(url.as_bytes());
+            Ok(cache.join("inforce").join(what.name()).join(format!("{}-{code}", &key[..16])))
+        }
+    }
+}
+
+/// Writes next to the final place, then moves there: a reader never sees half a file.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut partial = path.as_os_str().to_os_string();
+    partial.push(format!(".partial-{}", std::process::id()));
+    std::fs::write(&partial, bytes)?;
+    std::fs::rename(&partial, path)
+}
+
+/// The code's register (and its texts, when `with_texts`), as it stands or as it stood at record time `as_of`.
+/// As it stands, it comes from the kept register when that reflects the latest publication; otherwise from the
+/// ledger, and is then kept for next time. `None` when nothing is recorded for the code.
+pub async fn history(
+    store: &dyn Store,
+    db: Option<&Path>,
+    code: &CodeId,
+    as_of: Option<Timestamp>,
+    with_texts: bool,
+) -> Result<Option<History>, Failure> {
+    let path = if as_of.is_none() { kept_path(db, code, Kept::Register).ok() } else { None };
+    if let Some(path) = &path {
+        let Some(head) = store.publications(code).await?.pop() else { return Ok(None) };
+        if let Ok(bytes) = std::fs::read(path)
+            && let Ok((register, texts)) = kept::decode(bytes, &stamp(&head), with_texts)
+        {
+            return Ok(Some(match texts {
+                Some(texts) => History::with_text_bodies(register, &texts.assignments, texts.bodies),
+                None => History::new(register),
+            }));
+        }
+    }
+    let keeping = path.is_some();
+    let Some((loaded, texts)) = from_ledger(store, code, as_of, with_texts || keeping).await? else { return Ok(None) };
+    if let (Some(path), Some(texts)) = (&path, &texts) {
+        // Keeping is only a saving: when it fails (a read-only folder), the next command reads the ledger again.
+        let _ = keep(path, &loaded, texts);
+    }
+    Ok(Some(match texts.filter(|_| with_texts) {
+        Some(texts) => History::with_texts(loaded.register, texts),
+        None => History::new(loaded.register),
+    }))
+}
+
+/// The register (and its texts, when `with_texts`) read from the ledger, never from the kept copy: what
+/// `inforce check` looks at, so that a damaged ledger is found even while a kept copy still answers.
+pub async fn from_ledger(
+    store: &dyn Store,
+    code: &CodeId,
+    as_of: Option<Timestamp>,
+    with_texts: bool,
+) -> Result<Option<(Loaded, Option<Texts>)>, Failure> {
+    let Some(loaded) = load_register(store, code, as_of).await? else { return Ok(None) };
+    let texts = if with_texts { Some(texts_for(store, &loaded).await?) } else { None };
+    Ok(Some((loaded, texts)))
+}
+
+/// Keeps a loaded register and its texts at `path`.
+pub fn keep(path: &Path, loaded: &Loaded, texts: &Texts) -> std::io::Result<()> {
+    write_atomically(path, &kept::encode(&stamp(&loaded.publication), &loaded.register, texts))
+}
+
+fn stamp(publication: &Publication) -> Stamp {
+    Stamp {
+        code: publication.code.clone(),
+        publication: publication.id,
+        recorded_at: publication.recorded_at.as_microsecond(),
+        record_count: publication.record_count,
+    }
+}

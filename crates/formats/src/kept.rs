@@ -1,0 +1,381 @@
+//! The kept register: a code's register and texts as they stood at one publication, in a binary form that loads in
+//! a few milliseconds, where replaying the ledger (decoding every record, inflating and hashing every text) takes
+//! tens. It is only ever a copy: it names the publication it reflects, and a reader uses it only when that is still
+//! the code's latest publication and every section matches its checksum; otherwise the ledger is read again.
+//!
+//! Layout: magic, format number, the stamp (length-prefixed), then three sections, each a length, a CRC-32 and
+//! its bytes: the register, the text assignments (both postcard-encoded) and the text bodies (a table of hash and
+//! length, then the bodies one after another). The sections are apart so that a question without texts reads
+//! only the register.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use inforce_core::text::{TextAssignment, TextBodies, TextHash, Texts};
+use inforce_core::{CodeId, Register};
+
+/// Opens every kept register file.
+const MAGIC: &[u8; 16] = b"inforce:kept-reg";
+
+/// The layout and encoding version. Bump it whenever a type the register holds changes shape: postcard carries no
+/// field names, so an old file would otherwise be misread. `format_is_pinned` fails until it is bumped.
+pub const FORMAT: u32 = 1;
+
+/// Which publication a kept register reflects. A kept register is used only when its stamp equals the one made
+/// from the code's latest publication; the record time and count tell apart two databases that reuse an id.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Stamp {
+    /// The code.
+    pub code: CodeId,
+    /// The latest publication included.
+    pub publication: i64,
+    /// Its record time, microseconds since the epoch.
+    pub recorded_at: i64,
+    /// How many records it wrote.
+    pub record_count: i64,
+}
+
+/// Why a kept register cannot be used; every case means "read the ledger instead".
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeptError {
+    /// Not a kept register of this format.
+    #[error("not a kept register of format {FORMAT}")]
+    Format,
+    /// It reflects another publication (or another code).
+    #[error("it reflects publication {0} and the register has moved on")]
+    Stale(i64),
+    /// Cut short, or a section does not match its checksum.
+    #[error("it is damaged ({0})")]
+    Damaged(&'static str),
+}
+
+/// The register and its texts, ready to keep.
+pub fn encode(stamp: &Stamp, register: &Register, texts: &Texts) -> Vec<u8> {
+    let mut out = Vec::with_capacity(1 << 20);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&FORMAT.to_le_bytes());
+    put_section(&mut out, &to_bytes(stamp), false);
+    put_section(&mut out, &to_bytes(register), true);
+    put_section(&mut out, &to_bytes(&texts.assignments), true);
+    // Bodies sorted by hash: the same texts always give the same bytes.
+    let mut bodies: Vec<(&TextHash, &Arc<str>)> = texts.bodies.iter().collect();
+    bodies.sort_unstable_by_key(|(hash, _)| **hash);
+    let total: usize = bodies.iter().map(|(_, text)| text.len()).sum();
+    let mut section = Vec::with_capacity(4 + bodies.len() * 36 + total);
+    section.extend_from_slice(&count(bodies.len()).to_le_bytes());
+    for (hash, text) in &bodies {
+        section.extend_from_slice(hash.as_bytes());
+        section.extend_from_slice(&count(text.len()).to_le_bytes());
+    }
+    for (_, text) in &bodies {
+        section.extend_from_slice(text.as_bytes());
+    }
+    put_section(&mut out, &section, true);
+    out
+}
+
+/// The stamp a kept register carries, without reading the rest.
+pub fn stamp(bytes: &[u8]) -> Result<Stamp, KeptError> {
+    let mut reader = Reader::after_magic(bytes)?;
+    from_bytes(reader.section(false)?)
+}
+
+/// A kept register's texts: the assignments, and the texts packed in one string.
+#[derive(Debug, Clone)]
+pub struct KeptTexts {
+    /// Every text assignment.
+    pub assignments: Vec<TextAssignment>,
+    /// The texts they name.
+    pub bodies: TextBodies,
+}
+
+/// The register (and, when `with_texts`, its texts) if the kept bytes reflect exactly `expected`. The texts stay
+/// in `bytes`, which they keep.
+pub fn decode(bytes: Vec<u8>, expected: &Stamp, with_texts: bool) -> Result<(Register, Option<KeptTexts>), KeptError> {
+    let mut reader = Reader::after_magic(&bytes)?;
+    let stamp: Stamp = from_bytes(reader.section(false)?)?;
+    if stamp != *expected {
+        return Err(KeptError::Stale(stamp.publication));
+    }
+    let register: Register = from_bytes(reader.section(true)?)?;
+    if !with_texts {
+        return Ok((register, None));
+    }
+    let assignments: Vec<TextAssignment> = from_bytes(reader.section(true)?)?;
+    let section = reader.section(true)?;
+    let places = places(section, bytes.len() - reader.rest.len())?;
+    let bodies = TextBodies::packed(bytes, places).ok_or(KeptError::Damaged("a text lies outside the file"))?;
+    if !assignments.iter().filter_map(|a| a.text).all(|hash| bodies.contains(&hash)) {
+        return Err(KeptError::Damaged("an assignment names a text it does not hold"));
+    }
+    Ok((register, Some(KeptTexts { assignments, bodies })))
+}
+
+/// Where each text is in the file, from the bodies section that ends at `end`.
+fn places(section: &[u8], end: usize) -> Result<HashMap<TextHash, (usize, usize)>, KeptError> {
+    const SHORT: KeptError = KeptError::Damaged("the texts are cut short");
+    let (number, rest) = section.split_at_checked(4).ok_or(SHORT)?;
+    let number = u32::from_le_bytes(number.try_into().map_err(|_| SHORT)?) as usize;
+    let (table, blob) = rest.split_at_checked(number.checked_mul(36).ok_or(SHORT)?).ok_or(SHORT)?;
+    let mut places = HashMap::with_capacity(number);
+    let mut start = end - blob.len();
+    for row in table.chunks_exact(36) {
+        let (hash, length) = row.split_at(32);
+        let hash = TextHash::from_bytes(hash).ok_or(SHORT)?;
+        let length = u32::from_le_bytes(length.try_into().map_err(|_| SHORT)?) as usize;
+        places.insert(hash, (start, length));
+        start += length;
+    }
+    if start != end {
+        return Err(SHORT);
+    }
+    Ok(places)
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn to_bytes<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    // Encoding plain data into a Vec cannot fail.
+    postcard::to_stdvec(value).unwrap_or_default()
+}
+
+fn from_bytes<'a, T: serde::Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, KeptError> {
+    postcard::from_bytes(bytes).map_err(|_| KeptError::Damaged("a section does not decode"))
+}
+
+/// A section: its length, its CRC-32 when `checked` (the stamp is compared whole instead), its bytes.
+fn put_section(out: &mut Vec<u8>, bytes: &[u8], checked: bool) {
+    out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+    if checked {
+        out.extend_from_slice(&crc32fast::hash(bytes).to_le_bytes());
+    }
+    out.extend_from_slice(bytes);
+}
+
+struct Reader<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn after_magic(bytes: &'a [u8]) -> Result<Self, KeptError> {
+        let rest = bytes.strip_prefix(MAGIC.as_slice()).ok_or(KeptError::Format)?;
+        let (format, rest) = rest.split_at_checked(4).ok_or(KeptError::Format)?;
+        if format != FORMAT.to_le_bytes() {
+            return Err(KeptError::Format);
+        }
+        Ok(Self { rest })
+    }
+
+    fn section(&mut self, checked: bool) -> Result<&'a [u8], KeptError> {
+        const SHORT: KeptError = KeptError::Damaged("cut short");
+        let (length, rest) = self.rest.split_at_checked(8).ok_or(SHORT)?;
+        let length = usize::try_from(u64::from_le_bytes(length.try_into().map_err(|_| SHORT)?)).map_err(|_| SHORT)?;
+        let (crc, rest) = if checked { rest.split_at_checked(4).ok_or(SHORT)? } else { (&[][..], rest) };
+        let (bytes, rest) = rest.split_at_checked(length).ok_or(SHORT)?;
+        if checked && crc != crc32fast::hash(bytes).to_le_bytes() {
+            return Err(KeptError::Damaged("a section does not match its checksum"));
+        }
+        self.rest = rest;
+        Ok(bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use inforce_core::text::TextAssignment;
+    use inforce_core::{EntryId, ProvisionId};
+
+    fn register() -> Register {
+        crate::parse_register("kept.toml", include_str!("../../../data/sec.toml")).expect("the built-in register")
+    }
+
+    fn texts() -> Texts {
+        let body: Arc<str> = Arc::from("# A\n\nThe text.\n");
+        let hash = TextHash::of(&body);
+        Texts {
+            assignments: vec![TextAssignment {
+                entry: EntryId::parse("4.2").expect("id"),
+                provision: ProvisionId::parse("A").expect("id"),
+                text: Some(hash),
+            }],
+            bodies: HashMap::from([(hash, body)]),
+        }
+    }
+
+    fn stamp_of(publication: i64) -> Stamp {
+        Stamp {
+            code: CodeId::parse("sec").expect("id"),
+            publication,
+            recorded_at: 1_700_000_000_000_000,
+            record_count: 9,
+        }
+    }
+
+    #[test]
+    fn reads_back_what_it_kept() {
+        let (register, texts) = (register(), texts());
+        let bytes = encode(&stamp_of(7), &register, &texts);
+        assert_eq!(stamp(&bytes), Ok(stamp_of(7)));
+        let (read, read_texts) = decode(bytes.clone(), &stamp_of(7), true).expect("decodes");
+        assert_eq!(read, register);
+        let read_texts = read_texts.expect("texts asked for");
+        assert_eq!(read_texts.assignments, texts.assignments);
+        assert_eq!(read_texts.bodies.len(), texts.bodies.len());
+        for (hash, text) in &texts.bodies {
+            assert_eq!(read_texts.bodies.get(hash), Some(&**text));
+        }
+        let (only, none) = decode(bytes.clone(), &stamp_of(7), false).expect("decodes");
+        assert_eq!((only, none.is_none()), (register, true));
+    }
+
+    #[test]
+    fn refuses_another_publication_another_format_and_any_damage() {
+        let bytes = encode(&stamp_of(7), &register(), &texts());
+        assert_eq!(decode(bytes.clone(), &stamp_of(8), true).err(), Some(KeptError::Stale(7)));
+        assert_eq!(decode(b"something else".to_vec(), &stamp_of(7), true).err(), Some(KeptError::Format));
+        let mut other_format = bytes.clone();
+        other_format[MAGIC.len()] ^= 0xff;
+        assert_eq!(decode(other_format, &stamp_of(7), true).err(), Some(KeptError::Format));
+        // Every single flipped byte after the stamp, and every cut, is noticed.
+        let after_stamp = MAGIC.len() + 4 + 8 + to_bytes(&stamp_of(7)).len();
+        for at in (after_stamp..bytes.len()).step_by(97) {
+            let mut damaged = bytes.clone();
+            damaged[at] ^= 0x20;
+            assert!(decode(damaged, &stamp_of(7), true).is_err(), "flipped byte {at} went unnoticed");
+            assert!(decode(bytes[..at].to_vec(), &stamp_of(7), true).is_err(), "cut at {at} went unnoticed");
+        }
+    }
+
+    /// Every kind of thing a register holds, once.
+    const PINNED: &str = r#"
+[code]
+id = "pin"
+title = "Pinned"
+description = "A register holding one of everything."
+sources = ["here"]
+
+[[provision]]
+id = "H"
+kind = "section"
+title = "Services"
+initially = "inactive"
+
+[[provision]]
+id = "H15"
+kind = "subsection"
+parent = "H"
+added = "unknown"
+present_by = "1.0"
+confidence = "high"
+note = "a note"
+
+[[version]]
+id = "1.0"
+effective = "2015-01-26"
+made = "2015-01"
+instrument = "designation"
+summary = "Switched H15 on."
+amended = ["H15"]
+amended_complete = false
+amended_note = "some"
+activated = ["H15"]
+notes = ["two sources disagree"]
+
+[[event]]
+id = "direction"
+effective = "2016"
+instrument = "sos_direction"
+
+[[consultation]]
+id = "C1"
+title = "Stage 1"
+published = "2014-06-30"
+closes = "2014-08-25"
+topics = ["hubs"]
+led_to = ["1.0"]
+responses = ["2014-10: government response"]
+
+[process]
+name = "Process"
+
+[[process.stage]]
+id = "raised"
+label = "Raised"
+initial = true
+state = "open"
+
+[[process.stage]]
+id = "done"
+label = "Done"
+state = "closed"
+outcome = "approved"
+implements = true
+
+[[process.path]]
+id = "3"
+label = "Path 3"
+
+[[process.flag]]
+id = "fast"
+label = "Fast"
+
+[[process.move]]
+from = ["raised"]
+to = "done"
+paths = ["3"]
+flags = ["fast"]
+decided_by = "Board"
+
+[[proposal]]
+reference = "MP1"
+title = "A change"
+raised = "2015-01-01"
+path = "3"
+flags = ["fast"]
+affects = ["H15"]
+proposer = "A party"
+
+[[proposal.history]]
+stage = "raised"
+date = "2015-01-01"
+
+[[proposal.history]]
+stage = "done"
+date = "2016-02-01"
+decided_by = "Board"
+version = "direction"
+note = "done"
+
+[[planned]]
+id = "next"
+title = "Next"
+announced = "2014"
+expected = "2017-03"
+consultation = "C1"
+affects = ["H"]
+
+[[document]]
+id = "guide"
+title = "Guide"
+kind = "guidance"
+date = "2015-02-01"
+file_name = "guide.md"
+media_type = "text/markdown; charset=utf-8"
+sha256 = "0000000000000000000000000000000000000000000000000000000000000000"
+size = 10
+attached_to = ["version:1.0", "provision:H15"]
+"#;
+
+    /// Postcard carries no field names: a change to the shape of a kept type must come with a new [`FORMAT`].
+    /// This digest of a register holding one of everything changes when any type's shape does; update it
+    /// together with [`FORMAT`].
+    #[test]
+    fn format_is_pinned() {
+        let register = crate::parse_register("pinned.toml", PINNED).expect("the pinned register reads");
+        let digest = TextHash::of_bytes(&encode(&stamp_of(1), &register, &texts())).to_string();
+        assert_eq!((FORMAT, &digest[..16]), (1, "c60a01df6b882bc2"), "bump FORMAT and update the digest");
+    }
+}
