@@ -78,8 +78,8 @@ pub async fn history(
     let path = if as_of.is_none() { kept_path(db, code, Kept::Register).ok() } else { None };
     if let Some(path) = &path {
         let Some(head) = store.publications(code).await?.pop() else { return Ok(None) };
-        if let Ok(bytes) = std::fs::read(path)
-            && let Ok((register, texts)) = kept::decode(bytes, &stamp(&head), with_texts)
+        if let Ok(file) = std::fs::File::open(path)
+            && let Ok((register, texts)) = kept::decode(file, &stamp(&head), with_texts)
         {
             return Ok(Some(match texts {
                 Some(texts) => History::with_text_bodies(register, &texts.assignments, texts.bodies),

@@ -97,22 +97,28 @@ pub fn word_diff(old: &str, new: &str, options: DiffOptions) -> Vec<Edit> {
 /// Whether comparing two changed blocks word by word says more than "this replaced that": only when they share
 /// at least a third of their words. Rewritten passages are shown whole, and never cost a quadratic comparison.
 fn worth_refining(old: &[&str], new: &[&str]) -> bool {
-    let is_word = |t: &&&str| t.chars().next().is_some_and(char::is_alphanumeric);
-    let mut counts: std::collections::HashMap<&str, i32> = std::collections::HashMap::new();
-    for word in old.iter().filter(is_word) {
-        *counts.entry(word).or_default() += 1;
-    }
-    let mut common = 0;
-    for word in new.iter().filter(is_word) {
-        if let Some(count) = counts.get_mut(word)
-            && *count > 0
-        {
-            *count -= 1;
-            common += 1;
+    // The words in common, counted with repeats, by merging the two sorted lists: no hashing per word.
+    let (old, new) = (sorted_words(old), sorted_words(new));
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < old.len() && j < new.len() {
+        match old[i].cmp(new[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => (i, j, common) = (i + 1, j + 1, common + 1),
         }
     }
-    let largest = old.iter().filter(is_word).count().max(new.iter().filter(is_word).count());
+    let largest = old.len().max(new.len());
     largest == 0 || common * 3 >= largest
+}
+
+fn sorted_words<'a>(tokens: &[&'a str]) -> Vec<&'a str> {
+    let mut words: Vec<&str> = tokens.iter().copied().filter(|t| is_word(t)).collect();
+    words.sort_unstable();
+    words
+}
+
+fn is_word(token: &str) -> bool {
+    token.chars().next().is_some_and(char::is_alphanumeric)
 }
 
 /// Joins changes separated only by white space or a lone punctuation mark into one deletion and one insertion:
@@ -184,36 +190,48 @@ pub fn word_counts(edits: &[Edit]) -> (usize, usize) {
 
 /// The words of a text (runs of letters and digits).
 pub fn words(text: &str) -> impl Iterator<Item = &str> {
-    tokens(text).into_iter().filter(|t| t.chars().next().is_some_and(char::is_alphanumeric))
+    tokens(text).into_iter().filter(|t| is_word(t))
 }
 
 /// Splits a text into words, runs of white space, and single other characters; the tokens spell the text.
 pub fn tokens(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let class = |c: char| {
-            if c.is_alphanumeric() {
-                1
-            } else if c.is_whitespace() {
-                2
-            } else {
-                3
-            }
+    #[derive(PartialEq)]
+    enum Class {
+        Word,
+        Space,
+        Other,
+    }
+    // Most legal text is ASCII: read it a byte at a time, and decode a character only beyond.
+    let at = |i: usize| -> Option<(Class, usize)> {
+        let byte = *text.as_bytes().get(i)?;
+        let (c, length) = if byte.is_ascii() {
+            (char::from(byte), 1)
+        } else {
+            let c = text.get(i..)?.chars().next()?;
+            (c, c.len_utf8())
         };
-        let kind = class(c);
-        let mut end = i + c.len_utf8();
-        if kind != 3 {
-            while let Some(&(j, d)) = chars.peek() {
-                if class(d) != kind {
+        let class = if c.is_alphanumeric() {
+            Class::Word
+        } else if c.is_whitespace() {
+            Class::Space
+        } else {
+            Class::Other
+        };
+        Some((class, length))
+    };
+    let mut out = Vec::with_capacity(text.len() / 4);
+    let mut start = 0;
+    while let Some((class, length)) = at(start) {
+        let mut end = start + length;
+        if class != Class::Other {
+            while let Some((next, length)) = at(end) {
+                if next != class {
                     break;
                 }
-                end = j + d.len_utf8();
-                chars.next();
+                end += length;
             }
         }
-        out.push(&text[start.max(i)..end]);
+        out.push(&text[start..end]);
         start = end;
     }
     out
@@ -254,8 +272,8 @@ fn units(text: &str) -> Vec<(&str, &str)> {
     for token in tokens(text) {
         let start = offset;
         offset += token.len();
-        if token.chars().next().is_some_and(char::is_alphanumeric) || out.is_empty() {
-            let word = if token.chars().next().is_some_and(char::is_alphanumeric) { token } else { "" };
+        if is_word(token) || out.is_empty() {
+            let word = if is_word(token) { token } else { "" };
             out.push((word, &text[start..offset]));
         } else if let Some(last) = out.last_mut() {
             let begin = last.1.as_ptr() as usize - text.as_ptr() as usize;
@@ -336,6 +354,22 @@ mod tests {
             prop_assert_eq!(apply(&old, &edits), Some(new.clone()));
             let old_again: String = edits.iter().filter(|e| e.op != Op::Insert).map(|e| e.text.as_str()).collect();
             prop_assert_eq!(old_again, old);
+        }
+
+        #[test]
+        fn tokens_are_maximal_runs_of_one_class_and_spell_the_text(text in "[a-zé1 \t\n,«»\u{a0}\u{2014}\u{1F600}]{0,40}") {
+            let class = |c: char| if c.is_alphanumeric() { 0 } else if c.is_whitespace() { 1 } else { 2 };
+            let found = tokens(&text);
+            prop_assert_eq!(found.concat(), text.clone());
+            for token in &found {
+                let first = token.chars().next().map(class);
+                prop_assert!(token.chars().all(|c| Some(class(c)) == first));
+                prop_assert!(first != Some(2) || token.chars().count() == 1, "other characters stand alone");
+            }
+            for pair in found.windows(2) {
+                let (a, b) = (pair[0].chars().last().map(class), pair[1].chars().next().map(class));
+                prop_assert!(a != b || a == Some(2), "runs of one class are not split: {:?}", pair);
+            }
         }
 
         #[test]

@@ -180,21 +180,22 @@ impl Texts {
 }
 
 /// Every text a history holds, by hash: each in its own allocation (as the ledger gives them), or all in one
-/// buffer with each text's place in it (as a kept register holds them), which loads without copying a text.
+/// string with each text's place in it (as a kept register holds them), which loads without an allocation per
+/// text.
 #[derive(Debug, Clone, Default)]
 pub struct TextBodies {
     each: HashMap<TextHash, Arc<str>>,
-    packed: Arc<Vec<u8>>,
+    packed: Arc<String>,
     places: HashMap<TextHash, (usize, usize)>,
 }
 
 impl TextBodies {
-    /// Texts packed in one buffer: `places` gives each one's start and length in `packed`, which may hold other
-    /// bytes around them. `None` when a place falls outside the buffer. Each text is checked to be UTF-8 when it
-    /// is asked for, so that loading costs nothing per text.
-    pub fn packed(packed: Vec<u8>, places: HashMap<TextHash, (usize, usize)>) -> Option<Self> {
-        let fits =
-            places.values().all(|&(start, length)| start.checked_add(length).is_some_and(|end| end <= packed.len()));
+    /// Texts packed in one string: `places` gives each one's start and length in bytes. `None` when a place
+    /// falls outside the string or splits a character.
+    pub fn packed(packed: String, places: HashMap<TextHash, (usize, usize)>) -> Option<Self> {
+        let fits = places
+            .values()
+            .all(|&(start, length)| start.checked_add(length).is_some_and(|end| packed.get(start..end).is_some()));
         fits.then(|| Self { each: HashMap::new(), packed: Arc::new(packed), places })
     }
 
@@ -204,7 +205,7 @@ impl TextBodies {
             return Some(text);
         }
         let &(start, length) = self.places.get(hash)?;
-        std::str::from_utf8(self.packed.get(start..start + length)?).ok()
+        self.packed.get(start..start + length)
     }
 
     /// Whether the text with this hash is held.
@@ -244,12 +245,11 @@ mod tests {
     fn packed_bodies_give_each_text_and_never_a_place_outside_or_splitting_a_character() {
         let (one, two) = (TextHash::of("un\n"), TextHash::of("été\n"));
         let places = HashMap::from([(one, (1, 3)), (two, (4, 6))]);
-        let bodies = TextBodies::packed(b"\xffun\n\xc3\xa9t\xc3\xa9\n".to_vec(), places).expect("places fit");
+        let bodies = TextBodies::packed("-un\nété\n".to_string(), places).expect("places fit");
         assert_eq!((bodies.get(&one), bodies.get(&two), bodies.len()), (Some("un\n"), Some("été\n"), 2));
         assert_eq!(bodies.get(&TextHash::of("other")), None);
-        assert!(TextBodies::packed(b"un\n".to_vec(), HashMap::from([(one, (0, 4))])).is_none());
-        let split = TextBodies::packed("été".as_bytes().to_vec(), HashMap::from([(one, (0, 1))])).expect("fits");
-        assert_eq!(split.get(&one), None, "a place that splits a character gives no text");
+        assert!(TextBodies::packed("un\n".to_string(), HashMap::from([(one, (0, 4))])).is_none());
+        assert!(TextBodies::packed("été".to_string(), HashMap::from([(one, (0, 1))])).is_none());
     }
 
     #[test]

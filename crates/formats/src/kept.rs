@@ -3,12 +3,13 @@
 //! tens. It is only ever a copy: it names the publication it reflects, and a reader uses it only when that is still
 //! the code's latest publication and every section matches its checksum; otherwise the ledger is read again.
 //!
-//! Layout: magic, format number, the stamp (length-prefixed), then three sections, each a length, a CRC-32 and
-//! its bytes: the register, the text assignments (both postcard-encoded) and the text bodies (a table of hash and
-//! length, then the bodies one after another). The sections are apart so that a question without texts reads
-//! only the register.
+//! Layout: magic, format number, then sections, each a length, a CRC-32 (but the stamp's) and its bytes: the
+//! stamp, the register and the text assignments (postcard-encoded), the table of texts (each one's hash and
+//! length), and last the texts themselves, one after another. A reader stops after the stamp when it is stale,
+//! after the register when no text is asked for, and reads the texts straight into one string.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::sync::Arc;
 
 use inforce_core::text::{TextAssignment, TextBodies, TextHash, Texts};
@@ -19,7 +20,7 @@ const MAGIC: &[u8; 16] = b"inforce:kept-reg";
 
 /// The layout and encoding version. Bump it whenever a type the register holds changes shape: postcard carries no
 /// field names, so an old file would otherwise be misread. `format_is_pinned` fails until it is bumped.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// Which publication a kept register reflects. A kept register is used only when its stamp equals the one made
 /// from the code's latest publication; the record time and count tell apart two databases that reuse an id.
@@ -57,27 +58,25 @@ pub fn encode(stamp: &Stamp, register: &Register, texts: &Texts) -> Vec<u8> {
     put_section(&mut out, &to_bytes(stamp), false);
     put_section(&mut out, &to_bytes(register), true);
     put_section(&mut out, &to_bytes(&texts.assignments), true);
-    // Bodies sorted by hash: the same texts always give the same bytes.
+    // Texts sorted by hash: the same texts always give the same bytes.
     let mut bodies: Vec<(&TextHash, &Arc<str>)> = texts.bodies.iter().collect();
     bodies.sort_unstable_by_key(|(hash, _)| **hash);
-    let total: usize = bodies.iter().map(|(_, text)| text.len()).sum();
-    let mut section = Vec::with_capacity(4 + bodies.len() * 36 + total);
-    section.extend_from_slice(&count(bodies.len()).to_le_bytes());
+    let mut table = Vec::with_capacity(4 + bodies.len() * 36);
+    table.extend_from_slice(&count(bodies.len()).to_le_bytes());
     for (hash, text) in &bodies {
-        section.extend_from_slice(hash.as_bytes());
-        section.extend_from_slice(&count(text.len()).to_le_bytes());
+        table.extend_from_slice(hash.as_bytes());
+        table.extend_from_slice(&count(text.len()).to_le_bytes());
     }
-    for (_, text) in &bodies {
-        section.extend_from_slice(text.as_bytes());
-    }
-    put_section(&mut out, &section, true);
+    put_section(&mut out, &table, true);
+    let all: String = bodies.iter().map(|(_, text)| &***text).collect();
+    put_section(&mut out, all.as_bytes(), true);
     out
 }
 
 /// The stamp a kept register carries, without reading the rest.
-pub fn stamp(bytes: &[u8]) -> Result<Stamp, KeptError> {
-    let mut reader = Reader::after_magic(bytes)?;
-    from_bytes(reader.section(false)?)
+pub fn stamp(from: impl Read) -> Result<Stamp, KeptError> {
+    let mut reader = Reader::after_magic(from)?;
+    from_bytes(&reader.section(false)?)
 }
 
 /// A kept register's texts: the assignments, and the texts packed in one string.
@@ -89,45 +88,43 @@ pub struct KeptTexts {
     pub bodies: TextBodies,
 }
 
-/// The register (and, when `with_texts`, its texts) if the kept bytes reflect exactly `expected`. The texts stay
-/// in `bytes`, which they keep.
-pub fn decode(bytes: Vec<u8>, expected: &Stamp, with_texts: bool) -> Result<(Register, Option<KeptTexts>), KeptError> {
-    let mut reader = Reader::after_magic(&bytes)?;
-    let stamp: Stamp = from_bytes(reader.section(false)?)?;
+/// The register (and, when `with_texts`, its texts) if the kept register read from `from` reflects exactly
+/// `expected`. Reads no further than it needs.
+pub fn decode(from: impl Read, expected: &Stamp, with_texts: bool) -> Result<(Register, Option<KeptTexts>), KeptError> {
+    let mut reader = Reader::after_magic(from)?;
+    let stamp: Stamp = from_bytes(&reader.section(false)?)?;
     if stamp != *expected {
         return Err(KeptError::Stale(stamp.publication));
     }
-    let register: Register = from_bytes(reader.section(true)?)?;
+    let register: Register = from_bytes(&reader.section(true)?)?;
     if !with_texts {
         return Ok((register, None));
     }
-    let assignments: Vec<TextAssignment> = from_bytes(reader.section(true)?)?;
-    let section = reader.section(true)?;
-    let places = places(section, bytes.len() - reader.rest.len())?;
-    let bodies = TextBodies::packed(bytes, places).ok_or(KeptError::Damaged("a text lies outside the file"))?;
+    let assignments: Vec<TextAssignment> = from_bytes(&reader.section(true)?)?;
+    let places = places(&reader.section(true)?)?;
+    let bodies = TextBodies::packed(reader.text()?, places).ok_or(KeptError::Damaged("a text is out of place"))?;
     if !assignments.iter().filter_map(|a| a.text).all(|hash| bodies.contains(&hash)) {
         return Err(KeptError::Damaged("an assignment names a text it does not hold"));
     }
     Ok((register, Some(KeptTexts { assignments, bodies })))
 }
 
-/// Where each text is in the file, from the bodies section that ends at `end`.
-fn places(section: &[u8], end: usize) -> Result<HashMap<TextHash, (usize, usize)>, KeptError> {
-    const SHORT: KeptError = KeptError::Damaged("the texts are cut short");
-    let (number, rest) = section.split_at_checked(4).ok_or(SHORT)?;
+/// Where each text is in the packed string, from the table of texts.
+fn places(table: &[u8]) -> Result<HashMap<TextHash, (usize, usize)>, KeptError> {
+    const SHORT: KeptError = KeptError::Damaged("the table of texts is cut short");
+    let (number, rows) = table.split_at_checked(4).ok_or(SHORT)?;
     let number = u32::from_le_bytes(number.try_into().map_err(|_| SHORT)?) as usize;
-    let (table, blob) = rest.split_at_checked(number.checked_mul(36).ok_or(SHORT)?).ok_or(SHORT)?;
+    if rows.len() != number.checked_mul(36).ok_or(SHORT)? {
+        return Err(SHORT);
+    }
     let mut places = HashMap::with_capacity(number);
-    let mut start = end - blob.len();
-    for row in table.chunks_exact(36) {
+    let mut start = 0;
+    for row in rows.chunks_exact(36) {
         let (hash, length) = row.split_at(32);
         let hash = TextHash::from_bytes(hash).ok_or(SHORT)?;
         let length = u32::from_le_bytes(length.try_into().map_err(|_| SHORT)?) as usize;
         places.insert(hash, (start, length));
         start += length;
-    }
-    if start != end {
-        return Err(SHORT);
     }
     Ok(places)
 }
@@ -154,32 +151,71 @@ fn put_section(out: &mut Vec<u8>, bytes: &[u8], checked: bool) {
     out.extend_from_slice(bytes);
 }
 
-struct Reader<'a> {
-    rest: &'a [u8],
+/// Reads sections one after another.
+struct Reader<R> {
+    from: R,
 }
 
-impl<'a> Reader<'a> {
-    fn after_magic(bytes: &'a [u8]) -> Result<Self, KeptError> {
-        let rest = bytes.strip_prefix(MAGIC.as_slice()).ok_or(KeptError::Format)?;
-        let (format, rest) = rest.split_at_checked(4).ok_or(KeptError::Format)?;
-        if format != FORMAT.to_le_bytes() {
+const SHORT: KeptError = KeptError::Damaged("cut short");
+
+impl<R: Read> Reader<R> {
+    fn after_magic(mut from: R) -> Result<Self, KeptError> {
+        let mut head = [0u8; MAGIC.len() + 4];
+        from.read_exact(&mut head).map_err(|_| KeptError::Format)?;
+        if head[..MAGIC.len()] != MAGIC[..] || head[MAGIC.len()..] != FORMAT.to_le_bytes() {
             return Err(KeptError::Format);
         }
-        Ok(Self { rest })
+        Ok(Self { from })
     }
 
-    fn section(&mut self, checked: bool) -> Result<&'a [u8], KeptError> {
-        const SHORT: KeptError = KeptError::Damaged("cut short");
-        let (length, rest) = self.rest.split_at_checked(8).ok_or(SHORT)?;
-        let length = usize::try_from(u64::from_le_bytes(length.try_into().map_err(|_| SHORT)?)).map_err(|_| SHORT)?;
-        let (crc, rest) = if checked { rest.split_at_checked(4).ok_or(SHORT)? } else { (&[][..], rest) };
-        let (bytes, rest) = rest.split_at_checked(length).ok_or(SHORT)?;
-        if checked && crc != crc32fast::hash(bytes).to_le_bytes() {
-            return Err(KeptError::Damaged("a section does not match its checksum"));
+    /// A section's length and checksum.
+    fn header(&mut self, checked: bool) -> Result<(usize, Option<u32>), KeptError> {
+        let mut length = [0u8; 8];
+        self.from.read_exact(&mut length).map_err(|_| SHORT)?;
+        let length = usize::try_from(u64::from_le_bytes(length)).map_err(|_| SHORT)?;
+        if !checked {
+            return Ok((length, None));
         }
-        self.rest = rest;
+        let mut crc = [0u8; 4];
+        self.from.read_exact(&mut crc).map_err(|_| SHORT)?;
+        Ok((length, Some(u32::from_le_bytes(crc))))
+    }
+
+    fn section(&mut self, checked: bool) -> Result<Vec<u8>, KeptError> {
+        let (length, crc) = self.header(checked)?;
+        let mut bytes = Vec::new();
+        // A damaged length must not ask for more memory than there is: refused, not aborted on.
+        bytes.try_reserve_exact(length).map_err(|_| SHORT)?;
+        (&mut self.from).take(length as u64).read_to_end(&mut bytes).map_err(|_| SHORT)?;
+        check(bytes.len() == length, crc, &bytes)?;
         Ok(bytes)
     }
+
+    /// The last section, the texts: read straight into one string (checked to be UTF-8 once, here).
+    fn text(&mut self) -> Result<String, KeptError> {
+        let (length, crc) = self.header(true)?;
+        let mut text = String::new();
+        text.try_reserve_exact(length).map_err(|_| SHORT)?;
+        (&mut self.from)
+            .take(length as u64)
+            .read_to_string(&mut text)
+            .map_err(|_| KeptError::Damaged("the texts are not UTF-8"))?;
+        check(text.len() == length, crc, text.as_bytes())?;
+        if self.from.read(&mut [0u8; 1]).map_err(|_| SHORT)? != 0 {
+            return Err(KeptError::Damaged("bytes follow the texts"));
+        }
+        Ok(text)
+    }
+}
+
+fn check(whole: bool, crc: Option<u32>, bytes: &[u8]) -> Result<(), KeptError> {
+    if !whole {
+        return Err(SHORT);
+    }
+    if crc.is_some_and(|crc| crc != crc32fast::hash(bytes)) {
+        return Err(KeptError::Damaged("a section does not match its checksum"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -218,8 +254,8 @@ mod tests {
     fn reads_back_what_it_kept() {
         let (register, texts) = (register(), texts());
         let bytes = encode(&stamp_of(7), &register, &texts);
-        assert_eq!(stamp(&bytes), Ok(stamp_of(7)));
-        let (read, read_texts) = decode(bytes.clone(), &stamp_of(7), true).expect("decodes");
+        assert_eq!(stamp(bytes.as_slice()), Ok(stamp_of(7)));
+        let (read, read_texts) = decode(bytes.as_slice(), &stamp_of(7), true).expect("decodes");
         assert_eq!(read, register);
         let read_texts = read_texts.expect("texts asked for");
         assert_eq!(read_texts.assignments, texts.assignments);
@@ -227,25 +263,25 @@ mod tests {
         for (hash, text) in &texts.bodies {
             assert_eq!(read_texts.bodies.get(hash), Some(&**text));
         }
-        let (only, none) = decode(bytes.clone(), &stamp_of(7), false).expect("decodes");
+        let (only, none) = decode(bytes.as_slice(), &stamp_of(7), false).expect("decodes");
         assert_eq!((only, none.is_none()), (register, true));
     }
 
     #[test]
     fn refuses_another_publication_another_format_and_any_damage() {
         let bytes = encode(&stamp_of(7), &register(), &texts());
-        assert_eq!(decode(bytes.clone(), &stamp_of(8), true).err(), Some(KeptError::Stale(7)));
-        assert_eq!(decode(b"something else".to_vec(), &stamp_of(7), true).err(), Some(KeptError::Format));
+        assert_eq!(decode(bytes.as_slice(), &stamp_of(8), true).err(), Some(KeptError::Stale(7)));
+        assert_eq!(decode(&b"something else"[..], &stamp_of(7), true).err(), Some(KeptError::Format));
         let mut other_format = bytes.clone();
         other_format[MAGIC.len()] ^= 0xff;
-        assert_eq!(decode(other_format, &stamp_of(7), true).err(), Some(KeptError::Format));
+        assert_eq!(decode(other_format.as_slice(), &stamp_of(7), true).err(), Some(KeptError::Format));
         // Every single flipped byte after the stamp, and every cut, is noticed.
         let after_stamp = MAGIC.len() + 4 + 8 + to_bytes(&stamp_of(7)).len();
         for at in (after_stamp..bytes.len()).step_by(97) {
             let mut damaged = bytes.clone();
             damaged[at] ^= 0x20;
-            assert!(decode(damaged, &stamp_of(7), true).is_err(), "flipped byte {at} went unnoticed");
-            assert!(decode(bytes[..at].to_vec(), &stamp_of(7), true).is_err(), "cut at {at} went unnoticed");
+            assert!(decode(damaged.as_slice(), &stamp_of(7), true).is_err(), "flipped byte {at} went unnoticed");
+            assert!(decode(&bytes[..at], &stamp_of(7), true).is_err(), "cut at {at} went unnoticed");
         }
     }
 
@@ -376,6 +412,6 @@ attached_to = ["version:1.0", "provision:H15"]
     fn format_is_pinned() {
         let register = crate::parse_register("pinned.toml", PINNED).expect("the pinned register reads");
         let digest = TextHash::of_bytes(&encode(&stamp_of(1), &register, &texts())).to_string();
-        assert_eq!((FORMAT, &digest[..16]), (1, "c60a01df6b882bc2"), "bump FORMAT and update the digest");
+        assert_eq!((FORMAT, &digest[..16]), (2, "0477ef2c0dc4f629"), "bump FORMAT and update the digest");
     }
 }
