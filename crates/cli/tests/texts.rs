@@ -13,6 +13,17 @@ fn import(sandbox: &Sandbox, dir: &Path) -> Value {
     sandbox.json(&["import", dir.to_str().expect("path"), "--code", "small", "--title", "Small code"])
 }
 
+/// Grows the small code's folder by a version v3 that changes article 1.
+fn add_a_third_version(root: &Path) {
+    write(
+        root,
+        "versions.tsv",
+        "version_id\teffective_date\tlabel\nv1\t2016-01-01\tfirst\nv2\t2017-01-01\tsecond\nv3\t2018-01-01\tthird\n",
+    );
+    write(root, "v3/1.md", "# Article 1\n\nLe paiement fait de mauvaise foi est nul.\n\nAjout.\n");
+    write(root, "v3/3.md", "# Article 3\n\nTrois.\n");
+}
+
 #[test]
 fn a_folder_imports_once_and_grows_by_its_new_versions() {
     let sandbox = Sandbox::new();
@@ -25,13 +36,7 @@ fn a_folder_imports_once_and_grows_by_its_new_versions() {
     assert_eq!(again["changed"], false, "the same folder twice writes nothing");
     assert_eq!(again["records"], 0);
 
-    write(
-        &root,
-        "versions.tsv",
-        "version_id\teffective_date\tlabel\nv1\t2016-01-01\tfirst\nv2\t2017-01-01\tsecond\nv3\t2018-01-01\tthird\n",
-    );
-    write(&root, "v3/1.md", "# Article 1\n\nLe paiement fait de mauvaise foi est nul.\n\nAjout.\n");
-    write(&root, "v3/3.md", "# Article 3\n\nTrois.\n");
+    add_a_third_version(&root);
     let grown = import(&sandbox, &root);
     assert_eq!(grown["new_versions"], serde_json::json!(["v3"]));
     assert_eq!(grown["records"], 2, "the new version and one changed text");
@@ -315,13 +320,7 @@ fn the_loaded_register_is_kept_beside_the_database_and_never_answers_for_a_later
     assert_eq!(versions["versions"].as_array().map(Vec::len), Some(2));
 
     // A new publication makes the kept copy stale: the answer comes from the ledger and is kept again.
-    write(
-        &root,
-        "versions.tsv",
-        "version_id\teffective_date\tlabel\nv1\t2016-01-01\tfirst\nv2\t2017-01-01\tsecond\nv3\t2018-01-01\tthird\n",
-    );
-    write(&root, "v3/1.md", "# Article 1\n\nLe paiement fait de mauvaise foi est nul.\n\nAjout.\n");
-    write(&root, "v3/3.md", "# Article 3\n\nTrois.\n");
+    add_a_third_version(&root);
     import(&sandbox, &root);
     let show = sandbox.json(&["show", "1", "--version", "v3", "--code", "small"]);
     assert_eq!(show["text"]["entry"]["id"], "v3");

@@ -200,6 +200,7 @@ impl TextBodies {
     }
 
     /// The text with this hash.
+    #[inline] // asked once per provision per question, often from other crates
     pub fn get(&self, hash: &TextHash) -> Option<&str> {
         if let Some(text) = self.each.get(hash) {
             return Some(text);
