@@ -163,14 +163,18 @@ fn the_change_register_on_postgres() {
 }
 
 #[test]
-fn search_on_postgres_keeps_its_index_in_the_cache_folder() {
+fn postgres_keeps_its_search_index_and_loaded_register_in_the_cache_folder() {
     let Some(pg) = Sandbox::postgres("search") else { return };
     let root = common::small_code(&pg);
     pg.json(&["import", root.to_str().expect("path"), "--code", "small"]);
     let found = pg.json(&["search", "\"bonne foi\"", "--all-versions", "--code", "small"]);
     assert_eq!(found["total"], 1);
-    let cache = pg.path("cache").join("inforce").join("search");
-    let kept: Vec<_> = std::fs::read_dir(&cache).expect("cache folder").filter_map(Result::ok).collect();
-    assert_eq!(kept.len(), 1, "one index for the code, named after the database");
-    assert!(kept[0].file_name().to_string_lossy().ends_with("-small"));
+    let diff = pg.json(&["diff", "v1", "v2", "--code", "small"]);
+    for what in ["search", "register"] {
+        let cache = pg.path("cache").join("inforce").join(what);
+        let kept: Vec<_> = std::fs::read_dir(&cache).expect("cache folder").filter_map(Result::ok).collect();
+        assert_eq!(kept.len(), 1, "one {what} file for the code, named after the database");
+        assert!(kept[0].file_name().to_string_lossy().ends_with("-small"));
+    }
+    assert_eq!(pg.json(&["diff", "v1", "v2", "--code", "small"]), diff, "the kept register answers the same");
 }
