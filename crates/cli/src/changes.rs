@@ -15,6 +15,39 @@ use jiff::civil::Date;
 use crate::Failure;
 use crate::commands::{Output, parse_date};
 
+/// What the code administrator records about a proposal in words, the same for `mod new` and `mod update`.
+#[derive(clap::Args)]
+pub struct Recorded {
+    /// Who raised it.
+    #[arg(long)]
+    proposer: Option<String>,
+    /// The analyst leading it.
+    #[arg(long)]
+    lead_analyst: Option<String>,
+    /// The problem, in brief.
+    #[arg(long)]
+    issue: Option<String>,
+    /// The solution, in brief.
+    #[arg(long)]
+    solution: Option<String>,
+    /// The release it is aimed at.
+    #[arg(long)]
+    target_release: Option<String>,
+}
+
+impl Recorded {
+    /// Each field of a proposal this sets, with the value given (`None`: not given).
+    fn fields<'a>(&'a self, p: &'a mut Proposal) -> [(&'a mut Option<String>, &'a Option<String>); 5] {
+        [
+            (&mut p.proposer, &self.proposer),
+            (&mut p.lead_analyst, &self.lead_analyst),
+            (&mut p.issue, &self.issue),
+            (&mut p.solution, &self.solution),
+            (&mut p.target_release, &self.target_release),
+        ]
+    }
+}
+
 /// `inforce mod …`
 #[derive(Subcommand)]
 pub enum ModCommand {
@@ -40,21 +73,8 @@ pub enum ModCommand {
         /// Provisions it would change, comma-separated or repeated.
         #[arg(long, value_delimiter = ',')]
         affects: Vec<String>,
-        /// Who raised it.
-        #[arg(long)]
-        proposer: Option<String>,
-        /// The analyst leading it.
-        #[arg(long)]
-        lead_analyst: Option<String>,
-        /// The problem, in brief.
-        #[arg(long)]
-        issue: Option<String>,
-        /// The solution, in brief.
-        #[arg(long)]
-        solution: Option<String>,
-        /// The release it is aimed at.
-        #[arg(long)]
-        target_release: Option<String>,
+        #[command(flatten)]
+        recorded: Recorded,
         /// The proposal it is an alternative to.
         #[arg(long)]
         alternative_to: Option<String>,
@@ -96,21 +116,8 @@ pub enum ModCommand {
         /// The provisions it would change, replacing those recorded (comma-separated or repeated).
         #[arg(long, value_delimiter = ',')]
         affects: Option<Vec<String>>,
-        /// Who raised it.
-        #[arg(long)]
-        proposer: Option<String>,
-        /// The analyst leading it.
-        #[arg(long)]
-        lead_analyst: Option<String>,
-        /// The problem, in brief.
-        #[arg(long)]
-        issue: Option<String>,
-        /// The solution, in brief.
-        #[arg(long)]
-        solution: Option<String>,
-        /// The release it is aimed at.
-        #[arg(long)]
-        target_release: Option<String>,
+        #[command(flatten)]
+        recorded: Recorded,
     },
     /// A proposal, where it stands, what it may do next and its whole timeline.
     Show {
@@ -482,18 +489,7 @@ pub async fn write_mod(
         let mut next = current.clone();
         match command {
             ModCommand::New { .. } => raise(&mut next, &reference, command, today)?,
-            ModCommand::Update {
-                title,
-                path,
-                flags,
-                affects,
-                proposer,
-                lead_analyst,
-                issue,
-                solution,
-                target_release,
-                ..
-            } => {
+            ModCommand::Update { title, path, flags, affects, recorded, .. } => {
                 let index = position(current, &reference)?;
                 let p = &mut next.proposals[index];
                 let text = |value: &Option<String>| value.as_ref().map(|v| v.trim().to_string());
@@ -513,13 +509,7 @@ pub async fn write_mod(
                         .map(|a| provision_id(a))
                         .collect::<Result<_, _>>()?;
                 }
-                for (field, value) in [
-                    (&mut p.proposer, proposer),
-                    (&mut p.lead_analyst, lead_analyst),
-                    (&mut p.issue, issue),
-                    (&mut p.solution, solution),
-                    (&mut p.target_release, target_release),
-                ] {
+                for (field, value) in recorded.fields(p) {
                     if let Some(value) = text(value) {
                         *field = (!value.is_empty()).then_some(value);
                     }
@@ -594,22 +584,7 @@ pub async fn write_consultation(
 }
 
 fn raise(register: &mut Register, reference: &str, command: &ModCommand, today: Date) -> Result<(), Failure> {
-    let ModCommand::New {
-        title,
-        raised,
-        stage,
-        path,
-        flags,
-        affects,
-        proposer,
-        lead_analyst,
-        issue,
-        solution,
-        target_release,
-        alternative_to,
-        ..
-    } = command
-    else {
+    let ModCommand::New { title, raised, stage, path, flags, affects, recorded, alternative_to, .. } = command else {
         return Ok(());
     };
     let process = process_of(register)?;
@@ -634,24 +609,28 @@ fn raise(register: &mut Register, reference: &str, command: &ModCommand, today: 
     };
     let raised = fuzzy(raised.as_deref(), today, "--raised")?;
     let affects = affects.iter().map(|a| provision_id(a)).collect::<Result<Vec<_>, _>>()?;
-    register.proposals.push(Proposal {
+    let mut proposal = Proposal {
         reference: reference.to_string(),
         title: title.clone(),
-        proposer: proposer.clone(),
-        lead_analyst: lead_analyst.clone(),
+        proposer: None,
+        lead_analyst: None,
         raised,
         path: path.clone(),
         flags: flags.clone(),
         affects,
-        issue: issue.clone(),
-        solution: solution.clone(),
-        target_release: target_release.clone(),
+        issue: None,
+        solution: None,
+        target_release: None,
         alternative_to: alternative_to.as_ref().map(|a| a.to_uppercase()),
         stages: vec![StageChange { stage, date: raised, decided_by: None, version: None, note: None }],
         sources: Vec::new(),
         confidence: None,
         notes: Vec::new(),
-    });
+    };
+    for (field, value) in recorded.fields(&mut proposal) {
+        field.clone_from(value);
+    }
+    register.proposals.push(proposal);
     Ok(())
 }
 

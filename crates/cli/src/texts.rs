@@ -21,7 +21,7 @@ use serde_json::json;
 use crate::commands::{Output, parse_date, provision_id};
 use crate::{Failure, Format, PointArgs, html};
 use inforce_web::describe::{entry_ref, status_reason};
-use inforce_web::wire::{ComparisonParts, EntryRefJson, ProvisionStatusJson, comparison_json, point_json};
+use inforce_web::wire::{ComparisonParts, EntryRefJson, PointJson, ProvisionStatusJson, comparison_json};
 
 /// Where an import's data comes from and goes to.
 pub struct ImportTarget<'a> {
@@ -258,7 +258,7 @@ pub fn show(history: &History, provision: &str, args: &PointArgs, today: Date, o
     };
     let json = json!({
         "code": history.register().code.id.to_string(),
-        "point": point_json(&cut, today),
+        "point": PointJson::new(&cut, today),
         "provision": ProvisionStatusJson::new(&status, today),
         "text": text.map(|t| json!({
             "entry": EntryRefJson::new(t.entry, today),
@@ -436,7 +436,7 @@ pub fn blame(history: &History, provision: &str, args: &PointArgs, today: Date, 
     let json = json!({
         "code": history.register().code.id.to_string(),
         "provision": id.to_string(),
-        "point": point_json(&cut, today),
+        "point": PointJson::new(&cut, today),
         "note": note,
         "paragraphs": paragraphs.as_ref().map(|ps| ps.iter().map(|p| p.iter().map(|run| json!({
             "text": run.text,

@@ -566,9 +566,17 @@ pub fn consultation_state(c: &Consultation, today: Date) -> &'static str {
     }
 }
 
-/// A point of a comparison: its date, and its version when it is one.
-pub fn point_json(cut: &Cut<'_>, today: Date) -> serde_json::Value {
-    serde_json::json!({ "date": cut.date.to_string(), "version": cut.entry.map(|(e, _)| EntryRefJson::new(e, today)) })
+/// A point of a comparison or a text question: its date, and its version when it is one.
+#[derive(Serialize)]
+pub struct PointJson {
+    date: String,
+    version: Option<EntryRefJson>,
+}
+
+impl PointJson {
+    pub fn new(cut: &Cut<'_>, today: Date) -> Self {
+        Self { date: cut.date.to_string(), version: cut.entry.map(|(e, _)| EntryRefJson::new(e, today)) }
+    }
 }
 
 /// What a comparison found, as the CLI (`diff --format json`) and the API (`/compare/A...B`) both give it.
@@ -593,14 +601,10 @@ pub struct ComparisonParts<'a> {
 /// as a `serde_json::Value`: a whole-code comparison holds tens of thousands of edits.
 pub fn comparison_json<'a>(parts: &'a ComparisonParts<'a>, today: Date) -> ComparisonJson<'a> {
     let count = |sort| parts.changes.iter().filter(|c| c.sort == sort).count();
-    let point = |cut: &Cut<'_>| PointJson {
-        date: cut.date.to_string(),
-        version: cut.entry.map(|(e, _)| EntryRefJson::new(e, today)),
-    };
     ComparisonJson {
         code: parts.code,
-        a: point(parts.points.0),
-        b: point(parts.points.1),
+        a: PointJson::new(parts.points.0, today),
+        b: PointJson::new(parts.points.1, today),
         provision: parts.within.map(ToString::to_string),
         ignore_formatting: parts.options.ignore_formatting,
         note: parts.note,
@@ -638,12 +642,6 @@ pub struct ComparisonJson<'a> {
     entries_between: Vec<EntryJson>,
     summary: SummaryJson,
     provisions: Vec<ProvisionChangeJson<'a>>,
-}
-
-#[derive(Serialize)]
-struct PointJson {
-    date: String,
-    version: Option<EntryRefJson>,
 }
 
 #[derive(Serialize)]
