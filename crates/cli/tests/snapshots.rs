@@ -1,0 +1,331 @@
+//! The contracts, as snapshots: every JSON answer of the API (in process, through the router), every
+//! `--format json` answer of the command line, the OpenAPI document and one Atom feed of each kind, on the built-in
+//! SEC register and on a small code with texts, with today and the clock pinned. A change to any contract shows
+//! up here, in review (`cargo insta review`, or `INSTA_UPDATE=always` and `git diff`).
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, header};
+use common::{Sandbox, small_code, write};
+use inforce_core::CodeId;
+use inforce_store::Store;
+use inforce_store_sqlite::{OpenOptions, SqliteStore};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+/// The day every answer is given on (`INFORCE_TODAY` in the sandbox).
+const TODAY: &str = "2026-11-28";
+
+/// A database with the built-in SEC register (and one document attached to it) and a small code with texts.
+fn populated() -> Sandbox {
+    let sandbox = Sandbox::new();
+    let folder = small_code(&sandbox);
+    sandbox.stdout(&["import", folder.to_str().expect("path"), "--code", "small", "--title", "A small code"]);
+    let pdf = sandbox.path("annex2.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4\nthe further changes\n%%EOF\n").expect("write");
+    let pdf = pdf.to_str().expect("path");
+    let attach = ["--attach", "consultation:SEC4", "--attach", "version:4.0", "--attach", "provision:H15"];
+    let mut add = vec!["doc", "add", pdf, "--title", "SEC4 Annex 2", "--kind", "consultation", "--date", "2014-06-30"];
+    add.extend(attach);
+    sandbox.stdout(&add);
+    sandbox
+}
+
+/// Replaces the sandbox's own folder, which differs on every run, by `[SANDBOX]`.
+fn redact(sandbox: &Sandbox, text: &str) -> String {
+    text.replace(&sandbox.dir.path().display().to_string(), "[SANDBOX]")
+}
+
+/// A snapshot name from a request: `/api/v1/sec/at/2015-01-20` → `api_v1_sec_at_2015-01-20`.
+fn name(text: &str) -> String {
+    let mut name: String =
+        text.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' }).collect();
+    while name.contains("__") {
+        name = name.replace("__", "_");
+    }
+    name.trim_matches('_').to_string()
+}
+
+/// The API's JSON answers (and its problem+json errors) on both codes.
+const API: &[&str] = &[
+    "/api/v1/codes",
+    "/api/v1/sec/versions",
+    "/api/v1/sec/versions/4.1",
+    "/api/v1/sec/at/2015-01-20",
+    "/api/v1/sec/at/2030-01-01",
+    "/api/v1/sec/provisions/H15",
+    "/api/v1/sec/provisions/H15?at=2015-01-20",
+    "/api/v1/sec/provisions/H15?version=4.0",
+    "/api/v1/sec/provisions/H15/blame",
+    "/api/v1/sec/compare/4.0...4.1",
+    "/api/v1/sec/compare/2013-10-01...2015-02-01?provision=H",
+    "/api/v1/sec/timeline",
+    "/api/v1/sec/variations",
+    "/api/v1/sec/consultations",
+    "/api/v1/sec/consultations?state=closed",
+    "/api/v1/sec/proposals",
+    "/api/v1/sec/proposals?stage=implemented",
+    "/api/v1/sec/proposals?affects=H15&pending_at=2020-01-01",
+    "/api/v1/sec/proposals/MP084",
+    "/api/v1/sec/planned",
+    "/api/v1/sec/documents",
+    "/api/v1/sec/search?q=gateway",
+    "/api/v1/search?code=sec&q=heading%3Agateway",
+    "/api/v1/small/versions",
+    "/api/v1/small/at/2016-06-01",
+    "/api/v1/small/provisions/1?version=v2",
+    "/api/v1/small/provisions/1/blame?version=v2",
+    "/api/v1/small/compare/v1...v2",
+    "/api/v1/small/compare/v1...v2?ignore_formatting=true",
+    "/api/v1/small/compare/v1...v2?provision=1",
+    "/api/v1/small/search?q=paiement&all_versions=1",
+    "/api/v1/small/search?q=%22bonne%20foi%22&version=v1",
+    "/api/v1/small/timeline",
+    // Errors: their face (problem+json) and words are a contract too.
+    "/api/v1/nope/versions",
+    "/api/v1/sec/at/2015-13-01",
+    "/api/v1/sec/at/yesterday",
+    "/api/v1/sec/provisions/Q99",
+    "/api/v1/sec/provisions/H15?version=99.0",
+    "/api/v1/sec/versions/99.0",
+    "/api/v1/sec/compare/4.1",
+    "/api/v1/sec/consultations?state=pending",
+    "/api/v1/sec/proposals?stage=nowhere",
+    "/api/v1/sec/proposals/MP999",
+    "/api/v1/sec/search?q=%22",
+    "/api/v1/no/such/route",
+    "/api/v1/small/compare/v1...v2?ignore_formatting=1",
+    "/api/v1/sec/search?page=x&q=a",
+];
+
+/// One Atom feed of each kind.
+const FEEDS: &[&str] = &[
+    "/feeds/versions.atom",
+    "/feeds/provisions/H15.atom",
+    "/feeds/consultations.atom",
+    "/feeds/proposals.atom",
+    "/feeds/variations.atom",
+    "/codes/small/feeds/provisions/1.atom",
+];
+
+async fn site(sandbox: &Sandbox) -> axum::Router {
+    let store = SqliteStore::open(&sandbox.db(), OpenOptions::default()).await.expect("open the database");
+    let store: Arc<dyn Store> = Arc::new(store);
+    let options = inforce_web::SiteOptions {
+        default_code: CodeId::parse("sec").expect("code"),
+        today: Some(TODAY.parse().expect("date")),
+        poll: Duration::from_secs(1),
+        access_log: false,
+    };
+    inforce_web::routes(inforce_web::Site::load(store, options).await.expect("load the site"))
+}
+
+async fn get(routes: &axum::Router, url: &str) -> (u16, String, String) {
+    let request = Request::get(url).body(Body::empty()).expect("request");
+    let response = routes.clone().oneshot(request).await.expect("an answer");
+    let status = response.status().as_u16();
+    let content_type =
+        response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body");
+    (status, content_type, String::from_utf8(body.to_vec()).expect("UTF-8"))
+}
+
+#[tokio::test]
+async fn api_answers_feeds_and_openapi_keep_their_shape() {
+    let sandbox = populated();
+    let routes = site(&sandbox).await;
+    for url in API {
+        let (status, content_type, body) = get(&routes, url).await;
+        // An answer that is not JSON is kept as text, so that the snapshot shows it.
+        let body: Value = serde_json::from_str(&body).unwrap_or(Value::String(body));
+        insta::assert_json_snapshot!(
+            name(url),
+            json!({ "status": status, "content_type": content_type, "body": body })
+        );
+    }
+    for url in FEEDS {
+        let (status, content_type, body) = get(&routes, url).await;
+        assert_eq!(status, 200, "{url}: {body}");
+        assert_eq!(content_type, "application/atom+xml; charset=utf-8", "{url}");
+        insta::assert_snapshot!(name(url), body);
+    }
+    let (status, _, openapi) = get(&routes, "/api/openapi.json").await;
+    assert_eq!(status, 200);
+    let openapi: Value = serde_json::from_str(&openapi).expect("OpenAPI is JSON");
+    insta::assert_json_snapshot!("openapi", openapi);
+}
+
+/// The command line's questions, each with `--format json`.
+const QUESTIONS: &[&[&str]] = &[
+    &["versions"],
+    &["at", "2015-01-20"],
+    &["at", "2030-01-01"],
+    &["status", "H15", "--at", "2015-02-01"],
+    &["status", "Appendix G"],
+    &["history", "H15"],
+    &["timeline", "--from", "2015-01-01", "--to", "2015-12-31"],
+    &["consultations"],
+    &["codes"],
+    &["publications"],
+    &["show", "H15"],
+    &["search", "gateway"],
+    &["diff", "4.0", "4.1"],
+    &["blame", "H15"],
+    &["check"],
+    &["mod", "list"],
+    &["mod", "list", "--affects", "H15", "--pending-at", "2020-01-01"],
+    &["mod", "show", "MP084"],
+    &["consultation", "show", "SEC4"],
+    &["planned"],
+    &["doc", "list"],
+    &["doc", "list", "--attached-to", "version:4.0"],
+    &["versions", "--code", "small"],
+    &["at", "2016-06-01", "--code", "small"],
+    &["status", "3", "--code", "small", "--at", "2016-06-01"],
+    &["history", "1", "--code", "small"],
+    &["show", "1", "--code", "small", "--version", "v1"],
+    &["show", "1", "--code", "small", "--at", "2017-06-01"],
+    &["search", "paiement", "--code", "small", "--all-versions"],
+    &["search", "\"bonne foi\"", "--code", "small", "--version", "v1"],
+    &["diff", "v1", "v2", "--code", "small"],
+    &["diff", "2016-01-01", "v2", "--code", "small", "--provision", "1", "--ignore-formatting"],
+    &["blame", "1", "--code", "small"],
+    &["check", "--code", "small"],
+    &["publications", "--code", "small"],
+    &["at", "2016-06-01", "--code", "small", "--as-recorded", "2026-11-01"],
+];
+
+#[test]
+fn command_line_answers_keep_their_shape() {
+    let sandbox = populated();
+    for args in QUESTIONS {
+        let answer = write_json(&sandbox, "2026-11-01T09:00:00Z", args);
+        insta::assert_json_snapshot!(name(&format!("cli {}", args.join(" "))), answer);
+    }
+}
+
+/// Runs a command with `--format json` at a pinned record time; its answer with the sandbox redacted.
+fn write_json(sandbox: &Sandbox, now: &str, args: &[&str]) -> Value {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    let output = sandbox.run_at(now, &all);
+    assert!(output.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+    let text = redact(sandbox, &String::from_utf8(output.stdout).expect("UTF-8"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {text}"))
+}
+
+#[test]
+fn command_line_writes_keep_their_shape() {
+    let sandbox = Sandbox::new();
+    let folder = small_code(&sandbox);
+    let folder = folder.to_str().expect("path");
+    let changed = sandbox.path("changed");
+    write(&changed, "2.md", "# Article 2\n\nDeux, enfin.\n");
+    let changed = changed.to_str().expect("path");
+    let register = sandbox.path("small.toml");
+    let register = register.to_str().expect("path");
+    let pdf = sandbox.path("note.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4\na note\n%%EOF\n").expect("write");
+    let pdf = pdf.to_str().expect("path");
+    let db = sandbox.db();
+    let copy = sandbox.path("copy.db");
+    let site = sandbox.path("site");
+    let export = sandbox.path("export");
+    let steps: Vec<(&str, Vec<&str>)> = vec![
+        ("2026-11-01T09:00:00Z", vec!["import", folder, "--code", "small", "--title", "A small code"]),
+        ("2026-11-01T09:00:01Z", vec!["import", folder, "--code", "small"]),
+        (
+            "2026-11-02T09:00:00Z",
+            vec![
+                "import-version",
+                changed,
+                "--code",
+                "small",
+                "--version",
+                "v3",
+                "--effective",
+                "2018-01-01",
+                "--label",
+                "third",
+                "--remove",
+                "3",
+            ],
+        ),
+        ("2026-11-02T09:00:01Z", vec!["reindex", "--code", "small"]),
+        (
+            "2026-11-03T09:00:00Z",
+            vec![
+                "mod",
+                "new",
+                "MP301",
+                "--title",
+                "Clarify H15 charges",
+                "--path",
+                "3",
+                "--affects",
+                "H15",
+                "--raised",
+                "2026-10-01",
+            ],
+        ),
+        ("2026-11-03T09:00:01Z", vec!["mod", "advance", "MP301", "--to", "development", "--date", "2026-10-20"]),
+        (
+            "2026-11-03T09:00:02Z",
+            vec!["mod", "update", "MP301", "--path", "2", "--target-release", "June 2027 SEC Release"],
+        ),
+        (
+            "2026-11-04T09:00:00Z",
+            vec![
+                "consultation",
+                "add",
+                "SEC-2027",
+                "--title",
+                "Charges",
+                "--published",
+                "2026-11-01",
+                "--closes",
+                "2026-12-15",
+                "--topic",
+                "H15 charges",
+            ],
+        ),
+        ("2026-11-04T09:00:01Z", vec!["doc", "add", pdf, "--title", "A note", "--attach", "proposal:MP301"]),
+        ("2026-11-05T09:00:00Z", vec!["register", "export", "--code", "small", "-o", register]),
+        ("2026-11-05T09:00:01Z", vec!["register", "import", register]),
+        (
+            "2026-11-06T09:00:00Z",
+            vec!["copy", "--from", db.to_str().expect("path"), "--to", copy.to_str().expect("path")],
+        ),
+        ("2026-11-06T09:00:01Z", vec!["export", export.to_str().expect("path"), "--code", "small", "--version", "v2"]),
+        ("2026-11-06T09:00:02Z", vec!["export-site", site.to_str().expect("path")]),
+    ];
+    for (step, (now, args)) in steps.iter().enumerate() {
+        if args[0] == "export" {
+            // Writes Markdown files: the index is the contract.
+            let output = sandbox.run_at(now, &[&args[..], &["--format", "markdown"]].concat());
+            assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+            let mut files: Vec<String> = std::fs::read_dir(&export)
+                .expect("exported")
+                .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+                .collect();
+            files.sort();
+            let index = std::fs::read_to_string(export.join("index.md")).unwrap_or_default();
+            insta::assert_snapshot!("cli_export_small", format!("{}\n---\n{index}", files.join("\n")));
+            continue;
+        }
+        if args[..2] == ["register", "export"] {
+            // Writes TOML, not JSON: its file is the contract.
+            let output = sandbox.run_at(now, args);
+            assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+            insta::assert_snapshot!("cli_register_export_small", std::fs::read_to_string(register).expect("read"));
+            continue;
+        }
+        let answer = write_json(&sandbox, now, args);
+        let label: Vec<&str> = args.iter().take(2).copied().filter(|a| !a.starts_with('/')).collect();
+        insta::assert_json_snapshot!(name(&format!("cli write {step:02} {}", label.join(" "))), answer);
+    }
+}
