@@ -8,8 +8,8 @@ use clap::Subcommand;
 use inforce_core::change::{Process, Proposal, StageChange, Step};
 use inforce_core::document::{Attachment, Document};
 use inforce_core::{Consultation, EntryId, FuzzyDate, History, ProvisionId, Register, validate};
+use inforce_present::wire::{ConsultationJson, DocumentJson, PlannedJson, ProposalJson};
 use inforce_store::{PublishOutcome, Store, publish_edit};
-use inforce_web::wire::{ConsultationJson, DocumentJson, PlannedJson, ProposalJson};
 use jiff::civil::Date;
 
 use crate::Failure;

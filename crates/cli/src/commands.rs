@@ -18,8 +18,9 @@ use serde::Serialize;
 use crate::changes::{self, ConsultationCommand, DocCommand, ModCommand};
 use crate::kept::{Kept, kept_path};
 use crate::texts::{self, ImportTarget};
-use crate::{Cli, Command, Failure, Format, RegisterCommand, text};
-use inforce_web::wire::{ConsultationJson, EntryJson, EntryRefJson, HistoryItemJson, ProvisionStatusJson};
+use crate::{Cli, Command, Failure, Format, RegisterCommand};
+use inforce_present::plain as text;
+use inforce_present::wire::{ConsultationJson, EntryJson, EntryRefJson, HistoryItemJson, ProvisionStatusJson};
 
 /// The built-in SEC register, carried in the binary so a new machine needs nothing else.
 const BUILTIN_SEC: &str = include_str!("../../../data/sec.toml");
@@ -184,7 +185,7 @@ async fn run_on(
                 })
                 .collect();
             out.print(&serde_json::json!({ "code": code.to_string(), "publications": rows }), || {
-                text::publications(&publications)
+                publications_text(&publications)
             })
         }
         command => {
@@ -211,7 +212,7 @@ fn text_answer(history: &History, command: &Command, today: Date, out: &Output) 
             let wording = history.text_history(&id);
             let json = serde_json::json!({
                 "code": history.register().code.id.to_string(),
-                "provision": inforce_web::wire::ProvisionJson::from(provision),
+                "provision": inforce_present::wire::ProvisionJson::from(provision),
                 "events": items.iter().map(|i| HistoryItemJson::new(i, today)).collect::<Vec<_>>(),
                 "text_events": wording.iter().map(|w| serde_json::json!({
                     "entry": EntryRefJson::new(w.entry, today),
@@ -693,4 +694,16 @@ async fn export_site(
             inforce_core::date::human_date(today)
         )
     })
+}
+
+/// Publications with their record times.
+fn publications_text(publications: &[inforce_store::Publication]) -> String {
+    let mut out = String::new();
+    for p in publications {
+        out.push_str(&format!("{:>4}  {}  {:>5} records  {}\n", p.id, p.recorded_at, p.record_count, p.origin));
+    }
+    if publications.is_empty() {
+        out.push_str("No publications recorded for this code.\n");
+    }
+    out
 }

@@ -4,10 +4,8 @@
 
 mod changes;
 mod commands;
-mod html;
 mod kept;
 mod search;
-mod text;
 mod texts;
 
 use std::path::PathBuf;

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use inforce_core::search::{Scope, SearchIndex, parse};
 use inforce_core::{History, ProvisionId};
-use inforce_web::wire::{SearchAsked, search_json};
+use inforce_present::wire::{SearchAsked, search_json};
 use jiff::civil::Date;
 
 use crate::commands::Output;

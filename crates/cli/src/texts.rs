@@ -19,9 +19,10 @@ use jiff::civil::Date;
 use serde_json::json;
 
 use crate::commands::{Output, parse_date, provision_id};
-use crate::{Failure, Format, PointArgs, html};
-use inforce_web::describe::{entry_ref, status_reason};
-use inforce_web::wire::{ComparisonParts, EntryRefJson, PointJson, ProvisionStatusJson, comparison_json};
+use crate::{Failure, Format, PointArgs};
+use inforce_present::describe::{entry_ref, status_reason};
+use inforce_present::html;
+use inforce_present::wire::{ComparisonParts, EntryRefJson, PointJson, ProvisionStatusJson, comparison_json};
 
 /// Where an import's data comes from and goes to.
 pub struct ImportTarget<'a> {
@@ -269,7 +270,7 @@ pub fn show(history: &History, provision: &str, args: &PointArgs, today: Date, o
         "note": note,
     });
     out.print(&json, || {
-        let mut page = crate::text::status(&status, today);
+        let mut page = inforce_present::plain::status(&status, today);
         if let Some(note) = &note {
             let _ = writeln!(page, "{note}");
         }

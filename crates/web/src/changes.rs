@@ -18,7 +18,7 @@ use serde::Deserialize;
 use crate::pages::{Answer, Ctx, Frame, Params, shorten};
 use crate::respond::{AppError, Cache};
 use crate::site::Site;
-use crate::wire::{DocumentJson, PlannedJson, ProposalJson};
+use inforce_present::wire::{DocumentJson, PlannedJson, ProposalJson};
 
 /// The filters of `/proposals` and `/api/v1/{code}/proposals`.
 #[derive(Deserialize, Default)]

@@ -12,26 +12,10 @@ use axum::response::Response;
 use inforce_core::{ChangeKind, CodeId, Entry, History, ProvisionId};
 use jiff::Timestamp;
 
-use crate::describe::entry_ref;
 use crate::respond::{AppError, Body, Cache, respond};
 use crate::site::Site;
-
-/// Escapes text for XML and HTML content and attribute values (control characters other than line ends and tabs are dropped).
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if c.is_control() && c != '\n' && c != '\t' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+use inforce_present::describe::entry_ref;
+use inforce_present::html::escape;
 
 struct Item {
     id: String,

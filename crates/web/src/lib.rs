@@ -5,7 +5,6 @@
 
 mod cache;
 mod changes;
-pub mod describe;
 pub mod export;
 pub mod feeds;
 pub mod log;
@@ -13,7 +12,6 @@ mod pages;
 mod respond;
 mod search;
 mod site;
-pub mod wire;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

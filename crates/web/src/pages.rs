@@ -15,11 +15,11 @@ use jiff::civil::Date;
 use serde::Deserialize;
 
 use crate::changes::{DocLink, doc_links};
-use crate::describe::{entry_ref, status_reason};
 use crate::respond::{AppError, Body, Cache, respond};
 use crate::site::{Site, Snapshot};
-use crate::wire::{self, ConsultationJson, EntryJson, EntryRefJson, HistoryItemJson, ProvisionStatusJson};
 use inforce_core::document::Attachment;
+use inforce_present::describe::{entry_ref, status_reason};
+use inforce_present::wire::{self, ConsultationJson, EntryJson, EntryRefJson, HistoryItemJson, ProvisionStatusJson};
 
 pub(crate) type Params = Path<HashMap<String, String>>;
 pub(crate) type Answer = Result<Response, AppError>;

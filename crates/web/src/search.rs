@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::pages::{Answer, Ctx, Frame, Params, PointQuery, shorten};
 use crate::respond::{AppError, Cache};
 use crate::site::Site;
-use crate::wire::{SearchAsked, search_json};
+use inforce_present::wire::{SearchAsked, search_json};
 
 /// The parameters of a search.
 #[derive(Deserialize, Default)]

@@ -6,11 +6,10 @@ use inforce_core::{
     ChangeKind, Completeness, Consultation, Entry, History, HistoryItem, Provision, Relation, StatusAnswer,
     date::human_date,
 };
-use inforce_store::Publication;
 use jiff::civil::Date;
 
-use inforce_web::describe::{entry_ref, status_reason};
-use inforce_web::wire::consultation_state;
+use crate::describe::{entry_ref, status_reason};
+use crate::wire::consultation_state;
 
 /// The version table.
 pub fn versions(history: &History, today: Date) -> String {
@@ -180,18 +179,6 @@ pub fn consultations(consultations: &[Consultation], today: Date) -> String {
             c.closes.to_string(),
             c.title
         );
-    }
-    out
-}
-
-/// Publications with their record times.
-pub fn publications(publications: &[Publication]) -> String {
-    let mut out = String::new();
-    for p in publications {
-        let _ = writeln!(out, "{:>4}  {}  {:>5} records  {}", p.id, p.recorded_at, p.record_count, p.origin);
-    }
-    if publications.is_empty() {
-        out.push_str("No publications recorded for this code.\n");
     }
     out
 }

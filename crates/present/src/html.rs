@@ -8,9 +8,7 @@ use inforce_core::diff::Op;
 use inforce_core::{Entry, History};
 use jiff::civil::Date;
 
-use inforce_web::describe::entry_ref;
-
-pub use inforce_web::feeds::escape;
+use crate::describe::entry_ref;
 
 fn point(cut: &Cut<'_>) -> String {
     match cut.entry {
@@ -101,4 +99,21 @@ mod tests {
             "&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; &amp; &quot;"
         );
     }
+}
+
+/// Escapes text for XML and HTML content and attribute values (control characters other than line ends and tabs are dropped).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if c.is_control() && c != '\n' && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
