@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use common::corpus;
 
-use inforce_core::compare::Cut;
 use inforce_core::import::{TextImport, merge_versions};
+use inforce_core::point::Cut;
 use inforce_core::search::{Scope, SearchIndex, parse};
 use inforce_core::text::Texts;
 use inforce_core::{CodeId, History};

@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 
 use common::corpus;
 
-use inforce_core::compare::{Cut, Point};
 use inforce_core::diff::DiffOptions;
 use inforce_core::import::{TextImport, merge_versions};
+use inforce_core::point::{Cut, Point};
 use inforce_core::text::Texts;
 use inforce_core::{CodeId, History};
 use jiff::civil::Date;

@@ -5,10 +5,13 @@
 use std::fmt::Write as _;
 
 use clap::Subcommand;
-use inforce_core::change::{Process, Proposal, StageChange, Step};
+use inforce_core::change::{FilterError, Process, Proposal, ProposalFilter, StageChange, Step};
 use inforce_core::document::{Attachment, Document};
 use inforce_core::{Consultation, EntryId, FuzzyDate, History, ProvisionId, Register, validate};
-use inforce_present::wire::{ConsultationJson, DocumentJson, PlannedJson, ProposalJson};
+use inforce_present::describe::planned_tie;
+use inforce_present::wire::{
+    ConsultationJson, ConsultationShowJson, DocumentJson, DocumentsJson, PlannedListJson, ProposalJson, ProposalsJson,
+};
 use inforce_store::{PublishOutcome, Store, publish_edit};
 use jiff::civil::Date;
 
@@ -292,17 +295,14 @@ pub async fn write_doc(
 }
 
 /// `doc list`
-pub fn answer_docs(register: &Register, attached_to: Option<&str>, out: &Output) -> Result<(), Failure> {
+pub fn answer_docs(history: &History, attached_to: Option<&str>, out: &Output) -> Result<(), Failure> {
+    let register = history.register();
     let filter = attached_to
         .map(|a| Attachment::parse(a).map_err(|e| Failure::Usage(format!("--attached-to: {e}"))))
         .transpose()?;
     let chosen: Vec<&Document> =
         register.documents.iter().filter(|d| filter.as_ref().is_none_or(|f| d.attached_to.contains(f))).collect();
-    let json = serde_json::json!({
-        "code": register.code.id.to_string(),
-        "documents": chosen.iter().map(|d| DocumentJson::new(d)).collect::<Vec<_>>(),
-    });
-    out.print(&json, || {
+    out.print(&DocumentsJson::new(history, chosen.iter().copied()), || {
         if chosen.is_empty() {
             return "no documents\n".into();
         }
@@ -376,26 +376,17 @@ pub fn answer_mod(history: &History, command: &ModCommand, today: Date, out: &Ou
             let pending_at = pending_at.as_deref().map(|d| parse_date(d, today)).transpose()?;
             let affects = affects.as_deref().map(provision_id).transpose()?;
             let process = process_of(register)?;
-            if let Some(stage) = stage
-                && process.stage(stage).is_none()
-            {
-                let ids: Vec<&str> = process.stages.iter().map(|s| s.id.as_str()).collect();
-                return Err(Failure::Usage(format!("--stage: no stage '{stage}'; the stages are: {}", ids.join(", "))));
-            }
-            let touching: Option<Vec<&Proposal>> = affects.as_ref().map(|a| history.proposals_touching(a));
-            let chosen: Vec<&Proposal> = register
-                .proposals
-                .iter()
-                .filter(|p| stage.as_ref().is_none_or(|s| p.current().is_some_and(|c| &c.stage == s)))
-                .filter(|p| path.as_ref().is_none_or(|x| p.path.as_ref() == Some(x)))
-                .filter(|p| touching.as_ref().is_none_or(|t| t.iter().any(|q| q.reference == p.reference)))
-                .filter(|p| pending_at.is_none_or(|d| p.pending_on(process, d)))
-                .collect();
-            let json = serde_json::json!({
-                "code": register.code.id.to_string(),
-                "process": process.name,
-                "proposals": chosen.iter().map(|p| ProposalJson::new(process, p, today)).collect::<Vec<_>>(),
-            });
+            let filter = ProposalFilter {
+                stage: stage.as_deref(),
+                path: path.as_deref(),
+                affects: affects.as_ref(),
+                pending_at,
+            };
+            let chosen = history.proposals(&filter).map_err(|e| match e {
+                FilterError::UnknownStage { .. } => Failure::Usage(format!("--stage: {e}")),
+                FilterError::UnknownPath { .. } => Failure::Usage(format!("--path: {e}")),
+            })?;
+            let json = ProposalsJson::new(history, &chosen, pending_at, today);
             out.print(&json, || list_text(process, &chosen, pending_at))
         }
         ModCommand::New { .. } | ModCommand::Advance { .. } | ModCommand::Update { .. } => {
@@ -405,20 +396,14 @@ pub fn answer_mod(history: &History, command: &ModCommand, today: Date, out: &Ou
 }
 
 /// Answers `inforce consultation show` and `inforce planned`.
-pub fn answer_consultation(register: &Register, id: &str, today: Date, out: &Output) -> Result<(), Failure> {
+pub fn answer_consultation(history: &History, id: &str, today: Date, out: &Output) -> Result<(), Failure> {
+    let register = history.register();
     let consultation = register.consultations.iter().find(|c| c.id.eq_ignore_ascii_case(id)).ok_or_else(|| {
         let ids: Vec<&str> = register.consultations.iter().map(|c| c.id.as_str()).collect();
         Failure::NotFound(format!("no consultation '{id}' (known: {})", ids.join(", ")))
     })?;
     let json = ConsultationJson::new(consultation, today);
-    let planned: Vec<PlannedJson> = register
-        .planned
-        .iter()
-        .filter(|p| p.consultation.as_deref() == Some(&consultation.id))
-        .map(PlannedJson::new)
-        .collect();
-    let value = serde_json::json!({ "consultation": json, "planned": planned });
-    out.print(&value, || {
+    out.print(&ConsultationShowJson::new(history, consultation, today), || {
         let mut text = format!(
             "{}  {}\npublished {}, closes {} ({})\n",
             json.id,
@@ -436,7 +421,7 @@ pub fn answer_consultation(register: &Register, id: &str, today: Date, out: &Out
         if !json.led_to.is_empty() {
             let _ = writeln!(text, "led to: {}", json.led_to.join(", "));
         }
-        for p in &planned {
+        for p in register.planned.iter().filter(|p| p.consultation.as_deref() == Some(&consultation.id)) {
             let _ = writeln!(text, "planned: {} ({})", p.title, p.id);
         }
         text
@@ -444,16 +429,12 @@ pub fn answer_consultation(register: &Register, id: &str, today: Date, out: &Out
 }
 
 /// `inforce planned`: changes announced but not yet tied to a proposal or version, and those that since were.
-pub fn answer_planned(register: &Register, out: &Output) -> Result<(), Failure> {
-    let planned: Vec<PlannedJson> = register.planned.iter().map(PlannedJson::new).collect();
-    out.print(&serde_json::json!({ "code": register.code.id.to_string(), "planned": planned }), || {
+pub fn answer_planned(history: &History, out: &Output) -> Result<(), Failure> {
+    let register = history.register();
+    out.print(&PlannedListJson::new(history), || {
         let mut text = String::new();
         for p in &register.planned {
-            let tied = match (&p.proposal, &p.version) {
-                (_, Some(version)) => format!("made by {version}"),
-                (Some(proposal), None) => format!("taken up by {proposal}"),
-                (None, None) => "not yet tied to a proposal or version".to_string(),
-            };
+            let tied = planned_tie(p);
             let from = p.consultation.as_ref().map(|c| format!(", announced in {c}")).unwrap_or_default();
             let _ = writeln!(text, "{:<28} {} ({tied}{from})", p.id, p.title);
         }
@@ -580,7 +561,7 @@ pub async fn write_consultation(
         checked(next)
     })
     .await?;
-    answer_consultation(&register, id, today, out)
+    answer_consultation(&History::new(register), id, today, out)
 }
 
 fn raise(register: &mut Register, reference: &str, command: &ModCommand, today: Date) -> Result<(), Failure> {

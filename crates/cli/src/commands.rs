@@ -20,7 +20,7 @@ use crate::kept::{Kept, kept_path};
 use crate::texts::{self, ImportTarget};
 use crate::{Cli, Command, Failure, Format, RegisterCommand};
 use inforce_present::plain as text;
-use inforce_present::wire::{ConsultationJson, EntryJson, EntryRefJson, HistoryItemJson, ProvisionStatusJson};
+use inforce_present::wire::{AtJson, ConsultationsJson, ProvisionHistoryJson, StatusJson, TimelineJson, VersionsJson};
 
 /// The built-in SEC register, carried in the binary so a new machine needs nothing else.
 const BUILTIN_SEC: &str = include_str!("../../../data/sec.toml");
@@ -145,14 +145,14 @@ async fn run_on(
         }
         Command::Consultation { action: ConsultationCommand::Show { id } } => {
             let history = load(store, db, &code, as_recorded).await?;
-            changes::answer_consultation(history.register(), &id, today, out)
+            changes::answer_consultation(&history, &id, today, out)
         }
         Command::Doc { action: action @ DocCommand::Add { .. } } => {
             changes::write_doc(store, &code, &action, now()?, out).await
         }
         Command::Doc { action: DocCommand::List { attached_to } } => {
             let history = load(store, db, &code, as_recorded).await?;
-            changes::answer_docs(history.register(), attached_to.as_deref(), out)
+            changes::answer_docs(&history, attached_to.as_deref(), out)
         }
         Command::Doc { action: DocCommand::Get { id, output } } => {
             let history = load(store, db, &code, as_recorded).await?;
@@ -160,7 +160,7 @@ async fn run_on(
         }
         Command::Planned => {
             let history = load(store, db, &code, as_recorded).await?;
-            changes::answer_planned(history.register(), out)
+            changes::answer_planned(&history, out)
         }
         Command::Register { action: RegisterCommand::Import { file } } => {
             import_register(store, &file, cli.code.as_deref(), out).await
@@ -210,18 +210,7 @@ fn text_answer(history: &History, command: &Command, today: Date, out: &Output) 
             let provision = history.provision(&id).ok_or_else(|| not_found(history, &id))?;
             let items = history.provision_history(&id);
             let wording = history.text_history(&id);
-            let json = serde_json::json!({
-                "code": history.register().code.id.to_string(),
-                "provision": inforce_present::wire::ProvisionJson::from(provision),
-                "events": items.iter().map(|i| HistoryItemJson::new(i, today)).collect::<Vec<_>>(),
-                "text_events": wording.iter().map(|w| serde_json::json!({
-                    "entry": EntryRefJson::new(w.entry, today),
-                    "change": w.kind.as_str(),
-                    "words_added": w.words_added,
-                    "words_removed": w.words_removed,
-                })).collect::<Vec<_>>(),
-                "has_text": history.has_text(&id),
-            });
+            let json = ProvisionHistoryJson::new(history, provision, today);
             out.print(&json, || {
                 let mut page = text::provision_history(provision, &items, today);
                 page.push_str(&text::wording_history(&wording, history.has_texts(), today));
@@ -234,47 +223,18 @@ fn text_answer(history: &History, command: &Command, today: Date, out: &Output) 
 
 /// Commands that are pure questions about a loaded register.
 fn answer(history: &History, command: Command, today: Date, out: &Output) -> Result<(), Failure> {
-    let code = history.register().code.id.to_string();
     match command {
-        Command::Versions => {
-            let versions = history.versions();
-            let current = history.in_force(today).version.map(|v| v.id.to_string());
-            let json = serde_json::json!({
-                "code": code,
-                "today": today.to_string(),
-                "in_force_today": current,
-                "versions": versions.iter().map(|v| EntryJson::new(v, today)).collect::<Vec<_>>(),
-            });
-            out.print(&json, || text::versions(history, today))
-        }
+        Command::Versions => out.print(&VersionsJson::new(history, today), || text::versions(history, today)),
         Command::At { date } => {
             let date = parse_date(&date, today)?;
-            let in_force = history.in_force(date);
             // Every provision's status is a large answer: its JSON is built only when JSON is asked for.
-            let json = || {
-                serde_json::json!({
-                    "code": code,
-                    "date": date.to_string(),
-                    "version": in_force.version.map(|v| EntryJson::new(v, today)),
-                    "possibly_later_versions":
-                        in_force.possibly_later.iter().map(|v| EntryRefJson::new(v, today)).collect::<Vec<_>>(),
-                    "planned": date > today,
-                    "provisions": history.statuses(date).iter().map(|s| ProvisionStatusJson::new(s, today)).collect::<Vec<_>>(),
-                })
-            };
-            out.print_with(json, || text::at(history, date, today))
+            out.print_with(|| AtJson::new(history, date, today), || text::at(history, date, today))
         }
         Command::Status { provision, at } => {
             let date = at.as_deref().map(|d| parse_date(d, today)).transpose()?.unwrap_or(today);
             let id = provision_id(history, &provision)?;
             let answer = history.status(&id, date).ok_or_else(|| not_found(history, &id))?;
-            let in_force = history.in_force(date).version.map(|v| v.id.to_string());
-            let json = serde_json::json!({
-                "code": code,
-                "date": date.to_string(),
-                "version": in_force,
-                "provision": ProvisionStatusJson::new(&answer, today),
-            });
+            let json = StatusJson::new(history, &answer, date, today);
             out.print(&json, || text::status(&answer, today))
         }
         Command::Timeline { from, to } => {
@@ -285,22 +245,12 @@ fn answer(history: &History, command: Command, today: Date, out: &Output) -> Res
             {
                 return Err(Failure::Usage(format!("--from {from} is after --to {to}")));
             }
-            let entries = history.timeline(from, to);
-            let json = serde_json::json!({
-                "code": code,
-                "from": from.map(|d| d.to_string()),
-                "to": to.map(|d| d.to_string()),
-                "entries": entries.iter().map(|e| EntryJson::new(e, today)).collect::<Vec<_>>(),
-            });
-            out.print(&json, || text::timeline(&entries, today))
+            let json = TimelineJson::new(history, from, to, today);
+            out.print(&json, || text::timeline(&history.timeline(from, to), today))
         }
         Command::Consultations => {
             let consultations = &history.register().consultations;
-            let json = serde_json::json!({
-                "code": code,
-                "today": today.to_string(),
-                "consultations": consultations.iter().map(|c| ConsultationJson::new(c, today)).collect::<Vec<_>>(),
-            });
+            let json = ConsultationsJson::new(history, consultations, today);
             out.print(&json, || text::consultations(consultations, today))
         }
         _ => Ok(()),

@@ -6,10 +6,11 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::Arc;
 
-use inforce_core::compare::{ChangeSort, Cut, Point, PointError, ProvisionComparison};
+use inforce_core::compare::{ChangeSort, ProvisionComparison};
 use inforce_core::date::human_date;
 use inforce_core::diff::{DiffOptions, Edit, Op};
 use inforce_core::import::{TextImport, apply_changes, merge_versions};
+use inforce_core::point::{Cut, Point, PointError};
 use inforce_core::text::{TextHash, Texts};
 use inforce_core::{CodeId, EntryId, History, ProvisionId, Status};
 use inforce_formats::folder::{read_delta, read_folder};
@@ -22,7 +23,7 @@ use crate::commands::{Output, parse_date, provision_id};
 use crate::{Failure, Format, PointArgs};
 use inforce_present::describe::{entry_ref, status_reason};
 use inforce_present::html;
-use inforce_present::wire::{ComparisonParts, EntryRefJson, PointJson, ProvisionStatusJson, comparison_json};
+use inforce_present::wire::{BlameJson, ComparisonParts, ShowJson, comparison_json};
 
 /// Where an import's data comes from and goes to.
 pub struct ImportTarget<'a> {
@@ -257,18 +258,7 @@ pub fn show(history: &History, provision: &str, args: &PointArgs, today: Date, o
     } else {
         None
     };
-    let json = json!({
-        "code": history.register().code.id.to_string(),
-        "point": PointJson::new(&cut, today),
-        "provision": ProvisionStatusJson::new(&status, today),
-        "text": text.map(|t| json!({
-            "entry": EntryRefJson::new(t.entry, today),
-            "removed": t.text.is_none(),
-            "hash": t.hash.map(|h| h.to_string()),
-            "text": t.text,
-        })),
-        "note": note,
-    });
+    let json = ShowJson::new(history, &status, &cut, text.as_ref(), note.clone(), today);
     out.print(&json, || {
         let mut page = inforce_present::plain::status(&status, today);
         if let Some(note) = &note {
@@ -434,16 +424,7 @@ pub fn blame(history: &History, provision: &str, args: &PointArgs, today: Date, 
         (None, true) => Some(format!("No text of {id} is recorded at {}.", describe_cut(&cut))),
         _ => None,
     };
-    let json = json!({
-        "code": history.register().code.id.to_string(),
-        "provision": id.to_string(),
-        "point": PointJson::new(&cut, today),
-        "note": note,
-        "paragraphs": paragraphs.as_ref().map(|ps| ps.iter().map(|p| p.iter().map(|run| json!({
-            "text": run.text,
-            "entry": EntryRefJson::new(run.entry, today),
-        })).collect::<Vec<_>>()).collect::<Vec<_>>()),
-    });
+    let json = BlameJson::new(history, &id, &cut, paragraphs.as_deref(), note.clone(), today);
     out.print(&json, || {
         let mut page = format!("Blame of {id} at {}\n", describe_cut(&cut));
         if let Some(note) = &note {

@@ -404,6 +404,42 @@ pub struct PlannedChange {
     pub confidence: Option<String>,
 }
 
+/// Which proposals to list (`History::proposals`); every field narrows the list, `None` does not.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ProposalFilter<'a> {
+    /// Only those now at this stage (an id of the process's stages).
+    pub stage: Option<&'a str>,
+    /// Only those on this path (an id of the process's paths).
+    pub path: Option<&'a str>,
+    /// Only those that would change this provision, a part of it or a whole containing it.
+    pub affects: Option<&'a ProvisionId>,
+    /// Only those still on their way at the end of this day.
+    pub pending_at: Option<Date>,
+}
+
+/// Why a proposal filter is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FilterError {
+    /// The process defines no such stage.
+    #[error("'{stage}' is not a stage of the {process}; the stages are: {}", known.join(", "))]
+    UnknownStage {
+        /// The stage asked for.
+        stage: String,
+        /// The process's name.
+        process: String,
+        /// The stages it defines.
+        known: Vec<String>,
+    },
+    /// The process defines no such path.
+    #[error("'{path}' is not a path; the paths are: {}", known.join(", "))]
+    UnknownPath {
+        /// The path asked for.
+        path: String,
+        /// The paths it defines.
+        known: Vec<String>,
+    },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -588,5 +624,62 @@ mod tests {
         assert!(on("2020-01-01") && on("2020-05-31"));
         assert!(!on("2020-06-01"), "withdrawn that day");
         assert_eq!(p.stage_on(day("2020-03-01").exact().expect("day")).map(|s| s.stage.as_str()), Some("raised"));
+    }
+
+    #[test]
+    fn a_filter_narrows_the_proposals_and_refuses_what_the_process_does_not_define() {
+        use crate::testing::{entry, provision, register};
+        let mut on_path_two = raised("2");
+        on_path_two.reference = "MP2".into();
+        on_path_two.affects = vec![ProvisionId::parse("H15").expect("id")];
+        on_path_two.stages.push(StageChange { stage: "withdrawn".into(), ..on_path_two.stages[0].clone() });
+        on_path_two.stages[1].date = day("2020-06-01");
+        let mut register = register(
+            vec![provision("H", None), provision("H15", Some("H")), provision("X", None)],
+            vec![entry("1.0", "2013-09-23", &[("added", "H"), ("added", "X")])],
+        );
+        register.process = Some(process());
+        register.proposals = vec![raised("3"), on_path_two];
+        let history = crate::History::new(register);
+        let refs = |filter: ProposalFilter<'_>| -> Vec<String> {
+            history.proposals(&filter).expect("a valid filter").iter().map(|p| p.reference.clone()).collect()
+        };
+        assert_eq!(refs(ProposalFilter::default()), ["MP1", "MP2"]);
+        assert_eq!(refs(ProposalFilter { stage: Some("raised"), ..Default::default() }), ["MP1"]);
+        assert_eq!(refs(ProposalFilter { stage: Some("withdrawn"), ..Default::default() }), ["MP2"]);
+        assert_eq!(refs(ProposalFilter { path: Some("2"), ..Default::default() }), ["MP2"]);
+        let h15 = ProvisionId::parse("H15").expect("id");
+        let h = ProvisionId::parse("H").expect("id");
+        let x = ProvisionId::parse("X").expect("id");
+        assert_eq!(refs(ProposalFilter { affects: Some(&h15), ..Default::default() }), ["MP1", "MP2"], "a part of H");
+        assert_eq!(refs(ProposalFilter { affects: Some(&h), ..Default::default() }), ["MP1", "MP2"], "a whole of H15");
+        assert!(refs(ProposalFilter { affects: Some(&x), ..Default::default() }).is_empty());
+        let pending = |d: &str| ProposalFilter { pending_at: day(d).exact(), ..Default::default() };
+        assert_eq!(refs(pending("2020-05-31")), ["MP1", "MP2"]);
+        assert_eq!(refs(pending("2020-06-01")), ["MP1"], "MP2 was withdrawn that day");
+        assert_eq!(
+            refs(ProposalFilter { stage: Some("raised"), path: Some("2"), ..Default::default() }),
+            [] as [&str; 0]
+        );
+        let unknown_stage = history.proposals(&ProposalFilter { stage: Some("nowhere"), ..Default::default() });
+        assert_eq!(
+            unknown_stage.map(|_| ()).map_err(|e| e.to_string()),
+            Err("'nowhere' is not a stage of the test; the stages are: raised, report, vote, authority, approved, \
+                 rejected, implemented, withdrawn"
+                .to_string())
+        );
+        let unknown_path = history.proposals(&ProposalFilter { path: Some("9"), ..Default::default() });
+        assert_eq!(
+            unknown_path.map(|_| ()).map_err(|e| e.to_string()),
+            Err("'9' is not a path; the paths are: 2, 3".into())
+        );
+    }
+
+    #[test]
+    fn without_a_process_there_are_no_proposals_and_no_stage_to_filter_by() {
+        let history = crate::History::new(crate::testing::register(vec![], vec![]));
+        assert_eq!(history.proposals(&ProposalFilter::default()).map(|l| l.len()), Ok(0));
+        let refused = history.proposals(&ProposalFilter { stage: Some("raised"), ..Default::default() });
+        assert!(matches!(refused, Err(FilterError::UnknownStage { known, .. }) if known.is_empty()));
     }
 }

@@ -1,43 +1,14 @@
 //! Texts through time: a provision's text at a date or version, comparisons between two points, the wording
 //! history of a provision, and blame (which version gave each run of words its present wording).
 
-use jiff::civil::Date;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 use crate::diff::{DiffOptions, Edit, differs, tokens, word_counts, word_diff};
 use crate::history::{History, Status, applies};
 use crate::id::{EntryId, ProvisionId};
 use crate::model::{ChangeKind, Entry, Provision};
+use crate::point::Cut;
 use crate::text::TextHash;
-
-/// A point on the timeline: a date, or the state just after a version or event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Point {
-    /// What was in effect on this date.
-    Date(Date),
-    /// The state once this version or event had taken effect.
-    Entry(EntryId),
-}
-
-/// Why a point cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PointError {
-    /// No version or event has this id.
-    #[error("no version or event '{0}' in the register")]
-    UnknownEntry(String),
-    /// The entry's date is unknown, so it has no place on the timeline.
-    #[error("'{0}' has no known date, so it cannot be placed on the timeline")]
-    Undated(String),
-}
-
-/// A point resolved against a history.
-#[derive(Debug, Clone, Copy)]
-pub struct Cut<'a> {
-    /// The date used for statuses: the point's date, or the entry's latest possible effective date.
-    pub date: Date,
-    /// The entry, when the point is one.
-    pub entry: Option<(&'a Entry, usize)>,
-}
 
 /// A provision's text at a point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,20 +86,6 @@ pub struct BlameRun<'a> {
 }
 
 impl History {
-    /// Resolves a point: a date as it is, an entry to its effective date.
-    pub fn cut(&self, point: &Point) -> Result<Cut<'_>, PointError> {
-        match point {
-            Point::Date(date) => Ok(Cut { date: *date, entry: None }),
-            Point::Entry(id) => {
-                let index = *self.entry_index.get(id).ok_or_else(|| PointError::UnknownEntry(id.to_string()))?;
-                let entry = &self.register.entries[index];
-                let rank = self.rank[index].ok_or_else(|| PointError::Undated(id.to_string()))?;
-                let date = entry.effective.latest().ok_or_else(|| PointError::Undated(id.to_string()))?;
-                Ok(Cut { date, entry: Some((entry, rank)) })
-            }
-        }
-    }
-
     fn in_cut(&self, rank: usize, entry: usize, cut: &Cut<'_>) -> bool {
         match cut.entry {
             Some((_, limit)) => rank <= limit,
@@ -374,6 +331,7 @@ impl History {
 
 #[cfg(test)]
 mod tests {
+    use crate::point::Point;
     use std::collections::HashMap;
     use std::sync::Arc;
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 
-use crate::change::Proposal;
+use crate::change::{FilterError, Proposal, ProposalFilter};
 use crate::id::{EntryId, ProvisionId};
 use crate::model::{Activity, ChangeKind, Completeness, Entry, EntryKind, Provision, Register};
 use crate::text::{TextAssignment, TextBodies, TextHash, Texts};
@@ -32,6 +32,17 @@ impl Status {
             Self::InForce => "in_force",
             Self::Inactive => "inactive",
             Self::NotYetAdded => "not_yet_added",
+            Self::Removed => "removed",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// In words, for pages and terminals: `in force`, `inactive`, `not yet added`, `removed`, `unknown`.
+    pub fn human(self) -> &'static str {
+        match self {
+            Self::InForce => "in force",
+            Self::Inactive => "inactive",
+            Self::NotYetAdded => "not yet added",
             Self::Removed => "removed",
             Self::Unknown => "unknown",
         }
@@ -343,6 +354,40 @@ impl History {
     /// The proposals that would change `provision`, a part of it or a whole containing it, whatever their stage.
     pub fn proposals_touching(&self, provision: &ProvisionId) -> Vec<&Proposal> {
         self.register().proposals.iter().filter(|p| p.affects.iter().any(|a| self.related(a, provision))).collect()
+    }
+
+    /// The proposals `filter` chooses, in register order. A stage or path the code's process does not define is
+    /// refused, naming those it does (a code without a process defines none, and has no proposals).
+    pub fn proposals(&self, filter: &ProposalFilter<'_>) -> Result<Vec<&Proposal>, FilterError> {
+        let register = self.register();
+        let process = register.process.as_ref();
+        if let Some(stage) = filter.stage
+            && process.and_then(|p| p.stage(stage)).is_none()
+        {
+            return Err(FilterError::UnknownStage {
+                stage: stage.to_string(),
+                process: process.map_or_else(|| "no change process".to_string(), |p| p.name.clone()),
+                known: process.map(|p| p.stages.iter().map(|s| s.id.clone()).collect()).unwrap_or_default(),
+            });
+        }
+        if let Some(path) = filter.path
+            && process.and_then(|p| p.path(path)).is_none()
+        {
+            return Err(FilterError::UnknownPath {
+                path: path.to_string(),
+                known: process.map(|p| p.paths.iter().map(|p| p.id.clone()).collect()).unwrap_or_default(),
+            });
+        }
+        let Some(process) = process else { return Ok(Vec::new()) };
+        let touching = filter.affects.map(|a| self.proposals_touching(a));
+        Ok(register
+            .proposals
+            .iter()
+            .filter(|p| filter.stage.is_none_or(|s| p.current().is_some_and(|c| c.stage == s)))
+            .filter(|p| filter.path.is_none_or(|x| p.path.as_deref() == Some(x)))
+            .filter(|p| touching.as_ref().is_none_or(|t| t.iter().any(|q| std::ptr::eq(*q, *p))))
+            .filter(|p| filter.pending_at.is_none_or(|d| p.pending_on(process, d)))
+            .collect())
     }
 
     /// Whether two provisions are the same, or one contains the other.

@@ -5,11 +5,11 @@ use std::collections::{HashMap, HashSet};
 
 use jiff::civil::Date;
 
-use crate::compare::Cut;
 use crate::date::FuzzyDate;
 use crate::history::History;
 use crate::id::{CodeId, EntryId, ProvisionId};
 use crate::model::{ChangeKind, Code, Completeness, Entry, EntryKind, Instrument, Provision, ProvisionKind, Register};
+use crate::point::Cut;
 use crate::text::{TextAssignment, TextHash};
 use crate::validate::validate;
 

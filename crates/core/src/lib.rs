@@ -13,6 +13,7 @@ pub mod id;
 pub mod import;
 pub mod ledger;
 pub mod model;
+pub mod point;
 pub mod search;
 pub mod text;
 pub mod validate;
@@ -27,7 +28,7 @@ pub use history::{Basis, History, HistoryItem, InForce, Relation, Status, Status
 pub use id::{CodeId, EntryId, IdError, ProvisionId};
 pub use ledger::{Record, RecordBody, RecordKind, RecordWrite};
 pub use model::{
-    Activity, ChangeKind, ChangeList, Code, Completeness, Consultation, Entry, EntryKind, Instrument, Provision,
-    ProvisionKind, Register,
+    Activity, ChangeKind, ChangeList, Code, Completeness, Consultation, ConsultationState, Entry, EntryKind,
+    Instrument, Provision, ProvisionKind, Register,
 };
 pub use validate::{Location, Problem, validate};

@@ -213,6 +213,12 @@ impl Instrument {
             Self::Unknown => "unknown instrument",
         }
     }
+
+    /// Whether it changes the code outside the modification process: a Secretary of State variation or
+    /// direction, or an Authority-led variation. These make up the code administrator's variations log.
+    pub fn is_variation(self) -> bool {
+        matches!(self, Self::SosVariation | Self::SosDirection | Self::AuthorityLedVariation)
+    }
 }
 
 impl fmt::Display for Instrument {
@@ -426,4 +432,113 @@ pub struct Consultation {
     pub confidence: Option<String>,
     /// Remarks.
     pub notes: Vec<String>,
+}
+
+/// Where a consultation stands on a day, decided from its dates alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsultationState {
+    /// Published after the day.
+    Upcoming,
+    /// Published on or before the day and closing on or after it.
+    Open,
+    /// Closed before the day.
+    Closed,
+    /// The dates are too imprecise to say (a month or year that contains the day, or unknown).
+    Unknown,
+}
+
+impl ConsultationState {
+    /// Every state, in the order a consultation goes through them, then `Unknown`.
+    pub const ALL: [Self; 4] = [Self::Upcoming, Self::Open, Self::Closed, Self::Unknown];
+
+    /// The wire name: `upcoming`, `open`, `closed`, `unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Upcoming => "upcoming",
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// Reads a wire name exactly.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+}
+
+impl Consultation {
+    /// Its state on `day`. A date known only to the month or year counts only when every day it may be
+    /// decides the answer: "closed" needs the latest possible closing day before `day`, "open" needs the latest
+    /// possible publication day on or before `day` and the earliest possible closing day on or after it.
+    pub fn state_on(&self, day: jiff::civil::Date) -> ConsultationState {
+        if self.published.earliest().is_some_and(|d| d > day) {
+            ConsultationState::Upcoming
+        } else if self.closes.latest().is_some_and(|d| d < day) {
+            ConsultationState::Closed
+        } else if self.published.latest().is_some_and(|d| d <= day) && self.closes.earliest().is_some_and(|d| d >= day)
+        {
+            ConsultationState::Open
+        } else {
+            ConsultationState::Unknown
+        }
+    }
+}
+
+#[cfg(test)]
+mod consultation_tests {
+    use super::*;
+    use crate::testing::date;
+
+    fn consultation(published: &str, closes: &str) -> Consultation {
+        Consultation {
+            id: "C".into(),
+            title: "c".into(),
+            published: FuzzyDate::parse(published).expect("date"),
+            closes: FuzzyDate::parse(closes).expect("date"),
+            topics: vec![],
+            led_to: vec![],
+            responses: vec![],
+            sources: vec![],
+            confidence: None,
+            notes: vec![],
+        }
+    }
+
+    #[test]
+    fn a_consultation_is_open_from_its_publication_to_its_closing_day_inclusive() {
+        let c = consultation("2014-06-30", "2014-08-25");
+        let on = |d: &str| c.state_on(date(d));
+        assert_eq!(on("2014-06-29"), ConsultationState::Upcoming);
+        assert_eq!(on("2014-06-30"), ConsultationState::Open);
+        assert_eq!(on("2014-08-25"), ConsultationState::Open);
+        assert_eq!(on("2014-08-26"), ConsultationState::Closed);
+    }
+
+    #[test]
+    fn imprecise_dates_decide_only_what_every_day_they_may_be_decides() {
+        let c = consultation("2014-06", "2014-08");
+        let on = |d: &str| c.state_on(date(d));
+        assert_eq!(on("2014-05-31"), ConsultationState::Upcoming);
+        assert_eq!(on("2014-06-15"), ConsultationState::Unknown, "perhaps not yet published");
+        assert_eq!(on("2014-07-01"), ConsultationState::Open);
+        assert_eq!(on("2014-08-15"), ConsultationState::Unknown, "perhaps already closed");
+        assert_eq!(on("2014-09-01"), ConsultationState::Closed);
+        let unknown = consultation("unknown", "unknown");
+        assert_eq!(unknown.state_on(date("2014-07-01")), ConsultationState::Unknown);
+    }
+
+    #[test]
+    fn states_read_back_their_wire_names() {
+        for state in ConsultationState::ALL {
+            assert_eq!(ConsultationState::parse(state.as_str()), Some(state));
+        }
+        assert_eq!(ConsultationState::parse("Open"), None);
+    }
+
+    #[test]
+    fn variations_are_changes_made_outside_the_modification_process() {
+        let variations: Vec<Instrument> = Instrument::ALL.into_iter().filter(|i| i.is_variation()).collect();
+        assert_eq!(variations, [Instrument::SosVariation, Instrument::SosDirection, Instrument::AuthorityLedVariation]);
+    }
 }

@@ -12,10 +12,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
-use crate::compare::Cut;
 use crate::history::{History, Status};
 use crate::id::ProvisionId;
 use crate::model::{Entry, Provision};
+use crate::point::Cut;
 use crate::text::TextHash;
 
 /// The longest query accepted, in characters.
@@ -943,9 +943,9 @@ pub fn snippet(text: &str, matches: &[std::ops::Range<usize>], width: usize) -> 
 mod tests {
     use super::*;
     use crate::CodeId;
-    use crate::compare::Point;
     use crate::id::EntryId;
     use crate::import::{TextImport, VersionTexts, merge_versions};
+    use crate::point::Point;
     use crate::text::{Texts, normalise};
 
     fn history() -> History {

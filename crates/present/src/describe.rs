@@ -91,3 +91,12 @@ fn state_word(answer: &StatusAnswer<'_>) -> &'static str {
         _ => "switched on",
     }
 }
+
+/// How a planned change stands: "made by 5.5", "taken up by MP084", or "not yet tied to a proposal or version".
+pub fn planned_tie(planned: &inforce_core::change::PlannedChange) -> String {
+    match (&planned.proposal, &planned.version) {
+        (_, Some(version)) => format!("made by {version}"),
+        (Some(proposal), None) => format!("taken up by {proposal}"),
+        (None, None) => "not yet tied to a proposal or version".to_string(),
+    }
+}

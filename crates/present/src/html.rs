@@ -2,9 +2,10 @@
 
 use std::fmt::Write;
 
-use inforce_core::compare::{Cut, ProvisionComparison};
+use inforce_core::compare::ProvisionComparison;
 use inforce_core::date::human_date;
 use inforce_core::diff::Op;
+use inforce_core::point::Cut;
 use inforce_core::{Entry, History};
 use jiff::civil::Date;
 
@@ -88,19 +89,6 @@ pub fn comparison(
     page
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn markup_in_text_is_escaped() {
-        assert_eq!(
-            escape("<script>alert('x')</script> & \""),
-            "&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; &amp; &quot;"
-        );
-    }
-}
-
 /// Escapes text for XML and HTML content and attribute values (control characters other than line ends and tabs are dropped).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -117,3 +105,17 @@ pub fn escape(text: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_in_text_is_escaped() {
+        assert_eq!(
+            escape("<script>alert('x')</script> & \""),
+            "&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; &amp; &quot;"
+        );
+    }
+}
+

@@ -9,7 +9,6 @@ use inforce_core::{
 use jiff::civil::Date;
 
 use crate::describe::{entry_ref, status_reason};
-use crate::wire::consultation_state;
 
 /// The version table.
 pub fn versions(history: &History, today: Date) -> String {
@@ -174,7 +173,7 @@ pub fn consultations(consultations: &[Consultation], today: Date) -> String {
             out,
             "{:<18} {:<8} published {:<11} closes {:<11} {}",
             c.id,
-            consultation_state(c, today),
+            c.state_on(today).as_str(),
             c.published.to_string(),
             c.closes.to_string(),
             c.title

@@ -8,8 +8,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
-use inforce_core::Instrument;
-use inforce_core::change::{Process, Proposal};
+use inforce_core::change::{FilterError, Process, Proposal, ProposalFilter};
 use inforce_core::date::human_date;
 use inforce_core::document::Attachment;
 use jiff::civil::Date;
@@ -18,7 +17,7 @@ use serde::Deserialize;
 use crate::pages::{Answer, Ctx, Frame, Params, shorten};
 use crate::respond::{AppError, Cache};
 use crate::site::Site;
-use inforce_present::wire::{DocumentJson, PlannedJson, ProposalJson};
+use inforce_present::wire::{DocumentsJson, PlannedListJson, ProposalJson, ProposalsJson};
 
 /// The filters of `/proposals` and `/api/v1/{code}/proposals`.
 #[derive(Deserialize, Default)]
@@ -34,53 +33,25 @@ pub struct ProposalQuery {
 }
 
 /// The proposals the filters choose, in register order, and the pending date if one was asked.
-fn chosen<'a>(
-    ctx: &'a Ctx,
-    process: &Process,
-    query: &ProposalQuery,
-) -> Result<(Vec<&'a Proposal>, Option<Date>), AppError> {
+fn chosen<'a>(ctx: &'a Ctx, query: &ProposalQuery) -> Result<(Vec<&'a Proposal>, Option<Date>), AppError> {
     let blank = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
     let (stage, path, affects, pending_at) =
         (blank(&query.stage), blank(&query.path), blank(&query.affects), blank(&query.pending_at));
-    if let Some(stage) = &stage
-        && process.stage(stage).is_none()
-    {
-        let ids: Vec<&str> = process.stages.iter().map(|s| s.id.as_str()).collect();
-        return Err(ctx.error(AppError::bad_request(format!(
-            "'{}' is not a stage of the {}; the stages are: {}.",
-            shorten(stage),
-            process.name,
-            ids.join(", ")
-        ))));
-    }
-    if let Some(path) = &path
-        && process.path(path).is_none()
-    {
-        let ids: Vec<&str> = process.paths.iter().map(|p| p.id.as_str()).collect();
-        return Err(ctx.error(AppError::bad_request(format!(
-            "'{}' is not a path; the paths are: {}.",
-            shorten(path),
-            ids.join(", ")
-        ))));
-    }
     let pending_at = pending_at.as_deref().map(|d| ctx.date(d)).transpose()?;
-    let touching = match &affects {
-        Some(text) => {
-            let id = ctx.provision(text)?;
-            Some(ctx.history.proposals_touching(&id).into_iter().map(|p| p.reference.clone()).collect::<Vec<_>>())
-        }
-        None => None,
-    };
-    let list = ctx
-        .history
-        .register()
-        .proposals
-        .iter()
-        .filter(|p| stage.as_ref().is_none_or(|s| p.current().is_some_and(|c| &c.stage == s)))
-        .filter(|p| path.as_ref().is_none_or(|x| p.path.as_ref() == Some(x)))
-        .filter(|p| touching.as_ref().is_none_or(|t| t.contains(&p.reference)))
-        .filter(|p| pending_at.is_none_or(|d| p.pending_on(process, d)))
-        .collect();
+    let affects = affects.as_deref().map(|text| ctx.provision(text)).transpose()?;
+    let filter =
+        ProposalFilter { stage: stage.as_deref(), path: path.as_deref(), affects: affects.as_ref(), pending_at };
+    let list = ctx.history.proposals(&filter).map_err(|e| {
+        let detail = match e {
+            FilterError::UnknownStage { stage, process, known } => {
+                format!("'{}' is not a stage of the {process}; the stages are: {}.", shorten(&stage), known.join(", "))
+            }
+            FilterError::UnknownPath { path, known } => {
+                format!("'{}' is not a path; the paths are: {}.", shorten(&path), known.join(", "))
+            }
+        };
+        ctx.error(AppError::bad_request(detail))
+    })?;
     Ok((list, pending_at))
 }
 
@@ -158,7 +129,7 @@ pub async fn proposals(
     let defined = ctx.history.register().process.as_ref();
     let process = process_or_empty(&ctx);
     let process = process.as_ref();
-    let (list, pending_at) = chosen(&ctx, process, &query)?;
+    let (list, pending_at) = chosen(&ctx, &query)?;
     let stage_label = |id: &str| process.stage(id).map_or_else(|| id.to_string(), |s| s.label.clone());
     let rows = list
         .iter()
@@ -195,11 +166,7 @@ pub async fn proposals(
             title: p.title.clone(),
             announced_human: p.announced.human(),
             consultation: p.consultation.clone().unwrap_or_default(),
-            tied: match (&p.proposal, &p.version) {
-                (_, Some(version)) => format!("made by {version}"),
-                (Some(proposal), None) => format!("taken up by {proposal}"),
-                (None, None) => "not yet tied to a proposal or version".into(),
-            },
+            tied: inforce_present::describe::planned_tie(p),
         })
         .collect();
     let page = ProposalsPage {
@@ -295,17 +262,8 @@ pub async fn api_proposals(
     headers: HeaderMap,
 ) -> Answer {
     let ctx = Ctx::new(&site, &params, true)?;
-    let defined = ctx.history.register().process.as_ref();
-    let process = process_or_empty(&ctx);
-    let process = process.as_ref();
-    let (list, pending_at) = chosen(&ctx, process, &query)?;
-    let json = serde_json::json!({
-        "code": ctx.code.to_string(),
-        "process": defined.map(|p| p.name.clone()),
-        "pending_at": pending_at.map(|d| d.to_string()),
-        "proposals": list.iter().map(|p| ProposalJson::new(process, p, ctx.today)).collect::<Vec<_>>(),
-    });
-    ctx.json(&headers, json, Cache::Today)
+    let (list, pending_at) = chosen(&ctx, &query)?;
+    ctx.json(&headers, &ProposalsJson::new(&ctx.history, &list, pending_at, ctx.today), Cache::Today)
 }
 
 /// `/api/v1/{code}/proposals/{reference}`
@@ -313,21 +271,13 @@ pub async fn api_proposal(State(site): State<Arc<Site>>, Path(params): Params, h
     let ctx = Ctx::new(&site, &params, true)?;
     let process = process(&ctx)?;
     let found = find(&ctx, &params)?;
-    let json = serde_json::to_value(ProposalJson::new(process, found, ctx.today))
-        .map_err(|e| AppError::internal(e.to_string()).for_api())?;
-    ctx.json(&headers, json, Cache::Today)
+    ctx.json(&headers, &ProposalJson::new(process, found, ctx.today), Cache::Today)
 }
 
 /// `/api/v1/{code}/planned`
 pub async fn api_planned(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
     let ctx = Ctx::new(&site, &params, true)?;
-    let planned: Vec<PlannedJson> = ctx.history.register().planned.iter().map(PlannedJson::new).collect();
-    ctx.json(&headers, serde_json::json!({ "code": ctx.code.to_string(), "planned": planned }), Cache::Published)
-}
-
-/// Changes made outside the modification process.
-pub fn is_variation(instrument: Instrument) -> bool {
-    matches!(instrument, Instrument::SosVariation | Instrument::SosDirection | Instrument::AuthorityLedVariation)
+    ctx.json(&headers, &PlannedListJson::new(&ctx.history), Cache::Published)
 }
 
 /// A document as pages link to it.
@@ -425,6 +375,5 @@ pub async fn document_file(State(site): State<Arc<Site>>, Path(params): Params, 
 /// `/api/v1/{code}/documents`
 pub async fn api_documents(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
     let ctx = Ctx::new(&site, &params, true)?;
-    let documents: Vec<DocumentJson> = ctx.history.register().documents.iter().map(DocumentJson::new).collect();
-    ctx.json(&headers, serde_json::json!({ "code": ctx.code.to_string(), "documents": documents }), Cache::Published)
+    ctx.json(&headers, &DocumentsJson::new(&ctx.history, &ctx.history.register().documents), Cache::Published)
 }

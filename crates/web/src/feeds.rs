@@ -236,7 +236,7 @@ pub async fn variations(
     let title = "variations and directions";
     answer(&site, &params, &headers, "variations", title, "/variations", |history, code, base, now| {
         let mut entries: Vec<_> =
-            history.timeline(None, None).into_iter().filter(|e| crate::changes::is_variation(e.instrument)).collect();
+            history.timeline(None, None).into_iter().filter(|e| e.instrument.is_variation()).collect();
         entries.reverse();
         Ok(entries
             .iter()

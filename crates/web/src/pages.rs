@@ -7,10 +7,11 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use inforce_core::compare::{ChangeSort, Cut, Point, PointError};
+use inforce_core::compare::ChangeSort;
 use inforce_core::date::{human_date, parse_day};
 use inforce_core::diff::{DiffOptions, Op};
-use inforce_core::{ChangeKind, CodeId, EntryId, EntryKind, History, ProvisionId, Relation, Status};
+use inforce_core::point::{Cut, Point, PointError};
+use inforce_core::{ChangeKind, CodeId, ConsultationState, EntryId, EntryKind, History, ProvisionId, Relation, Status};
 use jiff::civil::Date;
 use serde::Deserialize;
 
@@ -19,7 +20,10 @@ use crate::respond::{AppError, Body, Cache, respond};
 use crate::site::{Site, Snapshot};
 use inforce_core::document::Attachment;
 use inforce_present::describe::{entry_ref, status_reason};
-use inforce_present::wire::{self, ConsultationJson, EntryJson, EntryRefJson, HistoryItemJson, ProvisionStatusJson};
+use inforce_present::wire::{
+    self, AtJson, BlameAnswerJson, CodesJson, ConsultationJson, ConsultationsJson, EntriesJson, ProvisionAnswerJson,
+    VersionJson, VersionsJson,
+};
 
 pub(crate) type Params = Path<HashMap<String, String>>;
 pub(crate) type Answer = Result<Response, AppError>;
@@ -76,8 +80,8 @@ impl Ctx {
         Ok(respond(headers, Body::Html(html), self.snapshot.last_modified, cache))
     }
 
-    pub(crate) fn json(&self, headers: &HeaderMap, json: serde_json::Value, cache: Cache) -> Answer {
-        Ok(respond(headers, Body::Json(json), self.snapshot.last_modified, cache))
+    pub(crate) fn json(&self, headers: &HeaderMap, answer: &impl serde::Serialize, cache: Cache) -> Answer {
+        Ok(respond(headers, Body::json(answer)?, self.snapshot.last_modified, cache))
     }
 
     pub(crate) fn date(&self, text: &str) -> Result<Date, AppError> {
@@ -217,8 +221,8 @@ pub async fn home(State(site): State<Arc<Site>>, Path(params): Params, headers: 
         .register()
         .consultations
         .iter()
+        .filter(|c| c.state_on(ctx.today) == ConsultationState::Open)
         .map(|c| ConsultationJson::new(c, ctx.today))
-        .filter(|c| c.state == "open")
         .collect();
     let codes = ctx.snapshot.histories.keys().map(ToString::to_string).collect();
     let register = history.register();
@@ -753,14 +757,15 @@ pub struct ConsultationQuery {
 
 impl ConsultationQuery {
     /// The state asked for, checked.
-    fn state(&self, ctx: &Ctx) -> Result<Option<&str>, AppError> {
+    fn state(&self, ctx: &Ctx) -> Result<Option<ConsultationState>, AppError> {
         match self.state.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => Ok(None),
-            Some(state @ ("open" | "closed" | "upcoming" | "unknown")) => Ok(Some(state)),
-            Some(other) => Err(ctx.error(AppError::bad_request(format!(
-                "'{}' is not a consultation state: use open, closed, upcoming or unknown.",
-                shorten(other)
-            )))),
+            Some(text) => ConsultationState::parse(text).map(Some).ok_or_else(|| {
+                ctx.error(AppError::bad_request(format!(
+                    "'{}' is not a consultation state: use open, closed, upcoming or unknown.",
+                    shorten(text)
+                )))
+            }),
         }
     }
 }
@@ -779,19 +784,19 @@ pub async fn consultations(
         .register()
         .consultations
         .iter()
-        .filter(|c| state.is_none_or(|s| wire::consultation_state(c, ctx.today) == s))
+        .filter(|c| state.is_none_or(|s| c.state_on(ctx.today) == s))
         .map(|c| ConsultationRow {
             title: c.title.clone(),
             published: c.published.human(),
             closes: c.closes.human(),
-            state: wire::consultation_state(c, ctx.today),
+            state: c.state_on(ctx.today).as_str(),
             topics: c.topics.join("; "),
             led_to: c.led_to.iter().map(ToString::to_string).collect(),
             responses: c.responses.clone(),
             documents: doc_links(&ctx, Some(&Attachment::Consultation(c.id.clone()))),
         })
         .collect();
-    let state = state.map(str::to_string);
+    let state = state.map(|s| s.as_str().to_string());
     ctx.page(&headers, ConsultationsPage { f: ctx.frame(), consultations, state }, Cache::Today)
 }
 
@@ -820,7 +825,7 @@ pub async fn variations(State(site): State<Arc<Site>>, Path(params): Params, hea
         .history
         .timeline(None, None)
         .into_iter()
-        .filter(|e| crate::changes::is_variation(e.instrument))
+        .filter(|e| e.instrument.is_variation())
         .map(|e| VariationRow {
             id: e.id.to_string(),
             effective: e.effective.to_string(),
@@ -847,7 +852,7 @@ pub async fn stylesheet(State(site): State<Arc<Site>>, headers: HeaderMap) -> Re
 pub async fn openapi(State(site): State<Arc<Site>>, headers: HeaderMap) -> Answer {
     let document: serde_json::Value = serde_json::from_str(include_str!("../api/openapi.json"))
         .map_err(|e| AppError::internal(format!("the API description is unreadable: {e}")).for_api())?;
-    Ok(respond(&headers, Body::Json(document), site.snapshot().last_modified, Cache::Published))
+    Ok(respond(&headers, Body::json(&document)?, site.snapshot().last_modified, Cache::Published))
 }
 
 /// `/readyz`: the store answers and a history is loaded.
@@ -873,25 +878,14 @@ pub async fn not_found(uri: axum::http::Uri) -> AppError {
 /// `/api/v1/codes`
 pub async fn api_codes(State(site): State<Arc<Site>>, headers: HeaderMap) -> Answer {
     let snapshot = site.snapshot();
-    let codes: Vec<serde_json::Value> = snapshot
-        .histories
-        .iter()
-        .map(|(id, h)| serde_json::json!({ "id": id.to_string(), "title": h.register().code.title, "has_texts": h.has_texts() }))
-        .collect();
-    Ok(respond(&headers, Body::Json(serde_json::json!({ "codes": codes })), snapshot.last_modified, Cache::Today))
+    let codes = CodesJson::new(snapshot.histories.values().map(AsRef::as_ref));
+    Ok(respond(&headers, Body::json(&codes)?, snapshot.last_modified, Cache::Today))
 }
 
 /// `/api/v1/{code}/versions`
 pub async fn api_versions(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
     let ctx = Ctx::new(&site, &params, true)?;
-    let current = ctx.history.in_force(ctx.today).version.map(|v| v.id.to_string());
-    let json = serde_json::json!({
-        "code": ctx.code.to_string(),
-        "today": ctx.today.to_string(),
-        "in_force_today": current,
-        "versions": ctx.history.versions().iter().map(|v| EntryJson::new(v, ctx.today)).collect::<Vec<_>>(),
-    });
-    ctx.json(&headers, json, Cache::Today)
+    ctx.json(&headers, &VersionsJson::new(&ctx.history, ctx.today), Cache::Today)
 }
 
 /// `/api/v1/{code}/versions/{entry}`
@@ -901,24 +895,14 @@ pub async fn api_version(State(site): State<Arc<Site>>, Path(params): Params, he
     let entry = EntryId::parse(text).ok().and_then(|id| ctx.history.entry(&id)).ok_or_else(|| {
         ctx.error(AppError::not_found(format!("The {} has no version or event '{}'.", ctx.code, shorten(text))))
     })?;
-    let json = serde_json::json!({ "code": ctx.code.to_string(), "version": EntryJson::new(entry, ctx.today) });
-    ctx.json(&headers, json, Cache::Published)
+    ctx.json(&headers, &VersionJson::new(&ctx.history, entry, ctx.today), Cache::Published)
 }
 
 /// `/api/v1/{code}/at/{date}`: the same shape as `inforce at --format json`.
 pub async fn api_at(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
     let ctx = Ctx::new(&site, &params, true)?;
     let date = ctx.date(params.get("date").map_or("", String::as_str))?;
-    let in_force = ctx.history.in_force(date);
-    let json = serde_json::json!({
-        "code": ctx.code.to_string(),
-        "date": date.to_string(),
-        "version": in_force.version.map(|v| EntryJson::new(v, ctx.today)),
-        "possibly_later_versions": in_force.possibly_later.iter().map(|v| EntryRefJson::new(v, ctx.today)).collect::<Vec<_>>(),
-        "planned": date > ctx.today,
-        "provisions": ctx.history.statuses(date).iter().map(|s| ProvisionStatusJson::new(s, ctx.today)).collect::<Vec<_>>(),
-    });
-    ctx.json(&headers, json, Cache::Published)
+    ctx.json(&headers, &AtJson::new(&ctx.history, date, ctx.today), Cache::Published)
 }
 
 /// `/api/v1/{code}/provisions/{provision}?at=…|version=…`
@@ -933,28 +917,9 @@ pub async fn api_provision(
     let cut = ctx.cut_from(&query)?;
     let history = &ctx.history;
     let status = history.status(&id, cut.date).ok_or_else(|| ctx.error(AppError::not_found("No such provision.")))?;
-    let text = history.text_at(&id, &cut);
-    let json = serde_json::json!({
-        "code": ctx.code.to_string(),
-        "date": cut.date.to_string(),
-        "version": cut.entry.map(|(e, _)| EntryRefJson::new(e, ctx.today)),
-        "provision": ProvisionStatusJson::new(&status, ctx.today),
-        "text": text.map(|t| serde_json::json!({
-            "entry": EntryRefJson::new(t.entry, ctx.today),
-            "removed": t.text.is_none(),
-            "hash": t.hash.map(|h| h.to_string()),
-            "text": t.text,
-        })),
-        "events": history.provision_history(&id).iter().map(|i| HistoryItemJson::new(i, ctx.today)).collect::<Vec<_>>(),
-        "text_events": history.text_history(&id).iter().map(|w| serde_json::json!({
-            "entry": EntryRefJson::new(w.entry, ctx.today),
-            "change": w.kind.as_str(),
-            "words_added": w.words_added,
-            "words_removed": w.words_removed,
-        })).collect::<Vec<_>>(),
-    });
+    let json = ProvisionAnswerJson::new(history, &status, &cut, ctx.today);
     let cache = if query.at.is_none() && query.version.is_none() { Cache::Today } else { Cache::Published };
-    ctx.json(&headers, json, cache)
+    ctx.json(&headers, &json, cache)
 }
 
 /// `/api/v1/{code}/provisions/{provision}/blame`
@@ -967,22 +932,9 @@ pub async fn api_blame(
     let ctx = Ctx::new(&site, &params, true)?;
     let id = ctx.provision(params.get("provision").map_or("", String::as_str))?;
     let cut = ctx.cut_from(&query)?;
-    let paragraphs = ctx.history.blame(&id, &cut).map(|ps| {
-        ps.iter()
-            .map(|p| {
-                p.iter()
-                    .map(|r| serde_json::json!({ "text": r.text, "entry": EntryRefJson::new(r.entry, ctx.today) }))
-                    .collect::<Vec<_>>()
-            })
-            .collect::<Vec<_>>()
-    });
-    let json = serde_json::json!({
-        "code": ctx.code.to_string(),
-        "provision": id.to_string(),
-        "date": cut.date.to_string(),
-        "paragraphs": paragraphs,
-    });
-    ctx.json(&headers, json, Cache::Published)
+    let paragraphs = ctx.history.blame(&id, &cut);
+    let json = BlameAnswerJson::new(&ctx.history, &id, &cut, paragraphs.as_deref(), ctx.today);
+    ctx.json(&headers, &json, Cache::Published)
 }
 
 /// `/api/v1/{code}/compare/{a}...{b}`: summary and edit operations, as `inforce diff --format json`.
@@ -1007,30 +959,22 @@ pub async fn api_compare(
         between: &found.between,
         changes: &found.changes,
     };
-    let json = serde_json::to_value(wire::comparison_json(&parts, ctx.today))
-        .map_err(|e| AppError::internal(format!("the comparison could not be written: {e}")))?;
-    ctx.json(&headers, json, Cache::Published)
+    ctx.json(&headers, &wire::comparison_json(&parts, ctx.today), Cache::Published)
 }
 
 /// `/api/v1/{code}/timeline`
 pub async fn api_timeline(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
     let ctx = Ctx::new(&site, &params, true)?;
-    let entries: Vec<EntryJson> =
-        ctx.history.timeline(None, None).iter().map(|e| EntryJson::new(e, ctx.today)).collect();
-    ctx.json(&headers, serde_json::json!({ "code": ctx.code.to_string(), "entries": entries }), Cache::Today)
+    let entries = ctx.history.timeline(None, None);
+    ctx.json(&headers, &EntriesJson::new(&ctx.history, &entries, ctx.today), Cache::Today)
 }
 
 /// `/api/v1/{code}/variations`: the variations log, oldest first.
 pub async fn api_variations(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
     let ctx = Ctx::new(&site, &params, true)?;
-    let entries: Vec<EntryJson> = ctx
-        .history
-        .timeline(None, None)
-        .into_iter()
-        .filter(|e| crate::changes::is_variation(e.instrument))
-        .map(|e| EntryJson::new(e, ctx.today))
-        .collect();
-    ctx.json(&headers, serde_json::json!({ "code": ctx.code.to_string(), "entries": entries }), Cache::Today)
+    let mut entries = ctx.history.timeline(None, None);
+    entries.retain(|e| e.instrument.is_variation());
+    ctx.json(&headers, &EntriesJson::new(&ctx.history, &entries, ctx.today), Cache::Today)
 }
 
 /// `/api/v1/{code}/consultations`
@@ -1042,14 +986,7 @@ pub async fn api_consultations(
 ) -> Answer {
     let ctx = Ctx::new(&site, &params, true)?;
     let state = query.state(&ctx)?;
-    let consultations: Vec<ConsultationJson> = ctx
-        .history
-        .register()
-        .consultations
-        .iter()
-        .map(|c| ConsultationJson::new(c, ctx.today))
-        .filter(|c| state.is_none_or(|s| c.state == s))
-        .collect();
-    let json = serde_json::json!({ "code": ctx.code.to_string(), "today": ctx.today.to_string(), "consultations": consultations });
-    ctx.json(&headers, json, Cache::Today)
+    let chosen =
+        ctx.history.register().consultations.iter().filter(|c| state.is_none_or(|s| c.state_on(ctx.today) == s));
+    ctx.json(&headers, &ConsultationsJson::new(&ctx.history, chosen, ctx.today), Cache::Today)
 }

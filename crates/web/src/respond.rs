@@ -22,19 +22,28 @@ pub enum Cache {
 pub enum Body {
     /// An HTML page.
     Html(String),
-    /// A JSON document.
-    Json(serde_json::Value),
+    /// A JSON document, already written (see [`Body::json`]).
+    Json(Vec<u8>),
     /// An Atom feed.
     Atom(String),
     /// A stylesheet.
     Css(&'static str),
 }
 
+impl Body {
+    /// A JSON document from any serialisable answer, pretty-printed.
+    pub fn json(answer: &impl serde::Serialize) -> Result<Self, AppError> {
+        serde_json::to_vec_pretty(answer)
+            .map(Body::Json)
+            .map_err(|e| AppError::internal(format!("the answer could not be written as JSON: {e}")).for_api())
+    }
+}
+
 /// Builds the response, answering 304 when the client's copy is current.
 pub fn respond(request: &HeaderMap, body: Body, last_modified: Timestamp, cache: Cache) -> Response {
     let (content_type, bytes) = match body {
         Body::Html(html) => ("text/html; charset=utf-8", html.into_bytes()),
-        Body::Json(json) => ("application/json", serde_json::to_vec_pretty(&json).unwrap_or_default()),
+        Body::Json(bytes) => ("application/json", bytes),
         Body::Atom(xml) => ("application/atom+xml; charset=utf-8", xml.into_bytes()),
         Body::Css(css) => ("text/css; charset=utf-8", css.as_bytes().to_vec()),
     };

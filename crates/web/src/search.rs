@@ -215,5 +215,5 @@ pub async fn api(
     let (hits, asked) = run(&ctx, &query)?.ok_or_else(|| {
         ctx.error(AppError::bad_request("Give a query with q=, for example q=paiement or q=\"bonne foi\"."))
     })?;
-    ctx.json(&headers, search_json(&ctx.history, &hits, &asked, ctx.today), Cache::Today)
+    ctx.json(&headers, &search_json(&ctx.history, &hits, &asked, ctx.today), Cache::Today)
 }
