@@ -19,10 +19,25 @@ pub struct ScratchDatabase {
     pub url: String,
 }
 
+/// The test server's URL: `INFORCE_TEST_POSTGRES_URL`, else [`DEFAULT_ADMIN_URL`].
+pub fn admin_url() -> String {
+    std::env::var("INFORCE_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_ADMIN_URL.into())
+}
+
+/// Whether the test server answers: its URL, and why not if it does not. Only reports (never skips or panics).
+pub async fn probe() -> (String, Result<(), String>) {
+    let admin_url = admin_url();
+    let answer = match PgConnection::connect(&admin_url).await {
+        Ok(connection) => connection.close().await.map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    (admin_url, answer)
+}
+
 impl ScratchDatabase {
     /// Creates a fresh empty database; `None` (after printing why) when PostgreSQL is absent and not required.
     pub async fn create(label: &str) -> Option<Self> {
-        let admin_url = std::env::var("INFORCE_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_ADMIN_URL.into());
+        let admin_url = admin_url();
         let mut admin = match PgConnection::connect(&admin_url).await {
             Ok(connection) => connection,
             Err(e) => {
