@@ -216,7 +216,7 @@ impl Store for PostgresStore {
             }
         }
         if !publication.new_texts.is_empty() || !publication.text_writes.is_empty() {
-            let packed = rows::decode_packs(&publication.code, self.packs(&publication.code, &mut *tx).await?)?;
+            let packed = rows::packed_texts(&publication.code, self.packs(&publication.code, &mut *tx).await?)?;
             let text_rows =
                 rows::text_rows(&publication.code, &packed, &publication.new_texts, &publication.text_writes)?;
             if let Some((count, checksum, body)) = text_rows.pack {
