@@ -212,7 +212,7 @@ impl Store for PostgresStore {
             query.execute(&mut *tx).await.map_err(|e| self.error(e))?;
             written += chunk.len();
             if written >= half && written - chunk.len() < half.max(1) {
-                rows::pause_for_crash_test();
+                inforce_store::crash_test::pause_mid_publication();
             }
         }
         if !publication.new_texts.is_empty() || !publication.text_writes.is_empty() {
@@ -231,7 +231,7 @@ impl Store for PostgresStore {
                     .map_err(|e| self.error(e))?;
             }
             if publication.writes.is_empty() {
-                rows::pause_for_crash_test();
+                inforce_store::crash_test::pause_mid_publication();
             }
             if let Some((count, body)) = text_rows.changes {
                 sqlx::query(rows::INSERT_TEXT_CHANGES)

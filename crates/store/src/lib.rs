@@ -2,6 +2,7 @@
 //! written in atomic publications. Every backend implements [`Store`] and must pass [`conformance::run`].
 
 pub mod conformance;
+pub mod crash_test;
 mod registry;
 pub mod rows;
 

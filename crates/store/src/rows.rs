@@ -2,9 +2,7 @@
 //! conversion between rows and records. A backend adds only its connection handling and error mapping.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use inforce_core::ledger::RecordKind;
 use inforce_core::text::{TextHash, TextRecord, TextWrite};
@@ -131,15 +129,6 @@ fn timestamp(code: &CodeId, micros: i64) -> Result<Timestamp, StoreError> {
         seq: 0,
         reason: format!("bad record time {micros}: {e}"),
     })
-}
-
-/// Lets the crash-safety tests kill a process half-way through a publication: when `INFORCE_CRASH_TEST_MARKER`
-/// names a file, the publication creates it and waits, with half its records written and none committed.
-pub fn pause_for_crash_test() {
-    if let Some(marker) = std::env::var_os("INFORCE_CRASH_TEST_MARKER").map(PathBuf::from) {
-        let _ = std::fs::write(&marker, b"paused mid-publication\n");
-        std::thread::sleep(Duration::from_secs(60));
-    }
 }
 
 /// A code's text packs, in the order they were written.
