@@ -5,6 +5,7 @@ pub mod conformance;
 pub mod crash_test;
 mod registry;
 pub mod rows;
+pub mod sql;
 
 use async_trait::async_trait;
 use std::collections::HashMap;
