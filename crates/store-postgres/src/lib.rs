@@ -171,6 +171,20 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn copies_every_publication() {
+        let Some(source) = ScratchDatabase::create("copyfrom").await else { return };
+        let Some(target) = ScratchDatabase::create("copyto").await else { return };
+        let (from, to) =
+            (PostgresStore::open(&source.url).await.expect("open"), PostgresStore::open(&target.url).await);
+        let to = to.expect("open");
+        inforce_store::conformance::run_copy(&from, &to).await;
+        from.pool.close().await;
+        to.pool.close().await;
+        source.drop_now().await;
+        target.drop_now().await;
+    }
+
+    #[tokio::test]
     async fn an_unreachable_server_is_one_clear_line() {
         let error = PostgresStore::open("postgres://nobody:pw@127.0.0.1:1/none").await.expect_err("no server");
         let message = error.to_string();

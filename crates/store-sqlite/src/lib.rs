@@ -218,6 +218,12 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn copies_every_publication_in_memory() {
+        let (from, to) = (SqliteStore::in_memory().await.expect("open"), SqliteStore::in_memory().await.expect("open"));
+        inforce_store::conformance::run_copy(&from, &to).await;
+    }
+
+    #[tokio::test]
     async fn passes_the_conformance_suite_on_a_file_and_reopens() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("nested").join("register.db");
