@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use inforce_core::diff::DiffOptions;
-use inforce_core::text::TextWrite;
 use inforce_core::{CodeId, History, ProvisionId, Register};
 use inforce_store::{PublishOutcome, Store, publish_register};
 use inforce_store_postgres::PostgresStore;
@@ -406,66 +405,14 @@ async fn open_store(db: Option<&Path>) -> Result<Box<dyn Store>, Failure> {
     }
 }
 
-/// Copies every publication of every code, in the order they were made, keeping record times and origins, into
-/// a store that holds none of those codes.
+/// Copies every publication of every code into a store that holds none of those codes, and says what was copied.
 async fn copy(from: &dyn Store, to: &dyn Store, out: &Output) -> Result<(), Failure> {
-    let codes = from.codes().await?;
-    let present = to.codes().await?;
-    if let Some(clash) = codes.iter().find(|c| present.contains(c)) {
-        return Err(Failure::Usage(format!(
-            "the target already holds code '{clash}'; copy into a database without it, nothing was written"
-        )));
-    }
-    let mut publications = Vec::new();
-    for code in &codes {
-        let records = from.records(code).await?;
-        let ledger = from.text_ledger(code).await?;
-        let (text_records, bodies) = (ledger.records, ledger.bodies);
-        for publication in from.publications(code).await? {
-            let writes: Vec<_> =
-                records.iter().filter(|r| r.publication == publication.id).map(|r| r.write.clone()).collect();
-            let text_writes: Vec<TextWrite> = text_records
-                .iter()
-                .filter(|r| r.publication == publication.id)
-                .map(|r| TextWrite { assignment: r.assignment.clone(), withdrawn: r.withdrawn })
-                .collect();
-            let new_texts = text_writes
-                .iter()
-                .filter_map(|w| w.assignment.text)
-                .filter_map(|h| bodies.get(&h).map(|t| (h, t.clone())))
-                .collect();
-            // Each document's file travels with the publication that first described it.
-            let mut new_files = Vec::new();
-            for write in &writes {
-                if let Some(inforce_core::RecordBody::Document(document)) = &write.body
-                    && let Some(bytes) = from.file(code, &document.sha256).await?
-                {
-                    new_files.push((document.sha256.clone(), bytes));
-                }
-            }
-            publications.push((publication, writes, text_writes, new_texts, new_files));
-        }
-    }
-    publications.sort_by_key(|(p, ..)| p.id);
-    let mut heads: std::collections::HashMap<CodeId, i64> = std::collections::HashMap::new();
-    let (mut copied, mut records) = (0, 0);
-    for (publication, writes, text_writes, new_texts, new_files) in publications {
-        records += writes.len() + text_writes.len();
-        let new = inforce_store::NewPublication {
-            code: publication.code.clone(),
-            recorded_at: publication.recorded_at,
-            origin: publication.origin,
-            expected_head: heads.get(&publication.code).copied(),
-            writes,
-            text_writes,
-            new_texts,
-            new_files,
-        };
-        let stored = to.publish(new).await?;
-        heads.insert(publication.code, stored.id);
-        copied += 1;
-    }
-    let names: Vec<String> = codes.iter().map(ToString::to_string).collect();
+    let summary = inforce_store::copy(from, to).await.map_err(|e| match e {
+        inforce_store::CopyError::Clash { .. } => Failure::Usage(e.to_string()),
+        inforce_store::CopyError::Store(e) => e.into(),
+    })?;
+    let (copied, records) = (summary.publications, summary.records);
+    let names: Vec<String> = summary.codes.iter().map(ToString::to_string).collect();
     let json = serde_json::json!({ "codes": names, "publications": copied, "records": records });
     out.print(&json, || format!("copied {copied} publications ({records} records) of {}", names.join(", ")))
 }

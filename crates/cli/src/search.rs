@@ -7,6 +7,7 @@ use std::path::Path;
 
 use inforce_core::search::{Scope, SearchIndex, parse};
 use inforce_core::{History, ProvisionId};
+use inforce_formats::pack;
 use inforce_present::wire::{SearchAsked, search_json};
 use jiff::civil::Date;
 
@@ -139,16 +140,12 @@ pub fn kept_index(path: &Path, history: &History) -> (SearchIndex, Kept) {
 
 /// Keeps the index, deflated.
 fn save(path: &Path, index: &SearchIndex) -> std::io::Result<()> {
-    let mut encoder = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
-    std::io::Write::write_all(&mut encoder, &index.to_bytes())?;
-    crate::kept::write_atomically(path, &encoder.finish()?)
+    crate::kept::write_atomically(path, &pack::deflate(&index.to_bytes(), pack::Effort::Fast))
 }
 
 /// The kept index is deflated: positions repeat a lot and shrink well.
 fn inflate(bytes: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    std::io::Read::read_to_end(&mut flate2::read::DeflateDecoder::new(bytes), &mut out).ok()?;
-    Some(out)
+    pack::inflate(bytes).ok()
 }
 
 /// `inforce reindex`: builds the index afresh and keeps it.

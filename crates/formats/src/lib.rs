@@ -1,7 +1,9 @@
-//! Bytes to model and back. Parsers return the model or every problem found, each with its position.
+//! Bytes to model and back. Parsers return the model or every problem found, each with its position. `pack`
+//! holds the stored text packs and change lists.
 
 pub mod folder;
 pub mod kept;
+pub mod pack;
 pub mod register_file;
 
 pub use register_file::{FileProblem, RegisterFileError, decode_record, encode_record, parse_register, write_register};

@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use inforce_core::{CodeId, Record};
-use inforce_store::rows::{self, ChangesRow, PackRow, RecordRow};
-use inforce_store::{NewPublication, Publication, Store, StoreError, TextLedger, Wakeup};
+use inforce_store::rows::{self, RecordRow};
+use inforce_store::sql::SqlBackend;
+use inforce_store::{StoreError, Wakeup};
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
 use sqlx::{Connection, PgConnection, Row};
 
@@ -51,31 +52,6 @@ impl PostgresStore {
     pub fn location(&self) -> &str {
         &self.location
     }
-
-    /// The code's text packs, read through the pool or inside a transaction.
-    async fn packs<'e, E>(&self, code: &CodeId, executor: E) -> Result<Vec<PackRow>, StoreError>
-    where
-        E: sqlx::Executor<'e, Database = sqlx::Postgres>,
-    {
-        let found =
-            sqlx::query(rows::SELECT_PACKS).bind(code.as_str()).fetch_all(executor).await.map_err(|e| self.error(e))?;
-        Ok(found
-            .iter()
-            .map(|row| PackRow { publication: row.get(0), checksum: row.get(1), body: row.get(2) })
-            .collect())
-    }
-
-    fn error(&self, error: sqlx::Error) -> StoreError {
-        if let sqlx::Error::Database(db) = &error {
-            // 25006 read_only_sql_transaction; 55P03 lock_not_available.
-            match db.code().as_deref() {
-                Some("25006") => return StoreError::ReadOnly { location: self.location.clone() },
-                Some("55P03") => return StoreError::Locked { location: self.location.clone() },
-                _ => {}
-            }
-        }
-        StoreError::Database { location: self.location.clone(), reason: one_line(&error) }
-    }
 }
 
 fn one_line(error: &sqlx::Error) -> String {
@@ -96,23 +72,42 @@ fn redact(url: &str) -> String {
     }
 }
 
+inforce_store::sql_store!(PostgresStore);
+
+/// PostgreSQL's own part: an advisory lock per code around a publication, an announcement after it.
 #[async_trait]
-impl Store for PostgresStore {
-    async fn codes(&self) -> Result<Vec<CodeId>, StoreError> {
-        let found = sqlx::query(rows::SELECT_CODES).fetch_all(&self.pool).await.map_err(|e| self.error(e))?;
-        found.iter().map(|row| rows::code(row.get(0))).collect()
+impl SqlBackend for PostgresStore {
+    type Db = sqlx::Postgres;
+
+    fn pool(&self) -> &PgPool {
+        &self.pool
     }
 
-    async fn publications(&self, code: &CodeId) -> Result<Vec<Publication>, StoreError> {
-        let found = sqlx::query(rows::SELECT_PUBLICATIONS)
-            .bind(code.as_str())
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| self.error(e))?;
-        found.iter().map(|row| rows::publication(code, row.get(0), row.get(1), row.get(2), row.get(3))).collect()
+    fn error(&self, error: sqlx::Error) -> StoreError {
+        if let sqlx::Error::Database(db) = &error {
+            // 25006 read_only_sql_transaction; 55P03 lock_not_available.
+            match db.code().as_deref() {
+                Some("25006") => return StoreError::ReadOnly { location: self.location.clone() },
+                Some("55P03") => return StoreError::Locked { location: self.location.clone() },
+                _ => {}
+            }
+        }
+        StoreError::Database { location: self.location.clone(), reason: one_line(&error) }
     }
 
-    async fn records(&self, code: &CodeId) -> Result<Vec<Record>, StoreError> {
+    async fn before_publish(&self, transaction: &mut PgConnection, code: &str) -> Result<(), sqlx::Error> {
+        // Serialise publishers of one code across every instance; released when the transaction ends.
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))").bind(code).execute(transaction).await?;
+        Ok(())
+    }
+
+    async fn after_publish(&self, transaction: &mut PgConnection, code: &str) -> Result<(), sqlx::Error> {
+        // Delivered to every listening instance when (and only if) the transaction commits.
+        sqlx::query("SELECT pg_notify($1, $2)").bind(PUBLICATIONS_CHANNEL).bind(code).execute(transaction).await?;
+        Ok(())
+    }
+
+    async fn read_records(&self, code: &CodeId) -> Result<Vec<Record>, StoreError> {
         let found = sqlx::query(rows::SELECT_RECORDS)
             .bind(code.as_str())
             .fetch_all(&self.pool)
@@ -135,144 +130,7 @@ impl Store for PostgresStore {
             .collect()
     }
 
-    async fn file(&self, code: &CodeId, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        let row = sqlx::query(rows::SELECT_FILE)
-            .bind(code.as_str())
-            .bind(sha256)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(|e| self.error(e))?;
-        Ok(row.map(|row| row.get::<Vec<u8>, _>(0)))
-    }
-
-    async fn has_file(&self, code: &CodeId, sha256: &str) -> Result<bool, StoreError> {
-        let count: i64 = sqlx::query_scalar(rows::HAS_FILE)
-            .bind(code.as_str())
-            .bind(sha256)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(|e| self.error(e))?;
-        Ok(count > 0)
-    }
-
-    async fn text_ledger(&self, code: &CodeId) -> Result<TextLedger, StoreError> {
-        let packs = self.packs(code, &self.pool).await?;
-        let changes = sqlx::query(rows::SELECT_TEXT_CHANGES)
-            .bind(code.as_str())
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| self.error(e))?
-            .iter()
-            .map(|row| ChangesRow { publication: row.get(0), recorded_at: row.get(1), body: row.get(2) })
-            .collect();
-        rows::text_ledger(code, packs, changes)
-    }
-
-    async fn publish(&self, publication: NewPublication) -> Result<Publication, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(|e| self.error(e))?;
-        let code = publication.code.as_str();
-        // Serialise publishers of one code across every instance; released when the transaction ends.
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-            .bind(code)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| self.error(e))?;
-        let record_count = i64::try_from(publication.writes.len() + publication.text_writes.len()).unwrap_or(i64::MAX);
-        let id: i64 = sqlx::query(rows::INSERT_PUBLICATION)
-            .bind(code)
-            .bind(publication.recorded_at.as_microsecond())
-            .bind(&publication.origin)
-            .bind(record_count)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| self.error(e))?
-            .get(0);
-        let head: Option<i64> = sqlx::query(rows::SELECT_HEAD)
-            .bind(code)
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| self.error(e))?
-            .get(0);
-        if head != publication.expected_head {
-            return Err(StoreError::Conflict { code: code.to_string() });
-        }
-        // Half-way through the register records (or between a text pack and its changes, when there are no
-        // register records), the crash-safety tests may kill the process.
-        let half = publication.writes.len() / 2;
-        let mut written = 0;
-        for chunk in publication.writes.chunks(rows::BATCH_ROWS) {
-            let sql = rows::INSERT_RECORDS.sql(chunk.len());
-            let mut query = sqlx::query(&sql);
-            for write in chunk {
-                let body = rows::body_text(write);
-                query =
-                    query.bind(id).bind(code).bind(write.kind.as_str()).bind(&write.key).bind(write.ordinal).bind(body);
-            }
-            query.execute(&mut *tx).await.map_err(|e| self.error(e))?;
-            written += chunk.len();
-            if written >= half && written - chunk.len() < half.max(1) {
-                rows::pause_for_crash_test();
-            }
-        }
-        if !publication.new_texts.is_empty() || !publication.text_writes.is_empty() {
-            let packed = rows::decode_packs(&publication.code, self.packs(&publication.code, &mut *tx).await?)?;
-            let text_rows =
-                rows::text_rows(&publication.code, &packed, &publication.new_texts, &publication.text_writes)?;
-            if let Some((count, checksum, body)) = text_rows.pack {
-                sqlx::query(rows::INSERT_PACK)
-                    .bind(id)
-                    .bind(code)
-                    .bind(count)
-                    .bind(checksum)
-                    .bind(body)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| self.error(e))?;
-            }
-            if publication.writes.is_empty() {
-                rows::pause_for_crash_test();
-            }
-            if let Some((count, body)) = text_rows.changes {
-                sqlx::query(rows::INSERT_TEXT_CHANGES)
-                    .bind(id)
-                    .bind(code)
-                    .bind(count)
-                    .bind(body)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| self.error(e))?;
-            }
-        }
-        for (sha256, bytes) in &publication.new_files {
-            sqlx::query(rows::INSERT_FILE)
-                .bind(code)
-                .bind(sha256)
-                .bind(id)
-                .bind(i64::try_from(bytes.len()).unwrap_or(i64::MAX))
-                .bind(bytes.as_slice())
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| self.error(e))?;
-        }
-        // Delivered to every listening instance when (and only if) the transaction commits.
-        sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(PUBLICATIONS_CHANNEL)
-            .bind(code)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| self.error(e))?;
-        tx.commit().await.map_err(|e| self.error(e))?;
-        Ok(Publication {
-            id,
-            code: publication.code,
-            recorded_at: publication.recorded_at,
-            origin: publication.origin,
-            record_count,
-        })
-    }
-
-    async fn await_publication(&self, within: Duration) -> Result<Wakeup, StoreError> {
+    async fn await_announcement(&self, within: Duration) -> Result<Wakeup, StoreError> {
         let mut slot = self.listener.lock().await;
         if slot.is_none() {
             let mut listener = PgListener::connect_with(&self.pool).await.map_err(|e| self.error(e))?;
@@ -291,7 +149,7 @@ impl Store for PostgresStore {
         }
     }
 
-    async fn close(&self) {
+    async fn shut_down(&self) {
         self.pool.close().await;
     }
 }
@@ -310,6 +168,20 @@ mod tests {
         assert!(update.is_err_and(|e| e.to_string().contains("append-only")));
         store.pool.close().await;
         database.drop_now().await;
+    }
+
+    #[tokio::test]
+    async fn copies_every_publication() {
+        let Some(source) = ScratchDatabase::create("copyfrom").await else { return };
+        let Some(target) = ScratchDatabase::create("copyto").await else { return };
+        let (from, to) =
+            (PostgresStore::open(&source.url).await.expect("open"), PostgresStore::open(&target.url).await);
+        let to = to.expect("open");
+        inforce_store::conformance::run_copy(&from, &to).await;
+        from.pool.close().await;
+        to.pool.close().await;
+        source.drop_now().await;
+        target.drop_now().await;
     }
 
     #[tokio::test]

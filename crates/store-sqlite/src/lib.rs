@@ -6,10 +6,11 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use inforce_core::{CodeId, Record};
-use inforce_store::rows::{self, ChangesRow, PackRow, RecordRow};
-use inforce_store::{NewPublication, Publication, Store, StoreError, TextLedger};
+use inforce_store::StoreError;
+use inforce_store::rows::RecordRow;
+use inforce_store::sql::SqlBackend;
+use sqlx::ConnectOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
-use sqlx::{ConnectOptions, Row};
 
 /// How long to wait for another process's write before reporting the database as locked.
 const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -105,23 +106,6 @@ impl SqliteStore {
     pub fn location(&self) -> &str {
         &self.location
     }
-
-    /// The code's text packs, read through the pool or inside a transaction.
-    async fn packs<'e, E>(&self, code: &CodeId, executor: E) -> Result<Vec<PackRow>, StoreError>
-    where
-        E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
-    {
-        let found =
-            sqlx::query(rows::SELECT_PACKS).bind(code.as_str()).fetch_all(executor).await.map_err(|e| self.error(e))?;
-        Ok(found
-            .iter()
-            .map(|row| PackRow { publication: row.get(0), checksum: row.get(1), body: row.get(2) })
-            .collect())
-    }
-
-    fn error(&self, error: sqlx::Error) -> StoreError {
-        classify(&self.location, error)
-    }
 }
 
 /// Turns driver errors into the store's errors, recognising SQLite's locked and read-only codes.
@@ -140,28 +124,29 @@ fn classify(location: &str, error: sqlx::Error) -> StoreError {
     StoreError::Database { location, reason: error.to_string() }
 }
 
-/// [`rows::SELECT_RECORDS`] as one JSON array of `[seq, publication, recorded_at, kind, key, ordinal, body]`.
+/// [`inforce_store::rows::SELECT_RECORDS`] as one JSON array of
+/// `[seq, publication, recorded_at, kind, key, ordinal, body]`.
 const SELECT_RECORDS_AS_JSON: &str = "SELECT json_group_array(json_array(r.seq, r.publication_id, p.recorded_at, \
      r.kind, r.record_key, r.ordinal, r.body) ORDER BY r.seq) FROM records r JOIN publications p \
      ON p.id = r.publication_id WHERE r.code = $1";
 
+inforce_store::sql_store!(SqliteStore);
+
+/// SQLite's own part: no lock before a publication (its first insert takes the write lock, waiting up to the
+/// busy timeout, so the head read next is final), no announcement after one.
 #[async_trait]
-impl Store for SqliteStore {
-    async fn codes(&self) -> Result<Vec<CodeId>, StoreError> {
-        let rows = sqlx::query(rows::SELECT_CODES).fetch_all(&self.pool).await.map_err(|e| self.error(e))?;
-        rows.iter().map(|row| rows::code(row.get(0))).collect()
+impl SqlBackend for SqliteStore {
+    type Db = sqlx::Sqlite;
+
+    fn pool(&self) -> &SqlitePool {
+        &self.pool
     }
 
-    async fn publications(&self, code: &CodeId) -> Result<Vec<Publication>, StoreError> {
-        let found = sqlx::query(rows::SELECT_PUBLICATIONS)
-            .bind(code.as_str())
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| self.error(e))?;
-        found.iter().map(|row| rows::publication(code, row.get(0), row.get(1), row.get(2), row.get(3))).collect()
+    fn error(&self, error: sqlx::Error) -> StoreError {
+        classify(&self.location, error)
     }
 
-    async fn records(&self, code: &CodeId) -> Result<Vec<Record>, StoreError> {
+    async fn read_records(&self, code: &CodeId) -> Result<Vec<Record>, StoreError> {
         // One row holding every record as JSON: sqlx hands each SQLite row across threads, which for thousands
         // of records costs more than reading them.
         let all: Option<String> = sqlx::query_scalar(SELECT_RECORDS_AS_JSON)
@@ -213,132 +198,7 @@ impl Store for SqliteStore {
         Ok(records)
     }
 
-    async fn file(&self, code: &CodeId, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        let row = sqlx::query(rows::SELECT_FILE)
-            .bind(code.as_str())
-            .bind(sha256)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(|e| self.error(e))?;
-        Ok(row.map(|row| row.get::<Vec<u8>, _>(0)))
-    }
-
-    async fn has_file(&self, code: &CodeId, sha256: &str) -> Result<bool, StoreError> {
-        let count: i64 = sqlx::query_scalar(rows::HAS_FILE)
-            .bind(code.as_str())
-            .bind(sha256)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(|e| self.error(e))?;
-        Ok(count > 0)
-    }
-
-    async fn text_ledger(&self, code: &CodeId) -> Result<TextLedger, StoreError> {
-        let packs = self.packs(code, &self.pool).await?;
-        let changes = sqlx::query(rows::SELECT_TEXT_CHANGES)
-            .bind(code.as_str())
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| self.error(e))?
-            .iter()
-            .map(|row| ChangesRow { publication: row.get(0), recorded_at: row.get(1), body: row.get(2) })
-            .collect();
-        rows::text_ledger(code, packs, changes)
-    }
-
-    async fn publish(&self, publication: NewPublication) -> Result<Publication, StoreError> {
-        let mut tx = self.pool.begin().await.map_err(|e| self.error(e))?;
-        let code = publication.code.as_str();
-        let record_count = i64::try_from(publication.writes.len() + publication.text_writes.len()).unwrap_or(i64::MAX);
-        // Insert first: it takes the write lock (waiting up to the busy timeout), so the head read next is final.
-        let id: i64 = sqlx::query(rows::INSERT_PUBLICATION)
-            .bind(code)
-            .bind(publication.recorded_at.as_microsecond())
-            .bind(&publication.origin)
-            .bind(record_count)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| self.error(e))?
-            .get(0);
-        let head: Option<i64> = sqlx::query(rows::SELECT_HEAD)
-            .bind(code)
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(|e| self.error(e))?
-            .get(0);
-        if head != publication.expected_head {
-            return Err(StoreError::Conflict { code: code.to_string() });
-        }
-        // Half-way through the register records (or between a text pack and its changes, when there are no
-        // register records), the crash-safety tests may kill the process.
-        let half = publication.writes.len() / 2;
-        let mut written = 0;
-        for chunk in publication.writes.chunks(rows::BATCH_ROWS) {
-            let sql = rows::INSERT_RECORDS.sql(chunk.len());
-            let mut query = sqlx::query(&sql);
-            for write in chunk {
-                let body = rows::body_text(write);
-                query =
-                    query.bind(id).bind(code).bind(write.kind.as_str()).bind(&write.key).bind(write.ordinal).bind(body);
-            }
-            query.execute(&mut *tx).await.map_err(|e| self.error(e))?;
-            written += chunk.len();
-            if written >= half && written - chunk.len() < half.max(1) {
-                rows::pause_for_crash_test();
-            }
-        }
-        if !publication.new_texts.is_empty() || !publication.text_writes.is_empty() {
-            let packed = rows::decode_packs(&publication.code, self.packs(&publication.code, &mut *tx).await?)?;
-            let text_rows =
-                rows::text_rows(&publication.code, &packed, &publication.new_texts, &publication.text_writes)?;
-            if let Some((count, checksum, body)) = text_rows.pack {
-                sqlx::query(rows::INSERT_PACK)
-                    .bind(id)
-                    .bind(code)
-                    .bind(count)
-                    .bind(checksum)
-                    .bind(body)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| self.error(e))?;
-            }
-            if publication.writes.is_empty() {
-                rows::pause_for_crash_test();
-            }
-            if let Some((count, body)) = text_rows.changes {
-                sqlx::query(rows::INSERT_TEXT_CHANGES)
-                    .bind(id)
-                    .bind(code)
-                    .bind(count)
-                    .bind(body)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| self.error(e))?;
-            }
-        }
-        for (sha256, bytes) in &publication.new_files {
-            sqlx::query(rows::INSERT_FILE)
-                .bind(code)
-                .bind(sha256)
-                .bind(id)
-                .bind(i64::try_from(bytes.len()).unwrap_or(i64::MAX))
-                .bind(bytes.as_slice())
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| self.error(e))?;
-        }
-        tx.commit().await.map_err(|e| self.error(e))?;
-        Ok(Publication {
-            id,
-            code: publication.code,
-            recorded_at: publication.recorded_at,
-            origin: publication.origin,
-            record_count,
-        })
-    }
-
-    async fn close(&self) {
+    async fn shut_down(&self) {
         // Fold the write-ahead log into the database file, so that a reader without write access (which must
         // read the file as immutable) sees everything. Best effort: a busy database keeps its log for later.
         let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await;
@@ -349,11 +209,18 @@ impl Store for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use inforce_store::Store;
 
     #[tokio::test]
     async fn passes_the_conformance_suite_in_memory() {
         let store = SqliteStore::in_memory().await.expect("open");
         inforce_store::conformance::run(&store).await;
+    }
+
+    #[tokio::test]
+    async fn copies_every_publication_in_memory() {
+        let (from, to) = (SqliteStore::in_memory().await.expect("open"), SqliteStore::in_memory().await.expect("open"));
+        inforce_store::conformance::run_copy(&from, &to).await;
     }
 
     #[tokio::test]

@@ -13,7 +13,8 @@ use std::sync::Arc;
 use inforce_core::text::{TextAssignment, TextHash, normalise};
 
 use crate::{
-    NewPublication, PublishOutcome, Publishing, Store, StoreError, load_register, load_texts, publish, publish_register,
+    CopyError, NewPublication, PublishOutcome, Publishing, Store, StoreError, copy, load_register, load_texts, publish,
+    publish_register,
 };
 
 /// Runs the whole story; panics with a description at the first difference.
@@ -87,6 +88,63 @@ pub async fn run(store: &dyn Store) {
 
     texts_story(store, &corrected).await;
     documents_story(store, &code).await;
+}
+
+/// Tells the story of [`run`] in `from`, copies it into `to` (both fresh and empty) and checks that `to` then
+/// holds the same publications, records, texts and files with the same record times; a second copy clashes and
+/// writes nothing. Panics with a description at the first difference.
+pub async fn run_copy(from: &dyn Store, to: &dyn Store) {
+    run(from).await;
+    let code = id("conformance");
+    let summary = copy(from, to).await.unwrap_or_else(|e| panic!("copy: {e}"));
+    let published = from.publications(&code).await.expect("publications");
+    assert_eq!(summary.codes, vec![code.clone()]);
+    assert_eq!(summary.publications, published.len());
+    let total: i64 = published.iter().map(|p| p.record_count).sum();
+    assert_eq!(i64::try_from(summary.records).ok(), Some(total), "every record is counted once");
+
+    let copied = to.publications(&code).await.expect("publications");
+    let shape = |p: &crate::Publication| (p.recorded_at, p.origin.clone(), p.record_count);
+    assert_eq!(copied.iter().map(shape).collect::<Vec<_>>(), published.iter().map(shape).collect::<Vec<_>>());
+    let (source, target) = (from.records(&code).await.expect("records"), to.records(&code).await.expect("records"));
+    let write = |r: &inforce_core::Record| (r.recorded_at, r.write.clone());
+    assert_eq!(target.iter().map(write).collect::<Vec<_>>(), source.iter().map(write).collect::<Vec<_>>());
+    let (source, target) = (from.text_ledger(&code).await.expect("texts"), to.text_ledger(&code).await.expect("texts"));
+    let text = |r: &inforce_core::text::TextRecord| (r.recorded_at, r.assignment.clone(), r.withdrawn);
+    assert_eq!(
+        target.records.iter().map(text).collect::<Vec<_>>(),
+        source.records.iter().map(text).collect::<Vec<_>>()
+    );
+    assert_eq!(target.bodies, source.bodies, "every text travels");
+    let document = source_document_sha256(from, &code).await;
+    assert_eq!(to.file(&code, &document).await.expect("file"), from.file(&code, &document).await.expect("file"));
+    let between: Timestamp = "2026-01-15T00:00:00Z".parse().expect("timestamp");
+    for at in [None, Some(between)] {
+        let (source, target) = (load_register(from, &code, at).await, load_register(to, &code, at).await);
+        let register = |loaded: Option<crate::Loaded>| loaded.map(|l| l.register);
+        assert_eq!(register(target.expect("load")), register(source.expect("load")), "the same as recorded at {at:?}");
+    }
+
+    match copy(from, to).await {
+        Err(error @ CopyError::Clash { .. }) => assert_eq!(
+            error.to_string(),
+            "the target already holds code 'conformance'; copy into a database without it, nothing was written"
+        ),
+        other => panic!("a second copy must clash, got {other:?}"),
+    }
+    assert_eq!(to.publications(&code).await.expect("publications").len(), copied.len(), "nothing written");
+}
+
+/// The SHA-256 of the document file the story stored.
+async fn source_document_sha256(store: &dyn Store, code: &CodeId) -> String {
+    let records = store.records(code).await.expect("records");
+    records
+        .iter()
+        .find_map(|r| match &r.write.body {
+            Some(inforce_core::RecordBody::Document(document)) => Some(document.sha256.clone()),
+            _ => None,
+        })
+        .expect("the story stores a document")
 }
 
 /// Documents: the file is stored with the record that describes it, read back byte for byte, kept once per

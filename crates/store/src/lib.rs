@@ -2,8 +2,11 @@
 //! written in atomic publications. Every backend implements [`Store`] and must pass [`conformance::run`].
 
 pub mod conformance;
+mod copy;
+pub mod crash_test;
 mod registry;
 pub mod rows;
+pub mod sql;
 
 use async_trait::async_trait;
 use std::collections::HashMap;
@@ -13,6 +16,7 @@ use inforce_core::text::{TextHash, TextRecord, TextWrite};
 use inforce_core::{CodeId, Record, RecordWrite};
 use jiff::Timestamp;
 
+pub use copy::{CopyError, CopySummary, copy};
 pub use registry::{
     Loaded, PublishOutcome, Publishing, load_register, load_texts, publish, publish_edit, publish_register, texts_for,
 };

@@ -2,17 +2,12 @@
 //! conversion between rows and records. A backend adds only its connection handling and error mapping.
 
 use std::collections::HashMap;
-use std::io::{Read, Write};
-use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
-use flate2::Compression;
-use flate2::read::DeflateDecoder;
-use flate2::write::DeflateEncoder;
 use inforce_core::ledger::RecordKind;
-use inforce_core::text::{TextAssignment, TextHash, TextRecord, TextWrite};
-use inforce_core::{CodeId, EntryId, ProvisionId, Record, RecordWrite};
+use inforce_core::text::{TextHash, TextRecord, TextWrite};
+use inforce_core::{CodeId, Record, RecordWrite};
+use inforce_formats::pack;
 use inforce_formats::{decode_record, encode_record};
 use jiff::Timestamp;
 
@@ -136,15 +131,6 @@ fn timestamp(code: &CodeId, micros: i64) -> Result<Timestamp, StoreError> {
     })
 }
 
-/// Lets the crash-safety tests kill a process half-way through a publication: when `INFORCE_CRASH_TEST_MARKER`
-/// names a file, the publication creates it and waits, with half its records written and none committed.
-pub fn pause_for_crash_test() {
-    if let Some(marker) = std::env::var_os("INFORCE_CRASH_TEST_MARKER").map(PathBuf::from) {
-        let _ = std::fs::write(&marker, b"paused mid-publication\n");
-        std::thread::sleep(Duration::from_secs(60));
-    }
-}
-
 /// A code's text packs, in the order they were written.
 pub const SELECT_PACKS: &str =
     "SELECT publication_id, checksum, body FROM text_packs WHERE code = $1 ORDER BY publication_id";
@@ -188,105 +174,33 @@ pub struct ChangesRow {
     pub body: Vec<u8>,
 }
 
-/// A pack of texts as stored: (checksum, body). The body is the deflate-compressed sequence of each text's
-/// length (4 bytes, little-endian) and bytes; the checksum is the SHA-256 of the uncompressed sequence.
-pub fn encode_pack(texts: &[(TextHash, Arc<str>)]) -> (Vec<u8>, Vec<u8>) {
-    let mut raw = Vec::new();
-    for (_, text) in texts {
-        let length = u32::try_from(text.len()).unwrap_or(u32::MAX);
-        raw.extend_from_slice(&length.to_le_bytes());
-        raw.extend_from_slice(text.as_bytes());
-    }
-    (TextHash::of_bytes(&raw).as_bytes().to_vec(), deflate(&raw))
-}
-
-/// Every text of a code's packs, in order, each with its hash (computed from the text), checked against the
-/// packs' checksums: a stored text that changed is refused, so a published text can be shown to be unchanged.
-pub fn decode_packs(code: &CodeId, packs: Vec<PackRow>) -> Result<Vec<(TextHash, Arc<str>)>, StoreError> {
+/// Every text of a code's packs, in order, each with its hash, checked against the packs' checksums
+/// ([`pack::decode_pack`]); [`StoreError::Corrupt`] naming the pack's publication otherwise.
+pub fn packed_texts(code: &CodeId, packs: Vec<PackRow>) -> Result<Vec<(TextHash, Arc<str>)>, StoreError> {
     let mut texts = Vec::new();
-    for pack in packs {
-        let corrupt = |reason: String| StoreError::Corrupt { code: code.to_string(), seq: pack.publication, reason };
-        let raw = inflate(&pack.body).map_err(|e| corrupt(format!("text pack cannot be decompressed: {e}")))?;
-        if TextHash::of_bytes(&raw).as_bytes().as_slice() != pack.checksum.as_slice() {
-            return Err(corrupt("text pack does not match its checksum".into()));
-        }
-        let mut rest = raw.as_slice();
-        while !rest.is_empty() {
-            let (length, after) = rest.split_at_checked(4).ok_or_else(|| corrupt("truncated text pack".into()))?;
-            let length = u32::from_le_bytes([length[0], length[1], length[2], length[3]]) as usize;
-            let (bytes, after) = after.split_at_checked(length).ok_or_else(|| corrupt("truncated text pack".into()))?;
-            let text = std::str::from_utf8(bytes).map_err(|_| corrupt("text pack holds invalid UTF-8".into()))?;
-            texts.push((TextHash::of(text), Arc::from(text)));
-            rest = after;
-        }
+    for row in packs {
+        texts.extend(pack::decode_pack(&row.checksum, &row.body).map_err(|e| corrupt(code, row.publication, e))?);
     }
     Ok(texts)
 }
 
-/// A publication's text changes as stored: compressed lines `entry<TAB>provision<TAB>position`, the position
-/// being the text's place among the code's packed texts, `-` for a removal, prefixed with `!` for a withdrawal.
-pub fn encode_changes(
-    code: &CodeId,
-    writes: &[TextWrite],
-    position: &HashMap<TextHash, usize>,
-) -> Result<Vec<u8>, StoreError> {
-    let mut raw = String::new();
-    for write in writes {
-        let a = &write.assignment;
-        let target = match a.text {
-            None => "-".to_string(),
-            Some(hash) => position
-                .get(&hash)
-                .ok_or_else(|| StoreError::Corrupt {
-                    code: code.to_string(),
-                    seq: 0,
-                    reason: format!("text {hash} is neither stored nor part of the publication"),
-                })?
-                .to_string(),
-        };
-        let mark = if write.withdrawn { "!" } else { "" };
-        raw.push_str(&format!("{}\t{}\t{mark}{target}\n", a.entry, a.provision));
-    }
-    Ok(deflate(raw.as_bytes()))
-}
-
-/// Every text record of a code, from its change lists, naming texts through `texts` (the code's packed texts).
-pub fn decode_changes(
+/// Every text record of a code, from its change lists, naming texts through `texts` (the code's packed texts);
+/// [`StoreError::Corrupt`] naming the change list's publication if one cannot be read.
+pub fn text_records(
     code: &CodeId,
     rows: Vec<ChangesRow>,
     texts: &[(TextHash, Arc<str>)],
 ) -> Result<Vec<TextRecord>, StoreError> {
     let mut records = Vec::new();
     for row in rows {
-        let corrupt = |reason: String| StoreError::Corrupt { code: code.to_string(), seq: row.publication, reason };
-        let raw = inflate(&row.body).map_err(|e| corrupt(format!("text changes cannot be decompressed: {e}")))?;
-        let raw = String::from_utf8(raw).map_err(|_| corrupt("text changes hold invalid UTF-8".into()))?;
+        let writes = pack::decode_changes(&row.body, texts).map_err(|e| corrupt(code, row.publication, e))?;
         let recorded_at = timestamp(code, row.recorded_at)?;
-        for line in raw.lines() {
-            let mut fields = line.split('\t');
-            let (Some(entry), Some(provision), Some(target)) = (fields.next(), fields.next(), fields.next()) else {
-                return Err(corrupt(format!("bad text change line '{line}'")));
-            };
-            let (withdrawn, target) = match target.strip_prefix('!') {
-                Some(rest) => (true, rest),
-                None => (false, target),
-            };
-            let text = match target {
-                "-" => None,
-                number => {
-                    let index: usize = number.parse().map_err(|_| corrupt(format!("bad text position '{number}'")))?;
-                    Some(texts.get(index).ok_or_else(|| corrupt(format!("no packed text {index}")))?.0)
-                }
-            };
+        for TextWrite { assignment, withdrawn } in writes {
             records.push(TextRecord {
                 seq: i64::try_from(records.len()).unwrap_or(i64::MAX),
                 publication: row.publication,
                 recorded_at,
-                assignment: TextAssignment {
-                    entry: EntryId::parse(entry).map_err(|e| corrupt(e.to_string()))?,
-                    provision: ProvisionId::parse(provision).map_err(|e| corrupt(e.to_string()))?,
-                    text,
-                },
+                assignment,
                 withdrawn,
             });
         }
@@ -294,10 +208,14 @@ pub fn decode_changes(
     Ok(records)
 }
 
+fn corrupt(code: &CodeId, seq: i64, error: pack::PackError) -> StoreError {
+    StoreError::Corrupt { code: code.to_string(), seq, reason: error.to_string() }
+}
+
 /// The code's whole text ledger from its stored rows.
 pub fn text_ledger(code: &CodeId, packs: Vec<PackRow>, changes: Vec<ChangesRow>) -> Result<TextLedger, StoreError> {
-    let texts = decode_packs(code, packs)?;
-    let records = decode_changes(code, changes, &texts)?;
+    let texts = packed_texts(code, packs)?;
+    let records = text_records(code, changes, &texts)?;
     Ok(TextLedger { records, bodies: texts.into_iter().collect() })
 }
 
@@ -330,26 +248,14 @@ pub fn text_rows(
         }
     }
     let pack = (!fresh.is_empty()).then(|| {
-        let (checksum, body) = encode_pack(&fresh);
+        let (checksum, body) = pack::encode_pack(&fresh);
         (i64::try_from(fresh.len()).unwrap_or(i64::MAX), checksum, body)
     });
     let changes = if writes.is_empty() {
         None
     } else {
-        Some((i64::try_from(writes.len()).unwrap_or(i64::MAX), encode_changes(code, writes, &position)?))
+        let body = pack::encode_changes(writes, &position).map_err(|e| corrupt(code, 0, e))?;
+        Some((i64::try_from(writes.len()).unwrap_or(i64::MAX), body))
     };
     Ok(TextRows { pack, changes })
-}
-
-fn deflate(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = DeflateEncoder::new(Vec::new(), Compression::best());
-    // Writing to a Vec cannot fail.
-    let _ = encoder.write_all(bytes);
-    encoder.finish().unwrap_or_default()
-}
-
-fn inflate(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
-    let mut out = Vec::new();
-    DeflateDecoder::new(bytes).read_to_end(&mut out)?;
-    Ok(out)
 }
