@@ -21,7 +21,7 @@ use serde_json::json;
 
 use crate::commands::{Output, parse_date, provision_id};
 use crate::{Failure, Format, PointArgs};
-use inforce_present::describe::{entry_ref, status_reason};
+use inforce_present::describe::{cut_label, entry_ref, status_reason};
 use inforce_present::html;
 use inforce_present::wire::{BlameJson, ComparisonParts, ShowJson, comparison_json};
 
@@ -231,13 +231,6 @@ fn resolve<'a>(history: &'a History, point: &Point) -> Result<Cut<'a>, Failure> 
     })
 }
 
-fn describe_cut(cut: &Cut<'_>) -> String {
-    match cut.entry {
-        Some((entry, _)) => format!("{} ({})", entry.label(), entry.effective.human()),
-        None => human_date(cut.date),
-    }
-}
-
 fn no_text_note(history: &History) -> String {
     format!(
         "No text is recorded in the {} register yet: it holds versions and statuses only.",
@@ -254,7 +247,7 @@ pub fn show(history: &History, provision: &str, args: &PointArgs, today: Date, o
     let note = if !history.has_texts() {
         Some(no_text_note(history))
     } else if text.is_none() {
-        Some(format!("No text of {id} is recorded at {}.", describe_cut(&cut)))
+        Some(format!("No text of {id} is recorded at {}.", cut_label(&cut)))
     } else {
         None
     };
@@ -328,7 +321,7 @@ fn diff_text(
     note: Option<&str>,
     today: Date,
 ) -> String {
-    let mut out = format!("{}: {} compared with {}\n", history.register().code.title, describe_cut(a), describe_cut(b));
+    let mut out = format!("{}: {} compared with {}\n", history.register().code.title, cut_label(a), cut_label(b));
     if let Some(note) = note {
         let _ = writeln!(out, "{note}");
     }
@@ -421,12 +414,12 @@ pub fn blame(history: &History, provision: &str, args: &PointArgs, today: Date, 
     let paragraphs = history.blame(&id, &cut);
     let note = match (&paragraphs, history.has_texts()) {
         (_, false) => Some(no_text_note(history)),
-        (None, true) => Some(format!("No text of {id} is recorded at {}.", describe_cut(&cut))),
+        (None, true) => Some(format!("No text of {id} is recorded at {}.", cut_label(&cut))),
         _ => None,
     };
     let json = BlameJson::new(history, &id, &cut, paragraphs.as_deref(), note.clone(), today);
     out.print(&json, || {
-        let mut page = format!("Blame of {id} at {}\n", describe_cut(&cut));
+        let mut page = format!("Blame of {id} at {}\n", cut_label(&cut));
         if let Some(note) = &note {
             let _ = writeln!(page, "{note}");
         }

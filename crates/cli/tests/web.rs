@@ -675,6 +675,11 @@ fn documents_download_exactly_as_stored() {
     assert_eq!(file.header("content-type"), Some("application/pdf"));
     assert_eq!(file.header("content-disposition"), Some("attachment; filename=\"annex2.pdf\""));
     assert_eq!(file.body.as_bytes(), content);
+    // Through the one response policy: never run by the browser, and dated.
+    assert_eq!(file.header("content-security-policy"), Some("default-src 'none'; sandbox"));
+    assert_eq!(file.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(file.header("cache-control"), Some("public, max-age=31536000, immutable"));
+    assert!(file.header("last-modified").is_some());
     let etag = file.header("etag").expect("etag").to_string();
     assert_eq!(etag, format!("\"{}\"", added["document"]["sha256"].as_str().expect("sha")));
     assert_eq!(get(&server, "/documents/annex2/annex2.pdf", &[("If-None-Match", &etag)]).status, 304);

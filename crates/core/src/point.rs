@@ -68,14 +68,16 @@ pub fn parse_date(text: &str, today: Date) -> Result<Date, DateParseError> {
 
 impl Point {
     /// Reads a point as every face accepts it: `today`, a date `YYYY-MM-DD`, or a version or event id. Text
-    /// shaped like a date (four digits and a dash first) is read only as a date, so `2015-13-01` is refused
-    /// rather than taken for a version id.
+    /// shaped exactly like a date (`NNNN-NN-NN`) is read only as a date, so `2015-13-01` is refused rather than
+    /// taken for a version id; longer ids that begin with a date (`2021-11-04-november-2021-release`) are ids.
     pub fn parse(text: &str, today: Date) -> Result<Self, PointParseError> {
         if let Ok(date) = parse_date(text, today) {
             return Ok(Self::Date(date));
         }
         let bytes = text.as_bytes();
-        if bytes.len() >= 5 && bytes[..4].iter().all(u8::is_ascii_digit) && bytes[4] == b'-' {
+        let date_shaped = bytes.len() == 10
+            && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
+        if date_shaped {
             return Err(PointParseError::InvalidDate(text.to_string()));
         }
         EntryId::parse(text)
@@ -121,9 +123,12 @@ mod tests {
     #[test]
     fn text_shaped_like_a_date_is_only_a_date() {
         let today = day("2026-11-28");
-        for bad in ["2015-13-01", "2015-02-30", "2015-1-1", "2015-"] {
+        for bad in ["2015-13-01", "2015-02-30", "0000-00-00"] {
             assert!(matches!(Point::parse(bad, today), Err(PointParseError::InvalidDate(_))), "{bad}");
         }
+        let release = "2021-11-04-november-2021-release";
+        assert_eq!(Point::parse(release, today), Ok(Point::Entry(EntryId::parse(release).expect("id"))));
+        assert_eq!(Point::parse("2015-1-1", today), Ok(Point::Entry(EntryId::parse("2015-1-1").expect("id"))));
         assert!(matches!(Point::parse("", today), Err(PointParseError::Neither { .. })));
         assert!(matches!(Point::parse("v\u{7}", today), Err(PointParseError::Neither { .. })));
     }

@@ -100,3 +100,11 @@ pub fn planned_tie(planned: &inforce_core::change::PlannedChange) -> String {
         (None, None) => "not yet tied to a proposal or version".to_string(),
     }
 }
+
+/// A point as people read it: "SEC 4.1 (26 January 2015)" for a version, "20 January 2015" for a date.
+pub fn cut_label(cut: &inforce_core::point::Cut<'_>) -> String {
+    match cut.entry {
+        Some((entry, _)) => format!("{} ({})", entry.label(), entry.effective.human()),
+        None => inforce_core::date::human_date(cut.date),
+    }
+}

@@ -3,20 +3,12 @@
 use std::fmt::Write;
 
 use inforce_core::compare::ProvisionComparison;
-use inforce_core::date::human_date;
 use inforce_core::diff::Op;
 use inforce_core::point::Cut;
 use inforce_core::{Entry, History};
 use jiff::civil::Date;
 
-use crate::describe::entry_ref;
-
-fn point(cut: &Cut<'_>) -> String {
-    match cut.entry {
-        Some((entry, _)) => format!("{} ({})", entry.label(), entry.effective.human()),
-        None => human_date(cut.date),
-    }
-}
+use crate::describe::{cut_label, entry_ref};
 
 /// The whole page.
 pub fn comparison(
@@ -28,7 +20,7 @@ pub fn comparison(
     note: Option<&str>,
     today: Date,
 ) -> String {
-    let title = format!("{}: {} compared with {}", history.register().code.title, point(a), point(b));
+    let title = format!("{}: {} compared with {}", history.register().code.title, cut_label(a), cut_label(b));
     let mut page = String::new();
     let _ = write!(
         page,
@@ -118,4 +110,3 @@ mod tests {
         );
     }
 }
-

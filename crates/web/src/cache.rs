@@ -43,7 +43,11 @@ impl AnswerCache {
 }
 
 /// Middleware: serve GET answers from the cache, and keep every successful one.
-pub async fn layer(State(site): State<Arc<Site>>, request: Request, next: Next) -> Response {
+pub async fn layer(
+    State((site, cache)): State<(Arc<Site>, Arc<AnswerCache>)>,
+    request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
     // Document files are read from the store on demand and may be large: they are never held in memory.
     let uncachable = request.method() != Method::GET
@@ -55,7 +59,7 @@ pub async fn layer(State(site): State<Arc<Site>>, request: Request, next: Next) 
     }
     let key = (site.snapshot().generation, site.today().to_string(), path);
     let if_none_match = request.headers().get(IF_NONE_MATCH).cloned();
-    if let Some((headers, body)) = site.cache.get(&key) {
+    if let Some((headers, body)) = cache.get(&key) {
         let fresh = if_none_match.is_some() && if_none_match.as_ref() == headers.get(ETAG);
         if fresh {
             let mut headers = headers;
@@ -71,7 +75,7 @@ pub async fn layer(State(site): State<Arc<Site>>, request: Request, next: Next) 
     let (parts, body) = response.into_parts();
     match to_bytes(body, MAX_BODY).await {
         Ok(bytes) => {
-            site.cache.put(key, (parts.headers.clone(), bytes.clone()));
+            cache.put(key, (parts.headers.clone(), bytes.clone()));
             Response::from_parts(parts, Body::from(bytes))
         }
         Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "the answer was too large to send").into_response(),

@@ -110,7 +110,7 @@ async fn write_all(site: Arc<Site>, root: &Path, progress: &mut impl FnMut(usize
             let text = String::from_utf8_lossy(&body);
             let page = rewrite_page(&text, &file, &mut links);
             // A page's JSON twin is written when it has one; not every page has.
-            if let Some(twin) = api_twin(&url, &default_code).filter(|twin| seen.insert(twin.clone())) {
+            if let Some(twin) = crate::api_twin(&url, &default_code).filter(|twin| seen.insert(twin.clone())) {
                 let (status, body) = fetch(&routes, &twin).await?;
                 if let (StatusCode::OK, Some(file)) = (status, file_for(&twin)) {
                     summary.documents += 1;
@@ -156,21 +156,6 @@ fn write_file(root: &Path, file: &str, bytes: &[u8]) -> Result<(), String> {
         std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
     }
     std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// The JSON twin of a page (`/versions/4.1` → `/api/v1/sec/versions/4.1`), for the pages that have one.
-fn api_twin(url: &str, default_code: &str) -> Option<String> {
-    let (code, rest) = match url.strip_prefix("/codes/") {
-        Some(tail) => {
-            let (code, rest) = tail.split_once('/')?;
-            (code, format!("/{rest}"))
-        }
-        None => (default_code, url.to_string()),
-    };
-    let has_twin = ["/versions", "/at/", "/provisions/", "/compare/", "/consultations", "/proposals"]
-        .iter()
-        .any(|prefix| rest.starts_with(prefix));
-    has_twin.then(|| format!("/api/v1/{code}{rest}"))
 }
 
 /// A link that points into the site, as an address to fetch (without its fragment).
@@ -358,8 +343,16 @@ mod tests {
 
     #[test]
     fn pages_have_api_twins() {
-        assert_eq!(api_twin("/versions/4.1", "sec").as_deref(), Some("/api/v1/sec/versions/4.1"));
-        assert_eq!(api_twin("/codes/demo/at/2020-01-01", "sec").as_deref(), Some("/api/v1/demo/at/2020-01-01"));
-        assert_eq!(api_twin("/variations", "sec"), None);
+        let twin = |url| crate::api_twin(url, "sec");
+        assert_eq!(twin("/versions/4.1").as_deref(), Some("/api/v1/sec/versions/4.1"));
+        assert_eq!(twin("/codes/demo/at/2020-01-01").as_deref(), Some("/api/v1/demo/at/2020-01-01"));
+        assert_eq!(
+            twin("/provisions/H15/blame?at=2015-01-01").as_deref(),
+            Some("/api/v1/sec/provisions/H15/blame?at=2015-01-01")
+        );
+        assert_eq!(twin("/variations").as_deref(), Some("/api/v1/sec/variations"));
+        assert_eq!(twin("/at"), None, "the date picker has no twin");
+        assert_eq!(twin("/documents/a/b.pdf"), None);
+        assert_eq!(twin("/feeds/versions.atom"), None);
     }
 }

@@ -2,18 +2,14 @@
 //! changes of modification proposals, and variations.
 //! Written directly: the documents are small, and a feed crate would bring a date library we do not use.
 
-use std::collections::HashMap;
 use std::fmt::Write;
-use std::sync::Arc;
 
-use axum::extract::{Path, State};
-use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::extract::Path;
 use inforce_core::{ChangeKind, CodeId, Entry, History, ProvisionId};
 use jiff::Timestamp;
 
-use crate::respond::{AppError, Body, Cache, respond};
-use crate::site::Site;
+use crate::ctx::{FeedPath, PageCtx};
+use crate::respond::{Body, Cache, PageResult, Problem};
 use inforce_present::describe::entry_ref;
 use inforce_present::html::escape;
 
@@ -55,33 +51,18 @@ fn entry_time(entry: &Entry, fallback: Timestamp) -> String {
     entry.effective.earliest().map_or_else(|| rfc3339(fallback), day_time)
 }
 
-fn scope(site: &Site, params: &HashMap<String, String>) -> Result<(CodeId, String), AppError> {
-    match params.get("code") {
-        Some(code) => {
-            let id = CodeId::parse(code).map_err(|e| AppError::bad_request(e.to_string()))?;
-            let base = format!("/codes/{id}");
-            Ok((id, base))
-        }
-        None => Ok((site.options.default_code.clone(), String::new())),
-    }
-}
-
 /// Answers a feed of one code: `items` makes its entries from the code's history (with its address prefix and
 /// the snapshot's time, for entries without a date of their own); `name` is the feed's id and `page` the page
 /// it mirrors.
 fn answer(
-    site: &Site,
-    params: &HashMap<String, String>,
-    headers: &HeaderMap,
+    ctx: &PageCtx,
     name: &str,
     title: &str,
     page: &str,
-    items: impl FnOnce(&History, &CodeId, &str, Timestamp) -> Result<Vec<Item>, AppError>,
-) -> Result<Response, AppError> {
-    let (code, base) = scope(site, params)?;
-    let snapshot = site.snapshot();
-    let history = snapshot.histories.get(&code).ok_or_else(|| AppError::not_found(format!("No code '{code}'.")))?;
-    let items = items(history, &code, &base, snapshot.last_modified)?;
+    items: impl FnOnce(&History, &CodeId, &str, Timestamp) -> Result<Vec<Item>, Problem>,
+) -> PageResult {
+    let (code, base, snapshot, history) = (&ctx.code, &ctx.base, &ctx.snapshot, &ctx.history);
+    let items = items(history, code, base, snapshot.last_modified)?;
     let title = format!("{}: {title}", history.register().code.title);
     let xml = feed(
         &format!("tag:inforce,2026:{code}/{name}"),
@@ -90,7 +71,7 @@ fn answer(
         snapshot.last_modified,
         &items,
     );
-    Ok(respond(headers, Body::Atom(xml), snapshot.last_modified, Cache::Today))
+    ctx.answer(Body::Atom(xml), Cache::Today)
 }
 
 /// A day as an Atom timestamp (midnight UTC).
@@ -99,13 +80,9 @@ fn day_time(day: jiff::civil::Date) -> String {
 }
 
 /// `/feeds/versions.atom`
-pub async fn versions(
-    State(site): State<Arc<Site>>,
-    Path(params): Path<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    let today = site.today();
-    answer(&site, &params, &headers, "versions", "versions and changes", "/versions", |history, code, base, now| {
+pub async fn versions(ctx: PageCtx) -> PageResult {
+    let today = ctx.today;
+    answer(&ctx, "versions", "versions and changes", "/versions", |history, code, base, now| {
         let mut entries = history.timeline(None, None);
         entries.reverse();
         Ok(entries
@@ -122,23 +99,19 @@ pub async fn versions(
 }
 
 /// `/feeds/provisions/{id}.atom`
-pub async fn provision(
-    State(site): State<Arc<Site>>,
-    Path(params): Path<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    let today = site.today();
-    let name = params.get("feed").map_or("", String::as_str);
-    let stem = name.strip_suffix(".atom").ok_or_else(|| AppError::not_found("Provision feeds end in .atom."))?;
+pub async fn provision(ctx: PageCtx, Path(path): Path<FeedPath>) -> PageResult {
+    let today = ctx.today;
+    let name = path.feed.as_str();
+    let stem = name.strip_suffix(".atom").ok_or_else(|| Problem::not_found("Provision feeds end in .atom."))?;
     let parsed = ProvisionId::parse(stem).ok();
     let (feed_name, title, page) = match &parsed {
         Some(id) => (format!("provision/{id}"), format!("changes to {id}"), format!("/provisions/{id}")),
         None => (String::new(), String::new(), String::new()),
     };
-    answer(&site, &params, &headers, &feed_name, &title, &page, |history, code, base, now| {
+    answer(&ctx, &feed_name, &title, &page, |history, code, base, now| {
         let id = parsed
             .filter(|id| history.provision(id).is_some())
-            .ok_or_else(|| AppError::not_found(format!("The {code} has no provision '{stem}'.")))?;
+            .ok_or_else(|| Problem::not_found(format!("The {code} has no provision '{stem}'.")))?;
         let mut items: Vec<Item> = history
             .provision_history(&id)
             .iter()
@@ -163,12 +136,8 @@ pub async fn provision(
 }
 
 /// `/feeds/consultations.atom`
-pub async fn consultations(
-    State(site): State<Arc<Site>>,
-    Path(params): Path<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    answer(&site, &params, &headers, "consultations", "consultations", "/consultations", |history, code, base, now| {
+pub async fn consultations(ctx: PageCtx) -> PageResult {
+    answer(&ctx, "consultations", "consultations", "/consultations", |history, code, base, now| {
         Ok(history
             .register()
             .consultations
@@ -191,13 +160,9 @@ pub async fn consultations(
 }
 
 /// `/feeds/proposals.atom`: every stage change of every proposal is an entry, newest first.
-pub async fn proposals(
-    State(site): State<Arc<Site>>,
-    Path(params): Path<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
+pub async fn proposals(ctx: PageCtx) -> PageResult {
     let title = "modification proposals, stage by stage";
-    answer(&site, &params, &headers, "proposals", title, "/proposals", |history, code, base, _| {
+    answer(&ctx, "proposals", title, "/proposals", |history, code, base, _| {
         let register = history.register();
         let mut items = Vec::new();
         let Some(process) = &register.process else { return Ok(items) };
@@ -228,13 +193,9 @@ pub async fn proposals(
 }
 
 /// `/feeds/variations.atom`: changes made outside the modification process, newest first.
-pub async fn variations(
-    State(site): State<Arc<Site>>,
-    Path(params): Path<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
+pub async fn variations(ctx: PageCtx) -> PageResult {
     let title = "variations and directions";
-    answer(&site, &params, &headers, "variations", title, "/variations", |history, code, base, now| {
+    answer(&ctx, "variations", title, "/variations", |history, code, base, now| {
         let mut entries: Vec<_> =
             history.timeline(None, None).into_iter().filter(|e| e.instrument.is_variation()).collect();
         entries.reverse();

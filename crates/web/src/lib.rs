@@ -4,13 +4,13 @@
 #![forbid(unsafe_code)]
 
 mod cache;
-mod changes;
+mod ctx;
 pub mod export;
-pub mod feeds;
+mod feeds;
+mod handlers;
 pub mod log;
-mod pages;
+mod policy;
 mod respond;
-mod search;
 mod site;
 
 use std::net::SocketAddr;
@@ -18,75 +18,182 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{MethodRouter, get};
 use inforce_store::Store;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 
+use handlers::{
+    at, compare, consultations, documents, home, meta, proposals, provisions, search, variations, versions,
+};
 pub use site::{Site, SiteOptions};
+
+/// One address of a code: its page (or feed), and the address and handler of its JSON twin when it has one. The
+/// router, the static export (which writes each page's twin) and the API description's paths all come from
+/// one table ([`table`]), so an address cannot be served and forgotten by the others.
+struct Route {
+    /// The page's address within a code: `/versions/{entry}` (also served under `/codes/{code}`).
+    page: &'static str,
+    handler: MethodRouter<Arc<Site>>,
+    /// The twin's address under `/api/v1`, and its handler.
+    api: Option<(&'static str, MethodRouter<Arc<Site>>)>,
+}
+
+fn route(page: &'static str, handler: MethodRouter<Arc<Site>>) -> Route {
+    Route { page, handler, api: None }
+}
+
+fn twin(
+    page: &'static str,
+    handler: MethodRouter<Arc<Site>>,
+    api: &'static str,
+    api_handler: MethodRouter<Arc<Site>>,
+) -> Route {
+    Route { page, handler, api: Some((api, api_handler)) }
+}
+
+/// Every address of a code, pages beside their twins.
+fn table() -> Vec<Route> {
+    vec![
+        route("/", get(home::home)),
+        twin("/versions", get(versions::versions), "/{code}/versions", get(versions::api_versions)),
+        twin("/versions/{entry}", get(versions::version), "/{code}/versions/{entry}", get(versions::api_version)),
+        route("/at", get(at::at_form)),
+        twin("/at/{date}", get(at::at), "/{code}/at/{date}", get(at::api_at)),
+        twin(
+            "/provisions/{provision}",
+            get(provisions::provision),
+            "/{code}/provisions/{provision}",
+            get(provisions::api_provision),
+        ),
+        twin(
+            "/provisions/{provision}/blame",
+            get(provisions::blame),
+            "/{code}/provisions/{provision}/blame",
+            get(provisions::api_blame),
+        ),
+        twin("/compare/{range}", get(compare::compare), "/{code}/compare/{range}", get(compare::api_compare)),
+        twin(
+            "/consultations",
+            get(consultations::consultations),
+            "/{code}/consultations",
+            get(consultations::api_consultations),
+        ),
+        twin("/variations", get(variations::variations), "/{code}/variations", get(variations::api_variations)),
+        twin("/proposals", get(proposals::proposals), "/{code}/proposals", get(proposals::api_proposals)),
+        twin(
+            "/proposals/{reference}",
+            get(proposals::proposal),
+            "/{code}/proposals/{reference}",
+            get(proposals::api_proposal),
+        ),
+        twin("/documents", get(documents::documents), "/{code}/documents", get(documents::api_documents)),
+        route("/documents/{id}/{file}", get(documents::document_file)),
+        twin("/search", get(search::page), "/{code}/search", get(search::api)),
+        route("/feeds/versions.atom", get(feeds::versions)),
+        route("/feeds/provisions/{feed}", get(feeds::provision)),
+        route("/feeds/consultations.atom", get(feeds::consultations)),
+        route("/feeds/proposals.atom", get(feeds::proposals)),
+        route("/feeds/variations.atom", get(feeds::variations)),
+    ]
+}
+
+/// API addresses without a page of their own.
+fn api_only() -> Vec<(&'static str, MethodRouter<Arc<Site>>)> {
+    vec![
+        ("/codes", get(meta::api_codes)),
+        ("/{code}/timeline", get(variations::api_timeline)),
+        ("/{code}/planned", get(proposals::api_planned)),
+        ("/search", get(search::api)),
+    ]
+}
+
+/// Every address of the JSON API under `/api/v1`, in the router's syntax (`/{code}/versions/{entry}`): what the
+/// API description must describe.
+pub fn api_paths() -> Vec<&'static str> {
+    let mut paths: Vec<&'static str> = table().into_iter().filter_map(|r| r.api.map(|(path, _)| path)).collect();
+    paths.extend(api_only().into_iter().map(|(path, _)| path));
+    paths
+}
+
+/// The JSON twin of a page's address (`/versions/4.1` → `/api/v1/sec/versions/4.1`; `/codes/x/at/…` →
+/// `/api/v1/x/at/…`), when the page has one; the query string is kept.
+pub fn api_twin(url: &str, default_code: &str) -> Option<String> {
+    let (path, query) = url.split_once('?').map_or((url, None), |(p, q)| (p, Some(q)));
+    let (code, rest) = match path.strip_prefix("/codes/") {
+        Some(tail) => {
+            let (code, rest) = tail.split_once('/')?;
+            (code, format!("/{rest}"))
+        }
+        None => (default_code, path.to_string()),
+    };
+    let routes = table();
+    let (_, api) = routes.iter().find_map(|r| Some((r, r.api.as_ref()?.0)).filter(|(r, _)| matches(r.page, &rest)))?;
+    let twin = api.replace("{code}", code);
+    // The twin's parameters are the page's, in the same places after the code.
+    let filled = fill(&twin, &rest)?;
+    Some(match query {
+        Some(query) => format!("/api/v1{filled}?{query}"),
+        None => format!("/api/v1{filled}"),
+    })
+}
+
+/// Whether an address matches a pattern whose `{name}` segments match any one segment.
+fn matches(pattern: &str, path: &str) -> bool {
+    let (p, a): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), path.split('/').collect());
+    p.len() == a.len() && p.iter().zip(&a).all(|(p, a)| (p.starts_with('{') && !a.is_empty()) || p == a)
+}
+
+/// `pattern`'s `{name}` segments filled, in order, with the segments of `path` that sit where the page's
+/// parameters are (the twin lists the same segments after its code).
+fn fill(twin: &str, path: &str) -> Option<String> {
+    let page: Vec<&str> = path.split('/').skip(1).collect();
+    let twin_segments: Vec<&str> = twin.split('/').skip(2).collect();
+    (page.len() == twin_segments.len()).then(|| {
+        let code = twin.split('/').nth(1).unwrap_or_default();
+        let mut out = format!("/{code}");
+        for (t, p) in twin_segments.iter().zip(&page) {
+            out.push('/');
+            out.push_str(if t.starts_with('{') { p } else { t });
+        }
+        out
+    })
+}
 
 /// The routes with the answer cache, request timeouts and (if asked) the access log: what `serve` runs.
 pub fn router(site: Arc<Site>) -> Router {
     let access_log = site.options.access_log;
+    let cache = Arc::new(cache::AnswerCache::default());
     let routes = routes(site.clone())
-        .layer(axum::middleware::from_fn_with_state(site, cache::layer))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(10)));
+        .layer(axum::middleware::from_fn_with_state((site, cache), cache::layer))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(10)))
+        .layer(axum::middleware::from_fn(policy::layer));
     if access_log { routes.layer(axum::middleware::from_fn(access_log_layer)) } else { routes }
 }
 
-/// The routes alone: pages, API and feeds for the default code at `/`, and for any code under `/codes/{code}`.
+/// The routes alone, under the one response policy: pages, API and feeds for the default code at `/`, and for
+/// any code under `/codes/{code}`.
 pub fn routes(site: Arc<Site>) -> Router {
-    let code_routes = || {
-        Router::new()
-            .route("/", get(pages::home))
-            .route("/versions", get(pages::versions))
-            .route("/versions/{entry}", get(pages::version))
-            .route("/at", get(pages::at_form))
-            .route("/at/{date}", get(pages::at))
-            .route("/provisions/{provision}", get(pages::provision))
-            .route("/provisions/{provision}/blame", get(pages::blame))
-            .route("/compare/{range}", get(pages::compare))
-            .route("/consultations", get(pages::consultations))
-            .route("/variations", get(pages::variations))
-            .route("/proposals", get(changes::proposals))
-            .route("/proposals/{reference}", get(changes::proposal))
-            .route("/feeds/proposals.atom", get(feeds::proposals))
-            .route("/documents", get(changes::documents))
-            .route("/search", get(search::page))
-            .route("/documents/{id}/{file}", get(changes::document_file))
-            .route("/feeds/variations.atom", get(feeds::variations))
-            .route("/feeds/versions.atom", get(feeds::versions))
-            .route("/feeds/provisions/{feed}", get(feeds::provision))
-            .route("/feeds/consultations.atom", get(feeds::consultations))
-    };
-    let api = Router::new()
-        .route("/codes", get(pages::api_codes))
-        .route("/{code}/versions", get(pages::api_versions))
-        .route("/{code}/versions/{entry}", get(pages::api_version))
-        .route("/{code}/at/{date}", get(pages::api_at))
-        .route("/{code}/provisions/{provision}", get(pages::api_provision))
-        .route("/{code}/provisions/{provision}/blame", get(pages::api_blame))
-        .route("/{code}/compare/{range}", get(pages::api_compare))
-        .route("/{code}/timeline", get(pages::api_timeline))
-        .route("/{code}/consultations", get(pages::api_consultations))
-        .route("/{code}/proposals", get(changes::api_proposals))
-        .route("/{code}/proposals/{reference}", get(changes::api_proposal))
-        .route("/{code}/planned", get(changes::api_planned))
-        .route("/{code}/documents", get(changes::api_documents))
-        .route("/{code}/variations", get(pages::api_variations))
-        .route("/{code}/search", get(search::api))
-        .route("/search", get(search::api));
+    let code_routes = || table().into_iter().fold(Router::new(), |router, r| router.route(r.page, r.handler));
+    let api = table()
+        .into_iter()
+        .filter_map(|r| r.api)
+        .chain(api_only())
+        .fold(Router::new(), |router, (path, handler)| router.route(path, handler));
     Router::new()
         .merge(code_routes())
         .nest("/codes/{code}", code_routes())
         // A code's home is linked as /codes/{code}/; nesting matches only /codes/{code}.
-        .route("/codes/{code}/", get(pages::home))
+        .route("/codes/{code}/", get(home::home))
         .nest("/api/v1", api)
-        .route("/api/openapi.json", get(pages::openapi))
-        .route("/static/site.css", get(pages::stylesheet))
+        .route("/api/openapi.json", get(meta::openapi))
+        .route("/static/site.css", get(meta::stylesheet))
         .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(pages::ready))
-        .fallback(pages::not_found)
+        .route("/readyz", get(meta::ready))
+        .fallback(meta::not_found)
         .with_state(site)
+        .layer(CatchPanicLayer::custom(policy::panicked))
+        .layer(axum::middleware::from_fn(policy::layer))
 }
 
 /// One log line per request, written when the answer is ready.

@@ -41,8 +41,6 @@ pub struct Snapshot {
 /// The site: the store, the current snapshot and the options.
 pub struct Site {
     store: Arc<dyn Store>,
-    /// Answers already drawn from the current snapshot.
-    pub(crate) cache: crate::cache::AnswerCache,
     snapshot: RwLock<Arc<Snapshot>>,
     /// The options it runs with.
     pub options: SiteOptions,
@@ -52,8 +50,7 @@ impl Site {
     /// Loads every code from the store.
     pub async fn load(store: Arc<dyn Store>, options: SiteOptions) -> Result<Arc<Self>, StoreError> {
         let snapshot = load_snapshot(store.as_ref(), 0).await?;
-        let cache = crate::cache::AnswerCache::default();
-        Ok(Arc::new(Self { store, cache, snapshot: RwLock::new(Arc::new(snapshot)), options }))
+        Ok(Arc::new(Self { store, snapshot: RwLock::new(Arc::new(snapshot)), options }))
     }
 
     /// The current snapshot.

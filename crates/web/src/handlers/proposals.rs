@@ -1,23 +1,18 @@
-//! The change register on the web: modification proposals (list with filters, one proposal with its timeline),
-//! planned changes, their JSON, and the Atom feeds of stage changes and of variations.
-
-use std::collections::HashMap;
-use std::sync::Arc;
+//! Modification proposals: the filtered list with planned changes, one proposal with its timeline, and their
+//! JSON.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
-use axum::response::IntoResponse;
+use axum::extract::{Path, Query};
 use inforce_core::change::{FilterError, Process, Proposal, ProposalFilter};
 use inforce_core::date::human_date;
 use inforce_core::document::Attachment;
+use inforce_present::wire::{PlannedListJson, ProposalJson, ProposalsJson};
 use jiff::civil::Date;
 use serde::Deserialize;
 
-use crate::pages::{Answer, Ctx, Frame, Params, shorten};
-use crate::respond::{AppError, Cache};
-use crate::site::Site;
-use inforce_present::wire::{DocumentsJson, PlannedListJson, ProposalJson, ProposalsJson};
+use crate::ctx::{ApiCtx, Ctx, Face, Frame, PageCtx, ReferencePath, shorten};
+use crate::handlers::documents::{DocLink, doc_links};
+use crate::respond::{ApiResult, Cache, PageResult, Problem};
 
 /// The filters of `/proposals` and `/api/v1/{code}/proposals`.
 #[derive(Deserialize, Default)]
@@ -33,7 +28,7 @@ pub struct ProposalQuery {
 }
 
 /// The proposals the filters choose, in register order, and the pending date if one was asked.
-fn chosen<'a>(ctx: &'a Ctx, query: &ProposalQuery) -> Result<(Vec<&'a Proposal>, Option<Date>), AppError> {
+fn chosen<'a, F: Face>(ctx: &'a Ctx<F>, query: &ProposalQuery) -> Result<(Vec<&'a Proposal>, Option<Date>), Problem> {
     let blank = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
     let (stage, path, affects, pending_at) =
         (blank(&query.stage), blank(&query.path), blank(&query.affects), blank(&query.pending_at));
@@ -50,14 +45,14 @@ fn chosen<'a>(ctx: &'a Ctx, query: &ProposalQuery) -> Result<(Vec<&'a Proposal>,
                 format!("'{}' is not a path; the paths are: {}.", shorten(&path), known.join(", "))
             }
         };
-        ctx.error(AppError::bad_request(detail))
+        Problem::bad_request(detail)
     })?;
     Ok((list, pending_at))
 }
 
 /// The code's process, or, for a register that defines none, one with no stages and no paths (so no
 /// proposal matches and every stage or path filter is refused).
-fn process_or_empty(ctx: &Ctx) -> std::borrow::Cow<'_, Process> {
+fn process_or_empty<F: Face>(ctx: &Ctx<F>) -> std::borrow::Cow<'_, Process> {
     match &ctx.history.register().process {
         Some(process) => std::borrow::Cow::Borrowed(process),
         None => std::borrow::Cow::Owned(Process {
@@ -70,12 +65,9 @@ fn process_or_empty(ctx: &Ctx) -> std::borrow::Cow<'_, Process> {
     }
 }
 
-fn process(ctx: &Ctx) -> Result<&Process, AppError> {
+fn process<F: Face>(ctx: &Ctx<F>) -> Result<&Process, Problem> {
     ctx.history.register().process.as_ref().ok_or_else(|| {
-        ctx.error(AppError::not_found(format!(
-            "The {} register defines no change process, so it has no proposals.",
-            ctx.code
-        )))
+        Problem::not_found(format!("The {} register defines no change process, so it has no proposals.", ctx.code))
     })
 }
 
@@ -119,13 +111,7 @@ struct ProposalsPage {
 }
 
 /// `/proposals?stage=&path=&affects=&pending_at=`
-pub async fn proposals(
-    State(site): State<Arc<Site>>,
-    Path(params): Params,
-    Query(query): Query<ProposalQuery>,
-    headers: HeaderMap,
-) -> Answer {
-    let ctx = Ctx::new(&site, &params, false)?;
+pub async fn proposals(ctx: PageCtx, Query(query): Query<ProposalQuery>) -> PageResult {
     let defined = ctx.history.register().process.as_ref();
     let process = process_or_empty(&ctx);
     let process = process.as_ref();
@@ -184,7 +170,7 @@ pub async fn proposals(
         planned,
     };
     let cache = if query.pending_at.is_some() { Cache::Published } else { Cache::Today };
-    ctx.page(&headers, page, cache)
+    ctx.page(page, cache)
 }
 
 struct TimelineRow {
@@ -210,10 +196,9 @@ struct ProposalPage {
 }
 
 /// `/proposals/{reference}`
-pub async fn proposal(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
-    let ctx = Ctx::new(&site, &params, false)?;
+pub async fn proposal(ctx: PageCtx, Path(path): Path<ReferencePath>) -> PageResult {
     let process = process(&ctx)?;
-    let found = find(&ctx, &params)?;
+    let found = find(&ctx, &path.reference)?;
     let json = ProposalJson::new(process, found, ctx.today);
     let stage_label = |id: &str| process.stage(id).map_or_else(|| id.to_string(), |s| s.label.clone());
     let timeline = found
@@ -244,136 +229,32 @@ pub async fn proposal(State(site): State<Arc<Site>>, Path(params): Params, heade
         documents: doc_links(&ctx, Some(&Attachment::Proposal(found.reference.clone()))),
         p: json,
     };
-    ctx.page(&headers, page, Cache::Today)
+    ctx.page(page, Cache::Today)
 }
 
-fn find<'a>(ctx: &'a Ctx, params: &HashMap<String, String>) -> Result<&'a Proposal, AppError> {
-    let reference = params.get("reference").map_or("", String::as_str);
-    ctx.history.register().proposals.iter().find(|p| p.reference.eq_ignore_ascii_case(reference)).ok_or_else(|| {
-        ctx.error(AppError::not_found(format!("The {} has no proposal '{}'.", ctx.code, shorten(reference))))
-    })
+fn find<'a, F: Face>(ctx: &'a Ctx<F>, reference: &str) -> Result<&'a Proposal, Problem> {
+    ctx.history
+        .register()
+        .proposals
+        .iter()
+        .find(|p| p.reference.eq_ignore_ascii_case(reference))
+        .ok_or_else(|| Problem::not_found(format!("The {} has no proposal '{}'.", ctx.code, shorten(reference))))
 }
 
 /// `/api/v1/{code}/proposals?stage=&path=&affects=&pending_at=`
-pub async fn api_proposals(
-    State(site): State<Arc<Site>>,
-    Path(params): Params,
-    Query(query): Query<ProposalQuery>,
-    headers: HeaderMap,
-) -> Answer {
-    let ctx = Ctx::new(&site, &params, true)?;
+pub async fn api_proposals(ctx: ApiCtx, Query(query): Query<ProposalQuery>) -> ApiResult {
     let (list, pending_at) = chosen(&ctx, &query)?;
-    ctx.json(&headers, &ProposalsJson::new(&ctx.history, &list, pending_at, ctx.today), Cache::Today)
+    ctx.json(&ProposalsJson::new(&ctx.history, &list, pending_at, ctx.today), Cache::Today)
 }
 
 /// `/api/v1/{code}/proposals/{reference}`
-pub async fn api_proposal(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
-    let ctx = Ctx::new(&site, &params, true)?;
+pub async fn api_proposal(ctx: ApiCtx, Path(path): Path<ReferencePath>) -> ApiResult {
     let process = process(&ctx)?;
-    let found = find(&ctx, &params)?;
-    ctx.json(&headers, &ProposalJson::new(process, found, ctx.today), Cache::Today)
+    let found = find(&ctx, &path.reference)?;
+    ctx.json(&ProposalJson::new(process, found, ctx.today), Cache::Today)
 }
 
 /// `/api/v1/{code}/planned`
-pub async fn api_planned(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
-    let ctx = Ctx::new(&site, &params, true)?;
-    ctx.json(&headers, &PlannedListJson::new(&ctx.history), Cache::Published)
-}
-
-/// A document as pages link to it.
-pub(crate) struct DocLink {
-    pub(crate) href: String,
-    pub(crate) title: String,
-    pub(crate) file_name: String,
-    pub(crate) size: String,
-    pub(crate) kind: String,
-    pub(crate) date: String,
-    pub(crate) attached: String,
-}
-
-/// The documents attached to `attachment` (all of them when `None`), as links.
-pub(crate) fn doc_links(ctx: &Ctx, attachment: Option<&Attachment>) -> Vec<DocLink> {
-    ctx.history
-        .register()
-        .documents
-        .iter()
-        .filter(|d| attachment.is_none_or(|a| d.attached_to.contains(a)))
-        .map(|d| DocLink {
-            href: format!("{}/documents/{}/{}", ctx.base, d.id, d.file_name),
-            title: d.title.clone(),
-            file_name: d.file_name.clone(),
-            size: human_size(d.size),
-            kind: d.kind.clone().unwrap_or_default(),
-            date: d.date.human(),
-            attached: d.attached_to.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
-        })
-        .collect()
-}
-
-fn human_size(bytes: u64) -> String {
-    match bytes {
-        0..1024 => format!("{bytes} bytes"),
-        1024..1_048_576 => format!("{:.0} KB", bytes as f64 / 1024.0),
-        _ => format!("{:.1} MB", bytes as f64 / 1_048_576.0),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "documents.html")]
-struct DocumentsPage {
-    f: Frame,
-    documents: Vec<DocLink>,
-}
-
-/// `/documents`
-pub async fn documents(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
-    let ctx = Ctx::new(&site, &params, false)?;
-    let documents = doc_links(&ctx, None);
-    ctx.page(&headers, DocumentsPage { f: ctx.frame(), documents }, Cache::Published)
-}
-
-/// `/documents/{id}/{file_name}`: the file exactly as stored, checked against its hash.
-pub async fn document_file(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
-    let ctx = Ctx::new(&site, &params, false)?;
-    let id = params.get("id").map_or("", String::as_str);
-    let name = params.get("file").map_or("", String::as_str);
-    let document = ctx
-        .history
-        .register()
-        .documents
-        .iter()
-        .find(|d| d.id == id && d.file_name == name)
-        .ok_or_else(|| AppError::not_found(format!("The {} has no document '{}'.", ctx.code, shorten(id))))?;
-    let etag = format!("\"{}\"", document.sha256);
-    if headers
-        .get(axum::http::header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
-    {
-        return Ok((axum::http::StatusCode::NOT_MODIFIED, [(axum::http::header::ETAG, etag)]).into_response());
-    }
-    let bytes = site
-        .file(&ctx.code, &document.sha256)
-        .await
-        .map_err(|e| AppError::unavailable(format!("The document cannot be read just now: {e}")))?
-        .filter(|bytes| inforce_core::document::sha256(bytes) == document.sha256)
-        .ok_or_else(|| AppError::internal(format!("The file of document '{}' is missing or damaged.", document.id)))?;
-    let safe_name: String = document.file_name.chars().filter(|c| !c.is_control() && *c != '"' && *c != '\\').collect();
-    let response = (
-        [
-            (axum::http::header::CONTENT_TYPE, document.media_type.clone()),
-            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{safe_name}\"")),
-            (axum::http::header::ETAG, etag),
-            (axum::http::header::CACHE_CONTROL, "public, max-age=31536000, immutable".to_string()),
-            (axum::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-        ],
-        bytes,
-    );
-    Ok(response.into_response())
-}
-
-/// `/api/v1/{code}/documents`
-pub async fn api_documents(State(site): State<Arc<Site>>, Path(params): Params, headers: HeaderMap) -> Answer {
-    let ctx = Ctx::new(&site, &params, true)?;
-    ctx.json(&headers, &DocumentsJson::new(&ctx.history, &ctx.history.register().documents), Cache::Published)
+pub async fn api_planned(ctx: ApiCtx) -> ApiResult {
+    ctx.json(&PlannedListJson::new(&ctx.history), Cache::Published)
 }

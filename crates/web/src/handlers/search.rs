@@ -4,17 +4,16 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, RawPathParams, State};
 use axum::http::HeaderMap;
-use inforce_core::Entry;
-use inforce_core::ProvisionId;
 use inforce_core::search::{ProvisionHit, Scope, parse, snippet};
+use inforce_core::{Entry, ProvisionId};
+use inforce_present::wire::{SearchAsked, search_json};
 use serde::Deserialize;
 
-use crate::pages::{Answer, Ctx, Frame, Params, PointQuery, shorten};
-use crate::respond::{AppError, Cache};
+use crate::ctx::{ApiCtx, Ctx, Face, Frame, PageCtx, PointQuery, shorten};
+use crate::respond::{ApiResult, Cache, PageResult, Problem};
 use crate::site::Site;
-use inforce_present::wire::{SearchAsked, search_json};
 
 /// The parameters of a search.
 #[derive(Deserialize, Default)]
@@ -37,24 +36,32 @@ pub struct SearchQuery {
     per_page: Option<String>,
 }
 
-fn number(ctx: &Ctx, name: &str, text: Option<&str>, default: usize, max: usize) -> Result<usize, AppError> {
+fn number<F: Face>(
+    _ctx: &Ctx<F>,
+    name: &str,
+    text: Option<&str>,
+    default: usize,
+    max: usize,
+) -> Result<usize, Problem> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(default),
         Some(t) => t.parse::<usize>().ok().filter(|n| (1..=max).contains(n)).ok_or_else(|| {
-            ctx.error(AppError::bad_request(format!(
+            Problem::bad_request(format!(
                 "'{}' is not a valid {name}: give a whole number from 1 to {max}.",
                 shorten(t)
-            )))
+            ))
         }),
     }
 }
 
 /// Runs the search the parameters describe: every hit, best first, and what was asked; `None` when no query
 /// was given (an empty search page).
-fn run<'a>(ctx: &'a Ctx, query: &'a SearchQuery) -> Result<Option<(Vec<ProvisionHit<'a>>, SearchAsked<'a>)>, AppError> {
+fn run<'a, F: Face>(
+    ctx: &'a Ctx<F>,
+    query: &'a SearchQuery,
+) -> Result<Option<(Vec<ProvisionHit<'a>>, SearchAsked<'a>)>, Problem> {
     let Some(text) = query.q.as_deref().filter(|q| !q.trim().is_empty()) else { return Ok(None) };
-    let parsed =
-        parse(text).map_err(|e| ctx.error(AppError::bad_request(format!("The query is malformed at {e}."))))?;
+    let parsed = parse(text).map_err(|e| Problem::bad_request(format!("The query is malformed at {e}.")))?;
     let all = matches!(query.all_versions.as_deref(), Some("true" | "1" | "on" | "yes"));
     let point = PointQuery {
         at: query.at.clone().filter(|s| !s.trim().is_empty()),
@@ -109,13 +116,7 @@ struct SearchPage {
 }
 
 /// `/search?q=…&at=|version=|all_versions=1&within=&page=`
-pub async fn page(
-    State(site): State<Arc<Site>>,
-    Path(params): Params,
-    Query(query): Query<SearchQuery>,
-    headers: HeaderMap,
-) -> Answer {
-    let ctx = Ctx::new(&site, &params, false)?;
+pub async fn page(ctx: PageCtx, Query(query): Query<SearchQuery>) -> PageResult {
     let answer = run(&ctx, &query)?;
     let mut page = SearchPage {
         f: ctx.frame(),
@@ -185,7 +186,7 @@ pub async fn page(
             });
         }
     }
-    ctx.page(&headers, page, Cache::Today)
+    ctx.page(page, Cache::Today)
 }
 
 /// Percent-encodes a query-string value.
@@ -204,16 +205,15 @@ fn encode(text: &str) -> String {
 /// `/api/v1/search?q=…&code=…` and `/api/v1/{code}/search?q=…`
 pub async fn api(
     State(site): State<Arc<Site>>,
-    Path(mut params): Params,
-    Query(query): Query<SearchQuery>,
+    params: RawPathParams,
     headers: HeaderMap,
-) -> Answer {
-    if let Some(code) = query.code.clone().filter(|c| !c.trim().is_empty()) {
-        params.entry("code".into()).or_insert(code);
-    }
-    let ctx = Ctx::new(&site, &params, true)?;
-    let (hits, asked) = run(&ctx, &query)?.ok_or_else(|| {
-        ctx.error(AppError::bad_request("Give a query with q=, for example q=paiement or q=\"bonne foi\"."))
-    })?;
-    ctx.json(&headers, &search_json(&ctx.history, &hits, &asked, ctx.today), Cache::Today)
+    Query(query): Query<SearchQuery>,
+) -> ApiResult {
+    // The code comes from the address (`/api/v1/{code}/search`) or, on `/api/v1/search`, from `?code=`.
+    let named = params.iter().find(|(name, _)| *name == "code").map(|(_, value)| value.to_string());
+    let named = named.or_else(|| query.code.clone().filter(|c| !c.trim().is_empty()));
+    let ctx = ApiCtx::for_code(&site, named.as_deref(), headers.get(axum::http::header::IF_NONE_MATCH).cloned())?;
+    let (hits, asked) = run(&ctx, &query)?
+        .ok_or_else(|| Problem::bad_request("Give a query with q=, for example q=paiement or q=\"bonne foi\"."))?;
+    ctx.json(&search_json(&ctx.history, &hits, &asked, ctx.today), Cache::Today)
 }

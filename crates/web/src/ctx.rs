@@ -1,0 +1,276 @@
+//! What every handler works with, extracted and checked before it runs: the code the address names (with its
+//! history in the current snapshot), today, the client's validator for 304s, and the face errors are shown with.
+//! A page handler takes a [`PageCtx`] and answers [`PageResult`]; an API handler takes an [`ApiCtx`] and answers
+//! [`ApiResult`]: the error's face follows from the types, so a JSON route cannot answer an HTML error.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::header::IF_NONE_MATCH;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::IntoResponse;
+use inforce_core::date::human_date;
+use inforce_core::point::{Cut, Point, PointError, PointParseError, parse_date};
+use inforce_core::{CodeId, History, ProvisionId};
+use jiff::civil::Date;
+use serde::Deserialize;
+
+use crate::respond::{ApiError, ApiResult, Body, Cache, PageError, PageResult, Problem, respond};
+use crate::site::{Site, Snapshot};
+
+/// Who reads the answer: a person (pages, feeds) or a program (the JSON API).
+pub trait Face: Send + Sync + 'static {
+    /// The error this face answers with.
+    type Error: From<Problem> + IntoResponse + Send;
+    /// Whether a code other than the default has its own address prefix (`/codes/{code}`): pages link within
+    /// it; API addresses always name the code.
+    const PREFIXED: bool;
+}
+
+/// Pages and feeds: errors as accessible HTML pages.
+pub enum Page {}
+
+/// The JSON API: errors as problem+json.
+pub enum Api {}
+
+impl Face for Page {
+    type Error = PageError;
+    const PREFIXED: bool = true;
+}
+
+impl Face for Api {
+    type Error = ApiError;
+    const PREFIXED: bool = false;
+}
+
+/// One code's history in the current snapshot, with what the request brings.
+pub struct Ctx<F: Face> {
+    /// The snapshot the answer is drawn from.
+    pub snapshot: Arc<Snapshot>,
+    /// The code's history.
+    pub history: Arc<History>,
+    /// The code the address names (or the site's default).
+    pub code: CodeId,
+    /// The path prefix of this code's pages: "" for the default code (and for the API), "/codes/{code}" otherwise.
+    pub base: String,
+    /// The date taken as today.
+    pub today: Date,
+    /// The client's `If-None-Match`, for 304s.
+    if_none_match: Option<HeaderValue>,
+    face: PhantomData<F>,
+}
+
+/// The context of a page or feed.
+pub type PageCtx = Ctx<Page>;
+/// The context of an API answer.
+pub type ApiCtx = Ctx<Api>;
+
+impl<F: Face> FromRequestParts<Arc<Site>> for Ctx<F> {
+    type Rejection = F::Error;
+
+    async fn from_request_parts(parts: &mut Parts, site: &Arc<Site>) -> Result<Self, Self::Rejection> {
+        let params = RawPathParams::from_request_parts(parts, site)
+            .await
+            .map_err(|e| Problem::bad_request(format!("The address cannot be read: {e}.")))?;
+        let named = params.iter().find(|(name, _)| *name == "code").map(|(_, value)| value.to_string());
+        let if_none_match = parts.headers.get(IF_NONE_MATCH).cloned();
+        Ok(Self::for_code(site, named.as_deref(), if_none_match)?)
+    }
+}
+
+impl<F: Face> Ctx<F> {
+    /// The context of the code `named` (or the site's default), refused when no such code is served.
+    pub fn for_code(site: &Site, named: Option<&str>, if_none_match: Option<HeaderValue>) -> Result<Self, Problem> {
+        let snapshot = site.snapshot();
+        let (code, base) = match named {
+            Some(text) => {
+                let code = CodeId::parse(text)
+                    .map_err(|e| Problem::bad_request(format!("'{}' is not a code id: {e}", shorten(text))))?;
+                let base = if F::PREFIXED { format!("/codes/{code}") } else { String::new() };
+                (code, base)
+            }
+            None => (site.options.default_code.clone(), String::new()),
+        };
+        let history = snapshot.histories.get(&code).cloned().ok_or_else(|| {
+            let known: Vec<String> = snapshot.histories.keys().map(ToString::to_string).collect();
+            Problem::not_found(format!("No code '{code}' is registered here (codes: {}).", known.join(", ")))
+        })?;
+        Ok(Self { snapshot, history, code, base, today: site.today(), if_none_match, face: PhantomData })
+    }
+
+    /// The headers of the request that matter to the response policy.
+    fn request_headers(&self) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        if let Some(value) = &self.if_none_match {
+            headers.insert(IF_NONE_MATCH, value.clone());
+        }
+        headers
+    }
+
+    /// Answers a body through the response policy.
+    pub fn answer(&self, body: Body, cache: Cache) -> Result<axum::response::Response, F::Error> {
+        Ok(respond(&self.request_headers(), body, self.snapshot.last_modified, cache))
+    }
+
+    /// A day as every face accepts it: `YYYY-MM-DD` or `today`.
+    pub fn date(&self, text: &str) -> Result<Date, Problem> {
+        parse_date(text, self.today).map_err(|_| {
+            Problem::bad_request(format!(
+                "'{}' is not a date: write it as YYYY-MM-DD, for example 2015-01-20, or 'today'.",
+                shorten(text)
+            ))
+        })
+    }
+
+    /// A provision of this code, in any usual spelling.
+    pub fn provision(&self, text: &str) -> Result<ProvisionId, Problem> {
+        let id = ProvisionId::parse(text)
+            .map_err(|e| Problem::bad_request(format!("'{}' is not a provision id: {e}", shorten(text))))?;
+        match self.history.provision(&id) {
+            Some(_) => Ok(id),
+            None => Err(Problem::not_found(format!("The {} has no provision '{id}'.", self.code))),
+        }
+    }
+
+    /// A point: `today`, a date or a version.
+    pub fn point(&self, text: &str) -> Result<Point, Problem> {
+        Point::parse(text, self.today).map_err(|e| match e {
+            PointParseError::InvalidDate(_) => Problem::bad_request(format!(
+                "'{}' is not a valid date: write it as YYYY-MM-DD, for example 2015-01-20.",
+                shorten(text)
+            )),
+            PointParseError::Neither { reason, .. } => {
+                Problem::bad_request(format!("'{}' is not a version or date: {reason}", shorten(text)))
+            }
+        })
+    }
+
+    /// A point resolved against the code's history.
+    pub fn cut(&self, point: &Point) -> Result<Cut<'_>, Problem> {
+        self.history.cut(point).map_err(|e| match e {
+            PointError::UnknownEntry(id) => {
+                Problem::not_found(format!("The {} has no version or event '{}'.", self.code, shorten(&id)))
+            }
+            PointError::Undated(_) => Problem::bad_request(e.to_string()),
+        })
+    }
+
+    /// `?at=DATE` or `?version=V` (default today), resolved.
+    pub fn cut_from(&self, query: &PointQuery) -> Result<Cut<'_>, Problem> {
+        let point = match (&query.at, &query.version) {
+            (Some(at), _) => Point::Date(self.date(at)?),
+            (None, Some(version)) => self.point(version)?,
+            (None, None) => Point::Date(self.today),
+        };
+        self.cut(&point)
+    }
+}
+
+impl Ctx<Page> {
+    /// The fields the base layout reads.
+    pub fn frame(&self) -> Frame {
+        Frame {
+            code: self.code.to_string(),
+            code_title: self.history.register().code.title.clone(),
+            base: self.base.clone(),
+            today: self.today.to_string(),
+            today_human: human_date(self.today),
+        }
+    }
+
+    /// A page drawn from its template.
+    pub fn page(&self, page: impl Template, cache: Cache) -> PageResult {
+        let html = page.render().map_err(|e| Problem::internal(format!("the page could not be drawn: {e}")))?;
+        self.answer(Body::Html(html), cache)
+    }
+}
+
+impl Ctx<Api> {
+    /// A JSON answer.
+    pub fn json(&self, answer: &impl serde::Serialize, cache: Cache) -> ApiResult {
+        self.answer(Body::json(answer)?, cache)
+    }
+}
+
+/// Echoes user input in messages only up to a point: enough to recognise, never a wall of text.
+pub fn shorten(text: &str) -> String {
+    let cut: String = text.chars().take(60).collect();
+    if cut.len() < text.len() { format!("{cut}…") } else { cut }
+}
+
+/// The fields the base layout reads.
+pub struct Frame {
+    pub(crate) code: String,
+    pub(crate) code_title: String,
+    pub(crate) base: String,
+    pub(crate) today: String,
+    pub(crate) today_human: String,
+}
+
+/// `?at=` / `?version=` on provision pages.
+#[derive(Deserialize, Default)]
+pub struct PointQuery {
+    pub(crate) at: Option<String>,
+    pub(crate) version: Option<String>,
+}
+
+impl PointQuery {
+    /// Whether the point is "today" (the default): such answers change with the date.
+    pub fn is_today(&self) -> bool {
+        self.at.is_none() && self.version.is_none()
+    }
+}
+
+/// Path parameters of one name, typed by the route.
+#[derive(Deserialize)]
+pub struct ProvisionPath {
+    /// The provision as written in the address.
+    pub provision: String,
+}
+
+/// `{entry}`: a version or event.
+#[derive(Deserialize)]
+pub struct EntryPath {
+    /// The id as written in the address.
+    pub entry: String,
+}
+
+/// `{date}`.
+#[derive(Deserialize)]
+pub struct DatePath {
+    /// The date as written in the address.
+    pub date: String,
+}
+
+/// `{range}`: two points joined by `...`.
+#[derive(Deserialize)]
+pub struct RangePath {
+    /// The range as written in the address.
+    pub range: String,
+}
+
+/// `{reference}`: a proposal.
+#[derive(Deserialize)]
+pub struct ReferencePath {
+    /// The reference as written in the address.
+    pub reference: String,
+}
+
+/// `{id}/{file}`: a document and its file name.
+#[derive(Deserialize)]
+pub struct DocumentPath {
+    /// The document's id.
+    pub id: String,
+    /// Its file name.
+    pub file: String,
+}
+
+/// `{feed}`: a provision's feed, `H15.atom`.
+#[derive(Deserialize)]
+pub struct FeedPath {
+    /// The feed's file name.
+    pub feed: String,
+}

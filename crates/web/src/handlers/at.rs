@@ -1,0 +1,82 @@
+//! Every provision's status on a date: `/at/{date}`, the date picker's `/at?date=`, and the API twin.
+
+use askama::Template;
+use axum::extract::{Path, Query};
+use axum::response::{IntoResponse, Redirect};
+use inforce_core::date::human_date;
+use inforce_present::describe::status_reason;
+use inforce_present::wire::AtJson;
+use serde::Deserialize;
+
+use crate::ctx::{ApiCtx, DatePath, Frame, PageCtx};
+use crate::handlers::EntryView;
+use crate::respond::{ApiResult, Cache, PageResult};
+
+/// `?date=` from the date picker.
+#[derive(Deserialize)]
+pub struct DateQuery {
+    date: Option<String>,
+}
+
+/// `/at?date=…`: the date picker's target, redirected to the permanent address.
+pub async fn at_form(ctx: PageCtx, Query(query): Query<DateQuery>) -> PageResult {
+    let date = ctx.date(query.date.as_deref().unwrap_or("today"))?;
+    Ok(Redirect::to(&format!("{}/at/{date}", ctx.base)).into_response())
+}
+
+struct StatusRow {
+    id: String,
+    title: String,
+    status: &'static str,
+    status_words: String,
+    reason: String,
+    depth: usize,
+}
+
+#[derive(Template)]
+#[template(path = "at.html")]
+struct AtPage {
+    f: Frame,
+    date: String,
+    date_human: String,
+    date_is_future: bool,
+    date_is_past: bool,
+    version: Option<EntryView>,
+    provisions: Vec<StatusRow>,
+}
+
+/// `/at/{date}`
+pub async fn at(ctx: PageCtx, Path(path): Path<DatePath>) -> PageResult {
+    let date = ctx.date(&path.date)?;
+    let history = &ctx.history;
+    let provisions = history
+        .statuses(date)
+        .iter()
+        .map(|s| StatusRow {
+            id: s.provision.id.to_string(),
+            title: s.provision.title.clone().unwrap_or_default(),
+            status: s.status.as_str(),
+            status_words: s.status.as_str().replace('_', " "),
+            reason: status_reason(s, ctx.today),
+            depth: history.depth(&s.provision.id).min(3),
+        })
+        .collect();
+    let page = AtPage {
+        f: ctx.frame(),
+        date: date.to_string(),
+        date_human: human_date(date),
+        date_is_future: date > ctx.today,
+        date_is_past: date < ctx.today,
+        version: history.in_force(date).version.map(|v| EntryView::new(v, ctx.today, false)),
+        provisions,
+    };
+    let cache =
+        if Some(&path.date).is_some_and(|d| d.eq_ignore_ascii_case("today")) { Cache::Today } else { Cache::Published };
+    ctx.page(page, cache)
+}
+
+/// `/api/v1/{code}/at/{date}`: the same shape as `inforce at --format json`.
+pub async fn api_at(ctx: ApiCtx, Path(path): Path<DatePath>) -> ApiResult {
+    let date = ctx.date(&path.date)?;
+    ctx.json(&AtJson::new(&ctx.history, date, ctx.today), Cache::Published)
+}

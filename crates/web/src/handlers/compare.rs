@@ -1,0 +1,138 @@
+//! Two points compared: `/compare/{a}...{b}` (`?provision=`, `?ignore_formatting=`) and the API twin.
+
+use askama::Template;
+use axum::extract::{Path, Query};
+use inforce_core::ProvisionId;
+use inforce_core::compare::ChangeSort;
+use inforce_core::diff::{DiffOptions, Op};
+use inforce_core::point::Cut;
+use inforce_present::describe::cut_label;
+use inforce_present::wire::{self};
+use serde::Deserialize;
+
+use crate::ctx::{ApiCtx, Ctx, Face, Frame, PageCtx, RangePath, shorten};
+use crate::handlers::EntryView;
+use crate::respond::{ApiResult, Cache, PageResult, Problem};
+
+struct ChangeView {
+    id: String,
+    title: String,
+    sort: &'static str,
+    status_before: String,
+    status_after: String,
+    by: String,
+    edits: Vec<(&'static str, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "compare.html")]
+struct ComparePage {
+    f: Frame,
+    a_label: String,
+    b_label: String,
+    note: Option<String>,
+    between: Vec<EntryView>,
+    added: usize,
+    removed: usize,
+    changed: usize,
+    status_changed: usize,
+    changes: Vec<ChangeView>,
+}
+
+/// `?provision=` on comparisons.
+#[derive(Deserialize, Default)]
+pub struct CompareQuery {
+    provision: Option<String>,
+    ignore_formatting: Option<bool>,
+}
+
+/// A comparison worked out once for the page and the API.
+struct Comparison<'a> {
+    a: Cut<'a>,
+    b: Cut<'a>,
+    changes: Vec<inforce_core::compare::ProvisionComparison<'a>>,
+    between: Vec<&'a inforce_core::Entry>,
+    within: Option<ProvisionId>,
+    options: DiffOptions,
+}
+
+fn comparison<'a, F: Face>(ctx: &'a Ctx<F>, range: &str, query: &CompareQuery) -> Result<Comparison<'a>, Problem> {
+    let (a, b) = range.split_once("...").ok_or_else(|| {
+        Problem::bad_request(format!(
+            "'{}' is not a range: write two versions or dates joined by '...', for example 4.0...4.1.",
+            shorten(range)
+        ))
+    })?;
+    let a = ctx.cut(&ctx.point(a)?)?;
+    let b = ctx.cut(&ctx.point(b)?)?;
+    let within = query.provision.as_deref().map(|p| ctx.provision(p)).transpose()?;
+    let options = DiffOptions { ignore_formatting: query.ignore_formatting.unwrap_or(false) };
+    let changes = ctx.history.compare(&a, &b, within.as_ref(), options);
+    let between = ctx.history.entries_between(&a, &b);
+    Ok(Comparison { a, b, changes, between, within, options })
+}
+
+/// `/compare/{a}...{b}`
+pub async fn compare(ctx: PageCtx, Path(path): Path<RangePath>, Query(query): Query<CompareQuery>) -> PageResult {
+    let found = comparison(&ctx, &path.range, &query)?;
+    let count = |sort| found.changes.iter().filter(|c| c.sort == sort).count();
+    let changes = found
+        .changes
+        .iter()
+        .map(|c| ChangeView {
+            id: c.provision.id.to_string(),
+            title: c.provision.title.clone().unwrap_or_default(),
+            sort: c.sort.as_str(),
+            status_before: c.status.0.as_str().replace('_', " "),
+            status_after: c.status.1.as_str().replace('_', " "),
+            by: c.responsible.iter().map(|e| e.id.to_string()).collect::<Vec<_>>().join(", "),
+            edits: c
+                .edits
+                .iter()
+                .map(|e| {
+                    let op = match e.op {
+                        Op::Equal => "equal",
+                        Op::Insert => "insert",
+                        Op::Delete => "delete",
+                    };
+                    (op, e.text.clone())
+                })
+                .collect(),
+        })
+        .collect();
+    let note = (!ctx.history.has_texts()).then(|| {
+        format!("No text is recorded in the {} register yet: this comparison shows statuses and the register's lists of changes.", ctx.code)
+    });
+    let page = ComparePage {
+        f: ctx.frame(),
+        a_label: cut_label(&found.a),
+        b_label: cut_label(&found.b),
+        note,
+        between: found.between.iter().map(|e| EntryView::new(e, ctx.today, false)).collect(),
+        added: count(ChangeSort::Added),
+        removed: count(ChangeSort::Removed),
+        changed: count(ChangeSort::Changed),
+        status_changed: count(ChangeSort::StatusChanged),
+        changes,
+    };
+    ctx.page(page, Cache::Published)
+}
+
+/// `/api/v1/{code}/compare/{a}...{b}`: summary and edit operations, as `inforce diff --format json`.
+pub async fn api_compare(ctx: ApiCtx, Path(path): Path<RangePath>, Query(query): Query<CompareQuery>) -> ApiResult {
+    let found = comparison(&ctx, &path.range, &query)?;
+    let code = ctx.code.to_string();
+    let note = (!ctx.history.has_texts()).then(|| {
+        format!("No text is recorded in the {code} register yet: the comparison shows statuses and change lists.")
+    });
+    let parts = wire::ComparisonParts {
+        code: &code,
+        points: (&found.a, &found.b),
+        within: found.within.as_ref(),
+        options: found.options,
+        note: note.as_deref(),
+        between: &found.between,
+        changes: &found.changes,
+    };
+    ctx.json(&wire::comparison_json(&parts, ctx.today), Cache::Published)
+}

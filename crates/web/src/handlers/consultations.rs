@@ -1,0 +1,86 @@
+//! Consultations, filtered by their state today: `/consultations?state=` and the API twin.
+
+use askama::Template;
+use axum::extract::Query;
+use inforce_core::ConsultationState;
+use inforce_core::document::Attachment;
+use inforce_present::wire::ConsultationsJson;
+use serde::Deserialize;
+
+use crate::ctx::{ApiCtx, Ctx, Face, Frame, PageCtx, shorten};
+use crate::handlers::documents::{DocLink, doc_links};
+use crate::respond::{ApiResult, Cache, PageResult, Problem};
+
+#[derive(Template)]
+#[template(path = "consultations.html")]
+struct ConsultationsPage {
+    f: Frame,
+    consultations: Vec<ConsultationRow>,
+    /// The state the list is limited to, if any.
+    state: Option<String>,
+}
+
+struct ConsultationRow {
+    title: String,
+    published: String,
+    closes: String,
+    state: &'static str,
+    topics: String,
+    led_to: Vec<String>,
+    responses: Vec<String>,
+    documents: Vec<DocLink>,
+}
+
+/// `?state=` on the consultations page and API.
+#[derive(Deserialize, Default)]
+pub struct ConsultationQuery {
+    /// Only consultations in this state today: open, closed, upcoming or unknown.
+    state: Option<String>,
+}
+
+impl ConsultationQuery {
+    /// The state asked for, checked.
+    fn state<F: Face>(&self, _ctx: &Ctx<F>) -> Result<Option<ConsultationState>, Problem> {
+        match self.state.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(text) => ConsultationState::parse(text).map(Some).ok_or_else(|| {
+                Problem::bad_request(format!(
+                    "'{}' is not a consultation state: use open, closed, upcoming or unknown.",
+                    shorten(text)
+                ))
+            }),
+        }
+    }
+}
+
+/// `/consultations?state=open`
+pub async fn consultations(ctx: PageCtx, Query(query): Query<ConsultationQuery>) -> PageResult {
+    let state = query.state(&ctx)?;
+    let consultations = ctx
+        .history
+        .register()
+        .consultations
+        .iter()
+        .filter(|c| state.is_none_or(|s| c.state_on(ctx.today) == s))
+        .map(|c| ConsultationRow {
+            title: c.title.clone(),
+            published: c.published.human(),
+            closes: c.closes.human(),
+            state: c.state_on(ctx.today).as_str(),
+            topics: c.topics.join("; "),
+            led_to: c.led_to.iter().map(ToString::to_string).collect(),
+            responses: c.responses.clone(),
+            documents: doc_links(&ctx, Some(&Attachment::Consultation(c.id.clone()))),
+        })
+        .collect();
+    let state = state.map(|s| s.as_str().to_string());
+    ctx.page(ConsultationsPage { f: ctx.frame(), consultations, state }, Cache::Today)
+}
+
+/// `/api/v1/{code}/consultations`
+pub async fn api_consultations(ctx: ApiCtx, Query(query): Query<ConsultationQuery>) -> ApiResult {
+    let state = query.state(&ctx)?;
+    let chosen =
+        ctx.history.register().consultations.iter().filter(|c| state.is_none_or(|s| c.state_on(ctx.today) == s));
+    ctx.json(&ConsultationsJson::new(&ctx.history, chosen, ctx.today), Cache::Today)
+}

@@ -1,0 +1,54 @@
+//! What is not about one code: the codes, the API description, the stylesheet, health and readiness, and the
+//! answer for an address nothing serves.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use inforce_present::wire::CodesJson;
+
+use crate::ctx::shorten;
+use crate::respond::{ApiResult, Body, Cache, Problem, respond};
+use crate::site::Site;
+
+/// `/api/v1/codes`
+pub async fn api_codes(State(site): State<Arc<Site>>, headers: HeaderMap) -> ApiResult {
+    let snapshot = site.snapshot();
+    let codes = CodesJson::new(snapshot.histories.values().map(AsRef::as_ref));
+    Ok(respond(&headers, Body::json(&codes)?, snapshot.last_modified, Cache::Today))
+}
+
+/// `/static/site.css`
+pub async fn stylesheet(State(site): State<Arc<Site>>, headers: HeaderMap) -> Response {
+    respond(
+        &headers,
+        Body::Css(include_str!("../../templates/site.css")),
+        site.snapshot().last_modified,
+        Cache::Published,
+    )
+}
+
+/// `/api/openapi.json`: the API's description (OpenAPI 3.1), checked against real responses by the tests.
+pub async fn openapi(State(site): State<Arc<Site>>, headers: HeaderMap) -> ApiResult {
+    let document: serde_json::Value = serde_json::from_str(include_str!("../../api/openapi.json"))
+        .map_err(|e| Problem::internal(format!("the API description is unreadable: {e}")))?;
+    Ok(respond(&headers, Body::json(&document)?, site.snapshot().last_modified, Cache::Published))
+}
+
+/// `/readyz`: the store answers and a history is loaded.
+pub async fn ready(State(site): State<Arc<Site>>) -> Response {
+    let loaded = !site.snapshot().histories.is_empty();
+    if loaded && site.store_reachable().await {
+        "ready".into_response()
+    } else {
+        (axum::http::StatusCode::SERVICE_UNAVAILABLE, "not ready: the store is unreachable or nothing is loaded")
+            .into_response()
+    }
+}
+
+/// Anything else.
+pub async fn not_found(uri: axum::http::Uri) -> Response {
+    let problem = Problem::not_found(format!("There is no page at {}.", shorten(uri.path())));
+    crate::policy::face_for_path(uri.path(), problem)
+}

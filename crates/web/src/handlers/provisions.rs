@@ -1,0 +1,193 @@
+//! One provision at a point, with its text, status, timeline and pending proposals; its blame; the API twins.
+
+use askama::Template;
+use axum::extract::{Path, Query};
+use inforce_core::date::human_date;
+use inforce_core::document::Attachment;
+use inforce_core::{History, Relation};
+use inforce_present::describe::{entry_ref, status_reason};
+use inforce_present::wire::{BlameAnswerJson, ProvisionAnswerJson};
+
+use crate::ctx::{ApiCtx, Frame, PageCtx, PointQuery, ProvisionPath};
+use crate::handlers::capitalise;
+use crate::handlers::documents::{DocLink, doc_links};
+use crate::respond::{ApiResult, Cache, PageResult, Problem};
+
+struct TimelineRow {
+    id: String,
+    label: String,
+    date: String,
+    date_human: String,
+    what: String,
+}
+
+#[derive(Template)]
+#[template(path = "provision.html")]
+struct ProvisionPage {
+    f: Frame,
+    id: String,
+    title: String,
+    date: String,
+    date_human: String,
+    version: Option<String>,
+    status: &'static str,
+    status_words: String,
+    reason: String,
+    banners: Vec<String>,
+    /// Proposals pending on the page's date that would change it: (reference, title, stage).
+    proposals: Vec<(String, String, String)>,
+    documents: Vec<DocLink>,
+    text: Option<String>,
+    text_from: Option<String>,
+    no_text: String,
+    timeline: Vec<TimelineRow>,
+}
+
+/// `/provisions/{provision}?at=…|version=…`
+pub async fn provision(ctx: PageCtx, Path(path): Path<ProvisionPath>, Query(query): Query<PointQuery>) -> PageResult {
+    let id = ctx.provision(&path.provision)?;
+    let cut = ctx.cut_from(&query)?;
+    let history = &ctx.history;
+    let status = history.status(&id, cut.date).ok_or_else(|| Problem::not_found("No such provision."))?;
+    let text = history.text_at(&id, &cut);
+    let mut timeline: Vec<TimelineRow> = history
+        .provision_history(&id)
+        .iter()
+        .map(|item| TimelineRow {
+            id: item.entry.id.to_string(),
+            label: item.entry.label(),
+            date: item.entry.effective.to_string(),
+            date_human: item.entry.effective.human(),
+            what: match item.relation {
+                Relation::Direct => item.kind.as_str().to_string(),
+                Relation::Ancestor(p) => format!("{} {p}, a provision above it", item.kind.as_str()),
+                Relation::Descendant(p) => format!("{} {p}, a part of it", item.kind.as_str()),
+                Relation::Unlisted => {
+                    format!("{} provisions without listing them (may include this one)", item.kind.as_str())
+                }
+            },
+        })
+        .collect();
+    for event in history.text_history(&id) {
+        timeline.push(TimelineRow {
+            id: event.entry.id.to_string(),
+            label: event.entry.label(),
+            date: event.entry.effective.to_string(),
+            date_human: event.entry.effective.human(),
+            what: format!(
+                "wording {}: {} words added, {} removed",
+                event.kind.as_str(),
+                event.words_added,
+                event.words_removed
+            ),
+        });
+    }
+    timeline.sort_by(|a, b| a.date.cmp(&b.date));
+    // Planned entries that name it (or a provision above it) are shown as banners: the text will change.
+    let banners = history
+        .provision_history(&id)
+        .iter()
+        .filter(|item| History::is_planned(item.entry, ctx.today) && item.relation != Relation::Unlisted)
+        .map(|item| format!("Planned: {} will change it ({}).", entry_ref(item.entry, ctx.today), item.kind.as_str()))
+        .collect();
+    let proposals = match &history.register().process {
+        Some(process) => history
+            .pending_proposals(&id, cut.date)
+            .into_iter()
+            .map(|p| {
+                let stage = p.stage_on(cut.date).map(|s| s.stage.as_str()).unwrap_or_default();
+                let label = process.stage(stage).map_or(stage, |s| s.label.as_str());
+                (p.reference.clone(), p.title.clone(), label.to_string())
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let no_text = if history.has_texts() {
+        format!("No text of {id} is recorded at this date.")
+    } else {
+        format!("No text is recorded in the {} register yet: it holds versions and statuses only.", ctx.code)
+    };
+    let page = ProvisionPage {
+        f: ctx.frame(),
+        title: history.provision(&id).and_then(|p| p.title.clone()).unwrap_or_default(),
+        id: id.to_string(),
+        date: cut.date.to_string(),
+        date_human: human_date(cut.date),
+        version: cut.entry.map(|(e, _)| e.id.to_string()),
+        status: status.status.as_str(),
+        status_words: status.status.as_str().replace('_', " "),
+        reason: capitalise(&status_reason(&status, ctx.today)),
+        banners,
+        proposals,
+        documents: doc_links(&ctx, Some(&Attachment::Provision(id.clone()))),
+        text: text.and_then(|t| t.text).map(str::to_string),
+        text_from: text.map(|t| entry_ref(t.entry, ctx.today)),
+        no_text,
+        timeline,
+    };
+    let cache = if query.is_today() { Cache::Today } else { Cache::Published };
+    ctx.page(page, cache)
+}
+
+struct RunView {
+    text: String,
+    id: String,
+    label: String,
+}
+
+#[derive(Template)]
+#[template(path = "blame.html")]
+struct BlamePage {
+    f: Frame,
+    id: String,
+    date: String,
+    date_human: String,
+    paragraphs: Vec<Vec<RunView>>,
+    no_text: String,
+}
+
+/// `/provisions/{provision}/blame`
+pub async fn blame(ctx: PageCtx, Path(path): Path<ProvisionPath>, Query(query): Query<PointQuery>) -> PageResult {
+    let id = ctx.provision(&path.provision)?;
+    let cut = ctx.cut_from(&query)?;
+    let paragraphs = ctx
+        .history
+        .blame(&id, &cut)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| {
+            p.into_iter()
+                .map(|r| RunView { text: r.text, id: r.entry.id.to_string(), label: entry_ref(r.entry, ctx.today) })
+                .collect()
+        })
+        .collect();
+    let page = BlamePage {
+        f: ctx.frame(),
+        id: id.to_string(),
+        date: cut.date.to_string(),
+        date_human: human_date(cut.date),
+        paragraphs,
+        no_text: format!("No text of {id} is recorded at this date."),
+    };
+    ctx.page(page, Cache::Published)
+}
+
+/// `/api/v1/{code}/provisions/{provision}?at=…|version=…`
+pub async fn api_provision(ctx: ApiCtx, Path(path): Path<ProvisionPath>, Query(query): Query<PointQuery>) -> ApiResult {
+    let id = ctx.provision(&path.provision)?;
+    let cut = ctx.cut_from(&query)?;
+    let history = &ctx.history;
+    let status = history.status(&id, cut.date).ok_or_else(|| Problem::not_found("No such provision."))?;
+    let json = ProvisionAnswerJson::new(history, &status, &cut, ctx.today);
+    let cache = if query.is_today() { Cache::Today } else { Cache::Published };
+    ctx.json(&json, cache)
+}
+
+/// `/api/v1/{code}/provisions/{provision}/blame`
+pub async fn api_blame(ctx: ApiCtx, Path(path): Path<ProvisionPath>, Query(query): Query<PointQuery>) -> ApiResult {
+    let id = ctx.provision(&path.provision)?;
+    let cut = ctx.cut_from(&query)?;
+    let paragraphs = ctx.history.blame(&id, &cut);
+    let json = BlameAnswerJson::new(&ctx.history, &id, &cut, paragraphs.as_deref(), ctx.today);
+    ctx.json(&json, Cache::Published)
+}

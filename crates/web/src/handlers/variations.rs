@@ -1,0 +1,63 @@
+//! The variations log (changes made outside the modification process) and the whole timeline, as JSON.
+
+use askama::Template;
+use inforce_core::ChangeKind;
+use inforce_present::wire::EntriesJson;
+
+use crate::ctx::{ApiCtx, Frame, PageCtx};
+use crate::respond::{ApiResult, Cache, PageResult};
+
+struct VariationRow {
+    id: String,
+    effective: String,
+    effective_human: String,
+    made_human: String,
+    instrument: String,
+    /// What it did to which provisions: "H14.31 activated, X2 amended".
+    provisions: String,
+    summary: String,
+}
+
+#[derive(Template)]
+#[template(path = "variations.html")]
+struct VariationsPage {
+    f: Frame,
+    entries: Vec<VariationRow>,
+}
+
+/// `/variations`: changes made outside the modification process.
+pub async fn variations(ctx: PageCtx) -> PageResult {
+    let entries = ctx
+        .history
+        .timeline(None, None)
+        .into_iter()
+        .filter(|e| e.instrument.is_variation())
+        .map(|e| VariationRow {
+            id: e.id.to_string(),
+            effective: e.effective.to_string(),
+            effective_human: e.effective.human(),
+            made_human: e.made.human(),
+            instrument: e.instrument.human().to_string(),
+            provisions: ChangeKind::ALL
+                .iter()
+                .flat_map(|k| e.changes(*k).listed.iter().map(move |p| format!("{p} {}", k.as_str())))
+                .collect::<Vec<_>>()
+                .join(", "),
+            summary: e.summary.clone(),
+        })
+        .collect();
+    ctx.page(VariationsPage { f: ctx.frame(), entries }, Cache::Published)
+}
+
+/// `/api/v1/{code}/variations`: the variations log, oldest first.
+pub async fn api_variations(ctx: ApiCtx) -> ApiResult {
+    let mut entries = ctx.history.timeline(None, None);
+    entries.retain(|e| e.instrument.is_variation());
+    ctx.json(&EntriesJson::new(&ctx.history, &entries, ctx.today), Cache::Today)
+}
+
+/// `/api/v1/{code}/timeline`
+pub async fn api_timeline(ctx: ApiCtx) -> ApiResult {
+    let entries = ctx.history.timeline(None, None);
+    ctx.json(&EntriesJson::new(&ctx.history, &entries, ctx.today), Cache::Today)
+}

@@ -1,0 +1,149 @@
+//! The version table and one version: `/versions`, `/versions/{entry}` and their API twins.
+
+use askama::Template;
+use axum::extract::Path;
+use inforce_core::document::Attachment;
+use inforce_core::{ChangeKind, EntryId, EntryKind, History, Status};
+use inforce_present::wire::{VersionJson, VersionsJson};
+
+use crate::ctx::{ApiCtx, EntryPath, Frame, PageCtx, shorten};
+use crate::handlers::documents::{DocLink, doc_links};
+use crate::handlers::{EntryView, capitalise};
+use crate::respond::{ApiResult, Cache, PageResult, Problem};
+
+#[derive(Template)]
+#[template(path = "versions.html")]
+struct VersionsPage {
+    f: Frame,
+    versions: Vec<EntryView>,
+}
+
+/// `/versions`
+pub async fn versions(ctx: PageCtx) -> PageResult {
+    let current = ctx.history.in_force(ctx.today).version.map(|v| v.id.clone());
+    let versions = ctx
+        .history
+        .versions()
+        .into_iter()
+        .map(|v| EntryView::new(v, ctx.today, current.as_ref() == Some(&v.id)))
+        .collect();
+    ctx.page(VersionsPage { f: ctx.frame(), versions }, Cache::Today)
+}
+
+struct ListView {
+    name: String,
+    ids: Vec<String>,
+    empty: String,
+    note: Option<String>,
+}
+
+struct VersionView {
+    id: String,
+    label: String,
+    effective: String,
+    effective_human: String,
+    made_human: String,
+    instrument: String,
+    summary: String,
+    planned: bool,
+    date: String,
+}
+
+#[derive(Template)]
+#[template(path = "version.html")]
+struct VersionPage {
+    f: Frame,
+    entry: VersionView,
+    lists: Vec<ListView>,
+    inactive: Vec<String>,
+    previous: Option<String>,
+    notes: Vec<String>,
+    sources: Vec<String>,
+    documents: Vec<DocLink>,
+}
+
+/// `/versions/{entry}`
+pub async fn version(ctx: PageCtx, Path(path): Path<EntryPath>) -> PageResult {
+    let text = &path.entry;
+    let entry = EntryId::parse(text)
+        .ok()
+        .and_then(|id| ctx.history.entry(&id))
+        .ok_or_else(|| Problem::not_found(format!("The {} has no version or event '{}'.", ctx.code, shorten(text))))?;
+    let lists = ChangeKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let list = entry.changes(kind);
+            let empty = match list.completeness {
+                inforce_core::Completeness::Unlisted => "Some, but the sources do not list them.".to_string(),
+                _ => "None.".to_string(),
+            };
+            let partial = list.completeness == inforce_core::Completeness::Partial;
+            let note = match (&list.note, partial) {
+                (Some(note), _) => Some(note.clone()),
+                (None, true) => Some("The sources name only some of them.".into()),
+                (None, false) => None,
+            };
+            ListView {
+                name: capitalise(kind.as_str()),
+                ids: list.listed.iter().map(ToString::to_string).collect(),
+                empty,
+                note,
+            }
+        })
+        .collect();
+    let date = entry.effective.latest();
+    let inactive = date
+        .map(|d| {
+            ctx.history
+                .statuses(d)
+                .into_iter()
+                .filter(|s| s.status == Status::Inactive)
+                .map(|s| s.provision.id.to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    let versions = ctx.history.versions();
+    let previous = versions
+        .iter()
+        .position(|v| v.id == entry.id)
+        .and_then(|i| i.checked_sub(1))
+        .map(|i| versions[i].id.to_string())
+        .filter(|_| entry.kind == EntryKind::Version);
+    let view = VersionView {
+        id: entry.id.to_string(),
+        label: entry.label(),
+        effective: entry.effective.to_string(),
+        effective_human: entry.effective.human(),
+        made_human: entry.made.human(),
+        instrument: entry.instrument.human().to_string(),
+        summary: entry.summary.clone(),
+        planned: History::is_planned(entry, ctx.today),
+        date: date.map_or_else(|| ctx.today.to_string(), |d| d.to_string()),
+    };
+    let page = VersionPage {
+        f: ctx.frame(),
+        entry: view,
+        lists,
+        inactive,
+        previous,
+        notes: entry.notes.clone(),
+        sources: entry.sources.clone(),
+        documents: doc_links(&ctx, Some(&Attachment::Version(entry.id.clone()))),
+    };
+    ctx.page(page, Cache::Published)
+}
+
+/// `/api/v1/{code}/versions`
+pub async fn api_versions(ctx: ApiCtx) -> ApiResult {
+    ctx.json(&VersionsJson::new(&ctx.history, ctx.today), Cache::Today)
+}
+
+/// `/api/v1/{code}/versions/{entry}`
+pub async fn api_version(ctx: ApiCtx, Path(path): Path<EntryPath>) -> ApiResult {
+    let text = &path.entry;
+    let entry = EntryId::parse(text)
+        .ok()
+        .and_then(|id| ctx.history.entry(&id))
+        .ok_or_else(|| Problem::not_found(format!("The {} has no version or event '{}'.", ctx.code, shorten(text))))?;
+    ctx.json(&VersionJson::new(&ctx.history, entry, ctx.today), Cache::Published)
+}

@@ -1,0 +1,100 @@
+//! The one response policy, in process through the router: every error has the face of its address (problem+json
+//! under `/api/`, an HTML page elsewhere) and the same security headers, whoever drew it (a handler, the
+//! framework's own refusal, the fallback); the API description lists exactly the routes the router serves.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use inforce_core::CodeId;
+use inforce_store::Store;
+use inforce_store_sqlite::SqliteStore;
+use tower::ServiceExt;
+
+async fn routes() -> axum::Router {
+    let store = SqliteStore::in_memory().await.expect("database");
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/sec.toml")).expect("sec.toml");
+    let register = inforce_formats::parse_register("sec.toml", &text).expect("the built-in register");
+    let now = "2026-11-01T09:00:00Z".parse().expect("time");
+    inforce_store::publish_register(&store, &register, "test", now).await.expect("publish");
+    let store: Arc<dyn Store> = Arc::new(store);
+    let options = inforce_web::SiteOptions {
+        default_code: CodeId::parse("sec").expect("code"),
+        today: Some("2015-02-01".parse().expect("date")),
+        poll: Duration::from_secs(1),
+        access_log: false,
+    };
+    inforce_web::routes(inforce_web::Site::load(store, options).await.expect("site"))
+}
+
+struct Answer {
+    status: StatusCode,
+    content_type: String,
+    csp: String,
+    body: String,
+}
+
+async fn ask(routes: &axum::Router, method: Method, url: &str) -> Answer {
+    let request = Request::builder().method(method).uri(url).body(Body::empty()).expect("request");
+    let response = routes.clone().oneshot(request).await.expect("answer");
+    let header = |name| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let (content_type, csp) = (header(header::CONTENT_TYPE), header(header::CONTENT_SECURITY_POLICY));
+    let status = response.status();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body");
+    Answer { status, content_type, csp, body: String::from_utf8_lossy(&body).into_owned() }
+}
+
+#[tokio::test]
+async fn every_error_has_the_face_of_its_address_and_the_security_headers() {
+    let routes = routes().await;
+    let cases = [
+        // A handler's refusal, the framework's (query string, method), the fallback, an unknown code.
+        (Method::GET, "/at/2015-13-01", StatusCode::BAD_REQUEST),
+        (Method::GET, "/api/v1/sec/at/2015-13-01", StatusCode::BAD_REQUEST),
+        (Method::GET, "/compare/4.0...4.1?ignore_formatting=maybe", StatusCode::BAD_REQUEST),
+        (Method::GET, "/api/v1/sec/compare/4.0...4.1?ignore_formatting=maybe", StatusCode::BAD_REQUEST),
+        (Method::POST, "/versions", StatusCode::METHOD_NOT_ALLOWED),
+        (Method::DELETE, "/api/v1/sec/versions", StatusCode::METHOD_NOT_ALLOWED),
+        (Method::GET, "/no/such/page", StatusCode::NOT_FOUND),
+        (Method::GET, "/api/v1/no/such/route", StatusCode::NOT_FOUND),
+        (Method::GET, "/codes/nope/versions", StatusCode::NOT_FOUND),
+        (Method::GET, "/api/v1/nope/versions", StatusCode::NOT_FOUND),
+        (Method::GET, "/codes/nope/feeds/versions.atom", StatusCode::NOT_FOUND),
+        (Method::GET, "/feeds/provisions/H15.rss", StatusCode::NOT_FOUND),
+        (Method::GET, "/documents/nothing/here.pdf", StatusCode::NOT_FOUND),
+    ];
+    for (method, url, status) in cases {
+        let answer = ask(&routes, method.clone(), url).await;
+        assert_eq!(answer.status, status, "{method} {url}: {}", answer.body);
+        assert!(answer.csp.starts_with("default-src 'none'"), "{method} {url}: CSP {:?}", answer.csp);
+        if url.starts_with("/api/") {
+            assert_eq!(answer.content_type, "application/problem+json", "{method} {url}");
+            let problem: serde_json::Value = serde_json::from_str(&answer.body).expect("problem+json");
+            assert_eq!(problem["status"], status.as_u16(), "{url}");
+            assert!(problem["detail"].as_str().is_some_and(|d| !d.is_empty()), "{url}: {problem}");
+        } else {
+            assert_eq!(answer.content_type, "text/html; charset=utf-8", "{method} {url}");
+            assert!(answer.body.contains("<h1>"), "{method} {url}: an error page: {}", answer.body);
+        }
+    }
+}
+
+#[tokio::test]
+async fn health_checks_carry_the_security_headers_too() {
+    let routes = routes().await;
+    let health = ask(&routes, Method::GET, "/healthz").await;
+    assert_eq!((health.status, health.body.as_str()), (StatusCode::OK, "ok"));
+    assert!(health.csp.starts_with("default-src 'none'"));
+}
+
+#[test]
+fn the_api_description_describes_exactly_the_routes_served() {
+    let document: serde_json::Value =
+        serde_json::from_str(include_str!("../api/openapi.json")).expect("the API description is JSON");
+    let mut described: Vec<String> = document["paths"].as_object().expect("paths").keys().cloned().collect();
+    let mut served: Vec<String> = inforce_web::api_paths().iter().map(|p| format!("/api/v1{p}")).collect();
+    described.sort();
+    served.sort();
+    assert_eq!(described, served, "api/openapi.json's paths and the route table disagree");
+}
