@@ -9,19 +9,19 @@ use inforce_formats::kept::{self, Stamp};
 use inforce_store::{Loaded, Publication, Store, load_register, texts_for};
 use jiff::Timestamp;
 
-use crate::Failure;
-use crate::commands::{Database, database};
+use crate::env::{Database, database};
+use crate::failure::Failure;
 
 /// The things kept per code.
 #[derive(Debug, Clone, Copy)]
-pub enum Kept {
+pub enum KeptFile {
     /// The loaded register and texts.
     Register,
     /// The search index.
     Search,
 }
 
-impl Kept {
+impl KeptFile {
     fn name(self) -> &'static str {
         match self {
             Self::Register => "register",
@@ -33,7 +33,7 @@ impl Kept {
 /// Where a code's kept thing lives: beside a SQLite database (`inforce.db.register-CODE`,
 /// `inforce.db.search-CODE`), or, for a PostgreSQL database, in the per-user cache folder under a name made from
 /// the database URL.
-pub fn kept_path(db: Option<&Path>, code: &CodeId, what: Kept) -> Result<PathBuf, Failure> {
+pub fn kept_path(db: Option<&Path>, code: &CodeId, what: KeptFile) -> Result<PathBuf, Failure> {
     match database(db)? {
         Database::Sqlite(path) => {
             let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
@@ -75,7 +75,7 @@ pub async fn history(
     as_of: Option<Timestamp>,
     with_texts: bool,
 ) -> Result<Option<History>, Failure> {
-    let path = if as_of.is_none() { kept_path(db, code, Kept::Register).ok() } else { None };
+    let path = if as_of.is_none() { kept_path(db, code, KeptFile::Register).ok() } else { None };
     if let Some(path) = &path {
         let Some(head) = store.publications(code).await?.pop() else { return Ok(None) };
         if let Ok(file) = std::fs::File::open(path)

@@ -329,3 +329,35 @@ fn command_line_writes_keep_their_shape() {
         insta::assert_json_snapshot!(name(&format!("cli write {step:02} {}", label.join(" "))), answer);
     }
 }
+
+/// Commands refused, each with its exit status and message: where two readings of the same argument used to
+/// disagree, the stricter one answers here.
+const REFUSALS: &[&[&str]] = &[
+    &["at", "2015-13-01"],
+    &["at", " 2015-01-20"],
+    &["status", "Q99"],
+    &["diff", "4.0", "nonsense version"],
+    &["diff", "2015-13-01", "4.1"],
+    &["diff", "4.0", "99.0"],
+    &["show", "H15", "--version", "99.0"],
+    &["mod", "list", "--stage", "nowhere"],
+    &["mod", "list", "--path", "9"],
+    &["mod", "show", "MP999"],
+    &["consultation", "show", "NOPE"],
+    &["timeline", "--from", "2016-01-01", "--to", "2015-01-01"],
+    &["versions", "--code", "nope"],
+    &["import", "/nonexistent"],
+    &["search", "\"unclosed"],
+    &["export", "/tmp/x", "--format", "json"],
+];
+
+#[test]
+fn command_line_refusals_keep_their_status_and_words() {
+    let sandbox = populated();
+    for args in REFUSALS {
+        let output = sandbox.run(args);
+        let stderr = redact(&sandbox, &String::from_utf8_lossy(&output.stderr));
+        let answer = json!({ "status": output.status.code(), "stderr": stderr.trim_end() });
+        insta::assert_json_snapshot!(name(&format!("cli refused {}", args.join(" "))), answer);
+    }
+}

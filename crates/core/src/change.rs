@@ -440,6 +440,165 @@ pub enum FilterError {
     },
 }
 
+/// What is given to raise a proposal (`Register::raise`).
+#[derive(Debug, Clone, Default)]
+pub struct NewProposal {
+    /// Its reference, such as `MP301`.
+    pub reference: String,
+    /// Its title.
+    pub title: String,
+    /// When it was raised.
+    pub raised: FuzzyDate,
+    /// The stage it starts at; `None`: the process's first starting stage.
+    pub stage: Option<String>,
+    /// The path it follows, once known.
+    pub path: Option<String>,
+    /// The flags it carries.
+    pub flags: Vec<String>,
+    /// The provisions it would change.
+    pub affects: Vec<ProvisionId>,
+    /// The proposal it is an alternative to.
+    pub alternative_to: Option<String>,
+    /// Who raised it.
+    pub proposer: Option<String>,
+    /// The analyst leading it.
+    pub lead_analyst: Option<String>,
+    /// The problem, in brief.
+    pub issue: Option<String>,
+    /// The solution, in brief.
+    pub solution: Option<String>,
+    /// The release it is aimed at.
+    pub target_release: Option<String>,
+}
+
+/// Why a proposal cannot be raised.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RaiseError {
+    /// The code has no change process to raise it in.
+    #[error("the register of '{0}' defines no change process (add a [process] table to its register file)")]
+    NoProcess(String),
+    /// A proposal with this reference is already recorded.
+    #[error("{0} is already recorded")]
+    AlreadyRecorded(String),
+    /// The stage asked for is not one where proposals are raised.
+    #[error("a proposal is raised at one of: {}", .0.join(", "))]
+    NotAStartingStage(Vec<String>),
+    /// The process has no starting stage at all.
+    #[error("the process has no stage where proposals are raised")]
+    NoStartingStage,
+}
+
+/// No proposal has the reference asked for.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no proposal '{reference}' (known: {})", if known.is_empty() { "none".to_string() } else { known.join(", ") })]
+pub struct UnknownProposal {
+    /// The reference asked for.
+    pub reference: String,
+    /// The references recorded.
+    pub known: Vec<String>,
+}
+
+/// A change to what is recorded about a proposal (`Register::edit_proposal`); not its stages, which only
+/// `Proposal::advanced` moves. For each field `None` leaves it as it is; for the optional ones `Some(None)`
+/// clears it.
+#[derive(Debug, Clone, Default)]
+pub struct ProposalEdit {
+    /// A new title.
+    pub title: Option<String>,
+    /// The path it follows.
+    pub path: Option<Option<String>>,
+    /// Its flags, replacing those recorded.
+    pub flags: Option<Vec<String>>,
+    /// The provisions it would change, replacing those recorded.
+    pub affects: Option<Vec<ProvisionId>>,
+    /// Who raised it.
+    pub proposer: Option<Option<String>>,
+    /// The analyst leading it.
+    pub lead_analyst: Option<Option<String>>,
+    /// The problem, in brief.
+    pub issue: Option<Option<String>>,
+    /// The solution, in brief.
+    pub solution: Option<Option<String>>,
+    /// The release it is aimed at.
+    pub target_release: Option<Option<String>>,
+}
+
+impl crate::model::Register {
+    /// The position of the proposal `reference` (any case) in the register.
+    pub fn proposal_index(&self, reference: &str) -> Result<usize, UnknownProposal> {
+        self.proposals.iter().position(|p| p.reference.eq_ignore_ascii_case(reference)).ok_or_else(|| UnknownProposal {
+            reference: reference.to_string(),
+            known: self.proposals.iter().map(|p| p.reference.clone()).collect(),
+        })
+    }
+
+    /// Raises a proposal at one of the process's starting stages (the first, unless `new.stage` names another),
+    /// dated `new.raised`. The register must still be validated afterwards (`crate::validate`): a path or flag the
+    /// process does not define, or an unknown provision, is found there with every other problem.
+    pub fn raise(&mut self, new: NewProposal) -> Result<&Proposal, RaiseError> {
+        let process = self.process.as_ref().ok_or_else(|| RaiseError::NoProcess(self.code.id.to_string()))?;
+        if self.proposals.iter().any(|p| p.reference == new.reference) {
+            return Err(RaiseError::AlreadyRecorded(new.reference));
+        }
+        let starting: Vec<String> = process.initial_stages().iter().map(ToString::to_string).collect();
+        let stage = match new.stage {
+            Some(stage) if starting.contains(&stage) => stage,
+            Some(_) => return Err(RaiseError::NotAStartingStage(starting)),
+            None => starting.first().cloned().ok_or(RaiseError::NoStartingStage)?,
+        };
+        self.proposals.push(Proposal {
+            reference: new.reference,
+            title: new.title,
+            proposer: new.proposer,
+            lead_analyst: new.lead_analyst,
+            raised: new.raised,
+            path: new.path,
+            flags: new.flags,
+            affects: new.affects,
+            issue: new.issue,
+            solution: new.solution,
+            target_release: new.target_release,
+            alternative_to: new.alternative_to.map(|a| a.to_uppercase()),
+            stages: vec![StageChange { stage, date: new.raised, decided_by: None, version: None, note: None }],
+            sources: Vec::new(),
+            confidence: None,
+            notes: Vec::new(),
+        });
+        Ok(&self.proposals[self.proposals.len() - 1])
+    }
+
+    /// Changes what is recorded about the proposal `reference`. Like [`Self::raise`], the register must be
+    /// validated afterwards: a path the proposal's recorded moves do not allow is refused there.
+    pub fn edit_proposal(&mut self, reference: &str, edit: ProposalEdit) -> Result<&Proposal, UnknownProposal> {
+        let index = self.proposal_index(reference)?;
+        let p = &mut self.proposals[index];
+        if let Some(title) = edit.title {
+            p.title = title;
+        }
+        if let Some(path) = edit.path {
+            p.path = path;
+        }
+        if let Some(flags) = edit.flags {
+            p.flags = flags;
+        }
+        if let Some(affects) = edit.affects {
+            p.affects = affects;
+        }
+        for (field, value) in [
+            (&mut p.proposer, edit.proposer),
+            (&mut p.lead_analyst, edit.lead_analyst),
+            (&mut p.issue, edit.issue),
+            (&mut p.solution, edit.solution),
+            (&mut p.target_release, edit.target_release),
+        ] {
+            if let Some(value) = value {
+                *field = value;
+            }
+        }
+        Ok(p)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -681,5 +840,58 @@ mod tests {
         assert_eq!(history.proposals(&ProposalFilter::default()).map(|l| l.len()), Ok(0));
         let refused = history.proposals(&ProposalFilter { stage: Some("raised"), ..Default::default() });
         assert!(matches!(refused, Err(FilterError::UnknownStage { known, .. }) if known.is_empty()));
+    }
+
+    fn register_with_process() -> crate::model::Register {
+        let mut register = crate::testing::register(vec![crate::testing::provision("H", None)], vec![]);
+        register.process = Some(process());
+        register
+    }
+
+    #[test]
+    fn a_proposal_is_raised_at_a_starting_stage_once() {
+        let mut register = register_with_process();
+        let new = |reference: &str, stage: Option<&str>| NewProposal {
+            reference: reference.into(),
+            title: "t".into(),
+            raised: day("2020-01-01"),
+            stage: stage.map(Into::into),
+            alternative_to: Some("mp9".into()),
+            ..NewProposal::default()
+        };
+        let raised = register.raise(new("MP1", None)).expect("raised");
+        assert_eq!(raised.stages.len(), 1);
+        assert_eq!((raised.stages[0].stage.as_str(), raised.stages[0].date), ("raised", day("2020-01-01")));
+        assert_eq!(raised.alternative_to.as_deref(), Some("MP9"), "references are upper-case");
+        assert_eq!(register.raise(new("MP1", None)).map(|_| ()), Err(RaiseError::AlreadyRecorded("MP1".into())));
+        assert_eq!(
+            register.raise(new("MP2", Some("vote"))).map(|_| ()),
+            Err(RaiseError::NotAStartingStage(vec!["raised".into()]))
+        );
+        assert_eq!(register.proposals.len(), 1, "a refused proposal is not added");
+        let mut without = crate::testing::register(vec![], vec![]);
+        assert_eq!(without.raise(new("MP1", None)).map(|_| ()), Err(RaiseError::NoProcess("test".into())));
+    }
+
+    #[test]
+    fn an_edit_changes_only_what_it_names_and_can_clear_a_field() {
+        let mut register = register_with_process();
+        register.proposals.push(Proposal { issue: Some("old issue".into()), ..raised("3") });
+        let edit = ProposalEdit {
+            title: Some("new title".into()),
+            path: Some(Some("2".into())),
+            issue: Some(None),
+            target_release: Some(Some("June".into())),
+            ..ProposalEdit::default()
+        };
+        let edited = register.edit_proposal("mp1", edit).expect("MP1 is recorded");
+        assert_eq!(edited.title, "new title");
+        assert_eq!(edited.path.as_deref(), Some("2"));
+        assert_eq!(edited.issue, None, "cleared");
+        assert_eq!(edited.target_release.as_deref(), Some("June"));
+        assert_eq!(edited.affects, raised("3").affects, "not named, so kept");
+        assert_eq!(edited.stages, raised("3").stages, "stages move only by advancing");
+        let unknown = register.edit_proposal("MP7", ProposalEdit::default()).map(|_| ());
+        assert_eq!(unknown.map_err(|e| e.to_string()), Err("no proposal 'MP7' (known: MP1)".into()));
     }
 }

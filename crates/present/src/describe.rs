@@ -108,3 +108,11 @@ pub fn cut_label(cut: &inforce_core::point::Cut<'_>) -> String {
         None => inforce_core::date::human_date(cut.date),
     }
 }
+
+/// Said when a code has no text recorded at all.
+pub fn no_text_note(history: &History) -> String {
+    format!(
+        "No text is recorded in the {} register yet: it holds versions and statuses only.",
+        history.register().code.id
+    )
+}

@@ -7,5 +7,6 @@
 
 pub mod describe;
 pub mod html;
+pub mod markdown;
 pub mod plain;
 pub mod wire;

@@ -4,6 +4,7 @@
 pub mod conformance;
 mod copy;
 pub mod crash_test;
+mod import;
 mod registry;
 pub mod rows;
 pub mod sql;
@@ -17,6 +18,7 @@ use inforce_core::{CodeId, Record, RecordWrite};
 use jiff::Timestamp;
 
 pub use copy::{CopyError, CopySummary, copy};
+pub use import::{ImportError, ImportedTexts, TextImportRequest, import_texts};
 pub use registry::{
     Loaded, PublishOutcome, Publishing, load_register, load_texts, publish, publish_edit, publish_register, texts_for,
 };

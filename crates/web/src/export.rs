@@ -33,6 +33,62 @@ pub struct ExportSummary {
     pub bytes: u64,
 }
 
+/// Why an export wrote nothing, sorted by whose it is to fix: the caller's (a folder that is not ours to replace),
+/// the environment's (a disk that refuses a write), or ours (a page that links to a missing one).
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The target exists, is not empty and holds no earlier export.
+    #[error("{}: the folder is not empty and holds no earlier export; choose an empty or new folder", path.display())]
+    ForeignFolder {
+        /// The target.
+        path: PathBuf,
+    },
+    /// The target exists and is not a folder, or has no name.
+    #[error("{}: exists and is not a folder", path.display())]
+    NotAFolder {
+        /// The target.
+        path: PathBuf,
+    },
+    /// A file or folder could not be written, read or moved.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// What was being written, read or moved.
+        path: PathBuf,
+        /// Why it failed.
+        source: std::io::Error,
+    },
+    /// A page links to an address that does not answer 200: a fault in the site, not in its data.
+    #[error("broken link: {url} (linked from {linked_from}) answered {status}")]
+    BrokenLink {
+        /// The address linked to.
+        url: String,
+        /// The page that links to it.
+        linked_from: String,
+        /// What it answered.
+        status: StatusCode,
+    },
+    /// An address has no file name to be written under.
+    #[error("{url} (linked from {linked_from}) has no file name")]
+    Unnamed {
+        /// The address.
+        url: String,
+        /// The page that links to it.
+        linked_from: String,
+    },
+    /// The routes failed to answer an address.
+    #[error("{url}: {reason}")]
+    Render {
+        /// The address.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ExportError + '_ {
+    move |source| ExportError::Io { path: path.to_path_buf(), source }
+}
+
 /// Writes the site into `out`: built beside it first and moved into place whole, so `out` never holds half an
 /// export. An existing `out` is replaced only if it is empty or an earlier export. `progress` is told the number
 /// of files written so far.
@@ -40,9 +96,9 @@ pub async fn export_site(
     site: Arc<Site>,
     out: &Path,
     mut progress: impl FnMut(usize),
-) -> Result<ExportSummary, String> {
+) -> Result<ExportSummary, ExportError> {
     refuse_foreign_folder(out)?;
-    let name = out.file_name().ok_or_else(|| format!("{}: not a folder name", out.display()))?;
+    let name = out.file_name().ok_or_else(|| ExportError::NotAFolder { path: out.to_path_buf() })?;
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -58,33 +114,33 @@ pub async fn export_site(
     };
     let retired = parent.join(format!(".{}.old-{}", name.to_string_lossy(), std::process::id()));
     if out.exists() {
-        std::fs::rename(out, &retired)
-            .map_err(|e| format!("{}: cannot move the old export aside: {e}", out.display()))?;
+        std::fs::rename(out, &retired).map_err(io(out))?;
     }
-    std::fs::rename(&staging, out).map_err(|e| format!("{}: cannot move the export into place: {e}", out.display()))?;
+    std::fs::rename(&staging, out).map_err(io(out))?;
     let _ = std::fs::remove_dir_all(&retired);
     Ok(summary)
 }
 
-fn refuse_foreign_folder(out: &Path) -> Result<(), String> {
+fn refuse_foreign_folder(out: &Path) -> Result<(), ExportError> {
     if !out.exists() {
         return Ok(());
     }
     if !out.is_dir() {
-        return Err(format!("{}: exists and is not a folder", out.display()));
+        return Err(ExportError::NotAFolder { path: out.to_path_buf() });
     }
-    let mut entries = std::fs::read_dir(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let mut entries = std::fs::read_dir(out).map_err(io(out))?;
     if entries.next().is_some() && !out.join(MARKER).exists() {
-        return Err(format!(
-            "{}: the folder is not empty and holds no earlier export; choose an empty or new folder",
-            out.display()
-        ));
+        return Err(ExportError::ForeignFolder { path: out.to_path_buf() });
     }
     Ok(())
 }
 
-async fn write_all(site: Arc<Site>, root: &Path, progress: &mut impl FnMut(usize)) -> Result<ExportSummary, String> {
-    std::fs::create_dir_all(root).map_err(|e| format!("{}: {e}", root.display()))?;
+async fn write_all(
+    site: Arc<Site>,
+    root: &Path,
+    progress: &mut impl FnMut(usize),
+) -> Result<ExportSummary, ExportError> {
+    std::fs::create_dir_all(root).map_err(io(root))?;
     let routes = crate::routes(site.clone());
     let mut summary = ExportSummary::default();
     let mut seen = BTreeSet::new();
@@ -101,9 +157,9 @@ async fn write_all(site: Arc<Site>, root: &Path, progress: &mut impl FnMut(usize
     while let Some((url, linked_from)) = queue.pop_front() {
         let (status, body) = fetch(&routes, &url).await?;
         if status != StatusCode::OK {
-            return Err(format!("broken link: {url} (linked from {linked_from}) answered {status}"));
+            return Err(ExportError::BrokenLink { url, linked_from, status });
         }
-        let file = file_for(&url).ok_or_else(|| format!("{url} (linked from {linked_from}) has no file name"))?;
+        let file = file_for(&url).ok_or_else(|| ExportError::Unnamed { url: url.clone(), linked_from })?;
         let mut links = Vec::new();
         let bytes = if file.ends_with(".html") {
             summary.pages += 1;
@@ -142,20 +198,21 @@ async fn write_all(site: Arc<Site>, root: &Path, progress: &mut impl FnMut(usize
     Ok(summary)
 }
 
-async fn fetch(routes: &axum::Router, url: &str) -> Result<(StatusCode, Vec<u8>), String> {
-    let request = Request::get(url).body(Body::empty()).map_err(|e| format!("{url}: {e}"))?;
-    let response = routes.clone().oneshot(request).await.map_err(|e| format!("{url}: {e}"))?;
+async fn fetch(routes: &axum::Router, url: &str) -> Result<(StatusCode, Vec<u8>), ExportError> {
+    let render = |reason: String| ExportError::Render { url: url.to_string(), reason };
+    let request = Request::get(url).body(Body::empty()).map_err(|e| render(e.to_string()))?;
+    let response = routes.clone().oneshot(request).await.map_err(|e| render(e.to_string()))?;
     let status = response.status();
-    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.map_err(|e| format!("{url}: {e}"))?;
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.map_err(|e| render(e.to_string()))?;
     Ok((status, body.to_vec()))
 }
 
-fn write_file(root: &Path, file: &str, bytes: &[u8]) -> Result<(), String> {
+fn write_file(root: &Path, file: &str, bytes: &[u8]) -> Result<(), ExportError> {
     let path = root.join(file);
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        std::fs::create_dir_all(parent).map_err(io(parent))?;
     }
-    std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+    std::fs::write(&path, bytes).map_err(io(&path))
 }
 
 /// A link that points into the site, as an address to fetch (without its fragment).

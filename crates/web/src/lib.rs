@@ -212,16 +212,35 @@ async fn access_log_layer(request: axum::extract::Request, next: axum::middlewar
     response
 }
 
+/// Why `serve` stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The registers could not be loaded from the store.
+    #[error(transparent)]
+    Load(#[from] inforce_store::StoreError),
+    /// The address cannot be listened on (in use, not ours, not permitted).
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The server failed while running.
+    #[error("the server stopped: {0}")]
+    Serve(std::io::Error),
+}
+
 /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight. `ready` is told the bound address.
 pub async fn serve(
     store: Arc<dyn Store>,
     addr: SocketAddr,
     options: SiteOptions,
     ready: impl FnOnce(SocketAddr),
-) -> Result<(), String> {
-    let site = Site::load(store, options).await.map_err(|e| e.to_string())?;
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+) -> Result<(), ServeError> {
+    let site = Site::load(store, options).await?;
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| ServeError::Bind { addr, source })?;
+    let bound = listener.local_addr().map_err(|source| ServeError::Bind { addr, source })?;
     let watcher = tokio::spawn(Site::watch(site.clone()));
     ready(bound);
     let codes = site.snapshot().histories.len().to_string();
@@ -229,7 +248,7 @@ pub async fn serve(
     let result = axum::serve(listener, router(site)).with_graceful_shutdown(shutdown()).await;
     log::event(log::Level::Info, "serve", "stopped", &[]);
     watcher.abort();
-    result.map_err(|e| e.to_string())
+    result.map_err(ServeError::Serve)
 }
 
 async fn shutdown() {

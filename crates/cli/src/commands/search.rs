@@ -9,30 +9,31 @@ use inforce_core::search::{Scope, SearchIndex, parse};
 use inforce_core::{History, ProvisionId};
 use inforce_formats::pack;
 use inforce_present::wire::{SearchAsked, search_json};
-use jiff::civil::Date;
 
-use crate::commands::Output;
-use crate::texts::cut;
-use crate::{Failure, PointArgs};
+use crate::args::cut;
+use crate::cli::SearchArgs;
+use crate::env::Env;
+use crate::failure::Failure;
+use crate::kept::{KeptFile, kept_path};
 
-/// What `inforce search` was asked.
-pub struct SearchArgs<'a> {
-    pub query: &'a str,
-    pub point: &'a PointArgs,
-    pub all_versions: bool,
-    pub within: Option<&'a str>,
-    pub page: usize,
-    pub per_page: usize,
-}
-
-/// Runs a search and prints the page asked for.
-pub fn search(history: &History, args: &SearchArgs<'_>, today: Date, out: &Output) -> Result<(), Failure> {
-    let query = parse(args.query).map_err(|e| Failure::Usage(format!("query {e}")))?;
+/// `inforce search QUERY`: runs a search and prints the page asked for.
+pub async fn search(env: &Env, args: &SearchArgs) -> Result<(), Failure> {
+    let (today, out) = (env.today, &env.out);
+    let query = parse(&args.query).map_err(|e| Failure::Usage(format!("query {e}")))?;
     if args.page == 0 || args.per_page == 0 || args.per_page > 100 {
         return Err(Failure::Usage("--page starts at 1 and --per-page is between 1 and 100".into()));
     }
+    let history = &env.history_with_texts().await?;
+    // The index kept beside the database serves the register as it stands; an as-recorded question builds its
+    // own.
+    if env.as_recorded.is_none() {
+        let path = kept_path(env.db.as_deref(), &env.code, KeptFile::Search)?;
+        let (index, _) = kept_index(&path, history);
+        history.adopt_search_index(index);
+    }
     let within = args
         .within
+        .as_deref()
         .map(|w| {
             let id = ProvisionId::parse(w).map_err(|e| Failure::Usage(format!("--within: {e}")))?;
             history.provision(&id).map(|_| id.clone()).ok_or_else(|| {
@@ -40,11 +41,11 @@ pub fn search(history: &History, args: &SearchArgs<'_>, today: Date, out: &Outpu
             })
         })
         .transpose()?;
-    let at = (!args.all_versions).then(|| cut(history, args.point, today)).transpose()?;
+    let at = (!args.all_versions).then(|| cut(history, &args.point, today)).transpose()?;
     let scope = at.map_or(Scope::AllVersions, Scope::At);
     let hits = history.search_index().search(history, &query, scope, within.as_ref());
     let asked = SearchAsked {
-        query: args.query,
+        query: &args.query,
         scope: if args.all_versions { "all_versions" } else { "at" },
         date: at.map(|c| c.date),
         version: at.and_then(|c| c.entry.map(|(e, _)| e.id.to_string())),
@@ -99,7 +100,7 @@ pub fn search(history: &History, args: &SearchArgs<'_>, today: Date, out: &Outpu
 }
 
 /// What became of the kept index.
-pub enum Kept {
+pub enum IndexState {
     /// Read and already complete.
     Read,
     /// Read, then grown by the wordings it lacked, and saved.
@@ -114,26 +115,26 @@ pub enum Kept {
 
 /// The code's search index: the kept one, brought up to date with the register; or, if missing, damaged or of
 /// another format, built afresh. Saved back whenever it changed.
-pub fn kept_index(path: &Path, history: &History) -> (SearchIndex, Kept) {
+pub fn kept_index(path: &Path, history: &History) -> (SearchIndex, IndexState) {
     let (mut index, mut kept) = match std::fs::read(path) {
         Ok(bytes) => match inflate(&bytes).as_deref().and_then(SearchIndex::from_bytes) {
-            Some(index) => (index, Kept::Read),
-            None => (SearchIndex::default(), Kept::Replaced("it was damaged or of another format".into())),
+            Some(index) => (index, IndexState::Read),
+            None => (SearchIndex::default(), IndexState::Replaced("it was damaged or of another format".into())),
         },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (SearchIndex::default(), Kept::Built),
-        Err(e) => (SearchIndex::default(), Kept::Replaced(format!("it could not be read: {e}"))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (SearchIndex::default(), IndexState::Built),
+        Err(e) => (SearchIndex::default(), IndexState::Replaced(format!("it could not be read: {e}"))),
     };
     let added = index.add_new(history);
-    if matches!(kept, Kept::Read) && added > 0 {
-        kept = Kept::Grown;
+    if matches!(kept, IndexState::Read) && added > 0 {
+        kept = IndexState::Grown;
     }
-    if let Kept::Replaced(why) = &kept {
+    if let IndexState::Replaced(why) = &kept {
         eprintln!("inforce: rebuilt the search index {}: {why}", path.display());
     }
-    if !matches!(kept, Kept::Read)
+    if !matches!(kept, IndexState::Read)
         && let Err(e) = save(path, &index)
     {
-        kept = Kept::Unsaved(format!("{}: {e}", path.display()));
+        kept = IndexState::Unsaved(format!("{}: {e}", path.display()));
     }
     (index, kept)
 }
@@ -149,7 +150,10 @@ fn inflate(bytes: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// `inforce reindex`: builds the index afresh and keeps it.
-pub fn reindex(path: &Path, history: &History, out: &Output) -> Result<(), Failure> {
+pub async fn reindex(env: &Env) -> Result<(), Failure> {
+    let out = &env.out;
+    let history = &env.current_history_with_texts().await?;
+    let path = &kept_path(env.db.as_deref(), &env.code, KeptFile::Search)?;
     let started = std::time::Instant::now();
     let index = SearchIndex::build(history);
     let took = started.elapsed();

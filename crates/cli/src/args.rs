@@ -1,0 +1,100 @@
+//! Arguments read into typed values, the same way for every command: the clocks, dates, points, codes and
+//! provision ids. The rules are the core's (`inforce_core::point`); this adds the command line's messages.
+
+use inforce_core::point::{Cut, Point, PointError, parse_date};
+use inforce_core::{CodeId, EntryId, History, ProvisionId};
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+
+use crate::cli::PointArgs;
+use crate::failure::Failure;
+
+/// Today's date: `INFORCE_TODAY` when set (for reproducible runs and tests), otherwise the UTC date of `now()`.
+pub fn today() -> Result<Date, Failure> {
+    match std::env::var("INFORCE_TODAY") {
+        Ok(text) => inforce_core::date::parse_day(&text)
+            .ok_or_else(|| Failure::Usage(format!("INFORCE_TODAY='{text}' is not a date: expected YYYY-MM-DD"))),
+        Err(_) => Ok(now()?.to_zoned(TimeZone::UTC).date()),
+    }
+}
+
+/// The clock for record times: `INFORCE_NOW` (RFC 3339) when set, so that tests and demonstrations can record
+/// on chosen days; otherwise the system clock.
+pub fn now() -> Result<Timestamp, Failure> {
+    match std::env::var("INFORCE_NOW") {
+        Ok(text) => text.parse().map_err(|e| {
+            Failure::Usage(format!("INFORCE_NOW='{text}' is not a timestamp such as 2026-01-01T09:00:00Z: {e}"))
+        }),
+        Err(_) => Ok(Timestamp::now()),
+    }
+}
+
+/// Reads a date argument: `YYYY-MM-DD` or `today`.
+pub fn date(text: &str, today: Date) -> Result<Date, Failure> {
+    parse_date(text, today)
+        .map_err(|_| Failure::Usage(format!("'{text}' is not a date: expected YYYY-MM-DD (ISO 8601) or 'today'")))
+}
+
+/// The last instant of a day in UTC: `--as-recorded 2026-01-01` sees everything recorded on that day.
+pub fn end_of_recorded_day(text: &str, today: Date) -> Result<Timestamp, Failure> {
+    let day = date(text, today).map_err(|e| Failure::Usage(format!("--as-recorded: {}", e.message())))?;
+    let next = day
+        .tomorrow()
+        .and_then(|d| d.to_zoned(TimeZone::UTC))
+        .map_err(|e| Failure::Usage(format!("--as-recorded {text}: {e}")))?;
+    Ok(next.timestamp() - SignedDuration::from_micros(1))
+}
+
+/// Reads `--code`.
+pub fn code_id(text: &str) -> Result<CodeId, Failure> {
+    CodeId::parse(text).map_err(|e| Failure::Usage(format!("--code: {e}")))
+}
+
+/// A provision of the code, in any usual spelling; a missing one names those with a similar id.
+pub fn provision_id(history: &History, text: &str) -> Result<ProvisionId, Failure> {
+    let id = ProvisionId::parse(text).map_err(|e| Failure::Usage(e.to_string()))?;
+    match history.provision(&id) {
+        Some(_) => Ok(id),
+        None => Err(no_such_provision(history, &id)),
+    }
+}
+
+/// "no provision 'H1' in the sec register (did you mean H1, H10?)".
+pub fn no_such_provision(history: &History, id: &ProvisionId) -> Failure {
+    let register = history.register();
+    let similar: Vec<&str> = register
+        .provisions
+        .iter()
+        .map(|p| p.id.as_str())
+        .filter(|p| p.starts_with(id.as_str()) || id.as_str().starts_with(*p))
+        .take(5)
+        .collect();
+    let hint = if similar.is_empty() { String::new() } else { format!(" (did you mean {}?)", similar.join(", ")) };
+    Failure::NotFound(format!("no provision '{id}' in the {} register{hint}", register.code.id))
+}
+
+/// Reads a point argument: `today`, a date, or a version or event id.
+pub fn point(text: &str, today: Date) -> Result<Point, Failure> {
+    Point::parse(text, today).map_err(|e| Failure::Usage(e.to_string()))
+}
+
+/// The point of `--at`/`--version` (default today), resolved.
+pub fn cut<'a>(history: &'a History, args: &PointArgs, today: Date) -> Result<Cut<'a>, Failure> {
+    let point = match (&args.at, &args.version) {
+        (Some(at), _) => Point::Date(date(at, today)?),
+        (None, Some(version)) => {
+            Point::Entry(EntryId::parse(version).map_err(|e| Failure::Usage(format!("--version: {e}")))?)
+        }
+        (None, None) => Point::Date(today),
+    };
+    resolve(history, &point)
+}
+
+/// A point resolved against the code's history.
+pub fn resolve<'a>(history: &'a History, point: &Point) -> Result<Cut<'a>, Failure> {
+    history.cut(point).map_err(|e| match e {
+        PointError::UnknownEntry(_) => Failure::NotFound(format!("{e} '{}'", history.register().code.id)),
+        PointError::Undated(_) => Failure::Usage(e.to_string()),
+    })
+}

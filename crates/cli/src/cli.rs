@@ -1,0 +1,310 @@
+//! The command line's grammar: every command, flag and argument, as clap reads them. Each command's arguments
+//! are a type of their own, so the dispatcher hands a command exactly what it needs.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::commands::{consultations::ConsultationCommand, documents::DocCommand, proposals::ModCommand};
+
+/// The register and publication system for versioned codes. Without --db, the register lives in
+/// $XDG_DATA_HOME/inforce/inforce.db (usually ~/.local/share/inforce/inforce.db); the built-in Smart Energy Code
+/// register is loaded into it on first use.
+#[derive(Parser)]
+#[command(name = "inforce", version, about, max_term_width = 110)]
+pub struct Cli {
+    /// The database: a SQLite file path (created if missing) or a postgres:// URL.
+    #[arg(long, global = true, env = "INFORCE_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// The code to ask about.
+    #[arg(long, global = true, value_name = "CODE")]
+    pub code: Option<String>,
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Answer from the register as it was recorded at the end of this day (UTC), ignoring later corrections.
+    #[arg(long, global = true, value_name = "DATE")]
+    pub as_recorded: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output formats.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For people.
+    Text,
+    /// For programs.
+    Json,
+    /// A web page (diff only).
+    Html,
+    /// Markdown files (export only).
+    Markdown,
+}
+
+/// A point in time for text commands: a date or a version (default: today).
+#[derive(clap::Args)]
+pub struct PointArgs {
+    /// As it stood on this date (YYYY-MM-DD or `today`).
+    #[arg(long, value_name = "DATE", conflicts_with = "version")]
+    pub at: Option<String>,
+    /// As it stood once this version (or event) had taken effect.
+    #[arg(long, value_name = "VERSION")]
+    pub version: Option<String>,
+}
+
+/// The commands.
+#[derive(Subcommand)]
+pub enum Command {
+    /// List the versions: number, effective date, instrument, summary; planned ones marked.
+    Versions,
+    /// The version in force on a date and every provision's status then.
+    At(AtArgs),
+    /// A provision's status on a date, and why.
+    Status(StatusArgs),
+    /// Every version and event that touched a provision, in date order.
+    History(HistoryArgs),
+    /// Every version and event, in date order.
+    Timeline(TimelineArgs),
+    /// The consultations on the code, open or closed today.
+    Consultations,
+    /// The codes in the database.
+    Codes,
+    /// The publications that wrote the register, with their record times (for --as-recorded).
+    Publications,
+    /// Serve the website, JSON API and feeds (the main job). Prints the address to open.
+    Serve(ServeArgs),
+    /// Write every public page, feed and API document as static files, for any web server, a CDN or the file
+    /// system. Built beside OUTDIR and moved into place whole; OUTDIR must be new, empty or an earlier export.
+    ExportSite(ExportSiteArgs),
+    /// Import a versioned folder: versions.tsv, one folder per version, one Markdown file per provision. All or
+    /// nothing; running it again on the same folder writes nothing; a grown folder adds only its new versions.
+    Import(ImportArgs),
+    /// Add one version from a folder holding only the provisions it changed (and removed.txt, one id per line, for
+    /// those it takes out); everything else carries over.
+    ImportVersion(ImportVersionArgs),
+    /// List every disagreement between the texts and the register's change lists.
+    Check,
+    /// A provision's text and status at a date or version.
+    Show(ShowArgs),
+    /// Search the texts: words, "exact phrases", prefix*, heading:word, AND/OR/NOT and parentheses. By default the
+    /// wordings in force today; --at, --version or --all-versions choose others. Results are grouped by provision,
+    /// heading matches first, each wording with the periods it was in force.
+    Search(SearchArgs),
+    /// Rebuild the code's search index from the register (it is kept beside the database and otherwise kept up
+    /// to date by imports; a missing or damaged one is rebuilt by the next search).
+    Reindex,
+    /// Write the whole code as it stood (index with every status, one file per provision) into a folder.
+    Export(ExportArgs),
+    /// Compare two points (each a version or a date): a summary, then a word-level redline.
+    Diff(DiffArgs),
+    /// Every run of words of a provision's text with the version that gave it its present wording.
+    Blame(BlameArgs),
+    /// Copy every code, publication and record (with its record time) from one database to another.
+    Copy(CopyArgs),
+    /// Modification proposals: raise one, move it along the code's change process, show one, list them.
+    Mod {
+        #[command(subcommand)]
+        action: ModCommand,
+    },
+    /// Consultations: record one or show one (`inforce consultations` lists them).
+    Consultation {
+        #[command(subcommand)]
+        action: ConsultationCommand,
+    },
+    /// Changes announced but not yet tied to a proposal or a version.
+    Planned,
+    /// Guidance and documents: store one (once, by content hash), list them, write one out.
+    Doc {
+        #[command(subcommand)]
+        action: DocCommand,
+    },
+    /// Import or export a whole register file.
+    Register {
+        #[command(subcommand)]
+        action: RegisterCommand,
+    },
+}
+
+/// Register file commands.
+#[derive(Subcommand)]
+pub enum RegisterCommand {
+    /// Check a register file and store it: all of it or, if anything is wrong, nothing.
+    Import(RegisterImportArgs),
+    /// Write the stored register as a register file.
+    Export(RegisterExportArgs),
+}
+
+/// The arguments of `at`.
+#[derive(clap::Args)]
+pub struct AtArgs {
+    /// A date (YYYY-MM-DD) or `today`.
+    pub date: String,
+}
+
+/// The arguments of `status`.
+#[derive(clap::Args)]
+pub struct StatusArgs {
+    /// A provision id in any usual spelling: H15, h15, "Schedule 2", "Appendix G".
+    pub provision: String,
+    /// The date (YYYY-MM-DD or `today`; default today).
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<String>,
+}
+
+/// The arguments of `history`.
+#[derive(clap::Args)]
+pub struct HistoryArgs {
+    /// A provision id in any usual spelling.
+    pub provision: String,
+}
+
+/// The arguments of `timeline`.
+#[derive(clap::Args)]
+pub struct TimelineArgs {
+    /// Only those taking effect on or after this date.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only those taking effect on or before this date.
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+}
+
+/// The arguments of `serve`.
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// The address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "INFORCE_ADDR")]
+    pub addr: std::net::SocketAddr,
+    /// How log lines on standard error are written: logfmt or json.
+    #[arg(long, default_value = "logfmt", env = "INFORCE_LOG_FORMAT")]
+    pub log_format: inforce_web::log::LogFormat,
+    /// Also log every request (method, path, status, milliseconds).
+    #[arg(long, env = "INFORCE_ACCESS_LOG")]
+    pub access_log: bool,
+}
+
+/// The arguments of `exportsite`.
+#[derive(clap::Args)]
+pub struct ExportSiteArgs {
+    /// The folder to write.
+    pub outdir: PathBuf,
+}
+
+/// The arguments of `import`.
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    /// The folder.
+    pub dir: PathBuf,
+    /// The code's title, when the import creates the code.
+    #[arg(long)]
+    pub title: Option<String>,
+}
+
+/// The arguments of `importversion`.
+#[derive(clap::Args)]
+pub struct ImportVersionArgs {
+    /// The folder of changed provisions.
+    pub dir: PathBuf,
+    /// The new version's id.
+    #[arg(long)]
+    pub version: String,
+    /// When it takes effect (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub effective: String,
+    /// A label or summary for it.
+    #[arg(long)]
+    pub label: Option<String>,
+    /// A provision the version takes out (repeat for several); adds to removed.txt.
+    #[arg(long = "remove", value_name = "PROVISION")]
+    pub remove: Vec<String>,
+}
+
+/// The arguments of `show`.
+#[derive(clap::Args)]
+pub struct ShowArgs {
+    /// A provision id in any usual spelling.
+    pub provision: String,
+    #[command(flatten)]
+    pub point: PointArgs,
+}
+
+/// The arguments of `search`.
+#[derive(clap::Args)]
+pub struct SearchArgs {
+    /// The query.
+    pub query: String,
+    #[command(flatten)]
+    pub point: PointArgs,
+    /// Search every wording ever recorded, not only those in force at one point.
+    #[arg(long, conflicts_with_all = ["at", "version"])]
+    pub all_versions: bool,
+    /// Only this provision and its parts.
+    #[arg(long, value_name = "PROVISION")]
+    pub within: Option<String>,
+    /// The page of results (from 1).
+    #[arg(long, default_value_t = 1)]
+    pub page: usize,
+    /// Results per page (1 to 100).
+    #[arg(long, default_value_t = 20)]
+    pub per_page: usize,
+}
+
+/// The arguments of `export`.
+#[derive(clap::Args)]
+pub struct ExportArgs {
+    /// The folder to write (created; must be empty if it exists).
+    pub outdir: PathBuf,
+    #[command(flatten)]
+    pub point: PointArgs,
+}
+
+/// The arguments of `diff`.
+#[derive(clap::Args)]
+pub struct DiffArgs {
+    /// The older point: a version id or a date.
+    pub a: String,
+    /// The newer point: a version id or a date.
+    pub b: String,
+    /// Only this provision and its parts.
+    #[arg(long, value_name = "PROVISION")]
+    pub provision: Option<String>,
+    /// Ignore changes of white space and punctuation only.
+    #[arg(long)]
+    pub ignore_formatting: bool,
+}
+
+/// The arguments of `blame`.
+#[derive(clap::Args)]
+pub struct BlameArgs {
+    /// A provision id in any usual spelling.
+    pub provision: String,
+    #[command(flatten)]
+    pub point: PointArgs,
+}
+
+/// The arguments of `copy`.
+#[derive(clap::Args)]
+pub struct CopyArgs {
+    /// The source: a SQLite file or a postgres:// URL.
+    #[arg(long, value_name = "DB")]
+    pub from: PathBuf,
+    /// The target, which must not hold any of the source's codes yet.
+    #[arg(long, value_name = "DB")]
+    pub to: PathBuf,
+}
+
+/// The arguments of `import`.
+#[derive(clap::Args)]
+pub struct RegisterImportArgs {
+    /// The TOML register file (format: docs/register-format.md).
+    pub file: PathBuf,
+}
+
+/// The arguments of `export`.
+#[derive(clap::Args)]
+pub struct RegisterExportArgs {
+    /// Write to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}

@@ -1,0 +1,104 @@
+//! Questions about the register: versions, the code on a date, a provision's status and history, the timeline,
+//! consultations, the codes and publications in the database.
+
+use inforce_present::plain;
+use inforce_present::wire::{AtJson, ConsultationsJson, ProvisionHistoryJson, StatusJson, TimelineJson, VersionsJson};
+use inforce_store::Publication;
+
+use crate::args::{date, no_such_provision, provision_id};
+use crate::cli::{AtArgs, HistoryArgs, StatusArgs, TimelineArgs};
+use crate::env::Env;
+use crate::failure::Failure;
+
+/// `inforce versions`
+pub async fn versions(env: &Env) -> Result<(), Failure> {
+    let history = env.history().await?;
+    env.out.print(&VersionsJson::new(&history, env.today), || plain::versions(&history, env.today))
+}
+
+/// `inforce at DATE`
+pub async fn at(env: &Env, args: &AtArgs) -> Result<(), Failure> {
+    let day = date(&args.date, env.today)?;
+    let history = env.history().await?;
+    // Every provision's status is a large answer: its JSON is built only when JSON is asked for.
+    env.out.print_with(|| AtJson::new(&history, day, env.today), || plain::at(&history, day, env.today))
+}
+
+/// `inforce status PROVISION [--at DATE]`
+pub async fn status(env: &Env, args: &StatusArgs) -> Result<(), Failure> {
+    let day = args.at.as_deref().map(|d| date(d, env.today)).transpose()?.unwrap_or(env.today);
+    let history = env.history().await?;
+    let id = provision_id(&history, &args.provision)?;
+    let answer = history.status(&id, day).ok_or_else(|| no_such_provision(&history, &id))?;
+    env.out.print(&StatusJson::new(&history, &answer, day, env.today), || plain::status(&answer, env.today))
+}
+
+/// `inforce history PROVISION`
+pub async fn history(env: &Env, args: &HistoryArgs) -> Result<(), Failure> {
+    let history = env.history_with_texts().await?;
+    let id = provision_id(&history, &args.provision)?;
+    let provision = history.provision(&id).ok_or_else(|| no_such_provision(&history, &id))?;
+    env.out.print(&ProvisionHistoryJson::new(&history, provision, env.today), || {
+        let mut page = plain::provision_history(provision, &history.provision_history(&id), env.today);
+        page.push_str(&plain::wording_history(&history.text_history(&id), history.has_texts(), env.today));
+        page
+    })
+}
+
+/// `inforce timeline [--from DATE] [--to DATE]`
+pub async fn timeline(env: &Env, args: &TimelineArgs) -> Result<(), Failure> {
+    let from = args.from.as_deref().map(|d| date(d, env.today)).transpose()?;
+    let to = args.to.as_deref().map(|d| date(d, env.today)).transpose()?;
+    if let (Some(from), Some(to)) = (from, to)
+        && from > to
+    {
+        return Err(Failure::Usage(format!("--from {from} is after --to {to}")));
+    }
+    let history = env.history().await?;
+    let json = TimelineJson::new(&history, from, to, env.today);
+    env.out.print(&json, || plain::timeline(&history.timeline(from, to), env.today))
+}
+
+/// `inforce consultations`
+pub async fn consultations(env: &Env) -> Result<(), Failure> {
+    let history = env.history().await?;
+    let consultations = &history.register().consultations;
+    env.out.print(&ConsultationsJson::new(&history, consultations, env.today), || {
+        plain::consultations(consultations, env.today)
+    })
+}
+
+/// `inforce codes`
+pub async fn codes(env: &Env) -> Result<(), Failure> {
+    let codes: Vec<String> = env.store().await?.codes().await?.iter().map(ToString::to_string).collect();
+    env.out.print(&serde_json::json!({ "codes": codes }), || codes.join("\n"))
+}
+
+/// `inforce publications`
+pub async fn publications(env: &Env) -> Result<(), Failure> {
+    let publications = env.store().await?.publications(&env.code).await?;
+    let rows: Vec<serde_json::Value> = publications
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "id": p.id, "recorded_at": p.recorded_at.to_string(),
+                "origin": p.origin, "records": p.record_count,
+            })
+        })
+        .collect();
+    env.out.print(&serde_json::json!({ "code": env.code.to_string(), "publications": rows }), || {
+        publications_text(&publications)
+    })
+}
+
+/// Publications with their record times.
+fn publications_text(publications: &[Publication]) -> String {
+    let mut out = String::new();
+    for p in publications {
+        out.push_str(&format!("{:>4}  {}  {:>5} records  {}\n", p.id, p.recorded_at, p.record_count, p.origin));
+    }
+    if publications.is_empty() {
+        out.push_str("No publications recorded for this code.\n");
+    }
+    out
+}

@@ -1,0 +1,125 @@
+//! Consultations on the command line: record one, show one (`inforce consultations` lists them).
+
+use std::fmt::Write as _;
+
+use clap::Subcommand;
+use inforce_core::{Consultation, History};
+use inforce_present::wire::{ConsultationJson, ConsultationShowJson};
+use inforce_store::publish_edit;
+
+use crate::args::now;
+use crate::commands::proposals::{checked, entry_id, fuzzy};
+use crate::env::Env;
+use crate::failure::Failure;
+
+/// `inforce consultation …`
+#[derive(Subcommand)]
+pub enum ConsultationCommand {
+    /// Record a consultation.
+    Add(ConsultationAddArgs),
+    /// One consultation, open or closed today.
+    Show(ConsultationShowArgs),
+}
+
+/// The arguments of `add`.
+#[derive(clap::Args)]
+pub struct ConsultationAddArgs {
+    /// A stable key, such as SEC5.
+    pub id: String,
+    /// What it is about, in a line.
+    #[arg(long)]
+    pub title: String,
+    /// When it was published (YYYY-MM-DD, YYYY-MM, YYYY or unknown).
+    #[arg(long, default_value = "unknown")]
+    pub published: String,
+    /// When it closes (same forms).
+    #[arg(long, default_value = "unknown")]
+    pub closes: String,
+    /// A subject it covers; repeat for several.
+    #[arg(long = "topic")]
+    pub topics: Vec<String>,
+    /// A version that followed from it; repeat for several.
+    #[arg(long = "led-to")]
+    pub led_to: Vec<String>,
+    /// A response published to it, in a line (when, who, what it concluded); repeat for several.
+    #[arg(long = "response")]
+    pub responses: Vec<String>,
+    /// Where the facts come from; repeat for several.
+    #[arg(long = "source")]
+    pub sources: Vec<String>,
+}
+
+/// The arguments of `show`.
+#[derive(clap::Args)]
+pub struct ConsultationShowArgs {
+    /// Its id.
+    pub id: String,
+}
+
+/// `inforce consultation add ID --title …`: records a consultation as one publication.
+pub async fn add(env: &Env, args: &ConsultationAddArgs) -> Result<(), Failure> {
+    let (code, today, id) = (&env.code, env.today, &args.id);
+    let consultation = Consultation {
+        id: id.clone(),
+        title: args.title.clone(),
+        published: fuzzy(Some(&args.published), today, "--published")?,
+        closes: fuzzy(Some(&args.closes), today, "--closes")?,
+        topics: args.topics.clone(),
+        led_to: args.led_to.iter().map(|v| entry_id(v)).collect::<Result<_, _>>()?,
+        responses: args.responses.clone(),
+        sources: args.sources.clone(),
+        confidence: None,
+        notes: Vec::new(),
+    };
+    let store = env.store().await?.as_ref();
+    let (_, register) = publish_edit(store, code, &format!("consultation add {id}"), now()?, &[], |current| {
+        let current = current.ok_or_else(|| Failure::NotFound(format!("no register for code '{code}'")))?;
+        if current.consultations.iter().any(|c| c.id.eq_ignore_ascii_case(id)) {
+            return Err(Failure::Usage(format!("consultation '{id}' is already recorded")));
+        }
+        let mut next = current.clone();
+        next.consultations.push(consultation.clone());
+        checked(next)
+    })
+    .await?;
+    answer(env, &History::new(register), id)
+}
+
+/// `inforce consultation show ID`
+pub async fn show(env: &Env, args: &ConsultationShowArgs) -> Result<(), Failure> {
+    answer(env, &env.history().await?, &args.id)
+}
+
+/// One consultation with the planned changes announced in it.
+fn answer(env: &Env, history: &History, id: &str) -> Result<(), Failure> {
+    let (today, out) = (env.today, &env.out);
+    let register = history.register();
+    let consultation = register.consultations.iter().find(|c| c.id.eq_ignore_ascii_case(id)).ok_or_else(|| {
+        let ids: Vec<&str> = register.consultations.iter().map(|c| c.id.as_str()).collect();
+        Failure::NotFound(format!("no consultation '{id}' (known: {})", ids.join(", ")))
+    })?;
+    let json = ConsultationJson::new(consultation, today);
+    out.print(&ConsultationShowJson::new(history, consultation, today), || {
+        let mut text = format!(
+            "{}  {}\npublished {}, closes {} ({})\n",
+            json.id,
+            json.title,
+            consultation.published.human(),
+            consultation.closes.human(),
+            json.state
+        );
+        for topic in &json.topics {
+            let _ = writeln!(text, "  - {topic}");
+        }
+        for response in &json.responses {
+            let _ = writeln!(text, "response: {response}");
+        }
+        if !json.led_to.is_empty() {
+            let _ = writeln!(text, "led to: {}", json.led_to.join(", "));
+        }
+        for p in register.planned.iter().filter(|p| p.consultation.as_deref() == Some(&consultation.id)) {
+            let _ = writeln!(text, "planned: {} ({})", p.title, p.id);
+        }
+        text
+    })
+}

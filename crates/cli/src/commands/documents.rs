@@ -1,0 +1,203 @@
+//! Guidance and documents on the command line: store one (once, by content hash), list them, write one out.
+
+use std::fmt::Write as _;
+
+use clap::Subcommand;
+use inforce_core::FuzzyDate;
+use inforce_core::document::{Attachment, Document};
+use inforce_present::wire::{DocumentJson, DocumentsJson};
+use inforce_store::{PublishOutcome, publish_edit};
+
+use crate::args::now;
+use crate::commands::proposals::checked;
+use crate::env::Env;
+use crate::failure::Failure;
+
+/// `inforce doc …`
+#[derive(Subcommand)]
+pub enum DocCommand {
+    /// Store a document (PDF, Word, Markdown or text) once by its content hash and describe it in the register.
+    Add(DocAddArgs),
+    /// The documents, optionally only those attached to one thing.
+    List(DocListArgs),
+    /// Write a document's file out, exactly as stored.
+    Get(DocGetArgs),
+}
+
+/// The arguments of `add`.
+#[derive(clap::Args)]
+pub struct DocAddArgs {
+    /// The file.
+    pub file: std::path::PathBuf,
+    /// Its title.
+    #[arg(long)]
+    pub title: String,
+    /// Its id in addresses (default: from the file name).
+    #[arg(long)]
+    pub id: Option<String>,
+    /// What sort of document it is: guidance, report, response, decision…
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Its date (YYYY-MM-DD, YYYY-MM, YYYY or unknown).
+    #[arg(long, default_value = "unknown")]
+    pub date: String,
+    /// What it belongs to: version:ID, provision:ID, proposal:REF or consultation:ID; repeat for several.
+    #[arg(long = "attach")]
+    pub attach: Vec<String>,
+    /// Where it comes from; repeat for several.
+    #[arg(long = "source")]
+    pub sources: Vec<String>,
+}
+
+/// The arguments of `list`.
+#[derive(clap::Args)]
+pub struct DocListArgs {
+    /// Only those attached to this (version:ID, provision:ID, proposal:REF or consultation:ID).
+    #[arg(long)]
+    pub attached_to: Option<String>,
+}
+
+/// The arguments of `get`.
+#[derive(clap::Args)]
+pub struct DocGetArgs {
+    /// Its id.
+    pub id: String,
+    /// Write to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+}
+
+/// The largest document accepted.
+const MAX_DOCUMENT_BYTES: usize = 64 * 1024 * 1024;
+
+/// `inforce doc add FILE`: the file and its description stored as one publication.
+pub async fn add(env: &Env, args: &DocAddArgs) -> Result<(), Failure> {
+    let (code, out) = (&env.code, &env.out);
+    let DocAddArgs { file, title, id, kind, date, attach, sources } = args;
+    let name = file.display().to_string();
+    let bytes = std::fs::read(file).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Failure::NotFound(format!("{name}: no such file")),
+        _ => Failure::Usage(format!("{name}: cannot read: {e}")),
+    })?;
+    if bytes.len() > MAX_DOCUMENT_BYTES {
+        return Err(Failure::Usage(format!(
+            "{name}: {} bytes is over the limit of 64 MiB for a document",
+            bytes.len()
+        )));
+    }
+    let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let media_type = inforce_core::document::media_type(&file_name, &bytes).map_err(Failure::Usage)?;
+    let sha256 = inforce_core::document::sha256(&bytes);
+    let id =
+        id.clone().unwrap_or_else(|| slug(file_name.rsplit_once('.').map_or(file_name.as_str(), |(stem, _)| stem)));
+    let attached_to = attach
+        .iter()
+        .map(|a| Attachment::parse(a).map_err(|e| Failure::Usage(format!("--attach: {e}"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    let document = Document {
+        id: id.clone(),
+        title: title.clone(),
+        kind: kind.clone(),
+        date: FuzzyDate::parse(date).map_err(|e| Failure::Usage(format!("--date: {e}")))?,
+        file_name,
+        media_type: media_type.to_string(),
+        sha256: sha256.clone(),
+        size: bytes.len() as u64,
+        attached_to,
+        sources: sources.clone(),
+    };
+    let files = [(sha256, bytes)];
+    let store = env.store().await?.as_ref();
+    let (outcome, _) = publish_edit(store, code, &format!("doc add {id}"), now()?, &files, |current| {
+        let current = current.ok_or_else(|| Failure::NotFound(format!("no register for code '{code}'")))?;
+        if let Some(existing) = current.documents.iter().find(|d| d.id == id) {
+            if existing == &document {
+                return Ok(current.clone());
+            }
+            return Err(Failure::Usage(format!("a document '{id}' is already recorded; choose another --id")));
+        }
+        let mut next = current.clone();
+        next.documents.push(document.clone());
+        checked(next)
+    })
+    .await?;
+    let json = serde_json::json!({
+        "document": DocumentJson::new(&document),
+        "changed": matches!(outcome, PublishOutcome::Published(_)),
+    });
+    out.print(&json, || {
+        format!(
+            "stored {} ({}, {} bytes, sha256 {}) as document '{}'\n",
+            document.file_name, document.media_type, document.size, document.sha256, document.id
+        )
+    })
+}
+
+/// `inforce doc list [--attached-to THING]`
+pub async fn list(env: &Env, args: &DocListArgs) -> Result<(), Failure> {
+    let (attached_to, out) = (args.attached_to.as_deref(), &env.out);
+    let history = &env.history().await?;
+    let register = history.register();
+    let filter = attached_to
+        .map(|a| Attachment::parse(a).map_err(|e| Failure::Usage(format!("--attached-to: {e}"))))
+        .transpose()?;
+    let chosen: Vec<&Document> =
+        register.documents.iter().filter(|d| filter.as_ref().is_none_or(|f| d.attached_to.contains(f))).collect();
+    out.print(&DocumentsJson::new(history, chosen.iter().copied()), || {
+        if chosen.is_empty() {
+            return "no documents\n".into();
+        }
+        let mut text = String::new();
+        for d in &chosen {
+            let attached: Vec<String> = d.attached_to.iter().map(ToString::to_string).collect();
+            let _ =
+                writeln!(text, "{:<24} {} ({}, {} bytes) {}", d.id, d.title, d.file_name, d.size, attached.join(" "));
+        }
+        text
+    })
+}
+
+/// `inforce doc get ID [-o FILE]`: the stored bytes, to a file or standard output.
+pub async fn get(env: &Env, args: &DocGetArgs) -> Result<(), Failure> {
+    let (id, output) = (args.id.as_str(), args.output.as_deref());
+    let history = env.history().await?;
+    let register = history.register();
+    let store = env.store().await?;
+    let document = register
+        .documents
+        .iter()
+        .find(|d| d.id == id)
+        .ok_or_else(|| Failure::NotFound(format!("no document '{id}' (see `inforce doc list`)")))?;
+    let bytes = store.file(&register.code.id, &document.sha256).await?.ok_or_else(|| {
+        Failure::Environment(format!(
+            "the file of document '{id}' (sha256 {}) is missing from the database",
+            document.sha256
+        ))
+    })?;
+    if inforce_core::document::sha256(&bytes) != document.sha256 {
+        return Err(Failure::Environment(format!("the stored file of document '{id}' does not match its sha256")));
+    }
+    match output {
+        Some(path) => {
+            std::fs::write(path, &bytes).map_err(|e| Failure::Usage(format!("{}: cannot write: {e}", path.display())))
+        }
+        None => {
+            use std::io::Write as _;
+            std::io::stdout().write_all(&bytes).map_err(|e| Failure::Environment(format!("cannot write: {e}")))
+        }
+    }
+}
+
+/// Lower-case letters, digits and '-', from any name.
+fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.starts_with(|c: char| c.is_ascii_lowercase()) { out } else { format!("doc-{out}") }
+}

@@ -1,0 +1,179 @@
+//! Text imports: a whole versioned folder (`inforce import`) or one version from its changes
+//! (`inforce import-version`), each joined to the code's register in one publication (`inforce_store::import_texts`).
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::Path;
+
+use inforce_core::import::{TextImport, apply_changes};
+use inforce_core::{CodeId, EntryId, History, ProvisionId};
+use inforce_formats::folder::{read_delta, read_folder};
+use inforce_store::{ImportError, PublishOutcome, TextImportRequest, import_texts, load_register, load_texts};
+use serde_json::json;
+
+use crate::args::now;
+use crate::cli::{Format, ImportArgs, ImportVersionArgs};
+use crate::env::Env;
+use crate::failure::Failure;
+use crate::kept::KeptFile;
+use crate::output::Output;
+
+/// The code an import names: `--code` is required, as texts always say which code they belong to.
+fn import_code(env: &Env) -> Result<&CodeId, Failure> {
+    if env.code_given {
+        Ok(&env.code)
+    } else {
+        Err(Failure::Usage("give --code: the id of the code these texts belong to (an existing or a new one)".into()))
+    }
+}
+
+/// `inforce import DIR`: reads a whole versioned folder and joins it to the code's register.
+pub async fn import_folder(env: &Env, args: &ImportArgs) -> Result<(), Failure> {
+    let code = import_code(env)?;
+    let dir = args.dir.as_path();
+    if !dir.is_dir() {
+        return Err(Failure::NotFound(format!("{}: no such folder", dir.display())));
+    }
+    let bar = progress_bar(&env.out);
+    let folder = read_folder(dir, &mut |done, total| {
+        if let Some(bar) = &bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let folder = folder.map_err(|e| refused(dir, e.problems.len(), &e.to_string()))?;
+    let summary = format!("{} versions and {} distinct texts read", folder.versions.len(), folder.bodies.len());
+    let request = TextImportRequest {
+        code,
+        import: TextImport { versions: &folder.versions, order: &folder.order, headings: &folder.headings },
+        new_bodies: folder.bodies,
+        title: args.title.clone(),
+        origin: &format!("folder:{}", dir.display()),
+        recorded_at: now()?,
+    };
+    publish_and_report(env, request, &summary).await
+}
+
+/// `inforce import-version DIR --version V --effective DATE`: one version from only its changes.
+pub async fn import_version(env: &Env, args: &ImportVersionArgs) -> Result<(), Failure> {
+    let code = import_code(env)?;
+    let dir = args.dir.as_path();
+    let id = EntryId::parse(&args.version).map_err(|e| Failure::Usage(format!("--version: {e}")))?;
+    let effective = inforce_core::date::parse_day(&args.effective).ok_or_else(|| {
+        Failure::Usage(format!("--effective: '{}' is not a date: expected YYYY-MM-DD", args.effective))
+    })?;
+    let mut delta = read_delta(dir).map_err(|e| refused(dir, e.problems.len(), &e.to_string()))?;
+    for text in &args.remove {
+        delta.removed.push(ProvisionId::parse(text).map_err(|e| Failure::Usage(format!("--remove: {e}")))?);
+    }
+    let store = env.store().await?.as_ref();
+    let register = load_register(store, code, None).await?.map(|l| l.register);
+    let texts = load_texts(store, code, None).await?;
+    let Some(register) = register else {
+        return Err(Failure::NotFound(format!(
+            "no register for code '{code}': import a folder (inforce import) before adding single versions"
+        )));
+    };
+    let history = History::with_texts(register.clone(), texts);
+    let label = args.label.clone().unwrap_or_default();
+    let state = apply_changes(&history, id, effective, label, &delta.texts, &delta.removed).map_err(|problems| {
+        Failure::Usage(format!("{} refused, nothing was stored:\n{}", dir.display(), problems.join("\n")))
+    })?;
+    let mut order: Vec<ProvisionId> = register.provisions.iter().map(|p| p.id.clone()).collect();
+    order
+        .extend(delta.texts.iter().map(|(p, _)| p.clone()).filter(|p| !register.provisions.iter().any(|q| &q.id == p)));
+    let versions = [state];
+    let summary = format!("{} changed and {} removed provisions read", delta.texts.len(), delta.removed.len());
+    let request = TextImportRequest {
+        code,
+        import: TextImport { versions: &versions, order: &order, headings: &delta.headings },
+        new_bodies: delta.bodies,
+        title: None,
+        origin: &format!("version-folder:{}", dir.display()),
+        recorded_at: now()?,
+    };
+    publish_and_report(env, request, &summary).await
+}
+
+/// Publishes an import, reports what it did (and every discrepancy between texts and change lists), and grows
+/// the kept search index by the new wordings.
+async fn publish_and_report(env: &Env, request: TextImportRequest<'_>, summary: &str) -> Result<(), Failure> {
+    let code = request.code.clone();
+    let imported = import_texts(env.store().await?.as_ref(), request).await.map_err(|e| match e {
+        ImportError::Refused(_) => Failure::Usage(e.to_string()),
+        ImportError::Store(e) => e.into(),
+    })?;
+    let history = &imported.history;
+    let discrepancies: Vec<String> = history.discrepancies().iter().map(|d| d.describe()).collect();
+    for line in &discrepancies {
+        eprintln!("inforce: warning: {line}");
+    }
+    let (changed, records, publication) = match &imported.outcome {
+        PublishOutcome::Unchanged => (false, 0, None),
+        PublishOutcome::Published(p) => (true, p.record_count, Some(p.id)),
+    };
+    let json = json!({
+        "code": code.to_string(),
+        "changed": changed,
+        "publication": publication,
+        "records": records,
+        "new_versions": imported.new_versions.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "new_provisions": imported.new_provisions,
+        "discrepancies": discrepancies,
+    });
+    env.out.print(&json, || {
+        let mut line = format!("{code}: {summary}; ");
+        match &imported.outcome {
+            PublishOutcome::Unchanged => line.push_str("already up to date, nothing written"),
+            PublishOutcome::Published(p) => {
+                let _ = write!(
+                    line,
+                    "publication {} wrote {} records ({} new versions, {} new provisions)",
+                    p.id,
+                    p.record_count,
+                    imported.new_versions.len(),
+                    imported.new_provisions
+                );
+            }
+        }
+        if !discrepancies.is_empty() {
+            let _ = write!(
+                line,
+                "\n{} discrepancies between texts and register (listed above; `inforce check`)",
+                discrepancies.len()
+            );
+        }
+        line
+    })?;
+    grow_search_index(env, history)
+}
+
+/// After an import: the kept search index takes the new wordings (or is built if missing or damaged). A failure
+/// here never undoes the import; the next search rebuilds what it needs.
+fn grow_search_index(env: &Env, history: &History) -> Result<(), Failure> {
+    let path = crate::kept::kept_path(env.db.as_deref(), &history.register().code.id, KeptFile::Search)?;
+    let (_, state) = crate::commands::search::kept_index(&path, history);
+    if let crate::commands::search::IndexState::Unsaved(reason) = state {
+        eprintln!("inforce: the search index was not saved ({reason}); searches will rebuild it");
+    }
+    Ok(())
+}
+
+fn refused(dir: &Path, count: usize, problems: &str) -> Failure {
+    let plural = if count == 1 { "problem" } else { "problems" };
+    Failure::Usage(format!("{} refused, nothing was stored ({count} {plural}):\n{problems}", dir.display()))
+}
+
+fn progress_bar(out: &Output) -> Option<indicatif::ProgressBar> {
+    if out.format != Format::Text || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("reading versions {bar:40} {pos}/{len}") {
+        bar.set_style(style);
+    }
+    Some(bar)
+}

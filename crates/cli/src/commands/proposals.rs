@@ -1,0 +1,434 @@
+//! Modification proposals on the command line: raise one, move it along the code's change process, change what
+//! is recorded about it, show one, list them; and the planned changes. Writes re-read the register and apply the
+//! change to it (`inforce_store::publish_edit`), so two people editing different records at once both keep
+//! their edits.
+
+use std::fmt::Write as _;
+
+use clap::Subcommand;
+use inforce_core::change::{
+    FilterError, NewProposal, Process, Proposal, ProposalEdit, ProposalFilter, RaiseError, Step,
+};
+use inforce_core::{EntryId, FuzzyDate, History, ProvisionId, Register, validate};
+use inforce_present::describe::planned_tie;
+use inforce_present::wire::{PlannedListJson, ProposalJson, ProposalsJson};
+use inforce_store::{PublishOutcome, publish_edit};
+use jiff::civil::Date;
+
+use crate::args::{date, now};
+use crate::env::Env;
+use crate::failure::Failure;
+
+/// What the code administrator records about a proposal in words, the same for `mod new` and `mod update`.
+#[derive(clap::Args)]
+pub struct Recorded {
+    /// Who raised it.
+    #[arg(long)]
+    pub proposer: Option<String>,
+    /// The analyst leading it.
+    #[arg(long)]
+    pub lead_analyst: Option<String>,
+    /// The problem, in brief.
+    #[arg(long)]
+    pub issue: Option<String>,
+    /// The solution, in brief.
+    #[arg(long)]
+    pub solution: Option<String>,
+    /// The release it is aimed at.
+    #[arg(long)]
+    pub target_release: Option<String>,
+}
+
+/// `inforce mod …`
+#[derive(Subcommand)]
+pub enum ModCommand {
+    /// Raise a proposal at one of the process's starting stages (checked, then stored).
+    New(ModNewArgs),
+    /// Move a proposal to its next stage; a move the process does not allow is refused, naming those it does.
+    Advance(ModAdvanceArgs),
+    /// Change what is recorded about a proposal (not its stages: `advance` moves those). The proposal is checked
+    /// again against the process, so a path that its recorded moves do not allow is refused.
+    Update(ModUpdateArgs),
+    /// A proposal, where it stands, what it may do next and its whole timeline.
+    Show(ModShowArgs),
+    /// The proposals, optionally filtered.
+    List(ModListArgs),
+}
+
+/// The arguments of `new`.
+#[derive(clap::Args)]
+pub struct ModNewArgs {
+    /// Its reference, such as MP301 or DP301.
+    pub reference: String,
+    /// Its title.
+    #[arg(long)]
+    pub title: String,
+    /// When it was raised: YYYY-MM-DD, YYYY-MM, YYYY or unknown (default: today).
+    #[arg(long)]
+    pub raised: Option<String>,
+    /// The stage it starts at (default: the process's first starting stage).
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// The path it follows (an id of the process's paths, such as 3).
+    #[arg(long)]
+    pub path: Option<String>,
+    /// A flag it carries (such as fast-track); repeat for several.
+    #[arg(long = "flag")]
+    pub flags: Vec<String>,
+    /// Provisions it would change, comma-separated or repeated.
+    #[arg(long, value_delimiter = ',')]
+    pub affects: Vec<String>,
+    #[command(flatten)]
+    pub recorded: Recorded,
+    /// The proposal it is an alternative to.
+    #[arg(long)]
+    pub alternative_to: Option<String>,
+}
+
+/// The arguments of `advance`.
+#[derive(clap::Args)]
+pub struct ModAdvanceArgs {
+    /// The proposal's reference.
+    pub reference: String,
+    /// The stage it reaches.
+    #[arg(long)]
+    pub to: String,
+    /// When (default: today).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Who decided, for a decision (default: the body the process names for that move).
+    #[arg(long)]
+    pub decided_by: Option<String>,
+    /// The version that carried the change, for an implementation.
+    #[arg(long)]
+    pub version: Option<String>,
+    /// A remark kept with the stage.
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+/// The arguments of `update`.
+#[derive(clap::Args)]
+pub struct ModUpdateArgs {
+    /// The proposal's reference.
+    pub reference: String,
+    /// A new title.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The path it follows, as the Panel fixed it.
+    #[arg(long)]
+    pub path: Option<String>,
+    /// Its flags, replacing those recorded (repeat for several; give --flag "" for none).
+    #[arg(long = "flag")]
+    pub flags: Option<Vec<String>>,
+    /// The provisions it would change, replacing those recorded (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',')]
+    pub affects: Option<Vec<String>>,
+    #[command(flatten)]
+    pub recorded: Recorded,
+}
+
+/// The arguments of `show`.
+#[derive(clap::Args)]
+pub struct ModShowArgs {
+    /// The proposal's reference.
+    pub reference: String,
+}
+
+/// The arguments of `list`.
+#[derive(clap::Args)]
+pub struct ModListArgs {
+    /// Only those now at this stage.
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// Only those on this path.
+    #[arg(long)]
+    pub path: Option<String>,
+    /// Only those that would change this provision, a part of it or a whole containing it.
+    #[arg(long)]
+    pub affects: Option<String>,
+    /// Only those still pending (raised, not yet implemented, rejected or withdrawn) at the end of this date.
+    #[arg(long, value_name = "DATE")]
+    pub pending_at: Option<String>,
+}
+
+/// `inforce mod new`: raises a proposal (checked, then stored as one publication).
+pub async fn raise(env: &Env, args: &ModNewArgs) -> Result<(), Failure> {
+    let reference = args.reference.to_uppercase();
+    let new = NewProposal {
+        reference: reference.clone(),
+        title: args.title.clone(),
+        raised: fuzzy(args.raised.as_deref(), env.today, "--raised")?,
+        stage: args.stage.clone(),
+        path: args.path.clone(),
+        flags: args.flags.clone(),
+        affects: args.affects.iter().map(|a| provision_id(a)).collect::<Result<_, _>>()?,
+        alternative_to: args.alternative_to.clone(),
+        proposer: args.recorded.proposer.clone(),
+        lead_analyst: args.recorded.lead_analyst.clone(),
+        issue: args.recorded.issue.clone(),
+        solution: args.recorded.solution.clone(),
+        target_release: args.recorded.target_release.clone(),
+    };
+    write(env, &reference, &format!("mod new {reference}"), |current| {
+        let mut next = current.clone();
+        next.raise(new.clone()).map_err(|e| match e {
+            RaiseError::AlreadyRecorded(_) => Failure::Usage(format!("{e}; use `inforce mod advance` to move it")),
+            RaiseError::NotAStartingStage(_) => Failure::Usage(format!("--stage: {e}")),
+            RaiseError::NoProcess(_) => Failure::NotFound(e.to_string()),
+            RaiseError::NoStartingStage => Failure::Usage(e.to_string()),
+        })?;
+        Ok(next)
+    })
+    .await
+}
+
+/// `inforce mod advance`: moves a proposal to its next stage; a move the process does not allow is refused,
+/// naming those it does.
+pub async fn advance(env: &Env, args: &ModAdvanceArgs) -> Result<(), Failure> {
+    let reference = args.reference.to_uppercase();
+    let step = Step {
+        date: fuzzy(args.date.as_deref(), env.today, "--date")?,
+        decided_by: args.decided_by.clone(),
+        version: args.version.as_deref().map(entry_id).transpose()?,
+        note: args.note.clone(),
+    };
+    write(env, &reference, &format!("mod advance {reference}"), |current| {
+        let process = process_of(current)?;
+        let index = current.proposal_index(&reference).map_err(|e| Failure::NotFound(e.to_string()))?;
+        if let Some(version) = &step.version
+            && !current.entries.iter().any(|e| &e.id == version)
+        {
+            return Err(Failure::NotFound(format!("--version: no version or event '{version}' in the register")));
+        }
+        let mut next = current.clone();
+        next.proposals[index] =
+            current.proposals[index].advanced(process, &args.to, step.clone()).map_err(Failure::Usage)?;
+        Ok(next)
+    })
+    .await
+}
+
+/// `inforce mod update`: changes what is recorded about a proposal; the proposal is checked again against the
+/// process, so a path that its recorded moves do not allow is refused.
+pub async fn update(env: &Env, args: &ModUpdateArgs) -> Result<(), Failure> {
+    let reference = args.reference.to_uppercase();
+    let text = |value: &Option<String>| value.as_ref().map(|v| v.trim().to_string());
+    let cleared = |value: &Option<String>| text(value).map(|v| (!v.is_empty()).then_some(v));
+    let edit = ProposalEdit {
+        title: text(&args.title),
+        path: cleared(&args.path),
+        flags: args
+            .flags
+            .as_ref()
+            .map(|flags| flags.iter().map(|f| f.trim().to_string()).filter(|f| !f.is_empty()).collect()),
+        affects: args
+            .affects
+            .as_ref()
+            .map(|affects| {
+                affects.iter().filter(|a| !a.trim().is_empty()).map(|a| provision_id(a)).collect::<Result<_, _>>()
+            })
+            .transpose()?,
+        proposer: cleared(&args.recorded.proposer),
+        lead_analyst: cleared(&args.recorded.lead_analyst),
+        issue: cleared(&args.recorded.issue),
+        solution: cleared(&args.recorded.solution),
+        target_release: cleared(&args.recorded.target_release),
+    };
+    write(env, &reference, &format!("mod update {reference}"), |current| {
+        let mut next = current.clone();
+        next.edit_proposal(&reference, edit.clone()).map_err(|e| Failure::NotFound(e.to_string()))?;
+        Ok(next)
+    })
+    .await
+}
+
+/// Applies `change` to the code's register as one checked publication, then prints the proposal as it stands.
+async fn write(
+    env: &Env,
+    reference: &str,
+    origin: &str,
+    change: impl Fn(&Register) -> Result<Register, Failure>,
+) -> Result<(), Failure> {
+    let code = &env.code;
+    let store = env.store().await?.as_ref();
+    let (outcome, register) = publish_edit(store, code, origin, now()?, &[], |current| {
+        let current = current.ok_or_else(|| Failure::NotFound(format!("no register for code '{code}'")))?;
+        checked(change(current)?)
+    })
+    .await?;
+    let process = process_of(&register)?;
+    let proposal = find(&register, reference)?;
+    let mut json = serde_json::to_value(ProposalJson::new(process, proposal, env.today))
+        .map_err(|e| Failure::Environment(format!("cannot write JSON: {e}")))?;
+    json["changed"] = serde_json::Value::Bool(matches!(outcome, PublishOutcome::Published(_)));
+    env.out.print(&json, || show_text(process, proposal, env.today))
+}
+
+/// `inforce mod show REFERENCE`
+pub async fn show(env: &Env, args: &ModShowArgs) -> Result<(), Failure> {
+    let history = env.history().await?;
+    let register = history.register();
+    let process = process_of(register)?;
+    let proposal = find(register, &args.reference)?;
+    env.out.print(&ProposalJson::new(process, proposal, env.today), || show_text(process, proposal, env.today))
+}
+
+/// `inforce mod list [--stage] [--path] [--affects] [--pending-at]`
+pub async fn list(env: &Env, args: &ModListArgs) -> Result<(), Failure> {
+    let pending_at = args.pending_at.as_deref().map(|d| date(d, env.today)).transpose()?;
+    let affects = args.affects.as_deref().map(provision_id).transpose()?;
+    let history = env.history().await?;
+    let process = process_of(history.register())?;
+    let filter = ProposalFilter {
+        stage: args.stage.as_deref(),
+        path: args.path.as_deref(),
+        affects: affects.as_ref(),
+        pending_at,
+    };
+    let chosen = history.proposals(&filter).map_err(|e| match e {
+        FilterError::UnknownStage { .. } => Failure::Usage(format!("--stage: {e}")),
+        FilterError::UnknownPath { .. } => Failure::Usage(format!("--path: {e}")),
+    })?;
+    let json = ProposalsJson::new(&history, &chosen, pending_at, env.today);
+    env.out.print(&json, || list_text(process, &chosen, pending_at))
+}
+
+/// `inforce planned`: changes announced but not yet tied to a proposal or version, and those that since were.
+pub async fn planned(env: &Env) -> Result<(), Failure> {
+    let history = env.history().await?;
+    planned_answer(env, &history)
+}
+
+fn planned_answer(env: &Env, history: &History) -> Result<(), Failure> {
+    let register = history.register();
+    env.out.print(&PlannedListJson::new(history), || {
+        let mut text = String::new();
+        for p in &register.planned {
+            let tied = planned_tie(p);
+            let from = p.consultation.as_ref().map(|c| format!(", announced in {c}")).unwrap_or_default();
+            let _ = writeln!(text, "{:<28} {} ({tied}{from})", p.id, p.title);
+        }
+        if text.is_empty() {
+            text.push_str("no planned changes recorded\n");
+        }
+        text
+    })
+}
+
+/// The register if it keeps every rule; otherwise every problem, and nothing is stored.
+pub(crate) fn checked(register: Register) -> Result<Register, Failure> {
+    let problems = validate(&register);
+    if problems.is_empty() {
+        return Ok(register);
+    }
+    let lines: Vec<String> = problems.into_iter().map(|p| p.message).collect();
+    Err(Failure::Usage(format!("refused, nothing was stored:\n{}", lines.join("\n"))))
+}
+
+fn process_of(register: &Register) -> Result<&Process, Failure> {
+    register.process.as_ref().ok_or_else(|| {
+        Failure::NotFound(format!(
+            "the register of '{}' defines no change process (add a [process] table to its register file)",
+            register.code.id
+        ))
+    })
+}
+
+fn find<'a>(register: &'a Register, reference: &str) -> Result<&'a Proposal, Failure> {
+    register.proposal_index(reference).map(|i| &register.proposals[i]).map_err(|e| Failure::NotFound(e.to_string()))
+}
+
+/// A date as the change register records it: `YYYY-MM-DD`, `YYYY-MM`, `YYYY`, `unknown` or `today` (the default).
+pub(crate) fn fuzzy(text: Option<&str>, today: Date, flag: &str) -> Result<FuzzyDate, Failure> {
+    match text {
+        None => Ok(FuzzyDate::Day(today)),
+        Some(t) if t.trim().eq_ignore_ascii_case("today") => Ok(FuzzyDate::Day(today)),
+        Some(t) => FuzzyDate::parse(t).map_err(|e| Failure::Usage(format!("{flag}: {e}"))),
+    }
+}
+
+fn provision_id(text: &str) -> Result<ProvisionId, Failure> {
+    ProvisionId::parse(text).map_err(|e| Failure::Usage(e.to_string()))
+}
+
+pub(crate) fn entry_id(text: &str) -> Result<EntryId, Failure> {
+    EntryId::parse(text).map_err(|e| Failure::Usage(e.to_string()))
+}
+
+fn stage_label<'a>(process: &'a Process, id: &'a str) -> &'a str {
+    process.stage(id).map_or(id, |s| s.label.as_str())
+}
+
+fn show_text(process: &Process, p: &Proposal, today: Date) -> String {
+    let mut text = format!("{}  {}\n", p.reference, p.title);
+    let path = p
+        .path
+        .as_ref()
+        .map(|id| process.path(id).map_or_else(|| format!("path {id}"), |n| n.label.clone()))
+        .unwrap_or_else(|| "path not yet set".into());
+    let _ = writeln!(text, "{path}; raised {}", p.raised.human());
+    if !p.flags.is_empty() {
+        let _ = writeln!(text, "flags: {}", p.flags.join(", "));
+    }
+    if !p.affects.is_empty() {
+        let ids: Vec<String> = p.affects.iter().map(ToString::to_string).collect();
+        let _ = writeln!(text, "affects: {}", ids.join(", "));
+    }
+    if let Some(current) = p.current() {
+        let pending = if p.pending_on(process, today) { "pending" } else { "closed" };
+        let _ = writeln!(text, "stage: {} ({pending})", stage_label(process, &current.stage));
+    }
+    if let Some(decision) = p.decision(process) {
+        let by = decision.body.map(|b| format!(" by {b}")).unwrap_or_default();
+        let _ = writeln!(text, "decision: {}{by}, {}", decision.outcome, decision.date.human());
+    }
+    if let Some(version) = p.implemented_by() {
+        let _ = writeln!(text, "implemented by: {version}");
+    }
+    if let Some(release) = &p.target_release {
+        let _ = writeln!(text, "target release: {release}");
+    }
+    if let Some(current) = p.current() {
+        let next: Vec<&str> = process.moves_from(&current.stage, p).into_iter().map(|m| m.to.as_str()).collect();
+        if !next.is_empty() {
+            let _ = writeln!(text, "may move to: {}", next.join(", "));
+        }
+    }
+    let _ = writeln!(text, "timeline:");
+    for s in &p.stages {
+        let mut line = format!("  {:<20} {}", s.date.human(), stage_label(process, &s.stage));
+        if let Some(by) = &s.decided_by {
+            let _ = write!(line, " ({by})");
+        }
+        if let Some(version) = &s.version {
+            let _ = write!(line, " in {version}");
+        }
+        if let Some(note) = &s.note {
+            let _ = write!(line, ": {note}");
+        }
+        let _ = writeln!(text, "{line}");
+    }
+    for (label, value) in [("issue", &p.issue), ("solution", &p.solution)] {
+        if let Some(value) = value {
+            let _ = writeln!(text, "{label}: {value}");
+        }
+    }
+    text
+}
+
+fn list_text(process: &Process, proposals: &[&Proposal], pending_at: Option<Date>) -> String {
+    if proposals.is_empty() {
+        return "no proposals match\n".into();
+    }
+    let mut text = String::new();
+    for p in proposals {
+        let stage = match pending_at {
+            Some(date) => p.stage_on(date).map_or("not yet raised", |s| stage_label(process, &s.stage)),
+            None => p.current().map_or("", |s| stage_label(process, &s.stage)),
+        };
+        let path = p.path.as_deref().map(|x| format!("path {x}")).unwrap_or_default();
+        let _ = writeln!(text, "{:<11} {:<34} {:<7} {}", p.reference, stage, path, p.title);
+    }
+    text
+}

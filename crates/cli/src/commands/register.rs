@@ -1,0 +1,78 @@
+//! Whole registers: import a register file (all of it or nothing), export the stored register as one, and copy
+//! every code between databases.
+
+use std::io::Write;
+
+use inforce_store::{PublishOutcome, publish_register};
+
+use crate::args::now;
+use crate::cli::{CopyArgs, RegisterExportArgs, RegisterImportArgs};
+use crate::env::{Env, open_store};
+use crate::failure::Failure;
+
+/// `inforce register import FILE`: checks a register file and stores it, all of it or, if anything is wrong,
+/// nothing.
+pub async fn import(env: &Env, args: &RegisterImportArgs) -> Result<(), Failure> {
+    let file = args.file.as_path();
+    let name = file.display().to_string();
+    let bytes = std::fs::read(file).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Failure::NotFound(format!("{name}: no such file")),
+        _ => Failure::Usage(format!("{name}: cannot read: {e}")),
+    })?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| Failure::Usage(format!("{name}: not UTF-8 text (byte {})", e.utf8_error().valid_up_to())))?;
+    let register = inforce_formats::parse_register(&name, &text).map_err(|e| {
+        let count = e.problems.len();
+        let plural = if count == 1 { "problem" } else { "problems" };
+        Failure::Usage(format!("{name} refused, nothing was stored ({count} {plural}):\n{e}"))
+    })?;
+    if env.code_given && env.code != register.code.id {
+        return Err(Failure::Usage(format!(
+            "{name} is the register of '{}', not '{}' as --code says",
+            register.code.id, env.code
+        )));
+    }
+    let store = env.store().await?.as_ref();
+    let outcome = publish_register(store, &register, &format!("file:{name}"), now()?).await?;
+    let code = register.code.id.to_string();
+    let (json, line) = match &outcome {
+        PublishOutcome::Unchanged => (
+            serde_json::json!({ "code": code, "changed": false, "records": 0 }),
+            format!("{code}: already up to date; nothing written"),
+        ),
+        PublishOutcome::Published(p) => (
+            serde_json::json!({
+                "code": code, "changed": true, "publication": p.id,
+                "records": p.record_count, "recorded_at": p.recorded_at.to_string(),
+            }),
+            format!("{code}: publication {} recorded at {}, {} records written", p.id, p.recorded_at, p.record_count),
+        ),
+    };
+    env.out.print(&json, || line)
+}
+
+/// `inforce register export [-o FILE]`: the stored register as a register file.
+pub async fn export(env: &Env, args: &RegisterExportArgs) -> Result<(), Failure> {
+    let history = env.history().await?;
+    let text = inforce_formats::write_register(history.register());
+    let Some(path) = args.output.as_deref() else {
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        return Ok(());
+    };
+    crate::kept::write_atomically(path, text.as_bytes())
+        .map_err(|e| Failure::Environment(format!("{}: cannot write: {e}", path.display())))
+}
+
+/// `inforce copy --from DB --to DB`: every publication of every code, in the order they were made, keeping record
+/// times and origins, into a database that holds none of those codes.
+pub async fn copy(env: &Env, args: &CopyArgs) -> Result<(), Failure> {
+    let (source, target) = (open_store(Some(&args.from)).await?, open_store(Some(&args.to)).await?);
+    let copied = inforce_store::copy(source.as_ref(), target.as_ref()).await;
+    source.close().await;
+    target.close().await;
+    let summary = copied?;
+    let (count, records) = (summary.publications, summary.records);
+    let names: Vec<String> = summary.codes.iter().map(ToString::to_string).collect();
+    let json = serde_json::json!({ "codes": names, "publications": count, "records": records });
+    env.out.print(&json, || format!("copied {count} publications ({records} records) of {}", names.join(", ")))
+}

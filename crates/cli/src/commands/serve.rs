@@ -1,0 +1,79 @@
+//! The website: `inforce serve` (the main job) and `inforce export-site` (the same pages as static files).
+
+use std::time::Duration;
+
+use inforce_web::{ServeError, SiteOptions};
+
+use crate::cli::{ExportSiteArgs, Format, ServeArgs};
+use crate::env::Env;
+use crate::failure::Failure;
+
+/// `inforce serve`: serves until SIGTERM or Ctrl-C.
+pub async fn serve(env: &Env, args: ServeArgs) -> Result<(), Failure> {
+    inforce_web::log::set_format(args.log_format);
+    let store = env.store().await?.clone();
+    let options = SiteOptions {
+        default_code: env.code.clone(),
+        today: std::env::var("INFORCE_TODAY").is_ok().then_some(env.today),
+        poll: Duration::from_secs(1),
+        access_log: args.access_log,
+    };
+    let served = inforce_web::serve(store, args.addr, options, |bound| {
+        println!("inforce is serving on http://{bound}/ (Ctrl-C to stop)");
+    })
+    .await;
+    served.map_err(|e| match e {
+        ServeError::Load(e) => e.into(),
+        ServeError::Bind { .. } | ServeError::Serve(_) => Failure::Environment(e.to_string()),
+    })
+}
+
+/// `inforce export-site OUTDIR`: the site as static files, rendered by the same routes `serve` runs.
+pub async fn export_site(env: &Env, args: &ExportSiteArgs) -> Result<(), Failure> {
+    let outdir = args.outdir.as_path();
+    let options = SiteOptions {
+        default_code: env.code.clone(),
+        today: Some(env.today),
+        poll: Duration::from_secs(1),
+        access_log: false,
+    };
+    let site = inforce_web::Site::load(env.store().await?.clone(), options).await?;
+    let spinner = (env.out.format == Format::Text && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        if let Ok(style) = indicatif::ProgressStyle::with_template("exporting {pos} files {spinner}") {
+            bar.set_style(style);
+        }
+        bar
+    });
+    let summary = inforce_web::export::export_site(site, outdir, |count| {
+        if let Some(bar) = &spinner {
+            bar.set_position(count as u64);
+        }
+    })
+    .await
+    .map_err(|e| match Failure::from(e) {
+        Failure::Usage(message) => Failure::Usage(format!("export-site: {message}")),
+        Failure::NotFound(message) => Failure::NotFound(format!("export-site: {message}")),
+        Failure::Environment(message) => Failure::Environment(format!("export-site: {message}")),
+    })?;
+    if let Some(bar) = spinner {
+        bar.finish_and_clear();
+    }
+    let json = serde_json::json!({
+        "outdir": outdir.display().to_string(),
+        "pages": summary.pages,
+        "documents": summary.documents,
+        "bytes": summary.bytes,
+        "today": env.today.to_string(),
+    });
+    env.out.print(&json, || {
+        format!(
+            "wrote {} pages and {} documents ({} bytes) to {}, as of {}\n",
+            summary.pages,
+            summary.documents,
+            summary.bytes,
+            outdir.display(),
+            inforce_core::date::human_date(env.today)
+        )
+    })
+}

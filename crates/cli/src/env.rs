@@ -1,0 +1,182 @@
+//! What every command works with, resolved once from the global flags: the database, the code, today, the
+//! record time asked for, the output format; and the store, opened (with the built-in SEC register loaded into
+//! a new database) only when a command first needs it.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use inforce_core::{CodeId, History, Register};
+use inforce_store::{Store, publish_register};
+use inforce_store_postgres::PostgresStore;
+use inforce_store_sqlite::{OpenOptions, SqliteStore};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use tokio::sync::OnceCell;
+
+use crate::args::{code_id, end_of_recorded_day, now, today};
+use crate::cli::Cli;
+use crate::failure::Failure;
+use crate::output::Output;
+
+/// The built-in SEC register, carried in the binary so a new machine needs nothing else.
+const BUILTIN_SEC: &str = include_str!("../../../data/sec.toml");
+/// The code asked about when `--code` is not given.
+pub const DEFAULT_CODE: &str = "sec";
+
+/// The resolved global flags and the store.
+pub struct Env {
+    /// `--db` (or `INFORCE_DB`), as given.
+    pub db: Option<PathBuf>,
+    /// `--code`, or the default code.
+    pub code: CodeId,
+    /// Whether `--code` was given (imports require it).
+    pub code_given: bool,
+    /// The date taken as today.
+    pub today: Date,
+    /// `--as-recorded`, as the last instant of that day.
+    pub as_recorded: Option<Timestamp>,
+    /// How answers are printed.
+    pub out: Output,
+    store: OnceCell<Arc<dyn Store>>,
+}
+
+impl Env {
+    /// Reads the global flags; opens nothing.
+    pub fn resolve(cli: &Cli) -> Result<Self, Failure> {
+        let today = today()?;
+        Ok(Self {
+            db: cli.db.clone(),
+            code: code_id(cli.code.as_deref().unwrap_or(DEFAULT_CODE))?,
+            code_given: cli.code.is_some(),
+            today,
+            as_recorded: cli.as_recorded.as_deref().map(|d| end_of_recorded_day(d, today)).transpose()?,
+            out: Output { format: cli.format },
+            store: OnceCell::new(),
+        })
+    }
+
+    /// The store, opened on first use; a new database gets the built-in SEC register.
+    pub async fn store(&self) -> Result<&Arc<dyn Store>, Failure> {
+        self.store
+            .get_or_try_init(|| async {
+                let store = open_store(self.db.as_deref()).await?;
+                load_builtin_once(store.as_ref()).await?;
+                Ok::<_, Failure>(store)
+            })
+            .await
+    }
+
+    /// Closes the store if it was opened.
+    pub async fn close(&self) {
+        if let Some(store) = self.store.get() {
+            store.close().await;
+        }
+    }
+
+    /// The code's register, as it stands or as it was recorded at `--as-recorded`.
+    pub async fn history(&self) -> Result<History, Failure> {
+        self.load(false).await
+    }
+
+    /// The code's register and texts, as they stand or as they were recorded at `--as-recorded`.
+    pub async fn history_with_texts(&self) -> Result<History, Failure> {
+        self.load(true).await
+    }
+
+    /// The code's register and texts as they stand now, whatever `--as-recorded` says: for what is kept
+    /// beside the database (`inforce reindex`).
+    pub async fn current_history_with_texts(&self) -> Result<History, Failure> {
+        self.load_as_of(true, None).await
+    }
+
+    async fn load(&self, with_texts: bool) -> Result<History, Failure> {
+        self.load_as_of(with_texts, self.as_recorded).await
+    }
+
+    async fn load_as_of(&self, with_texts: bool, as_of: Option<Timestamp>) -> Result<History, Failure> {
+        let store = self.store().await?.as_ref();
+        let loaded = crate::kept::history(store, self.db.as_deref(), &self.code, as_of, with_texts).await?;
+        match loaded {
+            Some(history) => Ok(history),
+            None => Err(self.no_register().await?),
+        }
+    }
+
+    /// The register and texts read from the ledger itself, passing by the kept copy: for `inforce check`.
+    pub async fn history_from_ledger(&self) -> Result<History, Failure> {
+        let store = self.store().await?.as_ref();
+        match crate::kept::from_ledger(store, &self.code, self.as_recorded, true).await? {
+            Some((loaded, texts)) => Ok(History::with_texts(loaded.register, texts.unwrap_or_default())),
+            None => Err(self.no_register().await?),
+        }
+    }
+
+    async fn no_register(&self) -> Result<Failure, Failure> {
+        let codes: Vec<String> = self.store().await?.codes().await?.iter().map(ToString::to_string).collect();
+        let when = if self.as_recorded.is_some() { " as recorded then" } else { "" };
+        Ok(Failure::NotFound(format!(
+            "no register for code '{}'{when} (codes in this database: {})",
+            self.code,
+            if codes.is_empty() { "none".to_string() } else { codes.join(", ") }
+        )))
+    }
+}
+
+/// Where the register lives: a PostgreSQL URL or a SQLite file.
+pub enum Database {
+    /// A `postgres://` URL.
+    Postgres(String),
+    /// A SQLite file.
+    Sqlite(PathBuf),
+}
+
+/// The database: `--db`, then `INFORCE_DB` (both handled by clap), then the per-user data folder.
+pub fn database(db: Option<&Path>) -> Result<Database, Failure> {
+    if let Some(db) = db {
+        let text = db.to_string_lossy();
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            return Ok(Database::Postgres(text.into_owned()));
+        }
+        let path = text.strip_prefix("sqlite://").or_else(|| text.strip_prefix("sqlite:")).unwrap_or(&text);
+        return Ok(Database::Sqlite(PathBuf::from(path)));
+    }
+    let data_home = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".local").join("share")))
+        .ok_or_else(|| Failure::Usage("no --db given and neither XDG_DATA_HOME nor HOME is set".into()))?;
+    Ok(Database::Sqlite(data_home.join("inforce").join("inforce.db")))
+}
+
+/// Opens the database `db` names (a SQLite file or a `postgres://` URL), applying pending migrations.
+pub async fn open_store(db: Option<&Path>) -> Result<Arc<dyn Store>, Failure> {
+    match database(db)? {
+        Database::Postgres(url) => Ok(Arc::new(PostgresStore::open(&url).await?)),
+        Database::Sqlite(path) => {
+            let busy_timeout = std::env::var("INFORCE_BUSY_TIMEOUT_MS")
+                .ok()
+                .and_then(|ms| ms.parse().ok())
+                .map_or(OpenOptions::default().busy_timeout, Duration::from_millis);
+            Ok(Arc::new(SqliteStore::open(&path, OpenOptions { busy_timeout }).await?))
+        }
+    }
+}
+
+/// Loads the built-in SEC register the first time a database is used; never again, so that corrections
+/// published since are not overwritten.
+async fn load_builtin_once(store: &dyn Store) -> Result<(), Failure> {
+    let sec = code_id(DEFAULT_CODE)?;
+    if !store.publications(&sec).await?.is_empty() {
+        return Ok(());
+    }
+    let register = builtin_register()?;
+    publish_register(store, &register, "builtin", now()?).await?;
+    Ok(())
+}
+
+/// The built-in register, parsed. It is checked by the test suite, so failing here means a broken build.
+pub fn builtin_register() -> Result<Register, Failure> {
+    inforce_formats::parse_register("data/sec.toml (built in)", BUILTIN_SEC)
+        .map_err(|e| Failure::Environment(format!("the built-in register is invalid:\n{e}")))
+}

@@ -1,0 +1,69 @@
+//! A text import as one store operation: the versions read from a folder are joined to the code's stored
+//! register and texts (`inforce_core::import::merge_versions`), and the result is published in one transaction.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use inforce_core::import::{TextImport, merge_versions};
+use inforce_core::text::{TextHash, Texts};
+use inforce_core::{CodeId, EntryId, History};
+use jiff::Timestamp;
+
+use crate::{PublishOutcome, Publishing, Store, StoreError, load_register, load_texts, publish};
+
+/// What to import and how to record it.
+pub struct TextImportRequest<'a> {
+    /// The code the texts belong to (created when the store has none).
+    pub code: &'a CodeId,
+    /// The versions read, with the order and headings of their provisions.
+    pub import: TextImport<'a>,
+    /// The texts those versions name that may be new to the store, by hash.
+    pub new_bodies: HashMap<TextHash, Arc<str>>,
+    /// The code's title, used only when the import creates the code.
+    pub title: Option<String>,
+    /// Where the texts come from, kept with the publication (`folder:/path`).
+    pub origin: &'a str,
+    /// The record time to give the publication.
+    pub recorded_at: Timestamp,
+}
+
+/// What an import did.
+pub struct ImportedTexts {
+    /// Whether anything was written, and the publication if so.
+    pub outcome: PublishOutcome,
+    /// The code's history (register and texts) as it now stands.
+    pub history: History,
+    /// Versions the register did not have before.
+    pub new_versions: Vec<EntryId>,
+    /// How many provisions the register did not have before.
+    pub new_provisions: usize,
+}
+
+/// Why an import wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The texts cannot be joined to the register; every problem is listed.
+    #[error("import refused, nothing was stored:\n{}", .0.join("\n"))]
+    Refused(Vec<String>),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Joins `request`'s versions to the stored register and texts of its code and publishes the result: all of it
+/// in one publication, or nothing. Importing the same versions again writes nothing.
+pub async fn import_texts(store: &dyn Store, request: TextImportRequest<'_>) -> Result<ImportedTexts, ImportError> {
+    let code = request.code;
+    let current = load_register(store, code, None).await?.map(|l| l.register);
+    let Texts { assignments, mut bodies } = load_texts(store, code, None).await?;
+    let mut merged =
+        merge_versions(code, current.as_ref(), &assignments, request.import).map_err(ImportError::Refused)?;
+    if let Some(title) = request.title.filter(|_| current.is_none()) {
+        merged.register.code.title = title;
+    }
+    bodies.extend(request.new_bodies);
+    let what = Publishing { register: &merged.register, texts: Some((&merged.assignments, &bodies)) };
+    let outcome = publish(store, what, request.origin, request.recorded_at).await?;
+    let history = History::with_texts(merged.register, Texts { assignments: merged.assignments, bodies });
+    Ok(ImportedTexts { outcome, history, new_versions: merged.new_versions, new_provisions: merged.new_provisions })
+}
