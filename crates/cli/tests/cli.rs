@@ -35,7 +35,7 @@ fn on_1_february_2015_version_4_1_h15_in_force_and_h11_inactive() {
     assert_eq!(status["provision"]["activity"]["change"], "activated");
     assert_eq!(status["provision"]["activity"]["entry"]["id"], "4.1");
     let text = sandbox.stdout(&["status", "H15", "--at", "2015-02-01"]);
-    assert!(text.contains("in_force"), "{text}");
+    assert!(text.contains("): in force\n"), "words for people, not the JSON token: {text}");
     assert!(text.contains("switched on by version 4.1 (designation, 26 January 2015)"), "{text}");
 }
 
@@ -394,7 +394,7 @@ fn a_read_only_database_answers_questions_and_refuses_writes_clearly() {
         }
     };
     assert!(read.status.success(), "{}", stderr(&read));
-    assert!(String::from_utf8_lossy(&read.stdout).contains("in_force"));
+    assert!(String::from_utf8_lossy(&read.stdout).contains("in force"));
     let write = run(&["register", "import", corrected.to_str().expect("path")]).expect("run");
     assert_eq!(write.status.code(), Some(3), "{}", stderr(&write));
     assert_eq!(

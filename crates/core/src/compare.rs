@@ -57,6 +57,14 @@ impl ChangeSort {
             Self::StatusChanged => "status_changed",
         }
     }
+
+    /// In words, for pages and terminals: `added`, `removed`, `changed`, `status changed`.
+    pub fn human(self) -> &'static str {
+        match self {
+            Self::StatusChanged => "status changed",
+            other => other.as_str(),
+        }
+    }
 }
 
 /// One provision that differs between two points.

@@ -6,13 +6,18 @@ use jiff::civil::Date;
 /// "version 4.1 (designation, 26 January 2015)", with "planned" when it lies after today.
 pub fn entry_ref(entry: &Entry, today: Date) -> String {
     let planned = if History::is_planned(entry, today) { ", planned" } else { "" };
-    let name = match entry.kind {
-        EntryKind::Version => format!("version {}", entry.id),
-        EntryKind::Event => format!("the {} '{}'", entry.instrument.human(), entry.id),
+    // An event is named by its title when it has one ("the November 2021 SEC Release"), never by its key.
+    let name = match (entry.kind, &entry.title) {
+        (EntryKind::Version, _) => format!("version {}", entry.id),
+        (EntryKind::Event, Some(title)) => format!("the {title}"),
+        (EntryKind::Event, None) => format!("the {} '{}'", entry.instrument.human(), entry.id),
     };
-    let instrument = match entry.kind {
-        EntryKind::Version => format!("{}, ", entry.instrument.human()),
-        EntryKind::Event => String::new(),
+    // The instrument is said once: not again when the event's title already names it.
+    let human = entry.instrument.human();
+    let instrument = match (entry.kind, &entry.title) {
+        (EntryKind::Event, None) => String::new(),
+        (EntryKind::Event, Some(title)) if title.to_lowercase().contains(&human.to_lowercase()) => String::new(),
+        _ => format!("{human}, "),
     };
     format!("{name} ({instrument}{}{planned})", entry.effective.human())
 }

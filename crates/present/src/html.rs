@@ -53,9 +53,9 @@ pub fn comparison(
             page,
             "<tr><td>{name} {}</td><td>{}</td><td>{} → {}</td><td>{}</td></tr>",
             escape(change.provision.title.as_deref().unwrap_or("")),
-            change.sort.as_str().replace('_', " "),
-            change.status.0.as_str().replace('_', " "),
-            change.status.1.as_str().replace('_', " "),
+            change.sort.human(),
+            change.status.0.human(),
+            change.status.1.human(),
             by.join(", ")
         );
     }

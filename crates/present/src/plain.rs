@@ -33,7 +33,7 @@ pub fn versions(history: &History, today: Date) -> String {
             "{marker}{:<8} {:<11} {:<26} {}",
             version.id.as_str(),
             version.effective.to_string(),
-            version.instrument.as_str(),
+            version.instrument.human(),
             first_sentence(&version.summary)
         );
     }
@@ -70,7 +70,7 @@ pub fn at(history: &History, date: Date, today: Date) -> String {
         let depth = history.depth(&answer.provision.id);
         let label = format!("{}{}", "  ".repeat(depth), answer.provision.id);
         let title = answer.provision.title.as_deref().unwrap_or("");
-        let _ = writeln!(out, "  {label:<12} {:<14} {}", answer.status.as_str(), truncate(title, 70));
+        let _ = writeln!(out, "  {label:<12} {:<14} {}", answer.status.human(), truncate(title, 70));
     }
     out
 }
@@ -84,7 +84,7 @@ pub fn status(answer: &StatusAnswer<'_>, today: Date) -> String {
         provision.id,
         answer.date,
         human_date(answer.date),
-        answer.status.as_str()
+        answer.status.human()
     );
     let reason = status_reason(answer, today);
     if !reason.is_empty() {
@@ -185,8 +185,8 @@ pub fn consultations(consultations: &[Consultation], today: Date) -> String {
 fn short_ref(entry: &Entry, today: Date) -> String {
     let planned = if History::is_planned(entry, today) { " [planned]" } else { "" };
     match entry.kind {
-        inforce_core::EntryKind::Version => format!("version {} ({}){planned}", entry.id, entry.instrument.as_str()),
-        inforce_core::EntryKind::Event => format!("{} ({}){planned}", entry.id, entry.instrument.as_str()),
+        inforce_core::EntryKind::Version => format!("version {} ({}){planned}", entry.id, entry.instrument.human()),
+        inforce_core::EntryKind::Event => format!("{} ({}){planned}", entry.label(), entry.instrument.human()),
     }
 }
 

@@ -137,12 +137,12 @@ fn diff_text(
         let status = if change.status.0 == change.status.1 {
             String::new()
         } else {
-            format!(" [{} -> {}]", change.status.0.as_str(), change.status.1.as_str())
+            format!(" [{} -> {}]", change.status.0.human(), change.status.1.human())
         };
         let _ = writeln!(
             out,
             "  {:<15} {:<14} {}{status}{}",
-            change.sort.as_str(),
+            change.sort.human(),
             change.provision.id.as_str(),
             change.provision.title.as_deref().unwrap_or(""),
             if by.is_empty() {
@@ -158,7 +158,7 @@ fn diff_text(
             "\n=== {} {} ({}) ===",
             change.provision.id,
             change.provision.title.as_deref().unwrap_or(""),
-            change.sort.as_str()
+            change.sort.human()
         );
         out.push_str(&redline(&change.edits));
         out.push('\n');

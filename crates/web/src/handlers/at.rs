@@ -56,7 +56,7 @@ pub async fn at(ctx: PageCtx, Path(path): Path<DatePath>) -> PageResult {
             id: s.provision.id.to_string(),
             title: s.provision.title.clone().unwrap_or_default(),
             status: s.status.as_str(),
-            status_words: s.status.as_str().replace('_', " "),
+            status_words: s.status.human().to_string(),
             reason: status_reason(s, ctx.today),
             depth: history.depth(&s.provision.id).min(3),
         })

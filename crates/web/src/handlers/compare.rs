@@ -82,9 +82,9 @@ pub async fn compare(ctx: PageCtx, Path(path): Path<RangePath>, Query(query): Qu
         .map(|c| ChangeView {
             id: c.provision.id.to_string(),
             title: c.provision.title.clone().unwrap_or_default(),
-            sort: c.sort.as_str(),
-            status_before: c.status.0.as_str().replace('_', " "),
-            status_after: c.status.1.as_str().replace('_', " "),
+            sort: c.sort.human(),
+            status_before: c.status.0.human().to_string(),
+            status_after: c.status.1.human().to_string(),
             by: c.responsible.iter().map(|e| e.id.to_string()).collect::<Vec<_>>().join(", "),
             edits: c
                 .edits

@@ -115,7 +115,7 @@ pub async fn provision(ctx: PageCtx, Path(path): Path<ProvisionPath>, Query(quer
         date_human: human_date(cut.date),
         version: cut.entry.map(|(e, _)| e.id.to_string()),
         status: status.status.as_str(),
-        status_words: status.status.as_str().replace('_', " "),
+        status_words: status.status.human().to_string(),
         reason: capitalise(&status_reason(&status, ctx.today)),
         banners,
         proposals,
