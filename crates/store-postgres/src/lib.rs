@@ -171,6 +171,15 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn imports_texts() {
+        let Some(database) = ScratchDatabase::create("import").await else { return };
+        let store = PostgresStore::open(&database.url).await.expect("open");
+        inforce_store::conformance::run_import(&store).await;
+        store.pool.close().await;
+        database.drop_now().await;
+    }
+
+    #[tokio::test]
     async fn copies_every_publication() {
         let Some(source) = ScratchDatabase::create("copyfrom").await else { return };
         let Some(target) = ScratchDatabase::create("copyto").await else { return };

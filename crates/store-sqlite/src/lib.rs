@@ -218,6 +218,12 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn imports_texts_in_memory() {
+        let store = SqliteStore::in_memory().await.expect("open");
+        inforce_store::conformance::run_import(&store).await;
+    }
+
+    #[tokio::test]
     async fn copies_every_publication_in_memory() {
         let (from, to) = (SqliteStore::in_memory().await.expect("open"), SqliteStore::in_memory().await.expect("open"));
         inforce_store::conformance::run_copy(&from, &to).await;

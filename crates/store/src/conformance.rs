@@ -374,3 +374,87 @@ affects = ["H"]
 "#;
     inforce_formats::register_file::parse_register("conformance.toml", text).unwrap_or_else(|e| panic!("{e}"))
 }
+
+/// The text import as one store operation, on a fresh, empty store: two versions create a code with its
+/// provisions and texts in one publication; importing them again writes nothing; a third version adds only
+/// itself; texts the register cannot take are refused and nothing is written.
+pub async fn run_import(store: &dyn Store) {
+    use inforce_core::import::{TextImport, VersionTexts};
+
+    use crate::{ImportError, TextImportRequest, import_texts};
+
+    let code = id("imported");
+    let text = |body: &str| {
+        let body: Arc<str> = Arc::from(normalise(body).as_str());
+        (TextHash::of(&body), body)
+    };
+    let (one, one_body) = text("# Article 1\n\nLe paiement est valable.\n");
+    let (amended, amended_body) = text("# Article 1\n\nLe paiement fait de bonne foi est valable.\n");
+    let (two, two_body) = text("# Article 2\n\nDeux.\n");
+    let article = |n: &str| ProvisionId::parse(n).expect("id");
+    let version = |v: &str, day: &str, texts: Vec<(ProvisionId, TextHash)>| VersionTexts {
+        id: EntryId::parse(v).expect("id"),
+        effective: day.parse().expect("date"),
+        label: v.to_string(),
+        texts,
+    };
+    let versions = vec![
+        version("v1", "2016-01-01", vec![(article("1"), one), (article("2"), two)]),
+        version("v2", "2017-01-01", vec![(article("1"), amended), (article("2"), two)]),
+    ];
+    let order = vec![article("1"), article("2")];
+    let headings: HashMap<ProvisionId, String> =
+        [(article("1"), "Article 1".to_string()), (article("2"), "Article 2".to_string())].into();
+    let bodies: HashMap<TextHash, Arc<str>> =
+        [(one, one_body), (amended, amended_body.clone()), (two, two_body)].into();
+    fn request<'a>(
+        code: &'a CodeId,
+        versions: &'a [VersionTexts],
+        order: &'a [ProvisionId],
+        headings: &'a HashMap<ProvisionId, String>,
+        bodies: &HashMap<TextHash, Arc<str>>,
+        title: Option<&str>,
+        at: &str,
+    ) -> TextImportRequest<'a> {
+        TextImportRequest {
+            code,
+            import: TextImport { versions, order, headings },
+            new_bodies: bodies.clone(),
+            title: title.map(str::to_string),
+            origin: "conformance",
+            recorded_at: at.parse().expect("time"),
+        }
+    }
+    let request = |versions, title, at| request(&code, versions, &order, &headings, &bodies, title, at);
+
+    let first = import_texts(store, request(&versions, Some("An imported code"), "2026-01-01T00:00:00Z"))
+        .await
+        .unwrap_or_else(|e| panic!("the first import: {e}"));
+    assert!(matches!(first.outcome, PublishOutcome::Published(_)), "the first import writes");
+    assert_eq!(first.new_versions, vec![EntryId::parse("v1").expect("id"), EntryId::parse("v2").expect("id")]);
+    assert_eq!(first.new_provisions, 2);
+    assert_eq!(first.history.register().code.title, "An imported code", "a new code takes the title given");
+    let stored = load_register(store, &code, None).await.expect("load").expect("the code is stored");
+    assert_eq!(stored.register, *first.history.register(), "the store holds what the import answered");
+    let texts = load_texts(store, &code, None).await.expect("texts");
+    assert_eq!(texts.bodies.get(&amended).map(AsRef::as_ref), Some(amended_body.as_ref()), "texts are stored");
+
+    let again = import_texts(store, request(&versions, Some("Another title"), "2026-01-02T00:00:00Z"))
+        .await
+        .unwrap_or_else(|e| panic!("the same import again: {e}"));
+    assert!(matches!(again.outcome, PublishOutcome::Unchanged), "the same versions write nothing");
+    assert_eq!(again.history.register().code.title, "An imported code", "the title is given only at creation");
+
+    let grown = vec![version("v3", "2018-01-01", vec![(article("1"), amended)])];
+    let third = import_texts(store, request(&grown, None, "2026-01-03T00:00:00Z")).await.expect("a third version");
+    assert_eq!(third.new_versions, vec![EntryId::parse("v3").expect("id")]);
+    let publications = store.publications(&code).await.expect("publications").len();
+
+    let moved = vec![version("v2", "2017-06-01", vec![(article("1"), one)])];
+    let refused = import_texts(store, request(&moved, None, "2026-01-04T00:00:00Z")).await;
+    assert!(
+        matches!(&refused, Err(ImportError::Refused(problems)) if problems[0].contains("takes effect on 2017-06-01")),
+        "a version whose date disagrees with the register is refused, naming it"
+    );
+    assert_eq!(store.publications(&code).await.expect("publications").len(), publications, "nothing written");
+}
