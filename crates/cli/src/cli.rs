@@ -5,8 +5,6 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::commands::{consultations::ConsultationCommand, documents::DocCommand, proposals::ModCommand};
-
 /// The register and publication system for versioned codes. Without --db, the register lives in
 /// $XDG_DATA_HOME/inforce/inforce.db (usually ~/.local/share/inforce/inforce.db); the built-in Smart Energy Code
 /// register is loaded into it on first use.
@@ -307,4 +305,235 @@ pub struct RegisterExportArgs {
     /// Write to this file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// What the code administrator records about a proposal in words, the same for `mod new` and `mod update`.
+#[derive(clap::Args)]
+pub struct Recorded {
+    /// Who raised it.
+    #[arg(long)]
+    pub proposer: Option<String>,
+    /// The analyst leading it.
+    #[arg(long)]
+    pub lead_analyst: Option<String>,
+    /// The problem, in brief.
+    #[arg(long)]
+    pub issue: Option<String>,
+    /// The solution, in brief.
+    #[arg(long)]
+    pub solution: Option<String>,
+    /// The release it is aimed at.
+    #[arg(long)]
+    pub target_release: Option<String>,
+}
+
+/// `inforce mod …`
+#[derive(Subcommand)]
+pub enum ModCommand {
+    /// Raise a proposal at one of the process's starting stages (checked, then stored).
+    New(ModNewArgs),
+    /// Move a proposal to its next stage; a move the process does not allow is refused, naming those it does.
+    Advance(ModAdvanceArgs),
+    /// Change what is recorded about a proposal (not its stages: `advance` moves those). The proposal is checked
+    /// again against the process, so a path that its recorded moves do not allow is refused.
+    Update(ModUpdateArgs),
+    /// A proposal, where it stands, what it may do next and its whole timeline.
+    Show(ModShowArgs),
+    /// The proposals, optionally filtered.
+    List(ModListArgs),
+}
+
+/// The arguments of `new`.
+#[derive(clap::Args)]
+pub struct ModNewArgs {
+    /// Its reference, such as MP301 or DP301.
+    pub reference: String,
+    /// Its title.
+    #[arg(long)]
+    pub title: String,
+    /// When it was raised: YYYY-MM-DD, YYYY-MM, YYYY or unknown (default: today).
+    #[arg(long)]
+    pub raised: Option<String>,
+    /// The stage it starts at (default: the process's first starting stage).
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// The path it follows (an id of the process's paths, such as 3).
+    #[arg(long)]
+    pub path: Option<String>,
+    /// A flag it carries (such as fast-track); repeat for several.
+    #[arg(long = "flag")]
+    pub flags: Vec<String>,
+    /// Provisions it would change, comma-separated or repeated.
+    #[arg(long, value_delimiter = ',')]
+    pub affects: Vec<String>,
+    #[command(flatten)]
+    pub recorded: Recorded,
+    /// The proposal it is an alternative to.
+    #[arg(long)]
+    pub alternative_to: Option<String>,
+}
+
+/// The arguments of `advance`.
+#[derive(clap::Args)]
+pub struct ModAdvanceArgs {
+    /// The proposal's reference.
+    pub reference: String,
+    /// The stage it reaches.
+    #[arg(long)]
+    pub to: String,
+    /// When (default: today).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Who decided, for a decision (default: the body the process names for that move).
+    #[arg(long)]
+    pub decided_by: Option<String>,
+    /// The version that carried the change, for an implementation.
+    #[arg(long)]
+    pub version: Option<String>,
+    /// A remark kept with the stage.
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+/// The arguments of `update`.
+#[derive(clap::Args)]
+pub struct ModUpdateArgs {
+    /// The proposal's reference.
+    pub reference: String,
+    /// A new title.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The path it follows, as the Panel fixed it.
+    #[arg(long)]
+    pub path: Option<String>,
+    /// Its flags, replacing those recorded (repeat for several; give --flag "" for none).
+    #[arg(long = "flag")]
+    pub flags: Option<Vec<String>>,
+    /// The provisions it would change, replacing those recorded (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',')]
+    pub affects: Option<Vec<String>>,
+    #[command(flatten)]
+    pub recorded: Recorded,
+}
+
+/// The arguments of `show`.
+#[derive(clap::Args)]
+pub struct ModShowArgs {
+    /// The proposal's reference.
+    pub reference: String,
+}
+
+/// The arguments of `list`.
+#[derive(clap::Args)]
+pub struct ModListArgs {
+    /// Only those now at this stage.
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// Only those on this path.
+    #[arg(long)]
+    pub path: Option<String>,
+    /// Only those that would change this provision, a part of it or a whole containing it.
+    #[arg(long)]
+    pub affects: Option<String>,
+    /// Only those still pending (raised, not yet implemented, rejected or withdrawn) at the end of this date.
+    #[arg(long, value_name = "DATE")]
+    pub pending_at: Option<String>,
+}
+
+/// `inforce consultation …`
+#[derive(Subcommand)]
+pub enum ConsultationCommand {
+    /// Record a consultation.
+    Add(ConsultationAddArgs),
+    /// One consultation, open or closed today.
+    Show(ConsultationShowArgs),
+}
+
+/// The arguments of `add`.
+#[derive(clap::Args)]
+pub struct ConsultationAddArgs {
+    /// A stable key, such as SEC5.
+    pub id: String,
+    /// What it is about, in a line.
+    #[arg(long)]
+    pub title: String,
+    /// When it was published (YYYY-MM-DD, YYYY-MM, YYYY or unknown).
+    #[arg(long, default_value = "unknown")]
+    pub published: String,
+    /// When it closes (same forms).
+    #[arg(long, default_value = "unknown")]
+    pub closes: String,
+    /// A subject it covers; repeat for several.
+    #[arg(long = "topic")]
+    pub topics: Vec<String>,
+    /// A version that followed from it; repeat for several.
+    #[arg(long = "led-to")]
+    pub led_to: Vec<String>,
+    /// A response published to it, in a line (when, who, what it concluded); repeat for several.
+    #[arg(long = "response")]
+    pub responses: Vec<String>,
+    /// Where the facts come from; repeat for several.
+    #[arg(long = "source")]
+    pub sources: Vec<String>,
+}
+
+/// The arguments of `show`.
+#[derive(clap::Args)]
+pub struct ConsultationShowArgs {
+    /// Its id.
+    pub id: String,
+}
+
+/// `inforce doc …`
+#[derive(Subcommand)]
+pub enum DocCommand {
+    /// Store a document (PDF, Word, Markdown or text) once by its content hash and describe it in the register.
+    Add(DocAddArgs),
+    /// The documents, optionally only those attached to one thing.
+    List(DocListArgs),
+    /// Write a document's file out, exactly as stored.
+    Get(DocGetArgs),
+}
+
+/// The arguments of `add`.
+#[derive(clap::Args)]
+pub struct DocAddArgs {
+    /// The file.
+    pub file: std::path::PathBuf,
+    /// Its title.
+    #[arg(long)]
+    pub title: String,
+    /// Its id in addresses (default: from the file name).
+    #[arg(long)]
+    pub id: Option<String>,
+    /// What sort of document it is: guidance, report, response, decision…
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Its date (YYYY-MM-DD, YYYY-MM, YYYY or unknown).
+    #[arg(long, default_value = "unknown")]
+    pub date: String,
+    /// What it belongs to: version:ID, provision:ID, proposal:REF or consultation:ID; repeat for several.
+    #[arg(long = "attach")]
+    pub attach: Vec<String>,
+    /// Where it comes from; repeat for several.
+    #[arg(long = "source")]
+    pub sources: Vec<String>,
+}
+
+/// The arguments of `list`.
+#[derive(clap::Args)]
+pub struct DocListArgs {
+    /// Only those attached to this (version:ID, provision:ID, proposal:REF or consultation:ID).
+    #[arg(long)]
+    pub attached_to: Option<String>,
+}
+
+/// The arguments of `get`.
+#[derive(clap::Args)]
+pub struct DocGetArgs {
+    /// Its id.
+    pub id: String,
+    /// Write to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
 }

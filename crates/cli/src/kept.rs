@@ -9,7 +9,7 @@ use inforce_formats::kept::{self, Stamp};
 use inforce_store::{Loaded, Publication, Store, load_register, texts_for};
 use jiff::Timestamp;
 
-use crate::env::{Database, database};
+use crate::db::{Database, database};
 use crate::failure::Failure;
 
 /// The things kept per code.

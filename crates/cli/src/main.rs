@@ -8,6 +8,7 @@
 mod args;
 mod cli;
 mod commands;
+mod db;
 mod env;
 mod failure;
 mod kept;

@@ -240,7 +240,7 @@ fn export_writes_the_code_as_it_stood_with_statuses() {
 fn the_builtin_register_says_plainly_that_it_has_no_texts() {
     let sandbox = Sandbox::new();
     let show = sandbox.stdout(&["show", "H15", "--at", "2015-02-01"]);
-    assert!(show.contains("in_force"), "{show}");
+    assert!(show.contains("): in force\n"), "{show}");
     assert!(show.contains("No text is recorded in the sec register yet"), "{show}");
     let diff = sandbox.json(&["diff", "4.0", "4.1"]);
     assert!(diff["note"].as_str().expect("note").contains("No text is recorded"));

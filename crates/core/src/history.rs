@@ -180,8 +180,6 @@ pub struct History {
     touches: Vec<Vec<Touch>>,
     /// Per provision: the earliest change naming it or any part of it (rank, entry, change, provision named).
     first_evidence: Vec<Option<Evidence>>,
-    /// The search index of every wording, built on first use.
-    search: std::sync::OnceLock<crate::search::SearchIndex>,
 }
 
 /// The earliest sign that a provision was in the text.
@@ -269,7 +267,6 @@ impl History {
             bodies,
             touches,
             first_evidence: Vec::new(),
-            search: std::sync::OnceLock::new(),
         };
         history.first_evidence = history.compute_first_evidence();
         history
@@ -397,17 +394,6 @@ impl History {
         }
         let (Some(&a), Some(&b)) = (self.provision_index.get(a), self.provision_index.get(b)) else { return false };
         self.ancestors(a).contains(&b) || self.ancestors(b).contains(&a)
-    }
-
-    /// Uses `index` as this history's search index (one kept beside the database and brought up to date with
-    /// [`crate::search::SearchIndex::add_new`]); ignored if an index is already in use.
-    pub fn adopt_search_index(&self, index: crate::search::SearchIndex) {
-        let _ = self.search.set(index);
-    }
-
-    /// The search index of every wording, built from this history the first time it is asked for.
-    pub fn search_index(&self) -> &crate::search::SearchIndex {
-        self.search.get_or_init(|| crate::search::SearchIndex::build(self))
     }
 
     /// The versions only (no events), in time order, then those with unknown dates.

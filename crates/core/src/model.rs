@@ -2,12 +2,14 @@
 
 use std::fmt;
 
-use crate::change::{PlannedChange, Process, Proposal};
+use crate::change::{
+    NewProposal, PlannedChange, Process, Proposal, ProposalEdit, RaiseError, StageChange, UnknownProposal,
+};
 use crate::date::FuzzyDate;
 use crate::document::Document;
 use crate::id::{CodeId, EntryId, ProvisionId};
 
-/// Everything the register records about one code, in reading order. Checked by [`crate::validate`].
+/// Everything the register records about one code, in reading order. Checked by `validate::validate`.
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Register {
     /// The code itself.
@@ -485,10 +487,89 @@ impl Consultation {
     }
 }
 
+impl Register {
+    /// The position of the proposal `reference` (any case) in the register.
+    pub fn proposal_index(&self, reference: &str) -> Result<usize, UnknownProposal> {
+        self.proposals.iter().position(|p| p.reference.eq_ignore_ascii_case(reference)).ok_or_else(|| UnknownProposal {
+            reference: reference.to_string(),
+            known: self.proposals.iter().map(|p| p.reference.clone()).collect(),
+        })
+    }
+
+    /// Raises a proposal at one of the process's starting stages (the first, unless `new.stage` names another),
+    /// dated `new.raised`. The register must still be validated afterwards (with `validate`): a path or flag the
+    /// process does not define, or an unknown provision, is found there with every other problem.
+    pub fn raise(&mut self, new: NewProposal) -> Result<&Proposal, RaiseError> {
+        let process = self.process.as_ref().ok_or_else(|| RaiseError::NoProcess(self.code.id.to_string()))?;
+        if self.proposals.iter().any(|p| p.reference == new.reference) {
+            return Err(RaiseError::AlreadyRecorded(new.reference));
+        }
+        let starting: Vec<String> = process.initial_stages().iter().map(ToString::to_string).collect();
+        let stage = match new.stage {
+            Some(stage) if starting.contains(&stage) => stage,
+            Some(_) => return Err(RaiseError::NotAStartingStage(starting)),
+            None => starting.first().cloned().ok_or(RaiseError::NoStartingStage)?,
+        };
+        self.proposals.push(Proposal {
+            reference: new.reference,
+            title: new.title,
+            proposer: new.proposer,
+            lead_analyst: new.lead_analyst,
+            raised: new.raised,
+            path: new.path,
+            flags: new.flags,
+            affects: new.affects,
+            issue: new.issue,
+            solution: new.solution,
+            target_release: new.target_release,
+            alternative_to: new.alternative_to.map(|a| a.to_uppercase()),
+            stages: vec![StageChange { stage, date: new.raised, decided_by: None, version: None, note: None }],
+            sources: Vec::new(),
+            confidence: None,
+            notes: Vec::new(),
+        });
+        Ok(&self.proposals[self.proposals.len() - 1])
+    }
+
+    /// Changes what is recorded about the proposal `reference`. Like [`Self::raise`], the register must be
+    /// validated afterwards: a path the proposal's recorded moves do not allow is refused there.
+    pub fn edit_proposal(&mut self, reference: &str, edit: ProposalEdit) -> Result<&Proposal, UnknownProposal> {
+        let index = self.proposal_index(reference)?;
+        let p = &mut self.proposals[index];
+        if let Some(title) = edit.title {
+            p.title = title;
+        }
+        if let Some(path) = edit.path {
+            p.path = path;
+        }
+        if let Some(flags) = edit.flags {
+            p.flags = flags;
+        }
+        if let Some(affects) = edit.affects {
+            p.affects = affects;
+        }
+        for (field, value) in [
+            (&mut p.proposer, edit.proposer),
+            (&mut p.lead_analyst, edit.lead_analyst),
+            (&mut p.issue, edit.issue),
+            (&mut p.solution, edit.solution),
+            (&mut p.target_release, edit.target_release),
+        ] {
+            if let Some(value) = value {
+                *field = value;
+            }
+        }
+        Ok(p)
+    }
+}
+
 #[cfg(test)]
 mod consultation_tests {
     use super::*;
-    use crate::testing::date;
+
+    fn date(text: &str) -> jiff::civil::Date {
+        text.parse().expect("date")
+    }
 
     fn consultation(published: &str, closes: &str) -> Consultation {
         Consultation {

@@ -1,9 +1,10 @@
 //! The served state: every code's history in memory, swapped whole when a publication lands.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Duration;
 
+use inforce_core::search::SearchIndex;
 use inforce_core::{CodeId, History};
 
 use crate::log::{self, Level};
@@ -30,12 +31,23 @@ pub struct SiteOptions {
 pub struct Snapshot {
     /// Every code's history.
     pub histories: BTreeMap<CodeId, Arc<History>>,
+    /// Every code's search index, built from its history the first time a search asks for it.
+    search: BTreeMap<CodeId, OnceLock<SearchIndex>>,
     /// The latest publication of each code, to notice new ones.
     pub heads: Vec<(CodeId, i64)>,
     /// The record time of the latest publication: the `Last-Modified` of every answer.
     pub last_modified: Timestamp,
     /// Counts snapshots, so that answers drawn from an older one are never served again.
     pub generation: u64,
+}
+
+impl Snapshot {
+    /// The search index of `code`'s history, built on first use and kept as long as the snapshot; `None` for a
+    /// code the snapshot does not hold.
+    pub fn search_index(&self, code: &CodeId) -> Option<&SearchIndex> {
+        let history = self.histories.get(code)?;
+        Some(self.search.get(code)?.get_or_init(|| SearchIndex::build(history)))
+    }
 }
 
 /// The site: the store, the current snapshot and the options.
@@ -148,5 +160,6 @@ async fn load_snapshot(store: &dyn Store, generation: u64) -> Result<Snapshot, S
         let texts = texts_for(store, &loaded).await?;
         histories.insert(code.clone(), Arc::new(History::with_texts(loaded.register, texts)));
     }
-    Ok(Snapshot { histories, heads, last_modified, generation })
+    let search = histories.keys().map(|code| (code.clone(), OnceLock::new())).collect();
+    Ok(Snapshot { histories, search, heads, last_modified, generation })
 }

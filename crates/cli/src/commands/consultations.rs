@@ -2,59 +2,15 @@
 
 use std::fmt::Write as _;
 
-use clap::Subcommand;
 use inforce_core::{Consultation, History};
 use inforce_present::wire::{ConsultationJson, ConsultationShowJson};
 use inforce_store::publish_edit;
 
 use crate::args::now;
+use crate::cli::{ConsultationAddArgs, ConsultationShowArgs};
 use crate::commands::proposals::{checked, entry_id, fuzzy};
 use crate::env::Env;
 use crate::failure::Failure;
-
-/// `inforce consultation …`
-#[derive(Subcommand)]
-pub enum ConsultationCommand {
-    /// Record a consultation.
-    Add(ConsultationAddArgs),
-    /// One consultation, open or closed today.
-    Show(ConsultationShowArgs),
-}
-
-/// The arguments of `add`.
-#[derive(clap::Args)]
-pub struct ConsultationAddArgs {
-    /// A stable key, such as SEC5.
-    pub id: String,
-    /// What it is about, in a line.
-    #[arg(long)]
-    pub title: String,
-    /// When it was published (YYYY-MM-DD, YYYY-MM, YYYY or unknown).
-    #[arg(long, default_value = "unknown")]
-    pub published: String,
-    /// When it closes (same forms).
-    #[arg(long, default_value = "unknown")]
-    pub closes: String,
-    /// A subject it covers; repeat for several.
-    #[arg(long = "topic")]
-    pub topics: Vec<String>,
-    /// A version that followed from it; repeat for several.
-    #[arg(long = "led-to")]
-    pub led_to: Vec<String>,
-    /// A response published to it, in a line (when, who, what it concluded); repeat for several.
-    #[arg(long = "response")]
-    pub responses: Vec<String>,
-    /// Where the facts come from; repeat for several.
-    #[arg(long = "source")]
-    pub sources: Vec<String>,
-}
-
-/// The arguments of `show`.
-#[derive(clap::Args)]
-pub struct ConsultationShowArgs {
-    /// Its id.
-    pub id: String,
-}
 
 /// `inforce consultation add ID --title …`: records a consultation as one publication.
 pub async fn add(env: &Env, args: &ConsultationAddArgs) -> Result<(), Failure> {

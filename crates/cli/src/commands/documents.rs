@@ -2,70 +2,16 @@
 
 use std::fmt::Write as _;
 
-use clap::Subcommand;
 use inforce_core::FuzzyDate;
 use inforce_core::document::{Attachment, Document};
 use inforce_present::wire::{DocumentJson, DocumentsJson};
 use inforce_store::{PublishOutcome, publish_edit};
 
 use crate::args::now;
+use crate::cli::{DocAddArgs, DocGetArgs, DocListArgs};
 use crate::commands::proposals::checked;
 use crate::env::Env;
 use crate::failure::Failure;
-
-/// `inforce doc …`
-#[derive(Subcommand)]
-pub enum DocCommand {
-    /// Store a document (PDF, Word, Markdown or text) once by its content hash and describe it in the register.
-    Add(DocAddArgs),
-    /// The documents, optionally only those attached to one thing.
-    List(DocListArgs),
-    /// Write a document's file out, exactly as stored.
-    Get(DocGetArgs),
-}
-
-/// The arguments of `add`.
-#[derive(clap::Args)]
-pub struct DocAddArgs {
-    /// The file.
-    pub file: std::path::PathBuf,
-    /// Its title.
-    #[arg(long)]
-    pub title: String,
-    /// Its id in addresses (default: from the file name).
-    #[arg(long)]
-    pub id: Option<String>,
-    /// What sort of document it is: guidance, report, response, decision…
-    #[arg(long)]
-    pub kind: Option<String>,
-    /// Its date (YYYY-MM-DD, YYYY-MM, YYYY or unknown).
-    #[arg(long, default_value = "unknown")]
-    pub date: String,
-    /// What it belongs to: version:ID, provision:ID, proposal:REF or consultation:ID; repeat for several.
-    #[arg(long = "attach")]
-    pub attach: Vec<String>,
-    /// Where it comes from; repeat for several.
-    #[arg(long = "source")]
-    pub sources: Vec<String>,
-}
-
-/// The arguments of `list`.
-#[derive(clap::Args)]
-pub struct DocListArgs {
-    /// Only those attached to this (version:ID, provision:ID, proposal:REF or consultation:ID).
-    #[arg(long)]
-    pub attached_to: Option<String>,
-}
-
-/// The arguments of `get`.
-#[derive(clap::Args)]
-pub struct DocGetArgs {
-    /// Its id.
-    pub id: String,
-    /// Write to this file instead of standard output.
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<std::path::PathBuf>,
-}
 
 /// The largest document accepted.
 const MAX_DOCUMENT_BYTES: usize = 64 * 1024 * 1024;

@@ -11,12 +11,9 @@ pub mod search;
 pub mod serve;
 pub mod texts;
 
-use crate::cli::{Cli, Command, RegisterCommand};
+use crate::cli::{Cli, Command, ConsultationCommand, DocCommand, ModCommand, RegisterCommand};
 use crate::env::Env;
 use crate::failure::Failure;
-use consultations::ConsultationCommand;
-use documents::DocCommand;
-use proposals::ModCommand;
 
 /// Runs one command.
 pub async fn run(cli: Cli) -> Result<(), Failure> {

@@ -5,7 +5,6 @@
 
 use std::fmt::Write as _;
 
-use clap::Subcommand;
 use inforce_core::change::{
     FilterError, NewProposal, Process, Proposal, ProposalEdit, ProposalFilter, RaiseError, Step,
 };
@@ -16,141 +15,9 @@ use inforce_store::{PublishOutcome, publish_edit};
 use jiff::civil::Date;
 
 use crate::args::{date, now};
+use crate::cli::{ModAdvanceArgs, ModListArgs, ModNewArgs, ModShowArgs, ModUpdateArgs};
 use crate::env::Env;
 use crate::failure::Failure;
-
-/// What the code administrator records about a proposal in words, the same for `mod new` and `mod update`.
-#[derive(clap::Args)]
-pub struct Recorded {
-    /// Who raised it.
-    #[arg(long)]
-    pub proposer: Option<String>,
-    /// The analyst leading it.
-    #[arg(long)]
-    pub lead_analyst: Option<String>,
-    /// The problem, in brief.
-    #[arg(long)]
-    pub issue: Option<String>,
-    /// The solution, in brief.
-    #[arg(long)]
-    pub solution: Option<String>,
-    /// The release it is aimed at.
-    #[arg(long)]
-    pub target_release: Option<String>,
-}
-
-/// `inforce mod …`
-#[derive(Subcommand)]
-pub enum ModCommand {
-    /// Raise a proposal at one of the process's starting stages (checked, then stored).
-    New(ModNewArgs),
-    /// Move a proposal to its next stage; a move the process does not allow is refused, naming those it does.
-    Advance(ModAdvanceArgs),
-    /// Change what is recorded about a proposal (not its stages: `advance` moves those). The proposal is checked
-    /// again against the process, so a path that its recorded moves do not allow is refused.
-    Update(ModUpdateArgs),
-    /// A proposal, where it stands, what it may do next and its whole timeline.
-    Show(ModShowArgs),
-    /// The proposals, optionally filtered.
-    List(ModListArgs),
-}
-
-/// The arguments of `new`.
-#[derive(clap::Args)]
-pub struct ModNewArgs {
-    /// Its reference, such as MP301 or DP301.
-    pub reference: String,
-    /// Its title.
-    #[arg(long)]
-    pub title: String,
-    /// When it was raised: YYYY-MM-DD, YYYY-MM, YYYY or unknown (default: today).
-    #[arg(long)]
-    pub raised: Option<String>,
-    /// The stage it starts at (default: the process's first starting stage).
-    #[arg(long)]
-    pub stage: Option<String>,
-    /// The path it follows (an id of the process's paths, such as 3).
-    #[arg(long)]
-    pub path: Option<String>,
-    /// A flag it carries (such as fast-track); repeat for several.
-    #[arg(long = "flag")]
-    pub flags: Vec<String>,
-    /// Provisions it would change, comma-separated or repeated.
-    #[arg(long, value_delimiter = ',')]
-    pub affects: Vec<String>,
-    #[command(flatten)]
-    pub recorded: Recorded,
-    /// The proposal it is an alternative to.
-    #[arg(long)]
-    pub alternative_to: Option<String>,
-}
-
-/// The arguments of `advance`.
-#[derive(clap::Args)]
-pub struct ModAdvanceArgs {
-    /// The proposal's reference.
-    pub reference: String,
-    /// The stage it reaches.
-    #[arg(long)]
-    pub to: String,
-    /// When (default: today).
-    #[arg(long)]
-    pub date: Option<String>,
-    /// Who decided, for a decision (default: the body the process names for that move).
-    #[arg(long)]
-    pub decided_by: Option<String>,
-    /// The version that carried the change, for an implementation.
-    #[arg(long)]
-    pub version: Option<String>,
-    /// A remark kept with the stage.
-    #[arg(long)]
-    pub note: Option<String>,
-}
-
-/// The arguments of `update`.
-#[derive(clap::Args)]
-pub struct ModUpdateArgs {
-    /// The proposal's reference.
-    pub reference: String,
-    /// A new title.
-    #[arg(long)]
-    pub title: Option<String>,
-    /// The path it follows, as the Panel fixed it.
-    #[arg(long)]
-    pub path: Option<String>,
-    /// Its flags, replacing those recorded (repeat for several; give --flag "" for none).
-    #[arg(long = "flag")]
-    pub flags: Option<Vec<String>>,
-    /// The provisions it would change, replacing those recorded (comma-separated or repeated).
-    #[arg(long, value_delimiter = ',')]
-    pub affects: Option<Vec<String>>,
-    #[command(flatten)]
-    pub recorded: Recorded,
-}
-
-/// The arguments of `show`.
-#[derive(clap::Args)]
-pub struct ModShowArgs {
-    /// The proposal's reference.
-    pub reference: String,
-}
-
-/// The arguments of `list`.
-#[derive(clap::Args)]
-pub struct ModListArgs {
-    /// Only those now at this stage.
-    #[arg(long)]
-    pub stage: Option<String>,
-    /// Only those on this path.
-    #[arg(long)]
-    pub path: Option<String>,
-    /// Only those that would change this provision, a part of it or a whole containing it.
-    #[arg(long)]
-    pub affects: Option<String>,
-    /// Only those still pending (raised, not yet implemented, rejected or withdrawn) at the end of this date.
-    #[arg(long, value_name = "DATE")]
-    pub pending_at: Option<String>,
-}
 
 /// `inforce mod new`: raises a proposal (checked, then stored as one publication).
 pub async fn raise(env: &Env, args: &ModNewArgs) -> Result<(), Failure> {

@@ -7,7 +7,8 @@ use inforce_store::{PublishOutcome, publish_register};
 
 use crate::args::now;
 use crate::cli::{CopyArgs, RegisterExportArgs, RegisterImportArgs};
-use crate::env::{Env, open_store};
+use crate::db::open_store;
+use crate::env::Env;
 use crate::failure::Failure;
 
 /// `inforce register import FILE`: checks a register file and stores it, all of it or, if anything is wrong,

@@ -26,11 +26,10 @@ pub async fn search(env: &Env, args: &SearchArgs) -> Result<(), Failure> {
     let history = &env.history_with_texts().await?;
     // The index kept beside the database serves the register as it stands; an as-recorded question builds its
     // own.
-    if env.as_recorded.is_none() {
-        let path = kept_path(env.db.as_deref(), &env.code, KeptFile::Search)?;
-        let (index, _) = kept_index(&path, history);
-        history.adopt_search_index(index);
-    }
+    let index = match env.as_recorded {
+        None => kept_index(&kept_path(env.db.as_deref(), &env.code, KeptFile::Search)?, history).0,
+        Some(_) => SearchIndex::build(history),
+    };
     let within = args
         .within
         .as_deref()
@@ -43,7 +42,7 @@ pub async fn search(env: &Env, args: &SearchArgs) -> Result<(), Failure> {
         .transpose()?;
     let at = (!args.all_versions).then(|| cut(history, &args.point, today)).transpose()?;
     let scope = at.map_or(Scope::AllVersions, Scope::At);
-    let hits = history.search_index().search(history, &query, scope, within.as_ref());
+    let hits = index.search(history, &query, scope, within.as_ref());
     let asked = SearchAsked {
         query: &args.query,
         scope: if args.all_versions { "all_versions" } else { "at" },

@@ -73,8 +73,11 @@ fn run<'a, F: Face>(
     let page = number(ctx, "page", query.page.as_deref(), 1, 100_000)?;
     let per_page = number(ctx, "number of results per page", query.per_page.as_deref(), 20, 100)?;
     let history = &ctx.history;
-    let hits =
-        history.search_index().search(history, &parsed, cut.map_or(Scope::AllVersions, Scope::At), within.as_ref());
+    let index = ctx
+        .snapshot
+        .search_index(&ctx.code)
+        .ok_or_else(|| Problem::internal(format!("No search index is held for the {}.", ctx.code)))?;
+    let hits = index.search(history, &parsed, cut.map_or(Scope::AllVersions, Scope::At), within.as_ref());
     let asked = SearchAsked {
         query: text,
         scope: if all { "all_versions" } else { "at" },
