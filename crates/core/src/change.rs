@@ -122,51 +122,42 @@ impl Process {
     }
 
     /// Checks a move of `proposal` to `to`: the move the process allows, or why not, naming what is allowed.
-    pub fn check_move(&self, proposal: &Proposal, to: &str) -> Result<&Move, String> {
+    pub fn check_move(&self, proposal: &Proposal, to: &str) -> Result<&Move, MoveError> {
         let Some(target) = self.stage(to) else {
-            return Err(format!("there is no stage '{to}'; the stages are: {}", self.stage_ids().join(", ")));
+            return Err(MoveError::NoSuchStage { to: to.to_string(), stages: self.stage_ids_owned() });
         };
         let Some(current) = proposal.current() else {
-            return if target.initial {
-                Err(format!("{} has no stage yet; it is raised, not moved", proposal.reference))
+            let reference = proposal.reference.clone();
+            return Err(if target.initial {
+                MoveError::RaiseInstead { reference }
             } else {
-                Err(format!("{} has no stage yet", proposal.reference))
-            };
+                MoveError::NoStage { reference }
+            });
         };
-        let path = proposal.path.as_deref();
         if let Some(found) = self.moves_from(&current.stage, proposal).into_iter().find(|m| m.to == to) {
             return Ok(found);
         }
-        let allowed: Vec<&str> = self.moves_from(&current.stage, proposal).into_iter().map(|m| m.to.as_str()).collect();
-        let here = self.stage(&current.stage).map_or(current.stage.as_str(), |s| s.label.as_str());
-        let mut message =
-            format!("{} is at '{}' ({here}) and cannot move to '{to}'", proposal.reference, current.stage);
-        // Say when the move exists on another path: the usual cause, and the fix is to correct the path.
-        let other_paths: Vec<&str> = self
-            .moves
-            .iter()
-            .filter(|m| m.to == to && m.from.contains(&current.stage) && !m.paths.is_empty())
-            .flat_map(|m| m.paths.iter().map(String::as_str))
-            .collect();
-        if !other_paths.is_empty() {
-            let on = path.map_or_else(|| "no path".to_string(), |p| format!("path {p}"));
-            message.push_str(&format!(" (that move is only for path {}; it is on {on})", other_paths.join(" or ")));
-        }
-        let flagged: Vec<&str> = self
-            .moves
-            .iter()
-            .filter(|m| m.to == to && m.from.contains(&current.stage) && !m.flags.is_empty())
-            .flat_map(|m| m.flags.iter().map(String::as_str))
-            .collect();
-        if other_paths.is_empty() && !flagged.is_empty() {
-            message.push_str(&format!(" (that move is only for proposals marked {})", flagged.join(" or ")));
-        }
-        if allowed.is_empty() {
-            message.push_str(": it is at the end of the process");
-        } else {
-            message.push_str(&format!("; allowed next: {}", allowed.join(", ")));
-        }
-        Err(message)
+        let only_for = |pick: fn(&Move) -> &Vec<String>| -> Vec<String> {
+            self.moves
+                .iter()
+                .filter(|m| m.to == to && m.from.contains(&current.stage) && !pick(m).is_empty())
+                .flat_map(|m| pick(m).iter().cloned())
+                .collect()
+        };
+        Err(MoveError::NotAllowed(Box::new(NotAllowed {
+            reference: proposal.reference.clone(),
+            at: current.stage.clone(),
+            at_label: self.stage(&current.stage).map_or_else(|| current.stage.clone(), |s| s.label.clone()),
+            to: to.to_string(),
+            allowed: self.moves_from(&current.stage, proposal).into_iter().map(|m| m.to.clone()).collect(),
+            path: proposal.path.clone(),
+            only_for_paths: only_for(|m| &m.paths),
+            only_for_flags: only_for(|m| &m.flags),
+        })))
+    }
+
+    fn stage_ids_owned(&self) -> Vec<String> {
+        self.stages.iter().map(|s| s.id.clone()).collect()
     }
 
     fn stage_ids(&self) -> Vec<&str> {
@@ -274,29 +265,31 @@ impl Proposal {
 
     /// Moves it to `to` on `date`, if its process allows: the moved proposal, or why not. A decision records who
     /// decided (the move's decider unless `decided_by` is given); an implementation needs its version.
-    pub fn advanced(&self, process: &Process, to: &str, step: Step) -> Result<Self, String> {
+    pub fn advanced(&self, process: &Process, to: &str, step: Step) -> Result<Self, MoveError> {
         let found = process.check_move(self, to)?;
-        let target = process.stage(to).ok_or_else(|| format!("there is no stage '{to}'"))?;
+        let target = process
+            .stage(to)
+            .ok_or_else(|| MoveError::NoSuchStage { to: to.to_string(), stages: process.stage_ids_owned() })?;
         if let (Some(last), Some(new)) = (self.current().and_then(|c| c.date.earliest()), step.date.latest())
             && new < last
         {
-            return Err(format!(
-                "{} reached its current stage on {}; a later stage cannot be dated {}",
-                self.reference,
-                self.current().map(|c| c.date.to_string()).unwrap_or_default(),
-                step.date
-            ));
+            return Err(MoveError::DatedBefore {
+                reference: self.reference.clone(),
+                reached: self.current().map(|c| c.date).unwrap_or_default(),
+                date: step.date,
+            });
         }
+        let to_owned = || to.to_string();
         if target.implements && step.version.is_none() {
-            return Err(format!("moving to '{to}' needs the version that carried the change"));
+            return Err(MoveError::NeedsVersion { to: to_owned() });
         }
         if !target.implements && step.version.is_some() {
-            return Err(format!("a version is named only when moving to an implementation stage, not '{to}'"));
+            return Err(MoveError::VersionNotExpected { to: to_owned() });
         }
         let decided_by = match target.outcome {
             Some(_) => step.decided_by.or_else(|| found.decided_by.clone()),
             None if step.decided_by.is_some() => {
-                return Err(format!("'{to}' is not a decision; only decisions record who decided"));
+                return Err(MoveError::NotADecision { to: to_owned() });
             }
             None => None,
         };
@@ -309,6 +302,100 @@ impl Proposal {
             note: step.note,
         });
         Ok(moved)
+    }
+}
+
+/// Why a proposal cannot move to a stage; each says what would be allowed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoveError {
+    /// The process has no such stage.
+    #[error("there is no stage '{to}'; the stages are: {}", stages.join(", "))]
+    NoSuchStage {
+        /// The stage asked for.
+        to: String,
+        /// The stages the process defines.
+        stages: Vec<String>,
+    },
+    /// A proposal without a stage is raised at a starting stage, not moved there.
+    #[error("{reference} has no stage yet; it is raised, not moved")]
+    RaiseInstead {
+        /// The proposal.
+        reference: String,
+    },
+    /// A proposal without a stage cannot move.
+    #[error("{reference} has no stage yet")]
+    NoStage {
+        /// The proposal.
+        reference: String,
+    },
+    /// The process allows no such move from where the proposal stands.
+    #[error("{0}")]
+    NotAllowed(Box<NotAllowed>),
+    /// The move is dated before the proposal reached the stage it is at.
+    #[error("{reference} reached its current stage on {reached}; a later stage cannot be dated {date}")]
+    DatedBefore {
+        /// The proposal.
+        reference: String,
+        /// When it reached its current stage.
+        reached: FuzzyDate,
+        /// The date asked for.
+        date: FuzzyDate,
+    },
+    /// An implementation names the version that carried the change.
+    #[error("moving to '{to}' needs the version that carried the change")]
+    NeedsVersion {
+        /// The implementation stage.
+        to: String,
+    },
+    /// Only an implementation names a version.
+    #[error("a version is named only when moving to an implementation stage, not '{to}'")]
+    VersionNotExpected {
+        /// The stage asked for.
+        to: String,
+    },
+    /// Only a decision records who decided.
+    #[error("'{to}' is not a decision; only decisions record who decided")]
+    NotADecision {
+        /// The stage asked for.
+        to: String,
+    },
+}
+
+/// A move the process does not allow from where a proposal stands, with what it does allow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotAllowed {
+    /// The proposal.
+    pub reference: String,
+    /// The stage it is at.
+    pub at: String,
+    /// That stage's label.
+    pub at_label: String,
+    /// The stage asked for.
+    pub to: String,
+    /// The stages it may move to.
+    pub allowed: Vec<String>,
+    /// Its path, if set.
+    pub path: Option<String>,
+    /// The paths the move exists for, when it exists only on other paths (the usual cause: a path to correct).
+    pub only_for_paths: Vec<String>,
+    /// The flags the move needs, when it exists only for flagged proposals.
+    pub only_for_flags: Vec<String>,
+}
+
+impl std::fmt::Display for NotAllowed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} is at '{}' ({}) and cannot move to '{}'", self.reference, self.at, self.at_label, self.to)?;
+        if !self.only_for_paths.is_empty() {
+            let on = self.path.as_ref().map_or_else(|| "no path".to_string(), |p| format!("path {p}"));
+            write!(f, " (that move is only for path {}; it is on {on})", self.only_for_paths.join(" or "))?;
+        } else if !self.only_for_flags.is_empty() {
+            write!(f, " (that move is only for proposals marked {})", self.only_for_flags.join(" or "))?;
+        }
+        if self.allowed.is_empty() {
+            write!(f, ": it is at the end of the process")
+        } else {
+            write!(f, "; allowed next: {}", self.allowed.join(", "))
+        }
     }
 }
 
@@ -351,8 +438,8 @@ pub fn check_walk(process: &Process, proposal: &Proposal) -> Vec<(usize, String)
     for (index, change) in proposal.stages.iter().enumerate().skip(1) {
         if process.stage(&change.stage).is_none() {
             problems.push((index, unknown_stage(process, &change.stage)));
-        } else if let Err(message) = process.check_move(&walked, &change.stage) {
-            problems.push((index, message));
+        } else if let Err(error) = process.check_move(&walked, &change.stage) {
+            problems.push((index, error.to_string()));
         }
         if let (Some(before), Some(now)) = (latest_known, change.date.latest())
             && now < before
@@ -622,15 +709,15 @@ mod tests {
     fn a_proposal_moves_only_along_the_process() {
         let process = process();
         let p = raised("3");
-        let error = p.advanced(&process, "approved", at("2020-02-01")).expect_err("refused");
+        let error = p.advanced(&process, "approved", at("2020-02-01")).expect_err("refused").to_string();
         assert_eq!(error, "MP1 is at 'raised' (raised) and cannot move to 'approved'; allowed next: report, withdrawn");
         let p = p.advanced(&process, "report", at("2020-02-01")).expect("report");
         let p = p.advanced(&process, "vote", at("2020-03-01")).expect("vote");
         let p = p.advanced(&process, "approved", at("2020-03-02")).expect("the Change Board decides on path 3");
         assert_eq!(p.decision(&process).map(|d| (d.outcome, d.body)), Some(("approved", Some("Change Board"))));
-        let late = p.advanced(&process, "withdrawn", at("2020-03-03")).expect_err("refused");
+        let late = p.advanced(&process, "withdrawn", at("2020-03-03")).expect_err("refused").to_string();
         assert!(late.contains("allowed next: implemented"), "no withdrawal after a decision: {late}");
-        let needs = p.advanced(&process, "implemented", at("2020-06-01")).expect_err("refused");
+        let needs = p.advanced(&process, "implemented", at("2020-06-01")).expect_err("refused").to_string();
         assert!(needs.contains("needs the version"), "{needs}");
         let done = p
             .advanced(
@@ -640,7 +727,7 @@ mod tests {
             )
             .expect("implemented");
         assert_eq!(done.implemented_by().map(ToString::to_string).as_deref(), Some("5.5"));
-        let end = done.advanced(&process, "withdrawn", at("2020-07-01")).expect_err("refused");
+        let end = done.advanced(&process, "withdrawn", at("2020-07-01")).expect_err("refused").to_string();
         assert!(end.ends_with("it is at the end of the process"), "{end}");
     }
 
@@ -649,7 +736,7 @@ mod tests {
         let process = process();
         let p = raised("2").advanced(&process, "report", at("2020-02-01")).expect("report");
         let p = p.advanced(&process, "vote", at("2020-03-01")).expect("vote");
-        let error = p.advanced(&process, "approved", at("2020-03-02")).expect_err("refused");
+        let error = p.advanced(&process, "approved", at("2020-03-02")).expect_err("refused").to_string();
         assert_eq!(
             error,
             "MP1 is at 'vote' (vote) and cannot move to 'approved' (that move is only for path 3; it is on path 2); \
@@ -666,9 +753,9 @@ mod tests {
     fn dates_must_not_go_back_and_unknown_stages_are_named() {
         let process = process();
         let p = raised("3");
-        let back = p.advanced(&process, "report", at("2019-12-31")).expect_err("refused");
+        let back = p.advanced(&process, "report", at("2019-12-31")).expect_err("refused").to_string();
         assert!(back.contains("cannot be dated 2019-12-31"), "{back}");
-        let unknown = p.advanced(&process, "nowhere", at("2020-02-01")).expect_err("refused");
+        let unknown = p.advanced(&process, "nowhere", at("2020-02-01")).expect_err("refused").to_string();
         assert!(unknown.starts_with("there is no stage 'nowhere'; the stages are: raised, report"), "{unknown}");
     }
 

@@ -45,21 +45,31 @@ pub enum Attachment {
     Consultation(String),
 }
 
+/// Why an attachment cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AttachmentError {
+    /// There is no `kind:` prefix.
+    #[error("'{0}' is not an attachment: write version:ID, provision:ID, proposal:REF or consultation:ID")]
+    Unshaped(String),
+    /// The kind is not one a document attaches to.
+    #[error("'{0}' is not something a document attaches to: use version, provision, proposal or consultation")]
+    UnknownKind(String),
+    /// The id after the kind is not valid.
+    #[error(transparent)]
+    Id(#[from] crate::id::IdError),
+}
+
 impl Attachment {
     /// Reads `version:4.1`, `provision:H15`, `proposal:MP084` or `consultation:SEC4`.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let (kind, id) = text.split_once(':').ok_or_else(|| {
-            format!("'{text}' is not an attachment: write version:ID, provision:ID, proposal:REF or consultation:ID")
-        })?;
+    pub fn parse(text: &str) -> Result<Self, AttachmentError> {
+        let (kind, id) = text.split_once(':').ok_or_else(|| AttachmentError::Unshaped(text.to_string()))?;
         let id = id.trim();
         match kind.trim() {
-            "version" | "event" => EntryId::parse(id).map(Self::Version).map_err(|e| e.to_string()),
-            "provision" => ProvisionId::parse(id).map(Self::Provision).map_err(|e| e.to_string()),
+            "version" | "event" => Ok(EntryId::parse(id).map(Self::Version)?),
+            "provision" => Ok(ProvisionId::parse(id).map(Self::Provision)?),
             "proposal" if !id.is_empty() => Ok(Self::Proposal(id.to_uppercase())),
             "consultation" if !id.is_empty() => Ok(Self::Consultation(id.to_string())),
-            other => Err(format!(
-                "'{other}' is not something a document attaches to: use version, provision, proposal or consultation"
-            )),
+            other => Err(AttachmentError::UnknownKind(other.to_string())),
         }
     }
 }
@@ -86,11 +96,10 @@ pub const MEDIA_TYPES: [(&str, &[&str]); 5] = [
 
 /// The media type of a file from its name, checked against its first bytes: a PDF must start `%PDF-`, a Word
 /// file must be a zip (docx) or an OLE compound file (doc), Markdown and text must be UTF-8.
-pub fn media_type(file_name: &str, bytes: &[u8]) -> Result<&'static str, String> {
+pub fn media_type(file_name: &str, bytes: &[u8]) -> Result<&'static str, MediaTypeError> {
     let ending = file_name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
     let Some((media, _)) = MEDIA_TYPES.iter().find(|(_, endings)| endings.contains(&ending.as_str())) else {
-        let known: Vec<&str> = MEDIA_TYPES.iter().flat_map(|(_, e)| e.iter().copied()).collect();
-        return Err(format!("{file_name}: documents must be one of .{}", known.join(", .")));
+        return Err(MediaTypeError::NotAccepted { file_name: file_name.to_string() });
     };
     let fits = match ending.as_str() {
         "pdf" => bytes.starts_with(b"%PDF-"),
@@ -98,11 +107,26 @@ pub fn media_type(file_name: &str, bytes: &[u8]) -> Result<&'static str, String>
         "doc" => bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]),
         _ => std::str::from_utf8(bytes).is_ok(),
     };
-    if fits {
-        Ok(media)
-    } else {
-        Err(format!("{file_name}: the content is not a .{ending} file (its first bytes do not match)"))
-    }
+    if fits { Ok(media) } else { Err(MediaTypeError::ContentDiffers { file_name: file_name.to_string(), ending }) }
+}
+
+/// Why a file is not accepted as a document.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MediaTypeError {
+    /// Its name does not end in an accepted type.
+    #[error("{file_name}: documents must be one of .{}", MEDIA_TYPES.iter().flat_map(|(_, e)| e.iter().copied()).collect::<Vec<_>>().join(", ."))]
+    NotAccepted {
+        /// The file's name.
+        file_name: String,
+    },
+    /// Its first bytes are not those of the type its name says.
+    #[error("{file_name}: the content is not a .{ending} file (its first bytes do not match)")]
+    ContentDiffers {
+        /// The file's name.
+        file_name: String,
+        /// The ending its name has.
+        ending: String,
+    },
 }
 
 /// The SHA-256 of a file's bytes, as stored in [`Document::sha256`].
@@ -124,16 +148,17 @@ mod tests {
             Ok(Attachment::Provision(ProvisionId::parse("H").expect("id")))
         );
         assert_eq!(Attachment::parse("proposal:mp084"), Ok(Attachment::Proposal("MP084".into())));
-        assert!(Attachment::parse("H15").is_err_and(|e| e.contains("write version:ID")));
-        assert!(Attachment::parse("party:DCC").is_err_and(|e| e.contains("'party' is not something")));
+        assert!(Attachment::parse("H15").is_err_and(|e| e.to_string().contains("write version:ID")));
+        assert!(Attachment::parse("party:DCC").is_err_and(|e| e.to_string().contains("'party' is not something")));
+        assert!(matches!(Attachment::parse("provision:a b!"), Err(AttachmentError::Id(_))));
     }
 
     #[test]
     fn media_types_come_from_the_name_and_are_checked_against_the_content() {
         assert_eq!(media_type("annex.PDF", b"%PDF-1.7 ..."), Ok("application/pdf"));
         assert_eq!(media_type("note.md", "# Guidance\n".as_bytes()), Ok("text/markdown; charset=utf-8"));
-        assert!(media_type("annex.pdf", b"<html>").is_err_and(|e| e.contains("not a .pdf file")));
-        assert!(media_type("tool.exe", b"MZ").is_err_and(|e| e.contains("must be one of .pdf, .docx")));
+        assert!(media_type("annex.pdf", b"<html>").is_err_and(|e| e.to_string().contains("not a .pdf file")));
+        assert!(media_type("tool.exe", b"MZ").is_err_and(|e| e.to_string().contains("must be one of .pdf, .docx")));
         assert!(media_type("note.md", &[0xff, 0xfe]).is_err());
         assert_eq!(sha256(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }

@@ -32,7 +32,8 @@ pub async fn add(env: &Env, args: &DocAddArgs) -> Result<(), Failure> {
         )));
     }
     let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let media_type = inforce_core::document::media_type(&file_name, &bytes).map_err(Failure::Usage)?;
+    let media_type =
+        inforce_core::document::media_type(&file_name, &bytes).map_err(|e| Failure::Usage(e.to_string()))?;
     let sha256 = inforce_core::document::sha256(&bytes);
     let id =
         id.clone().unwrap_or_else(|| slug(file_name.rsplit_once('.').map_or(file_name.as_str(), |(stem, _)| stem)));

@@ -69,8 +69,9 @@ pub async fn advance(env: &Env, args: &ModAdvanceArgs) -> Result<(), Failure> {
             return Err(Failure::NotFound(format!("--version: no version or event '{version}' in the register")));
         }
         let mut next = current.clone();
-        next.proposals[index] =
-            current.proposals[index].advanced(process, &args.to, step.clone()).map_err(Failure::Usage)?;
+        next.proposals[index] = current.proposals[index]
+            .advanced(process, &args.to, step.clone())
+            .map_err(|e| Failure::Usage(e.to_string()))?;
         Ok(next)
     })
     .await

@@ -149,7 +149,7 @@ impl Reader {
                         }
                     }
                     Err(message) => {
-                        self.problem(&item.span(), message);
+                        self.problem(&item.span(), message.to_string());
                         attached_to = None;
                     }
                 }
