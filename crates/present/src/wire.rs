@@ -455,70 +455,110 @@ pub struct SnippetRun {
 }
 
 /// A search's answer: the provisions found, grouped, ranked and paginated, each matching wording with the periods
-/// in which it was in force and a highlighted snippet.
-pub fn search_json(
-    history: &History,
-    hits: &[inforce_core::search::ProvisionHit<'_>],
-    asked: &SearchAsked<'_>,
-    today: Date,
-) -> serde_json::Value {
-    let start = (asked.page - 1) * asked.per_page;
-    let results: Vec<serde_json::Value> = hits
-        .iter()
-        .skip(start)
-        .take(asked.per_page)
-        .map(|hit| {
-            let heading = hit.heading();
-            let wordings: Vec<serde_json::Value> = hit
-                .wordings
-                .iter()
-                .map(|w| {
-                    let snippet: Vec<SnippetRun> = inforce_core::search::snippet(w.text, &w.matches(), 240)
-                        .into_iter()
-                        .map(|(text, matched)| SnippetRun { text, matched })
-                        .collect();
-                    let periods: Vec<serde_json::Value> = w
-                        .periods
-                        .iter()
-                        .map(|p| {
-                            serde_json::json!({
-                                "from": EntryRefJson::new(p.from, today),
-                                "until": p.until.map(|e| EntryRefJson::new(e, today)),
+/// in which it was in force and a highlighted snippet. `inforce search` and `/api/v1/search` give it alike.
+#[derive(Serialize)]
+pub struct SearchJson<'a> {
+    code: String,
+    query: &'a str,
+    /// `at` or `all_versions`.
+    scope: &'a str,
+    date: Option<String>,
+    version: Option<String>,
+    within: Option<String>,
+    /// Provisions found in all.
+    total: usize,
+    page: usize,
+    per_page: usize,
+    pages: usize,
+    results: Vec<SearchResultJson<'a>>,
+}
+
+/// One provision found.
+#[derive(Serialize)]
+struct SearchResultJson<'a> {
+    provision: String,
+    title: Option<&'a str>,
+    heading: String,
+    heading_match: bool,
+    /// Relevance, to three decimals.
+    score: f64,
+    wordings: Vec<WordingJson>,
+}
+
+/// One matching wording of a provision found.
+#[derive(Serialize)]
+struct WordingJson {
+    /// `text` or `title`.
+    kind: &'static str,
+    hash: String,
+    heading_match: bool,
+    periods: Vec<PeriodJson>,
+    snippet: Vec<SnippetRun>,
+}
+
+/// A period in which a wording was in force: from an entry, until another (or still).
+#[derive(Serialize)]
+struct PeriodJson {
+    from: EntryRefJson,
+    until: Option<EntryRefJson>,
+}
+
+impl<'a> SearchJson<'a> {
+    /// The page `asked` names of `hits`, best first.
+    pub fn new(
+        history: &History,
+        hits: &'a [inforce_core::search::ProvisionHit<'a>],
+        asked: &'a SearchAsked<'a>,
+        today: Date,
+    ) -> Self {
+        let start = (asked.page - 1) * asked.per_page;
+        let results = hits
+            .iter()
+            .skip(start)
+            .take(asked.per_page)
+            .map(|hit| SearchResultJson {
+                provision: hit.provision.id.to_string(),
+                title: hit.provision.title.as_deref(),
+                heading: hit.heading().to_string(),
+                heading_match: hit.heading_match,
+                score: (f64::from(hit.score) * 1000.0).round() / 1000.0,
+                wordings: hit
+                    .wordings
+                    .iter()
+                    .map(|w| WordingJson {
+                        kind: w.kind.as_str(),
+                        hash: w.hash.to_string(),
+                        heading_match: w.heading_match,
+                        periods: w
+                            .periods
+                            .iter()
+                            .map(|p| PeriodJson {
+                                from: EntryRefJson::new(p.from, today),
+                                until: p.until.map(|e| EntryRefJson::new(e, today)),
                             })
-                        })
-                        .collect();
-                    serde_json::json!({
-                        "kind": w.kind.as_str(),
-                        "hash": w.hash.to_string(),
-                        "heading_match": w.heading_match,
-                        "periods": periods,
-                        "snippet": snippet,
+                            .collect(),
+                        snippet: inforce_core::search::snippet(w.text, &w.matches(), 240)
+                            .into_iter()
+                            .map(|(text, matched)| SnippetRun { text, matched })
+                            .collect(),
                     })
-                })
-                .collect();
-            serde_json::json!({
-                "provision": hit.provision.id.to_string(),
-                "title": hit.provision.title,
-                "heading": heading,
-                "heading_match": hit.heading_match,
-                "score": (f64::from(hit.score) * 1000.0).round() / 1000.0,
-                "wordings": wordings,
+                    .collect(),
             })
-        })
-        .collect();
-    serde_json::json!({
-        "code": history.register().code.id.to_string(),
-        "query": asked.query,
-        "scope": asked.scope,
-        "date": asked.date.map(|d| d.to_string()),
-        "version": asked.version,
-        "within": asked.within,
-        "total": hits.len(),
-        "page": asked.page,
-        "per_page": asked.per_page,
-        "pages": hits.len().div_ceil(asked.per_page).max(1),
-        "results": results,
-    })
+            .collect();
+        Self {
+            code: history.register().code.id.to_string(),
+            query: asked.query,
+            scope: asked.scope,
+            date: asked.date.map(|d| d.to_string()),
+            version: asked.version.clone(),
+            within: asked.within.clone(),
+            total: hits.len(),
+            page: asked.page,
+            per_page: asked.per_page,
+            pages: hits.len().div_ceil(asked.per_page).max(1),
+            results,
+        }
+    }
 }
 
 /// A document's description; its file is at `/documents/{id}/{file_name}`.
@@ -1129,5 +1169,246 @@ impl ConsultationShowJson {
                 .map(PlannedJson::new)
                 .collect(),
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// What the command line's writes and housekeeping answer.
+
+/// `inforce codes`: the codes in the database.
+#[derive(Serialize)]
+pub struct CodeListJson {
+    codes: Vec<String>,
+}
+
+impl CodeListJson {
+    /// The given codes.
+    pub fn new(codes: &[inforce_core::CodeId]) -> Self {
+        Self { codes: codes.iter().map(ToString::to_string).collect() }
+    }
+}
+
+/// One publication: when it was recorded, where it came from, how many records it wrote.
+#[derive(Serialize)]
+pub struct PublicationJson {
+    id: i64,
+    /// RFC 3339, microseconds.
+    recorded_at: String,
+    origin: String,
+    records: i64,
+}
+
+impl PublicationJson {
+    /// A publication's facts.
+    pub fn new(id: i64, recorded_at: jiff::Timestamp, origin: &str, records: i64) -> Self {
+        Self { id, recorded_at: recorded_at.to_string(), origin: origin.to_string(), records }
+    }
+}
+
+/// `inforce publications`.
+#[derive(Serialize)]
+pub struct PublicationsJson {
+    code: String,
+    publications: Vec<PublicationJson>,
+}
+
+impl PublicationsJson {
+    /// The publications of `code`, oldest first.
+    pub fn new(code: &inforce_core::CodeId, publications: Vec<PublicationJson>) -> Self {
+        Self { code: code.to_string(), publications }
+    }
+}
+
+/// What a publication wrote (`inforce register import`, `inforce import`): whether anything changed and, if so,
+/// the publication.
+#[derive(Serialize)]
+pub struct WrittenJson {
+    code: String,
+    changed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    publication: Option<i64>,
+    records: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recorded_at: Option<String>,
+}
+
+impl WrittenJson {
+    /// Nothing was written: the register already said so.
+    pub fn unchanged(code: &inforce_core::CodeId) -> Self {
+        Self { code: code.to_string(), changed: false, publication: None, records: 0, recorded_at: None }
+    }
+
+    /// Publication `id` wrote `records` records at `recorded_at`.
+    pub fn published(code: &inforce_core::CodeId, id: i64, records: i64, recorded_at: jiff::Timestamp) -> Self {
+        Self {
+            code: code.to_string(),
+            changed: true,
+            publication: Some(id),
+            records,
+            recorded_at: Some(recorded_at.to_string()),
+        }
+    }
+}
+
+/// `inforce import` and `inforce import-version`: what a text import wrote and found.
+#[derive(Serialize)]
+pub struct TextImportJson {
+    code: String,
+    changed: bool,
+    publication: Option<i64>,
+    records: i64,
+    new_versions: Vec<String>,
+    new_provisions: usize,
+    /// Each disagreement between the texts and the register's change lists, in a sentence.
+    discrepancies: Vec<String>,
+}
+
+impl TextImportJson {
+    /// An import of `code`: the publication it made (`None`: nothing written), what it added, what it found.
+    pub fn new(
+        code: &inforce_core::CodeId,
+        publication: Option<(i64, i64)>,
+        new_versions: &[inforce_core::EntryId],
+        new_provisions: usize,
+        discrepancies: Vec<String>,
+    ) -> Self {
+        Self {
+            code: code.to_string(),
+            changed: publication.is_some(),
+            publication: publication.map(|(id, _)| id),
+            records: publication.map_or(0, |(_, records)| records),
+            new_versions: new_versions.iter().map(ToString::to_string).collect(),
+            new_provisions,
+            discrepancies,
+        }
+    }
+}
+
+/// `inforce check`: every disagreement between the texts and the register's change lists.
+#[derive(Serialize)]
+pub struct CheckJson {
+    code: String,
+    has_texts: bool,
+    discrepancies: Vec<DiscrepancyJson>,
+}
+
+/// One disagreement.
+#[derive(Serialize)]
+struct DiscrepancyJson {
+    entry: String,
+    provision: String,
+    /// `changed_but_not_listed` or `listed_as_{kind}_but_unchanged`.
+    kind: String,
+    message: String,
+}
+
+impl CheckJson {
+    /// The discrepancies `history` finds.
+    pub fn new(history: &History, found: &[inforce_core::import::Discrepancy<'_>]) -> Self {
+        use inforce_core::import::DiscrepancyKind;
+        Self {
+            code: history.register().code.id.to_string(),
+            has_texts: history.has_texts(),
+            discrepancies: found
+                .iter()
+                .map(|d| DiscrepancyJson {
+                    entry: d.entry.id.to_string(),
+                    provision: d.provision.to_string(),
+                    kind: match d.kind {
+                        DiscrepancyKind::ChangedButNotListed => "changed_but_not_listed".to_string(),
+                        DiscrepancyKind::ListedButUnchanged(k) => format!("listed_as_{}_but_unchanged", k.as_str()),
+                    },
+                    message: d.describe(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `inforce doc add`: the document described, and whether anything was written.
+#[derive(Serialize)]
+pub struct DocumentAddedJson {
+    document: DocumentJson,
+    changed: bool,
+}
+
+impl DocumentAddedJson {
+    /// `document`, stored now (`changed`) or already.
+    pub fn new(document: &inforce_core::document::Document, changed: bool) -> Self {
+        Self { document: DocumentJson::new(document), changed }
+    }
+}
+
+/// `inforce copy`: what was copied.
+#[derive(Serialize)]
+pub struct CopiedJson {
+    codes: Vec<String>,
+    publications: usize,
+    records: usize,
+}
+
+impl CopiedJson {
+    /// `publications` publications holding `records` records, of `codes`.
+    pub fn new(codes: &[inforce_core::CodeId], publications: usize, records: usize) -> Self {
+        Self { codes: codes.iter().map(ToString::to_string).collect(), publications, records }
+    }
+}
+
+/// `inforce export`: the Markdown files written.
+#[derive(Serialize)]
+pub struct MarkdownWrittenJson {
+    code: String,
+    date: String,
+    folder: String,
+    provision_files: usize,
+}
+
+impl MarkdownWrittenJson {
+    /// `provision_files` files and the index of `code` at `date`, in `folder`.
+    pub fn new(code: &inforce_core::CodeId, date: Date, folder: &str, provision_files: usize) -> Self {
+        Self { code: code.to_string(), date: date.to_string(), folder: folder.to_string(), provision_files }
+    }
+}
+
+/// `inforce export-site`: the static site written.
+#[derive(Serialize)]
+pub struct SiteWrittenJson {
+    outdir: String,
+    pages: usize,
+    documents: usize,
+    bytes: u64,
+    today: String,
+}
+
+impl SiteWrittenJson {
+    /// `pages` pages and `documents` other files, `bytes` in all, into `outdir`, as of `today`.
+    pub fn new(outdir: &str, pages: usize, documents: usize, bytes: u64, today: Date) -> Self {
+        Self { outdir: outdir.to_string(), pages, documents, bytes, today: today.to_string() }
+    }
+}
+
+/// `inforce reindex`: the search index built and kept.
+#[derive(Serialize)]
+pub struct ReindexedJson {
+    code: String,
+    path: String,
+    wordings: usize,
+    words: usize,
+    bytes: u64,
+    /// How long the build took.
+    milliseconds: f64,
+}
+
+impl ReindexedJson {
+    /// An index of `wordings` wordings and `words` distinct words, kept at `path` in `bytes` bytes.
+    pub fn new(
+        code: &inforce_core::CodeId,
+        path: &str,
+        wordings: usize,
+        words: usize,
+        bytes: u64,
+        milliseconds: f64,
+    ) -> Self {
+        Self { code: code.to_string(), path: path.to_string(), wordings, words, bytes, milliseconds }
     }
 }

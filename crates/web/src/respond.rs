@@ -174,14 +174,20 @@ impl Problem {
     pub fn problem_json(self) -> Response {
         let mut headers = error_headers();
         set(&mut headers, header::CONTENT_TYPE, "application/problem+json");
-        let body = serde_json::json!({
-            "type": "about:blank",
-            "title": self.title,
-            "status": self.status.as_u16(),
-            "detail": self.detail,
-        });
+        let body =
+            ProblemJson { kind: "about:blank", title: &self.title, status: self.status.as_u16(), detail: &self.detail };
         (self.status, headers, serde_json::to_vec_pretty(&body).unwrap_or_default()).into_response()
     }
+}
+
+/// RFC 9457 problem details.
+#[derive(serde::Serialize)]
+struct ProblemJson<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: &'a str,
+    status: u16,
+    detail: &'a str,
 }
 
 fn error_headers() -> HeaderMap {

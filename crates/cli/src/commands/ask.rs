@@ -2,7 +2,10 @@
 //! consultations, the codes and publications in the database.
 
 use inforce_present::plain;
-use inforce_present::wire::{AtJson, ConsultationsJson, ProvisionHistoryJson, StatusJson, TimelineJson, VersionsJson};
+use inforce_present::wire::{
+    AtJson, CodeListJson, ConsultationsJson, ProvisionHistoryJson, PublicationJson, PublicationsJson, StatusJson,
+    TimelineJson, VersionsJson,
+};
 use inforce_store::Publication;
 
 use crate::args::{date, no_such_provision, provision_id};
@@ -70,25 +73,16 @@ pub async fn consultations(env: &Env) -> Result<(), Failure> {
 
 /// `inforce codes`
 pub async fn codes(env: &Env) -> Result<(), Failure> {
-    let codes: Vec<String> = env.store().await?.codes().await?.iter().map(ToString::to_string).collect();
-    env.out.print(&serde_json::json!({ "codes": codes }), || codes.join("\n"))
+    let codes = env.store().await?.codes().await?;
+    env.out.print(&CodeListJson::new(&codes), || codes.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
 }
 
 /// `inforce publications`
 pub async fn publications(env: &Env) -> Result<(), Failure> {
     let publications = env.store().await?.publications(&env.code).await?;
-    let rows: Vec<serde_json::Value> = publications
-        .iter()
-        .map(|p| {
-            serde_json::json!({
-                "id": p.id, "recorded_at": p.recorded_at.to_string(),
-                "origin": p.origin, "records": p.record_count,
-            })
-        })
-        .collect();
-    env.out.print(&serde_json::json!({ "code": env.code.to_string(), "publications": rows }), || {
-        publications_text(&publications)
-    })
+    let rows =
+        publications.iter().map(|p| PublicationJson::new(p.id, p.recorded_at, &p.origin, p.record_count)).collect();
+    env.out.print(&PublicationsJson::new(&env.code, rows), || publications_text(&publications))
 }
 
 /// Publications with their record times.

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use inforce_core::FuzzyDate;
 use inforce_core::document::{Attachment, Document};
-use inforce_present::wire::{DocumentJson, DocumentsJson};
+use inforce_present::wire::{DocumentAddedJson, DocumentsJson};
 use inforce_store::{PublishOutcome, publish_edit};
 
 use crate::args::now;
@@ -68,10 +68,7 @@ pub async fn add(env: &Env, args: &DocAddArgs) -> Result<(), Failure> {
         checked(next)
     })
     .await?;
-    let json = serde_json::json!({
-        "document": DocumentJson::new(&document),
-        "changed": matches!(outcome, PublishOutcome::Published(_)),
-    });
+    let json = DocumentAddedJson::new(&document, matches!(outcome, PublishOutcome::Published(_)));
     out.print(&json, || {
         format!(
             "stored {} ({}, {} bytes, sha256 {}) as document '{}'\n",

@@ -8,8 +8,8 @@ use std::path::Path;
 use inforce_core::import::{TextImport, apply_changes};
 use inforce_core::{CodeId, EntryId, History, ProvisionId};
 use inforce_formats::folder::{read_delta, read_folder};
+use inforce_present::wire::TextImportJson;
 use inforce_store::{ImportError, PublishOutcome, TextImportRequest, import_texts, load_register, load_texts};
-use serde_json::json;
 
 use crate::args::now;
 use crate::cli::{Format, ImportArgs, ImportVersionArgs};
@@ -111,19 +111,12 @@ async fn publish_and_report(env: &Env, request: TextImportRequest<'_>, summary: 
     for line in &discrepancies {
         eprintln!("inforce: warning: {line}");
     }
-    let (changed, records, publication) = match &imported.outcome {
-        PublishOutcome::Unchanged => (false, 0, None),
-        PublishOutcome::Published(p) => (true, p.record_count, Some(p.id)),
+    let publication = match &imported.outcome {
+        PublishOutcome::Unchanged => None,
+        PublishOutcome::Published(p) => Some((p.id, p.record_count)),
     };
-    let json = json!({
-        "code": code.to_string(),
-        "changed": changed,
-        "publication": publication,
-        "records": records,
-        "new_versions": imported.new_versions.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "new_provisions": imported.new_provisions,
-        "discrepancies": discrepancies,
-    });
+    let json =
+        TextImportJson::new(&code, publication, &imported.new_versions, imported.new_provisions, discrepancies.clone());
     env.out.print(&json, || {
         let mut line = format!("{code}: {summary}; ");
         match &imported.outcome {

@@ -3,6 +3,7 @@
 
 use std::io::Write;
 
+use inforce_present::wire::{CopiedJson, WrittenJson};
 use inforce_store::{PublishOutcome, publish_register};
 
 use crate::args::now;
@@ -35,17 +36,13 @@ pub async fn import(env: &Env, args: &RegisterImportArgs) -> Result<(), Failure>
     }
     let store = env.store().await?.as_ref();
     let outcome = publish_register(store, &register, &format!("file:{name}"), now()?).await?;
-    let code = register.code.id.to_string();
+    let code = &register.code.id;
     let (json, line) = match &outcome {
-        PublishOutcome::Unchanged => (
-            serde_json::json!({ "code": code, "changed": false, "records": 0 }),
-            format!("{code}: already up to date; nothing written"),
-        ),
+        PublishOutcome::Unchanged => {
+            (WrittenJson::unchanged(code), format!("{code}: already up to date; nothing written"))
+        }
         PublishOutcome::Published(p) => (
-            serde_json::json!({
-                "code": code, "changed": true, "publication": p.id,
-                "records": p.record_count, "recorded_at": p.recorded_at.to_string(),
-            }),
+            WrittenJson::published(code, p.id, p.record_count, p.recorded_at),
             format!("{code}: publication {} recorded at {}, {} records written", p.id, p.recorded_at, p.record_count),
         ),
     };
@@ -74,6 +71,6 @@ pub async fn copy(env: &Env, args: &CopyArgs) -> Result<(), Failure> {
     let summary = copied?;
     let (count, records) = (summary.publications, summary.records);
     let names: Vec<String> = summary.codes.iter().map(ToString::to_string).collect();
-    let json = serde_json::json!({ "codes": names, "publications": count, "records": records });
+    let json = CopiedJson::new(&summary.codes, count, records);
     env.out.print(&json, || format!("copied {count} publications ({records} records) of {}", names.join(", ")))
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 use inforce_core::search::{Scope, SearchIndex, parse};
 use inforce_core::{History, ProvisionId};
 use inforce_formats::pack;
-use inforce_present::wire::{SearchAsked, search_json};
+use inforce_present::wire::{ReindexedJson, SearchAsked, SearchJson};
 
 use crate::args::cut;
 use crate::cli::SearchArgs;
@@ -52,7 +52,7 @@ pub async fn search(env: &Env, args: &SearchArgs) -> Result<(), Failure> {
         page: args.page,
         per_page: args.per_page,
     };
-    let json = search_json(history, &hits, &asked, today);
+    let json = SearchJson::new(history, &hits, &asked, today);
     out.print(&json, || {
         let scope = match (&at, &asked.version) {
             (None, _) => "in any version".to_string(),
@@ -159,14 +159,14 @@ pub async fn reindex(env: &Env) -> Result<(), Failure> {
     save(path, &index)
         .map_err(|e| Failure::Environment(format!("{}: cannot save the search index: {e}", path.display())))?;
     let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    let json = serde_json::json!({
-        "code": history.register().code.id.to_string(),
-        "path": path.display().to_string(),
-        "wordings": index.wording_count(),
-        "words": index.word_count(),
-        "bytes": bytes,
-        "milliseconds": (took.as_secs_f64() * 1000.0).round(),
-    });
+    let json = ReindexedJson::new(
+        &history.register().code.id,
+        &path.display().to_string(),
+        index.wording_count(),
+        index.word_count(),
+        bytes,
+        (took.as_secs_f64() * 1000.0).round(),
+    );
     out.print(&json, || {
         format!(
             "indexed {} wordings ({} distinct words) of {} in {:.0} ms; kept in {} ({bytes} bytes)\n",

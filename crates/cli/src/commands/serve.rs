@@ -59,13 +59,13 @@ pub async fn export_site(env: &Env, args: &ExportSiteArgs) -> Result<(), Failure
     if let Some(bar) = spinner {
         bar.finish_and_clear();
     }
-    let json = serde_json::json!({
-        "outdir": outdir.display().to_string(),
-        "pages": summary.pages,
-        "documents": summary.documents,
-        "bytes": summary.bytes,
-        "today": env.today.to_string(),
-    });
+    let json = inforce_present::wire::SiteWrittenJson::new(
+        &outdir.display().to_string(),
+        summary.pages,
+        summary.documents,
+        summary.bytes,
+        env.today,
+    );
     env.out.print(&json, || {
         format!(
             "wrote {} pages and {} documents ({} bytes) to {}, as of {}\n",

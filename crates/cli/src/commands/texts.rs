@@ -10,9 +10,8 @@ use inforce_core::point::Cut;
 use inforce_core::{History, ProvisionId};
 use inforce_present::describe::{cut_label, entry_ref, no_text_note};
 use inforce_present::html;
-use inforce_present::wire::{BlameJson, ComparisonParts, ShowJson, comparison_json};
+use inforce_present::wire::{BlameJson, CheckJson, ComparisonParts, MarkdownWrittenJson, ShowJson, comparison_json};
 use jiff::civil::Date;
-use serde_json::json;
 
 use crate::args::{cut, point, provision_id, resolve};
 use crate::cli::{BlameArgs, DiffArgs, ExportArgs, Format, ShowArgs};
@@ -224,19 +223,7 @@ pub async fn check(env: &Env) -> Result<(), Failure> {
     // The ledger itself: a kept copy must not hide damage to it.
     let history = &env.history_from_ledger().await?;
     let found = history.discrepancies();
-    let json = json!({
-        "code": history.register().code.id.to_string(),
-        "has_texts": history.has_texts(),
-        "discrepancies": found.iter().map(|d| json!({
-            "entry": d.entry.id.to_string(),
-            "provision": d.provision.to_string(),
-            "kind": match d.kind {
-                inforce_core::import::DiscrepancyKind::ChangedButNotListed => "changed_but_not_listed".to_string(),
-                inforce_core::import::DiscrepancyKind::ListedButUnchanged(k) => format!("listed_as_{}_but_unchanged", k.as_str()),
-            },
-            "message": d.describe(),
-        })).collect::<Vec<_>>(),
-    });
+    let json = CheckJson::new(history, &found);
     out.print(&json, || {
         if !history.has_texts() {
             return format!("{}\nNothing to check.", no_text_note(history));
@@ -280,7 +267,7 @@ pub async fn export(env: &Env, args: &ExportArgs) -> Result<(), Failure> {
     write(&outdir.join("index.md"), &files.index)?;
     write(&outdir.join(format!("{}.md", register.code.id)), &files.document)?;
     let written = files.provisions.len();
-    let json = json!({ "code": register.code.id.to_string(), "date": cut.date.to_string(), "folder": outdir.display().to_string(), "provision_files": written });
+    let json = MarkdownWrittenJson::new(&register.code.id, cut.date, &outdir.display().to_string(), written);
     let mut shown = *out;
     shown.format = if out.format == Format::Markdown { Format::Text } else { out.format };
     shown.print(&json, || {

@@ -8,7 +8,7 @@ use axum::extract::{Query, RawPathParams, State};
 use axum::http::HeaderMap;
 use inforce_core::search::{ProvisionHit, Scope, parse, snippet};
 use inforce_core::{Entry, ProvisionId};
-use inforce_present::wire::{SearchAsked, search_json};
+use inforce_present::wire::{SearchAsked, SearchJson};
 use serde::Deserialize;
 
 use crate::ctx::{ApiCtx, Ctx, Face, Frame, PageCtx, PointQuery, shorten};
@@ -218,5 +218,5 @@ pub async fn api(
     let ctx = ApiCtx::for_code(&site, named.as_deref(), headers.get(axum::http::header::IF_NONE_MATCH).cloned())?;
     let (hits, asked) = run(&ctx, &query)?
         .ok_or_else(|| Problem::bad_request("Give a query with q=, for example q=paiement or q=\"bonne foi\"."))?;
-    ctx.json(&search_json(&ctx.history, &hits, &asked, ctx.today), Cache::Today)
+    ctx.json(&SearchJson::new(&ctx.history, &hits, &asked, ctx.today), Cache::Today)
 }
