@@ -1,10 +1,12 @@
 //! What both faces (the command line and the website) show, written once: the JSON wire types and envelopes of
 //! every answer (`wire`), the sentences a person reads (`describe`), plain-text answers for a terminal (`plain`),
-//! and the standalone HTML comparison page (`html`). Pure: answers in, text or serialisable values out; no I/O and
-//! no HTTP. The web crate adds routes, templates and response policy; the CLI adds arguments and printing.
+//! the standalone HTML comparison page (`html`), the Markdown export (`markdown`) and Atom feeds (`atom`).
+//! Pure: answers in, text or serialisable values out; no I/O and no HTTP. The web crate adds routes, templates
+//! and response policy; the CLI adds arguments and printing.
 
 #![forbid(unsafe_code)]
 
+pub mod atom;
 pub mod describe;
 pub mod html;
 pub mod markdown;

@@ -1,8 +1,6 @@
 //! Atom feeds (RFC 4287): new versions and events, the changes to one provision, consultations, the stage
 //! changes of modification proposals, and variations.
-//! Written directly: the documents are small, and a feed crate would bring a date library we do not use.
-
-use std::fmt::Write;
+//! The feeds' entries are chosen here; `inforce_present::atom` writes them.
 
 use axum::extract::Path;
 use inforce_core::{ChangeKind, CodeId, Entry, History, ProvisionId};
@@ -10,41 +8,8 @@ use jiff::Timestamp;
 
 use crate::ctx::{FeedPath, PageCtx};
 use crate::respond::{Body, Cache, PageResult, Problem};
+use inforce_present::atom::{Item, feed, rfc3339};
 use inforce_present::describe::entry_ref;
-use inforce_present::html::escape;
-
-struct Item {
-    id: String,
-    title: String,
-    link: String,
-    updated: String,
-    summary: String,
-}
-
-fn feed(id: &str, title: &str, link: &str, updated: Timestamp, items: &[Item]) -> String {
-    let mut xml =
-        String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-    let _ = writeln!(xml, "<id>{}</id>\n<title>{}</title>", escape(id), escape(title));
-    let _ = writeln!(xml, "<link rel=\"alternate\" href=\"{}\"/>", escape(link));
-    let _ = writeln!(xml, "<updated>{}</updated>\n<author><name>inforce</name></author>", rfc3339(updated));
-    for item in items {
-        let _ = writeln!(
-            xml,
-            "<entry>\n<id>{}</id>\n<title>{}</title>\n<link rel=\"alternate\" href=\"{}\"/>\n<updated>{}</updated>\n<summary>{}</summary>\n</entry>",
-            escape(&item.id),
-            escape(&item.title),
-            escape(&item.link),
-            escape(&item.updated),
-            escape(&item.summary)
-        );
-    }
-    xml.push_str("</feed>\n");
-    xml
-}
-
-fn rfc3339(time: Timestamp) -> String {
-    time.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
 
 /// An entry's date as an Atom timestamp: its effective day at midnight UTC, or the snapshot's time if unknown.
 fn entry_time(entry: &Entry, fallback: Timestamp) -> String {
