@@ -195,6 +195,54 @@ impl Ctx<Api> {
     }
 }
 
+/// A provision of the code the address names, read from `{provision}` in any usual spelling and checked to exist
+/// before the handler runs (400 for a malformed id, 404 for one the code lacks).
+pub struct Provision<F: Face> {
+    /// The provision's canonical id.
+    pub id: ProvisionId,
+    face: PhantomData<F>,
+}
+
+impl<F: Face> FromRequestParts<Arc<Site>> for Provision<F> {
+    type Rejection = F::Error;
+
+    async fn from_request_parts(parts: &mut Parts, site: &Arc<Site>) -> Result<Self, Self::Rejection> {
+        let ctx = Ctx::<F>::from_request_parts(parts, site).await?;
+        let params = RawPathParams::from_request_parts(parts, site)
+            .await
+            .map_err(|e| Problem::bad_request(format!("The address cannot be read: {e}.")))?;
+        let text = params.iter().find(|(name, _)| *name == "provision").map_or("", |(_, value)| value);
+        Ok(Self { id: ctx.provision(text)?, face: PhantomData })
+    }
+}
+
+/// The point `?at=DATE` or `?version=V` names (today when neither), read and checked before the handler runs;
+/// resolving it against the history is [`Ctx::cut`]'s.
+pub struct At<F: Face> {
+    /// The point.
+    pub point: Point,
+    /// Whether it is "today" by default: such answers change with the date.
+    pub today: bool,
+    face: PhantomData<F>,
+}
+
+impl<F: Face> FromRequestParts<Arc<Site>> for At<F> {
+    type Rejection = F::Error;
+
+    async fn from_request_parts(parts: &mut Parts, site: &Arc<Site>) -> Result<Self, Self::Rejection> {
+        let ctx = Ctx::<F>::from_request_parts(parts, site).await?;
+        let axum::extract::Query(query) = axum::extract::Query::<PointQuery>::from_request_parts(parts, site)
+            .await
+            .map_err(|e| Problem::bad_request(format!("{}.", e.body_text().trim_end_matches('.'))))?;
+        let point = match (&query.at, &query.version) {
+            (Some(at), _) => Point::Date(ctx.date(at)?),
+            (None, Some(version)) => ctx.point(version)?,
+            (None, None) => Point::Date(ctx.today),
+        };
+        Ok(Self { point, today: query.is_today(), face: PhantomData })
+    }
+}
+
 /// Echoes user input in messages only up to a point: enough to recognise, never a wall of text.
 pub fn shorten(text: &str) -> String {
     let cut: String = text.chars().take(60).collect();
@@ -222,13 +270,6 @@ impl PointQuery {
     pub fn is_today(&self) -> bool {
         self.at.is_none() && self.version.is_none()
     }
-}
-
-/// Path parameters of one name, typed by the route.
-#[derive(Deserialize)]
-pub struct ProvisionPath {
-    /// The provision as written in the address.
-    pub provision: String,
 }
 
 /// `{entry}`: a version or event.

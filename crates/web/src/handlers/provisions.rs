@@ -1,14 +1,13 @@
 //! One provision at a point, with its text, status, timeline and pending proposals; its blame; the API twins.
 
 use askama::Template;
-use axum::extract::{Path, Query};
 use inforce_core::date::human_date;
 use inforce_core::document::Attachment;
 use inforce_core::{History, Relation};
 use inforce_present::describe::{entry_ref, status_reason};
 use inforce_present::wire::{BlameAnswerJson, ProvisionAnswerJson};
 
-use crate::ctx::{ApiCtx, Frame, PageCtx, PointQuery, ProvisionPath};
+use crate::ctx::{Api, ApiCtx, At, Frame, Page, PageCtx, Provision};
 use crate::handlers::capitalise;
 use crate::handlers::documents::{DocLink, doc_links};
 use crate::respond::{ApiResult, Cache, PageResult, Problem};
@@ -44,9 +43,9 @@ struct ProvisionPage {
 }
 
 /// `/provisions/{provision}?at=…|version=…`
-pub async fn provision(ctx: PageCtx, Path(path): Path<ProvisionPath>, Query(query): Query<PointQuery>) -> PageResult {
-    let id = ctx.provision(&path.provision)?;
-    let cut = ctx.cut_from(&query)?;
+pub async fn provision(ctx: PageCtx, provision: Provision<Page>, at: At<Page>) -> PageResult {
+    let id = provision.id;
+    let cut = ctx.cut(&at.point)?;
     let history = &ctx.history;
     let status = history.status(&id, cut.date).ok_or_else(|| Problem::not_found("No such provision."))?;
     let text = history.text_at(&id, &cut);
@@ -125,7 +124,7 @@ pub async fn provision(ctx: PageCtx, Path(path): Path<ProvisionPath>, Query(quer
         no_text,
         timeline,
     };
-    let cache = if query.is_today() { Cache::Today } else { Cache::Published };
+    let cache = if at.today { Cache::Today } else { Cache::Published };
     ctx.page(page, cache)
 }
 
@@ -147,9 +146,9 @@ struct BlamePage {
 }
 
 /// `/provisions/{provision}/blame`
-pub async fn blame(ctx: PageCtx, Path(path): Path<ProvisionPath>, Query(query): Query<PointQuery>) -> PageResult {
-    let id = ctx.provision(&path.provision)?;
-    let cut = ctx.cut_from(&query)?;
+pub async fn blame(ctx: PageCtx, provision: Provision<Page>, at: At<Page>) -> PageResult {
+    let id = provision.id;
+    let cut = ctx.cut(&at.point)?;
     let paragraphs = ctx
         .history
         .blame(&id, &cut)
@@ -173,20 +172,20 @@ pub async fn blame(ctx: PageCtx, Path(path): Path<ProvisionPath>, Query(query): 
 }
 
 /// `/api/v1/{code}/provisions/{provision}?at=…|version=…`
-pub async fn api_provision(ctx: ApiCtx, Path(path): Path<ProvisionPath>, Query(query): Query<PointQuery>) -> ApiResult {
-    let id = ctx.provision(&path.provision)?;
-    let cut = ctx.cut_from(&query)?;
+pub async fn api_provision(ctx: ApiCtx, provision: Provision<Api>, at: At<Api>) -> ApiResult {
+    let id = provision.id;
+    let cut = ctx.cut(&at.point)?;
     let history = &ctx.history;
     let status = history.status(&id, cut.date).ok_or_else(|| Problem::not_found("No such provision."))?;
     let json = ProvisionAnswerJson::new(history, &status, &cut, ctx.today);
-    let cache = if query.is_today() { Cache::Today } else { Cache::Published };
+    let cache = if at.today { Cache::Today } else { Cache::Published };
     ctx.json(&json, cache)
 }
 
 /// `/api/v1/{code}/provisions/{provision}/blame`
-pub async fn api_blame(ctx: ApiCtx, Path(path): Path<ProvisionPath>, Query(query): Query<PointQuery>) -> ApiResult {
-    let id = ctx.provision(&path.provision)?;
-    let cut = ctx.cut_from(&query)?;
+pub async fn api_blame(ctx: ApiCtx, provision: Provision<Api>, at: At<Api>) -> ApiResult {
+    let id = provision.id;
+    let cut = ctx.cut(&at.point)?;
     let paragraphs = ctx.history.blame(&id, &cut);
     let json = BlameAnswerJson::new(&ctx.history, &id, &cut, paragraphs.as_deref(), ctx.today);
     ctx.json(&json, Cache::Published)
