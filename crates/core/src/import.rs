@@ -37,6 +37,32 @@ pub struct TextImport<'a> {
     pub headings: &'a HashMap<ProvisionId, String>,
 }
 
+/// Why versions cannot be joined to a register; every one is reported.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportProblem {
+    /// A version the register has takes effect on another day than the folder says.
+    #[error("version {version} takes effect on {folder} in the folder but on {register} in the register")]
+    DateDisagrees {
+        /// The version.
+        version: EntryId,
+        /// Its date in the folder.
+        folder: Date,
+        /// Its date in the register.
+        register: FuzzyDate,
+    },
+    /// A version's changes take out a provision that has no text on its date.
+    #[error("cannot remove '{provision}': it has no text on {effective}")]
+    NothingToRemove {
+        /// The provision.
+        provision: ProvisionId,
+        /// The version's date.
+        effective: Date,
+    },
+    /// The register the import would make breaks one of its rules (as `validate` words it).
+    #[error("{0}")]
+    Invalid(String),
+}
+
 /// The register and text assignments after an import.
 #[derive(Debug, Clone)]
 pub struct Merged {
@@ -58,7 +84,7 @@ pub fn merge_versions(
     current: Option<&Register>,
     current_texts: &[TextAssignment],
     import: TextImport<'_>,
-) -> Result<Merged, Vec<String>> {
+) -> Result<Merged, Vec<ImportProblem>> {
     let mut problems = Vec::new();
     let mut register = current.cloned().unwrap_or_else(|| {
         Register::empty(Code { id: code.clone(), title: code.to_string(), description: None, sources: Vec::new() })
@@ -91,10 +117,13 @@ pub fn merge_versions(
     let mut new_versions = Vec::new();
     for version in import.versions {
         match register.entries.iter().find(|e| e.id == version.id) {
-            Some(entry) if entry.effective.exact() != Some(version.effective) => problems.push(format!(
-                "version {} takes effect on {} in the folder but on {} in the register",
-                version.id, version.effective, entry.effective
-            )),
+            Some(entry) if entry.effective.exact() != Some(version.effective) => {
+                problems.push(ImportProblem::DateDisagrees {
+                    version: version.id.clone(),
+                    folder: version.effective,
+                    register: entry.effective,
+                });
+            }
             Some(_) => {}
             None => {
                 let mut entry = Entry::new(
@@ -167,7 +196,8 @@ pub fn merge_versions(
             entry.removed.listed = removed;
         }
     }
-    let problems: Vec<String> = validate(&register).into_iter().map(|p| p.message).collect();
+    let problems: Vec<ImportProblem> =
+        validate(&register).into_iter().map(|p| ImportProblem::Invalid(p.message)).collect();
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -183,7 +213,7 @@ pub fn apply_changes(
     label: String,
     changed: &[(ProvisionId, TextHash)],
     removed: &[ProvisionId],
-) -> Result<VersionTexts, Vec<String>> {
+) -> Result<VersionTexts, Vec<ImportProblem>> {
     let cut = Cut { date: effective, entry: None };
     // The state the version starts from: everything in effect then, as if this version (if already there) had
     // changed nothing, so that giving the same changes again gives the same version.
@@ -198,7 +228,7 @@ pub fn apply_changes(
             Some(index) => {
                 texts.remove(index);
             }
-            None => problems.push(format!("cannot remove '{gone}': it has no text on {effective}")),
+            None => problems.push(ImportProblem::NothingToRemove { provision: gone.clone(), effective }),
         }
     }
     for (provision, hash) in changed {
@@ -388,7 +418,7 @@ mod tests {
         )
         .expect_err("refused");
         assert_eq!(
-            problems,
+            problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
             vec!["version 4.2 takes effect on 2015-03-19 in the folder but on 2015-03-18 in the register"]
         );
     }
@@ -456,6 +486,7 @@ mod tests {
             &[],
             &[id("9")],
         );
-        assert_eq!(bad.expect_err("refused"), vec!["cannot remove '9': it has no text on 2017-01-01"]);
+        let problems: Vec<String> = bad.expect_err("refused").iter().map(ToString::to_string).collect();
+        assert_eq!(problems, vec!["cannot remove '9': it has no text on 2017-01-01"]);
     }
 }

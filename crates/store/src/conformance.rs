@@ -453,7 +453,7 @@ pub async fn run_import(store: &dyn Store) {
     let moved = vec![version("v2", "2017-06-01", vec![(article("1"), one)])];
     let refused = import_texts(store, request(&moved, None, "2026-01-04T00:00:00Z")).await;
     assert!(
-        matches!(&refused, Err(ImportError::Refused(problems)) if problems[0].contains("takes effect on 2017-06-01")),
+        matches!(&refused, Err(ImportError::Refused(problems)) if problems[0].to_string().contains("takes effect on 2017-06-01")),
         "a version whose date disagrees with the register is refused, naming it"
     );
     assert_eq!(store.publications(&code).await.expect("publications").len(), publications, "nothing written");

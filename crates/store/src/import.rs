@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use inforce_core::import::{TextImport, merge_versions};
+use inforce_core::import::{ImportProblem, TextImport, merge_versions};
 use inforce_core::text::{TextHash, Texts};
 use inforce_core::{CodeId, EntryId, History};
 use jiff::Timestamp;
@@ -43,8 +43,8 @@ pub struct ImportedTexts {
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     /// The texts cannot be joined to the register; every problem is listed.
-    #[error("import refused, nothing was stored:\n{}", .0.join("\n"))]
-    Refused(Vec<String>),
+    #[error("import refused, nothing was stored:\n{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Refused(Vec<ImportProblem>),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -80,7 +80,8 @@ pub async fn import_version(env: &Env, args: &ImportVersionArgs) -> Result<(), F
     let history = History::with_texts(register.clone(), texts);
     let label = args.label.clone().unwrap_or_default();
     let state = apply_changes(&history, id, effective, label, &delta.texts, &delta.removed).map_err(|problems| {
-        Failure::Usage(format!("{} refused, nothing was stored:\n{}", dir.display(), problems.join("\n")))
+        let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        Failure::Usage(format!("{} refused, nothing was stored:\n{}", dir.display(), lines.join("\n")))
     })?;
     let mut order: Vec<ProvisionId> = register.provisions.iter().map(|p| p.id.clone()).collect();
     order
