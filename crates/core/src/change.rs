@@ -905,4 +905,26 @@ mod tests {
         let unknown = register.edit_proposal("MP7", ProposalEdit::default()).map(|_| ());
         assert_eq!(unknown.map_err(|e| e.to_string()), Err("no proposal 'MP7' (known: MP1)".into()));
     }
+
+    #[test]
+    fn only_a_decision_records_who_decided() {
+        let process = process();
+        let by = Step { decided_by: Some("Panel".into()), ..at("2020-02-01") };
+        let refused = raised("3").advanced(&process, "report", by).map(|_| ());
+        assert_eq!(refused, Err(MoveError::NotADecision { to: "report".into() }));
+    }
+
+    #[test]
+    fn a_proposal_may_be_raised_at_a_starting_stage_named() {
+        let mut register = register_with_process();
+        let new = NewProposal {
+            reference: "MP5".into(),
+            title: "t".into(),
+            raised: day("2020-01-01"),
+            stage: Some("raised".into()),
+            ..NewProposal::default()
+        };
+        let raised = register.raise(new).expect("raised is a starting stage");
+        assert_eq!(raised.current().map(|s| s.stage.as_str()), Some("raised"));
+    }
 }

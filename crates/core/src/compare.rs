@@ -544,4 +544,13 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn comparison_sorts_have_words_for_people() {
+        let words: Vec<&str> = [ChangeSort::Added, ChangeSort::Removed, ChangeSort::Changed, ChangeSort::StatusChanged]
+            .into_iter()
+            .map(ChangeSort::human)
+            .collect();
+        assert_eq!(words, ["added", "removed", "changed", "status changed"]);
+    }
 }

@@ -162,4 +162,11 @@ mod tests {
         assert!(media_type("note.md", &[0xff, 0xfe]).is_err());
         assert_eq!(sha256(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     }
+
+    #[test]
+    fn a_proposal_or_consultation_attachment_names_one() {
+        for text in ["proposal:", "consultation: ", "proposal"] {
+            assert!(Attachment::parse(text).is_err(), "{text:?}");
+        }
+    }
 }

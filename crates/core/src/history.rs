@@ -804,4 +804,23 @@ mod tests {
         let planned: Vec<&str> = history.planned(date("2026-11-28")).iter().map(|e| e.id.as_str()).collect();
         assert_eq!(planned, vec!["70.0"]);
     }
+
+    #[test]
+    fn statuses_have_words_for_people_beside_their_wire_names() {
+        let words: Vec<(&str, &str)> =
+            [Status::InForce, Status::Inactive, Status::NotYetAdded, Status::Removed, Status::Unknown]
+                .into_iter()
+                .map(|s| (s.as_str(), s.human()))
+                .collect();
+        assert_eq!(
+            words,
+            [
+                ("in_force", "in force"),
+                ("inactive", "inactive"),
+                ("not_yet_added", "not yet added"),
+                ("removed", "removed"),
+                ("unknown", "unknown")
+            ]
+        );
+    }
 }
