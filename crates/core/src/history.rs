@@ -336,18 +336,6 @@ impl History {
         self.provision_index.get(id).map_or(0, |&p| self.ancestors(p).len())
     }
 
-    /// The proposals that were still changes on their way at the end of `date` and would change `provision`, a
-    /// part of it or a whole containing it, in register order. Empty when the register defines no process.
-    pub fn pending_proposals(&self, provision: &ProvisionId, date: Date) -> Vec<&Proposal> {
-        let register = self.register();
-        let Some(process) = &register.process else { return Vec::new() };
-        register
-            .proposals
-            .iter()
-            .filter(|p| p.pending_on(process, date) && p.affects.iter().any(|a| self.related(a, provision)))
-            .collect()
-    }
-
     /// The proposals that would change `provision`, a part of it or a whole containing it, whatever their stage.
     pub fn proposals_touching(&self, provision: &ProvisionId) -> Vec<&Proposal> {
         self.register().proposals.iter().filter(|p| p.affects.iter().any(|a| self.related(a, provision))).collect()

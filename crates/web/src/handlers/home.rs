@@ -6,6 +6,7 @@ use inforce_present::wire::ConsultationJson;
 
 use crate::ctx::{Frame, PageCtx};
 use crate::handlers::EntryView;
+use crate::handlers::proposals::PendingView;
 use crate::respond::{Cache, PageResult};
 
 #[derive(Template)]
@@ -16,8 +17,8 @@ struct HomePage {
     planned: Vec<EntryView>,
     latest: Vec<EntryView>,
     open_consultations: Vec<ConsultationJson>,
-    /// Proposals still on their way today: (reference, title, stage).
-    pending: Vec<(String, String, String)>,
+    /// Proposals still on their way today.
+    pending: Vec<PendingView>,
     codes: Vec<String>,
 }
 
@@ -41,20 +42,7 @@ pub async fn home(ctx: PageCtx) -> PageResult {
         .map(|c| ConsultationJson::new(c, ctx.today))
         .collect();
     let codes = ctx.snapshot.histories.keys().map(ToString::to_string).collect();
-    let register = history.register();
-    let pending = match &register.process {
-        Some(process) => register
-            .proposals
-            .iter()
-            .filter(|p| p.pending_on(process, ctx.today))
-            .map(|p| {
-                let stage = p.stage_on(ctx.today).map_or("", |s| s.stage.as_str());
-                let label = process.stage(stage).map_or(stage, |s| s.label.as_str());
-                (p.reference.clone(), p.title.clone(), label.to_string())
-            })
-            .collect(),
-        None => Vec::new(),
-    };
+    let pending = PendingView::list(history, None, ctx.today);
     let page = HomePage { f: ctx.frame(), in_force, planned, latest, open_consultations, pending, codes };
     ctx.page(page, Cache::Today)
 }

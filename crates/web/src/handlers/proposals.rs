@@ -6,6 +6,7 @@ use axum::extract::{Path, Query};
 use inforce_core::change::{FilterError, Process, Proposal, ProposalFilter};
 use inforce_core::date::human_date;
 use inforce_core::document::Attachment;
+use inforce_core::{History, ProvisionId};
 use inforce_present::wire::{PlannedListJson, ProposalJson, ProposalsJson};
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -48,6 +49,33 @@ fn chosen<'a, F: Face>(ctx: &'a Ctx<F>, query: &ProposalQuery) -> Result<(Vec<&'
         Problem::bad_request(detail)
     })?;
     Ok((list, pending_at))
+}
+
+/// A proposal on its way on a day, as the home and provision pages list it.
+pub(crate) struct PendingView {
+    pub(crate) reference: String,
+    pub(crate) title: String,
+    /// The label of the stage it was at that day.
+    pub(crate) stage: String,
+}
+
+impl PendingView {
+    /// The proposals pending at the end of `day`, those that would change `affects` (or a part or a whole of it)
+    /// when it is given.
+    pub(crate) fn list(history: &History, affects: Option<&ProvisionId>, day: Date) -> Vec<Self> {
+        let filter = ProposalFilter { affects, pending_at: Some(day), ..ProposalFilter::default() };
+        let (Some(process), Ok(pending)) = (&history.register().process, history.proposals(&filter)) else {
+            return Vec::new();
+        };
+        pending
+            .into_iter()
+            .map(|p| {
+                let stage = p.stage_on(day).map_or("", |s| s.stage.as_str());
+                let label = process.stage(stage).map_or(stage, |s| s.label.as_str());
+                Self { reference: p.reference.clone(), title: p.title.clone(), stage: label.to_string() }
+            })
+            .collect()
+    }
 }
 
 /// The code's process, or, for a register that defines none, one with no stages and no paths (so no

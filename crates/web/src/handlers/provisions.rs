@@ -10,6 +10,7 @@ use inforce_present::wire::{BlameAnswerJson, ProvisionAnswerJson};
 use crate::ctx::{Api, ApiCtx, At, Frame, Page, PageCtx, Provision};
 use crate::handlers::capitalise;
 use crate::handlers::documents::{DocLink, doc_links};
+use crate::handlers::proposals::PendingView;
 use crate::respond::{ApiResult, Cache, PageResult, Problem};
 
 struct TimelineRow {
@@ -33,8 +34,8 @@ struct ProvisionPage {
     status_words: String,
     reason: String,
     banners: Vec<String>,
-    /// Proposals pending on the page's date that would change it: (reference, title, stage).
-    proposals: Vec<(String, String, String)>,
+    /// Proposals pending on the page's date that would change it.
+    proposals: Vec<PendingView>,
     documents: Vec<DocLink>,
     text: Option<String>,
     text_from: Option<String>,
@@ -89,18 +90,7 @@ pub async fn provision(ctx: PageCtx, provision: Provision<Page>, at: At<Page>) -
         .filter(|item| History::is_planned(item.entry, ctx.today) && item.relation != Relation::Unlisted)
         .map(|item| format!("Planned: {} will change it ({}).", entry_ref(item.entry, ctx.today), item.kind.as_str()))
         .collect();
-    let proposals = match &history.register().process {
-        Some(process) => history
-            .pending_proposals(&id, cut.date)
-            .into_iter()
-            .map(|p| {
-                let stage = p.stage_on(cut.date).map(|s| s.stage.as_str()).unwrap_or_default();
-                let label = process.stage(stage).map_or(stage, |s| s.label.as_str());
-                (p.reference.clone(), p.title.clone(), label.to_string())
-            })
-            .collect(),
-        None => Vec::new(),
-    };
+    let proposals = PendingView::list(history, Some(&id), cut.date);
     let no_text = if history.has_texts() {
         format!("No text of {id} is recorded at this date.")
     } else {
