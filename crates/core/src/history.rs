@@ -389,6 +389,17 @@ impl History {
         self.timeline(None, None).into_iter().filter(|e| e.kind == EntryKind::Version).collect()
     }
 
+    /// The version before `entry` in time order, when `entry` is a version and not the first; what a version is
+    /// compared with to show what it changed.
+    pub fn version_before(&self, entry: &Entry) -> Option<&Entry> {
+        if entry.kind != EntryKind::Version {
+            return None;
+        }
+        let versions = self.versions();
+        let index = versions.iter().position(|v| v.id == entry.id)?;
+        versions.get(index.checked_sub(1)?).copied()
+    }
+
     /// Every entry whose effective date may fall in the range (both ends inclusive), in time order. With no
     /// range at all, entries with unknown dates follow at the end.
     pub fn timeline(&self, from: Option<Date>, to: Option<Date>) -> Vec<&Entry> {
@@ -810,5 +821,22 @@ mod tests {
                 ("unknown", "unknown")
             ]
         );
+    }
+
+    #[test]
+    fn a_version_is_compared_with_the_version_before_it() {
+        let mut direction = entry("d", "2015-02-01", &[]);
+        direction.kind = EntryKind::Event;
+        let history = History::new(register(
+            vec![provision("A", None)],
+            vec![entry("1.0", "2013-09-23", &[("added", "A")]), direction, entry("2.0", "2015-03-01", &[])],
+        ));
+        let before = |id: &str| {
+            let entry = history.entry(&EntryId::parse(id).expect("id")).expect("entry");
+            history.version_before(entry).map(|e| e.id.to_string())
+        };
+        assert_eq!(before("2.0").as_deref(), Some("1.0"), "events in between are not versions");
+        assert_eq!(before("1.0"), None, "the first version has none");
+        assert_eq!(before("d"), None, "an event is not compared with a version");
     }
 }

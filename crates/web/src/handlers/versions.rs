@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::Path;
 use inforce_core::document::Attachment;
-use inforce_core::{ChangeKind, EntryId, EntryKind, History, Status};
+use inforce_core::{ChangeKind, EntryId, History, Status};
 use inforce_present::wire::{VersionJson, VersionsJson};
 
 use crate::ctx::{ApiCtx, EntryPath, Frame, PageCtx, shorten};
@@ -102,13 +102,7 @@ pub async fn version(ctx: PageCtx, Path(path): Path<EntryPath>) -> PageResult {
                 .collect()
         })
         .unwrap_or_default();
-    let versions = ctx.history.versions();
-    let previous = versions
-        .iter()
-        .position(|v| v.id == entry.id)
-        .and_then(|i| i.checked_sub(1))
-        .map(|i| versions[i].id.to_string())
-        .filter(|_| entry.kind == EntryKind::Version);
+    let previous = ctx.history.version_before(entry).map(|v| v.id.to_string());
     let view = VersionView {
         id: entry.id.to_string(),
         label: entry.label(),
