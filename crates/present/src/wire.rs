@@ -1412,3 +1412,18 @@ impl ReindexedJson {
         Self { code: code.to_string(), path: path.to_string(), wordings, words, bytes, milliseconds }
     }
 }
+
+/// `inforce mod new|advance|update`: the proposal as it now stands, and whether anything was written.
+#[derive(Serialize)]
+pub struct ProposalWrittenJson {
+    #[serde(flatten)]
+    proposal: ProposalJson,
+    changed: bool,
+}
+
+impl ProposalWrittenJson {
+    /// `proposal` in `process`, written now (`changed`) or already as it is.
+    pub fn new(process: &Process, proposal: &Proposal, changed: bool, today: Date) -> Self {
+        Self { proposal: ProposalJson::new(process, proposal, today), changed }
+    }
+}

@@ -18,7 +18,9 @@ use inforce_core::{CodeId, History, ProvisionId};
 use jiff::civil::Date;
 use serde::Deserialize;
 
-use crate::respond::{ApiError, ApiResult, Body, Cache, PageError, PageResult, Problem, respond};
+use crate::respond::{
+    ApiError, ApiResult, Body, Cache, PageError, PageResult, Problem, client_has, not_modified, respond,
+};
 use crate::site::{Site, Snapshot};
 
 /// Who reads the answer: a person (pages, feeds) or a program (the JSON API).
@@ -77,14 +79,31 @@ impl<F: Face> FromRequestParts<Arc<Site>> for Ctx<F> {
             .map_err(|e| Problem::bad_request(format!("The address cannot be read: {e}.")))?;
         let named = params.iter().find(|(name, _)| *name == "code").map(|(_, value)| value.to_string());
         let if_none_match = parts.headers.get(IF_NONE_MATCH).cloned();
-        Ok(Self::for_code(site, named.as_deref(), if_none_match)?)
+        // Every extractor of one request reads the same snapshot, even if a new one lands meanwhile.
+        let snapshot = match parts.extensions.get::<Arc<Snapshot>>() {
+            Some(snapshot) => snapshot.clone(),
+            None => {
+                let snapshot = site.snapshot();
+                parts.extensions.insert(snapshot.clone());
+                snapshot
+            }
+        };
+        Ok(Self::in_snapshot(site, snapshot, named.as_deref(), if_none_match)?)
     }
 }
 
 impl<F: Face> Ctx<F> {
     /// The context of the code `named` (or the site's default), refused when no such code is served.
     pub fn for_code(site: &Site, named: Option<&str>, if_none_match: Option<HeaderValue>) -> Result<Self, Problem> {
-        let snapshot = site.snapshot();
+        Self::in_snapshot(site, site.snapshot(), named, if_none_match)
+    }
+
+    fn in_snapshot(
+        site: &Site,
+        snapshot: Arc<Snapshot>,
+        named: Option<&str>,
+        if_none_match: Option<HeaderValue>,
+    ) -> Result<Self, Problem> {
         let (code, base) = match named {
             Some(text) => {
                 let code = CodeId::parse(text)
@@ -113,6 +132,12 @@ impl<F: Face> Ctx<F> {
     /// Answers a body through the response policy.
     pub fn answer(&self, body: Body, cache: Cache) -> Result<axum::response::Response, F::Error> {
         Ok(respond(&self.request_headers(), body, self.snapshot.last_modified, cache))
+    }
+
+    /// 304, when the client already holds the answer whose validator is `etag`: for answers that are costly to
+    /// read (document files), checked before reading them.
+    pub fn unchanged_for_client(&self, etag: &str, cache: Cache) -> Option<axum::response::Response> {
+        client_has(&self.request_headers(), etag).then(|| not_modified(etag, self.snapshot.last_modified, cache))
     }
 
     /// A day as every face accepts it: `YYYY-MM-DD` or `today`.
@@ -160,12 +185,7 @@ impl<F: Face> Ctx<F> {
 
     /// `?at=DATE` or `?version=V` (default today), resolved.
     pub fn cut_from(&self, query: &PointQuery) -> Result<Cut<'_>, Problem> {
-        let point = match (&query.at, &query.version) {
-            (Some(at), _) => Point::Date(self.date(at)?),
-            (None, Some(version)) => self.point(version)?,
-            (None, None) => Point::Date(self.today),
-        };
-        self.cut(&point)
+        self.cut(&query.point(self)?)
     }
 }
 
@@ -234,12 +254,7 @@ impl<F: Face> FromRequestParts<Arc<Site>> for At<F> {
         let axum::extract::Query(query) = axum::extract::Query::<PointQuery>::from_request_parts(parts, site)
             .await
             .map_err(|e| Problem::bad_request(format!("{}.", e.body_text().trim_end_matches('.'))))?;
-        let point = match (&query.at, &query.version) {
-            (Some(at), _) => Point::Date(ctx.date(at)?),
-            (None, Some(version)) => ctx.point(version)?,
-            (None, None) => Point::Date(ctx.today),
-        };
-        Ok(Self { point, today: query.is_today(), face: PhantomData })
+        Ok(Self { point: query.point(&ctx)?, today: query.is_today(), face: PhantomData })
     }
 }
 
@@ -269,6 +284,15 @@ impl PointQuery {
     /// Whether the point is "today" (the default): such answers change with the date.
     pub fn is_today(&self) -> bool {
         self.at.is_none() && self.version.is_none()
+    }
+
+    /// The point asked for: `at` (a date) before `version` (a version or date), today when neither.
+    pub fn point<F: Face>(&self, ctx: &Ctx<F>) -> Result<Point, Problem> {
+        Ok(match (&self.at, &self.version) {
+            (Some(at), _) => Point::Date(ctx.date(at)?),
+            (None, Some(version)) => ctx.point(version)?,
+            (None, None) => Point::Date(ctx.today),
+        })
     }
 }
 

@@ -127,8 +127,7 @@ pub fn api_twin(url: &str, default_code: &str) -> Option<String> {
         }
         None => (default_code, path.to_string()),
     };
-    let routes = table();
-    let (_, api) = routes.iter().find_map(|r| Some((r, r.api.as_ref()?.0)).filter(|(r, _)| matches(r.page, &rest)))?;
+    let api = TWINS.iter().find(|(page, _)| matches(page, &rest)).map(|(_, api)| *api)?;
     let twin = api.replace("{code}", code);
     // The twin's parameters are the page's, in the same places after the code.
     let filled = fill(&twin, &rest)?;
@@ -138,13 +137,17 @@ pub fn api_twin(url: &str, default_code: &str) -> Option<String> {
     })
 }
 
+/// Each page's address and its twin's, from the route table, worked out once (the export asks for every page).
+static TWINS: std::sync::LazyLock<Vec<(&'static str, &'static str)>> =
+    std::sync::LazyLock::new(|| table().into_iter().filter_map(|r| Some((r.page, r.api?.0))).collect());
+
 /// Whether an address matches a pattern whose `{name}` segments match any one segment.
 fn matches(pattern: &str, path: &str) -> bool {
     let (p, a): (Vec<&str>, Vec<&str>) = (pattern.split('/').collect(), path.split('/').collect());
     p.len() == a.len() && p.iter().zip(&a).all(|(p, a)| (p.starts_with('{') && !a.is_empty()) || p == a)
 }
 
-/// `pattern`'s `{name}` segments filled, in order, with the segments of `path` that sit where the page's
+/// `twin`'s `{name}` segments filled, in order, with the segments of `path` that sit where the page's
 /// parameters are (the twin lists the same segments after its code).
 fn fill(twin: &str, path: &str) -> Option<String> {
     let page: Vec<&str> = path.split('/').skip(1).collect();
@@ -167,6 +170,7 @@ pub fn router(site: Arc<Site>) -> Router {
     let routes = routes(site.clone())
         .layer(axum::middleware::from_fn_with_state((site, cache), cache::layer))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(10)))
+        // Again outside the timeout and the cache, whose own refusals (408, an answer too large) need a face too.
         .layer(axum::middleware::from_fn(policy::layer));
     if access_log { routes.layer(axum::middleware::from_fn(access_log_layer)) } else { routes }
 }

@@ -4,7 +4,7 @@
 
 use axum::body::to_bytes;
 use axum::extract::Request;
-use axum::http::header::CONTENT_SECURITY_POLICY;
+use axum::http::header::{ALLOW, CONTENT_SECURITY_POLICY};
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -32,6 +32,8 @@ pub async fn layer(request: Request, next: Next) -> Response {
         security_headers(&mut parts.headers);
         return Response::from_parts(parts, body);
     }
+    // What the framework says beside its refusal (405's Allow) stays with the redrawn answer.
+    let allow = response.headers().get(ALLOW).cloned();
     let text = to_bytes(response.into_body(), MAX_DETAIL).await.map(|b| String::from_utf8_lossy(&b).into_owned());
     let detail = match (status.as_u16(), text.as_deref().map(str::trim)) {
         (405, _) => "This address answers GET (and HEAD) only.".to_string(),
@@ -39,7 +41,11 @@ pub async fn layer(request: Request, next: Next) -> Response {
         (_, Ok(text)) if !text.is_empty() => format!("{}.", text.trim_end_matches('.')),
         _ => status.canonical_reason().unwrap_or("The request cannot be answered").to_string(),
     };
-    face_for_path(&path, Problem::status(status, detail))
+    let mut redrawn = face_for_path(&path, Problem::status(status, detail));
+    if let Some(allow) = allow {
+        redrawn.headers_mut().insert(ALLOW, allow);
+    }
+    redrawn
 }
 
 /// Answers a panic inside a handler as a plain 500, which [`layer`] then dresses; the panic is logged.

@@ -66,7 +66,7 @@ pub fn respond(request: &HeaderMap, body: Body, last_modified: Timestamp, cache:
             let safe_name: String = file_name.chars().filter(|c| !c.is_control() && *c != '"' && *c != '\\').collect();
             set(&mut headers, header::CONTENT_DISPOSITION, &format!("attachment; filename=\"{safe_name}\""));
             set(&mut headers, header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox");
-            (media_type, bytes, Some(format!("\"{sha256}\"")))
+            (media_type, bytes, Some(file_etag(&sha256)))
         }
     };
     let etag = etag.unwrap_or_else(|| {
@@ -74,23 +74,44 @@ pub fn respond(request: &HeaderMap, body: Body, last_modified: Timestamp, cache:
         bytes.hash(&mut hasher);
         format!("\"{:016x}-{:x}\"", hasher.finish(), bytes.len())
     });
-    set(&mut headers, header::ETAG, &etag);
-    set(&mut headers, header::LAST_MODIFIED, &http_date(last_modified));
+    validators(&mut headers, &etag, last_modified, cache);
+    if client_has(request, &etag) {
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
+    }
+    set(&mut headers, header::CONTENT_TYPE, &content_type);
+    (StatusCode::OK, headers, bytes).into_response()
+}
+
+/// The strong validator of a document file: its SHA-256, quoted.
+pub fn file_etag(sha256: &str) -> String {
+    format!("\"{sha256}\"")
+}
+
+/// Whether the client's `If-None-Match` names `etag` (or `*`): its copy is current.
+pub fn client_has(request: &HeaderMap, etag: &str) -> bool {
+    request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+}
+
+/// 304 for an answer whose validator the client already holds, known before the answer is drawn or read.
+pub fn not_modified(etag: &str, last_modified: Timestamp, cache: Cache) -> Response {
+    let mut headers = HeaderMap::new();
+    security_headers(&mut headers);
+    validators(&mut headers, etag, last_modified, cache);
+    (StatusCode::NOT_MODIFIED, headers).into_response()
+}
+
+fn validators(headers: &mut HeaderMap, etag: &str, last_modified: Timestamp, cache: Cache) {
+    set(headers, header::ETAG, etag);
+    set(headers, header::LAST_MODIFIED, &http_date(last_modified));
     let max_age = match cache {
         Cache::Published => "public, max-age=86400",
         Cache::Today => "public, max-age=60",
         Cache::Immutable => "public, max-age=31536000, immutable",
     };
-    set(&mut headers, header::CACHE_CONTROL, max_age);
-    let matches = request
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
-    if matches {
-        return (StatusCode::NOT_MODIFIED, headers).into_response();
-    }
-    set(&mut headers, header::CONTENT_TYPE, &content_type);
-    (StatusCode::OK, headers, bytes).into_response()
+    set(headers, header::CACHE_CONTROL, max_age);
 }
 
 fn set(headers: &mut HeaderMap, name: header::HeaderName, value: &str) {

@@ -32,6 +32,7 @@ struct Answer {
     status: StatusCode,
     content_type: String,
     csp: String,
+    allow: String,
     body: String,
 }
 
@@ -40,9 +41,10 @@ async fn ask(routes: &axum::Router, method: Method, url: &str) -> Answer {
     let response = routes.clone().oneshot(request).await.expect("answer");
     let header = |name| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let (content_type, csp) = (header(header::CONTENT_TYPE), header(header::CONTENT_SECURITY_POLICY));
+    let allow = header(header::ALLOW);
     let status = response.status();
     let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body");
-    Answer { status, content_type, csp, body: String::from_utf8_lossy(&body).into_owned() }
+    Answer { status, content_type, csp, allow, body: String::from_utf8_lossy(&body).into_owned() }
 }
 
 #[tokio::test]
@@ -68,6 +70,9 @@ async fn every_error_has_the_face_of_its_address_and_the_security_headers() {
         let answer = ask(&routes, method.clone(), url).await;
         assert_eq!(answer.status, status, "{method} {url}: {}", answer.body);
         assert!(answer.csp.starts_with("default-src 'none'"), "{method} {url}: CSP {:?}", answer.csp);
+        if status == StatusCode::METHOD_NOT_ALLOWED {
+            assert!(answer.allow.contains("GET"), "{method} {url}: a 405 names what is allowed ({:?})", answer.allow);
+        }
         if url.starts_with("/api/") {
             assert_eq!(answer.content_type, "application/problem+json", "{method} {url}");
             let problem: serde_json::Value = serde_json::from_str(&answer.body).expect("problem+json");
@@ -86,6 +91,9 @@ async fn health_checks_carry_the_security_headers_too() {
     let health = ask(&routes, Method::GET, "/healthz").await;
     assert_eq!((health.status, health.body.as_str()), (StatusCode::OK, "ok"));
     assert!(health.csp.starts_with("default-src 'none'"));
+    let ready = ask(&routes, Method::GET, "/readyz").await;
+    assert_eq!((ready.status, ready.body.as_str()), (StatusCode::OK, "ready"), "plain text for probes");
+    assert!(ready.csp.starts_with("default-src 'none'"));
 }
 
 #[test]

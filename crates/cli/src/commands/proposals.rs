@@ -10,7 +10,7 @@ use inforce_core::change::{
 };
 use inforce_core::{EntryId, FuzzyDate, History, ProvisionId, Register, validate};
 use inforce_present::describe::planned_tie;
-use inforce_present::wire::{PlannedListJson, ProposalJson, ProposalsJson};
+use inforce_present::wire::{PlannedListJson, ProposalJson, ProposalWrittenJson, ProposalsJson};
 use inforce_store::{PublishOutcome, publish_edit};
 use jiff::civil::Date;
 
@@ -127,9 +127,7 @@ async fn write(
     .await?;
     let process = process_of(&register)?;
     let proposal = find(&register, reference)?;
-    let mut json = serde_json::to_value(ProposalJson::new(process, proposal, env.today))
-        .map_err(|e| Failure::Environment(format!("cannot write JSON: {e}")))?;
-    json["changed"] = serde_json::Value::Bool(matches!(outcome, PublishOutcome::Published(_)));
+    let json = ProposalWrittenJson::new(process, proposal, matches!(outcome, PublishOutcome::Published(_)), env.today);
     env.out.print(&json, || show_text(process, proposal, env.today))
 }
 
@@ -211,7 +209,7 @@ fn find<'a>(register: &'a Register, reference: &str) -> Result<&'a Proposal, Fai
 pub(crate) fn fuzzy(text: Option<&str>, today: Date, flag: &str) -> Result<FuzzyDate, Failure> {
     match text {
         None => Ok(FuzzyDate::Day(today)),
-        Some(t) if t.trim().eq_ignore_ascii_case("today") => Ok(FuzzyDate::Day(today)),
+        Some(t) if t.eq_ignore_ascii_case("today") => Ok(FuzzyDate::Day(today)),
         Some(t) => FuzzyDate::parse(t).map_err(|e| Failure::Usage(format!("{flag}: {e}"))),
     }
 }

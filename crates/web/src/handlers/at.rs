@@ -70,8 +70,7 @@ pub async fn at(ctx: PageCtx, Path(path): Path<DatePath>) -> PageResult {
         version: history.in_force(date).version.map(|v| EntryView::new(v, ctx.today, false)),
         provisions,
     };
-    let cache =
-        if Some(&path.date).is_some_and(|d| d.eq_ignore_ascii_case("today")) { Cache::Today } else { Cache::Published };
+    let cache = if path.date.eq_ignore_ascii_case("today") { Cache::Today } else { Cache::Published };
     ctx.page(page, cache)
 }
 

@@ -7,7 +7,7 @@ use inforce_core::document::Attachment;
 use inforce_present::wire::ConsultationsJson;
 use serde::Deserialize;
 
-use crate::ctx::{ApiCtx, Ctx, Face, Frame, PageCtx, shorten};
+use crate::ctx::{ApiCtx, Frame, PageCtx, shorten};
 use crate::handlers::documents::{DocLink, doc_links};
 use crate::respond::{ApiResult, Cache, PageResult, Problem};
 
@@ -40,7 +40,7 @@ pub struct ConsultationQuery {
 
 impl ConsultationQuery {
     /// The state asked for, checked.
-    fn state<F: Face>(&self, _ctx: &Ctx<F>) -> Result<Option<ConsultationState>, Problem> {
+    fn state(&self) -> Result<Option<ConsultationState>, Problem> {
         match self.state.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => Ok(None),
             Some(text) => ConsultationState::parse(text).map(Some).ok_or_else(|| {
@@ -55,7 +55,7 @@ impl ConsultationQuery {
 
 /// `/consultations?state=open`
 pub async fn consultations(ctx: PageCtx, Query(query): Query<ConsultationQuery>) -> PageResult {
-    let state = query.state(&ctx)?;
+    let state = query.state()?;
     let consultations = ctx
         .history
         .register()
@@ -79,7 +79,7 @@ pub async fn consultations(ctx: PageCtx, Query(query): Query<ConsultationQuery>)
 
 /// `/api/v1/{code}/consultations`
 pub async fn api_consultations(ctx: ApiCtx, Query(query): Query<ConsultationQuery>) -> ApiResult {
-    let state = query.state(&ctx)?;
+    let state = query.state()?;
     let chosen =
         ctx.history.register().consultations.iter().filter(|c| state.is_none_or(|s| c.state_on(ctx.today) == s));
     ctx.json(&ConsultationsJson::new(&ctx.history, chosen, ctx.today), Cache::Today)

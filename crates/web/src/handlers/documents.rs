@@ -8,7 +8,7 @@ use inforce_core::document::Attachment;
 use inforce_present::wire::DocumentsJson;
 
 use crate::ctx::{ApiCtx, Ctx, DocumentPath, Face, Frame, PageCtx, shorten};
-use crate::respond::{ApiResult, Body, Cache, PageResult, Problem};
+use crate::respond::{ApiResult, Body, Cache, PageResult, Problem, file_etag};
 use crate::site::Site;
 
 /// A document as pages link to it.
@@ -73,6 +73,10 @@ pub async fn document_file(State(site): State<Arc<Site>>, ctx: PageCtx, Path(pat
         .iter()
         .find(|d| d.id == *id && d.file_name == *name)
         .ok_or_else(|| Problem::not_found(format!("The {} has no document '{}'.", ctx.code, shorten(id))))?;
+    // A client with a current copy is answered from the description alone: the store is not read.
+    if let Some(unchanged) = ctx.unchanged_for_client(&file_etag(&document.sha256), Cache::Immutable) {
+        return Ok(unchanged);
+    }
     let bytes = site
         .file(&ctx.code, &document.sha256)
         .await

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use inforce_present::wire::CodesJson;
 
 use crate::ctx::shorten;
-use crate::respond::{ApiResult, Body, Cache, Problem, respond};
+use crate::respond::{ApiResult, Body, Cache, Problem, respond, security_headers};
 use crate::site::Site;
 
 /// `/api/v1/codes`
@@ -39,11 +39,14 @@ pub async fn openapi(State(site): State<Arc<Site>>, headers: HeaderMap) -> ApiRe
 /// `/readyz`: the store answers and a history is loaded.
 pub async fn ready(State(site): State<Arc<Site>>) -> Response {
     let loaded = !site.snapshot().histories.is_empty();
+    // Plain text for probes, with the headers every answer carries (so the policy leaves it as it is).
+    let mut headers = HeaderMap::new();
+    security_headers(&mut headers);
     if loaded && site.store_reachable().await {
-        "ready".into_response()
+        (headers, "ready").into_response()
     } else {
-        (axum::http::StatusCode::SERVICE_UNAVAILABLE, "not ready: the store is unreachable or nothing is loaded")
-            .into_response()
+        let status = axum::http::StatusCode::SERVICE_UNAVAILABLE;
+        (status, headers, "not ready: the store is unreachable or nothing is loaded").into_response()
     }
 }
 

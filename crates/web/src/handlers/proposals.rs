@@ -30,7 +30,9 @@ pub struct ProposalQuery {
 
 /// The proposals the filters choose, in register order, and the pending date if one was asked.
 fn chosen<'a, F: Face>(ctx: &'a Ctx<F>, query: &ProposalQuery) -> Result<(Vec<&'a Proposal>, Option<Date>), Problem> {
-    let blank = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+    // An empty field (the form's "any") filters nothing; any other value is read as it is, untrimmed, as
+    // everywhere else.
+    let blank = |v: &Option<String>| v.as_deref().filter(|v| !v.trim().is_empty()).map(str::to_string);
     let (stage, path, affects, pending_at) =
         (blank(&query.stage), blank(&query.path), blank(&query.affects), blank(&query.pending_at));
     let pending_at = pending_at.as_deref().map(|d| ctx.date(d)).transpose()?;

@@ -36,13 +36,7 @@ pub struct SearchQuery {
     per_page: Option<String>,
 }
 
-fn number<F: Face>(
-    _ctx: &Ctx<F>,
-    name: &str,
-    text: Option<&str>,
-    default: usize,
-    max: usize,
-) -> Result<usize, Problem> {
+fn number(name: &str, text: Option<&str>, default: usize, max: usize) -> Result<usize, Problem> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(default),
         Some(t) => t.parse::<usize>().ok().filter(|n| (1..=max).contains(n)).ok_or_else(|| {
@@ -70,8 +64,8 @@ fn run<'a, F: Face>(
     let cut = if all { None } else { Some(ctx.cut_from(&point)?) };
     let within: Option<ProvisionId> =
         query.within.as_deref().filter(|w| !w.trim().is_empty()).map(|w| ctx.provision(w)).transpose()?;
-    let page = number(ctx, "page", query.page.as_deref(), 1, 100_000)?;
-    let per_page = number(ctx, "number of results per page", query.per_page.as_deref(), 20, 100)?;
+    let page = number("page", query.page.as_deref(), 1, 100_000)?;
+    let per_page = number("number of results per page", query.per_page.as_deref(), 20, 100)?;
     let history = &ctx.history;
     let index = ctx
         .snapshot
