@@ -389,6 +389,10 @@ fn a_read_only_database_answers_questions_and_refuses_writes_clearly() {
     let read = match run(&["status", "H15", "--at", "2015-02-01"]) {
         Ok(output) => output,
         Err(e) => {
+            assert!(
+                std::env::var("INFORCE_REQUIRE_SETPRIV").is_err(),
+                "setpriv is required here (INFORCE_REQUIRE_SETPRIV) to run as an unprivileged user: {e}"
+            );
             println!("skipped: running as root and cannot drop privileges with setpriv ({e})");
             return;
         }

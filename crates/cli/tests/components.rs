@@ -133,14 +133,14 @@ fn main() -> ExitCode {
             skipped: "corpora (every test: real codes imported, compared with git and with ripgrep)",
             to_run: "put fr-code-civil.tar.xz and fr-code-procedures-civiles-execution.tar.xz in ../shared/corpora \
                      (beside the repository), with tar, xz and git on PATH",
-            require: None,
+            require: Some("INFORCE_REQUIRE_CORPORA"),
         },
         Component {
             name: "setpriv",
             found: setpriv(),
             skipped: "cli::a_read_only_database_answers_questions_and_refuses_writes_clearly",
             to_run: "apt-get install util-linux, or run the tests as another user than root",
-            require: None,
+            require: Some("INFORCE_REQUIRE_SETPRIV"),
         },
     ];
     println!();
