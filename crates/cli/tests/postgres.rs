@@ -114,7 +114,15 @@ fn concurrent_imports_are_serialised_and_a_killed_one_leaves_nothing() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    let mut waiting = waiting;
+    // An import alone takes a fraction of a second; this one is still running a second and a half later, blocked
+    // by the first's lock, and finishes only once the first is gone.
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_millis(1500) {
+        let status = waiting.try_wait().expect("poll the second import");
+        assert!(status.is_none(), "the second import did not wait for the first's lock: {status:?}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     killed.kill().expect("SIGKILL");
     killed.wait().expect("reap");
     let output = waiting.wait_with_output().expect("second import");

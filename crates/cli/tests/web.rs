@@ -99,7 +99,11 @@ fn pages_answer_what_was_in_force_and_what_changed() {
     let server = start(&sandbox);
     let home = get(&server, "/", &[]);
     assert_eq!(home.status, 200);
-    assert!(home.body.contains("version 4.1</a>"), "today (1 February 2015) 4.1 is in force: {}", home.body);
+    let in_force = home.body.lines().find(|l| l.contains("class=\"lead\">In force today")).expect("the in-force line");
+    assert!(
+        in_force.contains("/versions/4.1\">version 4.1</a>"),
+        "today (1 February 2015) 4.1 is in force: {in_force}"
+    );
     assert!(home.body.contains("<time datetime=\"2015-02-01\">1 February 2015</time>"));
     let at = get(&server, "/at/2015-01-20", &[]);
     assert_eq!(at.status, 200);
@@ -113,17 +117,20 @@ fn pages_answer_what_was_in_force_and_what_changed() {
     assert!(compare.body.contains("inactive → in force"), "{}", compare.body);
     let version = get(&server, "/versions/4.1", &[]);
     assert!(version.body.contains("/compare/4.0...4.1"), "a version links to its comparison with the one before");
-    for path in [
-        "/versions",
-        "/provisions/H15",
-        "/provisions/H15/blame",
-        "/consultations",
-        "/variations",
-        "/codes/sec/versions",
-        "/codes/sec/",
-        "/codes/sec",
+    // Each page with something only it shows.
+    for (path, shows) in [
+        ("/versions", "<td><time datetime=\"2015-01-26\">26 January 2015</time></td>"),
+        ("/provisions/H15", "in force</strong>"),
+        ("/provisions/H15/blame", "No text of H15 is recorded at this date."),
+        ("/consultations", "Stage 4 consultation on new SEC content"),
+        ("/variations", "Secretary of State direction"),
+        ("/codes/sec/versions", "href=\"/codes/sec/versions/4.1\""),
+        ("/codes/sec/", "href=\"/codes/sec/versions/4.1\">version 4.1</a>"),
+        ("/codes/sec", "href=\"/codes/sec/versions/4.1\">version 4.1</a>"),
     ] {
-        assert_eq!(get(&server, path, &[]).status, 200, "{path}");
+        let page = get(&server, path, &[]);
+        assert_eq!(page.status, 200, "{path}");
+        assert!(page.body.contains(shows), "{path} shows {shows:?}: {}", page.body);
     }
     let picker = get(&server, "/at?date=2015-03-20", &[]);
     assert_eq!(picker.status, 303);
@@ -309,7 +316,14 @@ fn proposals_are_followed_on_the_site_and_through_the_api() {
     let one = get(&server, "/api/v1/sec/proposals/MP301", &[]).json();
     assert_eq!(one["history"], cli["history"], "the API and the command line give the same timeline");
     let open = get(&server, "/api/v1/sec/consultations?state=open", &[]).json();
-    assert!(open["consultations"].as_array().is_some_and(|list| list.iter().all(|c| c["state"] == "open")));
+    assert_eq!(open["consultations"], serde_json::json!([]), "none is open on 1 February 2015");
+    // On 15 July 2014 the Stage 4 consultation (30 June to 25 August 2014) was open, and only it.
+    let in_july = start_with(&sandbox, &[("INFORCE_TODAY", "2014-07-15")], Stdio::null());
+    let open = get(&in_july, "/api/v1/sec/consultations?state=open", &[]).json();
+    let ids: Vec<&str> =
+        open["consultations"].as_array().expect("list").iter().filter_map(|c| c["id"].as_str()).collect();
+    assert_eq!(ids, ["SEC4"]);
+    assert_eq!(open["consultations"][0]["state"], "open");
     let closed = get(&server, "/consultations?state=closed", &[]);
     assert!(closed.body.contains("Stage 4 consultation") && closed.body.contains("(showing closed only)"));
     assert_eq!(get(&server, "/consultations?state=ajar", &[]).status, 400);
@@ -480,7 +494,9 @@ fn until_shown(server: &Server, path: &str, wanted: &str) -> Duration {
 #[test]
 fn two_instances_on_one_postgres_serve_every_publication_and_survive_a_killed_import() {
     let Some(sandbox) = Sandbox::postgres("two_instances") else { return };
-    let servers = [start(&sandbox), start(&sandbox)];
+    // Polling is slowed to a minute, so only NOTIFY can bring a publication to an instance within seconds.
+    let slow_poll = [("INFORCE_POLL_MS", "60000")];
+    let servers = [start_with(&sandbox, &slow_poll, Stdio::null()), start_with(&sandbox, &slow_poll, Stdio::null())];
     for server in &servers {
         assert!(get(server, "/versions/4.1", &[]).body.contains("26 January 2015"));
     }
@@ -492,7 +508,7 @@ fn two_instances_on_one_postgres_serve_every_publication_and_survive_a_killed_im
     assert!(sandbox.run(&["register", "import", file.to_str().expect("path")]).status.success());
     for server in &servers {
         let took = until_shown(server, "/versions/4.1", "27 January 2015");
-        eprintln!("instance on port {} served the publication after {took:?}", server.port);
+        assert!(took < Duration::from_secs(10), "announced, not polled: port {} took {took:?}", server.port);
     }
     // An import killed half-way changes nothing on either instance; the next one shows on both.
     let killed_file = sandbox.path("killed.toml");
@@ -639,7 +655,9 @@ fn the_static_export_holds_every_page_and_no_broken_link() {
     assert_eq!(api["provisions"], cli["provisions"]);
     assert_eq!(api["version"]["id"], "4.0");
     let compare = std::fs::read_to_string(out.join("codes/small/compare/v1...v2.html")).expect("text comparison");
-    assert!(compare.contains("mauvaise"), "the redline of the code with texts");
+    // v1 "de bonne foi" became "de mauvaise foi" in v2: the old word struck out, the new one marked inserted.
+    assert!(compare.contains("<del>bonne</del>"), "the redline strikes the old word: {compare}");
+    assert!(compare.contains("<ins>mauvaise</ins>"), "the redline marks the new word inserted: {compare}");
     assert!(out.join("feeds/versions.atom").is_file() && out.join("404.html").is_file());
     // Exporting again replaces the export; a folder holding anything else is refused and left alone.
     assert!(sandbox.run(&["export-site", out.to_str().expect("path")]).status.success());

@@ -15,7 +15,7 @@ pub async fn serve(env: &Env, args: ServeArgs) -> Result<(), Failure> {
     let options = SiteOptions {
         default_code: env.code.clone(),
         today: std::env::var("INFORCE_TODAY").is_ok().then_some(env.today),
-        poll: Duration::from_secs(1),
+        poll: poll_interval()?,
         access_log: args.access_log,
     };
     let served = inforce_web::serve(store, args.addr, options, |bound| {
@@ -26,6 +26,19 @@ pub async fn serve(env: &Env, args: ServeArgs) -> Result<(), Failure> {
         ServeError::Load(e) => e.into(),
         ServeError::Bind { .. } | ServeError::Serve(_) => Failure::Environment(e.to_string()),
     })
+}
+
+/// How often `serve` looks for publications made elsewhere: `INFORCE_POLL_MS` (milliseconds, default 1000).
+/// PostgreSQL announces publications at once; polling is the fallback, and the only way with SQLite.
+fn poll_interval() -> Result<Duration, Failure> {
+    match std::env::var("INFORCE_POLL_MS") {
+        Err(_) => Ok(Duration::from_secs(1)),
+        Ok(text) => {
+            text.parse::<u64>().ok().filter(|ms| *ms > 0).map(Duration::from_millis).ok_or_else(|| {
+                Failure::Usage(format!("INFORCE_POLL_MS='{text}' is not a whole number of milliseconds"))
+            })
+        }
+    }
 }
 
 /// `inforce export-site OUTDIR`: the site as static files, rendered by the same routes `serve` runs.
