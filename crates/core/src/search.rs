@@ -1024,6 +1024,30 @@ mod tests {
     }
 
     #[test]
+    fn a_phrase_of_three_or_more_words_matches_only_those_words_in_that_order() {
+        let history = history();
+        let index = SearchIndex::build(&history);
+        let all = |q: &str| ids(&index.search(&history, &parse(q).expect("parse"), Scope::AllVersions, None));
+        assert_eq!(all("\"fait de bonne\""), ["1"]);
+        assert_eq!(all("\"paiement fait de bonne foi\""), ["1"]);
+        assert_eq!(all("\"le paiement fait de mauvaise foi est valable\""), ["1"]);
+        assert_eq!(all("\"paiement fait bonne foi\""), Vec::<String>::new(), "a word left out");
+        assert_eq!(all("\"fait de foi\""), Vec::<String>::new(), "the first two in place, the third not next");
+        assert_eq!(all("\"paiement de bonne\""), Vec::<String>::new(), "the last two in place, the first not");
+        assert_eq!(all("\"de bonne foi est valable fait\""), Vec::<String>::new(), "a word after the end");
+    }
+
+    #[test]
+    fn a_heading_phrase_stays_within_the_heading() {
+        let history = history();
+        let index = SearchIndex::build(&history);
+        let all = |q: &str| ids(&index.search(&history, &parse(q).expect("parse"), Scope::AllVersions, None));
+        assert_eq!(all("heading:\"article 2 paiement\""), ["2"]);
+        assert_eq!(all("heading:\"paiement deux\""), Vec::<String>::new(), "from the heading into the body");
+        assert_eq!(all("heading:créanciers"), Vec::<String>::new(), "a body word is not a heading word");
+    }
+
+    #[test]
     fn a_date_or_version_limits_the_search_to_the_wordings_then_in_force() {
         let history = history();
         let index = SearchIndex::build(&history);
