@@ -839,4 +839,39 @@ mod tests {
         assert_eq!(before("1.0"), None, "the first version has none");
         assert_eq!(before("d"), None, "an event is not compared with a version");
     }
+
+    #[test]
+    fn of_two_versions_effective_the_same_day_the_later_recorded_is_in_force() {
+        for (first, second) in [("4.0", "4.0a"), ("4.0b", "4.0")] {
+            let history = History::new(register(
+                vec![provision("A", None), provision("B", None)],
+                vec![
+                    entry("1.0", "2013-09-27", &[("added", "A")]),
+                    entry(first, "2015-01-14", &[]),
+                    entry(second, "2015-01-14", &[("added", "B")]),
+                ],
+            ));
+            let id = |on: &str| history.in_force(date(on)).version.map(|v| v.id.to_string());
+            assert_eq!(id("2015-01-13").as_deref(), Some("1.0"));
+            assert_eq!(id("2015-01-14").as_deref(), Some(second), "the one recorded after the other");
+            assert_eq!(check(&history, "B", "2015-01-14"), "in_force", "its changes apply that day");
+            assert_eq!(check(&history, "B", "2015-01-13"), "not_yet_added");
+        }
+    }
+
+    #[test]
+    fn a_first_version_dated_to_the_month_counts_from_the_month_s_last_day() {
+        let history = History::new(register(
+            vec![provision("A", None)],
+            vec![entry("1.0", "2013-09", &[]), entry("2.0", "2014-04-06", &[])],
+        ));
+        let on = |day: &str| history.in_force(date(day));
+        assert_eq!(on("2013-09-15").version.map(|v| v.id.to_string()), None, "not known to be in force yet");
+        let possibly: Vec<String> = on("2013-09-15").possibly_later.iter().map(|v| v.id.to_string()).collect();
+        assert_eq!(possibly, ["1.0"], "but it may have been");
+        assert_eq!(on("2013-09-30").version.map(|v| v.id.to_string()).as_deref(), Some("1.0"));
+        assert_eq!(check(&history, "A", "2013-09-15"), "not_yet_added", "never guessed earlier");
+        assert_eq!(check(&history, "A", "2013-09-30"), "in_force");
+        assert_eq!(check(&history, "A", "2013-08-31"), "not_yet_added");
+    }
 }
