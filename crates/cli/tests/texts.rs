@@ -295,6 +295,9 @@ fn the_search_index_is_kept_beside_the_database_grown_by_imports_and_rebuilt_whe
     assert!(stderr(&output).contains("rebuilt the search index"), "{}", stderr(&output));
     let answer: Value = serde_json::from_slice(&output.stdout).expect("json");
     assert_eq!(answer["total"], 1);
+    assert_ne!(std::fs::read(&kept).expect("kept"), b"not an index", "the rebuilt index is saved over the damage");
+    let again = sandbox.run(&["search", "répétition", "--all-versions", "--code", "small"]);
+    assert!(!stderr(&again).contains("rebuilt"), "and read back next time: {}", stderr(&again));
     std::fs::remove_file(&kept).expect("remove");
     assert_eq!(total("paiement"), 1);
     assert!(kept.is_file(), "the next search keeps a new one");
@@ -346,4 +349,43 @@ fn the_loaded_register_is_kept_beside_the_database_and_never_answers_for_a_later
 
     // `check` reads the ledger itself, whatever is kept.
     assert_eq!(sandbox.json(&["check", "--code", "small"])["discrepancies"], serde_json::json!([]));
+}
+
+#[test]
+fn a_correction_withdraws_a_wording_and_as_recorded_still_answers_with_it() {
+    let sandbox = Sandbox::new();
+    let root = small_code(&sandbox);
+    let folder = root.to_str().expect("path");
+    let first = sandbox.run_at("2026-11-01T09:00:00Z", &["import", folder, "--code", "small"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    // v2's text of article 1 is corrected two days later: "mauvaise" was a transcription error.
+    write(&root, "v2/1.md", "# Article 1\n\nLe paiement fait de piètre foi est valable.\n\nAjout.\n");
+    let corrected = sandbox.run_at("2026-11-03T09:00:00Z", &["import", folder, "--code", "small", "--format", "json"]);
+    assert!(corrected.status.success(), "{}", stderr(&corrected));
+    let json = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--code", "small", "--format", "json"]);
+        let output = sandbox.run(&all);
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+        serde_json::from_slice::<Value>(&output.stdout).expect("json")
+    };
+    let text = |extra: &[&str]| {
+        let mut args = vec!["show", "1", "--version", "v2"];
+        args.extend(extra);
+        json(&args)["text"]["text"].as_str().expect("a text").to_string()
+    };
+    assert!(text(&[]).contains("piètre"), "the register as it stands has the correction");
+    let before = text(&["--as-recorded", "2026-11-02"]);
+    assert!(before.contains("mauvaise") && !before.contains("piètre"), "as recorded before it: {before}");
+    let total = |query: &str, extra: &[&str]| {
+        let mut args = vec!["search", query, "--all-versions"];
+        args.extend(extra);
+        json(&args)["total"].clone()
+    };
+    assert_eq!(total("mauvaise", &[]), 0, "the withdrawn wording is not found");
+    assert_eq!(total("piètre", &[]), 1);
+    assert_eq!(total("mauvaise", &["--as-recorded", "2026-11-02"]), 1, "but it was there as recorded then");
+    assert_eq!(total("piètre", &["--as-recorded", "2026-11-02"]), 0);
+    // A question as recorded must not leave its answer behind for the register as it stands.
+    assert_eq!(total("mauvaise", &[]), 0);
 }
