@@ -389,3 +389,47 @@ fn a_correction_withdraws_a_wording_and_as_recorded_still_answers_with_it() {
     // A question as recorded must not leave its answer behind for the register as it stands.
     assert_eq!(total("mauvaise", &[]), 0);
 }
+
+#[test]
+fn a_kept_register_answers_only_for_the_very_publication_it_was_kept_from() {
+    // Each other database holds publication 2 of `small` too, differing from the first only in its record count
+    // or only in its record time: the first's kept copy, put beside it, must not answer for it.
+    let first = Sandbox::new();
+    let folder = small_code(&first);
+    let run = |sandbox: &Sandbox, now: &str, args: &[&str]| {
+        let output = sandbox.run_at(now, args);
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+        String::from_utf8(output.stdout).expect("UTF-8")
+    };
+    run(&first, "2026-11-01T09:00:00Z", &["import", folder.to_str().expect("path"), "--code", "small"]);
+    run(&first, "2026-11-01T09:00:00Z", &["versions", "--code", "small"]);
+    let kept = first.path("inforce.db.register-small");
+    assert!(kept.is_file());
+
+    let more_records = Sandbox::new();
+    let grown = small_code(&more_records);
+    add_a_third_version(&grown);
+    run(&more_records, "2026-11-01T09:00:00Z", &["import", grown.to_str().expect("path"), "--code", "small"]);
+    std::fs::copy(&kept, more_records.path("inforce.db.register-small")).expect("copy the kept file");
+    let versions: Value = serde_json::from_str(&run(
+        &more_records,
+        "2026-11-01T10:00:00Z",
+        &["versions", "--code", "small", "--format", "json"],
+    ))
+    .expect("json");
+    assert_eq!(versions["versions"].as_array().map(Vec::len), Some(3), "its own three versions, not the kept two");
+
+    let later = Sandbox::new();
+    let other_text = small_code(&later);
+    write(&other_text, "v2/1.md", "# Article 1\n\nLe paiement fait de piètre foi est valable.\n\nAjout.\n");
+    run(&later, "2026-11-02T09:00:00Z", &["import", other_text.to_str().expect("path"), "--code", "small"]);
+    std::fs::copy(&kept, later.path("inforce.db.register-small")).expect("copy the kept file");
+    let show: Value = serde_json::from_str(&run(
+        &later,
+        "2026-11-02T10:00:00Z",
+        &["show", "1", "--version", "v2", "--code", "small", "--format", "json"],
+    ))
+    .expect("json");
+    let text = show["text"]["text"].as_str().expect("text");
+    assert!(text.contains("piètre"), "its own text, not the kept one: {text}");
+}
