@@ -514,6 +514,23 @@ mod tests {
         assert!(blame.iter().flatten().all(|r| r.entry.id.as_str() == "v4"));
     }
 
+    #[test]
+    fn punctuation_is_blamed_on_the_version_that_wrote_it() {
+        let history = article(&[
+            ("v1", "2016-01-01", Some("# Article 1\n\nLe paiement est valable.\n")),
+            ("v2", "2017-01-01", Some("# Article 1\n\nLe paiement est valable ;\n")),
+            ("v3", "2018-01-01", Some("# Article 1\n\nLe paiement, est valable ;\n")),
+        ]);
+        let cut = history.cut(&Point::Date(date("2020-01-01"))).expect("cut");
+        let blame = history.blame(&id(), &cut).expect("text");
+        let owner = |wanted: &str| -> Vec<String> {
+            blame.iter().flatten().filter(|r| r.text.contains(wanted)).map(|r| r.entry.id.to_string()).collect()
+        };
+        assert_eq!(owner(";"), ["v2"], "the semicolon v2 put in place of the full stop");
+        assert_eq!(owner(","), ["v3"], "the comma v3 added");
+        assert!(owner("paiement").iter().all(|v| v == "v1"), "the words v1 wrote stay v1's");
+    }
+
     proptest! {
         /// Every word of the text at V is attributed to a version not later than V whose own text has it.
         #[test]

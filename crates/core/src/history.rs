@@ -874,4 +874,49 @@ mod tests {
         assert_eq!(check(&history, "A", "2013-09-30"), "in_force");
         assert_eq!(check(&history, "A", "2013-08-31"), "not_yet_added");
     }
+
+    #[test]
+    fn a_version_that_changed_provisions_without_listing_them_is_in_each_one_s_history() {
+        let mut unlisted = entry("2.0", "2014-04-06", &[("amended", "A")]);
+        unlisted.amended.completeness = Completeness::Partial;
+        let mut silent = entry("3.0", "2014-07-31", &[]);
+        silent.amended.completeness = Completeness::Unlisted;
+        let history = History::new(register(
+            vec![provision("A", None), provision("B", None)],
+            vec![entry("1.0", "2013-09-27", &[]), unlisted, silent],
+        ));
+        let items = |id: &str| -> Vec<(String, Relation<'_>)> {
+            let id = ProvisionId::parse(id).expect("id");
+            history
+                .provision_history(&id)
+                .into_iter()
+                .filter(|i| i.kind == ChangeKind::Amended)
+                .map(|i| (i.entry.id.to_string(), i.relation))
+                .collect()
+        };
+        assert_eq!(items("A"), [("2.0".to_string(), Relation::Direct), ("3.0".to_string(), Relation::Unlisted)]);
+        assert_eq!(
+            items("B"),
+            [("2.0".to_string(), Relation::Unlisted), ("3.0".to_string(), Relation::Unlisted)],
+            "B may be among what both changed"
+        );
+    }
+
+    #[test]
+    fn a_part_s_change_is_evidence_that_its_whole_is_in_the_text() {
+        let mut whole = provision("P", None);
+        whole.addition_unknown = true;
+        let history = History::new(register(
+            vec![provision("A", None), whole, provision("P1", Some("P"))],
+            vec![entry("1.0", "2013-09-27", &[("added", "A")]), entry("2.0", "2014-04-06", &[("amended", "P1")])],
+        ));
+        assert_eq!(check(&history, "P", "2014-04-05"), "unknown", "nothing shows it in the text yet");
+        assert_eq!(check(&history, "P", "2014-04-06"), "in_force", "P1, a part of it, was amended then");
+        let answer = history.status(&ProvisionId::parse("P").expect("id"), date("2014-04-06")).expect("status");
+        assert!(
+            matches!(answer.existence, Basis::Evidence { entry, .. } if entry.id.as_str() == "2.0"),
+            "{:?}",
+            answer.existence
+        );
+    }
 }
