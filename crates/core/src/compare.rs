@@ -514,6 +514,77 @@ mod tests {
         assert!(blame.iter().flatten().all(|r| r.entry.id.as_str() == "v4"));
     }
 
+    /// Three provisions: 1 with a text that v2 amends and v3 gives again unchanged; 1.a, a part of 1, whose text
+    /// v3 adds; 2, without text, added by v2.
+    fn three() -> History {
+        let mut bodies = HashMap::new();
+        let mut assignments = Vec::new();
+        let mut give = |entry: &str, provision: &str, text: &str| {
+            let text = normalise(text);
+            let hash = TextHash::of(&text);
+            bodies.insert(hash, Arc::from(text.as_str()));
+            assignments.push(TextAssignment {
+                entry: EntryId::parse(entry).expect("id"),
+                provision: ProvisionId::parse(provision).expect("id"),
+                text: Some(hash),
+            });
+        };
+        give("v1", "1", "# Article 1\n\nUn.\n");
+        give("v2", "1", "# Article 1\n\nUn, modifié.\n");
+        give("v3", "1", "# Article 1\n\nUn, modifié.\n");
+        give("v3", "1.a", "# Article 1 a\n\nUne partie.\n");
+        let entries = vec![
+            entry("v1", "2016-01-01", &[("added", "1")]),
+            entry("v2", "2017-01-01", &[("amended", "1"), ("added", "2")]),
+            entry("v3", "2018-01-01", &[("added", "1.a")]),
+        ];
+        let provisions = vec![provision("1", None), provision("1.a", Some("1")), provision("2", None)];
+        History::with_texts(register(provisions, entries), Texts { assignments, bodies })
+    }
+
+    #[test]
+    fn a_comparison_finds_additions_status_changes_and_keeps_to_the_part_asked_for() {
+        let history = three();
+        let cut = |v: &str| history.cut(&Point::Entry(EntryId::parse(v).expect("id"))).expect("cut");
+        let sorts = |a: &str, b: &str, within: Option<&str>| -> Vec<(String, ChangeSort)> {
+            let within = within.map(|w| ProvisionId::parse(w).expect("id"));
+            history
+                .compare(&cut(a), &cut(b), within.as_ref(), DiffOptions::default())
+                .iter()
+                .map(|c| (c.provision.id.to_string(), c.sort))
+                .collect()
+        };
+        assert_eq!(
+            sorts("v1", "v2", None),
+            [("1".to_string(), ChangeSort::Changed), ("2".to_string(), ChangeSort::StatusChanged)],
+            "2 has no text: only its status differs"
+        );
+        assert_eq!(sorts("v2", "v3", None), [("1.A".to_string(), ChangeSort::Added)], "1 was given the same text");
+        assert_eq!(sorts("v1", "v3", Some("1")).len(), 2, "1 and its part 1.a");
+        assert_eq!(sorts("v1", "v2", Some("2")), [("2".to_string(), ChangeSort::StatusChanged)]);
+        assert_eq!(sorts("v2", "v3", Some("2")), [], "nothing changed within 2");
+        let status_only = history.compare(&cut("v1"), &cut("v2"), None, DiffOptions::default());
+        assert!(status_only[1].edits.is_empty(), "a status change has no redline");
+        assert_eq!(status_only[1].status, (Status::NotYetAdded, Status::InForce));
+    }
+
+    #[test]
+    fn what_has_a_text_and_when_the_wording_changed() {
+        let history = three();
+        let id = |p: &str| ProvisionId::parse(p).expect("id");
+        assert!(history.has_texts());
+        assert!(history.has_text(&id("1")) && history.has_text(&id("1.a")));
+        assert!(!history.has_text(&id("2")), "2 never had a text");
+        assert!(!history.has_text(&id("9")), "no such provision");
+        let cut = history.cut(&Point::Entry(EntryId::parse("v2").expect("id"))).expect("cut");
+        let with_text: Vec<String> = history.texts_at(&cut).iter().map(|(p, _)| p.id.to_string()).collect();
+        assert_eq!(with_text, ["1"]);
+        let events: Vec<String> = history.text_history(&id("1")).iter().map(|e| e.entry.id.to_string()).collect();
+        assert_eq!(events, ["v1", "v2"], "v3 gave the same wording again: not a change");
+        let bare = History::new(register(vec![provision("A", None)], vec![entry("1.0", "2013-09-27", &[])]));
+        assert!(!bare.has_texts());
+    }
+
     #[test]
     fn punctuation_is_blamed_on_the_version_that_wrote_it() {
         let history = article(&[
