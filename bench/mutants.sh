@@ -32,14 +32,18 @@ while [ $# -gt 0 ]; do
 done
 command -v cargo-mutants > /dev/null || { echo "cargo-mutants is missing: cargo install cargo-mutants --locked" >&2; exit 1; }
 jobs=$(nproc)
+# A mutant can make a loop allocate without end; cap each process's address space so that such a mutant fails
+# (and counts as caught) instead of taking the machine's memory. 8 GiB each leaves room for the builds.
+ulimit -v $((8 * 1024 * 1024))
 
 run() {
   local name=$1; shift
   local out="target/mutants-$name"
   rm -rf "$out"
   echo "== $name (budget ${budget} min, $jobs jobs)"
-  # Each mutant is given two minutes; the whole run the budget. A run cut by the budget says so below.
-  timeout "$((budget * 60))" cargo mutants --no-shuffle -j "$jobs" --timeout 120 --output "$out" "${extra[@]}" "$@" \
+  # Each mutant's tests are given a minute (they take a second unmutated); the whole run the budget. A run cut
+  # by the budget says so below.
+  timeout "$((budget * 60))" cargo mutants --no-shuffle -j "$jobs" --timeout 60 --output "$out" "${extra[@]}" "$@" \
     > "$out.log" 2>&1 || true
   tail -n 1 "$out.log"
   report "$out/mutants.out/outcomes.json"
