@@ -927,4 +927,70 @@ mod tests {
         let raised = register.raise(new).expect("raised is a starting stage");
         assert_eq!(raised.current().map(|s| s.stage.as_str()), Some("raised"));
     }
+
+    #[test]
+    fn stage_states_read_back_their_wire_names() {
+        for state in [StageState::Open, StageState::Approved, StageState::Closed] {
+            assert_eq!(StageState::parse(state.as_str()), Some(state));
+        }
+        assert_eq!(
+            [StageState::Open, StageState::Approved, StageState::Closed].map(StageState::as_str),
+            ["open", "approved", "closed"]
+        );
+        assert_eq!(StageState::parse("pending"), None);
+    }
+
+    #[test]
+    fn a_move_may_be_dated_the_day_the_current_stage_was_reached() {
+        let process = process();
+        let moved = raised("3").advanced(&process, "report", at("2020-01-01")).expect("the same day as raised");
+        assert_eq!(moved.stages.len(), 2);
+    }
+
+    #[test]
+    fn a_recorded_walk_is_checked_stage_by_stage() {
+        let process = process();
+        let stage = |stage: &str, date: &str, version: Option<&str>| StageChange {
+            stage: stage.into(),
+            date: day(date),
+            decided_by: None,
+            version: version.map(|v| EntryId::parse(v).expect("id")),
+            note: None,
+        };
+        let walk = |stages: Vec<StageChange>| -> Vec<(usize, String)> {
+            check_walk(&process, &Proposal { stages, ..raised("3") })
+        };
+        let good = vec![
+            stage("raised", "2020-01-01", None),
+            stage("report", "2020-01-01", None),
+            stage("vote", "2020-02-01", None),
+            stage("approved", "2020-03-01", None),
+            stage("implemented", "2020-06-01", Some("5.5")),
+        ];
+        assert_eq!(walk(good.clone()), [], "moves the process allows, same-day stages included");
+        let mut skipped = good.clone();
+        skipped.remove(1);
+        assert_eq!(walk(skipped).iter().map(|p| p.0).collect::<Vec<_>>(), [1], "vote does not follow raised");
+        let mut unknown = good.clone();
+        unknown[2].stage = "limbo".into();
+        let problems = walk(unknown);
+        assert!(
+            problems
+                .iter()
+                .any(|(i, m)| *i == 2 && m.starts_with("there is no stage 'limbo'; the stages are: raised, report")),
+            "{problems:?}"
+        );
+        let mut early = good.clone();
+        early[3].date = day("2020-01-15");
+        let problems = walk(early);
+        assert!(problems.iter().any(|(i, m)| *i == 3 && m.contains("comes after a later stage")), "{problems:?}");
+        let mut versioned = good.clone();
+        versioned[2].version = Some(EntryId::parse("5.4").expect("id"));
+        let problems = walk(versioned);
+        assert!(problems.iter().any(|(i, m)| *i == 2 && m.contains("names no version")), "{problems:?}");
+        let mut unversioned = good;
+        unversioned[4].version = None;
+        let problems = walk(unversioned);
+        assert!(problems.iter().any(|(i, m)| *i == 4 && m.contains("needs the version")), "{problems:?}");
+    }
 }

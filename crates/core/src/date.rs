@@ -37,9 +37,8 @@ impl FuzzyDate {
         let parts: Vec<&str> = text.split('-').collect();
         let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
         match parts.as_slice() {
-            [y, m, d] if digits(y, 4) && digits(m, 2) && digits(d, 2) => {
-                parse_day(text).map(Self::Day).ok_or_else(error)
-            }
+            // A day's shape is `parse_day`'s to check.
+            [_, _, _] => parse_day(text).map(Self::Day).ok_or_else(error),
             [y, m] if digits(y, 4) && digits(m, 2) => {
                 let year: i16 = y.parse().map_err(|_| error())?;
                 let month: i8 = m.parse().map_err(|_| error())?;
@@ -173,5 +172,15 @@ mod tests {
         let date = FuzzyDate::parse("2015-03-18").expect("valid");
         assert_eq!(date.human(), "18 March 2015");
         assert_eq!(FuzzyDate::parse("2022-06").expect("valid").human(), "June 2022");
+    }
+
+    #[test]
+    fn only_four_digit_years_and_two_digit_months_and_days_are_dates() {
+        for bad in ["2015-3", "15-03", "2015-003", "15", "20150", "+2015", "2015-13", "2015-00", "2015-3-18", "2015/03"]
+        {
+            assert!(FuzzyDate::parse(bad).is_err(), "{bad:?} is not a date");
+        }
+        assert!(FuzzyDate::parse("unknown").is_ok_and(|d| d.is_unknown()));
+        assert!(FuzzyDate::parse("2015").is_ok_and(|d| !d.is_unknown()));
     }
 }

@@ -379,4 +379,36 @@ mod tests {
             prop_assert_eq!(spelled, new);
         }
     }
+
+    #[test]
+    fn edits_have_wire_names() {
+        assert_eq!([Op::Equal, Op::Insert, Op::Delete].map(Op::as_str), ["equal", "insert", "delete"]);
+    }
+
+    #[test]
+    fn a_paragraph_sharing_less_than_a_third_of_its_words_is_shown_replaced_whole() {
+        let edits = word_diff("alpha beta gamma delta\n", "one two three alpha\n", DiffOptions::default());
+        let ops: Vec<(Op, &str)> = edits.iter().map(|e| (e.op, e.text.as_str())).collect();
+        assert_eq!(ops, [(Op::Delete, "alpha beta gamma delta\n"), (Op::Insert, "one two three alpha\n")]);
+        let edits = word_diff("a b c\n", "a x y\n", DiffOptions::default());
+        let ops: Vec<(Op, &str)> = edits.iter().map(|e| (e.op, e.text.as_str())).collect();
+        assert_eq!(
+            ops,
+            [(Op::Equal, "a "), (Op::Delete, "b c"), (Op::Insert, "x y"), (Op::Equal, "\n")],
+            "a third in common: compared word by word, the changes around a lone space joined"
+        );
+    }
+
+    #[test]
+    fn changes_separated_by_a_real_word_stay_apart() {
+        assert_eq!(
+            redline("aa bb cc dd\n", "xx bb yy dd\n", DiffOptions::default()),
+            "[-aa-]{+xx+} bb [-cc-]{+yy+} dd\n"
+        );
+        assert_eq!(
+            redline("aa bb, cc dd\n", "xx bb; yy dd\n", DiffOptions::default()),
+            "[-aa-]{+xx+} bb[-, cc-]{+; yy+} dd\n",
+            "a changed mark and the change after it, separated by a lone space, read as one change"
+        );
+    }
 }
