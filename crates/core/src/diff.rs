@@ -347,8 +347,8 @@ mod tests {
     proptest! {
         #[test]
         fn applying_the_edits_to_the_old_text_gives_the_new(
-            old in "[a-c ,.\n]{0,60}",
-            new in "[a-c ,.\n]{0,60}",
+            old in "[a-cé中文Ωωب٣ ,.;«»\u{a0}\u{2014}\u{1F600}\n]{0,60}",
+            new in "[a-cé中文Ωωب٣ ,.;«»\u{a0}\u{2014}\u{1F600}\n]{0,60}",
         ) {
             let edits = word_diff(&old, &new, DiffOptions::default());
             prop_assert_eq!(apply(&old, &edits), Some(new.clone()));
@@ -373,7 +373,10 @@ mod tests {
         }
 
         #[test]
-        fn ignoring_formatting_still_spells_the_new_text(old in "[a-c ,.\n]{0,60}", new in "[a-c ,.\n]{0,60}") {
+        fn ignoring_formatting_still_spells_the_new_text(
+            old in "[a-cé中Ωب ,.;«»\u{a0}\u{1F600}\n]{0,60}",
+            new in "[a-cé中Ωب ,.;«»\u{a0}\u{1F600}\n]{0,60}",
+        ) {
             let edits = word_diff(&old, &new, DiffOptions { ignore_formatting: true });
             let spelled: String = edits.iter().filter(|e| e.op != Op::Delete).map(|e| e.text.as_str()).collect();
             prop_assert_eq!(spelled, new);
