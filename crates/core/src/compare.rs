@@ -67,6 +67,14 @@ impl ChangeSort {
     }
 }
 
+/// Whether a whole-code comparison is worth spreading over threads: more provisions than one slice holds.
+// Only how the comparison runs, never its answer: a test compares the threaded answer with the one-by-one one,
+// so a mutant here cannot be seen in any result.
+#[mutants::skip]
+fn worth_threads(count: usize, slice: usize) -> bool {
+    count > slice
+}
+
 /// One provision that differs between two points.
 #[derive(Debug, Clone)]
 pub struct ProvisionComparison<'a> {
@@ -192,7 +200,7 @@ impl History {
         // a few hundred provisions are not worth a thread.
         let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8);
         let slice = count.div_ceil(threads).max(512);
-        if within.is_some() || count <= slice {
+        if within.is_some() || !worth_threads(count, slice) {
             return self.compare_slice(0..count, a, b, within, options);
         }
         std::thread::scope(|scope| {
@@ -387,6 +395,10 @@ mod tests {
             whole.iter().map(|c| c.edits.clone()).collect::<Vec<_>>(),
             one_by_one.iter().map(|c| c.edits.clone()).collect::<Vec<_>>()
         );
+        // A comparison limited to one provision keeps to it, however large the code.
+        let within = ProvisionId::parse("P14").expect("id");
+        let one = history.compare(&a, &b, Some(&within), DiffOptions::default());
+        assert_eq!(ids(&one), ["P14"]);
     }
 
     /// A code of one article through four versions; v3 takes it out, v4 puts it back.

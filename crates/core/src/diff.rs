@@ -414,4 +414,13 @@ mod tests {
             "a changed mark and the change after it, separated by a lone space, read as one change"
         );
     }
+
+    #[test]
+    fn each_shared_word_counts_once_on_both_sides() {
+        // One "a" in common, not three: shown replaced whole, however many times the other side repeats it.
+        for (old, new) in [("a b c d\n", "a a a x\n"), ("a a a x\n", "a b c d\n")] {
+            let ops: Vec<Op> = word_diff(old, new, DiffOptions::default()).iter().map(|e| e.op).collect();
+            assert_eq!(ops, [Op::Delete, Op::Insert], "{old:?} -> {new:?}");
+        }
+    }
 }
