@@ -322,15 +322,6 @@ impl History {
         self.entry_index.get(id).map(|&i| &self.register.entries[i])
     }
 
-    /// The provisions directly below this one, in reading order.
-    pub fn children(&self, id: &ProvisionId) -> Vec<&Provision> {
-        let Some(&index) = self.provision_index.get(id) else { return Vec::new() };
-        (0..self.register.provisions.len())
-            .filter(|&p| self.parents[p] == Some(index))
-            .map(|p| &self.register.provisions[p])
-            .collect()
-    }
-
     /// How many provisions stand above this one (0 for a top-level provision or an unknown id).
     pub fn depth(&self, id: &ProvisionId) -> usize {
         self.provision_index.get(id).map_or(0, |&p| self.ancestors(p).len())

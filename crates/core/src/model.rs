@@ -623,3 +623,47 @@ mod consultation_tests {
         assert_eq!(variations, [Instrument::SosVariation, Instrument::SosDirection, Instrument::AuthorityLedVariation]);
     }
 }
+
+/// The wire names are the register file's words (docs/register-format.md) and the store's: each reads back, and
+/// each is the word the format documents.
+#[cfg(test)]
+mod wire_name_tests {
+    use super::*;
+    use crate::ledger::RecordKind;
+
+    #[test]
+    fn every_kind_reads_back_its_documented_name() {
+        let provisions: Vec<&str> = ProvisionKind::ALL.into_iter().map(ProvisionKind::as_str).collect();
+        assert_eq!(provisions, ["section", "subsection", "schedule", "appendix", "paragraph", "article"]);
+        assert!(ProvisionKind::ALL.into_iter().all(|k| ProvisionKind::parse(k.as_str()) == Some(k)));
+        assert_eq!([Activity::Active, Activity::Inactive].map(Activity::as_str), ["active", "inactive"]);
+        assert_eq!(Activity::parse("active"), Some(Activity::Active));
+        assert_eq!(Activity::parse("inactive"), Some(Activity::Inactive));
+        assert_eq!(Activity::parse("on"), None);
+        let instruments: Vec<&str> = Instrument::ALL.into_iter().map(Instrument::as_str).collect();
+        assert_eq!(
+            instruments,
+            [
+                "designation",
+                "sos_variation",
+                "sos_direction",
+                "modification",
+                "modification+designation",
+                "authority_led_variation",
+                "unknown"
+            ]
+        );
+        assert!(Instrument::ALL.into_iter().all(|i| Instrument::parse(i.as_str()) == Some(i)));
+        assert_eq!(Instrument::parse("decree"), None);
+        assert_eq!(Instrument::SosDirection.human(), "Secretary of State direction");
+        assert_eq!(Instrument::SosDirection.to_string(), Instrument::SosDirection.as_str());
+        assert_eq!([EntryKind::Version, EntryKind::Event].map(EntryKind::as_str), ["version", "event"]);
+        let records: Vec<&str> = RecordKind::ALL.into_iter().map(RecordKind::as_str).collect();
+        assert_eq!(
+            records,
+            ["code", "provision", "entry", "consultation", "process", "proposal", "planned", "document"]
+        );
+        assert!(RecordKind::ALL.into_iter().all(|k| RecordKind::parse(k.as_str()) == Some(k)));
+        assert_eq!(RecordKind::parse("note"), None);
+    }
+}
