@@ -1006,6 +1006,33 @@ mod tests {
     }
 
     #[test]
+    fn a_query_may_be_as_long_as_the_limits_and_no_longer() {
+        let at_limit = "a".repeat(MAX_QUERY_CHARS);
+        assert!(parse(&at_limit).is_ok(), "{MAX_QUERY_CHARS} characters are allowed");
+        let over = parse(&"a".repeat(MAX_QUERY_CHARS + 1)).expect_err("one more is refused");
+        assert_eq!(over.column, MAX_QUERY_CHARS + 1);
+        assert_eq!(
+            over.message,
+            format!("the query is {} characters long; the limit is {MAX_QUERY_CHARS}", MAX_QUERY_CHARS + 1)
+        );
+        let terms = |n: usize| (0..n).map(|i| format!("w{i}")).collect::<Vec<_>>().join(" ");
+        assert!(parse(&terms(MAX_TERMS)).is_ok(), "{MAX_TERMS} terms are allowed");
+        let many = parse(&terms(MAX_TERMS + 1)).expect_err("one more is refused");
+        assert_eq!(
+            (many.column, many.message),
+            (1, format!("the query has {} terms; the limit is {MAX_TERMS}", MAX_TERMS + 1))
+        );
+        assert_eq!(over.to_string(), format!("column {}: {}", over.column, over.message));
+    }
+
+    #[test]
+    fn words_are_letters_digits_underscores_and_their_combining_marks() {
+        let found = |text: &str| words(text).map(|(_, w)| w.to_string()).collect::<Vec<_>>();
+        assert_eq!(found("créance e\u{301}te snake_case 42"), ["créance", "e\u{301}te", "snake_case", "42"]);
+        assert_eq!(found("l'été—ici"), ["l", "été", "ici"]);
+    }
+
+    #[test]
     fn words_phrases_prefixes_headings_and_operators() {
         let history = history();
         let index = SearchIndex::build(&history);
