@@ -910,4 +910,45 @@ mod tests {
             answer.existence
         );
     }
+
+    #[test]
+    fn the_timeline_keeps_what_may_fall_in_the_range_both_ends_included() {
+        let history = History::new(register(
+            vec![provision("A", None)],
+            vec![
+                entry("1.0", "2013-09-27", &[]),
+                entry("2.0", "2014-04", &[]),
+                entry("3.0", "2014-06-01", &[]),
+                entry("x", "unknown", &[]),
+            ],
+        ));
+        let ids = |from: Option<&str>, to: Option<&str>| -> Vec<String> {
+            history.timeline(from.map(date), to.map(date)).iter().map(|e| e.id.to_string()).collect()
+        };
+        assert_eq!(ids(None, None), ["1.0", "2.0", "3.0", "x"], "undated entries last, only in the whole timeline");
+        assert_eq!(ids(Some("2014-04-30"), None), ["2.0", "3.0"], "April 2014 may end on the 30th");
+        assert_eq!(ids(Some("2014-05-01"), None), ["3.0"]);
+        assert_eq!(ids(None, Some("2014-04-01")), ["1.0", "2.0"], "April 2014 may begin on the 1st");
+        assert_eq!(ids(None, Some("2014-03-31")), ["1.0"]);
+        assert_eq!(ids(Some("2014-06-01"), Some("2014-06-01")), ["3.0"], "both ends included");
+        assert_eq!(ids(Some("2013-09-28"), Some("2014-03-31")), Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_entry_is_planned_only_after_today() {
+        let on = entry("4.2", "2015-03-18", &[]);
+        assert!(!History::is_planned(&on, date("2015-03-18")), "taking effect today: law, not planned");
+        assert!(History::is_planned(&on, date("2015-03-17")));
+    }
+
+    #[test]
+    fn statuses_list_every_provision_in_reading_order_with_its_depth() {
+        let history = sec_like();
+        let ids: Vec<String> =
+            history.statuses(date("2015-02-01")).iter().map(|s| s.provision.id.to_string()).collect();
+        assert_eq!(ids, ["A", "B", "B1", "B2", "H", "H11", "H14", "H14.31", "H15", "P"]);
+        let depth = |id: &str| history.depth(&ProvisionId::parse(id).expect("id"));
+        assert_eq!((depth("H"), depth("H14"), depth("H14.31"), depth("Q")), (0, 1, 2, 0));
+        assert!(history.provision(&ProvisionId::parse("H14.31").expect("id")).is_some());
+    }
 }
