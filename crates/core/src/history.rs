@@ -951,4 +951,30 @@ mod tests {
         assert_eq!((depth("H"), depth("H14"), depth("H14.31"), depth("Q")), (0, 1, 2, 0));
         assert!(history.provision(&ProvisionId::parse("H14.31").expect("id")).is_some());
     }
+
+    #[test]
+    fn the_earliest_evidence_counts_whichever_kind_it_is() {
+        // P's entry into the text is not recorded; three things show it: its own amendment by 3.0, its recorded
+        // presence at 4.0, and its part P1's amendment by 2.0. The earliest, 2.0, decides.
+        let build = |present_by: &str, part_amended_by: &str| {
+            let mut whole = provision("P", None);
+            whole.addition_unknown = true;
+            whole.present_by = Some(EntryId::parse(present_by).expect("id"));
+            History::new(register(
+                vec![provision("A", None), whole, provision("P1", Some("P"))],
+                vec![
+                    entry("1.0", "2013-09-27", &[("added", "A")]),
+                    entry("2.0", "2014-04-06", if part_amended_by == "2.0" { &[("amended", "P1")] } else { &[] }),
+                    entry("3.0", "2014-07-31", &[("amended", "P")]),
+                    entry("4.0", "2015-01-14", if part_amended_by == "4.0" { &[("amended", "P1")] } else { &[] }),
+                ],
+            ))
+        };
+        let from = |history: &History| {
+            ["2014-04-06", "2014-07-31", "2015-01-14"].into_iter().find(|d| check(history, "P", d) == "in_force")
+        };
+        assert_eq!(from(&build("4.0", "2.0")), Some("2014-04-06"), "its part's change, the earliest");
+        assert_eq!(from(&build("4.0", "4.0")), Some("2014-07-31"), "its own amendment, before its recorded presence");
+        assert_eq!(from(&build("2.0", "4.0")), Some("2014-04-06"), "its recorded presence, the earliest");
+    }
 }
