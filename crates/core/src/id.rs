@@ -169,6 +169,14 @@ mod tests {
     }
 
     #[test]
+    fn a_keyword_is_stripped_only_when_it_stands_apart_or_before_a_number() {
+        assert_eq!(canonical("sectional"), "SECTIONAL", "not a section called 'al'");
+        assert_eq!(canonical("Security"), "SECURITY", "not a section called 'urity'");
+        assert_eq!(canonical("sch"), "SCH", "a short keyword alone is an id");
+        assert_eq!(canonical("Sch.2"), "SCH2");
+    }
+
+    #[test]
     fn usual_spellings_become_canonical_ids() {
         assert_eq!(canonical("h15"), "H15");
         assert_eq!(canonical("H15"), "H15");
@@ -195,5 +203,9 @@ mod tests {
     fn code_ids_fold_case_and_refuse_punctuation() {
         assert_eq!(CodeId::parse("SEC").map(|c| c.to_string()), Ok("sec".to_string()));
         assert!(CodeId::parse("s e c").is_err());
+        for id in ["fr-civil", "my_code", "c2"] {
+            assert_eq!(CodeId::parse(id).map(|c| c.as_str().to_string()), Ok(id.to_string()));
+        }
+        assert!(CodeId::parse("fr.civil").is_err());
     }
 }

@@ -248,6 +248,8 @@ mod tests {
         assert_eq!(register_as_of(&records, None), Some(corrected.clone()));
         let jan: Timestamp = "2026-01-15T00:00:00Z".parse().expect("valid");
         assert_eq!(register_as_of(&records, Some(jan)), Some(first.clone()));
+        let exactly: Timestamp = "2026-02-01T00:00:00Z".parse().expect("valid");
+        assert_eq!(register_as_of(&records, Some(exactly)), Some(corrected.clone()), "recorded at that very instant");
         let before: Timestamp = "2025-12-31T00:00:00Z".parse().expect("valid");
         assert_eq!(register_as_of(&records, Some(before)), None);
         assert!(writes_for(Some(&corrected), &corrected).is_empty());
