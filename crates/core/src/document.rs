@@ -169,4 +169,14 @@ mod tests {
             assert!(Attachment::parse(text).is_err(), "{text:?}");
         }
     }
+
+    #[test]
+    fn word_files_are_checked_by_their_own_signatures() {
+        let ole = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0x00];
+        assert!(media_type("a.docx", b"PK\x03\x04 rest").is_ok());
+        assert!(media_type("a.docx", &ole).is_err(), "an old Word file named .docx");
+        assert!(media_type("a.doc", &ole).is_ok());
+        assert!(media_type("a.doc", b"PK\x03\x04 rest").is_err(), "a zip named .doc");
+        assert!(media_type("a.docx", b"plain text").is_err());
+    }
 }

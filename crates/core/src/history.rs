@@ -538,14 +538,14 @@ impl History {
     /// wins; a declared initial state counts from the moment its provision entered the text.
     fn activity(&self, p: usize, date: Date) -> (Activity, Basis<'_>) {
         let switches = [ChangeKind::Activated, ChangeKind::Deactivated];
-        // (rank, depth from p, activity, basis): the highest rank wins, and the nearest provision on a tie.
+        // (rank, activity, basis): the highest rank wins. Candidates come from p upward, nearest first, so on a
+        // tie the nearer one, considered first, stays.
         let mut best: Option<Candidate<'_>> = None;
         let mut current = Some(p);
-        let mut depth = 0;
         while let Some(q) = current {
             if let Some(touch) = self.last_applying(q, date, &switches) {
                 let activity = if touch.kind == ChangeKind::Activated { Activity::Active } else { Activity::Inactive };
-                consider(&mut best, (self.rank[touch.entry], depth, activity, self.change(touch, q)));
+                consider(&mut best, (self.rank[touch.entry], activity, self.change(touch, q)));
             }
             if let Some(initially) = self.register.provisions[q].initially {
                 let since = match self.existence(q, date) {
@@ -554,14 +554,13 @@ impl History {
                 };
                 consider(
                     &mut best,
-                    (since, depth, initially, Basis::Initially { provision: &self.register.provisions[q].id }),
+                    (since, initially, Basis::Initially { provision: &self.register.provisions[q].id }),
                 );
             }
             current = self.parents[q];
-            depth += 1;
         }
         match best {
-            Some((_, _, activity, basis)) => (activity, basis),
+            Some((_, activity, basis)) => (activity, basis),
             None => (Activity::Active, Basis::Default),
         }
     }
@@ -630,12 +629,12 @@ impl History {
     }
 }
 
-/// A reason for a provision's activity: (rank of the entry, distance up the tree, activity, basis).
-type Candidate<'a> = (Option<usize>, usize, Activity, Basis<'a>);
+/// A reason for a provision's activity: (rank of the entry, activity, basis).
+type Candidate<'a> = (Option<usize>, Activity, Basis<'a>);
 
-/// Keeps the candidate with the highest rank, and on a tie the one nearest the provision.
+/// Keeps the candidate with the highest rank; on a tie the one kept first (the nearer, as they come nearest first).
 fn consider<'a>(best: &mut Option<Candidate<'a>>, candidate: Candidate<'a>) {
-    let wins = best.as_ref().is_none_or(|b| candidate.0 > b.0 || (candidate.0 == b.0 && candidate.1 < b.1));
+    let wins = best.as_ref().is_none_or(|b| candidate.0 > b.0);
     if wins {
         *best = Some(candidate);
     }
@@ -976,5 +975,49 @@ mod tests {
         assert_eq!(from(&build("4.0", "2.0")), Some("2014-04-06"), "its part's change, the earliest");
         assert_eq!(from(&build("4.0", "4.0")), Some("2014-07-31"), "its own amendment, before its recorded presence");
         assert_eq!(from(&build("2.0", "4.0")), Some("2014-04-06"), "its recorded presence, the earliest");
+    }
+
+    #[test]
+    fn when_one_entry_switches_a_provision_and_its_whole_the_nearer_decides() {
+        let history = History::new(register(
+            vec![provision("H", None), provision("H11", Some("H")), provision("H15", Some("H"))],
+            vec![
+                entry("1.0", "2013-09-27", &[]),
+                entry("4.1", "2015-01-26", &[("deactivated", "H"), ("activated", "H15")]),
+            ],
+        ));
+        assert_eq!(check(&history, "H15", "2015-01-26"), "in_force", "its own switch, nearer than H's");
+        assert_eq!(check(&history, "H11", "2015-01-26"), "inactive", "follows H");
+        assert_eq!(check(&history, "H", "2015-01-26"), "inactive");
+    }
+
+    #[test]
+    fn an_unlisted_change_may_include_only_what_it_could_have_changed() {
+        // 2.0 added and amended provisions without listing them. B's own addition is on record (by 3.0), so 2.0 did
+        // not add it, and it was not yet in the text to be amended; A was in the text, and C's addition is unknown.
+        let mut unlisted = entry("2.0", "2014-04-06", &[]);
+        unlisted.added.completeness = Completeness::Unlisted;
+        unlisted.amended.completeness = Completeness::Unlisted;
+        let mut c = provision("C", None);
+        c.addition_unknown = true;
+        let history = History::new(register(
+            vec![provision("A", None), provision("B", None), c],
+            vec![
+                entry("1.0", "2013-09-27", &[("added", "A")]),
+                unlisted,
+                entry("3.0", "2014-07-31", &[("added", "B")]),
+            ],
+        ));
+        let kinds = |id: &str| -> Vec<&str> {
+            history
+                .provision_history(&ProvisionId::parse(id).expect("id"))
+                .into_iter()
+                .filter(|i| i.relation == Relation::Unlisted)
+                .map(|i| i.kind.as_str())
+                .collect()
+        };
+        assert_eq!(kinds("A"), ["amended"], "in the text already: amended perhaps, not added");
+        assert_eq!(kinds("B"), Vec::<&str>::new(), "added by 3.0 on record, and not in the text on 2.0's day");
+        assert_eq!(kinds("C"), ["added", "amended"], "its addition unknown: either may be 2.0's");
     }
 }

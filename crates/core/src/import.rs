@@ -489,4 +489,33 @@ mod tests {
         let problems: Vec<String> = bad.expect_err("refused").iter().map(ToString::to_string).collect();
         assert_eq!(problems, vec!["cannot remove '9': it has no text on 2017-01-01"]);
     }
+
+    #[test]
+    fn a_listed_provision_without_any_text_in_its_subtree_is_not_checked() {
+        // X is listed as amended, but neither X nor any part of it has a text: nothing to compare, no discrepancy.
+        let reg = register(
+            vec![provision("A", None), provision("X", None), provision("H", None), provision("H1", Some("H"))],
+            vec![
+                entry("1.0", "2013-01-01", &[("added", "A"), ("added", "H")]),
+                entry("2.0", "2014-01-01", &[("amended", "X"), ("amended", "H")]),
+            ],
+        );
+        let versions = vec![
+            version("1.0", "2013-01-01", &[("A", "a"), ("H1", "h")]),
+            version("2.0", "2014-01-01", &[("A", "a"), ("H1", "h")]),
+        ];
+        let (order, headings) = import(&versions);
+        let code = CodeId::parse("test").expect("code");
+        let import = TextImport { versions: &versions, order: &order, headings: &headings };
+        let merged = merge_versions(&code, Some(&reg), &[], import).expect("valid");
+        assert!(merged.new_versions.is_empty(), "both versions are the register's own");
+        let history =
+            History::with_texts(merged.register, Texts { assignments: merged.assignments, bodies: HashMap::new() });
+        let found: Vec<String> = history.discrepancies().iter().map(|d| d.provision.to_string()).collect();
+        assert_eq!(
+            found,
+            ["H"],
+            "H has a part with a text, so its listing is checked (and H1 did not change); X is not"
+        );
+    }
 }

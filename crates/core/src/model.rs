@@ -632,6 +632,17 @@ mod wire_name_tests {
     use crate::ledger::RecordKind;
 
     #[test]
+    fn a_list_is_known_empty_only_when_complete_and_empty() {
+        let mut list = ChangeList::default();
+        assert!(list.is_known_empty());
+        list.completeness = Completeness::Partial;
+        assert!(!list.is_known_empty(), "partial: some may be missing");
+        list.completeness = Completeness::Complete;
+        list.listed.push(crate::ProvisionId::parse("A").expect("id"));
+        assert!(!list.is_known_empty());
+    }
+
+    #[test]
     fn every_kind_reads_back_its_documented_name() {
         let provisions: Vec<&str> = ProvisionKind::ALL.into_iter().map(ProvisionKind::as_str).collect();
         assert_eq!(provisions, ["section", "subsection", "schedule", "appendix", "paragraph", "article"]);

@@ -1033,6 +1033,23 @@ mod tests {
     }
 
     #[test]
+    fn every_error_names_the_column_where_it_is() {
+        let error = |q: &str| parse(q).expect_err("refused");
+        let at = |q: &str| (error(q).column, error(q).message);
+        assert_eq!(at("foi \"bonne").0, 5, "the quote that is never closed");
+        assert_eq!(at("foi \"\"").0, 6, "inside the empty phrase");
+        assert_eq!(at("foi  ?!").0, 6, "the term with no letters");
+        assert_eq!(at("foi pa* p*").0, 9, "the prefix that is too short");
+        assert_eq!(at("foi heading:").0, 5, "the heading: with nothing after it");
+        assert_eq!(at("foi heading:\"x").0, 13, "the quote after heading:");
+        assert_eq!(at("é foi )").0, 7, "columns count characters, not bytes");
+        assert_eq!(at("foi OR").0, 5, "the OR without a term after it");
+        assert_eq!(at("foi AND").0, 5);
+        assert_eq!(at("(foi").0, 1);
+        assert_eq!(at("foi -").0, 5, "a lone - is a term with no letters");
+    }
+
+    #[test]
     fn words_phrases_prefixes_headings_and_operators() {
         let history = history();
         let index = SearchIndex::build(&history);
