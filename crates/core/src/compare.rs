@@ -67,12 +67,13 @@ impl ChangeSort {
     }
 }
 
-/// Whether a whole-code comparison is worth spreading over threads: more provisions than one slice holds.
-// Only how the comparison runs, never its answer: a test compares the threaded answer with the one-by-one one,
-// so a mutant here cannot be seen in any result.
+/// Whether a comparison is worth spreading over threads: a whole code of more provisions than one slice holds
+/// (one provision's subtree is not).
+// Only how the comparison runs, never its answer (every slice keeps to the subtree asked for, and a test compares
+// the threaded answer with the one-by-one one), so a mutant here cannot be seen in any result.
 #[mutants::skip]
-fn worth_threads(count: usize, slice: usize) -> bool {
-    count > slice
+fn worth_threads(within_one: bool, count: usize, slice: usize) -> bool {
+    !within_one && count > slice
 }
 
 /// One provision that differs between two points.
@@ -200,14 +201,14 @@ impl History {
         // a few hundred provisions are not worth a thread.
         let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8);
         let slice = count.div_ceil(threads).max(512);
-        if within.is_some() || !worth_threads(count, slice) {
+        if !worth_threads(within.is_some(), count, slice) {
             return self.compare_slice(0..count, a, b, within, options);
         }
         std::thread::scope(|scope| {
             let workers: Vec<_> = (0..count)
                 .step_by(slice)
                 .map(|start| {
-                    scope.spawn(move || self.compare_slice(start..(start + slice).min(count), a, b, None, options))
+                    scope.spawn(move || self.compare_slice(start..(start + slice).min(count), a, b, within, options))
                 })
                 .collect();
             workers
@@ -578,6 +579,33 @@ mod tests {
         let status_only = history.compare(&cut("v1"), &cut("v2"), None, DiffOptions::default());
         assert!(status_only[1].edits.is_empty(), "a status change has no redline");
         assert_eq!(status_only[1].status, (Status::NotYetAdded, Status::InForce));
+    }
+
+    #[test]
+    fn an_entry_that_named_a_provision_is_among_those_responsible_for_its_change() {
+        // v2 changed the text of 1; v3 listed 1 as amended without changing its text: both are named.
+        let mut bodies = HashMap::new();
+        let mut assignments = Vec::new();
+        for (v, t) in [("v1", "# Article 1\n\nUn.\n"), ("v2", "# Article 1\n\nDeux.\n")] {
+            let t = normalise(t);
+            let hash = TextHash::of(&t);
+            bodies.insert(hash, Arc::from(t.as_str()));
+            assignments.push(TextAssignment {
+                entry: EntryId::parse(v).expect("id"),
+                provision: id(),
+                text: Some(hash),
+            });
+        }
+        let entries = vec![
+            entry("v1", "2016-01-01", &[]),
+            entry("v2", "2017-01-01", &[]),
+            entry("v3", "2018-01-01", &[("amended", "1")]),
+        ];
+        let history = History::with_texts(register(vec![provision("1", None)], entries), Texts { assignments, bodies });
+        let cut = |v: &str| history.cut(&Point::Entry(EntryId::parse(v).expect("id"))).expect("cut");
+        let changes = history.compare(&cut("v1"), &cut("v3"), None, DiffOptions::default());
+        let named: Vec<&str> = changes[0].responsible.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(named, ["v2", "v3"]);
     }
 
     #[test]

@@ -352,6 +352,10 @@ mod tests {
         ) {
             let edits = word_diff(&old, &new, DiffOptions::default());
             prop_assert_eq!(apply(&old, &edits), Some(new.clone()));
+            for pair in edits.windows(2) {
+                prop_assert!(pair[0].op != pair[1].op, "runs of one kind are joined: {:?}", pair);
+            }
+            prop_assert!(edits.iter().all(|e| !e.text.is_empty()), "no empty run");
             let old_again: String = edits.iter().filter(|e| e.op != Op::Insert).map(|e| e.text.as_str()).collect();
             prop_assert_eq!(old_again, old);
         }

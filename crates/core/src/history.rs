@@ -1020,4 +1020,40 @@ mod tests {
         assert_eq!(kinds("B"), Vec::<&str>::new(), "added by 3.0 on record, and not in the text on 2.0's day");
         assert_eq!(kinds("C"), ["added", "amended"], "its addition unknown: either may be 2.0's");
     }
+
+    #[test]
+    fn of_evidence_from_one_entry_the_provision_s_own_is_given_as_the_reason() {
+        let build = |own: bool, present_by: bool, part: bool| {
+            let mut whole = provision("P", None);
+            whole.addition_unknown = true;
+            if present_by {
+                whole.present_by = Some(EntryId::parse("2.0").expect("id"));
+            }
+            let mut changes = Vec::new();
+            if own {
+                changes.push(("amended", "P"));
+            }
+            if part {
+                changes.push(("amended", "P1"));
+            }
+            History::new(register(
+                vec![provision("A", None), whole, provision("P1", Some("P"))],
+                vec![entry("1.0", "2013-09-27", &[("added", "A")]), entry("2.0", "2014-04-06", &changes)],
+            ))
+        };
+        let reason = |history: &History| {
+            let answer = history.status(&ProvisionId::parse("P").expect("id"), date("2014-04-06")).expect("status");
+            match answer.existence {
+                Basis::Evidence { kind, provision, .. } => (kind, provision.to_string()),
+                other => panic!("not evidence: {other:?}"),
+            }
+        };
+        assert_eq!(reason(&build(true, true, true)), (Some(ChangeKind::Amended), "P".to_string()), "its own change");
+        assert_eq!(
+            reason(&build(false, true, true)),
+            (None, "P".to_string()),
+            "its recorded presence, before a part's"
+        );
+        assert_eq!(reason(&build(false, false, true)), (Some(ChangeKind::Amended), "P1".to_string()));
+    }
 }

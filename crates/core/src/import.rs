@@ -518,4 +518,25 @@ mod tests {
             "H has a part with a text, so its listing is checked (and H1 did not change); X is not"
         );
     }
+
+    #[test]
+    fn a_new_provision_goes_under_the_provision_its_id_names() {
+        let versions = vec![version("v1", "2016-01-01", &[("1", "a"), ("1.2", "b"), ("9.1", "c")])];
+        let (order, headings) = import(&versions);
+        let code = CodeId::parse("fr").expect("code");
+        let import = TextImport { versions: &versions, order: &order, headings: &headings };
+        let merged = merge_versions(&code, None, &[], import).expect("valid");
+        let parent = |p: &str| {
+            merged
+                .register
+                .provisions
+                .iter()
+                .find(|q| q.id == id(p))
+                .and_then(|q| q.parent.as_ref())
+                .map(ToString::to_string)
+        };
+        assert_eq!(parent("1.2").as_deref(), Some("1"), "1.2 is a part of 1");
+        assert_eq!(parent("9.1"), None, "no provision 9: 9.1 stands on its own");
+        assert_eq!(parent("1"), None);
+    }
 }

@@ -1046,7 +1046,8 @@ mod tests {
         assert_eq!(at("foi OR").0, 5, "the OR without a term after it");
         assert_eq!(at("foi AND").0, 5);
         assert_eq!(at("(foi").0, 1);
-        assert_eq!(at("foi -").0, 5, "a lone - is a term with no letters");
+        assert_eq!(at("foi -"), (5, "'-' has no letters or digits to search for".to_string()), "a lone - is a term");
+        assert_eq!(at("foi ("), (6, "the query ends too early".to_string()), "the column after the last character");
     }
 
     #[test]
