@@ -282,16 +282,11 @@ fn percent_decode(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// What stays as it is in a relative link: the unreserved characters and the path's `/`.
+const IN_PATHS: percent_encoding::AsciiSet = crate::UNRESERVED.remove(b'/');
+
 fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(text, &IN_PATHS).to_string()
 }
 
 /// The path from the folder holding `from` to `to`, both relative to the export's root.

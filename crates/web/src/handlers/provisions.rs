@@ -94,7 +94,7 @@ pub async fn provision(ctx: PageCtx, provision: Provision<Page>, at: At<Page>) -
     let no_text = if history.has_texts() {
         format!("No text of {id} is recorded at this date.")
     } else {
-        format!("No text is recorded in the {} register yet: it holds versions and statuses only.", ctx.code)
+        inforce_present::describe::no_text_note(history)
     };
     let page = ProvisionPage {
         f: ctx.frame(),

@@ -188,15 +188,7 @@ pub async fn page(ctx: PageCtx, Query(query): Query<SearchQuery>) -> PageResult 
 
 /// Percent-encodes a query-string value.
 fn encode(text: &str) -> String {
-    let mut out = String::new();
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(text, &crate::UNRESERVED).to_string()
 }
 
 /// `/api/v1/search?q=…&code=…` and `/api/v1/{code}/search?q=…`
