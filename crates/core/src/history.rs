@@ -97,6 +97,15 @@ pub enum Basis<'a> {
     },
     /// Nothing on record switched it off: provisions in the text are active by default.
     Default,
+    /// An entry whose date is unknown made a change that could alter the answer: it may already have happened.
+    Undated {
+        /// The undated version or event.
+        entry: &'a Entry,
+        /// What it did.
+        kind: ChangeKind,
+        /// The provision it named (this one or one above it).
+        provision: &'a ProvisionId,
+    },
 }
 
 impl<'a> Basis<'a> {
@@ -106,7 +115,8 @@ impl<'a> Basis<'a> {
             Self::Change { entry, .. }
             | Self::Evidence { entry, .. }
             | Self::Commencement { entry }
-            | Self::AddedLater { entry } => Some(entry),
+            | Self::AddedLater { entry }
+            | Self::Undated { entry, .. } => Some(entry),
             Self::BeforeCode { first } => first,
             Self::Initially { .. } | Self::AdditionUnknown { .. } | Self::Default => None,
         }
@@ -133,7 +143,8 @@ pub struct StatusAnswer<'a> {
 pub struct InForce<'a> {
     /// The latest version whose effective date is on or before the date; `None` before the first.
     pub version: Option<&'a Entry>,
-    /// Versions whose effective date is known only to the month or year and may already have taken effect.
+    /// Versions listed after it that may already have taken effect: dated only to a month or year that has
+    /// begun, or not dated at all; in register order.
     pub possibly_later: Vec<&'a Entry>,
 }
 
@@ -168,7 +179,8 @@ pub struct History {
     pub(crate) provision_index: HashMap<ProvisionId, usize>,
     pub(crate) entry_index: HashMap<EntryId, usize>,
     pub(crate) parents: Vec<Option<usize>>,
-    /// Entry indices with a known date, in time order (earliest possible date, then register order).
+    /// Entry indices with a known date, in time order: the day each counts from (its latest possible day), then
+    /// register order, so entries on one day take effect in the order the register lists them.
     pub(crate) chronology: Vec<usize>,
     /// Rank of each entry in `chronology`; `None` for undated entries.
     pub(crate) rank: Vec<Option<usize>>,
@@ -226,8 +238,8 @@ impl History {
             .map(|p| p.parent.as_ref().and_then(|parent| provision_index.get(parent).copied()))
             .collect();
         let mut chronology: Vec<usize> =
-            (0..register.entries.len()).filter(|&i| register.entries[i].effective.earliest().is_some()).collect();
-        chronology.sort_by_key(|&i| (register.entries[i].effective.earliest(), i));
+            (0..register.entries.len()).filter(|&i| register.entries[i].effective.latest().is_some()).collect();
+        chronology.sort_by_key(|&i| (register.entries[i].effective.latest(), i));
         let mut rank = vec![None; register.entries.len()];
         for (position, &entry) in chronology.iter().enumerate() {
             rank[entry] = Some(position);
@@ -416,23 +428,22 @@ impl History {
         self.timeline(None, None).into_iter().filter(|e| Self::is_planned(e, today)).collect()
     }
 
-    /// The version in force on a date: the latest version whose effective date is on or before it.
+    /// The version in force on a date: the latest version whose effective date is on or before it (a date known
+    /// only to the month or year counts from its last possible day; of versions on one day, the one listed last).
+    /// `possibly_later` holds the versions after it that may already have taken effect: dated only to a month or
+    /// year that has begun, or not dated at all. A version listed before the one in force is not among them:
+    /// versions are listed in the order they take effect (`validate` keeps that for dated ones).
     pub fn in_force(&self, date: Date) -> InForce<'_> {
-        let mut version = None;
-        let mut possibly_later = Vec::new();
-        for &i in &self.chronology {
-            let entry = &self.register.entries[i];
-            if entry.kind != EntryKind::Version {
-                continue;
-            }
-            if applies(entry, date) {
-                version = Some(entry);
-                possibly_later.clear();
-            } else if entry.effective.earliest().is_some_and(|d| d <= date) {
-                possibly_later.push(entry);
-            }
-        }
-        InForce { version, possibly_later }
+        let entries = &self.register.entries;
+        let is_version = |i: usize| entries[i].kind == EntryKind::Version;
+        let current = self.chronology.iter().rev().copied().find(|&i| is_version(i) && applies(&entries[i], date));
+        let after = current.map_or(0, |i| i + 1);
+        let possibly_later = (after..entries.len())
+            .filter(|&i| is_version(i) && !applies(&entries[i], date))
+            .map(|i| &entries[i])
+            .filter(|e| e.effective.earliest().is_none_or(|d| d <= date))
+            .collect();
+        InForce { version: current.map(|i| &entries[i]), possibly_later }
     }
 
     /// The status of every provision on a date, in reading order.
@@ -447,7 +458,11 @@ impl History {
 
     fn status_of(&self, p: usize, date: Date) -> StatusAnswer<'_> {
         let provision = &self.register.provisions[p];
-        match self.existence(p, date) {
+        let existence = self.existence(p, date);
+        if let Some(basis) = self.undated_change(p, date, &existence) {
+            return StatusAnswer { provision, date, status: Status::Unknown, existence: basis, activity: None };
+        }
+        match existence {
             Existence::Absent { status, basis } => {
                 StatusAnswer { provision, date, status, existence: basis, activity: None }
             }
@@ -460,6 +475,42 @@ impl History {
                 StatusAnswer { provision, date, status, existence: basis, activity: Some(why) }
             }
         }
+    }
+
+    /// A change by an undated entry that could alter the status found without it, once the code has begun: an
+    /// entry of unknown date may have taken effect on any day, so the answer is `unknown` rather than a guess.
+    /// Such a change is adding or removing the provision itself; removing a provision above it, or adding one
+    /// above it when the provision follows it (no addition or removal of its own in effect); or, while it is in
+    /// the text, switching it or a provision above it on or off.
+    fn undated_change<'a>(&'a self, p: usize, date: Date, existence: &Existence<'a>) -> Option<Basis<'a>> {
+        let (exists, follows) = match existence {
+            Existence::Absent { basis: Basis::BeforeCode { .. }, .. } => return None,
+            Existence::Absent { status: Status::Unknown, .. } => return None,
+            Existence::Absent { status, .. } => (false, *status == Status::Removed),
+            Existence::Exists { .. } => {
+                let own = self.last_applying(p, date, &[ChangeKind::Added, ChangeKind::Removed]).is_some();
+                (true, !own)
+            }
+        };
+        let undated = self.register.entries.iter().enumerate().filter(|&(i, _)| self.rank[i].is_none());
+        for (_, entry) in undated {
+            for q in std::iter::once(p).chain(self.ancestors(p)) {
+                let itself = q == p;
+                let matters = |kind: ChangeKind| match kind {
+                    ChangeKind::Added => itself || follows,
+                    ChangeKind::Removed => itself || exists || follows,
+                    ChangeKind::Activated | ChangeKind::Deactivated => exists,
+                    ChangeKind::Amended => false,
+                };
+                let id = &self.register.provisions[q].id;
+                if let Some(kind) =
+                    ChangeKind::ALL.into_iter().find(|&k| matters(k) && entry.changes(k).listed.contains(id))
+                {
+                    return Some(Basis::Undated { entry, kind, provision: id });
+                }
+            }
+        }
+        None
     }
 
     fn first_dated(&self) -> Option<&Entry> {
@@ -1055,5 +1106,85 @@ mod tests {
             "its recorded presence, before a part's"
         );
         assert_eq!(reason(&build(false, false, true)), (Some(ChangeKind::Amended), "P1".to_string()));
+    }
+
+    #[test]
+    fn a_month_dated_entry_counts_after_a_day_earlier_in_that_month() {
+        let history = History::new(register(
+            vec![provision("A", None)],
+            vec![
+                entry("1.0", "2015-01-05", &[]),
+                event("switch-on", "2015-03", &[("activated", "A")]),
+                event("switch-off", "2015-03-10", &[("deactivated", "A")]),
+            ],
+        ));
+        assert_eq!(check(&history, "A", "2015-03-20"), "inactive", "switch-on counts only from 31 March");
+        assert_eq!(check(&history, "A", "2015-03-31"), "in_force", "and then it is the more recent");
+    }
+
+    #[test]
+    fn a_version_dated_to_a_month_that_has_begun_may_be_in_force_whatever_came_earlier_in_it() {
+        let history = History::new(register(
+            vec![provision("A", None)],
+            vec![entry("1.0", "2015-01-05", &[]), entry("2.0", "2015-03-02", &[]), entry("3.0", "2015-03", &[])],
+        ));
+        let on = history.in_force(date("2015-03-15"));
+        assert_eq!(on.version.map(|v| v.id.as_str()), Some("2.0"));
+        let possibly: Vec<&str> = on.possibly_later.iter().map(|v| v.id.as_str()).collect();
+        assert_eq!(possibly, ["3.0"], "3.0 may have taken effect any day of March after 2.0");
+    }
+
+    #[test]
+    fn an_undated_version_listed_after_the_one_in_force_may_already_be_in_force() {
+        let history = History::new(register(
+            vec![provision("A", None)],
+            vec![entry("1.0", "2015-01-05", &[]), entry("1.5", "unknown", &[]), entry("2.0", "2016-01-05", &[])],
+        ));
+        let ids =
+            |on: &str| history.in_force(date(on)).possibly_later.iter().map(|v| v.id.to_string()).collect::<Vec<_>>();
+        assert_eq!(ids("2015-06-01"), ["1.5"]);
+        assert!(ids("2016-06-01").is_empty(), "listed before 2.0, it took effect before it");
+    }
+
+    #[test]
+    fn a_change_of_unknown_date_makes_what_it_could_change_unknown() {
+        let mut b = provision("B", None);
+        b.initially = Some(Activity::Active);
+        let history = History::new(register(
+            vec![provision("A", None), provision("A1", Some("A")), b, provision("C", None), provision("C1", Some("C"))],
+            vec![
+                entry("1.0", "2015-01-05", &[("added", "C1")]),
+                event("undated", "unknown", &[("removed", "A"), ("deactivated", "B"), ("amended", "C")]),
+                entry("2.0", "2016-01-05", &[("added", "A1")]),
+            ],
+        ));
+        assert_eq!(check(&history, "A", "2014-06-01"), "not_yet_added", "before the code began nothing is unknown");
+        assert_eq!(check(&history, "A", "2015-06-01"), "unknown", "it may have been removed by then");
+        assert_eq!(check(&history, "A1", "2015-06-01"), "not_yet_added", "its own addition is recorded for later");
+        assert_eq!(check(&history, "A1", "2016-06-01"), "unknown", "A's removal may have come after its addition");
+        assert_eq!(check(&history, "B", "2015-06-01"), "unknown", "it may have been switched off");
+        assert_eq!(check(&history, "C", "2015-06-01"), "in_force", "an amendment changes no status");
+        assert_eq!(check(&history, "C1", "2015-06-01"), "in_force");
+        let id = ProvisionId::parse("A1").expect("valid");
+        match history.status(&id, date("2016-06-01")).expect("known").existence {
+            Basis::Undated { entry, kind, provision } => {
+                assert_eq!((entry.id.as_str(), kind, provision.as_str()), ("undated", ChangeKind::Removed, "A"));
+            }
+            other => panic!("unexpected basis {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_undated_addition_of_a_provision_not_yet_added_leaves_it_unknown() {
+        let history = History::new(register(
+            vec![provision("A", None), provision("B", None)],
+            vec![
+                entry("1.0", "2015-01-05", &[]),
+                event("undated", "unknown", &[("added", "A"), ("activated", "B")]),
+                entry("2.0", "2016-01-05", &[("added", "A")]),
+            ],
+        ));
+        assert_eq!(check(&history, "A", "2015-06-01"), "unknown");
+        assert_eq!(check(&history, "B", "2015-06-01"), "unknown", "B is in the text and may have been switched");
     }
 }

@@ -372,7 +372,8 @@ fn check_presence(register: &Register, problems: &mut Vec<Problem>) {
 
 fn check_entries(register: &Register, known: &HashSet<ProvisionId>, problems: &mut Vec<Problem>) {
     let mut ids: HashMap<&str, usize> = HashMap::new();
-    // The version with the latest date so far: a later-listed version may not take effect before it.
+    // The version counting from the latest day so far: a later-listed version may not count from a day before it,
+    // since versions are listed in the order they take effect and a date counts from its last possible day.
     let mut latest_version: Option<(usize, jiff::civil::Date)> = None;
     for (index, entry) in register.entries.iter().enumerate() {
         if let Some(first) = ids.insert(entry.id.as_str(), index) {
@@ -390,19 +391,21 @@ fn check_entries(register: &Register, known: &HashSet<ProvisionId>, problems: &m
             if let (Some((latest_index, before)), Some(latest)) = (latest_version, entry.effective.latest())
                 && latest < before
             {
+                let earlier = &register.entries[latest_index];
+                let counts = if earlier.effective.exact().is_some() { "takes effect on" } else { "counts from" };
                 problems.push(Problem {
                     location: Location::Entry { index, field: "effective", item: None },
                     message: format!(
-                        "version {} takes effect on {} but version {}, listed before it, takes effect on {before}: \
+                        "version {} takes effect on {} but version {}, listed before it, {counts} {before}: \
                          list versions in date order",
-                        entry.id, entry.effective, register.entries[latest_index].id
+                        entry.id, entry.effective, earlier.id
                     ),
                 });
             }
-            if let Some(earliest) = entry.effective.earliest()
-                && latest_version.is_none_or(|(_, before)| earliest > before)
+            if let Some(latest) = entry.effective.latest()
+                && latest_version.is_none_or(|(_, before)| latest > before)
             {
-                latest_version = Some((index, earliest));
+                latest_version = Some((index, latest));
             }
         }
         for kind in ChangeKind::ALL {
@@ -515,6 +518,20 @@ mod tests {
                 "version 1.0 takes effect on 2013-09-28 but version 2.0, listed before it, takes effect on \
                  2014-03-31: list versions in date order",
             ]
+        );
+    }
+
+    #[test]
+    fn a_version_may_not_count_from_a_day_before_one_listed_above_it() {
+        let reg = register(
+            vec![provision("A", None)],
+            vec![entry("1.0", "2015-03", &[]), entry("2.0", "2015-03-10", &[]), entry("3.0", "2015-03-31", &[])],
+        );
+        let messages: Vec<String> = validate(&reg).into_iter().map(|p| p.message).collect();
+        assert_eq!(
+            messages,
+            ["version 2.0 takes effect on 2015-03-10 but version 1.0, listed before it, counts from 2015-03-31: \
+              list versions in date order"]
         );
     }
 }

@@ -64,6 +64,14 @@ pub fn status_reason(answer: &StatusAnswer<'_>, today: Date) -> String {
             };
             format!("in the text by then ({shown} {}); when it was added is not recorded", entry_ref(entry, today))
         }
+        Basis::Undated { entry, kind, provision } => {
+            let whom = if provision == own { "it".to_string() } else { provision.to_string() };
+            format!(
+                "{} {} {whom}, and when is not recorded: it may have happened by this date",
+                entry_ref(entry, today),
+                verb(kind)
+            )
+        }
         Basis::Initially { .. } | Basis::Default => String::new(),
     };
     let activity = match answer.activity {

@@ -110,11 +110,11 @@ impl EntryRefJson {
 #[derive(Serialize)]
 pub struct BasisJson {
     /// `change`, `initially`, `commencement`, `before_code`, `added_later`, `addition_unknown`, `evidence`,
-    /// `default`.
+    /// `undated` (a change by an entry of unknown date that may already have happened), `default`.
     pub basis: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entry: Option<EntryRefJson>,
-    /// What the entry did (`added`, `activated`, …), for `change` and `evidence`.
+    /// What the entry did (`added`, `activated`, …), for `change`, `evidence` and `undated`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change: Option<&'static str>,
     /// The provision the fact names: this one or one above (or, for evidence, below) it.
@@ -129,6 +129,7 @@ impl BasisJson {
             Basis::Evidence { kind, provision, .. } => {
                 ("evidence", kind.map(|k| k.as_str()), Some(provision.to_string()))
             }
+            Basis::Undated { kind, provision, .. } => ("undated", Some(kind.as_str()), Some(provision.to_string())),
             Basis::Initially { provision } => ("initially", None, Some(provision.to_string())),
             Basis::AdditionUnknown { provision } => ("addition_unknown", None, Some(provision.to_string())),
             Basis::Commencement { .. } => ("commencement", None, None),
