@@ -84,7 +84,12 @@ for name in missed:
 PY
 }
 
-case $part in core|all) run core -p inforce-core ;; esac
+# validate.rs holds the register rules, whose tests are the register-file tests of inforce-formats (each problem
+# with its line); its mutants run those too.
+case $part in core|all)
+  run core -p inforce-core -e 'crates/core/src/validate.rs' -e 'crates/core/src/replay_tests.rs' -e 'crates/core/src/testing.rs'
+  run core-validate -p inforce-core --test-package inforce-core --test-package inforce-formats -f 'crates/core/src/validate.rs' ;;
+esac
 case $part in formats|all)
   run formats -p inforce-formats -f 'crates/formats/src/register_file.rs' -f 'crates/formats/src/register_file/*.rs' \
     -f 'crates/formats/src/pack.rs' -f 'crates/formats/src/kept.rs' -f 'crates/formats/src/folder.rs' ;;

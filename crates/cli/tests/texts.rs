@@ -67,7 +67,12 @@ fn show_diff_blame_and_history() {
     assert_eq!(removed["text"]["removed"], true);
 
     let diff = sandbox.json(&["diff", "v1", "2017-06-01", "--code", "small"]);
-    assert_eq!(diff["summary"], serde_json::json!({ "added": 1, "removed": 1, "changed": 1, "status_changed": 0 }));
+    assert_eq!(
+        diff["summary"],
+        serde_json::json!({
+            "added": 1, "removed": 1, "changed": 1, "status_changed": 0, "known_from_text": 3, "known_from_register": 0
+        })
+    );
     let changed = diff["provisions"].as_array().expect("list").iter().find(|p| p["id"] == "1").expect("article 1");
     assert_eq!(changed["responsible"][0]["id"], "v2");
     // The edit operations rebuild B from A exactly.
@@ -244,15 +249,33 @@ fn the_builtin_register_says_plainly_that_it_has_no_texts() {
     assert!(show.contains("No text is recorded in the sec register yet"), "{show}");
     let diff = sandbox.json(&["diff", "4.0", "4.1"]);
     assert!(diff["note"].as_str().expect("note").contains("No text is recorded"));
-    let status_changes: Vec<&str> = diff["provisions"]
+    // No wording to compare, yet the comparison says what the register lists: 4.1 amended A, E and H15, switched
+    // H15 on and added Appendix G.
+    let found: Vec<(String, Vec<String>, String)> = diff["provisions"]
         .as_array()
         .expect("list")
         .iter()
-        .filter(|p| p["change"] == "status_changed")
-        .filter_map(|p| p["id"].as_str())
+        .map(|p| {
+            let kinds = p["kinds"].as_array().expect("kinds").iter().map(|k| k.as_str().expect("kind").to_string());
+            (
+                p["id"].as_str().expect("id").to_string(),
+                kinds.collect(),
+                p["known_from"].as_str().expect("from").to_string(),
+            )
+        })
         .collect();
-    assert!(status_changes.contains(&"H15"), "H15 was switched on by 4.1: {status_changes:?}");
-    assert!(status_changes.contains(&"APP-G"), "Appendix G was added by 4.1");
+    let expected = [
+        ("A", vec!["amended"]),
+        ("E", vec!["amended"]),
+        ("H15", vec!["amended", "activated"]),
+        ("APP-G", vec!["added"]),
+    ];
+    let expected: Vec<(String, Vec<String>, String)> = expected
+        .iter()
+        .map(|(id, kinds)| (id.to_string(), kinds.iter().map(ToString::to_string).collect(), "register".to_string()))
+        .collect();
+    assert_eq!(found, expected);
+    assert_eq!(diff["summary"]["known_from_register"], 4);
     assert_eq!(diff["entries_between"][0]["id"], "4.1");
     let blame = sandbox.stdout(&["blame", "H15"]);
     assert!(blame.contains("No text is recorded"), "{blame}");

@@ -32,6 +32,9 @@ pub struct TextEvent<'a> {
     pub words_added: usize,
     /// Words removed.
     pub words_removed: usize,
+    /// The entry that gave the wording this one replaced; `None` for the first text. What a link to the change
+    /// compares with.
+    pub previous: Option<&'a Entry>,
 }
 
 /// How a provision differs between two points.
@@ -67,6 +70,25 @@ impl ChangeSort {
     }
 }
 
+/// Where a comparison learnt that a provision changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KnownFrom {
+    /// Its wording at the two points was compared.
+    Text,
+    /// Only the register says so: a change list names it, or its status differs.
+    Register,
+}
+
+impl KnownFrom {
+    /// The wire name: `text` or `register`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Register => "register",
+        }
+    }
+}
+
 /// Whether a comparison is worth spreading over threads: a whole code of more provisions than one slice holds
 /// (one provision's subtree is not).
 // Only how the comparison runs, never its answer (every slice keeps to the subtree asked for, and a test compares
@@ -83,6 +105,12 @@ pub struct ProvisionComparison<'a> {
     pub provision: &'a Provision,
     /// How it differs.
     pub sort: ChangeSort,
+    /// Every kind of change between the points, in [`ChangeKind::ALL`] order: those the change lists of the
+    /// entries in between name it with, what its wording did (added, amended, removed) and its status did
+    /// (switched on or off, from A to B).
+    pub kinds: Vec<ChangeKind>,
+    /// Whether the wording was compared, or only the register says it changed.
+    pub known_from: KnownFrom,
     /// Its status at A and at B.
     pub status: (Status, Status),
     /// The entries after A, up to B, that changed its text or named it (or a provision above it) in a change list.
@@ -119,6 +147,11 @@ impl History {
             .filter(|&(rank, &i)| self.in_cut(rank, i, a) != self.in_cut(rank, i, b))
             .map(|(_, &i)| &self.register.entries[i])
             .collect()
+    }
+
+    /// Whether entry `i` takes effect after one point and up to the other.
+    fn between(&self, i: usize, a: &Cut<'_>, b: &Cut<'_>) -> bool {
+        self.rank[i].is_some_and(|rank| self.in_cut(rank, i, a) != self.in_cut(rank, i, b))
     }
 
     /// True when any text is recorded for the code.
@@ -169,6 +202,7 @@ impl History {
     pub fn text_history(&self, id: &ProvisionId) -> Vec<TextEvent<'_>> {
         let Some(&p) = self.provision_index.get(id) else { return Vec::new() };
         let mut previous: Option<&str> = None;
+        let mut previous_entry: Option<&Entry> = None;
         let mut events = Vec::new();
         for &(_, entry, hash) in &self.text_changes[p] {
             let text = hash.and_then(|h| self.bodies.get(&h));
@@ -180,8 +214,10 @@ impl History {
             };
             let edits = word_diff(previous.unwrap_or(""), text.unwrap_or(""), DiffOptions::default());
             let (words_added, words_removed) = word_counts(&edits);
-            events.push(TextEvent { entry: &self.register.entries[entry], kind, words_added, words_removed });
+            let entry = &self.register.entries[entry];
+            events.push(TextEvent { entry, kind, words_added, words_removed, previous: previous_entry });
             previous = text;
+            previous_entry = Some(entry);
         }
         events
     }
@@ -242,14 +278,46 @@ impl History {
                 self.status(id, a.date).map_or(Status::Unknown, |s| s.status),
                 self.status(id, b.date).map_or(Status::Unknown, |s| s.status),
             );
-            let sort = match (old, new) {
-                (None, Some(_)) => ChangeSort::Added,
-                (Some(_), None) => ChangeSort::Removed,
-                (Some(old), Some(new)) if differs(old, new, options) => ChangeSort::Changed,
-                _ if statuses.0 != statuses.1 => ChangeSort::StatusChanged,
-                _ => continue,
+            // What the change lists of the entries in between say, then what the wording and the status did.
+            let mut kinds: Vec<ChangeKind> =
+                self.touches[p].iter().filter(|t| self.between(t.entry, a, b)).map(|t| t.kind).collect();
+            let by_text = match (old, new) {
+                (None, Some(_)) => Some((ChangeSort::Added, ChangeKind::Added)),
+                (Some(_), None) => Some((ChangeSort::Removed, ChangeKind::Removed)),
+                (Some(old), Some(new)) if differs(old, new, options) => {
+                    Some((ChangeSort::Changed, ChangeKind::Amended))
+                }
+                _ => None,
             };
-            let edits = if sort == ChangeSort::StatusChanged {
+            // Kinds say what happened in time: a comparison asked backwards (B before A) reads its texts and
+            // statuses from B to A.
+            let forward = a.date <= b.date;
+            let in_time = |kind| match (forward, kind) {
+                (false, ChangeKind::Added) => ChangeKind::Removed,
+                (false, ChangeKind::Removed) => ChangeKind::Added,
+                (false, ChangeKind::Activated) => ChangeKind::Deactivated,
+                (false, ChangeKind::Deactivated) => ChangeKind::Activated,
+                (_, kind) => kind,
+            };
+            kinds.extend(by_text.map(|(_, kind)| in_time(kind)));
+            match statuses {
+                (Status::Inactive, Status::InForce) => kinds.push(in_time(ChangeKind::Activated)),
+                (Status::InForce, Status::Inactive) => kinds.push(in_time(ChangeKind::Deactivated)),
+                _ => {}
+            }
+            kinds = ChangeKind::ALL.into_iter().filter(|k| kinds.contains(k)).collect();
+            let listed = |kind| kinds.contains(&kind);
+            let (sort, known_from) = match by_text {
+                Some((sort, _)) => (sort, KnownFrom::Text),
+                None if listed(ChangeKind::Added) => (ChangeSort::Added, KnownFrom::Register),
+                None if listed(ChangeKind::Removed) => (ChangeSort::Removed, KnownFrom::Register),
+                None if listed(ChangeKind::Amended) => (ChangeSort::Changed, KnownFrom::Register),
+                None if statuses.0 != statuses.1 || !kinds.is_empty() => {
+                    (ChangeSort::StatusChanged, KnownFrom::Register)
+                }
+                None => continue,
+            };
+            let edits = if known_from == KnownFrom::Register {
                 Vec::new()
             } else {
                 word_diff(old.unwrap_or(""), new.unwrap_or(""), options)
@@ -257,6 +325,8 @@ impl History {
             out.push(ProvisionComparison {
                 provision: &self.register.provisions[p],
                 sort,
+                kinds,
+                known_from,
                 status: statuses,
                 responsible: self.responsible(p, a, b),
                 texts: (old, new),
@@ -275,7 +345,7 @@ impl History {
             .iter()
             .flat_map(|&q| self.touches_of(q))
             .chain(self.text_changes[p].iter().map(|&(_, e, _)| e))
-            .filter(|&i| self.rank[i].is_some_and(|rank| self.in_cut(rank, i, a) != self.in_cut(rank, i, b)))
+            .filter(|&i| self.between(i, a, b))
             .collect();
         entries.sort_by_key(|&i| self.rank[i]);
         entries.dedup();
@@ -569,15 +639,18 @@ mod tests {
         };
         assert_eq!(
             sorts("v1", "v2", None),
-            [("1".to_string(), ChangeSort::Changed), ("2".to_string(), ChangeSort::StatusChanged)],
-            "2 has no text: only its status differs"
+            [("1".to_string(), ChangeSort::Changed), ("2".to_string(), ChangeSort::Added)],
+            "2 has no text, but v2 lists it as added"
         );
         assert_eq!(sorts("v2", "v3", None), [("1.A".to_string(), ChangeSort::Added)], "1 was given the same text");
         assert_eq!(sorts("v1", "v3", Some("1")).len(), 2, "1 and its part 1.a");
-        assert_eq!(sorts("v1", "v2", Some("2")), [("2".to_string(), ChangeSort::StatusChanged)]);
+        assert_eq!(sorts("v1", "v2", Some("2")), [("2".to_string(), ChangeSort::Added)]);
         assert_eq!(sorts("v2", "v3", Some("2")), [], "nothing changed within 2");
         let status_only = history.compare(&cut("v1"), &cut("v2"), None, DiffOptions::default());
-        assert!(status_only[1].edits.is_empty(), "a status change has no redline");
+        assert!(status_only[1].edits.is_empty(), "a change known from the register only has no redline");
+        assert_eq!((status_only[0].known_from, status_only[1].known_from), (KnownFrom::Text, KnownFrom::Register));
+        assert_eq!(status_only[0].kinds, [ChangeKind::Amended], "listed and compared, said once");
+        assert_eq!(status_only[1].kinds, [ChangeKind::Added]);
         assert_eq!(status_only[1].status, (Status::NotYetAdded, Status::InForce));
     }
 
@@ -693,5 +766,49 @@ mod tests {
             .map(ChangeSort::human)
             .collect();
         assert_eq!(words, ["added", "removed", "changed", "status changed"]);
+    }
+
+    /// `diff 4.0 4.1` on the SEC, where no text is recorded: 4.1 amended A and H15 and switched H15 on.
+    #[test]
+    fn a_comparison_lists_what_the_register_says_changed_without_texts() {
+        let mut h = provision("H", None);
+        h.initially = Some(crate::model::Activity::Inactive);
+        let history = History::new(register(
+            vec![
+                provision("A", None),
+                provision("B", None),
+                h,
+                provision("H15", Some("H")),
+                provision("H16", Some("H")),
+            ],
+            vec![
+                entry("4.0", "2015-01-14", &[]),
+                entry("4.1", "2015-01-26", &[("amended", "A"), ("amended", "H15"), ("activated", "H15")]),
+                entry("4.2", "2015-03-18", &[("activated", "H16")]),
+            ],
+        ));
+        let cut = |v: &str| history.cut(&Point::Entry(EntryId::parse(v).expect("id"))).expect("cut");
+        let found: Vec<_> = history
+            .compare(&cut("4.0"), &cut("4.1"), None, DiffOptions::default())
+            .into_iter()
+            .map(|c| (c.provision.id.to_string(), c.sort, c.kinds, c.known_from))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("A".to_string(), ChangeSort::Changed, vec![ChangeKind::Amended], KnownFrom::Register),
+                (
+                    "H15".to_string(),
+                    ChangeSort::Changed,
+                    vec![ChangeKind::Amended, ChangeKind::Activated],
+                    KnownFrom::Register
+                ),
+            ]
+        );
+        let later = history.compare(&cut("4.1"), &cut("4.2"), None, DiffOptions::default());
+        assert_eq!(later.len(), 1);
+        assert_eq!((later[0].sort, later[0].kinds.clone()), (ChangeSort::StatusChanged, vec![ChangeKind::Activated]));
+        let backwards = history.compare(&cut("4.2"), &cut("4.1"), None, DiffOptions::default());
+        assert_eq!(backwards[0].kinds, [ChangeKind::Activated], "what happened in time, whichever order is asked");
     }
 }

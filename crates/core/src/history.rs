@@ -66,10 +66,19 @@ pub enum Basis<'a> {
         /// The provision declared so (this one or an ancestor).
         provision: &'a ProvisionId,
     },
-    /// No addition is recorded for it or any part above it: it follows the code, in the text since its first version.
+    /// No addition is recorded for it or any part above it: it follows the code, in the text since its first version,
+    /// whose list of added provisions is complete.
     Commencement {
         /// The code's first dated version or event.
         entry: &'a Entry,
+    },
+    /// No addition is recorded for it or any part above it, the code's first version does not list everything it
+    /// added, and nothing shows the provision (or a part of it) in the text by the date.
+    FirstVersionIncomplete {
+        /// The code's first dated version or event.
+        entry: &'a Entry,
+        /// The top-level provision this rests on (this one, or the one above it that it follows).
+        provision: &'a ProvisionId,
     },
     /// The date is before the code's first version or event.
     BeforeCode {
@@ -115,6 +124,7 @@ impl<'a> Basis<'a> {
             Self::Change { entry, .. }
             | Self::Evidence { entry, .. }
             | Self::Commencement { entry }
+            | Self::FirstVersionIncomplete { entry, .. }
             | Self::AddedLater { entry }
             | Self::Undated { entry, .. } => Some(entry),
             Self::BeforeCode { first } => first,
@@ -189,7 +199,7 @@ pub struct History {
     /// Every text the assignments name.
     pub(crate) bodies: TextBodies,
     /// Per provision: the changes naming it, in time order.
-    touches: Vec<Vec<Touch>>,
+    pub(crate) touches: Vec<Vec<Touch>>,
     /// Per provision: the earliest change naming it or any part of it (rank, entry, change, provision named).
     first_evidence: Vec<Option<Evidence>>,
 }
@@ -204,9 +214,9 @@ struct Evidence {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Touch {
-    entry: usize,
-    kind: ChangeKind,
+pub(crate) struct Touch {
+    pub(crate) entry: usize,
+    pub(crate) kind: ChangeKind,
 }
 
 enum Existence<'a> {
@@ -558,7 +568,14 @@ impl History {
             return Existence::Absent { status: Status::NotYetAdded, basis: Basis::AddedLater { entry } };
         }
         let provision = &self.register.provisions[p];
-        if provision.addition_unknown {
+        // A top-level provision with no addition of its own is in the text from the code's first version only
+        // when that version lists everything it added; otherwise, as for one whose addition is unknown, only
+        // evidence shows it there.
+        let start = match (self.parents[p], first) {
+            (None, Some(first)) if first.added.completeness != Completeness::Complete => Some(first),
+            _ => None,
+        };
+        if provision.addition_unknown || start.is_some() {
             return match self.first_evidence[p] {
                 Some(found) if applies(&self.register.entries[found.entry], date) => {
                     let basis = Basis::Evidence {
@@ -568,10 +585,15 @@ impl History {
                     };
                     Existence::Exists { basis, since_rank: Some(found.rank) }
                 }
-                _ => Existence::Absent {
-                    status: Status::Unknown,
-                    basis: Basis::AdditionUnknown { provision: &provision.id },
-                },
+                _ => {
+                    let basis = match start {
+                        Some(first) if !provision.addition_unknown => {
+                            Basis::FirstVersionIncomplete { entry: first, provision: &provision.id }
+                        }
+                        _ => Basis::AdditionUnknown { provision: &provision.id },
+                    };
+                    Existence::Absent { status: Status::Unknown, basis }
+                }
             };
         }
         match (self.parents[p], first) {

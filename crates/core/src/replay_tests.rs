@@ -223,7 +223,12 @@ impl<'a> Replay<'a> {
             return Presence::Out(Status::NotYetAdded);
         }
         let provision = &self.register.provisions[p];
-        if provision.addition_unknown {
+        // A top-level provision is taken to be in the text from the code's first entry only when that entry lists
+        // everything it added.
+        let first = (0..self.register.entries.len()).filter(|&e| dated(e)).min_by_key(|&e| self.step[e]);
+        let first_incomplete =
+            first.is_some_and(|f| self.register.entries[f].added.completeness != Completeness::Complete);
+        if provision.addition_unknown || (self.parents[p].is_none() && first_incomplete) {
             // Unknown until an entry in effect touches it or a part of it, or shows it or a part of it present
             // (present_by): a part in the text is evidence that the whole is.
             let shows = |e: usize, q: usize| {

@@ -1,6 +1,6 @@
 //! Sentences a person reads: references to versions and events, and the reasons behind a status.
 
-use inforce_core::{Basis, ChangeKind, Entry, EntryKind, History, StatusAnswer};
+use inforce_core::{Basis, ChangeKind, Entry, EntryKind, History, HistoryItem, Relation, StatusAnswer};
 use jiff::civil::Date;
 
 /// "version 4.1 (designation, 26 January 2015)", with "planned" when it lies after today.
@@ -32,6 +32,45 @@ fn verb(kind: ChangeKind) -> &'static str {
     }
 }
 
+/// What an entry in a provision's history did, as every face says it: what the register records ("switched on",
+/// "amended H15.2, a part of it", "removed H, a provision above it") apart from what it only allows
+/// ("amended provisions without listing them; may include this one").
+pub fn history_change(item: &HistoryItem<'_>) -> String {
+    let verb = verb(item.kind);
+    match item.relation {
+        Relation::Direct => verb.to_string(),
+        Relation::Ancestor(id) => format!("{verb} {id} (a provision above it)"),
+        Relation::Descendant(id) => format!("{verb} {id} (a part of it)"),
+        Relation::Unlisted => format!("{verb} provisions without listing them; may include this one"),
+    }
+}
+
+/// One entry of a provision's history as a sentence naming the entry: "switched on by version 4.1 (…)",
+/// "H (a provision above it) amended by version 40.0 (…)", "version 2.2 (…) amended provisions without listing
+/// them; may include this one".
+pub fn history_sentence(item: &HistoryItem<'_>, today: Date) -> String {
+    let entry = entry_ref(item.entry, today);
+    let verb = verb(item.kind);
+    match item.relation {
+        Relation::Direct => format!("{verb} by {entry}"),
+        Relation::Ancestor(id) => format!("{id} (a provision above it) {verb} by {entry}"),
+        Relation::Descendant(id) => format!("{id} (a part of it) {verb} by {entry}"),
+        Relation::Unlisted => format!("{entry} {}", history_change(item)),
+    }
+}
+
+/// What a comparison knows of one provision's change, as every face says it: "amended, switched on (the
+/// wording was compared)" or "amended (the register lists it; no wording to compare)".
+pub fn comparison_kinds(change: &inforce_core::compare::ProvisionComparison<'_>) -> String {
+    let kinds: Vec<&str> = change.kinds.iter().map(|&k| verb(k)).collect();
+    let kinds = if kinds.is_empty() { change.sort.human().to_string() } else { kinds.join(", ") };
+    let source = match change.known_from {
+        inforce_core::compare::KnownFrom::Text => "the wording was compared",
+        inforce_core::compare::KnownFrom::Register => "the register says so; no wording compared",
+    };
+    format!("{kinds} ({source})")
+}
+
 /// Why a provision has its status, in one sentence.
 pub fn status_reason(answer: &StatusAnswer<'_>, today: Date) -> String {
     let own = &answer.provision.id;
@@ -57,12 +96,21 @@ pub fn status_reason(answer: &StatusAnswer<'_>, today: Date) -> String {
             format!("follows {provision}, whose entry into the text is not recorded and not shown by this date")
         }
         Basis::Evidence { entry, kind, provision } => {
-            let shown = match kind {
-                Some(kind) if provision == own => format!("{} by", verb(kind)),
-                Some(kind) => format!("{provision} was {} by", verb(kind)),
-                None => "recorded as present at".to_string(),
+            let what = match kind {
+                Some(kind) if provision == own => format!(", which {} it", verb(kind)),
+                Some(kind) => format!(", which {} {provision}, a part of it", verb(kind)),
+                None if provision == own => String::new(),
+                None => format!(", which shows {provision}, a part of it, in the text"),
             };
-            format!("in the text by then ({shown} {}); when it was added is not recorded", entry_ref(entry, today))
+            format!("first named by {}{what}; when it entered the text is not recorded", entry_ref(entry, today))
+        }
+        Basis::FirstVersionIncomplete { entry, provision } => {
+            let whom = if provision == own { String::new() } else { format!("follows {provision}: ") };
+            format!(
+                "{whom}no addition is recorded, the list of what the code's first {} added is incomplete, and \
+                 nothing shows it in the text by this date",
+                entry_ref(entry, today)
+            )
         }
         Basis::Undated { entry, kind, provision } => {
             let whom = if provision == own { "it".to_string() } else { provision.to_string() };

@@ -3,8 +3,7 @@
 use std::fmt::Write;
 
 use inforce_core::{
-    ChangeKind, Completeness, Consultation, Entry, History, HistoryItem, Provision, Relation, StatusAnswer,
-    date::human_date,
+    ChangeKind, Completeness, Consultation, Entry, History, HistoryItem, Provision, StatusAnswer, date::human_date,
 };
 use jiff::civil::Date;
 
@@ -101,14 +100,7 @@ pub fn provision_history(provision: &Provision, items: &[HistoryItem<'_>], today
         out.push_str("  No version or event on record touched it.\n");
     }
     for item in items {
-        let what = match item.relation {
-            Relation::Direct => format!("{} {}", item.kind.as_str(), provision.id),
-            Relation::Ancestor(id) => format!("{} {id} (a provision above it)", item.kind.as_str()),
-            Relation::Descendant(id) => format!("{} {id} (a part of it)", item.kind.as_str()),
-            Relation::Unlisted => {
-                format!("{} provisions without listing them; may include this one", item.kind.as_str())
-            }
-        };
+        let what = crate::describe::history_change(item);
         let _ = writeln!(out, "  {:<11} {:<40} {what}", item.entry.effective.to_string(), short_ref(item.entry, today));
     }
     out

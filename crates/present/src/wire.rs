@@ -2,7 +2,7 @@
 //! one envelope per answer. Converted from core types; the core knows no wire format.
 
 use inforce_core::change::{PlannedChange, Process, Proposal};
-use inforce_core::compare::{ChangeSort, ProvisionComparison};
+use inforce_core::compare::{ChangeSort, KnownFrom, ProvisionComparison};
 use inforce_core::diff::DiffOptions;
 use inforce_core::point::Cut;
 use inforce_core::{
@@ -109,7 +109,8 @@ impl EntryRefJson {
 /// The fact a status rests on.
 #[derive(Serialize)]
 pub struct BasisJson {
-    /// `change`, `initially`, `commencement`, `before_code`, `added_later`, `addition_unknown`, `evidence`,
+    /// `change`, `initially`, `commencement`, `first_version_incomplete` (no addition on record, the first
+    /// version's list of additions incomplete, nothing showing it in the text yet), `before_code`, `added_later`, `addition_unknown`, `evidence`,
     /// `undated` (a change by an entry of unknown date that may already have happened), `default`.
     pub basis: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -133,6 +134,9 @@ impl BasisJson {
             Basis::Initially { provision } => ("initially", None, Some(provision.to_string())),
             Basis::AdditionUnknown { provision } => ("addition_unknown", None, Some(provision.to_string())),
             Basis::Commencement { .. } => ("commencement", None, None),
+            Basis::FirstVersionIncomplete { provision, .. } => {
+                ("first_version_incomplete", None, Some(provision.to_string()))
+            }
             Basis::BeforeCode { .. } => ("before_code", None, None),
             Basis::AddedLater { .. } => ("added_later", None, None),
             Basis::Default => ("default", None, None),
@@ -642,6 +646,8 @@ pub fn comparison_json<'a>(parts: &'a ComparisonParts<'a>, today: Date) -> Compa
             removed: count(ChangeSort::Removed),
             changed: count(ChangeSort::Changed),
             status_changed: count(ChangeSort::StatusChanged),
+            known_from_text: parts.changes.iter().filter(|c| c.known_from == KnownFrom::Text).count(),
+            known_from_register: parts.changes.iter().filter(|c| c.known_from == KnownFrom::Register).count(),
         },
         provisions: parts
             .changes
@@ -650,6 +656,8 @@ pub fn comparison_json<'a>(parts: &'a ComparisonParts<'a>, today: Date) -> Compa
                 id: c.provision.id.as_str(),
                 title: c.provision.title.as_deref(),
                 change: c.sort.as_str(),
+                kinds: c.kinds.iter().map(|k| k.as_str()).collect(),
+                known_from: c.known_from.as_str(),
                 status: StatusPairJson { a: c.status.0.as_str(), b: c.status.1.as_str() },
                 responsible: c.responsible.iter().map(|e| EntryRefJson::new(e, today)).collect(),
                 edits: c.edits.iter().map(|e| EditJson { op: e.op.as_str(), text: &e.text }).collect(),
@@ -678,6 +686,10 @@ struct SummaryJson {
     removed: usize,
     changed: usize,
     status_changed: usize,
+    /// Of those, how many were found by comparing wordings, and how many only from the register (a change list
+    /// naming it, or its status).
+    known_from_text: usize,
+    known_from_register: usize,
 }
 
 #[derive(Serialize)]
@@ -685,6 +697,10 @@ struct ProvisionChangeJson<'a> {
     id: &'a str,
     title: Option<&'a str>,
     change: &'static str,
+    /// Every kind of change between the points: `added`, `amended`, `removed`, `activated`, `deactivated`.
+    kinds: Vec<&'static str>,
+    /// `text` when the wording was compared, `register` when only a change list (or its status) says so.
+    known_from: &'static str,
     status: StatusPairJson,
     responsible: Vec<EntryRefJson>,
     edits: Vec<EditJson<'a>>,

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use crate::ctx::{FeedPath, PageCtx};
 use crate::respond::{Body, Cache, PageResult, Problem};
 use inforce_present::atom::{Item, feed, rfc3339};
-use inforce_present::describe::entry_ref;
+use inforce_present::describe::{self, entry_ref};
 
 /// An entry's date as an Atom timestamp: its effective day at midnight UTC, or the snapshot's time if unknown.
 fn entry_time(entry: &Entry, fallback: Timestamp) -> String {
@@ -82,7 +82,7 @@ pub async fn provision(ctx: PageCtx, Path(path): Path<FeedPath>) -> PageResult {
             .iter()
             .map(|item| Item {
                 id: format!("tag:inforce,2026:{code}/provision/{id}/{}/{}", item.entry.id, item.kind.as_str()),
-                title: format!("{id} {} by {}", item.kind.as_str(), entry_ref(item.entry, today)),
+                title: format!("{id}: {}", describe::history_sentence(item, today)),
                 link: format!("{base}/provisions/{id}?version={}", item.entry.id),
                 updated: entry_time(item.entry, now),
                 summary: item.entry.summary.clone(),
@@ -91,7 +91,12 @@ pub async fn provision(ctx: PageCtx, Path(path): Path<FeedPath>) -> PageResult {
         items.extend(history.text_history(&id).iter().map(|event| Item {
             id: format!("tag:inforce,2026:{code}/provision/{id}/{}/wording", event.entry.id),
             title: format!("{id}: wording {} by {}", event.kind.as_str(), entry_ref(event.entry, today)),
-            link: format!("{base}/compare/{}...{}?provision={id}", event.entry.id, event.entry.id),
+            // The change itself: the wording before it against the wording it gave (the first wording has no
+            // before, and is shown as it was given).
+            link: match event.previous.or_else(|| history.version_before(event.entry)) {
+                Some(before) => format!("{base}/compare/{}...{}?provision={id}", before.id, event.entry.id),
+                None => format!("{base}/provisions/{id}?version={}", event.entry.id),
+            },
             updated: entry_time(event.entry, now),
             summary: format!("{} words added, {} removed", event.words_added, event.words_removed),
         }));

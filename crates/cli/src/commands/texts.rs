@@ -140,7 +140,7 @@ fn diff_text(
         };
         let _ = writeln!(
             out,
-            "  {:<15} {:<14} {}{status}{}",
+            "  {:<15} {:<14} {}{status}{}\n  {:<15} {}",
             change.sort.human(),
             change.provision.id.as_str(),
             change.provision.title.as_deref().unwrap_or(""),
@@ -148,7 +148,9 @@ fn diff_text(
                 String::new()
             } else {
                 format!("  (by {})", truncate_list(&by.iter().map(String::as_str).collect::<Vec<_>>()))
-            }
+            },
+            "",
+            inforce_present::describe::comparison_kinds(change)
         );
     }
     for change in changes.iter().filter(|c| !c.edits.is_empty()) {

@@ -4,7 +4,7 @@ use askama::Template;
 use inforce_core::date::human_date;
 use inforce_core::document::Attachment;
 use inforce_core::{History, Relation};
-use inforce_present::describe::{entry_ref, status_reason};
+use inforce_present::describe::{self, entry_ref, status_reason};
 use inforce_present::wire::{BlameAnswerJson, ProvisionAnswerJson};
 
 use crate::ctx::{Api, ApiCtx, At, Frame, Page, PageCtx, Provision};
@@ -58,14 +58,7 @@ pub async fn provision(ctx: PageCtx, provision: Provision<Page>, at: At<Page>) -
             label: item.entry.label(),
             date: item.entry.effective.to_string(),
             date_human: item.entry.effective.human(),
-            what: match item.relation {
-                Relation::Direct => item.kind.as_str().to_string(),
-                Relation::Ancestor(p) => format!("{} {p}, a provision above it", item.kind.as_str()),
-                Relation::Descendant(p) => format!("{} {p}, a part of it", item.kind.as_str()),
-                Relation::Unlisted => {
-                    format!("{} provisions without listing them (may include this one)", item.kind.as_str())
-                }
-            },
+            what: describe::history_change(item),
         })
         .collect();
     for event in history.text_history(&id) {
