@@ -131,6 +131,9 @@ pub enum RegisterCommand {
     Import(RegisterImportArgs),
     /// Write the stored register as a register file.
     Export(RegisterExportArgs),
+    /// Show what the built-in SEC register of this build changes since the one the database was given, and with
+    /// --apply publish it, keeping every record someone else edited.
+    UpgradeBuiltin(UpgradeBuiltinArgs),
 }
 
 /// The arguments of `at`.
@@ -305,6 +308,14 @@ pub struct RegisterExportArgs {
     /// Write to this file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// The arguments of `register upgrade-builtin`.
+#[derive(clap::Args)]
+pub struct UpgradeBuiltinArgs {
+    /// Publish the changes (without it, only show them).
+    #[arg(long)]
+    pub apply: bool,
 }
 
 /// What the code administrator records about a proposal in words, the same for `mod new` and `mod update`.

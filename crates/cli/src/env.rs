@@ -121,17 +121,23 @@ impl Env {
     }
 }
 
-/// Loads the built-in SEC register the first time a database is used; never again, so that corrections
-/// published since are not overwritten.
+/// Gives a new database the built-in SEC register, and a database whose SEC records all came from the built-in
+/// register this build's edition of it: only the differences are published, as corrections recorded now (origin
+/// `builtin`), so `--as-recorded` still shows what was said before. A register someone has edited is left alone
+/// (`inforce register upgrade-builtin` merges the new edition on request).
 async fn load_builtin_once(store: &dyn Store) -> Result<(), Failure> {
     let sec = code_id(DEFAULT_CODE)?;
-    if !store.publications(&sec).await?.is_empty() {
+    let publications = store.publications(&sec).await?;
+    if publications.iter().any(|p| p.origin != BUILTIN_ORIGIN) {
         return Ok(());
     }
     let register = builtin_register()?;
-    publish_register(store, &register, "builtin", now()?).await?;
+    publish_register(store, &register, BUILTIN_ORIGIN, now()?).await?;
     Ok(())
 }
+
+/// The origin of publications made from the built-in register.
+pub const BUILTIN_ORIGIN: &str = "builtin";
 
 /// The built-in register, parsed. It is checked by the test suite, so failing here means a broken build.
 pub fn builtin_register() -> Result<Register, Failure> {

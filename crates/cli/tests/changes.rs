@@ -416,3 +416,79 @@ fn what_is_recorded_about_a_proposal_can_change_only_within_its_process() {
     assert_eq!(publications(&sandbox), before, "nothing stored");
     assert_eq!(sandbox.run(&["mod", "update", "MP999", "--title", "x"]).status.code(), Some(1));
 }
+
+/// Publishes `register` into the sandbox's database as if by `origin`, recorded at `at`.
+fn publish_as(sandbox: &Sandbox, register: &inforce_core::Register, origin: &str, at: &str) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let options = inforce_store_sqlite::OpenOptions::default();
+        let store = inforce_store_sqlite::SqliteStore::open(&sandbox.db(), options).await.expect("open");
+        let at = at.parse().expect("timestamp");
+        inforce_store::publish_register(&store, register, origin, at).await.expect("publish");
+    });
+}
+
+/// The built-in register as an earlier build gave it: H15 without its first evidence, B under an older title.
+fn earlier_builtin() -> inforce_core::Register {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/sec.toml")).expect("sec.toml");
+    let mut register = inforce_formats::parse_register("sec.toml", &text).expect("valid");
+    let h15 = register.provisions.iter_mut().find(|p| p.id.as_str() == "H15").expect("H15");
+    h15.addition_unknown = false;
+    h15.present_by = None;
+    let b = register.provisions.iter_mut().find(|p| p.id.as_str() == "B").expect("B");
+    b.title = Some("Old title".into());
+    register
+}
+
+#[test]
+fn a_database_given_an_earlier_built_in_register_gets_this_build_s_as_a_correction() {
+    let sandbox = Sandbox::new();
+    publish_as(&sandbox, &earlier_builtin(), "builtin", "2026-01-01T00:00:00Z");
+    let now = sandbox.json(&["status", "H15", "--at", "2014-06-01"]);
+    assert_eq!(now["provision"]["status"], "unknown", "{now}");
+    let then = sandbox.json(&["--as-recorded", "2026-01-01", "status", "H15", "--at", "2014-06-01"]);
+    assert_eq!(then["provision"]["status"], "inactive", "what the register said before stays readable");
+    assert_eq!(publications(&sandbox), 2, "one correction, once");
+    let _ = sandbox.json(&["versions"]);
+    assert_eq!(publications(&sandbox), 2, "and not again");
+    let shown = sandbox.json(&["register", "upgrade-builtin"]);
+    assert_eq!(shown["applied"], serde_json::json!([]));
+}
+
+#[test]
+fn an_edited_register_takes_the_built_in_one_only_on_request_and_keeps_its_edits() {
+    let sandbox = Sandbox::new();
+    let earlier = earlier_builtin();
+    publish_as(&sandbox, &earlier, "builtin", "2026-01-01T00:00:00Z");
+    let mut edited = earlier.clone();
+    edited.provisions.iter_mut().find(|p| p.id.as_str() == "B").expect("B").title = Some("Edited here".into());
+    publish_as(&sandbox, &edited, "file:edited.toml", "2026-02-01T00:00:00Z");
+    let status =
+        |sandbox: &Sandbox| sandbox.json(&["status", "H15", "--at", "2014-06-01"])["provision"]["status"].clone();
+    assert_eq!(status(&sandbox), "inactive", "an edited register is never overwritten unasked");
+    let shown = sandbox.json(&["register", "upgrade-builtin"]);
+    let applied: Vec<String> = shown["applied"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|i| {
+            format!(
+                "{} {} {}",
+                i["kind"].as_str().unwrap_or(""),
+                i["key"].as_str().unwrap_or(""),
+                i["change"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(applied, ["provision H15 changed"]);
+    assert_eq!(shown["kept"], serde_json::json!([{ "kind": "provision", "key": "B" }]));
+    assert_eq!(shown["changed"], false, "shown, not written");
+    assert_eq!(publications(&sandbox), 2);
+    let text = sandbox.stdout(&["register", "upgrade-builtin"]);
+    assert!(text.contains("would take over 1 changes") && text.contains("run with --apply"), "{text}");
+    let applied = sandbox.json(&["register", "upgrade-builtin", "--apply"]);
+    assert_eq!(applied["changed"], true);
+    assert_eq!(status(&sandbox), "unknown");
+    let b = sandbox.json(&["history", "B"]);
+    assert_eq!(b["provision"]["title"], "Edited here", "{b}");
+}

@@ -155,7 +155,12 @@ pub fn register_as_of(records: &[Record], at: Option<Timestamp>) -> Option<Regis
         }
         latest.insert((record.write.kind, record.write.key.as_str()), &record.write);
     }
-    let mut live: Vec<&RecordWrite> = latest.into_values().filter(|w| w.body.is_some()).collect();
+    register_from_writes(latest.into_values())
+}
+
+/// The register the live writes describe, in each table's order.
+fn register_from_writes<'a>(writes: impl Iterator<Item = &'a RecordWrite>) -> Option<Register> {
+    let mut live: Vec<&RecordWrite> = writes.filter(|w| w.body.is_some()).collect();
     live.sort_by(|a, b| (a.kind, a.ordinal, &a.key).cmp(&(b.kind, b.ordinal, &b.key)));
     let mut code = None;
     let (mut provisions, mut entries, mut consultations) = (Vec::new(), Vec::new(), Vec::new());
@@ -194,6 +199,88 @@ pub fn writes_for(current: Option<&Register>, next: &Register) -> Vec<RecordWrit
     retractions.sort_by_key(|w| (w.kind, w.ordinal));
     writes.extend(retractions);
     writes
+}
+
+/// A newer edition of a register (such as the built-in one) brought onto a register others may have edited:
+/// what the edition changed since the earlier edition, applied where the current register still has what that
+/// earlier edition said.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Upgrade {
+    /// The current register with those changes.
+    pub merged: Register,
+    /// The items the newer edition changes and the merge takes over, as (table, key, what it does).
+    pub applied: Vec<(RecordKind, String, UpgradeChange)>,
+    /// The items the newer edition changes but someone else changed too: kept as they are.
+    pub kept: Vec<(RecordKind, String)>,
+}
+
+/// What an upgrade does to one item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpgradeChange {
+    /// The newer edition adds it.
+    New,
+    /// The newer edition says something else about it.
+    Changed,
+    /// The newer edition no longer has it.
+    Withdrawn,
+}
+
+impl UpgradeChange {
+    /// `new`, `changed` or `withdrawn`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Changed => "changed",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+}
+
+/// Three-way merge of register editions: `base` is what the earlier edition said, `current` the register as
+/// it stands (the earlier edition plus anyone's edits), `next` the newer edition. An item the newer edition
+/// changes is taken over only where `current` still holds what `base` held for it (or already holds what `next`
+/// says); otherwise it is kept and listed. Position changes alone are taken over with the content. `None` when
+/// the merge leaves no code description.
+pub fn upgrade(base: Option<&Register>, current: &Register, next: &Register) -> Option<Upgrade> {
+    let keyed = |r: Option<&Register>| -> HashMap<(RecordKind, String), RecordWrite> {
+        r.map(as_writes).unwrap_or_default().into_iter().map(|w| ((w.kind, w.key.clone()), w)).collect()
+    };
+    let before = keyed(base);
+    let mut merged = keyed(Some(current));
+    let mut applied = Vec::new();
+    let mut kept = Vec::new();
+    for write in writes_for(base, next) {
+        let key = (write.kind, write.key.clone());
+        let earlier = before.get(&key).and_then(|w| w.body.as_ref());
+        let now = merged.get(&key).and_then(|w| w.body.as_ref());
+        if now == write.body.as_ref() {
+            // Already what the newer edition says (its position may still move).
+            if let Some(existing) = merged.get_mut(&key) {
+                existing.ordinal = write.ordinal;
+            }
+            continue;
+        }
+        if now != earlier {
+            kept.push(key);
+            continue;
+        }
+        let change = match (earlier, &write.body) {
+            (None, _) => UpgradeChange::New,
+            (Some(_), Some(_)) => UpgradeChange::Changed,
+            (Some(_), None) => UpgradeChange::Withdrawn,
+        };
+        applied.push((write.kind, write.key.clone(), change));
+        match write.body {
+            Some(_) => {
+                merged.insert(key, write);
+            }
+            None => {
+                merged.remove(&key);
+            }
+        }
+    }
+    let merged = register_from_writes(merged.values())?;
+    Some(Upgrade { merged, applied, kept })
 }
 
 fn as_writes(register: &Register) -> Vec<RecordWrite> {
@@ -253,5 +340,42 @@ mod tests {
         let before: Timestamp = "2025-12-31T00:00:00Z".parse().expect("valid");
         assert_eq!(register_as_of(&records, Some(before)), None);
         assert!(writes_for(Some(&corrected), &corrected).is_empty());
+    }
+
+    #[test]
+    fn an_upgrade_takes_over_what_the_newer_edition_changed_and_keeps_what_others_changed() {
+        let base = register(
+            vec![provision("A", None), provision("B", None), provision("C", None)],
+            vec![entry("1.0", "2013-09-23", &[])],
+        );
+        // Someone corrected 1.0's date and added D; B and C are as the earlier edition left them.
+        let mut current = base.clone();
+        current.entries[0] = entry("1.0", "2013-09-27", &[]);
+        current.provisions.push(provision("D", None));
+        // The newer edition corrects 1.0 differently, renames B, drops C, adds E and 2.0.
+        let mut next = base.clone();
+        next.entries[0] = entry("1.0", "2013-09-24", &[]);
+        next.entries.push(entry("2.0", "2014-03-31", &[]));
+        next.provisions[1].title = Some("Accession".into());
+        next.provisions.remove(2);
+        next.provisions.push(provision("E", None));
+        let up = upgrade(Some(&base), &current, &next).expect("a code");
+        let applied: Vec<(&str, &str)> = up.applied.iter().map(|(_, k, c)| (k.as_str(), c.as_str())).collect();
+        assert_eq!(applied, [("B", "changed"), ("E", "new"), ("2.0", "new"), ("C", "withdrawn")]);
+        assert_eq!(up.kept, [(RecordKind::Entry, "1.0".to_string())], "the edited date stays");
+        let ids: Vec<&str> = up.merged.provisions.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["A", "B", "E", "D"], "D, added by someone else, stays (after the edition's own)");
+        assert_eq!(up.merged.provisions[1].title.as_deref(), Some("Accession"));
+        assert_eq!(up.merged.entries[0].effective.to_string(), "2013-09-27");
+        assert_eq!(up.merged.entries.len(), 2);
+        // With no edits of others, the merge is the newer edition; with nothing new, it changes nothing.
+        assert_eq!(upgrade(Some(&base), &base, &next).expect("code").merged, next);
+        let same = upgrade(Some(&next), &next, &next).expect("code");
+        assert!(same.applied.is_empty() && same.kept.is_empty());
+        // Someone already made the newer edition's change: nothing to apply, nothing kept.
+        let mut agreed = base.clone();
+        agreed.provisions[1].title = Some("Accession".into());
+        let up = upgrade(Some(&base), &agreed, &next).expect("code");
+        assert!(!up.applied.iter().any(|(_, k, _)| k == "B") && up.kept.is_empty());
     }
 }

@@ -1267,6 +1267,60 @@ impl WrittenJson {
     }
 }
 
+/// `inforce register upgrade-builtin`: what the built-in register of this build changes, what is kept as edited,
+/// and the publication when applied.
+#[derive(Serialize)]
+pub struct UpgradeJson {
+    code: String,
+    /// Each change taken over (or that would be): `kind` (`provision`, `entry`, …), `key`, `change` (`new`,
+    /// `changed`, `withdrawn`).
+    applied: Vec<UpgradeItemJson>,
+    /// Records the built-in register changes but someone edited here: kept as they are.
+    kept: Vec<UpgradeItemJson>,
+    /// Whether anything was published.
+    changed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    publication: Option<i64>,
+    records: i64,
+}
+
+#[derive(Serialize)]
+struct UpgradeItemJson {
+    kind: &'static str,
+    key: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    change: Option<&'static str>,
+}
+
+impl UpgradeJson {
+    pub fn new(
+        code: &inforce_core::CodeId,
+        upgrade: &inforce_core::ledger::Upgrade,
+        published: Option<(i64, i64)>,
+    ) -> Self {
+        Self {
+            code: code.to_string(),
+            applied: upgrade
+                .applied
+                .iter()
+                .map(|(kind, key, change)| UpgradeItemJson {
+                    kind: kind.as_str(),
+                    key: key.clone(),
+                    change: Some(change.as_str()),
+                })
+                .collect(),
+            kept: upgrade
+                .kept
+                .iter()
+                .map(|(kind, key)| UpgradeItemJson { kind: kind.as_str(), key: key.clone(), change: None })
+                .collect(),
+            changed: published.is_some(),
+            publication: published.map(|p| p.0),
+            records: published.map_or(0, |p| p.1),
+        }
+    }
+}
+
 /// `inforce import` and `inforce import-version`: what a text import wrote and found.
 #[derive(Serialize)]
 pub struct TextImportJson {

@@ -49,6 +49,23 @@ pub async fn load_register(
     Ok(Some(Loaded { register, publication, as_of }))
 }
 
+/// The register that the publications from `origin` alone have made (as if nobody else had published): what
+/// an edition such as the built-in register has said so far. `None` when that origin published nothing.
+pub async fn register_from_origin(
+    store: &dyn Store,
+    code: &CodeId,
+    origin: &str,
+) -> Result<Option<Register>, StoreError> {
+    let from: std::collections::HashSet<i64> =
+        store.publications(code).await?.into_iter().filter(|p| p.origin == origin).map(|p| p.id).collect();
+    if from.is_empty() {
+        return Ok(None);
+    }
+    let mut records = store.records(code).await?;
+    records.retain(|r| from.contains(&r.publication));
+    Ok(register_as_of(&records, None))
+}
+
 /// The code's texts as they stand, or as they stood at record time `as_of`. Empty when none are recorded.
 pub async fn load_texts(store: &dyn Store, code: &CodeId, as_of: Option<Timestamp>) -> Result<Texts, StoreError> {
     let ledger = store.text_ledger(code).await?;

@@ -58,5 +58,8 @@ async fn dispatch(env: &Env, command: Command) -> Result<(), Failure> {
         Command::Doc { action: DocCommand::Get(args) } => documents::get(env, &args).await,
         Command::Register { action: RegisterCommand::Import(args) } => register::import(env, &args).await,
         Command::Register { action: RegisterCommand::Export(args) } => register::export(env, &args).await,
+        Command::Register { action: RegisterCommand::UpgradeBuiltin(args) } => {
+            register::upgrade_builtin(env, &args).await
+        }
     }
 }

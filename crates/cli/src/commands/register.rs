@@ -7,7 +7,7 @@ use inforce_present::wire::{CopiedJson, WrittenJson};
 use inforce_store::{PublishOutcome, publish_register};
 
 use crate::args::now;
-use crate::cli::{CopyArgs, RegisterExportArgs, RegisterImportArgs};
+use crate::cli::{CopyArgs, RegisterExportArgs, RegisterImportArgs, UpgradeBuiltinArgs};
 use crate::db::open_store;
 use crate::env::Env;
 use crate::failure::Failure;
@@ -47,6 +47,81 @@ pub async fn import(env: &Env, args: &RegisterImportArgs) -> Result<(), Failure>
         ),
     };
     env.out.print(&json, || line)
+}
+
+/// `inforce register upgrade-builtin [--apply]`: the built-in SEC register of this build merged onto the stored
+/// one: what it changed since the edition the database was given (the records published from origin
+/// `builtin`) is taken over where nobody else changed the same record; records others changed are kept and
+/// listed. Without `--apply` nothing is written.
+pub async fn upgrade_builtin(env: &Env, args: &UpgradeBuiltinArgs) -> Result<(), Failure> {
+    use inforce_core::ledger::upgrade;
+    let sec = crate::args::code_id(crate::env::DEFAULT_CODE)?;
+    let store = env.store().await?.as_ref();
+    let next = crate::env::builtin_register()?;
+    let base = inforce_store::register_from_origin(store, &sec, crate::env::BUILTIN_ORIGIN).await?;
+    let current = inforce_store::load_register(store, &sec, None).await?.map(|l| l.register);
+    let plan = |current: Option<&inforce_core::Register>| match current {
+        Some(current) => upgrade(base.as_ref(), current, &next),
+        None => upgrade(None, &next, &next),
+    };
+    let Some(shown) = plan(current.as_ref()) else {
+        return Err(Failure::Environment("the merged register has no code description".into()));
+    };
+    let mut published = None;
+    if args.apply && !shown.applied.is_empty() {
+        let problems = inforce_core::validate(&shown.merged);
+        if !problems.is_empty() {
+            let lines: Vec<String> = problems.iter().map(|p| format!("  {}", p.message)).collect();
+            return Err(Failure::Usage(format!(
+                "the built-in register cannot be merged onto the stored one; nothing was written:\n{}",
+                lines.join("\n")
+            )));
+        }
+        // Merged again on the register as it stands when publishing, so a concurrent edit is kept too.
+        let (outcome, _) =
+            inforce_store::publish_edit(store, &sec, crate::env::BUILTIN_ORIGIN, now()?, &[], |current| {
+                let merged = plan(current).ok_or_else(|| Failure::Environment("no code description".into()))?.merged;
+                let problems = inforce_core::validate(&merged);
+                match problems.first() {
+                    None => Ok(merged),
+                    Some(p) => Err(Failure::Usage(format!("the merge no longer validates: {}", p.message))),
+                }
+            })
+            .await?;
+        published = match outcome {
+            PublishOutcome::Published(p) => Some(p),
+            PublishOutcome::Unchanged => None,
+        };
+    }
+    let json =
+        inforce_present::wire::UpgradeJson::new(&sec, &shown, published.as_ref().map(|p| (p.id, p.record_count)));
+    env.out.print(&json, || {
+        let mut out = String::new();
+        if shown.applied.is_empty() {
+            out.push_str("The stored register already has everything the built-in register of this build changes.\n");
+        } else {
+            let verb = if published.is_some() { "took over" } else { "would take over" };
+            out.push_str(&format!("The built-in register of this build {verb} {} changes:\n", shown.applied.len()));
+            for (kind, key, change) in &shown.applied {
+                out.push_str(&format!("  {:<12} {:<40} {}\n", kind.as_str(), key, change.as_str()));
+            }
+        }
+        if !shown.kept.is_empty() {
+            out.push_str(&format!(
+                "Kept as edited here ({}), although the built-in register changes them:\n",
+                shown.kept.len()
+            ));
+            for (kind, key) in &shown.kept {
+                out.push_str(&format!("  {:<12} {key}\n", kind.as_str()));
+            }
+        }
+        match &published {
+            Some(p) => out.push_str(&format!("Published as publication {} ({} records).", p.id, p.record_count)),
+            None if !shown.applied.is_empty() => out.push_str("Nothing was written: run with --apply to publish it."),
+            None => out.push_str("Nothing was written."),
+        }
+        out
+    })
 }
 
 /// `inforce register export [-o FILE]`: the stored register as a register file.
