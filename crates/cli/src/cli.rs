@@ -183,6 +183,10 @@ pub struct ServeArgs {
     /// Also log every request (method, path, status, milliseconds).
     #[arg(long, env = "INFORCE_ACCESS_LOG")]
     pub access_log: bool,
+    /// The address readers reach the site at (https://sec.example.org): feeds link to it. Without it, feeds
+    /// link to http://ADDR, with a warning at start.
+    #[arg(long, value_name = "URL", env = "INFORCE_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 /// The arguments of `exportsite`.
@@ -190,6 +194,10 @@ pub struct ServeArgs {
 pub struct ExportSiteArgs {
     /// The folder to write.
     pub outdir: PathBuf,
+    /// The address the exported site will be published at (https://sec.example.org): feeds link to it.
+    /// Without it, feed links are relative to the site's root, with a warning.
+    #[arg(long, value_name = "URL", env = "INFORCE_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 /// The arguments of `import`.

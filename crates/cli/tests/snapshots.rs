@@ -91,6 +91,8 @@ const API: &[&str] = &[
     "/api/v1/sec/at/yesterday",
     "/api/v1/sec/provisions/Q99",
     "/api/v1/sec/provisions/H15?version=99.0",
+    "/api/v1/sec/provisions/H15?at=2015-01-20&version=4.0",
+    "/api/v1/sec/search?q=gateway&at=2015-01-20&version=4.0",
     "/api/v1/sec/versions/99.0",
     "/api/v1/sec/compare/4.1",
     "/api/v1/sec/consultations?state=pending",
@@ -112,6 +114,9 @@ const FEEDS: &[&str] = &[
     "/codes/small/feeds/provisions/1.atom",
 ];
 
+/// Where the snapshot site says it is reached.
+const PUBLIC_URL: &str = "https://sec.example.org";
+
 async fn site(sandbox: &Sandbox) -> axum::Router {
     let store = SqliteStore::open(&sandbox.db(), OpenOptions::default()).await.expect("open the database");
     let store: Arc<dyn Store> = Arc::new(store);
@@ -120,6 +125,7 @@ async fn site(sandbox: &Sandbox) -> axum::Router {
         today: Some(TODAY.parse().expect("date")),
         poll: Duration::from_secs(1),
         access_log: false,
+        public_url: Some(PUBLIC_URL.to_string()),
     };
     inforce_web::routes(inforce_web::Site::load(store, options).await.expect("load the site"))
 }
@@ -151,12 +157,59 @@ async fn api_answers_feeds_and_openapi_keep_their_shape() {
         let (status, content_type, body) = get(&routes, url).await;
         assert_eq!(status, 200, "{url}: {body}");
         assert_eq!(content_type, "application/atom+xml; charset=utf-8", "{url}");
+        check_atom(url, &body);
         insta::assert_snapshot!(name(url), body);
     }
     let (status, _, openapi) = get(&routes, "/api/openapi.json").await;
     assert_eq!(status, 200);
     let openapi: Value = serde_json::from_str(&openapi).expect("OpenAPI is JSON");
     insta::assert_json_snapshot!("openapi", openapi);
+}
+
+/// RFC 4287's rules for a feed document (section 4.1.1, 4.1.2, 4.2.7, 3.3, 4.2.6): one id, title and updated
+/// per feed and entry, an author, a `self` link giving the feed's own address and `alternate` links, all
+/// absolute and on the public URL; entry ids unique and absolute IRIs; dates in RFC 3339.
+fn check_atom(url: &str, body: &str) {
+    let doc = roxmltree::Document::parse(body).unwrap_or_else(|e| panic!("{url}: not XML: {e}"));
+    let atom = "http://www.w3.org/2005/Atom";
+    let feed = doc.root_element();
+    assert!(feed.has_tag_name((atom, "feed")), "{url}: the root is atom:feed");
+    let children = |node: roxmltree::Node<'_, '_>, name: &str| -> Vec<String> {
+        node.children().filter(|c| c.has_tag_name((atom, name))).map(|c| c.text().unwrap_or("").to_string()).collect()
+    };
+    let links = |node: roxmltree::Node<'_, '_>, rel: &str| -> Vec<String> {
+        node.children()
+            .filter(|c| c.has_tag_name((atom, "link")) && c.attribute("rel").unwrap_or("alternate") == rel)
+            .filter_map(|c| c.attribute("href").map(ToString::to_string))
+            .collect()
+    };
+    let rfc3339 = |text: &str| text.parse::<jiff::Timestamp>().is_ok() && text.contains('T');
+    let iri = |text: &str| text.split_once(':').is_some_and(|(scheme, rest)| !scheme.is_empty() && !rest.is_empty());
+    for name in ["id", "title", "updated"] {
+        assert_eq!(children(feed, name).len(), 1, "{url}: one atom:{name} in the feed");
+    }
+    assert!(iri(&children(feed, "id")[0]), "{url}: the feed id is an IRI");
+    assert!(rfc3339(&children(feed, "updated")[0]), "{url}: the feed's updated is RFC 3339");
+    assert_eq!(feed.children().filter(|c| c.has_tag_name((atom, "author"))).count(), 1, "{url}: a feed author");
+    let own = format!("{PUBLIC_URL}{url}");
+    assert_eq!(links(feed, "self"), [own], "{url}: rel=self is the feed's own absolute address");
+    let alternate = links(feed, "alternate");
+    assert_eq!(alternate.len(), 1, "{url}: one alternate page");
+    assert!(alternate[0].starts_with(PUBLIC_URL), "{url}: {alternate:?}");
+    let mut ids = std::collections::HashSet::new();
+    for entry in feed.children().filter(|c| c.has_tag_name((atom, "entry"))) {
+        for name in ["id", "title", "updated"] {
+            assert_eq!(children(entry, name).len(), 1, "{url}: one atom:{name} in each entry");
+        }
+        let id = children(entry, "id").remove(0);
+        assert!(iri(&id), "{url}: entry id {id} is an IRI");
+        assert!(ids.insert(id.clone()), "{url}: entry id {id} is unique");
+        assert!(rfc3339(&children(entry, "updated")[0]), "{url}: {id}'s updated is RFC 3339");
+        // Without atom:content an entry needs an alternate link (4.1.1.1).
+        let alternate = links(entry, "alternate");
+        assert_eq!(alternate.len(), 1, "{url}: {id} has one alternate link");
+        assert!(alternate[0].starts_with(PUBLIC_URL), "{url}: {id} links {alternate:?}");
+    }
 }
 
 /// The command line's questions, each with `--format json`.
@@ -337,6 +390,8 @@ fn command_line_writes_keep_their_shape() {
 /// Commands refused, each with its exit status and message: where two readings of the same argument used to
 /// disagree, the stricter one answers here.
 const REFUSALS: &[&[&str]] = &[
+    &["serve", "--public-url", "sec.example.org"],
+    &["export-site", "out", "--public-url", "https://sec.example.org/?x=1"],
     &["at", "2015-13-01"],
     &["at", " 2015-01-20"],
     &["status", "Q99"],

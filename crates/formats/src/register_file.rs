@@ -51,6 +51,15 @@ impl fmt::Display for RegisterFileError {
 
 /// Reads and checks a register file. `file` names it in messages. Every problem is reported, with its position.
 pub fn parse_register(file: &str, text: &str) -> Result<Register, RegisterFileError> {
+    // Line ends never count: a file saved with CRLF reads exactly as the same file with LF (inside multi-line
+    // strings too). Lines keep their numbers.
+    let unix;
+    let text = if text.contains("\r\n") {
+        unix = text.replace("\r\n", "\n");
+        unix.as_str()
+    } else {
+        text
+    };
     let positions = Positions::new(file, text);
     let raw: FileIn = toml::from_str(text).map_err(|error| RegisterFileError {
         problems: vec![positions.problem(error.span().unwrap_or(0..0), error.message().trim().to_string())],
@@ -916,5 +925,19 @@ instrument = "designation"
                  effect on 2014-03-31: list versions in date order",
             ]
         );
+    }
+
+    #[test]
+    fn line_ends_never_count() {
+        let lf = "[code]\nid = \"x\"\ntitle = \"X\"\ndescription = \"\"\"\nTwo\nlines\"\"\"\n\n[[provision]]\nid = \"A\"\nkind = \"section\"\n";
+        let crlf = lf.replace('\n', "\r\n");
+        let from_lf = parse_register("lf.toml", lf).expect("valid");
+        let from_crlf = parse_register("crlf.toml", &crlf).expect("valid");
+        assert_eq!(from_crlf, from_lf);
+        assert_eq!(from_crlf.code.description.as_deref(), Some("Two\nlines"));
+        // Problems keep their line numbers.
+        let broken = crlf.replace("kind = \"section\"", "kind = \"chapter\"");
+        let error = parse_register("crlf.toml", &broken).expect_err("refused").to_string();
+        assert!(error.contains("crlf.toml:10:"), "{error}");
     }
 }

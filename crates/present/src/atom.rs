@@ -21,12 +21,14 @@ pub struct Item {
     pub summary: String,
 }
 
-/// The feed document: its id, title, the page it mirrors, when it last changed, and its entries.
-pub fn feed(id: &str, title: &str, link: &str, updated: Timestamp, items: &[Item]) -> String {
+/// The feed document (RFC 4287): its id, title, the page it mirrors (`rel="alternate"`), its own address
+/// (`rel="self"`), when it last changed, and its entries.
+pub fn feed(id: &str, title: &str, link: &str, own: &str, updated: Timestamp, items: &[Item]) -> String {
     let mut xml =
         String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
     let _ = writeln!(xml, "<id>{}</id>\n<title>{}</title>", escape(id), escape(title));
-    let _ = writeln!(xml, "<link rel=\"alternate\" href=\"{}\"/>", escape(link));
+    let _ = writeln!(xml, "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>", escape(own));
+    let _ = writeln!(xml, "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", escape(link));
     let _ = writeln!(xml, "<updated>{}</updated>\n<author><name>inforce</name></author>", rfc3339(updated));
     for item in items {
         let _ = writeln!(

@@ -58,6 +58,8 @@ pub struct Ctx<F: Face> {
     pub code: CodeId,
     /// The path prefix of this code's pages: "" for the default code (and for the API), "/codes/{code}" otherwise.
     pub base: String,
+    /// The site's public URL (no trailing slash), or "" when none is configured: what absolute links start with.
+    pub origin: String,
     /// The date taken as today.
     pub today: Date,
     /// The client's `If-None-Match`, for 304s.
@@ -117,7 +119,8 @@ impl<F: Face> Ctx<F> {
             let known: Vec<String> = snapshot.histories.keys().map(ToString::to_string).collect();
             Problem::not_found(format!("No code '{code}' is registered here (codes: {}).", known.join(", ")))
         })?;
-        Ok(Self { snapshot, history, code, base, today: site.today(), if_none_match, face: PhantomData })
+        let origin = site.options.public_url.clone().unwrap_or_default();
+        Ok(Self { snapshot, history, code, base, origin, today: site.today(), if_none_match, face: PhantomData })
     }
 
     /// The headers of the request that matter to the response policy.
@@ -286,10 +289,16 @@ impl PointQuery {
         self.at.is_none() && self.version.is_none()
     }
 
-    /// The point asked for: `at` (a date) before `version` (a version or date), today when neither.
+    /// The point asked for: `at` (a date) or `version` (a version or date), today when neither; both at once
+    /// are refused (400), as the command line refuses `--at` with `--version`.
     pub fn point<F: Face>(&self, ctx: &Ctx<F>) -> Result<Point, Problem> {
         Ok(match (&self.at, &self.version) {
-            (Some(at), _) => Point::Date(ctx.date(at)?),
+            (Some(_), Some(_)) => {
+                return Err(Problem::bad_request(
+                    "Give either ?at= (a date) or ?version= (a version or date), not both.",
+                ));
+            }
+            (Some(at), None) => Point::Date(ctx.date(at)?),
             (None, Some(version)) => ctx.point(version)?,
             (None, None) => Point::Date(ctx.today),
         })

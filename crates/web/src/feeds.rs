@@ -3,7 +3,7 @@
 //! The feeds' entries are chosen here; `inforce_present::atom` writes them.
 
 use axum::extract::Path;
-use inforce_core::{ChangeKind, CodeId, Entry, History, ProvisionId};
+use inforce_core::{ChangeKind, CodeId, Entry, History, ProvisionId, Relation};
 use jiff::Timestamp;
 
 use crate::ctx::{FeedPath, PageCtx};
@@ -24,15 +24,19 @@ fn answer(
     name: &str,
     title: &str,
     page: &str,
+    own: &str,
     items: impl FnOnce(&History, &CodeId, &str, Timestamp) -> Result<Vec<Item>, Problem>,
 ) -> PageResult {
-    let (code, base, snapshot, history) = (&ctx.code, &ctx.base, &ctx.snapshot, &ctx.history);
-    let items = items(history, code, base, snapshot.last_modified)?;
+    let (code, snapshot, history) = (&ctx.code, &ctx.snapshot, &ctx.history);
+    // Links are absolute, from the configured public URL, so a feed read anywhere leads back to the site.
+    let base = format!("{}{}", ctx.origin, ctx.base);
+    let items = items(history, code, &base, snapshot.last_modified)?;
     let title = format!("{}: {title}", history.register().code.title);
     let xml = feed(
         &format!("tag:inforce,2026:{code}/{name}"),
         &title,
         &format!("{base}{page}"),
+        &format!("{base}{own}"),
         snapshot.last_modified,
         &items,
     );
@@ -47,7 +51,7 @@ fn day_time(day: jiff::civil::Date) -> String {
 /// `/feeds/versions.atom`
 pub async fn versions(ctx: PageCtx) -> PageResult {
     let today = ctx.today;
-    answer(&ctx, "versions", "versions and changes", "/versions", |history, code, base, now| {
+    answer(&ctx, "versions", "versions and changes", "/versions", "/feeds/versions.atom", |history, code, base, now| {
         let mut entries = history.timeline(None, None);
         entries.reverse();
         Ok(entries
@@ -73,7 +77,8 @@ pub async fn provision(ctx: PageCtx, Path(path): Path<FeedPath>) -> PageResult {
         Some(id) => (format!("provision/{id}"), format!("changes to {id}"), format!("/provisions/{id}")),
         None => (String::new(), String::new(), String::new()),
     };
-    answer(&ctx, &feed_name, &title, &page, |history, code, base, now| {
+    let own = format!("/feeds/provisions/{name}");
+    answer(&ctx, &feed_name, &title, &page, &own, |history, code, base, now| {
         let id = parsed
             .filter(|id| history.provision(id).is_some())
             .ok_or_else(|| Problem::not_found(format!("The {code} has no provision '{stem}'.")))?;
@@ -81,7 +86,17 @@ pub async fn provision(ctx: PageCtx, Path(path): Path<FeedPath>) -> PageResult {
             .provision_history(&id)
             .iter()
             .map(|item| Item {
-                id: format!("tag:inforce,2026:{code}/provision/{id}/{}/{}", item.entry.id, item.kind.as_str()),
+                // One entry per (entry, kind, provision named): a version that amended H15 and H reads twice.
+                id: format!(
+                    "tag:inforce,2026:{code}/provision/{id}/{}/{}{}",
+                    item.entry.id,
+                    item.kind.as_str(),
+                    match item.relation {
+                        Relation::Direct => String::new(),
+                        Relation::Ancestor(p) | Relation::Descendant(p) => format!("/{p}"),
+                        Relation::Unlisted => "/unlisted".to_string(),
+                    }
+                ),
                 title: format!("{id}: {}", describe::history_sentence(item, today)),
                 link: format!("{base}/provisions/{id}?version={}", item.entry.id),
                 updated: entry_time(item.entry, now),
@@ -107,7 +122,7 @@ pub async fn provision(ctx: PageCtx, Path(path): Path<FeedPath>) -> PageResult {
 
 /// `/feeds/consultations.atom`
 pub async fn consultations(ctx: PageCtx) -> PageResult {
-    answer(&ctx, "consultations", "consultations", "/consultations", |history, code, base, now| {
+    answer(&ctx, "consultations", "consultations", "/consultations", "/feeds/consultations.atom", |history, code, base, now| {
         Ok(history
             .register()
             .consultations
@@ -132,7 +147,7 @@ pub async fn consultations(ctx: PageCtx) -> PageResult {
 /// `/feeds/proposals.atom`: every stage change of every proposal is an entry, newest first.
 pub async fn proposals(ctx: PageCtx) -> PageResult {
     let title = "modification proposals, stage by stage";
-    answer(&ctx, "proposals", title, "/proposals", |history, code, base, _| {
+    answer(&ctx, "proposals", title, "/proposals", "/feeds/proposals.atom", |history, code, base, _| {
         let register = history.register();
         let mut items = Vec::new();
         let Some(process) = &register.process else { return Ok(items) };
@@ -165,7 +180,7 @@ pub async fn proposals(ctx: PageCtx) -> PageResult {
 /// `/feeds/variations.atom`: changes made outside the modification process, newest first.
 pub async fn variations(ctx: PageCtx) -> PageResult {
     let title = "variations and directions";
-    answer(&ctx, "variations", title, "/variations", |history, code, base, now| {
+    answer(&ctx, "variations", title, "/variations", "/feeds/variations.atom", |history, code, base, now| {
         let mut entries: Vec<_> =
             history.timeline(None, None).into_iter().filter(|e| e.instrument.is_variation()).collect();
         entries.reverse();

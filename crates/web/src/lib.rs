@@ -26,7 +26,7 @@ use tower_http::timeout::TimeoutLayer;
 use handlers::{
     at, compare, consultations, documents, home, meta, proposals, provisions, search, variations, versions,
 };
-pub use site::{Site, SiteOptions};
+pub use site::{Site, SiteOptions, public_url};
 
 /// One address of a code: its page (or feed), and the address and handler of its JSON twin when it has one. The
 /// router, the static export (which writes each page's twin) and the API description's paths all come from
@@ -247,13 +247,20 @@ pub async fn serve(
     options: SiteOptions,
     ready: impl FnOnce(SocketAddr),
 ) -> Result<(), ServeError> {
-    let site = Site::load(store, options).await?;
     let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| ServeError::Bind { addr, source })?;
     let bound = listener.local_addr().map_err(|source| ServeError::Bind { addr, source })?;
+    let mut options = options;
+    let guessed = options.public_url.is_none();
+    let public_url = options.public_url.get_or_insert_with(|| format!("http://{bound}")).clone();
+    let site = Site::load(store, options).await?;
     let watcher = tokio::spawn(Site::watch(site.clone()));
     ready(bound);
     let codes = site.snapshot().histories.len().to_string();
     log::event(log::Level::Info, "serve", "listening", &[("addr", &bound.to_string()), ("codes", &codes)]);
+    if guessed {
+        let msg = "no --public-url (INFORCE_PUBLIC_URL): feeds link to the listening address";
+        log::event(log::Level::Warn, "serve", msg, &[("public_url", &public_url)]);
+    }
     let result = axum::serve(listener, router(site)).with_graceful_shutdown(shutdown()).await;
     log::event(log::Level::Info, "serve", "stopped", &[]);
     watcher.abort();

@@ -24,6 +24,23 @@ pub struct SiteOptions {
     pub poll: Duration,
     /// Log every request (method, path, status, milliseconds).
     pub access_log: bool,
+    /// Where readers reach the site (`https://example.org`, no trailing slash): feeds give absolute links from
+    /// it, never from a request header (answers are cached for everyone). `None`: `serve` takes the address it
+    /// listens on (and warns); a static export keeps links relative to the site's root.
+    pub public_url: Option<String>,
+}
+
+/// Checks and normalises a public URL (`--public-url`): `http` or `https`, a host, no query or fragment; the
+/// trailing slash is dropped. The error says what is wrong.
+pub fn public_url(text: &str) -> Result<String, String> {
+    let uri: axum::http::Uri = text.parse().map_err(|e| format!("'{text}' is not a URL: {e}"))?;
+    if !matches!(uri.scheme_str(), Some("http" | "https")) || uri.host().is_none_or(str::is_empty) {
+        return Err(format!("'{text}' is not an http:// or https:// URL with a host"));
+    }
+    if uri.query().is_some() || text.contains('#') {
+        return Err(format!("'{text}' has a query or fragment: give the address of the site's root"));
+    }
+    Ok(text.trim_end_matches('/').to_string())
 }
 
 /// What every request reads: the histories as of one moment, never changed in place.

@@ -24,6 +24,7 @@ async fn routes() -> axum::Router {
         today: Some("2015-02-01".parse().expect("date")),
         poll: Duration::from_secs(1),
         access_log: false,
+        public_url: None,
     };
     inforce_web::routes(inforce_web::Site::load(store, options).await.expect("site"))
 }

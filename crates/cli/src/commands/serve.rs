@@ -11,12 +11,19 @@ use crate::failure::Failure;
 /// `inforce serve`: serves until SIGTERM or Ctrl-C.
 pub async fn serve(env: &Env, args: ServeArgs) -> Result<(), Failure> {
     inforce_web::log::set_format(args.log_format);
+    let public_url = args
+        .public_url
+        .as_deref()
+        .map(inforce_web::public_url)
+        .transpose()
+        .map_err(|e| Failure::Usage(format!("--public-url: {e}")))?;
     let store = env.store().await?.clone();
     let options = SiteOptions {
         default_code: env.code.clone(),
         today: std::env::var("INFORCE_TODAY").is_ok().then_some(env.today),
         poll: poll_interval()?,
         access_log: args.access_log,
+        public_url,
     };
     let served = inforce_web::serve(store, args.addr, options, |bound| {
         println!("inforce is serving on http://{bound}/ (Ctrl-C to stop)");
@@ -44,11 +51,19 @@ fn poll_interval() -> Result<Duration, Failure> {
 /// `inforce export-site OUTDIR`: the site as static files, rendered by the same routes `serve` runs.
 pub async fn export_site(env: &Env, args: &ExportSiteArgs) -> Result<(), Failure> {
     let outdir = args.outdir.as_path();
+    let public_url = match &args.public_url {
+        Some(url) => Some(inforce_web::public_url(url).map_err(|e| Failure::Usage(format!("--public-url: {e}")))?),
+        None => {
+            eprintln!("warning: no --public-url: feed links are relative to the site's root");
+            None
+        }
+    };
     let options = SiteOptions {
         default_code: env.code.clone(),
         today: Some(env.today),
         poll: Duration::from_secs(1),
         access_log: false,
+        public_url,
     };
     let site = inforce_web::Site::load(env.store().await?.clone(), options).await?;
     let spinner = (env.out.format == Format::Text && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
