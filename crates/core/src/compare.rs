@@ -89,13 +89,33 @@ impl KnownFrom {
     }
 }
 
-/// Whether a comparison is worth spreading over threads: a whole code of more provisions than one slice holds
-/// (one provision's subtree is not).
+/// Runs `work` over the positions `0..count` and joins the answers in order: in parallel slices when a whole
+/// code of more provisions than one slice holds is compared (a few hundred, or one provision's subtree, are not
+/// worth a thread).
 // Only how the comparison runs, never its answer (every slice keeps to the subtree asked for, and a test compares
 // the threaded answer with the one-by-one one), so a mutant here cannot be seen in any result.
 #[mutants::skip]
-fn worth_threads(within_one: bool, count: usize, slice: usize) -> bool {
-    !within_one && count > slice
+fn in_slices<T: Send>(
+    count: usize,
+    within_one: bool,
+    work: impl Fn(std::ops::Range<usize>) -> Vec<T> + Sync,
+) -> Vec<T> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8);
+    let slice = count.div_ceil(threads).max(512);
+    if within_one || count <= slice {
+        return work(0..count);
+    }
+    let work = &work;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..count)
+            .step_by(slice)
+            .map(|start| scope.spawn(move || work(start..(start + slice).min(count))))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    })
 }
 
 /// One provision that differs between two points.
@@ -233,25 +253,7 @@ impl History {
     ) -> Vec<ProvisionComparison<'_>> {
         let within = within.and_then(|id| self.provision_index.get(id).copied());
         let count = self.register.provisions.len();
-        // A whole code is compared in parallel slices of the provision list (the answer keeps reading order);
-        // a few hundred provisions are not worth a thread.
-        let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get).min(8);
-        let slice = count.div_ceil(threads).max(512);
-        if !worth_threads(within.is_some(), count, slice) {
-            return self.compare_slice(0..count, a, b, within, options);
-        }
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..count)
-                .step_by(slice)
-                .map(|start| {
-                    scope.spawn(move || self.compare_slice(start..(start + slice).min(count), a, b, within, options))
-                })
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-                .collect()
-        })
+        in_slices(count, within.is_some(), |range| self.compare_slice(range, a, b, within, options))
     }
 
     /// [`History::compare`] over the provisions at these positions.
@@ -810,5 +812,64 @@ mod tests {
         assert_eq!((later[0].sort, later[0].kinds.clone()), (ChangeSort::StatusChanged, vec![ChangeKind::Activated]));
         let backwards = history.compare(&cut("4.2"), &cut("4.1"), None, DiffOptions::default());
         assert_eq!(backwards[0].kinds, [ChangeKind::Activated], "what happened in time, whichever order is asked");
+    }
+
+    #[test]
+    fn a_comparison_says_where_it_learnt_each_change() {
+        assert_eq!((KnownFrom::Text.as_str(), KnownFrom::Register.as_str()), ("text", "register"));
+        // A gains a text that no change list records; B is removed on the register only; C follows B; D is
+        // listed as switched on although it already was; E is switched off with its parent S.
+        let mut bodies = HashMap::new();
+        let text = normalise("# A\n\nUn texte.\n");
+        let hash = TextHash::of(&text);
+        bodies.insert(hash, Arc::from(text.as_str()));
+        let assignments = vec![TextAssignment {
+            entry: EntryId::parse("2.0").expect("id"),
+            provision: ProvisionId::parse("A").expect("id"),
+            text: Some(hash),
+        }];
+        let provisions = vec![
+            provision("A", None),
+            provision("B", None),
+            provision("C", None),
+            provision("C1", Some("C")),
+            provision("D", None),
+            provision("S", None),
+            provision("S1", Some("S")),
+        ];
+        let history = History::with_texts(
+            register(
+                provisions,
+                vec![
+                    entry("1.0", "2015-01-01", &[("added", "A"), ("added", "B"), ("added", "D"), ("added", "S")]),
+                    entry(
+                        "2.0",
+                        "2016-01-01",
+                        &[("removed", "B"), ("added", "C"), ("activated", "D"), ("deactivated", "S")],
+                    ),
+                ],
+            ),
+            Texts { assignments, bodies },
+        );
+        let cut = |v: &str| history.cut(&Point::Entry(EntryId::parse(v).expect("id"))).expect("cut");
+        let found: Vec<_> = history
+            .compare(&cut("1.0"), &cut("2.0"), None, DiffOptions::default())
+            .into_iter()
+            .map(|c| (c.provision.id.to_string(), c.sort, c.kinds, c.known_from))
+            .collect();
+        use ChangeKind::{Activated, Added, Deactivated, Removed};
+        let row = |id: &str, sort, kinds: Vec<ChangeKind>, from| (id.to_string(), sort, kinds, from);
+        assert_eq!(
+            found,
+            [
+                row("A", ChangeSort::Added, vec![Added], KnownFrom::Text),
+                row("B", ChangeSort::Removed, vec![Removed], KnownFrom::Register),
+                row("C", ChangeSort::Added, vec![Added], KnownFrom::Register),
+                row("C1", ChangeSort::StatusChanged, vec![], KnownFrom::Register),
+                row("D", ChangeSort::StatusChanged, vec![Activated], KnownFrom::Register),
+                row("S", ChangeSort::StatusChanged, vec![Deactivated], KnownFrom::Register),
+                row("S1", ChangeSort::StatusChanged, vec![Deactivated], KnownFrom::Register),
+            ]
+        );
     }
 }

@@ -327,6 +327,13 @@ mod tests {
     }
 
     #[test]
+    fn a_run_of_one_kind_is_one_edit() {
+        let edits = word_diff("Un deux.\n", "Un trois quatre cinq deux.\n", DiffOptions::default());
+        let ops: Vec<(Op, &str)> = edits.iter().map(|e| (e.op, e.text.as_str())).collect();
+        assert_eq!(ops, [(Op::Equal, "Un "), (Op::Insert, "trois quatre cinq "), (Op::Equal, "deux.\n")]);
+    }
+
+    #[test]
     fn ignoring_formatting_hides_space_and_punctuation_changes() {
         let old = "Le  paiement, fait de bonne foi.\n";
         let new = "Le paiement fait de bonne foi;\n";

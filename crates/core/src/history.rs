@@ -448,8 +448,10 @@ impl History {
         let is_version = |i: usize| entries[i].kind == EntryKind::Version;
         let current = self.chronology.iter().rev().copied().find(|&i| is_version(i) && applies(&entries[i], date));
         let after = current.map_or(0, |i| i + 1);
+        // Those listed after it do not apply yet: each counts from a day no earlier than it does, and one on the
+        // same day, listed later, would be in force instead.
         let possibly_later = (after..entries.len())
-            .filter(|&i| is_version(i) && !applies(&entries[i], date))
+            .filter(|&i| is_version(i))
             .map(|i| &entries[i])
             .filter(|e| e.effective.earliest().is_none_or(|d| d <= date))
             .collect();
@@ -1208,5 +1210,39 @@ mod tests {
         ));
         assert_eq!(check(&history, "A", "2015-06-01"), "unknown");
         assert_eq!(check(&history, "B", "2015-06-01"), "unknown", "B is in the text and may have been switched");
+    }
+
+    #[test]
+    fn under_an_incomplete_first_version_the_reason_says_which_gap_it_is() {
+        let mut first = entry("1.0", "2015-01-05", &[]);
+        first.added.completeness = Completeness::Partial;
+        let mut unknown = provision("U", None);
+        unknown.addition_unknown = true;
+        let history = History::new(register(
+            vec![provision("A", None), provision("A1", Some("A")), unknown],
+            vec![first, entry("2.0", "2016-01-05", &[("amended", "A1"), ("amended", "U")])],
+        ));
+        let basis = |id: &str, on: &str| {
+            let id = ProvisionId::parse(id).expect("valid");
+            let answer = history.status(&id, date(on)).expect("known");
+            (answer.status, answer.existence)
+        };
+        let a = ProvisionId::parse("A").expect("valid");
+        let u = ProvisionId::parse("U").expect("valid");
+        let first = history.entry(&EntryId::parse("1.0").expect("id")).expect("1.0");
+        assert_eq!(
+            basis("A", "2015-06-01"),
+            (Status::Unknown, Basis::FirstVersionIncomplete { entry: first, provision: &a })
+        );
+        assert_eq!(
+            basis("A1", "2015-06-01"),
+            (Status::Unknown, Basis::FirstVersionIncomplete { entry: first, provision: &a }),
+            "a part follows"
+        );
+        assert_eq!(basis("U", "2015-06-01"), (Status::Unknown, Basis::AdditionUnknown { provision: &u }));
+        assert_eq!(basis("A", "2016-06-01").0, Status::InForce, "a part's amendment shows it in the text");
+        // With a complete list, the first version is the commencement.
+        let complete = History::new(register(vec![provision("A", None)], vec![entry("1.0", "2015-01-05", &[])]));
+        assert_eq!(check(&complete, "A", "2015-06-01"), "in_force");
     }
 }

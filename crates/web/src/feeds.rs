@@ -122,26 +122,33 @@ pub async fn provision(ctx: PageCtx, Path(path): Path<FeedPath>) -> PageResult {
 
 /// `/feeds/consultations.atom`
 pub async fn consultations(ctx: PageCtx) -> PageResult {
-    answer(&ctx, "consultations", "consultations", "/consultations", "/feeds/consultations.atom", |history, code, base, now| {
-        Ok(history
-            .register()
-            .consultations
-            .iter()
-            .rev()
-            .map(|c| Item {
-                id: format!("tag:inforce,2026:{code}/consultation/{}", c.id),
-                title: c.title.clone(),
-                link: format!("{base}/consultations"),
-                updated: c.published.earliest().map_or_else(|| rfc3339(now), day_time),
-                summary: format!(
-                    "Published {}, closes {}. {}",
-                    c.published.human(),
-                    c.closes.human(),
-                    c.topics.join("; ")
-                ),
-            })
-            .collect())
-    })
+    answer(
+        &ctx,
+        "consultations",
+        "consultations",
+        "/consultations",
+        "/feeds/consultations.atom",
+        |history, code, base, now| {
+            Ok(history
+                .register()
+                .consultations
+                .iter()
+                .rev()
+                .map(|c| Item {
+                    id: format!("tag:inforce,2026:{code}/consultation/{}", c.id),
+                    title: c.title.clone(),
+                    link: format!("{base}/consultations"),
+                    updated: c.published.earliest().map_or_else(|| rfc3339(now), day_time),
+                    summary: format!(
+                        "Published {}, closes {}. {}",
+                        c.published.human(),
+                        c.closes.human(),
+                        c.topics.join("; ")
+                    ),
+                })
+                .collect())
+        },
+    )
 }
 
 /// `/feeds/proposals.atom`: every stage change of every proposal is an entry, newest first.
