@@ -10,12 +10,14 @@ use jiff::{SignedDuration, Timestamp};
 use crate::cli::PointArgs;
 use crate::failure::Failure;
 
-/// Today's date: `INFORCE_TODAY` when set (for reproducible runs and tests), otherwise the UTC date of `now()`.
-pub fn today() -> Result<Date, Failure> {
+/// `INFORCE_TODAY` when set (for reproducible runs and tests): the date taken as today for every code.
+/// Otherwise today is the current date in each code's time zone (`Env::today`).
+pub fn fixed_today() -> Result<Option<Date>, Failure> {
     match std::env::var("INFORCE_TODAY") {
         Ok(text) => inforce_core::date::parse_day(&text)
+            .map(Some)
             .ok_or_else(|| Failure::Usage(format!("INFORCE_TODAY='{text}' is not a date: expected YYYY-MM-DD"))),
-        Err(_) => Ok(now()?.to_zoned(TimeZone::UTC).date()),
+        Err(_) => Ok(None),
     }
 }
 

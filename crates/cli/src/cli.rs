@@ -208,6 +208,9 @@ pub struct ImportArgs {
     /// The code's title, when the import creates the code.
     #[arg(long)]
     pub title: Option<String>,
+    /// The code's time zone, an IANA name (Europe/Paris): "today" for the code is the date there (default UTC).
+    #[arg(long, value_name = "ZONE")]
+    pub time_zone: Option<String>,
 }
 
 /// The arguments of `importversion`.

@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use tokio::sync::OnceCell;
 
-use crate::args::{code_id, end_of_recorded_day, now, today};
+use crate::args::{code_id, end_of_recorded_day, fixed_today, now};
 use crate::cli::Cli;
 use crate::db::open_store;
 use crate::failure::Failure;
@@ -30,8 +30,10 @@ pub struct Env {
     pub code: CodeId,
     /// Whether `--code` was given (imports require it).
     pub code_given: bool,
-    /// The date taken as today.
-    pub today: Date,
+    /// `INFORCE_TODAY`, when set: the date taken as today for every code.
+    fixed_today: Option<Date>,
+    /// The code's today (the date in its time zone), worked out on first use.
+    today: OnceCell<Date>,
     /// `--as-recorded`, as the last instant of that day.
     pub as_recorded: Option<Timestamp>,
     /// How answers are printed.
@@ -42,12 +44,16 @@ pub struct Env {
 impl Env {
     /// Reads the global flags; opens nothing.
     pub fn resolve(cli: &Cli) -> Result<Self, Failure> {
-        let today = today()?;
+        let fixed_today = fixed_today()?;
+        // "today" in --as-recorded is a record time, kept in UTC.
+        let today =
+            fixed_today.unwrap_or_else(|| now().map_or(Date::MIN, |t| t.to_zoned(jiff::tz::TimeZone::UTC).date()));
         Ok(Self {
             db: cli.db.clone(),
             code: code_id(cli.code.as_deref().unwrap_or(DEFAULT_CODE))?,
             code_given: cli.code.is_some(),
-            today,
+            fixed_today,
+            today: OnceCell::new(),
             as_recorded: cli.as_recorded.as_deref().map(|d| end_of_recorded_day(d, today)).transpose()?,
             out: Output { format: cli.format },
             store: OnceCell::new(),
@@ -63,6 +69,28 @@ impl Env {
                 Ok::<_, Failure>(store)
             })
             .await
+    }
+
+    /// The date taken as today: `INFORCE_TODAY` when set, otherwise the current date in the code's time zone
+    /// (its register's `time_zone`; UTC when it declares none or is not stored yet).
+    pub async fn today(&self) -> Result<Date, Failure> {
+        if let Some(day) = self.fixed_today {
+            return Ok(day);
+        }
+        self.today
+            .get_or_try_init(|| async {
+                let store = self.store().await?.as_ref();
+                let code = inforce_store::code_description(store, &self.code).await?;
+                let now = now()?;
+                Ok::<_, Failure>(code.map_or_else(|| now.to_zoned(jiff::tz::TimeZone::UTC).date(), |c| c.today(now)))
+            })
+            .await
+            .copied()
+    }
+
+    /// `INFORCE_TODAY`, when set.
+    pub fn fixed_today(&self) -> Option<Date> {
+        self.fixed_today
     }
 
     /// Closes the store if it was opened.

@@ -5,7 +5,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use common::{Sandbox, status_of, stderr, wait_for};
+use common::{Sandbox, small_code, status_of, stderr, wait_for};
 use serde_json::Value;
 
 #[test]
@@ -441,4 +441,35 @@ fn a_corrected_title_is_found_by_its_new_words_only() {
     assert_eq!(sandbox.json(&["search", "portal"])["results"][0]["provision"], "H15");
     let gateway = sandbox.json(&["search", "gateway"]);
     assert_eq!(gateway["total"], 1, "only APP-G still says gateway: {gateway}");
+}
+
+/// The legal day: at 00:30 in London on 24 June 2021 (23:30 UTC the day before), SEC 40.0, effective that day, is
+/// in force; a code without a time zone still reads the UTC date. The SEC's register says `Europe/London`.
+#[test]
+fn today_is_the_date_in_the_code_s_time_zone() {
+    let sandbox = Sandbox::new();
+    let at_london_midnight = |args: &[&str]| {
+        let output = sandbox
+            .command(args)
+            .env_remove("INFORCE_TODAY")
+            .env("INFORCE_NOW", "2021-06-23T23:30:00Z")
+            .output()
+            .expect("run");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        serde_json::from_slice::<Value>(&output.stdout).expect("json")
+    };
+    let versions = at_london_midnight(&["versions", "--format", "json"]);
+    assert_eq!(versions["today"], "2021-06-24");
+    assert_eq!(versions["in_force_today"], "40.0");
+    let small = small_code(&sandbox);
+    let _ = sandbox.json(&["import", small.to_str().expect("path"), "--code", "small"]);
+    assert_eq!(at_london_midnight(&["versions", "--code", "small", "--format", "json"])["today"], "2021-06-23");
+    let paris = sandbox.run(&["import", small.to_str().expect("path"), "--code", "small", "--time-zone", "Mars/Olympus"]);
+    assert_eq!(paris.status.code(), Some(2));
+    assert!(stderr(&paris).contains("unknown time zone 'Mars/Olympus'"), "{}", stderr(&paris));
+    let _ = sandbox.json(&["import", small.to_str().expect("path"), "--code", "small", "--time-zone", "Asia/Tokyo"]);
+    let tokyo = at_london_midnight(&["versions", "--code", "small", "--format", "json"]);
+    assert_eq!(tokyo["today"], "2021-06-24", "08:30 in Tokyo");
+    let exported = sandbox.stdout(&["register", "export", "--code", "small"]);
+    assert!(exported.contains("time_zone = \"Asia/Tokyo\""), "{exported}");
 }

@@ -87,7 +87,13 @@ pub fn merge_versions(
 ) -> Result<Merged, Vec<ImportProblem>> {
     let mut problems = Vec::new();
     let mut register = current.cloned().unwrap_or_else(|| {
-        Register::empty(Code { id: code.clone(), title: code.to_string(), description: None, sources: Vec::new() })
+        Register::empty(Code {
+            id: code.clone(),
+            title: code.to_string(),
+            description: None,
+            sources: Vec::new(),
+            time_zone: None,
+        })
     });
     let known: HashSet<ProvisionId> = register.provisions.iter().map(|p| p.id.clone()).collect();
     let mut new_provisions = 0;

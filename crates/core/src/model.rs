@@ -57,6 +57,26 @@ pub struct Code {
     pub description: Option<String>,
     /// Where the facts about the code come from.
     pub sources: Vec<String>,
+    /// The IANA time zone whose calendar day is the code's legal day (`Europe/London` for the SEC); `None`
+    /// is UTC. "Today" for the code is the current date there.
+    pub time_zone: Option<String>,
+}
+
+impl Code {
+    /// The code's time zone: its IANA name looked up in the time zone database bundled with the program (so
+    /// no system files are read); UTC when none is declared. `None` for a name the database does not know
+    /// (`validate` refuses such a register).
+    pub fn zone(&self) -> Option<jiff::tz::TimeZone> {
+        match &self.time_zone {
+            None => Some(jiff::tz::TimeZone::UTC),
+            Some(name) => jiff::tz::TimeZone::get(name).ok(),
+        }
+    }
+
+    /// The code's date at instant `now`: the calendar day in its time zone (UTC when unknown).
+    pub fn today(&self, now: jiff::Timestamp) -> jiff::civil::Date {
+        now.to_zoned(self.zone().unwrap_or(jiff::tz::TimeZone::UTC)).date()
+    }
 }
 
 /// What kind of part of the code a provision is.

@@ -60,6 +60,7 @@ pub fn register(provisions: Vec<Provision>, entries: Vec<Entry>) -> Register {
             title: "Test code".into(),
             description: None,
             sources: Vec::new(),
+            time_zone: None,
         })
     }
 }

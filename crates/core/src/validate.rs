@@ -88,6 +88,14 @@ pub fn validate(register: &Register) -> Vec<Problem> {
         problems
             .push(Problem { location: Location::Code { field: "title" }, message: "the code needs a title".into() });
     }
+    if let Some(name) = &register.code.time_zone
+        && register.code.zone().is_none()
+    {
+        problems.push(Problem {
+            location: Location::Code { field: "time_zone" },
+            message: format!("unknown time zone '{name}': give an IANA name such as \"Europe/London\" or \"UTC\""),
+        });
+    }
     let known = check_provisions(register, &mut problems);
     check_presence(register, &mut problems);
     check_entries(register, &known, &mut problems);
@@ -532,6 +540,24 @@ mod tests {
             messages,
             ["version 2.0 takes effect on 2015-03-10 but version 1.0, listed before it, counts from 2015-03-31: \
               list versions in date order"]
+        );
+    }
+
+    #[test]
+    fn a_code_s_time_zone_is_a_known_iana_name_and_decides_its_day() {
+        let mut reg = register(vec![provision("A", None)], vec![entry("1.0", "2015-01-05", &[])]);
+        let night: jiff::Timestamp = "2021-06-23T23:30:00Z".parse().expect("time");
+        assert_eq!(reg.code.today(night).to_string(), "2021-06-23", "UTC without a zone");
+        reg.code.time_zone = Some("Europe/London".into());
+        assert!(validate(&reg).is_empty());
+        assert_eq!(reg.code.today(night).to_string(), "2021-06-24", "00:30 British Summer Time");
+        let winter: jiff::Timestamp = "2021-12-23T23:30:00Z".parse().expect("time");
+        assert_eq!(reg.code.today(winter).to_string(), "2021-12-23", "GMT in winter");
+        reg.code.time_zone = Some("Europe/Lndon".into());
+        let messages: Vec<String> = validate(&reg).into_iter().map(|p| p.message).collect();
+        assert_eq!(
+            messages,
+            ["unknown time zone 'Europe/Lndon': give an IANA name such as \"Europe/London\" or \"UTC\""]
         );
     }
 }

@@ -20,7 +20,7 @@ const MAGIC: &[u8; 16] = b"inforce:kept-reg";
 
 /// The layout and encoding version. Bump it whenever a type the register holds changes shape: postcard carries no
 /// field names, so an old file would otherwise be misread. `format_is_pinned` fails until it is bumped.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 /// Which publication a kept register reflects. A kept register is used only when its stamp equals the one made
 /// from the code's latest publication; the record time and count tell apart two databases that reuse an id.
@@ -285,6 +285,7 @@ id = "pin"
 title = "Pinned"
 description = "A register holding one of everything."
 sources = ["here"]
+time_zone = "Europe/London"
 
 [[provision]]
 id = "H"
@@ -405,6 +406,6 @@ attached_to = ["version:1.0", "provision:H15"]
     fn format_is_pinned() {
         let register = crate::parse_register("pinned.toml", PINNED).expect("the pinned register reads");
         let digest = TextHash::of_bytes(&encode(&stamp_of(1), &register, &texts())).to_string();
-        assert_eq!((FORMAT, &digest[..16]), (2, "0477ef2c0dc4f629"), "bump FORMAT and update the digest");
+        assert_eq!((FORMAT, &digest[..16]), (3, "549e0dddcbfa3dab"), "bump FORMAT and update the digest");
     }
 }

@@ -305,6 +305,9 @@ impl Reader {
         let span = raw.span();
         let raw = raw.into_inner();
         self.spans.code = HashMap::from([("", span), ("id", raw.id.span()), ("title", raw.title.span())]);
+        if let Some(zone) = &raw.time_zone {
+            self.spans.code.insert("time_zone", zone.span());
+        }
         let id = match CodeId::parse(raw.id.get_ref()) {
             Ok(id) => Some(id),
             Err(e) => {
@@ -312,7 +315,13 @@ impl Reader {
                 None
             }
         };
-        Some(Code { id: id?, title: raw.title.into_inner(), description: raw.description, sources: raw.sources })
+        Some(Code {
+            id: id?,
+            title: raw.title.into_inner(),
+            description: raw.description,
+            sources: raw.sources,
+            time_zone: raw.time_zone.map(Spanned::into_inner),
+        })
     }
 
     fn provision_id(&mut self, raw: &Spanned<String>) -> Option<ProvisionId> {
@@ -528,6 +537,7 @@ struct CodeIn {
     description: Option<String>,
     #[serde(default)]
     sources: Vec<String>,
+    time_zone: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -628,6 +638,8 @@ struct CodeOut {
     description: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     sources: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time_zone: Option<String>,
 }
 
 impl From<&Code> for CodeOut {
@@ -637,6 +649,7 @@ impl From<&Code> for CodeOut {
             title: code.title.clone(),
             description: code.description.clone(),
             sources: code.sources.clone(),
+            time_zone: code.time_zone.clone(),
         }
     }
 }

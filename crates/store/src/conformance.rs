@@ -282,6 +282,7 @@ fn sample() -> Register {
             title: "Conformance code".into(),
             description: Some("Used by the store conformance suite.".into()),
             sources: vec![],
+            time_zone: None,
         },
         provisions: vec![provision("A", None), provision("H", None)],
         entries: vec![first, second],
@@ -421,6 +422,7 @@ pub async fn run_import(store: &dyn Store) {
             import: TextImport { versions, order, headings },
             new_bodies: bodies.clone(),
             title: title.map(str::to_string),
+            time_zone: None,
             origin: "conformance",
             recorded_at: at.parse().expect("time"),
         }

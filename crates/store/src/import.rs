@@ -21,6 +21,8 @@ pub struct TextImportRequest<'a> {
     pub new_bodies: HashMap<TextHash, Arc<str>>,
     /// The code's title, used only when the import creates the code.
     pub title: Option<String>,
+    /// The code's time zone (an IANA name the caller has checked), set when given.
+    pub time_zone: Option<String>,
     /// Where the texts come from, kept with the publication (`folder:/path`).
     pub origin: &'a str,
     /// The record time to give the publication.
@@ -60,6 +62,9 @@ pub async fn import_texts(store: &dyn Store, request: TextImportRequest<'_>) -> 
         merge_versions(code, current.as_ref(), &assignments, request.import).map_err(ImportError::Refused)?;
     if let Some(title) = request.title.filter(|_| current.is_none()) {
         merged.register.code.title = title;
+    }
+    if let Some(zone) = request.time_zone {
+        merged.register.code.time_zone = Some(zone);
     }
     bodies.extend(request.new_bodies);
     let what = Publishing { register: &merged.register, texts: Some((&merged.assignments, &bodies)) };

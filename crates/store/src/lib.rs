@@ -20,8 +20,8 @@ use jiff::Timestamp;
 pub use copy::{CopyError, CopySummary, copy};
 pub use import::{ImportError, ImportedTexts, TextImportRequest, import_texts};
 pub use registry::{
-    Loaded, PublishOutcome, Publishing, load_register, load_texts, publish, publish_edit, publish_register,
-    register_from_origin, texts_for,
+    Loaded, PublishOutcome, Publishing, code_description, load_register, load_texts, publish, publish_edit,
+    publish_register, register_from_origin, texts_for,
 };
 
 /// What went wrong in storage, in words a person can act on.

@@ -66,6 +66,16 @@ pub async fn register_from_origin(
     Ok(register_as_of(&records, None))
 }
 
+/// The code's description as it stands (title, time zone, …); `None` when the code is not recorded.
+pub async fn code_description(store: &dyn Store, code: &CodeId) -> Result<Option<inforce_core::Code>, StoreError> {
+    let records = store.records(code).await?;
+    let latest = records.iter().rev().find(|r| r.write.kind == inforce_core::ledger::RecordKind::Code);
+    Ok(match latest.and_then(|r| r.write.body.as_ref()) {
+        Some(inforce_core::RecordBody::Code(code)) => Some(code.clone()),
+        _ => None,
+    })
+}
+
 /// The code's texts as they stand, or as they stood at record time `as_of`. Empty when none are recorded.
 pub async fn load_texts(store: &dyn Store, code: &CodeId, as_of: Option<Timestamp>) -> Result<Texts, StoreError> {
     let ledger = store.text_ledger(code).await?;

@@ -57,7 +57,8 @@ pub async fn layer(
     if uncachable {
         return next.run(request).await;
     }
-    let key = (site.snapshot().generation, site.today().to_string(), path);
+    let snapshot = site.snapshot();
+    let key = (snapshot.generation, site.todays(&snapshot), path);
     let if_none_match = request.headers().get(IF_NONE_MATCH).cloned();
     if let Some((headers, body)) = cache.get(&key) {
         let fresh = if_none_match.is_some() && if_none_match.as_ref() == headers.get(ETAG);

@@ -120,7 +120,8 @@ impl<F: Face> Ctx<F> {
             Problem::not_found(format!("No code '{code}' is registered here (codes: {}).", known.join(", ")))
         })?;
         let origin = site.options.public_url.clone().unwrap_or_default();
-        Ok(Self { snapshot, history, code, base, origin, today: site.today(), if_none_match, face: PhantomData })
+        let today = site.today(&history.register().code);
+        Ok(Self { snapshot, history, code, base, origin, today, if_none_match, face: PhantomData })
     }
 
     /// The headers of the request that matter to the response policy.
@@ -134,13 +135,25 @@ impl<F: Face> Ctx<F> {
 
     /// Answers a body through the response policy.
     pub fn answer(&self, body: Body, cache: Cache) -> Result<axum::response::Response, F::Error> {
-        Ok(respond(&self.request_headers(), body, self.snapshot.last_modified, cache))
+        Ok(respond(&self.request_headers(), body, self.last_modified(cache), cache))
+    }
+
+    /// When the answer last changed: the snapshot's publication, or for an answer that depends on today the
+    /// start of the code's day (in its time zone) when that is later.
+    fn last_modified(&self, cache: Cache) -> jiff::Timestamp {
+        let published = self.snapshot.last_modified;
+        if cache != Cache::Today {
+            return published;
+        }
+        let zone = self.history.register().code.zone().unwrap_or(jiff::tz::TimeZone::UTC);
+        let midnight = self.today.to_zoned(zone).map_or(published, |z| z.timestamp());
+        published.max(midnight)
     }
 
     /// 304, when the client already holds the answer whose validator is `etag`: for answers that are costly to
     /// read (document files), checked before reading them.
     pub fn unchanged_for_client(&self, etag: &str, cache: Cache) -> Option<axum::response::Response> {
-        client_has(&self.request_headers(), etag).then(|| not_modified(etag, self.snapshot.last_modified, cache))
+        client_has(&self.request_headers(), etag).then(|| not_modified(etag, self.last_modified(cache), cache))
     }
 
     /// A day as every face accepts it: `YYYY-MM-DD` or `today`.

@@ -11,7 +11,6 @@ use crate::log::{self, Level};
 use inforce_store::{Store, StoreError, Wakeup, load_register, texts_for};
 use jiff::Timestamp;
 use jiff::civil::Date;
-use jiff::tz::TimeZone;
 
 /// How the site runs.
 #[derive(Debug, Clone)]
@@ -90,9 +89,21 @@ impl Site {
         }
     }
 
-    /// Today's date for answers.
-    pub fn today(&self) -> Date {
-        self.options.today.unwrap_or_else(|| Timestamp::now().to_zoned(TimeZone::UTC).date())
+    /// Today's date for answers about `code`: the fixed date when one is set, otherwise the current date in the
+    /// code's time zone (its legal day).
+    pub fn today(&self, code: &inforce_core::Code) -> Date {
+        self.options.today.unwrap_or_else(|| code.today(Timestamp::now()))
+    }
+
+    /// Every served code's today, as one key: a cached answer is drawn again when any code's day changes.
+    pub fn todays(&self, snapshot: &Snapshot) -> String {
+        if let Some(day) = self.options.today {
+            return day.to_string();
+        }
+        let now = Timestamp::now();
+        let days: std::collections::BTreeSet<Date> =
+            snapshot.histories.values().map(|h| h.register().code.today(now)).collect();
+        days.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
     }
 
     /// Swaps in a new snapshot when a publication lands: at once when the store announces it (PostgreSQL), and

@@ -15,60 +15,65 @@ use crate::failure::Failure;
 
 /// `inforce versions`
 pub async fn versions(env: &Env) -> Result<(), Failure> {
+    let today = env.today().await?;
     let history = env.history().await?;
-    env.out.print(&VersionsJson::new(&history, env.today), || plain::versions(&history, env.today))
+    env.out.print(&VersionsJson::new(&history, today), || plain::versions(&history, today))
 }
 
 /// `inforce at DATE`
 pub async fn at(env: &Env, args: &AtArgs) -> Result<(), Failure> {
-    let day = date(&args.date, env.today)?;
+    let today = env.today().await?;
+    let day = date(&args.date, today)?;
     let history = env.history().await?;
     // Every provision's status is a large answer: its JSON is built only when JSON is asked for.
-    env.out.print_with(|| AtJson::new(&history, day, env.today), || plain::at(&history, day, env.today))
+    env.out.print_with(|| AtJson::new(&history, day, today), || plain::at(&history, day, today))
 }
 
 /// `inforce status PROVISION [--at DATE]`
 pub async fn status(env: &Env, args: &StatusArgs) -> Result<(), Failure> {
-    let day = args.at.as_deref().map(|d| date(d, env.today)).transpose()?.unwrap_or(env.today);
+    let today = env.today().await?;
+    let day = args.at.as_deref().map(|d| date(d, today)).transpose()?.unwrap_or(today);
     let history = env.history().await?;
     let id = provision_id(&history, &args.provision)?;
     let answer = history.status(&id, day).ok_or_else(|| no_such_provision(&history, &id))?;
-    env.out.print(&StatusJson::new(&history, &answer, day, env.today), || plain::status(&answer, env.today))
+    env.out.print(&StatusJson::new(&history, &answer, day, today), || plain::status(&answer, today))
 }
 
 /// `inforce history PROVISION`
 pub async fn history(env: &Env, args: &HistoryArgs) -> Result<(), Failure> {
+    let today = env.today().await?;
     let history = env.history_with_texts().await?;
     let id = provision_id(&history, &args.provision)?;
     let provision = history.provision(&id).ok_or_else(|| no_such_provision(&history, &id))?;
-    env.out.print(&ProvisionHistoryJson::new(&history, provision, env.today), || {
-        let mut page = plain::provision_history(provision, &history.provision_history(&id), env.today);
-        page.push_str(&plain::wording_history(&history.text_history(&id), history.has_texts(), env.today));
+    env.out.print(&ProvisionHistoryJson::new(&history, provision, today), || {
+        let mut page = plain::provision_history(provision, &history.provision_history(&id), today);
+        page.push_str(&plain::wording_history(&history.text_history(&id), history.has_texts(), today));
         page
     })
 }
 
 /// `inforce timeline [--from DATE] [--to DATE]`
 pub async fn timeline(env: &Env, args: &TimelineArgs) -> Result<(), Failure> {
-    let from = args.from.as_deref().map(|d| date(d, env.today)).transpose()?;
-    let to = args.to.as_deref().map(|d| date(d, env.today)).transpose()?;
+    let today = env.today().await?;
+    let from = args.from.as_deref().map(|d| date(d, today)).transpose()?;
+    let to = args.to.as_deref().map(|d| date(d, today)).transpose()?;
     if let (Some(from), Some(to)) = (from, to)
         && from > to
     {
         return Err(Failure::Usage(format!("--from {from} is after --to {to}")));
     }
     let history = env.history().await?;
-    let json = TimelineJson::new(&history, from, to, env.today);
-    env.out.print(&json, || plain::timeline(&history.timeline(from, to), env.today))
+    let json = TimelineJson::new(&history, from, to, today);
+    env.out.print(&json, || plain::timeline(&history.timeline(from, to), today))
 }
 
 /// `inforce consultations`
 pub async fn consultations(env: &Env) -> Result<(), Failure> {
+    let today = env.today().await?;
     let history = env.history().await?;
     let consultations = &history.register().consultations;
-    env.out.print(&ConsultationsJson::new(&history, consultations, env.today), || {
-        plain::consultations(consultations, env.today)
-    })
+    env.out
+        .print(&ConsultationsJson::new(&history, consultations, today), || plain::consultations(consultations, today))
 }
 
 /// `inforce codes`

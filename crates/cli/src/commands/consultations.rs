@@ -14,7 +14,8 @@ use crate::failure::Failure;
 
 /// `inforce consultation add ID --title …`: records a consultation as one publication.
 pub async fn add(env: &Env, args: &ConsultationAddArgs) -> Result<(), Failure> {
-    let (code, today, id) = (&env.code, env.today, &args.id);
+    let today = env.today().await?;
+    let (code, id) = (&env.code, &args.id);
     let consultation = Consultation {
         id: id.clone(),
         title: args.title.clone(),
@@ -38,17 +39,17 @@ pub async fn add(env: &Env, args: &ConsultationAddArgs) -> Result<(), Failure> {
         checked(next)
     })
     .await?;
-    answer(env, &History::new(register), id)
+    answer(env, &History::new(register), id, today)
 }
 
 /// `inforce consultation show ID`
 pub async fn show(env: &Env, args: &ConsultationShowArgs) -> Result<(), Failure> {
-    answer(env, &env.history().await?, &args.id)
+    answer(env, &env.history().await?, &args.id, env.today().await?)
 }
 
 /// One consultation with the planned changes announced in it.
-fn answer(env: &Env, history: &History, id: &str) -> Result<(), Failure> {
-    let (today, out) = (env.today, &env.out);
+fn answer(env: &Env, history: &History, id: &str, today: jiff::civil::Date) -> Result<(), Failure> {
+    let out = &env.out;
     let register = history.register();
     let consultation = register.consultations.iter().find(|c| c.id.eq_ignore_ascii_case(id)).ok_or_else(|| {
         let ids: Vec<&str> = register.consultations.iter().map(|c| c.id.as_str()).collect();

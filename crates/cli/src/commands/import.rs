@@ -51,6 +51,7 @@ pub async fn import_folder(env: &Env, args: &ImportArgs) -> Result<(), Failure> 
         import: TextImport { versions: &folder.versions, order: &folder.order, headings: &folder.headings },
         new_bodies: folder.bodies,
         title: args.title.clone(),
+        time_zone: time_zone(args.time_zone.as_deref())?,
         origin: &format!("folder:{}", dir.display()),
         recorded_at: now()?,
     };
@@ -93,6 +94,7 @@ pub async fn import_version(env: &Env, args: &ImportVersionArgs) -> Result<(), F
         import: TextImport { versions: &versions, order: &order, headings: &delta.headings },
         new_bodies: delta.bodies,
         title: None,
+        time_zone: None,
         origin: &format!("version-folder:{}", dir.display()),
         recorded_at: now()?,
     };
@@ -170,4 +172,13 @@ fn progress_bar(out: &Output) -> Option<indicatif::ProgressBar> {
         bar.set_style(style);
     }
     Some(bar)
+}
+
+/// `--time-zone`: an IANA name the bundled time zone database knows.
+fn time_zone(name: Option<&str>) -> Result<Option<String>, Failure> {
+    let Some(name) = name else { return Ok(None) };
+    jiff::tz::TimeZone::get(name).map_err(|_| {
+        Failure::Usage(format!("--time-zone: unknown time zone '{name}': give an IANA name such as Europe/London or UTC"))
+    })?;
+    Ok(Some(name.to_string()))
 }

@@ -21,11 +21,12 @@ use crate::failure::Failure;
 
 /// `inforce mod new`: raises a proposal (checked, then stored as one publication).
 pub async fn raise(env: &Env, args: &ModNewArgs) -> Result<(), Failure> {
+    let today = env.today().await?;
     let reference = args.reference.to_uppercase();
     let new = NewProposal {
         reference: reference.clone(),
         title: args.title.clone(),
-        raised: fuzzy(args.raised.as_deref(), env.today, "--raised")?,
+        raised: fuzzy(args.raised.as_deref(), today, "--raised")?,
         stage: args.stage.clone(),
         path: args.path.clone(),
         flags: args.flags.clone(),
@@ -53,9 +54,10 @@ pub async fn raise(env: &Env, args: &ModNewArgs) -> Result<(), Failure> {
 /// `inforce mod advance`: moves a proposal to its next stage; a move the process does not allow is refused,
 /// naming those it does.
 pub async fn advance(env: &Env, args: &ModAdvanceArgs) -> Result<(), Failure> {
+    let today = env.today().await?;
     let reference = args.reference.to_uppercase();
     let step = Step {
-        date: fuzzy(args.date.as_deref(), env.today, "--date")?,
+        date: fuzzy(args.date.as_deref(), today, "--date")?,
         decided_by: args.decided_by.clone(),
         version: args.version.as_deref().map(entry_id).transpose()?,
         note: args.note.clone(),
@@ -118,6 +120,7 @@ async fn write(
     origin: &str,
     change: impl Fn(&Register) -> Result<Register, Failure>,
 ) -> Result<(), Failure> {
+    let today = env.today().await?;
     let code = &env.code;
     let store = env.store().await?.as_ref();
     let (outcome, register) = publish_edit(store, code, origin, now()?, &[], |current| {
@@ -127,22 +130,24 @@ async fn write(
     .await?;
     let process = process_of(&register)?;
     let proposal = find(&register, reference)?;
-    let json = ProposalWrittenJson::new(process, proposal, matches!(outcome, PublishOutcome::Published(_)), env.today);
-    env.out.print(&json, || show_text(process, proposal, env.today))
+    let json = ProposalWrittenJson::new(process, proposal, matches!(outcome, PublishOutcome::Published(_)), today);
+    env.out.print(&json, || show_text(process, proposal, today))
 }
 
 /// `inforce mod show REFERENCE`
 pub async fn show(env: &Env, args: &ModShowArgs) -> Result<(), Failure> {
+    let today = env.today().await?;
     let history = env.history().await?;
     let register = history.register();
     let process = process_of(register)?;
     let proposal = find(register, &args.reference)?;
-    env.out.print(&ProposalJson::new(process, proposal, env.today), || show_text(process, proposal, env.today))
+    env.out.print(&ProposalJson::new(process, proposal, today), || show_text(process, proposal, today))
 }
 
 /// `inforce mod list [--stage] [--path] [--affects] [--pending-at]`
 pub async fn list(env: &Env, args: &ModListArgs) -> Result<(), Failure> {
-    let pending_at = args.pending_at.as_deref().map(|d| date(d, env.today)).transpose()?;
+    let today = env.today().await?;
+    let pending_at = args.pending_at.as_deref().map(|d| date(d, today)).transpose()?;
     let affects = args.affects.as_deref().map(provision_id).transpose()?;
     let history = env.history().await?;
     let process = process_of(history.register())?;
@@ -156,7 +161,7 @@ pub async fn list(env: &Env, args: &ModListArgs) -> Result<(), Failure> {
         FilterError::UnknownStage { .. } => Failure::Usage(format!("--stage: {e}")),
         FilterError::UnknownPath { .. } => Failure::Usage(format!("--path: {e}")),
     })?;
-    let json = ProposalsJson::new(&history, &chosen, pending_at, env.today);
+    let json = ProposalsJson::new(&history, &chosen, pending_at, today);
     env.out.print(&json, || list_text(process, &chosen, pending_at))
 }
 

@@ -18,7 +18,7 @@ use crate::kept::{KeptFile, kept_path};
 
 /// `inforce search QUERY`: runs a search and prints the page asked for.
 pub async fn search(env: &Env, args: &SearchArgs) -> Result<(), Failure> {
-    let (today, out) = (env.today, &env.out);
+    let (today, out) = (env.today().await?, &env.out);
     let query = parse(&args.query).map_err(|e| Failure::Usage(format!("query {e}")))?;
     if args.page == 0 || args.per_page == 0 || args.per_page > 100 {
         return Err(Failure::Usage("--page starts at 1 and --per-page is between 1 and 100".into()));

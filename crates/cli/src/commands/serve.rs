@@ -20,7 +20,7 @@ pub async fn serve(env: &Env, args: ServeArgs) -> Result<(), Failure> {
     let store = env.store().await?.clone();
     let options = SiteOptions {
         default_code: env.code.clone(),
-        today: std::env::var("INFORCE_TODAY").is_ok().then_some(env.today),
+        today: env.fixed_today(),
         poll: poll_interval()?,
         access_log: args.access_log,
         public_url,
@@ -50,6 +50,7 @@ fn poll_interval() -> Result<Duration, Failure> {
 
 /// `inforce export-site OUTDIR`: the site as static files, rendered by the same routes `serve` runs.
 pub async fn export_site(env: &Env, args: &ExportSiteArgs) -> Result<(), Failure> {
+    let today = env.today().await?;
     let outdir = args.outdir.as_path();
     let public_url = match &args.public_url {
         Some(url) => Some(inforce_web::public_url(url).map_err(|e| Failure::Usage(format!("--public-url: {e}")))?),
@@ -60,7 +61,7 @@ pub async fn export_site(env: &Env, args: &ExportSiteArgs) -> Result<(), Failure
     };
     let options = SiteOptions {
         default_code: env.code.clone(),
-        today: Some(env.today),
+        today: env.fixed_today(),
         poll: Duration::from_secs(1),
         access_log: false,
         public_url,
@@ -92,7 +93,7 @@ pub async fn export_site(env: &Env, args: &ExportSiteArgs) -> Result<(), Failure
         summary.pages,
         summary.documents,
         summary.bytes,
-        env.today,
+        today,
     );
     env.out.print(&json, || {
         format!(
@@ -101,7 +102,7 @@ pub async fn export_site(env: &Env, args: &ExportSiteArgs) -> Result<(), Failure
             summary.documents,
             summary.bytes,
             outdir.display(),
-            inforce_core::date::human_date(env.today)
+            inforce_core::date::human_date(today)
         )
     })
 }

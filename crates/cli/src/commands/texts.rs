@@ -20,7 +20,7 @@ use crate::failure::Failure;
 
 /// `inforce show`.
 pub async fn show(env: &Env, args: &ShowArgs) -> Result<(), Failure> {
-    let (today, out) = (env.today, &env.out);
+    let (today, out) = (env.today().await?, &env.out);
     let history = &env.history_with_texts().await?;
     let id = provision_id(history, &args.provision)?;
     let cut = cut(history, &args.point, today)?;
@@ -55,7 +55,7 @@ pub async fn show(env: &Env, args: &ShowArgs) -> Result<(), Failure> {
 
 /// `inforce diff`.
 pub async fn diff(env: &Env, args: &DiffArgs) -> Result<(), Failure> {
-    let (today, out) = (env.today, &env.out);
+    let (today, out) = (env.today().await?, &env.out);
     let options = DiffOptions { ignore_formatting: args.ignore_formatting };
     let (a, b) = (point(&args.a, today)?, point(&args.b, today)?);
     let history = &env.history_with_texts().await?;
@@ -189,7 +189,7 @@ pub fn redline(edits: &[Edit]) -> String {
 
 /// `inforce blame`.
 pub async fn blame(env: &Env, args: &BlameArgs) -> Result<(), Failure> {
-    let (today, out) = (env.today, &env.out);
+    let (today, out) = (env.today().await?, &env.out);
     let history = &env.history_with_texts().await?;
     let id = provision_id(history, &args.provision)?;
     let cut = cut(history, &args.point, today)?;
@@ -243,13 +243,14 @@ pub async fn check(env: &Env) -> Result<(), Failure> {
 
 /// `inforce export --format markdown OUTDIR`.
 pub async fn export(env: &Env, args: &ExportArgs) -> Result<(), Failure> {
+    let today = env.today().await?;
     let out = &env.out;
     if out.format != Format::Markdown && out.format != Format::Text {
         return Err(Failure::Usage("export writes Markdown: use --format markdown".into()));
     }
     let outdir = args.outdir.as_path();
     let history = &env.history_with_texts().await?;
-    let cut = cut(history, &args.point, env.today)?;
+    let cut = cut(history, &args.point, today)?;
     if outdir.exists() && std::fs::read_dir(outdir).map(|mut d| d.next().is_some()).unwrap_or(true) {
         return Err(Failure::Usage(format!(
             "{} exists and is not empty: export into a new or empty folder",
@@ -262,7 +263,7 @@ pub async fn export(env: &Env, args: &ExportArgs) -> Result<(), Failure> {
     };
     std::fs::create_dir_all(outdir.join("provisions"))
         .map_err(|e| Failure::Environment(format!("{}: cannot create: {e}", outdir.display())))?;
-    let files = inforce_present::markdown::export(history, &cut, env.today);
+    let files = inforce_present::markdown::export(history, &cut, today);
     for (id, text) in &files.provisions {
         write(&outdir.join(format!("provisions/{id}.md")), text)?;
     }
