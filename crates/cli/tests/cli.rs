@@ -464,7 +464,8 @@ fn today_is_the_date_in_the_code_s_time_zone() {
     let small = small_code(&sandbox);
     let _ = sandbox.json(&["import", small.to_str().expect("path"), "--code", "small"]);
     assert_eq!(at_london_midnight(&["versions", "--code", "small", "--format", "json"])["today"], "2021-06-23");
-    let paris = sandbox.run(&["import", small.to_str().expect("path"), "--code", "small", "--time-zone", "Mars/Olympus"]);
+    let paris =
+        sandbox.run(&["import", small.to_str().expect("path"), "--code", "small", "--time-zone", "Mars/Olympus"]);
     assert_eq!(paris.status.code(), Some(2));
     assert!(stderr(&paris).contains("unknown time zone 'Mars/Olympus'"), "{}", stderr(&paris));
     let _ = sandbox.json(&["import", small.to_str().expect("path"), "--code", "small", "--time-zone", "Asia/Tokyo"]);

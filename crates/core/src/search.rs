@@ -877,6 +877,14 @@ fn periods(history: &History, p: usize, hash: TextHash) -> Vec<Period<'_>> {
         .collect()
 }
 
+/// Where the first whole word after `from` begins, looking no further than `to`: after the first run of white
+/// space (of any width in bytes); `from` itself when there is none before `to`.
+fn next_word(text: &str, from: usize, to: usize) -> usize {
+    let Some((space, _)) = text[from..to].char_indices().find(|(_, c)| c.is_whitespace()) else { return from };
+    let after = &text[from + space..];
+    from + space + (after.len() - after.trim_start().len())
+}
+
 /// A short passage of `text` around its first matches, as (text, highlighted) runs, at most about `width`
 /// characters, cut at word boundaries.
 pub fn snippet(text: &str, matches: &[std::ops::Range<usize>], width: usize) -> Vec<(String, bool)> {
@@ -888,8 +896,8 @@ pub fn snippet(text: &str, matches: &[std::ops::Range<usize>], width: usize) -> 
     // A third of the passage before the first match (char_indices keeps it on a character boundary).
     let mut start =
         text[..anchor].char_indices().rev().nth(width / 3).map_or(0, |(i, _)| i).max(body_start.min(anchor));
-    if let Some(space) = text[start..anchor].find(char::is_whitespace).filter(|_| start > body_start) {
-        start += space + 1;
+    if start > body_start {
+        start = next_word(text, start, anchor);
     }
     let mut end = text[start..].char_indices().nth(width).map_or(text.len(), |(i, _)| start + i);
     if end < text.len()
@@ -925,9 +933,6 @@ pub fn snippet(text: &str, matches: &[std::ops::Range<usize>], width: usize) -> 
             }
         }
         *piece = flat;
-    }
-    if let Some((first, _)) = out.first_mut() {
-        *first = first.trim_start().to_string();
     }
     if let Some((last, _)) = out.last_mut() {
         *last = last.trim_end().to_string();
@@ -1279,6 +1284,12 @@ mod tests {
         assert!(close(score("bonne OR valable"), bonne + valable));
         assert!(close(score("bonne valable"), bonne + valable));
         assert!(close(score("bonne AND valable"), bonne + valable));
+        // A word twice in one wording: tf = 2.
+        let history = mixed("Délais", Some("# Article 9\n\nAucun délai, aucun.\n"));
+        let index = SearchIndex::build(&history);
+        let hits = index.search(&history, &parse("aucun").expect("parse"), Scope::AllVersions, None);
+        let expected = (1.0f32 + 3.0 / 1.0).ln() * 2.0 / 3.2;
+        assert!(close(hits[0].score, expected), "{} != {expected}", hits[0].score);
     }
 
     #[test]
@@ -1328,6 +1339,16 @@ mod tests {
         assert!(runs[0].0.starts_with('…'));
         let runs = snippet(&text, &both, 20);
         assert_eq!(runs.iter().filter(|(_, h)| *h).count(), 1, "mot30 lies outside the passage around mot1");
+        // A passage that reaches the end of a text without a final newline keeps its last word.
+        let bare = "# T\n\nun deux trois";
+        let at: Vec<_> = words(bare).filter(|(_, w)| *w == "deux").map(|(r, _)| r).collect();
+        let runs = snippet(bare, &at, 200);
+        assert_eq!(runs.last(), Some(&(" trois".to_string(), false)));
+        // A passage that starts after a no-break space begins at the next word.
+        let nbsp = format!("# T\n\n{}\u{a0}cible fin\n", "mot ".repeat(30));
+        let at: Vec<_> = words(&nbsp).filter(|(_, w)| *w == "cible").map(|(r, _)| r).collect();
+        let runs = snippet(&nbsp, &at, 16);
+        assert_eq!(runs.first().map(|(t, _)| t.as_str()), Some("…mot "));
         // Multi-byte letters are cut on character boundaries.
         let accents = format!("# T\n\n{} cible {}\n", "é".repeat(50), "è".repeat(50));
         let at: Vec<_> = words(&accents).filter(|(_, w)| *w == "cible").map(|(r, _)| r).collect();

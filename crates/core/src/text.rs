@@ -287,4 +287,50 @@ mod tests {
         );
         assert!(text_writes_for(&next, &next).is_empty());
     }
+
+    fn assignment(entry: &str, provision: &str, text: &str) -> TextAssignment {
+        TextAssignment {
+            entry: EntryId::parse(entry).expect("id"),
+            provision: ProvisionId::parse(provision).expect("id"),
+            text: Some(TextHash::of(text)),
+        }
+    }
+
+    #[test]
+    fn the_text_ledger_answers_as_of_any_record_time() {
+        let record = |seq: i64, at: &str, assignment: TextAssignment, withdrawn: bool| TextRecord {
+            seq,
+            publication: seq,
+            recorded_at: at.parse().expect("time"),
+            assignment,
+            withdrawn,
+        };
+        let records = vec![
+            record(1, "2026-01-01T00:00:00Z", assignment("v1", "1", "un"), false),
+            record(2, "2026-01-01T00:00:00Z", assignment("v1", "2", "deux"), false),
+            record(3, "2026-02-01T00:00:00Z", assignment("v1", "1", "un corrigé"), false),
+            record(4, "2026-03-01T00:00:00Z", assignment("v1", "2", "deux"), true),
+        ];
+        let at = |t: &str| assignments_as_of(&records, Some(t.parse().expect("time")));
+        assert!(at("2025-12-31T00:00:00Z").is_empty(), "before anything was recorded");
+        assert_eq!(at("2026-01-01T00:00:00Z"), [assignment("v1", "1", "un"), assignment("v1", "2", "deux")]);
+        assert_eq!(at("2026-02-15T00:00:00Z"), [assignment("v1", "1", "un corrigé"), assignment("v1", "2", "deux")]);
+        assert_eq!(assignments_as_of(&records, None), [assignment("v1", "1", "un corrigé")], "2 withdrawn");
+    }
+
+    #[test]
+    fn texts_and_bodies_say_what_they_hold() {
+        assert!(Texts::default().is_empty());
+        let texts = Texts { assignments: vec![assignment("v1", "1", "un")], bodies: HashMap::new() };
+        assert!(!texts.is_empty());
+        let (one, two) = (TextHash::of("un"), TextHash::of("deux"));
+        let each = TextBodies::from(HashMap::from([(one, Arc::from("un"))]));
+        assert!(each.contains(&one) && !each.contains(&two));
+        assert!(!each.is_empty() && TextBodies::default().is_empty());
+        let packed = TextBodies::packed("deux".to_string(), HashMap::from([(two, (0, 4))])).expect("fits");
+        assert!(packed.contains(&two) && !packed.contains(&one));
+        assert_eq!(packed.get(&two), Some("deux"));
+        assert!(!packed.is_empty());
+        assert_eq!(format!("{one:?}"), format!("TextHash({one})"));
+    }
 }

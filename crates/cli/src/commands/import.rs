@@ -178,7 +178,9 @@ fn progress_bar(out: &Output) -> Option<indicatif::ProgressBar> {
 fn time_zone(name: Option<&str>) -> Result<Option<String>, Failure> {
     let Some(name) = name else { return Ok(None) };
     jiff::tz::TimeZone::get(name).map_err(|_| {
-        Failure::Usage(format!("--time-zone: unknown time zone '{name}': give an IANA name such as Europe/London or UTC"))
+        Failure::Usage(format!(
+            "--time-zone: unknown time zone '{name}': give an IANA name such as Europe/London or UTC"
+        ))
     })?;
     Ok(Some(name.to_string()))
 }
