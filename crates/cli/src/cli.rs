@@ -224,9 +224,19 @@ pub struct ImportVersionArgs {
     /// When it takes effect (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub effective: String,
-    /// A label or summary for it.
+    /// What it did, in a few sentences (`--label` is the older name).
+    #[arg(long, alias = "label")]
+    pub summary: Option<String>,
+    /// What made it: designation, sos_variation, sos_direction, modification, modification+designation,
+    /// authority_led_variation or unknown (the default).
     #[arg(long)]
-    pub label: Option<String>,
+    pub instrument: Option<String>,
+    /// When it was made, designated or directed (YYYY-MM-DD, YYYY-MM or YYYY).
+    #[arg(long, value_name = "DATE")]
+    pub made: Option<String>,
+    /// Where the facts come from (repeat for several).
+    #[arg(long = "source", value_name = "SOURCE")]
+    pub sources: Vec<String>,
     /// A provision the version takes out (repeat for several); adds to removed.txt.
     #[arg(long = "remove", value_name = "PROVISION")]
     pub remove: Vec<String>,

@@ -456,3 +456,51 @@ fn a_kept_register_answers_only_for_the_very_publication_it_was_kept_from() {
     let text = show["text"]["text"].as_str().expect("text");
     assert!(text.contains("piètre"), "its own text, not the kept one: {text}");
 }
+
+/// A text import never rewrites status history: H15's first text, recorded by a later version, leaves every
+/// status it had; a part new to the register under it is unknown before that version; the version carries what
+/// a register file would give it.
+#[test]
+fn a_first_text_records_a_wording_and_rewrites_no_status() {
+    let sandbox = Sandbox::new();
+    let before = sandbox.json(&["status", "H15", "--at", "2015-02-01"]);
+    assert_eq!(before["provision"]["status"], "in_force");
+    let delta = sandbox.path("h15");
+    write(&delta, "H15.md", "# H15 DCC Gateway Connections\n\nThe DCC shall provide connections.\n");
+    write(&delta, "H15.1.md", "# H15.1\n\nA first clause.\n");
+    let result = sandbox.json(&[
+        "import-version",
+        delta.to_str().expect("path"),
+        "--code",
+        "sec",
+        "--version",
+        "64.0",
+        "--effective",
+        "2027-06-01",
+        "--instrument",
+        "modification",
+        "--made",
+        "2027-02",
+        "--summary",
+        "The June 2027 SEC Release.",
+        "--source",
+        "https://example.org/release",
+    ]);
+    assert_eq!(result["new_versions"], serde_json::json!(["64.0"]));
+    for (at, status) in [("2015-02-01", "in_force"), ("2015-01-20", "inactive"), ("today", "in_force")] {
+        let answer = sandbox.json(&["status", "H15", "--at", at]);
+        assert_eq!(answer["provision"]["status"], status, "H15 on {at}: {answer}");
+    }
+    let part = |at: &str| sandbox.json(&["status", "H15.1", "--at", at])["provision"]["status"].clone();
+    assert_eq!(part("2027-05-31"), "unknown", "first recorded by 64.0, not proven added then");
+    assert_eq!(part("2027-06-01"), "in_force");
+    let check = sandbox.json(&["check"]);
+    assert_eq!(check["discrepancies"], serde_json::json!([]), "{check}");
+    let version = sandbox.json(&["versions"]);
+    let v64 = version["versions"].as_array().expect("list").iter().find(|v| v["id"] == "64.0").expect("64.0").clone();
+    assert_eq!(v64["instrument"], "modification");
+    assert_eq!(v64["made"], "2027-02");
+    assert_eq!(v64["summary"], "The June 2027 SEC Release.");
+    let history = sandbox.stdout(&["history", "H15"]);
+    assert!(history.contains("64.0"), "its wording's first record is in its history: {history}");
+}

@@ -611,7 +611,7 @@ pub struct ProposalEdit {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn named(id: &str) -> Named {
@@ -674,7 +674,7 @@ mod tests {
         FuzzyDate::parse(text).expect("date")
     }
 
-    fn raised(path: &str) -> Proposal {
+    pub(crate) fn raised(path: &str) -> Proposal {
         Proposal {
             reference: "MP1".into(),
             title: "t".into(),

@@ -161,6 +161,13 @@ pub fn merge_versions(
     let mut state: HashMap<ProvisionId, TextHash> = HashMap::new();
     let mut assignments = Vec::new();
     let mut derived: HashMap<EntryId, [Vec<ProvisionId>; 3]> = HashMap::new();
+    // Provisions that had a text at some earlier point: a first text is an addition only where the texts before
+    // it would have shown the provision (see `first_wording`).
+    let mut ever: HashSet<ProvisionId> = HashSet::new();
+    let parents: HashMap<ProvisionId, ProvisionId> =
+        register.provisions.iter().filter_map(|p| p.parent.clone().map(|parent| (p.id.clone(), parent))).collect();
+    // Provisions first recorded, not proven added: (provision, the entry that recorded it).
+    let mut first_recorded: Vec<(ProvisionId, EntryId)> = Vec::new();
     for entry in &order {
         let mut changes: Vec<(ProvisionId, Option<TextHash>)> = Vec::new();
         if let Some(version) = imported.get(entry) {
@@ -177,22 +184,45 @@ pub fn merge_versions(
             changes.extend(list.iter().map(|a| (a.provision.clone(), a.text)));
         }
         let lists = derived.entry(entry.clone()).or_default();
+        // Texts given by this entry count as "before" only from the next one on.
+        let mut texted_now = Vec::new();
         for (provision, text) in changes {
             let before = state.get(&provision).copied();
             let slot = match (before, text) {
+                (None, Some(_)) if !ever.contains(&provision) && !texted_now.contains(&provision) => {
+                    match first_wording(&provision, known.contains(&provision), current.is_some(), &parents, &ever) {
+                        FirstWording::Added => Some(0),
+                        FirstWording::Recorded => {
+                            if !known.contains(&provision) {
+                                first_recorded.push((provision.clone(), entry.clone()));
+                            }
+                            None
+                        }
+                    }
+                }
                 (None, Some(_)) => Some(0),
                 (Some(_), Some(_)) => Some(1),
                 (Some(_), None) => Some(2),
                 (None, None) => None,
             };
             match text {
-                Some(hash) => state.insert(provision.clone(), hash),
+                Some(hash) => {
+                    texted_now.push(provision.clone());
+                    state.insert(provision.clone(), hash)
+                }
                 None => state.remove(&provision),
             };
             if let Some(slot) = slot {
                 lists[slot].push(provision.clone());
             }
             assignments.push(TextAssignment { entry: entry.clone(), provision, text });
+        }
+        ever.extend(texted_now);
+    }
+    for (id, entry) in first_recorded {
+        if let Some(provision) = register.provisions.iter_mut().find(|p| p.id == id) {
+            provision.addition_unknown = true;
+            provision.present_by = Some(entry);
         }
     }
     for entry in register.entries.iter_mut().filter(|e| new_versions.contains(&e.id)) {
@@ -244,6 +274,49 @@ pub fn apply_changes(
         }
     }
     if problems.is_empty() { Ok(VersionTexts { id, effective, label, texts }) } else { Err(problems) }
+}
+
+/// What a provision's first text says about when it entered the text.
+enum FirstWording {
+    /// It was added then: the texts before would have shown it.
+    Added,
+    /// Its wording was first recorded then; it may have been in the text before.
+    Recorded,
+}
+
+/// A provision's first text, at some entry: an addition when the provision is new to the register and the texts
+/// before would have shown it (a new code, or a part under a provision whose text was recorded before);
+/// otherwise only its first recorded wording. A provision the register already had keeps every status it had
+/// (its wording is first recorded, not added); one new to the register under a provision whose text was never
+/// recorded is `unknown` before (`added = "unknown"`, `present_by` the entry).
+fn first_wording(
+    provision: &ProvisionId,
+    known: bool,
+    register_existed: bool,
+    parents: &HashMap<ProvisionId, ProvisionId>,
+    ever: &HashSet<ProvisionId>,
+) -> FirstWording {
+    if known {
+        return FirstWording::Recorded;
+    }
+    // A new code: its texts are its whole history, so a first text is an addition.
+    if !register_existed {
+        return FirstWording::Added;
+    }
+    let shown_before = match parents.get(provision) {
+        Some(parent) => {
+            let mut above = Some(parent);
+            let mut texted = false;
+            while let Some(p) = above {
+                texted |= ever.contains(p);
+                above = parents.get(p);
+            }
+            texted
+        }
+        // A top-level provision: the code's earlier texts are a complete state.
+        None => !ever.is_empty(),
+    };
+    if shown_before { FirstWording::Added } else { FirstWording::Recorded }
 }
 
 /// Where the texts and the register disagree.
@@ -311,7 +384,9 @@ impl History {
                         .iter()
                         .any(|id| self.provision_index.get(id).is_some_and(|q| chain.contains(q)))
                 });
-                if !listed && all_complete {
+                // A provision's first text records its wording; whether that was a change is the register's to say.
+                let first_wording = self.text_changes[p].first().is_some_and(|t| t.0 == rank);
+                if !listed && all_complete && !first_wording {
                     let provision = &self.register.provisions[p].id;
                     out.push(Discrepancy { entry, provision, kind: DiscrepancyKind::ChangedButNotListed });
                 }

@@ -560,4 +560,91 @@ mod tests {
             ["unknown time zone 'Europe/Lndon': give an IANA name such as \"Europe/London\" or \"UTC\""]
         );
     }
+
+    #[test]
+    fn the_change_process_and_its_proposals_are_checked() {
+        use crate::change::tests::{process, raised};
+        use crate::change::{Move, Named, StageState};
+        let mut reg = register(vec![provision("H", None)], vec![entry("1.0", "2015-01-05", &[])]);
+        reg.process = Some(process());
+        reg.proposals = vec![raised("3")];
+        assert_eq!(validate(&reg), vec![], "the fixture is sound");
+        let messages = |reg: &Register| validate(reg).into_iter().map(|p| p.message).collect::<Vec<_>>();
+
+        let mut bad = reg.clone();
+        let p = bad.process.as_mut().expect("process");
+        p.stages[1].id = "Report".into();
+        p.stages[2].id = "raised".into();
+        p.stages[3].implements = true;
+        p.stages[0].initial = false;
+        p.paths.push(Named { id: "2".into(), label: "again".into() });
+        p.flags.push(Named { id: " ".into(), label: "blank".into() });
+        p.moves.push(Move {
+            from: vec![],
+            to: "nowhere".into(),
+            paths: vec!["9".into()],
+            flags: vec!["loud".into()],
+            decided_by: None,
+        });
+        assert_eq!(
+            messages(&bad),
+            [
+                "stage id 'Report' must be lower-case letters, digits and '-'",
+                "duplicate stage id 'raised'",
+                "stage 'authority' implements the change, so its state must be closed",
+                "the process needs at least one stage with initial = true, where proposals are raised",
+                "path id '2' is empty or used twice",
+                "flag id ' ' is empty or used twice",
+                "move 1 names unknown stage 'report'",
+                "move 2 names unknown stage 'report'",
+                "move 2 names unknown stage 'vote'",
+                "move 3 names unknown stage 'vote'",
+                "move 4 names unknown stage 'vote'",
+                "move 5 names unknown stage 'vote'",
+                "move 9 names unknown stage 'report'",
+                "move 9 names unknown stage 'vote'",
+                "move 10 names unknown stage 'nowhere'",
+                "move 10 names unknown path '9'",
+                "move 10 names unknown flag 'loud'",
+                "move 10 needs at least one stage in 'from'",
+                "MP1: MP1 cannot start at 'raised'; a proposal is raised at: ",
+            ]
+        );
+        let _ = StageState::Open;
+
+        let mut bad = reg.clone();
+        let mut other = raised("9");
+        other.reference = "mp2".into();
+        other.title = " ".into();
+        other.affects.push(crate::ProvisionId::parse("Q1").expect("id"));
+        other.alternative_to = Some("MP7".into());
+        other.flags.push("loud".into());
+        other.raised = crate::FuzzyDate::parse("2021-01-01").expect("date");
+        other.stages[0].version = Some(crate::EntryId::parse("9.9").expect("id"));
+        let mut twin = raised("3");
+        twin.alternative_to = Some("MP1".into());
+        let mut itself = raised("3");
+        itself.reference = "MP3".into();
+        itself.alternative_to = Some("MP3".into());
+        bad.proposals.extend([other, twin, itself]);
+        assert_eq!(
+            messages(&bad),
+            [
+                "reference 'mp2' must be upper-case letters, digits and '-' (such as MP084 or SECMP0001)",
+                "proposal mp2 needs a title",
+                "mp2 affects unknown provision 'Q1'",
+                "mp2 is an alternative to unknown proposal 'MP7'",
+                "mp2 is on unknown path '9'; the paths are: 2, 3",
+                "mp2 has unknown flag 'loud'; the flags are: urgent",
+                "mp2's first stage is dated before it was raised (2021-01-01)",
+                "mp2 names unknown version '9.9'",
+                "duplicate proposal reference 'MP1'",
+                "MP1 is an alternative to unknown proposal 'MP1'",
+                "MP3 is an alternative to unknown proposal 'MP3'",
+            ]
+        );
+        let mut orphan = reg.clone();
+        orphan.process = None;
+        assert_eq!(messages(&orphan), ["MP1: the register defines no [process], so it cannot hold proposals"]);
+    }
 }

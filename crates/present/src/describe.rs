@@ -59,6 +59,18 @@ pub fn history_sentence(item: &HistoryItem<'_>, today: Date) -> String {
     }
 }
 
+/// What a change of wording was, as every face says it: "wording first recorded" (a provision's first text
+/// says when its wording was recorded, not that it was added then), "wording amended", "wording removed",
+/// "wording added" (again, after a removal).
+pub fn wording_change(event: &inforce_core::compare::TextEvent<'_>) -> &'static str {
+    match (event.kind, event.previous) {
+        (ChangeKind::Added, None) => "wording first recorded",
+        (ChangeKind::Added, Some(_)) => "wording added",
+        (ChangeKind::Removed, _) => "wording removed",
+        _ => "wording amended",
+    }
+}
+
 /// What a comparison knows of one provision's change, as every face says it: "amended, switched on (the
 /// wording was compared)" or "amended (the register lists it; no wording to compare)".
 pub fn comparison_kinds(change: &inforce_core::compare::ProvisionComparison<'_>) -> String {

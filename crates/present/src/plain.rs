@@ -120,7 +120,7 @@ pub fn wording_history(events: &[inforce_core::compare::TextEvent<'_>], code_has
             "  {:<11} {:<40} {} (+{} words, -{} words)",
             event.entry.effective.to_string(),
             short_ref(event.entry, today),
-            event.kind.as_str(),
+            crate::describe::wording_change(event),
             event.words_added,
             event.words_removed
         );

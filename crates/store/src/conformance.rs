@@ -423,6 +423,7 @@ pub async fn run_import(store: &dyn Store) {
             new_bodies: bodies.clone(),
             title: title.map(str::to_string),
             time_zone: None,
+            details: crate::VersionDetails::default(),
             origin: "conformance",
             recorded_at: at.parse().expect("time"),
         }

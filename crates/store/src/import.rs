@@ -23,10 +23,23 @@ pub struct TextImportRequest<'a> {
     pub title: Option<String>,
     /// The code's time zone (an IANA name the caller has checked), set when given.
     pub time_zone: Option<String>,
+    /// What the register records about the versions this import adds: instrument, when made, sources.
+    pub details: VersionDetails,
     /// Where the texts come from, kept with the publication (`folder:/path`).
     pub origin: &'a str,
     /// The record time to give the publication.
     pub recorded_at: Timestamp,
+}
+
+/// What a version recorded from texts carries besides its texts, as a register file would give it.
+#[derive(Debug, Clone, Default)]
+pub struct VersionDetails {
+    /// What made it (`Instrument::Unknown` when not given).
+    pub instrument: Option<inforce_core::Instrument>,
+    /// When it was made.
+    pub made: Option<inforce_core::FuzzyDate>,
+    /// Where the facts come from.
+    pub sources: Vec<String>,
 }
 
 /// What an import did.
@@ -65,6 +78,15 @@ pub async fn import_texts(store: &dyn Store, request: TextImportRequest<'_>) -> 
     }
     if let Some(zone) = request.time_zone {
         merged.register.code.time_zone = Some(zone);
+    }
+    for entry in merged.register.entries.iter_mut().filter(|e| merged.new_versions.contains(&e.id)) {
+        if let Some(instrument) = request.details.instrument {
+            entry.instrument = instrument;
+        }
+        if let Some(made) = request.details.made {
+            entry.made = made;
+        }
+        entry.sources.extend(request.details.sources.iter().cloned());
     }
     bodies.extend(request.new_bodies);
     let what = Publishing { register: &merged.register, texts: Some((&merged.assignments, &bodies)) };

@@ -18,7 +18,7 @@ use inforce_core::{CodeId, Record, RecordWrite};
 use jiff::Timestamp;
 
 pub use copy::{CopyError, CopySummary, copy};
-pub use import::{ImportError, ImportedTexts, TextImportRequest, import_texts};
+pub use import::{ImportError, ImportedTexts, TextImportRequest, VersionDetails, import_texts};
 pub use registry::{
     Loaded, PublishOutcome, Publishing, code_description, load_register, load_texts, publish, publish_edit,
     publish_register, register_from_origin, texts_for,

@@ -105,7 +105,7 @@ pub async fn provision(ctx: PageCtx, Path(path): Path<FeedPath>) -> PageResult {
             .collect();
         items.extend(history.text_history(&id).iter().map(|event| Item {
             id: format!("tag:inforce,2026:{code}/provision/{id}/{}/wording", event.entry.id),
-            title: format!("{id}: wording {} by {}", event.kind.as_str(), entry_ref(event.entry, today)),
+            title: format!("{id}: {} by {}", describe::wording_change(event), entry_ref(event.entry, today)),
             // The change itself: the wording before it against the wording it gave (the first wording has no
             // before, and is shown as it was given).
             link: match event.previous.or_else(|| history.version_before(event.entry)) {

@@ -52,6 +52,7 @@ pub async fn import_folder(env: &Env, args: &ImportArgs) -> Result<(), Failure> 
         new_bodies: folder.bodies,
         title: args.title.clone(),
         time_zone: time_zone(args.time_zone.as_deref())?,
+        details: inforce_store::VersionDetails::default(),
         origin: &format!("folder:{}", dir.display()),
         recorded_at: now()?,
     };
@@ -79,7 +80,25 @@ pub async fn import_version(env: &Env, args: &ImportVersionArgs) -> Result<(), F
         )));
     };
     let history = History::with_texts(register.clone(), texts);
-    let label = args.label.clone().unwrap_or_default();
+    let label = args.summary.clone().unwrap_or_default();
+    let details = inforce_store::VersionDetails {
+        instrument: args
+            .instrument
+            .as_deref()
+            .map(|text| {
+                inforce_core::Instrument::parse(text).ok_or_else(|| {
+                    let known: Vec<&str> = inforce_core::Instrument::ALL.iter().map(|i| i.as_str()).collect();
+                    Failure::Usage(format!("--instrument: '{text}' is not one of {}", known.join(", ")))
+                })
+            })
+            .transpose()?,
+        made: args
+            .made
+            .as_deref()
+            .map(|text| inforce_core::FuzzyDate::parse(text).map_err(|e| Failure::Usage(format!("--made: {e}"))))
+            .transpose()?,
+        sources: args.sources.clone(),
+    };
     let state = apply_changes(&history, id, effective, label, &delta.texts, &delta.removed).map_err(|problems| {
         let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
         Failure::Usage(format!("{} refused, nothing was stored:\n{}", dir.display(), lines.join("\n")))
@@ -95,6 +114,7 @@ pub async fn import_version(env: &Env, args: &ImportVersionArgs) -> Result<(), F
         new_bodies: delta.bodies,
         title: None,
         time_zone: None,
+        details,
         origin: &format!("version-folder:{}", dir.display()),
         recorded_at: now()?,
     };

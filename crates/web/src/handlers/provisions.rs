@@ -68,8 +68,8 @@ pub async fn provision(ctx: PageCtx, provision: Provision<Page>, at: At<Page>) -
             date: event.entry.effective.to_string(),
             date_human: event.entry.effective.human(),
             what: format!(
-                "wording {}: {} words added, {} removed",
-                event.kind.as_str(),
+                "{}: {} words added, {} removed",
+                describe::wording_change(&event),
                 event.words_added,
                 event.words_removed
             ),
