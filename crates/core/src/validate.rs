@@ -533,13 +533,26 @@ mod tests {
     fn a_version_may_not_count_from_a_day_before_one_listed_above_it() {
         let reg = register(
             vec![provision("A", None)],
-            vec![entry("1.0", "2015-03", &[]), entry("2.0", "2015-03-10", &[]), entry("3.0", "2015-03-31", &[])],
+            vec![
+                entry("1.0", "2015-03", &[]),
+                entry("2.0", "2015-03-10", &[]),
+                entry("3.0", "2015-03-31", &[]),
+                entry("3.5", "2015-03-20", &[]),
+                entry("4.0", "2015-04-30", &[]),
+                entry("5.0", "2015-04-01", &[]),
+            ],
         );
         let messages: Vec<String> = validate(&reg).into_iter().map(|p| p.message).collect();
         assert_eq!(
             messages,
-            ["version 2.0 takes effect on 2015-03-10 but version 1.0, listed before it, counts from 2015-03-31: \
-              list versions in date order"]
+            [
+                "version 2.0 takes effect on 2015-03-10 but version 1.0, listed before it, counts from 2015-03-31: \
+                 list versions in date order",
+                "version 3.5 takes effect on 2015-03-20 but version 1.0, listed before it, counts from 2015-03-31: \
+                 list versions in date order",
+                "version 5.0 takes effect on 2015-04-01 but version 4.0, listed before it, takes effect on \
+                 2015-04-30: list versions in date order",
+            ]
         );
     }
 
@@ -646,5 +659,143 @@ mod tests {
         let mut orphan = reg.clone();
         orphan.process = None;
         assert_eq!(messages(&orphan), ["MP1: the register defines no [process], so it cannot hold proposals"]);
+    }
+
+    fn consultation(id: &str, published: &str, closes: &str, led_to: &[&str]) -> crate::model::Consultation {
+        crate::model::Consultation {
+            id: id.into(),
+            title: "t".into(),
+            published: crate::FuzzyDate::parse(published).expect("date"),
+            closes: crate::FuzzyDate::parse(closes).expect("date"),
+            topics: vec![],
+            led_to: led_to.iter().map(|v| crate::EntryId::parse(v).expect("id")).collect(),
+            responses: vec![],
+            sources: vec![],
+            confidence: None,
+            notes: vec![],
+        }
+    }
+
+    fn document(id: &str) -> crate::document::Document {
+        crate::document::Document {
+            id: id.into(),
+            title: "Guide".into(),
+            kind: None,
+            date: crate::FuzzyDate::parse("2015-01-01").expect("date"),
+            file_name: "guide.md".into(),
+            media_type: crate::document::MEDIA_TYPES[0].0.into(),
+            sha256: "0".repeat(64),
+            size: 1,
+            attached_to: vec![],
+            sources: vec![],
+        }
+    }
+
+    fn planned(id: &str) -> crate::change::PlannedChange {
+        crate::change::PlannedChange {
+            id: id.into(),
+            title: "t".into(),
+            description: None,
+            announced: crate::FuzzyDate::parse("2015-01-01").expect("date"),
+            expected: crate::FuzzyDate::Unknown,
+            consultation: None,
+            affects: vec![],
+            proposal: None,
+            version: None,
+            sources: vec![],
+            confidence: None,
+        }
+    }
+
+    #[test]
+    fn documents_planned_changes_consultations_and_the_tree_are_checked() {
+        use crate::document::Attachment;
+        let mut reg = register(
+            vec![provision("A", None), provision("A1", Some("A"))],
+            vec![entry("1.0", "2015-01-05", &[])],
+        );
+        reg.consultations = vec![consultation("c1", "2014-06-01", "2014-08-01", &["1.0"])];
+        let mut good = document("guide");
+        good.attached_to = vec![
+            Attachment::Version(crate::EntryId::parse("1.0").expect("id")),
+            Attachment::Provision(crate::ProvisionId::parse("A1").expect("id")),
+            Attachment::Consultation("c1".into()),
+        ];
+        reg.documents = vec![good];
+        let mut tied = planned("p1");
+        tied.consultation = Some("c1".into());
+        tied.version = Some(crate::EntryId::parse("1.0").expect("id"));
+        tied.affects = vec![crate::ProvisionId::parse("A").expect("id")];
+        reg.planned = vec![tied];
+        let mut present = provision("P", None);
+        present.addition_unknown = true;
+        present.present_by = Some(crate::EntryId::parse("1.0").expect("id"));
+        reg.provisions.push(present);
+        assert_eq!(validate(&reg), vec![], "the fixture is sound");
+        let messages = |reg: &Register| validate(reg).into_iter().map(|p| p.message).collect::<Vec<_>>();
+
+        let mut bad = reg.clone();
+        let mut loose = document("Guide");
+        loose.title = " ".into();
+        loose.file_name = "a/b.md".into();
+        loose.sha256 = "A".repeat(64);
+        loose.media_type = "application/x-nope".into();
+        loose.attached_to = vec![
+            Attachment::Version(crate::EntryId::parse("9.9").expect("id")),
+            Attachment::Provision(crate::ProvisionId::parse("Z").expect("id")),
+            Attachment::Proposal("MP9".into()),
+            Attachment::Consultation("c9".into()),
+        ];
+        bad.documents.extend([loose, document("guide")]);
+        let mut unknown = planned("p1");
+        unknown.consultation = Some("c9".into());
+        unknown.proposal = Some("MP9".into());
+        unknown.version = Some(crate::EntryId::parse("9.9").expect("id"));
+        unknown.affects = vec![crate::ProvisionId::parse("Z").expect("id")];
+        bad.planned.extend([unknown, planned(" ")]);
+        bad.consultations.extend([
+            consultation("c1", "2014-06-01", "2014-08-01", &[]),
+            consultation("c2", "2014-06-01", "2014-05", &["9.9"]),
+            consultation("c3", "2014-06-01", "2014-06-01", &[]),
+        ]);
+        let mut own = provision("B", None);
+        own.parent = Some(crate::ProvisionId::parse("B").expect("id"));
+        let mut orphan = provision("C", None);
+        orphan.kind = crate::model::ProvisionKind::Paragraph;
+        let mut stray = provision("D", None);
+        stray.present_by = Some(crate::EntryId::parse("1.0").expect("id"));
+        let mut nowhere = provision("E", None);
+        nowhere.addition_unknown = true;
+        nowhere.present_by = Some(crate::EntryId::parse("7.0").expect("id"));
+        bad.provisions.extend([own, orphan, stray, nowhere]);
+        assert_eq!(
+            messages(&bad),
+            [
+                "provision 'B' cannot be its own parent",
+                "paragraph 'C' needs a parent",
+                "'D' has present_by but no added = \"unknown\": present_by only dates provisions whose addition is \
+                 unknown",
+                "'E' is present_by unknown version or event '7.0'",
+                "duplicate consultation id 'c1'",
+                "consultation 'c2' led to unknown version '9.9'",
+                "consultation 'c2' closes (2014-05) before it is published (2014-06-01)",
+                "planned change id 'p1' is empty or used twice",
+                "planned change 'p1' names unknown consultation 'c9'",
+                "planned change 'p1' names unknown proposal 'MP9'",
+                "planned change 'p1' names unknown version '9.9'",
+                "planned change 'p1' affects unknown provision 'Z'",
+                "planned change id ' ' is empty or used twice",
+                "document id 'Guide' must be lower-case letters, digits and '-'",
+                "document 'Guide' needs a title",
+                "document 'Guide' needs a plain file name, without folders",
+                "document 'Guide': sha256 must be 64 lower-case hex digits",
+                "document 'Guide' has media type 'application/x-nope', which is not accepted",
+                "document 'Guide' is attached to unknown version:9.9",
+                "document 'Guide' is attached to unknown provision:Z",
+                "document 'Guide' is attached to unknown proposal:MP9",
+                "document 'Guide' is attached to unknown consultation:c9",
+                "duplicate document id 'guide'",
+            ]
+        );
     }
 }
