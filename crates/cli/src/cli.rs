@@ -453,14 +453,21 @@ pub struct ModUpdateArgs {
 pub struct ModShowArgs {
     /// The proposal's reference.
     pub reference: String,
+    /// Where it stood at the end of this date (YYYY-MM-DD or `today`, the default); later stages are shown as
+    /// scheduled.
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<String>,
 }
 
 /// The arguments of `list`.
 #[derive(clap::Args)]
 pub struct ModListArgs {
-    /// Only those now at this stage.
+    /// Only those at this stage on the date of --at (today by default); stages dated later are scheduled.
     #[arg(long)]
     pub stage: Option<String>,
+    /// The date each proposal's stage is read on (YYYY-MM-DD or `today`, the default).
+    #[arg(long, value_name = "DATE")]
+    pub at: Option<String>,
     /// Only those on this path.
     #[arg(long)]
     pub path: Option<String>,

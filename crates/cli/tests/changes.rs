@@ -492,3 +492,49 @@ fn an_edited_register_takes_the_built_in_one_only_on_request_and_keeps_its_edits
     let b = sandbox.json(&["history", "B"]);
     assert_eq!(b["provision"]["title"], "Edited here", "{b}");
 }
+
+/// Stages dated in the future are scheduled, not current: a proposal whose implementation is recorded for a
+/// release next year is still approved today.
+#[test]
+fn a_stage_dated_in_the_future_is_scheduled_not_current() {
+    let sandbox = Sandbox::new();
+    let args = ["mod", "new", "MP901", "--title", "T", "--path", "3", "--affects", "H15", "--raised", "2026-10-01"];
+    let _ = sandbox.json(&args);
+    let moves = [
+        ("development", "2026-10-02"),
+        ("modification-proposal", "2026-10-05"),
+        ("report-phase", "2026-10-12"),
+        ("report-consultation", "2026-10-19"),
+        ("change-board", "2026-11-02"),
+        ("approved", "2026-11-02"),
+        ("implemented", "2027-02-25"),
+    ];
+    for (stage, date) in moves {
+        let mut step = vec!["mod", "advance", "MP901", "--to", stage, "--date", date];
+        if stage == "implemented" {
+            step.extend(["--version", "62.0"]);
+        }
+        let _ = sandbox.json(&step);
+    }
+    let shown = sandbox.json(&["mod", "show", "MP901"]);
+    assert_eq!(shown["stage"]["id"], "approved", "today (2026-11-28) it is approved: {shown}");
+    assert_eq!(shown["implemented_by"], Value::Null);
+    let last = shown["history"].as_array().expect("history").last().expect("a stage").clone();
+    assert_eq!((last["id"].as_str(), last["scheduled"].as_bool()), (Some("implemented"), Some(true)));
+    let text = sandbox.stdout(&["mod", "show", "MP901"]);
+    assert!(text.contains("stage: Approved") && text.contains("(scheduled)"), "{text}");
+    let refs = |args: &[&str]| -> Vec<String> {
+        sandbox.json(args)["proposals"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .filter_map(|p| p["reference"].as_str().map(str::to_string))
+            .collect()
+    };
+    assert!(!refs(&["mod", "list", "--stage", "implemented"]).contains(&"MP901".to_string()));
+    assert!(refs(&["mod", "list", "--stage", "approved"]).contains(&"MP901".to_string()));
+    assert!(refs(&["mod", "list", "--stage", "implemented", "--at", "2027-03-01"]).contains(&"MP901".to_string()));
+    let later = sandbox.json(&["mod", "show", "MP901", "--at", "2027-03-01"]);
+    assert_eq!(later["stage"]["id"], "implemented");
+    assert_eq!(later["implemented_by"], "62.0");
+}

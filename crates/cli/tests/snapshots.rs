@@ -71,6 +71,7 @@ const API: &[&str] = &[
     "/api/v1/sec/proposals?stage=implemented",
     "/api/v1/sec/proposals?affects=H15&pending_at=2020-01-01",
     "/api/v1/sec/proposals/MP084",
+    "/api/v1/sec/proposals/MP084?at=2019-06-01",
     "/api/v1/sec/planned",
     "/api/v1/sec/documents",
     "/api/v1/sec/search?q=gateway",

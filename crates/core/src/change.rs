@@ -222,6 +222,15 @@ pub struct StageChange {
     pub note: Option<String>,
 }
 
+impl StageChange {
+    /// True when it may not have been reached by the end of `date`: dated after it (a date known only to the
+    /// month or year counts from its last possible day, as everywhere). An undated stage is never scheduled by
+    /// itself (see [`Proposal::reached_by`]).
+    pub fn is_scheduled(&self, date: Date) -> bool {
+        self.date.latest().is_some_and(|d| d > date)
+    }
+}
+
 /// A decision on a proposal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision<'a> {
@@ -243,6 +252,27 @@ impl Proposal {
     /// whose date is unknown is not assumed to have been reached. `None` before it was raised.
     pub fn stage_on(&self, date: Date) -> Option<&StageChange> {
         self.stages.iter().rev().find(|s| s.date.latest().is_some_and(|d| d <= date))
+    }
+
+    /// The stages it had reached by the end of `date`, in order. A stage dated after `date` is scheduled
+    /// (recorded ahead of time, such as an implementation set for a release), and so is every stage after it.
+    /// A stage whose date is unknown is taken as reached only when a later stage is known to be, or when no
+    /// stage is scheduled at all (it is recorded as having happened); before a scheduled stage it is not.
+    pub fn reached_by(&self, date: Date) -> &[StageChange] {
+        let mut known = 0;
+        for (i, stage) in self.stages.iter().enumerate() {
+            match stage.date.latest() {
+                Some(_) if stage.is_scheduled(date) => return &self.stages[..known],
+                Some(_) => known = i + 1,
+                None => {}
+            }
+        }
+        &self.stages
+    }
+
+    /// As it stood at the end of `date`: its stages then, without those still scheduled.
+    pub fn as_on(&self, date: Date) -> Self {
+        Self { stages: self.reached_by(date).to_vec(), ..self.clone() }
     }
 
     /// Its decision, if a stage it reached decided it.
@@ -494,8 +524,10 @@ pub struct PlannedChange {
 /// Which proposals to list (`History::proposals`); every field narrows the list, `None` does not.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ProposalFilter<'a> {
-    /// Only those now at this stage (an id of the process's stages).
+    /// Only those at this stage (an id of the process's stages) on `at`.
     pub stage: Option<&'a str>,
+    /// The day the stage filter is read on (stages dated later are scheduled); `None` reads every recorded stage.
+    pub at: Option<Date>,
     /// Only those on this path (an id of the process's paths).
     pub path: Option<&'a str>,
     /// Only those that would change this provision, a part of it or a whole containing it.
@@ -992,5 +1024,34 @@ pub(crate) mod tests {
         unversioned[4].version = None;
         let problems = walk(unversioned);
         assert!(problems.iter().any(|(i, m)| *i == 4 && m.contains("needs the version")), "{problems:?}");
+    }
+
+    #[test]
+    fn the_stages_reached_by_a_day_leave_later_ones_scheduled() {
+        let mut p = raised("3");
+        let stage = |id: &str, date: &str| StageChange {
+            stage: id.into(),
+            date: day(date),
+            decided_by: None,
+            version: None,
+            note: None,
+        };
+        p.stages.extend([
+            stage("report", "unknown"),
+            stage("vote", "2020-03-01"),
+            stage("approved", "2020-04"),
+            stage("implemented", "unknown"),
+        ]);
+        let ids = |on: &str| -> Vec<String> {
+            p.reached_by(day(on).exact().expect("a day")).iter().map(|s| s.stage.clone()).collect()
+        };
+        assert!(ids("2019-12-31").is_empty(), "before it was raised");
+        assert_eq!(ids("2020-01-15"), ["raised"], "the undated report is not known to have come yet");
+        assert_eq!(ids("2020-03-01"), ["raised", "report", "vote"], "the vote shows the report came before it");
+        assert_eq!(ids("2020-04-10"), ["raised", "report", "vote"], "approved in April counts from its last day");
+        assert_eq!(ids("2020-04-30"), ["raised", "report", "vote", "approved", "implemented"]);
+        assert_eq!(p.as_on(day("2020-03-01").exact().expect("day")).current().map(|s| s.stage.as_str()), Some("vote"));
+        assert!(!stage("x", "unknown").is_scheduled(day("2000-01-01").exact().expect("day")));
+        assert!(stage("x", "2020-04").is_scheduled(day("2020-04-29").exact().expect("day")));
     }
 }

@@ -381,7 +381,10 @@ impl History {
         Ok(register
             .proposals
             .iter()
-            .filter(|p| filter.stage.is_none_or(|s| p.current().is_some_and(|c| c.stage == s)))
+            .filter(|p| {
+                let stages = filter.at.map_or(p.stages.as_slice(), |day| p.reached_by(day));
+                filter.stage.is_none_or(|s| stages.last().is_some_and(|c| c.stage == s))
+            })
             .filter(|p| filter.path.is_none_or(|x| p.path.as_deref() == Some(x)))
             .filter(|p| touching.as_ref().is_none_or(|t| t.iter().any(|q| std::ptr::eq(*q, *p))))
             .filter(|p| filter.pending_at.is_none_or(|d| p.pending_on(process, d)))

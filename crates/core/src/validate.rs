@@ -710,10 +710,8 @@ mod tests {
     #[test]
     fn documents_planned_changes_consultations_and_the_tree_are_checked() {
         use crate::document::Attachment;
-        let mut reg = register(
-            vec![provision("A", None), provision("A1", Some("A"))],
-            vec![entry("1.0", "2015-01-05", &[])],
-        );
+        let mut reg =
+            register(vec![provision("A", None), provision("A1", Some("A"))], vec![entry("1.0", "2015-01-05", &[])]);
         reg.consultations = vec![consultation("c1", "2014-06-01", "2014-08-01", &["1.0"])];
         let mut good = document("guide");
         good.attached_to = vec![

@@ -301,6 +301,9 @@ pub struct StageChangeJson {
     #[serde(flatten)]
     pub stage: StageJson,
     pub date: String,
+    /// Not reached by the day asked about: dated after it (recorded ahead of time), or undated and before such
+    /// a stage.
+    pub scheduled: bool,
     pub decided_by: Option<String>,
     pub version: Option<String>,
     pub note: Option<String>,
@@ -336,9 +339,9 @@ pub struct ProposalJson {
     pub solution: Option<String>,
     pub target_release: Option<String>,
     pub alternative_to: Option<String>,
-    /// Where it stands now.
+    /// Where it stands on the day asked about (today by default); later stages are scheduled.
     pub stage: Option<StageJson>,
-    /// Whether it is still a change on its way (today).
+    /// Whether it is still a change on its way that day.
     pub pending: bool,
     pub decision: Option<DecisionJson>,
     pub implemented_by: Option<String>,
@@ -351,7 +354,12 @@ pub struct ProposalJson {
 }
 
 impl ProposalJson {
-    pub fn new(process: &Process, p: &Proposal, today: Date) -> Self {
+    /// The proposal as it stood at the end of `on` (today by default): its stage, decision and next moves then;
+    /// its whole history, each stage marked `scheduled` when dated after `on`.
+    pub fn new(process: &Process, full: &Proposal, on: Date) -> Self {
+        let today = on;
+        let reached = full.as_on(on);
+        let p = &reached;
         let named = |id: &String, list: &[inforce_core::change::Named]| NamedJson {
             id: id.clone(),
             label: list.iter().find(|n| &n.id == id).map_or_else(|| id.clone(), |n| n.label.clone()),
@@ -381,12 +389,14 @@ impl ProposalJson {
                 .current()
                 .map(|c| process.moves_from(&c.stage, p).into_iter().map(|m| m.to.clone()).collect())
                 .unwrap_or_default(),
-            history: p
+            history: full
                 .stages
                 .iter()
-                .map(|s| StageChangeJson {
+                .enumerate()
+                .map(|(i, s)| StageChangeJson {
                     stage: StageJson::new(process, &s.stage),
                     date: s.date.to_string(),
+                    scheduled: i >= reached.stages.len(),
                     decided_by: s.decided_by.clone(),
                     version: s.version.as_ref().map(ToString::to_string),
                     note: s.note.clone(),

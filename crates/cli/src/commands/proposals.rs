@@ -141,18 +141,21 @@ pub async fn show(env: &Env, args: &ModShowArgs) -> Result<(), Failure> {
     let register = history.register();
     let process = process_of(register)?;
     let proposal = find(register, &args.reference)?;
-    env.out.print(&ProposalJson::new(process, proposal, today), || show_text(process, proposal, today))
+    let on = args.at.as_deref().map(|d| date(d, today)).transpose()?.unwrap_or(today);
+    env.out.print(&ProposalJson::new(process, proposal, on), || show_text(process, proposal, on))
 }
 
 /// `inforce mod list [--stage] [--path] [--affects] [--pending-at]`
 pub async fn list(env: &Env, args: &ModListArgs) -> Result<(), Failure> {
     let today = env.today().await?;
     let pending_at = args.pending_at.as_deref().map(|d| date(d, today)).transpose()?;
+    let on = args.at.as_deref().map(|d| date(d, today)).transpose()?.unwrap_or(today);
     let affects = args.affects.as_deref().map(provision_id).transpose()?;
     let history = env.history().await?;
     let process = process_of(history.register())?;
     let filter = ProposalFilter {
         stage: args.stage.as_deref(),
+        at: Some(on),
         path: args.path.as_deref(),
         affects: affects.as_ref(),
         pending_at,
@@ -161,7 +164,7 @@ pub async fn list(env: &Env, args: &ModListArgs) -> Result<(), Failure> {
         FilterError::UnknownStage { .. } => Failure::Usage(format!("--stage: {e}")),
         FilterError::UnknownPath { .. } => Failure::Usage(format!("--path: {e}")),
     })?;
-    let json = ProposalsJson::new(&history, &chosen, pending_at, today);
+    let json = ProposalsJson::new(&history, &chosen, pending_at, on);
     env.out.print(&json, || list_text(process, &chosen, pending_at))
 }
 
@@ -231,7 +234,10 @@ fn stage_label<'a>(process: &'a Process, id: &'a str) -> &'a str {
     process.stage(id).map_or(id, |s| s.label.as_str())
 }
 
-fn show_text(process: &Process, p: &Proposal, today: Date) -> String {
+fn show_text(process: &Process, full: &Proposal, today: Date) -> String {
+    // Stage, decision and next moves as they stood that day; the timeline marks what is still scheduled.
+    let reached = full.as_on(today);
+    let p = &reached;
     let mut text = format!("{}  {}\n", p.reference, p.title);
     let path = p
         .path
@@ -267,8 +273,11 @@ fn show_text(process: &Process, p: &Proposal, today: Date) -> String {
         }
     }
     let _ = writeln!(text, "timeline:");
-    for s in &p.stages {
+    for (i, s) in full.stages.iter().enumerate() {
         let mut line = format!("  {:<20} {}", s.date.human(), stage_label(process, &s.stage));
+        if i >= p.stages.len() {
+            line.push_str(" (scheduled)");
+        }
         if let Some(by) = &s.decided_by {
             let _ = write!(line, " ({by})");
         }

@@ -18,8 +18,10 @@ use crate::respond::{ApiResult, Cache, PageResult, Problem};
 /// The filters of `/proposals` and `/api/v1/{code}/proposals`.
 #[derive(Deserialize, Default)]
 pub struct ProposalQuery {
-    /// Only those now at this stage.
+    /// Only those at this stage on `at` (today by default).
     stage: Option<String>,
+    /// The date stages are read on (`today` accepted); later stages are scheduled.
+    at: Option<String>,
     /// Only those on this path.
     path: Option<String>,
     /// Only those that would change this provision, a part of it or a whole containing it.
@@ -37,8 +39,14 @@ fn chosen<'a, F: Face>(ctx: &'a Ctx<F>, query: &ProposalQuery) -> Result<(Vec<&'
         (blank(&query.stage), blank(&query.path), blank(&query.affects), blank(&query.pending_at));
     let pending_at = pending_at.as_deref().map(|d| ctx.date(d)).transpose()?;
     let affects = affects.as_deref().map(|text| ctx.provision(text)).transpose()?;
-    let filter =
-        ProposalFilter { stage: stage.as_deref(), path: path.as_deref(), affects: affects.as_ref(), pending_at };
+    let at = blank(&query.at).as_deref().map(|d| ctx.date(d)).transpose()?.unwrap_or(ctx.today);
+    let filter = ProposalFilter {
+        stage: stage.as_deref(),
+        at: Some(at),
+        path: path.as_deref(),
+        affects: affects.as_ref(),
+        pending_at,
+    };
     let list = ctx.history.proposals(&filter).map_err(|e| {
         let detail = match e {
             FilterError::UnknownStage { stage, process, known } => {
@@ -223,21 +231,41 @@ struct ProposalPage {
     pending_words: String,
     decision_human: String,
     documents: Vec<DocLink>,
+    /// The day asked about, when it is not today.
+    on: Option<String>,
 }
 
-/// `/proposals/{reference}`
-pub async fn proposal(ctx: PageCtx, Path(path): Path<ReferencePath>) -> PageResult {
+/// `?at=` on a proposal: the day its stage is read on (today by default).
+#[derive(Deserialize, Default)]
+pub struct OnQuery {
+    at: Option<String>,
+}
+
+impl OnQuery {
+    fn day<F: Face>(&self, ctx: &Ctx<F>) -> Result<Date, Problem> {
+        match self.at.as_deref().filter(|a| !a.trim().is_empty()) {
+            Some(text) => ctx.date(text),
+            None => Ok(ctx.today),
+        }
+    }
+}
+
+/// `/proposals/{reference}?at=`
+pub async fn proposal(ctx: PageCtx, Path(path): Path<ReferencePath>, Query(on): Query<OnQuery>) -> PageResult {
     let process = process(&ctx)?;
     let found = find(&ctx, &path.reference)?;
-    let json = ProposalJson::new(process, found, ctx.today);
+    let day = on.day(&ctx)?;
+    let json = ProposalJson::new(process, found, day);
     let stage_label = |id: &str| process.stage(id).map_or_else(|| id.to_string(), |s| s.label.clone());
+    let reached = found.reached_by(day).len();
     let timeline = found
         .stages
         .iter()
-        .map(|s| TimelineRow {
+        .enumerate()
+        .map(|(i, s)| TimelineRow {
             date: s.date.to_string(),
             date_human: s.date.human(),
-            stage: stage_label(&s.stage),
+            stage: if i >= reached { format!("{} (scheduled)", stage_label(&s.stage)) } else { stage_label(&s.stage) },
             decided_by: s.decided_by.clone().unwrap_or_default(),
             version: s.version.as_ref().map(ToString::to_string),
             note: s.note.clone().unwrap_or_default(),
@@ -245,7 +273,7 @@ pub async fn proposal(ctx: PageCtx, Path(path): Path<ReferencePath>) -> PageResu
         .collect();
     let next = json.next.iter().map(|id| stage_label(id)).collect();
     let pending_words = if json.pending {
-        format!("A change on its way as of {}.", human_date(ctx.today))
+        format!("A change on its way as of {}.", human_date(day))
     } else {
         "Closed: no longer a change on its way.".to_string()
     };
@@ -255,7 +283,8 @@ pub async fn proposal(ctx: PageCtx, Path(path): Path<ReferencePath>) -> PageResu
         timeline,
         next,
         pending_words,
-        decision_human: found.decision(process).map(|d| d.date.human()).unwrap_or_default(),
+        decision_human: found.as_on(day).decision(process).map(|d| d.date.human()).unwrap_or_default(),
+        on: (day != ctx.today).then(|| human_date(day)),
         documents: doc_links(&ctx, Some(&Attachment::Proposal(found.reference.clone()))),
         p: json,
     };
@@ -277,11 +306,11 @@ pub async fn api_proposals(ctx: ApiCtx, Query(query): Query<ProposalQuery>) -> A
     ctx.json(&ProposalsJson::new(&ctx.history, &list, pending_at, ctx.today), Cache::Today)
 }
 
-/// `/api/v1/{code}/proposals/{reference}`
-pub async fn api_proposal(ctx: ApiCtx, Path(path): Path<ReferencePath>) -> ApiResult {
+/// `/api/v1/{code}/proposals/{reference}?at=`
+pub async fn api_proposal(ctx: ApiCtx, Path(path): Path<ReferencePath>, Query(on): Query<OnQuery>) -> ApiResult {
     let process = process(&ctx)?;
     let found = find(&ctx, &path.reference)?;
-    ctx.json(&ProposalJson::new(process, found, ctx.today), Cache::Today)
+    ctx.json(&ProposalJson::new(process, found, on.day(&ctx)?), Cache::Today)
 }
 
 /// `/api/v1/{code}/planned`
