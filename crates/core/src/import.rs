@@ -618,4 +618,48 @@ mod tests {
         assert_eq!(parent("9.1"), None, "no provision 9: 9.1 stands on its own");
         assert_eq!(parent("1"), None);
     }
+
+    #[test]
+    fn a_first_text_is_an_addition_only_where_earlier_texts_would_have_shown_the_provision() {
+        let code = CodeId::parse("test").expect("code");
+        let merge = |reg: Option<&Register>, texts: &[TextAssignment], versions: &[VersionTexts]| {
+            let (order, headings) = import(versions);
+            merge_versions(&code, reg, texts, TextImport { versions, order: &order, headings: &headings })
+                .expect("valid")
+        };
+        let listed = |merged: &Merged, v: &str| -> (Vec<String>, Vec<String>) {
+            let e = merged.register.entries.iter().find(|e| e.id.as_str() == v).expect("entry");
+            (
+                e.added.listed.iter().map(ToString::to_string).collect(),
+                e.removed.listed.iter().map(ToString::to_string).collect(),
+            )
+        };
+        // A register with no texts (as the SEC's): H15 is known, H15.1 is new under it.
+        let reg =
+            register(vec![provision("H", None), provision("H15", Some("H"))], vec![entry("1.0", "2013-01-01", &[])]);
+        let merged = merge(Some(&reg), &[], &[version("64.0", "2027-06-01", &[("H15", "t"), ("H15.1", "c")])]);
+        assert_eq!(listed(&merged, "64.0"), (vec![], vec![]), "first wordings, not additions");
+        let part = merged.register.provisions.iter().find(|p| p.id.as_str() == "H15.1").expect("H15.1");
+        assert!(part.addition_unknown, "not proven added then");
+        assert_eq!(part.present_by.as_ref().map(EntryId::as_str), Some("64.0"));
+        let known = merged.register.provisions.iter().find(|p| p.id.as_str() == "H15").expect("H15");
+        assert!(!known.addition_unknown && known.present_by.is_none(), "a known provision keeps its record");
+        // A new top-level provision in a register whose code had no text: first recorded too.
+        let merged = merge(Some(&reg), &[], &[version("64.0", "2027-06-01", &[("Z", "z")])]);
+        assert_eq!(listed(&merged, "64.0").0, Vec::<String>::new());
+        assert!(merged.register.provisions.iter().any(|p| p.id.as_str() == "Z" && p.addition_unknown));
+
+        // A code made from texts: v2 adds A.2 under A (whose text was recorded) and B at the top, records C's
+        // first wording (C is in the register without text) and takes A.1 out; v3 gives A.1 back.
+        let first = merge(None, &[], &[version("v1", "2016-01-01", &[("A", "a"), ("A.1", "a1")])]);
+        assert_eq!(listed(&first, "v1").0, ["A", "A.1"], "a new code: every first text is an addition");
+        let mut reg = first.register.clone();
+        reg.provisions.push(provision("C", None));
+        let v2 = version("v2", "2017-01-01", &[("A", "a"), ("A.2", "a2"), ("B", "b"), ("C", "c")]);
+        let v3 = version("v3", "2018-01-01", &[("A", "a"), ("A.1", "a1"), ("A.2", "a2"), ("B", "b"), ("C", "c")]);
+        let merged = merge(Some(&reg), &first.assignments, &[v2, v3]);
+        assert_eq!(listed(&merged, "v2"), (vec!["A.2".to_string(), "B".to_string()], vec!["A.1".to_string()]));
+        assert_eq!(listed(&merged, "v3").0, ["A.1"], "back after its removal: added again");
+        assert!(!merged.register.provisions.iter().any(|p| p.addition_unknown), "{:?}", merged.register.provisions);
+    }
 }

@@ -1349,6 +1349,9 @@ mod tests {
         let at: Vec<_> = words(&nbsp).filter(|(_, w)| *w == "cible").map(|(r, _)| r).collect();
         let runs = snippet(&nbsp, &at, 16);
         assert_eq!(runs.first().map(|(t, _)| t.as_str()), Some("…mot "));
+        // The next word after white space of any width in bytes.
+        assert_eq!(next_word("ab\u{a0}\u{a0}cd", 0, 8), 6);
+        assert_eq!(next_word("abcd", 0, 4), 0, "no white space: where it started");
         // Multi-byte letters are cut on character boundaries.
         let accents = format!("# T\n\n{} cible {}\n", "é".repeat(50), "è".repeat(50));
         let at: Vec<_> = words(&accents).filter(|(_, w)| *w == "cible").map(|(r, _)| r).collect();
