@@ -546,4 +546,70 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn names_that_reach_outside_a_folder_are_refused_one_by_one() {
+        for bad in ["", ".", "a..b", "a/b", "a\\b", "a\0b", "/abs"] {
+            assert!(plain_name(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(plain_name("L111-3"), Ok(()));
+    }
+
+    #[test]
+    fn natural_order_compares_numbers_as_numbers() {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        let cases = [
+            ("2", "10", Less),
+            ("16-1", "16-10", Less),
+            ("a2", "a10", Less),
+            ("L111-3", "L111-10", Less),
+            ("a", "b", Less),
+            ("1a", "1", Greater),
+            ("b1", "a2", Greater),
+            ("x", "x", Equal),
+        ];
+        for (a, b, expected) in cases {
+            assert_eq!(natural_order(a, b), expected, "{a} vs {b}");
+        }
+        assert_eq!(
+            natural_key("a12b"),
+            [(u64::MAX, "a".to_string()), (12, "12".to_string()), (u64::MAX, "b".to_string())]
+        );
+    }
+
+    #[test]
+    fn versions_tsv_without_header_two_fields_and_same_day_versions_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        write(root, "versions.tsv", b"v1\t2016-01-01\nv2\t2016-01-01\tsame day\n");
+        write(root, "v1/1.md", b"# Article 1\n\nUn.\n");
+        write(root, "v2/1.md", b"# Article 1\n\nUn bis.\n");
+        let folder = read_folder(root, &mut |_, _| {}).expect("valid");
+        let ids: Vec<&str> = folder.versions.iter().map(|v| v.id.as_str()).collect();
+        assert_eq!(ids, ["v1", "v2"], "no header: the first line is a version");
+        write(root, "versions.tsv", b"version_id\teffective_date\tlabel\nv1\n\nv2\t2016-01-01\n");
+        let found = problems(root);
+        assert_eq!(found[0], "versions.tsv:2: expected version_id<TAB>effective_date<TAB>label", "{found:?}");
+    }
+
+    #[test]
+    fn order_tsv_sets_the_reading_order_and_its_problems_name_their_line() {
+        let dir = sample();
+        let root = dir.path();
+        write(root, "order.tsv", b"v1\t10 2\nv2\t3 2\n");
+        let folder = read_folder(root, &mut |_, _| {}).expect("valid");
+        let order: Vec<&str> = folder.order.iter().map(ProvisionId::as_str).collect();
+        assert_eq!(order, ["3", "10", "2"], "no header: v1's order, and 3, first in v2, goes to the front");
+        write(root, "order.tsv", b"version_id\tids\n\nv1 10 2\nv2\t3 ../x\n");
+        let found = problems(root);
+        assert_eq!(
+            found,
+            [
+                "order.tsv:3: expected version_id<TAB>ids separated by spaces",
+                "order.tsv:4: '../x' is not a plain name (no '..', separators or absolute paths)",
+            ]
+        );
+        let error = read_folder(root, &mut |_, _| {}).expect_err("refused");
+        assert_eq!(error.to_string(), found.join("\n"));
+    }
 }
