@@ -86,6 +86,13 @@ pub async fn run(store: &dyn Store) {
     assert_eq!(store.records(&code).await.expect("records").len(), 13, "a refused publication writes nothing");
     assert_eq!(store.publications(&code).await.expect("publications").len(), 2);
 
+    // What one origin alone has said (the edition a later one is merged against), and the code's description.
+    let from_first = crate::register_from_origin(store, &code, "test:first").await.expect("origin");
+    assert_eq!(from_first, Some(first.clone()), "the correction's records are another origin's");
+    assert_eq!(crate::register_from_origin(store, &code, "test:nobody").await.expect("origin"), None);
+    assert_eq!(crate::code_description(store, &code).await.expect("code"), Some(corrected.code.clone()));
+    assert_eq!(crate::code_description(store, &id("unknown")).await.expect("code"), None);
+
     texts_story(store, &corrected).await;
     documents_story(store, &code).await;
 }
