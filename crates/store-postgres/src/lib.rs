@@ -171,6 +171,15 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn retries_a_publication_that_lost_the_race() {
+        let Some(database) = ScratchDatabase::create("retries").await else { return };
+        let store = PostgresStore::open(&database.url).await.expect("open");
+        inforce_store::conformance::run_retries(&store).await;
+        store.pool.close().await;
+        database.drop_now().await;
+    }
+
+    #[tokio::test]
     async fn imports_texts() {
         let Some(database) = ScratchDatabase::create("import").await else { return };
         let store = PostgresStore::open(&database.url).await.expect("open");

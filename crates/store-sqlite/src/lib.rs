@@ -218,6 +218,12 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn retries_a_publication_that_lost_the_race_in_memory() {
+        let store = SqliteStore::in_memory().await.expect("open");
+        inforce_store::conformance::run_retries(&store).await;
+    }
+
+    #[tokio::test]
     async fn imports_texts_in_memory() {
         let store = SqliteStore::in_memory().await.expect("open");
         inforce_store::conformance::run_import(&store).await;

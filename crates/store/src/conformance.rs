@@ -459,6 +459,17 @@ pub async fn run_import(store: &dyn Store) {
     let third = import_texts(store, request(&grown, None, "2026-01-03T00:00:00Z")).await.expect("a third version");
     assert_eq!(third.new_versions, vec![EntryId::parse("v3").expect("id")]);
     let publications = store.publications(&code).await.expect("publications").len();
+    // The texts that go with a loaded register are those of its publication: v3's are left out of the
+    // register as it stood before v3 was imported.
+    let now = load_register(store, &code, None).await.expect("load").expect("stored");
+    let with_v3 = crate::texts_for(store, &now).await.expect("texts");
+    assert_eq!(with_v3.assignments, load_texts(store, &code, None).await.expect("texts").assignments);
+    let before: Timestamp = "2026-01-02T12:00:00Z".parse().expect("time");
+    let then = load_register(store, &code, Some(before)).await.expect("load").expect("stored then");
+    let without = crate::texts_for(store, &then).await.expect("texts");
+    assert!(!without.assignments.is_empty(), "v1 and v2's texts");
+    assert!(!without.assignments.iter().any(|a| a.entry.as_str() == "v3"), "v3 came later");
+    assert!(with_v3.assignments.iter().any(|a| a.entry.as_str() == "v3"));
 
     let moved = vec![version("v2", "2017-06-01", vec![(article("1"), one)])];
     let refused = import_texts(store, request(&moved, None, "2026-01-04T00:00:00Z")).await;
@@ -467,4 +478,86 @@ pub async fn run_import(store: &dyn Store) {
         "a version whose date disagrees with the register is refused, naming it"
     );
     assert_eq!(store.publications(&code).await.expect("publications").len(), publications, "nothing written");
+}
+
+/// A store that loses the race a given number of times: its first `losses` publications conflict, as if another
+/// process had published first, then it publishes for real.
+struct Losing<'a> {
+    inner: &'a dyn Store,
+    losses: std::sync::atomic::AtomicUsize,
+    tries: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait::async_trait]
+impl Store for Losing<'_> {
+    async fn codes(&self) -> Result<Vec<CodeId>, StoreError> {
+        self.inner.codes().await
+    }
+    async fn publications(&self, code: &CodeId) -> Result<Vec<crate::Publication>, StoreError> {
+        self.inner.publications(code).await
+    }
+    async fn records(&self, code: &CodeId) -> Result<Vec<inforce_core::ledger::Record>, StoreError> {
+        self.inner.records(code).await
+    }
+    async fn text_ledger(&self, code: &CodeId) -> Result<crate::TextLedger, StoreError> {
+        self.inner.text_ledger(code).await
+    }
+    async fn publish(&self, publication: NewPublication) -> Result<crate::Publication, StoreError> {
+        use std::sync::atomic::Ordering::SeqCst;
+        self.tries.fetch_add(1, SeqCst);
+        let lose = self.losses.fetch_update(SeqCst, SeqCst, |n| n.checked_sub(1)).is_ok();
+        if lose {
+            return Err(StoreError::Conflict { code: publication.code.to_string() });
+        }
+        self.inner.publish(publication).await
+    }
+    async fn file(&self, code: &CodeId, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.inner.file(code, sha256).await
+    }
+    async fn has_file(&self, code: &CodeId, sha256: &str) -> Result<bool, StoreError> {
+        self.inner.has_file(code, sha256).await
+    }
+}
+
+/// A publication that loses the race is computed again and published, up to five tries in all, by
+/// `publish_register` and `publish_edit` alike; after five losses the conflict is the answer. `store` must be
+/// fresh and empty.
+pub async fn run_retries(store: &dyn Store) {
+    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    let losing = |losses| Losing { inner: store, losses: AtomicUsize::new(losses), tries: AtomicUsize::new(0) };
+    let code = id("conformance");
+    let first = sample();
+    let day: Timestamp = "2026-01-01T10:00:00Z".parse().expect("timestamp");
+    let four = losing(4);
+    let outcome = publish_register(&four, &first, "test:retry", day).await.expect("published on the fifth try");
+    assert!(matches!(outcome, PublishOutcome::Published(_)));
+    assert_eq!(four.tries.load(SeqCst), 5, "four losses, then the publication");
+    let five = losing(5);
+    let mut second = first.clone();
+    second.provisions.push(provision("H15", Some("H")));
+    match publish_register(&five, &second, "test:retry", day).await {
+        Err(StoreError::Conflict { .. }) => {}
+        other => panic!("five losses end in the conflict, got {other:?}"),
+    }
+    assert_eq!(five.tries.load(SeqCst), 5, "and no sixth try");
+    let edits = losing(4);
+    let (outcome, register) = crate::publish_edit(&edits, &code, "test:edit", day, &[], |current| {
+        let mut next = current.cloned().ok_or(StoreError::Conflict { code: "none".into() })?;
+        next.provisions.push(provision("H16", Some("H")));
+        Ok::<_, StoreError>(next)
+    })
+    .await
+    .expect("the edit is applied on the fifth try");
+    assert!(matches!(outcome, PublishOutcome::Published(_)));
+    assert_eq!(edits.tries.load(SeqCst), 5);
+    assert!(register.provisions.iter().any(|p| p.id.as_str() == "H16"));
+    let five = losing(5);
+    let edit = crate::publish_edit(&five, &code, "test:edit", day, &[], |current| {
+        let mut next = current.cloned().ok_or(StoreError::Conflict { code: "none".into() })?;
+        next.provisions.push(provision("H17", Some("H")));
+        Ok::<_, StoreError>(next)
+    })
+    .await;
+    assert!(matches!(edit, Err(StoreError::Conflict { .. })), "five losses end in the conflict");
+    assert_eq!(five.tries.load(SeqCst), 5);
 }
