@@ -474,3 +474,19 @@ fn today_is_the_date_in_the_code_s_time_zone() {
     let exported = sandbox.stdout(&["register", "export", "--code", "small"]);
     assert!(exported.contains("time_zone = \"Asia/Tokyo\""), "{exported}");
 }
+
+/// Unknown stays unknown: SEC 1.0 does not list all it added, so on 1 October 2013 nothing records Section E in
+/// the text; the answer says so, in text and JSON, instead of taking it from the first version.
+#[test]
+fn a_provision_the_first_version_may_not_have_held_is_unknown_until_evidence() {
+    let sandbox = Sandbox::new();
+    let e = sandbox.json(&["status", "E", "--at", "2013-10-01"]);
+    assert_eq!(e["provision"]["status"], "unknown", "{e}");
+    assert_eq!(e["provision"]["existence"]["basis"], "first_version_incomplete");
+    let text = sandbox.stdout(&["status", "E", "--at", "2013-10-01"]);
+    assert!(text.contains("the list of what the code's first version 1.0"), "{text}");
+    let h15 = sandbox.json(&["status", "H15", "--at", "2015-01-20"]);
+    assert_eq!(h15["provision"]["status"], "inactive");
+    assert_eq!(h15["provision"]["existence"]["entry"]["id"], "4.0", "first named by 4.0: {h15}");
+    assert_eq!(sandbox.json(&["status", "H15", "--at", "2014-06-01"])["provision"]["status"], "unknown");
+}
