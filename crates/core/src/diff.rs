@@ -331,6 +331,13 @@ mod tests {
         let edits = word_diff("Un deux.\n", "Un trois quatre cinq deux.\n", DiffOptions::default());
         let ops: Vec<(Op, &str)> = edits.iter().map(|e| (e.op, e.text.as_str())).collect();
         assert_eq!(ops, [(Op::Equal, "Un "), (Op::Insert, "trois quatre cinq "), (Op::Equal, "deux.\n")]);
+        // The end of a changed paragraph and the unchanged one after it read as one run.
+        let edits = word_diff("Un deux.\n\nTrois.\n", "Un quatre.\n\nTrois.\n", DiffOptions::default());
+        let ops: Vec<(Op, &str)> = edits.iter().map(|e| (e.op, e.text.as_str())).collect();
+        assert_eq!(
+            ops,
+            [(Op::Equal, "Un "), (Op::Delete, "deux"), (Op::Insert, "quatre"), (Op::Equal, ".\n\nTrois.\n")]
+        );
     }
 
     #[test]
