@@ -796,4 +796,38 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn references_and_ids_keep_to_their_alphabet_and_links_find_what_they_name() {
+        use crate::change::tests::{process, raised};
+        use crate::document::Attachment;
+        let mut reg = register(vec![provision("H", None)], vec![entry("1.0", "2015-01-05", &[])]);
+        reg.process = Some(process());
+        let with_reference = |r: &str| {
+            let mut p = raised("3");
+            p.reference = r.into();
+            p
+        };
+        reg.proposals = vec![with_reference("SECMP-1")];
+        let mut attached = document("guide-1");
+        attached.attached_to = vec![Attachment::Proposal("SECMP-1".into())];
+        reg.documents = vec![attached];
+        let mut tied = planned("p1");
+        tied.proposal = Some("SECMP-1".into());
+        reg.planned = vec![tied];
+        assert_eq!(validate(&reg), vec![], "a '-' is allowed, and the links find SECMP-1");
+        let mut bad = reg.clone();
+        bad.proposals.extend([with_reference("MP_3"), with_reference("3MP")]);
+        bad.documents.extend([document("guide_x"), document("1guide")]);
+        let messages: Vec<String> = validate(&bad).into_iter().map(|p| p.message).collect();
+        assert_eq!(
+            messages,
+            [
+                "reference 'MP_3' must be upper-case letters, digits and '-' (such as MP084 or SECMP0001)",
+                "reference '3MP' must be upper-case letters, digits and '-' (such as MP084 or SECMP0001)",
+                "document id 'guide_x' must be lower-case letters, digits and '-'",
+                "document id '1guide' must be lower-case letters, digits and '-'",
+            ]
+        );
+    }
 }
