@@ -46,8 +46,10 @@ impl Env {
     pub fn resolve(cli: &Cli) -> Result<Self, Failure> {
         let fixed_today = fixed_today()?;
         // "today" in --as-recorded is a record time, kept in UTC.
-        let today =
-            fixed_today.unwrap_or_else(|| now().map_or(Date::MIN, |t| t.to_zoned(jiff::tz::TimeZone::UTC).date()));
+        let today = match fixed_today {
+            Some(day) => day,
+            None => now()?.to_zoned(jiff::tz::TimeZone::UTC).date(),
+        };
         Ok(Self {
             db: cli.db.clone(),
             code: code_id(cli.code.as_deref().unwrap_or(DEFAULT_CODE))?,

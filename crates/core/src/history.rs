@@ -194,6 +194,8 @@ pub struct History {
     pub(crate) chronology: Vec<usize>,
     /// Rank of each entry in `chronology`; `None` for undated entries.
     pub(crate) rank: Vec<Option<usize>>,
+    /// Entry indices whose date is unknown, in register order.
+    undated: Vec<usize>,
     /// Per provision: its text assignments as (rank of the entry, entry index, text), in time order.
     pub(crate) text_changes: Vec<Vec<(usize, usize, Option<TextHash>)>>,
     /// Every text the assignments name.
@@ -254,6 +256,7 @@ impl History {
         for (position, &entry) in chronology.iter().enumerate() {
             rank[entry] = Some(position);
         }
+        let undated = (0..register.entries.len()).filter(|&i| rank[i].is_none()).collect();
         let mut touches = vec![Vec::new(); register.provisions.len()];
         for &entry in &chronology {
             for kind in ChangeKind::ALL {
@@ -285,6 +288,7 @@ impl History {
             parents,
             chronology,
             rank,
+            undated,
             text_changes,
             bodies,
             touches,
@@ -498,6 +502,10 @@ impl History {
     /// above it when the provision follows it (no addition or removal of its own in effect); or, while it is in
     /// the text, switching it or a provision above it on or off.
     fn undated_change<'a>(&'a self, p: usize, date: Date, existence: &Existence<'a>) -> Option<Basis<'a>> {
+        // Asked for every provision on every status question: most registers date every entry.
+        if self.undated.is_empty() {
+            return None;
+        }
         let (exists, follows) = match existence {
             Existence::Absent { basis: Basis::BeforeCode { .. }, .. } => return None,
             Existence::Absent { status: Status::Unknown, .. } => return None,
@@ -507,9 +515,9 @@ impl History {
                 (true, !own)
             }
         };
-        let undated = self.register.entries.iter().enumerate().filter(|&(i, _)| self.rank[i].is_none());
-        for (_, entry) in undated {
-            for q in std::iter::once(p).chain(self.ancestors(p)) {
+        let chain: Vec<usize> = std::iter::once(p).chain(self.ancestors(p)).collect();
+        for entry in self.undated.iter().map(|&i| &self.register.entries[i]) {
+            for &q in &chain {
                 let itself = q == p;
                 let matters = |kind: ChangeKind| match kind {
                     ChangeKind::Added => itself || follows,

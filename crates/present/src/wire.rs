@@ -357,7 +357,6 @@ impl ProposalJson {
     /// The proposal as it stood at the end of `on` (today by default): its stage, decision and next moves then;
     /// its whole history, each stage marked `scheduled` when dated after `on`.
     pub fn new(process: &Process, full: &Proposal, on: Date) -> Self {
-        let today = on;
         let reached = full.as_on(on);
         let p = &reached;
         let named = |id: &String, list: &[inforce_core::change::Named]| NamedJson {
@@ -378,7 +377,7 @@ impl ProposalJson {
             target_release: p.target_release.clone(),
             alternative_to: p.alternative_to.clone(),
             stage: p.current().map(|c| StageJson::new(process, &c.stage)),
-            pending: p.pending_on(process, today),
+            pending: p.pending_on(process, on),
             decision: p.decision(process).map(|d| DecisionJson {
                 outcome: d.outcome.to_string(),
                 body: d.body.map(ToString::to_string),
