@@ -24,7 +24,7 @@ fn main() {
     let folder = inforce_formats::folder::read_folder(&folder_path, &mut |_, _| {}).expect("corpus reads");
     let code = CodeId::parse("bench").expect("id");
     let import = TextImport { versions: &folder.versions, order: &folder.order, headings: &folder.headings };
-    let merged = merge_versions(&code, None, &[], import).expect("corpus merges");
+    let merged = merge_versions(&code, None, &Texts::default(), import).expect("corpus merges");
     let history =
         History::with_texts(merged.register, Texts { assignments: merged.assignments, bodies: folder.bodies });
 
@@ -95,7 +95,7 @@ fn main() {
         // The first page's snippets are part of an answer.
         for hit in hits.iter().take(20) {
             for wording in &hit.wordings {
-                std::hint::black_box(inforce_core::search::snippet(wording.text, &wording.matches(), 240));
+                std::hint::black_box(inforce_core::search::snippet(&wording.text, &wording.matches(), 240));
             }
         }
         times.push(start.elapsed());

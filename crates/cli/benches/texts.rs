@@ -28,7 +28,7 @@ fn main() {
     let read = started.elapsed();
     let code = CodeId::parse("bench").expect("id");
     let import = TextImport { versions: &folder.versions, order: &folder.order, headings: &folder.headings };
-    let merged = merge_versions(&code, None, &[], import).expect("corpus merges");
+    let merged = merge_versions(&code, None, &Texts::default(), import).expect("corpus merges");
     let history =
         History::with_texts(merged.register, Texts { assignments: merged.assignments, bodies: folder.bodies });
     println!(

@@ -1,6 +1,8 @@
 //! Texts through time: a provision's text at a date or version, comparisons between two points, the wording
 //! history of a provision, and blame (which version gave each run of words its present wording).
 
+use std::borrow::Cow;
+
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 use crate::diff::{DiffOptions, Edit, differs, tokens, word_counts, word_diff};
@@ -9,6 +11,7 @@ use crate::id::{EntryId, ProvisionId};
 use crate::model::{ChangeKind, Entry, Provision};
 use crate::point::Cut;
 use crate::text::TextHash;
+use crate::unicode::nfc;
 
 /// A provision's text at a point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -229,7 +232,8 @@ impl History {
             let kind = match (previous, text) {
                 (None, Some(_)) => ChangeKind::Added,
                 (Some(_), None) => ChangeKind::Removed,
-                (Some(old), Some(new)) if old != new => ChangeKind::Amended,
+                // A wording re-saved in another Unicode form is the same wording.
+                (Some(old), Some(new)) if differs(old, new, DiffOptions::default()) => ChangeKind::Amended,
                 _ => continue,
             };
             let edits = word_diff(previous.unwrap_or(""), text.unwrap_or(""), DiffOptions::default());
@@ -359,13 +363,18 @@ impl History {
     pub fn blame(&self, id: &ProvisionId, cut: &Cut<'_>) -> Option<Vec<Vec<BlameRun<'_>>>> {
         let &p = self.provision_index.get(id)?;
         self.text_of(p, cut)?.text?;
+        // Each wording up to the cut, composed (NFC) so that a wording re-saved in another Unicode form changes
+        // nothing.
+        let wordings: Vec<(usize, Option<Cow<'_, str>>)> = self.text_changes[p]
+            .iter()
+            .take_while(|&&(rank, entry, _)| self.in_cut(rank, entry, cut))
+            .map(|&(_, entry, hash)| (entry, hash.and_then(|h| self.bodies.get(&h)).map(nfc)))
+            .collect();
         // Each token of the current text with the entry that wrote it.
         let mut current: Vec<(&str, usize)> = Vec::new();
-        for &(rank, entry, hash) in &self.text_changes[p] {
-            if !self.in_cut(rank, entry, cut) {
-                break;
-            }
-            let Some(text) = hash.and_then(|h| self.bodies.get(&h)) else {
+        for (entry, text) in &wordings {
+            let entry = *entry;
+            let Some(text) = text else {
                 current.clear();
                 continue;
             };
@@ -597,6 +606,49 @@ mod tests {
         let cut = history.cut(&Point::Date(date("2020-01-01"))).expect("cut");
         let blame = history.blame(&id(), &cut).expect("text");
         assert!(blame.iter().flatten().all(|r| r.entry.id.as_str() == "v4"));
+    }
+
+    /// Texts stored by a build that did not compose them keep their bytes and hashes; comparisons read them
+    /// composed, so a wording re-saved in another Unicode form is not a change.
+    #[test]
+    fn wordings_in_another_unicode_form_are_the_same_wording() {
+        let composed = "# Article 1\n\nLa créance est éteinte.\n";
+        let decomposed = "# Article 1\n\nLa cre\u{301}ance est e\u{301}teinte.\n";
+        let amended = "# Article 1\n\nLa créance est due.\n";
+        let mut bodies = HashMap::new();
+        let mut assignments = Vec::new();
+        for (version, text) in [("v1", composed), ("v2", decomposed), ("v3", amended)] {
+            let hash = TextHash::of(text);
+            bodies.insert(hash, Arc::from(text));
+            assignments.push(TextAssignment {
+                entry: EntryId::parse(version).expect("id"),
+                provision: id(),
+                text: Some(hash),
+            });
+        }
+        let entries =
+            vec![entry("v1", "2016-01-01", &[]), entry("v2", "2017-01-01", &[]), entry("v3", "2018-01-01", &[])];
+        let history = History::with_texts(register(vec![provision("1", None)], entries), Texts { assignments, bodies });
+        let at = |day: &str| history.cut(&Point::Date(date(day))).expect("cut");
+        let events: Vec<(String, ChangeKind, usize, usize)> = history
+            .text_history(&id())
+            .iter()
+            .map(|e| (e.entry.id.to_string(), e.kind, e.words_added, e.words_removed))
+            .collect();
+        assert_eq!(events, [("v1".into(), ChangeKind::Added, 6, 0), ("v3".into(), ChangeKind::Amended, 1, 1)]);
+        for options in [DiffOptions::default(), DiffOptions { ignore_formatting: true }] {
+            assert!(history.compare(&at("2016-06-01"), &at("2017-06-01"), None, options).is_empty());
+        }
+        let changed = history.compare(&at("2017-06-01"), &at("2018-06-01"), None, DiffOptions::default());
+        assert_eq!(word_counts(&changed[0].edits), (1, 1));
+        // The stored bytes are what a text at a date gives; blame reads the words as v1 wrote them.
+        assert_eq!(history.text_at(&id(), &at("2017-06-01")).and_then(|t| t.text), Some(decomposed));
+        let blame = history.blame(&id(), &at("2017-06-01")).expect("text");
+        assert!(blame.iter().flatten().all(|r| r.entry.id.as_str() == "v1"), "{blame:?}");
+        let blame = history.blame(&id(), &at("2018-06-01")).expect("text");
+        let by_v3: Vec<&str> =
+            blame.iter().flatten().filter(|r| r.entry.id.as_str() == "v3").map(|r| r.text.as_str()).collect();
+        assert_eq!(by_v3, ["due"]);
     }
 
     /// Three provisions: 1 with a text that v2 amends and v3 gives again unchanged; 1.a, a part of 1, whose text

@@ -2,6 +2,8 @@
 
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
+use crate::unicode::{grapheme_end, is_word_char, nfc};
+
 /// What an edit does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Op {
@@ -41,8 +43,11 @@ pub struct DiffOptions {
     pub ignore_formatting: bool,
 }
 
-/// The edits that turn `old` into `new`.
+/// The edits that turn `old` into `new`. Texts are compared in Normalization Form C ([`crate::unicode::nfc`]):
+/// canonically equivalent spellings never differ, and the edits spell the composed texts.
 pub fn word_diff(old: &str, new: &str, options: DiffOptions) -> Vec<Edit> {
+    let (old, new) = (nfc(old), nfc(new));
+    let (old, new) = (old.as_ref(), new.as_ref());
     if options.ignore_formatting {
         return unit_diff(old, new);
     }
@@ -118,7 +123,7 @@ fn sorted_words<'a>(tokens: &[&'a str]) -> Vec<&'a str> {
 }
 
 fn is_word(token: &str) -> bool {
-    token.chars().next().is_some_and(char::is_alphanumeric)
+    token.chars().next().is_some_and(is_word_char)
 }
 
 /// Joins changes separated only by white space or a lone punctuation mark into one deletion and one insertion:
@@ -161,8 +166,13 @@ fn readable(edits: Vec<Edit>) -> Vec<Edit> {
 }
 
 /// True when the texts differ in anything but white space and punctuation (or at all, without that option).
+/// Canonically equivalent texts never differ.
 pub fn differs(old: &str, new: &str, options: DiffOptions) -> bool {
-    if options.ignore_formatting { words(old).ne(words(new)) } else { old != new }
+    if old == new {
+        return false;
+    }
+    let (old, new) = (nfc(old), nfc(new));
+    if options.ignore_formatting { words(&old).ne(words(&new)) } else { old != new }
 }
 
 /// Applies edits to the older text; `None` if they do not fit it. The result is the newer text.
@@ -194,6 +204,10 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Splits a text into words, runs of white space, and single other characters; the tokens spell the text.
+///
+/// Characters are grapheme clusters ([`crate::unicode::grapheme_end`]): a letter with its accents, an emoji with
+/// its modifiers or a flag is never split between tokens, so no edit marks part of one. A cluster belongs to a
+/// word when its first character does (`\w`, as in search).
 pub fn tokens(text: &str) -> Vec<&str> {
     #[derive(PartialEq)]
     enum Class {
@@ -201,34 +215,27 @@ pub fn tokens(text: &str) -> Vec<&str> {
         Space,
         Other,
     }
-    // Most legal text is ASCII: read it a byte at a time, and decode a character only beyond.
+    // The class and end of the cluster starting at `i`.
     let at = |i: usize| -> Option<(Class, usize)> {
-        let byte = *text.as_bytes().get(i)?;
-        let (c, length) = if byte.is_ascii() {
-            (char::from(byte), 1)
-        } else {
-            let c = text.get(i..)?.chars().next()?;
-            (c, c.len_utf8())
-        };
-        let class = if c.is_alphanumeric() {
+        let c = text.get(i..)?.chars().next()?;
+        let class = if is_word_char(c) {
             Class::Word
         } else if c.is_whitespace() {
             Class::Space
         } else {
             Class::Other
         };
-        Some((class, length))
+        Some((class, grapheme_end(text, i)))
     };
     let mut out = Vec::with_capacity(text.len() / 4);
     let mut start = 0;
-    while let Some((class, length)) = at(start) {
-        let mut end = start + length;
+    while let Some((class, mut end)) = at(start) {
         if class != Class::Other {
-            while let Some((next, length)) = at(end) {
+            while let Some((next, next_end)) = at(end) {
                 if next != class {
                     break;
                 }
-                end += length;
+                end = next_end;
             }
         }
         out.push(&text[start..end]);
@@ -301,6 +308,8 @@ fn push(edits: &mut Vec<Edit>, op: Op, parts: &[&str]) {
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_segmentation::UnicodeSegmentation;
 
     use super::*;
 
@@ -358,6 +367,26 @@ mod tests {
         assert_eq!(tokens("ab, cd")[..], ["ab", ",", " ", "cd"]);
     }
 
+    /// Letters with and without accents (composed, decomposable, and marks with no composed form), emoji with
+    /// skin tones and joiners, flags, and punctuation: the texts where a character is more than one code point.
+    const MIXED: &str = "(a|e|é|e\u{301}|q\u{307}|ñ|Å|\u{212B}|ǅ|ﬁ|क|ि|\u{94D}|中|👍|👍\u{1F3FB}|👍\u{1F3FD}|\u{1F1EB}|\u{1F1F7}|\u{1F1EE}|\u{200D}|👩|💻| |\n|,|\u{a0}){0,24}";
+
+    #[test]
+    fn a_changed_character_is_marked_whole() {
+        let default = DiffOptions::default();
+        let cases = [
+            ("Bravo 👍\u{1F3FB} !\n", "Bravo 👍\u{1F3FD} !\n", "Bravo [-👍\u{1F3FB}-]{+👍\u{1F3FD}+} !\n"),
+            ("Pays 🇫🇷 ici\n", "Pays 🇫🇮 ici\n", "Pays [-🇫🇷-]{+🇫🇮+} ici\n"),
+            ("la cre\u{301}ance\n", "la créance\n", "la créance\n"),
+            ("un q\u{307} ici\n", "un q\u{323} ici\n", "un [-q\u{307}-]{+q\u{323}+} ici\n"),
+            ("a 👩\u{200D}💻 b\n", "a 👩 b\n", "a [-👩\u{200D}💻-]{+👩+} b\n"),
+            ("la créance\n", "la crèance\n", "la [-créance-]{+crèance+}\n"),
+        ];
+        for (old, new, shown) in cases {
+            assert_eq!(redline(old, new, default), shown);
+        }
+    }
+
     proptest! {
         #[test]
         fn applying_the_edits_to_the_old_text_gives_the_new(
@@ -375,18 +404,62 @@ mod tests {
         }
 
         #[test]
-        fn tokens_are_maximal_runs_of_one_class_and_spell_the_text(text in "[a-zé1 \t\n,«»\u{a0}\u{2014}\u{1F600}]{0,40}") {
-            let class = |c: char| if c.is_alphanumeric() { 0 } else if c.is_whitespace() { 1 } else { 2 };
+        fn tokens_are_maximal_runs_of_one_class_and_spell_the_text(text in MIXED) {
+            // Clusters as UAX #29 cuts them, classed by their first character.
+            let class = |cluster: &str| match cluster.chars().next() {
+                Some(c) if is_word_char(c) => 0,
+                Some(c) if c.is_whitespace() => 1,
+                _ => 2,
+            };
             let found = tokens(&text);
             prop_assert_eq!(found.concat(), text.clone());
             for token in &found {
-                let first = token.chars().next().map(class);
-                prop_assert!(token.chars().all(|c| Some(class(c)) == first));
-                prop_assert!(first != Some(2) || token.chars().count() == 1, "other characters stand alone");
+                let clusters: Vec<&str> = token.graphemes(true).collect();
+                let first = class(clusters[0]);
+                prop_assert!(clusters.iter().all(|c| class(c) == first), "{:?}", token);
+                prop_assert!(first != 2 || clusters.len() == 1, "other characters stand alone: {:?}", token);
             }
+            // Token ends are cluster ends, and runs of one class are not split.
+            let ends: std::collections::HashSet<usize> =
+                text.grapheme_indices(true).map(|(i, g)| i + g.len()).collect();
+            let mut at = 0;
             for pair in found.windows(2) {
-                let (a, b) = (pair[0].chars().last().map(class), pair[1].chars().next().map(class));
+                at += pair[0].len();
+                prop_assert!(ends.contains(&at), "a token ends inside a cluster: {:?}", pair);
+                let (a, b) = (pair[0].graphemes(true).next_back().map(class), pair[1].graphemes(true).next().map(class));
                 prop_assert!(a != b || a == Some(2), "runs of one class are not split: {:?}", pair);
+            }
+        }
+
+        #[test]
+        fn canonical_equivalents_never_differ(text in MIXED, decompose in any::<bool>()) {
+            // Fully decomposed, or composed again from its decomposition: the same text either way.
+            let other: String =
+                if decompose { text.nfd().collect() } else { text.nfd().collect::<String>().nfc().collect() };
+            for options in [DiffOptions::default(), DiffOptions { ignore_formatting: true }] {
+                prop_assert!(!differs(&text, &other, options));
+                let edits = word_diff(&other, &text, options);
+                prop_assert!(edits.iter().all(|e| e.op == Op::Equal), "{:?}", edits);
+                prop_assert_eq!(word_counts(&edits), (0, 0));
+            }
+        }
+
+        #[test]
+        fn no_edit_splits_a_character(old in MIXED, new in MIXED) {
+            let (old, new) = (crate::unicode::nfc(&old).into_owned(), crate::unicode::nfc(&new).into_owned());
+            for options in [DiffOptions::default(), DiffOptions { ignore_formatting: true }] {
+                let edits = word_diff(&old, &new, options);
+                // Ignoring formatting, equal runs show the newer text's formatting: only that side is spelled.
+                let sides = if options.ignore_formatting { &[(Op::Insert, &new)][..] } else { &[(Op::Delete, &old), (Op::Insert, &new)][..] };
+                for &(side, text) in sides {
+                    let ends: std::collections::HashSet<usize> =
+                        text.grapheme_indices(true).map(|(i, g)| i + g.len()).collect();
+                    let mut at = 0;
+                    for edit in edits.iter().filter(|e| e.op == Op::Equal || e.op == side) {
+                        at += edit.text.len();
+                        prop_assert!(ends.contains(&at), "{:?} ends inside a character: {:?}", edit, edits);
+                    }
+                }
             }
         }
 

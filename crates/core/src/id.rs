@@ -71,7 +71,8 @@ impl ProvisionId {
             return Err(IdError::Empty);
         }
         let invalid = |reason| IdError::Invalid { input: input.to_string(), what: "provision id", reason };
-        let upper = trimmed.to_uppercase();
+        // Composed (NFC), so that an id typed or named with decomposed accents is the same id.
+        let upper = crate::unicode::nfc(&trimmed.to_uppercase()).into_owned();
         let collapsed: String = upper.split_whitespace().collect::<Vec<_>>().join(" ");
 
         let canonical = if let Some(rest) = strip_word(&collapsed, &["SCHEDULE", "SCH"]) {
@@ -132,9 +133,11 @@ impl fmt::Display for ProvisionId {
 pub struct EntryId(String);
 
 impl EntryId {
-    /// Reads an entry id: any non-empty text without white space at its ends or control characters.
+    /// Reads an entry id: any non-empty text without white space at its ends or control characters, composed
+    /// (NFC).
     pub fn parse(input: &str) -> Result<Self, IdError> {
-        let text = input.trim();
+        let text = crate::unicode::nfc(input.trim());
+        let text = text.as_ref();
         if text.is_empty() {
             return Err(IdError::Empty);
         }
@@ -166,6 +169,14 @@ mod tests {
 
     fn canonical(input: &str) -> String {
         ProvisionId::parse(input).map(|id| id.to_string()).unwrap_or_else(|e| format!("error: {e}"))
+    }
+
+    #[test]
+    fn ids_with_decomposed_accents_are_the_composed_ids() {
+        assert_eq!(canonical("annexe-e\u{301}"), "ANNEXE-É");
+        assert_eq!(canonical("annexe-é"), "ANNEXE-É");
+        let entry = |s: &str| EntryId::parse(s).map(|e| e.to_string()).unwrap_or_default();
+        assert_eq!(entry("e\u{301}te\u{301}-2015"), "été-2015");
     }
 
     #[test]

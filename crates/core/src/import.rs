@@ -1,6 +1,7 @@
 //! Joining texts to a register: complete version states (from a folder) or one version's changes become text
 //! assignments, new provisions and new versions; and the checks that texts and register agree.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use jiff::civil::Date;
@@ -10,7 +11,8 @@ use crate::history::History;
 use crate::id::{CodeId, EntryId, ProvisionId};
 use crate::model::{ChangeKind, Code, Completeness, Entry, EntryKind, Instrument, Provision, ProvisionKind, Register};
 use crate::point::Cut;
-use crate::text::{TextAssignment, TextHash};
+use crate::text::{TextAssignment, TextHash, Texts};
+use crate::unicode::nfc;
 use crate::validate::validate;
 
 /// The complete state of one version: every provision in it with its text, in reading order.
@@ -78,13 +80,31 @@ pub struct Merged {
 
 /// Joins complete version states to the register of `code` (a new register when there is none). Versions the
 /// register lacks are added, with their change lists derived from the texts; provisions it lacks are added too.
-/// Returns every problem when the result would not be a valid register.
+/// `current_texts` are the stored assignments and the texts they name. Returns every problem when the result
+/// would not be a valid register.
+///
+/// Imported texts are in Normalization Form C ([`crate::text::normalise`]). A stored text that is canonically
+/// equivalent to an imported one (stored by a build that did not compose texts) is the same wording: it is kept,
+/// with its bytes and hash, and no change is derived from the difference in form.
 pub fn merge_versions(
     code: &CodeId,
     current: Option<&Register>,
-    current_texts: &[TextAssignment],
+    current_texts: &Texts,
     import: TextImport<'_>,
 ) -> Result<Merged, Vec<ImportProblem>> {
+    // Each stored text not in NFC, with the hash of its composed form: equal composed hashes are one wording.
+    let composed: HashMap<TextHash, TextHash> = current_texts
+        .bodies
+        .iter()
+        .filter_map(|(hash, body)| match nfc(body) {
+            Cow::Owned(text) => Some((*hash, TextHash::of(&text))),
+            Cow::Borrowed(_) => None,
+        })
+        .collect();
+    let same = |a: TextHash, b: TextHash| {
+        a == b || composed.get(&a).copied().unwrap_or(a) == composed.get(&b).copied().unwrap_or(b)
+    };
+    let current_texts = &current_texts.assignments;
     let mut problems = Vec::new();
     let mut register = current.cloned().unwrap_or_else(|| {
         Register::empty(Code {
@@ -172,9 +192,18 @@ pub fn merge_versions(
         let mut changes: Vec<(ProvisionId, Option<TextHash>)> = Vec::new();
         if let Some(version) = imported.get(entry) {
             let full: HashMap<&ProvisionId, TextHash> = version.texts.iter().map(|(p, h)| (p, *h)).collect();
+            // What this version already gave each provision, when it is stored.
+            let given: HashMap<&ProvisionId, TextHash> =
+                existing.get(entry).into_iter().flatten().filter_map(|a| a.text.map(|t| (&a.provision, t))).collect();
             for (provision, hash) in &version.texts {
-                if state.get(provision) != Some(hash) {
-                    changes.push((provision.clone(), Some(*hash)));
+                // The stored form of an equivalent wording stands: the one before, or the one this version gave.
+                let hash = match (state.get(provision), given.get(provision)) {
+                    (Some(&before), _) if same(before, *hash) => before,
+                    (_, Some(&stored)) if same(stored, *hash) => stored,
+                    _ => *hash,
+                };
+                if state.get(provision) != Some(&hash) {
+                    changes.push((provision.clone(), Some(hash)));
                 }
             }
             let mut gone: Vec<&ProvisionId> = state.keys().filter(|p| !full.contains_key(p)).collect();
@@ -414,7 +443,11 @@ impl History {
 mod tests {
     use super::*;
     use crate::testing::{date, entry, provision, register};
-    use crate::text::Texts;
+
+    /// Stored assignments, with no text stored in another Unicode form.
+    fn stored(assignments: &[TextAssignment]) -> Texts {
+        Texts { assignments: assignments.to_vec(), bodies: HashMap::new() }
+    }
 
     fn id(text: &str) -> ProvisionId {
         ProvisionId::parse(text).expect("id")
@@ -450,9 +483,13 @@ mod tests {
         ];
         let (order, headings) = import(&versions);
         let code = CodeId::parse("fr").expect("code");
-        let merged =
-            merge_versions(&code, None, &[], TextImport { versions: &versions, order: &order, headings: &headings })
-                .expect("valid");
+        let merged = merge_versions(
+            &code,
+            None,
+            &Texts::default(),
+            TextImport { versions: &versions, order: &order, headings: &headings },
+        )
+        .expect("valid");
         assert_eq!(merged.new_provisions, 3);
         assert_eq!(merged.new_versions.len(), 2);
         let v2 = &merged.register.entries[1];
@@ -465,7 +502,7 @@ mod tests {
         let again = merge_versions(
             &code,
             Some(&merged.register),
-            &merged.assignments,
+            &stored(&merged.assignments),
             TextImport { versions: &versions, order: &order, headings: &headings },
         )
         .expect("valid");
@@ -477,7 +514,7 @@ mod tests {
         let bigger = merge_versions(
             &code,
             Some(&merged.register),
-            &merged.assignments,
+            &stored(&merged.assignments),
             TextImport { versions: &grown, order: &order, headings: &headings },
         )
         .expect("valid");
@@ -494,7 +531,7 @@ mod tests {
         let problems = merge_versions(
             &code,
             Some(&reg),
-            &[],
+            &Texts::default(),
             TextImport { versions: &versions, order: &order, headings: &headings },
         )
         .expect_err("refused");
@@ -519,7 +556,7 @@ mod tests {
         let merged = merge_versions(
             &code,
             Some(&reg),
-            &[],
+            &Texts::default(),
             TextImport { versions: &versions, order: &order, headings: &headings },
         )
         .expect("valid");
@@ -541,9 +578,13 @@ mod tests {
         let versions = vec![version("v1", "2016-01-01", &[("1", "a"), ("2", "b")])];
         let (order, headings) = import(&versions);
         let code = CodeId::parse("fr").expect("code");
-        let merged =
-            merge_versions(&code, None, &[], TextImport { versions: &versions, order: &order, headings: &headings })
-                .expect("valid");
+        let merged = merge_versions(
+            &code,
+            None,
+            &Texts::default(),
+            TextImport { versions: &versions, order: &order, headings: &headings },
+        )
+        .expect("valid");
         let history =
             History::with_texts(merged.register, Texts { assignments: merged.assignments, bodies: HashMap::new() });
         let next = apply_changes(
@@ -586,7 +627,7 @@ mod tests {
         let (order, headings) = import(&versions);
         let code = CodeId::parse("test").expect("code");
         let import = TextImport { versions: &versions, order: &order, headings: &headings };
-        let merged = merge_versions(&code, Some(&reg), &[], import).expect("valid");
+        let merged = merge_versions(&code, Some(&reg), &Texts::default(), import).expect("valid");
         assert!(merged.new_versions.is_empty(), "both versions are the register's own");
         let history =
             History::with_texts(merged.register, Texts { assignments: merged.assignments, bodies: HashMap::new() });
@@ -604,7 +645,7 @@ mod tests {
         let (order, headings) = import(&versions);
         let code = CodeId::parse("fr").expect("code");
         let import = TextImport { versions: &versions, order: &order, headings: &headings };
-        let merged = merge_versions(&code, None, &[], import).expect("valid");
+        let merged = merge_versions(&code, None, &Texts::default(), import).expect("valid");
         let parent = |p: &str| {
             merged
                 .register
@@ -624,7 +665,7 @@ mod tests {
         let code = CodeId::parse("test").expect("code");
         let merge = |reg: Option<&Register>, texts: &[TextAssignment], versions: &[VersionTexts]| {
             let (order, headings) = import(versions);
-            merge_versions(&code, reg, texts, TextImport { versions, order: &order, headings: &headings })
+            merge_versions(&code, reg, &stored(texts), TextImport { versions, order: &order, headings: &headings })
                 .expect("valid")
         };
         let listed = |merged: &Merged, v: &str| -> (Vec<String>, Vec<String>) {
@@ -661,5 +702,71 @@ mod tests {
         assert_eq!(listed(&merged, "v2"), (vec!["A.2".to_string(), "B".to_string()], vec!["A.1".to_string()]));
         assert_eq!(listed(&merged, "v3").0, ["A.1"], "back after its removal: added again");
         assert!(!merged.register.provisions.iter().any(|p| p.addition_unknown), "{:?}", merged.register.provisions);
+    }
+
+    #[test]
+    fn a_text_stored_in_another_unicode_form_is_the_same_wording() {
+        let code = CodeId::parse("fr").expect("code");
+        // As a build that did not compose texts stored them: v1 decomposed.
+        let decomposed = "# Article 1\n\nLa cre\u{301}ance.\n";
+        let old_hash = TextHash::of(decomposed);
+        let first = merge_versions(
+            &code,
+            None,
+            &Texts::default(),
+            TextImport {
+                versions: &[VersionTexts {
+                    id: EntryId::parse("v1").expect("id"),
+                    effective: date("2016-01-01"),
+                    label: String::new(),
+                    texts: vec![(id("1"), old_hash)],
+                }],
+                order: &[id("1")],
+                headings: &HashMap::new(),
+            },
+        )
+        .expect("valid");
+        let held = Texts {
+            assignments: first.assignments.clone(),
+            bodies: HashMap::from([(old_hash, std::sync::Arc::from(decomposed))]),
+        };
+        // The same folder read today (composed), with a v2 that re-saved the text and a v3 that changed it.
+        let composed = TextHash::of("# Article 1\n\nLa créance.\n");
+        let changed = TextHash::of("# Article 1\n\nLa dette.\n");
+        let versions =
+            vec![version("v1", "2016-01-01", &[]), version("v2", "2017-01-01", &[]), version("v3", "2018-01-01", &[])];
+        let versions: Vec<VersionTexts> = versions
+            .into_iter()
+            .zip([composed, composed, changed])
+            .map(|(mut v, hash)| {
+                v.texts = vec![(id("1"), hash)];
+                v
+            })
+            .collect();
+        let (order, headings) = import(&versions);
+        let merged = merge_versions(
+            &code,
+            Some(&first.register),
+            &held,
+            TextImport { versions: &versions, order: &order, headings: &headings },
+        )
+        .expect("valid");
+        let given: Vec<(&str, Option<TextHash>)> =
+            merged.assignments.iter().map(|a| (a.entry.as_str(), a.text)).collect();
+        assert_eq!(given, [("v1", Some(old_hash)), ("v3", Some(changed))], "v1 keeps its bytes; v2 changed nothing");
+        let lists = |v: &str| {
+            let e = merged.register.entries.iter().find(|e| e.id.as_str() == v).expect("entry");
+            (e.added.listed.len(), e.amended.listed.len(), e.removed.listed.len())
+        };
+        assert_eq!((lists("v2"), lists("v3")), ((0, 0, 0), (0, 1, 0)));
+        // Without the stored text to compare, the forms would differ: the rule is what keeps them together.
+        let blind = merge_versions(
+            &code,
+            Some(&first.register),
+            &stored(&first.assignments),
+            TextImport { versions: &versions, order: &order, headings: &headings },
+        )
+        .expect("valid");
+        assert_ne!(blind.assignments, merged.assignments);
     }
 }

@@ -16,6 +16,7 @@ pub mod model;
 pub mod point;
 pub mod search;
 pub mod text;
+pub mod unicode;
 pub mod validate;
 
 #[cfg(test)]

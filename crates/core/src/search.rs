@@ -2,13 +2,15 @@
 //! provision's text.
 //!
 //! The index is built from a [`History`] (pure, in memory): one document per distinct (provision, text), with
-//! positional postings so phrases can be matched. Words are what a regular expression's `\w+` finds (letters, digits,
-//! marks, underscore), compared case-insensitively and without folding accents, so a plain word finds exactly the
-//! wordings that `rg -i -w WORD` finds in the versioned folder the texts came from.
+//! positional postings so phrases can be matched. Texts and queries are read in Normalization Form C; words are what
+//! a regular expression's `\w+` finds in Unicode (letters, marks, digits, connectors), compared by simple case
+//! folding and without folding accents (see [`crate::unicode`]), so a plain word finds exactly the wordings that
+//! `rg -i -w WORD` finds in the versioned folder the texts came from, in any script.
 //!
 //! Queries: `word`, `"exact phrase"`, `prefix*`, `heading:word` (or `heading:"a phrase"`), `AND` (or nothing),
 //! `OR`, `NOT` (or a leading `-`) and parentheses.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
@@ -17,6 +19,7 @@ use crate::id::ProvisionId;
 use crate::model::{Entry, Provision};
 use crate::point::Cut;
 use crate::text::TextHash;
+use crate::unicode::{fold, grapheme_ceil, grapheme_floor, is_word_char, nfc};
 
 /// The longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 500;
@@ -64,7 +67,7 @@ pub struct Term {
     pub heading: bool,
 }
 
-/// Splits a text into words as `\w+` does, with the byte range of each.
+/// Splits a text into words as `\w+` does ([`crate::unicode::is_word_char`]), with the byte range of each.
 pub fn words(text: &str) -> impl Iterator<Item = (std::ops::Range<usize>, &str)> {
     let mut chars = text.char_indices().peekable();
     std::iter::from_fn(move || {
@@ -86,21 +89,10 @@ pub fn words(text: &str) -> impl Iterator<Item = (std::ops::Range<usize>, &str)>
     })
 }
 
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || is_mark(c)
-}
-
-/// Combining marks (accents written as separate characters) belong to the word, as in `\w`.
-fn is_mark(c: char) -> bool {
-    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
-}
-
-fn fold(word: &str) -> String {
-    word.chars().flat_map(char::to_lowercase).collect()
-}
-
-/// Reads a query; every problem names its column.
+/// Reads a query; every problem names its column. The query is read in Normalization Form C, as the texts are.
 pub fn parse(text: &str) -> Result<Query, QueryError> {
+    let text = nfc(text);
+    let text = text.as_ref();
     let count = text.chars().count();
     if count > MAX_QUERY_CHARS {
         return Err(QueryError {
@@ -381,8 +373,8 @@ pub struct WordingHit<'a> {
     pub hash: TextHash,
     /// A text, or the title of a provision without text.
     pub kind: WordingKind,
-    /// The wording.
-    pub text: &'a str,
+    /// The wording, in Normalization Form C (the form [`WordingHit::matches`] counts in).
+    pub text: Cow<'a, str>,
     /// When it was the provision's text.
     pub periods: Vec<Period<'a>>,
     /// Positions (word numbers) of the matched words, in order.
@@ -397,7 +389,7 @@ impl WordingHit<'_> {
     /// them.
     pub fn matches(&self) -> Vec<std::ops::Range<usize>> {
         let mut wanted = self.positions.iter().peekable();
-        words(self.text)
+        words(&self.text)
             .enumerate()
             .map_while(|(n, (range, _))| {
                 let n = u32::try_from(n).unwrap_or(u32::MAX);
@@ -445,9 +437,9 @@ pub struct ProvisionHit<'a> {
 
 impl<'a> ProvisionHit<'a> {
     /// The heading to show: the latest matching wording's, or the provision's title when it has no text.
-    pub fn heading(&self) -> &'a str {
+    pub fn heading(&self) -> &str {
         match self.wordings.first() {
-            Some(w) if w.kind == WordingKind::Text => crate::text::heading(w.text),
+            Some(w) if w.kind == WordingKind::Text => crate::text::heading(&w.text),
             _ => self.provision.title.as_deref().unwrap_or(""),
         }
     }
@@ -478,7 +470,7 @@ impl SearchIndex {
             let id = &history.register.provisions[p].id;
             if changes.is_empty() {
                 let provision = &history.register.provisions[p];
-                let title = format!("{} {}", provision.id, provision.title.as_deref().unwrap_or(""));
+                let title = title_wording(provision);
                 let hash = TextHash::of(&title);
                 if !known.contains(&(id, hash)) && queued.insert((id.clone(), hash)) {
                     fresh.push((id.clone(), hash, title.clone(), Some(title)));
@@ -491,7 +483,8 @@ impl SearchIndex {
                     continue;
                 }
                 let Some(text) = history.bodies.get(&hash) else { continue };
-                fresh.push((id.clone(), hash, text.to_string(), None));
+                // A text stored before texts were composed is indexed (and shown) in its composed form.
+                fresh.push((id.clone(), hash, nfc(text).into_owned(), None));
             }
         }
         let added = fresh.len();
@@ -648,7 +641,7 @@ impl SearchIndex {
                     // A title stands in for a provision without text, only while it has none, and only as the
                     // register titles it now (a corrected title leaves the old one in a kept index).
                     let provision = &history.register.provisions[p];
-                    let current = format!("{} {}", provision.id, provision.title.as_deref().unwrap_or(""));
+                    let current = title_wording(provision);
                     if !history.text_changes[p].is_empty() || TextHash::of(&current) != w.hash {
                         continue;
                     }
@@ -660,7 +653,7 @@ impl SearchIndex {
                             continue;
                         }
                     }
-                    (title.as_str(), Vec::new(), WordingKind::Title)
+                    (Cow::Borrowed(title.as_str()), Vec::new(), WordingKind::Title)
                 }
                 None => {
                     if let Scope::At(cut) = &scope {
@@ -675,7 +668,7 @@ impl SearchIndex {
                     if periods.is_empty() {
                         continue;
                     }
-                    (text, periods, WordingKind::Text)
+                    (nfc(text), periods, WordingKind::Text)
                 }
             };
             let mut positions = hits.positions;
@@ -835,7 +828,14 @@ impl SearchIndex {
 }
 
 /// Marks the byte format of a kept index; a new layout changes it, so old files are rebuilt.
-const FORMAT: &[u8; 8] = b"INFSRCH1";
+// 2: words are `\w` in Unicode and folded by simple case folding, over composed texts; an index kept in format 1
+// folded differently and is rebuilt.
+const FORMAT: &[u8; 8] = b"INFSRCH2";
+
+/// What stands in for a provision the register holds no text for: its id and title, composed.
+fn title_wording(provision: &Provision) -> String {
+    nfc(&format!("{} {}", provision.id, provision.title.as_deref().unwrap_or(""))).into_owned()
+}
 
 fn put_u32(out: &mut Vec<u8>, n: usize) {
     out.extend_from_slice(&u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes());
@@ -897,13 +897,15 @@ pub fn snippet(text: &str, matches: &[std::ops::Range<usize>], width: usize) -> 
     let mut start =
         text[..anchor].char_indices().rev().nth(width / 3).map_or(0, |(i, _)| i).max(body_start.min(anchor));
     if start > body_start {
-        start = next_word(text, start, anchor);
+        // A passage without spaces (as in Chinese) starts at a whole character: never after half a cluster.
+        start = grapheme_ceil(text, next_word(text, start, anchor)).min(anchor);
     }
     let mut end = text[start..].char_indices().nth(width).map_or(text.len(), |(i, _)| start + i);
-    if end < text.len()
-        && let Some(space) = text[start..end].rfind(char::is_whitespace)
-    {
-        end = start + space;
+    if end < text.len() {
+        end = match text[start..end].rfind(char::is_whitespace) {
+            Some(space) => start + space,
+            None => grapheme_floor(text, end).max(start),
+        };
     }
     // Whether words follow the passage; the passage itself ends at its last word.
     let cut_after = !text[end..].trim().is_empty();
@@ -993,7 +995,7 @@ mod tests {
         let headings = HashMap::new();
         let code = CodeId::parse("small").expect("id");
         let import = TextImport { versions: &versions, order: &order, headings: &headings };
-        let merged = merge_versions(&code, None, &[], import).expect("merge");
+        let merged = merge_versions(&code, None, &Texts::default(), import).expect("merge");
         History::with_texts(merged.register, Texts { assignments: merged.assignments, bodies })
     }
 
@@ -1358,5 +1360,20 @@ mod tests {
         let runs = snippet(&accents, &at, 10);
         let expected: Vec<(String, bool)> = vec![("…".into(), false), ("cible".into(), true), ("…".into(), false)];
         assert_eq!(runs, expected, "an ellipsis is never part of a highlighted match");
+    }
+
+    #[test]
+    fn a_snippet_without_spaces_keeps_whole_characters() {
+        for width in 8..=20 {
+            let flags = format!("# T\n\n{}cible{}\n", "🇫🇷".repeat(20), "👍🏽".repeat(20));
+            let at: Vec<_> = words(&flags).filter(|(_, w)| *w == "cible").map(|(r, _)| r).collect();
+            let runs = snippet(&flags, &at, width);
+            let passage: String = runs.iter().map(|(t, _)| t.as_str()).collect();
+            let (before, after) = passage.split_once("cible").expect("the match is shown");
+            let before = before.trim_start_matches('…');
+            let after = after.trim_end_matches('…');
+            assert!(before.is_empty() || before.replace("🇫🇷", "").is_empty(), "width {width}: {before:?}");
+            assert!(after.replace("👍🏽", "").is_empty(), "width {width}: {after:?}");
+        }
     }
 }

@@ -65,10 +65,11 @@ impl fmt::Debug for TextHash {
     }
 }
 
-/// The one form a text is stored and compared in: LF line ends, no trailing white space on a line, no blank lines
-/// at either end, one final newline. Texts that differ only in these ways are the same text.
+/// The one form a text is stored and compared in: Unicode Normalization Form C, LF line ends, no trailing white
+/// space on a line, no blank lines at either end, one final newline. Texts that differ only in these ways are the
+/// same text.
 pub fn normalise(text: &str) -> String {
-    let unified = text.replace("\r\n", "\n").replace('\r', "\n");
+    let unified = crate::unicode::nfc(text).replace("\r\n", "\n").replace('\r', "\n");
     let lines: Vec<&str> = unified.lines().map(str::trim_end).collect();
     let first = lines.iter().position(|l| !l.is_empty()).unwrap_or(lines.len());
     let last = lines.iter().rposition(|l| !l.is_empty()).map_or(first, |i| i + 1);
@@ -240,6 +241,8 @@ mod tests {
         assert_eq!(normalise("\n\n# Article 1 \r\n\r\nText.  \r\n\n\n"), "# Article 1\n\nText.\n");
         assert_eq!(normalise("a\rb"), "a\nb\n");
         assert_eq!(TextHash::of(&normalise("x\r\n")), TextHash::of(&normalise("x\n")));
+        // Canonically equivalent spellings are one text: decomposed accents are composed.
+        assert_eq!(normalise("# Cre\u{301}ance\n\nE\u{301}te\u{301}.\n"), "# Créance\n\nÉté.\n");
     }
 
     #[test]

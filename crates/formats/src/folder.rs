@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use inforce_core::import::VersionTexts;
 use inforce_core::text::{TextHash, heading, normalise};
+use inforce_core::unicode::nfc;
 use inforce_core::{EntryId, ProvisionId};
 use jiff::civil::Date;
 
@@ -83,14 +84,23 @@ pub fn read_folder(dir: &Path, progress: &mut dyn FnMut(usize, usize)) -> Result
     let mut problems = Problems::default();
     let (listed, mentioned) = read_versions_tsv(dir, &mut problems);
     let mut folder = Folder::default();
-    let listed_ids: HashSet<&str> = mentioned.iter().map(String::as_str).collect();
+    // Names compare composed (NFC): a folder saved with decomposed accents (as macOS names files) is the version
+    // versions.tsv lists.
+    let listed_ids: HashSet<String> = mentioned.iter().map(|id| nfc(id).into_owned()).collect();
+    let mut folders: HashMap<String, PathBuf> = HashMap::new();
     if let Ok(entries) = fs::read_dir(dir) {
-        let mut strays: Vec<String> = entries
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|name| !name.starts_with('.') && !listed_ids.contains(name.as_str()))
-            .collect();
+        let mut strays: Vec<String> = Vec::new();
+        for entry in entries.filter_map(Result::ok).filter(|e| e.file_type().is_ok_and(|t| t.is_dir())) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let composed = nfc(&name).into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            if !listed_ids.contains(&composed) {
+                strays.push(name);
+            }
+            folders.insert(composed, entry.path());
+        }
         strays.sort();
         for name in strays {
             problems.add(&format!("{name}/"), None, "a version folder not listed in versions.tsv".into());
@@ -98,11 +108,11 @@ pub fn read_folder(dir: &Path, progress: &mut dyn FnMut(usize, usize)) -> Result
     }
     let total = listed.len();
     for (index, (id, effective, label, line)) in listed.into_iter().enumerate() {
-        let path = dir.join(id.as_str());
-        if !path.is_dir() {
+        let Some(path) = folders.get(id.as_str()) else {
             problems.add(&format!("{id}/"), None, format!("folder missing (listed in versions.tsv line {line})"));
             continue;
-        }
+        };
+        let path = path.clone();
         let mut texts = read_provisions(dir, &path, &mut folder.bodies, &mut folder.headings, &mut problems);
         texts.sort_by_cached_key(|t| natural_key(t.0.as_str()));
         folder.versions.push(FolderVersion { id, effective, label, texts });
@@ -186,7 +196,8 @@ fn read_versions_tsv(dir: &Path, problems: &mut Problems) -> (Vec<Listed>, Vec<S
             problems.add("versions.tsv", Some(number), "expected version_id<TAB>effective_date<TAB>label".into());
             continue;
         }
-        let id = fields[0].trim();
+        let id = nfc(fields[0].trim());
+        let id = id.as_ref();
         mentioned.push(id.to_string());
         if id.is_empty() {
             problems.add("versions.tsv", Some(number), "missing version id".into());
@@ -478,6 +489,25 @@ mod tests {
         let order: Vec<&str> = folder.order.iter().map(ProvisionId::as_str).collect();
         assert_eq!(order, vec!["2", "3", "10"]);
         assert_eq!(folder.headings[&ProvisionId::parse("3").expect("id")], "Article 3");
+    }
+
+    #[test]
+    fn names_and_texts_with_decomposed_accents_read_as_composed() {
+        let composed = tempfile::tempdir().expect("tempdir");
+        let decomposed = tempfile::tempdir().expect("tempdir");
+        for (root, e) in [(composed.path(), "é"), (decomposed.path(), "e\u{301}")] {
+            let listing = format!("version_id\teffective_date\tlabel\nv1-{e}t{e}\t2016-01-01\tfirst\n");
+            write(root, "versions.tsv", listing.as_bytes());
+            let text = format!("# Annexe {e}\n\nLa cr{e}ance.\n");
+            write(root, &format!("v1-{e}t{e}/annexe-{e}.md"), text.as_bytes());
+        }
+        let read = |root: &Path| read_folder(root, &mut |_, _| {}).expect("valid folder");
+        let (a, b) = (read(composed.path()), read(decomposed.path()));
+        assert_eq!(b.versions[0].id.as_str(), "v1-été");
+        assert_eq!(b.versions[0].texts, a.versions[0].texts, "one id, one text hash");
+        assert_eq!(b.order[0].as_str(), "ANNEXE-É");
+        assert_eq!(b.bodies.values().next().map(|t| t.to_string()), Some("# Annexe é\n\nLa créance.\n".to_string()));
+        assert_eq!(b.headings[&b.order[0]], "Annexe é");
     }
 
     #[test]

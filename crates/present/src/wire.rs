@@ -551,7 +551,7 @@ impl<'a> SearchJson<'a> {
                                 until: p.until.map(|e| EntryRefJson::new(e, today)),
                             })
                             .collect(),
-                        snippet: inforce_core::search::snippet(w.text, &w.matches(), 240)
+                        snippet: inforce_core::search::snippet(&w.text, &w.matches(), 240)
                             .into_iter()
                             .map(|(text, matched)| SnippetRun { text, matched })
                             .collect(),

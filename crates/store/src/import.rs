@@ -70,9 +70,9 @@ pub enum ImportError {
 pub async fn import_texts(store: &dyn Store, request: TextImportRequest<'_>) -> Result<ImportedTexts, ImportError> {
     let code = request.code;
     let current = load_register(store, code, None).await?.map(|l| l.register);
-    let Texts { assignments, mut bodies } = load_texts(store, code, None).await?;
-    let mut merged =
-        merge_versions(code, current.as_ref(), &assignments, request.import).map_err(ImportError::Refused)?;
+    let stored = load_texts(store, code, None).await?;
+    let mut merged = merge_versions(code, current.as_ref(), &stored, request.import).map_err(ImportError::Refused)?;
+    let mut bodies = stored.bodies;
     if let Some(title) = request.title.filter(|_| current.is_none()) {
         merged.register.code.title = title;
     }

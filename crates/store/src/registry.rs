@@ -1,10 +1,12 @@
 //! Registers over a store: load one as it stands (or stood at a record time), publish a new one as corrections.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use inforce_core::ledger::{register_as_of, writes_for};
 use inforce_core::text::{TextAssignment, TextHash, Texts, assignments_as_of, text_writes_for};
+use inforce_core::unicode::nfc;
 use inforce_core::{CodeId, Register};
 use jiff::Timestamp;
 
@@ -153,7 +155,8 @@ pub async fn publish_edit<E: From<StoreError>>(
         let records = store.records(code).await?;
         let current = register_as_of(&records, None);
         let next = edit(current.as_ref())?;
-        let writes = writes_for(current.as_ref(), &next);
+        let next = composed(next);
+        let writes = composed_writes(current.as_ref(), &next);
         if writes.is_empty() {
             return Ok((PublishOutcome::Unchanged, next));
         }
@@ -174,6 +177,25 @@ pub async fn publish_edit<E: From<StoreError>>(
             Ok(published) => return Ok((PublishOutcome::Published(published), next)),
         }
     }
+}
+
+/// The register with every string in Normalization Form C: what comes in (register files, command arguments,
+/// imports) is kept composed, so canonically equivalent spellings are one spelling. The register itself when
+/// it already is (nearly always; checked on its JSON form, where every string appears as itself).
+fn composed(register: Register) -> Register {
+    let Ok(json) = serde_json::to_string(&register) else { return register };
+    match nfc(&json) {
+        Cow::Borrowed(_) => register,
+        Cow::Owned(json) => serde_json::from_str(&json).unwrap_or(register),
+    }
+}
+
+/// The record writes that make `next` current, both registers read composed: a record stored in another Unicode
+/// form by an earlier build is not written again unless something else in it changed, and what is written is
+/// composed.
+fn composed_writes(current: Option<&Register>, next: &Register) -> Vec<inforce_core::RecordWrite> {
+    let current = current.cloned().map(composed);
+    writes_for(current.as_ref(), &composed(next.clone()))
 }
 
 /// Every document the writes describe must name a file the store holds or the publication brings.
@@ -209,7 +231,7 @@ async fn publish_once(
     let head = store.publications(code).await?.last().map(|p| p.id);
     let records = store.records(code).await?;
     let current = register_as_of(&records, None);
-    let writes = writes_for(current.as_ref(), register);
+    let writes = composed_writes(current.as_ref(), register);
     let (text_writes, new_texts) = match what.texts {
         None => (Vec::new(), Vec::new()),
         Some((assignments, bodies)) => {
@@ -250,4 +272,53 @@ async fn publish_once(
         new_files: Vec::new(),
     };
     store.publish(publication).await.map(PublishOutcome::Published)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sec() -> Register {
+        inforce_formats::parse_register("sec.toml", include_str!("../../../data/sec.toml")).expect("the SEC register")
+    }
+
+    #[test]
+    fn composing_a_register_changes_only_its_decomposed_strings() {
+        // The JSON round trip loses nothing: a register that needs composing comes back whole.
+        let register = sec();
+        let mut marked = register.clone();
+        marked.code.title.push_str(" e\u{301}");
+        let back = composed(marked);
+        assert!(back.code.title.ends_with(" é"));
+        assert_eq!(Register { code: register.code.clone(), ..back }, register);
+        // Every string, wherever it sits.
+        let mut deep = register.clone();
+        deep.provisions[3].title = Some("Cre\u{301}ance".into());
+        deep.entries[2].notes.push("Note e\u{301}crite".into());
+        let back = composed(deep);
+        assert_eq!(back.provisions[3].title.as_deref(), Some("Créance"));
+        assert_eq!(back.entries[2].notes.last().map(String::as_str), Some("Note écrite"));
+    }
+
+    #[test]
+    fn a_record_stored_decomposed_is_written_again_only_when_it_changes() {
+        let mut stored = sec();
+        stored.provisions[3].title = Some("Cre\u{301}ance".into());
+        let mut same = stored.clone();
+        same.provisions[3].title = Some("Créance".into());
+        assert!(composed_writes(Some(&stored), &same).is_empty(), "the same title in another form");
+        assert!(composed_writes(Some(&stored), &stored.clone()).is_empty());
+        let mut edited = stored.clone();
+        edited.code.title = "Another title".into();
+        let writes = composed_writes(Some(&stored), &edited);
+        assert_eq!(writes.len(), 1, "only the code record: {writes:?}");
+        // A new record comes in composed.
+        let mut grown = stored.clone();
+        grown.provisions[4].title = Some("E\u{301}te\u{301}".into());
+        let writes = composed_writes(Some(&stored), &grown);
+        let Some(inforce_core::RecordBody::Provision(p)) = writes.first().and_then(|w| w.body.as_ref()) else {
+            panic!("a provision write: {writes:?}")
+        };
+        assert_eq!(p.title.as_deref(), Some("Été"));
+    }
 }

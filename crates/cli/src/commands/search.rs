@@ -87,7 +87,7 @@ pub async fn search(env: &Env, args: &SearchArgs) -> Result<(), Failure> {
                         period.from.effective.human()
                     );
                 }
-                let snippet: String = inforce_core::search::snippet(wording.text, &wording.matches(), 160)
+                let snippet: String = inforce_core::search::snippet(&wording.text, &wording.matches(), 160)
                     .into_iter()
                     .map(|(t, matched)| if matched { format!("[{t}]") } else { t })
                     .collect();

@@ -172,7 +172,7 @@ pub async fn page(ctx: PageCtx, Query(query): Query<SearchQuery>) -> PageResult 
                             (from, from_date, until, until_date)
                         })
                         .collect(),
-                    snippet: snippet(w.text, &w.matches(), 240),
+                    snippet: snippet(&w.text, &w.matches(), 240),
                 })
                 .collect();
             page.results.push(ResultView {

@@ -1,0 +1,158 @@
+//! The character rules every text, comparison and search follows, in one place.
+//!
+//! - **One form.** Texts and register strings are kept in Normalization Form C (Unicode Standard Annex #15), so
+//!   that canonically equivalent spellings (`é` as one character, or `e` and a combining acute) are one text.
+//!   Texts stored before this rule keep their bytes; comparisons and search read them through [`nfc`].
+//! - **Words** are what a regular expression's `\w+` matches in Unicode mode (UTS #18 Annex C: alphabetic
+//!   characters, marks, decimal digits, connector punctuation and joiners), as the `regex` crate, and so
+//!   ripgrep, define it.
+//! - **Case** is compared by simple case folding (Unicode `CaseFolding.txt`, statuses C and S), the equivalence
+//!   `rg -i` uses: `ß` and `ẞ`, `σ`, `ς` and `Σ`, `k` and the Kelvin sign are each one letter.
+//! - **Characters as readers see them** are extended grapheme clusters (UAX #29): a redline or blame marks a
+//!   whole cluster (a letter with its accents, an emoji with its skin tone, a flag), never part of one.
+
+use std::borrow::Cow;
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+use unicode_segmentation::GraphemeCursor;
+
+/// The text in Normalization Form C; borrowed, without allocating, when it already is (nearly always).
+pub fn nfc(text: &str) -> Cow<'_, str> {
+    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        return Cow::Borrowed(text);
+    }
+    let composed: String = text.nfc().collect();
+    if composed == text { Cow::Borrowed(text) } else { Cow::Owned(composed) }
+}
+
+/// Puts a text held by the caller in Normalization Form C, in place.
+pub fn make_nfc(text: &mut String) {
+    if let Cow::Owned(composed) = nfc(text) {
+        *text = composed;
+    }
+}
+
+/// Whether two texts are canonically equivalent: the same text in Normalization Form C.
+pub fn equivalent(a: &str, b: &str) -> bool {
+    a == b || nfc(a) == nfc(b)
+}
+
+/// Whether `c` belongs to a word: what `\w` matches in Unicode mode.
+pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() { c.is_ascii_alphanumeric() || c == '_' } else { regex_syntax::is_word_character(c) }
+}
+
+/// The simple case folding of one character: two characters are the same letter ignoring case exactly when
+/// their foldings are equal.
+pub fn fold_char(c: char) -> char {
+    if c.is_ascii() { c.to_ascii_lowercase() } else { icu_casemap::CaseMapper::new().simple_fold(c) }
+}
+
+/// A word folded character by character with [`fold_char`]; it keeps its length in characters.
+pub fn fold(word: &str) -> String {
+    word.chars().map(fold_char).collect()
+}
+
+/// The end (in bytes) of the grapheme cluster that starts at byte `start` of `text`; `text.len()` at the end.
+/// `start` must be a cluster boundary.
+pub fn grapheme_end(text: &str, start: usize) -> usize {
+    let bytes = text.as_bytes();
+    // ASCII followed by ASCII ends a cluster at once, except CR LF (one cluster): no table lookups for the
+    // common case.
+    if let (Some(&this), Some(&next)) = (bytes.get(start), bytes.get(start + 1))
+        && this.is_ascii()
+        && next.is_ascii()
+        && !(this == b'\r' && next == b'\n')
+    {
+        return start + 1;
+    }
+    let mut cursor = GraphemeCursor::new(start, text.len(), true);
+    match cursor.next_boundary(text, 0) {
+        Ok(Some(end)) => end,
+        _ => text.len(),
+    }
+}
+
+/// The last grapheme cluster boundary at or before byte `at` (which must be a character boundary).
+pub fn grapheme_floor(text: &str, at: usize) -> usize {
+    let mut cursor = GraphemeCursor::new(at, text.len(), true);
+    match cursor.is_boundary(text, 0) {
+        Ok(true) => at,
+        _ => cursor.prev_boundary(text, 0).ok().flatten().unwrap_or(0),
+    }
+}
+
+/// The first grapheme cluster boundary at or after byte `at` (which must be a character boundary).
+pub fn grapheme_ceil(text: &str, at: usize) -> usize {
+    let mut cursor = GraphemeCursor::new(at, text.len(), true);
+    match cursor.is_boundary(text, 0) {
+        Ok(true) => at,
+        _ => cursor.next_boundary(text, 0).ok().flatten().unwrap_or(text.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nfc_composes_and_borrows_what_is_already_composed() {
+        assert_eq!(nfc("cre\u{301}ance"), "créance");
+        assert!(matches!(nfc("créance"), Cow::Borrowed(_)));
+        assert!(matches!(nfc("plain"), Cow::Borrowed(_)));
+        // Marks are put in canonical order, and a singleton (the Ångström sign) becomes its equivalent.
+        assert_eq!(nfc("a\u{323}\u{302}"), nfc("a\u{302}\u{323}"));
+        assert_eq!(nfc("\u{212B}"), "\u{C5}");
+        let mut owned = String::from("e\u{301}te\u{301}");
+        make_nfc(&mut owned);
+        assert_eq!(owned, "été");
+        assert!(equivalent("e\u{301}", "é") && !equivalent("e", "é"));
+    }
+
+    #[test]
+    fn words_are_what_backslash_w_matches() {
+        for c in ['a', 'Z', '0', '_', 'é', 'ß', 'Ω', 'ж', '中', 'ا', '\u{301}', '\u{94D}', '٣', '\u{200D}', '‿']
+        {
+            assert!(is_word_char(c), "{c:?} is a word character");
+        }
+        for c in [' ', '-', '\'', '’', '.', '€', '👍', '\u{1F3FD}', '\u{1F1EB}', '\u{A0}', '§'] {
+            assert!(!is_word_char(c), "{c:?} is not a word character");
+        }
+    }
+
+    #[test]
+    fn case_folds_as_simple_case_folding() {
+        let same = |a: &str, b: &str| fold(a) == fold(b);
+        assert!(same("Créance", "CRÉANCE"));
+        assert!(same("ΣΟΦΙΑ", "σοφια") && same("σ", "ς"));
+        assert!(same("ß", "ẞ") && !same("ß", "ss"));
+        assert!(same("K", "\u{212A}") && same("s", "ſ") && same("β", "ϐ"));
+        assert!(same("ǅ", "ǆ") && same("Ǆ", "ǆ"));
+        assert!(same("\u{13A0}", "\u{AB70}"), "Cherokee folds both ways");
+        // Only full (or Turkic) folding joins these; `rg -i` does not.
+        assert!(!same("İ", "i") && !same("İ", "i\u{307}") && !same("ı", "i"));
+        assert_eq!(fold("ÉCOLE").chars().count(), "ÉCOLE".chars().count());
+    }
+
+    #[test]
+    fn grapheme_clusters_hold_marks_modifiers_and_flags() {
+        fn clusters(text: &str) -> Vec<&str> {
+            let mut out = Vec::new();
+            let mut at = 0;
+            while at < text.len() {
+                let end = grapheme_end(text, at);
+                out.push(&text[at..end]);
+                at = end;
+            }
+            out
+        }
+        assert_eq!(clusters("ab\r\nc"), ["a", "b", "\r\n", "c"]);
+        assert_eq!(clusters("q\u{307}x"), ["q\u{307}", "x"]);
+        assert_eq!(clusters("👍\u{1F3FD}!"), ["👍\u{1F3FD}", "!"]);
+        assert_eq!(clusters("🇫🇷🇫🇮"), ["🇫🇷", "🇫🇮"]);
+        assert_eq!(clusters("👩\u{200D}💻"), ["👩\u{200D}💻"]);
+        let flag = "x🇫🇷y";
+        assert_eq!((grapheme_floor(flag, 5), grapheme_ceil(flag, 5)), (1, 9));
+        assert_eq!((grapheme_floor(flag, 9), grapheme_ceil(flag, 9)), (9, 9));
+    }
+}
