@@ -504,3 +504,124 @@ fn a_first_text_records_a_wording_and_rewrites_no_status() {
     let history = sandbox.stdout(&["history", "H15"]);
     assert!(history.contains("64.0"), "its wording's first record is in its history: {history}");
 }
+
+/// The provisions a comparison names.
+fn compared(answer: &Value) -> Vec<String> {
+    let list = answer["provisions"].as_array().expect("provisions");
+    list.iter().map(|p| p["id"].as_str().expect("id").to_string()).collect()
+}
+
+/// How many provisions a search finds.
+fn found(sandbox: &Sandbox, args: &[&str]) -> u64 {
+    let mut all = vec!["search"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--code", "small"]);
+    sandbox.json(&all)["total"].as_u64().expect("total")
+}
+
+#[test]
+fn a_provision_re_saved_with_decomposed_accents_is_the_same_wording() {
+    let sandbox = Sandbox::new();
+    let root = common::resaved_code(&sandbox);
+    import(&sandbox, &root);
+    // Only article 2 changed in v2, however the differences are asked for.
+    assert_eq!(compared(&sandbox.json(&["diff", "v1", "v2", "--code", "small"])), ["2"]);
+    let ignoring = sandbox.json(&["diff", "v1", "v2", "--ignore-formatting", "--code", "small"]);
+    assert_eq!(compared(&ignoring), ["2"]);
+    let history = sandbox.json(&["history", "1", "--code", "small"]);
+    assert_eq!(history["text_events"].as_array().map(Vec::len), Some(1), "recorded once: {history}");
+    // The text is kept composed, and found by any spelling of the word, in any case.
+    let show = sandbox.json(&["show", "1", "--version", "v2", "--code", "small"]);
+    assert_eq!(show["text"]["text"], common::CREANCE);
+    assert_eq!(show["text"]["entry"]["id"], "v1");
+    for query in ["créance", "cre\u{301}ance", "CRÉANCE", "CRE\u{301}ANCE", "\"décision exécutoire\""] {
+        assert_eq!(found(&sandbox, &[query, "--version", "v2"]), 1, "{query}");
+    }
+    let check = sandbox.stdout(&["check", "--code", "small"]);
+    assert!(check.contains("no discrepancy"), "{check}");
+}
+
+/// A database written by a build that did not compose texts: v2 gave article 1 its decomposed bytes, and the
+/// import of the day listed article 1 as amended.
+fn decomposed_by_an_earlier_build(sandbox: &Sandbox) {
+    use inforce_core::import::{TextImport, VersionTexts, merge_versions};
+    use inforce_core::text::{TextHash, Texts};
+    use std::collections::HashMap;
+    use std::sync::Arc;
+
+    let code = inforce_core::CodeId::parse("small").expect("code");
+    let id = |p: &str| inforce_core::ProvisionId::parse(p).expect("id");
+    let mut bodies: HashMap<TextHash, Arc<str>> = HashMap::new();
+    let mut hash = |text: &str| {
+        let hash = TextHash::of(text);
+        bodies.insert(hash, Arc::from(text));
+        hash
+    };
+    let version = |v: &str, day: &str, texts: Vec<(inforce_core::ProvisionId, TextHash)>| VersionTexts {
+        id: inforce_core::EntryId::parse(v).expect("id"),
+        effective: day.parse().expect("day"),
+        label: v.to_string(),
+        texts,
+    };
+    let versions = vec![
+        version("v1", "2016-01-01", vec![(id("1"), hash(common::CREANCE)), (id("2"), hash("# Article 2\n\nDeux.\n"))]),
+        version(
+            "v2",
+            "2017-01-01",
+            vec![
+                (id("1"), hash(&common::decomposed(common::CREANCE))),
+                (id("2"), hash("# Article 2\n\nDeux et demi.\n")),
+            ],
+        ),
+    ];
+    let headings = HashMap::from([(id("1"), "Article 1".to_string()), (id("2"), "Article 2".to_string())]);
+    let import = TextImport { versions: &versions, order: &[id("1"), id("2")], headings: &headings };
+    let merged = merge_versions(&code, None, &Texts::default(), import).expect("merge");
+    let v2 = merged.register.entries.iter().find(|e| e.id.as_str() == "v2").expect("v2");
+    assert_eq!(v2.amended.listed.len(), 2, "as the earlier build listed them");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        let options = inforce_store_sqlite::OpenOptions::default();
+        let store = inforce_store_sqlite::SqliteStore::open(&sandbox.db(), options).await.expect("open");
+        let what =
+            inforce_store::Publishing { register: &merged.register, texts: Some((&merged.assignments, &bodies)) };
+        inforce_store::publish(&store, what, "import", "2020-01-01T00:00:00Z".parse().expect("time"))
+            .await
+            .expect("publish");
+    });
+}
+
+#[test]
+fn texts_stored_decomposed_by_an_earlier_build_keep_their_bytes_and_compare_composed() {
+    let sandbox = Sandbox::new();
+    decomposed_by_an_earlier_build(&sandbox);
+    // History is never rewritten: the stored bytes are what the text is.
+    let show = sandbox.json(&["show", "1", "--version", "v2", "--code", "small"]);
+    assert_eq!(show["text"]["text"], common::decomposed(common::CREANCE));
+    assert_eq!(show["text"]["entry"]["id"], "v2");
+    // Compared, the two forms are one wording: no edit, and what is left is the register's word for it.
+    let diff = sandbox.json(&["diff", "v1", "v2", "--provision", "1", "--code", "small"]);
+    let one = &diff["provisions"][0];
+    assert_eq!(
+        (one["known_from"].as_str(), one["edits"].as_array().map(Vec::len)),
+        (Some("register"), Some(0)),
+        "{one}"
+    );
+    let history = sandbox.json(&["history", "1", "--code", "small"]);
+    assert_eq!(history["text_events"].as_array().map(Vec::len), Some(1), "{history}");
+    let blame = sandbox.json(&["blame", "1", "--version", "v2", "--code", "small"]);
+    for run in blame["paragraphs"].as_array().expect("paragraphs").iter().flat_map(|p| p.as_array().expect("runs")) {
+        assert_eq!(run["entry"]["id"], "v1", "v2 wrote no word: {blame}");
+    }
+    // `check` says what the register's list claims that the texts do not show.
+    let check = sandbox.stdout(&["check", "--code", "small"]);
+    assert!(check.contains("lists 1 as amended, but its text"), "{check}");
+    for query in ["créance", "cre\u{301}ance", "CRÉANCE"] {
+        assert_eq!(found(&sandbox, &[query, "--version", "v2"]), 1, "{query}");
+    }
+    // The same folder imported today (composed) changes nothing: the stored form stands.
+    let root = common::resaved_code(&sandbox);
+    let before = sandbox.json(&["publications", "--code", "small"]);
+    let again = import(&sandbox, &root);
+    assert_eq!(sandbox.json(&["publications", "--code", "small"]), before, "{again}");
+}

@@ -748,3 +748,29 @@ fn search_on_the_site_and_through_the_api() {
     assert_eq!(get(&server, "/api/v1/small/search?q=x&per_page=1000", &[]).status, 400);
     assert_eq!(get(&server, "/api/v1/small/search?q=x&within=Z9", &[]).status, 404);
 }
+
+#[test]
+fn a_wording_re_saved_with_decomposed_accents_is_unchanged_on_pages_and_through_the_api() {
+    let sandbox = Sandbox::new();
+    let code = common::resaved_code(&sandbox);
+    assert!(sandbox.run(&["import", code.to_str().expect("path"), "--code", "small"]).status.success());
+    let server = start(&sandbox);
+    for query in ["", "?ignore_formatting=true"] {
+        let api = get(&server, &format!("/api/v1/small/compare/v1...v2{query}"), &[]).json();
+        let ids: Vec<&str> =
+            api["provisions"].as_array().expect("list").iter().filter_map(|p| p["id"].as_str()).collect();
+        assert_eq!(ids, ["2"], "{query}");
+        let page = get(&server, &format!("/codes/small/compare/v1...v2{query}"), &[]);
+        assert_eq!(page.status, 200);
+        assert!(!page.body.contains("id=\"p-1\""), "article 1 is not among the changes: {}", page.body);
+    }
+    // The query, in either form and any case, finds the word, and the page shows it composed.
+    for query in ["cr%C3%A9ance", "cre%CC%81ance", "CR%C3%89ANCE", "CRE%CC%81ANCE"] {
+        let api = get(&server, &format!("/api/v1/small/search?q={query}&version=v2"), &[]).json();
+        assert_eq!(api["total"], 1, "{query}: {api}");
+        let page = get(&server, &format!("/codes/small/search?q={query}&version=v2"), &[]);
+        assert!(page.body.contains("<mark>créance</mark>"), "{query}: {}", page.body);
+    }
+    let provision = get(&server, "/api/v1/small/provisions/1?version=v2", &[]).json();
+    assert_eq!(provision["text"]["text"], common::CREANCE, "kept composed: {provision}");
+}

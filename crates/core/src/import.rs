@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use jiff::civil::Date;
 
 use crate::date::FuzzyDate;
+use crate::diff::{DiffOptions, differs};
 use crate::history::History;
 use crate::id::{CodeId, EntryId, ProvisionId};
 use crate::model::{ChangeKind, Code, Completeness, Entry, EntryKind, Instrument, Provision, ProvisionKind, Register};
@@ -196,10 +197,10 @@ pub fn merge_versions(
             let given: HashMap<&ProvisionId, TextHash> =
                 existing.get(entry).into_iter().flatten().filter_map(|a| a.text.map(|t| (&a.provision, t))).collect();
             for (provision, hash) in &version.texts {
-                // The stored form of an equivalent wording stands: the one before, or the one this version gave.
-                let hash = match (state.get(provision), given.get(provision)) {
-                    (Some(&before), _) if same(before, *hash) => before,
-                    (_, Some(&stored)) if same(stored, *hash) => stored,
+                // The stored form of an equivalent wording stands: the one this version gave, or the one before.
+                let hash = match (given.get(provision), state.get(provision)) {
+                    (Some(&stored), _) if same(stored, *hash) => stored,
+                    (_, Some(&before)) if same(before, *hash) => before,
                     _ => *hash,
                 };
                 if state.get(provision) != Some(&hash) {
@@ -398,9 +399,8 @@ impl History {
         let mut out = Vec::new();
         for (rank, &i) in self.chronology.iter().enumerate().skip(first_text_rank) {
             let entry = &self.register.entries[i];
-            let changed: Vec<usize> = (0..self.register.provisions.len())
-                .filter(|&p| self.text_changes[p].iter().any(|&(r, _, _)| r == rank))
-                .collect();
+            let changed: Vec<usize> =
+                (0..self.register.provisions.len()).filter(|&p| self.wording_changed_at(p, rank)).collect();
             let lifecycle = [ChangeKind::Added, ChangeKind::Amended, ChangeKind::Removed];
             let all_complete = lifecycle.iter().all(|&k| entry.changes(k).completeness == Completeness::Complete);
             for &p in &changed {
@@ -431,6 +431,21 @@ impl History {
             }
         }
         out
+    }
+
+    /// Whether the entry at `rank` gave provision `p` a wording other than the one before: a text re-saved in
+    /// another Unicode form (stored by a build that did not compose texts) is the same wording.
+    fn wording_changed_at(&self, p: usize, rank: usize) -> bool {
+        let changes = &self.text_changes[p];
+        let Some(k) = changes.iter().position(|&(r, _, _)| r == rank) else { return false };
+        let before = k.checked_sub(1).and_then(|k| changes[k].2);
+        match (before, changes[k].2) {
+            (Some(a), Some(b)) => match (self.bodies.get(&a), self.bodies.get(&b)) {
+                (Some(a), Some(b)) => differs(a, b, DiffOptions::default()),
+                _ => a != b,
+            },
+            (a, b) => a != b,
+        }
     }
 
     fn subtree_has_text(&self, p: usize) -> bool {
@@ -768,5 +783,27 @@ mod tests {
         )
         .expect("valid");
         assert_ne!(blind.assignments, merged.assignments);
+
+        // A version stored with the decomposed form after a composed one keeps it: re-importing what it was
+        // imported from changes no assignment.
+        let composed_text = "# Article 1\n\nLa créance.\n";
+        let earlier = vec![
+            VersionTexts { texts: vec![(id("1"), composed)], ..versions[0].clone() },
+            VersionTexts { texts: vec![(id("1"), old_hash)], ..versions[1].clone() },
+        ];
+        let (order, headings) = import(&earlier);
+        let import = TextImport { versions: &earlier, order: &order, headings: &headings };
+        let before = merge_versions(&code, None, &Texts::default(), import).expect("valid");
+        let held = Texts {
+            assignments: before.assignments.clone(),
+            bodies: HashMap::from([
+                (old_hash, std::sync::Arc::from(decomposed)),
+                (composed, std::sync::Arc::from(composed_text)),
+            ]),
+        };
+        let today = vec![versions[0].clone(), versions[1].clone()];
+        let import = TextImport { versions: &today, order: &order, headings: &headings };
+        let again = merge_versions(&code, Some(&before.register), &held, import).expect("valid");
+        assert_eq!(again.assignments, before.assignments);
     }
 }

@@ -127,3 +127,24 @@ pub fn small_code(sandbox: &Sandbox) -> PathBuf {
     write(&root, "v2/3.md", "# Article 3\n\nTrois.\n");
     root
 }
+
+/// Article 1 of [`resaved_code`], composed (NFC).
+pub const CREANCE: &str =
+    "# Article 1\n\nLa créance née d'une décision exécutoire est éteinte à l'échéance prévue à l'article précédent.\n";
+
+/// The same words as [`CREANCE`], every accent decomposed (NFD), as some tools save them.
+pub fn decomposed(text: &str) -> String {
+    text.replace('é', "e\u{301}").replace('è', "e\u{300}").replace('à', "a\u{300}")
+}
+
+/// A code folder whose v2 re-saves article 1 with decomposed accents, nothing else changed in it, and amends
+/// article 2.
+pub fn resaved_code(sandbox: &Sandbox) -> PathBuf {
+    let root = sandbox.path("resaved");
+    write(&root, "versions.tsv", "version_id\teffective_date\tlabel\nv1\t2016-01-01\tfirst\nv2\t2017-01-01\tsecond\n");
+    write(&root, "v1/1.md", CREANCE);
+    write(&root, "v1/2.md", "# Article 2\n\nDeux.\n");
+    write(&root, "v2/1.md", &decomposed(CREANCE));
+    write(&root, "v2/2.md", "# Article 2\n\nDeux et demi.\n");
+    root
+}
