@@ -608,6 +608,24 @@ mod tests {
         assert!(blame.iter().flatten().all(|r| r.entry.id.as_str() == "v4"));
     }
 
+    #[test]
+    fn blame_gives_a_changed_character_whole_to_the_version_that_changed_it() {
+        for (old, new, changed) in [
+            ("Bravo 👍\u{1F3FB} pour tous.", "Bravo 👍\u{1F3FD} pour tous.", "👍\u{1F3FD}"),
+            ("Pays 🇫🇷 ici.", "Pays 🇫🇮 ici.", "🇫🇮"),
+            ("Un q\u{307} ici.", "Un q\u{323} ici.", "q\u{323}"),
+        ] {
+            let (old, new) = (format!("# Article 1\n\n{old}\n"), format!("# Article 1\n\n{new}\n"));
+            let history =
+                article(&[("v1", "2016-01-01", Some(old.as_str())), ("v2", "2017-01-01", Some(new.as_str()))]);
+            let cut = history.cut(&Point::Date(date("2020-01-01"))).expect("cut");
+            let blame = history.blame(&id(), &cut).expect("text");
+            let by_v2: Vec<&str> =
+                blame.iter().flatten().filter(|r| r.entry.id.as_str() == "v2").map(|r| r.text.trim()).collect();
+            assert_eq!(by_v2, [changed]);
+        }
+    }
+
     /// Texts stored by a build that did not compose them keep their bytes and hashes; comparisons read them
     /// composed, so a wording re-saved in another Unicode form is not a change.
     #[test]

@@ -2,7 +2,7 @@
 
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
-use crate::unicode::{grapheme_end, is_word_char, nfc};
+use crate::unicode::{cluster_at, is_word_char, nfc};
 
 /// What an edit does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -205,7 +205,7 @@ pub fn words(text: &str) -> impl Iterator<Item = &str> {
 
 /// Splits a text into words, runs of white space, and single other characters; the tokens spell the text.
 ///
-/// Characters are grapheme clusters ([`crate::unicode::grapheme_end`]): a letter with its accents, an emoji with
+/// Characters are grapheme clusters ([`crate::unicode::cluster_at`]): a letter with its accents, an emoji with
 /// its modifiers or a flag is never split between tokens, so no edit marks part of one. A cluster belongs to a
 /// word when its first character does (`\w`, as in search).
 pub fn tokens(text: &str) -> Vec<&str> {
@@ -217,7 +217,7 @@ pub fn tokens(text: &str) -> Vec<&str> {
     }
     // The class and end of the cluster starting at `i`.
     let at = |i: usize| -> Option<(Class, usize)> {
-        let c = text.get(i..)?.chars().next()?;
+        let (c, end) = cluster_at(text, i)?;
         let class = if is_word_char(c) {
             Class::Word
         } else if c.is_whitespace() {
@@ -225,7 +225,7 @@ pub fn tokens(text: &str) -> Vec<&str> {
         } else {
             Class::Other
         };
-        Some((class, grapheme_end(text, i)))
+        Some((class, end))
     };
     let mut out = Vec::with_capacity(text.len() / 4);
     let mut start = 0;

@@ -18,7 +18,9 @@ use unicode_segmentation::GraphemeCursor;
 
 /// The text in Normalization Form C; borrowed, without allocating, when it already is (nearly always).
 pub fn nfc(text: &str) -> Cow<'_, str> {
-    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+    // Every character below U+0300 is NFC and combines with nothing; in UTF-8 their bytes are all below 0xCC
+    // (ASCII, continuation bytes, and lead bytes up to 0xCB). Most legal text is checked by this byte scan alone.
+    if text.bytes().all(|b| b < 0xCC) || is_nfc_quick(text.chars()) == IsNormalized::Yes {
         return Cow::Borrowed(text);
     }
     let composed: String = text.nfc().collect();
@@ -53,24 +55,35 @@ pub fn fold(word: &str) -> String {
     word.chars().map(fold_char).collect()
 }
 
-/// The end (in bytes) of the grapheme cluster that starts at byte `start` of `text`; `text.len()` at the end.
-/// `start` must be a cluster boundary.
-pub fn grapheme_end(text: &str, start: usize) -> usize {
+/// The first character of the grapheme cluster that starts at byte `start`, and the cluster's end; `None` at the
+/// end of the text. `start` must be a cluster boundary.
+pub fn cluster_at(text: &str, start: usize) -> Option<(char, usize)> {
     let bytes = text.as_bytes();
-    // ASCII followed by ASCII ends a cluster at once, except CR LF (one cluster): no table lookups for the
-    // common case.
-    if let (Some(&this), Some(&next)) = (bytes.get(start), bytes.get(start + 1))
-        && this.is_ascii()
-        && next.is_ascii()
-        && !(this == b'\r' && next == b'\n')
+    let first = *bytes.get(start)?;
+    // ASCII before ASCII (or the end): one character, one cluster, except CR LF.
+    if first.is_ascii()
+        && bytes.get(start + 1).is_none_or(|&next| next.is_ascii() && !(first == b'\r' && next == b'\n'))
     {
-        return start + 1;
+        return Some((char::from(first), start + 1));
+    }
+    // Below U+0300 no character extends, joins or prepends to another (UAX #29 table 2): two such characters in
+    // a row are two clusters, except CR LF. Most legal text (ASCII, Latin-1 accents) ends its clusters here,
+    // without a table lookup.
+    let mut chars = text.get(start..)?.chars();
+    let this = chars.next()?;
+    let after = start + this.len_utf8();
+    let simple = |c: char| c < '\u{300}';
+    match chars.next() {
+        None => return Some((this, after)),
+        Some(next) if simple(this) && simple(next) && !(this == '\r' && next == '\n') => return Some((this, after)),
+        Some(_) => {}
     }
     let mut cursor = GraphemeCursor::new(start, text.len(), true);
-    match cursor.next_boundary(text, 0) {
+    let end = match cursor.next_boundary(text, 0) {
         Ok(Some(end)) => end,
         _ => text.len(),
-    }
+    };
+    Some((this, end))
 }
 
 /// The last grapheme cluster boundary at or before byte `at` (which must be a character boundary).
@@ -88,6 +101,15 @@ pub fn grapheme_ceil(text: &str, at: usize) -> usize {
     match cursor.is_boundary(text, 0) {
         Ok(true) => at,
         _ => cursor.next_boundary(text, 0).ok().flatten().unwrap_or(text.len()),
+    }
+}
+
+/// The longest start of `text` of at most `max` characters that ends on a grapheme cluster boundary: a
+/// shortened title or message never ends in half a character.
+pub fn prefix_chars(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => &text[..grapheme_floor(text, at)],
+        None => text,
     }
 }
 
@@ -140,7 +162,7 @@ mod tests {
             let mut out = Vec::new();
             let mut at = 0;
             while at < text.len() {
-                let end = grapheme_end(text, at);
+                let end = cluster_at(text, at).map_or(text.len(), |(_, end)| end);
                 out.push(&text[at..end]);
                 at = end;
             }
@@ -154,5 +176,10 @@ mod tests {
         let flag = "x🇫🇷y";
         assert_eq!((grapheme_floor(flag, 5), grapheme_ceil(flag, 5)), (1, 9));
         assert_eq!((grapheme_floor(flag, 9), grapheme_ceil(flag, 9)), (9, 9));
+        assert_eq!(prefix_chars("ab🇫🇷c", 3), "ab");
+        assert_eq!(prefix_chars("ab🇫🇷c", 4), "ab🇫🇷");
+        assert_eq!(prefix_chars("q\u{307}q\u{307}", 3), "q\u{307}");
+        assert_eq!(prefix_chars("abc", 3), "abc");
+        assert_eq!(prefix_chars("abc", 9), "abc");
     }
 }

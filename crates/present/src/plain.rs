@@ -191,6 +191,7 @@ fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }
-    let cut: String = text.chars().take(max - 1).collect();
+    // Never half a character (an accent, a flag) before the ellipsis.
+    let cut = inforce_core::unicode::prefix_chars(text, max - 1);
     format!("{}…", cut.trim_end())
 }

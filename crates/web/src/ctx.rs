@@ -276,8 +276,8 @@ impl<F: Face> FromRequestParts<Arc<Site>> for At<F> {
 
 /// Echoes user input in messages only up to a point: enough to recognise, never a wall of text.
 pub fn shorten(text: &str) -> String {
-    let cut: String = text.chars().take(60).collect();
-    if cut.len() < text.len() { format!("{cut}…") } else { cut }
+    let cut = inforce_core::unicode::prefix_chars(text, 60);
+    if cut.len() < text.len() { format!("{cut}…") } else { cut.to_string() }
 }
 
 /// The fields the base layout reads.
