@@ -100,3 +100,98 @@ pub fn resolve<'a>(history: &'a History, point: &Point) -> Result<Cut<'a>, Failu
         PointError::Undated(_) => Failure::Usage(e.to_string()),
     })
 }
+
+/// Who a publication is by: `--author` (or `INFORCE_AUTHOR`) when given, else the operating-system user
+/// (`USER`, then `LOGNAME`), else the numeric user id, so that no publication goes without one.
+pub fn author(given: Option<&str>) -> String {
+    if let Some(name) = given.map(str::trim).filter(|n| !n.is_empty()) {
+        return inforce_core::unicode::nfc(name).into_owned();
+    }
+    for variable in ["USER", "LOGNAME"] {
+        if let Some(name) = std::env::var(variable).ok().filter(|n| !n.trim().is_empty()) {
+            return name;
+        }
+    }
+    user_id().map_or_else(|| "unknown".to_string(), |uid| format!("uid {uid}"))
+}
+
+/// The process's user id, from the owner of its /proc entry (Linux).
+#[cfg(unix)]
+fn user_id() -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").ok().map(|m| m.uid())
+}
+
+#[cfg(not(unix))]
+fn user_id() -> Option<u32> {
+    None
+}
+
+/// The command as it is recorded with a publication: its name and arguments, without secrets. `--db` and its
+/// value are left out (a database URL may hold a password) and so is any argument that is a URL (`postgres://…`,
+/// as `copy --from` takes); arguments with spaces or quotes are quoted as a shell would read them.
+pub fn command_line(args: impl IntoIterator<Item = std::ffi::OsString>) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut skip_value = false;
+    for arg in args.into_iter().skip(1) {
+        let arg = arg.to_string_lossy().into_owned();
+        if std::mem::take(&mut skip_value) {
+            continue;
+        }
+        if arg == "--db" {
+            skip_value = true;
+            continue;
+        }
+        if arg.starts_with("--db=") {
+            continue;
+        }
+        let shown = if arg.contains("://") {
+            match arg.split_once('=') {
+                Some((flag, _)) if flag.starts_with("--") => format!("{flag}=<url>"),
+                _ => "<url>".to_string(),
+            }
+        } else {
+            arg
+        };
+        out.push(quoted(&shown));
+    }
+    out.join(" ")
+}
+
+fn quoted(arg: &str) -> String {
+    let plain = !arg.is_empty() && arg.chars().all(|c| !c.is_whitespace() && !matches!(c, '\'' | '"' | '\\' | '$'));
+    if plain { arg.to_string() } else { format!("'{}'", arg.replace('\'', "'\\''")) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(args: &[&str]) -> String {
+        command_line(std::iter::once("inforce").chain(args.iter().copied()).map(std::ffi::OsString::from))
+    }
+
+    #[test]
+    fn the_recorded_command_keeps_no_database_url_or_password() {
+        assert_eq!(line(&["mod", "new", "MP600", "--title", "A new rule"]), "mod new MP600 --title 'A new rule'");
+        assert_eq!(
+            line(&["--db", "postgres://u:secret@h/db", "register", "import", "f.toml"]),
+            "register import f.toml"
+        );
+        assert_eq!(line(&["--db=postgres://u:secret@h/db", "codes"]), "codes");
+        assert_eq!(
+            line(&["copy", "--from", "postgres://u:pw@h/a", "--to=postgres://u:pw@h/b"]),
+            "copy --from <url> --to=<url>"
+        );
+        assert_eq!(line(&["doc", "add", "it's.pdf"]), "doc add 'it'\\''s.pdf'");
+        assert!(!line(&["--db", "x.db", "codes"]).contains("x.db"));
+    }
+
+    #[test]
+    fn an_author_is_always_named() {
+        assert_eq!(author(Some("  Jane Roe ")), "Jane Roe");
+        assert_eq!(author(Some("Ame\u{301}lie")), "Amélie");
+        assert!(!author(None).is_empty());
+        assert!(!author(Some("  ")).is_empty(), "blank counts as not given");
+    }
+}

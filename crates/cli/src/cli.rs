@@ -23,6 +23,9 @@ pub struct Cli {
     /// Answer from the register as it was recorded at the end of this day (UTC), ignoring later corrections.
     #[arg(long, global = true, value_name = "DATE")]
     pub as_recorded: Option<String>,
+    /// Who makes the publications this command writes (default: the operating-system user).
+    #[arg(long, global = true, env = "INFORCE_AUTHOR", value_name = "NAME")]
+    pub author: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use inforce_core::{CodeId, History, Register};
-use inforce_store::{Store, publish_register};
+use inforce_store::{Provenance, Store, publish_register};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use tokio::sync::OnceCell;
@@ -38,6 +38,10 @@ pub struct Env {
     pub as_recorded: Option<Timestamp>,
     /// How answers are printed.
     pub out: Output,
+    /// Who the publications this command writes are by (`--author`, else the operating-system user).
+    pub author: String,
+    /// The command, as recorded with each publication it writes (no secrets).
+    pub command: String,
     store: OnceCell<Arc<dyn Store>>,
 }
 
@@ -58,7 +62,19 @@ impl Env {
             today: OnceCell::new(),
             as_recorded: cli.as_recorded.as_deref().map(|d| end_of_recorded_day(d, today)).transpose()?,
             out: Output { format: cli.format },
+            author: crate::args::author(cli.author.as_deref()),
+            command: crate::args::command_line(std::env::args_os()),
             store: OnceCell::new(),
+        })
+    }
+
+    /// Who writes, with which command, from `origin`, recorded now.
+    pub fn provenance(&self, origin: &str) -> Result<Provenance, Failure> {
+        Ok(Provenance {
+            origin: origin.to_string(),
+            recorded_at: now()?,
+            author: self.author.clone(),
+            command: self.command.clone(),
         })
     }
 
@@ -67,7 +83,7 @@ impl Env {
         self.store
             .get_or_try_init(|| async {
                 let store = open_store(self.db.as_deref()).await?;
-                load_builtin_once(store.as_ref()).await?;
+                load_builtin_once(store.as_ref(), &self.provenance(BUILTIN_ORIGIN)?).await?;
                 Ok::<_, Failure>(store)
             })
             .await
@@ -155,14 +171,14 @@ impl Env {
 /// register this build's edition of it: only the differences are published, as corrections recorded now (origin
 /// `builtin`), so `--as-recorded` still shows what was said before. A register someone has edited is left alone
 /// (`inforce register upgrade-builtin` merges the new edition on request).
-async fn load_builtin_once(store: &dyn Store) -> Result<(), Failure> {
+async fn load_builtin_once(store: &dyn Store, by: &Provenance) -> Result<(), Failure> {
     let sec = code_id(DEFAULT_CODE)?;
     let publications = store.publications(&sec).await?;
     if publications.iter().any(|p| p.origin != BUILTIN_ORIGIN) {
         return Ok(());
     }
     let register = builtin_register()?;
-    publish_register(store, &register, BUILTIN_ORIGIN, now()?).await?;
+    publish_register(store, &register, by).await?;
     Ok(())
 }
 

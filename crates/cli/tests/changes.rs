@@ -424,7 +424,9 @@ fn publish_as(sandbox: &Sandbox, register: &inforce_core::Register, origin: &str
         let options = inforce_store_sqlite::OpenOptions::default();
         let store = inforce_store_sqlite::SqliteStore::open(&sandbox.db(), options).await.expect("open");
         let at = at.parse().expect("timestamp");
-        inforce_store::publish_register(&store, register, origin, at).await.expect("publish");
+        inforce_store::publish_register(&store, register, &inforce_store::Provenance::anonymous(origin, at))
+            .await
+            .expect("publish");
     });
 }
 
@@ -537,4 +539,36 @@ fn a_stage_dated_in_the_future_is_scheduled_not_current() {
     let later = sandbox.json(&["mod", "show", "MP901", "--at", "2027-03-01"]);
     assert_eq!(later["stage"]["id"], "implemented");
     assert_eq!(later["implemented_by"], "62.0");
+}
+
+#[test]
+fn every_publication_names_its_author_and_command_without_secrets() {
+    let sandbox = Sandbox::new();
+    // The first use loads the built-in register: by the operating-system user, with the command that caused it.
+    let user = sandbox.command(&["codes"]).env("USER", "os-user").env_remove("INFORCE_AUTHOR").output().expect("run");
+    assert!(user.status.success());
+    let by_flag = sandbox
+        .command(&["--author", "Jane Roe", "consultation", "add", "SEC9", "--title", "A consultation"])
+        .output()
+        .expect("run");
+    assert!(by_flag.status.success(), "{}", common::stderr(&by_flag));
+    let by_env = sandbox
+        .command(&["mod", "new", "MP600", "--title", "Élan"])
+        .env("INFORCE_AUTHOR", "Service account")
+        .output()
+        .expect("run");
+    assert!(by_env.status.success(), "{}", common::stderr(&by_env));
+    let listed = sandbox.json(&["publications"]);
+    let rows = listed["publications"].as_array().expect("publications");
+    let authors: Vec<&str> = rows.iter().filter_map(|p| p["author"].as_str()).collect();
+    assert_eq!(authors, ["os-user", "Jane Roe", "Service account"], "{listed}");
+    let commands: Vec<&str> = rows.iter().filter_map(|p| p["command"].as_str()).collect();
+    assert_eq!(commands[0], "codes");
+    assert!(commands[1].starts_with("--author 'Jane Roe' consultation add SEC9"), "{commands:?}");
+    assert_eq!(commands[2], "mod new MP600 --title Élan");
+    let db = sandbox.db();
+    assert!(rows.iter().all(|p| !p["command"].as_str().unwrap_or("").contains(db.to_str().expect("path"))));
+    assert_eq!(rows[1]["base"], rows[0]["id"], "each computed against the one before");
+    let text = sandbox.stdout(&["publications"]);
+    assert!(text.contains("by Jane Roe") && text.contains("inforce mod new MP600"), "{text}");
 }

@@ -585,9 +585,13 @@ fn decomposed_by_an_earlier_build(sandbox: &Sandbox) {
         let store = inforce_store_sqlite::SqliteStore::open(&sandbox.db(), options).await.expect("open");
         let what =
             inforce_store::Publishing { register: &merged.register, texts: Some((&merged.assignments, &bodies)) };
-        inforce_store::publish(&store, what, "import", "2020-01-01T00:00:00Z".parse().expect("time"))
-            .await
-            .expect("publish");
+        inforce_store::publish(
+            &store,
+            what,
+            &inforce_store::Provenance::anonymous("import", "2020-01-01T00:00:00Z".parse().expect("time")),
+        )
+        .await
+        .expect("publish");
     });
 }
 

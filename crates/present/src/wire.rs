@@ -1214,7 +1214,9 @@ impl CodeListJson {
     }
 }
 
-/// One publication: when it was recorded, where it came from, how many records it wrote.
+/// One publication: when it was recorded, where it came from, how many records it wrote, who made it with which
+/// command, and the publication it was computed against. `author`, `command` and `base` are null where not
+/// recorded (publications made before they were).
 #[derive(Serialize)]
 pub struct PublicationJson {
     id: i64,
@@ -1222,12 +1224,42 @@ pub struct PublicationJson {
     recorded_at: String,
     origin: String,
     records: i64,
+    author: Option<String>,
+    command: Option<String>,
+    base: Option<i64>,
+}
+
+/// What is known of a publication, as the store gives it.
+pub struct PublicationFacts<'a> {
+    /// Its id.
+    pub id: i64,
+    /// Its record time.
+    pub recorded_at: jiff::Timestamp,
+    /// Where its records came from.
+    pub origin: &'a str,
+    /// How many records it wrote.
+    pub records: i64,
+    /// Who made it; empty when not recorded.
+    pub author: &'a str,
+    /// The command that made it; empty when not recorded.
+    pub command: &'a str,
+    /// The publication it was computed against.
+    pub base: Option<i64>,
 }
 
 impl PublicationJson {
     /// A publication's facts.
-    pub fn new(id: i64, recorded_at: jiff::Timestamp, origin: &str, records: i64) -> Self {
-        Self { id, recorded_at: recorded_at.to_string(), origin: origin.to_string(), records }
+    pub fn new(facts: PublicationFacts<'_>) -> Self {
+        let recorded = |text: &str| (!text.is_empty()).then(|| text.to_string());
+        Self {
+            id: facts.id,
+            recorded_at: facts.recorded_at.to_string(),
+            origin: facts.origin.to_string(),
+            records: facts.records,
+            author: recorded(facts.author),
+            command: recorded(facts.command),
+            base: facts.base,
+        }
     }
 }
 

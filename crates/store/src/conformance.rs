@@ -25,8 +25,20 @@ pub async fn run(store: &dyn Store) {
 
     let first = sample();
     let day1: Timestamp = "2026-01-01T10:00:00Z".parse().expect("timestamp");
-    let outcome = publish_register(store, &first, "test:first", day1).await.expect("first publication");
+    let by = crate::Provenance {
+        origin: "test:first".into(),
+        recorded_at: day1,
+        author: "Amélie Roe".into(),
+        command: "register import 'first file.toml'".into(),
+    };
+    let outcome = publish_register(store, &first, &by).await.expect("first publication");
     let PublishOutcome::Published(publication) = outcome else { panic!("first publication wrote nothing") };
+    assert_eq!(
+        (publication.author.as_str(), publication.base),
+        ("Amélie Roe", None),
+        "a first publication has no base"
+    );
+    assert_eq!(publication.command, by.command);
     assert_eq!(
         publication.record_count,
         1 + 2 + 2 + 1 + 3,
@@ -38,7 +50,8 @@ pub async fn run(store: &dyn Store) {
     assert_eq!(loaded.register, first, "a register reads back exactly as published");
     assert_eq!(store.codes().await.expect("codes"), vec![code.clone()]);
 
-    let again = publish_register(store, &first, "test:again", day1).await.expect("republish");
+    let again =
+        publish_register(store, &first, &crate::Provenance::anonymous("test:again", day1)).await.expect("republish");
     assert_eq!(again, PublishOutcome::Unchanged, "publishing the same register writes nothing");
 
     // A correction: 2.0's date fixed, the consultation withdrawn (and the planned change's link to it), a
@@ -49,10 +62,21 @@ pub async fn run(store: &dyn Store) {
     corrected.planned[0].consultation = None;
     corrected.provisions.push(provision("H15", Some("H")));
     let day2: Timestamp = "2026-02-01T10:00:00Z".parse().expect("timestamp");
-    let outcome = publish_register(store, &corrected, "test:correction", day2).await.expect("correction");
+    let outcome = publish_register(store, &corrected, &crate::Provenance::anonymous("test:correction", day2))
+        .await
+        .expect("correction");
     let PublishOutcome::Published(second) = outcome else { panic!("correction wrote nothing") };
     assert_eq!(second.record_count, 4, "only the corrected, added and withdrawn items are written");
     assert!(second.id > publication.id, "publication ids increase");
+    assert_eq!(second.base, Some(publication.id), "computed against the first publication");
+    let listed = store.publications(&code).await.expect("publications");
+    let kept: Vec<(&str, &str, Option<i64>)> =
+        listed.iter().map(|p| (p.author.as_str(), p.command.as_str(), p.base)).collect();
+    assert_eq!(
+        kept,
+        [("Amélie Roe", by.command.as_str(), None), ("", "", Some(publication.id))],
+        "author, command and base read back as published"
+    );
 
     let now = load_register(store, &code, None).await.expect("load").expect("recorded");
     assert_eq!(now.register, corrected);
@@ -73,6 +97,9 @@ pub async fn run(store: &dyn Store) {
         code: code.clone(),
         recorded_at: day2,
         origin: "test:stale".into(),
+        author: String::new(),
+        command: String::new(),
+        base: Some(publication.id),
         expected_head: Some(publication.id),
         writes: vec![],
         text_writes: vec![],
@@ -111,8 +138,15 @@ pub async fn run_copy(from: &dyn Store, to: &dyn Store) {
     assert_eq!(i64::try_from(summary.records).ok(), Some(total), "every record is counted once");
 
     let copied = to.publications(&code).await.expect("publications");
-    let shape = |p: &crate::Publication| (p.recorded_at, p.origin.clone(), p.record_count);
+    let shape = |p: &crate::Publication| {
+        (p.recorded_at, p.origin.clone(), p.record_count, p.author.clone(), p.command.clone(), p.base.is_some())
+    };
     assert_eq!(copied.iter().map(shape).collect::<Vec<_>>(), published.iter().map(shape).collect::<Vec<_>>());
+    // A base names the copy of the publication it named, whatever ids the target gives.
+    let position =
+        |list: &[crate::Publication], id: Option<i64>| id.and_then(|id| list.iter().position(|p| p.id == id));
+    let bases = |list: &[crate::Publication]| list.iter().map(|p| position(list, p.base)).collect::<Vec<_>>();
+    assert_eq!(bases(&copied), bases(&published));
     let (source, target) = (from.records(&code).await.expect("records"), to.records(&code).await.expect("records"));
     let write = |r: &inforce_core::Record| (r.recorded_at, r.write.clone());
     assert_eq!(target.iter().map(write).collect::<Vec<_>>(), source.iter().map(write).collect::<Vec<_>>());
@@ -180,15 +214,36 @@ async fn documents_story(store: &dyn Store, code: &CodeId) {
         }
     };
     let files = [(sha256.clone(), bytes.clone())];
-    crate::publish_edit(store, code, "test:doc", day, &files, add(document("guidance", &sha256))).await.expect("doc");
+    crate::publish_edit(
+        store,
+        code,
+        &crate::Provenance::anonymous("test:doc", day),
+        &files,
+        add(document("guidance", &sha256)),
+    )
+    .await
+    .expect("doc");
     assert_eq!(store.file(code, &sha256).await.expect("file"), Some(bytes.clone()), "read back byte for byte");
     // The same content again, under another description: stored once, both descriptions kept.
-    crate::publish_edit(store, code, "test:doc2", day, &files, add(document("guidance-2", &sha256)))
-        .await
-        .expect("doc2");
+    crate::publish_edit(
+        store,
+        code,
+        &crate::Provenance::anonymous("test:doc2", day),
+        &files,
+        add(document("guidance-2", &sha256)),
+    )
+    .await
+    .expect("doc2");
     let missing = "0".repeat(64);
     let before = store.records(code).await.expect("records").len();
-    let refused = crate::publish_edit(store, code, "test:missing", day, &[], add(document("ghost", &missing))).await;
+    let refused = crate::publish_edit(
+        store,
+        code,
+        &crate::Provenance::anonymous("test:missing", day),
+        &[],
+        add(document("ghost", &missing)),
+    )
+    .await;
     assert!(matches!(refused, Err(StoreError::MissingFile { .. })), "{refused:?}");
     assert_eq!(store.records(code).await.expect("records").len(), before, "nothing written");
     assert_eq!(store.file(code, &missing).await.expect("file"), None);
@@ -216,7 +271,8 @@ async fn texts_story(store: &dyn Store, register: &Register) {
     let first = vec![assign("1.0", "A", Some(&one)), assign("1.0", "H", Some(&aitch)), assign("2.0", "A", Some(&two))];
     let day3: Timestamp = "2026-03-01T10:00:00Z".parse().expect("timestamp");
     let what = Publishing { register, texts: Some((&first, &bodies)) };
-    let PublishOutcome::Published(publication) = publish(store, what, "test:texts", day3).await.expect("publish")
+    let PublishOutcome::Published(publication) =
+        publish(store, what, &crate::Provenance::anonymous("test:texts", day3)).await.expect("publish")
     else {
         panic!("texts were not written")
     };
@@ -224,12 +280,17 @@ async fn texts_story(store: &dyn Store, register: &Register) {
     let loaded = load_texts(store, code, None).await.expect("texts");
     assert_eq!(loaded.assignments, first);
     assert_eq!(loaded.bodies, bodies, "texts read back exactly");
-    assert_eq!(publish(store, what, "test:again", day3).await.expect("again"), PublishOutcome::Unchanged);
+    assert_eq!(
+        publish(store, what, &crate::Provenance::anonymous("test:again", day3)).await.expect("again"),
+        PublishOutcome::Unchanged
+    );
 
     let second = vec![assign("1.0", "A", Some(&one)), assign("1.0", "H", Some(&aitch)), assign("2.0", "A", None)];
     let day4: Timestamp = "2026-04-01T10:00:00Z".parse().expect("timestamp");
     let what = Publishing { register, texts: Some((&second, &bodies)) };
-    let PublishOutcome::Published(correction) = publish(store, what, "test:texts", day4).await.expect("publish") else {
+    let PublishOutcome::Published(correction) =
+        publish(store, what, &crate::Provenance::anonymous("test:texts", day4)).await.expect("publish")
+    else {
         panic!("the correction was not written")
     };
     assert_eq!(correction.record_count, 1);
@@ -240,7 +301,9 @@ async fn texts_story(store: &dyn Store, register: &Register) {
     assert_eq!(ledger.records.len(), 4, "nothing overwritten");
     assert_eq!(ledger.bodies.len(), 3, "each distinct text stored once");
     assert_eq!(
-        publish_register(store, register, "test:register", day4).await.expect("register"),
+        publish_register(store, register, &crate::Provenance::anonymous("test:register", day4))
+            .await
+            .expect("register"),
         PublishOutcome::Unchanged,
         "publishing the register alone leaves the texts alone"
     );
@@ -431,8 +494,7 @@ pub async fn run_import(store: &dyn Store) {
             title: title.map(str::to_string),
             time_zone: None,
             details: crate::VersionDetails::default(),
-            origin: "conformance",
-            recorded_at: at.parse().expect("time"),
+            provenance: crate::Provenance::anonymous("conformance", at.parse().expect("time")),
         }
     }
     let request = |versions, title, at| request(&code, versions, &order, &headings, &bodies, title, at);
@@ -529,30 +591,33 @@ pub async fn run_retries(store: &dyn Store) {
     let first = sample();
     let day: Timestamp = "2026-01-01T10:00:00Z".parse().expect("timestamp");
     let four = losing(4);
-    let outcome = publish_register(&four, &first, "test:retry", day).await.expect("published on the fifth try");
+    let outcome = publish_register(&four, &first, &crate::Provenance::anonymous("test:retry", day))
+        .await
+        .expect("published on the fifth try");
     assert!(matches!(outcome, PublishOutcome::Published(_)));
     assert_eq!(four.tries.load(SeqCst), 5, "four losses, then the publication");
     let five = losing(5);
     let mut second = first.clone();
     second.provisions.push(provision("H15", Some("H")));
-    match publish_register(&five, &second, "test:retry", day).await {
+    match publish_register(&five, &second, &crate::Provenance::anonymous("test:retry", day)).await {
         Err(StoreError::Conflict { .. }) => {}
         other => panic!("five losses end in the conflict, got {other:?}"),
     }
     assert_eq!(five.tries.load(SeqCst), 5, "and no sixth try");
     let edits = losing(4);
-    let (outcome, register) = crate::publish_edit(&edits, &code, "test:edit", day, &[], |current| {
-        let mut next = current.cloned().ok_or(StoreError::Conflict { code: "none".into() })?;
-        next.provisions.push(provision("H16", Some("H")));
-        Ok::<_, StoreError>(next)
-    })
-    .await
-    .expect("the edit is applied on the fifth try");
+    let (outcome, register) =
+        crate::publish_edit(&edits, &code, &crate::Provenance::anonymous("test:edit", day), &[], |current| {
+            let mut next = current.cloned().ok_or(StoreError::Conflict { code: "none".into() })?;
+            next.provisions.push(provision("H16", Some("H")));
+            Ok::<_, StoreError>(next)
+        })
+        .await
+        .expect("the edit is applied on the fifth try");
     assert!(matches!(outcome, PublishOutcome::Published(_)));
     assert_eq!(edits.tries.load(SeqCst), 5);
     assert!(register.provisions.iter().any(|p| p.id.as_str() == "H16"));
     let five = losing(5);
-    let edit = crate::publish_edit(&five, &code, "test:edit", day, &[], |current| {
+    let edit = crate::publish_edit(&five, &code, &crate::Provenance::anonymous("test:edit", day), &[], |current| {
         let mut next = current.cloned().ok_or(StoreError::Conflict { code: "none".into() })?;
         next.provisions.push(provision("H17", Some("H")));
         Ok::<_, StoreError>(next)

@@ -34,8 +34,9 @@ pub struct CopySummary {
     pub records: usize,
 }
 
-/// Copies every publication of every code in `from`, in the order they were made, keeping record times, origins
-/// and document files, into `to`, which must hold none of those codes ([`CopyError::Clash`], nothing written).
+/// Copies every publication of every code in `from`, in the order they were made, keeping record times, origins,
+/// authors, commands, bases and document files, into `to`, which must hold none of those codes
+/// ([`CopyError::Clash`], nothing written).
 pub async fn copy(from: &dyn Store, to: &dyn Store) -> Result<CopySummary, CopyError> {
     let codes = from.codes().await?;
     let present = to.codes().await?;
@@ -74,6 +75,8 @@ pub async fn copy(from: &dyn Store, to: &dyn Store) -> Result<CopySummary, CopyE
     }
     publications.sort_by_key(|(p, ..)| p.id);
     let mut heads: HashMap<CodeId, i64> = HashMap::new();
+    // Publication ids in the target, by id in the source: a base names the copy of its publication.
+    let mut copies: HashMap<i64, i64> = HashMap::new();
     let (mut copied, mut records) = (0, 0);
     for (publication, writes, text_writes, new_texts, new_files) in publications {
         records += writes.len() + text_writes.len();
@@ -81,6 +84,9 @@ pub async fn copy(from: &dyn Store, to: &dyn Store) -> Result<CopySummary, CopyE
             code: publication.code.clone(),
             recorded_at: publication.recorded_at,
             origin: publication.origin,
+            author: publication.author,
+            command: publication.command,
+            base: publication.base.and_then(|base| copies.get(&base).copied()),
             expected_head: heads.get(&publication.code).copied(),
             writes,
             text_writes,
@@ -88,6 +94,7 @@ pub async fn copy(from: &dyn Store, to: &dyn Store) -> Result<CopySummary, CopyE
             new_files,
         };
         let stored = to.publish(new).await?;
+        copies.insert(publication.id, stored.id);
         heads.insert(publication.code, stored.id);
         copied += 1;
     }

@@ -7,9 +7,8 @@ use std::sync::Arc;
 use inforce_core::import::{ImportProblem, TextImport, merge_versions};
 use inforce_core::text::{TextHash, Texts};
 use inforce_core::{CodeId, EntryId, History};
-use jiff::Timestamp;
 
-use crate::{PublishOutcome, Publishing, Store, StoreError, load_register, load_texts, publish};
+use crate::{Provenance, PublishOutcome, Publishing, Store, StoreError, load_register, load_texts, publish};
 
 /// What to import and how to record it.
 pub struct TextImportRequest<'a> {
@@ -25,10 +24,8 @@ pub struct TextImportRequest<'a> {
     pub time_zone: Option<String>,
     /// What the register records about the versions this import adds: instrument, when made, sources.
     pub details: VersionDetails,
-    /// Where the texts come from, kept with the publication (`folder:/path`).
-    pub origin: &'a str,
-    /// The record time to give the publication.
-    pub recorded_at: Timestamp,
+    /// Who imports the texts, from where (`folder:/path`), and the record time to give the publication.
+    pub provenance: Provenance,
 }
 
 /// What a version recorded from texts carries besides its texts, as a register file would give it.
@@ -90,7 +87,7 @@ pub async fn import_texts(store: &dyn Store, request: TextImportRequest<'_>) -> 
     }
     bodies.extend(request.new_bodies);
     let what = Publishing { register: &merged.register, texts: Some((&merged.assignments, &bodies)) };
-    let outcome = publish(store, what, request.origin, request.recorded_at).await?;
+    let outcome = publish(store, what, &request.provenance).await?;
     let history = History::with_texts(merged.register, Texts { assignments: merged.assignments, bodies });
     Ok(ImportedTexts { outcome, history, new_versions: merged.new_versions, new_provisions: merged.new_provisions })
 }

@@ -95,6 +95,13 @@ pub struct NewPublication {
     pub recorded_at: Timestamp,
     /// Where the records came from, such as `builtin` or `file:sec.toml`.
     pub origin: String,
+    /// Who made it: a person's or a service's name (see [`Provenance`]).
+    pub author: String,
+    /// The command that made it, without secrets: its name and arguments, never a database URL or a password.
+    pub command: String,
+    /// The publication the writes were computed against, recorded as its base: usually `expected_head`; a copy
+    /// keeps the base the copied publication had.
+    pub base: Option<i64>,
     /// The id of the latest publication the writes were computed against (`None`: the code had none). If another
     /// publication has landed since, nothing is written and [`StoreError::Conflict`] is returned.
     pub expected_head: Option<i64>,
@@ -130,6 +137,33 @@ pub struct Publication {
     pub origin: String,
     /// How many records (register and text records) it wrote.
     pub record_count: i64,
+    /// Who made it; empty when not recorded (publications made before authors were recorded).
+    pub author: String,
+    /// The command that made it, without secrets; empty when not recorded.
+    pub command: String,
+    /// The publication its writes were computed against; `None` for a code's first publication, or when not
+    /// recorded.
+    pub base: Option<i64>,
+}
+
+/// Who makes a publication, how and when: given with every write, recorded with the publication.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    /// Where the records come from, such as `builtin` or `file:sec.toml`.
+    pub origin: String,
+    /// The record time given to every record (the caller's clock).
+    pub recorded_at: Timestamp,
+    /// Who makes it.
+    pub author: String,
+    /// The command that makes it, without secrets.
+    pub command: String,
+}
+
+impl Provenance {
+    /// A provenance with no author or command recorded (tests, and writers that have none).
+    pub fn anonymous(origin: &str, recorded_at: Timestamp) -> Self {
+        Self { origin: origin.to_string(), recorded_at, author: String::new(), command: String::new() }
+    }
 }
 
 /// The storage interface every backend implements.

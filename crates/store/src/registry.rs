@@ -10,7 +10,7 @@ use inforce_core::unicode::nfc;
 use inforce_core::{CodeId, Register};
 use jiff::Timestamp;
 
-use crate::{NewPublication, Publication, Store, StoreError};
+use crate::{NewPublication, Provenance, Publication, Store, StoreError};
 
 /// A register read from the store, with the publication it reflects.
 #[derive(Debug, Clone)]
@@ -115,23 +115,17 @@ const PUBLISH_ATTEMPTS: usize = 5;
 pub async fn publish_register(
     store: &dyn Store,
     register: &Register,
-    origin: &str,
-    recorded_at: Timestamp,
+    by: &Provenance,
 ) -> Result<PublishOutcome, StoreError> {
-    publish(store, Publishing { register, texts: None }, origin, recorded_at).await
+    publish(store, Publishing { register, texts: None }, by).await
 }
 
 /// Makes a register and its texts current, appending only what differs, as one publication; retried like
 /// [`publish_register`] when another publication lands first.
-pub async fn publish(
-    store: &dyn Store,
-    what: Publishing<'_>,
-    origin: &str,
-    recorded_at: Timestamp,
-) -> Result<PublishOutcome, StoreError> {
+pub async fn publish(store: &dyn Store, what: Publishing<'_>, by: &Provenance) -> Result<PublishOutcome, StoreError> {
     let mut attempt = 1;
     loop {
-        match publish_once(store, what, origin, recorded_at).await {
+        match publish_once(store, what, by).await {
             Err(StoreError::Conflict { .. }) if attempt < PUBLISH_ATTEMPTS => attempt += 1,
             outcome => return outcome,
         }
@@ -144,8 +138,7 @@ pub async fn publish(
 pub async fn publish_edit<E: From<StoreError>>(
     store: &dyn Store,
     code: &CodeId,
-    origin: &str,
-    recorded_at: Timestamp,
+    by: &Provenance,
     files: &[(String, Vec<u8>)],
     edit: impl Fn(Option<&Register>) -> Result<Register, E>,
 ) -> Result<(PublishOutcome, Register), E> {
@@ -163,8 +156,11 @@ pub async fn publish_edit<E: From<StoreError>>(
         check_files(store, code, &writes, files).await?;
         let publication = NewPublication {
             code: code.clone(),
-            recorded_at,
-            origin: origin.to_string(),
+            recorded_at: by.recorded_at,
+            origin: by.origin.clone(),
+            author: by.author.clone(),
+            command: by.command.clone(),
+            base: head,
             expected_head: head,
             writes,
             text_writes: Vec::new(),
@@ -219,12 +215,7 @@ async fn check_files(
     Ok(())
 }
 
-async fn publish_once(
-    store: &dyn Store,
-    what: Publishing<'_>,
-    origin: &str,
-    recorded_at: Timestamp,
-) -> Result<PublishOutcome, StoreError> {
+async fn publish_once(store: &dyn Store, what: Publishing<'_>, by: &Provenance) -> Result<PublishOutcome, StoreError> {
     let register = what.register;
     let code = &register.code.id;
     // Head first: records written after it can only make the publication conflict, never go unnoticed.
@@ -263,8 +254,11 @@ async fn publish_once(
     check_files(store, code, &writes, &[]).await?;
     let publication = NewPublication {
         code: code.clone(),
-        recorded_at,
-        origin: origin.to_string(),
+        recorded_at: by.recorded_at,
+        origin: by.origin.clone(),
+        author: by.author.clone(),
+        command: by.command.clone(),
+        base: head,
         expected_head: head,
         writes,
         text_writes,

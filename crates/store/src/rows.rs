@@ -16,14 +16,14 @@ use crate::{Publication, StoreError, TextLedger};
 /// Codes with at least one publication.
 pub const SELECT_CODES: &str = "SELECT DISTINCT code FROM publications ORDER BY code";
 /// A code's publications: id, recorded_at, origin, record_count.
-pub const SELECT_PUBLICATIONS: &str =
-    "SELECT id, recorded_at, origin, record_count FROM publications WHERE code = $1 ORDER BY id";
+pub const SELECT_PUBLICATIONS: &str = "SELECT id, recorded_at, origin, record_count, author, command, base FROM \
+     publications WHERE code = $1 ORDER BY id";
 /// A code's records in append order, with their record time.
 pub const SELECT_RECORDS: &str = "SELECT r.seq, r.publication_id, p.recorded_at, r.kind, r.record_key, r.ordinal, \
      r.body FROM records r JOIN publications p ON p.id = r.publication_id WHERE r.code = $1 ORDER BY r.seq";
 /// Appends a publication and returns its id.
-pub const INSERT_PUBLICATION: &str =
-    "INSERT INTO publications (code, recorded_at, origin, record_count) VALUES ($1, $2, $3, $4) RETURNING id";
+pub const INSERT_PUBLICATION: &str = "INSERT INTO publications (code, recorded_at, origin, record_count, author, \
+     command, base) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
 /// The latest publication of a code other than the one being written.
 pub const SELECT_HEAD: &str = "SELECT MAX(id) FROM publications WHERE code = $1 AND id <> $2";
 /// Appends records, six values each: publication_id, code, kind, record_key, ordinal, body.
@@ -107,15 +107,22 @@ pub fn body_text(write: &RecordWrite) -> Option<String> {
     write.body.as_ref().map(encode_record)
 }
 
+/// The columns of a row of [`SELECT_PUBLICATIONS`], in order.
+pub type PublicationRow = (i64, i64, String, i64, String, String, Option<i64>);
+
 /// A row of [`SELECT_PUBLICATIONS`] as a publication.
-pub fn publication(
-    code: &CodeId,
-    id: i64,
-    recorded_at: i64,
-    origin: String,
-    record_count: i64,
-) -> Result<Publication, StoreError> {
-    Ok(Publication { id, code: code.clone(), recorded_at: timestamp(code, recorded_at)?, origin, record_count })
+pub fn publication(code: &CodeId, row: PublicationRow) -> Result<Publication, StoreError> {
+    let (id, recorded_at, origin, record_count, author, command, base) = row;
+    Ok(Publication {
+        id,
+        code: code.clone(),
+        recorded_at: timestamp(code, recorded_at)?,
+        origin,
+        record_count,
+        author,
+        command,
+        base,
+    })
 }
 
 /// A stored code id.

@@ -136,7 +136,11 @@ macro_rules! sql_store {
                     .map_err(|e| self.error(e))?;
                 found
                     .iter()
-                    .map(|row| $crate::rows::publication(code, row.get(0), row.get(1), row.get(2), row.get(3)))
+                    .map(|row| {
+                        let columns =
+                            (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4), row.get(5), row.get(6));
+                        $crate::rows::publication(code, columns)
+                    })
                     .collect()
             }
 
@@ -188,6 +192,9 @@ macro_rules! sql_store {
                     .bind(publication.recorded_at.as_microsecond())
                     .bind(&publication.origin)
                     .bind(record_count)
+                    .bind(&publication.author)
+                    .bind(&publication.command)
+                    .bind(publication.base)
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(|e| self.error(e))?
@@ -278,6 +285,9 @@ macro_rules! sql_store {
                     recorded_at: publication.recorded_at,
                     origin: publication.origin,
                     record_count,
+                    author: publication.author,
+                    command: publication.command,
+                    base: publication.base,
                 })
             }
 

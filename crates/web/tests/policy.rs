@@ -17,7 +17,9 @@ async fn routes() -> axum::Router {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/sec.toml")).expect("sec.toml");
     let register = inforce_formats::parse_register("sec.toml", &text).expect("the built-in register");
     let now = "2026-11-01T09:00:00Z".parse().expect("time");
-    inforce_store::publish_register(&store, &register, "test", now).await.expect("publish");
+    inforce_store::publish_register(&store, &register, &inforce_store::Provenance::anonymous("test", now))
+        .await
+        .expect("publish");
     let store: Arc<dyn Store> = Arc::new(store);
     let options = inforce_web::SiteOptions {
         default_code: CodeId::parse("sec").expect("code"),

@@ -3,8 +3,8 @@
 
 use inforce_present::plain;
 use inforce_present::wire::{
-    AtJson, CodeListJson, ConsultationsJson, ProvisionHistoryJson, PublicationJson, PublicationsJson, StatusJson,
-    TimelineJson, VersionsJson,
+    AtJson, CodeListJson, ConsultationsJson, ProvisionHistoryJson, PublicationFacts, PublicationJson, PublicationsJson,
+    StatusJson, TimelineJson, VersionsJson,
 };
 use inforce_store::Publication;
 
@@ -85,16 +85,35 @@ pub async fn codes(env: &Env) -> Result<(), Failure> {
 /// `inforce publications`
 pub async fn publications(env: &Env) -> Result<(), Failure> {
     let publications = env.store().await?.publications(&env.code).await?;
-    let rows =
-        publications.iter().map(|p| PublicationJson::new(p.id, p.recorded_at, &p.origin, p.record_count)).collect();
+    let rows = publications.iter().map(|p| PublicationJson::new(facts(p))).collect();
     env.out.print(&PublicationsJson::new(&env.code, rows), || publications_text(&publications))
 }
 
-/// Publications with their record times.
+/// A stored publication as the answers describe it.
+pub fn facts(p: &Publication) -> PublicationFacts<'_> {
+    PublicationFacts {
+        id: p.id,
+        recorded_at: p.recorded_at,
+        origin: &p.origin,
+        records: p.record_count,
+        author: &p.author,
+        command: &p.command,
+        base: p.base,
+    }
+}
+
+/// Publications with their record times, authors and commands.
 fn publications_text(publications: &[Publication]) -> String {
     let mut out = String::new();
     for p in publications {
-        out.push_str(&format!("{:>4}  {}  {:>5} records  {}\n", p.id, p.recorded_at, p.record_count, p.origin));
+        let author = if p.author.is_empty() { "(author not recorded)" } else { p.author.as_str() };
+        out.push_str(&format!(
+            "{:>4}  {}  {:>5} records  {}  by {author}\n",
+            p.id, p.recorded_at, p.record_count, p.origin
+        ));
+        if !p.command.is_empty() {
+            out.push_str(&format!("      inforce {}\n", p.command));
+        }
     }
     if publications.is_empty() {
         out.push_str("No publications recorded for this code.\n");

@@ -6,7 +6,6 @@ use inforce_core::{Consultation, History};
 use inforce_present::wire::{ConsultationJson, ConsultationShowJson};
 use inforce_store::publish_edit;
 
-use crate::args::now;
 use crate::cli::{ConsultationAddArgs, ConsultationShowArgs};
 use crate::commands::proposals::{checked, entry_id, fuzzy};
 use crate::env::Env;
@@ -29,16 +28,17 @@ pub async fn add(env: &Env, args: &ConsultationAddArgs) -> Result<(), Failure> {
         notes: Vec::new(),
     };
     let store = env.store().await?.as_ref();
-    let (_, register) = publish_edit(store, code, &format!("consultation add {id}"), now()?, &[], |current| {
-        let current = current.ok_or_else(|| Failure::NotFound(format!("no register for code '{code}'")))?;
-        if current.consultations.iter().any(|c| c.id.eq_ignore_ascii_case(id)) {
-            return Err(Failure::Usage(format!("consultation '{id}' is already recorded")));
-        }
-        let mut next = current.clone();
-        next.consultations.push(consultation.clone());
-        checked(next)
-    })
-    .await?;
+    let (_, register) =
+        publish_edit(store, code, &env.provenance(&format!("consultation add {id}"))?, &[], |current| {
+            let current = current.ok_or_else(|| Failure::NotFound(format!("no register for code '{code}'")))?;
+            if current.consultations.iter().any(|c| c.id.eq_ignore_ascii_case(id)) {
+                return Err(Failure::Usage(format!("consultation '{id}' is already recorded")));
+            }
+            let mut next = current.clone();
+            next.consultations.push(consultation.clone());
+            checked(next)
+        })
+        .await?;
     answer(env, &History::new(register), id, today)
 }
 

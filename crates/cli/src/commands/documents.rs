@@ -7,7 +7,6 @@ use inforce_core::document::{Attachment, Document};
 use inforce_present::wire::{DocumentAddedJson, DocumentsJson};
 use inforce_store::{PublishOutcome, publish_edit};
 
-use crate::args::now;
 use crate::cli::{DocAddArgs, DocGetArgs, DocListArgs};
 use crate::commands::proposals::checked;
 use crate::env::Env;
@@ -55,7 +54,7 @@ pub async fn add(env: &Env, args: &DocAddArgs) -> Result<(), Failure> {
     };
     let files = [(sha256, bytes)];
     let store = env.store().await?.as_ref();
-    let (outcome, _) = publish_edit(store, code, &format!("doc add {id}"), now()?, &files, |current| {
+    let (outcome, _) = publish_edit(store, code, &env.provenance(&format!("doc add {id}"))?, &files, |current| {
         let current = current.ok_or_else(|| Failure::NotFound(format!("no register for code '{code}'")))?;
         if let Some(existing) = current.documents.iter().find(|d| d.id == id) {
             if existing == &document {

@@ -11,7 +11,6 @@ use inforce_formats::folder::{read_delta, read_folder};
 use inforce_present::wire::TextImportJson;
 use inforce_store::{ImportError, PublishOutcome, TextImportRequest, import_texts, load_register, load_texts};
 
-use crate::args::now;
 use crate::cli::{Format, ImportArgs, ImportVersionArgs};
 use crate::env::Env;
 use crate::failure::Failure;
@@ -53,8 +52,7 @@ pub async fn import_folder(env: &Env, args: &ImportArgs) -> Result<(), Failure> 
         title: args.title.clone(),
         time_zone: time_zone(args.time_zone.as_deref())?,
         details: inforce_store::VersionDetails::default(),
-        origin: &format!("folder:{}", dir.display()),
-        recorded_at: now()?,
+        provenance: env.provenance(&format!("folder:{}", dir.display()))?,
     };
     publish_and_report(env, request, &summary).await
 }
@@ -115,8 +113,7 @@ pub async fn import_version(env: &Env, args: &ImportVersionArgs) -> Result<(), F
         title: None,
         time_zone: None,
         details,
-        origin: &format!("version-folder:{}", dir.display()),
-        recorded_at: now()?,
+        provenance: env.provenance(&format!("version-folder:{}", dir.display()))?,
     };
     publish_and_report(env, request, &summary).await
 }

@@ -14,7 +14,7 @@ use inforce_present::wire::{PlannedListJson, ProposalJson, ProposalWrittenJson, 
 use inforce_store::{PublishOutcome, publish_edit};
 use jiff::civil::Date;
 
-use crate::args::{date, now};
+use crate::args::date;
 use crate::cli::{ModAdvanceArgs, ModListArgs, ModNewArgs, ModShowArgs, ModUpdateArgs};
 use crate::env::Env;
 use crate::failure::Failure;
@@ -123,7 +123,7 @@ async fn write(
     let today = env.today().await?;
     let code = &env.code;
     let store = env.store().await?.as_ref();
-    let (outcome, register) = publish_edit(store, code, origin, now()?, &[], |current| {
+    let (outcome, register) = publish_edit(store, code, &env.provenance(origin)?, &[], |current| {
         let current = current.ok_or_else(|| Failure::NotFound(format!("no register for code '{code}'")))?;
         checked(change(current)?)
     })

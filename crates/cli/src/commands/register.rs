@@ -6,7 +6,6 @@ use std::io::Write;
 use inforce_present::wire::{CopiedJson, WrittenJson};
 use inforce_store::{PublishOutcome, publish_register};
 
-use crate::args::now;
 use crate::cli::{CopyArgs, RegisterExportArgs, RegisterImportArgs, UpgradeBuiltinArgs};
 use crate::db::open_store;
 use crate::env::Env;
@@ -35,7 +34,7 @@ pub async fn import(env: &Env, args: &RegisterImportArgs) -> Result<(), Failure>
         )));
     }
     let store = env.store().await?.as_ref();
-    let outcome = publish_register(store, &register, &format!("file:{name}"), now()?).await?;
+    let outcome = publish_register(store, &register, &env.provenance(&format!("file:{name}"))?).await?;
     let code = &register.code.id;
     let (json, line) = match &outcome {
         PublishOutcome::Unchanged => {
@@ -79,7 +78,7 @@ pub async fn upgrade_builtin(env: &Env, args: &UpgradeBuiltinArgs) -> Result<(),
         }
         // Merged again on the register as it stands when publishing, so a concurrent edit is kept too.
         let (outcome, _) =
-            inforce_store::publish_edit(store, &sec, crate::env::BUILTIN_ORIGIN, now()?, &[], |current| {
+            inforce_store::publish_edit(store, &sec, &env.provenance(crate::env::BUILTIN_ORIGIN)?, &[], |current| {
                 let merged = plan(current).ok_or_else(|| Failure::Environment("no code description".into()))?.merged;
                 let problems = inforce_core::validate(&merged);
                 match problems.first() {

@@ -55,6 +55,9 @@ impl Sandbox {
             .env("INFORCE_TODAY", "2026-11-28")
             .env("INFORCE_NOW", "2026-11-01T09:00:00Z")
             .env("XDG_CACHE_HOME", self.dir.path().join("cache"))
+            // Publications name their author: the same one on every machine.
+            .env("USER", "tester")
+            .env_remove("INFORCE_AUTHOR")
             .env_remove("INFORCE_CRASH_TEST_MARKER");
         command
     }
