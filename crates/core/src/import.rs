@@ -805,5 +805,38 @@ mod tests {
         let import = TextImport { versions: &today, order: &order, headings: &headings };
         let again = merge_versions(&code, Some(&before.register), &held, import).expect("valid");
         assert_eq!(again.assignments, before.assignments);
+        // A version whose folder now says something else gets the new wording, not the stored one.
+        let corrected =
+            vec![VersionTexts { texts: vec![(id("1"), changed)], ..versions[0].clone() }, versions[1].clone()];
+        let import = TextImport { versions: &corrected, order: &order, headings: &headings };
+        let fixed = merge_versions(&code, Some(&before.register), &held, import).expect("valid");
+        let v1: Vec<Option<TextHash>> =
+            fixed.assignments.iter().filter(|a| a.entry.as_str() == "v1").map(|a| a.text).collect();
+        assert_eq!(v1, [Some(changed)]);
+    }
+
+    #[test]
+    fn a_change_list_naming_a_wording_only_re_saved_in_another_form_is_a_discrepancy() {
+        let composed = "# A\n\nLa créance.\n";
+        let decomposed = "# A\n\nLa cre\u{301}ance.\n";
+        let reg = register(
+            vec![provision("A", None)],
+            vec![entry("1.0", "2013-01-01", &[]), entry("2.0", "2014-01-01", &[("amended", "A")])],
+        );
+        let assignments = [("1.0", composed), ("2.0", decomposed)]
+            .into_iter()
+            .map(|(v, t)| TextAssignment {
+                entry: EntryId::parse(v).expect("id"),
+                provision: id("A"),
+                text: Some(TextHash::of(t)),
+            })
+            .collect();
+        let bodies = [composed, decomposed].into_iter().map(|t| (TextHash::of(t), std::sync::Arc::from(t))).collect();
+        let history = History::with_texts(reg, Texts { assignments, bodies });
+        let found: Vec<String> = history.discrepancies().iter().map(Discrepancy::describe).collect();
+        assert_eq!(
+            found,
+            ["version 2.0: the register lists A as amended, but its text (and the text of its parts) did not change"]
+        );
     }
 }

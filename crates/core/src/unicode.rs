@@ -58,14 +58,6 @@ pub fn fold(word: &str) -> String {
 /// The first character of the grapheme cluster that starts at byte `start`, and the cluster's end; `None` at the
 /// end of the text. `start` must be a cluster boundary.
 pub fn cluster_at(text: &str, start: usize) -> Option<(char, usize)> {
-    let bytes = text.as_bytes();
-    let first = *bytes.get(start)?;
-    // ASCII before ASCII (or the end): one character, one cluster, except CR LF.
-    if first.is_ascii()
-        && bytes.get(start + 1).is_none_or(|&next| next.is_ascii() && !(first == b'\r' && next == b'\n'))
-    {
-        return Some((char::from(first), start + 1));
-    }
     // Below U+0300 no character extends, joins or prepends to another (UAX #29 table 2): two such characters in
     // a row are two clusters, except CR LF. Most legal text (ASCII, Latin-1 accents) ends its clusters here,
     // without a table lookup.
@@ -75,7 +67,7 @@ pub fn cluster_at(text: &str, start: usize) -> Option<(char, usize)> {
     let simple = |c: char| c < '\u{300}';
     match chars.next() {
         None => return Some((this, after)),
-        Some(next) if simple(this) && simple(next) && !(this == '\r' && next == '\n') => return Some((this, after)),
+        Some(next) if simple(this) && simple(next) && (this, next) != ('\r', '\n') => return Some((this, after)),
         Some(_) => {}
     }
     let mut cursor = GraphemeCursor::new(start, text.len(), true);
@@ -170,6 +162,7 @@ mod tests {
         }
         assert_eq!(clusters("ab\r\nc"), ["a", "b", "\r\n", "c"]);
         assert_eq!(clusters("q\u{307}x"), ["q\u{307}", "x"]);
+        assert_eq!(clusters("q\u{300}x\u{2FF}y"), ["q\u{300}", "x", "\u{2FF}", "y"], "the first combining mark");
         assert_eq!(clusters("👍\u{1F3FD}!"), ["👍\u{1F3FD}", "!"]);
         assert_eq!(clusters("🇫🇷🇫🇮"), ["🇫🇷", "🇫🇮"]);
         assert_eq!(clusters("👩\u{200D}💻"), ["👩\u{200D}💻"]);
