@@ -774,3 +774,26 @@ fn a_wording_re_saved_with_decomposed_accents_is_unchanged_on_pages_and_through_
     let provision = get(&server, "/api/v1/small/provisions/1?version=v2", &[]).json();
     assert_eq!(provision["text"]["text"], common::CREANCE, "kept composed: {provision}");
 }
+
+#[test]
+fn the_publication_log_names_each_author_on_the_site_and_through_the_api() {
+    let sandbox = Sandbox::new();
+    let code = common::small_code(&sandbox);
+    let import = sandbox
+        .command(&["--author", "Jane Roe", "import", code.to_str().expect("path"), "--code", "small"])
+        .output()
+        .expect("run");
+    assert!(import.status.success());
+    let server = start(&sandbox);
+    let api = get(&server, "/api/v1/small/publications", &[]).json();
+    let cli = sandbox.json(&["publications", "--code", "small"]);
+    assert_eq!(api, cli, "the API and the command line give the same log");
+    assert_eq!(api["publications"][0]["author"], "Jane Roe");
+    assert_eq!(
+        api["publications"][0]["command"],
+        format!("--author 'Jane Roe' import {} --code small", code.display())
+    );
+    let page = get(&server, "/codes/small/publications", &[]);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<td>Jane Roe</td>"), "{}", page.body);
+}

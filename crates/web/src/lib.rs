@@ -24,7 +24,8 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 
 use handlers::{
-    at, compare, consultations, documents, home, meta, proposals, provisions, search, variations, versions,
+    at, compare, consultations, documents, home, meta, proposals, provisions, publications, search, variations,
+    versions,
 };
 pub use site::{Site, SiteOptions, public_url};
 
@@ -80,6 +81,12 @@ fn table() -> Vec<Route> {
             get(consultations::api_consultations),
         ),
         twin("/variations", get(variations::variations), "/{code}/variations", get(variations::api_variations)),
+        twin(
+            "/publications",
+            get(publications::publications_page),
+            "/{code}/publications",
+            get(publications::api_publications),
+        ),
         twin("/proposals", get(proposals::proposals), "/{code}/proposals", get(proposals::api_proposals)),
         twin(
             "/proposals/{reference}",

@@ -8,7 +8,7 @@ use inforce_core::search::SearchIndex;
 use inforce_core::{CodeId, History};
 
 use crate::log::{self, Level};
-use inforce_store::{Store, StoreError, Wakeup, load_register, texts_for};
+use inforce_store::{Publication, Store, StoreError, Wakeup, load_register, texts_for};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
@@ -51,6 +51,8 @@ pub struct Snapshot {
     search: BTreeMap<CodeId, OnceLock<SearchIndex>>,
     /// The latest publication of each code, to notice new ones.
     pub heads: Vec<(CodeId, i64)>,
+    /// Every publication of each code, oldest first: who made it, when, with which command.
+    pub publications: BTreeMap<CodeId, Arc<Vec<Publication>>>,
     /// The record time of the latest publication: the `Last-Modified` of every answer.
     pub last_modified: Timestamp,
     /// Counts snapshots, so that answers drawn from an older one are never served again.
@@ -181,13 +183,15 @@ async fn heads(store: &dyn Store) -> Result<Vec<(CodeId, i64)>, StoreError> {
 async fn load_snapshot(store: &dyn Store, generation: u64) -> Result<Snapshot, StoreError> {
     let heads = heads(store).await?;
     let mut histories = BTreeMap::new();
+    let mut publications = BTreeMap::new();
     let mut last_modified = Timestamp::UNIX_EPOCH;
     for (code, _) in &heads {
         let Some(loaded) = load_register(store, code, None).await? else { continue };
+        publications.insert(code.clone(), Arc::new(store.publications(code).await?));
         last_modified = last_modified.max(loaded.publication.recorded_at);
         let texts = texts_for(store, &loaded).await?;
         histories.insert(code.clone(), Arc::new(History::with_texts(loaded.register, texts)));
     }
     let search = histories.keys().map(|code| (code.clone(), OnceLock::new())).collect();
-    Ok(Snapshot { histories, search, heads, last_modified, generation })
+    Ok(Snapshot { histories, search, heads, publications, last_modified, generation })
 }

@@ -1,0 +1,69 @@
+//! The publication log of a code: every publication, when it was recorded, who made it with which command, what
+//! it was computed against: `/publications` and the API twin.
+
+use askama::Template;
+use inforce_present::wire::{PublicationFacts, PublicationJson, PublicationsJson};
+use inforce_store::Publication;
+
+use crate::ctx::{ApiCtx, Frame, PageCtx};
+use crate::respond::{ApiResult, Cache, PageResult};
+
+struct PublicationRow {
+    id: i64,
+    recorded_at: String,
+    origin: String,
+    records: i64,
+    author: String,
+    command: String,
+    base: String,
+}
+
+#[derive(Template)]
+#[template(path = "publications.html")]
+struct PublicationsPage {
+    f: Frame,
+    publications: Vec<PublicationRow>,
+}
+
+/// A stored publication as the answers describe it.
+fn facts(p: &Publication) -> PublicationFacts<'_> {
+    PublicationFacts {
+        id: p.id,
+        recorded_at: p.recorded_at,
+        origin: &p.origin,
+        records: p.record_count,
+        author: &p.author,
+        command: &p.command,
+        base: p.base,
+    }
+}
+
+fn publications<F: crate::ctx::Face>(ctx: &crate::ctx::Ctx<F>) -> &[Publication] {
+    ctx.snapshot.publications.get(&ctx.code).map_or(&[], |list| list.as_slice())
+}
+
+/// `/publications`: every publication of the code, newest first.
+pub async fn publications_page(ctx: PageCtx) -> PageResult {
+    let not_recorded = |text: &str| if text.is_empty() { "not recorded".to_string() } else { text.to_string() };
+    let rows = publications(&ctx)
+        .iter()
+        .rev()
+        .map(|p| PublicationRow {
+            id: p.id,
+            recorded_at: p.recorded_at.to_string(),
+            origin: p.origin.clone(),
+            records: p.record_count,
+            author: not_recorded(&p.author),
+            command: not_recorded(&p.command),
+            base: p.base.map_or_else(|| "none".to_string(), |b| b.to_string()),
+        })
+        .collect();
+    ctx.page(PublicationsPage { f: ctx.frame(), publications: rows }, Cache::Published)
+}
+
+/// `/api/v1/{code}/publications`: every publication of the code, oldest first, as `inforce publications` gives
+/// them.
+pub async fn api_publications(ctx: ApiCtx) -> ApiResult {
+    let rows = publications(&ctx).iter().map(|p| PublicationJson::new(facts(p))).collect();
+    ctx.json(&PublicationsJson::new(&ctx.code, rows), Cache::Published)
+}
