@@ -18,13 +18,29 @@ use unicode_segmentation::GraphemeCursor;
 
 /// The text in Normalization Form C; borrowed, without allocating, when it already is (nearly always).
 pub fn nfc(text: &str) -> Cow<'_, str> {
-    // Every character below U+0300 is NFC and combines with nothing; in UTF-8 their bytes are all below 0xCC
-    // (ASCII, continuation bytes, and lead bytes up to 0xCB). Most legal text is checked by this byte scan alone.
-    if text.bytes().all(|b| b < 0xCC) || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+    // Most legal text is checked by the byte scan alone.
+    if below_combining_marks(text) {
+        return Cow::Borrowed(text);
+    }
+    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
         return Cow::Borrowed(text);
     }
     let composed: String = text.nfc().collect();
     if composed == text { Cow::Borrowed(text) } else { Cow::Owned(composed) }
+}
+
+/// Whether every character of the text is below U+0300, the first combining mark: such a text is in NFC, and
+/// none of its characters combines with another. Checked on bytes: in UTF-8 those characters use only bytes below
+/// 0xCC (ASCII, continuation bytes, and lead bytes up to 0xCB).
+fn below_combining_marks(text: &str) -> bool {
+    text.bytes().all(|b| b < 0xCC)
+}
+
+/// Whether `this` followed by `next` are two grapheme clusters by the short rule: below U+0300 no character
+/// extends, joins or prepends to another (UAX #29, table 2), so two such characters are two clusters, except CR
+/// LF. `false` leaves the question to the full rules.
+fn short_break(this: char, next: char) -> bool {
+    this < '\u{300}' && next < '\u{300}' && (this, next) != ('\r', '\n')
 }
 
 /// Puts a text held by the caller in Normalization Form C, in place.
@@ -58,17 +74,12 @@ pub fn fold(word: &str) -> String {
 /// The first character of the grapheme cluster that starts at byte `start`, and the cluster's end; `None` at the
 /// end of the text. `start` must be a cluster boundary.
 pub fn cluster_at(text: &str, start: usize) -> Option<(char, usize)> {
-    // Below U+0300 no character extends, joins or prepends to another (UAX #29 table 2): two such characters in
-    // a row are two clusters, except CR LF. Most legal text (ASCII, Latin-1 accents) ends its clusters here,
-    // without a table lookup.
+    // Most legal text (ASCII, Latin-1 accents) ends its clusters by the short rule, without a table lookup.
     let mut chars = text.get(start..)?.chars();
     let this = chars.next()?;
     let after = start + this.len_utf8();
-    let simple = |c: char| c < '\u{300}';
-    match chars.next() {
-        None => return Some((this, after)),
-        Some(next) if simple(this) && simple(next) && (this, next) != ('\r', '\n') => return Some((this, after)),
-        Some(_) => {}
+    if chars.next().is_none_or(|next| short_break(this, next)) {
+        return Some((this, after));
     }
     let mut cursor = GraphemeCursor::new(start, text.len(), true);
     let end = match cursor.next_boundary(text, 0) {
@@ -121,6 +132,22 @@ mod tests {
         make_nfc(&mut owned);
         assert_eq!(owned, "été");
         assert!(equivalent("e\u{301}", "é") && !equivalent("e", "é"));
+    }
+
+    #[test]
+    fn the_short_rules_answer_only_below_the_first_combining_mark() {
+        for text in ["", "plain", "Été « ici »", "\u{2FF}"] {
+            assert!(below_combining_marks(text), "{text:?}");
+        }
+        for text in ["e\u{301}", "\u{300}", "ok \u{340}", "中"] {
+            assert!(!below_combining_marks(text), "{text:?}");
+        }
+        for (a, b) in [('a', 'b'), ('é', 'x'), ('\n', '\r'), ('\u{2FF}', 'a'), ('a', '\u{2FF}')] {
+            assert!(short_break(a, b), "{a:?} {b:?}");
+        }
+        for (a, b) in [('\r', '\n'), ('a', '\u{301}'), ('a', '\u{300}'), ('\u{300}', 'a'), ('中', 'a')] {
+            assert!(!short_break(a, b), "{a:?} {b:?}");
+        }
     }
 
     #[test]
