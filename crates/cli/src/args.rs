@@ -101,6 +101,19 @@ pub fn resolve<'a>(history: &'a History, point: &Point) -> Result<Cut<'a>, Failu
     })
 }
 
+/// The bytes of a file named on the command line: a regular file (a link is followed), at most `limit` bytes;
+/// `what` ends the too-large message ("for a document"). Devices, named pipes and folders are refused before a
+/// byte is read.
+pub fn read_named_file(path: &std::path::Path, limit: u64, what: &str) -> Result<Vec<u8>, Failure> {
+    use inforce_formats::file::{ReadError, read_regular};
+    let name = path.display();
+    read_regular(path, limit).map_err(|e| match e {
+        ReadError::NotFound => Failure::NotFound(format!("{name}: no such file")),
+        ReadError::TooLarge(_) => Failure::Usage(format!("{name}: {e} {what}")),
+        _ => Failure::Usage(format!("{name}: {e}")),
+    })
+}
+
 /// Who a publication is by: `--author` (or `INFORCE_AUTHOR`) when given, else the operating-system user
 /// (`USER`, then `LOGNAME`), else the numeric user id, so that no publication goes without one.
 pub fn author(given: Option<&str>) -> String {

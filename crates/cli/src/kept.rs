@@ -61,8 +61,12 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     }
     let mut partial = path.as_os_str().to_os_string();
     partial.push(format!(".partial-{}", std::process::id()));
-    std::fs::write(&partial, bytes)?;
-    std::fs::rename(&partial, path)
+    // A failed write (a full disk) or move leaves nothing behind.
+    let written = std::fs::write(&partial, bytes).and_then(|()| std::fs::rename(&partial, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    written
 }
 
 /// The code's register (and its texts, when `with_texts`), as it stands or as it stood at record time `as_of`.
@@ -123,5 +127,29 @@ fn stamp(publication: &Publication) -> Stamp {
         publication: publication.id,
         recorded_at: publication.recorded_at.as_microsecond(),
         record_count: publication.record_count,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_write_leaves_no_partial_file_behind() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("kept");
+        write_atomically(&path, b"one").expect("written");
+        assert_eq!(std::fs::read(&path).expect("read"), b"one");
+        // A folder where the file should go: the move fails, as a full disk fails the write.
+        let blocked = dir.path().join("blocked");
+        std::fs::create_dir_all(blocked.join("inside")).expect("mkdir");
+        assert!(write_atomically(&blocked, b"two").is_err());
+        let left: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".partial"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 }

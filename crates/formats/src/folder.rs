@@ -88,12 +88,19 @@ pub fn read_folder(dir: &Path, progress: &mut dyn FnMut(usize, usize)) -> Result
     // versions.tsv lists.
     let listed_ids: HashSet<String> = mentioned.iter().map(|id| nfc(id).into_owned()).collect();
     let mut folders: HashMap<String, PathBuf> = HashMap::new();
+    // Names of links: a version folder is never reached through one.
+    let mut links: HashSet<String> = HashSet::new();
     if let Ok(entries) = fs::read_dir(dir) {
         let mut strays: Vec<String> = Vec::new();
-        for entry in entries.filter_map(Result::ok).filter(|e| e.file_type().is_ok_and(|t| t.is_dir())) {
+        for entry in entries.filter_map(Result::ok) {
             let name = entry.file_name().to_string_lossy().into_owned();
             let composed = nfc(&name).into_owned();
-            if name.starts_with('.') {
+            let file_type = entry.file_type().ok();
+            if file_type.is_some_and(|t| t.is_symlink()) {
+                links.insert(composed);
+                continue;
+            }
+            if name.starts_with('.') || !file_type.is_some_and(|t| t.is_dir()) {
                 continue;
             }
             if !listed_ids.contains(&composed) {
@@ -109,7 +116,12 @@ pub fn read_folder(dir: &Path, progress: &mut dyn FnMut(usize, usize)) -> Result
     let total = listed.len();
     for (index, (id, effective, label, line)) in listed.into_iter().enumerate() {
         let Some(path) = folders.get(id.as_str()) else {
-            problems.add(&format!("{id}/"), None, format!("folder missing (listed in versions.tsv line {line})"));
+            let message = if links.contains(id.as_str()) {
+                LINK_REFUSED.to_string()
+            } else {
+                format!("folder missing (listed in versions.tsv line {line})")
+            };
+            problems.add(&format!("{id}/"), None, message);
             continue;
         };
         let path = path.clone();
@@ -134,7 +146,7 @@ pub fn read_delta(dir: &Path) -> Result<FolderDelta, FolderError> {
     delta.texts = read_provisions(dir, dir, &mut delta.bodies, &mut delta.headings, &mut problems);
     delta.texts.sort_by_cached_key(|t| natural_key(t.0.as_str()));
     let removed_path = dir.join("removed.txt");
-    if removed_path.exists()
+    if something_at(&removed_path)
         && let Some(text) = read_text(dir, &removed_path, &mut problems)
     {
         for (number, line) in text.lines().enumerate() {
@@ -178,7 +190,7 @@ type Listed = (EntryId, Date, String, usize);
 /// Reads `versions.tsv`: the valid versions in file order, and every id it mentions (valid or not).
 fn read_versions_tsv(dir: &Path, problems: &mut Problems) -> (Vec<Listed>, Vec<String>) {
     let path = dir.join("versions.tsv");
-    if !path.is_file() {
+    if !something_at(&path) {
         problems.add("versions.tsv", None, "missing: a versioned folder lists its versions in versions.tsv".into());
         return (Vec::new(), Vec::new());
     }
@@ -269,9 +281,13 @@ fn read_provisions(
             problems.add(&shown, None, "not a provision file: expected <id>.md".into());
             continue;
         };
-        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-        if !is_file {
-            problems.add(&shown, None, "not a regular file (folders and links are not read)".into());
+        let file_type = entry.file_type().ok();
+        if file_type.is_some_and(|t| t.is_symlink()) {
+            problems.add(&shown, None, LINK_REFUSED.into());
+            continue;
+        }
+        if !file_type.is_some_and(|t| t.is_file()) {
+            problems.add(&shown, None, "not a regular file (folders, pipes and devices are not read)".into());
             continue;
         }
         let id = match provision_id(stem) {
@@ -304,10 +320,16 @@ fn read_provisions(
 }
 
 /// Reads a UTF-8 file no larger than [`MAX_FILE_BYTES`].
+/// Only a regular file is read: a link (which could lead outside the folder), a named pipe (which would block the
+/// import) or a device is refused, naming the file.
 fn read_text(root: &Path, path: &Path, problems: &mut Problems) -> Option<String> {
     let shown = relative(root, path);
-    match fs::metadata(path) {
-        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            problems.add(&shown, None, LINK_REFUSED.into());
+            return None;
+        }
+        Ok(meta) if meta.is_file() && meta.len() > MAX_FILE_BYTES => {
             let message =
                 format!("{} bytes, more than the {} MiB accepted for one file", meta.len(), MAX_FILE_BYTES >> 20);
             problems.add(&shown, None, message);
@@ -319,10 +341,10 @@ fn read_text(root: &Path, path: &Path, problems: &mut Problems) -> Option<String
             return None;
         }
     }
-    let bytes = match fs::read(path) {
+    let bytes = match crate::file::read_regular(path, MAX_FILE_BYTES) {
         Ok(bytes) => bytes,
         Err(e) => {
-            problems.add(&shown, None, format!("cannot read: {e}"));
+            problems.add(&shown, None, e.to_string());
             return None;
         }
     };
@@ -337,11 +359,19 @@ fn read_text(root: &Path, path: &Path, problems: &mut Problems) -> Option<String
     }
 }
 
+/// Why a link inside an imported folder is not read.
+const LINK_REFUSED: &str = "a link: links inside an imported folder are not followed (they could lead outside it)";
+
+/// Whether anything (a file, a link, a pipe) is at `path`, without following a link.
+fn something_at(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok()
+}
+
 /// Applies `order.tsv` when present: the reading order of each version, merged into one order.
 fn apply_order_tsv(dir: &Path, folder: &mut Folder, problems: &mut Problems) {
     let path = dir.join("order.tsv");
     let mut per_version: HashMap<String, Vec<ProvisionId>> = HashMap::new();
-    if path.is_file()
+    if something_at(&path)
         && let Some(text) = read_text(dir, &path, problems)
     {
         for (index, line) in text.lines().enumerate() {

@@ -12,24 +12,14 @@ use crate::commands::proposals::checked;
 use crate::env::Env;
 use crate::failure::Failure;
 
-/// The largest document accepted.
-const MAX_DOCUMENT_BYTES: usize = 64 * 1024 * 1024;
+/// The largest document accepted, in bytes.
+const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// `inforce doc add FILE`: the file and its description stored as one publication.
 pub async fn add(env: &Env, args: &DocAddArgs) -> Result<(), Failure> {
     let (code, out) = (&env.code, &env.out);
     let DocAddArgs { file, title, id, kind, date, attach, sources } = args;
-    let name = file.display().to_string();
-    let bytes = std::fs::read(file).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Failure::NotFound(format!("{name}: no such file")),
-        _ => Failure::Usage(format!("{name}: cannot read: {e}")),
-    })?;
-    if bytes.len() > MAX_DOCUMENT_BYTES {
-        return Err(Failure::Usage(format!(
-            "{name}: {} bytes is over the limit of 64 MiB for a document",
-            bytes.len()
-        )));
-    }
+    let bytes = crate::args::read_named_file(file, MAX_DOCUMENT_BYTES, "for a document")?;
     let file_name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let media_type =
         inforce_core::document::media_type(&file_name, &bytes).map_err(|e| Failure::Usage(e.to_string()))?;

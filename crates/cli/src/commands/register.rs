@@ -11,15 +11,15 @@ use crate::db::open_store;
 use crate::env::Env;
 use crate::failure::Failure;
 
+/// The largest register file accepted, in bytes (the SEC's is under 100 KiB).
+const MAX_REGISTER_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// `inforce register import FILE`: checks a register file and stores it, all of it or, if anything is wrong,
 /// nothing.
 pub async fn import(env: &Env, args: &RegisterImportArgs) -> Result<(), Failure> {
     let file = args.file.as_path();
     let name = file.display().to_string();
-    let bytes = std::fs::read(file).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Failure::NotFound(format!("{name}: no such file")),
-        _ => Failure::Usage(format!("{name}: cannot read: {e}")),
-    })?;
+    let bytes = crate::args::read_named_file(file, MAX_REGISTER_FILE_BYTES, "for a register file")?;
     let text = String::from_utf8(bytes)
         .map_err(|e| Failure::Usage(format!("{name}: not UTF-8 text (byte {})", e.utf8_error().valid_up_to())))?;
     let register = inforce_formats::parse_register(&name, &text).map_err(|e| {
