@@ -324,6 +324,10 @@ pub struct CopyArgs {
 pub struct RegisterImportArgs {
     /// The TOML register file (format: docs/register-format.md).
     pub file: PathBuf,
+    /// The file replaces the stored register: withdraw and overwrite what it lacks or says otherwise, even records
+    /// published after the publication it was exported from (without it, such an import is refused).
+    #[arg(long)]
+    pub replace: bool,
 }
 
 /// The arguments of `export`.

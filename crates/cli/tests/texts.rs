@@ -583,8 +583,11 @@ fn decomposed_by_an_earlier_build(sandbox: &Sandbox) {
     runtime.block_on(async {
         let options = inforce_store_sqlite::OpenOptions::default();
         let store = inforce_store_sqlite::SqliteStore::open(&sandbox.db(), options).await.expect("open");
-        let what =
-            inforce_store::Publishing { register: &merged.register, texts: Some((&merged.assignments, &bodies)) };
+        let what = inforce_store::Publishing {
+            register: &merged.register,
+            texts: Some((&merged.assignments, &bodies)),
+            base: inforce_store::Base::Current,
+        };
         inforce_store::publish(
             &store,
             what,

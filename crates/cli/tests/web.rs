@@ -514,7 +514,9 @@ fn two_instances_on_one_postgres_serve_every_publication_and_survive_a_killed_im
         let took = until_shown(server, "/versions/4.1", "27 January 2015");
         assert!(took < Duration::from_secs(10), "announced, not polled: port {} took {took:?}", server.port);
     }
-    // An import killed half-way changes nothing on either instance; the next one shows on both.
+    // An import killed half-way changes nothing on either instance; the next one shows on both. Each edits a
+    // fresh export: an edit of the first would undo the correction, and is refused.
+    let corrected = sandbox.stdout(&["register", "export"]);
     let killed_file = sandbox.path("killed.toml");
     std::fs::write(&killed_file, corrected.replacen("effective = \"2015-01-27\"", "effective = \"2015-01-29\"", 1))
         .expect("write");

@@ -36,7 +36,11 @@ impl std::error::Error for ReadError {}
 
 /// A limit in words: "64 MiB", "16 MiB", "500 bytes".
 pub fn bytes_in_words(limit: u64) -> String {
-    if limit >= 1 << 20 && limit.is_multiple_of(1 << 20) { format!("{} MiB", limit >> 20) } else { format!("{limit} bytes") }
+    if limit >= 1 << 20 && limit.is_multiple_of(1 << 20) {
+        format!("{} MiB", limit >> 20)
+    } else {
+        format!("{limit} bytes")
+    }
 }
 
 /// What a file system entry is, in words, when it is not a regular file.

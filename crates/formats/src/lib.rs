@@ -7,4 +7,7 @@ pub mod kept;
 pub mod pack;
 pub mod register_file;
 
-pub use register_file::{FileProblem, RegisterFileError, decode_record, encode_record, parse_register, write_register};
+pub use register_file::{
+    FileProblem, RegisterFile, RegisterFileError, decode_record, encode_record, parse_register, parse_register_file,
+    write_register, write_register_file,
+};

@@ -51,6 +51,20 @@ impl fmt::Display for RegisterFileError {
 
 /// Reads and checks a register file. `file` names it in messages. Every problem is reported, with its position.
 pub fn parse_register(file: &str, text: &str) -> Result<Register, RegisterFileError> {
+    parse_register_file(file, text).map(|read| read.register)
+}
+
+/// A register file read: the register, and the publication it was exported from (`base`), when it says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegisterFile {
+    /// The register it describes.
+    pub register: Register,
+    /// The publication of the code this file was exported from (`base = N`); `None` for a file written by hand.
+    pub base: Option<i64>,
+}
+
+/// Reads and checks a register file, with its `base`. `file` names it in messages.
+pub fn parse_register_file(file: &str, text: &str) -> Result<RegisterFile, RegisterFileError> {
     // Line ends never count: a file saved with CRLF reads exactly as the same file with LF (inside multi-line
     // strings too). Lines keep their numbers.
     let unix;
@@ -65,6 +79,13 @@ pub fn parse_register(file: &str, text: &str) -> Result<Register, RegisterFileEr
         problems: vec![positions.problem(error.span().unwrap_or(0..0), error.message().trim().to_string())],
     })?;
     let mut reader = Reader::default();
+    let base = raw.base.as_ref().map(|b| (*b.get_ref(), b.span()));
+    if let Some((number, span)) = &base
+        && *number < 1
+    {
+        reader.problem(span, format!("base {number} is not a publication number: they start at 1"));
+    }
+    let base = base.map(|(number, _)| number);
     let register = reader.register(raw);
     let mut problems: Vec<(usize, String)> = reader.problems;
     if let Some(register) = &register {
@@ -75,7 +96,7 @@ pub fn parse_register(file: &str, text: &str) -> Result<Register, RegisterFileEr
     }
     problems.sort_by_key(|(offset, _)| *offset);
     match register {
-        Some(register) if problems.is_empty() => Ok(register),
+        Some(register) if problems.is_empty() => Ok(RegisterFile { register, base }),
         _ => Err(RegisterFileError {
             problems: problems
                 .into_iter()
@@ -87,6 +108,12 @@ pub fn parse_register(file: &str, text: &str) -> Result<Register, RegisterFileEr
 
 /// Writes a register as a register file; `parse_register` reads it back unchanged.
 pub fn write_register(register: &Register) -> String {
+    write_register_file(register, None)
+}
+
+/// Writes a register as a register file that names the publication it was exported from (`base = N`), so that
+/// importing it again can tell what was published since.
+pub fn write_register_file(register: &Register, base: Option<i64>) -> String {
     let mut out = FileOut {
         code: Some(CodeOut::from(&register.code)),
         provision: register.provisions.iter().map(ProvisionOut::from).collect(),
@@ -103,7 +130,12 @@ pub fn write_register(register: &Register) -> String {
     out.proposal = register.proposals.iter().map(ProposalOut::from).collect();
     out.planned = register.planned.iter().map(PlannedOut::from).collect();
     out.document = register.documents.iter().map(DocumentOut::from).collect();
-    let header = format!("# Register of {} ({}), written by inforce.\n\n", register.code.title, register.code.id);
+    let mut header = format!("# Register of {} ({}), written by inforce.\n\n", register.code.title, register.code.id);
+    if let Some(base) = base {
+        header
+            .push_str(&format!("# Exported from publication {base}: an import refuses to undo what came after it.\n"));
+        header.push_str(&format!("base = {base}\n\n"));
+    }
     header + &to_toml(&out)
 }
 
@@ -511,6 +543,7 @@ impl Reader {
 #[serde(deny_unknown_fields)]
 struct FileIn {
     format: Option<Spanned<i64>>,
+    base: Option<Spanned<i64>>,
     code: Option<Spanned<CodeIn>>,
     #[serde(default)]
     provision: Vec<Spanned<ProvisionIn>>,
@@ -786,6 +819,20 @@ impl From<&Consultation> for ConsultationOut {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_export_names_its_base_and_reads_it_back() {
+        let register = parse_register("small.toml", SMALL).expect("valid");
+        let written = write_register_file(&register, Some(12));
+        assert_eq!(
+            parse_register_file("x.toml", &written),
+            Ok(RegisterFile { register: register.clone(), base: Some(12) })
+        );
+        assert_eq!(parse_register_file("x.toml", &write_register(&register)).map(|r| r.base), Ok(None));
+        let bad = format!("base = 0\n{SMALL}");
+        let problems = parse_register_file("bad.toml", &bad).expect_err("refused").to_string();
+        assert_eq!(problems, "bad.toml:1:8: base 0 is not a publication number: they start at 1");
+    }
 
     const SMALL: &str = r#"
 [code]

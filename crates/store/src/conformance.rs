@@ -270,7 +270,7 @@ async fn texts_story(store: &dyn Store, register: &Register) {
     };
     let first = vec![assign("1.0", "A", Some(&one)), assign("1.0", "H", Some(&aitch)), assign("2.0", "A", Some(&two))];
     let day3: Timestamp = "2026-03-01T10:00:00Z".parse().expect("timestamp");
-    let what = Publishing { register, texts: Some((&first, &bodies)) };
+    let what = Publishing { register, texts: Some((&first, &bodies)), base: crate::Base::Current };
     let PublishOutcome::Published(publication) =
         publish(store, what, &crate::Provenance::anonymous("test:texts", day3)).await.expect("publish")
     else {
@@ -287,7 +287,7 @@ async fn texts_story(store: &dyn Store, register: &Register) {
 
     let second = vec![assign("1.0", "A", Some(&one)), assign("1.0", "H", Some(&aitch)), assign("2.0", "A", None)];
     let day4: Timestamp = "2026-04-01T10:00:00Z".parse().expect("timestamp");
-    let what = Publishing { register, texts: Some((&second, &bodies)) };
+    let what = Publishing { register, texts: Some((&second, &bodies)), base: crate::Base::Current };
     let PublishOutcome::Published(correction) =
         publish(store, what, &crate::Provenance::anonymous("test:texts", day4)).await.expect("publish")
     else {

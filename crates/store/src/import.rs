@@ -86,7 +86,11 @@ pub async fn import_texts(store: &dyn Store, request: TextImportRequest<'_>) -> 
         entry.sources.extend(request.details.sources.iter().cloned());
     }
     bodies.extend(request.new_bodies);
-    let what = Publishing { register: &merged.register, texts: Some((&merged.assignments, &bodies)) };
+    let what = Publishing {
+        register: &merged.register,
+        texts: Some((&merged.assignments, &bodies)),
+        base: crate::Base::Current,
+    };
     let outcome = publish(store, what, &request.provenance).await?;
     let history = History::with_texts(merged.register, Texts { assignments: merged.assignments, bodies });
     Ok(ImportedTexts { outcome, history, new_versions: merged.new_versions, new_provisions: merged.new_provisions })

@@ -20,7 +20,7 @@ use jiff::Timestamp;
 pub use copy::{CopyError, CopySummary, copy};
 pub use import::{ImportError, ImportedTexts, TextImportRequest, VersionDetails, import_texts};
 pub use registry::{
-    Loaded, PublishOutcome, Publishing, code_description, load_register, load_texts, publish, publish_edit,
+    Base, Loaded, PublishOutcome, Publishing, code_description, load_register, load_texts, publish, publish_edit,
     publish_register, register_from_origin, texts_for,
 };
 
@@ -52,6 +52,23 @@ pub enum StoreError {
     Conflict {
         /// The code.
         code: String,
+    },
+    /// A register file would withdraw or overwrite records published after the publication it is based on (or
+    /// withdraw records, when it names no base); nothing was written.
+    #[error(
+        "{} would undo what was published after it; nothing was written. Export the register again and redo the \
+         edit on it, or import with --replace if the file is meant to replace these:\n{}",
+        match .base { Some(base) => format!("this file, exported from publication {base},"), None => "this file, which names no base publication,".to_string() },
+        .records.iter().map(|(what, publication)| format!("  {what} (publication {publication})")).collect::<Vec<_>>().join("\n")
+    )]
+    Stale {
+        /// The code.
+        code: String,
+        /// The publication the file was based on.
+        base: Option<i64>,
+        /// Each record it would withdraw or overwrite ("withdraw proposal MP600"), with the publication that last
+        /// wrote it.
+        records: Vec<(String, i64)>,
     },
     /// A document names a file the database does not hold and the publication does not bring.
     #[error(

@@ -104,6 +104,22 @@ pub struct Publishing<'a> {
     pub register: &'a Register,
     /// Every text assignment of the code and the texts they name; `None` leaves the stored texts as they are.
     pub texts: Option<TextsToPublish<'a>>,
+    /// What the register was made from, which decides what it may undo.
+    pub base: Base,
+}
+
+/// What a register to publish was made from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Base {
+    /// The register as it stands, read just before (the built-in register, a text import): its writes are computed
+    /// against the current publication.
+    Current,
+    /// A register file exported from this publication (`None`: written without one). It may not withdraw or
+    /// overwrite a record published after that publication, nor, without one, withdraw any record: what others
+    /// published meanwhile is never undone unseen ([`StoreError::Stale`]).
+    File(Option<i64>),
+    /// A register file meant to replace the stored register whatever was published since (`--replace`).
+    Replace,
 }
 
 /// How many times a publication is recomputed when another publisher got in first.
@@ -117,7 +133,7 @@ pub async fn publish_register(
     register: &Register,
     by: &Provenance,
 ) -> Result<PublishOutcome, StoreError> {
-    publish(store, Publishing { register, texts: None }, by).await
+    publish(store, Publishing { register, texts: None, base: Base::Current }, by).await
 }
 
 /// Makes a register and its texts current, appending only what differs, as one publication; retried like
@@ -194,6 +210,34 @@ fn composed_writes(current: Option<&Register>, next: &Register) -> Vec<inforce_c
     writes_for(current.as_ref(), &composed(next.clone()))
 }
 
+/// The records `writes` would withdraw or overwrite although they were published after `base` (any withdrawal
+/// when there is no base), each as "withdraw proposal MP600" with the publication that last wrote it.
+fn undone_records(
+    records: &[inforce_core::Record],
+    writes: &[inforce_core::RecordWrite],
+    base: Option<i64>,
+) -> Vec<(String, i64)> {
+    let mut latest: HashMap<(inforce_core::RecordKind, &str), &inforce_core::Record> = HashMap::new();
+    for record in records {
+        latest.insert((record.write.kind, record.write.key.as_str()), record);
+    }
+    let mut undone = Vec::new();
+    for write in writes {
+        let Some(stored) = latest.get(&(write.kind, write.key.as_str())) else { continue };
+        let after_base = base.is_none_or(|base| stored.publication > base);
+        let verb = match (&stored.write.body, &write.body) {
+            // Withdrawing what was published after the base (or anything, without a base).
+            (Some(_), None) if after_base => "withdraw",
+            // Overwriting, or bringing back what was withdrawn, after the base the file names.
+            (Some(_), Some(_)) if base.is_some() && after_base => "overwrite",
+            (None, Some(_)) if base.is_some() && after_base => "bring back withdrawn",
+            _ => continue,
+        };
+        undone.push((format!("{verb} {} {}", write.kind.as_str(), write.key), stored.publication));
+    }
+    undone
+}
+
 /// Every document the writes describe must name a file the store holds or the publication brings.
 async fn check_files(
     store: &dyn Store,
@@ -223,6 +267,12 @@ async fn publish_once(store: &dyn Store, what: Publishing<'_>, by: &Provenance) 
     let records = store.records(code).await?;
     let current = register_as_of(&records, None);
     let writes = composed_writes(current.as_ref(), register);
+    if let Base::File(base) = what.base {
+        let undone = undone_records(&records, &writes, base);
+        if !undone.is_empty() {
+            return Err(StoreError::Stale { code: code.to_string(), base, records: undone });
+        }
+    }
     let (text_writes, new_texts) = match what.texts {
         None => (Vec::new(), Vec::new()),
         Some((assignments, bodies)) => {
@@ -258,7 +308,10 @@ async fn publish_once(store: &dyn Store, what: Publishing<'_>, by: &Provenance) 
         origin: by.origin.clone(),
         author: by.author.clone(),
         command: by.command.clone(),
-        base: head,
+        base: match what.base {
+            Base::File(base) => base,
+            Base::Current | Base::Replace => head,
+        },
         expected_head: head,
         writes,
         text_writes,
@@ -274,6 +327,43 @@ mod tests {
 
     fn sec() -> Register {
         inforce_formats::parse_register("sec.toml", include_str!("../../../data/sec.toml")).expect("the SEC register")
+    }
+
+    #[test]
+    fn a_file_may_not_undo_what_came_after_its_base() {
+        use inforce_core::{Record, RecordBody, RecordKind, RecordWrite};
+        let register = sec();
+        let code = || RecordBody::Code(register.code.clone());
+        let write = |key: &str, body: Option<RecordBody>| RecordWrite {
+            kind: RecordKind::Code,
+            key: key.into(),
+            ordinal: 0,
+            body,
+        };
+        let stored = |key: &str, publication: i64, body: Option<RecordBody>| Record {
+            seq: publication,
+            publication,
+            recorded_at: jiff::Timestamp::UNIX_EPOCH,
+            write: write(key, body),
+        };
+        // a: written in 3 and standing; b: written in 5 and standing; c: withdrawn in 5.
+        let records = [stored("a", 3, Some(code())), stored("b", 5, Some(code())), stored("c", 5, None)];
+        let writes =
+            [write("a", None), write("b", None), write("b", Some(code())), write("c", Some(code())), write("d", None)];
+        let named =
+            |base| undone_records(&records, &writes, base).into_iter().map(|(what, _)| what).collect::<Vec<_>>();
+        assert_eq!(
+            named(Some(4)),
+            ["withdraw code b", "overwrite code b", "bring back withdrawn code c"],
+            "only what came after publication 4"
+        );
+        assert_eq!(named(Some(5)), Vec::<String>::new(), "nothing came after 5");
+        assert_eq!(
+            named(Some(2)),
+            ["withdraw code a", "withdraw code b", "overwrite code b", "bring back withdrawn code c"]
+        );
+        assert_eq!(named(None), ["withdraw code a", "withdraw code b"], "without a base, only withdrawals are refused");
+        assert_eq!(undone_records(&records, &writes[..1], Some(2)), [("withdraw code a".to_string(), 3)]);
     }
 
     #[test]

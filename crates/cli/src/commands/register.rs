@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use inforce_present::wire::{CopiedJson, WrittenJson};
-use inforce_store::{PublishOutcome, publish_register};
+use inforce_store::{Base, PublishOutcome, Publishing};
 
 use crate::cli::{CopyArgs, RegisterExportArgs, RegisterImportArgs, UpgradeBuiltinArgs};
 use crate::db::open_store;
@@ -22,11 +22,12 @@ pub async fn import(env: &Env, args: &RegisterImportArgs) -> Result<(), Failure>
     let bytes = crate::args::read_named_file(file, MAX_REGISTER_FILE_BYTES, "for a register file")?;
     let text = String::from_utf8(bytes)
         .map_err(|e| Failure::Usage(format!("{name}: not UTF-8 text (byte {})", e.utf8_error().valid_up_to())))?;
-    let register = inforce_formats::parse_register(&name, &text).map_err(|e| {
+    let read = inforce_formats::parse_register_file(&name, &text).map_err(|e| {
         let count = e.problems.len();
         let plural = if count == 1 { "problem" } else { "problems" };
         Failure::Usage(format!("{name} refused, nothing was stored ({count} {plural}):\n{e}"))
     })?;
+    let register = read.register;
     if env.code_given && env.code != register.code.id {
         return Err(Failure::Usage(format!(
             "{name} is the register of '{}', not '{}' as --code says",
@@ -34,7 +35,14 @@ pub async fn import(env: &Env, args: &RegisterImportArgs) -> Result<(), Failure>
         )));
     }
     let store = env.store().await?.as_ref();
-    let outcome = publish_register(store, &register, &env.provenance(&format!("file:{name}"))?).await?;
+    let base = if args.replace { Base::Replace } else { Base::File(read.base) };
+    let what = Publishing { register: &register, texts: None, base };
+    let outcome =
+        inforce_store::publish(store, what, &env.provenance(&format!("file:{name}"))?).await.map_err(|e| match e {
+            // What others published would be undone: the user's to resolve, not the environment's.
+            inforce_store::StoreError::Stale { .. } => Failure::Usage(format!("{name}: {e}")),
+            e => e.into(),
+        })?;
     let code = &register.code.id;
     let (json, line) = match &outcome {
         PublishOutcome::Unchanged => {
@@ -125,8 +133,14 @@ pub async fn upgrade_builtin(env: &Env, args: &UpgradeBuiltinArgs) -> Result<(),
 
 /// `inforce register export [-o FILE]`: the stored register as a register file.
 pub async fn export(env: &Env, args: &RegisterExportArgs) -> Result<(), Failure> {
-    let history = env.history().await?;
-    let text = inforce_formats::write_register(history.register());
+    // The register and the publication it stands at, read together: the file names that publication as its base.
+    let store = env.store().await?.as_ref();
+    let loaded = match env.as_recorded {
+        Some(at) => inforce_store::load_register(store, &env.code, Some(at)).await?,
+        None => inforce_store::load_register(store, &env.code, None).await?,
+    };
+    let loaded = loaded.ok_or_else(|| Failure::NotFound(format!("no register for code '{}'", env.code)))?;
+    let text = inforce_formats::write_register_file(&loaded.register, Some(loaded.publication.id));
     let Some(path) = args.output.as_deref() else {
         let _ = std::io::stdout().lock().write_all(text.as_bytes());
         return Ok(());
