@@ -540,6 +540,56 @@ pub async fn run_import(store: &dyn Store) {
         "a version whose date disagrees with the register is refused, naming it"
     );
     assert_eq!(store.publications(&code).await.expect("publications").len(), publications, "nothing written");
+
+    // Another write lands while an import is prepared: the import is joined again to what that write made, and
+    // publishes over nothing of it (here, a corrected code title and a v4 from another folder).
+    let mut other = load_register(store, &code, None).await.expect("load").expect("stored").register;
+    other.code.title = "Corrected while importing".into();
+    let interleaved = Interleaved { inner: store, other: std::sync::Mutex::new(Some(other)) };
+    let v4 = vec![version("v4", "2019-01-01", vec![(article("1"), one), (article("2"), two)])];
+    let fourth = import_texts(&interleaved, request(&v4, None, "2026-01-05T00:00:00Z")).await.expect("v4");
+    assert!(matches!(fourth.outcome, PublishOutcome::Published(_)), "the import is published");
+    let now = load_register(store, &code, None).await.expect("load").expect("stored").register;
+    assert_eq!(now.code.title, "Corrected while importing", "the other write is kept");
+    assert!(now.entries.iter().any(|e| e.id.as_str() == "v4"), "and so is the import");
+}
+
+/// A store where, at the first publication, another writer gets in first: it publishes `other`, and the
+/// publication asked for conflicts.
+struct Interleaved<'a> {
+    inner: &'a dyn Store,
+    other: std::sync::Mutex<Option<inforce_core::Register>>,
+}
+
+#[async_trait::async_trait]
+impl Store for Interleaved<'_> {
+    async fn codes(&self) -> Result<Vec<CodeId>, StoreError> {
+        self.inner.codes().await
+    }
+    async fn publications(&self, code: &CodeId) -> Result<Vec<crate::Publication>, StoreError> {
+        self.inner.publications(code).await
+    }
+    async fn records(&self, code: &CodeId) -> Result<Vec<inforce_core::ledger::Record>, StoreError> {
+        self.inner.records(code).await
+    }
+    async fn text_ledger(&self, code: &CodeId) -> Result<crate::TextLedger, StoreError> {
+        self.inner.text_ledger(code).await
+    }
+    async fn publish(&self, publication: NewPublication) -> Result<crate::Publication, StoreError> {
+        let other = self.other.lock().map(|mut o| o.take()).unwrap_or(None);
+        if let Some(other) = other {
+            let by = crate::Provenance::anonymous("test:other", publication.recorded_at);
+            publish_register(self.inner, &other, &by).await?;
+            return Err(StoreError::Conflict { code: publication.code.to_string() });
+        }
+        self.inner.publish(publication).await
+    }
+    async fn file(&self, code: &CodeId, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        self.inner.file(code, sha256).await
+    }
+    async fn has_file(&self, code: &CodeId, sha256: &str) -> Result<bool, StoreError> {
+        self.inner.has_file(code, sha256).await
+    }
 }
 
 /// A store that loses the race a given number of times: its first `losses` publications conflict, as if another

@@ -8,7 +8,8 @@ use inforce_core::import::{ImportProblem, TextImport, merge_versions};
 use inforce_core::text::{TextHash, Texts};
 use inforce_core::{CodeId, EntryId, History};
 
-use crate::{Provenance, PublishOutcome, Publishing, Store, StoreError, load_register, load_texts, publish};
+use crate::registry::{PUBLISH_ATTEMPTS, publish_once};
+use crate::{Provenance, PublishOutcome, Publishing, Store, StoreError, load_register, load_texts};
 
 /// What to import and how to record it.
 pub struct TextImportRequest<'a> {
@@ -63,35 +64,49 @@ pub enum ImportError {
 }
 
 /// Joins `request`'s versions to the stored register and texts of its code and publishes the result: all of it
-/// in one publication, or nothing. Importing the same versions again writes nothing.
+/// in one publication, or nothing. Importing the same versions again writes nothing. When another publication
+/// lands while the import is prepared, the versions are joined again to the register and texts that publication
+/// made (never published over it), up to five times.
 pub async fn import_texts(store: &dyn Store, request: TextImportRequest<'_>) -> Result<ImportedTexts, ImportError> {
     let code = request.code;
-    let current = load_register(store, code, None).await?.map(|l| l.register);
-    let stored = load_texts(store, code, None).await?;
-    let mut merged = merge_versions(code, current.as_ref(), &stored, request.import).map_err(ImportError::Refused)?;
-    let mut bodies = stored.bodies;
-    if let Some(title) = request.title.filter(|_| current.is_none()) {
-        merged.register.code.title = title;
-    }
-    if let Some(zone) = request.time_zone {
-        merged.register.code.time_zone = Some(zone);
-    }
-    for entry in merged.register.entries.iter_mut().filter(|e| merged.new_versions.contains(&e.id)) {
-        if let Some(instrument) = request.details.instrument {
-            entry.instrument = instrument;
+    let mut attempt = 1;
+    loop {
+        let head = store.publications(code).await?.last().map(|p| p.id);
+        let current = load_register(store, code, None).await?.map(|l| l.register);
+        let stored = load_texts(store, code, None).await?;
+        let mut merged =
+            merge_versions(code, current.as_ref(), &stored, request.import).map_err(ImportError::Refused)?;
+        let mut bodies = stored.bodies;
+        if let Some(title) = request.title.clone().filter(|_| current.is_none()) {
+            merged.register.code.title = title;
         }
-        if let Some(made) = request.details.made {
-            entry.made = made;
+        if let Some(zone) = request.time_zone.clone() {
+            merged.register.code.time_zone = Some(zone);
         }
-        entry.sources.extend(request.details.sources.iter().cloned());
+        for entry in merged.register.entries.iter_mut().filter(|e| merged.new_versions.contains(&e.id)) {
+            if let Some(instrument) = request.details.instrument {
+                entry.instrument = instrument;
+            }
+            if let Some(made) = request.details.made {
+                entry.made = made;
+            }
+            entry.sources.extend(request.details.sources.iter().cloned());
+        }
+        bodies.extend(request.new_bodies.iter().map(|(hash, text)| (*hash, text.clone())));
+        let what = Publishing {
+            register: &merged.register,
+            texts: Some((&merged.assignments, &bodies)),
+            base: crate::Base::Head(head),
+        };
+        let outcome = match publish_once(store, what, &request.provenance).await {
+            Err(StoreError::Conflict { .. }) if attempt < PUBLISH_ATTEMPTS => {
+                attempt += 1;
+                continue;
+            }
+            outcome => outcome?,
+        };
+        let history = History::with_texts(merged.register, Texts { assignments: merged.assignments, bodies });
+        let (new_versions, new_provisions) = (merged.new_versions, merged.new_provisions);
+        return Ok(ImportedTexts { outcome, history, new_versions, new_provisions });
     }
-    bodies.extend(request.new_bodies);
-    let what = Publishing {
-        register: &merged.register,
-        texts: Some((&merged.assignments, &bodies)),
-        base: crate::Base::Current,
-    };
-    let outcome = publish(store, what, &request.provenance).await?;
-    let history = History::with_texts(merged.register, Texts { assignments: merged.assignments, bodies });
-    Ok(ImportedTexts { outcome, history, new_versions: merged.new_versions, new_provisions: merged.new_provisions })
 }

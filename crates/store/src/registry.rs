@@ -120,10 +120,14 @@ pub enum Base {
     File(Option<i64>),
     /// A register file meant to replace the stored register whatever was published since (`--replace`).
     Replace,
+    /// Computed from the register and texts as they stood at this publication (`None`: before the code's first):
+    /// when another has landed since, nothing is written ([`StoreError::Conflict`]) and the caller computes
+    /// again from the new state, so that nothing the other wrote is undone.
+    Head(Option<i64>),
 }
 
 /// How many times a publication is recomputed when another publisher got in first.
-const PUBLISH_ATTEMPTS: usize = 5;
+pub(crate) const PUBLISH_ATTEMPTS: usize = 5;
 
 /// Makes `register` the current register of its code by appending only what differs from the stored one. The
 /// register must already be validated. When another publication lands first, the writes are computed again
@@ -259,11 +263,21 @@ async fn check_files(
     Ok(())
 }
 
-async fn publish_once(store: &dyn Store, what: Publishing<'_>, by: &Provenance) -> Result<PublishOutcome, StoreError> {
+/// One attempt at [`publish`]: [`StoreError::Conflict`] when another publication landed first.
+pub(crate) async fn publish_once(
+    store: &dyn Store,
+    what: Publishing<'_>,
+    by: &Provenance,
+) -> Result<PublishOutcome, StoreError> {
     let register = what.register;
     let code = &register.code.id;
     // Head first: records written after it can only make the publication conflict, never go unnoticed.
     let head = store.publications(code).await?.last().map(|p| p.id);
+    if let Base::Head(computed_at) = what.base
+        && computed_at != head
+    {
+        return Err(StoreError::Conflict { code: code.to_string() });
+    }
     let records = store.records(code).await?;
     let current = register_as_of(&records, None);
     let writes = composed_writes(current.as_ref(), register);
@@ -310,7 +324,7 @@ async fn publish_once(store: &dyn Store, what: Publishing<'_>, by: &Provenance) 
         command: by.command.clone(),
         base: match what.base {
             Base::File(base) => base,
-            Base::Current | Base::Replace => head,
+            Base::Current | Base::Replace | Base::Head(_) => head,
         },
         expected_head: head,
         writes,
