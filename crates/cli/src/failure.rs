@@ -1,5 +1,5 @@
 //! What went wrong, sorted by the exit status scripts rely on: 1 not found, 2 bad usage or input, 3 the
-//! environment. Every error of the layers below is mapped here, once.
+//! environment, 4 damaged stored data. Every error of the layers below is mapped here, once.
 
 use inforce_store::{CopyError, StoreError};
 
@@ -11,6 +11,8 @@ pub mod exit {
     pub const USAGE: u8 = 2;
     /// The environment failed: the database is locked, read-only or unreachable.
     pub const ENVIRONMENT: u8 = 3;
+    /// Stored data is damaged: a record, a text pack or a change list cannot be read back as written.
+    pub const DAMAGED: u8 = 4;
 }
 
 /// What went wrong, sorted by exit status. The message is one line a person can act on.
@@ -22,6 +24,8 @@ pub enum Failure {
     Usage(String),
     /// The environment failed.
     Environment(String),
+    /// Stored data is damaged.
+    Damaged(String),
 }
 
 impl Failure {
@@ -31,13 +35,14 @@ impl Failure {
             Self::NotFound(_) => exit::NOT_FOUND,
             Self::Usage(_) => exit::USAGE,
             Self::Environment(_) => exit::ENVIRONMENT,
+            Self::Damaged(_) => exit::DAMAGED,
         }
     }
 
     /// The message shown after `inforce: `.
     pub fn message(&self) -> &str {
         match self {
-            Self::NotFound(m) | Self::Usage(m) | Self::Environment(m) => m,
+            Self::NotFound(m) | Self::Usage(m) | Self::Environment(m) | Self::Damaged(m) => m,
         }
     }
 }
@@ -47,6 +52,8 @@ impl From<StoreError> for Failure {
         match error {
             // The input named a file that is not there: the user's to fix, not the environment's.
             StoreError::MissingFile { .. } => Self::Usage(error.to_string()),
+            // Stored data that cannot be read back: not the environment's fault, and not passing.
+            StoreError::Corrupt { .. } => Self::Damaged(error.to_string()),
             error => Self::Environment(error.to_string()),
         }
     }

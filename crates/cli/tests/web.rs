@@ -799,3 +799,77 @@ fn the_publication_log_names_each_author_on_the_site_and_through_the_api() {
     assert_eq!(page.status, 200);
     assert!(page.body.contains("<td>Jane Roe</td>"), "{}", page.body);
 }
+
+/// Flips one byte in the first text pack of `code`, as damage to the SQLite file would (dropping the append-only
+/// triggers first, as whoever can write the file can).
+fn damage_text_pack(sandbox: &Sandbox, code: &str) {
+    use sqlx::{Connection, Row};
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        let url = format!("sqlite://{}", sandbox.db().display());
+        let mut db = sqlx::SqliteConnection::connect(&url).await.expect("open");
+        sqlx::query("DROP TRIGGER text_packs_are_append_only_update").execute(&mut db).await.expect("drop");
+        let row = sqlx::query("SELECT publication_id, body FROM text_packs WHERE code = ? ORDER BY publication_id")
+            .bind(code)
+            .fetch_one(&mut db)
+            .await
+            .expect("a pack");
+        let (id, mut body): (i64, Vec<u8>) = (row.get(0), row.get(1));
+        let middle = body.len() / 2;
+        body[middle] ^= 0x5a;
+        sqlx::query("UPDATE text_packs SET body = ? WHERE publication_id = ?")
+            .bind(body)
+            .bind(id)
+            .execute(&mut db)
+            .await
+            .expect("flip");
+        db.close().await.expect("close");
+    });
+}
+
+#[test]
+fn a_damaged_code_answers_503_and_every_other_code_is_served() {
+    let sandbox = Sandbox::new();
+    let code = common::small_code(&sandbox);
+    assert!(sandbox.run(&["import", code.to_str().expect("path"), "--code", "small"]).status.success());
+    damage_text_pack(&sandbox, "small");
+    // `check` says the stored data is damaged (exit 4), for that code only.
+    let check = sandbox.run(&["check", "--code", "small"]);
+    assert_eq!(check.status.code(), Some(4), "{}", common::stderr(&check));
+    assert!(common::stderr(&check).contains("small"), "{}", common::stderr(&check));
+    assert_eq!(sandbox.run(&["check"]).status.code(), Some(0), "the SEC is not damaged");
+
+    let server = start(&sandbox);
+    assert_eq!(get(&server, "/versions/4.1", &[]).status, 200, "the SEC is served");
+    let page = get(&server, "/codes/small/versions", &[]);
+    assert_eq!(page.status, 503);
+    assert!(page.body.contains("cannot be served"), "{}", page.body);
+    let api = get(&server, "/api/v1/small/versions", &[]);
+    assert_eq!((api.status, api.header("content-type")), (503, Some("application/problem+json")));
+    let ready = get(&server, "/readyz", &[]);
+    assert_eq!(ready.status, 200, "the other codes are served");
+    assert!(ready.body.contains("degraded") && ready.body.contains("small: answering 503"), "{}", ready.body);
+}
+
+#[test]
+fn damage_that_appears_while_serving_keeps_the_last_good_state_of_that_code_only() {
+    let sandbox = Sandbox::new();
+    let code = common::small_code(&sandbox);
+    assert!(sandbox.run(&["import", code.to_str().expect("path"), "--code", "small"]).status.success());
+    let server = start_with(&sandbox, &[("INFORCE_POLL_MS", "100")], Stdio::null());
+    assert_eq!(get(&server, "/codes/small/versions", &[]).status, 200);
+    damage_text_pack(&sandbox, "small");
+    // A new publication of the damaged code cannot be loaded: its last good state is still served.
+    let export = sandbox.stdout(&["register", "export", "--code", "small"]);
+    let renamed = sandbox.path("small.toml");
+    std::fs::write(&renamed, export.replacen("title = \"small\"", "title = \"Renamed\"", 1)).expect("write");
+    let imported = sandbox.run(&["register", "import", renamed.to_str().expect("path")]);
+    assert!(imported.status.success(), "{}", common::stderr(&imported));
+    // A new publication of the SEC is served as usual.
+    assert!(sandbox.run(&["mod", "new", "MP700", "--title", "After the damage"]).status.success());
+    until_shown(&server, "/api/v1/sec/proposals", "MP700");
+    let ready = get(&server, "/readyz", &[]);
+    assert!(ready.body.contains("small: serving its last good state"), "{}", ready.body);
+    let small = get(&server, "/api/v1/small/versions", &[]);
+    assert_eq!(small.status, 200, "the last good state");
+}

@@ -53,6 +53,9 @@ pub struct Snapshot {
     pub heads: Vec<(CodeId, i64)>,
     /// Every publication of each code, oldest first: who made it, when, with which command.
     pub publications: BTreeMap<CodeId, Arc<Vec<Publication>>>,
+    /// Codes whose latest publication could not be loaded (damaged data), with the problem: each is served as its
+    /// last good snapshot held it, or answered 503 when there was none. Every other code is served as usual.
+    pub damaged: BTreeMap<CodeId, String>,
     /// The record time of the latest publication: the `Last-Modified` of every answer.
     pub last_modified: Timestamp,
     /// Counts snapshots, so that answers drawn from an older one are never served again.
@@ -79,7 +82,15 @@ pub struct Site {
 impl Site {
     /// Loads every code from the store.
     pub async fn load(store: Arc<dyn Store>, options: SiteOptions) -> Result<Arc<Self>, StoreError> {
-        let snapshot = load_snapshot(store.as_ref(), 0).await?;
+        let snapshot = load_snapshot(store.as_ref(), 0, None).await?;
+        for (code, problem) in &snapshot.damaged {
+            log::event(
+                Level::Warn,
+                "serve",
+                "a code cannot be loaded; the others are served",
+                &[("code", code.as_str()), ("error", problem)],
+            );
+        }
         Ok(Arc::new(Self { store, snapshot: RwLock::new(Arc::new(snapshot)), options }))
     }
 
@@ -125,10 +136,25 @@ impl Site {
             }
             let checked = async {
                 let heads = heads(site.store.as_ref()).await?;
-                if heads == site.snapshot().heads {
+                let current = site.snapshot();
+                // A damaged code is tried again on every wakeup: damage seen through an outage may pass.
+                if heads == current.heads && current.damaged.is_empty() {
                     return Ok(false);
                 }
-                let fresh = load_snapshot(site.store.as_ref(), site.snapshot().generation + 1).await?;
+                let fresh = load_snapshot(site.store.as_ref(), current.generation + 1, Some(&current)).await?;
+                if fresh.damaged != current.damaged {
+                    for (code, problem) in &fresh.damaged {
+                        log::event(
+                            Level::Warn,
+                            "serve",
+                            "a code cannot be loaded; serving its last good state",
+                            &[("code", code.as_str()), ("error", problem)],
+                        );
+                    }
+                }
+                if heads == current.heads && fresh.damaged == current.damaged {
+                    return Ok(false);
+                }
                 match site.snapshot.write() {
                     Ok(mut guard) => *guard = Arc::new(fresh),
                     Err(poisoned) => *poisoned.into_inner() = Arc::new(fresh),
@@ -180,18 +206,53 @@ async fn heads(store: &dyn Store) -> Result<Vec<(CodeId, i64)>, StoreError> {
     Ok(out)
 }
 
-async fn load_snapshot(store: &dyn Store, generation: u64) -> Result<Snapshot, StoreError> {
+/// Loads every code on its own: a code whose data cannot be read is listed in `damaged` and keeps what
+/// `previous` held of it, and never stops the others. Only an unreadable list of codes fails the whole load.
+async fn load_snapshot(
+    store: &dyn Store,
+    generation: u64,
+    previous: Option<&Snapshot>,
+) -> Result<Snapshot, StoreError> {
     let heads = heads(store).await?;
     let mut histories = BTreeMap::new();
     let mut publications = BTreeMap::new();
+    let mut damaged = BTreeMap::new();
     let mut last_modified = Timestamp::UNIX_EPOCH;
     for (code, _) in &heads {
-        let Some(loaded) = load_register(store, code, None).await? else { continue };
-        publications.insert(code.clone(), Arc::new(store.publications(code).await?));
-        last_modified = last_modified.max(loaded.publication.recorded_at);
-        let texts = texts_for(store, &loaded).await?;
-        histories.insert(code.clone(), Arc::new(History::with_texts(loaded.register, texts)));
+        match load_code(store, code).await {
+            Ok(None) => {}
+            Ok(Some((history, list, recorded_at))) => {
+                last_modified = last_modified.max(recorded_at);
+                histories.insert(code.clone(), Arc::new(history));
+                publications.insert(code.clone(), Arc::new(list));
+            }
+            Err(error) => {
+                damaged.insert(code.clone(), error.to_string());
+                if let Some(previous) = previous
+                    && let Some(history) = previous.histories.get(code)
+                {
+                    histories.insert(code.clone(), history.clone());
+                    if let Some(list) = previous.publications.get(code) {
+                        publications.insert(code.clone(), list.clone());
+                    }
+                    last_modified = last_modified.max(previous.last_modified);
+                }
+            }
+        }
     }
     let search = histories.keys().map(|code| (code.clone(), OnceLock::new())).collect();
-    Ok(Snapshot { histories, search, heads, publications, last_modified, generation })
+    Ok(Snapshot { histories, search, heads, publications, damaged, last_modified, generation })
+}
+
+/// One code's history and publications, and the record time of its latest publication; `None` when nothing is
+/// recorded for it.
+async fn load_code(
+    store: &dyn Store,
+    code: &CodeId,
+) -> Result<Option<(History, Vec<Publication>, Timestamp)>, StoreError> {
+    let Some(loaded) = load_register(store, code, None).await? else { return Ok(None) };
+    let list = store.publications(code).await?;
+    let recorded_at = loaded.publication.recorded_at;
+    let texts = texts_for(store, &loaded).await?;
+    Ok(Some((History::with_texts(loaded.register, texts), list, recorded_at)))
 }

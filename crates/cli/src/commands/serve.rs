@@ -84,6 +84,7 @@ pub async fn export_site(env: &Env, args: &ExportSiteArgs) -> Result<(), Failure
         Failure::Usage(message) => Failure::Usage(format!("export-site: {message}")),
         Failure::NotFound(message) => Failure::NotFound(format!("export-site: {message}")),
         Failure::Environment(message) => Failure::Environment(format!("export-site: {message}")),
+        Failure::Damaged(message) => Failure::Damaged(format!("export-site: {message}")),
     })?;
     if let Some(bar) = spinner {
         bar.finish_and_clear();

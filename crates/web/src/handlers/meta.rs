@@ -42,8 +42,19 @@ pub async fn ready(State(site): State<Arc<Site>>) -> Response {
     // Plain text for probes, with the headers every answer carries (so the policy leaves it as it is).
     let mut headers = HeaderMap::new();
     security_headers(&mut headers);
+    let snapshot = site.snapshot();
     if loaded && site.store_reachable().await {
-        (headers, "ready").into_response()
+        if snapshot.damaged.is_empty() {
+            return (headers, "ready").into_response();
+        }
+        // Still serving every other code (a balancer should keep sending traffic), but saying which are not.
+        let mut body = String::from("ready, degraded: these codes cannot be loaded from the store\n");
+        for (code, problem) in &snapshot.damaged {
+            let served =
+                if snapshot.histories.contains_key(code) { "serving its last good state" } else { "answering 503" };
+            body.push_str(&format!("{code}: {served}: {problem}\n"));
+        }
+        (headers, body).into_response()
     } else {
         let status = axum::http::StatusCode::SERVICE_UNAVAILABLE;
         (status, headers, "not ready: the store is unreachable or nothing is loaded").into_response()
