@@ -805,20 +805,42 @@ fn the_publication_log_names_each_author_on_the_site_and_through_the_api() {
 fn damage_text_pack(sandbox: &Sandbox, code: &str) {
     use sqlx::{Connection, Row};
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let flip = |mut body: Vec<u8>| {
+        let middle = body.len() / 2;
+        body[middle] ^= 0x5a;
+        body
+    };
+    let url = sandbox.db().display().to_string();
     runtime.block_on(async {
-        let url = format!("sqlite://{}", sandbox.db().display());
-        let mut db = sqlx::SqliteConnection::connect(&url).await.expect("open");
+        if url.starts_with("postgres") {
+            let mut db = sqlx::PgConnection::connect(&url).await.expect("open");
+            sqlx::query("DROP TRIGGER text_packs_are_append_only ON text_packs").execute(&mut db).await.expect("drop");
+            let row =
+                sqlx::query("SELECT publication_id, body FROM text_packs WHERE code = $1 ORDER BY publication_id")
+                    .bind(code)
+                    .fetch_one(&mut db)
+                    .await
+                    .expect("a pack");
+            let (id, body): (i64, Vec<u8>) = (row.get(0), row.get(1));
+            sqlx::query("UPDATE text_packs SET body = $1 WHERE publication_id = $2")
+                .bind(flip(body))
+                .bind(id)
+                .execute(&mut db)
+                .await
+                .expect("flip");
+            db.close().await.expect("close");
+            return;
+        }
+        let mut db = sqlx::SqliteConnection::connect(&format!("sqlite://{url}")).await.expect("open");
         sqlx::query("DROP TRIGGER text_packs_are_append_only_update").execute(&mut db).await.expect("drop");
         let row = sqlx::query("SELECT publication_id, body FROM text_packs WHERE code = ? ORDER BY publication_id")
             .bind(code)
             .fetch_one(&mut db)
             .await
             .expect("a pack");
-        let (id, mut body): (i64, Vec<u8>) = (row.get(0), row.get(1));
-        let middle = body.len() / 2;
-        body[middle] ^= 0x5a;
+        let (id, body): (i64, Vec<u8>) = (row.get(0), row.get(1));
         sqlx::query("UPDATE text_packs SET body = ? WHERE publication_id = ?")
-            .bind(body)
+            .bind(flip(body))
             .bind(id)
             .execute(&mut db)
             .await
@@ -829,17 +851,26 @@ fn damage_text_pack(sandbox: &Sandbox, code: &str) {
 
 #[test]
 fn a_damaged_code_answers_503_and_every_other_code_is_served() {
-    let sandbox = Sandbox::new();
-    let code = common::small_code(&sandbox);
+    a_damaged_code_answers_503(&Sandbox::new());
+}
+
+#[test]
+fn a_damaged_code_answers_503_and_every_other_code_is_served_on_postgres() {
+    let Some(pg) = Sandbox::postgres("damaged") else { return };
+    a_damaged_code_answers_503(&pg);
+}
+
+fn a_damaged_code_answers_503(sandbox: &Sandbox) {
+    let code = common::small_code(sandbox);
     assert!(sandbox.run(&["import", code.to_str().expect("path"), "--code", "small"]).status.success());
-    damage_text_pack(&sandbox, "small");
+    damage_text_pack(sandbox, "small");
     // `check` says the stored data is damaged (exit 4), for that code only.
     let check = sandbox.run(&["check", "--code", "small"]);
     assert_eq!(check.status.code(), Some(4), "{}", common::stderr(&check));
     assert!(common::stderr(&check).contains("small"), "{}", common::stderr(&check));
     assert_eq!(sandbox.run(&["check"]).status.code(), Some(0), "the SEC is not damaged");
 
-    let server = start(&sandbox);
+    let server = start(sandbox);
     assert_eq!(get(&server, "/versions/4.1", &[]).status, 200, "the SEC is served");
     let page = get(&server, "/codes/small/versions", &[]);
     assert_eq!(page.status, 503);

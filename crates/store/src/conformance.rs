@@ -552,6 +552,27 @@ pub async fn run_import(store: &dyn Store) {
     let now = load_register(store, &code, None).await.expect("load").expect("stored").register;
     assert_eq!(now.code.title, "Corrected while importing", "the other write is kept");
     assert!(now.entries.iter().any(|e| e.id.as_str() == "v4"), "and so is the import");
+
+    // A register file exported before another write lands, imported while it lands: refused on the retry, the
+    // other write kept.
+    let base = store.publications(&code).await.expect("publications").last().map(|p| p.id);
+    let exported = load_register(store, &code, None).await.expect("load").expect("stored").register;
+    let mut other = exported.clone();
+    other.provisions.push(provision("9", None));
+    let mut file = exported.clone();
+    file.code.title = "Edited from the export".into();
+    let interleaved = Interleaved { inner: store, other: std::sync::Mutex::new(Some(other)) };
+    let by = crate::Provenance::anonymous("test:file", "2026-01-06T00:00:00Z".parse().expect("time"));
+    let what = Publishing { register: &file, texts: None, base: crate::Base::File(base) };
+    match publish(&interleaved, what, &by).await {
+        Err(StoreError::Stale { records, .. }) => {
+            assert_eq!(records.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(), ["withdraw provision 9"]);
+        }
+        other => panic!("the file would withdraw what landed meanwhile: {other:?}"),
+    }
+    let now = load_register(store, &code, None).await.expect("load").expect("stored").register;
+    assert!(now.provisions.iter().any(|p| p.id.as_str() == "9"), "the other write stands");
+    assert_ne!(now.code.title, "Edited from the export", "nothing of the file was written");
 }
 
 /// A store where, at the first publication, another writer gets in first: it publishes `other`, and the
