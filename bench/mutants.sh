@@ -6,8 +6,8 @@
 #
 # core     every file of inforce-core, tested by its own tests
 # formats  the rule-bearing files of inforce-formats (register files, packs, the kept register, folders)
-# store    the rule-bearing files of inforce-store (publishing, imports, copies), tested through the SQLite
-#          backend, which runs the conformance suite
+# store    the rule-bearing files of inforce-store (publishing, imports, copies), tested by its own unit tests
+#          and through the SQLite backend, which runs the conformance suite
 # all      the three, one after the other (default)
 #
 # Prints caught / missed / unviable / timed out per file, then the missed mutants one per line; the whole report
@@ -98,6 +98,6 @@ case $part in formats|all)
     -f 'crates/formats/src/pack.rs' -f 'crates/formats/src/kept.rs' -f 'crates/formats/src/folder.rs' ;;
 esac
 case $part in store|all)
-  run store -p inforce-store --test-package inforce-store-sqlite -f 'crates/store/src/registry.rs' \
+  run store -p inforce-store --test-package inforce-store --test-package inforce-store-sqlite -f 'crates/store/src/registry.rs' \
     -f 'crates/store/src/import.rs' -f 'crates/store/src/copy.rs' -f 'crates/store/src/sql.rs' ;;
 esac

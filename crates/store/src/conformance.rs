@@ -696,4 +696,37 @@ pub async fn run_retries(store: &dyn Store) {
     .await;
     assert!(matches!(edit, Err(StoreError::Conflict { .. })), "five losses end in the conflict");
     assert_eq!(five.tries.load(SeqCst), 5);
+
+    // A text import is joined again and retried the same way: published on the fifth try, or the conflict.
+    use inforce_core::import::{TextImport, VersionTexts};
+    let text: Arc<str> = Arc::from(normalise("# Article 1\n\nUn.\n").as_str());
+    let hash = TextHash::of(&text);
+    let article = ProvisionId::parse("1").expect("id");
+    let versions = [VersionTexts {
+        id: EntryId::parse("v1").expect("id"),
+        effective: "2016-01-01".parse().expect("date"),
+        label: "v1".into(),
+        texts: vec![(article.clone(), hash)],
+    }];
+    let order = [article.clone()];
+    let headings: HashMap<ProvisionId, String> = [(article, "Article 1".to_string())].into();
+    let texts_code = id("retried");
+    let request = || crate::TextImportRequest {
+        code: &texts_code,
+        import: TextImport { versions: &versions, order: &order, headings: &headings },
+        new_bodies: [(hash, text.clone())].into(),
+        title: None,
+        time_zone: None,
+        details: crate::VersionDetails::default(),
+        provenance: crate::Provenance::anonymous("test:import", day),
+    };
+    let five = losing(5);
+    let refused = crate::import_texts(&five, request()).await;
+    let refused = refused.err().map(|e| e.to_string());
+    assert!(refused.as_deref().is_some_and(|e| e.contains("changed while")), "five losses: {refused:?}");
+    assert_eq!(five.tries.load(SeqCst), 5, "and no sixth try");
+    let four = losing(4);
+    let imported = crate::import_texts(&four, request()).await.expect("imported on the fifth try");
+    assert!(matches!(imported.outcome, PublishOutcome::Published(_)));
+    assert_eq!(four.tries.load(SeqCst), 5);
 }
