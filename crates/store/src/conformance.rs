@@ -545,7 +545,7 @@ pub async fn run_import(store: &dyn Store) {
     // publishes over nothing of it (here, a corrected code title and a v4 from another folder).
     let mut other = load_register(store, &code, None).await.expect("load").expect("stored").register;
     other.code.title = "Corrected while importing".into();
-    let interleaved = Interleaved { inner: store, other: std::sync::Mutex::new(Some(other)) };
+    let interleaved = Losing::new(store, 1, Some(other));
     let v4 = vec![version("v4", "2019-01-01", vec![(article("1"), one), (article("2"), two)])];
     let fourth = import_texts(&interleaved, request(&v4, None, "2026-01-05T00:00:00Z")).await.expect("v4");
     assert!(matches!(fourth.outcome, PublishOutcome::Published(_)), "the import is published");
@@ -561,7 +561,7 @@ pub async fn run_import(store: &dyn Store) {
     other.provisions.push(provision("9", None));
     let mut file = exported.clone();
     file.code.title = "Edited from the export".into();
-    let interleaved = Interleaved { inner: store, other: std::sync::Mutex::new(Some(other)) };
+    let interleaved = Losing::new(store, 1, Some(other));
     let by = crate::Provenance::anonymous("test:file", "2026-01-06T00:00:00Z".parse().expect("time"));
     let what = Publishing { register: &file, texts: None, base: crate::Base::File(base) };
     match publish(&interleaved, what, &by).await {
@@ -575,50 +575,26 @@ pub async fn run_import(store: &dyn Store) {
     assert_ne!(now.code.title, "Edited from the export", "nothing of the file was written");
 }
 
-/// A store where, at the first publication, another writer gets in first: it publishes `other`, and the
-/// publication asked for conflicts.
-struct Interleaved<'a> {
-    inner: &'a dyn Store,
-    other: std::sync::Mutex<Option<inforce_core::Register>>,
-}
-
-#[async_trait::async_trait]
-impl Store for Interleaved<'_> {
-    async fn codes(&self) -> Result<Vec<CodeId>, StoreError> {
-        self.inner.codes().await
-    }
-    async fn publications(&self, code: &CodeId) -> Result<Vec<crate::Publication>, StoreError> {
-        self.inner.publications(code).await
-    }
-    async fn records(&self, code: &CodeId) -> Result<Vec<inforce_core::ledger::Record>, StoreError> {
-        self.inner.records(code).await
-    }
-    async fn text_ledger(&self, code: &CodeId) -> Result<crate::TextLedger, StoreError> {
-        self.inner.text_ledger(code).await
-    }
-    async fn publish(&self, publication: NewPublication) -> Result<crate::Publication, StoreError> {
-        let other = self.other.lock().map(|mut o| o.take()).unwrap_or(None);
-        if let Some(other) = other {
-            let by = crate::Provenance::anonymous("test:other", publication.recorded_at);
-            publish_register(self.inner, &other, &by).await?;
-            return Err(StoreError::Conflict { code: publication.code.to_string() });
-        }
-        self.inner.publish(publication).await
-    }
-    async fn file(&self, code: &CodeId, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        self.inner.file(code, sha256).await
-    }
-    async fn has_file(&self, code: &CodeId, sha256: &str) -> Result<bool, StoreError> {
-        self.inner.has_file(code, sha256).await
-    }
-}
-
 /// A store that loses the race a given number of times: its first `losses` publications conflict, as if another
-/// process had published first, then it publishes for real.
+/// process had published first (and, when `other` holds a register, that process really publishes it, once),
+/// then it publishes for real.
 struct Losing<'a> {
     inner: &'a dyn Store,
     losses: std::sync::atomic::AtomicUsize,
     tries: std::sync::atomic::AtomicUsize,
+    other: std::sync::Mutex<Option<inforce_core::Register>>,
+}
+
+impl<'a> Losing<'a> {
+    fn new(inner: &'a dyn Store, losses: usize, other: Option<inforce_core::Register>) -> Self {
+        use std::sync::atomic::AtomicUsize;
+        Self {
+            inner,
+            losses: AtomicUsize::new(losses),
+            tries: AtomicUsize::new(0),
+            other: std::sync::Mutex::new(other),
+        }
+    }
 }
 
 #[async_trait::async_trait]
@@ -640,6 +616,11 @@ impl Store for Losing<'_> {
         self.tries.fetch_add(1, SeqCst);
         let lose = self.losses.fetch_update(SeqCst, SeqCst, |n| n.checked_sub(1)).is_ok();
         if lose {
+            let other = self.other.lock().map(|mut o| o.take()).unwrap_or(None);
+            if let Some(other) = other {
+                let by = crate::Provenance::anonymous("test:other", publication.recorded_at);
+                publish_register(self.inner, &other, &by).await?;
+            }
             return Err(StoreError::Conflict { code: publication.code.to_string() });
         }
         self.inner.publish(publication).await
@@ -656,8 +637,8 @@ impl Store for Losing<'_> {
 /// `publish_register` and `publish_edit` alike; after five losses the conflict is the answer. `store` must be
 /// fresh and empty.
 pub async fn run_retries(store: &dyn Store) {
-    use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
-    let losing = |losses| Losing { inner: store, losses: AtomicUsize::new(losses), tries: AtomicUsize::new(0) };
+    use std::sync::atomic::Ordering::SeqCst;
+    let losing = |losses| Losing::new(store, losses, None);
     let code = id("conformance");
     let first = sample();
     let day: Timestamp = "2026-01-01T10:00:00Z".parse().expect("timestamp");

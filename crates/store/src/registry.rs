@@ -168,7 +168,7 @@ pub async fn publish_edit<E: From<StoreError>>(
         let records = store.records(code).await?;
         let current = register_as_of(&records, None);
         let next = edit(current.as_ref())?;
-        let next = composed(next);
+        let next = if let Cow::Owned(composed) = composed(&next) { composed } else { next };
         let writes = composed_writes(current.as_ref(), &next);
         if writes.is_empty() {
             return Ok((PublishOutcome::Unchanged, next));
@@ -196,13 +196,13 @@ pub async fn publish_edit<E: From<StoreError>>(
 }
 
 /// The register with every string in Normalization Form C: what comes in (register files, command arguments,
-/// imports) is kept composed, so canonically equivalent spellings are one spelling. The register itself when
-/// it already is (nearly always; checked on its JSON form, where every string appears as itself).
-fn composed(register: Register) -> Register {
-    let Ok(json) = serde_json::to_string(&register) else { return register };
+/// imports) is kept composed, so canonically equivalent spellings are one spelling. Borrowed when it already is
+/// (nearly always; checked on its JSON form, where every string appears as itself).
+fn composed(register: &Register) -> Cow<'_, Register> {
+    let Ok(json) = serde_json::to_string(register) else { return Cow::Borrowed(register) };
     match nfc(&json) {
-        Cow::Borrowed(_) => register,
-        Cow::Owned(json) => serde_json::from_str(&json).unwrap_or(register),
+        Cow::Borrowed(_) => Cow::Borrowed(register),
+        Cow::Owned(json) => serde_json::from_str(&json).map_or(Cow::Borrowed(register), Cow::Owned),
     }
 }
 
@@ -210,8 +210,8 @@ fn composed(register: Register) -> Register {
 /// form by an earlier build is not written again unless something else in it changed, and what is written is
 /// composed.
 fn composed_writes(current: Option<&Register>, next: &Register) -> Vec<inforce_core::RecordWrite> {
-    let current = current.cloned().map(composed);
-    writes_for(current.as_ref(), &composed(next.clone()))
+    let current = current.map(composed);
+    writes_for(current.as_deref(), &composed(next))
 }
 
 /// The records `writes` would withdraw or overwrite although they were published after `base` (any withdrawal
@@ -386,14 +386,14 @@ mod tests {
         let register = sec();
         let mut marked = register.clone();
         marked.code.title.push_str(" e\u{301}");
-        let back = composed(marked);
+        let back = composed(&marked).into_owned();
         assert!(back.code.title.ends_with(" é"));
         assert_eq!(Register { code: register.code.clone(), ..back }, register);
         // Every string, wherever it sits.
         let mut deep = register.clone();
         deep.provisions[3].title = Some("Cre\u{301}ance".into());
         deep.entries[2].notes.push("Note e\u{301}crite".into());
-        let back = composed(deep);
+        let back = composed(&deep).into_owned();
         assert_eq!(back.provisions[3].title.as_deref(), Some("Créance"));
         assert_eq!(back.entries[2].notes.last().map(String::as_str), Some("Note écrite"));
     }

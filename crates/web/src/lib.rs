@@ -23,6 +23,7 @@ use inforce_store::Store;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 
+pub use handlers::publications::facts as publication_facts;
 use handlers::{
     at, compare, consultations, documents, home, meta, proposals, provisions, publications, search, variations,
     versions,

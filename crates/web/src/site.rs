@@ -82,15 +82,9 @@ pub struct Site {
 impl Site {
     /// Loads every code from the store.
     pub async fn load(store: Arc<dyn Store>, options: SiteOptions) -> Result<Arc<Self>, StoreError> {
-        let snapshot = load_snapshot(store.as_ref(), 0, None).await?;
-        for (code, problem) in &snapshot.damaged {
-            log::event(
-                Level::Warn,
-                "serve",
-                "a code cannot be loaded; the others are served",
-                &[("code", code.as_str()), ("error", problem)],
-            );
-        }
+        let lists = publication_lists(store.as_ref()).await?;
+        let snapshot = load_snapshot(store.as_ref(), 0, None, lists).await?;
+        log_damaged(&snapshot, "a code cannot be loaded; the others are served");
         Ok(Arc::new(Self { store, snapshot: RwLock::new(Arc::new(snapshot)), options }))
     }
 
@@ -135,22 +129,16 @@ impl Site {
                 Err(_) => tokio::time::sleep(pause).await,
             }
             let checked = async {
-                let heads = heads(site.store.as_ref()).await?;
+                let lists = publication_lists(site.store.as_ref()).await?;
+                let heads = heads_of(&lists);
                 let current = site.snapshot();
                 // A damaged code is tried again on every wakeup: damage seen through an outage may pass.
                 if heads == current.heads && current.damaged.is_empty() {
                     return Ok(false);
                 }
-                let fresh = load_snapshot(site.store.as_ref(), current.generation + 1, Some(&current)).await?;
+                let fresh = load_snapshot(site.store.as_ref(), current.generation + 1, Some(&current), lists).await?;
                 if fresh.damaged != current.damaged {
-                    for (code, problem) in &fresh.damaged {
-                        log::event(
-                            Level::Warn,
-                            "serve",
-                            "a code cannot be loaded; serving its last good state",
-                            &[("code", code.as_str()), ("error", problem)],
-                        );
-                    }
+                    log_damaged(&fresh, "a code cannot be loaded; serving its last good state");
                 }
                 if heads == current.heads && fresh.damaged == current.damaged {
                     return Ok(false);
@@ -197,13 +185,26 @@ impl Site {
     }
 }
 
-async fn heads(store: &dyn Store) -> Result<Vec<(CodeId, i64)>, StoreError> {
+/// Every code with its publications, oldest first: read once per wakeup, for the heads and for a reload.
+async fn publication_lists(store: &dyn Store) -> Result<Vec<(CodeId, Vec<Publication>)>, StoreError> {
     let mut out = Vec::new();
     for code in store.codes().await? {
-        let head = store.publications(&code).await?.last().map_or(0, |p| p.id);
-        out.push((code, head));
+        let list = store.publications(&code).await?;
+        out.push((code, list));
     }
     Ok(out)
+}
+
+/// The latest publication of each code (0 for none).
+fn heads_of(lists: &[(CodeId, Vec<Publication>)]) -> Vec<(CodeId, i64)> {
+    lists.iter().map(|(code, list)| (code.clone(), list.last().map_or(0, |p| p.id))).collect()
+}
+
+/// One warning per code the snapshot cannot load.
+fn log_damaged(snapshot: &Snapshot, message: &str) {
+    for (code, problem) in &snapshot.damaged {
+        log::event(Level::Warn, "serve", message, &[("code", code.as_str()), ("error", problem)]);
+    }
 }
 
 /// Loads every code on its own: a code whose data cannot be read is listed in `damaged` and keeps what
@@ -212,27 +213,28 @@ async fn load_snapshot(
     store: &dyn Store,
     generation: u64,
     previous: Option<&Snapshot>,
+    lists: Vec<(CodeId, Vec<Publication>)>,
 ) -> Result<Snapshot, StoreError> {
-    let heads = heads(store).await?;
+    let heads = heads_of(&lists);
     let mut histories = BTreeMap::new();
     let mut publications = BTreeMap::new();
     let mut damaged = BTreeMap::new();
     let mut last_modified = Timestamp::UNIX_EPOCH;
-    for (code, _) in &heads {
-        match load_code(store, code).await {
+    for (code, list) in lists {
+        match load_code(store, &code).await {
             Ok(None) => {}
-            Ok(Some((history, list, recorded_at))) => {
+            Ok(Some((history, recorded_at))) => {
                 last_modified = last_modified.max(recorded_at);
                 histories.insert(code.clone(), Arc::new(history));
-                publications.insert(code.clone(), Arc::new(list));
+                publications.insert(code, Arc::new(list));
             }
             Err(error) => {
                 damaged.insert(code.clone(), error.to_string());
                 if let Some(previous) = previous
-                    && let Some(history) = previous.histories.get(code)
+                    && let Some(history) = previous.histories.get(&code)
                 {
                     histories.insert(code.clone(), history.clone());
-                    if let Some(list) = previous.publications.get(code) {
+                    if let Some(list) = previous.publications.get(&code) {
                         publications.insert(code.clone(), list.clone());
                     }
                     last_modified = last_modified.max(previous.last_modified);
@@ -244,15 +246,10 @@ async fn load_snapshot(
     Ok(Snapshot { histories, search, heads, publications, damaged, last_modified, generation })
 }
 
-/// One code's history and publications, and the record time of its latest publication; `None` when nothing is
-/// recorded for it.
-async fn load_code(
-    store: &dyn Store,
-    code: &CodeId,
-) -> Result<Option<(History, Vec<Publication>, Timestamp)>, StoreError> {
+/// One code's history and the record time of its latest publication; `None` when nothing is recorded for it.
+async fn load_code(store: &dyn Store, code: &CodeId) -> Result<Option<(History, Timestamp)>, StoreError> {
     let Some(loaded) = load_register(store, code, None).await? else { return Ok(None) };
-    let list = store.publications(code).await?;
     let recorded_at = loaded.publication.recorded_at;
     let texts = texts_for(store, &loaded).await?;
-    Ok(Some((History::with_texts(loaded.register, texts), list, recorded_at)))
+    Ok(Some((History::with_texts(loaded.register, texts), recorded_at)))
 }
