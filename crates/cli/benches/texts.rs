@@ -1,6 +1,7 @@
 //! In-process query times on a real versioned code (no database, no process start): the whole code's text at a
-//! random date, whole-code comparisons, blame. Run with `cargo bench -p inforce --bench texts`; it reads
-//! `INFORCE_BENCH_CORPUS` (a versioned folder) or unpacks ../shared/corpora/fr-code-civil.tar.xz.
+//! random date, whole-code comparisons, blame; and first, blame against comparison of one very long provision
+//! (50,000 words) rewritten or amended in its next version. Run with `cargo bench -p inforce --bench texts`; it
+//! reads `INFORCE_BENCH_CORPUS` (a versioned folder) or unpacks ../shared/corpora/fr-code-civil.tar.xz.
 //!
 //! A small harness of our own (repeat, sort, report percentiles) instead of criterion: the numbers needed are
 //! latencies against fixed goals, and criterion's dependency tree would be compiled by every `cargo test`.
@@ -19,6 +20,7 @@ use inforce_core::{CodeId, History};
 use jiff::civil::Date;
 
 fn main() {
+    long_provision();
     let Some((folder_path, _keep)) = corpus() else {
         println!("skipped: no corpus (set INFORCE_BENCH_CORPUS or provide ../shared/corpora)");
         return;
@@ -84,6 +86,86 @@ fn main() {
     });
 }
 
+/// One provision of 50,000 words in paragraphs of 100, through two versions: blame and the comparison of the
+/// two, when the second rewrites every word and when it changes one word in twenty inside one long paragraph.
+fn long_provision() {
+    use inforce_core::model::{Code, Entry, EntryKind, Instrument, Provision, ProvisionKind, Register};
+    use inforce_core::text::{TextAssignment, TextHash, normalise};
+    use inforce_core::{EntryId, FuzzyDate, ProvisionId};
+
+    let words = 50_000;
+    let text = |word: &dyn Fn(usize) -> String, per_paragraph: usize| {
+        let mut out = String::from("# Long\n\n");
+        for i in 0..words {
+            out.push_str(&word(i));
+            out.push(if (i + 1) % per_paragraph == 0 { '\n' } else { ' ' });
+            if (i + 1) % per_paragraph == 0 {
+                out.push('\n');
+            }
+        }
+        normalise(&out)
+    };
+    let id = ProvisionId::parse("L1").expect("id");
+    let history = |first: String, second: String| {
+        let code = Code {
+            id: CodeId::parse("long").expect("id"),
+            title: "Long".into(),
+            description: None,
+            sources: Vec::new(),
+            time_zone: None,
+        };
+        let provision = Provision {
+            id: id.clone(),
+            parent: None,
+            kind: ProvisionKind::Section,
+            title: None,
+            addition_unknown: false,
+            present_by: None,
+            initially: None,
+            sources: Vec::new(),
+            confidence: None,
+            note: None,
+        };
+        let entries: Vec<Entry> = ["2020-01-01", "2021-01-01"]
+            .iter()
+            .enumerate()
+            .map(|(i, day)| {
+                let entry_id = EntryId::parse(&format!("v{}", i + 1)).expect("id");
+                Entry::new(entry_id, EntryKind::Version, FuzzyDate::parse(day).expect("date"), Instrument::Designation)
+            })
+            .collect();
+        let mut bodies = std::collections::HashMap::new();
+        let mut assignments = Vec::new();
+        for (entry, body) in entries.iter().zip([first, second]) {
+            let hash = TextHash::of(&body);
+            bodies.insert(hash, std::sync::Arc::from(body.as_str()));
+            assignments.push(TextAssignment { entry: entry.id.clone(), provision: id.clone(), text: Some(hash) });
+        }
+        let register = Register { provisions: vec![provision], entries, ..Register::empty(code) };
+        History::with_texts(register, Texts { assignments, bodies })
+    };
+    let old = |i: usize| format!("w{}", i % 997);
+    let cases = [
+        ("rewritten", text(&old, 100), text(&|i| format!("n{}", i % 991), 100)),
+        (
+            "one word in 20 changed, one paragraph",
+            text(&old, words),
+            text(&|i| if i % 20 == 0 { format!("x{i}") } else { old(i) }, words),
+        ),
+    ];
+    for (label, first, second) in cases {
+        let history = history(first, second);
+        let latest = Cut { date: Date::constant(2022, 1, 1), entry: None };
+        let v1 = Cut { date: Date::constant(2020, 6, 1), entry: None };
+        report(&format!("50,000-word provision {label}: blame"), 5, || {
+            assert!(history.blame(&id, &latest).is_some());
+        });
+        report(&format!("50,000-word provision {label}: comparison"), 5, || {
+            assert!(!history.compare(&v1, &latest, None, DiffOptions::default()).is_empty());
+        });
+    }
+}
+
 fn report(label: &str, runs: usize, mut run: impl FnMut()) {
     run();
     let mut times: Vec<Duration> = (0..runs)
@@ -95,5 +177,5 @@ fn report(label: &str, runs: usize, mut run: impl FnMut()) {
         .collect();
     times.sort();
     let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize].as_secs_f64() * 1e3;
-    println!("{label:<55} p50 {:>8.3} ms  p99 {:>8.3} ms  ({runs} runs)", at(0.5), at(0.99));
+    println!("{label:<62} p50 {:>8.3} ms  p99 {:>8.3} ms  ({runs} runs)", at(0.5), at(0.99));
 }

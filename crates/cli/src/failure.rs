@@ -51,7 +51,7 @@ impl From<StoreError> for Failure {
     fn from(error: StoreError) -> Self {
         match error {
             // The input named a file that is not there: the user's to fix, not the environment's.
-            StoreError::MissingFile { .. } => Self::Usage(error.to_string()),
+            StoreError::MissingFile { .. } | StoreError::Refused { .. } => Self::Usage(error.to_string()),
             // Stored data that cannot be read back: not the environment's fault, and not passing.
             StoreError::Corrupt { .. } => Self::Damaged(error.to_string()),
             error => Self::Environment(error.to_string()),

@@ -3,9 +3,7 @@
 
 use std::borrow::Cow;
 
-use similar::{Algorithm, DiffOp, capture_diff_slices};
-
-use crate::diff::{DiffOptions, Edit, differs, tokens, word_counts, word_diff};
+use crate::diff::{DiffOptions, Edit, carry, differs, word_counts, word_diff};
 use crate::history::{History, Status, applies};
 use crate::id::{EntryId, ProvisionId};
 use crate::model::{ChangeKind, Entry, Provision};
@@ -370,29 +368,14 @@ impl History {
             .take_while(|&&(rank, entry, _)| self.in_cut(rank, entry, cut))
             .map(|&(_, entry, hash)| (entry, hash.and_then(|h| self.bodies.get(&h)).map(nfc)))
             .collect();
-        // Each token of the current text with the entry that wrote it.
+        // Each token of the current text with the entry that wrote it, carried through each wording by the
+        // alignment the redline shows.
         let mut current: Vec<(&str, usize)> = Vec::new();
         for (entry, text) in &wordings {
-            let entry = *entry;
-            let Some(text) = text else {
-                current.clear();
-                continue;
+            current = match text {
+                Some(text) => carry(&current, text, *entry),
+                None => Vec::new(),
             };
-            let new_tokens = tokens(text);
-            let old_tokens: Vec<&str> = current.iter().map(|t| t.0).collect();
-            let mut next = Vec::with_capacity(new_tokens.len());
-            for op in capture_diff_slices(Algorithm::Myers, &old_tokens, &new_tokens) {
-                match op {
-                    DiffOp::Equal { old_index, len, .. } => {
-                        next.extend_from_slice(&current[old_index..old_index + len])
-                    }
-                    DiffOp::Delete { .. } => {}
-                    DiffOp::Insert { new_index, new_len, .. } | DiffOp::Replace { new_index, new_len, .. } => {
-                        next.extend(new_tokens[new_index..new_index + new_len].iter().map(|t| (*t, entry)));
-                    }
-                }
-            }
-            current = next;
         }
         Some(self.paragraphs(&current))
     }
@@ -400,8 +383,11 @@ impl History {
     /// Groups attributed tokens into runs and the runs into paragraphs (split at blank lines).
     fn paragraphs<'a>(&'a self, tokens: &[(&str, usize)]) -> Vec<Vec<BlameRun<'a>>> {
         let mut paragraphs: Vec<Vec<BlameRun<'a>>> = vec![Vec::new()];
+        // Tokens come line by line (see `carry`): a line holding only white space ends a paragraph.
+        let mut line_start = true;
         for &(token, entry) in tokens {
-            if token.contains("\n\n") {
+            let starts_line = std::mem::replace(&mut line_start, token.ends_with('\n'));
+            if starts_line && token.ends_with('\n') && token.trim().is_empty() {
                 paragraphs.push(Vec::new());
                 continue;
             }

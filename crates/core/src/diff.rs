@@ -99,6 +99,72 @@ pub fn word_diff(old: &str, new: &str, options: DiffOptions) -> Vec<Edit> {
     edits
 }
 
+/// The tokens of `new` (each line's [`tokens`], so no token spans a line end), each with the mark of the token of
+/// `old` it continues, or `fresh` when it is new: the alignment [`word_diff`] shows, so blame and redline agree
+/// and cost the same. Lines are matched first (Patience); a changed block is compared word by word only when
+/// [`worth_refining`], and is otherwise new as a whole. `old` holds the previous text's tokens, in the same
+/// per-line form, with their marks; both texts are taken as they are (compose them first).
+pub fn carry<'a, T: Copy>(old: &[(&str, T)], new: &'a str, fresh: T) -> Vec<(&'a str, T)> {
+    let old_lines = lines_of(old);
+    let old_keys: Vec<String> = old_lines.iter().map(|line| line.iter().map(|t| t.0).collect()).collect();
+    let old_keys: Vec<&str> = old_keys.iter().map(String::as_str).collect();
+    let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
+    let mut out = Vec::with_capacity(new.len() / 4);
+    for op in capture_diff_slices(Algorithm::Patience, &old_keys, &new_lines) {
+        match op {
+            DiffOp::Equal { old_index, new_index, len } => {
+                for (old_line, new_line) in old_lines[old_index..old_index + len].iter().zip(&new_lines[new_index..]) {
+                    out.extend(tokens(new_line).into_iter().zip(old_line.iter()).map(|(t, o)| (t, o.1)));
+                }
+            }
+            DiffOp::Delete { .. } => {}
+            DiffOp::Insert { new_index, new_len, .. } => {
+                for line in &new_lines[new_index..new_index + new_len] {
+                    out.extend(tokens(line).into_iter().map(|t| (t, fresh)));
+                }
+            }
+            DiffOp::Replace { old_index, old_len, new_index, new_len } => {
+                let before: Vec<(&str, T)> = old_lines[old_index..old_index + old_len].concat();
+                let after: Vec<&str> =
+                    new_lines[new_index..new_index + new_len].iter().flat_map(|l| tokens(l)).collect();
+                let before_tokens: Vec<&str> = before.iter().map(|t| t.0).collect();
+                if !worth_refining(&before_tokens, &after) {
+                    out.extend(after.into_iter().map(|t| (t, fresh)));
+                    continue;
+                }
+                for op in capture_diff_slices(Algorithm::Myers, &before_tokens, &after) {
+                    match op {
+                        DiffOp::Equal { old_index, new_index, len } => out.extend(
+                            after[new_index..new_index + len].iter().zip(&before[old_index..]).map(|(t, o)| (*t, o.1)),
+                        ),
+                        DiffOp::Delete { .. } => {}
+                        DiffOp::Insert { new_index, new_len, .. } | DiffOp::Replace { new_index, new_len, .. } => {
+                            out.extend(after[new_index..new_index + new_len].iter().map(|t| (*t, fresh)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Marked tokens grouped by line: a line ends with the token that ends in a line end.
+fn lines_of<'t, 'a, T>(tokens: &'t [(&'a str, T)]) -> Vec<&'t [(&'a str, T)]> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for (i, token) in tokens.iter().enumerate() {
+        if token.0.ends_with('\n') {
+            lines.push(&tokens[start..=i]);
+            start = i + 1;
+        }
+    }
+    if start < tokens.len() {
+        lines.push(&tokens[start..]);
+    }
+    lines
+}
+
 /// Whether comparing two changed blocks word by word says more than "this replaced that": only when they share
 /// at least a third of their words. Rewritten passages are shown whole, and never cost a quadratic comparison.
 fn worth_refining(old: &[&str], new: &[&str]) -> bool {

@@ -557,63 +557,88 @@ impl History {
         }
     }
 
+    /// Whether provision `p` is in the text on `date`, and why. A provision with no addition or removal of its own
+    /// goes with the provision above it, and a part added before a removal above it goes with that removal: the
+    /// walk goes up the tree in a loop (never recursion: a tree's depth is bounded at import, but a loop cannot
+    /// overflow the stack whatever is stored), then settles each addition met on the way, top down.
     fn existence(&self, p: usize, date: Date) -> Existence<'_> {
         let first = self.first_dated();
-        if first.is_none_or(|first| !applies(first, date)) {
+        let Some(first) = first.filter(|first| applies(first, date)) else {
             return Existence::Absent { status: Status::NotYetAdded, basis: Basis::BeforeCode { first } };
+        };
+        // Additions in effect on the way up, each waiting for the answer about the provision above it.
+        let mut added: Vec<(Touch, usize)> = Vec::new();
+        let mut q = p;
+        let mut answer = loop {
+            match self.own_existence(q, date, first) {
+                Own::Settled(answer) => break answer,
+                Own::Added(touch) => match self.parents[q] {
+                    Some(parent) => {
+                        added.push((touch, q));
+                        q = parent;
+                    }
+                    None => {
+                        break Existence::Exists { basis: self.change(touch, q), since_rank: self.rank[touch.entry] };
+                    }
+                },
+                Own::AsParent => match self.parents[q] {
+                    Some(parent) => q = parent,
+                    None => break Existence::Exists { basis: Basis::Commencement { entry: first }, since_rank: None },
+                },
+            }
+        };
+        for (touch, q) in added.into_iter().rev() {
+            // A part goes with its parent: a removal above, after this part was added, takes it out too.
+            let removed_later = matches!(&answer, Existence::Absent { status: Status::Removed, basis }
+                if basis.entry().and_then(|e| self.rank_of(e)) > self.rank[touch.entry]);
+            if !removed_later {
+                answer = Existence::Exists { basis: self.change(touch, q), since_rank: self.rank[touch.entry] };
+            }
         }
+        answer
+    }
+
+    /// What the records of provision `p` itself say about its presence on `date` (a day on or after the code's
+    /// first dated entry, `first`).
+    fn own_existence<'a>(&'a self, p: usize, date: Date, first: &'a Entry) -> Own<'a> {
         let lifecycle = [ChangeKind::Added, ChangeKind::Removed];
         if let Some(touch) = self.last_applying(p, date, &lifecycle) {
             if touch.kind == ChangeKind::Removed {
-                return Existence::Absent { status: Status::Removed, basis: self.change(touch, p) };
+                return Own::Settled(Existence::Absent { status: Status::Removed, basis: self.change(touch, p) });
             }
-            // A part goes with its parent: a removal above, after this part was added, takes it out too.
-            if let Some(parent) = self.parents[p]
-                && let Existence::Absent { status: Status::Removed, basis } = self.existence(parent, date)
-                && basis.entry().and_then(|e| self.rank_of(e)) > self.rank[touch.entry]
-            {
-                return Existence::Absent { status: Status::Removed, basis };
-            }
-            return Existence::Exists { basis: self.change(touch, p), since_rank: self.rank[touch.entry] };
+            return Own::Added(touch);
         }
         if let Some(later) = self.touches[p].iter().find(|t| t.kind == ChangeKind::Added) {
             let entry = &self.register.entries[later.entry];
-            return Existence::Absent { status: Status::NotYetAdded, basis: Basis::AddedLater { entry } };
+            return Own::Settled(Existence::Absent { status: Status::NotYetAdded, basis: Basis::AddedLater { entry } });
         }
         let provision = &self.register.provisions[p];
         // A top-level provision with no addition of its own is in the text from the code's first version only
         // when that version lists everything it added; otherwise, as for one whose addition is unknown, only
         // evidence shows it there.
-        let start = match (self.parents[p], first) {
-            (None, Some(first)) if first.added.completeness != Completeness::Complete => Some(first),
-            _ => None,
-        };
-        if provision.addition_unknown || start.is_some() {
-            return match self.first_evidence[p] {
-                Some(found) if applies(&self.register.entries[found.entry], date) => {
-                    let basis = Basis::Evidence {
-                        entry: &self.register.entries[found.entry],
-                        kind: found.kind,
-                        provision: &self.register.provisions[found.provision].id,
-                    };
-                    Existence::Exists { basis, since_rank: Some(found.rank) }
-                }
-                _ => {
-                    let basis = match start {
-                        Some(first) if !provision.addition_unknown => {
-                            Basis::FirstVersionIncomplete { entry: first, provision: &provision.id }
-                        }
-                        _ => Basis::AdditionUnknown { provision: &provision.id },
-                    };
-                    Existence::Absent { status: Status::Unknown, basis }
-                }
-            };
+        let start = (self.parents[p].is_none() && first.added.completeness != Completeness::Complete).then_some(first);
+        if !provision.addition_unknown && start.is_none() {
+            return Own::AsParent;
         }
-        match (self.parents[p], first) {
-            (Some(parent), _) => self.existence(parent, date),
-            (None, Some(first)) => Existence::Exists { basis: Basis::Commencement { entry: first }, since_rank: None },
-            (None, None) => Existence::Absent { status: Status::NotYetAdded, basis: Basis::BeforeCode { first } },
-        }
+        Own::Settled(match self.first_evidence[p] {
+            Some(found) if applies(&self.register.entries[found.entry], date) => {
+                let basis = Basis::Evidence {
+                    entry: &self.register.entries[found.entry],
+                    kind: found.kind,
+                    provision: &self.register.provisions[found.provision].id,
+                };
+                Existence::Exists { basis, since_rank: Some(found.rank) }
+            }
+            _ => {
+                let basis = match start {
+                    Some(first) if !provision.addition_unknown => {
+                        Basis::FirstVersionIncomplete { entry: first, provision: &provision.id }
+                    }
+                    _ => Basis::AdditionUnknown { provision: &provision.id },
+                };
+                Existence::Absent { status: Status::Unknown, basis }
+            }
+        })
     }
 
     fn rank_of(&self, entry: &Entry) -> Option<usize> {
@@ -715,6 +740,16 @@ impl History {
     }
 }
 
+/// What a provision's own records say about its presence on a day (see `History::own_existence`).
+enum Own<'a> {
+    /// The answer, whatever stands above it.
+    Settled(Existence<'a>),
+    /// Added by this change, and in the text unless a provision above it was removed after that.
+    Added(Touch),
+    /// Nothing of its own: present as the provision above it is (or from the code's start, at the top).
+    AsParent,
+}
+
 /// A reason for a provision's activity: (rank of the entry, activity, basis).
 type Candidate<'a> = (Option<usize>, Activity, Basis<'a>);
 
@@ -736,6 +771,36 @@ pub(crate) fn applies(entry: &Entry, date: Date) -> bool {
 mod tests {
     use super::*;
     use crate::testing::{date, entry, event, provision, register};
+
+    #[test]
+    fn a_stored_tree_of_any_depth_is_walked_without_overflowing_the_stack() {
+        // Deeper than import allows (a database written before the limit, or by hand): answered, not a crash.
+        let levels = 200_000;
+        let provisions = (0..levels)
+            .map(|i| {
+                let parent = (i > 0).then(|| format!("P{}", i - 1));
+                provision(&format!("P{i}"), parent.as_deref())
+            })
+            .collect();
+        let deepest = ProvisionId::parse(&format!("P{}", levels - 1)).expect("id");
+        let history = History::new(register(
+            provisions,
+            vec![
+                entry("1.0", "2020-01-01", &[("added", "P0"), ("added", "P5")]),
+                entry("2.0", "2021-01-01", &[("removed", "P0")]),
+            ],
+        ));
+        let before = history.status(&deepest, date("2020-06-01")).expect("known");
+        assert_eq!(before.status, Status::InForce);
+        assert!(
+            matches!(before.existence, Basis::Change { provision, .. } if provision.as_str() == "P5"),
+            "{:?}",
+            before.existence
+        );
+        let after = history.status(&deepest, date("2021-06-01")).expect("known");
+        assert_eq!(after.status, Status::Removed, "the removal at the top takes every level with it");
+        assert_eq!(history.depth(&deepest), levels - 1);
+    }
 
     /// The SEC's shape in miniature: H switched off under Section X, H15 switched on by 4.1.
     fn sec_like() -> History {

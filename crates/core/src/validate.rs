@@ -81,6 +81,41 @@ pub struct Problem {
     pub message: String,
 }
 
+/// The most levels a provision tree may have (a top-level provision is level 1). Legal codes need fewer than 16
+/// (the SEC: Section, sub-section, clause; a French code: partie, livre, titre, chapitre, section, sous-section,
+/// paragraphe, article); the limit bounds every walk up or down the tree.
+pub const MAX_TREE_DEPTH: usize = 64;
+
+/// The most characters a one-line field (an id, a title, a name, a source, a date) may hold.
+pub const MAX_LINE_CHARS: usize = 1_000;
+
+/// The most characters a prose field (a description, summary, note, issue, solution or outcome) may hold.
+pub const MAX_PROSE_CHARS: usize = 20_000;
+
+/// Whether a register field named `field` holds prose (several sentences or paragraphs) rather than one line:
+/// `description`, `summary`, `note`, `notes`, `issue`, `solution`, `outcome` and every `…_note`.
+pub fn is_prose_field(field: &str) -> bool {
+    matches!(field, "description" | "summary" | "note" | "notes" | "issue" | "solution" | "outcome")
+        || field.ends_with("_note")
+}
+
+/// What is wrong with the string `value` of the register field named `field` (its last key, as a register file
+/// writes it), or `None`: a control character other than tab and line ends (they would reach terminals and
+/// pages raw: a bell, an escape sequence), or more characters than the field's limit ([`MAX_LINE_CHARS`],
+/// [`MAX_PROSE_CHARS`] for prose fields).
+pub fn string_problem(field: &str, value: &str) -> Option<String> {
+    if let Some(c) = value.chars().find(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+        return Some(format!(
+            "`{field}` holds the control character U+{:04X}: only tab and line ends are allowed",
+            u32::from(c)
+        ));
+    }
+    let limit = if is_prose_field(field) { MAX_PROSE_CHARS } else { MAX_LINE_CHARS };
+    // Counting stops past the limit: a huge value costs no more than a long one.
+    let count = value.chars().take(limit + 1).count();
+    (count > limit).then(|| format!("`{field}` is longer than {limit} characters ({} bytes); shorten it", value.len()))
+}
+
 /// Checks every rule and returns every problem found, in register order; empty when the register is sound.
 pub fn validate(register: &Register) -> Vec<Problem> {
     let mut problems = Vec::new();
@@ -329,7 +364,21 @@ fn check_planned(register: &Register, known: &HashSet<ProvisionId>, problems: &m
 
 fn check_provisions(register: &Register, problems: &mut Vec<Problem>) -> HashSet<ProvisionId> {
     let mut seen: HashSet<ProvisionId> = HashSet::new();
+    // Each provision's level (1 for a top-level one), from its parent's: parents come first, so one pass.
+    let mut levels: HashMap<&ProvisionId, usize> = HashMap::new();
     for (index, provision) in register.provisions.iter().enumerate() {
+        let level = provision.parent.as_ref().and_then(|parent| levels.get(parent)).map_or(1, |above| above + 1);
+        levels.entry(&provision.id).or_insert(level);
+        // Only the first provision past the limit on each branch is named: those below it follow from it.
+        if level == MAX_TREE_DEPTH + 1 {
+            problems.push(Problem {
+                location: Location::Provision { index, field: "parent" },
+                message: format!(
+                    "provision tree too deep: '{}' is at level {level}; the limit is {MAX_TREE_DEPTH} levels",
+                    provision.id
+                ),
+            });
+        }
         if !seen.insert(provision.id.clone()) {
             problems.push(Problem {
                 location: Location::Provision { index, field: "id" },
@@ -492,6 +541,64 @@ fn check_consultations(register: &Register, problems: &mut Vec<Problem>) {
 mod tests {
     use super::*;
     use crate::testing::{entry, provision, register};
+
+    /// A chain of `levels` provisions, each the parent of the next.
+    fn chain(levels: usize) -> Register {
+        let provisions = (0..levels)
+            .map(|i| {
+                let parent = (i > 0).then(|| format!("P{}", i - 1));
+                provision(&format!("P{i}"), parent.as_deref())
+            })
+            .collect();
+        register(provisions, vec![entry("1.0", "2020-01-01", &[("added", "P0")])])
+    }
+
+    #[test]
+    fn a_provision_tree_may_be_as_deep_as_the_limit_and_no_deeper() {
+        assert_eq!(validate(&chain(MAX_TREE_DEPTH)), vec![], "{MAX_TREE_DEPTH} levels are allowed");
+        // Ten levels past the limit: the first one past it is named, once.
+        let problems = validate(&chain(MAX_TREE_DEPTH + 10));
+        assert_eq!(
+            problems,
+            vec![Problem {
+                location: Location::Provision { index: MAX_TREE_DEPTH, field: "parent" },
+                message: "provision tree too deep: 'P64' is at level 65; the limit is 64 levels".to_string(),
+            }]
+        );
+        // Two branches past the limit: each is named.
+        let mut two = chain(MAX_TREE_DEPTH + 1);
+        two.provisions.push(provision("Q", Some("P63")));
+        let named: Vec<String> = validate(&two).into_iter().map(|p| p.message).collect();
+        assert_eq!(named.len(), 2, "{named:?}");
+        assert!(named[1].contains("'Q' is at level 65"), "{named:?}");
+    }
+
+    #[test]
+    fn register_strings_hold_no_control_characters_and_keep_to_their_length() {
+        for bad in ["bell\u{7}", "escape \u{1b}[31m", "nul\0", "delete\u{7f}", "c1 \u{9b}"] {
+            let problem = string_problem("title", bad).expect(bad);
+            assert!(problem.contains("`title` holds the control character U+"), "{problem}");
+        }
+        assert!(string_problem("title", "tab\tand\r\nline ends").is_none());
+        assert_eq!(
+            string_problem("summary", "bell\u{7}").as_deref().map(|p| &p[..30]),
+            Some("`summary` holds the control ch")
+        );
+        let line = "é".repeat(MAX_LINE_CHARS);
+        assert_eq!(string_problem("title", &line), None, "the limit counts characters, not bytes");
+        let over = string_problem("title", &format!("{line}x")).expect("one more is refused");
+        assert_eq!(over, "`title` is longer than 1000 characters (2001 bytes); shorten it");
+        assert_eq!(string_problem("summary", &format!("{line}x")), None, "prose fields are longer");
+        assert!(string_problem("added_note", &"x".repeat(MAX_PROSE_CHARS)).is_none());
+        assert!(string_problem("added_note", &"x".repeat(MAX_PROSE_CHARS + 1)).is_some());
+        assert!(string_problem("notes", &"x".repeat(MAX_PROSE_CHARS + 1)).is_some());
+        for prose in ["description", "summary", "note", "notes", "issue", "solution", "outcome", "added_note"] {
+            assert!(is_prose_field(prose), "{prose}");
+        }
+        for line in ["title", "id", "sources", "name", "kind", "note_taker"] {
+            assert!(!is_prose_field(line), "{line}");
+        }
+    }
 
     #[test]
     fn a_sound_register_has_no_problems() {

@@ -79,6 +79,7 @@ pub fn parse_register_file(file: &str, text: &str) -> Result<RegisterFile, Regis
         problems: vec![positions.problem(error.span().unwrap_or(0..0), error.message().trim().to_string())],
     })?;
     let mut reader = Reader::default();
+    reader.problems.extend(string_problems(text));
     let base = raw.base.as_ref().map(|b| (*b.get_ref(), b.span()));
     if let Some((number, span)) = &base
         && *number < 1
@@ -104,6 +105,35 @@ pub fn parse_register_file(file: &str, text: &str) -> Result<RegisterFile, Regis
                 .collect(),
         }),
     }
+}
+
+/// Every string of the file that breaks [`inforce_core::validate::string_problem`]'s rules (a control character,
+/// a field past its length limit), at the string's position. Walks the file's tables with a stack of its own.
+fn string_problems(text: &str) -> Vec<(usize, String)> {
+    use toml::de::{DeTable, DeValue};
+    let Ok(root) = DeTable::parse(text) else { return Vec::new() };
+    let mut problems = Vec::new();
+    // (the key the value sits under, the value)
+    let mut stack: Vec<(&str, &Spanned<DeValue<'_>>)> = Vec::new();
+    let mut tables: Vec<&DeTable<'_>> = vec![root.get_ref()];
+    while let Some(table) = tables.pop() {
+        for (key, value) in table.iter() {
+            stack.push((key.get_ref().as_ref(), value));
+        }
+        while let Some((key, value)) = stack.pop() {
+            match value.get_ref() {
+                DeValue::String(string) => {
+                    if let Some(message) = inforce_core::validate::string_problem(key, string) {
+                        problems.push((value.span().start, message));
+                    }
+                }
+                DeValue::Array(items) => stack.extend(items.iter().map(|item| (key, item))),
+                DeValue::Table(inner) => tables.push(inner),
+                _ => {}
+            }
+        }
+    }
+    problems
 }
 
 /// Writes a register as a register file; `parse_register` reads it back unchanged.
@@ -921,6 +951,42 @@ topics = ["hubs"]
         for body in bodies {
             assert_eq!(decode_record(&encode_record(&body)), Ok(body));
         }
+    }
+
+    #[test]
+    fn control_characters_and_oversized_fields_are_refused_at_their_position() {
+        // A bell in a title (escaped, as TOML requires), an escape sequence in a list item of a version and in
+        // a note of a nested table: each named at the string's line and column.
+        let bad = SMALL.replacen("title = \"Smart Energy Code\"", "title = \"Smart \\u0007Energy\"", 1).replacen(
+            "amended_note = \"list not given\"",
+            "amended_note = \"list \\u001b[31m\"",
+            1,
+        );
+        let found = problems(&bad);
+        assert_eq!(
+            found,
+            [
+                "reg.toml:4:9: `title` holds the control character U+0007: only tab and line ends are allowed",
+                "reg.toml:29:16: `amended_note` holds the control character U+001B: only tab and line ends are allowed",
+            ]
+        );
+        let huge = SMALL.replacen("Smart Energy Code", &"x".repeat(10 * 1024 * 1024), 1);
+        assert_eq!(
+            problems(&huge),
+            ["reg.toml:4:9: `title` is longer than 1000 characters (10485760 bytes); shorten it"]
+        );
+        let sources = SMALL.replacen(
+            "[[provision]]\nid = \"H\"",
+            "[[provision]]\nid = \"H\"\nsources = [\"ok\", \"bad\\u0000\"]",
+            1,
+        );
+        assert_eq!(
+            problems(&sources),
+            ["reg.toml:8:18: `sources` holds the control character U+0000: only tab and line ends are allowed"]
+        );
+        // Tabs and line ends stay allowed, in prose as long as its limit.
+        let prose = SMALL.replacen("list not given", &format!("a\\tb\\r\\n{}", "y".repeat(15_000)), 1);
+        assert!(parse_register("reg.toml", &prose).is_ok());
     }
 
     #[test]

@@ -83,6 +83,18 @@ pub enum StoreError {
         /// The file's SHA-256.
         sha256: String,
     },
+    /// What would be written breaks the register's string rules (a control character, a field past its length
+    /// limit); nothing was written.
+    #[error(
+        "the register of '{code}' was refused, nothing was written:\n{}",
+        .problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n")
+    )]
+    Refused {
+        /// The code.
+        code: String,
+        /// Each problem, as "provision H15: `title` holds the control character U+0007: …".
+        problems: Vec<String>,
+    },
     /// A stored record could not be read back.
     #[error("stored record {seq} of '{code}' is unreadable: {reason}")]
     Corrupt {

@@ -169,7 +169,7 @@ pub async fn publish_edit<E: From<StoreError>>(
         let current = register_as_of(&records, None);
         let next = edit(current.as_ref())?;
         let next = if let Cow::Owned(composed) = composed(&next) { composed } else { next };
-        let writes = composed_writes(current.as_ref(), &next);
+        let writes = composed_writes(code, current.as_ref(), &next)?;
         if writes.is_empty() {
             return Ok((PublishOutcome::Unchanged, next));
         }
@@ -209,9 +209,56 @@ fn composed(register: &Register) -> Cow<'_, Register> {
 /// The record writes that make `next` current, both registers read composed: a record stored in another Unicode
 /// form by an earlier build is not written again unless something else in it changed, and what is written is
 /// composed.
-fn composed_writes(current: Option<&Register>, next: &Register) -> Vec<inforce_core::RecordWrite> {
+///
+/// Refused ([`StoreError::Refused`]) when a written string breaks the register's string rules (a control
+/// character, a field past its length: [`inforce_core::validate::string_problem`]), whichever way it came in;
+/// records already stored are not checked again.
+fn composed_writes(
+    code: &CodeId,
+    current: Option<&Register>,
+    next: &Register,
+) -> Result<Vec<inforce_core::RecordWrite>, StoreError> {
     let current = current.map(composed);
-    writes_for(current.as_deref(), &composed(next))
+    let writes = writes_for(current.as_deref(), &composed(next));
+    let problems = string_problems(&writes);
+    if problems.is_empty() { Ok(writes) } else { Err(StoreError::Refused { code: code.to_string(), problems }) }
+}
+
+/// Each string of the writes that breaks the string rules, as "provision H15: `title` holds …". Walks each
+/// record's JSON form (where every string appears under its field's name) with a stack of its own.
+fn string_problems(writes: &[inforce_core::RecordWrite]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for write in writes {
+        let Some(body) = &write.body else { continue };
+        use inforce_core::RecordBody as B;
+        let json = match body {
+            B::Code(x) => serde_json::to_value(x),
+            B::Provision(x) => serde_json::to_value(x),
+            B::Entry(x) => serde_json::to_value(x),
+            B::Consultation(x) => serde_json::to_value(x),
+            B::Process(x) => serde_json::to_value(x),
+            B::Proposal(x) => serde_json::to_value(x),
+            B::Planned(x) => serde_json::to_value(x),
+            B::Document(x) => serde_json::to_value(x),
+        };
+        let Ok(json) = json else { continue };
+        let mut stack: Vec<(String, &serde_json::Value)> = vec![(String::new(), &json)];
+        while let Some((field, value)) = stack.pop() {
+            match value {
+                serde_json::Value::String(text) => {
+                    if let Some(problem) = inforce_core::validate::string_problem(&field, text) {
+                        problems.push(format!("{} {}: {problem}", write.kind.as_str(), write.key));
+                    }
+                }
+                serde_json::Value::Array(items) => stack.extend(items.iter().map(|item| (field.clone(), item))),
+                serde_json::Value::Object(fields) => {
+                    stack.extend(fields.iter().map(|(name, value)| (name.clone(), value)));
+                }
+                _ => {}
+            }
+        }
+    }
+    problems
 }
 
 /// The records `writes` would withdraw or overwrite although they were published after `base` (any withdrawal
@@ -280,7 +327,7 @@ pub(crate) async fn publish_once(
     }
     let records = store.records(code).await?;
     let current = register_as_of(&records, None);
-    let writes = composed_writes(current.as_ref(), register);
+    let writes = composed_writes(code, current.as_ref(), register)?;
     if let Base::File(base) = what.base {
         let undone = undone_records(&records, &writes, base);
         if !undone.is_empty() {
@@ -398,24 +445,57 @@ mod tests {
         assert_eq!(back.entries[2].notes.last().map(String::as_str), Some("Note écrite"));
     }
 
+    fn writes(stored: &Register, next: &Register) -> Vec<inforce_core::RecordWrite> {
+        composed_writes(&stored.code.id, Some(stored), next).expect("sound strings")
+    }
+
+    #[test]
+    fn a_write_with_a_control_character_or_an_oversized_field_is_refused_whichever_way_it_came_in() {
+        let stored = sec();
+        let mut next = stored.clone();
+        next.provisions[3].title = Some("bell\u{7}".into());
+        next.entries[2].notes.push("escape \u{1b}[2J".into());
+        next.code.title = "x".repeat(inforce_core::validate::MAX_LINE_CHARS + 1);
+        let Err(StoreError::Refused { code, problems }) = composed_writes(&stored.code.id, Some(&stored), &next) else {
+            panic!("refused")
+        };
+        assert_eq!(code, "sec");
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        let id = &next.provisions[3].id;
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with(&format!("provision {id}: `title` holds the control character U+0007"))),
+            "{problems:?}"
+        );
+        assert!(problems.iter().any(|p| p.contains(": `notes` holds the control character U+001B")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.starts_with("code sec: `title` is longer than 1000")), "{problems:?}");
+        // Records already stored are not checked again: only what is written.
+        let mut unrelated = next.clone();
+        unrelated.provisions[3].title = stored.provisions[3].title.clone();
+        unrelated.entries[2].notes.pop();
+        unrelated.code.title = stored.code.title.clone();
+        assert!(composed_writes(&stored.code.id, Some(&next), &unrelated).is_ok());
+    }
+
     #[test]
     fn a_record_stored_decomposed_is_written_again_only_when_it_changes() {
         let mut stored = sec();
         stored.provisions[3].title = Some("Cre\u{301}ance".into());
         let mut same = stored.clone();
         same.provisions[3].title = Some("Créance".into());
-        assert!(composed_writes(Some(&stored), &same).is_empty(), "the same title in another form");
-        assert!(composed_writes(Some(&stored), &stored.clone()).is_empty());
+        assert!(writes(&stored, &same).is_empty(), "the same title in another form");
+        assert!(writes(&stored, &stored.clone()).is_empty());
         let mut edited = stored.clone();
         edited.code.title = "Another title".into();
-        let writes = composed_writes(Some(&stored), &edited);
-        assert_eq!(writes.len(), 1, "only the code record: {writes:?}");
+        let edits = writes(&stored, &edited);
+        assert_eq!(edits.len(), 1, "only the code record: {edits:?}");
         // A new record comes in composed.
         let mut grown = stored.clone();
         grown.provisions[4].title = Some("E\u{301}te\u{301}".into());
-        let writes = composed_writes(Some(&stored), &grown);
-        let Some(inforce_core::RecordBody::Provision(p)) = writes.first().and_then(|w| w.body.as_ref()) else {
-            panic!("a provision write: {writes:?}")
+        let grown = writes(&stored, &grown);
+        let Some(inforce_core::RecordBody::Provision(p)) = grown.first().and_then(|w| w.body.as_ref()) else {
+            panic!("a provision write: {grown:?}")
         };
         assert_eq!(p.title.as_deref(), Some("Été"));
     }
