@@ -5,7 +5,7 @@
 #   bash bench/load.sh [CORPUS]      CORPUS defaults to fr-code-civil (from ../shared/corpora)
 #
 # Needs wrk, nginx, curl and git (Debian: apt-get install wrk nginx-light curl git). DURATION (default 60s) is the
-# length of each wrk run; the whole script takes about 4 DURATIONs plus 3 to 5 minutes. INFORCE_CACHE_BYTES
+# length of each wrk run; the whole script takes about 5 DURATIONs plus 5 minutes. INFORCE_CACHE_BYTES
 # (default 268435456, 256 MiB) is passed to the server and is the cache bound the junk-URL goal is measured against.
 # RSS_LIMIT_MIB (default: half the memory available at start, at most 8192) is a safety net, not a goal: a server
 # whose RSS passes it is killed, and the run says so, rather than let it take the machine down.
@@ -71,6 +71,7 @@ page="/codes/$corpus/provisions/$page_id?version=$last"
 # answer; sets $server_pid and $base.
 start_server() {
   local log="$work/serve-$1"
+  server_log=$log
   "$bin" serve --addr 127.0.0.1:0 > "$log.out" 2> "$log.err" &
   server_pid=$!
   base=""
@@ -85,7 +86,8 @@ start_server() {
   exit 1
 }
 
-# Stops the server (SIGTERM, then SIGKILL after 10 s) and says so if it was no longer running.
+# Stops the server (SIGTERM, then SIGKILL after 10 s), says so if it was no longer running, and shows the warnings
+# and errors it logged (but the one about --public-url).
 stop_server() {
   [ -n "$server_pid" ] || return 0
   if ! kill -0 "$server_pid" 2> /dev/null; then
@@ -97,6 +99,12 @@ stop_server() {
     wait "$server_pid" 2> /dev/null || true
   fi
   server_pid=""
+  local logged
+  logged=$(grep -E 'level=(warn|error)' "$server_log.err" | grep -v 'public.url' || true)
+  if [ -n "$logged" ]; then
+    echo "  !! the server logged $(echo "$logged" | wc -l) warnings or errors, such as:"
+    echo "$logged" | sed 's/^time=[^ ]* //' | sort | uniq -c | sort -rn | head -3 | cut -c1-200 | sed 's/^/     /'
+  fi
 }
 
 # The server's resident memory now, in KiB (0 when it is not running).
@@ -128,6 +136,7 @@ stop_sampler() {
   sampler_pid=""
 }
 max_mib() { mib "$(sort -n "$1" | tail -1)"; }
+after_text() { if [ "$1" = 0 ]; then echo "- (the server had stopped)"; else echo "$(mib "$1") MiB"; fi; }
 watchdog_note() {
   if [ -f "$1.killed" ]; then
     echo "  !! RSS reached $(mib "$(cat "$1.killed")") MiB, past the safety limit of $limit_mib MiB: the server was killed"
@@ -136,6 +145,8 @@ watchdog_note() {
 
 # The P-th percentile (nearest rank) of the numbers in a file, and numbers in seconds shown as milliseconds.
 pct() { sort -g "$2" | awk -v p="$1" '{ v[NR] = $1 } END { if (NR == 0) { print "nan"; exit } i = int((p * NR + 99) / 100); print v[i < 1 ? 1 : i] }'; }
+# "200 x 4124, no answer x 12" from a file of HTTP statuses, one a line (curl writes 000 for no answer).
+tally() { sort "$1" | uniq -c | awk '{ printf "%s%s x %s", (NR > 1 ? ", " : ""), ($2 == "000" ? "no answer" : $2), $1 }'; }
 ms() { awk -v s="$1" 'BEGIN { printf "%.1f", s * 1000 }'; }
 # wrk's latencies (850.00us, 1.23ms, 2.05s) in milliseconds.
 wrk_ms() { awk -v t="$1" 'BEGIN { v = t + 0; if (t ~ /us$/) v /= 1000; else if (t ~ /ms$/) v += 0; else if (t ~ /m$/) v *= 60000; else if (t ~ /s$/) v *= 1000; printf "%.2f", v }'; }
@@ -216,10 +227,12 @@ awk -v code="$corpus" '{ print (NR % 2 ? "/codes/" code "/compare/" : "/api/v1/"
 awk -v code="$corpus" '{ print (NR % 2 ? "/api/v1/" code "/compare/" : "/codes/" code "/compare/") $1 }' "$work/pairs" >> "$work/compare-urls"
 awk -v code="$corpus" '{ print (NR % 2 ? "/codes/" code "/compare/" : "/api/v1/" code "/compare/") $2 }' "$work/pairs" >> "$work/compare-urls"
 awk -v code="$corpus" '{ print (NR % 2 ? "/api/v1/" code "/compare/" : "/codes/" code "/compare/") $2 }' "$work/pairs" >> "$work/compare-urls"
-# Search queries: every word once, then two-word queries (both words must match).
+# Search queries: every word once, then two-word queries (both words must match), enough that none repeats
+# while the server answers a few thousand a second.
 cp "$work/words" "$work/queries"
-paste -d' ' "$work/words" <(shuf --random-source=<(yes yes) "$work/words") >> "$work/queries"
-paste -d' ' <(shuf --random-source=<(yes no) "$work/words") "$work/words" >> "$work/queries"
+awk 'NR == FNR { w[NR] = $1; n = NR; next }
+  END { srand(2); while (k < 400000) { a = w[int(rand() * n) + 1]; b = w[int(rand() * n) + 1]
+        if (a != b && !((a " " b) in seen)) { seen[a " " b]; print a " " b; k++ } } }' "$work/words" /dev/null >> "$work/queries"
 
 # wrk: each thread walks its own stripe of a list of paths (thread k asks for lines k, k+2, k+4, ...), so no path is
 # asked twice until the list runs out; with a prefix, each line is percent-encoded after it.
@@ -251,11 +264,11 @@ LUA
 # ---------------------------------------------------------------------------------------------------------------
 echo
 echo "== 1. wrk -t2 -c256 -d$duration on loopback (timeout 30 s), a fresh server each, RSS sampled every 5 s"
-# load LABEL LIST_SIZE PATH [-s SCRIPT -- ARGS]: one wrk run on a fresh server. LIST_SIZE is the number of
+# load LABEL WHAT LIST_SIZE PATH [-s SCRIPT -- ARGS]: one wrk run on a fresh server. LIST_SIZE is the number of
 # distinct paths the script walks (0 without a list).
 load() {
-  local label=$1 list_size=$2 path=$3
-  shift 3
+  local label=$1 what=$2 list_size=$3 path=$4
+  shift 4
   start_server "1$label"
   start_sampler 5 "$work/rss"
   wrk_run 256 "$base$path" "$@"
@@ -266,15 +279,15 @@ load() {
   if [ "$list_size" -gt 0 ] && [ "$last_requests" -gt "$list_size" ]; then
     echo "  note: the $list_size distinct URLs ran out: $((last_requests - list_size)) requests repeated a URL (cached answers)"
   fi
-  note "1$label errors" "$errors (goal 0: $(goal "$errors == 0")), $rps req/s, RSS max $(max_mib "$work/rss") MiB"
+  note "1$label $what" "$rps req/s, $errors errors (goal 0: $(goal "$errors == 0")), RSS max $(max_mib "$work/rss") MiB"
   stop_server
 }
 echo "(a) provision page $page"
-load a 0 "$page"
+load a "provision page" 0 "$page"
 echo "(b) comparisons of version pairs, page and API alternately, $(wc -l < "$work/compare-urls") distinct URLs"
-load b "$(wc -l < "$work/compare-urls")" / -s "$work/list.lua" -- "$work/compare-urls" 2
-echo "(c) search API /api/v1/$corpus/search?q=..., $(wc -l < "$work/queries") distinct queries ($(wc -l < "$work/words") words, then pairs)"
-load c "$(wc -l < "$work/queries")" / -s "$work/list.lua" -- "$work/queries" 2 "/api/v1/$corpus/search?q="
+load b "comparisons" "$(wc -l < "$work/compare-urls")" / -s "$work/list.lua" -- "$work/compare-urls" 2
+echo "(c) search API /api/v1/$corpus/search?q=..., $(wc -l < "$work/queries") distinct queries ($(wc -l < "$work/words") words, then pairs of words)"
+load c "search API" "$(wc -l < "$work/queries")" / -s "$work/list.lua" -- "$work/queries" 2 "/api/v1/$corpus/search?q="
 
 # ---------------------------------------------------------------------------------------------------------------
 echo
@@ -286,18 +299,20 @@ done > "$work/junk.curl"
 before=$(rss_kib)
 start_sampler 1 "$work/rss"
 start=$EPOCHREALTIME
+# (curl --parallel shows its progress meter even with -s: what it says on standard error is set aside.)
 curl -s --globoff --parallel --parallel-immediate --parallel-max 16 -K "$work/junk.curl" -w '%{http_code}\n' \
-  > "$work/junk.codes" || true
+  > "$work/junk.codes" 2> "$work/curl.err" || true
 seconds=$(awk -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.1f", e - s }')
 after=$(rss_kib)
 stop_sampler
 junk_max=$(max_mib "$work/rss")
-echo "  answers: $(sort "$work/junk.codes" | uniq -c | awk '{ printf "%s%s x %s", (NR > 1 ? ", " : ""), $2, $1 }') in $seconds s"
-echo "  RSS before $(mib "$before") MiB, max $junk_max MiB, after $(mib "$after") MiB" \
+echo "  answers: $(tally "$work/junk.codes") in $seconds s"
+echo "  RSS before $(mib "$before") MiB, max $junk_max MiB, after $(after_text "$after")" \
   "(goal: at most $((cache_mib + 100)) MiB, the cache bound plus 100 MiB: $(goal "$junk_max <= $cache_mib + 100"))"
 watchdog_note "$work/rss"
-junk_errors=$(grep -cv '^2' "$work/junk.codes" || true)
-note "2 junk URLs RSS max" "$junk_max MiB (goal <= $((cache_mib + 100)): $(goal "$junk_max <= $cache_mib + 100")), $junk_errors not 2xx"
+answered=$(grep -c '^200$' "$work/junk.codes" || true)
+[ "$answered" -gt 0 ] && echo "  about $(awk -v a="$(sort -n "$work/rss" | tail -1)" -v b="$before" -v n="$answered" 'BEGIN { printf "%.0f", (a - b) / n }') KiB of RSS per answered request ($answered answered 200)"
+note "2 junk URLs RSS max" "$junk_max MiB (goal <= $((cache_mib + 100)): $(goal "$junk_max <= $cache_mib + 100")); $(tally "$work/junk.codes")"
 stop_server
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -311,15 +326,15 @@ before=$(rss_kib)
 start_sampler 0.2 "$work/rss"
 start=$EPOCHREALTIME
 curl -s --parallel --parallel-immediate --parallel-max 64 -K "$work/downloads.curl" \
-  -w '%{http_code} %{size_download} %{time_total}\n' > "$work/downloads" || true
+  -w '%{http_code} %{size_download} %{time_total}\n' > "$work/downloads" 2> "$work/curl.err" || true
 seconds=$(awk -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.1f", e - s }')
 after=$(rss_kib)
 stop_sampler
 complete=$(awk -v size="$document_bytes" '$1 == 200 && $2 == size' "$work/downloads" | wc -l)
 awk '{ print $3 }' "$work/downloads" > "$work/download-times"
-echo "  complete (200, every byte): $complete of 64; answers: $(awk '{ print $1 }' "$work/downloads" | sort | uniq -c | awk '{ printf "%s%s x %s", (NR > 1 ? ", " : ""), $2, $1 }')"
-echo "  all done in $seconds s ($(awk -v b="$(awk '{ s += $2 } END { print s }' "$work/downloads")" -v s="$seconds" 'BEGIN { printf "%.0f", b / s / 1048576 }') MiB/s); each download p50 $(pct 50 "$work/download-times") s, max $(pct 100 "$work/download-times") s"
-echo "  RSS before $(mib "$before") MiB, max $(max_mib "$work/rss") MiB ($(wc -l < "$work/rss") samples), after $(mib "$after") MiB"
+echo "  complete (200, every byte): $complete of 64; answers: $(tally <(awk '{ print $1 }' "$work/downloads"))"
+echo "  all done in $seconds s ($(awk -v b="$(awk '{ s += $2 } END { print s }' "$work/downloads")" -v s="$seconds" 'BEGIN { printf "%.0f", b / s / 1048576 }') MiB/s); each download p50 $(ms "$(pct 50 "$work/download-times")") ms, max $(ms "$(pct 100 "$work/download-times")") ms"
+echo "  RSS before $(mib "$before") MiB, max $(max_mib "$work/rss") MiB ($(wc -l < "$work/rss") samples), after $(after_text "$after")"
 watchdog_note "$work/rss"
 note "3 64 downloads of 60 MiB" "$complete of 64 complete, RSS before $(mib "$before"), max $(max_mib "$work/rss"), after $(mib "$after") MiB"
 stop_server
@@ -357,7 +372,7 @@ wait "${loop_pids[@]}" 2> /dev/null || true
 loop_pids=()
 cat "$work"/blames-* > "$work/blames"
 awk '{ print $2 }' "$work/blames" > "$work/blame-times"
-echo "  blames: one alone $blame_ms ms; under load $(wc -l < "$work/blames") answered ($(awk '{ print $1 }' "$work/blames" | sort | uniq -c | awk '{ printf "%s%s x %s", (NR > 1 ? ", " : ""), $2, $1 }')), p50 $(ms "$(pct 50 "$work/blame-times")") ms"
+echo "  blames: one alone $blame_ms ms; under load $(wc -l < "$work/blames") answered ($(tally <(awk '{ print $1 }' "$work/blames"))), p50 $(ms "$(pct 50 "$work/blame-times")") ms"
 note "4 /healthz during blames" "p50 $(ms "$(pct 50 "$work/healthz-blame")") ms, p99 $(ms "$(pct 99 "$work/healthz-blame")") ms, max $(ms "$(pct 100 "$work/healthz-blame")") ms (idle p99 $(ms "$(pct 99 "$work/healthz-idle")") ms)"
 stop_server
 

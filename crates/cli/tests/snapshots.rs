@@ -127,6 +127,7 @@ async fn site(sandbox: &Sandbox) -> axum::Router {
         poll: Duration::from_secs(1),
         access_log: false,
         public_url: Some(PUBLIC_URL.to_string()),
+        limits: inforce_web::Limits::default(),
     };
     inforce_web::routes(inforce_web::Site::load(store, options).await.expect("load the site"))
 }

@@ -244,7 +244,7 @@ mod tests {
         drop(store);
         let reopened = SqliteStore::open(&path, OpenOptions::default()).await.expect("reopen");
         let code = CodeId::parse("conformance").expect("id");
-        assert_eq!(reopened.records(&code).await.expect("records").len(), 15);
+        assert_eq!(reopened.records(&code).await.expect("records").len(), 16);
     }
 
     #[tokio::test]
@@ -257,5 +257,50 @@ mod tests {
         assert!(delete.is_err_and(|e| e.to_string().contains("append-only")));
         let file = sqlx::query("UPDATE files SET body = x'00'").execute(&store.pool).await;
         assert!(file.is_err_and(|e| e.to_string().contains("append-only")), "a stored document never changes");
+        let chunk = sqlx::query("UPDATE file_chunks SET body = x'00'").execute(&store.pool).await;
+        assert!(chunk.is_err_and(|e| e.to_string().contains("append-only")), "nor does any piece of it");
+        let chunk = sqlx::query("DELETE FROM file_chunks").execute(&store.pool).await;
+        assert!(chunk.is_err_and(|e| e.to_string().contains("append-only")));
+    }
+
+    #[tokio::test]
+    async fn files_stored_whole_by_an_earlier_build_move_into_pieces_byte_for_byte() {
+        let pool = SqlitePoolOptions::new().max_connections(1).connect("sqlite::memory:").await.expect("open");
+        let all = sqlx::migrate!("./migrations");
+        let earlier = sqlx::migrate::Migrator {
+            migrations: std::borrow::Cow::Owned(all.migrations[..5].to_vec()),
+            ..sqlx::migrate!("./migrations")
+        };
+        earlier.run(&pool).await.expect("the schema of five migrations");
+        // Three files as the earlier build stored them: empty, one piece and a bit, and exactly two pieces.
+        let files: Vec<Vec<u8>> = [0, inforce_store::FILE_CHUNK + 10, 2 * inforce_store::FILE_CHUNK]
+            .iter()
+            .map(|&size| (0..size).map(|i| (i * 7 % 251) as u8).collect())
+            .collect();
+        sqlx::query("INSERT INTO publications (id, code, recorded_at, origin, record_count) VALUES (1, 'c', 0, 'x', 0)")
+            .execute(&pool)
+            .await
+            .expect("publication");
+        for (i, bytes) in files.iter().enumerate() {
+            sqlx::query("INSERT INTO files (code, sha256, publication_id, size, body) VALUES ('c', $1, 1, $2, $3)")
+                .bind(format!("f{i}"))
+                .bind(bytes.len() as i64)
+                .bind(bytes.as_slice())
+                .execute(&pool)
+                .await
+                .expect("file");
+        }
+        all.run(&pool).await.expect("migrated");
+        let store = SqliteStore { pool, location: ":memory:".into() };
+        let code = CodeId::parse("c").expect("id");
+        for (i, bytes) in files.iter().enumerate() {
+            let sha = format!("f{i}");
+            let stored = store.file_stored(&code, &sha).await.expect("read").expect("held");
+            assert_eq!(stored.size, bytes.len() as u64);
+            assert_eq!(store.file(&code, &sha).await.expect("read"), Some(bytes.clone()), "file {i}");
+            assert_eq!(store.file_chunk(&code, &sha, stored.chunks()).await.expect("read"), None, "past the end");
+        }
+        let left: i64 = sqlx::query_scalar("SELECT SUM(length(body)) FROM files").fetch_one(&store.pool).await.expect("sum");
+        assert_eq!(left, 0, "the whole bodies are not kept twice");
     }
 }

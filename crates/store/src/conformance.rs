@@ -224,6 +224,32 @@ async fn documents_story(store: &dyn Store, code: &CodeId) {
     .await
     .expect("doc");
     assert_eq!(store.file(code, &sha256).await.expect("file"), Some(bytes.clone()), "read back byte for byte");
+    // A file of several pieces: each read on its own, the last one shorter, none past the end.
+    let large: Vec<u8> = (0..2 * crate::FILE_CHUNK + 100).map(|i| (i % 253) as u8).collect();
+    let large_sha = inforce_core::document::sha256(&large);
+    let mut annex = document("annex", &large_sha);
+    annex.size = large.len() as u64;
+    crate::publish_edit(
+        store,
+        code,
+        &crate::Provenance::anonymous("test:annex", day),
+        &[(large_sha.clone(), large.clone())],
+        add(annex),
+    )
+    .await
+    .expect("annex");
+    let stored = store.file_stored(code, &large_sha).await.expect("read").expect("held");
+    assert_eq!((stored.size, stored.chunks()), (large.len() as u64, 3));
+    let last = store.publications(code).await.expect("publications").last().map(|p| p.id);
+    assert_eq!(Some(stored.publication), last, "stored by the publication that brought it");
+    for seq in 0..3 {
+        let piece = store.file_chunk(code, &large_sha, seq).await.expect("read").expect("a piece");
+        let start = seq as usize * crate::FILE_CHUNK;
+        assert_eq!(piece, large[start..(start + crate::FILE_CHUNK).min(large.len())], "piece {seq}");
+    }
+    assert_eq!(store.file_chunk(code, &large_sha, 3).await.expect("read"), None);
+    assert_eq!(store.file(code, &large_sha).await.expect("read"), Some(large));
+    assert_eq!(store.file_stored(code, &"1".repeat(64)).await.expect("read"), None);
     // The same content again, under another description: stored once, both descriptions kept.
     crate::publish_edit(
         store,
@@ -251,7 +277,7 @@ async fn documents_story(store: &dyn Store, code: &CodeId) {
         store.has_file(code, &sha256).await.expect("has file") && !store.has_file(code, &missing).await.expect("has")
     );
     let register = load_register(store, code, None).await.expect("load").expect("registered").register;
-    assert_eq!(register.documents.len(), 2);
+    assert_eq!(register.documents.len(), 3);
 }
 
 /// Texts join the register: stored once, read back exactly, corrected by appending, answerable as recorded.
@@ -625,8 +651,11 @@ impl Store for Losing<'_> {
         }
         self.inner.publish(publication).await
     }
-    async fn file(&self, code: &CodeId, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        self.inner.file(code, sha256).await
+    async fn file_stored(&self, code: &CodeId, sha256: &str) -> Result<Option<crate::StoredFile>, StoreError> {
+        self.inner.file_stored(code, sha256).await
+    }
+    async fn file_chunk(&self, code: &CodeId, sha256: &str, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        self.inner.file_chunk(code, sha256, seq).await
     }
     async fn has_file(&self, code: &CodeId, sha256: &str) -> Result<bool, StoreError> {
         self.inner.has_file(code, sha256).await

@@ -195,6 +195,30 @@ impl Provenance {
     }
 }
 
+/// The size of the pieces document files are stored, read and served in: 256 KiB.
+pub const FILE_CHUNK: usize = 262_144;
+
+/// A stored document file, described without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoredFile {
+    /// Its size in bytes.
+    pub size: u64,
+    /// The publication that first stored it.
+    pub publication: i64,
+}
+
+impl StoredFile {
+    /// How many pieces of [`FILE_CHUNK`] bytes hold it (0 for an empty file).
+    pub fn chunks(&self) -> u64 {
+        self.size.div_ceil(FILE_CHUNK as u64)
+    }
+}
+
+/// A stored file lacks one of its pieces: its data is damaged.
+pub fn missing_chunk(code: &CodeId, sha256: &str, seq: u64) -> StoreError {
+    StoreError::Corrupt { code: code.to_string(), seq: -1, reason: format!("file {sha256} lacks its piece {seq}") }
+}
+
 /// The storage interface every backend implements.
 #[async_trait]
 pub trait Store: Send + Sync {
@@ -213,8 +237,27 @@ pub trait Store: Send + Sync {
     /// Appends a publication atomically and returns it.
     async fn publish(&self, publication: NewPublication) -> Result<Publication, StoreError>;
 
-    /// A document's file, by its SHA-256 (64 lower-case hex digits); `None` if the code holds no such file.
-    async fn file(&self, code: &CodeId, sha256: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    /// A document's file, by its SHA-256 (64 lower-case hex digits); `None` if the code holds no such file. Reads
+    /// the whole file into memory: to serve one, read it piece by piece with [`Store::file_chunk`].
+    async fn file(&self, code: &CodeId, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let Some(stored) = self.file_stored(code, sha256).await? else { return Ok(None) };
+        let mut bytes = Vec::with_capacity(usize::try_from(stored.size).unwrap_or(0));
+        for seq in 0..stored.chunks() {
+            match self.file_chunk(code, sha256, seq).await? {
+                Some(chunk) => bytes.extend_from_slice(&chunk),
+                None => return Err(missing_chunk(code, sha256, seq)),
+            }
+        }
+        Ok(Some(bytes))
+    }
+
+    /// A stored document file's size and the publication that first stored it, without reading it; `None` if
+    /// the code holds no such file.
+    async fn file_stored(&self, code: &CodeId, sha256: &str) -> Result<Option<StoredFile>, StoreError>;
+
+    /// Piece `seq` (from 0) of a stored file: bytes `seq × FILE_CHUNK` up to [`FILE_CHUNK`] bytes on (the last
+    /// piece may be shorter); `None` past the end or for a file the code does not hold.
+    async fn file_chunk(&self, code: &CodeId, sha256: &str, seq: u64) -> Result<Option<Vec<u8>>, StoreError>;
 
     /// Whether the code holds a document file with this SHA-256, without reading it.
     async fn has_file(&self, code: &CodeId, sha256: &str) -> Result<bool, StoreError>;

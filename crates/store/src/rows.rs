@@ -154,8 +154,13 @@ pub const INSERT_TEXT_CHANGES: &str =
 /// Stores a document's file unless the code already holds the same content.
 pub const INSERT_FILE: &str = "INSERT INTO files (code, sha256, publication_id, size, body) VALUES ($1, $2, $3, $4, $5) \
      ON CONFLICT (code, sha256) DO NOTHING";
-/// A document's file, by code and SHA-256.
-pub const SELECT_FILE: &str = "SELECT body FROM files WHERE code = $1 AND sha256 = $2";
+/// One piece of a document's file (the pieces are its content; `files.body` is empty since migration 6).
+pub const INSERT_FILE_CHUNK: &str = "INSERT INTO file_chunks (code, sha256, seq, body) VALUES ($1, $2, $3, $4) \
+     ON CONFLICT (code, sha256, seq) DO NOTHING";
+/// A document file's size and the publication that first stored it, by code and SHA-256.
+pub const SELECT_FILE: &str = "SELECT size, publication_id FROM files WHERE code = $1 AND sha256 = $2";
+/// One piece of a document's file, by code, SHA-256 and number.
+pub const SELECT_FILE_CHUNK: &str = "SELECT body FROM file_chunks WHERE code = $1 AND sha256 = $2 AND seq = $3";
 /// Whether a document's file is held, by code and SHA-256.
 pub const HAS_FILE: &str = "SELECT COUNT(*) FROM files WHERE code = $1 AND sha256 = $2";
 

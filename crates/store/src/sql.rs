@@ -267,15 +267,26 @@ macro_rules! sql_store {
                     }
                 }
                 for (sha256, bytes) in &publication.new_files {
+                    let empty: &[u8] = &[];
                     query($crate::rows::INSERT_FILE)
                         .bind(code)
                         .bind(sha256)
                         .bind(id)
                         .bind(i64::try_from(bytes.len()).unwrap_or(i64::MAX))
-                        .bind(bytes.as_slice())
+                        .bind(empty)
                         .execute(&mut *tx)
                         .await
                         .map_err(|e| self.error(e))?;
+                    for (seq, chunk) in bytes.chunks($crate::FILE_CHUNK).enumerate() {
+                        query($crate::rows::INSERT_FILE_CHUNK)
+                            .bind(code)
+                            .bind(sha256)
+                            .bind(i64::try_from(seq).unwrap_or(i64::MAX))
+                            .bind(chunk)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(|e| self.error(e))?;
+                    }
                 }
                 self.after_publish(&mut *tx, code).await.map_err(|e| self.error(e))?;
                 tx.commit().await.map_err(|e| self.error(e))?;
@@ -291,16 +302,37 @@ macro_rules! sql_store {
                 })
             }
 
-            async fn file(
+            async fn file_stored(
                 &self,
                 code: &$crate::sql::expand::CodeId,
                 sha256: &str,
-            ) -> Result<Option<Vec<u8>>, $crate::StoreError> {
+            ) -> Result<Option<$crate::StoredFile>, $crate::StoreError> {
                 use $crate::sql::SqlBackend as _;
                 use $crate::sql::expand::sqlx::Row as _;
                 let row = $crate::sql::expand::sqlx::query($crate::rows::SELECT_FILE)
                     .bind(code.as_str())
                     .bind(sha256)
+                    .fetch_optional(self.pool())
+                    .await
+                    .map_err(|e| self.error(e))?;
+                Ok(row.map(|row| $crate::StoredFile {
+                    size: u64::try_from(row.get::<i64, _>(0)).unwrap_or(0),
+                    publication: row.get::<i64, _>(1),
+                }))
+            }
+
+            async fn file_chunk(
+                &self,
+                code: &$crate::sql::expand::CodeId,
+                sha256: &str,
+                seq: u64,
+            ) -> Result<Option<Vec<u8>>, $crate::StoreError> {
+                use $crate::sql::SqlBackend as _;
+                use $crate::sql::expand::sqlx::Row as _;
+                let row = $crate::sql::expand::sqlx::query($crate::rows::SELECT_FILE_CHUNK)
+                    .bind(code.as_str())
+                    .bind(sha256)
+                    .bind(i64::try_from(seq).unwrap_or(i64::MAX))
                     .fetch_optional(self.pool())
                     .await
                     .map_err(|e| self.error(e))?;

@@ -1,84 +1,187 @@
-//! Rendered answers kept in memory: an answer depends only on the snapshot, the date taken as today and the
-//! address, so once drawn it is served again as bytes until a new snapshot (or a new day) makes it stale.
+//! Rendered answers kept in memory: an answer depends only on the snapshot, the date taken as today, the address
+//! and the query parameters some handler reads, so once drawn it is served again as bytes until a new snapshot
+//! (or a new day) makes it stale. Bounded in bytes, least recently used first out.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use axum::body::{Body, Bytes, to_bytes};
+use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{Request, State};
-use axum::http::header::{ETAG, IF_NONE_MATCH};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use hashlink::LinkedHashMap;
+use jiff::Timestamp;
 
+use crate::respond::precondition;
 use crate::site::Site;
 
-/// Beyond this many answers the cache starts again empty: a bound on memory, not a policy worth tuning.
-const MAX_ENTRIES: usize = 20_000;
-/// Answers larger than this are not kept.
-const MAX_BODY: usize = 4 * 1024 * 1024;
+/// The answer cache's default bound: 256 MiB of answers (`serve --cache-bytes`).
+pub const DEFAULT_CACHE_BYTES: usize = 256 * 1024 * 1024;
 
-/// (snapshot generation, today, path and query).
-type Key = (u64, String, String);
+/// What an entry costs beyond its body and headers (the key, the map's links, the allocations): an estimate
+/// that keeps a flood of tiny answers within the bound too.
+const ENTRY_OVERHEAD: usize = 256;
 
-/// The cache: key → the answer's headers and body.
-#[derive(Default)]
+/// (snapshot generation, today, path, the known query parameters).
+type Key = (u64, String, String, String);
+
+/// One kept answer.
+#[derive(Clone)]
+struct Kept {
+    headers: HeaderMap,
+    body: Bytes,
+    etag: String,
+    last_modified: Timestamp,
+    cost: usize,
+}
+
+struct Entries {
+    map: LinkedHashMap<Key, Kept>,
+    bytes: usize,
+}
+
+/// The cache: key → the answer's headers and body, at most `capacity` bytes in all.
 pub struct AnswerCache {
-    entries: Mutex<HashMap<Key, (HeaderMap, Bytes)>>,
+    entries: Mutex<Entries>,
+    capacity: usize,
 }
 
 impl AnswerCache {
-    fn get(&self, key: &Key) -> Option<(HeaderMap, Bytes)> {
-        self.entries.lock().ok()?.get(key).cloned()
+    /// An empty cache holding at most `capacity` bytes of answers (0 keeps nothing).
+    pub fn new(capacity: usize) -> Self {
+        Self { entries: Mutex::new(Entries { map: LinkedHashMap::new(), bytes: 0 }), capacity }
     }
 
-    fn put(&self, key: Key, value: (HeaderMap, Bytes)) {
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= MAX_ENTRIES || entries.keys().next().is_some_and(|k| k.0 != key.0) {
-                entries.clear();
-            }
-            entries.insert(key, value);
+    /// The largest answer worth keeping: a sixteenth of the bound, so one answer never empties the cache.
+    fn largest(&self) -> usize {
+        self.capacity / 16
+    }
+
+    fn get(&self, key: &Key) -> Option<Kept> {
+        let mut entries = self.entries.lock().ok()?;
+        entries.map.to_back(key).cloned()
+    }
+
+    fn put(&self, key: Key, kept: Kept) {
+        let Ok(mut entries) = self.entries.lock() else { return };
+        // A new snapshot makes every older answer stale: they go at once rather than wait their turn.
+        if entries.map.front().is_some_and(|(k, _)| k.0 != key.0) {
+            entries.map.retain(|k, _| k.0 == key.0);
+            entries.bytes = entries.map.values().map(|k| k.cost).sum();
         }
+        entries.bytes += kept.cost;
+        if let Some(replaced) = entries.map.insert(key, kept) {
+            entries.bytes -= replaced.cost;
+        }
+        while entries.bytes > self.capacity {
+            let Some((_, evicted)) = entries.map.pop_front() else { break };
+            entries.bytes -= evicted.cost;
+        }
+    }
+
+    /// The bytes held, by the cache's own count.
+    #[cfg(test)]
+    fn bytes(&self) -> usize {
+        self.entries.lock().map(|e| e.bytes).unwrap_or(0)
     }
 }
 
-/// Middleware: serve GET answers from the cache, and keep every successful one.
+/// Middleware: serve GET and HEAD answers from the cache (with the client's conditional headers honoured), and
+/// keep every successful one that is not too large; larger ones pass through as they are.
 pub async fn layer(
     State((site, cache)): State<(Arc<Site>, Arc<AnswerCache>)>,
     request: Request,
     next: Next,
 ) -> Response {
-    let path = request.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
-    // Document files are read from the store on demand and may be large: they are never held in memory.
-    let uncachable = request.method() != Method::GET
-        || path.starts_with("/healthz")
-        || path.starts_with("/readyz")
-        || path.contains("/documents/");
+    let path = request.uri().path();
+    // Document files are streamed from the store; health checks are answered live.
+    let uncachable = !matches!(*request.method(), Method::GET | Method::HEAD)
+        || path == "/healthz"
+        || path == "/readyz"
+        || path.contains("/documents/")
+        || cache.capacity == 0;
     if uncachable {
         return next.run(request).await;
     }
     let snapshot = site.snapshot();
-    let key = (snapshot.generation, site.todays(&snapshot), path);
-    let if_none_match = request.headers().get(IF_NONE_MATCH).cloned();
-    if let Some((headers, body)) = cache.get(&key) {
-        let fresh = if_none_match.is_some() && if_none_match.as_ref() == headers.get(ETAG);
-        if fresh {
-            let mut headers = headers;
-            headers.remove(axum::http::header::CONTENT_TYPE);
-            return (StatusCode::NOT_MODIFIED, headers).into_response();
+    let query = crate::query::cache_key(request.uri().query());
+    let key = (snapshot.generation, site.todays(&snapshot), path.to_string(), query);
+    let conditions = request.headers().clone();
+    if let Some(kept) = cache.get(&key) {
+        if let Some(answer) = precondition(&conditions, &kept.etag, kept.last_modified).answer(&kept.headers) {
+            return answer;
         }
-        return (headers, body).into_response();
+        return (kept.headers, kept.body).into_response();
     }
     let response = next.run(request).await;
-    if response.status() != StatusCode::OK {
-        return response;
-    }
+    let size = response.body().size_hint().exact().and_then(|n| usize::try_from(n).ok());
+    let keep = response.status() == StatusCode::OK && size.is_some_and(|n| n <= cache.largest());
+    let etag = response.headers().get(axum::http::header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let last_modified = response
+        .headers()
+        .get(axum::http::header::LAST_MODIFIED)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| httpdate::parse_http_date(v).ok())
+        .and_then(|t| Timestamp::try_from(t).ok());
+    let (Some(etag), Some(last_modified), true) = (etag, last_modified, keep) else { return response };
     let (parts, body) = response.into_parts();
-    match to_bytes(body, MAX_BODY).await {
-        Ok(bytes) => {
-            cache.put(key, (parts.headers.clone(), bytes.clone()));
-            Response::from_parts(parts, Body::from(bytes))
+    let Ok(bytes) = axum::body::to_bytes(body, cache.largest()).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "the answer could not be read").into_response();
+    };
+    let header_bytes: usize = parts.headers.iter().map(|(name, value)| name.as_str().len() + value.len()).sum();
+    let cost = bytes.len() + header_bytes + key.2.len() + key.3.len() + ENTRY_OVERHEAD;
+    cache.put(key, Kept { headers: parts.headers.clone(), body: bytes.clone(), etag, last_modified, cost });
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kept(size: usize) -> Kept {
+        Kept {
+            headers: HeaderMap::new(),
+            body: Bytes::from(vec![b'x'; size]),
+            etag: "\"e\"".into(),
+            last_modified: Timestamp::UNIX_EPOCH,
+            cost: size + ENTRY_OVERHEAD,
         }
-        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "the answer was too large to send").into_response(),
+    }
+
+    fn key(generation: u64, path: &str) -> Key {
+        (generation, "2026-12-05".into(), path.into(), String::new())
+    }
+
+    #[test]
+    fn the_cache_holds_at_most_its_bytes_and_lets_the_least_recently_used_go_first() {
+        let cost = 1000 + ENTRY_OVERHEAD;
+        let cache = AnswerCache::new(3 * cost);
+        cache.put(key(1, "/a"), kept(1000));
+        cache.put(key(1, "/b"), kept(1000));
+        cache.put(key(1, "/c"), kept(1000));
+        assert_eq!(cache.bytes(), 3 * cost);
+        assert!(cache.get(&key(1, "/a")).is_some(), "a is used: b is now the least recent");
+        cache.put(key(1, "/d"), kept(1000));
+        assert_eq!(cache.bytes(), 3 * cost, "within the bound");
+        assert!(cache.get(&key(1, "/b")).is_none(), "the least recently used went");
+        for kept in ["/a", "/c", "/d"] {
+            assert!(cache.get(&key(1, kept)).is_some(), "{kept}");
+        }
+        // Replacing an entry counts it once.
+        cache.put(key(1, "/d"), kept(1000));
+        assert_eq!(cache.bytes(), 3 * cost);
+        // One larger answer makes room for itself.
+        cache.put(key(1, "/big"), kept(2000));
+        assert!(cache.bytes() <= 3 * cost);
+        assert!(cache.get(&key(1, "/big")).is_some());
+    }
+
+    #[test]
+    fn a_new_snapshot_empties_the_cache_of_older_answers() {
+        let cache = AnswerCache::new(1 << 20);
+        cache.put(key(1, "/a"), kept(10));
+        cache.put(key(2, "/a"), kept(10));
+        assert!(cache.get(&key(1, "/a")).is_none());
+        assert_eq!(cache.bytes(), 10 + ENTRY_OVERHEAD);
     }
 }

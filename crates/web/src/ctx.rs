@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::{FromRequestParts, RawPathParams};
-use axum::http::header::IF_NONE_MATCH;
+use axum::http::HeaderMap;
+use axum::http::header;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue};
 use axum::response::IntoResponse;
 use inforce_core::date::human_date;
 use inforce_core::point::{Cut, Point, PointError, PointParseError, parse_date};
@@ -19,7 +19,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 
 use crate::respond::{
-    ApiError, ApiResult, Body, Cache, PageError, PageResult, Problem, client_has, not_modified, respond,
+    ApiError, ApiResult, Body, Cache, PageError, PageResult, Problem, respond,
 };
 use crate::site::{Site, Snapshot};
 
@@ -62,8 +62,11 @@ pub struct Ctx<F: Face> {
     pub origin: String,
     /// The date taken as today.
     pub today: Date,
-    /// The client's `If-None-Match`, for 304s.
-    if_none_match: Option<HeaderValue>,
+    /// The site, for work that must not run on the async workers ([`Ctx::heavy`]).
+    pub site: Arc<Site>,
+    /// The request's conditional headers (`If-Match`, `If-None-Match`, `If-Modified-Since`,
+    /// `If-Unmodified-Since`, `If-Range`) and `Range`, for 304, 412 and 206.
+    conditions: HeaderMap,
     face: PhantomData<F>,
 }
 
@@ -80,7 +83,7 @@ impl<F: Face> FromRequestParts<Arc<Site>> for Ctx<F> {
             .await
             .map_err(|e| Problem::bad_request(format!("The address cannot be read: {e}.")))?;
         let named = params.iter().find(|(name, _)| *name == "code").map(|(_, value)| value.to_string());
-        let if_none_match = parts.headers.get(IF_NONE_MATCH).cloned();
+        let conditions = conditions(&parts.headers);
         // Every extractor of one request reads the same snapshot, even if a new one lands meanwhile.
         let snapshot = match parts.extensions.get::<Arc<Snapshot>>() {
             Some(snapshot) => snapshot.clone(),
@@ -90,21 +93,21 @@ impl<F: Face> FromRequestParts<Arc<Site>> for Ctx<F> {
                 snapshot
             }
         };
-        Ok(Self::in_snapshot(site, snapshot, named.as_deref(), if_none_match)?)
+        Ok(Self::in_snapshot(site, snapshot, named.as_deref(), conditions)?)
     }
 }
 
 impl<F: Face> Ctx<F> {
     /// The context of the code `named` (or the site's default), refused when no such code is served.
-    pub fn for_code(site: &Site, named: Option<&str>, if_none_match: Option<HeaderValue>) -> Result<Self, Problem> {
-        Self::in_snapshot(site, site.snapshot(), named, if_none_match)
+    pub fn for_code(site: &Arc<Site>, named: Option<&str>, request: &HeaderMap) -> Result<Self, Problem> {
+        Self::in_snapshot(site, site.snapshot(), named, conditions(request))
     }
 
     fn in_snapshot(
-        site: &Site,
+        site: &Arc<Site>,
         snapshot: Arc<Snapshot>,
         named: Option<&str>,
-        if_none_match: Option<HeaderValue>,
+        conditions: HeaderMap,
     ) -> Result<Self, Problem> {
         let (code, base) = match named {
             Some(text) => {
@@ -127,39 +130,31 @@ impl<F: Face> Ctx<F> {
         })?;
         let origin = site.options.public_url.clone().unwrap_or_default();
         let today = site.today(&history.register().code);
-        Ok(Self { snapshot, history, code, base, origin, today, if_none_match, face: PhantomData })
+        let site = site.clone();
+        Ok(Self { snapshot, history, code, base, origin, today, site, conditions, face: PhantomData })
     }
 
-    /// The headers of the request that matter to the response policy.
-    fn request_headers(&self) -> HeaderMap {
-        let mut headers = HeaderMap::new();
-        if let Some(value) = &self.if_none_match {
-            headers.insert(IF_NONE_MATCH, value.clone());
-        }
-        headers
+    /// The request's conditional headers and `Range`.
+    pub fn conditions(&self) -> &HeaderMap {
+        &self.conditions
     }
 
     /// Answers a body through the response policy.
     pub fn answer(&self, body: Body, cache: Cache) -> Result<axum::response::Response, F::Error> {
-        Ok(respond(&self.request_headers(), body, self.last_modified(cache), cache))
+        Ok(respond(&self.conditions, body, self.last_modified(cache), cache))
     }
 
-    /// When the answer last changed: the snapshot's publication, or for an answer that depends on today the
-    /// start of the code's day (in its time zone) when that is later.
-    fn last_modified(&self, cache: Cache) -> jiff::Timestamp {
-        let published = self.snapshot.last_modified;
+    /// When the answer last changed: the code's latest publication, or for an answer that depends on today the
+    /// start of the code's day (in its time zone) when that is later. Another code's publication or day changes
+    /// nothing here.
+    pub fn last_modified(&self, cache: Cache) -> jiff::Timestamp {
+        let published = self.snapshot.published(&self.code);
         if cache != Cache::Today {
             return published;
         }
         let zone = self.history.register().code.zone().unwrap_or(jiff::tz::TimeZone::UTC);
         let midnight = self.today.to_zoned(zone).map_or(published, |z| z.timestamp());
         published.max(midnight)
-    }
-
-    /// 304, when the client already holds the answer whose validator is `etag`: for answers that are costly to
-    /// read (document files), checked before reading them.
-    pub fn unchanged_for_client(&self, etag: &str, cache: Cache) -> Option<axum::response::Response> {
-        client_has(&self.request_headers(), etag).then(|| not_modified(etag, self.last_modified(cache), cache))
     }
 
     /// A day as every face accepts it: `YYYY-MM-DD` or `today`.
@@ -273,11 +268,29 @@ impl<F: Face> FromRequestParts<Arc<Site>> for At<F> {
 
     async fn from_request_parts(parts: &mut Parts, site: &Arc<Site>) -> Result<Self, Self::Rejection> {
         let ctx = Ctx::<F>::from_request_parts(parts, site).await?;
-        let axum::extract::Query(query) = axum::extract::Query::<PointQuery>::from_request_parts(parts, site)
+        let crate::query::Query(query) = crate::query::Query::<PointQuery>::from_request_parts(parts, site)
             .await
             .map_err(|e| Problem::bad_request(format!("{}.", e.body_text().trim_end_matches('.'))))?;
         Ok(Self { point: query.point(&ctx)?, today: query.is_today(), face: PhantomData })
     }
+}
+
+/// The headers of a request that conditional answers and ranges depend on.
+fn conditions(request: &HeaderMap) -> HeaderMap {
+    let mut kept = HeaderMap::new();
+    for name in [
+        header::IF_MATCH,
+        header::IF_NONE_MATCH,
+        header::IF_MODIFIED_SINCE,
+        header::IF_UNMODIFIED_SINCE,
+        header::IF_RANGE,
+        header::RANGE,
+    ] {
+        for value in request.get_all(&name) {
+            kept.append(name.clone(), value.clone());
+        }
+    }
+    kept
 }
 
 /// Echoes user input in messages only up to a point: enough to recognise, never a wall of text.

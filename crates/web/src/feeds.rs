@@ -27,17 +27,18 @@ fn answer(
     own: &str,
     items: impl FnOnce(&History, &CodeId, &str, Timestamp) -> Result<Vec<Item>, Problem>,
 ) -> PageResult {
-    let (code, snapshot, history) = (&ctx.code, &ctx.snapshot, &ctx.history);
+    let (code, history) = (&ctx.code, &ctx.history);
+    let published = ctx.snapshot.published(code);
     // Links are absolute, from the configured public URL, so a feed read anywhere leads back to the site.
     let base = format!("{}{}", ctx.origin, ctx.base);
-    let items = items(history, code, &base, snapshot.last_modified)?;
+    let items = items(history, code, &base, published)?;
     let title = format!("{}: {title}", history.register().code.title);
     let xml = feed(
         &format!("tag:inforce,2026:{code}/{name}"),
         &title,
         &format!("{base}{page}"),
         &format!("{base}{own}"),
-        snapshot.last_modified,
+        published,
         &items,
     );
     ctx.answer(Body::Atom(xml), Cache::Today)

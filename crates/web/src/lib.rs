@@ -10,12 +10,12 @@ mod feeds;
 mod handlers;
 pub mod log;
 mod policy;
+mod query;
 mod respond;
 mod site;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
 use axum::routing::{MethodRouter, get};
@@ -28,7 +28,8 @@ use handlers::{
     at, compare, consultations, documents, home, meta, proposals, provisions, publications, search, variations,
     versions,
 };
-pub use site::{Site, SiteOptions, public_url};
+pub use cache::DEFAULT_CACHE_BYTES;
+pub use site::{Limits, Site, SiteOptions, public_url};
 
 /// One address of a code: its page (or feed), and the address and handler of its JSON twin when it has one. The
 /// router, the static export (which writes each page's twin) and the API description's paths all come from
@@ -179,10 +180,11 @@ fn fill(twin: &str, path: &str) -> Option<String> {
 /// The routes with the answer cache, request timeouts and (if asked) the access log: what `serve` runs.
 pub fn router(site: Arc<Site>) -> Router {
     let access_log = site.options.access_log;
-    let cache = Arc::new(cache::AnswerCache::default());
+    let request_timeout = site.options.limits.request_timeout;
+    let cache = Arc::new(cache::AnswerCache::new(site.options.limits.cache_bytes));
     let routes = routes(site.clone())
         .layer(axum::middleware::from_fn_with_state((site, cache), cache::layer))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(10)))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, request_timeout))
         // Again outside the timeout and the cache, whose own refusals (408, an answer too large) need a face too.
         .layer(axum::middleware::from_fn(policy::layer));
     if access_log { routes.layer(axum::middleware::from_fn(access_log_layer)) } else { routes }

@@ -30,18 +30,6 @@ pub enum Body {
     Atom(String),
     /// A stylesheet.
     Css(&'static str),
-    /// A document's file, exactly as stored: downloaded under its name, validated by its SHA-256, and never run
-    /// by the browser (sandboxed, no sniffing).
-    File {
-        /// The bytes.
-        bytes: Vec<u8>,
-        /// Its media type, as recorded.
-        media_type: String,
-        /// The name it is saved under.
-        file_name: String,
-        /// Its SHA-256, hex: the strong validator.
-        sha256: String,
-    },
 }
 
 impl Body {
@@ -53,7 +41,7 @@ impl Body {
     }
 }
 
-/// Builds the response, answering 304 when the client's copy is current.
+/// Builds the response, answering 304 or 412 as the client's conditional headers ask ([`precondition`]).
 pub fn respond(request: &HeaderMap, body: Body, last_modified: Timestamp, cache: Cache) -> Response {
     let mut headers = HeaderMap::new();
     security_headers(&mut headers);
@@ -62,12 +50,6 @@ pub fn respond(request: &HeaderMap, body: Body, last_modified: Timestamp, cache:
         Body::Json(bytes) => ("application/json".to_string(), bytes, None),
         Body::Atom(xml) => ("application/atom+xml; charset=utf-8".to_string(), xml.into_bytes(), None),
         Body::Css(css) => ("text/css; charset=utf-8".to_string(), css.as_bytes().to_vec(), None),
-        Body::File { bytes, media_type, file_name, sha256 } => {
-            let safe_name: String = file_name.chars().filter(|c| !c.is_control() && *c != '"' && *c != '\\').collect();
-            set(&mut headers, header::CONTENT_DISPOSITION, &format!("attachment; filename=\"{safe_name}\""));
-            set(&mut headers, header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox");
-            (media_type, bytes, Some(file_etag(&sha256)))
-        }
     };
     let etag = etag.unwrap_or_else(|| {
         let mut hasher = DefaultHasher::new();
@@ -75,11 +57,175 @@ pub fn respond(request: &HeaderMap, body: Body, last_modified: Timestamp, cache:
         format!("\"{:016x}-{:x}\"", hasher.finish(), bytes.len())
     });
     validators(&mut headers, &etag, last_modified, cache);
-    if client_has(request, &etag) {
-        return (StatusCode::NOT_MODIFIED, headers).into_response();
+    if let Some(answer) = precondition(request, &etag, last_modified).answer(&headers) {
+        return answer;
     }
     set(&mut headers, header::CONTENT_TYPE, &content_type);
     (StatusCode::OK, headers, bytes).into_response()
+}
+
+/// What a GET or HEAD of a representation should answer, by the client's conditional headers evaluated in the
+/// order of RFC 9110 §13.2.2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precondition {
+    /// No condition stops it: answer as usual.
+    Proceed,
+    /// The client's copy is current: 304.
+    NotModified,
+    /// `If-Match` or `If-Unmodified-Since` does not hold: 412.
+    Failed,
+}
+
+impl Precondition {
+    /// The 304 (carrying `headers`: the validators and caching headers the 200 would carry) or the bare 412 (the
+    /// policy layer gives it its face); `None` to answer as usual.
+    pub fn answer(self, headers: &HeaderMap) -> Option<Response> {
+        match self {
+            Self::Proceed => None,
+            Self::NotModified => {
+                let mut headers = headers.clone();
+                headers.remove(header::CONTENT_TYPE);
+                headers.remove(header::CONTENT_LENGTH);
+                Some((StatusCode::NOT_MODIFIED, headers).into_response())
+            }
+            Self::Failed => Some(StatusCode::PRECONDITION_FAILED.into_response()),
+        }
+    }
+}
+
+/// The conditional headers of a GET or HEAD, evaluated against the representation's `etag` (quoted, strong) and
+/// `last_modified` as RFC 9110 §13.2.2 orders them: `If-Match` (strong comparison; `*` matches), else
+/// `If-Unmodified-Since`; then `If-None-Match` (weak comparison; `*` matches), else `If-Modified-Since`. A date
+/// that is not a valid HTTP-date is ignored, as §13.1.3 and §13.1.4 require; dates compare to the second.
+pub fn precondition(request: &HeaderMap, etag: &str, last_modified: Timestamp) -> Precondition {
+    // A list may come in several header lines: they read as one, joined by commas (RFC 9110 §5.3).
+    let value = |name| {
+        let lines: Vec<&str> = request.get_all(name).iter().filter_map(|v: &HeaderValue| v.to_str().ok()).collect();
+        (!lines.is_empty()).then(|| lines.join(", "))
+    };
+    let modified = last_modified.as_second();
+    let date = |name| value(name).as_deref().and_then(http_seconds);
+    match value(header::IF_MATCH) {
+        Some(tags) if !tags_match(&tags, etag, true) => return Precondition::Failed,
+        Some(_) => {}
+        None => {
+            if date(header::IF_UNMODIFIED_SINCE).is_some_and(|since| modified > since) {
+                return Precondition::Failed;
+            }
+        }
+    }
+    match value(header::IF_NONE_MATCH) {
+        Some(tags) if tags_match(&tags, etag, false) => Precondition::NotModified,
+        Some(_) => Precondition::Proceed,
+        None if date(header::IF_MODIFIED_SINCE).is_some_and(|since| modified <= since) => Precondition::NotModified,
+        None => Precondition::Proceed,
+    }
+}
+
+/// Seconds since the epoch of an HTTP-date in any of the three forms a recipient must accept (RFC 9110 §5.6.7).
+fn http_seconds(text: &str) -> Option<i64> {
+    let time = httpdate::parse_http_date(text.trim()).ok()?;
+    let seconds = time.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    i64::try_from(seconds).ok()
+}
+
+/// Whether a list of entity tags (`"a", W/"b"`, or `*`) holds `etag`: compared strongly (both strong and equal)
+/// or weakly (equal once `W/` is set aside), RFC 9110 §8.8.3.2. A malformed list matches nothing.
+pub fn tags_match(list: &str, etag: &str, strong: bool) -> bool {
+    if list.trim() == "*" {
+        return true;
+    }
+    let (ours_weak, ours) = match etag.strip_prefix("W/") {
+        Some(rest) => (true, rest),
+        None => (false, etag),
+    };
+    let mut rest = list;
+    loop {
+        rest = rest.trim_start_matches([' ', '\t', ',']);
+        if rest.is_empty() {
+            return false;
+        }
+        let weak = rest.starts_with("W/");
+        if weak {
+            rest = &rest[2..];
+        }
+        // The opaque tag runs from one double quote to the next (commas included, §8.8.3).
+        let Some(quoted) = rest.strip_prefix('"') else { return false };
+        let Some(end) = quoted.find('"') else { return false };
+        let tag = &rest[..end + 2];
+        rest = &quoted[end + 1..];
+        if tag == ours && !(strong && (weak || ours_weak)) {
+            return true;
+        }
+    }
+}
+
+/// Which bytes of a representation of `size` bytes to send, by the request's `Range` and `If-Range` (RFC 9110
+/// §14.2, §13.1.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ranged {
+    /// The whole representation (200): no `Range`, one this server ignores (several ranges, another unit, a
+    /// malformed one), or an `If-Range` that no longer matches.
+    Full,
+    /// Bytes `first..=last` (206).
+    Part {
+        /// The first byte sent.
+        first: u64,
+        /// The last byte sent.
+        last: u64,
+    },
+    /// A single range that starts past the end (416).
+    Unsatisfiable,
+}
+
+/// The byte range a GET asks for. One range is answered (`bytes=a-b`, `bytes=a-`, `bytes=-n`); a list of ranges
+/// is answered whole, as §14.2 allows. `If-Range` holds when it names `etag` (strongly) or is exactly
+/// `last_modified`.
+pub fn byte_range(request: &HeaderMap, size: u64, etag: &str, last_modified: Timestamp) -> Ranged {
+    let Some(range) = request.get(header::RANGE).and_then(|v| v.to_str().ok()) else { return Ranged::Full };
+    if let Some(condition) = request.get(header::IF_RANGE).and_then(|v| v.to_str().ok()) {
+        let condition = condition.trim();
+        let holds = if condition.starts_with('"') || condition.starts_with("W/") {
+            !condition.starts_with("W/") && condition == etag
+        } else {
+            http_seconds(condition) == Some(last_modified.as_second())
+        };
+        if !holds {
+            return Ranged::Full;
+        }
+    }
+    let Some(spec) = range.trim().strip_prefix("bytes=") else { return Ranged::Full };
+    if spec.contains(',') {
+        return Ranged::Full;
+    }
+    let Some((first, last)) = spec.trim().split_once('-') else { return Ranged::Full };
+    let number = |text: &str| -> Option<Option<u64>> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Some(None);
+        }
+        text.bytes().all(|b| b.is_ascii_digit()).then(|| text.parse().ok()).flatten().map(Some)
+    };
+    match (number(first), number(last)) {
+        // bytes=a-b and bytes=a-
+        (Some(Some(first)), Some(last)) => {
+            if last.is_some_and(|last| last < first) {
+                return Ranged::Full;
+            }
+            if first >= size {
+                return Ranged::Unsatisfiable;
+            }
+            Ranged::Part { first, last: last.map_or(size - 1, |last| last.min(size - 1)) }
+        }
+        // bytes=-n: the last n bytes.
+        (Some(None), Some(Some(suffix))) => {
+            if suffix == 0 || size == 0 {
+                return Ranged::Unsatisfiable;
+            }
+            Ranged::Part { first: size.saturating_sub(suffix), last: size - 1 }
+        }
+        _ => Ranged::Full,
+    }
 }
 
 /// The strong validator of a document file: its SHA-256, quoted.
@@ -87,20 +233,13 @@ pub fn file_etag(sha256: &str) -> String {
     format!("\"{sha256}\"")
 }
 
-/// Whether the client's `If-None-Match` names `etag` (or `*`): its copy is current.
-pub fn client_has(request: &HeaderMap, etag: &str) -> bool {
-    request
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
-}
-
-/// 304 for an answer whose validator the client already holds, known before the answer is drawn or read.
-pub fn not_modified(etag: &str, last_modified: Timestamp, cache: Cache) -> Response {
+/// The validators and caching headers of an answer known before it is drawn or read (a document file): its
+/// security headers, ETag, Last-Modified and Cache-Control.
+pub fn validator_headers(etag: &str, last_modified: Timestamp, cache: Cache) -> HeaderMap {
     let mut headers = HeaderMap::new();
     security_headers(&mut headers);
     validators(&mut headers, etag, last_modified, cache);
-    (StatusCode::NOT_MODIFIED, headers).into_response()
+    headers
 }
 
 fn validators(headers: &mut HeaderMap, etag: &str, last_modified: Timestamp, cache: Cache) {
@@ -114,7 +253,7 @@ fn validators(headers: &mut HeaderMap, etag: &str, last_modified: Timestamp, cac
     set(headers, header::CACHE_CONTROL, max_age);
 }
 
-fn set(headers: &mut HeaderMap, name: header::HeaderName, value: &str) {
+pub(crate) fn set(headers: &mut HeaderMap, name: header::HeaderName, value: &str) {
     if let Ok(value) = HeaderValue::from_str(value) {
         headers.insert(name, value);
     }
@@ -132,7 +271,7 @@ pub(crate) fn security_headers(headers: &mut HeaderMap) {
 }
 
 /// An HTTP date: "Sat, 28 Nov 2026 12:00:00 GMT".
-fn http_date(time: Timestamp) -> String {
+pub(crate) fn http_date(time: Timestamp) -> String {
     time.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 

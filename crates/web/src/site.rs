@@ -8,7 +8,7 @@ use inforce_core::search::SearchIndex;
 use inforce_core::{CodeId, History};
 
 use crate::log::{self, Level};
-use inforce_store::{Publication, Store, StoreError, Wakeup, load_register, texts_for};
+use inforce_store::{Publication, Store, StoreError, StoredFile, Wakeup, load_register, texts_for};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
@@ -27,6 +27,55 @@ pub struct SiteOptions {
     /// it, never from a request header (answers are cached for everyone). `None`: `serve` takes the address it
     /// listens on (and warns); a static export keeps links relative to the site's root.
     pub public_url: Option<String>,
+    /// The bounds on memory, time and connections.
+    pub limits: Limits,
+}
+
+/// The bounds `serve` keeps under load and attack, each with its flag (README: "Limits").
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// The most bytes of rendered answers kept in memory (`--cache-bytes`, default 256 MiB); the least recently
+    /// used go first. 0 keeps none.
+    pub cache_bytes: usize,
+    /// The most connections served at once (`--max-connections`); one more is answered 503 and closed.
+    pub max_connections: usize,
+    /// How long a client may take to send a request's headers (`--header-timeout`, default 10 s); a slower
+    /// one is disconnected. Also how long an idle kept-alive connection is held.
+    pub header_timeout: Duration,
+    /// How long a request may take to answer (default 10 s): past it, 503.
+    pub request_timeout: Duration,
+    /// How many comparisons, blames, searches and other CPU-heavy answers are drawn at once
+    /// (`--heavy-workers`, default: the number of CPU cores); the others wait their turn within the deadline.
+    pub heavy_workers: usize,
+    /// After SIGTERM or Ctrl-C, how long requests in flight may take to finish before the process exits anyway
+    /// (`--shutdown-timeout`, default 10 s).
+    pub shutdown_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            cache_bytes: crate::cache::DEFAULT_CACHE_BYTES,
+            max_connections: default_max_connections(),
+            header_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(10),
+            heavy_workers: std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
+            shutdown_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// 1,024 connections, or fewer when the process may open fewer files: each connection is a file, and the
+/// store, logs and documents need some (64 are kept for them).
+fn default_max_connections() -> usize {
+    let soft_limit = std::fs::read_to_string("/proc/self/limits").ok().and_then(|limits| {
+        let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+        line.split_whitespace().nth(3)?.parse::<usize>().ok()
+    });
+    match soft_limit {
+        Some(files) => files.saturating_sub(64).clamp(16, 1024),
+        None => 1024,
+    }
 }
 
 /// Checks and normalises a public URL (`--public-url`): `http` or `https`, a host, no query or fragment; the
@@ -56,13 +105,25 @@ pub struct Snapshot {
     /// Codes whose latest publication could not be loaded (damaged data), with the problem: each is served as its
     /// last good snapshot held it, or answered 503 when there was none. Every other code is served as usual.
     pub damaged: BTreeMap<CodeId, String>,
-    /// The record time of the latest publication: the `Last-Modified` of every answer.
+    /// The record time of the latest publication of any code: the `Last-Modified` of answers about every code.
     pub last_modified: Timestamp,
+    /// The record time of each code's latest publication: the `Last-Modified` of answers about that code.
+    published: BTreeMap<CodeId, Timestamp>,
     /// Counts snapshots, so that answers drawn from an older one are never served again.
     pub generation: u64,
 }
 
 impl Snapshot {
+    /// The record time of publication `id` of `code`, when the snapshot lists it.
+    pub fn recorded_at(&self, code: &CodeId, id: i64) -> Option<Timestamp> {
+        self.publications.get(code)?.iter().find(|p| p.id == id).map(|p| p.recorded_at)
+    }
+
+    /// The record time of `code`'s latest publication (the epoch for a code the snapshot does not hold).
+    pub fn published(&self, code: &CodeId) -> Timestamp {
+        self.published.get(code).copied().unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
     /// The search index of `code`'s history, built on first use and kept as long as the snapshot; `None` for a
     /// code the snapshot does not hold.
     pub fn search_index(&self, code: &CodeId) -> Option<&SearchIndex> {
@@ -174,10 +235,16 @@ impl Site {
         }
     }
 
-    /// A document's file from the store.
-    pub async fn file(&self, code: &CodeId, sha256: &str) -> Result<Option<Vec<u8>>, StoreError> {
-        self.store.file(code, sha256).await
+    /// A stored document file's size and the publication that stored it.
+    pub async fn file_stored(&self, code: &CodeId, sha256: &str) -> Result<Option<StoredFile>, StoreError> {
+        self.store.file_stored(code, sha256).await
     }
+
+    /// One piece of a stored document file ([`Store::file_chunk`]).
+    pub async fn file_chunk(&self, code: &CodeId, sha256: &str, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        self.store.file_chunk(code, sha256, seq).await
+    }
+
 
     /// Whether the store answers (for `/readyz`).
     pub async fn store_reachable(&self) -> bool {
@@ -219,12 +286,12 @@ async fn load_snapshot(
     let mut histories = BTreeMap::new();
     let mut publications = BTreeMap::new();
     let mut damaged = BTreeMap::new();
-    let mut last_modified = Timestamp::UNIX_EPOCH;
+    let mut published = BTreeMap::new();
     for (code, list) in lists {
         match load_code(store, &code).await {
             Ok(None) => {}
             Ok(Some((history, recorded_at))) => {
-                last_modified = last_modified.max(recorded_at);
+                published.insert(code.clone(), recorded_at);
                 histories.insert(code.clone(), Arc::new(history));
                 publications.insert(code, Arc::new(list));
             }
@@ -237,13 +304,14 @@ async fn load_snapshot(
                     if let Some(list) = previous.publications.get(&code) {
                         publications.insert(code.clone(), list.clone());
                     }
-                    last_modified = last_modified.max(previous.last_modified);
+                    published.insert(code.clone(), previous.published(&code));
                 }
             }
         }
     }
     let search = histories.keys().map(|code| (code.clone(), OnceLock::new())).collect();
-    Ok(Snapshot { histories, search, heads, publications, damaged, last_modified, generation })
+    let last_modified = published.values().copied().max().unwrap_or(Timestamp::UNIX_EPOCH);
+    Ok(Snapshot { histories, search, heads, publications, damaged, last_modified, published, generation })
 }
 
 /// One code's history and the record time of its latest publication; `None` when nothing is recorded for it.

@@ -27,6 +27,7 @@ async fn routes() -> axum::Router {
         poll: Duration::from_secs(1),
         access_log: false,
         public_url: None,
+        limits: inforce_web::Limits::default(),
     };
     inforce_web::routes(inforce_web::Site::load(store, options).await.expect("site"))
 }

@@ -24,6 +24,7 @@ pub async fn serve(env: &Env, args: ServeArgs) -> Result<(), Failure> {
         poll: poll_interval()?,
         access_log: args.access_log,
         public_url,
+        limits: inforce_web::Limits::default(),
     };
     let served = inforce_web::serve(store, args.addr, options, |bound| {
         println!("inforce is serving on http://{bound}/ (Ctrl-C to stop)");
@@ -65,6 +66,7 @@ pub async fn export_site(env: &Env, args: &ExportSiteArgs) -> Result<(), Failure
         poll: Duration::from_secs(1),
         access_log: false,
         public_url,
+        limits: inforce_web::Limits::default(),
     };
     let site = inforce_web::Site::load(env.store().await?.clone(), options).await?;
     let spinner = (env.out.format == Format::Text && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {

@@ -1,7 +1,8 @@
 //! Two points compared: `/compare/{a}...{b}` (`?provision=`, `?ignore_formatting=`) and the API twin.
 
 use askama::Template;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
+use crate::query::Query;
 use inforce_core::ProvisionId;
 use inforce_core::compare::ChangeSort;
 use inforce_core::diff::{DiffOptions, Op};

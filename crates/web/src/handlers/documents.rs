@@ -3,12 +3,18 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::Path;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use inforce_store::FILE_CHUNK;
+use sha2::Digest;
 use inforce_core::document::Attachment;
 use inforce_present::wire::DocumentsJson;
 
 use crate::ctx::{ApiCtx, Ctx, DocumentPath, Face, Frame, PageCtx, shorten};
-use crate::respond::{ApiResult, Body, Cache, PageResult, Problem, file_etag};
+use crate::respond::{
+    ApiResult, Cache, PageResult, Problem, Ranged, byte_range, file_etag, precondition, set, validator_headers,
+};
 use crate::site::Site;
 
 /// A document as pages link to it.
@@ -62,8 +68,11 @@ pub async fn documents(ctx: PageCtx) -> PageResult {
     ctx.page(DocumentsPage { f: ctx.frame(), documents }, Cache::Published)
 }
 
-/// `/documents/{id}/{file_name}`: the file exactly as stored, checked against its hash.
-pub async fn document_file(State(site): State<Arc<Site>>, ctx: PageCtx, Path(path): Path<DocumentPath>) -> PageResult {
+/// `/documents/{id}/{file_name}`: the file exactly as stored, read from the store a piece at a time (so a download
+/// holds one piece in memory, never the whole file), a single byte range answered with 206 (`If-Range`
+/// honoured), never run by the browser (sandboxed, no sniffing). A whole download is checked against the
+/// file's SHA-256 as it is sent: a damaged file ends the transfer with an error rather than arriving complete.
+pub async fn document_file(ctx: PageCtx, Path(path): Path<DocumentPath>) -> PageResult {
     let id = &path.id;
     let name = &path.file;
     let document = ctx
@@ -73,23 +82,102 @@ pub async fn document_file(State(site): State<Arc<Site>>, ctx: PageCtx, Path(pat
         .iter()
         .find(|d| d.id == *id && d.file_name == *name)
         .ok_or_else(|| Problem::not_found(format!("The {} has no document '{}'.", ctx.code, shorten(id))))?;
-    // A client with a current copy is answered from the description alone: the store is not read.
-    if let Some(unchanged) = ctx.unchanged_for_client(&file_etag(&document.sha256), Cache::Immutable) {
-        return Ok(unchanged);
+    let unavailable = |e: inforce_store::StoreError| Problem::unavailable(format!("The document cannot be read just now: {e}"));
+    let damaged = || Problem::internal(format!("The file of document '{}' is missing or damaged.", document.id));
+    let stored = ctx.site.file_stored(&ctx.code, &document.sha256).await.map_err(unavailable)?.ok_or_else(damaged)?;
+    if stored.size != document.size {
+        return Err(damaged().into());
     }
-    let bytes = site
-        .file(&ctx.code, &document.sha256)
-        .await
-        .map_err(|e| Problem::unavailable(format!("The document cannot be read just now: {e}")))?
-        .filter(|bytes| inforce_core::document::sha256(bytes) == document.sha256)
-        .ok_or_else(|| Problem::internal(format!("The file of document '{}' is missing or damaged.", document.id)))?;
-    let file = Body::File {
-        bytes,
-        media_type: document.media_type.clone(),
-        file_name: document.file_name.clone(),
-        sha256: document.sha256.clone(),
+    let etag = file_etag(&document.sha256);
+    // The file never changes: it was last modified when the publication that brought it was recorded.
+    let last_modified = ctx.snapshot.recorded_at(&ctx.code, stored.publication).unwrap_or_else(|| ctx.last_modified(Cache::Immutable));
+    let mut headers = validator_headers(&etag, last_modified, Cache::Immutable);
+    if let Some(decided) = precondition(ctx.conditions(), &etag, last_modified).answer(&headers) {
+        return Ok(decided);
+    }
+    let safe_name: String =
+        document.file_name.chars().filter(|c| !c.is_control() && *c != '"' && *c != '\\').collect();
+    set(&mut headers, header::CONTENT_DISPOSITION, &format!("attachment; filename=\"{safe_name}\""));
+    set(&mut headers, header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox");
+    set(&mut headers, header::CONTENT_TYPE, &document.media_type);
+    set(&mut headers, header::ACCEPT_RANGES, "bytes");
+    let size = stored.size;
+    let (status, first, last) = match byte_range(ctx.conditions(), size, &etag, last_modified) {
+        Ranged::Full => (StatusCode::OK, 0, size.checked_sub(1)),
+        Ranged::Part { first, last } => {
+            set(&mut headers, header::CONTENT_RANGE, &format!("bytes {first}-{last}/{size}"));
+            (StatusCode::PARTIAL_CONTENT, first, Some(last))
+        }
+        Ranged::Unsatisfiable => {
+            let mut problem = Problem::status(
+                StatusCode::RANGE_NOT_SATISFIABLE,
+                format!("The range asked for starts past the end of the file ({size} bytes)."),
+            )
+            .page();
+            set(problem.headers_mut(), header::CONTENT_RANGE, &format!("bytes */{size}"));
+            return Ok(problem);
+        }
     };
-    ctx.answer(file, Cache::Immutable)
+    let length = last.map_or(0, |last| last - first + 1);
+    set(&mut headers, header::CONTENT_LENGTH, &length.to_string());
+    let whole = status == StatusCode::OK;
+    let pieces = Pieces {
+        site: ctx.site.clone(),
+        code: ctx.code.clone(),
+        sha256: document.sha256.clone(),
+        next: first,
+        end: first + length,
+        hasher: whole.then(sha2::Sha256::new),
+    };
+    let body = axum::body::Body::from_stream(futures_util::stream::try_unfold(pieces, Pieces::next));
+    Ok((status, headers, body).into_response())
+}
+
+/// The pieces of a file still to send: bytes `next..end`, hashed as they go when the whole file is sent.
+struct Pieces {
+    site: Arc<Site>,
+    code: inforce_core::CodeId,
+    sha256: String,
+    next: u64,
+    end: u64,
+    hasher: Option<sha2::Sha256>,
+}
+
+impl Pieces {
+    async fn next(mut self) -> Result<Option<(axum::body::Bytes, Self)>, std::io::Error> {
+        let damaged = |what: String| {
+            crate::log::event(crate::log::Level::Warn, "http", "a document file is damaged", &[("error", &what)]);
+            std::io::Error::other(what)
+        };
+        if self.next >= self.end {
+            if let Some(hasher) = self.hasher.take() {
+                let found: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+                if found != self.sha256 {
+                    return Err(damaged(format!("file {} of {} reads as {found}", self.sha256, self.code)));
+                }
+            }
+            return Ok(None);
+        }
+        let piece = FILE_CHUNK as u64;
+        let seq = self.next / piece;
+        let chunk = self
+            .site
+            .file_chunk(&self.code, &self.sha256, seq)
+            .await
+            .map_err(|e| damaged(e.to_string()))?
+            .ok_or_else(|| damaged(format!("file {} of {} lacks its piece {seq}", self.sha256, self.code)))?;
+        let from = usize::try_from(self.next - seq * piece).unwrap_or(usize::MAX);
+        let to = usize::try_from((self.end - seq * piece).min(piece)).unwrap_or(usize::MAX);
+        let Some(part) = chunk.get(from..to.min(chunk.len())).filter(|p| !p.is_empty()) else {
+            return Err(damaged(format!("file {} of {} is shorter than recorded", self.sha256, self.code)));
+        };
+        if let Some(hasher) = &mut self.hasher {
+            hasher.update(part);
+        }
+        self.next += part.len() as u64;
+        let bytes = axum::body::Bytes::copy_from_slice(part);
+        Ok(Some((bytes, self)))
+    }
 }
 
 /// `/api/v1/{code}/documents`

@@ -2,7 +2,8 @@
 //! JSON.
 
 use askama::Template;
-use axum::extract::{Path, Query};
+use axum::extract::Path;
+use crate::query::Query;
 use inforce_core::change::{FilterError, Process, Proposal, ProposalFilter};
 use inforce_core::date::human_date;
 use inforce_core::document::Attachment;

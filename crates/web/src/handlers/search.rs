@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use askama::Template;
-use axum::extract::{Query, RawPathParams, State};
+use axum::extract::{RawPathParams, State};
+use crate::query::Query;
 use axum::http::HeaderMap;
 use inforce_core::search::{ProvisionHit, Scope, parse, snippet};
 use inforce_core::{Entry, ProvisionId};
@@ -201,7 +202,7 @@ pub async fn api(
     // The code comes from the address (`/api/v1/{code}/search`) or, on `/api/v1/search`, from `?code=`.
     let named = params.iter().find(|(name, _)| *name == "code").map(|(_, value)| value.to_string());
     let named = named.or_else(|| query.code.clone().filter(|c| !c.trim().is_empty()));
-    let ctx = ApiCtx::for_code(&site, named.as_deref(), headers.get(axum::http::header::IF_NONE_MATCH).cloned())?;
+    let ctx = ApiCtx::for_code(&site, named.as_deref(), &headers)?;
     let (hits, asked) = run(&ctx, &query)?
         .ok_or_else(|| Problem::bad_request("Give a query with q=, for example q=paiement or q=\"bonne foi\"."))?;
     ctx.json(&SearchJson::new(&ctx.history, &hits, &asked, ctx.today), Cache::Today)

@@ -1,0 +1,116 @@
+//! The query string, as handlers read it: only into the types listed here, so that the answer cache can key an
+//! answer on the parameters some handler reads and ignore the rest (`?x=1`, `?utm_source=…` make no new entry).
+
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use serde::de::{DeserializeOwned, Error as _, Visitor};
+
+/// A query-string type a handler may read: implemented only through [`listed!`], which also adds its fields to
+/// [`KNOWN`], so no handler can read a parameter the cache key leaves out.
+pub trait Listed: DeserializeOwned {}
+
+/// The query string, read into a listed type; a malformed one is the framework's 400 (redrawn by the policy).
+pub struct Query<T>(pub T);
+
+impl<T: Listed, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = axum::extract::rejection::QueryRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        #[allow(clippy::disallowed_types)] // The one place that reads it: through a listed type.
+        let axum::extract::Query(value) = axum::extract::Query::<T>::from_request_parts(parts, state).await?;
+        Ok(Self(value))
+    }
+}
+
+macro_rules! listed {
+    ($($ty:ty),* $(,)?) => {
+        $(impl Listed for $ty {})*
+        /// Every parameter name some handler reads.
+        pub static KNOWN: LazyLock<BTreeSet<&'static str>> =
+            LazyLock::new(|| [$(field_names::<$ty>()),*].into_iter().flatten().copied().collect());
+    };
+}
+
+listed!(
+    crate::ctx::PointQuery,
+    crate::handlers::search::SearchQuery,
+    crate::handlers::at::DateQuery,
+    crate::handlers::compare::CompareQuery,
+    crate::handlers::consultations::ConsultationQuery,
+    crate::handlers::proposals::ProposalQuery,
+    crate::handlers::proposals::OnQuery,
+);
+
+/// The query string with only the parameters some handler reads, sorted by name (stably, so repeated names keep
+/// their order): what the answer cache keys on. Empty when none is left.
+pub fn cache_key(query: Option<&str>) -> String {
+    let Some(query) = query else { return String::new() };
+    let mut kept: Vec<(&str, &str)> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+        .filter(|(name, _)| percent_encoding::percent_decode_str(name).decode_utf8().is_ok_and(|n| KNOWN.contains(n.as_ref())))
+        .collect();
+    kept.sort_by_key(|(name, _)| *name);
+    kept.iter().map(|(name, value)| format!("{name}={value}")).collect::<Vec<_>>().join("&")
+}
+
+/// The field names of a struct that derives `Deserialize`, read from what it asks a deserializer for.
+fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
+    let mut catcher = FieldCatcher(&[]);
+    let _ = T::deserialize(&mut catcher);
+    catcher.0
+}
+
+struct FieldCatcher(&'static [&'static str]);
+
+impl<'de> serde::Deserializer<'de> for &mut FieldCatcher {
+    type Error = serde::de::value::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+        Err(Self::Error::custom("only a struct's field names are read"))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        fields: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.0 = fields;
+        Err(Self::Error::custom("field names read"))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+        unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_known_parameters_are_every_listed_type_s_fields() {
+        for name in ["at", "version", "q", "page", "ignore_formatting", "provision", "state", "stage", "date"] {
+            assert!(KNOWN.contains(name), "{name}: {:?}", *KNOWN);
+        }
+        assert!(!KNOWN.contains("x"));
+    }
+
+    #[test]
+    fn the_cache_key_keeps_known_parameters_sorted_and_drops_the_rest() {
+        assert_eq!(cache_key(None), "");
+        assert_eq!(cache_key(Some("x=1")), "");
+        assert_eq!(cache_key(Some("x=1&utm_source=feed&")), "");
+        assert_eq!(cache_key(Some("version=4.1&x=2&at=2015-01-01")), "at=2015-01-01&version=4.1");
+        assert_eq!(cache_key(Some("q=a&q=b")), "q=a&q=b", "repeats keep their order");
+        assert_eq!(cache_key(Some("q=b&q=a")), "q=b&q=a");
+        assert_eq!(cache_key(Some("%71=word")), "%71=word", "a percent-encoded known name is known");
+        assert_eq!(cache_key(Some("ignore_formatting")), "ignore_formatting=");
+    }
+}
