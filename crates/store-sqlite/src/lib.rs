@@ -277,10 +277,12 @@ mod tests {
             .iter()
             .map(|&size| (0..size).map(|i| (i * 7 % 251) as u8).collect())
             .collect();
-        sqlx::query("INSERT INTO publications (id, code, recorded_at, origin, record_count) VALUES (1, 'c', 0, 'x', 0)")
-            .execute(&pool)
-            .await
-            .expect("publication");
+        sqlx::query(
+            "INSERT INTO publications (id, code, recorded_at, origin, record_count) VALUES (1, 'c', 0, 'x', 0)",
+        )
+        .execute(&pool)
+        .await
+        .expect("publication");
         for (i, bytes) in files.iter().enumerate() {
             sqlx::query("INSERT INTO files (code, sha256, publication_id, size, body) VALUES ('c', $1, 1, $2, $3)")
                 .bind(format!("f{i}"))
@@ -300,7 +302,8 @@ mod tests {
             assert_eq!(store.file(&code, &sha).await.expect("read"), Some(bytes.clone()), "file {i}");
             assert_eq!(store.file_chunk(&code, &sha, stored.chunks()).await.expect("read"), None, "past the end");
         }
-        let left: i64 = sqlx::query_scalar("SELECT SUM(length(body)) FROM files").fetch_one(&store.pool).await.expect("sum");
+        let left: i64 =
+            sqlx::query_scalar("SELECT SUM(length(body)) FROM files").fetch_one(&store.pool).await.expect("sum");
         assert_eq!(left, 0, "the whole bodies are not kept twice");
     }
 }

@@ -18,9 +18,7 @@ use inforce_core::{CodeId, History, ProvisionId};
 use jiff::civil::Date;
 use serde::Deserialize;
 
-use crate::respond::{
-    ApiError, ApiResult, Body, Cache, PageError, PageResult, Problem, respond,
-};
+use crate::respond::{ApiError, ApiResult, Body, Cache, PageError, PageResult, Problem, respond};
 use crate::site::{Site, Snapshot};
 
 /// Who reads the answer: a person (pages, feeds) or a program (the JSON API).

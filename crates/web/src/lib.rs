@@ -23,12 +23,12 @@ use inforce_store::Store;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 
+pub use cache::DEFAULT_CACHE_BYTES;
 pub use handlers::publications::facts as publication_facts;
 use handlers::{
     at, compare, consultations, documents, home, meta, proposals, provisions, publications, search, variations,
     versions,
 };
-pub use cache::DEFAULT_CACHE_BYTES;
 pub use site::{Limits, Site, SiteOptions, public_url};
 
 /// One address of a code: its page (or feed), and the address and handler of its JSON twin when it has one. The

@@ -52,7 +52,9 @@ pub fn cache_key(query: Option<&str>) -> String {
         .split('&')
         .filter(|pair| !pair.is_empty())
         .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
-        .filter(|(name, _)| percent_encoding::percent_decode_str(name).decode_utf8().is_ok_and(|n| KNOWN.contains(n.as_ref())))
+        .filter(|(name, _)| {
+            percent_encoding::percent_decode_str(name).decode_utf8().is_ok_and(|n| KNOWN.contains(n.as_ref()))
+        })
         .collect();
     kept.sort_by_key(|(name, _)| *name);
     kept.iter().map(|(name, value)| format!("{name}={value}")).collect::<Vec<_>>().join("&")

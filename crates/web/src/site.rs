@@ -245,7 +245,6 @@ impl Site {
         self.store.file_chunk(code, sha256, seq).await
     }
 
-
     /// Whether the store answers (for `/readyz`).
     pub async fn store_reachable(&self) -> bool {
         self.store.codes().await.is_ok()

@@ -1,8 +1,8 @@
 //! Every provision's status on a date: `/at/{date}`, the date picker's `/at?date=`, and the API twin.
 
+use crate::query::Query;
 use askama::Template;
 use axum::extract::Path;
-use crate::query::Query;
 use axum::response::{IntoResponse, Redirect};
 use inforce_core::date::human_date;
 use inforce_present::describe::status_reason;

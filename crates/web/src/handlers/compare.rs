@@ -1,8 +1,8 @@
 //! Two points compared: `/compare/{a}...{b}` (`?provision=`, `?ignore_formatting=`) and the API twin.
 
+use crate::query::Query;
 use askama::Template;
 use axum::extract::Path;
-use crate::query::Query;
 use inforce_core::ProvisionId;
 use inforce_core::compare::ChangeSort;
 use inforce_core::diff::{DiffOptions, Op};

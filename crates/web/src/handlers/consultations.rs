@@ -1,7 +1,7 @@
 //! Consultations, filtered by their state today: `/consultations?state=` and the API twin.
 
-use askama::Template;
 use crate::query::Query;
+use askama::Template;
 use inforce_core::ConsultationState;
 use inforce_core::document::Attachment;
 use inforce_present::wire::ConsultationsJson;

@@ -6,10 +6,10 @@ use askama::Template;
 use axum::extract::Path;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use inforce_store::FILE_CHUNK;
-use sha2::Digest;
 use inforce_core::document::Attachment;
 use inforce_present::wire::DocumentsJson;
+use inforce_store::FILE_CHUNK;
+use sha2::Digest;
 
 use crate::ctx::{ApiCtx, Ctx, DocumentPath, Face, Frame, PageCtx, shorten};
 use crate::respond::{
@@ -82,7 +82,8 @@ pub async fn document_file(ctx: PageCtx, Path(path): Path<DocumentPath>) -> Page
         .iter()
         .find(|d| d.id == *id && d.file_name == *name)
         .ok_or_else(|| Problem::not_found(format!("The {} has no document '{}'.", ctx.code, shorten(id))))?;
-    let unavailable = |e: inforce_store::StoreError| Problem::unavailable(format!("The document cannot be read just now: {e}"));
+    let unavailable =
+        |e: inforce_store::StoreError| Problem::unavailable(format!("The document cannot be read just now: {e}"));
     let damaged = || Problem::internal(format!("The file of document '{}' is missing or damaged.", document.id));
     let stored = ctx.site.file_stored(&ctx.code, &document.sha256).await.map_err(unavailable)?.ok_or_else(damaged)?;
     if stored.size != document.size {
@@ -90,13 +91,13 @@ pub async fn document_file(ctx: PageCtx, Path(path): Path<DocumentPath>) -> Page
     }
     let etag = file_etag(&document.sha256);
     // The file never changes: it was last modified when the publication that brought it was recorded.
-    let last_modified = ctx.snapshot.recorded_at(&ctx.code, stored.publication).unwrap_or_else(|| ctx.last_modified(Cache::Immutable));
+    let last_modified =
+        ctx.snapshot.recorded_at(&ctx.code, stored.publication).unwrap_or_else(|| ctx.last_modified(Cache::Immutable));
     let mut headers = validator_headers(&etag, last_modified, Cache::Immutable);
     if let Some(decided) = precondition(ctx.conditions(), &etag, last_modified).answer(&headers) {
         return Ok(decided);
     }
-    let safe_name: String =
-        document.file_name.chars().filter(|c| !c.is_control() && *c != '"' && *c != '\\').collect();
+    let safe_name: String = document.file_name.chars().filter(|c| !c.is_control() && *c != '"' && *c != '\\').collect();
     set(&mut headers, header::CONTENT_DISPOSITION, &format!("attachment; filename=\"{safe_name}\""));
     set(&mut headers, header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox");
     set(&mut headers, header::CONTENT_TYPE, &document.media_type);

@@ -1,9 +1,9 @@
 //! Modification proposals: the filtered list with planned changes, one proposal with its timeline, and their
 //! JSON.
 
+use crate::query::Query;
 use askama::Template;
 use axum::extract::Path;
-use crate::query::Query;
 use inforce_core::change::{FilterError, Process, Proposal, ProposalFilter};
 use inforce_core::date::human_date;
 use inforce_core::document::Attachment;

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
+use crate::query::Query;
 use askama::Template;
 use axum::extract::{RawPathParams, State};
-use crate::query::Query;
 use axum::http::HeaderMap;
 use inforce_core::search::{ProvisionHit, Scope, parse, snippet};
 use inforce_core::{Entry, ProvisionId};

@@ -1,0 +1,256 @@
+//! HTTP caching semantics and document downloads, in process through the router with and without the answer
+//! cache: the conditional requests of RFC 9110 §13 (table-driven), a Last-Modified per code, and byte ranges of
+//! document files streamed from the store (RFC 9110 §14).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use inforce_core::CodeId;
+use inforce_store::{Provenance, Store};
+use inforce_store_sqlite::SqliteStore;
+use jiff::Timestamp;
+use tower::ServiceExt;
+
+const SEC_TIME: &str = "2026-11-01T09:00:00Z";
+const OTHER_TIME: &str = "2026-11-20T15:30:00Z";
+const DOC_TIME: &str = "2026-11-10T12:00:00Z";
+
+/// The annex's bytes: two and a half pieces of the store's 256 KiB.
+fn annex() -> Vec<u8> {
+    (0..inforce_store::FILE_CHUNK * 5 / 2).map(|i| (i * 31 % 256) as u8).collect()
+}
+
+/// The SEC (published at SEC_TIME, its annex at DOC_TIME) and a second code published later (OTHER_TIME): the
+/// site with and without the answer cache.
+async fn sites() -> (axum::Router, axum::Router, Arc<dyn Store>) {
+    let store = SqliteStore::in_memory().await.expect("database");
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/sec.toml")).expect("sec.toml");
+    let sec = inforce_formats::parse_register("sec.toml", &text).expect("the built-in register");
+    let at = |time: &str| Provenance::anonymous("test", time.parse().expect("time"));
+    inforce_store::publish_register(&store, &sec, &at(SEC_TIME)).await.expect("publish");
+    let bytes = annex();
+    let sha256 = inforce_core::document::sha256(&bytes);
+    let document = inforce_core::document::Document {
+        id: "annex".into(),
+        title: "Annex".into(),
+        kind: None,
+        date: inforce_core::FuzzyDate::parse("2015-01-01").expect("date"),
+        file_name: "annex.pdf".into(),
+        media_type: "application/pdf".into(),
+        sha256: sha256.clone(),
+        size: bytes.len() as u64,
+        attached_to: vec![],
+        sources: vec![],
+    };
+    let code = CodeId::parse("sec").expect("code");
+    inforce_store::publish_edit(&store, &code, &at(DOC_TIME), &[(sha256, bytes)], |current| {
+        let mut next = current.expect("registered").clone();
+        next.documents.push(document.clone());
+        Ok::<_, inforce_store::StoreError>(next)
+    })
+    .await
+    .expect("annex");
+    let mut other = sec.clone();
+    other.code.id = CodeId::parse("other").expect("code");
+    other.documents.clear();
+    inforce_store::publish_register(&store, &other, &at(OTHER_TIME)).await.expect("publish");
+    // The SEC's latest publication is the annex's; the other code's is later still.
+    let store: Arc<dyn Store> = Arc::new(store);
+    let options = inforce_web::SiteOptions {
+        default_code: code,
+        today: Some("2015-02-01".parse().expect("date")),
+        poll: Duration::from_secs(1),
+        access_log: false,
+        public_url: None,
+        limits: inforce_web::Limits::default(),
+    };
+    let site = inforce_web::Site::load(store.clone(), options).await.expect("site");
+    (inforce_web::routes(site.clone()), inforce_web::router(site), store)
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn header(&self, name: header::HeaderName) -> &str {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+}
+
+async fn ask(routes: &axum::Router, method: Method, url: &str, headers: &[(header::HeaderName, &str)]) -> Answer {
+    let mut request = Request::builder().method(method).uri(url);
+    for (name, value) in headers {
+        request = request.header(name, *value);
+    }
+    let response = routes.clone().oneshot(request.body(Body::empty()).expect("request")).await.expect("answer");
+    let (status, headers) = (response.status(), response.headers().clone());
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body").to_vec();
+    Answer { status, headers, body }
+}
+
+fn http_date(time: Timestamp) -> String {
+    time.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+#[tokio::test]
+async fn conditional_requests_follow_rfc_9110_with_and_without_the_cache() {
+    let (routes, cached, _) = sites().await;
+    for (label, site) in [("without the cache", &routes), ("with the cache", &cached)] {
+        let url = "/versions/4.1";
+        let first = ask(site, Method::GET, url, &[]).await;
+        assert_eq!(first.status, StatusCode::OK);
+        let etag = first.header(header::ETAG).to_string();
+        let last_modified: Timestamp = DOC_TIME.parse().expect("time");
+        assert_eq!(first.header(header::LAST_MODIFIED), http_date(last_modified), "{label}");
+        let day = jiff::SignedDuration::from_hours(24);
+        let (before, after) = (http_date(last_modified - day), http_date(last_modified + day));
+        let weak = format!("W/{etag}");
+        let listed = format!("\"other\", {etag}");
+        let rfc850 = last_modified.strftime("%A, %d-%b-%y %H:%M:%S GMT").to_string();
+        let asctime = last_modified.strftime("%a %b %e %H:%M:%S %Y").to_string();
+        let same = http_date(last_modified);
+        use header::{IF_MATCH, IF_MODIFIED_SINCE, IF_NONE_MATCH, IF_UNMODIFIED_SINCE};
+        let cases: Vec<(&str, Vec<(header::HeaderName, &str)>, StatusCode)> = vec![
+            ("no condition", vec![], StatusCode::OK),
+            ("its own tag", vec![(IF_NONE_MATCH, &etag)], StatusCode::NOT_MODIFIED),
+            ("its tag, weak", vec![(IF_NONE_MATCH, &weak)], StatusCode::NOT_MODIFIED),
+            ("a list holding it", vec![(IF_NONE_MATCH, &listed)], StatusCode::NOT_MODIFIED),
+            ("*", vec![(IF_NONE_MATCH, "*")], StatusCode::NOT_MODIFIED),
+            ("another tag", vec![(IF_NONE_MATCH, "\"other\"")], StatusCode::OK),
+            ("a malformed tag", vec![(IF_NONE_MATCH, "other")], StatusCode::OK),
+            ("modified since: the same second", vec![(IF_MODIFIED_SINCE, &same)], StatusCode::NOT_MODIFIED),
+            ("modified since: a day later", vec![(IF_MODIFIED_SINCE, &after)], StatusCode::NOT_MODIFIED),
+            ("modified since: a day before", vec![(IF_MODIFIED_SINCE, &before)], StatusCode::OK),
+            ("modified since, RFC 850 date", vec![(IF_MODIFIED_SINCE, &rfc850)], StatusCode::NOT_MODIFIED),
+            ("modified since, asctime date", vec![(IF_MODIFIED_SINCE, &asctime)], StatusCode::NOT_MODIFIED),
+            ("modified since, not a date", vec![(IF_MODIFIED_SINCE, "yesterday")], StatusCode::OK),
+            (
+                "If-None-Match first: another tag wins over a date",
+                vec![(IF_NONE_MATCH, "\"other\""), (IF_MODIFIED_SINCE, &after)],
+                StatusCode::OK,
+            ),
+            ("match: its tag", vec![(IF_MATCH, &etag)], StatusCode::OK),
+            ("match: *", vec![(IF_MATCH, "*")], StatusCode::OK),
+            ("match: another tag", vec![(IF_MATCH, "\"other\"")], StatusCode::PRECONDITION_FAILED),
+            ("match: weak never matches", vec![(IF_MATCH, &weak)], StatusCode::PRECONDITION_FAILED),
+            ("unmodified since a day before", vec![(IF_UNMODIFIED_SINCE, &before)], StatusCode::PRECONDITION_FAILED),
+            ("unmodified since then", vec![(IF_UNMODIFIED_SINCE, &same)], StatusCode::OK),
+            (
+                "If-Match first: its tag wins over a date",
+                vec![(IF_MATCH, &etag), (IF_UNMODIFIED_SINCE, &before)],
+                StatusCode::OK,
+            ),
+        ];
+        for (case, headers, status) in &cases {
+            for method in [Method::GET, Method::HEAD] {
+                let answer = ask(site, method.clone(), url, headers).await;
+                assert_eq!(answer.status, *status, "{label}, {method} {case}");
+                match *status {
+                    StatusCode::NOT_MODIFIED => {
+                        assert!(answer.body.is_empty(), "{label}, {case}");
+                        assert_eq!(answer.header(header::ETAG), etag, "{label}, {case}: a 304 carries its validators");
+                        assert_eq!(answer.header(header::LAST_MODIFIED), same, "{label}, {case}");
+                        assert!(!answer.header(header::CACHE_CONTROL).is_empty(), "{label}, {case}");
+                    }
+                    StatusCode::OK if method == Method::GET => assert_eq!(answer.body, first.body, "{label}, {case}"),
+                    StatusCode::OK => assert!(answer.body.is_empty(), "{label}, HEAD {case}: no body"),
+                    _ => assert!(answer.header(header::CONTENT_SECURITY_POLICY).starts_with("default-src 'none'")),
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn each_code_s_answers_are_last_modified_by_its_own_publications() {
+    let (routes, cached, _) = sites().await;
+    for site in [&routes, &cached] {
+        let sec = ask(site, Method::GET, "/versions", &[]).await;
+        let other = ask(site, Method::GET, "/codes/other/versions", &[]).await;
+        let api = ask(site, Method::GET, "/api/v1/other/versions", &[]).await;
+        assert_eq!(sec.header(header::LAST_MODIFIED), http_date(DOC_TIME.parse().expect("time")));
+        assert_eq!(other.header(header::LAST_MODIFIED), http_date(OTHER_TIME.parse().expect("time")));
+        assert_eq!(api.header(header::LAST_MODIFIED), http_date(OTHER_TIME.parse().expect("time")));
+        // A client holding the SEC's page since its publication is not sent it again for the other code's.
+        let since = http_date(DOC_TIME.parse().expect("time"));
+        let again = ask(site, Method::GET, "/versions", &[(header::IF_MODIFIED_SINCE, &since)]).await;
+        assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+        let feed = ask(site, Method::GET, "/feeds/versions.atom", &[]).await;
+        let feed = String::from_utf8_lossy(&feed.body).into_owned();
+        assert!(feed.contains("<updated>2026-11-10T12:00:00Z</updated>"), "the feed's own time: {feed:.600}");
+    }
+}
+
+#[tokio::test]
+async fn a_document_is_streamed_whole_or_by_a_single_byte_range() {
+    let (routes, cached, _) = sites().await;
+    let bytes = annex();
+    let size = bytes.len();
+    let url = "/documents/annex/annex.pdf";
+    for site in [&routes, &cached] {
+        let whole = ask(site, Method::GET, url, &[]).await;
+        assert_eq!(whole.status, StatusCode::OK);
+        assert!(whole.body == bytes, "byte for byte");
+        assert_eq!(whole.header(header::CONTENT_LENGTH), size.to_string());
+        assert_eq!(whole.header(header::ACCEPT_RANGES), "bytes");
+        assert_eq!(whole.header(header::CONTENT_SECURITY_POLICY), "default-src 'none'; sandbox");
+        assert_eq!(whole.header(header::CONTENT_TYPE), "application/pdf");
+        assert_eq!(whole.header(header::CONTENT_DISPOSITION), "attachment; filename=\"annex.pdf\"");
+        assert_eq!(whole.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+        let last_modified = http_date(DOC_TIME.parse().expect("time"));
+        assert_eq!(whole.header(header::LAST_MODIFIED), last_modified, "when the file was published");
+        let etag = whole.header(header::ETAG).to_string();
+        assert_eq!(etag, format!("\"{}\"", inforce_core::document::sha256(&bytes)));
+        let piece = inforce_store::FILE_CHUNK;
+        let earlier = http_date("2026-01-01T00:00:00Z".parse().expect("time"));
+        let across = format!("bytes={}-{}", piece - 4, piece + 6);
+        let tail = format!("bytes={}-", 2 * piece);
+        let beyond = format!("bytes=10-{}", size * 2);
+        let past = format!("bytes={size}-");
+        let cases: Vec<(Vec<(header::HeaderName, &str)>, StatusCode, Option<(usize, usize)>)> = vec![
+            (vec![(header::RANGE, "bytes=0-9")], StatusCode::PARTIAL_CONTENT, Some((0, 9))),
+            (vec![(header::RANGE, &across)], StatusCode::PARTIAL_CONTENT, Some((piece - 4, piece + 6))),
+            (vec![(header::RANGE, "bytes=-5")], StatusCode::PARTIAL_CONTENT, Some((size - 5, size - 1))),
+            (vec![(header::RANGE, &tail)], StatusCode::PARTIAL_CONTENT, Some((2 * piece, size - 1))),
+            (vec![(header::RANGE, &beyond)], StatusCode::PARTIAL_CONTENT, Some((10, size - 1))),
+            (vec![(header::RANGE, &past)], StatusCode::RANGE_NOT_SATISFIABLE, None),
+            (vec![(header::RANGE, "bytes=0-1,5-6")], StatusCode::OK, Some((0, size - 1))),
+            (vec![(header::RANGE, "bytes=9-2")], StatusCode::OK, Some((0, size - 1))),
+            (vec![(header::RANGE, "lines=1-2")], StatusCode::OK, Some((0, size - 1))),
+            (vec![(header::RANGE, "bytes=0-9"), (header::IF_RANGE, &etag)], StatusCode::PARTIAL_CONTENT, Some((0, 9))),
+            (vec![(header::RANGE, "bytes=0-9"), (header::IF_RANGE, "\"other\"")], StatusCode::OK, Some((0, size - 1))),
+            (
+                vec![(header::RANGE, "bytes=0-9"), (header::IF_RANGE, &last_modified)],
+                StatusCode::PARTIAL_CONTENT,
+                Some((0, 9)),
+            ),
+            (vec![(header::RANGE, "bytes=0-9"), (header::IF_RANGE, &earlier)], StatusCode::OK, Some((0, size - 1))),
+            (vec![(header::IF_NONE_MATCH, &etag)], StatusCode::NOT_MODIFIED, None),
+            (vec![(header::IF_MODIFIED_SINCE, &last_modified)], StatusCode::NOT_MODIFIED, None),
+        ];
+        for (headers, status, range) in cases {
+            let answer = ask(site, Method::GET, url, &headers).await;
+            assert_eq!(answer.status, status, "{headers:?}");
+            match (status, range) {
+                (StatusCode::PARTIAL_CONTENT, Some((first, last))) => {
+                    assert!(answer.body == bytes[first..=last], "{headers:?}: the bytes asked for");
+                    assert_eq!(answer.header(header::CONTENT_RANGE), format!("bytes {first}-{last}/{size}"));
+                    assert_eq!(answer.header(header::CONTENT_LENGTH), (last - first + 1).to_string());
+                }
+                (StatusCode::OK, _) => assert!(answer.body == bytes, "{headers:?}: the whole file"),
+                (StatusCode::RANGE_NOT_SATISFIABLE, _) => {
+                    assert_eq!(answer.header(header::CONTENT_RANGE), format!("bytes */{size}"));
+                }
+                _ => assert!(answer.body.is_empty()),
+            }
+        }
+        let head = ask(site, Method::HEAD, url, &[]).await;
+        assert_eq!((head.status, head.header(header::CONTENT_LENGTH)), (StatusCode::OK, size.to_string().as_str()));
+        assert!(head.body.is_empty());
+    }
+}
