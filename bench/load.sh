@@ -41,11 +41,10 @@ limit_mib=${RSS_LIMIT_MIB:-$((available_mib / 2 < 8192 ? available_mib / 2 : 819
 work=$(mktemp -d)
 server_pid=""
 sampler_pid=""
-nginx_conf=""
 loop_pids=()
 cleanup() {
   for p in "${loop_pids[@]}" $sampler_pid $server_pid; do kill "$p" 2> /dev/null || true; done
-  [ -n "$nginx_conf" ] && nginx -c "$nginx_conf" -s stop 2> /dev/null
+  [ -f "$work/nginx/nginx.pid" ] && kill "$(cat "$work/nginx/nginx.pid")" 2> /dev/null
   wait 2> /dev/null || true
   rm -rf "$work"
 }
@@ -61,7 +60,8 @@ dates=$(tail -n +2 "$src/versions.tsv" | cut -f2)
 last=$(echo "$versions" | tail -1)
 # The page of sections 1 and 5: article 1240 as bench/web.sh asks for it, else a provision of median length.
 page_id=1240
-[ -f "$src/$last/$page_id.md" ] || page_id=$(ls -S "$src/$last" | sed -n "$(($(ls "$src/$last" | wc -l) / 2 + 1))s/\.md$//p")
+[ -f "$src/$last/$page_id.md" ] || page_id=$(find "$src/$last" -name '*.md' -printf '%s %f\n' | sort -n |
+  awk '{ f[NR] = $2 } END { m = f[int(NR / 2) + 1]; sub(/\.md$/, "", m); print m }')
 page="/codes/$corpus/provisions/$page_id?version=$last"
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -163,6 +163,7 @@ wrk_run() {
   shift
   out=$(wrk -t2 -c"$connections" -d"$duration" --timeout 30s --latency "$@" 2>&1) || true
   rps=$(awk '/^Requests\/sec/ { print $2 }' <<< "$out")
+  rps=${rps:-0}
   requests=$(awk '/requests in/ { print $1 }' <<< "$out")
   p99=$(wrk_ms "$(awk '$1 == "99%" { print $2 }' <<< "$out")")
   non2xx=$(awk -F': *' '/Non-2xx/ { print $2 }' <<< "$out")
@@ -217,21 +218,21 @@ for v in $versions; do
 done
 echo "git repository: $(echo "$versions" | wc -l) commits in $(awk -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.1f", e - s }') s"
 
-# Every ordered pair of versions as page and API comparison URLs, shuffled, then the same pairs named by their
-# effective dates: each line a URL the server has not answered before.
+# Every ordered pair of versions, shuffled, as comparison URLs: page and API alternately, then each pair in the
+# other form, then both again with the versions named by their effective dates. No two lines are the same URL.
 paste <(echo "$versions") <(echo "$dates") > "$work/vd"
-awk -v code="$corpus" 'NR == FNR { v[NR] = $1; d[NR] = $2; n = NR; next }
+awk 'NR == FNR { v[NR] = $1; d[NR] = $2; n = NR; next }
   END { for (i = 1; i <= n; i++) for (j = 1; j <= n; j++) if (i != j) print v[i] "..." v[j], d[i] "..." d[j] }' \
   "$work/vd" /dev/null | shuf --random-source=<(yes) > "$work/pairs"
-awk -v code="$corpus" '{ print (NR % 2 ? "/codes/" code "/compare/" : "/api/v1/" code "/compare/") $1 }' "$work/pairs" > "$work/compare-urls"
-awk -v code="$corpus" '{ print (NR % 2 ? "/api/v1/" code "/compare/" : "/codes/" code "/compare/") $1 }' "$work/pairs" >> "$work/compare-urls"
-awk -v code="$corpus" '{ print (NR % 2 ? "/codes/" code "/compare/" : "/api/v1/" code "/compare/") $2 }' "$work/pairs" >> "$work/compare-urls"
-awk -v code="$corpus" '{ print (NR % 2 ? "/api/v1/" code "/compare/" : "/codes/" code "/compare/") $2 }' "$work/pairs" >> "$work/compare-urls"
+awk -v code="$corpus" '{ id[NR] = $1; date[NR] = $2 }
+  END { page = "/codes/" code "/compare/"; api = "/api/v1/" code "/compare/"
+        for (pass = 0; pass < 4; pass++) for (i = 1; i <= NR; i++)
+          print ((i + pass) % 2 ? page : api) (pass < 2 ? id[i] : date[i]) }' "$work/pairs" > "$work/compare-urls"
 # Search queries: every word once, then two-word queries (both words must match), enough that none repeats
-# while the server answers a few thousand a second.
+# while the server answers ten thousand a second for a minute.
 cp "$work/words" "$work/queries"
 awk 'NR == FNR { w[NR] = $1; n = NR; next }
-  END { srand(2); while (k < 400000) { a = w[int(rand() * n) + 1]; b = w[int(rand() * n) + 1]
+  END { srand(2); m = n * (n - 1) / 2; if (m > 1000000) m = 1000000; while (k < m) { a = w[int(rand() * n) + 1]; b = w[int(rand() * n) + 1]
         if (a != b && !((a " " b) in seen)) { seen[a " " b]; print a " " b; k++ } } }' "$work/words" /dev/null >> "$work/queries"
 
 # wrk: each thread walks its own stripe of a list of paths (thread k asks for lines k, k+2, k+4, ...), so no path is
@@ -336,19 +337,22 @@ echo "  complete (200, every byte): $complete of 64; answers: $(tally <(awk '{ p
 echo "  all done in $seconds s ($(awk -v b="$(awk '{ s += $2 } END { print s }' "$work/downloads")" -v s="$seconds" 'BEGIN { printf "%.0f", b / s / 1048576 }') MiB/s); each download p50 $(ms "$(pct 50 "$work/download-times")") ms, max $(ms "$(pct 100 "$work/download-times")") ms"
 echo "  RSS before $(mib "$before") MiB, max $(max_mib "$work/rss") MiB ($(wc -l < "$work/rss") samples), after $(after_text "$after")"
 watchdog_note "$work/rss"
-note "3 64 downloads of 60 MiB" "$complete of 64 complete, RSS before $(mib "$before"), max $(max_mib "$work/rss"), after $(mib "$after") MiB"
+note "3 64 downloads of 60 MiB" "$complete of 64 complete, RSS before $(mib "$before") MiB, max $(max_mib "$work/rss") MiB, after $(after_text "$after")"
 stop_server
 
 # ---------------------------------------------------------------------------------------------------------------
 echo
 echo "== 4. /healthz latency, 100 requests one after another (0.1 s apart), a fresh server"
 start_server 4
+# healthz FILE LABEL: 100 requests, their times in FILE.
 healthz() {
   for _ in $(seq 1 100); do
-    curl -s -o /dev/null --max-time 60 -w '%{time_total}\n' "$base/healthz" || echo 60
+    curl -s -o /dev/null --max-time 60 -w '%{http_code} %{time_total}\n' "$base/healthz" || true
     sleep 0.1
-  done > "$1"
-  printf "  %-58s p50 %7s ms, p99 %7s ms, max %7s ms\n" "$2" "$(ms "$(pct 50 "$1")")" "$(ms "$(pct 99 "$1")")" "$(ms "$(pct 100 "$1")")"
+  done > "$1.answers"
+  awk '{ print $2 }' "$1.answers" > "$1"
+  printf "  %-58s p50 %7s ms, p99 %7s ms, max %7s ms (%s)\n" "$2" "$(ms "$(pct 50 "$1")")" "$(ms "$(pct 99 "$1")")" \
+    "$(ms "$(pct 100 "$1")")" "$(tally <(awk '{ print $1 }' "$1.answers"))"
 }
 healthz "$work/healthz-idle" "idle:"
 blame_ms=$(ms "$(curl -s -o /dev/null -w '%{time_total}' "$base/codes/long/provisions/long/blame?at=2001-01-01")")
@@ -359,7 +363,7 @@ for k in 1 2 3 4; do
     day=$k
     while [ ! -e "$work/stop" ]; do
       curl -s -o /dev/null --max-time 120 -w '%{http_code} %{time_total}\n' \
-        "$base/codes/long/provisions/long/blame?at=$(date -u -d "2001-01-01 + $day days" +%F)" || echo "000 120"
+        "$base/codes/long/provisions/long/blame?at=$(date -u -d "2001-01-01 + $day days" +%F)" || true
       day=$((day + 4))
     done > "$work/blames-$k"
   ) &
@@ -381,7 +385,7 @@ echo
 echo "== 5. provision page: inforce against nginx serving the same page as a static file, wrk -t2 -c64 -d$duration"
 start_server 5
 mkdir -p "$work/static" "$work/nginx"
-curl -sf "$base$page" > "$work/static/page.html"
+curl -sf "$base$page" > "$work/static/page.html" || { echo "inforce did not answer $page"; exit 1; }
 nginx_port=""
 for _ in $(seq 1 100); do
   p=$((20000 + RANDOM % 40000))
@@ -412,8 +416,8 @@ echo "inforce: $page"
 wrk_run 64 "$base$page"
 echo "  inforce/nginx throughput: $(ratio "$rps" "$nginx_rps") (goal >= 1.0: $(goal "$rps >= $nginx_rps")); inforce p99 $p99 ms (goal < 5 ms: $(goal "$p99 < 5")); nginx p99 $nginx_p99 ms"
 note "5 provision page against nginx" "$(ratio "$rps" "$nginx_rps") of nginx's req/s (goal >= 1.0: $(goal "$rps >= $nginx_rps")), p99 $p99 ms (goal < 5: $(goal "$p99 < 5"))"
-nginx -e "$work/nginx/error.log" -p "$work/nginx" -c "$nginx_conf" -s stop 2> /dev/null || true
-nginx_conf=""
+kill "$(cat "$work/nginx/nginx.pid")"
+for _ in $(seq 1 50); do [ -f "$work/nginx/nginx.pid" ] || break; sleep 0.1; done
 stop_server
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -424,7 +428,7 @@ start_server 6
 awk 'NR == FNR { v[NR] = $1; n = NR; next } END { for (i = 1; i < n; i++) for (j = i + 1; j <= n; j++) print v[i], v[j] }' \
   <(echo "$versions") /dev/null | shuf --random-source=<(yes compare) | head -51 > "$work/sample"
 read -r a b < "$work/sample"
-curl -sf -o /dev/null "$base/codes/$corpus/compare/$a...$b"
+curl -s -o /dev/null "$base/codes/$corpus/compare/$a...$b"
 git -C "$repo" diff --word-diff=porcelain "$a" "$b" -- . > /dev/null
 : > "$work/git-times"
 : > "$work/http-times"
@@ -434,7 +438,9 @@ tail -n +2 "$work/sample" | while read -r a b; do
   awk -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN { print e - s }' >> "$work/git-times"
   curl -s -o /dev/null -w '%{http_code} %{time_total}\n' "$base/codes/$corpus/compare/$a...$b" >> "$work/http-times"
 done
-awk '$1 != 200' "$work/http-times" | grep -q . && echo "  !! not every comparison answered 200: $(awk '{ print $1 }' "$work/http-times" | sort | uniq -c | xargs)"
+if awk '$1 != 200 { bad = 1 } END { exit !bad }' "$work/http-times"; then
+  echo "  !! not every comparison answered 200: $(tally <(awk '{ print $1 }' "$work/http-times"))"
+fi
 awk '{ print $2 }' "$work/http-times" > "$work/http-seconds"
 git_p50=$(ms "$(pct 50 "$work/git-times")")
 http_p50=$(ms "$(pct 50 "$work/http-seconds")")

@@ -19,7 +19,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 
 use crate::respond::{ApiError, ApiResult, Body, Cache, PageError, PageResult, Problem, respond};
-use crate::site::{Site, Snapshot};
+use crate::site::{Overloaded, Site, Snapshot};
 
 /// Who reads the answer: a person (pages, feeds) or a program (the JSON API).
 pub trait Face: Send + Sync + 'static {
@@ -130,6 +130,29 @@ impl<F: Face> Ctx<F> {
         let today = site.today(&history.register().code);
         let site = site.clone();
         Ok(Self { snapshot, history, code, base, origin, today, site, conditions, face: PhantomData })
+    }
+
+    /// Draws a CPU-heavy answer off the async workers ([`Site::heavy`]), within the request's time limit: 503
+    /// with a reason when the server is too busy to start it or it runs too long.
+    pub async fn heavy<T: Send + 'static>(
+        self,
+        work: impl FnOnce(&Self) -> Result<T, F::Error> + Send + 'static,
+    ) -> Result<T, F::Error> {
+        let deadline = tokio::time::Instant::now() + self.site.options.limits.request_timeout;
+        let site = self.site.clone();
+        match site.heavy(deadline, move || work(&self)).await {
+            Ok(answer) => answer,
+            Err(Overloaded::Busy) => Err(Problem::unavailable(
+                "The server is busy drawing other comparisons, blames and searches; try again in a moment.",
+            )
+            .into()),
+            Err(Overloaded::TooLong) => Err(Problem::unavailable(format!(
+                "This answer takes longer than {} seconds to draw; ask for a smaller part (a provision, a \
+                 shorter range) or try again later.",
+                self_timeout(&site)
+            ))
+            .into()),
+        }
     }
 
     /// The request's conditional headers and `Range`.
@@ -271,6 +294,10 @@ impl<F: Face> FromRequestParts<Arc<Site>> for At<F> {
             .map_err(|e| Problem::bad_request(format!("{}.", e.body_text().trim_end_matches('.'))))?;
         Ok(Self { point: query.point(&ctx)?, today: query.is_today(), face: PhantomData })
     }
+}
+
+fn self_timeout(site: &Site) -> u64 {
+    site.options.limits.request_timeout.as_secs()
 }
 
 /// The headers of a request that conditional answers and ranges depend on.

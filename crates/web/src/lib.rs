@@ -184,7 +184,11 @@ pub fn router(site: Arc<Site>) -> Router {
     let cache = Arc::new(cache::AnswerCache::new(site.options.limits.cache_bytes));
     let routes = routes(site.clone())
         .layer(axum::middleware::from_fn_with_state((site, cache), cache::layer))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, request_timeout))
+        // A backstop: heavy answers give up at the limit itself with a reason (`Ctx::heavy`).
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            request_timeout + std::time::Duration::from_secs(2),
+        ))
         // Again outside the timeout and the cache, whose own refusals (408, an answer too large) need a face too.
         .layer(axum::middleware::from_fn(policy::layer));
     if access_log { routes.layer(axum::middleware::from_fn(access_log_layer)) } else { routes }

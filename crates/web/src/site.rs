@@ -136,8 +136,19 @@ impl Snapshot {
 pub struct Site {
     store: Arc<dyn Store>,
     snapshot: RwLock<Arc<Snapshot>>,
+    /// One permit per CPU-heavy answer drawn at once ([`Limits::heavy_workers`]).
+    heavy: Arc<tokio::sync::Semaphore>,
     /// The options it runs with.
     pub options: SiteOptions,
+}
+
+/// Why CPU-heavy work was not done: the server is busy, or the work passed the request's deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overloaded {
+    /// No worker came free before the deadline.
+    Busy,
+    /// The work ran past the deadline.
+    TooLong,
 }
 
 impl Site {
@@ -146,7 +157,33 @@ impl Site {
         let lists = publication_lists(store.as_ref()).await?;
         let snapshot = load_snapshot(store.as_ref(), 0, None, lists).await?;
         log_damaged(&snapshot, "a code cannot be loaded; the others are served");
-        Ok(Arc::new(Self { store, snapshot: RwLock::new(Arc::new(snapshot)), options }))
+        let heavy = Arc::new(tokio::sync::Semaphore::new(options.limits.heavy_workers.max(1)));
+        Ok(Arc::new(Self { store, snapshot: RwLock::new(Arc::new(snapshot)), heavy, options }))
+    }
+
+    /// Runs CPU-heavy `work` (a comparison, a blame, a search, a whole code's statuses, and drawing their pages)
+    /// on a blocking thread, never on the async workers that answer everything else (`/healthz` stays
+    /// responsive), at most [`Limits::heavy_workers`] at once, within `deadline`: waiting for a worker past it
+    /// is [`Overloaded::Busy`], running past it [`Overloaded::TooLong`] (the work then finishes on its thread
+    /// and keeps its permit until it does, so the limit holds).
+    pub async fn heavy<T: Send + 'static>(
+        &self,
+        deadline: tokio::time::Instant,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Overloaded> {
+        let permit = tokio::time::timeout_at(deadline, self.heavy.clone().acquire_owned())
+            .await
+            .map_err(|_| Overloaded::Busy)?
+            .map_err(|_| Overloaded::Busy)?;
+        let running = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work()
+        });
+        match tokio::time::timeout_at(deadline, running).await {
+            Ok(Ok(done)) => Ok(done),
+            Ok(Err(join)) => std::panic::resume_unwind(join.into_panic()),
+            Err(_) => Err(Overloaded::TooLong),
+        }
     }
 
     /// The current snapshot.

@@ -48,35 +48,41 @@ struct AtPage {
 
 /// `/at/{date}`
 pub async fn at(ctx: PageCtx, Path(path): Path<DatePath>) -> PageResult {
-    let date = ctx.date(&path.date)?;
-    let history = &ctx.history;
-    let provisions = history
-        .statuses(date)
-        .iter()
-        .map(|s| StatusRow {
-            id: s.provision.id.to_string(),
-            title: s.provision.title.clone().unwrap_or_default(),
-            status: s.status.as_str(),
-            status_words: s.status.human().to_string(),
-            reason: status_reason(s, ctx.today),
-            depth: history.depth(&s.provision.id).min(3),
-        })
-        .collect();
-    let page = AtPage {
-        f: ctx.frame(),
-        date: date.to_string(),
-        date_human: human_date(date),
-        date_is_future: date > ctx.today,
-        date_is_past: date < ctx.today,
-        version: history.in_force(date).version.map(|v| EntryView::new(v, ctx.today, false)),
-        provisions,
-    };
-    let cache = if path.date.eq_ignore_ascii_case("today") { Cache::Today } else { Cache::Published };
-    ctx.page(page, cache)
+    ctx.heavy(move |ctx| {
+        let date = ctx.date(&path.date)?;
+        let history = &ctx.history;
+        let provisions = history
+            .statuses(date)
+            .iter()
+            .map(|s| StatusRow {
+                id: s.provision.id.to_string(),
+                title: s.provision.title.clone().unwrap_or_default(),
+                status: s.status.as_str(),
+                status_words: s.status.human().to_string(),
+                reason: status_reason(s, ctx.today),
+                depth: history.depth(&s.provision.id).min(3),
+            })
+            .collect();
+        let page = AtPage {
+            f: ctx.frame(),
+            date: date.to_string(),
+            date_human: human_date(date),
+            date_is_future: date > ctx.today,
+            date_is_past: date < ctx.today,
+            version: history.in_force(date).version.map(|v| EntryView::new(v, ctx.today, false)),
+            provisions,
+        };
+        let cache = if path.date.eq_ignore_ascii_case("today") { Cache::Today } else { Cache::Published };
+        ctx.page(page, cache)
+    })
+    .await
 }
 
 /// `/api/v1/{code}/at/{date}`: the same shape as `inforce at --format json`.
 pub async fn api_at(ctx: ApiCtx, Path(path): Path<DatePath>) -> ApiResult {
-    let date = ctx.date(&path.date)?;
-    ctx.json(&AtJson::new(&ctx.history, date, ctx.today), Cache::Published)
+    ctx.heavy(move |ctx| {
+        let date = ctx.date(&path.date)?;
+        ctx.json(&AtJson::new(&ctx.history, date, ctx.today), Cache::Published)
+    })
+    .await
 }

@@ -76,66 +76,72 @@ fn comparison<'a, F: Face>(ctx: &'a Ctx<F>, range: &str, query: &CompareQuery) -
 
 /// `/compare/{a}...{b}`
 pub async fn compare(ctx: PageCtx, Path(path): Path<RangePath>, Query(query): Query<CompareQuery>) -> PageResult {
-    let found = comparison(&ctx, &path.range, &query)?;
-    let count = |sort| found.changes.iter().filter(|c| c.sort == sort).count();
-    let changes = found
-        .changes
-        .iter()
-        .map(|c| ChangeView {
-            id: c.provision.id.to_string(),
-            title: c.provision.title.clone().unwrap_or_default(),
-            sort: c.sort.human(),
-            kinds: inforce_present::describe::comparison_kinds(c),
-            status_before: c.status.0.human().to_string(),
-            status_after: c.status.1.human().to_string(),
-            by: c.responsible.iter().map(|e| e.id.to_string()).collect::<Vec<_>>().join(", "),
-            edits: c
-                .edits
-                .iter()
-                .map(|e| {
-                    let op = match e.op {
-                        Op::Equal => "equal",
-                        Op::Insert => "insert",
-                        Op::Delete => "delete",
-                    };
-                    (op, e.text.clone())
-                })
-                .collect(),
-        })
-        .collect();
-    let note = (!ctx.history.has_texts()).then(|| {
-        format!("No text is recorded in the {} register yet: this comparison shows statuses and the register's lists of changes.", ctx.code)
-    });
-    let page = ComparePage {
-        f: ctx.frame(),
-        a_label: cut_label(&found.a),
-        b_label: cut_label(&found.b),
-        note,
-        between: found.between.iter().map(|e| EntryView::new(e, ctx.today, false)).collect(),
-        added: count(ChangeSort::Added),
-        removed: count(ChangeSort::Removed),
-        changed: count(ChangeSort::Changed),
-        status_changed: count(ChangeSort::StatusChanged),
-        changes,
-    };
-    ctx.page(page, Cache::Published)
+    ctx.heavy(move |ctx| {
+        let found = comparison(&ctx, &path.range, &query)?;
+        let count = |sort| found.changes.iter().filter(|c| c.sort == sort).count();
+        let changes = found
+            .changes
+            .iter()
+            .map(|c| ChangeView {
+                id: c.provision.id.to_string(),
+                title: c.provision.title.clone().unwrap_or_default(),
+                sort: c.sort.human(),
+                kinds: inforce_present::describe::comparison_kinds(c),
+                status_before: c.status.0.human().to_string(),
+                status_after: c.status.1.human().to_string(),
+                by: c.responsible.iter().map(|e| e.id.to_string()).collect::<Vec<_>>().join(", "),
+                edits: c
+                    .edits
+                    .iter()
+                    .map(|e| {
+                        let op = match e.op {
+                            Op::Equal => "equal",
+                            Op::Insert => "insert",
+                            Op::Delete => "delete",
+                        };
+                        (op, e.text.clone())
+                    })
+                    .collect(),
+            })
+            .collect();
+        let note = (!ctx.history.has_texts()).then(|| {
+            format!("No text is recorded in the {} register yet: this comparison shows statuses and the register's lists of changes.", ctx.code)
+        });
+        let page = ComparePage {
+            f: ctx.frame(),
+            a_label: cut_label(&found.a),
+            b_label: cut_label(&found.b),
+            note,
+            between: found.between.iter().map(|e| EntryView::new(e, ctx.today, false)).collect(),
+            added: count(ChangeSort::Added),
+            removed: count(ChangeSort::Removed),
+            changed: count(ChangeSort::Changed),
+            status_changed: count(ChangeSort::StatusChanged),
+            changes,
+        };
+        ctx.page(page, Cache::Published)
+    })
+    .await
 }
 
 /// `/api/v1/{code}/compare/{a}...{b}`: summary and edit operations, as `inforce diff --format json`.
 pub async fn api_compare(ctx: ApiCtx, Path(path): Path<RangePath>, Query(query): Query<CompareQuery>) -> ApiResult {
-    let found = comparison(&ctx, &path.range, &query)?;
-    let code = ctx.code.to_string();
-    let note = (!ctx.history.has_texts()).then(|| {
-        format!("No text is recorded in the {code} register yet: the comparison shows statuses and change lists.")
-    });
-    let parts = wire::ComparisonParts {
-        code: &code,
-        points: (&found.a, &found.b),
-        within: found.within.as_ref(),
-        options: found.options,
-        note: note.as_deref(),
-        between: &found.between,
-        changes: &found.changes,
-    };
-    ctx.json(&wire::comparison_json(&parts, ctx.today), Cache::Published)
+    ctx.heavy(move |ctx| {
+        let found = comparison(&ctx, &path.range, &query)?;
+        let code = ctx.code.to_string();
+        let note = (!ctx.history.has_texts()).then(|| {
+            format!("No text is recorded in the {code} register yet: the comparison shows statuses and change lists.")
+        });
+        let parts = wire::ComparisonParts {
+            code: &code,
+            points: (&found.a, &found.b),
+            within: found.within.as_ref(),
+            options: found.options,
+            note: note.as_deref(),
+            between: &found.between,
+            changes: &found.changes,
+        };
+        ctx.json(&wire::comparison_json(&parts, ctx.today), Cache::Published)
+    })
+    .await
 }

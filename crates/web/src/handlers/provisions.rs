@@ -130,28 +130,31 @@ struct BlamePage {
 
 /// `/provisions/{provision}/blame`
 pub async fn blame(ctx: PageCtx, provision: Provision<Page>, at: At<Page>) -> PageResult {
-    let id = provision.id;
-    let cut = ctx.cut(&at.point)?;
-    let paragraphs = ctx
-        .history
-        .blame(&id, &cut)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|p| {
-            p.into_iter()
-                .map(|r| RunView { text: r.text, id: r.entry.id.to_string(), label: entry_ref(r.entry, ctx.today) })
-                .collect()
-        })
-        .collect();
-    let page = BlamePage {
-        f: ctx.frame(),
-        id: id.to_string(),
-        date: cut.date.to_string(),
-        date_human: human_date(cut.date),
-        paragraphs,
-        no_text: format!("No text of {id} is recorded at this date."),
-    };
-    ctx.page(page, Cache::Published)
+    ctx.heavy(move |ctx| {
+        let id = provision.id;
+        let cut = ctx.cut(&at.point)?;
+        let paragraphs = ctx
+            .history
+            .blame(&id, &cut)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|p| {
+                p.into_iter()
+                    .map(|r| RunView { text: r.text, id: r.entry.id.to_string(), label: entry_ref(r.entry, ctx.today) })
+                    .collect()
+            })
+            .collect();
+        let page = BlamePage {
+            f: ctx.frame(),
+            id: id.to_string(),
+            date: cut.date.to_string(),
+            date_human: human_date(cut.date),
+            paragraphs,
+            no_text: format!("No text of {id} is recorded at this date."),
+        };
+        ctx.page(page, Cache::Published)
+    })
+    .await
 }
 
 /// `/api/v1/{code}/provisions/{provision}?at=…|version=…`
@@ -167,9 +170,12 @@ pub async fn api_provision(ctx: ApiCtx, provision: Provision<Api>, at: At<Api>) 
 
 /// `/api/v1/{code}/provisions/{provision}/blame`
 pub async fn api_blame(ctx: ApiCtx, provision: Provision<Api>, at: At<Api>) -> ApiResult {
-    let id = provision.id;
-    let cut = ctx.cut(&at.point)?;
-    let paragraphs = ctx.history.blame(&id, &cut);
-    let json = BlameAnswerJson::new(&ctx.history, &id, &cut, paragraphs.as_deref(), ctx.today);
-    ctx.json(&json, Cache::Published)
+    ctx.heavy(move |ctx| {
+        let id = provision.id;
+        let cut = ctx.cut(&at.point)?;
+        let paragraphs = ctx.history.blame(&id, &cut);
+        let json = BlameAnswerJson::new(&ctx.history, &id, &cut, paragraphs.as_deref(), ctx.today);
+        ctx.json(&json, Cache::Published)
+    })
+    .await
 }

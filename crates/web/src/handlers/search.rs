@@ -115,76 +115,79 @@ struct SearchPage {
 
 /// `/search?q=…&at=|version=|all_versions=1&within=&page=`
 pub async fn page(ctx: PageCtx, Query(query): Query<SearchQuery>) -> PageResult {
-    let answer = run(&ctx, &query)?;
-    let mut page = SearchPage {
-        f: ctx.frame(),
-        q: query.q.clone().unwrap_or_default(),
-        at: query.at.clone().unwrap_or_default(),
-        version: query.version.clone().unwrap_or_default(),
-        all_versions: matches!(query.all_versions.as_deref(), Some("true" | "1" | "on" | "yes")),
-        within: query.within.clone().unwrap_or_default(),
-        asked: answer.is_some(),
-        summary: String::new(),
-        results: Vec::new(),
-        previous: None,
-        next: None,
-    };
-    if let Some((hits, asked)) = answer {
-        let total = hits.len();
-        let pages = total.div_ceil(asked.per_page).max(1);
-        let scope = match (&asked.version, asked.date) {
-            (Some(v), _) => format!("in version {v}"),
-            (None, Some(d)) => format!("on {d}"),
-            _ => "in any version".into(),
+    ctx.heavy(move |ctx| {
+        let answer = run(&ctx, &query)?;
+        let mut page = SearchPage {
+            f: ctx.frame(),
+            q: query.q.clone().unwrap_or_default(),
+            at: query.at.clone().unwrap_or_default(),
+            version: query.version.clone().unwrap_or_default(),
+            all_versions: matches!(query.all_versions.as_deref(), Some("true" | "1" | "on" | "yes")),
+            within: query.within.clone().unwrap_or_default(),
+            asked: answer.is_some(),
+            summary: String::new(),
+            results: Vec::new(),
+            previous: None,
+            next: None,
         };
-        page.summary = format!(
-            "{total} {} {scope}{}",
-            if total == 1 { "provision matches" } else { "provisions match" },
-            if pages > 1 { format!(" (page {} of {pages})", asked.page) } else { String::new() }
-        );
-        let link = |n: usize| {
-            let mut pairs = vec![("q", page.q.clone())];
-            for (k, v) in [("at", &page.at), ("version", &page.version), ("within", &page.within)] {
-                if !v.is_empty() {
-                    pairs.push((k, v.clone()));
+        if let Some((hits, asked)) = answer {
+            let total = hits.len();
+            let pages = total.div_ceil(asked.per_page).max(1);
+            let scope = match (&asked.version, asked.date) {
+                (Some(v), _) => format!("in version {v}"),
+                (None, Some(d)) => format!("on {d}"),
+                _ => "in any version".into(),
+            };
+            page.summary = format!(
+                "{total} {} {scope}{}",
+                if total == 1 { "provision matches" } else { "provisions match" },
+                if pages > 1 { format!(" (page {} of {pages})", asked.page) } else { String::new() }
+            );
+            let link = |n: usize| {
+                let mut pairs = vec![("q", page.q.clone())];
+                for (k, v) in [("at", &page.at), ("version", &page.version), ("within", &page.within)] {
+                    if !v.is_empty() {
+                        pairs.push((k, v.clone()));
+                    }
                 }
+                if page.all_versions {
+                    pairs.push(("all_versions", "1".into()));
+                }
+                pairs.push(("page", n.to_string()));
+                let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+                format!("{}/search?{}", ctx.base, query.join("&"))
+            };
+            page.previous = (asked.page > 1).then(|| link(asked.page - 1));
+            page.next = (asked.page < pages).then(|| link(asked.page + 1));
+            let entry = |e: &Entry| (e.id.to_string(), e.effective.to_string());
+            for hit in hits.iter().skip((asked.page - 1) * asked.per_page).take(asked.per_page) {
+                let wordings = hit
+                    .wordings
+                    .iter()
+                    .map(|w| WordingView {
+                        periods: w
+                            .periods
+                            .iter()
+                            .map(|p| {
+                                let (from, from_date) = entry(p.from);
+                                let (until, until_date) = p.until.map_or_else(Default::default, entry);
+                                (from, from_date, until, until_date)
+                            })
+                            .collect(),
+                        snippet: snippet(&w.text, &w.matches(), 240),
+                    })
+                    .collect();
+                page.results.push(ResultView {
+                    provision: hit.provision.id.to_string(),
+                    heading: hit.heading().to_string(),
+                    heading_match: hit.heading_match,
+                    wordings,
+                });
             }
-            if page.all_versions {
-                pairs.push(("all_versions", "1".into()));
-            }
-            pairs.push(("page", n.to_string()));
-            let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
-            format!("{}/search?{}", ctx.base, query.join("&"))
-        };
-        page.previous = (asked.page > 1).then(|| link(asked.page - 1));
-        page.next = (asked.page < pages).then(|| link(asked.page + 1));
-        let entry = |e: &Entry| (e.id.to_string(), e.effective.to_string());
-        for hit in hits.iter().skip((asked.page - 1) * asked.per_page).take(asked.per_page) {
-            let wordings = hit
-                .wordings
-                .iter()
-                .map(|w| WordingView {
-                    periods: w
-                        .periods
-                        .iter()
-                        .map(|p| {
-                            let (from, from_date) = entry(p.from);
-                            let (until, until_date) = p.until.map_or_else(Default::default, entry);
-                            (from, from_date, until, until_date)
-                        })
-                        .collect(),
-                    snippet: snippet(&w.text, &w.matches(), 240),
-                })
-                .collect();
-            page.results.push(ResultView {
-                provision: hit.provision.id.to_string(),
-                heading: hit.heading().to_string(),
-                heading_match: hit.heading_match,
-                wordings,
-            });
         }
-    }
-    ctx.page(page, Cache::Today)
+        ctx.page(page, Cache::Today)
+    })
+    .await
 }
 
 /// Percent-encodes a query-string value.
@@ -203,7 +206,10 @@ pub async fn api(
     let named = params.iter().find(|(name, _)| *name == "code").map(|(_, value)| value.to_string());
     let named = named.or_else(|| query.code.clone().filter(|c| !c.trim().is_empty()));
     let ctx = ApiCtx::for_code(&site, named.as_deref(), &headers)?;
-    let (hits, asked) = run(&ctx, &query)?
-        .ok_or_else(|| Problem::bad_request("Give a query with q=, for example q=paiement or q=\"bonne foi\"."))?;
-    ctx.json(&SearchJson::new(&ctx.history, &hits, &asked, ctx.today), Cache::Today)
+    ctx.heavy(move |ctx| {
+        let (hits, asked) = run(ctx, &query)?
+            .ok_or_else(|| Problem::bad_request("Give a query with q=, for example q=paiement or q=\"bonne foi\"."))?;
+        ctx.json(&SearchJson::new(&ctx.history, &hits, &asked, ctx.today), Cache::Today)
+    })
+    .await
 }

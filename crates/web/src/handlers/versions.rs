@@ -64,67 +64,69 @@ struct VersionPage {
 
 /// `/versions/{entry}`
 pub async fn version(ctx: PageCtx, Path(path): Path<EntryPath>) -> PageResult {
-    let text = &path.entry;
-    let entry = EntryId::parse(text)
-        .ok()
-        .and_then(|id| ctx.history.entry(&id))
-        .ok_or_else(|| Problem::not_found(format!("The {} has no version or event '{}'.", ctx.code, shorten(text))))?;
-    let lists = ChangeKind::ALL
-        .into_iter()
-        .map(|kind| {
-            let list = entry.changes(kind);
-            let empty = match list.completeness {
-                inforce_core::Completeness::Unlisted => "Some, but the sources do not list them.".to_string(),
-                _ => "None.".to_string(),
-            };
-            let partial = list.completeness == inforce_core::Completeness::Partial;
-            let note = match (&list.note, partial) {
-                (Some(note), _) => Some(note.clone()),
-                (None, true) => Some("The sources name only some of them.".into()),
-                (None, false) => None,
-            };
-            ListView {
-                name: capitalise(kind.as_str()),
-                ids: list.listed.iter().map(ToString::to_string).collect(),
-                empty,
-                note,
-            }
-        })
-        .collect();
-    let date = entry.effective.latest();
-    let inactive = date
-        .map(|d| {
-            ctx.history
-                .statuses(d)
-                .into_iter()
-                .filter(|s| s.status == Status::Inactive)
-                .map(|s| s.provision.id.to_string())
-                .collect()
-        })
-        .unwrap_or_default();
-    let previous = ctx.history.version_before(entry).map(|v| v.id.to_string());
-    let view = VersionView {
-        id: entry.id.to_string(),
-        label: entry.label(),
-        effective: entry.effective.to_string(),
-        effective_human: entry.effective.human(),
-        made_human: entry.made.human(),
-        instrument: entry.instrument.human().to_string(),
-        summary: entry.summary.clone(),
-        planned: History::is_planned(entry, ctx.today),
-        date: date.map_or_else(|| ctx.today.to_string(), |d| d.to_string()),
-    };
-    let page = VersionPage {
-        f: ctx.frame(),
-        entry: view,
-        lists,
-        inactive,
-        previous,
-        notes: entry.notes.clone(),
-        sources: entry.sources.clone(),
-        documents: doc_links(&ctx, Some(&Attachment::Version(entry.id.clone()))),
-    };
-    ctx.page(page, Cache::Published)
+    ctx.heavy(move |ctx| {
+        let text = &path.entry;
+        let entry = EntryId::parse(text).ok().and_then(|id| ctx.history.entry(&id)).ok_or_else(|| {
+            Problem::not_found(format!("The {} has no version or event '{}'.", ctx.code, shorten(text)))
+        })?;
+        let lists = ChangeKind::ALL
+            .into_iter()
+            .map(|kind| {
+                let list = entry.changes(kind);
+                let empty = match list.completeness {
+                    inforce_core::Completeness::Unlisted => "Some, but the sources do not list them.".to_string(),
+                    _ => "None.".to_string(),
+                };
+                let partial = list.completeness == inforce_core::Completeness::Partial;
+                let note = match (&list.note, partial) {
+                    (Some(note), _) => Some(note.clone()),
+                    (None, true) => Some("The sources name only some of them.".into()),
+                    (None, false) => None,
+                };
+                ListView {
+                    name: capitalise(kind.as_str()),
+                    ids: list.listed.iter().map(ToString::to_string).collect(),
+                    empty,
+                    note,
+                }
+            })
+            .collect();
+        let date = entry.effective.latest();
+        let inactive = date
+            .map(|d| {
+                ctx.history
+                    .statuses(d)
+                    .into_iter()
+                    .filter(|s| s.status == Status::Inactive)
+                    .map(|s| s.provision.id.to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let previous = ctx.history.version_before(entry).map(|v| v.id.to_string());
+        let view = VersionView {
+            id: entry.id.to_string(),
+            label: entry.label(),
+            effective: entry.effective.to_string(),
+            effective_human: entry.effective.human(),
+            made_human: entry.made.human(),
+            instrument: entry.instrument.human().to_string(),
+            summary: entry.summary.clone(),
+            planned: History::is_planned(entry, ctx.today),
+            date: date.map_or_else(|| ctx.today.to_string(), |d| d.to_string()),
+        };
+        let page = VersionPage {
+            f: ctx.frame(),
+            entry: view,
+            lists,
+            inactive,
+            previous,
+            notes: entry.notes.clone(),
+            sources: entry.sources.clone(),
+            documents: doc_links(&ctx, Some(&Attachment::Version(entry.id.clone()))),
+        };
+        ctx.page(page, Cache::Published)
+    })
+    .await
 }
 
 /// `/api/v1/{code}/versions`
@@ -134,10 +136,12 @@ pub async fn api_versions(ctx: ApiCtx) -> ApiResult {
 
 /// `/api/v1/{code}/versions/{entry}`
 pub async fn api_version(ctx: ApiCtx, Path(path): Path<EntryPath>) -> ApiResult {
-    let text = &path.entry;
-    let entry = EntryId::parse(text)
-        .ok()
-        .and_then(|id| ctx.history.entry(&id))
-        .ok_or_else(|| Problem::not_found(format!("The {} has no version or event '{}'.", ctx.code, shorten(text))))?;
-    ctx.json(&VersionJson::new(&ctx.history, entry, ctx.today), Cache::Published)
+    ctx.heavy(move |ctx| {
+        let text = &path.entry;
+        let entry = EntryId::parse(text).ok().and_then(|id| ctx.history.entry(&id)).ok_or_else(|| {
+            Problem::not_found(format!("The {} has no version or event '{}'.", ctx.code, shorten(text)))
+        })?;
+        ctx.json(&VersionJson::new(&ctx.history, entry, ctx.today), Cache::Published)
+    })
+    .await
 }

@@ -1,0 +1,152 @@
+//! No request can starve the others: comparisons, blames and searches are drawn off the async workers, a few at
+//! a time, within the request's time limit; `/healthz` keeps answering while they run. Bounds here are generous
+//! (seconds): the latencies themselves come from `bench/load.sh`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use inforce_core::model::{Code, Entry, EntryKind, Instrument, Provision, ProvisionKind, Register};
+use inforce_core::text::{TextAssignment, TextHash, normalise};
+use inforce_core::{CodeId, EntryId, FuzzyDate, ProvisionId};
+use inforce_store::{Base, Provenance, Publishing, Store};
+use inforce_store_sqlite::SqliteStore;
+use tower::ServiceExt;
+
+/// A code of four provisions of 50,000 words in one paragraph each, one word in twenty changed by v2: each
+/// comparison of v1 with v2 costs a word-by-word alignment of 200,000 words.
+async fn slow_code() -> Arc<dyn Store> {
+    let store = SqliteStore::in_memory().await.expect("database");
+    let code = Code {
+        id: CodeId::parse("long").expect("id"),
+        title: "Long".into(),
+        description: None,
+        sources: Vec::new(),
+        time_zone: None,
+    };
+    let ids: Vec<ProvisionId> = (1..=4).map(|i| ProvisionId::parse(&format!("L{i}")).expect("id")).collect();
+    let provisions = ids
+        .iter()
+        .map(|id| Provision {
+            id: id.clone(),
+            parent: None,
+            kind: ProvisionKind::Section,
+            title: None,
+            addition_unknown: false,
+            present_by: None,
+            initially: None,
+            sources: Vec::new(),
+            confidence: None,
+            note: None,
+        })
+        .collect();
+    let entries: Vec<Entry> = [("v1", "2020-01-01"), ("v2", "2021-01-01")]
+        .iter()
+        .map(|(id, day)| {
+            let mut entry = Entry::new(
+                EntryId::parse(id).expect("id"),
+                EntryKind::Version,
+                FuzzyDate::parse(day).expect("date"),
+                Instrument::Designation,
+            );
+            if *id == "v1" {
+                entry.added.listed = ids.clone();
+            }
+            entry
+        })
+        .collect();
+    let mut bodies = HashMap::new();
+    let mut assignments = Vec::new();
+    for (n, id) in ids.iter().enumerate() {
+        for (entry, changed) in [("v1", false), ("v2", true)] {
+            let words: Vec<String> = (0..50_000)
+                .map(|i| if changed && i % 20 == n { format!("x{i}") } else { format!("w{}", i % 997) })
+                .collect();
+            let text = normalise(&format!("# {id}\n\n{}\n", words.join(" ")));
+            let hash = TextHash::of(&text);
+            bodies.insert(hash, Arc::from(text.as_str()));
+            assignments.push(TextAssignment {
+                entry: EntryId::parse(entry).expect("id"),
+                provision: id.clone(),
+                text: Some(hash),
+            });
+        }
+    }
+    let register = Register { provisions, entries, ..Register::empty(code) };
+    let what = Publishing { register: &register, texts: Some((&assignments, &bodies)), base: Base::Current };
+    let by = Provenance::anonymous("test", "2026-11-01T09:00:00Z".parse().expect("time"));
+    inforce_store::publish(&store, what, &by).await.expect("published");
+    Arc::new(store)
+}
+
+fn site_options(limits: inforce_web::Limits) -> inforce_web::SiteOptions {
+    inforce_web::SiteOptions {
+        default_code: CodeId::parse("long").expect("id"),
+        today: Some("2022-01-01".parse().expect("date")),
+        poll: Duration::from_secs(1),
+        access_log: false,
+        public_url: None,
+        limits,
+    }
+}
+
+async fn get(routes: &axum::Router, url: &str) -> (StatusCode, String) {
+    let request = Request::builder().uri(url).body(Body::empty()).expect("request");
+    let response = routes.clone().oneshot(request).await.expect("answer");
+    let status = response.status();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body");
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_checks_are_answered_while_comparisons_run_on_every_worker() {
+    let limits = inforce_web::Limits { request_timeout: Duration::from_secs(120), ..inforce_web::Limits::default() };
+    let site = inforce_web::Site::load(slow_code().await, site_options(limits)).await.expect("site");
+    let routes = inforce_web::routes(site);
+    // More comparisons than there are async workers, each long.
+    let comparisons: Vec<_> =
+        ["/compare/v1...v2", "/api/v1/long/compare/v1...v2", "/compare/v2...v1", "/api/v1/long/compare/v2...v1"]
+            .into_iter()
+            .map(|url| {
+                let routes = routes.clone();
+                tokio::spawn(async move { get(&routes, url).await })
+            })
+            .collect();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut slowest = Duration::ZERO;
+    for _ in 0..5 {
+        let started = Instant::now();
+        let (status, body) = get(&routes, "/healthz").await;
+        slowest = slowest.max(started.elapsed());
+        assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
+    }
+    let still_running = comparisons.iter().filter(|c| !c.is_finished()).count();
+    assert!(still_running > 0, "the comparisons finished too soon to show anything");
+    assert!(slowest < Duration::from_secs(2), "/healthz took {slowest:?} while comparisons ran");
+    for comparison in comparisons {
+        let (status, body) = comparison.await.expect("comparison");
+        assert_eq!(status, StatusCode::OK, "{body:.300}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn heavy_work_past_the_deadline_or_beyond_the_workers_is_answered_503_with_a_reason() {
+    let limits = inforce_web::Limits {
+        request_timeout: Duration::from_millis(300),
+        heavy_workers: 1,
+        ..inforce_web::Limits::default()
+    };
+    let site = inforce_web::Site::load(slow_code().await, site_options(limits)).await.expect("site");
+    let routes = inforce_web::routes(site.clone());
+    let (status, body) = get(&routes, "/api/v1/long/compare/v1...v2").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body:.300}");
+    assert!(body.contains("takes longer than"), "{body}");
+    // The one worker is still busy with it: the next heavy answer cannot start within its deadline.
+    let (status, body) = get(&routes, "/compare/v2...v1").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body:.300}");
+    assert!(body.contains("busy"), "{body:.2000}");
+    // Light answers are not held up.
+    assert_eq!(get(&routes, "/versions").await.0, StatusCode::OK);
+}
