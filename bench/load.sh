@@ -229,28 +229,27 @@ awk -v code="$corpus" '{ id[NR] = $1; date[NR] = $2 }
         for (pass = 0; pass < 4; pass++) for (i = 1; i <= NR; i++)
           print ((i + pass) % 2 ? page : api) (pass < 2 ? id[i] : date[i]) }' "$work/pairs" > "$work/compare-urls"
 # Search queries: every word once, then two-word queries (both words must match), enough that none repeats
-# while the server answers ten thousand a second for a minute.
-cp "$work/words" "$work/queries"
-awk 'NR == FNR { w[NR] = $1; n = NR; next }
+# while the server answers ten thousand a second for a minute; as search API paths, percent-encoded.
+awk 'NR == FNR { w[NR] = $1; n = NR; print; next }
   END { srand(2); m = n * (n - 1) / 2; if (m > 1000000) m = 1000000; while (k < m) { a = w[int(rand() * n) + 1]; b = w[int(rand() * n) + 1]
-        if (a != b && !((a " " b) in seen)) { seen[a " " b]; print a " " b; k++ } } }' "$work/words" /dev/null >> "$work/queries"
+        if (a != b && !((a " " b) in seen)) { seen[a " " b]; print a " " b; k++ } } }' "$work/words" /dev/null |
+  LC_ALL=C awk -v prefix="/api/v1/$corpus/search?q=" 'BEGIN { for (i = 0; i < 256; i++) byte[sprintf("%c", i)] = i }
+    { out = ""; for (i = 1; i <= length($0); i++) { c = substr($0, i, 1); out = out (c ~ /[A-Za-z0-9._~-]/ ? c : sprintf("%%%02X", byte[c])) }
+      print prefix out }' > "$work/queries"
 
 # wrk: each thread walks its own stripe of a list of paths (thread k asks for lines k, k+2, k+4, ...), so no path is
-# asked twice until the list runs out; with a prefix, each line is percent-encoded after it.
+# asked twice until the list runs out. Arguments: the list, the number of threads.
 cat > "$work/list.lua" << 'LUA'
-local paths, n, i, step, prefix = {}, 0, 0, 1, nil
+local paths, n, i, step = {}, 0, 0, 1
 threads = 0
 function setup(thread)
   thread:set("first", threads)
   threads = threads + 1
 end
 function init(args)
-  step, prefix = tonumber(args[2]), args[3]
+  step = tonumber(args[2])
   for line in io.lines(args[1]) do
     n = n + 1
-    if prefix then
-      line = prefix .. line:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", c:byte()) end)
-    end
     paths[n] = line
   end
   i = first
@@ -288,7 +287,7 @@ load a "provision page" 0 "$page"
 echo "(b) comparisons of version pairs, page and API alternately, $(wc -l < "$work/compare-urls") distinct URLs"
 load b "comparisons" "$(wc -l < "$work/compare-urls")" / -s "$work/list.lua" -- "$work/compare-urls" 2
 echo "(c) search API /api/v1/$corpus/search?q=..., $(wc -l < "$work/queries") distinct queries ($(wc -l < "$work/words") words, then pairs of words)"
-load c "search API" "$(wc -l < "$work/queries")" / -s "$work/list.lua" -- "$work/queries" 2 "/api/v1/$corpus/search?q="
+load c "search API" "$(wc -l < "$work/queries")" / -s "$work/list.lua" -- "$work/queries" 2
 
 # ---------------------------------------------------------------------------------------------------------------
 echo

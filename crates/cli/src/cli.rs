@@ -190,6 +190,70 @@ pub struct ServeArgs {
     /// link to http://ADDR, with a warning at start.
     #[arg(long, value_name = "URL", env = "INFORCE_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// The most memory rendered answers are kept in: bytes, or with KiB, MiB or GiB (default 256MiB; 0 keeps
+    /// none). The least recently used go first.
+    #[arg(long, value_name = "SIZE", env = "INFORCE_CACHE_BYTES", value_parser = parse_size)]
+    pub cache_bytes: Option<usize>,
+    /// The most connections served at once; one more is answered 503 and closed (default 1024, or fewer when
+    /// the process may open fewer files).
+    #[arg(long, value_name = "N", env = "INFORCE_MAX_CONNECTIONS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: Option<u32>,
+    /// Seconds a client may take to send its request headers (and an idle connection is kept), default 10.
+    #[arg(long, value_name = "SECONDS", env = "INFORCE_HEADER_TIMEOUT", value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout: Option<u64>,
+    /// Seconds a request may take to answer, default 10; past it, 503.
+    #[arg(long, value_name = "SECONDS", env = "INFORCE_REQUEST_TIMEOUT", value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_timeout: Option<u64>,
+    /// How many comparisons, blames and searches are drawn at once (default: the number of CPU cores).
+    #[arg(long, value_name = "N", env = "INFORCE_HEAVY_WORKERS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub heavy_workers: Option<u32>,
+    /// After SIGTERM or Ctrl-C, seconds the requests in flight may take before the process exits anyway,
+    /// default 10.
+    #[arg(long, value_name = "SECONDS", env = "INFORCE_SHUTDOWN_TIMEOUT")]
+    pub shutdown_timeout: Option<u64>,
+}
+
+impl ServeArgs {
+    /// The limits these flags give, the defaults elsewhere.
+    pub fn limits(&self) -> inforce_web::Limits {
+        let mut limits = inforce_web::Limits::default();
+        let seconds = std::time::Duration::from_secs;
+        if let Some(bytes) = self.cache_bytes {
+            limits.cache_bytes = bytes;
+        }
+        if let Some(n) = self.max_connections {
+            limits.max_connections = n as usize;
+        }
+        if let Some(s) = self.header_timeout {
+            limits.header_timeout = seconds(s);
+        }
+        if let Some(s) = self.request_timeout {
+            limits.request_timeout = seconds(s);
+        }
+        if let Some(n) = self.heavy_workers {
+            limits.heavy_workers = n as usize;
+        }
+        if let Some(s) = self.shutdown_timeout {
+            limits.shutdown_timeout = seconds(s);
+        }
+        limits
+    }
+}
+
+/// A size in bytes: `268435456`, `256MiB`, `512KiB`, `1GiB` (also `MB`/`M` and the like, read as binary units).
+fn parse_size(text: &str) -> Result<usize, String> {
+    let trimmed = text.trim();
+    let digits = trimmed.find(|c: char| !c.is_ascii_digit()).unwrap_or(trimmed.len());
+    let (number, unit) = trimmed.split_at(digits);
+    let number: usize = number.parse().map_err(|_| format!("'{text}' is not a size: write bytes, or 256MiB"))?;
+    let factor: usize = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => return Err(format!("'{text}' is not a size: the units are KiB, MiB and GiB")),
+    };
+    number.checked_mul(factor).ok_or_else(|| format!("'{text}' is too large"))
 }
 
 /// The arguments of `exportsite`.

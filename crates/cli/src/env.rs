@@ -111,10 +111,11 @@ impl Env {
         self.fixed_today
     }
 
-    /// Closes the store if it was opened.
+    /// Closes the store if it was opened, waiting at most two seconds: an unreachable server (a PostgreSQL
+    /// outage) never holds the exit.
     pub async fn close(&self) {
         if let Some(store) = self.store.get() {
-            store.close().await;
+            let _ = tokio::time::timeout(std::time::Duration::from_secs(2), store.close()).await;
         }
     }
 

@@ -35,7 +35,11 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::ENVIRONMENT);
         }
     };
-    match runtime.block_on(commands::run(cli)) {
+    let outcome = runtime.block_on(commands::run(cli));
+    // Work still running on blocking threads (an abandoned comparison, a store call during an outage) does not
+    // hold the exit: `serve` has already given its requests their shutdown deadline.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(500));
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             eprintln!("inforce: {}", failure.message());

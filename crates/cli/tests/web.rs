@@ -896,3 +896,99 @@ fn damage_that_appears_while_serving_keeps_the_last_good_state_of_that_code_only
     let small = get(&server, "/api/v1/small/versions", &[]);
     assert_eq!(small.status, 200, "the last good state");
 }
+
+/// Reads what the server sends on `stream` until it closes the connection or `within` passes; `None` when it
+/// was still open then.
+fn until_closed(stream: &mut TcpStream, within: Duration) -> Option<String> {
+    stream.set_read_timeout(Some(within)).expect("timeout");
+    let mut raw = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        match stream.read(&mut chunk) {
+            Ok(0) => return Some(String::from_utf8_lossy(&raw).into_owned()),
+            Ok(n) => raw.extend_from_slice(&chunk[..n]),
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => return None,
+            // Reset by the server: closed too.
+            Err(_) => return Some(String::from_utf8_lossy(&raw).into_owned()),
+        }
+    }
+}
+
+/// Sends SIGTERM and waits for the process to end; how long it took.
+fn terminate(server: &mut Server) -> Duration {
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().is_ok_and(|s| s.success()));
+    let start = Instant::now();
+    loop {
+        if server.child.try_wait().expect("wait").is_some() {
+            server.port = 0;
+            return start.elapsed();
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "the server did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn idle_and_half_sent_connections_are_closed_and_those_over_the_cap_refused() {
+    let sandbox = Sandbox::new();
+    let limits = [("INFORCE_HEADER_TIMEOUT", "1"), ("INFORCE_MAX_CONNECTIONS", "20")];
+    let server = start_with(&sandbox, &limits, Stdio::null());
+    let connect = || TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    // Twenty idle sockets fill the cap; the ones after them are answered 503 at once, without a request.
+    let mut idle: Vec<TcpStream> = (0..20).map(|_| connect()).collect();
+    std::thread::sleep(Duration::from_millis(200));
+    for _ in 0..5 {
+        let answer = until_closed(&mut connect(), Duration::from_secs(5)).expect("refused and closed");
+        assert!(answer.starts_with("HTTP/1.1 503"), "{answer:?}");
+        assert!(answer.contains("Too many connections"), "{answer:?}");
+    }
+    // A client that sends only part of its headers is disconnected after the header timeout too.
+    let mut half = connect();
+    half.write_all(b"GET /versions HTTP/1.1\r\nHost: localhost\r\n").expect("send");
+    // The idle ones are closed after the header timeout, freeing the site.
+    for stream in &mut idle {
+        assert!(until_closed(stream, Duration::from_secs(5)).is_some(), "an idle connection was held");
+    }
+    assert!(until_closed(&mut half, Duration::from_secs(5)).is_some(), "a half-sent request was held");
+    assert_eq!(get(&server, "/healthz", &[]).status, 200);
+    assert_eq!(get(&server, "/versions/4.1", &[]).status, 200);
+}
+
+#[test]
+fn shutdown_has_a_deadline_even_with_half_sent_requests() {
+    let sandbox = Sandbox::new();
+    let limits = [("INFORCE_HEADER_TIMEOUT", "60"), ("INFORCE_SHUTDOWN_TIMEOUT", "2")];
+    let mut server = start_with(&sandbox, &limits, Stdio::null());
+    let half: Vec<TcpStream> = (0..5)
+        .map(|_| {
+            let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+            stream.write_all(b"GET /versions HTTP/1.1\r\nHost: local").expect("send");
+            stream
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let took = terminate(&mut server);
+    assert!(took < Duration::from_secs(6), "five half-sent requests held the exit for {took:?}");
+    drop(half);
+}
+
+#[test]
+fn shutdown_has_a_deadline_during_a_postgres_outage() {
+    let Some(sandbox) = Sandbox::postgres("shutdown_outage") else { return };
+    let limits = [("INFORCE_HEADER_TIMEOUT", "60"), ("INFORCE_SHUTDOWN_TIMEOUT", "2")];
+    let mut server = start_with(&sandbox, &limits, Stdio::null());
+    assert_eq!(get(&server, "/versions/4.1", &[]).status, 200);
+    sandbox.drop_postgres();
+    let half: Vec<TcpStream> = (0..5)
+        .map(|_| {
+            let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+            stream.write_all(b"GET /versions HTTP/1.1\r\nHost: local").expect("send");
+            stream
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let took = terminate(&mut server);
+    assert!(took < Duration::from_secs(8), "the exit took {took:?} while the database was gone");
+    drop(half);
+}

@@ -16,6 +16,7 @@ mod site;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::routing::{MethodRouter, get};
@@ -254,7 +255,11 @@ pub enum ServeError {
     Serve(std::io::Error),
 }
 
-/// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight. `ready` is told the bound address.
+/// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight, for at most
+/// [`Limits::shutdown_timeout`](site::Limits); `ready` is told the bound address. Each connection must send its
+/// request headers within [`Limits::header_timeout`](site::Limits) (an idle kept-alive one is closed after it
+/// too), and at most [`Limits::max_connections`](site::Limits) are served at once: one more is answered 503 and
+/// closed. The store is never waited on to stop.
 pub async fn serve(
     store: Arc<dyn Store>,
     addr: SocketAddr,
@@ -266,6 +271,7 @@ pub async fn serve(
     let mut options = options;
     let guessed = options.public_url.is_none();
     let public_url = options.public_url.get_or_insert_with(|| format!("http://{bound}")).clone();
+    let limits = options.limits.clone();
     let site = Site::load(store, options).await?;
     let watcher = tokio::spawn(Site::watch(site.clone()));
     ready(bound);
@@ -275,10 +281,63 @@ pub async fn serve(
         let msg = "no --public-url (INFORCE_PUBLIC_URL): feeds link to the listening address";
         log::event(log::Level::Warn, "serve", msg, &[("public_url", &public_url)]);
     }
-    let result = axum::serve(listener, router(site)).with_graceful_shutdown(shutdown()).await;
-    log::event(log::Level::Info, "serve", "stopped", &[]);
+    let app = router(site);
+    let connections = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(limits.header_timeout);
+    let mut stop = std::pin::pin!(shutdown());
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = &mut stop => break,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors, or a connection reset before it was taken: pause, then go on.
+            Err(error) => {
+                log::event(log::Level::Warn, "serve", "cannot accept a connection", &[("error", &error.to_string())]);
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let Ok(permit) = connections.clone().try_acquire_owned() else {
+            tokio::spawn(refuse(stream));
+            continue;
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let connection = graceful.watch(http.serve_connection(hyper_util::rt::TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            let _permit = permit;
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
     watcher.abort();
-    result.map_err(ServeError::Serve)
+    let in_flight = limits.max_connections.max(1) - connections.available_permits();
+    log::event(log::Level::Info, "serve", "stopping", &[("connections", &in_flight.to_string())]);
+    if tokio::time::timeout(limits.shutdown_timeout, graceful.shutdown()).await.is_err() {
+        let left = limits.max_connections.max(1) - connections.available_permits();
+        let secs = limits.shutdown_timeout.as_secs().to_string();
+        log::event(
+            log::Level::Warn,
+            "serve",
+            "shutdown deadline passed, closing",
+            &[("connections", &left.to_string()), ("after_s", &secs)],
+        );
+    }
+    log::event(log::Level::Info, "serve", "stopped", &[]);
+    Ok(())
+}
+
+/// Answers a connection over the cap with 503 and closes it, without reading its request (a client that sends
+/// nothing costs nothing).
+async fn refuse(mut stream: tokio::net::TcpStream) {
+    use tokio::io::AsyncWriteExt;
+    const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\n\
+        Content-Type: text/plain; charset=utf-8\r\nContent-Length: 42\r\n\r\nToo many connections at once; try again.\r\n";
+    let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(BUSY)).await;
+    let _ = stream.shutdown().await;
 }
 
 async fn shutdown() {

@@ -70,6 +70,12 @@ async fn sites() -> (axum::Router, axum::Router, Arc<dyn Store>) {
     (inforce_web::routes(site.clone()), inforce_web::router(site), store)
 }
 
+/// The first and last byte a range case expects.
+type Bytes = (usize, usize);
+
+/// Request headers, as a case gives them.
+type Headers<'a> = Vec<(header::HeaderName, &'a str)>;
+
 struct Answer {
     status: StatusCode,
     headers: HeaderMap,
@@ -115,7 +121,7 @@ async fn conditional_requests_follow_rfc_9110_with_and_without_the_cache() {
         let asctime = last_modified.strftime("%a %b %e %H:%M:%S %Y").to_string();
         let same = http_date(last_modified);
         use header::{IF_MATCH, IF_MODIFIED_SINCE, IF_NONE_MATCH, IF_UNMODIFIED_SINCE};
-        let cases: Vec<(&str, Vec<(header::HeaderName, &str)>, StatusCode)> = vec![
+        let cases: Vec<(&str, Headers<'_>, StatusCode)> = vec![
             ("no condition", vec![], StatusCode::OK),
             ("its own tag", vec![(IF_NONE_MATCH, &etag)], StatusCode::NOT_MODIFIED),
             ("its tag, weak", vec![(IF_NONE_MATCH, &weak)], StatusCode::NOT_MODIFIED),
@@ -212,7 +218,7 @@ async fn a_document_is_streamed_whole_or_by_a_single_byte_range() {
         let tail = format!("bytes={}-", 2 * piece);
         let beyond = format!("bytes=10-{}", size * 2);
         let past = format!("bytes={size}-");
-        let cases: Vec<(Vec<(header::HeaderName, &str)>, StatusCode, Option<(usize, usize)>)> = vec![
+        let cases: Vec<(Headers<'_>, StatusCode, Option<Bytes>)> = vec![
             (vec![(header::RANGE, "bytes=0-9")], StatusCode::PARTIAL_CONTENT, Some((0, 9))),
             (vec![(header::RANGE, &across)], StatusCode::PARTIAL_CONTENT, Some((piece - 4, piece + 6))),
             (vec![(header::RANGE, "bytes=-5")], StatusCode::PARTIAL_CONTENT, Some((size - 5, size - 1))),

@@ -24,7 +24,7 @@ pub async fn serve(env: &Env, args: ServeArgs) -> Result<(), Failure> {
         poll: poll_interval()?,
         access_log: args.access_log,
         public_url,
-        limits: inforce_web::Limits::default(),
+        limits: args.limits(),
     };
     let served = inforce_web::serve(store, args.addr, options, |bound| {
         println!("inforce is serving on http://{bound}/ (Ctrl-C to stop)");

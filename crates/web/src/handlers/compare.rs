@@ -77,7 +77,7 @@ fn comparison<'a, F: Face>(ctx: &'a Ctx<F>, range: &str, query: &CompareQuery) -
 /// `/compare/{a}...{b}`
 pub async fn compare(ctx: PageCtx, Path(path): Path<RangePath>, Query(query): Query<CompareQuery>) -> PageResult {
     ctx.heavy(move |ctx| {
-        let found = comparison(&ctx, &path.range, &query)?;
+        let found = comparison(ctx, &path.range, &query)?;
         let count = |sort| found.changes.iter().filter(|c| c.sort == sort).count();
         let changes = found
             .changes
@@ -127,7 +127,7 @@ pub async fn compare(ctx: PageCtx, Path(path): Path<RangePath>, Query(query): Qu
 /// `/api/v1/{code}/compare/{a}...{b}`: summary and edit operations, as `inforce diff --format json`.
 pub async fn api_compare(ctx: ApiCtx, Path(path): Path<RangePath>, Query(query): Query<CompareQuery>) -> ApiResult {
     ctx.heavy(move |ctx| {
-        let found = comparison(&ctx, &path.range, &query)?;
+        let found = comparison(ctx, &path.range, &query)?;
         let code = ctx.code.to_string();
         let note = (!ctx.history.has_texts()).then(|| {
             format!("No text is recorded in the {code} register yet: the comparison shows statuses and change lists.")

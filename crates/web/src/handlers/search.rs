@@ -116,7 +116,7 @@ struct SearchPage {
 /// `/search?q=…&at=|version=|all_versions=1&within=&page=`
 pub async fn page(ctx: PageCtx, Query(query): Query<SearchQuery>) -> PageResult {
     ctx.heavy(move |ctx| {
-        let answer = run(&ctx, &query)?;
+        let answer = run(ctx, &query)?;
         let mut page = SearchPage {
             f: ctx.frame(),
             q: query.q.clone().unwrap_or_default(),

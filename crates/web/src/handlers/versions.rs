@@ -122,7 +122,7 @@ pub async fn version(ctx: PageCtx, Path(path): Path<EntryPath>) -> PageResult {
             previous,
             notes: entry.notes.clone(),
             sources: entry.sources.clone(),
-            documents: doc_links(&ctx, Some(&Attachment::Version(entry.id.clone()))),
+            documents: doc_links(ctx, Some(&Attachment::Version(entry.id.clone()))),
         };
         ctx.page(page, Cache::Published)
     })
