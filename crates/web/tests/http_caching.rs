@@ -260,3 +260,37 @@ async fn a_document_is_streamed_whole_or_by_a_single_byte_range() {
         assert!(head.body.is_empty());
     }
 }
+
+#[tokio::test]
+async fn an_answer_too_large_to_keep_is_sent_whole_and_not_kept() {
+    let store = SqliteStore::in_memory().await.expect("database");
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/sec.toml")).expect("sec.toml");
+    let sec = inforce_formats::parse_register("sec.toml", &text).expect("the built-in register");
+    inforce_store::publish_register(&store, &sec, &Provenance::anonymous("test", SEC_TIME.parse().expect("time")))
+        .await
+        .expect("publish");
+    // A cache of 64 KiB keeps answers of up to 4 KiB: every page of the SEC is larger.
+    let limits = inforce_web::Limits { cache_bytes: 64 * 1024, ..inforce_web::Limits::default() };
+    let options = inforce_web::SiteOptions {
+        default_code: CodeId::parse("sec").expect("code"),
+        today: Some("2015-02-01".parse().expect("date")),
+        poll: Duration::from_secs(1),
+        access_log: false,
+        public_url: None,
+        limits,
+    };
+    let site = inforce_web::Site::load(Arc::new(store), options).await.expect("site");
+    let (uncached, cached) = (inforce_web::routes(site.clone()), inforce_web::router(site));
+    for url in ["/at/2015-02-01", "/api/v1/sec/at/2015-02-01", "/versions"] {
+        let whole = ask(&uncached, Method::GET, url, &[]).await;
+        assert!(whole.body.len() > 4096, "{url} is larger than the cache keeps");
+        for _ in 0..2 {
+            let answer = ask(&cached, Method::GET, url, &[]).await;
+            assert_eq!(answer.status, StatusCode::OK, "{url}");
+            assert!(answer.body == whole.body, "{url}: sent whole");
+            let etag = answer.header(header::ETAG).to_string();
+            let again = ask(&cached, Method::GET, url, &[(header::IF_NONE_MATCH, &etag)]).await;
+            assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{url}: validated though not kept");
+        }
+    }
+}
