@@ -103,7 +103,7 @@ stop_server() {
   logged=$(grep -E 'level=(warn|error)' "$server_log.err" | grep -v 'public.url' || true)
   if [ -n "$logged" ]; then
     echo "  !! the server logged $(echo "$logged" | wc -l) warnings or errors, such as:"
-    echo "$logged" | sed 's/^time=[^ ]* //' | sort | uniq -c | sort -rn | head -3 | cut -c1-200 | sed 's/^/     /'
+    echo "$logged" | sed 's/^time=[^ ]* //' | sort | uniq -c | sort -rn | awk 'NR <= 3' | cut -c1-200 | sed 's/^/     /'
   fi
 }
 
@@ -425,7 +425,7 @@ echo "== 6. whole-code comparison of 50 random version pairs, each asked once of
 start_server 6
 # The pairs (earlier...later), drawn once; a pair outside them warms the server and git first.
 awk 'NR == FNR { v[NR] = $1; n = NR; next } END { for (i = 1; i < n; i++) for (j = i + 1; j <= n; j++) print v[i], v[j] }' \
-  <(echo "$versions") /dev/null | shuf --random-source=<(yes compare) | head -51 > "$work/sample"
+  <(echo "$versions") /dev/null | shuf -n 51 --random-source=<(yes compare) > "$work/sample"
 read -r a b < "$work/sample"
 curl -s -o /dev/null "$base/codes/$corpus/compare/$a...$b"
 git -C "$repo" diff --word-diff=porcelain "$a" "$b" -- . > /dev/null

@@ -171,6 +171,58 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn files_stored_whole_by_an_earlier_build_move_into_pieces_byte_for_byte() {
+        use inforce_store::Store as _;
+        let Some(database) = ScratchDatabase::create("filechunks").await else { return };
+        let pool = sqlx::postgres::PgPoolOptions::new().max_connections(1).connect(&database.url).await.expect("open");
+        let all = sqlx::migrate!("./migrations");
+        let earlier = sqlx::migrate::Migrator {
+            migrations: std::borrow::Cow::Owned(all.migrations[..5].to_vec()),
+            ..sqlx::migrate!("./migrations")
+        };
+        earlier.run(&pool).await.expect("the schema of five migrations");
+        let files: Vec<Vec<u8>> = [0, inforce_store::FILE_CHUNK + 10, 2 * inforce_store::FILE_CHUNK]
+            .iter()
+            .map(|&size| (0..size).map(|i| (i * 7 % 251) as u8).collect())
+            .collect();
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO publications (code, recorded_at, origin, record_count) VALUES ('c', 0, 'x', 0) RETURNING id",
+        )
+        .fetch_one(&pool)
+        .await
+        .expect("publication");
+        for (i, bytes) in files.iter().enumerate() {
+            sqlx::query("INSERT INTO files (code, sha256, publication_id, size, body) VALUES ('c', $1, $2, $3, $4)")
+                .bind(format!("f{i}"))
+                .bind(id)
+                .bind(bytes.len() as i64)
+                .bind(bytes.as_slice())
+                .execute(&pool)
+                .await
+                .expect("file");
+        }
+        pool.close().await;
+        let store = PostgresStore::open(&database.url).await.expect("migrated");
+        let code = CodeId::parse("c").expect("id");
+        for (i, bytes) in files.iter().enumerate() {
+            let sha = format!("f{i}");
+            let stored = store.file_stored(&code, &sha).await.expect("read").expect("held");
+            assert_eq!(stored.size, bytes.len() as u64);
+            assert_eq!(store.file(&code, &sha).await.expect("read"), Some(bytes.clone()), "file {i}");
+            assert_eq!(store.file_chunk(&code, &sha, stored.chunks()).await.expect("read"), None, "past the end");
+        }
+        let left: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(length(body)), 0)::BIGINT FROM files")
+            .fetch_one(&store.pool)
+            .await
+            .expect("sum");
+        assert_eq!(left, 0, "the whole bodies are not kept twice");
+        let update = sqlx::query("UPDATE file_chunks SET body = '\\x00'::bytea").execute(&store.pool).await;
+        assert!(update.is_err_and(|e| e.to_string().contains("append-only")), "the pieces never change");
+        store.pool.close().await;
+        database.drop_now().await;
+    }
+
+    #[tokio::test]
     async fn retries_a_publication_that_lost_the_race() {
         let Some(database) = ScratchDatabase::create("retries").await else { return };
         let store = PostgresStore::open(&database.url).await.expect("open");
