@@ -151,18 +151,7 @@ pub fn carry<'a, T: Copy>(old: &[(&str, T)], new: &'a str, fresh: T) -> Vec<(&'a
 
 /// Marked tokens grouped by line: a line ends with the token that ends in a line end.
 fn lines_of<'t, 'a, T>(tokens: &'t [(&'a str, T)]) -> Vec<&'t [(&'a str, T)]> {
-    let mut lines = Vec::new();
-    let mut start = 0;
-    for (i, token) in tokens.iter().enumerate() {
-        if token.0.ends_with('\n') {
-            lines.push(&tokens[start..=i]);
-            start = i + 1;
-        }
-    }
-    if start < tokens.len() {
-        lines.push(&tokens[start..]);
-    }
-    lines
+    tokens.split_inclusive(|token| token.0.ends_with('\n')).collect()
 }
 
 /// Whether comparing two changed blocks word by word says more than "this replaced that": only when they share
@@ -424,6 +413,26 @@ mod tests {
         assert!(differs(old, new, DiffOptions::default()));
         assert_eq!(redline(old, new, ignore), new);
         assert_eq!(redline("a b, c.", "a x, c.", ignore), "a [-b, -]{+x, +}c.");
+    }
+
+    #[test]
+    fn carry_keeps_the_marks_of_what_stayed_and_marks_the_rest_fresh() {
+        let spell = |marked: &[(&str, u8)]| marked.iter().map(|t| t.0).collect::<String>();
+        let fresh =
+            |marked: &[(&str, u8)], mark| marked.iter().filter(|t| t.1 == mark).map(|t| t.0).collect::<String>();
+        // A last line without its line end is a line too.
+        let first = carry(&[], "alpha beta\ngamma delta", 1);
+        assert_eq!(spell(&first), "alpha beta\ngamma delta");
+        assert!(first.iter().all(|t| t.1 == 1));
+        let second = carry(&first, "alpha beta\ngamma delta epsilon", 2);
+        assert_eq!(spell(&second), "alpha beta\ngamma delta epsilon");
+        assert_eq!(fresh(&second, 2), " epsilon", "only the new word (and its space) is new");
+        // A rewritten paragraph is new as a whole; an untouched one keeps its marks.
+        let third = carry(&second, "alpha beta\nzeta eta theta iota kappa\n", 3);
+        assert_eq!(fresh(&third, 1), "alpha beta\n");
+        assert_eq!(fresh(&third, 3), "zeta eta theta iota kappa\n");
+        // No token spans a line end.
+        assert!(third.iter().all(|t| !t.0.trim_end_matches('\n').contains('\n')));
     }
 
     #[test]
