@@ -5,7 +5,7 @@
 #   bash bench/load.sh [CORPUS]      CORPUS defaults to fr-code-civil (from ../shared/corpora)
 #
 # Needs wrk, nginx, curl and git (Debian: apt-get install wrk nginx-light curl git). DURATION (default 60s) is the
-# length of each wrk run; the whole script takes about 5 DURATIONs plus 5 minutes. INFORCE_CACHE_BYTES
+# length of each wrk run; the whole script takes about 5 DURATIONs plus 3 to 6 minutes. INFORCE_CACHE_BYTES
 # (default 268435456, 256 MiB) is passed to the server and is the cache bound the junk-URL goal is measured against.
 # RSS_LIMIT_MIB (default: half the memory available at start, at most 8192) is a safety net, not a goal: a server
 # whose RSS passes it is killed, and the run says so, rather than let it take the machine down.

@@ -142,6 +142,15 @@ pub struct ProvisionComparison<'a> {
     pub edits: Vec<Edit>,
 }
 
+/// What long work asks as it runs (between provisions of a comparison, between wordings of a blame): `true` to go
+/// on, `false` to stop. The caller owns the clock: a server's deadline, say. Checked often enough that stopping
+/// costs at most one provision's (or one wording's) work.
+pub type Proceed<'p> = &'p (dyn Fn() -> bool + Sync);
+
+/// Long work stopped because its [`Proceed`] said so; nothing of it is returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stopped;
+
 /// A run of words in a blamed text and the entry that gave it its present wording.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlameRun<'a> {
@@ -253,9 +262,27 @@ impl History {
         within: Option<&ProvisionId>,
         options: DiffOptions,
     ) -> Vec<ProvisionComparison<'_>> {
+        self.compare_until(a, b, within, options, &|| true).unwrap_or_default()
+    }
+
+    /// [`History::compare`], asking `proceed` before each provision: [`Stopped`] as soon as it says no.
+    pub fn compare_until(
+        &self,
+        a: &Cut<'_>,
+        b: &Cut<'_>,
+        within: Option<&ProvisionId>,
+        options: DiffOptions,
+        proceed: Proceed<'_>,
+    ) -> Result<Vec<ProvisionComparison<'_>>, Stopped> {
         let within = within.and_then(|id| self.provision_index.get(id).copied());
         let count = self.register.provisions.len();
-        in_slices(count, within.is_some(), |range| self.compare_slice(range, a, b, within, options))
+        let slices =
+            in_slices(count, within.is_some(), |range| vec![self.compare_slice(range, a, b, within, options, proceed)]);
+        let mut out = Vec::new();
+        for slice in slices {
+            out.extend(slice?);
+        }
+        Ok(out)
     }
 
     /// [`History::compare`] over the provisions at these positions.
@@ -266,9 +293,14 @@ impl History {
         b: &Cut<'_>,
         within: Option<usize>,
         options: DiffOptions,
-    ) -> Vec<ProvisionComparison<'_>> {
+        proceed: Proceed<'_>,
+    ) -> Result<Vec<ProvisionComparison<'_>>, Stopped> {
         let mut out = Vec::new();
         for p in provisions {
+            // Asked every 64 provisions: a clock read per provision would cost more than most comparisons.
+            if p % 64 == 0 && !proceed() {
+                return Err(Stopped);
+            }
             if let Some(root) = within
                 && p != root
                 && !self.ancestors(p).contains(&root)
@@ -337,7 +369,7 @@ impl History {
                 edits,
             });
         }
-        out
+        Ok(out)
     }
 
     /// Entries in (A, B] (or (B, A] when B is earlier) that gave the provision a text or named it or a
@@ -359,8 +391,20 @@ impl History {
     /// Every run of words of the provision's text at the cut, with the entry that gave it its present wording,
     /// grouped into paragraphs; `None` when it has no text then.
     pub fn blame(&self, id: &ProvisionId, cut: &Cut<'_>) -> Option<Vec<Vec<BlameRun<'_>>>> {
-        let &p = self.provision_index.get(id)?;
-        self.text_of(p, cut)?.text?;
+        self.blame_until(id, cut, &|| true).unwrap_or_default()
+    }
+
+    /// [`History::blame`], asking `proceed` before each wording: [`Stopped`] as soon as it says no.
+    pub fn blame_until(
+        &self,
+        id: &ProvisionId,
+        cut: &Cut<'_>,
+        proceed: Proceed<'_>,
+    ) -> Result<Option<Vec<Vec<BlameRun<'_>>>>, Stopped> {
+        let Some(&p) = self.provision_index.get(id) else { return Ok(None) };
+        if self.text_of(p, cut).and_then(|t| t.text).is_none() {
+            return Ok(None);
+        }
         // Each wording up to the cut, composed (NFC) so that a wording re-saved in another Unicode form changes
         // nothing.
         let wordings: Vec<(usize, Option<Cow<'_, str>>)> = self.text_changes[p]
@@ -372,12 +416,15 @@ impl History {
         // alignment the redline shows.
         let mut current: Vec<(&str, usize)> = Vec::new();
         for (entry, text) in &wordings {
+            if !proceed() {
+                return Err(Stopped);
+            }
             current = match text {
                 Some(text) => carry(&current, text, *entry),
                 None => Vec::new(),
             };
         }
-        Some(self.paragraphs(&current))
+        Ok(Some(self.paragraphs(&current)))
     }
 
     /// Groups attributed tokens into runs and the runs into paragraphs (split at blank lines).
@@ -454,7 +501,8 @@ mod tests {
         let cut = |v: &str| history.cut(&Point::Entry(EntryId::parse(v).expect("id"))).expect("cut");
         let (a, b) = (cut("v1"), cut("v2"));
         let whole = history.compare(&a, &b, None, DiffOptions::default());
-        let one_by_one = history.compare_slice(0..count, &a, &b, None, DiffOptions::default());
+        let one_by_one =
+            history.compare_slice(0..count, &a, &b, None, DiffOptions::default(), &|| true).expect("never stopped");
         let ids =
             |list: &[ProvisionComparison<'_>]| list.iter().map(|c| c.provision.id.to_string()).collect::<Vec<_>>();
         assert_eq!(ids(&whole), ids(&one_by_one));
@@ -467,6 +515,33 @@ mod tests {
         let within = ProvisionId::parse("P14").expect("id");
         let one = history.compare(&a, &b, Some(&within), DiffOptions::default());
         assert_eq!(ids(&one), ["P14"]);
+    }
+
+    #[test]
+    fn long_work_stops_when_asked_and_only_then() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let history = sample();
+        let cut = |v: &str| history.cut(&Point::Entry(EntryId::parse(v).expect("id"))).expect("cut");
+        let id = ProvisionId::parse("1").expect("id");
+        let asked = AtomicUsize::new(0);
+        let asked = &asked;
+        let until = |n: usize| move || asked.fetch_add(1, Ordering::SeqCst) < n;
+        let (a, b) = (cut("v1"), cut("v4"));
+        let whole = history.compare(&a, &b, None, DiffOptions::default());
+        let gone = history.compare_until(&a, &b, None, DiffOptions::default(), &|| true).expect("not stopped");
+        assert_eq!(gone.len(), whole.len());
+        assert_eq!(
+            history.compare_until(&a, &b, None, DiffOptions::default(), &|| false).map(|c| c.len()),
+            Err(Stopped)
+        );
+        assert_eq!(history.blame_until(&id, &cut("v4"), &|| true), Ok(history.blame(&id, &cut("v4"))));
+        assert_eq!(
+            history.blame_until(&id, &cut("v4"), &until(2)),
+            Err(Stopped),
+            "four wordings, stopped at the third"
+        );
+        asked.store(0, Ordering::SeqCst);
+        assert!(history.blame_until(&id, &cut("v4"), &until(4)).is_ok_and(|b| b.is_some()), "four wordings, four asks");
     }
 
     /// A code of one article through four versions; v3 takes it out, v4 puts it back.

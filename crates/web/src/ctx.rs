@@ -62,6 +62,8 @@ pub struct Ctx<F: Face> {
     pub today: Date,
     /// The site, for work that must not run on the async workers ([`Ctx::heavy`]).
     pub site: Arc<Site>,
+    /// When heavy work for this request must stop ([`Ctx::heavy`] sets it).
+    deadline: Option<tokio::time::Instant>,
     /// The request's conditional headers (`If-Match`, `If-None-Match`, `If-Modified-Since`,
     /// `If-Unmodified-Since`, `If-Range`) and `Range`, for 304, 412 and 206.
     conditions: HeaderMap,
@@ -129,16 +131,17 @@ impl<F: Face> Ctx<F> {
         let origin = site.options.public_url.clone().unwrap_or_default();
         let today = site.today(&history.register().code);
         let site = site.clone();
-        Ok(Self { snapshot, history, code, base, origin, today, site, conditions, face: PhantomData })
+        Ok(Self { snapshot, history, code, base, origin, today, site, deadline: None, conditions, face: PhantomData })
     }
 
     /// Draws a CPU-heavy answer off the async workers ([`Site::heavy`]), within the request's time limit: 503
     /// with a reason when the server is too busy to start it or it runs too long.
     pub async fn heavy<T: Send + 'static>(
-        self,
+        mut self,
         work: impl FnOnce(&Self) -> Result<T, F::Error> + Send + 'static,
     ) -> Result<T, F::Error> {
         let deadline = tokio::time::Instant::now() + self.site.options.limits.request_timeout;
+        self.deadline = Some(deadline);
         let site = self.site.clone();
         match site.heavy(deadline, move || work(&self)).await {
             Ok(answer) => answer,
@@ -146,13 +149,19 @@ impl<F: Face> Ctx<F> {
                 "The server is busy drawing other comparisons, blames and searches; try again in a moment.",
             )
             .into()),
-            Err(Overloaded::TooLong) => Err(Problem::unavailable(format!(
-                "This answer takes longer than {} seconds to draw; ask for a smaller part (a provision, a \
-                 shorter range) or try again later.",
-                self_timeout(&site)
-            ))
-            .into()),
+            Err(Overloaded::TooLong) => Err(too_long(&site).into()),
         }
+    }
+
+    /// Whether heavy work may go on: until the request's deadline ([`inforce_core::compare::Proceed`]).
+    pub fn in_time(&self) -> impl Fn() -> bool + Sync + use<F> {
+        let deadline = self.deadline;
+        move || deadline.is_none_or(|deadline| tokio::time::Instant::now() < deadline)
+    }
+
+    /// What a comparison or blame that stopped at the deadline answers.
+    pub fn too_long(&self) -> Problem {
+        too_long(&self.site)
     }
 
     /// The request's conditional headers and `Range`.
@@ -296,8 +305,13 @@ impl<F: Face> FromRequestParts<Arc<Site>> for At<F> {
     }
 }
 
-fn self_timeout(site: &Site) -> u64 {
-    site.options.limits.request_timeout.as_secs()
+/// 503 for an answer that runs past the request's time limit.
+fn too_long(site: &Site) -> Problem {
+    Problem::unavailable(format!(
+        "This answer takes longer than {} seconds to draw; ask for a smaller part (a provision, a shorter range) \
+         or try again later.",
+        site.options.limits.request_timeout.as_secs_f64()
+    ))
 }
 
 /// The headers of a request that conditional answers and ranges depend on.

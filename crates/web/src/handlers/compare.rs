@@ -69,7 +69,8 @@ fn comparison<'a, F: Face>(ctx: &'a Ctx<F>, range: &str, query: &CompareQuery) -
     let b = ctx.cut(&ctx.point(b)?)?;
     let within = query.provision.as_deref().map(|p| ctx.provision(p)).transpose()?;
     let options = DiffOptions { ignore_formatting: query.ignore_formatting.unwrap_or(false) };
-    let changes = ctx.history.compare(&a, &b, within.as_ref(), options);
+    let changes =
+        ctx.history.compare_until(&a, &b, within.as_ref(), options, &ctx.in_time()).map_err(|_| ctx.too_long())?;
     let between = ctx.history.entries_between(&a, &b);
     Ok(Comparison { a, b, changes, between, within, options })
 }

@@ -135,7 +135,8 @@ pub async fn blame(ctx: PageCtx, provision: Provision<Page>, at: At<Page>) -> Pa
         let cut = ctx.cut(&at.point)?;
         let paragraphs = ctx
             .history
-            .blame(&id, &cut)
+            .blame_until(&id, &cut, &ctx.in_time())
+            .map_err(|_| ctx.too_long())?
             .unwrap_or_default()
             .into_iter()
             .map(|p| {
@@ -173,7 +174,7 @@ pub async fn api_blame(ctx: ApiCtx, provision: Provision<Api>, at: At<Api>) -> A
     ctx.heavy(move |ctx| {
         let id = provision.id;
         let cut = ctx.cut(&at.point)?;
-        let paragraphs = ctx.history.blame(&id, &cut);
+        let paragraphs = ctx.history.blame_until(&id, &cut, &ctx.in_time()).map_err(|_| ctx.too_long())?;
         let json = BlameAnswerJson::new(&ctx.history, &id, &cut, paragraphs.as_deref(), ctx.today);
         ctx.json(&json, Cache::Published)
     })
