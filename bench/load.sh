@@ -5,7 +5,8 @@
 #   bash bench/load.sh [CORPUS]      CORPUS defaults to fr-code-civil (from ../shared/corpora)
 #
 # Needs wrk, nginx, curl and git (Debian: apt-get install wrk nginx-light curl git). DURATION (default 60s) is the
-# length of each wrk run; the whole script takes about 5 DURATIONs plus 3 to 6 minutes. INFORCE_CACHE_BYTES
+# length of each wrk run; the whole script takes about 5 DURATIONs plus 3 to 6 minutes; SECTIONS="5 6" runs only
+# those sections. INFORCE_CACHE_BYTES
 # (default 268435456, 256 MiB) is passed to the server and is the cache bound the junk-URL goal is measured against.
 # RSS_LIMIT_MIB (default: half the memory available at start, at most 8192) is a safety net, not a goal: a server
 # whose RSS passes it is killed, and the run says so, rather than let it take the machine down.
@@ -26,6 +27,8 @@
 #      `git diff --word-diff=porcelain A B -- .` as a process, in a git repository with one commit per version.
 set -euo pipefail
 corpus=${1:-fr-code-civil}
+# SECTIONS="5 6" runs only those sections (default: all six).
+want() { [[ " ${SECTIONS:-1 2 3 4 5 6} " == *" $1 "* ]]; }
 duration=${DURATION:-60s}
 root=$(cd "$(dirname "$0")/.." && pwd)
 archive="$root/../shared/corpora/$corpus.tar.xz"
@@ -262,6 +265,7 @@ end
 LUA
 
 # ---------------------------------------------------------------------------------------------------------------
+if want 1; then
 echo
 echo "== 1. wrk -t2 -c256 -d$duration on loopback (timeout 30 s), a fresh server each, RSS sampled every 5 s"
 # load LABEL WHAT LIST_SIZE PATH [-s SCRIPT -- ARGS]: one wrk run on a fresh server. LIST_SIZE is the number of
@@ -289,7 +293,9 @@ load b "comparisons" "$(wc -l < "$work/compare-urls")" / -s "$work/list.lua" -- 
 echo "(c) search API /api/v1/$corpus/search?q=..., $(wc -l < "$work/queries") distinct queries ($(wc -l < "$work/words") words, then pairs of words)"
 load c "search API" "$(wc -l < "$work/queries")" / -s "$work/list.lua" -- "$work/queries" 2
 
+fi
 # ---------------------------------------------------------------------------------------------------------------
+if want 2; then
 echo
 echo "== 2. junk URLs: 10,000 requests to /codes/$corpus/compare/1900-01-01...9999-12-31?x=N (16 at a time), a fresh server"
 start_server 2
@@ -315,7 +321,9 @@ answered=$(grep -c '^200$' "$work/junk.codes" || true)
 note "2 junk URLs RSS max" "$junk_max MiB (goal <= $((cache_mib + 100)): $(goal "$junk_max <= $cache_mib + 100")); $(tally "$work/junk.codes")"
 stop_server
 
+fi
 # ---------------------------------------------------------------------------------------------------------------
+if want 3; then
 echo
 echo "== 3. downloads: a $((document_bytes / 1048576)) MiB document, 64 downloads at once, RSS sampled every 0.2 s, a fresh server"
 start_server 3
@@ -339,7 +347,9 @@ watchdog_note "$work/rss"
 note "3 64 downloads of 60 MiB" "$complete of 64 complete, RSS before $(mib "$before") MiB, max $(max_mib "$work/rss") MiB, after $(after_text "$after")"
 stop_server
 
+fi
 # ---------------------------------------------------------------------------------------------------------------
+if want 4; then
 echo
 echo "== 4. /healthz latency, 100 requests one after another (0.1 s apart), a fresh server"
 start_server 4
@@ -379,7 +389,9 @@ echo "  blames: one alone $blame_ms ms; under load $(wc -l < "$work/blames") ans
 note "4 /healthz during blames" "p50 $(ms "$(pct 50 "$work/healthz-blame")") ms, p99 $(ms "$(pct 99 "$work/healthz-blame")") ms, max $(ms "$(pct 100 "$work/healthz-blame")") ms (idle p99 $(ms "$(pct 99 "$work/healthz-idle")") ms)"
 stop_server
 
+fi
 # ---------------------------------------------------------------------------------------------------------------
+if want 5; then
 echo
 echo "== 5. provision page: inforce against nginx serving the same page as a static file, wrk -t2 -c64 -d$duration"
 start_server 5
@@ -419,7 +431,9 @@ kill "$(cat "$work/nginx/nginx.pid")"
 for _ in $(seq 1 50); do [ -f "$work/nginx/nginx.pid" ] || break; sleep 0.1; done
 stop_server
 
+fi
 # ---------------------------------------------------------------------------------------------------------------
+if want 6; then
 echo
 echo "== 6. whole-code comparison of 50 random version pairs, each asked once of a fresh server, against git diff"
 start_server 6
@@ -449,6 +463,7 @@ echo "  inforce is $(ratio "$git_p50" "$http_p50")x faster than git at the media
 note "6 uncached comparison against git diff" "$(ratio "$git_p50" "$http_p50")x faster at p50 (goal >= 3: $(goal "$git_p50 >= 3 * $http_p50"))"
 stop_server
 
+fi
 echo
 echo "== summary (DURATION=$duration)"
 printf '  %s\n' "${summary[@]}"

@@ -22,11 +22,10 @@ pub const DEFAULT_CACHE_BYTES: usize = 256 * 1024 * 1024;
 /// that keeps a flood of tiny answers within the bound too.
 const ENTRY_OVERHEAD: usize = 256;
 
-/// (snapshot generation, today, path, the known query parameters).
-type Key = (u64, String, String, String);
+/// (snapshot generation, every code's today, path, the known query parameters).
+type Key = (u64, u64, String, String);
 
 /// One kept answer.
-#[derive(Clone)]
 struct Kept {
     headers: HeaderMap,
     body: Bytes,
@@ -36,7 +35,7 @@ struct Kept {
 }
 
 struct Entries {
-    map: LinkedHashMap<Key, Kept>,
+    map: LinkedHashMap<Key, Arc<Kept>>,
     bytes: usize,
 }
 
@@ -57,7 +56,7 @@ impl AnswerCache {
         self.capacity / 16
     }
 
-    fn get(&self, key: &Key) -> Option<Kept> {
+    fn get(&self, key: &Key) -> Option<Arc<Kept>> {
         let mut entries = self.entries.lock().ok()?;
         entries.map.to_back(key).cloned()
     }
@@ -70,13 +69,46 @@ impl AnswerCache {
             entries.bytes = entries.map.values().map(|k| k.cost).sum();
         }
         entries.bytes += kept.cost;
-        if let Some(replaced) = entries.map.insert(key, kept) {
+        if let Some(replaced) = entries.map.insert(key, Arc::new(kept)) {
             entries.bytes -= replaced.cost;
         }
         while entries.bytes > self.capacity {
             let Some((_, evicted)) = entries.map.pop_front() else { break };
             entries.bytes -= evicted.cost;
         }
+    }
+
+    /// The key of a request whose answer may be kept: a GET or HEAD of anything but a document file or a health
+    /// check (documents are streamed from the store, health is answered live); `None` for any other.
+    fn key<B>(&self, site: &Site, request: &axum::http::Request<B>) -> Option<Key> {
+        let path = request.uri().path();
+        let uncachable = !matches!(*request.method(), Method::GET | Method::HEAD)
+            || path == "/healthz"
+            || path == "/readyz"
+            || path.contains("/documents/")
+            || self.capacity == 0;
+        if uncachable {
+            return None;
+        }
+        let snapshot = site.snapshot();
+        let query = crate::query::cache_key(request.uri().query());
+        Some((snapshot.generation, site.todays(&snapshot), path.to_string(), query))
+    }
+
+    /// The kept answer to `key`, as the client's conditional headers ask (304, 412 or the answer itself).
+    fn answer(&self, key: &Key, request: &HeaderMap) -> Option<Response> {
+        let kept = self.get(key)?;
+        if let Some(answer) = precondition(request, &kept.etag, kept.last_modified).answer(&kept.headers) {
+            return Some(answer);
+        }
+        Some((kept.headers.clone(), kept.body.clone()).into_response())
+    }
+
+    /// The kept answer to `request`, if there is one: what `serve` answers before the request enters the
+    /// router, so that a page already drawn costs a lookup and nothing more.
+    pub fn hit<B>(&self, site: &Site, request: &axum::http::Request<B>) -> Option<Response> {
+        let key = self.key(site, request)?;
+        self.answer(&key, request.headers())
     }
 
     /// The bytes held, by the cache's own count.
@@ -93,25 +125,9 @@ pub async fn layer(
     request: Request,
     next: Next,
 ) -> Response {
-    let path = request.uri().path();
-    // Document files are streamed from the store; health checks are answered live.
-    let uncachable = !matches!(*request.method(), Method::GET | Method::HEAD)
-        || path == "/healthz"
-        || path == "/readyz"
-        || path.contains("/documents/")
-        || cache.capacity == 0;
-    if uncachable {
-        return next.run(request).await;
-    }
-    let snapshot = site.snapshot();
-    let query = crate::query::cache_key(request.uri().query());
-    let key = (snapshot.generation, site.todays(&snapshot), path.to_string(), query);
-    let conditions = request.headers().clone();
-    if let Some(kept) = cache.get(&key) {
-        if let Some(answer) = precondition(&conditions, &kept.etag, kept.last_modified).answer(&kept.headers) {
-            return answer;
-        }
-        return (kept.headers, kept.body).into_response();
+    let Some(key) = cache.key(&site, &request) else { return next.run(request).await };
+    if let Some(answer) = cache.answer(&key, request.headers()) {
+        return answer;
     }
     let response = next.run(request).await;
     let size = response.body().size_hint().exact().and_then(|n| usize::try_from(n).ok());
@@ -149,7 +165,7 @@ mod tests {
     }
 
     fn key(generation: u64, path: &str) -> Key {
-        (generation, "2026-12-05".into(), path.into(), String::new())
+        (generation, 20_261_205, path.into(), String::new())
     }
 
     #[test]

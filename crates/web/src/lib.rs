@@ -180,9 +180,14 @@ fn fill(twin: &str, path: &str) -> Option<String> {
 
 /// The routes with the answer cache, request timeouts and (if asked) the access log: what `serve` runs.
 pub fn router(site: Arc<Site>) -> Router {
+    let cache = Arc::new(cache::AnswerCache::new(site.options.limits.cache_bytes));
+    router_with(site, cache)
+}
+
+/// [`router`], keeping answers in `cache`.
+fn router_with(site: Arc<Site>, cache: Arc<cache::AnswerCache>) -> Router {
     let access_log = site.options.access_log;
     let request_timeout = site.options.limits.request_timeout;
-    let cache = Arc::new(cache::AnswerCache::new(site.options.limits.cache_bytes));
     let routes = routes(site.clone())
         .layer(axum::middleware::from_fn_with_state((site, cache), cache::layer))
         // A backstop: heavy answers give up at the limit itself with a reason (`Ctx::heavy`).
@@ -281,7 +286,11 @@ pub async fn serve(
         let msg = "no --public-url (INFORCE_PUBLIC_URL): feeds link to the listening address";
         log::event(log::Level::Warn, "serve", msg, &[("public_url", &public_url)]);
     }
-    let app = router(site);
+    let cache = Arc::new(cache::AnswerCache::new(limits.cache_bytes));
+    let app = router_with(site.clone(), cache.clone());
+    // A page already drawn is answered before the router: a lookup, then the bytes (unless every request is to
+    // be logged, which the router's access log does).
+    let fast = !site.options.access_log;
     let connections = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
@@ -305,7 +314,17 @@ pub async fn serve(
             tokio::spawn(refuse(stream));
             continue;
         };
-        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let (app, cache, site) = (app.clone(), cache.clone(), site.clone());
+        let service = hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+            let hit = if fast { cache.hit(&site, &request) } else { None };
+            let app = app.clone();
+            async move {
+                match hit {
+                    Some(answer) => Ok(answer),
+                    None => tower::ServiceExt::oneshot(app, request.map(axum::body::Body::new)).await,
+                }
+            }
+        });
         let connection = graceful.watch(http.serve_connection(hyper_util::rt::TokioIo::new(stream), service));
         tokio::spawn(async move {
             let _permit = permit;

@@ -200,15 +200,21 @@ impl Site {
         self.options.today.unwrap_or_else(|| code.today(Timestamp::now()))
     }
 
-    /// Every served code's today, as one key: a cached answer is drawn again when any code's day changes.
-    pub fn todays(&self, snapshot: &Snapshot) -> String {
-        if let Some(day) = self.options.today {
-            return day.to_string();
+    /// Every served code's today, as one number: a cached answer is drawn again when any code's day changes.
+    /// Computed on every request, so it allocates nothing.
+    pub fn todays(&self, snapshot: &Snapshot) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        match self.options.today {
+            Some(day) => day.hash(&mut hasher),
+            None => {
+                let now = Timestamp::now();
+                for history in snapshot.histories.values() {
+                    history.register().code.today(now).hash(&mut hasher);
+                }
+            }
         }
-        let now = Timestamp::now();
-        let days: std::collections::BTreeSet<Date> =
-            snapshot.histories.values().map(|h| h.register().code.today(now)).collect();
-        days.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
+        hasher.finish()
     }
 
     /// Swaps in a new snapshot when a publication lands: at once when the store announces it (PostgreSQL), and
