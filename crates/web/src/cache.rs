@@ -18,9 +18,11 @@ use crate::site::Site;
 /// The answer cache's default bound: 256 MiB of answers (`serve --cache-bytes`).
 pub const DEFAULT_CACHE_BYTES: usize = 256 * 1024 * 1024;
 
-/// What an entry costs beyond its body and headers (the key, the map's links, the allocations): an estimate
-/// that keeps a flood of tiny answers within the bound too.
-const ENTRY_OVERHEAD: usize = 256;
+/// What an entry costs beyond its body, its key and its headers' text: the header map's tables and each
+/// value's allocation, the shared entry, the map's links and the allocator's own headers (about 2 KiB for the
+/// nine headers an answer carries, measured as the resident memory of a full cache of small answers). Counted
+/// so that a flood of small answers stays within the bound too.
+const ENTRY_OVERHEAD: usize = 2048;
 
 /// (snapshot generation, every code's today, path, the known query parameters).
 type Key = (u64, u64, String, String);
@@ -146,7 +148,10 @@ pub async fn layer(
     };
     let header_bytes: usize = parts.headers.iter().map(|(name, value)| name.as_str().len() + value.len()).sum();
     let cost = bytes.len() + header_bytes + key.2.len() + key.3.len() + ENTRY_OVERHEAD;
-    cache.put(key, Kept { headers: parts.headers.clone(), body: bytes.clone(), etag, last_modified, cost });
+    // Kept as an exact copy: the drawn body's buffer may be up to twice its length (a grown Vec), and the bound
+    // counts bytes held, not bytes sent.
+    let body = Bytes::copy_from_slice(&bytes);
+    cache.put(key, Kept { headers: parts.headers.clone(), body, etag, last_modified, cost });
     Response::from_parts(parts, Body::from(bytes))
 }
 

@@ -314,14 +314,17 @@ pub async fn serve(
             tokio::spawn(refuse(stream));
             continue;
         };
+        // Answers are written whole (headers and body in one write): waiting to fill a packet only adds latency.
+        let _ = stream.set_nodelay(true);
         let (app, cache, site) = (app.clone(), cache.clone(), site.clone());
         let service = hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
             let hit = if fast { cache.hit(&site, &request) } else { None };
-            let app = app.clone();
+            let app = hit.is_none().then(|| app.clone());
             async move {
-                match hit {
-                    Some(answer) => Ok(answer),
-                    None => tower::ServiceExt::oneshot(app, request.map(axum::body::Body::new)).await,
+                match (hit, app) {
+                    (Some(answer), _) => Ok(answer),
+                    (None, Some(app)) => tower::ServiceExt::oneshot(app, request.map(axum::body::Body::new)).await,
+                    (None, None) => unreachable!("a request not answered from the cache goes to the router"),
                 }
             }
         });
