@@ -53,9 +53,11 @@ impl AnswerCache {
         Self { entries: Mutex::new(Entries { map: LinkedHashMap::new(), bytes: 0 }), capacity }
     }
 
-    /// The largest answer worth keeping: a sixteenth of the bound, so one answer never empties the cache.
+    /// The largest answer worth keeping: a sixty-fourth of the bound (4 MiB of the default 256 MiB), so one
+    /// answer never empties the cache. Larger ones (whole-code comparisons of distant versions) are rarely asked
+    /// twice, and keeping them fragments memory more than they save.
     fn largest(&self) -> usize {
-        self.capacity / 16
+        self.capacity / 64
     }
 
     fn get(&self, key: &Key) -> Option<Arc<Kept>> {

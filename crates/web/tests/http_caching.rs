@@ -269,8 +269,8 @@ async fn an_answer_too_large_to_keep_is_sent_whole_and_not_kept() {
     inforce_store::publish_register(&store, &sec, &Provenance::anonymous("test", SEC_TIME.parse().expect("time")))
         .await
         .expect("publish");
-    // A cache of 64 KiB keeps answers of up to 4 KiB: every page of the SEC is larger.
-    let limits = inforce_web::Limits { cache_bytes: 64 * 1024, ..inforce_web::Limits::default() };
+    // A cache of 256 KiB keeps answers of up to 4 KiB: every page of the SEC is larger.
+    let limits = inforce_web::Limits { cache_bytes: 256 * 1024, ..inforce_web::Limits::default() };
     let options = inforce_web::SiteOptions {
         default_code: CodeId::parse("sec").expect("code"),
         today: Some("2015-02-01".parse().expect("date")),
