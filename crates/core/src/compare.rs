@@ -511,6 +511,16 @@ mod tests {
             whole.iter().map(|c| c.edits.clone()).collect::<Vec<_>>(),
             one_by_one.iter().map(|c| c.edits.clone()).collect::<Vec<_>>()
         );
+        // A long comparison asks whether to go on once every 64 provisions: often enough to stop soon, seldom
+        // enough to cost nothing.
+        let asked = std::sync::atomic::AtomicUsize::new(0);
+        let counting = || {
+            asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            true
+        };
+        let counted = history.compare_until(&a, &b, None, DiffOptions::default(), &counting).expect("not stopped");
+        assert_eq!(counted.len(), whole.len());
+        assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), count.div_ceil(64));
         // A comparison limited to one provision keeps to it, however large the code.
         let within = ProvisionId::parse("P14").expect("id");
         let one = history.compare(&a, &b, Some(&within), DiffOptions::default());
