@@ -31,8 +31,7 @@ pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
 
 /// Where a tree of `n` leaves (n ≥ 2) splits: the largest power of two smaller than `n`.
 fn split(n: usize) -> usize {
-    let k = n.next_power_of_two() / 2;
-    if k == n { n / 2 } else { k }
+    n.next_power_of_two() / 2
 }
 
 /// The tree head (RFC 6962's MTH) of the leaves, given by their leaf hashes; the empty tree's is SHA-256 of
@@ -287,6 +286,13 @@ mod tests {
             }
             assert_eq!(consistency_proof(tree, n + 1), None);
         }
+        // A tree extends itself only with an empty proof, and only its own head.
+        let head = root(&leaves);
+        assert!(verify_consistency(40, 40, &head, &head, &[]));
+        assert!(!verify_consistency(40, 40, &head, &head, &[head]), "a proof where none is due");
+        assert!(!verify_consistency(40, 40, &head, &leaves[0], &[]), "another head of the same size");
+        assert!(!verify_consistency(41, 40, &head, &head, &[]), "a larger first tree");
+        assert_eq!((split(2), split(3), split(4), split(5), split(8), split(9)), (1, 2, 2, 4, 4, 8));
         // A history rewritten below an earlier head is not consistent with it.
         let mut rewritten = leaves.clone();
         rewritten[3] = leaf_hash(b"back-dated");
