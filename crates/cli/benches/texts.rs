@@ -114,18 +114,7 @@ fn long_provision() {
             sources: Vec::new(),
             time_zone: None,
         };
-        let provision = Provision {
-            id: id.clone(),
-            parent: None,
-            kind: ProvisionKind::Section,
-            title: None,
-            addition_unknown: false,
-            present_by: None,
-            initially: None,
-            sources: Vec::new(),
-            confidence: None,
-            note: None,
-        };
+        let provision = Provision::new(id.clone(), None, ProvisionKind::Section);
         let entries: Vec<Entry> = ["2020-01-01", "2021-01-01"]
             .iter()
             .enumerate()

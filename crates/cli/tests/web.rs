@@ -914,6 +914,17 @@ fn until_closed(stream: &mut TcpStream, within: Duration) -> Option<String> {
     }
 }
 
+/// `count` connections that each send part of a request's headers and then nothing.
+fn half_sent(server: &Server, count: usize) -> Vec<TcpStream> {
+    (0..count)
+        .map(|_| {
+            let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+            stream.write_all(b"GET /versions HTTP/1.1\r\nHost: local").expect("send");
+            stream
+        })
+        .collect()
+}
+
 /// Sends SIGTERM and waits for the process to end; how long it took.
 fn terminate(server: &mut Server) -> Duration {
     let pid = server.child.id().to_string();
@@ -960,13 +971,7 @@ fn shutdown_has_a_deadline_even_with_half_sent_requests() {
     let sandbox = Sandbox::new();
     let limits = [("INFORCE_HEADER_TIMEOUT", "60"), ("INFORCE_SHUTDOWN_TIMEOUT", "2")];
     let mut server = start_with(&sandbox, &limits, Stdio::null());
-    let half: Vec<TcpStream> = (0..5)
-        .map(|_| {
-            let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
-            stream.write_all(b"GET /versions HTTP/1.1\r\nHost: local").expect("send");
-            stream
-        })
-        .collect();
+    let half = half_sent(&server, 5);
     std::thread::sleep(Duration::from_millis(200));
     let took = terminate(&mut server);
     assert!(took < Duration::from_secs(6), "five half-sent requests held the exit for {took:?}");
@@ -980,13 +985,7 @@ fn shutdown_has_a_deadline_during_a_postgres_outage() {
     let mut server = start_with(&sandbox, &limits, Stdio::null());
     assert_eq!(get(&server, "/versions/4.1", &[]).status, 200);
     sandbox.drop_postgres();
-    let half: Vec<TcpStream> = (0..5)
-        .map(|_| {
-            let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
-            stream.write_all(b"GET /versions HTTP/1.1\r\nHost: local").expect("send");
-            stream
-        })
-        .collect();
+    let half = half_sent(&server, 5);
     std::thread::sleep(Duration::from_millis(500));
     let took = terminate(&mut server);
     assert!(took < Duration::from_secs(8), "the exit took {took:?} while the database was gone");

@@ -127,18 +127,10 @@ pub fn merge_versions(
             .rsplit_once('.')
             .and_then(|(prefix, _)| ProvisionId::parse(prefix).ok())
             .filter(|p| register.provisions.iter().any(|q| &q.id == p));
-        register.provisions.push(Provision {
-            id: id.clone(),
-            kind: if parent.is_some() { ProvisionKind::Paragraph } else { ProvisionKind::Article },
-            parent,
-            title: import.headings.get(id).cloned(),
-            addition_unknown: false,
-            present_by: None,
-            initially: None,
-            sources: Vec::new(),
-            confidence: None,
-            note: None,
-        });
+        let kind = if parent.is_some() { ProvisionKind::Paragraph } else { ProvisionKind::Article };
+        register
+            .provisions
+            .push(Provision { title: import.headings.get(id).cloned(), ..Provision::new(id.clone(), parent, kind) });
         new_provisions += 1;
     }
     let mut new_versions = Vec::new();

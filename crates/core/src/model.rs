@@ -174,6 +174,25 @@ pub struct Provision {
     pub note: Option<String>,
 }
 
+impl Provision {
+    /// A provision with nothing but its id, parent and kind; the rest empty (its addition known, no title, no
+    /// sources).
+    pub fn new(id: ProvisionId, parent: Option<ProvisionId>, kind: ProvisionKind) -> Self {
+        Self {
+            id,
+            parent,
+            kind,
+            title: None,
+            addition_unknown: false,
+            present_by: None,
+            initially: None,
+            sources: Vec::new(),
+            confidence: None,
+            note: None,
+        }
+    }
+}
+
 /// The legal act that made a version or event.
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Instrument {

@@ -13,18 +13,11 @@ pub fn date(text: &str) -> Date {
 
 /// A provision with only an id and a parent; kind follows from having a parent.
 pub fn provision(id: &str, parent: Option<&str>) -> Provision {
-    Provision {
-        id: ProvisionId::parse(id).unwrap_or_else(|e| panic!("{e}")),
-        parent: parent.map(|p| ProvisionId::parse(p).unwrap_or_else(|e| panic!("{e}"))),
-        kind: if parent.is_some() { ProvisionKind::Subsection } else { ProvisionKind::Section },
-        title: None,
-        addition_unknown: false,
-        present_by: None,
-        initially: None,
-        sources: Vec::new(),
-        confidence: None,
-        note: None,
-    }
+    Provision::new(
+        ProvisionId::parse(id).unwrap_or_else(|e| panic!("{e}")),
+        parent.map(|p| ProvisionId::parse(p).unwrap_or_else(|e| panic!("{e}"))),
+        if parent.is_some() { ProvisionKind::Subsection } else { ProvisionKind::Section },
+    )
 }
 
 /// A version on a date with changes given as `(kind, provision)` pairs such as `("added", "B2")`.

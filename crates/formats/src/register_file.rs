@@ -113,24 +113,21 @@ fn string_problems(text: &str) -> Vec<(usize, String)> {
     use toml::de::{DeTable, DeValue};
     let Ok(root) = DeTable::parse(text) else { return Vec::new() };
     let mut problems = Vec::new();
-    // (the key the value sits under, the value)
-    let mut stack: Vec<(&str, &Spanned<DeValue<'_>>)> = Vec::new();
-    let mut tables: Vec<&DeTable<'_>> = vec![root.get_ref()];
-    while let Some(table) = tables.pop() {
-        for (key, value) in table.iter() {
-            stack.push((key.get_ref().as_ref(), value));
-        }
-        while let Some((key, value)) = stack.pop() {
-            match value.get_ref() {
-                DeValue::String(string) => {
-                    if let Some(message) = inforce_core::validate::string_problem(key, string) {
-                        problems.push((value.span().start, message));
-                    }
+    // (the key the value sits under, the value); problems are sorted by position afterwards.
+    fn entries<'t, 'i>(table: &'t DeTable<'i>) -> impl Iterator<Item = (&'t str, &'t Spanned<DeValue<'i>>)> {
+        table.iter().map(|(key, value)| (key.get_ref().as_ref(), value))
+    }
+    let mut stack: Vec<_> = entries(root.get_ref()).collect();
+    while let Some((key, value)) = stack.pop() {
+        match value.get_ref() {
+            DeValue::String(string) => {
+                if let Some(message) = inforce_core::validate::string_problem(key, string) {
+                    problems.push((value.span().start, message));
                 }
-                DeValue::Array(items) => stack.extend(items.iter().map(|item| (key, item))),
-                DeValue::Table(inner) => tables.push(inner),
-                _ => {}
             }
+            DeValue::Array(items) => stack.extend(items.iter().map(|item| (key, item))),
+            DeValue::Table(inner) => stack.extend(entries(inner)),
+            _ => {}
         }
     }
     problems

@@ -172,7 +172,6 @@ mod tests {
 
     #[tokio::test]
     async fn files_stored_whole_by_an_earlier_build_move_into_pieces_byte_for_byte() {
-        use inforce_store::Store as _;
         let Some(database) = ScratchDatabase::create("filechunks").await else { return };
         let pool = sqlx::postgres::PgPoolOptions::new().max_connections(1).connect(&database.url).await.expect("open");
         let all = sqlx::migrate!("./migrations");
@@ -181,19 +180,16 @@ mod tests {
             ..sqlx::migrate!("./migrations")
         };
         earlier.run(&pool).await.expect("the schema of five migrations");
-        let files: Vec<Vec<u8>> = [0, inforce_store::FILE_CHUNK + 10, 2 * inforce_store::FILE_CHUNK]
-            .iter()
-            .map(|&size| (0..size).map(|i| (i * 7 % 251) as u8).collect())
-            .collect();
+        let files = inforce_store::conformance::files_stored_whole();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO publications (code, recorded_at, origin, record_count) VALUES ('c', 0, 'x', 0) RETURNING id",
         )
         .fetch_one(&pool)
         .await
         .expect("publication");
-        for (i, bytes) in files.iter().enumerate() {
+        for (sha, bytes) in &files {
             sqlx::query("INSERT INTO files (code, sha256, publication_id, size, body) VALUES ('c', $1, $2, $3, $4)")
-                .bind(format!("f{i}"))
+                .bind(sha)
                 .bind(id)
                 .bind(bytes.len() as i64)
                 .bind(bytes.as_slice())
@@ -203,14 +199,7 @@ mod tests {
         }
         pool.close().await;
         let store = PostgresStore::open(&database.url).await.expect("migrated");
-        let code = CodeId::parse("c").expect("id");
-        for (i, bytes) in files.iter().enumerate() {
-            let sha = format!("f{i}");
-            let stored = store.file_stored(&code, &sha).await.expect("read").expect("held");
-            assert_eq!(stored.size, bytes.len() as u64);
-            assert_eq!(store.file(&code, &sha).await.expect("read"), Some(bytes.clone()), "file {i}");
-            assert_eq!(store.file_chunk(&code, &sha, stored.chunks()).await.expect("read"), None, "past the end");
-        }
+        inforce_store::conformance::check_files_in_pieces(&store, &files).await;
         let left: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(length(body)), 0)::BIGINT FROM files")
             .fetch_one(&store.pool)
             .await

@@ -273,19 +273,16 @@ mod tests {
         };
         earlier.run(&pool).await.expect("the schema of five migrations");
         // Three files as the earlier build stored them: empty, one piece and a bit, and exactly two pieces.
-        let files: Vec<Vec<u8>> = [0, inforce_store::FILE_CHUNK + 10, 2 * inforce_store::FILE_CHUNK]
-            .iter()
-            .map(|&size| (0..size).map(|i| (i * 7 % 251) as u8).collect())
-            .collect();
+        let files = inforce_store::conformance::files_stored_whole();
         sqlx::query(
             "INSERT INTO publications (id, code, recorded_at, origin, record_count) VALUES (1, 'c', 0, 'x', 0)",
         )
         .execute(&pool)
         .await
         .expect("publication");
-        for (i, bytes) in files.iter().enumerate() {
+        for (sha, bytes) in &files {
             sqlx::query("INSERT INTO files (code, sha256, publication_id, size, body) VALUES ('c', $1, 1, $2, $3)")
-                .bind(format!("f{i}"))
+                .bind(sha)
                 .bind(bytes.len() as i64)
                 .bind(bytes.as_slice())
                 .execute(&pool)
@@ -294,14 +291,7 @@ mod tests {
         }
         all.run(&pool).await.expect("migrated");
         let store = SqliteStore { pool, location: ":memory:".into() };
-        let code = CodeId::parse("c").expect("id");
-        for (i, bytes) in files.iter().enumerate() {
-            let sha = format!("f{i}");
-            let stored = store.file_stored(&code, &sha).await.expect("read").expect("held");
-            assert_eq!(stored.size, bytes.len() as u64);
-            assert_eq!(store.file(&code, &sha).await.expect("read"), Some(bytes.clone()), "file {i}");
-            assert_eq!(store.file_chunk(&code, &sha, stored.chunks()).await.expect("read"), None, "past the end");
-        }
+        inforce_store::conformance::check_files_in_pieces(&store, &files).await;
         let left: i64 =
             sqlx::query_scalar("SELECT SUM(length(body)) FROM files").fetch_one(&store.pool).await.expect("sum");
         assert_eq!(left, 0, "the whole bodies are not kept twice");

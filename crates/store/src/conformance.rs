@@ -339,18 +339,39 @@ fn id(text: &str) -> CodeId {
     CodeId::parse(text).expect("code id")
 }
 
+/// Document files as a build before migration 6 stored them, whole in `files.body`, named `f0`…: empty, one piece
+/// and a bit, exactly two pieces. A backend's migration test inserts them under the code `c`, migrates, and calls
+/// [`check_files_in_pieces`].
+pub fn files_stored_whole() -> Vec<(String, Vec<u8>)> {
+    [0, crate::FILE_CHUNK + 10, 2 * crate::FILE_CHUNK]
+        .iter()
+        .enumerate()
+        .map(|(i, &size)| (format!("f{i}"), (0..size).map(|b| (b * 7 % 251) as u8).collect()))
+        .collect()
+}
+
+/// Each of `files` reads back from its pieces byte for byte, with its size, and nothing past its last piece.
+pub async fn check_files_in_pieces(store: &dyn Store, files: &[(String, Vec<u8>)]) {
+    let code = id("c");
+    for (sha, bytes) in files {
+        let stored = store.file_stored(&code, sha).await.expect("read").expect("held");
+        assert_eq!(stored.size, bytes.len() as u64, "{sha}");
+        assert_eq!(store.file(&code, sha).await.expect("read").as_ref(), Some(bytes), "{sha}");
+        assert_eq!(store.file_chunk(&code, sha, stored.chunks()).await.expect("read"), None, "past the end");
+    }
+}
+
 fn provision(id: &str, parent: Option<&str>) -> Provision {
+    let kind = if parent.is_some() { ProvisionKind::Subsection } else { ProvisionKind::Section };
     Provision {
-        id: ProvisionId::parse(id).expect("provision id"),
-        parent: parent.map(|p| ProvisionId::parse(p).expect("provision id")),
-        kind: if parent.is_some() { ProvisionKind::Subsection } else { ProvisionKind::Section },
         title: Some(format!("Title of {id}, with \"quotes\", accents (é) and a\nnew line")),
-        addition_unknown: false,
-        present_by: None,
-        initially: None,
         sources: vec!["https://example.org/a".into()],
         confidence: Some("high".into()),
-        note: None,
+        ..Provision::new(
+            ProvisionId::parse(id).expect("provision id"),
+            parent.map(|p| ProvisionId::parse(p).expect("provision id")),
+            kind,
+        )
     }
 }
 

@@ -215,7 +215,7 @@ impl StoredFile {
 }
 
 /// A stored file lacks one of its pieces: its data is damaged.
-pub fn missing_chunk(code: &CodeId, sha256: &str, seq: u64) -> StoreError {
+fn missing_chunk(code: &CodeId, sha256: &str, seq: u64) -> StoreError {
     StoreError::Corrupt { code: code.to_string(), seq: -1, reason: format!("file {sha256} lacks its piece {seq}") }
 }
 

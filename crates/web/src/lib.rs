@@ -318,14 +318,10 @@ pub async fn serve(
         let _ = stream.set_nodelay(true);
         let (app, cache, site) = (app.clone(), cache.clone(), site.clone());
         let service = hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
-            let hit = if fast { cache.hit(&site, &request) } else { None };
-            let app = hit.is_none().then(|| app.clone());
-            async move {
-                match (hit, app) {
-                    (Some(answer), _) => Ok(answer),
-                    (None, Some(app)) => tower::ServiceExt::oneshot(app, request.map(axum::body::Body::new)).await,
-                    (None, None) => unreachable!("a request not answered from the cache goes to the router"),
-                }
+            use futures_util::future::{Either, ready};
+            match fast.then(|| cache.hit(&site, &request)).flatten() {
+                Some(answer) => Either::Left(ready(Ok(answer))),
+                None => Either::Right(tower::ServiceExt::oneshot(app.clone(), request.map(axum::body::Body::new))),
             }
         });
         let connection = graceful.watch(http.serve_connection(hyper_util::rt::TokioIo::new(stream), service));

@@ -271,7 +271,7 @@ pub(crate) fn security_headers(headers: &mut HeaderMap) {
 }
 
 /// An HTTP date: "Sat, 28 Nov 2026 12:00:00 GMT".
-pub(crate) fn http_date(time: Timestamp) -> String {
+fn http_date(time: Timestamp) -> String {
     time.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 

@@ -105,8 +105,6 @@ pub struct Snapshot {
     /// Codes whose latest publication could not be loaded (damaged data), with the problem: each is served as its
     /// last good snapshot held it, or answered 503 when there was none. Every other code is served as usual.
     pub damaged: BTreeMap<CodeId, String>,
-    /// The record time of the latest publication of any code: the `Last-Modified` of answers about every code.
-    pub last_modified: Timestamp,
     /// The record time of each code's latest publication: the `Last-Modified` of answers about that code.
     published: BTreeMap<CodeId, Timestamp>,
     /// Counts snapshots, so that answers drawn from an older one are never served again.
@@ -114,6 +112,11 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// The record time of the latest publication of any code: the `Last-Modified` of answers about every code.
+    pub fn last_modified(&self) -> Timestamp {
+        self.published.values().copied().max().unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
     /// The record time of publication `id` of `code`, when the snapshot lists it.
     pub fn recorded_at(&self, code: &CodeId, id: i64) -> Option<Timestamp> {
         self.publications.get(code)?.iter().find(|p| p.id == id).map(|p| p.recorded_at)
@@ -352,8 +355,7 @@ async fn load_snapshot(
         }
     }
     let search = histories.keys().map(|code| (code.clone(), OnceLock::new())).collect();
-    let last_modified = published.values().copied().max().unwrap_or(Timestamp::UNIX_EPOCH);
-    Ok(Snapshot { histories, search, heads, publications, damaged, last_modified, published, generation })
+    Ok(Snapshot { histories, search, heads, publications, damaged, published, generation })
 }
 
 /// One code's history and the record time of its latest publication; `None` when nothing is recorded for it.

@@ -27,21 +27,7 @@ async fn slow_code() -> Arc<dyn Store> {
         time_zone: None,
     };
     let ids: Vec<ProvisionId> = (1..=4).map(|i| ProvisionId::parse(&format!("L{i}")).expect("id")).collect();
-    let provisions = ids
-        .iter()
-        .map(|id| Provision {
-            id: id.clone(),
-            parent: None,
-            kind: ProvisionKind::Section,
-            title: None,
-            addition_unknown: false,
-            present_by: None,
-            initially: None,
-            sources: Vec::new(),
-            confidence: None,
-            note: None,
-        })
-        .collect();
+    let provisions = ids.iter().map(|id| Provision::new(id.clone(), None, ProvisionKind::Section)).collect();
     let entries: Vec<Entry> = [("v1", "2020-01-01"), ("v2", "2021-01-01")]
         .iter()
         .map(|(id, day)| {

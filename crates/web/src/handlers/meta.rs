@@ -16,7 +16,7 @@ use crate::site::Site;
 pub async fn api_codes(State(site): State<Arc<Site>>, headers: HeaderMap) -> ApiResult {
     let snapshot = site.snapshot();
     let codes = CodesJson::new(snapshot.histories.values().map(AsRef::as_ref));
-    Ok(respond(&headers, Body::json(&codes)?, snapshot.last_modified, Cache::Today))
+    Ok(respond(&headers, Body::json(&codes)?, snapshot.last_modified(), Cache::Today))
 }
 
 /// `/static/site.css`
@@ -24,7 +24,7 @@ pub async fn stylesheet(State(site): State<Arc<Site>>, headers: HeaderMap) -> Re
     respond(
         &headers,
         Body::Css(include_str!("../../templates/site.css")),
-        site.snapshot().last_modified,
+        site.snapshot().last_modified(),
         Cache::Published,
     )
 }
@@ -33,7 +33,7 @@ pub async fn stylesheet(State(site): State<Arc<Site>>, headers: HeaderMap) -> Re
 pub async fn openapi(State(site): State<Arc<Site>>, headers: HeaderMap) -> ApiResult {
     let document: serde_json::Value = serde_json::from_str(include_str!("../../api/openapi.json"))
         .map_err(|e| Problem::internal(format!("the API description is unreadable: {e}")))?;
-    Ok(respond(&headers, Body::json(&document)?, site.snapshot().last_modified, Cache::Published))
+    Ok(respond(&headers, Body::json(&document)?, site.snapshot().last_modified(), Cache::Published))
 }
 
 /// `/readyz`: the store answers and a history is loaded.
