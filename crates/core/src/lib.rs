@@ -12,6 +12,7 @@ pub mod history;
 pub mod id;
 pub mod import;
 pub mod ledger;
+pub mod log;
 pub mod merkle;
 pub mod model;
 pub mod point;
