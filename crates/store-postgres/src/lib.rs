@@ -26,8 +26,16 @@ pub struct PostgresStore {
 const PUBLICATIONS_CHANNEL: &str = "inforce_publications";
 
 impl PostgresStore {
-    /// Connects to `url` (`postgres://user@host:port/database`) and applies pending migrations.
+    /// Connects to `url` (`postgres://user@host:port/database`), applies pending migrations and gives a digest
+    /// to every publication made before the publication log existed ([`inforce_store::complete_log`]).
     pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let store = Self::open_without_completing(url).await?;
+        inforce_store::complete_log(&store, jiff::Timestamp::now()).await?;
+        Ok(store)
+    }
+
+    /// [`PostgresStore::open`] without completing the log (tests of that step).
+    pub async fn open_without_completing(url: &str) -> Result<Self, StoreError> {
         let location = redact(url);
         let options: PgConnectOptions = url
             .parse()
@@ -98,6 +106,12 @@ impl SqlBackend for PostgresStore {
     async fn before_publish(&self, transaction: &mut PgConnection, code: &str) -> Result<(), sqlx::Error> {
         // Serialise publishers of one code across every instance; released when the transaction ends.
         sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))").bind(code).execute(transaction).await?;
+        Ok(())
+    }
+
+    async fn begin_snapshot(&self, transaction: &mut PgConnection) -> Result<(), sqlx::Error> {
+        // Every statement of the transaction sees the same snapshot (READ COMMITTED would give each its own).
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(transaction).await?;
         Ok(())
     }
 
@@ -207,6 +221,46 @@ mod tests {
         assert_eq!(left, 0, "the whole bodies are not kept twice");
         let update = sqlx::query("UPDATE file_chunks SET body = '\\x00'::bytea").execute(&store.pool).await;
         assert!(update.is_err_and(|e| e.to_string().contains("append-only")), "the pieces never change");
+        store.pool.close().await;
+        database.drop_now().await;
+    }
+
+    #[tokio::test]
+    async fn publications_made_before_the_log_are_given_their_digests_once() {
+        let Some(database) = ScratchDatabase::create("beforelog").await else { return };
+        let pool = sqlx::postgres::PgPoolOptions::new().max_connections(1).connect(&database.url).await.expect("open");
+        let all = sqlx::migrate!("./migrations");
+        let earlier = sqlx::migrate::Migrator {
+            migrations: std::borrow::Cow::Owned(all.migrations[..6].to_vec()),
+            ..sqlx::migrate!("./migrations")
+        };
+        earlier.run(&pool).await.expect("the schema of six migrations");
+        for (recorded_at, origin, kind, key, body) in inforce_store::conformance::publications_before_the_log() {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO publications (code, recorded_at, origin, record_count) VALUES ('c', $1, $2, 1) \
+                 RETURNING id",
+            )
+            .bind(recorded_at)
+            .bind(origin)
+            .fetch_one(&pool)
+            .await
+            .expect("publication");
+            sqlx::query(
+                "INSERT INTO records (publication_id, code, kind, record_key, ordinal, body) \
+                 VALUES ($1, 'c', $2, $3, 0, $4)",
+            )
+            .bind(id)
+            .bind(kind)
+            .bind(key)
+            .bind(body)
+            .execute(&pool)
+            .await
+            .expect("record");
+        }
+        all.run(&pool).await.expect("migrated");
+        pool.close().await;
+        let store = PostgresStore::open_without_completing(&database.url).await.expect("open");
+        inforce_store::conformance::check_log_completed(&store).await;
         store.pool.close().await;
         database.drop_now().await;
     }

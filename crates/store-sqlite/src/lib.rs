@@ -37,7 +37,8 @@ impl Default for OpenOptions {
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database file and applies pending migrations.
+    /// Opens (creating if needed) the database file, applies pending migrations and gives a digest to every
+    /// publication made before the publication log existed ([`inforce_store::complete_log`]).
     pub async fn open(path: &Path, options: OpenOptions) -> Result<Self, StoreError> {
         let location = path.display().to_string();
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -57,7 +58,13 @@ impl SqliteStore {
             Err(StoreError::ReadOnly { .. } | StoreError::Unavailable { .. }) if path.is_file() => {
                 Self::open_read_only(path, location).await
             }
-            other => other,
+            Ok(store) => {
+                // Publications made before the publication log existed get their digests once, here; a
+                // read-only database cannot keep them, and `verify` computes them as it goes.
+                inforce_store::complete_log(&store, jiff::Timestamp::now()).await?;
+                Ok(store)
+            }
+            Err(e) => Err(e),
         }
     }
 
@@ -261,6 +268,42 @@ mod tests {
         assert!(chunk.is_err_and(|e| e.to_string().contains("append-only")), "nor does any piece of it");
         let chunk = sqlx::query("DELETE FROM file_chunks").execute(&store.pool).await;
         assert!(chunk.is_err_and(|e| e.to_string().contains("append-only")));
+    }
+
+    #[tokio::test]
+    async fn publications_made_before_the_log_are_given_their_digests_once() {
+        let pool = SqlitePoolOptions::new().max_connections(1).connect("sqlite::memory:").await.expect("open");
+        let all = sqlx::migrate!("./migrations");
+        let earlier = sqlx::migrate::Migrator {
+            migrations: std::borrow::Cow::Owned(all.migrations[..6].to_vec()),
+            ..sqlx::migrate!("./migrations")
+        };
+        earlier.run(&pool).await.expect("the schema of six migrations");
+        for (recorded_at, origin, kind, key, body) in inforce_store::conformance::publications_before_the_log() {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO publications (code, recorded_at, origin, record_count) VALUES ('c', $1, $2, 1) \
+                 RETURNING id",
+            )
+            .bind(recorded_at)
+            .bind(origin)
+            .fetch_one(&pool)
+            .await
+            .expect("publication");
+            sqlx::query(
+                "INSERT INTO records (publication_id, code, kind, record_key, ordinal, body) \
+                 VALUES ($1, 'c', $2, $3, 0, $4)",
+            )
+            .bind(id)
+            .bind(kind)
+            .bind(key)
+            .bind(body)
+            .execute(&pool)
+            .await
+            .expect("record");
+        }
+        all.run(&pool).await.expect("migrated");
+        let store = SqliteStore { pool, location: ":memory:".into() };
+        inforce_store::conformance::check_log_completed(&store).await;
     }
 
     #[tokio::test]

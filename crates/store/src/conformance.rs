@@ -122,6 +122,34 @@ pub async fn run(store: &dyn Store) {
 
     texts_story(store, &corrected).await;
     documents_story(store, &code).await;
+    log_story(store, &code).await;
+}
+
+/// The log: every publication got its digest as it was written, chained to the one before, and the stored
+/// content verifies against them; the digests are those recomputed from the content.
+async fn log_story(store: &dyn Store, code: &CodeId) {
+    let publications = store.publications(code).await.expect("publications");
+    let log = store.log(code).await.expect("log");
+    let listed: Vec<(i64, u64, Option<Timestamp>)> = log.iter().map(|e| (e.publication, e.sequence, e.computed_at)).collect();
+    let want: Vec<(i64, u64, Option<Timestamp>)> =
+        publications.iter().enumerate().map(|(i, p)| (p.id, i as u64 + 1, None)).collect();
+    assert_eq!(listed, want, "one digest per publication, in order, written with it");
+    let sources = store.log_sources(code).await.expect("sources");
+    let recomputed: Vec<_> = crate::log::logged(code, &sources).into_iter().map(|l| l.expect("readable")).collect();
+    let chain = inforce_core::log::chain(&recomputed);
+    assert_eq!(log.iter().map(|e| e.digest).collect::<Vec<_>>(), chain, "the stored digests are the content's");
+    assert!(recomputed.iter().any(|l| !l.texts.is_empty() && !l.text_changes.is_empty()), "texts are covered");
+    assert!(recomputed.iter().any(|l| !l.files.is_empty()), "files are covered");
+    match crate::verify(store, code).await.expect("verify") {
+        crate::Verdict::Intact(verified) => {
+            assert_eq!(verified.size, publications.len() as u64);
+            assert_eq!(verified.head, inforce_core::log::tree_head(&chain));
+            assert_eq!((verified.computed_after, verified.not_stored), (0, 0));
+        }
+        crate::Verdict::Tampered(tampered) => panic!("an untouched store verifies: {tampered:?}"),
+    }
+    assert_eq!(store.unlogged().await.expect("unlogged"), Vec::<CodeId>::new());
+    assert_eq!(crate::complete_log(store, Timestamp::UNIX_EPOCH).await.expect("complete"), 0, "nothing to do");
 }
 
 /// Tells the story of [`run`] in `from`, copies it into `to` (both fresh and empty) and checks that `to` then
@@ -165,6 +193,14 @@ pub async fn run_copy(from: &dyn Store, to: &dyn Store) {
         let register = |loaded: Option<crate::Loaded>| loaded.map(|l| l.register);
         assert_eq!(register(target.expect("load")), register(source.expect("load")), "the same as recorded at {at:?}");
     }
+
+    let digests = |log: Vec<crate::LogEntry>| log.into_iter().map(|e| (e.sequence, e.digest)).collect::<Vec<_>>();
+    assert_eq!(
+        digests(to.log(&code).await.expect("log")),
+        digests(from.log(&code).await.expect("log")),
+        "a copy keeps every digest"
+    );
+    assert!(matches!(crate::verify(to, &code).await.expect("verify"), crate::Verdict::Intact(_)));
 
     match copy(from, to).await {
         Err(error @ CopyError::Clash { .. }) => assert_eq!(
@@ -359,6 +395,47 @@ pub async fn check_files_in_pieces(store: &dyn Store, files: &[(String, Vec<u8>)
         assert_eq!(store.file(&code, sha).await.expect("read").as_ref(), Some(bytes), "{sha}");
         assert_eq!(store.file_chunk(&code, sha, stored.chunks()).await.expect("read"), None, "past the end");
     }
+}
+
+/// Publications as a build before the log wrote them, for code `c`: (record time in microseconds, origin,
+/// record kind, record key, record body), one record each, the second a withdrawal.
+pub fn publications_before_the_log() -> Vec<(i64, String, String, String, Option<String>)> {
+    let body = crate::rows::body_text(&inforce_core::RecordWrite {
+        kind: RecordKind::Provision,
+        key: "A".into(),
+        ordinal: 0,
+        body: Some(inforce_core::RecordBody::Provision(provision("A", None))),
+    });
+    vec![
+        (1_000_000, "file:old.toml".into(), "provision".into(), "A".into(), body),
+        (2_000_000, "file:old.toml".into(), "provision".into(), "A".into(), None),
+    ]
+}
+
+/// A store migrated from a build before the log, holding [`publications_before_the_log`] and nothing else:
+/// their digests are computed once, said to be computed after the fact, verify, and later publications chain
+/// to them.
+pub async fn check_log_completed(store: &dyn Store) {
+    let code = id("c");
+    assert_eq!(store.log(&code).await.expect("log"), vec![], "a migration computes no digest");
+    assert_eq!(store.unlogged().await.expect("unlogged"), vec![code.clone()]);
+    let now: Timestamp = "2026-12-05T09:00:00Z".parse().expect("timestamp");
+    assert_eq!(crate::complete_log(store, now).await.expect("complete"), 2);
+    let log = store.log(&code).await.expect("log");
+    assert_eq!(log.iter().map(|e| (e.sequence, e.computed_at)).collect::<Vec<_>>(), [(1, Some(now)), (2, Some(now))]);
+    assert_eq!(crate::complete_log(store, now).await.expect("again"), 0, "computed once");
+    match crate::verify(store, &code).await.expect("verify") {
+        crate::Verdict::Intact(verified) => assert_eq!((verified.size, verified.computed_after), (2, 2)),
+        crate::Verdict::Tampered(tampered) => panic!("{tampered:?}"),
+    }
+    let mut register = sample();
+    register.code.id = code.clone();
+    let by = crate::Provenance::anonymous("test:after", now);
+    let outcome = publish_register(store, &register, &by).await.expect("a publication after the log began");
+    assert!(matches!(outcome, PublishOutcome::Published(_)));
+    let log = store.log(&code).await.expect("log");
+    assert_eq!(log.iter().map(|e| (e.sequence, e.computed_at)).collect::<Vec<_>>()[2..], [(3, None)]);
+    assert!(matches!(crate::verify(store, &code).await.expect("verify"), crate::Verdict::Intact(_)));
 }
 
 fn provision(id: &str, parent: Option<&str>) -> Provision {
@@ -680,6 +757,18 @@ impl Store for Losing<'_> {
     }
     async fn has_file(&self, code: &CodeId, sha256: &str) -> Result<bool, StoreError> {
         self.inner.has_file(code, sha256).await
+    }
+    async fn log(&self, code: &CodeId) -> Result<Vec<crate::LogEntry>, StoreError> {
+        self.inner.log(code).await
+    }
+    async fn log_sources(&self, code: &CodeId) -> Result<crate::LogSources, StoreError> {
+        self.inner.log_sources(code).await
+    }
+    async fn unlogged(&self) -> Result<Vec<CodeId>, StoreError> {
+        self.inner.unlogged().await
+    }
+    async fn add_digests(&self, code: &CodeId, entries: &[crate::LogEntry]) -> Result<(), StoreError> {
+        self.inner.add_digests(code, entries).await
     }
 }
 

@@ -5,6 +5,7 @@ pub mod conformance;
 mod copy;
 pub mod crash_test;
 mod import;
+pub mod log;
 mod registry;
 pub mod rows;
 pub mod sql;
@@ -18,6 +19,7 @@ use inforce_core::{CodeId, Record, RecordWrite};
 use jiff::Timestamp;
 
 pub use copy::{CopyError, CopySummary, copy};
+pub use log::{LogEntry, LogSources, Tampered, Verdict, Verified, complete_log, verify};
 pub use import::{ImportError, ImportedTexts, TextImportRequest, VersionDetails, import_texts};
 pub use registry::{
     Base, Loaded, PublishOutcome, Publishing, code_description, load_register, load_texts, publish, publish_edit,
@@ -236,6 +238,18 @@ pub trait Store: Send + Sync {
 
     /// Appends a publication atomically and returns it.
     async fn publish(&self, publication: NewPublication) -> Result<Publication, StoreError>;
+
+    /// The code's log: one entry per publication that has a digest, in sequence order.
+    async fn log(&self, code: &CodeId) -> Result<Vec<LogEntry>, StoreError>;
+
+    /// Everything the code's digests cover, as stored, read at one point of the log (see [`verify`]).
+    async fn log_sources(&self, code: &CodeId) -> Result<LogSources, StoreError>;
+
+    /// Codes with a publication made before the log existed that has no digest yet (see [`complete_log`]).
+    async fn unlogged(&self) -> Result<Vec<CodeId>, StoreError>;
+
+    /// Appends digests computed after the fact, all or none ([`complete_log`]).
+    async fn add_digests(&self, code: &CodeId, entries: &[LogEntry]) -> Result<(), StoreError>;
 
     /// A document's file, by its SHA-256 (64 lower-case hex digits); `None` if the code holds no such file. Reads
     /// the whole file into memory: to serve one, read it piece by piece with [`Store::file_chunk`].

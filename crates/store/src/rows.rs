@@ -164,6 +164,40 @@ pub const SELECT_FILE_CHUNK: &str = "SELECT body FROM file_chunks WHERE code = $
 /// Whether a document's file is held, by code and SHA-256.
 pub const HAS_FILE: &str = "SELECT COUNT(*) FROM files WHERE code = $1 AND sha256 = $2";
 
+/// A code's log: publication_id, sequence, digest, computed_at, in sequence order.
+pub const SELECT_LOG: &str = "SELECT publication_id, sequence, digest, computed_at FROM publication_digests \
+     WHERE code = $1 ORDER BY sequence";
+/// The last digest of a code's log: sequence, digest.
+pub const SELECT_LOG_TIP: &str =
+    "SELECT sequence, digest FROM publication_digests WHERE code = $1 ORDER BY sequence DESC LIMIT 1";
+/// A publication's place in its code's log.
+pub const SELECT_SEQUENCE_OF: &str = "SELECT sequence FROM publication_digests WHERE code = $1 AND publication_id = $2";
+/// Appends a digest: publication_id, code, sequence, digest, computed_at.
+pub const INSERT_DIGEST: &str = "INSERT INTO publication_digests (publication_id, code, sequence, digest, \
+     computed_at) VALUES ($1, $2, $3, $4, $5)";
+/// How many publications of a code there are up to and including one: its place in the code's log.
+pub const COUNT_UP_TO: &str = "SELECT COUNT(*) FROM publications WHERE code = $1 AND id <= $2";
+/// Codes with a publication made before the log existed that has no digest yet.
+pub const SELECT_UNLOGGED_CODES: &str = "SELECT DISTINCT p.code FROM publications p LEFT JOIN publication_digests d \
+     ON d.publication_id = p.id WHERE d.publication_id IS NULL \
+     AND p.id <= (SELECT MAX(before_publication) FROM log_start) ORDER BY p.code";
+/// The last publication made before the log existed (0 when there was none).
+pub const SELECT_LOG_START: &str = "SELECT COALESCE(MAX(before_publication), 0) FROM log_start";
+/// A code's document files: sha256, size, publication_id, in the order they were stored.
+pub const SELECT_FILES: &str =
+    "SELECT sha256, size, publication_id FROM files WHERE code = $1 ORDER BY publication_id, sha256";
+
+/// A row of [`SELECT_FILES`].
+#[derive(Debug, Clone)]
+pub struct FileRow {
+    /// `sha256`
+    pub sha256: String,
+    /// `size`
+    pub size: i64,
+    /// `publication_id`: the publication that first stored it
+    pub publication: i64,
+}
+
 /// A row of [`SELECT_PACKS`].
 #[derive(Debug)]
 pub struct PackRow {
@@ -234,6 +268,8 @@ pub fn text_ledger(code: &CodeId, packs: Vec<PackRow>, changes: Vec<ChangesRow>)
 /// What a publication stores for texts: its pack of new texts (if any) and its change list (if any), given the
 /// code's packed texts so far.
 pub struct TextRows {
+    /// The hashes of the texts the pack holds, in its order (the texts this publication adds to the code).
+    pub fresh: Vec<TextHash>,
     /// (text count, checksum, body) of the pack.
     pub pack: Option<(i64, Vec<u8>, Vec<u8>)>,
     /// (change count, body) of the change list.
@@ -269,5 +305,5 @@ pub fn text_rows(
         let body = pack::encode_changes(writes, &position).map_err(|e| corrupt(code, 0, e))?;
         Some((i64::try_from(writes.len()).unwrap_or(i64::MAX), body))
     };
-    Ok(TextRows { pack, changes })
+    Ok(TextRows { fresh: fresh.into_iter().map(|(hash, _)| hash).collect(), pack, changes })
 }

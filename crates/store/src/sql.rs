@@ -52,6 +52,17 @@ pub trait SqlBackend: Send + Sync {
         Ok(())
     }
 
+    /// Runs first in a transaction that reads several tables, so that they are read at one point of the log.
+    // The default does nothing: SQLite's read transaction already sees one snapshot throughout.
+    #[mutants::skip]
+    async fn begin_snapshot(
+        &self,
+        transaction: &mut <Self::Db as sqlx::Database>::Connection,
+    ) -> Result<(), sqlx::Error> {
+        let _ = transaction;
+        Ok(())
+    }
+
     /// [`Store::records`](crate::Store::records): every record of the code in append order (backends read them
     /// their fastest way).
     async fn read_records(&self, code: &CodeId) -> Result<Vec<Record>, StoreError>;
@@ -213,11 +224,13 @@ macro_rules! sql_store {
                 // no register records), the crash-safety tests may kill the process.
                 let half = publication.writes.len() / 2;
                 let mut written = 0;
+                let mut logged_records = Vec::with_capacity(publication.writes.len());
                 for chunk in publication.writes.chunks($crate::rows::BATCH_ROWS) {
                     let sql = $crate::rows::INSERT_RECORDS.sql(chunk.len());
                     let mut batch = query(&sql);
                     for write in chunk {
                         let body = $crate::rows::body_text(write);
+                        logged_records.push($crate::log::logged_record(write, body.clone()));
                         batch = batch
                             .bind(id)
                             .bind(code)
@@ -232,6 +245,7 @@ macro_rules! sql_store {
                         $crate::crash_test::pause_mid_publication();
                     }
                 }
+                let mut logged_texts = Vec::new();
                 if !publication.new_texts.is_empty() || !publication.text_writes.is_empty() {
                     let packs = self.sql_packs(&publication.code, &mut *tx).await?;
                     let packed = $crate::rows::packed_texts(&publication.code, packs)?;
@@ -241,6 +255,7 @@ macro_rules! sql_store {
                         &publication.new_texts,
                         &publication.text_writes,
                     )?;
+                    logged_texts = text_rows.fresh;
                     if let Some((count, checksum, body)) = text_rows.pack {
                         query($crate::rows::INSERT_PACK)
                             .bind(id)
@@ -266,9 +281,10 @@ macro_rules! sql_store {
                             .map_err(|e| self.error(e))?;
                     }
                 }
+                let mut logged_files = Vec::new();
                 for (sha256, bytes) in &publication.new_files {
                     let empty: &[u8] = &[];
-                    query($crate::rows::INSERT_FILE)
+                    let added = query($crate::rows::INSERT_FILE)
                         .bind(code)
                         .bind(sha256)
                         .bind(id)
@@ -276,7 +292,12 @@ macro_rules! sql_store {
                         .bind(empty)
                         .execute(&mut *tx)
                         .await
-                        .map_err(|e| self.error(e))?;
+                        .map_err(|e| self.error(e))?
+                        .rows_affected();
+                    // A file the code already holds belongs to the publication that first stored it.
+                    if added == 1 {
+                        logged_files.push($crate::log::logged_file(sha256, bytes.len()));
+                    }
                     for (seq, chunk) in bytes.chunks($crate::FILE_CHUNK).enumerate() {
                         query($crate::rows::INSERT_FILE_CHUNK)
                             .bind(code)
@@ -288,6 +309,49 @@ macro_rules! sql_store {
                             .map_err(|e| self.error(e))?;
                     }
                 }
+                // The publication's digest, chained to the code's previous one, in the same transaction.
+                let sequence: i64 = query($crate::rows::COUNT_UP_TO)
+                    .bind(code)
+                    .bind(id)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| self.error(e))?
+                    .get(0);
+                let tip = query($crate::rows::SELECT_LOG_TIP)
+                    .bind(code)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(|e| self.error(e))?
+                    .map(|row| (row.get::<i64, _>(0), row.get::<Vec<u8>, _>(1)));
+                let base = match publication.base {
+                    None => None,
+                    Some(base) => query($crate::rows::SELECT_SEQUENCE_OF)
+                        .bind(code)
+                        .bind(base)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(|e| self.error(e))?
+                        .map(|row| row.get::<i64, _>(0)),
+                };
+                let logged = $crate::log::LoggedParts {
+                    publication: id,
+                    sequence,
+                    base: (publication.base, base),
+                    tip,
+                    records: logged_records,
+                    texts: logged_texts,
+                    files: logged_files,
+                };
+                let digest = logged.digest(&publication)?;
+                query($crate::rows::INSERT_DIGEST)
+                    .bind(id)
+                    .bind(code)
+                    .bind(sequence)
+                    .bind(digest.as_bytes().as_slice())
+                    .bind(None::<i64>)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| self.error(e))?;
                 self.after_publish(&mut *tx, code).await.map_err(|e| self.error(e))?;
                 tx.commit().await.map_err(|e| self.error(e))?;
                 Ok($crate::Publication {
@@ -300,6 +364,129 @@ macro_rules! sql_store {
                     command: publication.command,
                     base: publication.base,
                 })
+            }
+
+            async fn log(
+                &self,
+                code: &$crate::sql::expand::CodeId,
+            ) -> Result<Vec<$crate::LogEntry>, $crate::StoreError> {
+                use $crate::sql::SqlBackend as _;
+                use $crate::sql::expand::sqlx::Row as _;
+                $crate::sql::expand::sqlx::query($crate::rows::SELECT_LOG)
+                    .bind(code.as_str())
+                    .fetch_all(self.pool())
+                    .await
+                    .map_err(|e| self.error(e))?
+                    .iter()
+                    .map(|row| $crate::log::entry(code, row.get(0), row.get(1), &row.get::<Vec<u8>, _>(2), row.get(3)))
+                    .collect()
+            }
+
+            async fn log_sources(
+                &self,
+                code: &$crate::sql::expand::CodeId,
+            ) -> Result<$crate::LogSources, $crate::StoreError> {
+                use $crate::sql::SqlBackend as _;
+                use $crate::sql::expand::sqlx::Row as _;
+                // One read transaction, so every table is read at the same point of the log.
+                let mut tx = self.pool().begin().await.map_err(|e| self.error(e))?;
+                self.begin_snapshot(&mut *tx).await.map_err(|e| self.error(e))?;
+                let publications = $crate::sql::expand::sqlx::query($crate::rows::SELECT_PUBLICATIONS)
+                    .bind(code.as_str())
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(|e| self.error(e))?
+                    .iter()
+                    .map(|row| {
+                        let columns =
+                            (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4), row.get(5), row.get(6));
+                        $crate::rows::publication(code, columns)
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                let records = $crate::sql::expand::sqlx::query($crate::rows::SELECT_RECORDS)
+                    .bind(code.as_str())
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(|e| self.error(e))?
+                    .iter()
+                    .map(|row| $crate::rows::RecordRow {
+                        seq: row.get(0),
+                        publication: row.get(1),
+                        recorded_at: row.get(2),
+                        kind: row.get(3),
+                        key: row.get(4),
+                        ordinal: row.get(5),
+                        body: row.get(6),
+                    })
+                    .collect();
+                let packs = self.sql_packs(code, &mut *tx).await?;
+                let changes = $crate::sql::expand::sqlx::query($crate::rows::SELECT_TEXT_CHANGES)
+                    .bind(code.as_str())
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(|e| self.error(e))?
+                    .iter()
+                    .map(|row| $crate::rows::ChangesRow {
+                        publication: row.get(0),
+                        recorded_at: row.get(1),
+                        body: row.get(2),
+                    })
+                    .collect();
+                let files = $crate::sql::expand::sqlx::query($crate::rows::SELECT_FILES)
+                    .bind(code.as_str())
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(|e| self.error(e))?
+                    .iter()
+                    .map(|row| $crate::rows::FileRow { sha256: row.get(0), size: row.get(1), publication: row.get(2) })
+                    .collect();
+                let log = $crate::sql::expand::sqlx::query($crate::rows::SELECT_LOG)
+                    .bind(code.as_str())
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(|e| self.error(e))?
+                    .iter()
+                    .map(|row| $crate::log::entry(code, row.get(0), row.get(1), &row.get::<Vec<u8>, _>(2), row.get(3)))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let log_start: i64 = $crate::sql::expand::sqlx::query($crate::rows::SELECT_LOG_START)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| self.error(e))?
+                    .get(0);
+                tx.rollback().await.map_err(|e| self.error(e))?;
+                Ok($crate::LogSources { publications, records, packs, changes, files, log, log_start })
+            }
+
+            async fn unlogged(&self) -> Result<Vec<$crate::sql::expand::CodeId>, $crate::StoreError> {
+                use $crate::sql::SqlBackend as _;
+                use $crate::sql::expand::sqlx::Row as _;
+                let found = $crate::sql::expand::sqlx::query($crate::rows::SELECT_UNLOGGED_CODES)
+                    .fetch_all(self.pool())
+                    .await
+                    .map_err(|e| self.error(e))?;
+                found.iter().map(|row| $crate::rows::code(row.get(0))).collect()
+            }
+
+            async fn add_digests(
+                &self,
+                code: &$crate::sql::expand::CodeId,
+                entries: &[$crate::LogEntry],
+            ) -> Result<(), $crate::StoreError> {
+                use $crate::sql::SqlBackend as _;
+                let mut tx = self.pool().begin().await.map_err(|e| self.error(e))?;
+                self.before_publish(&mut *tx, code.as_str()).await.map_err(|e| self.error(e))?;
+                for entry in entries {
+                    $crate::sql::expand::sqlx::query($crate::rows::INSERT_DIGEST)
+                        .bind(entry.publication)
+                        .bind(code.as_str())
+                        .bind(i64::try_from(entry.sequence).unwrap_or(i64::MAX))
+                        .bind(entry.digest.as_bytes().as_slice())
+                        .bind(entry.computed_at.map(|t| t.as_microsecond()))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| self.error(e))?;
+                }
+                tx.commit().await.map_err(|e| self.error(e))
             }
 
             async fn file_stored(
