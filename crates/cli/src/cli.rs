@@ -84,8 +84,13 @@ pub enum Command {
     /// Add one version from a folder holding only the provisions it changed (and removed.txt, one id per line, for
     /// those it takes out); everything else carries over.
     ImportVersion(ImportVersionArgs),
-    /// List every disagreement between the texts and the register's change lists.
+    /// List every disagreement between the texts and the register's change lists, after checking the stored
+    /// history against its publication log (as `verify` does, same exit status).
     Check,
+    /// Check the stored history against its publication log: every publication's digest recomputed from its
+    /// content, the chain, every text, change list and document file rehashed. Exit 4 names the first publication
+    /// of a code that does not match. Every code, or the one --code names.
+    Verify(VerifyArgs),
     /// A provision's text and status at a date or version.
     Show(ShowArgs),
     /// Search the texts: words, "exact phrases", prefix*, heading:word, AND/OR/NOT and parentheses. By default the
@@ -371,6 +376,10 @@ pub struct BlameArgs {
     #[command(flatten)]
     pub point: PointArgs,
 }
+
+/// The arguments of `verify`.
+#[derive(clap::Args)]
+pub struct VerifyArgs {}
 
 /// The arguments of `copy`.
 #[derive(clap::Args)]

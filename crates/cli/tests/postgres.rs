@@ -87,6 +87,13 @@ fn copying_between_backends_loses_nothing() {
         assert_eq!(pg.stdout(args), original, "{args:?}: PostgreSQL copy differs");
         assert_eq!(back.stdout(args), original, "{args:?}: copy of the copy differs");
     }
+    // Digests cover content, not row ids or pack layout: both copies verify, with the same tree head.
+    let verified = |sandbox: &Sandbox| sandbox.json(&["verify"])["codes"].clone();
+    let original = verified(&sqlite);
+    assert_eq!(original[0]["status"], "intact", "{original}");
+    assert_eq!(original[0]["size"], 3);
+    assert_eq!(verified(&pg), original, "PostgreSQL copy");
+    assert_eq!(verified(&back), original, "copy of the copy");
     let again = sqlite.run(&["copy", "--from", from.to_str().expect("path"), "--to", to.to_str().expect("url")]);
     assert_eq!(again.status.code(), Some(2), "copying onto a database holding the code is refused");
     assert!(stderr(&again).contains("already holds code 'sec'"));
@@ -185,4 +192,29 @@ fn postgres_keeps_its_search_index_and_loaded_register_in_the_cache_folder() {
         assert!(kept[0].file_name().to_string_lossy().ends_with("-small"));
     }
     assert_eq!(pg.json(&["diff", "v1", "v2", "--code", "small"]), diff, "the kept register answers the same");
+}
+
+#[test]
+fn a_record_altered_in_postgres_is_detected() {
+    use sqlx::Connection;
+    let Some(pg) = Sandbox::postgres("tampered") else { return };
+    pg.stdout(&["versions"]);
+    assert!(pg.run(&["verify"]).status.success());
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        let url = pg.db();
+        let mut connection = sqlx::PgConnection::connect(url.to_str().expect("url")).await.expect("connect");
+        for statement in [
+            "ALTER TABLE records DISABLE TRIGGER records_are_append_only",
+            "UPDATE records SET body = replace(body, '2015-01-26', '2015-01-25') WHERE kind = 'entry' AND record_key = '4.1'",
+        ] {
+            sqlx::query(statement).execute(&mut connection).await.expect(statement);
+        }
+        connection.close().await.expect("close");
+    });
+    let output = pg.run(&["verify"]);
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    assert!(stderr(&output).contains("'sec' from publication"), "{}", stderr(&output));
+    assert_eq!(pg.run(&["check"]).status.code(), Some(4));
+    pg.expect_tampered();
 }

@@ -280,7 +280,8 @@ fn the_builtin_register_says_plainly_that_it_has_no_texts() {
     let blame = sandbox.stdout(&["blame", "H15"]);
     assert!(blame.contains("No text is recorded"), "{blame}");
     let check = sandbox.stdout(&["check"]);
-    assert!(check.contains("Nothing to check"), "{check}");
+    assert!(check.contains("No texts to check against the register"), "{check}");
+    assert!(check.starts_with("sec: 1 publication verified against the log"), "{check}");
     let history = sandbox.stdout(&["history", "H15"]);
     assert!(history.contains("No text is recorded for this code yet"), "{history}");
 }

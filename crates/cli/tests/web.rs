@@ -804,6 +804,7 @@ fn the_publication_log_names_each_author_on_the_site_and_through_the_api() {
 /// triggers first, as whoever can write the file can).
 fn damage_text_pack(sandbox: &Sandbox, code: &str) {
     use sqlx::{Connection, Row};
+    sandbox.expect_tampered();
     // The same statements on both backends (numbered parameters, as the store's own SQL); only the connection and
     // the trigger to drop differ.
     macro_rules! flip_first_pack {

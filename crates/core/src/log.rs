@@ -268,10 +268,7 @@ mod tests {
                 },
                 withdrawn: false,
             }],
-            files: vec![
-                LoggedFile { sha256: "b".repeat(64), size: 2 },
-                LoggedFile { sha256: "a".repeat(64), size: 1 },
-            ],
+            files: vec![LoggedFile { sha256: "b".repeat(64), size: 2 }, LoggedFile { sha256: "a".repeat(64), size: 1 }],
         }
     }
 

@@ -1539,3 +1539,37 @@ impl ProposalWrittenJson {
         Self { proposal: ProposalJson::new(process, proposal, today), changed }
     }
 }
+
+/// `inforce verify`: each code's history against its publication log.
+#[derive(Serialize)]
+pub struct VerifyJson {
+    /// One verdict per code.
+    pub codes: Vec<VerifiedJson>,
+}
+
+/// One code's verdict: `intact` with its tree, or `tampered` naming the first publication that does not match.
+#[derive(Serialize, Default)]
+pub struct VerifiedJson {
+    /// The code.
+    pub code: String,
+    /// `intact` or `tampered`.
+    pub status: &'static str,
+    /// Intact: how many publications its log holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    /// Intact: the head of its Merkle tree, 64 hex digits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tree_head: Option<String>,
+    /// Intact: how many digests were computed after the fact (publications made before the log).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub computed_after_the_fact: Option<u64>,
+    /// Tampered: the first publication that does not match (its id).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publication: Option<i64>,
+    /// Tampered: its place in the log.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sequence: Option<u64>,
+    /// Tampered: what does not match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}

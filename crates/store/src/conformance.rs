@@ -130,7 +130,8 @@ pub async fn run(store: &dyn Store) {
 async fn log_story(store: &dyn Store, code: &CodeId) {
     let publications = store.publications(code).await.expect("publications");
     let log = store.log(code).await.expect("log");
-    let listed: Vec<(i64, u64, Option<Timestamp>)> = log.iter().map(|e| (e.publication, e.sequence, e.computed_at)).collect();
+    let listed: Vec<(i64, u64, Option<Timestamp>)> =
+        log.iter().map(|e| (e.publication, e.sequence, e.computed_at)).collect();
     let want: Vec<(i64, u64, Option<Timestamp>)> =
         publications.iter().enumerate().map(|(i, p)| (p.id, i as u64 + 1, None)).collect();
     assert_eq!(listed, want, "one digest per publication, in order, written with it");

@@ -19,8 +19,8 @@ use inforce_core::{CodeId, Record, RecordWrite};
 use jiff::Timestamp;
 
 pub use copy::{CopyError, CopySummary, copy};
-pub use log::{LogEntry, LogSources, Tampered, Verdict, Verified, complete_log, verify};
 pub use import::{ImportError, ImportedTexts, TextImportRequest, VersionDetails, import_texts};
+pub use log::{LogEntry, LogSources, Tampered, Verdict, Verified, complete_log, verify};
 pub use registry::{
     Base, Loaded, PublishOutcome, Publishing, code_description, load_register, load_texts, publish, publish_edit,
     publish_register, register_from_origin, texts_for,

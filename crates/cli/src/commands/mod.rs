@@ -5,6 +5,7 @@ pub mod ask;
 pub mod consultations;
 pub mod documents;
 pub mod import;
+pub mod log;
 pub mod proposals;
 pub mod register;
 pub mod search;
@@ -38,6 +39,7 @@ async fn dispatch(env: &Env, command: Command) -> Result<(), Failure> {
         Command::Import(args) => import::import_folder(env, &args).await,
         Command::ImportVersion(args) => import::import_version(env, &args).await,
         Command::Check => texts::check(env).await,
+        Command::Verify(args) => log::verify(env, &args).await,
         Command::Show(args) => texts::show(env, &args).await,
         Command::Search(args) => search::search(env, &args).await,
         Command::Reindex => search::reindex(env).await,

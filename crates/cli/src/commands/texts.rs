@@ -222,18 +222,24 @@ pub async fn blame(env: &Env, args: &BlameArgs) -> Result<(), Failure> {
 /// `inforce check`.
 pub async fn check(env: &Env) -> Result<(), Failure> {
     let out = &env.out;
+    // First the stored history against its publication log: what follows reads that history.
+    let verdict = inforce_store::verify(env.store().await?.as_ref(), &env.code).await?;
+    if let Some(message) = super::log::damage(std::slice::from_ref(&verdict)) {
+        return Err(Failure::Damaged(message));
+    }
+    let logged = super::log::describe(&verdict);
     // The ledger itself: a kept copy must not hide damage to it.
     let history = &env.history_from_ledger().await?;
     let found = history.discrepancies();
     let json = CheckJson::new(history, &found);
     out.print(&json, || {
         if !history.has_texts() {
-            return format!("{}\nNothing to check.", no_text_note(history));
+            return format!("{logged}\n{}\nNo texts to check against the register.", no_text_note(history));
         }
         if found.is_empty() {
-            return "Texts and register agree: no discrepancy.".to_string();
+            return format!("{logged}\nTexts and register agree: no discrepancy.");
         }
-        let mut page = format!("{} discrepancies between texts and register:\n", found.len());
+        let mut page = format!("{logged}\n{} discrepancies between texts and register:\n", found.len());
         for d in &found {
             let _ = writeln!(page, "  {}", d.describe());
         }

@@ -12,27 +12,56 @@ use serde_json::Value;
 pub struct Sandbox {
     pub dir: tempfile::TempDir,
     postgres: Option<ScratchDatabase>,
+    /// Set when the test damaged the database on purpose (or dropped it): it is not verified at the end.
+    damaged: std::cell::Cell<bool>,
+}
+
+/// Every database a test builds must verify against its publication log when the test is done, unless the test
+/// damaged it on purpose ([`Sandbox::expect_tampered`]).
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if std::thread::panicking() || self.damaged.get() || (self.postgres.is_none() && !self.db().exists()) {
+            return;
+        }
+        let output = self.run(&["verify"]);
+        assert!(
+            output.status.success(),
+            "inforce verify fails on the database this test built:\n{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            stderr(&output)
+        );
+    }
 }
 
 impl Sandbox {
     /// A sandbox on a new SQLite file.
     pub fn new() -> Self {
-        Self { dir: tempfile::tempdir().expect("temporary folder"), postgres: None }
+        Self { dir: tempfile::tempdir().expect("temporary folder"), postgres: None, damaged: Default::default() }
     }
 
     /// A sandbox on a new PostgreSQL database; `None` (after printing why) when PostgreSQL is absent.
     pub fn postgres(label: &str) -> Option<Self> {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
         let database = runtime.block_on(ScratchDatabase::create(label))?;
-        Some(Self { dir: tempfile::tempdir().expect("temporary folder"), postgres: Some(database) })
+        Some(Self {
+            dir: tempfile::tempdir().expect("temporary folder"),
+            postgres: Some(database),
+            damaged: Default::default(),
+        })
     }
 
     /// Drops the scratch PostgreSQL database now (closing every session on it), as an outage would.
     pub fn drop_postgres(&self) {
+        self.damaged.set(true);
         if let Some(database) = &self.postgres {
             let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
             runtime.block_on(database.drop_now());
         }
+    }
+
+    /// Marks the database as damaged on purpose: it is not verified when the test ends.
+    pub fn expect_tampered(&self) {
+        self.damaged.set(true);
     }
 
     /// The database: the scratch PostgreSQL URL or the SQLite file.
