@@ -1,6 +1,7 @@
 //! Bytes to model and back. Parsers return the model or every problem found, each with its position. `pack`
 //! holds the stored text packs and change lists.
 
+pub mod checkpoint;
 pub mod file;
 pub mod folder;
 pub mod kept;
