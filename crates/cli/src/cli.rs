@@ -87,6 +87,11 @@ pub enum Command {
     /// List every disagreement between the texts and the register's change lists, after checking the stored
     /// history against its publication log (as `verify` does, same exit status).
     Check,
+    /// Signing keys for the publication log's checkpoints.
+    Key {
+        #[command(subcommand)]
+        action: KeyCommand,
+    },
     /// Check the stored history against its publication log: every publication's digest recomputed from its
     /// content, the chain, every text, change list and document file rehashed. Exit 4 names the first publication
     /// of a code that does not match. Every code, or the one --code names.
@@ -216,6 +221,10 @@ pub struct ServeArgs {
     /// default 10.
     #[arg(long, value_name = "SECONDS", env = "INFORCE_SHUTDOWN_TIMEOUT")]
     pub shutdown_timeout: Option<u64>,
+    /// The private key (from `inforce key generate`) the site signs its logs' checkpoints with
+    /// (/api/v1/{code}/log/checkpoint). Without it, the site publishes its logs but signs no checkpoint.
+    #[arg(long, value_name = "FILE", env = "INFORCE_SIGNING_KEY")]
+    pub signing_key: Option<PathBuf>,
 }
 
 impl ServeArgs {
@@ -377,9 +386,41 @@ pub struct BlameArgs {
     pub point: PointArgs,
 }
 
+/// Key commands.
+#[derive(Subcommand)]
+pub enum KeyCommand {
+    /// Make a new Ed25519 signing key: its private key is written to FILE (readable by its owner only; an
+    /// existing file is never overwritten) and its verifier key, for outsiders, is printed.
+    Generate(KeyGenerateArgs),
+}
+
+/// The arguments of `key generate`.
+#[derive(clap::Args)]
+pub struct KeyGenerateArgs {
+    /// The file to write the private key to.
+    pub file: PathBuf,
+    /// The key's name: usually the host readers reach the site at (sec.example.org); no spaces or '+'.
+    #[arg(long, default_value = "inforce")]
+    pub name: String,
+}
+
 /// The arguments of `verify`.
 #[derive(clap::Args)]
-pub struct VerifyArgs {}
+pub struct VerifyArgs {
+    /// Check a running site as an outsider would, instead of the database: its signed checkpoint, and every
+    /// publication's digest recomputed from the content it serves (the code is --code, default sec).
+    #[arg(long, value_name = "URL", requires = "key")]
+    pub remote: Option<String>,
+    /// The site's verifier key (a file holding NAME+ID+KEY, as `inforce key generate` printed it).
+    #[arg(long, value_name = "FILE", requires = "remote")]
+    pub key: Option<PathBuf>,
+    /// A checkpoint saved earlier (with --save): the site's log must extend it.
+    #[arg(long, value_name = "FILE", requires = "remote")]
+    pub checkpoint: Option<PathBuf>,
+    /// Save the checkpoint just verified, for the next run's --checkpoint.
+    #[arg(long, value_name = "FILE", requires = "remote")]
+    pub save: Option<PathBuf>,
+}
 
 /// The arguments of `copy`.
 #[derive(clap::Args)]

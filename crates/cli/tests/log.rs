@@ -252,3 +252,134 @@ fn a_publication_written_into_the_database_directly_is_detected() {
     let again = sandbox.run(&["--code", "sec", "verify"]);
     assert_eq!(again.status.code(), Some(4));
 }
+
+/// A new signing key in the sandbox: (private key file, verifier key file).
+fn key(sandbox: &Sandbox, name: &str) -> (String, String) {
+    let private = sandbox.path(&format!("{name}.key"));
+    let made = sandbox.json(&["key", "generate", private.to_str().expect("path"), "--name", "sec.example.org"]);
+    let public = sandbox.path(&format!("{name}.pub"));
+    std::fs::write(&public, made["verifier_key"].as_str().expect("key")).expect("write");
+    (private.to_str().expect("path").to_string(), public.to_str().expect("path").to_string())
+}
+
+fn serve(sandbox: &Sandbox, private: &str) -> (common::Server, String) {
+    let env = [("INFORCE_SIGNING_KEY", private), ("INFORCE_POLL_MS", "100")];
+    let server = common::start_with(sandbox, &env, std::process::Stdio::null());
+    let url = format!("http://127.0.0.1:{}", server.port);
+    (server, url)
+}
+
+/// Runs `verify --remote` with the given extra arguments.
+fn remote(sandbox: &Sandbox, url: &str, key: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["verify", "--remote", url, "--key", key];
+    args.extend(extra);
+    sandbox.run(&args)
+}
+
+/// Waits until the site's log of the SEC holds `size` publications.
+fn until_size(sandbox: &Sandbox, url: &str, public: &str, size: u64) {
+    let start = std::time::Instant::now();
+    loop {
+        let output = remote(sandbox, url, public, &["--format", "json"]);
+        if output.status.success() {
+            let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+            if json["size"] == size {
+                return;
+            }
+        }
+        assert!(start.elapsed().as_secs() < 20, "the site never served {size} publications: {}", stderr(&output));
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn an_outsider_verifies_a_site_and_its_saved_checkpoint_catches_a_rewritten_history() {
+    let sandbox = register();
+    let (private, public) = key(&sandbox, "site");
+    let (server, url) = serve(&sandbox, &private);
+    let saved = sandbox.path("saved.note");
+    let saved = saved.to_str().expect("path");
+    let output = remote(&sandbox, &url, &public, &["--save", saved, "--format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!((json["size"].as_u64(), json["origin"].as_str()), (Some(3), Some("sec.example.org/sec")));
+    let note = std::fs::read_to_string(saved).expect("saved");
+    assert!(note.starts_with("sec.example.org/sec\n3\n"), "{note}");
+
+    // The log grows: the saved checkpoint is extended, and the new one saved.
+    assert!(sandbox.run(&["mod", "new", "MP900", "--title", "Later"]).status.success());
+    until_size(&sandbox, &url, &public, 4);
+    let later = sandbox.path("later.note");
+    let later = later.to_str().expect("path");
+    let output = remote(&sandbox, &url, &public, &["--checkpoint", saved, "--save", later]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("extends the saved checkpoint of 3"));
+
+    // Another key, or a saved checkpoint altered by hand, is refused.
+    let (_, stranger) = key(&sandbox, "stranger");
+    let output = remote(&sandbox, &url, &stranger, &[]);
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    assert!(stderr(&output).contains("not signed by this key"), "{}", stderr(&output));
+    let forged = sandbox.path("forged.note");
+    std::fs::write(&forged, note.replacen("\n3\n", "\n2\n", 1)).expect("write");
+    let output = remote(&sandbox, &url, &public, &["--checkpoint", forged.to_str().expect("path")]);
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    assert!(stderr(&output).contains("the saved checkpoint"), "{}", stderr(&output));
+    drop(server);
+
+    // The same key serves a history rebuilt from scratch, longer and self-consistent: only the saved checkpoint
+    // shows it is not the history published before.
+    let rebuilt = Sandbox::new();
+    rebuilt.run_at("2026-01-11T09:00:00Z", &["versions"]);
+    for n in 0..4 {
+        let title = format!("Rebuilt {n}");
+        assert!(rebuilt.run(&["mod", "new", &format!("MP95{n}"), "--title", &title]).status.success());
+    }
+    let (server, url) = serve(&rebuilt, &private);
+    assert!(remote(&rebuilt, &url, &public, &[]).status.success(), "alone, the rebuilt log verifies");
+    let output = remote(&rebuilt, &url, &public, &["--checkpoint", later]);
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    assert!(stderr(&output).contains("history was rewritten"), "{}", stderr(&output));
+    drop(server);
+
+    // Content altered in the database is served as it now reads, and no longer makes its digest.
+    tamper(
+        &sandbox,
+        &["UPDATE records SET body = replace(body, '2015-01-26', '2015-01-25') WHERE kind = 'entry' \
+         AND record_key = '4.1'"],
+    );
+    sandbox.expect_tampered();
+    let (_server, url) = serve(&sandbox, &private);
+    let output = remote(&sandbox, &url, &public, &[]);
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    assert!(stderr(&output).contains("does not match its digest"), "{}", stderr(&output));
+}
+
+#[test]
+fn a_deleted_last_publication_is_caught_by_the_saved_checkpoint() {
+    let sandbox = register();
+    let (private, public) = key(&sandbox, "site");
+    let saved = sandbox.path("saved.note");
+    let saved = saved.to_str().expect("path");
+    {
+        let (_server, url) = serve(&sandbox, &private);
+        assert!(remote(&sandbox, &url, &public, &["--save", saved]).status.success());
+    }
+    // The newest publication and its digest removed: the stored log is consistent, and only an outsider's
+    // checkpoint remembers it.
+    let last = *publications(&sandbox, "sec").last().expect("publications");
+    tamper(
+        &sandbox,
+        &[
+            &format!("DELETE FROM records WHERE publication_id = {last}"),
+            &format!("DELETE FROM publication_digests WHERE publication_id = {last}"),
+            &format!("DELETE FROM publications WHERE id = {last}"),
+        ],
+    );
+    assert!(sandbox.run(&["--code", "sec", "verify"]).status.success(), "the database alone cannot tell");
+    sandbox.expect_tampered();
+    let (_server, url) = serve(&sandbox, &private);
+    let output = remote(&sandbox, &url, &public, &["--checkpoint", saved]);
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    assert!(stderr(&output).contains("now holds only 2"), "{}", stderr(&output));
+}

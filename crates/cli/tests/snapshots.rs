@@ -128,6 +128,7 @@ async fn site(sandbox: &Sandbox) -> axum::Router {
         access_log: false,
         public_url: Some(PUBLIC_URL.to_string()),
         limits: inforce_web::Limits::default(),
+        signing_key: None,
     };
     inforce_web::routes(inforce_web::Site::load(store, options).await.expect("load the site"))
 }

@@ -2,46 +2,13 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::Sandbox;
+use common::{Sandbox, Server, start, start_with};
 use serde_json::Value;
-
-/// A running server; killed when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(sandbox: &Sandbox) -> Server {
-    start_with(sandbox, &[], Stdio::null())
-}
-
-fn start_with(sandbox: &Sandbox, env: &[(&str, &str)], stderr: Stdio) -> Server {
-    let mut command = sandbox.command(&["serve", "--addr", "127.0.0.1:0"]);
-    command.env("INFORCE_TODAY", "2015-02-01").envs(env.iter().copied());
-    let mut child = command.stdout(Stdio::piped()).stderr(stderr).spawn().expect("start the server");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).expect("the server prints its address");
-    let port = line
-        .split("http://127.0.0.1:")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("no address in {line:?}"));
-    Server { child, port }
-}
 
 struct Reply {
     status: u16,

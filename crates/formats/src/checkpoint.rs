@@ -138,8 +138,8 @@ impl SigningKey {
 
     /// The checkpoint as a signed note.
     pub fn sign(&self, checkpoint: &Checkpoint) -> Result<String, CheckpointError> {
-        let mut note = Note::new(checkpoint.text().as_bytes(), &[])
-            .map_err(|e| CheckpointError::Malformed(e.to_string()))?;
+        let mut note =
+            Note::new(checkpoint.text().as_bytes(), &[]).map_err(|e| CheckpointError::Malformed(e.to_string()))?;
         note.add_sigs(&[&self.signer]).map_err(|e| CheckpointError::Malformed(e.to_string()))?;
         String::from_utf8(note.to_bytes()).map_err(|e| CheckpointError::Malformed(e.to_string()))
     }

@@ -9,6 +9,7 @@
 pub mod atom;
 pub mod describe;
 pub mod html;
+pub mod log;
 pub mod markdown;
 pub mod plain;
 pub mod wire;

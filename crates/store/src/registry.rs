@@ -4,6 +4,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use inforce_core::ledger::RecordKind;
 use inforce_core::ledger::{register_as_of, writes_for};
 use inforce_core::text::{TextAssignment, TextHash, Texts, assignments_as_of, text_writes_for};
 use inforce_core::unicode::nfc;
@@ -22,6 +23,8 @@ pub struct Loaded {
     pub publication: Publication,
     /// The record time asked about, if any.
     pub as_of: Option<Timestamp>,
+    /// For each version or event, the publications that wrote its record, in order (the first recorded it).
+    pub entry_writers: HashMap<String, Vec<i64>>,
 }
 
 /// What publishing a register did.
@@ -48,7 +51,16 @@ pub async fn load_register(
     let mut records = store.records(code).await?;
     records.retain(|r| r.publication <= publication.id);
     let Some(register) = register_as_of(&records, as_of) else { return Ok(None) };
-    Ok(Some(Loaded { register, publication, as_of }))
+    let mut entry_writers: HashMap<String, Vec<i64>> = HashMap::new();
+    for record in
+        records.iter().filter(|r| r.write.kind == RecordKind::Entry && as_of.is_none_or(|at| r.recorded_at <= at))
+    {
+        let writers = entry_writers.entry(record.write.key.clone()).or_default();
+        if writers.last() != Some(&record.publication) {
+            writers.push(record.publication);
+        }
+    }
+    Ok(Some(Loaded { register, publication, as_of, entry_writers }))
 }
 
 /// The register that the publications from `origin` alone have made (as if nobody else had published): what

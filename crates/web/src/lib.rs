@@ -27,8 +27,8 @@ use tower_http::timeout::TimeoutLayer;
 pub use cache::DEFAULT_CACHE_BYTES;
 pub use handlers::publications::facts as publication_facts;
 use handlers::{
-    at, compare, consultations, documents, home, meta, proposals, provisions, publications, search, variations,
-    versions,
+    at, compare, consultations, documents, home, meta, proposals, provisions, publication_log, publications, search,
+    variations, versions,
 };
 pub use site::{Limits, Site, SiteOptions, public_url};
 
@@ -115,6 +115,18 @@ fn api_only() -> Vec<(&'static str, MethodRouter<Arc<Site>>)> {
         ("/{code}/timeline", get(variations::api_timeline)),
         ("/{code}/planned", get(proposals::api_planned)),
         ("/search", get(search::api)),
+        // The publication log, for any code and (unprefixed) the default one.
+        ("/{code}/log", get(publication_log::api_log)),
+        ("/log", get(publication_log::api_log)),
+        ("/{code}/log/{sequence}", get(publication_log::api_logged)),
+        ("/log/{sequence}", get(publication_log::api_logged)),
+        ("/{code}/log/checkpoint", get(publication_log::api_checkpoint)),
+        ("/log/checkpoint", get(publication_log::api_checkpoint)),
+        ("/log/key", get(publication_log::api_key)),
+        ("/{code}/log/proof/inclusion", get(publication_log::api_inclusion)),
+        ("/log/proof/inclusion", get(publication_log::api_inclusion)),
+        ("/{code}/log/proof/consistency", get(publication_log::api_consistency)),
+        ("/log/proof/consistency", get(publication_log::api_consistency)),
     ]
 }
 

@@ -42,6 +42,9 @@ listed!(
     crate::handlers::consultations::ConsultationQuery,
     crate::handlers::proposals::ProposalQuery,
     crate::handlers::proposals::OnQuery,
+    crate::handlers::publication_log::LogQuery,
+    crate::handlers::publication_log::InclusionQuery,
+    crate::handlers::publication_log::ConsistencyQuery,
 );
 
 /// The query string with only the parameters some handler reads, sorted by name (stably, so repeated names keep

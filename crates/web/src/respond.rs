@@ -30,6 +30,8 @@ pub enum Body {
     Atom(String),
     /// A stylesheet.
     Css(&'static str),
+    /// Plain text (a signed checkpoint).
+    Text(String),
 }
 
 impl Body {
@@ -50,6 +52,7 @@ pub fn respond(request: &HeaderMap, body: Body, last_modified: Timestamp, cache:
         Body::Json(bytes) => ("application/json".to_string(), bytes, None),
         Body::Atom(xml) => ("application/atom+xml; charset=utf-8".to_string(), xml.into_bytes(), None),
         Body::Css(css) => ("text/css; charset=utf-8".to_string(), css.as_bytes().to_vec(), None),
+        Body::Text(text) => ("text/plain; charset=utf-8".to_string(), text.into_bytes(), None),
     };
     let etag = etag.unwrap_or_else(|| {
         let mut hasher = DefaultHasher::new();

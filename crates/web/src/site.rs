@@ -1,14 +1,16 @@
 //! The served state: every code's history in memory, swapped whole when a publication lands.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Duration;
 
+use inforce_core::log::Logged;
 use inforce_core::search::SearchIndex;
 use inforce_core::{CodeId, History};
 
 use crate::log::{self, Level};
-use inforce_store::{Publication, Store, StoreError, StoredFile, Wakeup, load_register, texts_for};
+use inforce_formats::checkpoint::SigningKey;
+use inforce_store::{LogEntry, Publication, Store, StoreError, StoredFile, Wakeup, load_register, texts_for};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
@@ -29,6 +31,8 @@ pub struct SiteOptions {
     pub public_url: Option<String>,
     /// The bounds on memory, time and connections.
     pub limits: Limits,
+    /// The key the site signs its logs' checkpoints with (`serve --signing-key`); `None`: no checkpoints.
+    pub signing_key: Option<SigningKey>,
 }
 
 /// The bounds `serve` keeps under load and attack, each with its flag (README: "Limits").
@@ -109,6 +113,12 @@ pub struct Snapshot {
     published: BTreeMap<CodeId, Timestamp>,
     /// Counts snapshots, so that answers drawn from an older one are never served again.
     pub generation: u64,
+    /// Each code's publication log (digests in sequence order), as of the snapshot.
+    pub logs: BTreeMap<CodeId, Arc<Vec<LogEntry>>>,
+    /// For each code's versions and events, the publications that wrote its record (the first recorded it).
+    pub entry_writers: BTreeMap<CodeId, Arc<HashMap<String, Vec<i64>>>>,
+    /// Each code's publications' logged content, recomputed from the store the first time the log is read.
+    contents: BTreeMap<CodeId, tokio::sync::OnceCell<Arc<Vec<Result<Logged, String>>>>>,
 }
 
 impl Snapshot {
@@ -125,6 +135,11 @@ impl Snapshot {
     /// The record time of `code`'s latest publication (the epoch for a code the snapshot does not hold).
     pub fn published(&self, code: &CodeId) -> Timestamp {
         self.published.get(code).copied().unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+
+    /// The log entry of `code`'s publication `id`, when the snapshot's log holds it.
+    pub fn log_entry(&self, code: &CodeId, id: i64) -> Option<&LogEntry> {
+        self.logs.get(code)?.iter().find(|e| e.publication == id)
     }
 
     /// The search index of `code`'s history, built on first use and kept as long as the snapshot; `None` for a
@@ -291,6 +306,30 @@ impl Site {
         self.store.file_chunk(code, sha256, seq).await
     }
 
+    /// Every publication's logged content of `code` (in sequence order; an `Err` says what of one cannot be read),
+    /// recomputed from the store the first time the snapshot is asked and kept with it; `None` for a code the
+    /// snapshot does not hold. May hold publications newer than the snapshot: sequences never change.
+    pub async fn logged(
+        &self,
+        snapshot: &Snapshot,
+        code: &CodeId,
+    ) -> Option<Result<Arc<Vec<Result<Logged, String>>>, StoreError>> {
+        let cell = snapshot.contents.get(code)?;
+        Some(
+            cell.get_or_try_init(|| async {
+                let sources = self.store.log_sources(code).await?;
+                let code = code.clone();
+                // Decoding and encoding every record again is CPU work: off the async workers.
+                let logged = tokio::task::spawn_blocking(move || inforce_store::log::logged(&code, &sources))
+                    .await
+                    .map_err(|e| StoreError::Database { location: "log".into(), reason: e.to_string() })?;
+                Ok(Arc::new(logged))
+            })
+            .await
+            .cloned(),
+        )
+    }
+
     /// Whether the store answers (for `/readyz`).
     pub async fn store_reachable(&self) -> bool {
         self.store.codes().await.is_ok()
@@ -332,12 +371,16 @@ async fn load_snapshot(
     let mut publications = BTreeMap::new();
     let mut damaged = BTreeMap::new();
     let mut published = BTreeMap::new();
+    let mut logs = BTreeMap::new();
+    let mut entry_writers = BTreeMap::new();
     for (code, list) in lists {
         match load_code(store, &code).await {
             Ok(None) => {}
-            Ok(Some((history, recorded_at))) => {
-                published.insert(code.clone(), recorded_at);
-                histories.insert(code.clone(), Arc::new(history));
+            Ok(Some(loaded)) => {
+                published.insert(code.clone(), loaded.recorded_at);
+                histories.insert(code.clone(), Arc::new(loaded.history));
+                logs.insert(code.clone(), Arc::new(loaded.log));
+                entry_writers.insert(code.clone(), Arc::new(loaded.entry_writers));
                 publications.insert(code, Arc::new(list));
             }
             Err(error) => {
@@ -349,19 +392,55 @@ async fn load_snapshot(
                     if let Some(list) = previous.publications.get(&code) {
                         publications.insert(code.clone(), list.clone());
                     }
+                    if let Some(log) = previous.logs.get(&code) {
+                        logs.insert(code.clone(), log.clone());
+                    }
+                    if let Some(writers) = previous.entry_writers.get(&code) {
+                        entry_writers.insert(code.clone(), writers.clone());
+                    }
                     published.insert(code.clone(), previous.published(&code));
                 }
             }
         }
     }
     let search = histories.keys().map(|code| (code.clone(), OnceLock::new())).collect();
-    Ok(Snapshot { histories, search, heads, publications, damaged, published, generation })
+    let contents = histories.keys().map(|code| (code.clone(), tokio::sync::OnceCell::new())).collect();
+    Ok(Snapshot {
+        histories,
+        search,
+        heads,
+        publications,
+        damaged,
+        published,
+        generation,
+        logs,
+        entry_writers,
+        contents,
+    })
 }
 
-/// One code's history and the record time of its latest publication; `None` when nothing is recorded for it.
-async fn load_code(store: &dyn Store, code: &CodeId) -> Result<Option<(History, Timestamp)>, StoreError> {
+/// One code as a snapshot holds it.
+struct LoadedCode {
+    history: History,
+    /// The record time of its latest publication.
+    recorded_at: Timestamp,
+    log: Vec<LogEntry>,
+    entry_writers: HashMap<String, Vec<i64>>,
+}
+
+/// One code's history, log and the record time of its latest publication; `None` when nothing is recorded for
+/// it.
+async fn load_code(store: &dyn Store, code: &CodeId) -> Result<Option<LoadedCode>, StoreError> {
     let Some(loaded) = load_register(store, code, None).await? else { return Ok(None) };
     let recorded_at = loaded.publication.recorded_at;
     let texts = texts_for(store, &loaded).await?;
-    Ok(Some((History::with_texts(loaded.register, texts), recorded_at)))
+    // The log as far as the loaded register goes: a publication landing meanwhile waits for the next snapshot.
+    let mut log = store.log(code).await?;
+    log.retain(|e| e.publication <= loaded.publication.id);
+    Ok(Some(LoadedCode {
+        history: History::with_texts(loaded.register, texts),
+        recorded_at,
+        log,
+        entry_writers: loaded.entry_writers,
+    }))
 }

@@ -75,6 +75,7 @@ fn site_options(limits: inforce_web::Limits) -> inforce_web::SiteOptions {
         access_log: false,
         public_url: None,
         limits,
+        signing_key: None,
     }
 }
 

@@ -28,6 +28,7 @@ async fn routes() -> axum::Router {
         access_log: false,
         public_url: None,
         limits: inforce_web::Limits::default(),
+        signing_key: None,
     };
     inforce_web::routes(inforce_web::Site::load(store, options).await.expect("site"))
 }

@@ -2,18 +2,36 @@
 //! a running site as an outsider would).
 
 use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 
+use inforce_core::log::{Digest, tree_head};
+use inforce_core::merkle;
+use inforce_formats::checkpoint::{Checkpoint, CheckpointError, SigningKey, open};
+use inforce_present::log::{ConsistencyJson, InclusionJson, LogJson, LoggedJson, hex as hex_of, unhex};
 use inforce_present::wire::{VerifiedJson, VerifyJson};
 use inforce_store::{Verdict, verify as verify_code};
+use serde::Serialize;
 
-use crate::cli::VerifyArgs;
+use crate::cli::{KeyGenerateArgs, VerifyArgs};
 use crate::env::Env;
 use crate::failure::Failure;
 
 /// `inforce verify [--code C]`: every code (or the one named) recomputed from the store; exit 4 naming the first
-/// publication of each code that does not match its log.
+/// publication of each code that does not match its log. With `--remote`, a running site instead ([`remote`]).
 pub async fn verify(env: &Env, args: &VerifyArgs) -> Result<(), Failure> {
-    let _ = args;
+    if let (Some(url), Some(key)) = (&args.remote, &args.key) {
+        let request = Remote {
+            url: url.trim_end_matches('/').to_string(),
+            code: env.code.to_string(),
+            key: read_file(key)?.trim().to_string(),
+            saved: args.checkpoint.as_deref().map(read_file).transpose()?,
+            save: args.save.clone(),
+        };
+        let checked = tokio::task::spawn_blocking(move || remote(&request))
+            .await
+            .map_err(|e| Failure::Environment(format!("internal error: {e}")))??;
+        return env.out.print(&checked, || checked.describe());
+    }
     let store = env.store().await?.as_ref();
     let codes = if env.code_given { vec![env.code.clone()] } else { store.codes().await? };
     let mut verdicts = Vec::new();
@@ -116,4 +134,259 @@ pub fn damage(verdicts: &[Verdict]) -> Option<String> {
 /// 64 lower-case hex digits.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn read_file(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Failure::NotFound(format!("{}: no such file", path.display())),
+        _ => Failure::Usage(format!("{}: cannot read: {e}", path.display())),
+    })
+}
+
+/// Reads `serve --signing-key FILE`.
+pub fn read_signing_key(path: &Path) -> Result<SigningKey, Failure> {
+    SigningKey::parse(&read_file(path)?).map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))
+}
+
+/// `inforce key generate FILE [--name NAME]`: writes a new private key to FILE (mode 0600, never over an
+/// existing file) and prints its verifier key.
+pub fn generate_key(env: &Env, args: &KeyGenerateArgs) -> Result<(), Failure> {
+    let (private, verifier) = SigningKey::generate(&args.name).map_err(|e| Failure::Usage(format!("--name: {e}")))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let path = &args.file;
+    let mut file = options.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => {
+            Failure::Usage(format!("{} exists: a key is never overwritten; choose another file", path.display()))
+        }
+        _ => Failure::Environment(format!("{}: cannot write: {e}", path.display())),
+    })?;
+    std::io::Write::write_all(&mut file, format!("{private}\n").as_bytes())
+        .map_err(|e| Failure::Environment(format!("{}: cannot write: {e}", path.display())))?;
+    #[derive(Serialize)]
+    struct KeyJson<'a> {
+        file: String,
+        name: &'a str,
+        verifier_key: &'a str,
+    }
+    let json = KeyJson { file: path.display().to_string(), name: &args.name, verifier_key: &verifier };
+    env.out.print(&json, || {
+        format!(
+            "Wrote the private key to {} (keep it secret; serve with --signing-key {}).\nVerifier key, for \
+             outsiders (also served at /api/v1/log/key):\n{verifier}",
+            path.display(),
+            path.display()
+        )
+    })
+}
+
+/// What `verify --remote` checks.
+struct Remote {
+    /// The site, without a trailing slash.
+    url: String,
+    code: String,
+    /// The verifier key the outsider trusts.
+    key: String,
+    /// A checkpoint saved earlier.
+    saved: Option<String>,
+    /// Where to save the checkpoint verified now.
+    save: Option<PathBuf>,
+}
+
+/// What `verify --remote` found: everything checked.
+#[derive(Serialize)]
+struct RemoteJson {
+    url: String,
+    code: String,
+    /// The key's name and the checkpoint's origin.
+    origin: String,
+    size: u64,
+    tree_head: String,
+    time: Option<jiff::Timestamp>,
+    /// The size of the saved checkpoint the log was shown to extend.
+    extends: Option<u64>,
+    saved_to: Option<String>,
+}
+
+impl RemoteJson {
+    fn describe(&self) -> String {
+        let mut text = format!(
+            "{} at {}: {} publication{} verified: each digest recomputed from the content served, the chain and \
+             the signed checkpoint of {} (tree head {})",
+            self.code,
+            self.url,
+            self.size,
+            if self.size == 1 { "" } else { "s" },
+            self.origin,
+            self.tree_head
+        );
+        if let Some(extends) = self.extends {
+            let _ = write!(text, "; it extends the saved checkpoint of {extends} publication(s)");
+        }
+        if let Some(saved) = &self.saved_to {
+            let _ = write!(text, "; checkpoint saved to {saved}");
+        }
+        text
+    }
+}
+
+/// The size past which a served answer is refused (a publication's content can be large: 1 GiB).
+const MOST_BYTES: u64 = 1 << 30;
+
+/// Fetches one address of the site as text; failures to reach it are the environment's (exit 3).
+fn fetch(agent: &ureq::Agent, url: &str) -> Result<String, Failure> {
+    let mut response = agent.get(url).call().map_err(|e| Failure::Environment(format!("cannot read {url}: {e}")))?;
+    response
+        .body_mut()
+        .with_config()
+        .limit(MOST_BYTES)
+        .read_to_string()
+        .map_err(|e| Failure::Environment(format!("cannot read {url}: {e}")))
+}
+
+fn fetch_json<T: serde::de::DeserializeOwned>(agent: &ureq::Agent, url: &str) -> Result<T, Failure> {
+    serde_json::from_str(&fetch(agent, url)?)
+        .map_err(|e| Failure::Damaged(format!("{url} does not answer as the publication log does: {e}")))
+}
+
+/// Checks a site as an outsider would: the checkpoint's signature and origin, every served publication's digest
+/// recomputed from its content and chained, the tree head against the checkpoint, the newest publication's
+/// inclusion proof, and, given a saved checkpoint, that the log extends it (its consistency proof, and the
+/// saved head recomputed). Exit 4 when anything does not match.
+fn remote(request: &Remote) -> Result<RemoteJson, Failure> {
+    let agent = ureq::Agent::new_with_defaults();
+    let (url, code) = (&request.url, &request.code);
+    let damaged = |what: String| Failure::Damaged(format!("{url} ({code}): {what}"));
+    let key_name = request.key.split('+').next().unwrap_or_default().to_string();
+    let opened = |note: &str, which: &str| {
+        open(note, &request.key).map_err(|e| match e {
+            CheckpointError::VerifierKey => Failure::Usage(format!("--key: {e}")),
+            e => damaged(format!("{which}: {e}")),
+        })
+    };
+    let note = fetch(&agent, &format!("{url}/api/v1/{code}/log/checkpoint"))?;
+    let checkpoint = opened(&note, "the served checkpoint")?;
+    let origin = format!("{key_name}/{code}");
+    if checkpoint.origin != origin {
+        return Err(damaged(format!("the checkpoint is of the log '{}', not '{origin}'", checkpoint.origin)));
+    }
+    let size = checkpoint.size;
+    // Every publication up to the checkpoint's size (the log may have grown since it was fetched).
+    let mut listed = Vec::new();
+    let mut page = 1;
+    loop {
+        let log: LogJson = fetch_json(&agent, &format!("{url}/api/v1/{code}/log?page={page}"))?;
+        listed.extend(log.publications);
+        if page >= log.pages || listed.len() as u64 >= size {
+            break;
+        }
+        page += 1;
+    }
+    if (listed.len() as u64) < size {
+        return Err(damaged(format!("the checkpoint counts {size} publications but the log lists {}", listed.len())));
+    }
+    let mut digests: Vec<Digest> = Vec::new();
+    for (i, entry) in listed.iter().take(size as usize).enumerate() {
+        let n = i as u64 + 1;
+        let content: LoggedJson = fetch_json(&agent, &format!("{url}/api/v1/{code}/log/{n}"))?;
+        let logged = content.logged().map_err(damaged)?;
+        if logged.sequence != n || logged.code != *code {
+            return Err(damaged(format!("/log/{n} serves publication {} of '{}'", logged.sequence, logged.code)));
+        }
+        let digest = logged.digest(digests.last());
+        if digest.to_string() != entry.digest || digest.to_string() != content.digest {
+            return Err(damaged(format!(
+                "publication {n} (id {}): its content as served does not match its digest {} (recomputed: {digest})",
+                entry.publication, entry.digest
+            )));
+        }
+        digests.push(digest);
+    }
+    if tree_head(&digests) != checkpoint.root {
+        return Err(damaged("the served publications do not make the tree head the checkpoint signs".into()));
+    }
+    // The proofs the site serves, checked as a client holding only hashes would.
+    let newest = digests.last().copied();
+    if let Some(newest) = newest {
+        let proof: InclusionJson =
+            fetch_json(&agent, &format!("{url}/api/v1/{code}/log/proof/inclusion?sequence={size}&tree_size={size}"))?;
+        let path = hashes(&proof.audit_path).ok_or_else(|| damaged("an inclusion proof that is not hashes".into()))?;
+        if !merkle::verify_inclusion(&newest.leaf(), size - 1, size, &path, &checkpoint.root) {
+            return Err(damaged(format!("the inclusion proof of publication {size} does not verify")));
+        }
+    }
+    let mut extends = None;
+    if let Some(saved) = &request.saved {
+        let before = opened(saved, "the saved checkpoint")?;
+        if before.origin != checkpoint.origin {
+            return Err(Failure::Usage(format!(
+                "--checkpoint: it is of the log '{}', not '{}'",
+                before.origin, checkpoint.origin
+            )));
+        }
+        check_extends(&agent, request, &before, &checkpoint, &digests).map_err(damaged)?;
+        extends = Some(before.size);
+    }
+    let saved_to = match &request.save {
+        Some(path) => {
+            std::fs::write(path, &note)
+                .map_err(|e| Failure::Environment(format!("{}: cannot write: {e}", path.display())))?;
+            Some(path.display().to_string())
+        }
+        None => None,
+    };
+    Ok(RemoteJson {
+        url: url.clone(),
+        code: code.clone(),
+        origin,
+        size,
+        tree_head: hex_of(&checkpoint.root),
+        time: checkpoint.time,
+        extends,
+        saved_to,
+    })
+}
+
+/// That the log of `now` (whose publications' digests are `digests`) extends the saved checkpoint `before`:
+/// its first publications make the saved head, and the site's consistency proof verifies.
+fn check_extends(
+    agent: &ureq::Agent,
+    request: &Remote,
+    before: &Checkpoint,
+    now: &Checkpoint,
+    digests: &[Digest],
+) -> Result<(), String> {
+    let rewritten = |why: &str| {
+        format!(
+            "the site's history was rewritten: its log does not extend the checkpoint saved earlier ({} \
+             publication(s), tree head {}): {why}",
+            before.size,
+            hex_of(&before.root)
+        )
+    };
+    if before.size > now.size {
+        return Err(rewritten(&format!("the log now holds only {} publication(s)", now.size)));
+    }
+    if tree_head(&digests[..before.size as usize]) != before.root {
+        return Err(rewritten("its first publications no longer make the saved tree head"));
+    }
+    if before.size == 0 {
+        return Ok(());
+    }
+    let url = format!(
+        "{}/api/v1/{}/log/proof/consistency?first={}&second={}",
+        request.url, request.code, before.size, now.size
+    );
+    let proof: ConsistencyJson = fetch_json(agent, &url).map_err(|e| e.message().to_string())?;
+    let path = hashes(&proof.consistency_path).ok_or_else(|| rewritten("a consistency proof that is not hashes"))?;
+    if !merkle::verify_consistency(before.size, now.size, &before.root, &now.root, &path) {
+        return Err(rewritten("its consistency proof does not verify"));
+    }
+    Ok(())
+}
+
+fn hashes(hex: &[String]) -> Option<Vec<merkle::Hash>> {
+    hex.iter().map(|h| unhex(h)).collect()
 }

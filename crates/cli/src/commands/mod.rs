@@ -12,7 +12,7 @@ pub mod search;
 pub mod serve;
 pub mod texts;
 
-use crate::cli::{Cli, Command, ConsultationCommand, DocCommand, ModCommand, RegisterCommand};
+use crate::cli::{Cli, Command, ConsultationCommand, DocCommand, KeyCommand, ModCommand, RegisterCommand};
 use crate::env::Env;
 use crate::failure::Failure;
 
@@ -40,6 +40,7 @@ async fn dispatch(env: &Env, command: Command) -> Result<(), Failure> {
         Command::ImportVersion(args) => import::import_version(env, &args).await,
         Command::Check => texts::check(env).await,
         Command::Verify(args) => log::verify(env, &args).await,
+        Command::Key { action: KeyCommand::Generate(args) } => log::generate_key(env, &args),
         Command::Show(args) => texts::show(env, &args).await,
         Command::Search(args) => search::search(env, &args).await,
         Command::Reindex => search::reindex(env).await,

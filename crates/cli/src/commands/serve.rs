@@ -17,6 +17,7 @@ pub async fn serve(env: &Env, args: ServeArgs) -> Result<(), Failure> {
         .map(inforce_web::public_url)
         .transpose()
         .map_err(|e| Failure::Usage(format!("--public-url: {e}")))?;
+    let signing_key = args.signing_key.as_deref().map(super::log::read_signing_key).transpose()?;
     let store = env.store().await?.clone();
     let options = SiteOptions {
         default_code: env.code.clone(),
@@ -25,6 +26,7 @@ pub async fn serve(env: &Env, args: ServeArgs) -> Result<(), Failure> {
         access_log: args.access_log,
         public_url,
         limits: args.limits(),
+        signing_key,
     };
     let served = inforce_web::serve(store, args.addr, options, |bound| {
         println!("inforce is serving on http://{bound}/ (Ctrl-C to stop)");
@@ -67,6 +69,7 @@ pub async fn export_site(env: &Env, args: &ExportSiteArgs) -> Result<(), Failure
         access_log: false,
         public_url,
         limits: inforce_web::Limits::default(),
+        signing_key: None,
     };
     let site = inforce_web::Site::load(env.store().await?.clone(), options).await?;
     let spinner = (env.out.format == Format::Text && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {

@@ -180,3 +180,39 @@ pub fn resaved_code(sandbox: &Sandbox) -> PathBuf {
     write(&root, "v2/2.md", "# Article 2\n\nDeux et demi.\n");
     root
 }
+
+/// A running `inforce serve`, killed when dropped.
+pub struct Server {
+    pub child: std::process::Child,
+    pub port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `inforce serve` on a free port, today 2015-02-01.
+pub fn start(sandbox: &Sandbox) -> Server {
+    start_with(sandbox, &[], std::process::Stdio::null())
+}
+
+/// [`start`] with more environment and a chosen standard error.
+pub fn start_with(sandbox: &Sandbox, env: &[(&str, &str)], stderr: std::process::Stdio) -> Server {
+    let mut command = sandbox.command(&["serve", "--addr", "127.0.0.1:0"]);
+    command.env("INFORCE_TODAY", "2015-02-01").envs(env.iter().copied());
+    let mut child = command.stdout(std::process::Stdio::piped()).stderr(stderr).spawn().expect("start the server");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line)
+        .expect("the server prints its address");
+    let port = line
+        .split("http://127.0.0.1:")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    Server { child, port }
+}

@@ -10,6 +10,7 @@ pub mod home;
 pub mod meta;
 pub mod proposals;
 pub mod provisions;
+pub mod publication_log;
 pub mod publications;
 pub mod search;
 pub mod variations;
