@@ -176,7 +176,7 @@ pub async fn api_key(State(site): State<Arc<Site>>) -> axum::response::Response 
 }
 
 /// `/api/v1/{code}/log/proof/inclusion?sequence=N&tree_size=S` (or `?hash=DIGEST`): the audit path of a
-/// publication in the tree of the first S publications (default: the whole log).
+/// publication (default: the newest) in the tree of the first S publications (default: the whole log).
 pub async fn api_inclusion(ctx: ApiCtx, Query(query): Query<InclusionQuery>) -> ApiResult {
     let entries = entries(&ctx);
     let size = tree_size(&ctx, query.tree_size, entries.len())?;
@@ -195,8 +195,10 @@ pub async fn api_inclusion(ctx: ApiCtx, Query(query): Query<InclusionQuery>) -> 
                 Problem::not_found(format!("No publication in the first {size} of {} has that digest.", ctx.code))
             })?
         }
-        _ => {
-            return Err(Problem::bad_request("Give either sequence=N or hash=DIGEST, and optionally tree_size.").into());
+        // Neither: the newest publication of the tree.
+        (None, None) => size - 1,
+        (Some(_), Some(_)) => {
+            return Err(Problem::bad_request("Give either sequence=N or hash=DIGEST, not both.").into());
         }
     };
     let leaves: Vec<merkle::Hash> = entries[..size].iter().map(|e| e.digest.leaf()).collect();
