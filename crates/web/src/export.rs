@@ -149,6 +149,8 @@ async fn write_all(
         vec!["/".to_string(), "/api/v1/codes".into(), "/api/openapi.json".into(), "/static/site.css".into()];
     seeds.push("/feeds/versions.atom".into());
     seeds.push("/feeds/consultations.atom".into());
+    // Every publication of every code, and through its links each one's content in the log.
+    seeds.push("/feeds/publications.atom".into());
     for seed in seeds {
         seen.insert(seed.clone());
         queue.push_back((seed, "the start".to_string()));

@@ -215,3 +215,48 @@ pub async fn variations(ctx: PageCtx) -> PageResult {
             .collect())
     })
 }
+
+/// `/feeds/publications.atom`: every publication of every code, newest first, with its digest, as
+/// legislation.gov.uk keeps a publication log; each links to its content in the log (`/api/v1/{code}/log/{n}`).
+pub async fn publications(ctx: PageCtx) -> PageResult {
+    let snapshot = &ctx.snapshot;
+    let mut items: Vec<(Timestamp, Item)> = Vec::new();
+    for (code, list) in &snapshot.publications {
+        for publication in list.iter() {
+            let entry = snapshot.log_entry(code, publication.id);
+            let sequence = entry.map_or_else(|| "?".to_string(), |e| e.sequence.to_string());
+            let digest = entry.map_or_else(|| "not logged".to_string(), |e| e.digest.to_string());
+            let author = if publication.author.is_empty() { "an author not recorded" } else { &publication.author };
+            items.push((
+                publication.recorded_at,
+                Item {
+                    id: format!("tag:inforce,2026:{code}/publication/{sequence}"),
+                    title: format!("{code}: publication {sequence}, from {} by {author}", publication.origin),
+                    link: format!("{}/api/v1/{code}/log/{sequence}", ctx.origin),
+                    updated: rfc3339(publication.recorded_at),
+                    summary: format!(
+                        "{} record(s) written; digest {digest}{}",
+                        publication.record_count,
+                        if publication.command.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; command: inforce {}", publication.command)
+                        }
+                    ),
+                },
+            ));
+        }
+    }
+    items.sort_by(|a, b| b.0.cmp(&a.0));
+    let items: Vec<Item> = items.into_iter().map(|(_, item)| item).collect();
+    let xml = feed(
+        "tag:inforce,2026:publications",
+        "Every publication of every code",
+        &format!("{}{}/publications", ctx.origin, ctx.base),
+        &format!("{}/feeds/publications.atom", ctx.origin),
+        snapshot.last_modified(),
+        &items,
+    );
+    // Every code's publications: it changes when any code's does.
+    Ok(crate::respond::respond(ctx.conditions(), Body::Atom(xml), snapshot.last_modified(), Cache::Published))
+}

@@ -105,6 +105,7 @@ fn table() -> Vec<Route> {
         route("/feeds/consultations.atom", get(feeds::consultations)),
         route("/feeds/proposals.atom", get(feeds::proposals)),
         route("/feeds/variations.atom", get(feeds::variations)),
+        route("/feeds/publications.atom", get(feeds::publications)),
     ]
 }
 

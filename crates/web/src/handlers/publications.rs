@@ -16,6 +16,8 @@ struct PublicationRow {
     author: String,
     command: String,
     base: String,
+    /// Its place in the log and its digest.
+    logged: Option<(u64, String)>,
 }
 
 #[derive(Template)]
@@ -56,6 +58,7 @@ pub async fn publications_page(ctx: PageCtx) -> PageResult {
             author: not_recorded(&p.author),
             command: not_recorded(&p.command),
             base: p.base.map_or_else(|| "none".to_string(), |b| b.to_string()),
+            logged: ctx.snapshot.log_entry(&ctx.code, p.id).map(|e| (e.sequence, e.digest.to_string())),
         })
         .collect();
     ctx.page(PublicationsPage { f: ctx.frame(), publications: rows }, Cache::Published)

@@ -60,6 +60,35 @@ struct VersionPage {
     notes: Vec<String>,
     sources: Vec<String>,
     documents: Vec<DocLink>,
+    logged: Vec<LoggedView>,
+}
+
+/// A publication that wrote a version's record, as its page names it: where it sits in the log and its digest.
+struct LoggedView {
+    /// "Recorded" for the first, "Corrected" for later ones.
+    what: &'static str,
+    sequence: u64,
+    recorded_at: String,
+    digest: String,
+}
+
+/// The publications that wrote `entry`'s record, each with its place in the log and its digest.
+fn logged_views(ctx: &PageCtx, entry: &str) -> Vec<LoggedView> {
+    let writers = ctx.snapshot.entry_writers.get(&ctx.code).and_then(|w| w.get(entry));
+    writers
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .filter_map(|(i, id)| {
+            let logged = ctx.snapshot.log_entry(&ctx.code, *id)?;
+            Some(LoggedView {
+                what: if i == 0 { "Recorded" } else { "Corrected" },
+                sequence: logged.sequence,
+                recorded_at: ctx.snapshot.recorded_at(&ctx.code, *id).map(|t| t.to_string()).unwrap_or_default(),
+                digest: logged.digest.to_string(),
+            })
+        })
+        .collect()
 }
 
 /// `/versions/{entry}`
@@ -123,6 +152,7 @@ pub async fn version(ctx: PageCtx, Path(path): Path<EntryPath>) -> PageResult {
             notes: entry.notes.clone(),
             sources: entry.sources.clone(),
             documents: doc_links(ctx, Some(&Attachment::Version(entry.id.clone()))),
+            logged: logged_views(ctx, entry.id.as_str()),
         };
         ctx.page(page, Cache::Published)
     })
