@@ -218,3 +218,20 @@ fn a_record_altered_in_postgres_is_detected() {
     assert_eq!(pg.run(&["check"]).status.code(), Some(4));
     pg.expect_tampered();
 }
+
+#[test]
+fn an_outsider_verifies_a_site_on_postgres() {
+    let Some(pg) = Sandbox::postgres("outsider") else { return };
+    pg.stdout(&["versions"]);
+    assert!(pg.run(&["mod", "new", "MP901", "--title", "On PostgreSQL"]).status.success());
+    let key = pg.path("site.key");
+    let made = pg.json(&["key", "generate", key.to_str().expect("path"), "--name", "pg.example.org"]);
+    let public = pg.path("site.pub");
+    std::fs::write(&public, made["verifier_key"].as_str().expect("key")).expect("write");
+    let server = common::start_with(&pg, &[("INFORCE_SIGNING_KEY", key.to_str().expect("path"))], Stdio::null());
+    let url = format!("http://127.0.0.1:{}", server.port);
+    let output = pg.run(&["verify", "--remote", &url, "--key", public.to_str().expect("path"), "--format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!((json["size"].as_u64(), json["origin"].as_str()), (Some(2), Some("pg.example.org/sec")));
+}

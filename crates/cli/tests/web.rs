@@ -966,3 +966,87 @@ fn shutdown_has_a_deadline_during_a_postgres_outage() {
     assert!(took < Duration::from_secs(8), "the exit took {took:?} while the database was gone");
     drop(half);
 }
+
+/// The publication log as served: listed, each publication's content recomputing its digest, proofs that verify
+/// for every tree size, the feed and the pages naming the digests.
+#[test]
+fn the_publication_log_is_served_with_proofs_that_verify() {
+    use inforce_core::log::Digest;
+    use inforce_core::merkle;
+    let sandbox = Sandbox::new();
+    sandbox.run_at("2026-01-10T09:00:00Z", &["versions"]);
+    for n in 0..4 {
+        let reference = format!("MP80{n}");
+        assert!(sandbox.run(&["mod", "new", &reference, "--title", "A proposal"]).status.success());
+    }
+    let server = start(&sandbox);
+    let log = get(&server, "/api/v1/sec/log", &[]).json();
+    assert_eq!(get(&server, "/api/v1/log", &[]).json(), log, "the unprefixed log is the default code's");
+    assert_eq!(log["size"], 5);
+    let listed = log["publications"].as_array().expect("list");
+    let digest = |value: &Value| Digest::parse(value.as_str().expect("hex")).expect("digest");
+    let digests: Vec<Digest> = listed.iter().map(|p| digest(&p["digest"])).collect();
+    let leaves: Vec<merkle::Hash> = digests.iter().map(Digest::leaf).collect();
+    assert_eq!(log["tree_head"], inforce_present::log::hex(&merkle::root(&leaves)));
+    // Each publication's content makes its digest, chained to the one before.
+    let mut previous: Option<Digest> = None;
+    for (i, entry) in listed.iter().enumerate() {
+        let reply = get(&server, &format!("/api/v1/sec/log/{}", i + 1), &[]);
+        let content: inforce_present::log::LoggedJson = serde_json::from_str(&reply.body).expect("content");
+        let logged = content.logged().expect("readable");
+        assert_eq!(logged.digest(previous.as_ref()), digest(&entry["digest"]), "publication {}", i + 1);
+        assert_eq!(content.previous_digest, previous.map(|d| d.to_string()));
+        previous = Some(logged.digest(previous.as_ref()));
+    }
+    // Inclusion and consistency proofs for every tree size, checked as a client holding only hashes would.
+    for size in 1..=5u64 {
+        let head = merkle::root(&leaves[..size as usize]);
+        for n in 1..=size {
+            let proof = get(&server, &format!("/api/v1/sec/log/proof/inclusion?sequence={n}&tree_size={size}"), &[]);
+            let path: Vec<merkle::Hash> = proof.json()["audit_path"]
+                .as_array()
+                .expect("path")
+                .iter()
+                .map(|h| digest(h).0)
+                .collect();
+            assert!(merkle::verify_inclusion(&leaves[n as usize - 1], n - 1, size, &path, &head), "{n} in {size}");
+            let consistency = get(&server, &format!("/api/v1/log/proof/consistency?first={n}&second={size}"), &[]);
+            let path: Vec<merkle::Hash> = consistency.json()["consistency_path"]
+                .as_array()
+                .expect("path")
+                .iter()
+                .map(|h| digest(h).0)
+                .collect();
+            let first = merkle::root(&leaves[..n as usize]);
+            assert!(merkle::verify_consistency(n, size, &first, &head, &path), "{n} then {size}");
+        }
+    }
+    let by_hash = get(&server, &format!("/api/v1/sec/log/proof/inclusion?hash={}", digests[2]), &[]).json();
+    assert_eq!(by_hash["sequence"], 3);
+    for (path, status) in [
+        ("/api/v1/sec/log/0", 404),
+        ("/api/v1/sec/log/6", 404),
+        ("/api/v1/sec/log/one", 400),
+        ("/api/v1/sec/log?page=2", 404),
+        ("/api/v1/sec/log/proof/inclusion?sequence=6", 404),
+        ("/api/v1/sec/log/proof/consistency?first=3&second=2", 400),
+        ("/api/v1/sec/log/proof/consistency", 400),
+        ("/api/v1/sec/log/checkpoint", 404),
+        ("/api/v1/log/key", 404),
+    ] {
+        let reply = get(&server, path, &[]);
+        assert_eq!(reply.status, status, "{path}: {}", reply.body);
+        assert_eq!(reply.header("content-type"), Some("application/problem+json"), "{path}");
+    }
+    // The feed lists every publication with its digest; the version page and the publications page name them.
+    let feed = get(&server, "/feeds/publications.atom", &[]).body;
+    assert_eq!(feed.matches("<entry>").count(), 5, "{feed}");
+    for d in &digests {
+        assert!(feed.contains(&d.to_string()), "{feed}");
+    }
+    let version = get(&server, "/versions/4.1", &[]).body;
+    assert!(version.contains("Recorded by <a href=\"/api/v1/sec/log/1\">publication 1</a>"), "{version}");
+    assert!(version.contains(&digests[0].to_string()));
+    let publications = get(&server, "/publications", &[]).body;
+    assert!(digests.iter().all(|d| publications.contains(&d.to_string())));
+}
