@@ -63,6 +63,7 @@ impl From<CopyError> for Failure {
     fn from(error: CopyError) -> Self {
         match error {
             CopyError::Clash { .. } => Self::Usage(error.to_string()),
+            CopyError::Tampered(_) => Self::Damaged(error.to_string()),
             CopyError::Store(error) => error.into(),
         }
     }

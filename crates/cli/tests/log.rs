@@ -383,3 +383,27 @@ fn a_deleted_last_publication_is_caught_by_the_saved_checkpoint() {
     assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
     assert!(stderr(&output).contains("now holds only 2"), "{}", stderr(&output));
 }
+
+#[test]
+fn a_copy_refuses_a_history_that_does_not_match_its_log() {
+    let sandbox = register();
+    tamper(
+        &sandbox,
+        &["UPDATE records SET body = replace(body, '2015-01-26', '2015-01-25') WHERE kind = 'entry' \
+         AND record_key = '4.1'"],
+    );
+    sandbox.expect_tampered();
+    let target = Sandbox::new();
+    let (from, to) = (sandbox.db(), target.db());
+    let output = sandbox.run(&["copy", "--from", from.to_str().expect("path"), "--to", to.to_str().expect("path")]);
+    assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
+    assert!(stderr(&output).contains("the history of 'sec' in the source does not match its publication log"));
+    // Every code is verified before anything is written: the target holds nothing.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let written: i64 = runtime.block_on(async {
+        let pool =
+            SqlitePoolOptions::new().connect_with(SqliteConnectOptions::new().filename(&to)).await.expect("open");
+        sqlx::query_scalar("SELECT COUNT(*) FROM publications").fetch_one(&pool).await.expect("count")
+    });
+    assert_eq!(written, 0);
+}

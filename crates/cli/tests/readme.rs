@@ -2,8 +2,8 @@
 //! binary, in one sandbox (its own database, cache, data and home folders, today and clock pinned) whose folder
 //! holds the files the examples name (`annex2.pdf`, a versioned `fr-code-civil/`, `my-code.toml`, …). A line
 //! whose comment says `refused` must fail (and print the quoted message, if the comment quotes one); every other
-//! line must succeed. `cargo` lines are not run; `serve` lines are checked with `--help` added (their flags must
-//! parse) instead of being started; lines on the placeholder PostgreSQL URL run on a scratch database, and skip,
+//! line must succeed. `cargo` lines are not run; `serve` and `verify --remote` lines are checked with `--help`
+//! added (their flags must parse) instead of being started; lines on the placeholder PostgreSQL URL run on a scratch database, and skip,
 //! saying why, when PostgreSQL is absent (unless `INFORCE_REQUIRE_POSTGRES=1`).
 
 mod common;
@@ -232,8 +232,10 @@ fn every_readme_example_runs_as_written() {
                 continue;
             }
         }
-        // `serve` runs until stopped: its flags are checked with --help, which needs no database.
-        let serve = subcommand(&example.words[1..]) == Some("serve");
+        // `serve` runs until stopped, and `verify --remote` asks a running site: their flags are checked with
+        // --help, which needs no database (crates/cli/tests/log.rs runs both).
+        let serve = subcommand(&example.words[1..]) == Some("serve")
+            || (subcommand(&example.words[1..]) == Some("verify") && example.words.iter().any(|w| w == "--remote"));
         if needs_postgres && postgres.is_none() && !serve {
             report.push(format!("{at}: skipped, PostgreSQL is not reachable: {}", example.text));
             continue;

@@ -1003,20 +1003,12 @@ fn the_publication_log_is_served_with_proofs_that_verify() {
         let head = merkle::root(&leaves[..size as usize]);
         for n in 1..=size {
             let proof = get(&server, &format!("/api/v1/sec/log/proof/inclusion?sequence={n}&tree_size={size}"), &[]);
-            let path: Vec<merkle::Hash> = proof.json()["audit_path"]
-                .as_array()
-                .expect("path")
-                .iter()
-                .map(|h| digest(h).0)
-                .collect();
+            let path: Vec<merkle::Hash> =
+                proof.json()["audit_path"].as_array().expect("path").iter().map(|h| digest(h).0).collect();
             assert!(merkle::verify_inclusion(&leaves[n as usize - 1], n - 1, size, &path, &head), "{n} in {size}");
             let consistency = get(&server, &format!("/api/v1/log/proof/consistency?first={n}&second={size}"), &[]);
-            let path: Vec<merkle::Hash> = consistency.json()["consistency_path"]
-                .as_array()
-                .expect("path")
-                .iter()
-                .map(|h| digest(h).0)
-                .collect();
+            let path: Vec<merkle::Hash> =
+                consistency.json()["consistency_path"].as_array().expect("path").iter().map(|h| digest(h).0).collect();
             let first = merkle::root(&leaves[..n as usize]);
             assert!(merkle::verify_consistency(n, size, &first, &head, &path), "{n} then {size}");
         }

@@ -330,7 +330,8 @@ mod tests {
     fn every_part_of_a_publication_changes_its_digest() {
         let p = publication();
         let base = p.digest(None);
-        let changed: Vec<(&str, Box<dyn Fn(&mut Logged)>)> = vec![
+        type Change = Box<dyn Fn(&mut Logged)>;
+        let changed: Vec<(&str, Change)> = vec![
             ("code", Box::new(|p| p.code = "sed".into())),
             ("sequence", Box::new(|p| p.sequence = 3)),
             ("record time", Box::new(|p| p.recorded_at = Timestamp::from_microsecond(1).expect("time"))),

@@ -18,6 +18,14 @@ pub enum CopyError {
         /// The first code found in both stores.
         code: CodeId,
     },
+    /// A code's history in the source does not match its publication log: copying it would give altered
+    /// content fresh digests. Found before anything of that code is written.
+    #[error(
+        "the history of '{}' in the source does not match its publication log, from publication {} (number {} in \
+         the log): {}; it was not copied (run `inforce verify` on the source)",
+        .0.code, .0.publication, .0.sequence, .0.reason
+    )]
+    Tampered(crate::Tampered),
     /// Either store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -36,7 +44,8 @@ pub struct CopySummary {
 
 /// Copies every publication of every code in `from`, in the order they were made, keeping record times, origins,
 /// authors, commands, bases and document files, into `to`, which must hold none of those codes
-/// ([`CopyError::Clash`], nothing written).
+/// ([`CopyError::Clash`], nothing written). Each code is verified against its publication log first
+/// ([`CopyError::Tampered`]), and the copy's digests are checked to be the source's.
 pub async fn copy(from: &dyn Store, to: &dyn Store) -> Result<CopySummary, CopyError> {
     let codes = from.codes().await?;
     let present = to.codes().await?;
@@ -45,6 +54,10 @@ pub async fn copy(from: &dyn Store, to: &dyn Store) -> Result<CopySummary, CopyE
     }
     let mut publications = Vec::new();
     for code in &codes {
+        // A copy computes every digest afresh: only a history that matches its log may be copied.
+        if let crate::Verdict::Tampered(tampered) = crate::verify(from, code).await? {
+            return Err(CopyError::Tampered(tampered));
+        }
         let records = from.records(code).await?;
         let ledger = from.text_ledger(code).await?;
         let (text_records, bodies) = (ledger.records, ledger.bodies);
@@ -97,6 +110,19 @@ pub async fn copy(from: &dyn Store, to: &dyn Store) -> Result<CopySummary, CopyE
         copies.insert(publication.id, stored.id);
         heads.insert(publication.code, stored.id);
         copied += 1;
+    }
+    // The copies' digests are the originals': the log covers content, never row ids.
+    for code in &codes {
+        let digests = |log: Vec<crate::LogEntry>| log.into_iter().map(|e| (e.sequence, e.digest)).collect::<Vec<_>>();
+        let (original, copied) = (digests(from.log(code).await?), digests(to.log(code).await?));
+        if original != copied {
+            return Err(CopyError::Store(StoreError::Corrupt {
+                code: code.to_string(),
+                seq: 0,
+                reason: "the copy's publication log differs from the source's; the target holds the copy as made"
+                    .into(),
+            }));
+        }
     }
     Ok(CopySummary { codes, publications: copied, records })
 }

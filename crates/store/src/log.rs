@@ -149,11 +149,58 @@ impl LoggedParts {
 /// bodies are decoded and encoded again, so a body altered in place reads as what it now says.
 pub fn logged(code: &CodeId, sources: &LogSources) -> Vec<Result<Logged, String>> {
     let position: HashMap<i64, usize> = sources.publications.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
-    let mut logged: Vec<Result<Logged, String>> = sources
+    let count = sources.publications.len();
+    let (mut records, mut texts, mut changes, mut files) =
+        (vec![Vec::new(); count], vec![Vec::new(); count], vec![Vec::new(); count], vec![Vec::new(); count]);
+    let mut problems: Vec<Option<String>> = vec![None; count];
+    // A row of a publication that is not the code's (its row deleted) is left out: the log's own check names it.
+    let mut fail = |at: usize, reason: String| {
+        problems[at].get_or_insert(reason);
+    };
+    for row in &sources.records {
+        let Some(&at) = position.get(&row.publication) else { continue };
+        match logged_row(row) {
+            Ok(record) => records[at].push(record),
+            Err(reason) => fail(at, format!("its record {}: {reason}", row.seq)),
+        }
+    }
+    let mut packed = Vec::new();
+    for row in &sources.packs {
+        match pack::decode_pack(&row.checksum, &row.body) {
+            Ok(decoded) => {
+                if let Some(&at) = position.get(&row.publication) {
+                    texts[at].extend(decoded.iter().map(|(hash, _)| *hash));
+                }
+                packed.extend(decoded);
+            }
+            Err(e) => {
+                if let Some(&at) = position.get(&row.publication) {
+                    fail(at, format!("its text pack: {e}"));
+                }
+            }
+        }
+    }
+    for row in &sources.changes {
+        let Some(&at) = position.get(&row.publication) else { continue };
+        match pack::decode_changes(&row.body, &packed) {
+            Ok(writes) => changes[at].extend(writes),
+            Err(e) => fail(at, format!("its text changes: {e}")),
+        }
+    }
+    for row in &sources.files {
+        let Some(&at) = position.get(&row.publication) else { continue };
+        files[at].push(LoggedFile { sha256: row.sha256.clone(), size: u64::try_from(row.size).unwrap_or(u64::MAX) });
+    }
+    let parts = records.into_iter().zip(texts).zip(changes).zip(files).zip(problems);
+    sources
         .publications
         .iter()
+        .zip(parts)
         .enumerate()
-        .map(|(i, p)| {
+        .map(|(i, (p, ((((records, texts), text_changes), files), problem)))| {
+            if let Some(problem) = problem {
+                return Err(problem);
+            }
             let base = match p.base {
                 None => None,
                 Some(base) => match position.get(&base) {
@@ -169,55 +216,13 @@ pub fn logged(code: &CodeId, sources: &LogSources) -> Vec<Result<Logged, String>
                 author: p.author.clone(),
                 command: p.command.clone(),
                 base,
-                records: Vec::new(),
-                texts: Vec::new(),
-                text_changes: Vec::new(),
-                files: Vec::new(),
+                records,
+                texts,
+                text_changes,
+                files,
             })
         })
-        .collect();
-    // A row of a publication that is not the code's (its row deleted): the log's own check names that one.
-    let mut fail = |publication: i64, reason: String| {
-        if let Some(&at) = position.get(&publication)
-            && logged[at].is_ok()
-        {
-            logged[at] = Err(reason);
-        }
-    };
-    let mut adds: Vec<(i64, Box<dyn FnOnce(&mut Logged)>)> = Vec::new();
-    for row in &sources.records {
-        match logged_row(row) {
-            Ok(record) => adds.push((row.publication, Box::new(move |l: &mut Logged| l.records.push(record)))),
-            Err(reason) => fail(row.publication, format!("its record {}: {reason}", row.seq)),
-        }
-    }
-    let mut texts = Vec::new();
-    for row in &sources.packs {
-        match pack::decode_pack(&row.checksum, &row.body) {
-            Ok(packed) => {
-                let hashes: Vec<TextHash> = packed.iter().map(|(hash, _)| *hash).collect();
-                adds.push((row.publication, Box::new(move |l: &mut Logged| l.texts.extend(hashes))));
-                texts.extend(packed);
-            }
-            Err(e) => fail(row.publication, format!("its text pack: {e}")),
-        }
-    }
-    for row in &sources.changes {
-        match pack::decode_changes(&row.body, &texts) {
-            Ok(writes) => adds.push((row.publication, Box::new(move |l: &mut Logged| l.text_changes.extend(writes)))),
-            Err(e) => fail(row.publication, format!("its text changes: {e}")),
-        }
-    }
-    for row in &sources.files {
-        let file = LoggedFile { sha256: row.sha256.clone(), size: u64::try_from(row.size).unwrap_or(u64::MAX) };
-        adds.push((row.publication, Box::new(move |l: &mut Logged| l.files.push(file))));
-    }
-    for (publication, add) in adds {
-        if let Some(Ok(l)) = position.get(&publication).map(|&at| &mut logged[at]) {
-            add(l);
-        }
-    }
-    logged
+        .collect()
 }
 
 /// A stored record row as the log covers it: its body decoded and encoded again.
@@ -304,12 +309,13 @@ pub async fn verify(store: &dyn Store, code: &CodeId) -> Result<Verdict, StoreEr
             (Some(p), _) => p,
             (None, None) => break,
         };
-        let content = match &logged[i] {
-            Ok(content) => content,
-            Err(reason) => {
-                problems.push((sequence, publication.id, format!("{reason}")));
+        let content = match logged.get(i) {
+            Some(Ok(content)) => content,
+            Some(Err(reason)) => {
+                problems.push((sequence, publication.id, reason.clone()));
                 break;
             }
+            None => break,
         };
         let digest = content.digest(digests.last());
         match entry {
@@ -355,8 +361,7 @@ fn not_logged() -> String {
 fn mismatch(logged: &Digest) -> String {
     format!(
         "its stored content does not match its digest {logged}: its records, texts, text changes, files, record \
-         time, origin, author, command or base were changed after it was published (or an earlier publication's \
-         were)"
+         time, origin, author, command or base were changed after it was published"
     )
 }
 

@@ -247,7 +247,7 @@ pub async fn publications(ctx: PageCtx) -> PageResult {
             ));
         }
     }
-    items.sort_by(|a, b| b.0.cmp(&a.0));
+    items.sort_by_key(|(recorded_at, _)| std::cmp::Reverse(*recorded_at));
     let items: Vec<Item> = items.into_iter().map(|(_, item)| item).collect();
     let xml = feed(
         "tag:inforce,2026:publications",

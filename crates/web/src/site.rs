@@ -95,6 +95,9 @@ pub fn public_url(text: &str) -> Result<String, String> {
     Ok(text.trim_end_matches('/').to_string())
 }
 
+/// Every publication's logged content of a code, in sequence order; an `Err` says what of one cannot be read.
+pub type LoggedContents = Arc<Vec<Result<Logged, String>>>;
+
 /// What every request reads: the histories as of one moment, never changed in place.
 #[derive(Debug)]
 pub struct Snapshot {
@@ -118,7 +121,7 @@ pub struct Snapshot {
     /// For each code's versions and events, the publications that wrote its record (the first recorded it).
     pub entry_writers: BTreeMap<CodeId, Arc<HashMap<String, Vec<i64>>>>,
     /// Each code's publications' logged content, recomputed from the store the first time the log is read.
-    contents: BTreeMap<CodeId, tokio::sync::OnceCell<Arc<Vec<Result<Logged, String>>>>>,
+    contents: BTreeMap<CodeId, tokio::sync::OnceCell<LoggedContents>>,
 }
 
 impl Snapshot {
@@ -309,11 +312,7 @@ impl Site {
     /// Every publication's logged content of `code` (in sequence order; an `Err` says what of one cannot be read),
     /// recomputed from the store the first time the snapshot is asked and kept with it; `None` for a code the
     /// snapshot does not hold. May hold publications newer than the snapshot: sequences never change.
-    pub async fn logged(
-        &self,
-        snapshot: &Snapshot,
-        code: &CodeId,
-    ) -> Option<Result<Arc<Vec<Result<Logged, String>>>, StoreError>> {
+    pub async fn logged(&self, snapshot: &Snapshot, code: &CodeId) -> Option<Result<LoggedContents, StoreError>> {
         let cell = snapshot.contents.get(code)?;
         Some(
             cell.get_or_try_init(|| async {
