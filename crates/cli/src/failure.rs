@@ -53,7 +53,7 @@ impl From<StoreError> for Failure {
             // The input named a file that is not there: the user's to fix, not the environment's.
             StoreError::MissingFile { .. } | StoreError::Refused { .. } => Self::Usage(error.to_string()),
             // Stored data that cannot be read back: not the environment's fault, and not passing.
-            StoreError::Corrupt { .. } => Self::Damaged(error.to_string()),
+            StoreError::Corrupt { .. } | StoreError::Tampered(_) => Self::Damaged(error.to_string()),
             error => Self::Environment(error.to_string()),
         }
     }

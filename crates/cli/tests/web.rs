@@ -1042,3 +1042,37 @@ fn the_publication_log_is_served_with_proofs_that_verify() {
     let publications = get(&server, "/publications", &[]).body;
     assert!(digests.iter().all(|d| publications.contains(&d.to_string())));
 }
+
+/// A history altered in the database after it was published (here SEC 4.1's effective date, which would make
+/// H15 in force a day early) is not served as the one published: the code answers 503 naming the publication,
+/// `/readyz` says so, and every other code is served.
+#[test]
+fn an_altered_history_is_not_served() {
+    use sqlx::Connection;
+    let sandbox = Sandbox::new();
+    let code = common::small_code(&sandbox);
+    assert!(sandbox.run(&["import", code.to_str().expect("path"), "--code", "small"]).status.success());
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        let url = format!("sqlite://{}", sandbox.db().display());
+        let mut db = sqlx::SqliteConnection::connect(&url).await.expect("open");
+        for statement in [
+            "DROP TRIGGER records_are_append_only_update",
+            "UPDATE records SET body = replace(body, '2015-01-26', '2015-01-25') WHERE kind = 'entry' AND \
+             record_key = '4.1'",
+        ] {
+            sqlx::query(statement).execute(&mut db).await.expect(statement);
+        }
+        db.close().await.expect("close");
+    });
+    sandbox.expect_tampered();
+    let server = start(&sandbox);
+    let page = get(&server, "/provisions/H15?at=2015-01-25", &[]);
+    assert_eq!(page.status, 503, "{}", page.body);
+    assert!(page.body.contains("does not match its publication log"), "{}", page.body);
+    let api = get(&server, "/api/v1/sec/versions/4.1", &[]);
+    assert_eq!(api.status, 503);
+    assert_eq!(get(&server, "/codes/small/versions", &[]).status, 200, "the other code is served");
+    let ready = get(&server, "/readyz", &[]);
+    assert!(ready.body.contains("degraded") && ready.body.contains("sec: answering 503"), "{}", ready.body);
+}

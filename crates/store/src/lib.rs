@@ -97,6 +97,14 @@ pub enum StoreError {
         /// Each problem, as "provision H15: `title` holds the control character U+0007: …".
         problems: Vec<String>,
     },
+    /// A code's stored history does not match its publication log: something was altered after it was
+    /// published ([`verify`]).
+    #[error(
+        "the stored history of '{}' does not match its publication log from publication {} (number {} in the \
+         log): {}",
+        .0.code, .0.publication, .0.sequence, .0.reason
+    )]
+    Tampered(Tampered),
     /// A stored record could not be read back.
     #[error("stored record {seq} of '{code}' is unreadable: {reason}")]
     Corrupt {

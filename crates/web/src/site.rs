@@ -433,6 +433,11 @@ async fn load_code(store: &dyn Store, code: &CodeId) -> Result<Option<LoadedCode
     let Some(loaded) = load_register(store, code, None).await? else { return Ok(None) };
     let recorded_at = loaded.publication.recorded_at;
     let texts = texts_for(store, &loaded).await?;
+    // A publication of record: a history that no longer matches its log is not served as if it were the one
+    // published (the code is answered 503, or kept as it last verified).
+    if let inforce_store::Verdict::Tampered(tampered) = inforce_store::verify(store, code).await? {
+        return Err(StoreError::Tampered(tampered));
+    }
     // The log as far as the loaded register goes: a publication landing meanwhile waits for the next snapshot.
     let mut log = store.log(code).await?;
     log.retain(|e| e.publication <= loaded.publication.id);
