@@ -399,5 +399,7 @@ mod tests {
         assert_eq!(Digest::from_bytes(d.as_bytes()), Some(d));
         assert_eq!(Digest::from_bytes(&[0; 31]), None);
         assert_eq!(d.leaf(), crate::merkle::leaf_hash(d.as_bytes()));
+        // Assertion messages show a digest as it is written everywhere else.
+        assert_eq!(format!("{d:?}"), format!("Digest({d})"));
     }
 }
