@@ -270,6 +270,130 @@ mod tests {
         assert!(chunk.is_err_and(|e| e.to_string().contains("append-only")));
     }
 
+    /// The conformance story in a fresh store, then `sql` run on it as whoever holds the file could (every
+    /// trigger dropped, foreign keys off), and the verdict on the story's code.
+    async fn tampered(sql: &[&str]) -> (SqliteStore, Vec<i64>, inforce_store::Verdict) {
+        let (store, ids, verdict) = tampered_store(sql).await;
+        (store, ids, verdict.expect("verify"))
+    }
+
+    /// [`tampered`], with verification's own error when the log itself cannot be read.
+    async fn tampered_store(
+        sql: &[&str],
+    ) -> (SqliteStore, Vec<i64>, Result<inforce_store::Verdict, inforce_store::StoreError>) {
+        let store = SqliteStore::in_memory().await.expect("open");
+        inforce_store::conformance::run(&store).await;
+        let code = CodeId::parse("conformance").expect("id");
+        let ids = store.publications(&code).await.expect("publications").iter().map(|p| p.id).collect();
+        let triggers: Vec<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            .fetch_all(&store.pool)
+            .await
+            .expect("triggers");
+        for trigger in triggers {
+            sqlx::query(&format!("DROP TRIGGER {trigger}")).execute(&store.pool).await.expect("drop");
+        }
+        sqlx::query("PRAGMA foreign_keys = OFF").execute(&store.pool).await.expect("pragma");
+        for statement in sql {
+            sqlx::query(statement).execute(&store.pool).await.unwrap_or_else(|e| panic!("{statement}: {e}"));
+        }
+        let verdict = inforce_store::verify(&store, &code).await;
+        (store, ids, verdict)
+    }
+
+    /// The verdict names `publication` at `sequence`, for a reason that says `because`.
+    fn names(verdict: &inforce_store::Verdict, publication: i64, sequence: u64, because: &str) {
+        match verdict {
+            inforce_store::Verdict::Tampered(t) => {
+                assert_eq!((t.publication, t.sequence), (publication, sequence), "{t:?}");
+                assert!(t.reason.contains(because), "{t:?}");
+            }
+            inforce_store::Verdict::Intact(v) => panic!("not detected: {v:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn verify_names_the_first_publication_that_does_not_match_its_log() {
+        // Content altered in place, in each part a digest covers.
+        let (_, ids, verdict) =
+            tampered(&["UPDATE records SET body = replace(body, '2014-03-31', '2014-03-30') WHERE kind = 'entry'"])
+                .await;
+        names(&verdict, ids[1], 2, "does not match its digest");
+        let (_, ids, verdict) = tampered(&["UPDATE records SET ordinal = ordinal + 1 WHERE seq = (SELECT MIN(seq) \
+             FROM records)"])
+        .await;
+        names(&verdict, ids[0], 1, "does not match its digest");
+        let (_, ids, verdict) = tampered(&["UPDATE publications SET recorded_at = recorded_at - 1 WHERE id = \
+             (SELECT MAX(id) FROM publications)"])
+        .await;
+        names(&verdict, *ids.last().expect("ids"), ids.len() as u64, "does not match its digest");
+        let (_, ids, verdict) = tampered(&["UPDATE publications SET author = 'someone else' WHERE id = \
+             (SELECT MIN(id) FROM publications)"])
+        .await;
+        names(&verdict, ids[0], 1, "does not match its digest");
+        // A record that can no longer be read, a pack that no longer inflates.
+        let (_, ids, verdict) =
+            tampered(&["UPDATE records SET body = 'not = [toml' WHERE seq = (SELECT MIN(seq) FROM records)"]).await;
+        names(&verdict, ids[0], 1, "its record");
+        let (_, _, verdict) = tampered(&["UPDATE text_packs SET body = x'00'"]).await;
+        assert!(matches!(verdict, inforce_store::Verdict::Tampered(t) if t.reason.contains("its text pack")));
+        let (_, _, verdict) = tampered(&["UPDATE text_changes SET body = x'00'"]).await;
+        assert!(matches!(verdict, inforce_store::Verdict::Tampered(t) if t.reason.contains("its text changes")));
+        // A base re-pointed at a publication the code does not have.
+        let (_, ids, verdict) = tampered(&["UPDATE publications SET base = 999 WHERE id = (SELECT MAX(id) FROM \
+             publications)"])
+        .await;
+        names(&verdict, *ids.last().expect("ids"), ids.len() as u64, "its base, publication 999");
+    }
+
+    #[tokio::test]
+    async fn verify_finds_rows_deleted_inserted_and_files_changed() {
+        // A publication in the middle deleted: named, though its row is gone.
+        let (_, ids, verdict) = tampered(&["DELETE FROM publications WHERE id = (SELECT MIN(id) + 1 FROM \
+             publications)"])
+        .await;
+        names(&verdict, ids[1], 2, "no longer in the store");
+        // The newest one deleted with its digest: the stored log is consistent (an outsider's checkpoint is what
+        // remembers it).
+        let (_, ids, verdict) = tampered(&[
+            "DELETE FROM publication_digests WHERE publication_id = (SELECT MAX(id) FROM publications)",
+            "DELETE FROM publications WHERE id = (SELECT MAX(id) FROM publications)",
+        ])
+        .await;
+        assert!(matches!(verdict, inforce_store::Verdict::Intact(v) if v.size == ids.len() as u64 - 1));
+        // A publication written in directly, after the log began: it has no digest, and opening the store does
+        // not give it one.
+        let (store, ids, verdict) = tampered(&[
+            "INSERT INTO publications (id, code, recorded_at, origin, record_count) VALUES (900, 'conformance', \
+             1, 'forged', 0)",
+        ])
+        .await;
+        names(&verdict, 900, ids.len() as u64 + 1, "has no digest");
+        assert_eq!(inforce_store::complete_log(&store, jiff::Timestamp::UNIX_EPOCH).await.expect("complete"), 0);
+        // A publication inserted between two others: the next one's digest no longer matches.
+        let (_, _, verdict) =
+            tampered(&["UPDATE publication_digests SET publication_id = 901 WHERE sequence = 2"]).await;
+        assert!(matches!(verdict, inforce_store::Verdict::Tampered(t) if t.sequence == 2));
+        let (_, ids, verdict) = tampered(&["UPDATE publication_digests SET sequence = sequence + 10 WHERE \
+             sequence = 1"])
+        .await;
+        // The log is read in sequence order: its first entry is now the one numbered 2.
+        names(&verdict, ids[1], 1, "the log's entry 1 says 2");
+        // A document file: its content, or its recorded size.
+        let (_, _, verdict) = tampered(&["UPDATE file_chunks SET body = x'00'"]).await;
+        assert!(matches!(&verdict, inforce_store::Verdict::Tampered(t) if t.reason.contains("now holds content")));
+        let (_, _, verdict) = tampered(&["UPDATE files SET size = size + 1"]).await;
+        // (The size is part of the digest too, which is found first.)
+        assert!(matches!(&verdict, inforce_store::Verdict::Tampered(t) if t.reason.contains("does not match")));
+        // A digest altered.
+        let (_, ids, verdict) =
+            tampered(&["UPDATE publication_digests SET digest = zeroblob(32) WHERE sequence = 1"]).await;
+        names(&verdict, ids[0], 1, "does not match its digest");
+        // A digest that is not one: the log itself cannot be read.
+        let (_, _, verdict) =
+            tampered_store(&["UPDATE publication_digests SET digest = x'00' WHERE sequence = 1"]).await;
+        assert!(verdict.is_err_and(|e| e.to_string().contains("a digest of 1 bytes")));
+    }
+
     #[tokio::test]
     async fn publications_made_before_the_log_are_given_their_digests_once() {
         let pool = SqlitePoolOptions::new().max_connections(1).connect("sqlite::memory:").await.expect("open");
