@@ -342,17 +342,24 @@ fn an_outsider_verifies_a_site_and_its_saved_checkpoint_catches_a_rewritten_hist
     assert!(stderr(&output).contains("history was rewritten"), "{}", stderr(&output));
     drop(server);
 
-    // Content altered in the database is served as it now reads, and no longer makes its digest.
+    // Content altered in the database under a running site is served as it now reads, and no longer makes its
+    // digest.
+    let (server, url) = serve(&sandbox, &private);
     tamper(
         &sandbox,
         &["UPDATE records SET body = replace(body, '2015-01-26', '2015-01-25') WHERE kind = 'entry' \
          AND record_key = '4.1'"],
     );
     sandbox.expect_tampered();
-    let (_server, url) = serve(&sandbox, &private);
     let output = remote(&sandbox, &url, &public, &[]);
     assert_eq!(output.status.code(), Some(4), "{}", stderr(&output));
     assert!(stderr(&output).contains("does not match its digest"), "{}", stderr(&output));
+    drop(server);
+    // A site started on it verifies it first, and does not serve it as the history published.
+    let (_server, url) = serve(&sandbox, &private);
+    let output = remote(&sandbox, &url, &public, &[]);
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    assert!(stderr(&output).contains("503"), "{}", stderr(&output));
 }
 
 #[test]
