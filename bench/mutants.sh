@@ -6,7 +6,7 @@
 #
 # core     every file of inforce-core, tested by its own tests
 # formats  the rule-bearing files of inforce-formats (register files, packs, the kept register, folders)
-# store    the rule-bearing files of inforce-store (publishing, imports, copies), tested by its own unit tests
+# store    the rule-bearing files of inforce-store (publishing, imports, copies, the log), tested by its own unit tests
 #          and through the SQLite backend, which runs the conformance suite
 # all      the three, one after the other (default)
 #
@@ -99,5 +99,6 @@ case $part in formats|all)
 esac
 case $part in store|all)
   run store -p inforce-store --test-package inforce-store --test-package inforce-store-sqlite -f 'crates/store/src/registry.rs' \
-    -f 'crates/store/src/import.rs' -f 'crates/store/src/copy.rs' -f 'crates/store/src/sql.rs' ;;
+    -f 'crates/store/src/import.rs' -f 'crates/store/src/copy.rs' -f 'crates/store/src/sql.rs' \
+    -f 'crates/store/src/log.rs' ;;
 esac

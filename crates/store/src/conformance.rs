@@ -84,6 +84,12 @@ pub async fn run(store: &dyn Store) {
     let then = load_register(store, &code, Some(between)).await.expect("load").expect("recorded then");
     assert_eq!(then.register, first, "the register as recorded before the correction is still there");
     assert_eq!(then.publication.id, publication.id);
+    // Which publications wrote each version's record: 2.0 was recorded by the first and corrected by the second.
+    let writers = |loaded: &crate::Loaded, entry: &str| loaded.entry_writers.get(entry).cloned().unwrap_or_default();
+    assert_eq!(writers(&now, "2.0"), [publication.id, second.id]);
+    assert_eq!(writers(&now, "1.0"), [publication.id]);
+    assert_eq!(writers(&then, "2.0"), [publication.id], "as recorded before the correction");
+    assert!(!now.entry_writers.contains_key("H15"), "only versions and events: {:?}", now.entry_writers);
     let before: Timestamp = "2025-12-31T00:00:00Z".parse().expect("timestamp");
     assert!(load_register(store, &code, Some(before)).await.expect("load").is_none());
 
