@@ -395,7 +395,28 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn publications_made_before_the_log_are_given_their_digests_once() {
+    async fn a_publication_is_never_chained_to_a_gap_in_the_log() {
+        let code = CodeId::parse("conformance").expect("id");
+        let register = inforce_store::load_register(&SqliteStore::in_memory().await.expect("open"), &code, None)
+            .await
+            .expect("load");
+        assert!(register.is_none());
+        for missing in ["sequence = (SELECT MAX(sequence) FROM publication_digests)", "1 = 1"] {
+            let (store, _, _) = tampered(&[&format!("DELETE FROM publication_digests WHERE {missing}")]).await;
+            let loaded = inforce_store::load_register(&store, &code, None).await.expect("load").expect("register");
+            let mut changed = loaded.register.clone();
+            changed.code.title = "Another title".into();
+            let by = inforce_store::Provenance::anonymous("test:gap", jiff::Timestamp::UNIX_EPOCH);
+            let refused = inforce_store::publish_register(&store, &changed, &by).await.expect_err(missing);
+            assert!(refused.to_string().contains("lacks the digest of an earlier publication"), "{refused}");
+            let after = inforce_store::load_register(&store, &code, None).await.expect("load").expect("register");
+            assert_eq!(after.publication.id, loaded.publication.id, "nothing was written");
+        }
+    }
+
+    /// A store migrated from a build before the log, holding
+    /// [`inforce_store::conformance::publications_before_the_log`] and no digest yet.
+    async fn before_the_log() -> SqliteStore {
         let pool = SqlitePoolOptions::new().max_connections(1).connect("sqlite::memory:").await.expect("open");
         let all = sqlx::migrate!("./migrations");
         let earlier = sqlx::migrate::Migrator {
@@ -426,8 +447,31 @@ mod tests {
             .expect("record");
         }
         all.run(&pool).await.expect("migrated");
-        let store = SqliteStore { pool, location: ":memory:".into() };
-        inforce_store::conformance::check_log_completed(&store).await;
+        SqliteStore { pool, location: ":memory:".into() }
+    }
+
+    #[tokio::test]
+    async fn publications_made_before_the_log_are_given_their_digests_once() {
+        inforce_store::conformance::check_log_completed(&before_the_log().await).await;
+    }
+
+    #[tokio::test]
+    async fn a_log_that_does_not_line_up_with_the_publications_is_not_completed() {
+        let store = before_the_log().await;
+        // A digest row for the second publication where the first's belongs.
+        sqlx::query(
+            "INSERT INTO publication_digests (publication_id, code, sequence, digest) VALUES \
+             ((SELECT MAX(id) FROM publications), 'c', 1, zeroblob(32))",
+        )
+        .execute(&store.pool)
+        .await
+        .expect("insert");
+        assert_eq!(inforce_store::complete_log(&store, jiff::Timestamp::UNIX_EPOCH).await.expect("complete"), 0);
+        let code = CodeId::parse("c").expect("id");
+        assert!(matches!(
+            inforce_store::verify(&store, &code).await.expect("verify"),
+            inforce_store::Verdict::Tampered(_)
+        ));
     }
 
     #[tokio::test]

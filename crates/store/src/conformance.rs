@@ -427,6 +427,11 @@ pub async fn check_log_completed(store: &dyn Store) {
     assert_eq!(store.log(&code).await.expect("log"), vec![], "a migration computes no digest");
     assert_eq!(store.unlogged().await.expect("unlogged"), vec![code.clone()]);
     let now: Timestamp = "2026-12-05T09:00:00Z".parse().expect("timestamp");
+    // Before they are stored (a read-only database), verification computes them as it goes.
+    match crate::verify(store, &code).await.expect("verify") {
+        crate::Verdict::Intact(verified) => assert_eq!((verified.size, verified.not_stored), (2, 2)),
+        crate::Verdict::Tampered(tampered) => panic!("{tampered:?}"),
+    }
     assert_eq!(crate::complete_log(store, now).await.expect("complete"), 2);
     let log = store.log(&code).await.expect("log");
     assert_eq!(log.iter().map(|e| (e.sequence, e.computed_at)).collect::<Vec<_>>(), [(1, Some(now)), (2, Some(now))]);
