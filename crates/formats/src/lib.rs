@@ -2,6 +2,7 @@
 //! holds the stored text packs and change lists.
 
 pub mod checkpoint;
+pub mod docx;
 pub mod file;
 pub mod folder;
 pub mod kept;
