@@ -14,6 +14,8 @@ use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 
+pub mod numbering;
+
 /// The most bytes one member may expand to: 64 MiB.
 pub const MAX_MEMBER_BYTES: u64 = 64 << 20;
 /// The most bytes the members may expand to together: 256 MiB.
