@@ -235,27 +235,8 @@ mod tests {
             ..sqlx::migrate!("./migrations")
         };
         earlier.run(&pool).await.expect("the schema of six migrations");
-        for (recorded_at, origin, kind, key, body) in inforce_store::conformance::publications_before_the_log() {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO publications (code, recorded_at, origin, record_count) VALUES ('c', $1, $2, 1) \
-                 RETURNING id",
-            )
-            .bind(recorded_at)
-            .bind(origin)
-            .fetch_one(&pool)
-            .await
-            .expect("publication");
-            sqlx::query(
-                "INSERT INTO records (publication_id, code, kind, record_key, ordinal, body) \
-                 VALUES ($1, 'c', $2, $3, 0, $4)",
-            )
-            .bind(id)
-            .bind(kind)
-            .bind(key)
-            .bind(body)
-            .execute(&pool)
-            .await
-            .expect("record");
+        for statement in inforce_store::conformance::publications_before_the_log() {
+            sqlx::query(&statement).execute(&pool).await.expect(&statement);
         }
         all.run(&pool).await.expect("migrated");
         pool.close().await;

@@ -404,19 +404,32 @@ pub async fn check_files_in_pieces(store: &dyn Store, files: &[(String, Vec<u8>)
     }
 }
 
-/// Publications as a build before the log wrote them, for code `c`: (record time in microseconds, origin,
-/// record kind, record key, record body), one record each, the second a withdrawal.
-pub fn publications_before_the_log() -> Vec<(i64, String, String, String, Option<String>)> {
+/// Publications as a build before the log wrote them, for code `c`, as SQL both backends run on a database at
+/// migration 6: two publications of one record each, the second a withdrawal.
+pub fn publications_before_the_log() -> Vec<String> {
     let body = crate::rows::body_text(&inforce_core::RecordWrite {
         kind: RecordKind::Provision,
         key: "A".into(),
         ordinal: 0,
         body: Some(inforce_core::RecordBody::Provision(provision("A", None))),
     });
-    vec![
-        (1_000_000, "file:old.toml".into(), "provision".into(), "A".into(), body),
-        (2_000_000, "file:old.toml".into(), "provision".into(), "A".into(), None),
-    ]
+    let literal =
+        |body: Option<String>| body.map_or_else(|| "NULL".to_string(), |b| format!("'{}'", b.replace('\'', "''")));
+    [(1_000_000, literal(body)), (2_000_000, literal(None))]
+        .into_iter()
+        .flat_map(|(recorded_at, body)| {
+            [
+                format!(
+                    "INSERT INTO publications (code, recorded_at, origin, record_count) \
+                     VALUES ('c', {recorded_at}, 'file:old.toml', 1)"
+                ),
+                format!(
+                    "INSERT INTO records (publication_id, code, kind, record_key, ordinal, body) \
+                     VALUES ((SELECT MAX(id) FROM publications), 'c', 'provision', 'A', 0, {body})"
+                ),
+            ]
+        })
+        .collect()
 }
 
 /// A store migrated from a build before the log, holding [`publications_before_the_log`] and nothing else:

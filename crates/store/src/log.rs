@@ -375,7 +375,7 @@ async fn file_problem(store: &dyn Store, code: &CodeId, file: &FileRow) -> Resul
         hasher.update(&piece);
         seq += 1;
     }
-    let actual: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let actual = TextHash::from_bytes(&hasher.finalize()).map(|h| h.to_string()).unwrap_or_default();
     Ok(if actual != file.sha256 {
         Some(format!("its document file {} now holds content whose SHA-256 is {actual}", file.sha256))
     } else if i64::try_from(size).ok() != Some(file.size) {

@@ -120,6 +120,80 @@ macro_rules! sql_store {
                     })
                     .collect())
             }
+
+            /// The code's publications, read through the pool or inside a transaction.
+            async fn sql_publications<'e, E>(
+                &self,
+                code: &$crate::sql::expand::CodeId,
+                executor: E,
+            ) -> Result<Vec<$crate::Publication>, $crate::StoreError>
+            where
+                E: $crate::sql::expand::sqlx::Executor<'e, Database = <$store as $crate::sql::SqlBackend>::Db>,
+            {
+                use $crate::sql::SqlBackend as _;
+                use $crate::sql::expand::sqlx::Row as _;
+                let found = $crate::sql::expand::sqlx::query($crate::rows::SELECT_PUBLICATIONS)
+                    .bind(code.as_str())
+                    .fetch_all(executor)
+                    .await
+                    .map_err(|e| self.error(e))?;
+                found
+                    .iter()
+                    .map(|row| {
+                        let columns =
+                            (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4), row.get(5), row.get(6));
+                        $crate::rows::publication(code, columns)
+                    })
+                    .collect()
+            }
+
+            /// The code's text change lists, read through the pool or inside a transaction.
+            async fn sql_changes<'e, E>(
+                &self,
+                code: &$crate::sql::expand::CodeId,
+                executor: E,
+            ) -> Result<Vec<$crate::rows::ChangesRow>, $crate::StoreError>
+            where
+                E: $crate::sql::expand::sqlx::Executor<'e, Database = <$store as $crate::sql::SqlBackend>::Db>,
+            {
+                use $crate::sql::SqlBackend as _;
+                use $crate::sql::expand::sqlx::Row as _;
+                let found = $crate::sql::expand::sqlx::query($crate::rows::SELECT_TEXT_CHANGES)
+                    .bind(code.as_str())
+                    .fetch_all(executor)
+                    .await
+                    .map_err(|e| self.error(e))?;
+                Ok(found
+                    .iter()
+                    .map(|row| $crate::rows::ChangesRow {
+                        publication: row.get(0),
+                        recorded_at: row.get(1),
+                        body: row.get(2),
+                    })
+                    .collect())
+            }
+
+            /// The code's log, read through the pool or inside a transaction.
+            async fn sql_log<'e, E>(
+                &self,
+                code: &$crate::sql::expand::CodeId,
+                executor: E,
+            ) -> Result<Vec<$crate::LogEntry>, $crate::StoreError>
+            where
+                E: $crate::sql::expand::sqlx::Executor<'e, Database = <$store as $crate::sql::SqlBackend>::Db>,
+            {
+                use $crate::sql::SqlBackend as _;
+                use $crate::sql::expand::sqlx::Row as _;
+                let found = $crate::sql::expand::sqlx::query($crate::rows::SELECT_LOG)
+                    .bind(code.as_str())
+                    .fetch_all(executor)
+                    .await
+                    .map_err(|e| self.error(e))?;
+                found
+                    .iter()
+                    .map(|row| $crate::log::entry(code, row.get(0), row.get(1), &row.get::<Vec<u8>, _>(2), row.get(3)))
+                    .collect()
+            }
         }
 
         #[$crate::sql::expand::async_trait]
@@ -139,20 +213,7 @@ macro_rules! sql_store {
                 code: &$crate::sql::expand::CodeId,
             ) -> Result<Vec<$crate::Publication>, $crate::StoreError> {
                 use $crate::sql::SqlBackend as _;
-                use $crate::sql::expand::sqlx::Row as _;
-                let found = $crate::sql::expand::sqlx::query($crate::rows::SELECT_PUBLICATIONS)
-                    .bind(code.as_str())
-                    .fetch_all(self.pool())
-                    .await
-                    .map_err(|e| self.error(e))?;
-                found
-                    .iter()
-                    .map(|row| {
-                        let columns =
-                            (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4), row.get(5), row.get(6));
-                        $crate::rows::publication(code, columns)
-                    })
-                    .collect()
+                self.sql_publications(code, self.pool()).await
             }
 
             async fn records(
@@ -167,20 +228,8 @@ macro_rules! sql_store {
                 code: &$crate::sql::expand::CodeId,
             ) -> Result<$crate::TextLedger, $crate::StoreError> {
                 use $crate::sql::SqlBackend as _;
-                use $crate::sql::expand::sqlx::Row as _;
                 let packs = self.sql_packs(code, self.pool()).await?;
-                let changes = $crate::sql::expand::sqlx::query($crate::rows::SELECT_TEXT_CHANGES)
-                    .bind(code.as_str())
-                    .fetch_all(self.pool())
-                    .await
-                    .map_err(|e| self.error(e))?
-                    .iter()
-                    .map(|row| $crate::rows::ChangesRow {
-                        publication: row.get(0),
-                        recorded_at: row.get(1),
-                        body: row.get(2),
-                    })
-                    .collect();
+                let changes = self.sql_changes(code, self.pool()).await?;
                 $crate::rows::text_ledger(code, packs, changes)
             }
 
@@ -371,15 +420,7 @@ macro_rules! sql_store {
                 code: &$crate::sql::expand::CodeId,
             ) -> Result<Vec<$crate::LogEntry>, $crate::StoreError> {
                 use $crate::sql::SqlBackend as _;
-                use $crate::sql::expand::sqlx::Row as _;
-                $crate::sql::expand::sqlx::query($crate::rows::SELECT_LOG)
-                    .bind(code.as_str())
-                    .fetch_all(self.pool())
-                    .await
-                    .map_err(|e| self.error(e))?
-                    .iter()
-                    .map(|row| $crate::log::entry(code, row.get(0), row.get(1), &row.get::<Vec<u8>, _>(2), row.get(3)))
-                    .collect()
+                self.sql_log(code, self.pool()).await
             }
 
             async fn log_sources(
@@ -391,18 +432,7 @@ macro_rules! sql_store {
                 // One read transaction, so every table is read at the same point of the log.
                 let mut tx = self.pool().begin().await.map_err(|e| self.error(e))?;
                 self.begin_snapshot(&mut *tx).await.map_err(|e| self.error(e))?;
-                let publications = $crate::sql::expand::sqlx::query($crate::rows::SELECT_PUBLICATIONS)
-                    .bind(code.as_str())
-                    .fetch_all(&mut *tx)
-                    .await
-                    .map_err(|e| self.error(e))?
-                    .iter()
-                    .map(|row| {
-                        let columns =
-                            (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4), row.get(5), row.get(6));
-                        $crate::rows::publication(code, columns)
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
+                let publications = self.sql_publications(code, &mut *tx).await?;
                 let records = $crate::sql::expand::sqlx::query($crate::rows::SELECT_RECORDS)
                     .bind(code.as_str())
                     .fetch_all(&mut *tx)
@@ -420,18 +450,7 @@ macro_rules! sql_store {
                     })
                     .collect();
                 let packs = self.sql_packs(code, &mut *tx).await?;
-                let changes = $crate::sql::expand::sqlx::query($crate::rows::SELECT_TEXT_CHANGES)
-                    .bind(code.as_str())
-                    .fetch_all(&mut *tx)
-                    .await
-                    .map_err(|e| self.error(e))?
-                    .iter()
-                    .map(|row| $crate::rows::ChangesRow {
-                        publication: row.get(0),
-                        recorded_at: row.get(1),
-                        body: row.get(2),
-                    })
-                    .collect();
+                let changes = self.sql_changes(code, &mut *tx).await?;
                 let files = $crate::sql::expand::sqlx::query($crate::rows::SELECT_FILES)
                     .bind(code.as_str())
                     .fetch_all(&mut *tx)
@@ -440,14 +459,7 @@ macro_rules! sql_store {
                     .iter()
                     .map(|row| $crate::rows::FileRow { sha256: row.get(0), size: row.get(1), publication: row.get(2) })
                     .collect();
-                let log = $crate::sql::expand::sqlx::query($crate::rows::SELECT_LOG)
-                    .bind(code.as_str())
-                    .fetch_all(&mut *tx)
-                    .await
-                    .map_err(|e| self.error(e))?
-                    .iter()
-                    .map(|row| $crate::log::entry(code, row.get(0), row.get(1), &row.get::<Vec<u8>, _>(2), row.get(3)))
-                    .collect::<Result<Vec<_>, _>>()?;
+                let log = self.sql_log(code, &mut *tx).await?;
                 let log_start: i64 = $crate::sql::expand::sqlx::query($crate::rows::SELECT_LOG_START)
                     .fetch_one(&mut *tx)
                     .await

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use inforce_core::log::{Digest, tree_head};
 use inforce_core::merkle;
 use inforce_formats::checkpoint::{Checkpoint, CheckpointError, SigningKey, open};
-use inforce_present::log::{ConsistencyJson, InclusionJson, LogJson, LoggedJson, hex as hex_of, unhex};
+use inforce_present::log::{ConsistencyJson, InclusionJson, LogJson, LoggedJson, hex, unhex};
 use inforce_present::wire::{VerifiedJson, VerifyJson};
 use inforce_store::{Verdict, verify as verify_code};
 use serde::Serialize;
@@ -129,11 +129,6 @@ pub fn damage(verdicts: &[Verdict]) -> Option<String> {
         })
         .collect();
     (!tampered.is_empty()).then(|| tampered.join("\n"))
-}
-
-/// 64 lower-case hex digits.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn read_file(path: &Path) -> Result<String, Failure> {
@@ -342,7 +337,7 @@ fn remote(request: &Remote) -> Result<RemoteJson, Failure> {
         code: code.clone(),
         origin,
         size,
-        tree_head: hex_of(&checkpoint.root),
+        tree_head: hex(&checkpoint.root),
         time: checkpoint.time,
         extends,
         saved_to,
@@ -363,7 +358,7 @@ fn check_extends(
             "the site's history was rewritten: its log does not extend the checkpoint saved earlier ({} \
              publication(s), tree head {}): {why}",
             before.size,
-            hex_of(&before.root)
+            hex(&before.root)
         )
     };
     if before.size > now.size {
