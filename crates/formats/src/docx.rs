@@ -14,7 +14,12 @@ use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 
+pub mod body;
 pub mod numbering;
+pub mod section;
+
+pub use body::{Revised, View};
+pub use section::{Clause, Document, Section, Subsection, TrackedChange};
 
 /// The most bytes one member may expand to: 64 MiB.
 pub const MAX_MEMBER_BYTES: u64 = 64 << 20;
@@ -84,6 +89,14 @@ pub enum DocxError {
         file: String,
         /// Why: no relationships, or the part they name is missing.
         why: String,
+    },
+    /// The document does not read as one Section of a code (no title, a number twice…).
+    #[error("{file}: {reason}")]
+    Structure {
+        /// The file.
+        file: String,
+        /// What is wrong, and what the document should hold.
+        reason: String,
     },
     /// A part that is not well-formed XML, or that declares entities.
     #[error("{file}: {member} cannot be read: {reason}")]

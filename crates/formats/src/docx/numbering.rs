@@ -16,7 +16,7 @@ use super::{entities, xml_reader};
 /// WordprocessingML's namespace (transitional); elements in any other are ignored.
 pub const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 /// How many levels a list has.
-const LEVELS: usize = 9;
+pub(super) const LEVELS: usize = 9;
 
 /// A level's number format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -137,6 +137,10 @@ struct Style {
     based_on: Option<String>,
     num_id: Option<String>,
     level: Option<usize>,
+    /// `w:name`, lower-cased (`heading 1`, `toc 2`): built-in styles are known by name, as ids are localised.
+    name: Option<String>,
+    /// `w:outlineLvl` (0 for a level-1 heading).
+    outline: Option<usize>,
 }
 
 /// The paragraph styles of `styles.xml`, for their numbering.
@@ -163,10 +167,16 @@ pub struct Label {
     pub level: usize,
     /// The rendered text (`D1.1`, `(a)`).
     pub text: String,
+    /// Whether the level is a bullet (its text is a symbol, not a number).
+    pub bullet: bool,
 }
 
 /// A `w:`-namespaced attribute's value (`w:val`), matched by namespace.
-fn attribute(reader: &quick_xml::reader::NsReader<&[u8]>, element: &BytesStart, name: &str) -> Option<String> {
+pub(super) fn attribute(
+    reader: &quick_xml::reader::NsReader<&[u8]>,
+    element: &BytesStart,
+    name: &str,
+) -> Option<String> {
     element.attributes().flatten().find_map(|a| {
         let (namespace, local) = reader.resolver().resolve_attribute(a.key);
         let ours = matches!(namespace, ResolveResult::Bound(ns) if ns.into_inner() == W);
@@ -176,31 +186,43 @@ fn attribute(reader: &quick_xml::reader::NsReader<&[u8]>, element: &BytesStart, 
     })
 }
 
-/// An element met by [`walk`]: opened (with its attributes) or closed.
-enum Tag<'e> {
+/// An element met by [`walk`]: opened (with its attributes) or closed, or character data.
+pub(super) enum Tag<'e> {
     Open(&'e str, &'e BytesStart<'e>),
     Close(&'e str),
+    Text(&'e str),
 }
 
-/// Walks a part's `w:` elements (others have the empty name), calling `on` for each opening and closing with the
+/// Markup compatibility (`mc:AlternateContent`), whose elements [`walk`] names `mc:…`.
+const MC: &str = "http://schemas.openxmlformats.org/markup-compatibility/2006";
+
+/// Walks a part's `w:` elements (markup-compatibility ones are named `mc:…`, others have the empty name), calling
+/// `on` for each opening, closing and piece of character data (entity and character references resolved) with the
 /// names of the elements it is inside; refuses a document type declaration.
-fn walk(xml: &str, mut on: impl FnMut(&quick_xml::reader::NsReader<&[u8]>, Tag<'_>, &[String])) -> Result<(), String> {
+pub(super) fn walk(
+    xml: &str,
+    mut on: impl FnMut(&quick_xml::reader::NsReader<&[u8]>, Tag<'_>, &[String]),
+) -> Result<(), String> {
     let mut reader = xml_reader(xml);
     let mut path: Vec<String> = Vec::new();
     let mut buffer = Vec::new();
+    let name_of = |namespace: &ResolveResult, element: &BytesStart| match namespace {
+        ResolveResult::Bound(ns) if ns.into_inner() == W => element.local_name().into_inner().to_string(),
+        ResolveResult::Bound(ns) if ns.into_inner() == MC => format!("mc:{}", element.local_name().into_inner()),
+        _ => String::new(),
+    };
     loop {
         let (namespace, event) = reader.read_resolved_event_into(&mut buffer).map_err(|e| e.to_string())?;
-        let ours = matches!(namespace, ResolveResult::Bound(ns) if ns.into_inner() == W);
         match event {
             Event::DocType(_) => return Err(entities()),
             Event::Eof => return Ok(()),
             Event::Start(element) => {
-                let name = if ours { element.local_name().into_inner().to_string() } else { String::new() };
+                let name = name_of(&namespace, &element);
                 on(&reader, Tag::Open(&name, &element), &path);
                 path.push(name);
             }
             Event::Empty(element) => {
-                let name = if ours { element.local_name().into_inner().to_string() } else { String::new() };
+                let name = name_of(&namespace, &element);
                 on(&reader, Tag::Open(&name, &element), &path);
                 on(&reader, Tag::Close(&name), &path);
             }
@@ -208,13 +230,29 @@ fn walk(xml: &str, mut on: impl FnMut(&quick_xml::reader::NsReader<&[u8]>, Tag<'
                 let name = path.pop().unwrap_or_default();
                 on(&reader, Tag::Close(&name), &path);
             }
+            Event::Text(text) => on(&reader, Tag::Text(&text.xml10_content()), &path),
+            Event::CData(text) => on(&reader, Tag::Text(&text.into_inner()), &path),
+            Event::GeneralRef(reference) => {
+                let resolved = match reference.resolve_char_ref().map_err(|e| e.to_string())? {
+                    Some(c) => c,
+                    None => match reference.xml10_content().as_ref() {
+                        "amp" => '&',
+                        "lt" => '<',
+                        "gt" => '>',
+                        "quot" => '"',
+                        "apos" => '\'',
+                        other => return Err(format!("unknown entity &{other};")),
+                    },
+                };
+                on(&reader, Tag::Text(resolved.encode_utf8(&mut [0; 4])), &path);
+            }
             _ => {}
         }
         buffer.clear();
     }
 }
 
-fn inside(path: &[String], name: &str) -> bool {
+pub(super) fn inside(path: &[String], name: &str) -> bool {
     path.iter().any(|p| p == name)
 }
 
@@ -226,7 +264,7 @@ impl Numbering {
         walk(xml, |reader, tag, path| match tag {
             Tag::Close("lvl") => level = None,
             Tag::Close("lvlOverride") => override_level = None,
-            Tag::Close(_) => {}
+            Tag::Close(_) | Tag::Text(_) => {}
             Tag::Open(name, element) => match name {
                 "abstractNum" => {
                     abstract_id = attribute(reader, element, "abstractNumId");
@@ -290,7 +328,7 @@ impl Styles {
         let mut current: Option<String> = None;
         walk(xml, |reader, tag, path| match tag {
             Tag::Close("style") => current = None,
-            Tag::Close(_) => {}
+            Tag::Close(_) | Tag::Text(_) => {}
             Tag::Open(name, element) => match name {
                 "style" => {
                     current = attribute(reader, element, "styleId");
@@ -298,19 +336,57 @@ impl Styles {
                         styles.styles.insert(id.clone(), Style::default());
                     }
                 }
-                "basedOn" | "numId" | "ilvl" if inside(path, "style") => {
+                "basedOn" | "numId" | "ilvl" | "name" | "outlineLvl"
+                    if inside(path, "style") && !inside(path, "pPrChange") =>
+                {
                     let Some(style) = current.as_ref().and_then(|id| styles.styles.get_mut(id)) else { return };
                     let value = attribute(reader, element, "val");
+                    let number = value.as_deref().and_then(|v| v.parse().ok()).filter(|l| *l < LEVELS);
                     match name {
                         "basedOn" => style.based_on = value,
                         "numId" => style.num_id = value,
-                        _ => style.level = value.and_then(|v| v.parse().ok()).filter(|l| *l < LEVELS),
+                        "name" => style.name = value.map(|v| v.to_lowercase()),
+                        "outlineLvl" => style.outline = number,
+                        _ => style.level = number,
                     }
                 }
                 _ => {}
             },
         })?;
         Ok(styles)
+    }
+}
+
+impl Styles {
+    /// The styles from `id` along its `w:basedOn` chain (at most 64, so a loop ends).
+    fn chain<'s>(&'s self, id: Option<&'s str>) -> impl Iterator<Item = &'s Style> + 's {
+        let mut next = id;
+        std::iter::from_fn(move || {
+            let style = self.styles.get(next?)?;
+            next = style.based_on.as_deref();
+            Some(style)
+        })
+        .take(64)
+    }
+
+    /// The heading level (1 for `heading 1`) of a paragraph style: a built-in heading style by its name, else the
+    /// outline level it or a style it is based on gives (outline level 9 is body text).
+    pub fn heading_level(&self, id: Option<&str>) -> Option<usize> {
+        for style in self.chain(id) {
+            let named = style.name.as_deref().and_then(|n| n.strip_prefix("heading ")).and_then(|n| n.parse().ok());
+            if let Some(level) = named {
+                return Some(level);
+            }
+            if let Some(outline) = style.outline {
+                return Some(outline + 1);
+            }
+        }
+        None
+    }
+
+    /// Whether a paragraph style is a table-of-contents entry (`toc 1` … `toc 9`), whose text is not the code's.
+    pub fn is_contents_entry(&self, id: Option<&str>) -> bool {
+        self.chain(id).any(|s| s.name.as_deref().is_some_and(|n| n.starts_with("toc ")))
     }
 }
 
@@ -386,7 +462,7 @@ impl<'a> Counter<'a> {
                 _ => text.push(c),
             }
         }
-        Some(Label { level, text })
+        Some(Label { level, text, bullet: shown.format == Format::Bullet })
     }
 }
 
@@ -397,7 +473,7 @@ pub fn paragraphs(document: &str) -> Result<Vec<ParagraphNumbering>, String> {
     let mut current: Option<ParagraphNumbering> = None;
     walk(document, |reader, tag, path| match tag {
         Tag::Close("p") => found.extend(current.take()),
-        Tag::Close(_) => {}
+        Tag::Close(_) | Tag::Text(_) => {}
         Tag::Open(name, element) => match name {
             "p" => current = Some(ParagraphNumbering::default()),
             "pStyle" if inside(path, "pPr") && !inside(path, "rPr") => {

@@ -1,0 +1,839 @@
+//! A Section of a code, read from its Word document at clause level: its title, sub-sections and clauses with their
+//! texts, numbered as Word displays them; and the report of its tracked changes. The rules are those of
+//! `../shared/docx/README.md` ("The expected import" and "changes.tsv"), summarised on each function.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use super::body::{Block, Body, Change, Paragraph, Piece, Revised, Row, Span, View, notes};
+use super::numbering::{Counter, Numbering, ParagraphNumbering, Styles};
+use super::{DocxError, Package};
+
+/// A Word document read for import: its body with tracked changes, its lists, styles and notes.
+#[derive(Debug, Clone)]
+pub struct Document {
+    file: String,
+    body: Body,
+    numbering: Numbering,
+    styles: Styles,
+    footnotes: HashMap<String, String>,
+    endnotes: HashMap<String, String>,
+}
+
+/// A Section as its document gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// The letter after `SECTION` (`D`).
+    pub id: String,
+    /// The title paragraph as written (`SECTION D: MODIFICATION PROCESS`).
+    pub heading: String,
+    /// The title after the Section's id (`MODIFICATION PROCESS`).
+    pub title: String,
+    /// Its sub-sections in order.
+    pub subsections: Vec<Subsection>,
+    /// Its clauses in reading order.
+    pub clauses: Vec<Clause>,
+    /// Paragraphs with text that belong to no clause (before the first clause, or unnumbered headings), each
+    /// shortened to 60 characters: reported, not imported.
+    pub outside: Vec<String>,
+}
+
+/// A numbered sub-section heading (`D1`, `RAISING MODIFICATION PROPOSALS`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subsection {
+    /// Its rendered number.
+    pub id: String,
+    /// Its heading text without the number.
+    pub title: String,
+}
+
+/// A clause: one provision of kind paragraph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clause {
+    /// Its rendered (or typed) number (`D1.1`).
+    pub id: String,
+    /// Its sub-section's id.
+    pub parent: String,
+    /// The cross-heading that titles it, if any.
+    pub heading: Option<String>,
+    /// Its whole text as a provision file: `# <heading or id>`, an empty line, its blocks separated by empty lines
+    /// (sub-paragraphs as `(a) text`, tables as pipe tables), then its footnotes (`[^1]: text`); one final newline.
+    pub text: String,
+}
+
+/// One row of the tracked-changes report (`changes.tsv`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackedChange {
+    /// What it did.
+    pub kind: Revised,
+    /// `w:author` as written.
+    pub author: String,
+    /// `w:date` as written.
+    pub date: String,
+    /// The clause holding it, numbered as in the document with every change accepted; for a paragraph that is
+    /// gone once they are accepted, as in the document with every change rejected. `None` outside any clause.
+    pub provision: Option<String>,
+    /// Exactly the changed characters (tabs and line breaks as spaces).
+    pub text: String,
+}
+
+impl TrackedChange {
+    /// The report's header line, then one line per change: `kind author date provision_id text`, tab-separated.
+    pub fn tsv(changes: &[TrackedChange]) -> String {
+        let mut out = String::from("kind\tauthor\tdate\tprovision_id\ttext\n");
+        for c in changes {
+            let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
+            let _ = writeln!(
+                out,
+                "{}\t{}\t{}\t{}\t{}",
+                c.kind.as_str(),
+                clean(&c.author),
+                clean(&c.date),
+                c.provision.as_deref().unwrap_or(""),
+                clean(&c.text)
+            );
+        }
+        out
+    }
+}
+
+impl Section {
+    /// `structure.tsv`: `id parent_id kind heading` (tab-separated) for the Section, each sub-section and its
+    /// clauses, in reading order.
+    pub fn structure(&self) -> String {
+        let mut out = String::from("id\tparent_id\tkind\theading\n");
+        let _ = writeln!(out, "{}\t\tsection\t{}", self.id, self.heading);
+        for sub in &self.subsections {
+            let _ = writeln!(out, "{}\t{}\tsubsection\t{}", sub.id, self.id, sub.title);
+            for clause in self.clauses.iter().filter(|c| c.parent == sub.id) {
+                let _ = writeln!(
+                    out,
+                    "{}\t{}\tclause\t{}",
+                    clause.id,
+                    sub.id,
+                    clause.heading.as_ref().unwrap_or(&clause.id)
+                );
+            }
+        }
+        out
+    }
+}
+
+impl Document {
+    /// Reads a .docx file's bytes: the package checked ([`Package::read`]), its main part, styles, numbering and
+    /// notes parsed. `file` names it in errors.
+    pub fn read(file: &str, bytes: Vec<u8>) -> Result<Self, DocxError> {
+        let mut package = Package::read(file, bytes)?;
+        let related = package.related()?;
+        let main = package.main().to_string();
+        let xml_error = |member: &str, reason: String| DocxError::Xml {
+            file: file.to_string(),
+            member: member.to_string(),
+            reason,
+        };
+        let body = Body::parse(&package.document()?).map_err(|e| xml_error(&main, e))?;
+        let mut part = |kind: &str| -> Result<Option<(String, String)>, DocxError> {
+            let Some(member) = related.get(kind) else { return Ok(None) };
+            Ok(package.text(member)?.map(|xml| (member.clone(), xml)))
+        };
+        let numbering = match part("numbering")? {
+            Some((member, xml)) => Numbering::parse(&xml).map_err(|e| xml_error(&member, e))?,
+            None => Numbering::default(),
+        };
+        let styles = match part("styles")? {
+            Some((member, xml)) => Styles::parse(&xml).map_err(|e| xml_error(&member, e))?,
+            None => Styles::default(),
+        };
+        let footnotes = match part("footnotes")? {
+            Some((member, xml)) => notes(&xml).map_err(|e| xml_error(&member, e))?,
+            None => HashMap::new(),
+        };
+        let endnotes = match part("endnotes")? {
+            Some((member, xml)) => notes(&xml).map_err(|e| xml_error(&member, e))?,
+            None => HashMap::new(),
+        };
+        Ok(Self { file: file.to_string(), body, numbering, styles, footnotes, endnotes })
+    }
+
+    /// The file's name, as given to [`Document::read`].
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// Whether the document has tracked changes.
+    pub fn has_changes(&self) -> bool {
+        self.body.has_changes()
+    }
+
+    /// The Section, read with every tracked change accepted or rejected. Refused (naming the file) when the
+    /// document has no title paragraph `SECTION <id>: <title>` before its first sub-section, when a number
+    /// appears twice, or when a clause is numbered outside its sub-section.
+    pub fn section(&self, view: View) -> Result<Section, DocxError> {
+        let (section, _) = self.walk(view);
+        section.map_err(|reason| DocxError::Structure { file: self.file.clone(), reason })
+    }
+
+    /// Every tracked change in document order. A paragraph inserted, deleted or moved as a whole (its paragraph
+    /// mark carries the revision) is one row with its whole text; otherwise each `w:ins`, `w:del`, `w:moveFrom`
+    /// and `w:moveTo` is a row, and each run whose formatting changed is a `format` row; a table row inserted or
+    /// deleted as a whole is a row with its cells' text joined by ` | `.
+    pub fn changes(&self) -> Vec<TrackedChange> {
+        let accepted = self.walk(View::Accept).1;
+        let rejected = self.walk(View::Reject).1;
+        let mut rows = Vec::new();
+        let mut report =
+            Report { changes: &self.body.changes, accepted: &accepted, rejected: &rejected, rows: &mut rows };
+        report.blocks(&self.body.blocks);
+        rows
+    }
+
+    /// Reads the Section in a view: the Section (or why it cannot be read) and the clause each source paragraph
+    /// belongs to.
+    fn walk(&self, view: View) -> (Result<Section, String>, HashMap<usize, String>) {
+        let blocks = resolve(&self.body.blocks, &self.body.changes, view);
+        let mut walker = Walker::new(self);
+        for block in &blocks {
+            if let Err(reason) = walker.block(block) {
+                return (Err(reason), walker.clause_of);
+            }
+        }
+        let section = walker.finish();
+        (section, walker.clause_of)
+    }
+}
+
+/// A paragraph as it reads in one view: paragraphs whose mark is gone are joined to the one after them, which
+/// gives the joined paragraph its properties.
+#[derive(Debug)]
+struct Resolved<'b> {
+    numbering: &'b ParagraphNumbering,
+    spans: Vec<&'b Span>,
+    /// The paragraphs it is made of.
+    sources: Vec<usize>,
+}
+
+/// A block as it reads in one view.
+#[derive(Debug)]
+enum Shown<'b> {
+    Paragraph(Resolved<'b>),
+    /// Rows of cells: (span, continued, content).
+    Table(Vec<Vec<(usize, bool, Vec<Shown<'b>>)>>),
+}
+
+fn kept(change: Option<usize>, changes: &[Change], view: View) -> bool {
+    change.is_none_or(|c| changes.get(c).is_none_or(|c| c.revised.kept(view)))
+}
+
+/// The blocks as they read with every change accepted or rejected (README rule 10).
+fn resolve<'b>(blocks: &'b [Block], changes: &[Change], view: View) -> Vec<Shown<'b>> {
+    let mut out = Vec::new();
+    let mut pending: Option<(Vec<&'b Span>, Vec<usize>, &'b ParagraphNumbering)> = None;
+    for block in blocks {
+        match block {
+            Block::Paragraph(p) => {
+                let spans: Vec<&Span> = p.spans.iter().filter(|s| kept(s.change, changes, view)).collect();
+                let (mut joined, mut sources) = match pending.take() {
+                    Some((before, sources, _)) => (before, sources),
+                    None => (Vec::new(), Vec::new()),
+                };
+                joined.extend(spans);
+                sources.push(p.index);
+                if !kept(p.mark, changes, view) {
+                    pending = Some((joined, sources, &p.numbering));
+                } else {
+                    out.push(Shown::Paragraph(Resolved { numbering: &p.numbering, spans: joined, sources }));
+                }
+            }
+            Block::Table(rows) => {
+                if let Some((spans, sources, numbering)) = pending.take() {
+                    out.push(Shown::Paragraph(Resolved { numbering, spans, sources }));
+                }
+                let rows = rows
+                    .iter()
+                    .filter(|row| kept(row.change, changes, view))
+                    .map(|row| {
+                        row.cells.iter().map(|c| (c.span, c.continued, resolve(&c.blocks, changes, view))).collect()
+                    })
+                    .collect();
+                out.push(Shown::Table(rows));
+            }
+        }
+    }
+    if let Some((spans, sources, numbering)) = pending {
+        out.push(Shown::Paragraph(Resolved { numbering, spans, sources }));
+    }
+    out
+}
+
+/// A clause being read.
+struct ClauseBuild {
+    id: String,
+    parent: String,
+    heading: Option<String>,
+    blocks: Vec<String>,
+    notes: Vec<String>,
+}
+
+/// Reads shown blocks into a Section (README rules 1–9).
+struct Walker<'d> {
+    document: &'d Document,
+    counter: Counter<'d>,
+    footnotes: usize,
+    endnotes: usize,
+    section: Option<(String, String, String)>,
+    subsections: Vec<Subsection>,
+    clauses: Vec<ClauseBuild>,
+    /// Whether the last clause is still open (a sub-section heading closes it).
+    open: bool,
+    cross_heading: Option<String>,
+    outside: Vec<String>,
+    clause_of: HashMap<usize, String>,
+}
+
+/// `SECTION D: TITLE` (or `Section D – Title`): the Section's id and title.
+fn section_title(text: &str) -> Option<(String, String)> {
+    let rest = text.trim().strip_prefix("SECTION").or_else(|| text.trim().strip_prefix("Section"))?;
+    let rest = rest.strip_prefix([' ', '\u{a0}', '\t'])?.trim_start();
+    let end = rest.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(rest.len());
+    let (id, after) = rest.split_at(end);
+    if id.is_empty() || id.len() > 3 || !id.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return None;
+    }
+    let title = after.trim_start().strip_prefix([':', '.', '-', '–', '—'])?.trim();
+    Some((id.to_string(), title.to_string()))
+}
+
+/// `<prefix><digits>` exactly: the number after the prefix.
+fn numbered_under<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
+    let rest = text.strip_prefix(prefix)?;
+    (!rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit())).then_some(rest)
+}
+
+fn shorten(text: &str) -> String {
+    let mut short: String = text.chars().take(60).collect();
+    if short.len() < text.len() {
+        short.push('…');
+    }
+    short
+}
+
+impl<'d> Walker<'d> {
+    fn new(document: &'d Document) -> Self {
+        Self {
+            document,
+            counter: Counter::new(&document.numbering, &document.styles),
+            footnotes: 0,
+            endnotes: 0,
+            section: None,
+            subsections: Vec::new(),
+            clauses: Vec::new(),
+            open: false,
+            cross_heading: None,
+            outside: Vec::new(),
+            clause_of: HashMap::new(),
+        }
+    }
+
+    /// A paragraph's text (tabs and line breaks as `\t` and `\n`), its note references numbered in document order
+    /// (`[^1]`; endnotes `[^i]`), and the lines of those notes.
+    fn text(&mut self, paragraph: &Resolved<'_>) -> (String, Vec<String>) {
+        let (mut text, mut notes) = (String::new(), Vec::new());
+        for span in &paragraph.spans {
+            match &span.piece {
+                Piece::Text(t) => text.push_str(t),
+                Piece::Note { endnote, id } => {
+                    let (label, body) = if *endnote {
+                        self.endnotes += 1;
+                        (
+                            super::numbering::Format::LowerRoman.show(self.endnotes as i64),
+                            self.document.endnotes.get(id),
+                        )
+                    } else {
+                        self.footnotes += 1;
+                        (self.footnotes.to_string(), self.document.footnotes.get(id))
+                    };
+                    let _ = write!(text, "[^{label}]");
+                    notes.push(format!("[^{label}]: {}", body.map(String::as_str).unwrap_or("").trim()));
+                }
+            }
+        }
+        (text, notes)
+    }
+
+    fn current_clause(&mut self) -> Option<&mut ClauseBuild> {
+        if self.open { self.clauses.last_mut() } else { None }
+    }
+
+    fn block(&mut self, block: &Shown<'_>) -> Result<(), String> {
+        match block {
+            Shown::Paragraph(p) => self.paragraph(p),
+            Shown::Table(rows) => {
+                let table = self.table(rows);
+                let id = self.current_clause().map(|c| c.id.clone());
+                for source in table.1 {
+                    if let Some(id) = &id {
+                        self.clause_of.insert(source, id.clone());
+                    }
+                }
+                match self.current_clause() {
+                    Some(clause) => {
+                        clause.blocks.push(table.0);
+                        clause.notes.extend(table.2);
+                    }
+                    None if !table.0.is_empty() => self.outside.push("(a table)".into()),
+                    None => {}
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// A table as pipe-table lines (rule 6), the paragraphs it holds, and its notes.
+    fn table(&mut self, rows: &[Vec<(usize, bool, Vec<Shown<'_>>)>]) -> (String, Vec<usize>, Vec<String>) {
+        let (mut sources, mut notes) = (Vec::new(), Vec::new());
+        let mut lines: Vec<Vec<String>> = Vec::new();
+        for row in rows {
+            let mut cells = Vec::new();
+            for (span, continued, blocks) in row {
+                let mut parts = Vec::new();
+                self.cell(blocks, &mut parts, &mut sources, &mut notes);
+                let text = if *continued { String::new() } else { parts.join("<br>").replace('|', "\\|") };
+                cells.push(text);
+                cells.extend(std::iter::repeat_n(String::new(), span.saturating_sub(1)));
+            }
+            lines.push(cells);
+        }
+        let columns = lines.iter().map(Vec::len).max().unwrap_or(0);
+        let line = |cells: &[String]| {
+            let mut out = String::from("|");
+            for n in 0..columns {
+                match cells.get(n).filter(|c| !c.is_empty()) {
+                    Some(text) => {
+                        let _ = write!(out, " {text} |");
+                    }
+                    None => out.push_str(" |"),
+                }
+            }
+            out
+        };
+        let mut out = Vec::new();
+        for (n, cells) in lines.iter().enumerate() {
+            out.push(line(cells));
+            if n == 0 {
+                out.push(format!("|{}", " --- |".repeat(columns)));
+            }
+        }
+        (out.join("\n"), sources, notes)
+    }
+
+    /// A cell's paragraphs (numbered ones with their labels), nested tables' paragraphs among them.
+    fn cell(
+        &mut self,
+        blocks: &[Shown<'_>],
+        parts: &mut Vec<String>,
+        sources: &mut Vec<usize>,
+        notes: &mut Vec<String>,
+    ) {
+        for block in blocks {
+            match block {
+                Shown::Paragraph(p) => {
+                    sources.extend(&p.sources);
+                    let label = self.counter.label(p.numbering);
+                    let (text, more) = self.text(p);
+                    notes.extend(more);
+                    let text = plain(&text);
+                    if text.is_empty() {
+                        continue;
+                    }
+                    parts.push(match label {
+                        Some(l) if l.bullet => format!("- {text}"),
+                        Some(l) if !l.text.is_empty() => format!("{} {text}", l.text),
+                        _ => text,
+                    });
+                }
+                Shown::Table(rows) => {
+                    for row in rows {
+                        for (_, _, inner) in row {
+                            self.cell(inner, parts, sources, notes);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn paragraph(&mut self, p: &Resolved<'_>) -> Result<(), String> {
+        let styles = &self.document.styles;
+        let style = p.numbering.style.as_deref();
+        let contents_entry = styles.is_contents_entry(style);
+        let heading = styles.heading_level(style);
+        let label = self.counter.label(p.numbering);
+        let (raw, notes) = self.text(p);
+        let text = plain(&raw);
+        if contents_entry || (text.is_empty() && notes.is_empty()) {
+            self.map(p, None);
+            return Ok(());
+        }
+        let Some((section, ..)) = self.section.clone() else {
+            match section_title(&text) {
+                Some((id, title)) => self.section = Some((id, text.clone(), title)),
+                None => self.outside.push(shorten(&text)),
+            }
+            return Ok(());
+        };
+        if label.is_none()
+            && heading.is_some_and(|h| h <= 2)
+            && let Some((id, _)) = section_title(&text)
+        {
+            return Err(format!("a second Section title 'SECTION {id}' (a file holds one Section)"));
+        }
+        let sub = self.subsections.last().map(|s| s.id.clone());
+        match label {
+            Some(label) if numbered_under(&label.text, &section).is_some() => {
+                if self.subsections.iter().any(|s| s.id == label.text) {
+                    return Err(format!("sub-section {} is numbered twice", label.text));
+                }
+                self.subsections.push(Subsection { id: label.text.clone(), title: text });
+                self.open = false;
+                self.cross_heading = None;
+                self.map(p, None);
+            }
+            Some(label) if label.text.starts_with(&section) && label.text.contains('.') && !label.bullet => {
+                let parent = label.text.rsplit_once('.').map(|(s, _)| s.to_string()).unwrap_or_default();
+                if sub.as_deref() != Some(parent.as_str()) {
+                    return Err(format!(
+                        "clause {} is numbered under {parent}, but it stands in {}",
+                        label.text,
+                        sub.map_or("no sub-section".to_string(), |s| format!("sub-section {s}"))
+                    ));
+                }
+                self.start_clause(label.text, parent, text, notes)?;
+                self.map(p, None);
+            }
+            Some(label) => {
+                let line = if label.bullet || label.text.is_empty() {
+                    format!("- {text}")
+                } else {
+                    format!("{} {text}", label.text)
+                };
+                self.add_to_clause(p, line, notes, &text);
+            }
+            None if heading.is_some_and(|h| h >= 3) => {
+                if sub.is_some() {
+                    self.cross_heading = Some(text);
+                } else {
+                    self.outside.push(shorten(&text));
+                }
+                self.map(p, None);
+            }
+            None if heading.is_some() => {
+                self.outside.push(shorten(&text));
+                self.map(p, None);
+            }
+            None => {
+                let typed = sub.as_ref().and_then(|s| {
+                    let (number, rest) = raw.trim_start().split_once('\t')?;
+                    let n = numbered_under(number, &format!("{s}."))?;
+                    Some((format!("{s}.{n}"), plain(rest)))
+                });
+                match typed {
+                    Some((id, rest)) => {
+                        self.start_clause(id, sub.unwrap_or_default(), rest, notes)?;
+                        self.map(p, None);
+                    }
+                    None => self.add_to_clause(p, text.clone(), notes, &text),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn map(&mut self, p: &Resolved<'_>, id: Option<String>) {
+        if let Some(id) = id.or_else(|| self.current_clause().map(|c| c.id.clone())) {
+            for source in &p.sources {
+                self.clause_of.insert(*source, id.clone());
+            }
+        }
+    }
+
+    fn start_clause(&mut self, id: String, parent: String, text: String, notes: Vec<String>) -> Result<(), String> {
+        if self.clauses.iter().any(|c| c.id == id) {
+            return Err(format!("clause {id} is numbered twice"));
+        }
+        let blocks = if text.is_empty() { Vec::new() } else { vec![text] };
+        self.clauses.push(ClauseBuild { id, parent, heading: self.cross_heading.clone(), blocks, notes });
+        self.open = true;
+        Ok(())
+    }
+
+    fn add_to_clause(&mut self, p: &Resolved<'_>, line: String, notes: Vec<String>, text: &str) {
+        match self.current_clause() {
+            Some(clause) => {
+                clause.blocks.push(line);
+                clause.notes.extend(notes);
+                self.map(p, None);
+            }
+            None => self.outside.push(shorten(text)),
+        }
+    }
+
+    fn finish(&mut self) -> Result<Section, String> {
+        let Some((id, heading, title)) = self.section.take() else {
+            return Err("it has no Section title: its first heading must read 'SECTION <id>: <title>' (for \
+                        example 'SECTION D: MODIFICATION PROCESS')"
+                .into());
+        };
+        if self.clauses.is_empty() {
+            return Err(format!(
+                "Section {id} has no numbered clauses: clauses are numbered '{id}1.1', '{id}1.2'… by Word's automatic \
+                 numbering (or typed as '{id}1.7' and a tab)"
+            ));
+        }
+        let clauses = std::mem::take(&mut self.clauses)
+            .into_iter()
+            .map(|c| {
+                let mut text = format!("# {}\n\n{}\n", c.heading.as_ref().unwrap_or(&c.id), c.blocks.join("\n\n"));
+                if !c.notes.is_empty() {
+                    let _ = write!(text, "\n{}\n", c.notes.join("\n"));
+                }
+                Clause { id: c.id, parent: c.parent, heading: c.heading, text }
+            })
+            .collect();
+        Ok(Section {
+            id,
+            heading,
+            title,
+            subsections: std::mem::take(&mut self.subsections),
+            clauses,
+            outside: std::mem::take(&mut self.outside),
+        })
+    }
+}
+
+/// A paragraph's text as a line: tabs and line breaks as one space, no space at either end.
+fn plain(raw: &str) -> String {
+    raw.replace(['\t', '\n'], " ").trim().to_string()
+}
+
+/// Builds the tracked-changes report over the blocks as written.
+struct Report<'r> {
+    changes: &'r [Change],
+    accepted: &'r HashMap<usize, String>,
+    rejected: &'r HashMap<usize, String>,
+    rows: &'r mut Vec<TrackedChange>,
+}
+
+impl Report<'_> {
+    fn blocks(&mut self, blocks: &[Block]) {
+        for block in blocks {
+            match block {
+                Block::Paragraph(p) => self.paragraph(p),
+                Block::Table(rows) => {
+                    for row in rows {
+                        self.row(row);
+                        for cell in &row.cells {
+                            self.blocks(&cell.blocks);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn change(&self, index: usize) -> Option<&Change> {
+        self.changes.get(index)
+    }
+
+    fn row(&mut self, row: &Row) {
+        let Some(change) = row.change.and_then(|c| self.change(c)).cloned() else { return };
+        let view = if change.revised.kept(View::Accept) { View::Accept } else { View::Reject };
+        let mut first = None;
+        let cells: Vec<String> = row
+            .cells
+            .iter()
+            .map(|cell| {
+                let mut texts = Vec::new();
+                for block in &cell.blocks {
+                    if let Block::Paragraph(p) = block {
+                        first.get_or_insert(p.index);
+                        texts.push(plain(&self.text(p.spans.iter().filter(|s| kept(s.change, self.changes, view)))));
+                    }
+                }
+                texts.join(" ")
+            })
+            .collect();
+        let provision = first.and_then(|i| self.provision(i, view));
+        self.push(&change, provision, cells.join(" | "));
+    }
+
+    fn text<'s>(&self, spans: impl Iterator<Item = &'s Span>) -> String {
+        spans
+            .filter_map(|s| match &s.piece {
+                Piece::Text(t) => Some(t.as_str()),
+                Piece::Note { .. } => None,
+            })
+            .collect()
+    }
+
+    fn provision(&self, paragraph: usize, view: View) -> Option<String> {
+        match view {
+            View::Accept => self.accepted.get(&paragraph).cloned(),
+            View::Reject => self.rejected.get(&paragraph).cloned(),
+        }
+    }
+
+    fn push(&mut self, change: &Change, provision: Option<String>, text: String) {
+        self.rows.push(TrackedChange {
+            kind: change.revised,
+            author: change.author.clone(),
+            date: change.date.clone(),
+            provision,
+            text: text.replace(['\t', '\n'], " "),
+        });
+    }
+
+    fn paragraph(&mut self, p: &Paragraph) {
+        let whole = p.mark.and_then(|c| self.change(c)).filter(|c| c.revised != Revised::Format).cloned();
+        let view = match &whole {
+            Some(c) if !c.revised.kept(View::Accept) => View::Reject,
+            _ => View::Accept,
+        };
+        let provision = self.provision(p.index, view);
+        if let Some(change) = &whole {
+            let text = self.text(p.spans.iter().filter(|s| kept(s.change, self.changes, view)));
+            self.push(change, provision.clone(), text);
+        }
+        // Rows being filled: (the change element, its row) and (the run with a formatting change, its row).
+        let mut element: Option<(usize, usize)> = None;
+        let mut formatted: Option<(usize, usize)> = None;
+        for span in &p.spans {
+            let text = match &span.piece {
+                Piece::Text(t) => t.as_str(),
+                Piece::Note { .. } => "",
+            };
+            if let (Some(c), None) = (span.change, &whole) {
+                match element {
+                    Some((open, row)) if open == c => self.rows[row].text.push_str(&text.replace(['\t', '\n'], " ")),
+                    _ => {
+                        if let Some(change) = self.change(c).cloned() {
+                            self.push(&change, provision.clone(), text.to_string());
+                            element = Some((c, self.rows.len() - 1));
+                        }
+                    }
+                }
+            }
+            if let Some(f) = span.format {
+                match formatted {
+                    Some((run, row)) if run == span.run => {
+                        self.rows[row].text.push_str(&text.replace(['\t', '\n'], " "))
+                    }
+                    _ => {
+                        if let Some(change) = self.change(f).cloned() {
+                            self.push(&change, provision.clone(), text.to_string());
+                            formatted = Some((span.run, self.rows.len() - 1));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::{Path, PathBuf};
+
+    fn shared() -> Option<PathBuf> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/docx");
+        if dir.is_dir() {
+            Some(dir)
+        } else {
+            eprintln!("skipped: ../shared/docx is not on this machine");
+            None
+        }
+    }
+
+    fn document(dir: &Path, name: &str) -> Document {
+        let path = dir.join(format!("sec-like/{name}.docx"));
+        Document::read(&format!("{name}.docx"), std::fs::read(path).expect("read")).expect(name)
+    }
+
+    /// Every clause file and `structure.tsv` of the section equal the expected folder, file for file.
+    fn assert_imports_to(section: &Section, expected: &Path) {
+        let mut files: Vec<String> = std::fs::read_dir(expected)
+            .expect("expected")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".md"))
+            .collect();
+        files.sort();
+        let mut ours: Vec<String> = section.clauses.iter().map(|c| format!("{}.md", c.id)).collect();
+        ours.sort();
+        assert_eq!(ours, files, "{}", expected.display());
+        for clause in &section.clauses {
+            let want = std::fs::read_to_string(expected.join(format!("{}.md", clause.id))).expect("clause");
+            assert_eq!(clause.text, want, "{} in {}", clause.id, expected.display());
+        }
+        let structure = std::fs::read_to_string(expected.join("structure.tsv")).expect("structure");
+        assert_eq!(section.structure(), structure, "{}", expected.display());
+    }
+
+    #[test]
+    fn every_sec_like_document_imports_to_its_expected_folder() {
+        let Some(dir) = shared() else { return };
+        for name in ["D-v1", "D-v2", "D-v2-conformed", "A-v1", "X-v1"] {
+            let section = document(&dir, name).section(View::Accept).expect(name);
+            assert_imports_to(&section, &dir.join("expected").join(name));
+            assert!(section.outside.is_empty(), "{name}: {:?}", section.outside);
+        }
+    }
+
+    #[test]
+    fn a_conformed_copy_reads_as_the_new_version_accepted_and_the_old_rejected() {
+        let Some(dir) = shared() else { return };
+        let conformed = document(&dir, "D-v2-conformed");
+        assert!(conformed.has_changes());
+        assert!(!document(&dir, "D-v1").has_changes());
+        assert_imports_to(&conformed.section(View::Accept).expect("accept"), &dir.join("expected/D-v2"));
+        assert_imports_to(&conformed.section(View::Reject).expect("reject"), &dir.join("expected/D-v1"));
+        let report = TrackedChange::tsv(&conformed.changes());
+        let expected = std::fs::read_to_string(dir.join("expected/D-v2-conformed/changes.tsv")).expect("changes");
+        assert_eq!(report, expected);
+    }
+}
+
+#[cfg(test)]
+mod realworld {
+    use super::*;
+
+    /// Every real-world file reads, reports its changes and either gives a Section or is refused for a reason
+    /// that names the file; none panics.
+    #[test]
+    fn real_world_files_read_or_are_refused_with_a_reason() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/docx/realworld");
+        if !dir.is_dir() {
+            eprintln!("skipped: ../shared/docx is not on this machine");
+            return;
+        }
+        let mut seen = 0;
+        for folder in ["pandoc", "python-docx"] {
+            for entry in std::fs::read_dir(dir.join(folder)).expect("folder") {
+                let path = entry.expect("entry").path();
+                if path.extension().is_none_or(|e| e != "docx") {
+                    continue;
+                }
+                let name = path.file_name().expect("name").to_string_lossy().into_owned();
+                let document = Document::read(&name, std::fs::read(&path).expect("read"))
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                let _ = document.changes();
+                for view in [View::Accept, View::Reject] {
+                    if let Err(e) = document.section(view) {
+                        assert!(e.to_string().starts_with(&format!("{name}: ")), "{e}");
+                    }
+                }
+                seen += 1;
+            }
+        }
+        assert_eq!(seen, 65);
+    }
+}
