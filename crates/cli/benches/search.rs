@@ -23,7 +23,12 @@ fn main() {
     };
     let folder = inforce_formats::folder::read_folder(&folder_path, &mut |_, _| {}).expect("corpus reads");
     let code = CodeId::parse("bench").expect("id");
-    let import = TextImport { versions: &folder.versions, order: &folder.order, headings: &folder.headings };
+    let import = TextImport {
+        versions: &folder.versions,
+        order: &folder.order,
+        headings: &folder.headings,
+        placements: inforce_core::import::no_placements(),
+    };
     let merged = merge_versions(&code, None, &Texts::default(), import).expect("corpus merges");
     let history =
         History::with_texts(merged.register, Texts { assignments: merged.assignments, bodies: folder.bodies });

@@ -84,6 +84,12 @@ pub enum Command {
     /// Add one version from a folder holding only the provisions it changed (and removed.txt, one id per line, for
     /// those it takes out); everything else carries over.
     ImportVersion(ImportVersionArgs),
+    /// Import Word (.docx) documents, one Section each, as one new version at clause level: clauses numbered as
+    /// Word shows them, sub-sections created where the register lacks them, other Sections carried over. All or
+    /// nothing.
+    ImportDocx(ImportDocxArgs),
+    /// Report a Word document's tracked changes (kind, author, date, clause, text), without importing it.
+    DocxChanges(DocxChangesArgs),
     /// List every disagreement between the texts and the register's change lists, after checking the stored
     /// history against its publication log (as `verify` does, same exit status).
     Check,
@@ -321,6 +327,72 @@ pub struct ImportVersionArgs {
     /// A provision the version takes out (repeat for several); adds to removed.txt.
     #[arg(long = "remove", value_name = "PROVISION")]
     pub remove: Vec<String>,
+}
+
+/// What `import-docx` does with tracked changes.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TrackedChanges {
+    /// Refuse a document that has any, listing them.
+    Refuse,
+    /// Import the document with every change accepted.
+    Accept,
+    /// Import the document with every change rejected (as it was before them).
+    Reject,
+}
+
+/// What `import-docx` does with provisions the register holds under a Section that its document lacks.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MissingProvisions {
+    /// Refuse the import, listing them.
+    Refuse,
+    /// Leave them as they are (the document is partial).
+    Keep,
+    /// Record them as removed by the new version.
+    Removed,
+}
+
+/// The arguments of `import-docx`.
+#[derive(clap::Args)]
+pub struct ImportDocxArgs {
+    /// The Word documents, one Section each (`SECTION D: …` as their title).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// The new version's id.
+    #[arg(long)]
+    pub version: String,
+    /// When it takes effect (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub effective: String,
+    /// The code's title, when the import creates the code.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// What made the version: designation, sos_variation, sos_direction, modification, modification+designation,
+    /// authority_led_variation or unknown (the default).
+    #[arg(long)]
+    pub instrument: Option<String>,
+    /// When it was made, designated or directed (YYYY-MM-DD, YYYY-MM or YYYY).
+    #[arg(long, value_name = "DATE")]
+    pub made: Option<String>,
+    /// What it did, in a few sentences.
+    #[arg(long)]
+    pub summary: Option<String>,
+    /// Where the facts come from (repeat for several).
+    #[arg(long = "source", value_name = "SOURCE")]
+    pub sources: Vec<String>,
+    /// Tracked changes: refuse the document (the default), or import it with them accepted or rejected.
+    #[arg(long, value_enum, default_value = "refuse")]
+    pub tracked: TrackedChanges,
+    /// Provisions the register holds under a Section that its document lacks: refuse (the default), keep them,
+    /// or record them as removed by this version.
+    #[arg(long, value_enum, default_value = "refuse")]
+    pub missing: MissingProvisions,
+}
+
+/// The arguments of `docx-changes`.
+#[derive(clap::Args)]
+pub struct DocxChangesArgs {
+    /// The Word document.
+    pub file: PathBuf,
 }
 
 /// The arguments of `show`.

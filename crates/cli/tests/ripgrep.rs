@@ -130,7 +130,12 @@ fn plain_words_find_what_ripgrep_finds_in_any_script() {
         }
         let folder = inforce_formats::folder::read_folder(root, &mut |_, _| {}).expect("the folder reads");
         let code = CodeId::parse("gen").expect("id");
-        let import = TextImport { versions: &folder.versions, order: &folder.order, headings: &folder.headings };
+        let import = TextImport {
+            versions: &folder.versions,
+            order: &folder.order,
+            headings: &folder.headings,
+            placements: inforce_core::import::no_placements(),
+        };
         let merged = merge_versions(&code, None, &Texts::default(), import).expect("merges");
         let history =
             History::with_texts(merged.register, Texts { assignments: merged.assignments, bodies: folder.bodies });

@@ -576,7 +576,12 @@ fn decomposed_by_an_earlier_build(sandbox: &Sandbox) {
         ),
     ];
     let headings = HashMap::from([(id("1"), "Article 1".to_string()), (id("2"), "Article 2".to_string())]);
-    let import = TextImport { versions: &versions, order: &[id("1"), id("2")], headings: &headings };
+    let import = TextImport {
+        versions: &versions,
+        order: &[id("1"), id("2")],
+        headings: &headings,
+        placements: inforce_core::import::no_placements(),
+    };
     let merged = merge_versions(&code, None, &Texts::default(), import).expect("merge");
     let v2 = merged.register.entries.iter().find(|e| e.id.as_str() == "v2").expect("v2");
     assert_eq!(v2.amended.listed.len(), 2, "as the earlier build listed them");

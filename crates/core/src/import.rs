@@ -38,6 +38,26 @@ pub struct TextImport<'a> {
     pub order: &'a [ProvisionId],
     /// Headings of the provisions, used as titles of provisions the register did not have.
     pub headings: &'a HashMap<ProvisionId, String>,
+    /// Where provisions the register did not have go, when the import knows (a Word Section knows its
+    /// sub-sections and clauses). Others are placed by their id: under the provision their id extends past its
+    /// last `.`, if the register has it (a paragraph), else at the top (an article); at the end of the register.
+    pub placements: &'a HashMap<ProvisionId, Placement>,
+}
+
+/// No placements: every new provision placed by its id.
+pub fn no_placements() -> &'static HashMap<ProvisionId, Placement> {
+    static NONE: std::sync::LazyLock<HashMap<ProvisionId, Placement>> = std::sync::LazyLock::new(HashMap::new);
+    &NONE
+}
+
+/// Where a provision new to the register goes: under its parent (after the parent's last descendant, so reading
+/// order follows the document), with its kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    /// Its parent, which the register has or the import places before it; `None` at the top.
+    pub parent: Option<ProvisionId>,
+    /// Its kind.
+    pub kind: ProvisionKind,
 }
 
 /// Why versions cannot be joined to a register; every one is reported.
@@ -122,15 +142,23 @@ pub fn merge_versions(
         if known.contains(id) {
             continue;
         }
-        let parent = id
-            .as_str()
-            .rsplit_once('.')
-            .and_then(|(prefix, _)| ProvisionId::parse(prefix).ok())
-            .filter(|p| register.provisions.iter().any(|q| &q.id == p));
-        let kind = if parent.is_some() { ProvisionKind::Paragraph } else { ProvisionKind::Article };
-        register
-            .provisions
-            .push(Provision { title: import.headings.get(id).cloned(), ..Provision::new(id.clone(), parent, kind) });
+        let title = import.headings.get(id).cloned();
+        match import.placements.get(id) {
+            Some(place) => {
+                let at = place.parent.as_ref().and_then(|parent| after_descendants(&register.provisions, parent));
+                let provision = Provision { title, ..Provision::new(id.clone(), place.parent.clone(), place.kind) };
+                register.provisions.insert(at.unwrap_or(register.provisions.len()), provision);
+            }
+            None => {
+                let parent = id
+                    .as_str()
+                    .rsplit_once('.')
+                    .and_then(|(prefix, _)| ProvisionId::parse(prefix).ok())
+                    .filter(|p| register.provisions.iter().any(|q| &q.id == p));
+                let kind = if parent.is_some() { ProvisionKind::Paragraph } else { ProvisionKind::Article };
+                register.provisions.push(Provision { title, ..Provision::new(id.clone(), parent, kind) });
+            }
+        }
         new_provisions += 1;
     }
     let mut new_versions = Vec::new();
@@ -260,6 +288,30 @@ pub fn merge_versions(
         return Err(problems);
     }
     Ok(Merged { register, assignments, new_versions, new_provisions })
+}
+
+/// The index just after `parent` and every provision under it, in the register's order; `None` when the register
+/// does not have `parent`.
+fn after_descendants(provisions: &[Provision], parent: &ProvisionId) -> Option<usize> {
+    let start = provisions.iter().position(|p| &p.id == parent)?;
+    let parents: HashMap<&ProvisionId, &ProvisionId> =
+        provisions.iter().filter_map(|p| p.parent.as_ref().map(|parent| (&p.id, parent))).collect();
+    let under = |id: &ProvisionId| {
+        let mut above = parents.get(id).copied();
+        for _ in 0..provisions.len() {
+            match above {
+                Some(p) if p == parent => return true,
+                Some(p) => above = parents.get(p).copied(),
+                None => return false,
+            }
+        }
+        false
+    };
+    let mut end = start + 1;
+    while end < provisions.len() && under(&provisions[end].id) {
+        end += 1;
+    }
+    Some(end)
 }
 
 /// The complete state of a new version given only its changes: the texts in effect on `effective`, with the
@@ -494,7 +546,12 @@ mod tests {
             &code,
             None,
             &Texts::default(),
-            TextImport { versions: &versions, order: &order, headings: &headings },
+            TextImport {
+                versions: &versions,
+                order: &order,
+                headings: &headings,
+                placements: crate::import::no_placements(),
+            },
         )
         .expect("valid");
         assert_eq!(merged.new_provisions, 3);
@@ -510,7 +567,12 @@ mod tests {
             &code,
             Some(&merged.register),
             &stored(&merged.assignments),
-            TextImport { versions: &versions, order: &order, headings: &headings },
+            TextImport {
+                versions: &versions,
+                order: &order,
+                headings: &headings,
+                placements: crate::import::no_placements(),
+            },
         )
         .expect("valid");
         assert_eq!(again.register, merged.register);
@@ -522,7 +584,12 @@ mod tests {
             &code,
             Some(&merged.register),
             &stored(&merged.assignments),
-            TextImport { versions: &grown, order: &order, headings: &headings },
+            TextImport {
+                versions: &grown,
+                order: &order,
+                headings: &headings,
+                placements: crate::import::no_placements(),
+            },
         )
         .expect("valid");
         assert_eq!(bigger.new_versions, vec![EntryId::parse("v3").expect("id")]);
@@ -539,7 +606,12 @@ mod tests {
             &code,
             Some(&reg),
             &Texts::default(),
-            TextImport { versions: &versions, order: &order, headings: &headings },
+            TextImport {
+                versions: &versions,
+                order: &order,
+                headings: &headings,
+                placements: crate::import::no_placements(),
+            },
         )
         .expect_err("refused");
         assert_eq!(
@@ -564,7 +636,12 @@ mod tests {
             &code,
             Some(&reg),
             &Texts::default(),
-            TextImport { versions: &versions, order: &order, headings: &headings },
+            TextImport {
+                versions: &versions,
+                order: &order,
+                headings: &headings,
+                placements: crate::import::no_placements(),
+            },
         )
         .expect("valid");
         let bodies = HashMap::new();
@@ -589,7 +666,12 @@ mod tests {
             &code,
             None,
             &Texts::default(),
-            TextImport { versions: &versions, order: &order, headings: &headings },
+            TextImport {
+                versions: &versions,
+                order: &order,
+                headings: &headings,
+                placements: crate::import::no_placements(),
+            },
         )
         .expect("valid");
         let history =
@@ -618,6 +700,55 @@ mod tests {
     }
 
     #[test]
+    fn placed_provisions_go_under_their_parent_after_its_last_descendant() {
+        // The register has Section D with sub-section D1, then Section E; the import places D1.1 under D1, a new
+        // sub-section D2 under D, and D2.1 under D2.
+        let reg = register(
+            vec![provision("D", None), provision("D1", Some("D")), provision("E", None)],
+            vec![entry("1.0", "2013-01-01", &[("added", "D"), ("added", "E")])],
+        );
+        let versions = vec![version("2.0", "2014-01-01", &[("D1.1", "a"), ("D2.1", "b")])];
+        let order = vec![id("D"), id("D1"), id("D1.1"), id("D2"), id("D2.1")];
+        let headings = HashMap::from([(id("D2"), "Second".to_string())]);
+        let placed = |parent: &str, kind| Placement { parent: Some(id(parent)), kind };
+        let placements = HashMap::from([
+            (id("D1.1"), placed("D1", ProvisionKind::Paragraph)),
+            (id("D2"), placed("D", ProvisionKind::Subsection)),
+            (id("D2.1"), placed("D2", ProvisionKind::Paragraph)),
+        ]);
+        let code = CodeId::parse("test").expect("code");
+        let import = TextImport { versions: &versions, order: &order, headings: &headings, placements: &placements };
+        let merged = merge_versions(&code, Some(&reg), &Texts::default(), import).expect("valid");
+        let shown: Vec<(&str, Option<&str>, ProvisionKind)> = merged
+            .register
+            .provisions
+            .iter()
+            .map(|p| (p.id.as_str(), p.parent.as_ref().map(ProvisionId::as_str), p.kind))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("D", None, ProvisionKind::Section),
+                ("D1", Some("D"), ProvisionKind::Subsection),
+                ("D1.1", Some("D1"), ProvisionKind::Paragraph),
+                ("D2", Some("D"), ProvisionKind::Subsection),
+                ("D2.1", Some("D2"), ProvisionKind::Paragraph),
+                ("E", None, ProvisionKind::Section),
+            ]
+        );
+        assert_eq!(merged.register.provisions[3].title.as_deref(), Some("Second"));
+        assert_eq!(merged.new_provisions, 3);
+        // Without placements, a new id goes at the end, under the provision its id extends if the register has it.
+        let import =
+            TextImport { versions: &versions, order: &order, headings: &headings, placements: no_placements() };
+        let merged = merge_versions(&code, Some(&reg), &Texts::default(), import).expect("valid");
+        let ids: Vec<&str> = merged.register.provisions.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["D", "D1", "E", "D1.1", "D2", "D2.1"]);
+        assert_eq!(merged.register.provisions[3].parent.as_ref().map(ProvisionId::as_str), Some("D1"));
+        assert_eq!(merged.register.provisions[4].kind, ProvisionKind::Article);
+    }
+
+    #[test]
     fn a_listed_provision_without_any_text_in_its_subtree_is_not_checked() {
         // X is listed as amended, but neither X nor any part of it has a text: nothing to compare, no discrepancy.
         let reg = register(
@@ -633,7 +764,12 @@ mod tests {
         ];
         let (order, headings) = import(&versions);
         let code = CodeId::parse("test").expect("code");
-        let import = TextImport { versions: &versions, order: &order, headings: &headings };
+        let import = TextImport {
+            versions: &versions,
+            order: &order,
+            headings: &headings,
+            placements: crate::import::no_placements(),
+        };
         let merged = merge_versions(&code, Some(&reg), &Texts::default(), import).expect("valid");
         assert!(merged.new_versions.is_empty(), "both versions are the register's own");
         let history =
@@ -651,7 +787,12 @@ mod tests {
         let versions = vec![version("v1", "2016-01-01", &[("1", "a"), ("1.2", "b"), ("9.1", "c")])];
         let (order, headings) = import(&versions);
         let code = CodeId::parse("fr").expect("code");
-        let import = TextImport { versions: &versions, order: &order, headings: &headings };
+        let import = TextImport {
+            versions: &versions,
+            order: &order,
+            headings: &headings,
+            placements: crate::import::no_placements(),
+        };
         let merged = merge_versions(&code, None, &Texts::default(), import).expect("valid");
         let parent = |p: &str| {
             merged
@@ -672,8 +813,13 @@ mod tests {
         let code = CodeId::parse("test").expect("code");
         let merge = |reg: Option<&Register>, texts: &[TextAssignment], versions: &[VersionTexts]| {
             let (order, headings) = import(versions);
-            merge_versions(&code, reg, &stored(texts), TextImport { versions, order: &order, headings: &headings })
-                .expect("valid")
+            merge_versions(
+                &code,
+                reg,
+                &stored(texts),
+                TextImport { versions, order: &order, headings: &headings, placements: crate::import::no_placements() },
+            )
+            .expect("valid")
         };
         let listed = |merged: &Merged, v: &str| -> (Vec<String>, Vec<String>) {
             let e = merged.register.entries.iter().find(|e| e.id.as_str() == v).expect("entry");
@@ -730,6 +876,7 @@ mod tests {
                 }],
                 order: &[id("1")],
                 headings: &HashMap::new(),
+                placements: &HashMap::new(),
             },
         )
         .expect("valid");
@@ -755,7 +902,12 @@ mod tests {
             &code,
             Some(&first.register),
             &held,
-            TextImport { versions: &versions, order: &order, headings: &headings },
+            TextImport {
+                versions: &versions,
+                order: &order,
+                headings: &headings,
+                placements: crate::import::no_placements(),
+            },
         )
         .expect("valid");
         let given: Vec<(&str, Option<TextHash>)> =
@@ -771,7 +923,12 @@ mod tests {
             &code,
             Some(&first.register),
             &stored(&first.assignments),
-            TextImport { versions: &versions, order: &order, headings: &headings },
+            TextImport {
+                versions: &versions,
+                order: &order,
+                headings: &headings,
+                placements: crate::import::no_placements(),
+            },
         )
         .expect("valid");
         assert_ne!(blind.assignments, merged.assignments);
@@ -784,7 +941,12 @@ mod tests {
             VersionTexts { texts: vec![(id("1"), old_hash)], ..versions[1].clone() },
         ];
         let (order, headings) = import(&earlier);
-        let import = TextImport { versions: &earlier, order: &order, headings: &headings };
+        let import = TextImport {
+            versions: &earlier,
+            order: &order,
+            headings: &headings,
+            placements: crate::import::no_placements(),
+        };
         let before = merge_versions(&code, None, &Texts::default(), import).expect("valid");
         let held = Texts {
             assignments: before.assignments.clone(),
@@ -794,13 +956,23 @@ mod tests {
             ]),
         };
         let today = vec![versions[0].clone(), versions[1].clone()];
-        let import = TextImport { versions: &today, order: &order, headings: &headings };
+        let import = TextImport {
+            versions: &today,
+            order: &order,
+            headings: &headings,
+            placements: crate::import::no_placements(),
+        };
         let again = merge_versions(&code, Some(&before.register), &held, import).expect("valid");
         assert_eq!(again.assignments, before.assignments);
         // A version whose folder now says something else gets the new wording, not the stored one.
         let corrected =
             vec![VersionTexts { texts: vec![(id("1"), changed)], ..versions[0].clone() }, versions[1].clone()];
-        let import = TextImport { versions: &corrected, order: &order, headings: &headings };
+        let import = TextImport {
+            versions: &corrected,
+            order: &order,
+            headings: &headings,
+            placements: crate::import::no_placements(),
+        };
         let fixed = merge_versions(&code, Some(&before.register), &held, import).expect("valid");
         let v1: Vec<Option<TextHash>> =
             fixed.assignments.iter().filter(|a| a.entry.as_str() == "v1").map(|a| a.text).collect();

@@ -16,6 +16,7 @@ pub mod log;
 pub mod merkle;
 pub mod model;
 pub mod point;
+pub mod renumber;
 pub mod search;
 pub mod text;
 pub mod unicode;

@@ -994,7 +994,12 @@ mod tests {
         let order: Vec<ProvisionId> = ["1", "2", "3"].iter().map(|i| ProvisionId::parse(i).expect("id")).collect();
         let headings = HashMap::new();
         let code = CodeId::parse("small").expect("id");
-        let import = TextImport { versions: &versions, order: &order, headings: &headings };
+        let import = TextImport {
+            versions: &versions,
+            order: &order,
+            headings: &headings,
+            placements: crate::import::no_placements(),
+        };
         let merged = merge_versions(&code, None, &Texts::default(), import).expect("merge");
         History::with_texts(merged.register, Texts { assignments: merged.assignments, bodies })
     }

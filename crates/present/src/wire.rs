@@ -1373,6 +1373,48 @@ pub struct TextImportJson {
     new_provisions: usize,
     /// Each disagreement between the texts and the register's change lists, in a sentence.
     discrepancies: Vec<String>,
+    /// `import-docx`: the likely renumberings (old number, new number, similarity of wording from 0 to 1).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    renumbered: Vec<RenumberedJson>,
+    /// `import-docx`: what the import noticed and did not act on (titles kept, text outside any clause), each in a
+    /// sentence.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    notes: Vec<String>,
+}
+
+/// A likely renumbering between the version before an import and the one it made.
+#[derive(Serialize)]
+pub struct RenumberedJson {
+    /// The clause's number before.
+    pub from: String,
+    /// Its number after.
+    pub to: String,
+    /// How alike the two wordings are, from 0 to 1.
+    pub similarity: f64,
+}
+
+/// `inforce docx-changes`: a Word document's tracked changes.
+#[derive(Serialize)]
+pub struct DocxChangesJson {
+    /// The file, as given.
+    pub file: String,
+    /// Each change in document order.
+    pub changes: Vec<TrackedChangeJson>,
+}
+
+/// One tracked change (a row of `changes.tsv`).
+#[derive(Serialize)]
+pub struct TrackedChangeJson {
+    /// `ins`, `del`, `move-from`, `move-to` or `format`.
+    pub kind: &'static str,
+    /// Its author, as written.
+    pub author: String,
+    /// Its date, as written (empty when the document gives none).
+    pub date: String,
+    /// The clause holding it (numbered as with every change accepted; for deleted text, as before), or null.
+    pub provision_id: Option<String>,
+    /// Exactly the changed characters.
+    pub text: String,
 }
 
 impl TextImportJson {
@@ -1392,7 +1434,16 @@ impl TextImportJson {
             new_versions: new_versions.iter().map(ToString::to_string).collect(),
             new_provisions,
             discrepancies,
+            renumbered: Vec::new(),
+            notes: Vec::new(),
         }
+    }
+
+    /// With an import report's likely renumberings and notes.
+    pub fn with_report(mut self, renumbered: Vec<RenumberedJson>, notes: Vec<String>) -> Self {
+        self.renumbered = renumbered;
+        self.notes = notes;
+        self
     }
 }
 

@@ -638,7 +638,7 @@ pub async fn run_import(store: &dyn Store) {
     ) -> TextImportRequest<'a> {
         TextImportRequest {
             code,
-            import: TextImport { versions, order, headings },
+            import: TextImport { versions, order, headings, placements: inforce_core::import::no_placements() },
             new_bodies: bodies.clone(),
             title: title.map(str::to_string),
             time_zone: None,
@@ -858,7 +858,12 @@ pub async fn run_retries(store: &dyn Store) {
     let texts_code = id("retried");
     let request = || crate::TextImportRequest {
         code: &texts_code,
-        import: TextImport { versions: &versions, order: &order, headings: &headings },
+        import: TextImport {
+            versions: &versions,
+            order: &order,
+            headings: &headings,
+            placements: inforce_core::import::no_placements(),
+        },
         new_bodies: [(hash, text.clone())].into(),
         title: None,
         time_zone: None,

@@ -38,6 +38,9 @@ pub struct VersionDetails {
     pub made: Option<inforce_core::FuzzyDate>,
     /// Where the facts come from.
     pub sources: Vec<String>,
+    /// Provisions without text that the versions take out (added to their removed lists); those with text are
+    /// taken out by the versions' texts.
+    pub removed: Vec<inforce_core::ProvisionId>,
 }
 
 /// What an import did.
@@ -91,6 +94,11 @@ pub async fn import_texts(store: &dyn Store, request: TextImportRequest<'_>) -> 
                 entry.made = made;
             }
             entry.sources.extend(request.details.sources.iter().cloned());
+            for gone in &request.details.removed {
+                if !entry.removed.listed.contains(gone) {
+                    entry.removed.listed.push(gone.clone());
+                }
+            }
         }
         bodies.extend(request.new_bodies.iter().map(|(hash, text)| (*hash, text.clone())));
         let what = Publishing {

@@ -8,7 +8,7 @@ use std::path::Path;
 use inforce_core::import::{TextImport, apply_changes};
 use inforce_core::{CodeId, EntryId, History, ProvisionId};
 use inforce_formats::folder::{read_delta, read_folder};
-use inforce_present::wire::TextImportJson;
+use inforce_present::wire::{RenumberedJson, TextImportJson};
 use inforce_store::{ImportError, PublishOutcome, TextImportRequest, import_texts, load_register, load_texts};
 
 use crate::cli::{Format, ImportArgs, ImportVersionArgs};
@@ -18,7 +18,7 @@ use crate::kept::KeptFile;
 use crate::output::Output;
 
 /// The code an import names: `--code` is required, as texts always say which code they belong to.
-fn import_code(env: &Env) -> Result<&CodeId, Failure> {
+pub(crate) fn import_code(env: &Env) -> Result<&CodeId, Failure> {
     if env.code_given {
         Ok(&env.code)
     } else {
@@ -47,14 +47,19 @@ pub async fn import_folder(env: &Env, args: &ImportArgs) -> Result<(), Failure> 
     let summary = format!("{} versions and {} distinct texts read", folder.versions.len(), folder.bodies.len());
     let request = TextImportRequest {
         code,
-        import: TextImport { versions: &folder.versions, order: &folder.order, headings: &folder.headings },
+        import: TextImport {
+            versions: &folder.versions,
+            order: &folder.order,
+            headings: &folder.headings,
+            placements: inforce_core::import::no_placements(),
+        },
         new_bodies: folder.bodies,
         title: args.title.clone(),
         time_zone: time_zone(args.time_zone.as_deref())?,
         details: inforce_store::VersionDetails::default(),
         provenance: env.provenance(&format!("folder:{}", dir.display()))?,
     };
-    publish_and_report(env, request, &summary).await
+    publish_and_report(env, request, &summary, ImportReport::default()).await
 }
 
 /// `inforce import-version DIR --version V --effective DATE`: one version from only its changes.
@@ -79,24 +84,7 @@ pub async fn import_version(env: &Env, args: &ImportVersionArgs) -> Result<(), F
     };
     let history = History::with_texts(register.clone(), texts);
     let label = args.summary.clone().unwrap_or_default();
-    let details = inforce_store::VersionDetails {
-        instrument: args
-            .instrument
-            .as_deref()
-            .map(|text| {
-                inforce_core::Instrument::parse(text).ok_or_else(|| {
-                    let known: Vec<&str> = inforce_core::Instrument::ALL.iter().map(|i| i.as_str()).collect();
-                    Failure::Usage(format!("--instrument: '{text}' is not one of {}", known.join(", ")))
-                })
-            })
-            .transpose()?,
-        made: args
-            .made
-            .as_deref()
-            .map(|text| inforce_core::FuzzyDate::parse(text).map_err(|e| Failure::Usage(format!("--made: {e}"))))
-            .transpose()?,
-        sources: args.sources.clone(),
-    };
+    let details = version_details(args.instrument.as_deref(), args.made.as_deref(), &args.sources)?;
     let state = apply_changes(&history, id, effective, label, &delta.texts, &delta.removed).map_err(|problems| {
         let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
         Failure::Usage(format!("{} refused, nothing was stored:\n{}", dir.display(), lines.join("\n")))
@@ -108,19 +96,61 @@ pub async fn import_version(env: &Env, args: &ImportVersionArgs) -> Result<(), F
     let summary = format!("{} changed and {} removed provisions read", delta.texts.len(), delta.removed.len());
     let request = TextImportRequest {
         code,
-        import: TextImport { versions: &versions, order: &order, headings: &delta.headings },
+        import: TextImport {
+            versions: &versions,
+            order: &order,
+            headings: &delta.headings,
+            placements: inforce_core::import::no_placements(),
+        },
         new_bodies: delta.bodies,
         title: None,
         time_zone: None,
         details,
         provenance: env.provenance(&format!("version-folder:{}", dir.display()))?,
     };
-    publish_and_report(env, request, &summary).await
+    publish_and_report(env, request, &summary, ImportReport::default()).await
+}
+
+/// What the register records about a version an import adds, from `--instrument`, `--made` and `--source`.
+pub(crate) fn version_details(
+    instrument: Option<&str>,
+    made: Option<&str>,
+    sources: &[String],
+) -> Result<inforce_store::VersionDetails, Failure> {
+    Ok(inforce_store::VersionDetails {
+        instrument: instrument
+            .map(|text| {
+                inforce_core::Instrument::parse(text).ok_or_else(|| {
+                    let known: Vec<&str> = inforce_core::Instrument::ALL.iter().map(|i| i.as_str()).collect();
+                    Failure::Usage(format!("--instrument: '{text}' is not one of {}", known.join(", ")))
+                })
+            })
+            .transpose()?,
+        made: made
+            .map(|text| inforce_core::FuzzyDate::parse(text).map_err(|e| Failure::Usage(format!("--made: {e}"))))
+            .transpose()?,
+        sources: sources.to_vec(),
+        removed: Vec::new(),
+    })
+}
+
+/// What an import found besides what it wrote: likely renumberings and notes, printed after its summary.
+#[derive(Default)]
+pub(crate) struct ImportReport {
+    /// (old number, new number, similarity of wording).
+    pub renumbered: Vec<(String, String, f64)>,
+    /// Sentences.
+    pub notes: Vec<String>,
 }
 
 /// Publishes an import, reports what it did (and every discrepancy between texts and change lists), and grows
 /// the kept search index by the new wordings.
-async fn publish_and_report(env: &Env, request: TextImportRequest<'_>, summary: &str) -> Result<(), Failure> {
+pub(crate) async fn publish_and_report(
+    env: &Env,
+    request: TextImportRequest<'_>,
+    summary: &str,
+    report: ImportReport,
+) -> Result<(), Failure> {
     let code = request.code.clone();
     let imported = import_texts(env.store().await?.as_ref(), request).await.map_err(|e| match e {
         ImportError::Refused(_) => Failure::Usage(e.to_string()),
@@ -135,8 +165,14 @@ async fn publish_and_report(env: &Env, request: TextImportRequest<'_>, summary: 
         PublishOutcome::Unchanged => None,
         PublishOutcome::Published(p) => Some((p.id, p.record_count)),
     };
+    let renumbered = report
+        .renumbered
+        .iter()
+        .map(|(from, to, similarity)| RenumberedJson { from: from.clone(), to: to.clone(), similarity: *similarity })
+        .collect();
     let json =
-        TextImportJson::new(&code, publication, &imported.new_versions, imported.new_provisions, discrepancies.clone());
+        TextImportJson::new(&code, publication, &imported.new_versions, imported.new_provisions, discrepancies.clone())
+            .with_report(renumbered, report.notes.clone());
     env.out.print(&json, || {
         let mut line = format!("{code}: {summary}; ");
         match &imported.outcome {
@@ -159,6 +195,20 @@ async fn publish_and_report(env: &Env, request: TextImportRequest<'_>, summary: 
                 discrepancies.len()
             );
         }
+        if !report.renumbered.is_empty() {
+            line.push_str("\nlikely renumbered (by wording; the texts stay recorded by number):");
+            for (from, to, similarity) in &report.renumbered {
+                let how = if *similarity >= 1.0 {
+                    "same wording".to_string()
+                } else {
+                    format!("{:.0}% alike", similarity * 100.0)
+                };
+                let _ = write!(line, "\n  {from} -> {to} ({how})");
+            }
+        }
+        for note in &report.notes {
+            let _ = write!(line, "\nnote: {note}");
+        }
         line
     })?;
     grow_search_index(env, history)
@@ -175,7 +225,7 @@ fn grow_search_index(env: &Env, history: &History) -> Result<(), Failure> {
     Ok(())
 }
 
-fn refused(dir: &Path, count: usize, problems: &str) -> Failure {
+pub(crate) fn refused(dir: &Path, count: usize, problems: &str) -> Failure {
     let plural = if count == 1 { "problem" } else { "problems" };
     Failure::Usage(format!("{} refused, nothing was stored ({count} {plural}):\n{problems}", dir.display()))
 }

@@ -4,6 +4,7 @@
 pub mod ask;
 pub mod consultations;
 pub mod documents;
+pub mod docx;
 pub mod import;
 pub mod log;
 pub mod proposals;
@@ -38,6 +39,8 @@ async fn dispatch(env: &Env, command: Command) -> Result<(), Failure> {
         Command::ExportSite(args) => serve::export_site(env, &args).await,
         Command::Import(args) => import::import_folder(env, &args).await,
         Command::ImportVersion(args) => import::import_version(env, &args).await,
+        Command::ImportDocx(args) => docx::import_docx(env, &args).await,
+        Command::DocxChanges(args) => docx::changes(env, &args),
         Command::Check => texts::check(env).await,
         Command::Verify(args) => log::verify(env, &args).await,
         Command::Key { action: KeyCommand::Generate(args) } => log::generate_key(env, &args),
