@@ -329,20 +329,29 @@ pub fn entities() -> String {
     "it declares a document type (<!DOCTYPE …>), whose entity declarations are refused".to_string()
 }
 
+/// The Word test data (`../shared/docx`), or `None` after saying the tests skip; its absence fails when
+/// `INFORCE_REQUIRE_DOCX` is set (as CI sets it).
+#[cfg(test)]
+pub(crate) fn test_data() -> Option<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/docx");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("INFORCE_REQUIRE_DOCX").is_err(),
+        "{} is required here (INFORCE_REQUIRE_DOCX)",
+        dir.display()
+    );
+    eprintln!("skipped: ../shared/docx is not on this machine");
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
 
-    fn shared() -> Option<PathBuf> {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/docx");
-        if dir.is_dir() {
-            Some(dir)
-        } else {
-            eprintln!("skipped: ../shared/docx is not on this machine");
-            None
-        }
-    }
+    use super::test_data as shared;
 
     fn read(path: &Path) -> Result<Package, DocxError> {
         let name = path.file_name().expect("name").to_string_lossy().into_owned();

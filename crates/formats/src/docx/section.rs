@@ -775,17 +775,9 @@ impl Report<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
 
-    fn shared() -> Option<PathBuf> {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/docx");
-        if dir.is_dir() {
-            Some(dir)
-        } else {
-            eprintln!("skipped: ../shared/docx is not on this machine");
-            None
-        }
-    }
+    use crate::docx::test_data as shared;
 
     fn document(dir: &Path, name: &str) -> Document {
         let path = dir.join(format!("sec-like/{name}.docx"));
@@ -843,11 +835,7 @@ mod realworld {
     /// that names the file; none panics.
     #[test]
     fn real_world_files_read_or_are_refused_with_a_reason() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/docx/realworld");
-        if !dir.is_dir() {
-            eprintln!("skipped: ../shared/docx is not on this machine");
-            return;
-        }
+        let Some(dir) = crate::docx::test_data().map(|d| d.join("realworld")) else { return };
         let mut seen = 0;
         for folder in ["pandoc", "python-docx"] {
             for entry in std::fs::read_dir(dir.join(folder)).expect("folder") {
@@ -901,11 +889,7 @@ mod realworld {
     /// (`--track-changes=accept|reject`, its test suite's expected output).
     #[test]
     fn tracked_changes_accepted_and_rejected_read_as_pandoc_reads_them() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/docx/realworld/pandoc");
-        if !dir.is_dir() {
-            eprintln!("skipped: ../shared/docx is not on this machine");
-            return;
-        }
+        let Some(dir) = crate::docx::test_data().map(|d| d.join("realworld/pandoc")) else { return };
         for name in
             ["track_changes_deletion", "track_changes_insertion", "track_changes_move", "paragraph_insertion_deletion"]
         {
