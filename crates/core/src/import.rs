@@ -138,6 +138,12 @@ pub fn merge_versions(
     });
     let known: HashSet<ProvisionId> = register.provisions.iter().map(|p| p.id.clone()).collect();
     let mut new_provisions = 0;
+    // Each provision's parent, kept up to date as placed provisions are added (only placements need it).
+    let mut placed_parents: HashMap<ProvisionId, ProvisionId> = if import.placements.is_empty() {
+        HashMap::new()
+    } else {
+        register.provisions.iter().filter_map(|p| p.parent.clone().map(|parent| (p.id.clone(), parent))).collect()
+    };
     for id in import.order {
         if known.contains(id) {
             continue;
@@ -145,7 +151,13 @@ pub fn merge_versions(
         let title = import.headings.get(id).cloned();
         match import.placements.get(id) {
             Some(place) => {
-                let at = place.parent.as_ref().and_then(|parent| after_descendants(&register.provisions, parent));
+                let at = place
+                    .parent
+                    .as_ref()
+                    .and_then(|parent| after_descendants(&register.provisions, &placed_parents, parent));
+                if let Some(parent) = &place.parent {
+                    placed_parents.insert(id.clone(), parent.clone());
+                }
                 let provision = Provision { title, ..Provision::new(id.clone(), place.parent.clone(), place.kind) };
                 register.provisions.insert(at.unwrap_or(register.provisions.len()), provision);
             }
@@ -291,17 +303,19 @@ pub fn merge_versions(
 }
 
 /// The index just after `parent` and every provision under it, in the register's order; `None` when the register
-/// does not have `parent`.
-fn after_descendants(provisions: &[Provision], parent: &ProvisionId) -> Option<usize> {
+/// does not have `parent`. `parents` maps each provision to its parent.
+fn after_descendants(
+    provisions: &[Provision],
+    parents: &HashMap<ProvisionId, ProvisionId>,
+    parent: &ProvisionId,
+) -> Option<usize> {
     let start = provisions.iter().position(|p| &p.id == parent)?;
-    let parents: HashMap<&ProvisionId, &ProvisionId> =
-        provisions.iter().filter_map(|p| p.parent.as_ref().map(|parent| (&p.id, parent))).collect();
     let under = |id: &ProvisionId| {
-        let mut above = parents.get(id).copied();
+        let mut above = parents.get(id);
         for _ in 0..provisions.len() {
             match above {
                 Some(p) if p == parent => return true,
-                Some(p) => above = parents.get(p).copied(),
+                Some(p) => above = parents.get(p),
                 None => return false,
             }
         }
@@ -439,27 +453,41 @@ impl History {
     pub fn discrepancies(&self) -> Vec<Discrepancy<'_>> {
         let first_text_rank = self.text_changes.iter().filter_map(|c| c.first().map(|t| t.0)).min();
         let Some(first_text_rank) = first_text_rank else { return Vec::new() };
-        let with_text: Vec<bool> = (0..self.register.provisions.len()).map(|p| self.subtree_has_text(p)).collect();
+        let count = self.register.provisions.len();
+        // Whether a provision or one of its parts ever has a text.
+        let mut with_text = vec![false; count];
+        for p in (0..count).filter(|&p| !self.text_changes[p].is_empty()) {
+            with_text[p] = true;
+            for q in self.ancestors(p) {
+                with_text[q] = true;
+            }
+        }
         let mut out = Vec::new();
         for (rank, &i) in self.chronology.iter().enumerate().skip(first_text_rank) {
             let entry = &self.register.entries[i];
-            let changed: Vec<usize> =
-                (0..self.register.provisions.len()).filter(|&p| self.wording_changed_at(p, rank)).collect();
+            let changed: Vec<usize> = (0..count).filter(|&p| self.wording_changed_at(p, rank)).collect();
             let lifecycle = [ChangeKind::Added, ChangeKind::Amended, ChangeKind::Removed];
             let all_complete = lifecycle.iter().all(|&k| entry.changes(k).completeness == Completeness::Complete);
+            // The provisions the entry lists, and those whose wording it changed with every provision above them.
+            let mut listed = vec![false; count];
+            for kind in lifecycle {
+                for id in &entry.changes(kind).listed {
+                    if let Some(&p) = self.provision_index.get(id) {
+                        listed[p] = true;
+                    }
+                }
+            }
+            let mut touched = vec![false; count];
             for &p in &changed {
-                let mut chain = self.ancestors(p);
-                chain.push(p);
-                let listed = lifecycle.iter().any(|&k| {
-                    entry
-                        .changes(k)
-                        .listed
-                        .iter()
-                        .any(|id| self.provision_index.get(id).is_some_and(|q| chain.contains(q)))
-                });
+                let chain = self.ancestors(p);
+                touched[p] = true;
+                for &q in &chain {
+                    touched[q] = true;
+                }
+                let named = listed[p] || chain.iter().any(|&q| listed[q]);
                 // A provision's first text records its wording; whether that was a change is the register's to say.
                 let first_wording = self.text_changes[p].first().is_some_and(|t| t.0 == rank);
-                if !listed && all_complete && !first_wording {
+                if !named && all_complete && !first_wording {
                     let provision = &self.register.provisions[p].id;
                     out.push(Discrepancy { entry, provision, kind: DiscrepancyKind::ChangedButNotListed });
                 }
@@ -467,8 +495,7 @@ impl History {
             for kind in lifecycle {
                 for id in &entry.changes(kind).listed {
                     let Some(&p) = self.provision_index.get(id) else { continue };
-                    let touched = changed.iter().any(|&c| c == p || self.ancestors(c).contains(&p));
-                    if with_text[p] && !touched {
+                    if with_text[p] && !touched[p] {
                         out.push(Discrepancy { entry, provision: id, kind: DiscrepancyKind::ListedButUnchanged(kind) });
                     }
                 }
@@ -490,11 +517,6 @@ impl History {
             },
             (a, b) => a != b,
         }
-    }
-
-    fn subtree_has_text(&self, p: usize) -> bool {
-        (0..self.register.provisions.len())
-            .any(|q| !self.text_changes[q].is_empty() && (q == p || self.ancestors(q).contains(&p)))
     }
 }
 

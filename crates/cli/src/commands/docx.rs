@@ -108,19 +108,23 @@ fn read_sections(args: &ImportDocxArgs) -> Result<Vec<Imported>, Failure> {
     Ok(sections)
 }
 
-/// Whether `id` is under `ancestor` in the register.
-fn is_under(register: &Register, id: &ProvisionId, ancestor: &ProvisionId) -> bool {
-    let parents: HashMap<&ProvisionId, &ProvisionId> =
-        register.provisions.iter().filter_map(|p| p.parent.as_ref().map(|parent| (&p.id, parent))).collect();
-    let mut above = parents.get(id).copied();
-    for _ in 0..register.provisions.len() {
-        match above {
-            Some(p) if p == ancestor => return true,
-            Some(p) => above = parents.get(p).copied(),
-            None => return false,
+/// Every provision under `ancestor` in the register (not itself).
+fn under(register: &Register, ancestor: &ProvisionId) -> HashSet<ProvisionId> {
+    let mut found: HashSet<ProvisionId> = HashSet::new();
+    // Parents come before their parts in a valid register, but do not rely on it: repeat until nothing is added.
+    loop {
+        let before = found.len();
+        for p in &register.provisions {
+            if let Some(parent) = &p.parent
+                && (parent == ancestor || found.contains(parent))
+            {
+                found.insert(p.id.clone());
+            }
+        }
+        if found.len() == before {
+            return found;
         }
     }
-    false
 }
 
 /// Titles compared as people read them: case and runs of white space aside.
@@ -201,10 +205,11 @@ pub async fn import_docx(env: &Env, args: &ImportDocxArgs) -> Result<(), Failure
             for imported in &sections {
                 let ids: HashSet<&ProvisionId> =
                     imported.subsections.iter().chain(imported.clauses.iter().map(|(id, ..)| id)).collect();
+                let under_section = under(register, &imported.id);
                 let missing: Vec<ProvisionId> = register
                     .provisions
                     .iter()
-                    .filter(|p| !ids.contains(&p.id) && is_under(register, &p.id, &imported.id))
+                    .filter(|p| !ids.contains(&p.id) && under_section.contains(&p.id))
                     .filter(|p| {
                         let status = history.status(&p.id, effective).map(|s| s.status);
                         !matches!(status, Some(Status::Removed | Status::NotYetAdded)) || before.contains_key(&p.id)
@@ -243,7 +248,7 @@ pub async fn import_docx(env: &Env, args: &ImportDocxArgs) -> Result<(), Failure
                     }
                 }
                 title_differences(register, imported, &mut report.notes);
-                renumberings(&history, &before, imported, &mut report);
+                renumberings(&history, &before, imported, &under_section, &mut report);
             }
             let state = apply_changes(&history, version.clone(), effective, label, &changed, &removed_texts).map_err(
                 |problems| {
@@ -293,13 +298,14 @@ fn renumberings(
     history: &History,
     before: &HashMap<ProvisionId, &str>,
     imported: &Imported,
+    under_section: &HashSet<ProvisionId>,
     report: &mut ImportReport,
 ) {
-    let register = history.register();
-    let old: Vec<(ProvisionId, &str)> = register
+    let old: Vec<(ProvisionId, &str)> = history
+        .register()
         .provisions
         .iter()
-        .filter(|p| is_under(register, &p.id, &imported.id))
+        .filter(|p| under_section.contains(&p.id))
         .filter_map(|p| Some((p.id.clone(), *before.get(&p.id)?)))
         .collect();
     let new: Vec<(ProvisionId, &str)> = imported.clauses.iter().map(|(id, _, text)| (id.clone(), &**text)).collect();
