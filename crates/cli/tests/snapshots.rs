@@ -491,3 +491,46 @@ async fn faces_for_people_use_words_not_tokens() {
         }
     }
 }
+
+/// Word documents in: `import-docx` (a new code, then a new version with its likely renumberings) and
+/// `docx-changes` as JSON and as text, and their refusals, on the SEC-like documents of ../shared/docx (copied into
+/// the sandbox, so that paths read the same everywhere). Skipped with a reason when ../shared/docx is absent,
+/// unless `INFORCE_REQUIRE_DOCX` is set.
+#[test]
+fn word_documents_keep_their_shape() {
+    let shared = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/docx");
+    if !shared.is_dir() {
+        assert!(std::env::var("INFORCE_REQUIRE_DOCX").is_err(), "{} is required here", shared.display());
+        println!("skipped: {} is absent", shared.display());
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let copy = |from: &str, name: &str| {
+        let to = sandbox.path(name);
+        std::fs::copy(shared.join(from), &to).expect("copy");
+        to.display().to_string()
+    };
+    let v1 = copy("sec-like/D-v1.docx", "D-v1.docx");
+    let v2 = copy("sec-like/D-v2.docx", "D-v2.docx");
+    let conformed = copy("sec-like/D-v2-conformed.docx", "D-v2-conformed.docx");
+    let old = copy("sec-like/broken/old-format-as.docx", "old-format-as.docx");
+    let first = ["import-docx", &v1, "--code", "d", "--version", "1", "--effective", "2025-01-06", "--title", "D"];
+    insta::assert_json_snapshot!("cli_docx_import_new_code", write_json(&sandbox, "2026-11-01T09:00:00Z", &first));
+    let second =
+        ["import-docx", &v2, "--code", "d", "--version", "2", "--effective", "2025-04-07", "--missing", "removed"];
+    insta::assert_json_snapshot!("cli_docx_import_renumbered", write_json(&sandbox, "2026-11-02T09:00:00Z", &second));
+    let changes = sandbox.json(&["docx-changes", &conformed]);
+    let changes: Value = serde_json::from_str(&redact(&sandbox, &changes.to_string())).expect("json");
+    insta::assert_json_snapshot!("cli_docx_changes", changes);
+    insta::assert_snapshot!("cli_docx_changes_text", sandbox.stdout(&["docx-changes", &conformed]));
+    for (label, args) in [
+        ("tracked", vec!["import-docx", &conformed, "--code", "d", "--version", "3", "--effective", "2025-05-01"]),
+        ("missing", vec!["import-docx", &v1, "--code", "sec", "--version", "64.0", "--effective", "2027-06-01"]),
+        ("old format", vec!["docx-changes", &old]),
+    ] {
+        let output = sandbox.run(&args);
+        let stderr = redact(&sandbox, &String::from_utf8_lossy(&output.stderr));
+        let answer = json!({ "status": output.status.code(), "stderr": stderr.trim_end() });
+        insta::assert_json_snapshot!(name(&format!("cli refused docx {label}")), answer);
+    }
+}
