@@ -323,7 +323,7 @@ impl Reader {
                         self.run_format = None;
                     }
                     "t" | "delText" if inside(path, "r") => self.in_text = true,
-                    "tab" if inside(path, "r") => self.push(Piece::Text("\t".into())),
+                    "tab" | "ptab" if inside(path, "r") => self.push(Piece::Text("\t".into())),
                     "br" | "cr" if inside(path, "r") => {
                         let kind = attribute(reader, element, "type");
                         if matches!(kind.as_deref(), None | Some("textWrapping")) {

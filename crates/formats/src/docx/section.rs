@@ -523,12 +523,7 @@ impl<'d> Walker<'d> {
         let sub = self.subsections.last().map(|s| s.id.clone());
         match label {
             Some(label) if numbered_under(&label.text, &section).is_some() => {
-                if self.subsections.iter().any(|s| s.id == label.text) {
-                    return Err(format!("sub-section {} is numbered twice", label.text));
-                }
-                self.subsections.push(Subsection { id: label.text.clone(), title: text });
-                self.open = false;
-                self.cross_heading = None;
+                self.start_subsection(label.text, text)?;
                 self.map(p, None);
             }
             Some(label) if label.text.starts_with(&section) && label.text.contains('.') && !label.bullet => {
@@ -560,7 +555,15 @@ impl<'d> Walker<'d> {
                 self.map(p, None);
             }
             None if heading.is_some() => {
-                self.outside.push(shorten(&text));
+                // A sub-section number typed by hand: `D4` then a tab or a space, in a heading.
+                let typed = raw
+                    .trim_start()
+                    .split_once(['\t', ' ', '\u{a0}'])
+                    .filter(|(number, _)| numbered_under(number, &section).is_some());
+                match typed {
+                    Some((number, title)) => self.start_subsection(number.to_string(), plain(title))?,
+                    None => self.outside.push(shorten(&text)),
+                }
                 self.map(p, None);
             }
             None => {
@@ -587,6 +590,16 @@ impl<'d> Walker<'d> {
                 self.clause_of.insert(*source, id.clone());
             }
         }
+    }
+
+    fn start_subsection(&mut self, id: String, title: String) -> Result<(), String> {
+        if self.subsections.iter().any(|s| s.id == id) {
+            return Err(format!("sub-section {id} is numbered twice"));
+        }
+        self.subsections.push(Subsection { id, title });
+        self.open = false;
+        self.cross_heading = None;
+        Ok(())
     }
 
     fn start_clause(&mut self, id: String, parent: String, text: String, notes: Vec<String>) -> Result<(), String> {
@@ -824,6 +837,309 @@ mod tests {
         let report = TrackedChange::tsv(&conformed.changes());
         let expected = std::fs::read_to_string(dir.join("expected/D-v2-conformed/changes.tsv")).expect("changes");
         assert_eq!(report, expected);
+    }
+}
+
+#[cfg(test)]
+mod rules {
+    //! Each reading rule on a small document made here (README rules 1–10 of ../shared/docx).
+    use super::*;
+    use std::io::Write;
+
+    const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+
+    /// A package with one list (num 10: `D%1`, `D%1.%2`, `(%3)`, `(%4)` in decimal, decimal, letters, Roman),
+    /// heading styles 1–3, a TOC style, and the footnotes given.
+    fn package(body: &str, footnotes: &str) -> Vec<u8> {
+        let level = |n: usize, format: &str, text: &str| {
+            format!(
+                r#"<w:lvl w:ilvl="{n}"><w:start w:val="1"/><w:numFmt w:val="{format}"/><w:lvlText w:val="{text}"/></w:lvl>"#
+            )
+        };
+        let numbering = format!(
+            r#"<w:numbering xmlns:w="{W}"><w:abstractNum w:abstractNumId="10">{}{}{}{}</w:abstractNum><w:num w:numId="10"><w:abstractNumId w:val="10"/></w:num></w:numbering>"#,
+            level(0, "decimal", "D%1"),
+            level(1, "decimal", "D%1.%2"),
+            level(2, "lowerLetter", "(%3)"),
+            level(3, "lowerRoman", "(%4)")
+        );
+        let style = |id: &str, name: &str| {
+            format!(r#"<w:style w:type="paragraph" w:styleId="{id}"><w:name w:val="{name}"/></w:style>"#)
+        };
+        let styles = format!(
+            r#"<w:styles xmlns:w="{W}">{}{}{}{}<w:style w:type="paragraph" w:styleId="Custom"><w:name w:val="Custom"/><w:basedOn w:val="Heading3"/></w:style></w:styles>"#,
+            style("Heading1", "heading 1"),
+            style("Heading2", "heading 2"),
+            style("Heading3", "heading 3"),
+            style("TOC1", "toc 1")
+        );
+        let document = format!(r#"<w:document xmlns:w="{W}"><w:body>{body}<w:sectPr/></w:body></w:document>"#);
+        let notes = format!(
+            r#"<w:footnotes xmlns:w="{W}"><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>{footnotes}</w:footnotes>"#
+        );
+        let rel = |id: &str, kind: &str, target: &str| {
+            format!(
+                r#"<Relationship Id="{id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}" Target="{target}"/>"#
+            )
+        };
+        let rels = |inner: String| {
+            format!(
+                r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{inner}</Relationships>"#
+            )
+        };
+        let members = [
+            ("_rels/.rels", rels(rel("r1", "officeDocument", "word/document.xml"))),
+            (
+                "word/_rels/document.xml.rels",
+                rels(format!(
+                    "{}{}{}",
+                    rel("r1", "numbering", "numbering.xml"),
+                    rel("r2", "styles", "styles.xml"),
+                    rel("r3", "footnotes", "footnotes.xml")
+                )),
+            ),
+            ("word/document.xml", document),
+            ("word/numbering.xml", numbering),
+            ("word/styles.xml", styles),
+            ("word/footnotes.xml", notes),
+        ];
+        let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, text) in members {
+            out.start_file(name, zip::write::SimpleFileOptions::default()).expect("member");
+            out.write_all(text.as_bytes()).expect("write");
+        }
+        out.finish().expect("zip").into_inner()
+    }
+
+    fn p(inner: &str) -> String {
+        format!("<w:p>{inner}</w:p>")
+    }
+
+    fn run(text: &str) -> String {
+        format!(r#"<w:r><w:t xml:space="preserve">{text}</w:t></w:r>"#)
+    }
+
+    fn styled(style: &str, text: &str) -> String {
+        p(&format!(r#"<w:pPr><w:pStyle w:val="{style}"/></w:pPr>{}"#, run(text)))
+    }
+
+    fn numbered(level: usize, inner: &str) -> String {
+        p(&format!(r#"<w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="10"/></w:numPr></w:pPr>{inner}"#))
+    }
+
+    const TITLE: &str =
+        r#"<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>SECTION D: TEST</w:t></w:r></w:p>"#;
+
+    fn sub(title: &str) -> String {
+        p(&format!(
+            r#"<w:pPr><w:pStyle w:val="Heading2"/><w:numPr><w:ilvl w:val="0"/><w:numId w:val="10"/></w:numPr></w:pPr>{}"#,
+            run(title)
+        ))
+    }
+
+    fn read(body: &str, footnotes: &str) -> Result<Section, DocxError> {
+        Document::read("test.docx", package(body, footnotes)).expect("package").section(View::Accept)
+    }
+
+    fn clause<'s>(section: &'s Section, id: &str) -> &'s str {
+        &section.clauses.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("{id} in {section:?}")).text
+    }
+
+    #[test]
+    fn the_title_may_be_written_in_several_ways_and_is_required() {
+        for title in ["SECTION D: TEST", "Section D – Test", "SECTION\u{a0}D - TEST", "SECTION D. TEST"] {
+            let body = format!("{}{}{}", styled("Heading1", title), sub("ONE"), numbered(1, &run("text")));
+            let section = read(&body, "").unwrap_or_else(|e| panic!("{title}: {e}"));
+            assert_eq!(section.id, "D", "{title}");
+        }
+        for title in ["SECTIONS D: TEST", "SECTION: TEST", "SECTION d: test", "SECTION D TEST"] {
+            let body = format!("{}{}{}", styled("Heading1", title), sub("ONE"), numbered(1, &run("text")));
+            let refused = read(&body, "").expect_err(title).to_string();
+            assert!(refused.starts_with("test.docx: it has no Section title"), "{title}: {refused}");
+        }
+        let empty = read(&format!("{TITLE}{}", sub("ONE")), "").expect_err("no clauses").to_string();
+        assert!(empty.contains("Section D has no numbered clauses"), "{empty}");
+    }
+
+    #[test]
+    fn numbers_twice_and_clauses_outside_their_sub_section_are_refused() {
+        // The same sub-section number typed twice.
+        let body = format!(
+            "{TITLE}{}{}{}",
+            styled("Heading2", "D1\tONE"),
+            numbered(1, &run("x")),
+            styled("Heading2", "D1\tAGAIN")
+        );
+        assert!(read(&body, "").expect_err("twice").to_string().contains("sub-section D1 is numbered twice"));
+        // A clause typed with the number of a clause Word numbered.
+        let body = format!("{TITLE}{}{}{}", sub("ONE"), numbered(1, &run("x")), p(&run("D1.1\ty")));
+        let body = body.replace("D1.1\ty", "D1.1</w:t></w:r><w:r><w:tab/><w:t>y");
+        assert!(read(&body, "").expect_err("twice").to_string().contains("clause D1.1 is numbered twice"));
+        // A clause Word numbers before any sub-section heading.
+        let body = format!("{TITLE}{}{}{}", numbered(1, &run("early")), sub("ONE"), numbered(1, &run("x")));
+        let refused = read(&body, "").expect_err("outside").to_string();
+        assert_eq!(refused, "test.docx: clause D1.1 is numbered under D1, but it stands in no sub-section");
+        // Text before the first sub-section is reported as outside any clause, not imported.
+        let body = format!("{TITLE}{}{}{}", p(&run("A preamble.")), sub("ONE"), numbered(1, &run("x")));
+        assert_eq!(read(&body, "").expect("read").outside, ["A preamble."]);
+    }
+
+    #[test]
+    fn sub_sections_and_clauses_typed_by_hand_count_as_numbered() {
+        let typed = |text: &str, rest: &str| p(&format!(r#"{}<w:r><w:tab/></w:r>{}"#, run(text), run(rest)));
+        let body = format!(
+            "{TITLE}{}{}{}{}",
+            styled("Heading2", "D1 FIRST"),
+            typed("D1.1", "typed clause"),
+            p(&run("D1.2 not a number: a space, not a tab")),
+            typed("D2.1", "another sub-section's number is not this one's")
+        );
+        let section = read(&body, "").expect("read");
+        assert_eq!(section.subsections, [Subsection { id: "D1".into(), title: "FIRST".into() }]);
+        assert_eq!(section.clauses.len(), 1);
+        assert_eq!(
+            clause(&section, "D1.1"),
+            "# D1.1\n\ntyped clause\n\nD1.2 not a number: a space, not a tab\n\nD2.1 another sub-section's number is not this one's\n"
+        );
+    }
+
+    #[test]
+    fn cross_headings_title_the_clauses_after_them_until_the_next_sub_section() {
+        let body = format!(
+            "{TITLE}{}{}{}{}{}{}{}",
+            sub("ONE"),
+            numbered(1, &run("untitled")),
+            styled("Custom", "Through a style based on Heading 3"),
+            numbered(1, &run("titled")),
+            numbered(1, &run("titled too")),
+            sub("TWO"),
+            numbered(1, &run("untitled again"))
+        );
+        let section = read(&body, "").expect("read");
+        let headings: Vec<Option<&str>> = section.clauses.iter().map(|c| c.heading.as_deref()).collect();
+        let title = Some("Through a style based on Heading 3");
+        assert_eq!(headings, [None, title, title, None]);
+        assert_eq!(clause(&section, "D1.2"), "# Through a style based on Heading 3\n\ntitled\n");
+        assert_eq!(clause(&section, "D2.1"), "# D2.1\n\nuntitled again\n");
+    }
+
+    #[test]
+    fn text_keeps_its_characters_and_drops_what_is_not_text() {
+        let inner = [
+            run("A\u{a0}“quoted” — "),
+            r#"<w:bookmarkStart w:id="1" w:name="_Toc1"/><w:proofErr w:type="spellStart"/>"#.to_string(),
+            run("split"),
+            r#"<w:bookmarkEnd w:id="1"/>"#.to_string(),
+            run("word"),
+            r#"<w:r><w:tab/></w:r>"#.to_string(),
+            r#"<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> REF _Toc1 \h </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>"#.to_string(),
+            run("cached result"),
+            r#"<w:r><w:fldChar w:fldCharType="end"/></w:r>"#.to_string(),
+            format!(r#"<w:hyperlink r:id="x" xmlns:r="urn:r">{}</w:hyperlink>"#, run(" link text")),
+            format!(r#"<w:sdt><w:sdtPr><w:alias w:val="control"/></w:sdtPr><w:sdtContent>{}</w:sdtContent></w:sdt>"#, run(" in a control")),
+            r#"<w:r><w:drawing><w:t>in a drawing</w:t></w:drawing></w:r>"#.to_string(),
+            r#"<w:r><w:t>&amp; &#x41;&lt;</w:t></w:r>"#.to_string(),
+            r#"<w:commentRangeStart w:id="0"/><w:r><w:commentReference w:id="0"/></w:r>"#.to_string(),
+        ]
+        .concat();
+        let contents = format!(
+            r#"<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/></w:docPartObj></w:sdtPr><w:sdtContent>{}</w:sdtContent></w:sdt>"#,
+            styled("TOC1", "D1 ONE 3")
+        );
+        let body = format!("{TITLE}{contents}{}{}{}", sub("ONE"), numbered(1, &inner), styled("TOC1", "D1.1 entry 4"));
+        let section = read(&body, "").expect("read");
+        assert_eq!(
+            clause(&section, "D1.1"),
+            "# D1.1\n\nA\u{a0}“quoted” — splitword cached result link text in a control& A<\n"
+        );
+        assert!(section.outside.is_empty(), "{:?}", section.outside);
+    }
+
+    #[test]
+    fn sub_paragraphs_continuations_tables_and_footnotes_make_the_clause_file() {
+        let cell = |inner: &str, properties: &str| format!("<w:tc><w:tcPr>{properties}</w:tcPr>{inner}</w:tc>");
+        let table = format!(
+            "<w:tbl><w:tr>{}{}</w:tr><w:tr>{}</w:tr><w:tr>{}{}</w:tr></w:tbl>",
+            cell(&p(&run("Head | one")), ""),
+            cell(&p(&run("Head two")), r#"<w:vMerge w:val="restart"/>"#),
+            cell(&format!("{}{}", p(&run("spans")), p(&run("two lines"))), r#"<w:gridSpan w:val="2"/>"#),
+            cell(&p(""), ""),
+            cell(&p(&run("below")), "<w:vMerge/>"),
+        );
+        let note = |id: &str| format!(r#"<w:r><w:footnoteReference w:id="{id}"/></w:r>"#);
+        let body = format!(
+            "{TITLE}{}{}{}{}{}{}{}{}",
+            sub("ONE"),
+            numbered(1, &format!("{}{}", run("Lead-in:"), note("7"))),
+            numbered(2, &run("first;")),
+            numbered(3, &run("deeper;")),
+            numbered(2, &run("second.")),
+            table,
+            p(&run("  A continuation.  ")),
+            numbered(1, &format!("{}{}", run("Next"), note("2"))),
+        );
+        let notes = r#"<w:footnote w:id="7"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> The first note.</w:t></w:r></w:p></w:footnote><w:footnote w:id="2"><w:p><w:r><w:t>Second,</w:t></w:r></w:p><w:p><w:r><w:t>two paragraphs.</w:t></w:r></w:p></w:footnote>"#;
+        let section = read(&body, notes).expect("read");
+        assert_eq!(
+            clause(&section, "D1.1"),
+            "# D1.1\n\nLead-in:[^1]\n\n(a) first;\n\n(i) deeper;\n\n(b) second.\n\n| Head \\| one | Head two |\n| --- | --- |\n| spans<br>two lines | |\n| | |\n\nA continuation.\n\n[^1]: The first note.\n"
+        );
+        assert_eq!(clause(&section, "D1.2"), "# D1.2\n\nNext[^2]\n\n[^2]: Second, two paragraphs.\n");
+    }
+
+    #[test]
+    fn tracked_changes_are_read_accepted_or_rejected_and_reported() {
+        let mark =
+            |kind: &str| format!(r#"<w:rPr><w:{kind} w:id="9" w:author="A" w:date="2025-01-01T00:00:00Z"/></w:rPr>"#);
+        let clause_with_mark = |kind: &str, text: &str| {
+            let wrapper = if kind == "del" { "del" } else { "ins" };
+            let text_run = if kind == "del" {
+                format!(r#"<w:r><w:delText xml:space="preserve">{text}</w:delText></w:r>"#)
+            } else {
+                run(text)
+            };
+            p(&format!(
+                r#"<w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="10"/></w:numPr>{}</w:pPr><w:{wrapper} w:id="8" w:author="A" w:date="2025-01-01T00:00:00Z">{text_run}</w:{wrapper}>"#,
+                mark(kind)
+            ))
+        };
+        let formatted = r#"<w:r><w:rPr><w:b/><w:rPrChange w:id="5" w:author="B" w:date="2025-02-02T00:00:00Z"><w:rPr/></w:rPrChange></w:rPr><w:t>bold</w:t></w:r>"#;
+        let body = format!(
+            "{TITLE}{}{}{}{}{}",
+            sub("ONE"),
+            numbered(
+                1,
+                &format!(
+                    r#"{}<w:ins w:id="1" w:author="A" w:date="2025-01-01T00:00:00Z">{}</w:ins><w:del w:id="2" w:author="A" w:date="2025-01-01T00:00:00Z"><w:r><w:delText>old</w:delText></w:r></w:del>{formatted}"#,
+                    run("Kept "),
+                    run("new")
+                )
+            ),
+            clause_with_mark("del", "A deleted clause."),
+            clause_with_mark("ins", "An inserted clause."),
+            numbered(1, &run("Last."))
+        );
+        let document = Document::read("t.docx", package(&body, "")).expect("package");
+        let accepted = document.section(View::Accept).expect("accept");
+        let ids: Vec<(&str, &str)> = accepted.clauses.iter().map(|c| (c.id.as_str(), body_of(&c.text))).collect();
+        assert_eq!(ids, [("D1.1", "Kept newbold"), ("D1.2", "An inserted clause."), ("D1.3", "Last.")]);
+        let rejected = document.section(View::Reject).expect("reject");
+        let ids: Vec<(&str, &str)> = rejected.clauses.iter().map(|c| (c.id.as_str(), body_of(&c.text))).collect();
+        assert_eq!(ids, [("D1.1", "Kept oldbold"), ("D1.2", "A deleted clause."), ("D1.3", "Last.")]);
+        let report = TrackedChange::tsv(&document.changes());
+        assert_eq!(
+            report,
+            "kind\tauthor\tdate\tprovision_id\ttext\n\
+             ins\tA\t2025-01-01T00:00:00Z\tD1.1\tnew\n\
+             del\tA\t2025-01-01T00:00:00Z\tD1.1\told\n\
+             format\tB\t2025-02-02T00:00:00Z\tD1.1\tbold\n\
+             del\tA\t2025-01-01T00:00:00Z\tD1.2\tA deleted clause.\n\
+             ins\tA\t2025-01-01T00:00:00Z\tD1.2\tAn inserted clause.\n"
+        );
+    }
+
+    fn body_of(text: &str) -> &str {
+        text.split_once("\n\n").map_or("", |(_, rest)| rest.trim_end())
     }
 }
 
