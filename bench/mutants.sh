@@ -5,7 +5,7 @@
 #   bash bench/mutants.sh [core|store|formats|all] [--budget MINUTES] [--shard K/N] [--in-diff FILE]
 #
 # core     every file of inforce-core, tested by its own tests
-# formats  the rule-bearing files of inforce-formats (register files, packs, the kept register, folders)
+# formats  the rule-bearing files of inforce-formats (register files, packs, the kept register, folders, Word documents)
 # store    the rule-bearing files of inforce-store (publishing, imports, copies, the log), tested by its own unit tests
 #          and through the SQLite backend, which runs the conformance suite
 # all      the three, one after the other (default)
@@ -95,7 +95,8 @@ case $part in core|all)
 esac
 case $part in formats|all)
   run formats -p inforce-formats -f 'crates/formats/src/register_file.rs' -f 'crates/formats/src/register_file/*.rs' \
-    -f 'crates/formats/src/pack.rs' -f 'crates/formats/src/kept.rs' -f 'crates/formats/src/folder.rs' ;;
+    -f 'crates/formats/src/pack.rs' -f 'crates/formats/src/kept.rs' -f 'crates/formats/src/folder.rs' \
+    -f 'crates/formats/src/docx.rs' -f 'crates/formats/src/docx/*.rs' ;;
 esac
 case $part in store|all)
   run store -p inforce-store --test-package inforce-store --test-package inforce-store-sqlite -f 'crates/store/src/registry.rs' \

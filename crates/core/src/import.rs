@@ -45,6 +45,7 @@ pub struct TextImport<'a> {
 }
 
 /// No placements: every new provision placed by its id.
+#[mutants::skip] // An empty map leaked instead of kept in a static is the same map to every caller.
 pub fn no_placements() -> &'static HashMap<ProvisionId, Placement> {
     static NONE: std::sync::LazyLock<HashMap<ProvisionId, Placement>> = std::sync::LazyLock::new(HashMap::new);
     &NONE
@@ -768,6 +769,23 @@ mod tests {
         assert_eq!(ids, ["D", "D1", "E", "D1.1", "D2", "D2.1"]);
         assert_eq!(merged.register.provisions[3].parent.as_ref().map(ProvisionId::as_str), Some("D1"));
         assert_eq!(merged.register.provisions[4].kind, ProvisionKind::Article);
+        assert_eq!(merged.register.provisions[4].title.as_deref(), Some("Second"));
+        // A part placed under a sub-section goes before the next sub-section, and one under the last provision
+        // goes at the end.
+        let reg = register(
+            vec![provision("D", None), provision("D1", Some("D")), provision("D2", Some("D"))],
+            vec![entry("1.0", "2013-01-01", &[("added", "D")])],
+        );
+        let versions = vec![version("2.0", "2014-01-01", &[("D1.1", "a"), ("D2.1", "b")])];
+        let order = vec![id("D1.1"), id("D2.1")];
+        let placements = HashMap::from([
+            (id("D1.1"), placed("D1", ProvisionKind::Paragraph)),
+            (id("D2.1"), placed("D2", ProvisionKind::Paragraph)),
+        ]);
+        let import = TextImport { versions: &versions, order: &order, headings: &headings, placements: &placements };
+        let merged = merge_versions(&code, Some(&reg), &Texts::default(), import).expect("valid");
+        let ids: Vec<&str> = merged.register.provisions.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["D", "D1", "D1.1", "D2", "D2.1"]);
     }
 
     #[test]

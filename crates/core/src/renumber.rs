@@ -143,6 +143,53 @@ mod tests {
     }
 
     #[test]
+    fn a_deletion_moves_the_clauses_after_it_up() {
+        let old = texts(&[
+            ("A1", "# A1\n\nfirst clause stays\n"),
+            ("A2", "# A2\n\nsecond clause is deleted\n"),
+            ("A3", "# A3\n\nthird clause moves up\n"),
+        ]);
+        let new = texts(&[("A1", "# A1\n\nfirst clause stays\n"), ("A2", "# A2\n\nthird clause moves up\n")]);
+        let found = likely_renumberings(&old, &new);
+        assert_eq!(found, [Renumbering { from: id("A3"), to: id("A2"), similarity: 1.0 }]);
+    }
+
+    #[test]
+    fn each_number_is_matched_once_and_a_tie_with_the_own_number_stays() {
+        // One old wording now under two new numbers: matched to the nearer only.
+        let old = texts(&[("A1", "# A1\n\np q r s\n")]);
+        let new =
+            texts(&[("A1", "# A1\n\nsomething else\n"), ("A2", "# A2\n\np q r s\n"), ("A3", "# A3\n\np q r s\n")]);
+        assert_eq!(likely_renumberings(&old, &new), [Renumbering { from: id("A1"), to: id("A2"), similarity: 1.0 }]);
+        // A1 changed one word in place; a new A2 is exactly as alike: A1 stays where it is.
+        let old = texts(&[("A1", "# A1\n\none two three four\n")]);
+        let new = texts(&[("A1", "# A1\n\none two three five\n"), ("A2", "# A2\n\none two three six\n")]);
+        assert!(likely_renumberings(&old, &new).is_empty());
+    }
+
+    fn borrow(items: &[(ProvisionId, String)]) -> Vec<(ProvisionId, &str)> {
+        items.iter().map(|(i, t)| (i.clone(), t.as_str())).collect()
+    }
+
+    #[test]
+    fn past_the_pair_limit_only_identical_wordings_are_matched() {
+        let make = |prefix: &str, count: usize, last: &str| -> Vec<(ProvisionId, String)> {
+            (0..count)
+                .map(|n| (id(&format!("{prefix}{n}")), format!("# x\n\nclause {n} alpha beta gamma {last}\n")))
+                .collect()
+        };
+        // 150 old numbers gone and 150 new ones, each five sixths alike: 22,500 pairs, past the limit.
+        let (old, new) = (make("O", 150, "delta"), make("N", 150, "DELTA"));
+        assert!(likely_renumberings(&borrow(&old), &borrow(&new)).is_empty());
+        // 100 and 100 (10,000 pairs) are compared word by word.
+        let (old, new) = (make("O", 100, "delta"), make("N", 100, "DELTA"));
+        let found = likely_renumberings(&borrow(&old), &borrow(&new));
+        assert_eq!(found.len(), 100);
+        assert_eq!((found[7].from.as_str(), found[7].to.as_str()), ("O7", "N7"));
+        assert!((found[7].similarity - 10.0 / 12.0).abs() < 1e-9);
+    }
+
+    #[test]
     fn similarity_leaves_out_headings_and_counts_words() {
         assert_eq!(similarity("# D2.5\n\nsame words\n", "# D2.6\n\nsame words\n"), 1.0);
         assert_eq!(similarity("# a\n\none two\n", "# a\n\nthree four\n"), 0.0);
