@@ -329,11 +329,15 @@ pub fn entities() -> String {
     "it declares a document type (<!DOCTYPE …>), whose entity declarations are refused".to_string()
 }
 
-/// The Word test data (`../shared/docx`), or `None` after saying the tests skip; its absence fails when
-/// `INFORCE_REQUIRE_DOCX` is set (as CI sets it).
+/// The Word test data (`../shared/docx`, or `INFORCE_DOCX_DATA` where the tests run from a copy of the tree, as
+/// under cargo-mutants), or `None` after saying the tests skip; its absence fails when `INFORCE_REQUIRE_DOCX` is set
+/// (as CI and `bench/mutants.sh` set it).
 #[cfg(test)]
 pub(crate) fn test_data() -> Option<std::path::PathBuf> {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/docx");
+    let dir = match std::env::var_os("INFORCE_DOCX_DATA") {
+        Some(dir) => std::path::PathBuf::from(dir),
+        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/docx"),
+    };
     if dir.is_dir() {
         return Some(dir);
     }
