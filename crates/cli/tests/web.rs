@@ -7,7 +7,7 @@ use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Sandbox, Server, start, start_with};
+use common::{Sandbox, Server, start, start_with, stderr, write};
 use serde_json::Value;
 
 struct Reply {
@@ -1075,4 +1075,42 @@ fn an_altered_history_is_not_served() {
     assert_eq!(get(&server, "/codes/small/versions", &[]).status, 200, "the other code is served");
     let ready = get(&server, "/readyz", &[]);
     assert!(ready.body.contains("degraded") && ready.body.contains("sec: answering 503"), "{}", ready.body);
+}
+
+#[test]
+fn provision_pages_render_the_text_with_anchors_and_one_timeline_row_per_entry() {
+    let sandbox = Sandbox::new();
+    let root = sandbox.path("rendered");
+    write(&root, "versions.tsv", "version_id\teffective_date\tlabel\nv1\t2016-01-01\tfirst\nv2\t2017-01-01\tsecond\n");
+    write(
+        &root,
+        "v1/1.md",
+        "# Article 1\n\nA lead-in:\n\n(a) first;\n\n(b) second, with:\n\n(i) a sub-point.\n\n| Body | Decides |\n| --- | --- |\n| the Panel<br>or a committee | yes |\n\n<script>alert(1)</script>\n\nAnd [a trap](javascript:alert(2)).\n",
+    );
+    write(&root, "v2/1.md", "# Article 1\n\nA lead-in, amended:\n\n(a) first;\n\n(b) second.\n");
+    let output = sandbox.run(&["import", root.to_str().expect("path"), "--code", "rendered"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let server = start(&sandbox);
+    let page = get(&server, "/codes/rendered/provisions/1?at=2016-06-01", &[]);
+    assert_eq!(page.status, 200);
+    let body = &page.body;
+    // The heading once: "Article 1" only repeats the id.
+    assert!(body.contains("<h1>1</h1>"), "{body}");
+    assert!(!body.contains("# Article 1"), "the Markdown heading is not shown raw");
+    for anchor in ["<p id=\"1-a\">(a) first;</p>", "<p id=\"1-b\">", "<p id=\"1-b-i\">(i) a sub-point.</p>"] {
+        assert!(body.contains(anchor), "{anchor} in {body}");
+    }
+    assert!(body.contains("<td>the Panel<br>or a committee</td>"), "{body}");
+    assert!(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{body}");
+    assert!(!body.contains("<script>alert") && !body.contains("href=\"javascript"), "{body}");
+    assert!(body.contains("<p>And a trap.</p>"), "an unsafe link keeps its words, not its address: {body}");
+    // One row per entry: v2's amendment said once, with the words it changed.
+    let rows: Vec<&str> = body.split("<tr><td><time").skip(1).collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows[1].contains("version v2") && rows[1].contains("amended: "), "{}", rows[1]);
+    assert!(!rows[1].contains("wording amended"), "{}", rows[1]);
+    // An entry that implemented a proposal names it.
+    let g = get(&server, "/provisions/G", &[]);
+    let row = g.body.lines().find(|l| l.contains("/versions/5.5\"")).expect("5.5 row");
+    assert!(row.contains("implementing <a href=\"/proposals/SECMP0026\">SECMP0026</a>"), "{row}");
 }

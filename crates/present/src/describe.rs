@@ -22,6 +22,24 @@ pub fn entry_ref(entry: &Entry, today: Date) -> String {
     format!("{name} ({instrument}{}{planned})", entry.effective.human())
 }
 
+/// What a change did, as a verb: `added`, `amended`, `removed`, `switched on`, `switched off`.
+pub fn change_verb(kind: ChangeKind) -> &'static str {
+    verb(kind)
+}
+
+/// A provision's title as a page shows it after the id: `None` when it is empty or only repeats the id
+/// (`Article L111-3` for `L111-3`, or the id itself), so that a heading never says the id twice.
+pub fn shown_title<'t>(id: &str, title: &'t str) -> Option<&'t str> {
+    let title = title.trim();
+    if title.is_empty() || title == id {
+        return None;
+    }
+    match title.strip_suffix(id).map(str::trim_end) {
+        Some(rest) if !rest.is_empty() && !rest.contains(char::is_whitespace) && rest.len() < title.len() => None,
+        _ => Some(title),
+    }
+}
+
 fn verb(kind: ChangeKind) -> &'static str {
     match kind {
         ChangeKind::Added => "added",

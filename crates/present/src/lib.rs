@@ -12,4 +12,5 @@ pub mod html;
 pub mod log;
 pub mod markdown;
 pub mod plain;
+pub mod text;
 pub mod wire;

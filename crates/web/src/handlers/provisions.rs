@@ -13,12 +13,15 @@ use crate::handlers::documents::{DocLink, doc_links};
 use crate::handlers::proposals::PendingView;
 use crate::respond::{ApiResult, Cache, PageResult, Problem};
 
+/// One entry that touched the provision: what it did to its status and to its wording, in one row, and the
+/// proposals it implemented.
 struct TimelineRow {
     id: String,
     label: String,
     date: String,
     date_human: String,
-    what: String,
+    what: Vec<String>,
+    proposals: Vec<String>,
 }
 
 #[derive(Template)]
@@ -37,7 +40,10 @@ struct ProvisionPage {
     /// Proposals pending on the page's date that would change it.
     proposals: Vec<PendingView>,
     documents: Vec<DocLink>,
+    /// The text rendered from its Markdown (safe: see `inforce_present::text`).
     text: Option<String>,
+    /// The text's own heading, when it says more than the page's heading.
+    text_heading: Option<String>,
     text_from: Option<String>,
     no_text: String,
     timeline: Vec<TimelineRow>,
@@ -50,32 +56,7 @@ pub async fn provision(ctx: PageCtx, provision: Provision<Page>, at: At<Page>) -
     let history = &ctx.history;
     let status = history.status(&id, cut.date).ok_or_else(|| Problem::not_found("No such provision."))?;
     let text = history.text_at(&id, &cut);
-    let mut timeline: Vec<TimelineRow> = history
-        .provision_history(&id)
-        .iter()
-        .map(|item| TimelineRow {
-            id: item.entry.id.to_string(),
-            label: item.entry.label(),
-            date: item.entry.effective.to_string(),
-            date_human: item.entry.effective.human(),
-            what: describe::history_change(item),
-        })
-        .collect();
-    for event in history.text_history(&id) {
-        timeline.push(TimelineRow {
-            id: event.entry.id.to_string(),
-            label: event.entry.label(),
-            date: event.entry.effective.to_string(),
-            date_human: event.entry.effective.human(),
-            what: format!(
-                "{}: {} words added, {} removed",
-                describe::wording_change(&event),
-                event.words_added,
-                event.words_removed
-            ),
-        });
-    }
-    timeline.sort_by(|a, b| a.date.cmp(&b.date));
+    let timeline = timeline(history, &id);
     // Planned entries that name it (or a provision above it) are shown as banners: the text will change.
     let banners = history
         .provision_history(&id)
@@ -89,9 +70,18 @@ pub async fn provision(ctx: PageCtx, provision: Provision<Page>, at: At<Page>) -
     } else {
         inforce_present::describe::no_text_note(history)
     };
+    let title = history.provision(&id).and_then(|p| p.title.clone()).unwrap_or_default();
+    let title = describe::shown_title(id.as_str(), &title).unwrap_or_default().to_string();
+    let words = text.and_then(|t| t.text);
+    let text_heading = words
+        .map(inforce_core::text::heading)
+        .and_then(|h| describe::shown_title(id.as_str(), h))
+        .filter(|h| !h.eq_ignore_ascii_case(&title))
+        .map(str::to_string);
     let page = ProvisionPage {
         f: ctx.frame(),
-        title: history.provision(&id).and_then(|p| p.title.clone()).unwrap_or_default(),
+        title,
+        text_heading,
         id: id.to_string(),
         date: cut.date.to_string(),
         date_human: human_date(cut.date),
@@ -102,13 +92,61 @@ pub async fn provision(ctx: PageCtx, provision: Provision<Page>, at: At<Page>) -
         banners,
         proposals,
         documents: doc_links(&ctx, Some(&Attachment::Provision(id.clone()))),
-        text: text.and_then(|t| t.text).map(str::to_string),
+        text: words.map(|t| inforce_present::text::provision_html(id.as_str(), t)),
         text_from: text.map(|t| entry_ref(t.entry, ctx.today)),
         no_text,
         timeline,
     };
     let cache = if at.today { Cache::Today } else { Cache::Published };
     ctx.page(page, cache)
+}
+
+/// The provision's timeline, one row per entry in date order: the status change the register records and the
+/// wording change the texts show said together ("amended: 3 words added, 1 removed"), with the proposals the entry
+/// implemented.
+fn timeline(history: &History, id: &inforce_core::ProvisionId) -> Vec<TimelineRow> {
+    let mut rows: Vec<TimelineRow> = Vec::new();
+    let row_for = |rows: &mut Vec<TimelineRow>, entry: &inforce_core::Entry| -> usize {
+        if let Some(at) = rows.iter().position(|r| r.id == entry.id.as_str()) {
+            return at;
+        }
+        let proposals = history
+            .register()
+            .proposals
+            .iter()
+            .filter(|p| p.implemented_by() == Some(&entry.id))
+            .map(|p| p.reference.clone())
+            .collect();
+        rows.push(TimelineRow {
+            id: entry.id.to_string(),
+            label: entry.label(),
+            date: entry.effective.to_string(),
+            date_human: entry.effective.human(),
+            what: Vec::new(),
+            proposals,
+        });
+        rows.len() - 1
+    };
+    let items = history.provision_history(id);
+    for item in &items {
+        let at = row_for(&mut rows, item.entry);
+        rows[at].what.push(describe::history_change(item));
+    }
+    for event in history.text_history(id) {
+        let at = row_for(&mut rows, event.entry);
+        let words = format!("{} words added, {} removed", event.words_added, event.words_removed);
+        // The register's own "amended" (or added, removed) and the wording's are one change: said once.
+        let said = items.iter().any(|item| {
+            item.entry.id == event.entry.id && item.kind == event.kind && item.relation == Relation::Direct
+        });
+        let verb = inforce_present::describe::change_verb(event.kind);
+        match rows[at].what.iter_mut().find(|w| said && w.as_str() == verb) {
+            Some(what) => *what = format!("{verb}: {words}"),
+            None => rows[at].what.push(format!("{}: {words}", describe::wording_change(&event))),
+        }
+    }
+    rows.sort_by(|a, b| a.date.cmp(&b.date));
+    rows
 }
 
 struct RunView {

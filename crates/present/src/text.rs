@@ -1,0 +1,203 @@
+//! A provision's text as a reader sees it on a page: its Markdown rendered to HTML (CommonMark with tables and
+//! footnotes, by pulldown-cmark), its heading left to the page, every sub-paragraph given an anchor for permalinks
+//! (`#D1.1-a`, `#D1.1-c-ii`), and nothing in the text able to add markup: raw HTML is shown as text (a line break
+//! `<br>`, which tables imported from Word use inside cells, aside), links go only to web, mail and in-page
+//! addresses, and images are shown as their descriptions.
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
+
+use crate::html::escape;
+
+/// The provision's text (a stored provision file: `# heading`, a blank line, its body) as HTML, for the provision
+/// `id`, whose anchors and footnote ids it prefixes. The heading line is left out: the page shows the heading.
+pub fn provision_html(id: &str, text: &str) -> String {
+    let body = match text.strip_prefix("# ").or_else(|| text.strip_prefix("#\n")) {
+        Some(_) => inforce_core::text::body(text),
+        None => text,
+    };
+    let anchor = anchor_id(id);
+    let options = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
+    let mut labels = Labels::default();
+    let mut dropped_links: Vec<bool> = Vec::new();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut parser = Parser::new_ext(body, options).peekable();
+    while let Some(event) = parser.next() {
+        match event {
+            Event::Start(Tag::Paragraph) => {
+                let label = match parser.peek() {
+                    Some(Event::Text(text)) => sub_paragraph_label(text),
+                    _ => None,
+                };
+                match label.map(|l| labels.anchor(&l)) {
+                    Some(path) => events.push(Event::Html(format!("<p id=\"{anchor}-{}\">", escape(&path)).into())),
+                    None => events.push(Event::Start(Tag::Paragraph)),
+                }
+            }
+            Event::Html(markup) | Event::InlineHtml(markup) => {
+                events.push(if is_line_break(&markup) { Event::InlineHtml("<br>".into()) } else { Event::Text(markup) })
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id: link_id }) => {
+                let safe = is_safe_address(&dest_url);
+                dropped_links.push(!safe);
+                if safe {
+                    events.push(Event::Start(Tag::Link { link_type, dest_url, title, id: link_id }));
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if !dropped_links.pop().unwrap_or(false) {
+                    events.push(Event::End(TagEnd::Link));
+                }
+            }
+            // An image is shown as its description (its alternative text, which follows as text).
+            Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => {}
+            Event::FootnoteReference(label) => {
+                events.push(Event::FootnoteReference(CowStr::from(format!("{anchor}-note-{label}"))));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                events.push(Event::Start(Tag::FootnoteDefinition(CowStr::from(format!("{anchor}-note-{label}")))));
+            }
+            other => events.push(other),
+        }
+    }
+    let mut out = String::with_capacity(body.len() * 3 / 2);
+    html::push_html(&mut out, events.into_iter());
+    out
+}
+
+/// A provision id as an HTML id: white space as `_` (ids cannot hold it), the rest escaped where it is written.
+pub fn anchor_id(id: &str) -> String {
+    escape(&id.split_whitespace().collect::<Vec<_>>().join("_"))
+}
+
+/// `<br>`, `<br/>` or `<br />`, in any case: the only markup a text may hold.
+fn is_line_break(markup: &str) -> bool {
+    let compact: String = markup.trim().chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase();
+    compact == "<br>" || compact == "<br/>"
+}
+
+/// Web, mail and in-page addresses, and relative ones; never `javascript:`, `data:` or any other scheme.
+fn is_safe_address(address: &str) -> bool {
+    let lower = address.trim().to_lowercase();
+    let scheme_end = lower.find(|c: char| !(c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.'));
+    match scheme_end.filter(|&end| lower[end..].starts_with(':')) {
+        Some(end) => matches!(&lower[..end], "http" | "https" | "mailto"),
+        None => !lower.chars().any(|c| c.is_control()),
+    }
+}
+
+/// The label a sub-paragraph starts with: `(a)`, `(ii)`, `(3)` followed by a space.
+fn sub_paragraph_label(text: &str) -> Option<String> {
+    let rest = text.strip_prefix('(')?;
+    let end = rest.find(')')?;
+    let label = &rest[..end];
+    let ok = !label.is_empty() && label.len() <= 6 && label.chars().all(|c| c.is_ascii_alphanumeric());
+    (ok && rest[end + 1..].starts_with([' ', '\u{a0}'])).then(|| label.to_string())
+}
+
+/// The labels met so far in a text, to tell `(i)` the ninth letter from `(i)` the first Roman numeral under a
+/// letter.
+#[derive(Default)]
+struct Labels {
+    letter: Option<String>,
+}
+
+impl Labels {
+    /// The anchor path of a label: `a`, `c-ii` (a numeral under the letter before it), `3`.
+    fn anchor(&mut self, label: &str) -> String {
+        let lower = label.to_lowercase();
+        let roman = lower.chars().all(|c| "ivxlcdm".contains(c));
+        let letter = lower.chars().all(|c| c.is_ascii_lowercase());
+        // A letter that follows the last one (h → i) is a letter, even if it reads as a numeral.
+        let next_letter = self.letter.as_deref().and_then(next_letters).is_some_and(|next| next == lower);
+        if letter && (!roman || next_letter || (self.letter.is_none() && lower == "a")) {
+            self.letter = Some(lower.clone());
+            return lower;
+        }
+        match (&self.letter, roman) {
+            (Some(parent), true) => format!("{parent}-{lower}"),
+            _ => lower,
+        }
+    }
+}
+
+/// The letter label after `label` (a → b, z → aa, aa → bb), as Word numbers letters.
+fn next_letters(label: &str) -> Option<String> {
+    let first = label.chars().next()?;
+    if !label.chars().all(|c| c == first) || !first.is_ascii_lowercase() {
+        return None;
+    }
+    Some(if first == 'z' {
+        "a".repeat(label.len() + 1)
+    } else {
+        char::from(first as u8 + 1).to_string().repeat(label.len())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_heading_is_left_to_the_page_and_paragraphs_get_anchors() {
+        let text = "# Who may raise a proposal\n\nA proposal shall set out:\n\n(a) the name;\n\n(b) the reasons, \
+                    including:\n\n(i) the first;\n\n(ii) the second; and\n\n(c) the wording.\n";
+        let html = provision_html("D1.2", text);
+        assert!(!html.contains("Who may raise"), "{html}");
+        assert_eq!(
+            html,
+            "<p>A proposal shall set out:</p>\n<p id=\"D1.2-a\">(a) the name;</p>\n<p id=\"D1.2-b\">(b) the \
+             reasons, including:</p>\n<p id=\"D1.2-b-i\">(i) the first;</p>\n<p id=\"D1.2-b-ii\">(ii) the \
+             second; and</p>\n<p id=\"D1.2-c\">(c) the wording.</p>\n"
+        );
+    }
+
+    #[test]
+    fn a_letter_that_reads_as_a_numeral_follows_the_letters() {
+        let mut labels = Labels::default();
+        let found: Vec<String> =
+            ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"].iter().map(|l| labels.anchor(l)).collect();
+        assert_eq!(found, ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]);
+        let mut labels = Labels::default();
+        let found: Vec<String> = ["i", "ii", "a", "i", "v", "b", "1"].iter().map(|l| labels.anchor(l)).collect();
+        assert_eq!(found, ["i", "ii", "a", "a-i", "a-v", "b", "1"]);
+        assert_eq!(next_letters("z").as_deref(), Some("aa"));
+        assert_eq!(next_letters("bb").as_deref(), Some("cc"));
+        assert_eq!(next_letters("ab"), None);
+    }
+
+    #[test]
+    fn tables_footnotes_and_line_breaks_render() {
+        let text = "# D2.1\n\nPaths:[^1]\n\n| A | B \\| C |\n| --- | --- |\n| one<br>two | |\n\n[^1]: A note.\n";
+        let html = provision_html("D2.1", text);
+        assert!(html.contains("<table>"), "{html}");
+        assert!(html.contains("<td>one<br>two</td>"), "{html}");
+        assert!(html.contains("<th>B | C</th>"), "{html}");
+        assert!(html.contains("href=\"#D2.1-note-1\""), "{html}");
+        assert!(html.contains("id=\"D2.1-note-1\""), "{html}");
+        assert!(!html.contains("# D2.1"), "{html}");
+    }
+
+    #[test]
+    fn nothing_in_a_text_adds_markup() {
+        for (text, absent) in [
+            ("<script>alert(1)</script>\n", "<script"),
+            ("Hello <img src=x onerror=alert(1)> there\n", "<img"),
+            ("[click](javascript:alert(1))\n", "href"),
+            ("[click](JavaScript:alert(1))\n", "href"),
+            ("[data](data:text/html;base64,PHNjcmlwdD4=)\n", "href"),
+            ("<javascript:alert(1)>\n", "href"),
+            ("![x](https://evil.example/track.png)\n", "<img"),
+            ("<div onclick=\"x()\">a</div>\n", "<div"),
+            ("a <br onclick=x()> b\n", "<br onclick"),
+            ("<iframe src=\"https://evil.example\"></iframe>\n", "<iframe"),
+        ] {
+            let html = provision_html("X1", text);
+            assert!(!html.contains(absent), "{text:?} gave {html}");
+        }
+        let html = provision_html("X1", "[a link](https://example.org/a?b=1) and [local](#X1-a)\n");
+        assert!(html.contains("<a href=\"https://example.org/a?b=1\">a link</a>"), "{html}");
+        assert!(html.contains("<a href=\"#X1-a\">local</a>"), "{html}");
+        assert_eq!(provision_html("X1", "![a map](m.png)\n"), "<p>a map</p>\n");
+        assert_eq!(provision_html("Article 1", "(a) x\n"), "<p id=\"Article_1-a\">(a) x</p>\n");
+    }
+}
