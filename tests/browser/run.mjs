@@ -34,6 +34,8 @@ const PAGES = [
   { name: 'version', path: '/versions/4.1' },
   { name: 'at', path: '/at/2015-01-20' },
   { name: 'provision', path: '/provisions/H15' },
+  { name: 'contents', path: '/contents?at=2015-01-20' },
+  { name: 'section', path: '/provisions/H?at=2015-02-01' },
   { name: 'blame', path: '/provisions/H15/blame' },
   { name: 'compare', path: '/compare/4.0...4.1' },
   { name: 'consultations', path: '/consultations' },
@@ -45,6 +47,8 @@ const PAGES = [
   { name: 'demo-home', path: '/codes/demo/' },
   { name: 'demo-provision', path: '/codes/demo/provisions/1?version=v2' },
   { name: 'demo-blame', path: '/codes/demo/provisions/1/blame' },
+  { name: 'demo-contents', path: '/codes/demo/contents?version=v2' },
+  { name: 'demo-removed', path: '/codes/demo/provisions/2?version=v2' },
   { name: 'demo-compare', path: '/codes/demo/compare/v1...v2' },
   { name: 'demo-search', path: '/codes/demo/search?q=payment&all_versions=1' },
 ];

@@ -1114,3 +1114,49 @@ fn provision_pages_render_the_text_with_anchors_and_one_timeline_row_per_entry()
     let row = g.body.lines().find(|l| l.contains("/versions/5.5\"")).expect("5.5 row");
     assert!(row.contains("implementing <a href=\"/proposals/SECMP0026\">SECMP0026</a>"), "{row}");
 }
+
+#[test]
+fn contents_sections_breadcrumbs_and_neighbours_let_a_reader_move_through_the_code() {
+    let sandbox = Sandbox::new();
+    let root = sandbox.path("nav");
+    write(&root, "versions.tsv", "version_id\teffective_date\tlabel\nv1\t2016-01-01\tfirst\nv2\t2017-01-01\tsecond\n");
+    write(&root, "v1/1.md", "# Article 1\n\nOne.\n");
+    write(&root, "v1/2.md", "# Article 2\n\nTwo, soon gone.\n");
+    write(&root, "v2/1.md", "# Article 1\n\nOne, amended.\n");
+    let output = sandbox.run(&["import", root.to_str().expect("path"), "--code", "nav"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let server = start(&sandbox);
+    // The contents at a date: every provision with its status, collapsible by top-level provision.
+    let contents = get(&server, "/contents?at=2015-02-01", &[]);
+    assert_eq!(contents.status, 200);
+    assert!(
+        contents
+            .body
+            .contains("<details open class=\"contents\"><summary><a href=\"/provisions/H?at=2015-02-01\">H</a>"),
+        "{}",
+        contents.body
+    );
+    assert!(contents.body.contains("<a href=\"/provisions/H15?at=2015-02-01\">H15</a>"), "{}", contents.body);
+    let api = get(&server, "/api/v1/sec/contents?at=2015-02-01", &[]).json();
+    assert_eq!(api["date"], "2015-02-01", "{api}");
+    assert!(api["provisions"].as_array().expect("provisions").iter().any(|p| p["id"] == "H15"));
+    // A Section page reads the Section whole: its parts in order with their statuses.
+    let section = get(&server, "/provisions/H?at=2015-02-01", &[]);
+    assert!(section.body.contains("<h2>Parts</h2>"), "{}", section.body);
+    let h1 = section.body.find("/provisions/H1?at=2015-02-01").expect("H1 among the parts");
+    let h15 = section.body.find("/provisions/H15?at=2015-02-01").expect("H15 among the parts");
+    assert!(h1 < h15, "reading order");
+    // Breadcrumbs, and previous and next in reading order, at the same date.
+    let h15_page = get(&server, "/provisions/H15?at=2015-02-01", &[]);
+    let crumbs = h15_page.body.lines().find(|l| l.contains("aria-label=\"Breadcrumb\"")).expect("breadcrumbs");
+    assert!(crumbs.contains("/contents?at=2015-02-01") && crumbs.contains("/provisions/H?at=2015-02-01"), "{crumbs}");
+    assert!(crumbs.contains("<li aria-current=\"page\">H15</li>"), "{crumbs}");
+    assert!(h15_page.body.contains("rel=\"prev\" href=\"/provisions/H14.31?at=2015-02-01\""), "{}", h15_page.body);
+    assert!(h15_page.body.contains("rel=\"next\" href=\"/provisions/I?at=2015-02-01\""), "{}", h15_page.body);
+    // A removed provision keeps its last wording one link away.
+    let gone = get(&server, "/codes/nav/provisions/2?version=v2", &[]);
+    assert!(gone.body.contains("Its last wording, given by version v1"), "{}", gone.body);
+    assert!(gone.body.contains("href=\"/codes/nav/provisions/2?at=2016-12-31\""), "{}", gone.body);
+    let before = get(&server, "/codes/nav/provisions/2?at=2016-12-31", &[]);
+    assert!(before.body.contains("Two, soon gone."), "{}", before.body);
+}

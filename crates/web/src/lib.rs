@@ -27,8 +27,8 @@ use tower_http::timeout::TimeoutLayer;
 pub use cache::DEFAULT_CACHE_BYTES;
 pub use handlers::publications::facts as publication_facts;
 use handlers::{
-    at, compare, consultations, documents, home, meta, proposals, provisions, publication_log, publications, search,
-    variations, versions,
+    at, compare, consultations, contents, documents, home, meta, proposals, provisions, publication_log, publications,
+    search, variations, versions,
 };
 pub use site::{Limits, Site, SiteOptions, public_url};
 
@@ -64,6 +64,7 @@ fn table() -> Vec<Route> {
         twin("/versions/{entry}", get(versions::version), "/{code}/versions/{entry}", get(versions::api_version)),
         route("/at", get(at::at_form)),
         twin("/at/{date}", get(at::at), "/{code}/at/{date}", get(at::api_at)),
+        twin("/contents", get(contents::contents), "/{code}/contents", get(contents::api_contents)),
         twin(
             "/provisions/{provision}",
             get(provisions::provision),

@@ -5,6 +5,7 @@
 pub mod at;
 pub mod compare;
 pub mod consultations;
+pub mod contents;
 pub mod documents;
 pub mod home;
 pub mod meta;

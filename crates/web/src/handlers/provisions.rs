@@ -24,9 +24,33 @@ struct TimelineRow {
     proposals: Vec<String>,
 }
 
+/// A provision named on another's page: in the breadcrumbs, as previous or next, or as a part.
+struct Neighbour {
+    id: String,
+    title: String,
+}
+
+/// A part of the provision, in reading order, with its status and text at the page's point.
+struct PartView {
+    id: String,
+    title: String,
+    depth: usize,
+    status: &'static str,
+    status_words: String,
+    text: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "provision.html")]
 struct ProvisionPage {
+    /// The provisions above it, outermost first.
+    ancestors: Vec<Neighbour>,
+    previous: Option<Neighbour>,
+    next: Option<Neighbour>,
+    /// Its parts (every provision under it), with their texts: a Section read whole.
+    parts: Vec<PartView>,
+    /// Where its last wording can be read, when it has none at the point but had one before: (date, who gave it).
+    last_text: Option<(String, String)>,
     f: Frame,
     id: String,
     title: String,
@@ -78,8 +102,30 @@ pub async fn provision(ctx: PageCtx, provision: Provision<Page>, at: At<Page>) -
         .and_then(|h| describe::shown_title(id.as_str(), h))
         .filter(|h| !h.eq_ignore_ascii_case(&title))
         .map(str::to_string);
+    let (ancestors, previous, next, parts) = neighbours(history, &id, &cut);
+    // A provision taken out of the text: its last wording stays readable at the last date it stood.
+    let last_text = match text {
+        Some(t) if t.text.is_none() => history
+            .text_history(&id)
+            .iter()
+            .rev()
+            .find(|e| {
+                e.kind != inforce_core::ChangeKind::Removed && e.entry.effective.exact().is_some_and(|d| d < cut.date)
+            })
+            .and_then(|e| Some((e.entry.effective.exact()?, e.entry)))
+            .map(|(_, entry)| {
+                let until = t.entry.effective.exact().and_then(|d| d.yesterday().ok()).unwrap_or(cut.date);
+                (until.to_string(), entry_ref(entry, ctx.today))
+            }),
+        _ => None,
+    };
     let page = ProvisionPage {
         f: ctx.frame(),
+        ancestors,
+        previous,
+        next,
+        parts,
+        last_text,
         title,
         text_heading,
         id: id.to_string(),
@@ -99,6 +145,61 @@ pub async fn provision(ctx: PageCtx, provision: Provision<Page>, at: At<Page>) -
     };
     let cache = if at.today { Cache::Today } else { Cache::Published };
     ctx.page(page, cache)
+}
+
+/// The provisions above `id` (outermost first), the ones before and after it in reading order, and every
+/// provision under it with its status and text at `cut`.
+fn neighbours(
+    history: &History,
+    id: &inforce_core::ProvisionId,
+    cut: &inforce_core::point::Cut<'_>,
+) -> (Vec<Neighbour>, Option<Neighbour>, Option<Neighbour>, Vec<PartView>) {
+    let provisions = &history.register().provisions;
+    let view = |p: &inforce_core::Provision| Neighbour {
+        id: p.id.to_string(),
+        title: p.title.as_deref().and_then(|t| describe::shown_title(p.id.as_str(), t)).unwrap_or("").to_string(),
+    };
+    let mut ancestors = Vec::new();
+    let mut above = history.provision(id).and_then(|p| p.parent.as_ref());
+    while let Some(parent) = above.and_then(|a| history.provision(a)) {
+        if ancestors.len() > provisions.len() {
+            break;
+        }
+        ancestors.push(view(parent));
+        above = parent.parent.as_ref();
+    }
+    ancestors.reverse();
+    let at = provisions.iter().position(|p| &p.id == id);
+    let previous = at.and_then(|i| i.checked_sub(1)).map(|i| view(&provisions[i]));
+    let next = at.and_then(|i| provisions.get(i + 1)).map(view);
+    let depth = history.depth(id);
+    let parts = provisions
+        .iter()
+        .filter(|p| {
+            let mut above = p.parent.as_ref();
+            for _ in 0..provisions.len() {
+                match above {
+                    Some(a) if a == id => return true,
+                    Some(a) => above = history.provision(a).and_then(|q| q.parent.as_ref()),
+                    None => return false,
+                }
+            }
+            false
+        })
+        .filter_map(|p| {
+            let status = history.status(&p.id, cut.date)?;
+            let text = history.text_at(&p.id, cut).and_then(|t| t.text);
+            Some(PartView {
+                id: p.id.to_string(),
+                title: view(p).title,
+                depth: history.depth(&p.id).saturating_sub(depth + 1).min(3),
+                status: status.status.as_str(),
+                status_words: status.status.human().to_string(),
+                text: text.map(|t| inforce_present::text::provision_html(p.id.as_str(), t)),
+            })
+        })
+        .collect();
+    (ancestors, previous, next, parts)
 }
 
 /// The provision's timeline, one row per entry in date order: the status change the register records and the

@@ -1,0 +1,88 @@
+//! The whole code at a point, as a table of contents: every provision in reading order with its status,
+//! collapsible by top-level provision without JavaScript (`<details>`); and its API twin.
+
+use askama::Template;
+use inforce_core::date::human_date;
+use inforce_present::describe::shown_title;
+use inforce_present::wire::AtJson;
+
+use crate::ctx::{Api, ApiCtx, At, Frame, Page, PageCtx};
+use crate::respond::{ApiResult, Cache, PageResult};
+
+/// A provision in the contents.
+struct Entry {
+    id: String,
+    title: String,
+    depth: usize,
+    status: &'static str,
+    status_words: String,
+}
+
+/// A top-level provision and everything under it.
+struct Group {
+    head: Entry,
+    parts: Vec<Entry>,
+}
+
+#[derive(Template)]
+#[template(path = "contents.html")]
+struct ContentsPage {
+    f: Frame,
+    date: String,
+    date_human: String,
+    version: Option<String>,
+    date_is_past: bool,
+    groups: Vec<Group>,
+}
+
+/// `/contents?at=…|version=…` (default today).
+pub async fn contents(ctx: PageCtx, at: At<Page>) -> PageResult {
+    ctx.heavy(move |ctx| {
+        let cut = ctx.cut(&at.point)?;
+        let history = &ctx.history;
+        let mut groups: Vec<Group> = Vec::new();
+        for answer in history.statuses(cut.date) {
+            let provision = answer.provision;
+            let depth = history.depth(&provision.id);
+            let entry = Entry {
+                id: provision.id.to_string(),
+                title: provision
+                    .title
+                    .as_deref()
+                    .and_then(|t| shown_title(provision.id.as_str(), t))
+                    .unwrap_or("")
+                    .to_string(),
+                depth: depth.min(4),
+                status: answer.status.as_str(),
+                status_words: answer.status.human().to_string(),
+            };
+            match groups.last_mut() {
+                Some(group) if depth > 0 => group.parts.push(entry),
+                _ => groups.push(Group { head: entry, parts: Vec::new() }),
+            }
+        }
+        let page = ContentsPage {
+            f: ctx.frame(),
+            date: cut.date.to_string(),
+            date_human: human_date(cut.date),
+            version: cut.entry.map(|(e, _)| e.id.to_string()),
+            date_is_past: cut.date < ctx.today,
+            groups,
+        };
+        ctx.page(page, if at.today { Cache::Today } else { Cache::Published })
+    })
+    .await
+}
+
+/// `/api/v1/{code}/contents?at=…|version=…`: every provision with its status, in reading order (each names its
+/// parent), as `at` answers.
+pub async fn api_contents(ctx: ApiCtx, at: At<Api>) -> ApiResult {
+    ctx.heavy(move |ctx| {
+        let cut = ctx.cut(&at.point)?;
+        ctx.json(
+            &AtJson::new(&ctx.history, cut.date, ctx.today),
+            if at.today { Cache::Today } else { Cache::Published },
+        )
+    })
+    .await
+}
