@@ -624,8 +624,7 @@ mod tests {
 
     /// The sub-section and clause ids of an expected import, in order, less those typed by hand.
     fn expected(name: &str, typed: &[&str]) -> Vec<String> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join(format!("../../../shared/docx/expected/{name}/structure.tsv"));
+        let path = super::super::test_data().expect("the test data").join(format!("expected/{name}/structure.tsv"));
         let text = std::fs::read_to_string(path).expect("structure.tsv");
         text.lines()
             .skip(1)
@@ -640,8 +639,7 @@ mod tests {
     /// The sub-paragraph labels of an expected import, in reading order: each clause file's lines that begin
     /// with one (`(a) …`, `(i) …`), outside tables.
     fn expected_sub_labels(name: &str) -> Vec<String> {
-        let folder =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../../shared/docx/expected/{name}"));
+        let folder = super::super::test_data().expect("the test data").join(format!("expected/{name}"));
         let mut labels = Vec::new();
         for id in expected(name, &[]) {
             let Ok(text) = std::fs::read_to_string(folder.join(format!("{id}.md"))) else { continue };
