@@ -1160,3 +1160,48 @@ fn contents_sections_breadcrumbs_and_neighbours_let_a_reader_move_through_the_co
     let before = get(&server, "/codes/nav/provisions/2?at=2016-12-31", &[]);
     assert!(before.body.contains("Two, soon gone."), "{}", before.body);
 }
+
+#[test]
+fn a_provision_shows_its_wordings_over_time_banners_and_a_compare_form() {
+    let sandbox = Sandbox::new();
+    let root = sandbox.path("over-time");
+    write(
+        &root,
+        "versions.tsv",
+        "version_id\teffective_date\tlabel\nv1\t2016-01-01\tfirst\nv2\t2017-01-01\tsecond\nv3\t2018-01-01\tthird\n",
+    );
+    write(&root, "v1/1.md", "# Article 1\n\nFirst wording.\n");
+    write(&root, "v2/1.md", "# Article 1\n\nSecond wording.\n");
+    write(&root, "v3/1.md", "# Article 1\n\nSecond wording.\n");
+    write(&root, "v3/2.md", "# Article 2\n\nNew.\n");
+    let output = sandbox.run(&["import", root.to_str().expect("path"), "--code", "timed"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let server = start(&sandbox);
+    let page = get(&server, "/codes/timed/provisions/1?at=2016-06-01", &[]).body;
+    // Every wording with its period, each a link to the provision on its first day; the one shown is marked.
+    assert!(page.contains("<h2>Changes over time</h2>"), "{page}");
+    assert!(
+        page.contains("href=\"/codes/timed/provisions/1?at=2016-01-01\">From <time datetime=\"2016-01-01\">1 January 2016</time> to <time datetime=\"2016-12-31\">31 December 2016</time></a>"),
+        "{page}"
+    );
+    assert!(page.contains("href=\"/codes/timed/provisions/1?at=2017-01-01\">From <time datetime=\"2017-01-01\">1 January 2017</time> on</a>"), "{page}");
+    assert!(page.contains("(shown above)"), "{page}");
+    // Not today's text: said, with a link to today's.
+    assert!(page.contains("not as it stands today. <a href=\"/codes/timed/provisions/1\">See it today</a>"), "{page}");
+    // The compare form is a GET form that needs no script, redirected to the comparison's address.
+    assert!(page.contains("<form action=\"/codes/timed/compare\" method=\"get\""), "{page}");
+    let redirect = get(&server, "/codes/timed/compare?a=v1&b=2018-01-01&provision=1", &[]);
+    assert_eq!(redirect.status, 303);
+    assert_eq!(redirect.header("location"), Some("/codes/timed/compare/v1...2018-01-01?provision=1"));
+    let compared = get(&server, "/codes/timed/compare/v1...2018-01-01?provision=1", &[]);
+    assert_eq!(compared.status, 200);
+    assert!(compared.body.contains("name=\"a\" value=\"v1\""), "the compare page keeps its form: {}", compared.body);
+    assert!(compared.body.contains("name=\"provision\" value=\"1\""), "{}", compared.body);
+    let missing = get(&server, "/codes/timed/compare?a=v1", &[]);
+    assert_eq!(missing.status, 400);
+    assert!(missing.body.contains("Give the second point to compare"), "{}", missing.body);
+    // Inactive under Section X: said first, with what switched it off.
+    let h15 = get(&server, "/provisions/H15?at=2015-01-20", &[]).body;
+    let warning = h15.lines().find(|l| l.contains("class=\"banner warning\"")).expect("the inactive banner");
+    assert!(warning.contains("<strong>Inactive.</strong>"), "{warning}");
+}

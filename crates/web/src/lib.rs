@@ -77,6 +77,7 @@ fn table() -> Vec<Route> {
             "/{code}/provisions/{provision}/blame",
             get(provisions::api_blame),
         ),
+        route("/compare", get(compare::compare_form)),
         twin("/compare/{range}", get(compare::compare), "/{code}/compare/{range}", get(compare::api_compare)),
         twin(
             "/consultations",

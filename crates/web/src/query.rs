@@ -39,6 +39,7 @@ listed!(
     crate::handlers::search::SearchQuery,
     crate::handlers::at::DateQuery,
     crate::handlers::compare::CompareQuery,
+    crate::handlers::compare::CompareForm,
     crate::handlers::consultations::ConsultationQuery,
     crate::handlers::proposals::ProposalQuery,
     crate::handlers::proposals::OnQuery,

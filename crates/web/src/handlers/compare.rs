@@ -3,6 +3,7 @@
 use crate::query::Query;
 use askama::Template;
 use axum::extract::Path;
+use axum::response::IntoResponse;
 use inforce_core::ProvisionId;
 use inforce_core::compare::ChangeSort;
 use inforce_core::diff::{DiffOptions, Op};
@@ -30,6 +31,11 @@ struct ChangeView {
 #[template(path = "compare.html")]
 struct ComparePage {
     f: Frame,
+    /// The two points as written in the address, for the compare form.
+    a_point: String,
+    b_point: String,
+    /// The provision the comparison is limited to, if any.
+    within: Option<String>,
     a_label: String,
     b_label: String,
     note: Option<String>,
@@ -46,6 +52,36 @@ struct ComparePage {
 pub struct CompareQuery {
     provision: Option<String>,
     ignore_formatting: Option<bool>,
+}
+
+/// The compare form's fields: two points (versions or dates) and, optionally, the provision to compare.
+#[derive(Deserialize, Default)]
+pub struct CompareForm {
+    a: Option<String>,
+    b: Option<String>,
+    provision: Option<String>,
+}
+
+/// What a point keeps unescaped in an address: letters, digits and `-._~` (versions such as `4.0`, dates).
+const POINT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// `/compare?a=…&b=…[&provision=…]`: the compare form's target (GET, no JavaScript), redirected to the comparison's
+/// permanent address `/compare/{a}...{b}`. Each point is a version id or a date; a missing one is refused.
+pub async fn compare_form(ctx: PageCtx, Query(form): Query<CompareForm>) -> PageResult {
+    let point = |value: Option<&str>, name: &str| -> Result<String, Problem> {
+        let value = value.map(str::trim).filter(|v| !v.is_empty());
+        value.map(str::to_string).ok_or_else(|| {
+            Problem::bad_request(format!("Give the {name} point to compare: a version (such as 4.0) or a date."))
+        })
+    };
+    let (a, b) = (point(form.a.as_deref(), "first")?, point(form.b.as_deref(), "second")?);
+    let encode = |text: &str| percent_encoding::utf8_percent_encode(text, POINT).to_string();
+    let mut target = format!("{}/compare/{}...{}", ctx.base, encode(&a), encode(&b));
+    if let Some(provision) = form.provision.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        target.push_str(&format!("?provision={}", encode(provision)));
+    }
+    Ok(axum::response::Redirect::to(&target).into_response())
 }
 
 /// A comparison worked out once for the page and the API.
@@ -108,8 +144,12 @@ pub async fn compare(ctx: PageCtx, Path(path): Path<RangePath>, Query(query): Qu
         let note = (!ctx.history.has_texts()).then(|| {
             format!("No text is recorded in the {} register yet: this comparison shows statuses and the register's lists of changes.", ctx.code)
         });
+        let (a_point, b_point) = path.range.split_once("...").unwrap_or_default();
         let page = ComparePage {
             f: ctx.frame(),
+            a_point: a_point.to_string(),
+            b_point: b_point.to_string(),
+            within: found.within.as_ref().map(ToString::to_string),
             a_label: cut_label(&found.a),
             b_label: cut_label(&found.b),
             note,

@@ -40,9 +40,28 @@ struct PartView {
     text: Option<String>,
 }
 
+/// One wording of the provision and the period it stood.
+struct WordingView {
+    from: String,
+    from_human: String,
+    /// The last day it stood, when a later entry changed it.
+    until: Option<(String, String)>,
+    by: String,
+    /// Whether it is the wording shown on the page.
+    shown: bool,
+}
+
 #[derive(Template)]
 #[template(path = "provision.html")]
 struct ProvisionPage {
+    /// Every wording it had, with its period, oldest first.
+    wordings: Vec<WordingView>,
+    /// Whether the page shows another day than today.
+    not_today: bool,
+    /// The reason it is inactive, when it is (said as a warning).
+    inactive: Option<String>,
+    /// The compare form's first point: the version before the one in force at the page's date, if any.
+    compare_from: String,
     /// The provisions above it, outermost first.
     ancestors: Vec<Neighbour>,
     previous: Option<Neighbour>,
@@ -119,8 +138,22 @@ pub async fn provision(ctx: PageCtx, provision: Provision<Page>, at: At<Page>) -
             }),
         _ => None,
     };
+    let wordings = wordings(history, &id, text.map(|t| t.entry), ctx.today);
+    let inactive =
+        (status.status == inforce_core::Status::Inactive).then(|| capitalise(&status_reason(&status, ctx.today)));
+    let compare_from = history
+        .in_force(cut.date)
+        .version
+        .and_then(|v| history.version_before(v))
+        .or_else(|| history.versions().first().copied())
+        .map(|v| v.id.to_string())
+        .unwrap_or_default();
     let page = ProvisionPage {
         f: ctx.frame(),
+        wordings,
+        not_today: cut.date != ctx.today,
+        inactive,
+        compare_from,
         ancestors,
         previous,
         next,
@@ -145,6 +178,36 @@ pub async fn provision(ctx: PageCtx, provision: Provision<Page>, at: At<Page>) -
     };
     let cache = if at.today { Cache::Today } else { Cache::Published };
     ctx.page(page, cache)
+}
+
+/// Every wording the provision had, oldest first, each with the day it took effect and the last day it stood.
+fn wordings(
+    history: &History,
+    id: &inforce_core::ProvisionId,
+    shown: Option<&inforce_core::Entry>,
+    today: jiff::civil::Date,
+) -> Vec<WordingView> {
+    let events = history.text_history(id);
+    let mut out = Vec::new();
+    for (n, event) in events.iter().enumerate() {
+        if event.kind == inforce_core::ChangeKind::Removed {
+            continue;
+        }
+        let Some(from) = event.entry.effective.exact() else { continue };
+        let until = events
+            .get(n + 1)
+            .and_then(|next| next.entry.effective.exact())
+            .and_then(|d| d.yesterday().ok())
+            .map(|d| (d.to_string(), human_date(d)));
+        out.push(WordingView {
+            from: from.to_string(),
+            from_human: human_date(from),
+            until,
+            by: entry_ref(event.entry, today),
+            shown: shown.is_some_and(|e| e.id == event.entry.id),
+        });
+    }
+    out
 }
 
 /// The provisions above `id` (outermost first), the ones before and after it in reading order, and every
