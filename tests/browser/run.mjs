@@ -39,6 +39,7 @@ const PAGES = [
   { name: 'blame', path: '/provisions/H15/blame' },
   { name: 'compare', path: '/compare/4.0...4.1' },
   { name: 'consultations', path: '/consultations' },
+  { name: 'consultation', path: '/consultations/SEC2' },
   { name: 'variations', path: '/variations' },
   { name: 'proposals', path: '/proposals?stage=rejected' },
   { name: 'proposal', path: '/proposals/MP084' },

@@ -1205,3 +1205,24 @@ fn a_provision_shows_its_wordings_over_time_banners_and_a_compare_form() {
     let warning = h15.lines().find(|l| l.contains("class=\"banner warning\"")).expect("the inactive banner");
     assert!(warning.contains("<strong>Inactive.</strong>"), "{warning}");
 }
+
+#[test]
+fn each_consultation_has_a_page_and_versions_name_what_they_implemented() {
+    let sandbox = Sandbox::new();
+    let server = start(&sandbox);
+    let list = get(&server, "/consultations", &[]).body;
+    assert!(list.contains("<a href=\"/consultations/SEC2\">"), "{list}");
+    let page = get(&server, "/consultations/SEC2", &[]);
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<h1>Stage 2 consultation on new SEC content</h1>"), "{}", page.body);
+    let lower = get(&server, "/consultations/sec2", &[]);
+    assert_eq!(lower.status, 200, "ids are matched in any case, as on the command line");
+    let api = get(&server, "/api/v1/sec/consultations/SEC2", &[]).json();
+    let cli = sandbox.json(&["consultation", "show", "SEC2"]);
+    assert_eq!(api, cli, "the API twin answers as the command line");
+    let missing = get(&server, "/consultations/NOPE", &[]);
+    assert_eq!(missing.status, 404);
+    let version = get(&server, "/versions/5.5", &[]).body;
+    assert!(version.contains("<h2>Modification proposals it implemented</h2>"), "{version}");
+    assert!(version.contains("<a href=\"/proposals/SECMP0026\">SECMP0026</a>"), "{version}");
+}

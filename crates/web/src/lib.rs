@@ -85,6 +85,12 @@ fn table() -> Vec<Route> {
             "/{code}/consultations",
             get(consultations::api_consultations),
         ),
+        twin(
+            "/consultations/{id}",
+            get(consultations::consultation),
+            "/{code}/consultations/{id}",
+            get(consultations::api_consultation),
+        ),
         twin("/variations", get(variations::variations), "/{code}/variations", get(variations::api_variations)),
         twin(
             "/publications",

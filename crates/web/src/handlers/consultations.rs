@@ -21,6 +21,7 @@ struct ConsultationsPage {
 }
 
 struct ConsultationRow {
+    id: String,
     title: String,
     published: String,
     closes: String,
@@ -63,6 +64,7 @@ pub async fn consultations(ctx: PageCtx, Query(query): Query<ConsultationQuery>)
         .iter()
         .filter(|c| state.is_none_or(|s| c.state_on(ctx.today) == s))
         .map(|c| ConsultationRow {
+            id: c.id.clone(),
             title: c.title.clone(),
             published: c.published.human(),
             closes: c.closes.human(),
@@ -83,4 +85,74 @@ pub async fn api_consultations(ctx: ApiCtx, Query(query): Query<ConsultationQuer
     let chosen =
         ctx.history.register().consultations.iter().filter(|c| state.is_none_or(|s| c.state_on(ctx.today) == s));
     ctx.json(&ConsultationsJson::new(&ctx.history, chosen, ctx.today), Cache::Today)
+}
+
+/// `{reference}` in a consultation's address.
+#[derive(Deserialize)]
+pub struct ConsultationPath {
+    id: String,
+}
+
+#[derive(Template)]
+#[template(path = "consultation.html")]
+struct ConsultationPage {
+    f: Frame,
+    c: ConsultationRow,
+    notes: Vec<String>,
+    sources: Vec<String>,
+    /// The planned changes announced in it: (title, expected, the provisions they affect).
+    planned: Vec<(String, String, Vec<String>)>,
+}
+
+/// The consultation with this id (any case), or a 404 naming the known ones.
+fn find<'h>(history: &'h inforce_core::History, id: &str) -> Result<&'h inforce_core::Consultation, Problem> {
+    let register = history.register();
+    register
+        .consultations
+        .iter()
+        .find(|c| c.id.eq_ignore_ascii_case(id))
+        .ok_or_else(|| Problem::not_found(format!("The {} has no consultation '{}'.", register.code.id, shorten(id))))
+}
+
+/// `/consultations/{id}`: one consultation, its state today, what it led to and the planned changes it announced.
+pub async fn consultation(
+    ctx: PageCtx,
+    axum::extract::Path(path): axum::extract::Path<ConsultationPath>,
+) -> PageResult {
+    let c = find(&ctx.history, &path.id)?;
+    let planned = ctx
+        .history
+        .register()
+        .planned
+        .iter()
+        .filter(|p| p.consultation.as_deref() == Some(&c.id))
+        .map(|p| (p.title.clone(), p.expected.human(), p.affects.iter().map(ToString::to_string).collect()))
+        .collect();
+    let page = ConsultationPage {
+        f: ctx.frame(),
+        c: ConsultationRow {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            published: c.published.human(),
+            closes: c.closes.human(),
+            state: c.state_on(ctx.today).as_str(),
+            topics: c.topics.join("; "),
+            led_to: c.led_to.iter().map(ToString::to_string).collect(),
+            responses: c.responses.clone(),
+            documents: doc_links(&ctx, Some(&Attachment::Consultation(c.id.clone()))),
+        },
+        notes: c.notes.clone(),
+        sources: c.sources.clone(),
+        planned,
+    };
+    ctx.page(page, Cache::Today)
+}
+
+/// `/api/v1/{code}/consultations/{id}`: as `inforce consultation show ID --format json`.
+pub async fn api_consultation(
+    ctx: ApiCtx,
+    axum::extract::Path(path): axum::extract::Path<ConsultationPath>,
+) -> ApiResult {
+    let c = find(&ctx.history, &path.id)?;
+    ctx.json(&inforce_present::wire::ConsultationShowJson::new(&ctx.history, c, ctx.today), Cache::Today)
 }

@@ -61,6 +61,10 @@ struct VersionPage {
     sources: Vec<String>,
     documents: Vec<DocLink>,
     logged: Vec<LoggedView>,
+    /// The modification proposals it implemented: (reference, title).
+    implemented: Vec<(String, String)>,
+    /// The consultations that led to it: (id, title).
+    consulted: Vec<(String, String)>,
 }
 
 /// A publication that wrote a version's record, as its page names it: where it sits in the log and its digest.
@@ -143,8 +147,23 @@ pub async fn version(ctx: PageCtx, Path(path): Path<EntryPath>) -> PageResult {
             planned: History::is_planned(entry, ctx.today),
             date: date.map_or_else(|| ctx.today.to_string(), |d| d.to_string()),
         };
+        let register = ctx.history.register();
+        let implemented = register
+            .proposals
+            .iter()
+            .filter(|p| p.implemented_by() == Some(&entry.id))
+            .map(|p| (p.reference.clone(), p.title.clone()))
+            .collect();
+        let consulted = register
+            .consultations
+            .iter()
+            .filter(|c| c.led_to.contains(&entry.id))
+            .map(|c| (c.id.clone(), c.title.clone()))
+            .collect();
         let page = VersionPage {
             f: ctx.frame(),
+            implemented,
+            consulted,
             entry: view,
             lists,
             inactive,
