@@ -1132,32 +1132,40 @@ fn contents_sections_breadcrumbs_and_neighbours_let_a_reader_move_through_the_co
     assert!(
         contents
             .body
-            .contains("<details open class=\"contents\"><summary><a href=\"/provisions/H?at=2015-02-01\">H</a>"),
+            .contains("<details open class=\"contents\"><summary><a href=\"/provisions/H?at=2015-01-26\">H</a>"),
         "{}",
         contents.body
     );
-    assert!(contents.body.contains("<a href=\"/provisions/H15?at=2015-02-01\">H15</a>"), "{}", contents.body);
+    // Each link names the day that stands for the provision's stretch: H15 read the same from 4.1 (26 January
+    // 2015) on, so its page on 1 February is its page on 26 January.
+    assert!(contents.body.contains("<a href=\"/provisions/H15?at=2015-01-26\">H15</a>"), "{}", contents.body);
     let api = get(&server, "/api/v1/sec/contents?at=2015-02-01", &[]).json();
     assert_eq!(api["date"], "2015-02-01", "{api}");
     assert!(api["provisions"].as_array().expect("provisions").iter().any(|p| p["id"] == "H15"));
     // A Section page reads the Section whole: its parts in order with their statuses.
     let section = get(&server, "/provisions/H?at=2015-02-01", &[]);
     assert!(section.body.contains("<h2>Parts</h2>"), "{}", section.body);
-    let h1 = section.body.find("/provisions/H1?at=2015-02-01").expect("H1 among the parts");
-    let h15 = section.body.find("/provisions/H15?at=2015-02-01").expect("H15 among the parts");
+    assert!(
+        section.body.contains("This page reads the same for every day from 26 January 2015 to"),
+        "{}",
+        section.body
+    );
+    let h1 = section.body.find("/provisions/H1?at=").expect("H1 among the parts");
+    let h15 = section.body.find("/provisions/H15?at=").expect("H15 among the parts");
     assert!(h1 < h15, "reading order");
     // Breadcrumbs, and previous and next in reading order, at the same date.
     let h15_page = get(&server, "/provisions/H15?at=2015-02-01", &[]);
     let crumbs = h15_page.body.lines().find(|l| l.contains("aria-label=\"Breadcrumb\"")).expect("breadcrumbs");
-    assert!(crumbs.contains("/contents?at=2015-02-01") && crumbs.contains("/provisions/H?at=2015-02-01"), "{crumbs}");
+    assert!(crumbs.contains("/contents?at=2015-02-01") && crumbs.contains("/provisions/H?at=2015-01-26"), "{crumbs}");
     assert!(crumbs.contains("<li aria-current=\"page\">H15</li>"), "{crumbs}");
-    assert!(h15_page.body.contains("rel=\"prev\" href=\"/provisions/H14.31?at=2015-02-01\""), "{}", h15_page.body);
-    assert!(h15_page.body.contains("rel=\"next\" href=\"/provisions/I?at=2015-02-01\""), "{}", h15_page.body);
+    assert!(h15_page.body.contains("rel=\"prev\" href=\"/provisions/H14.31?at=2015-01-26\""), "{}", h15_page.body);
+    assert!(h15_page.body.contains("rel=\"next\" href=\"/provisions/I?at="), "{}", h15_page.body);
     // A removed provision keeps its last wording one link away.
     let gone = get(&server, "/codes/nav/provisions/2?version=v2", &[]);
     assert!(gone.body.contains("Its last wording, given by version v1"), "{}", gone.body);
-    assert!(gone.body.contains("href=\"/codes/nav/provisions/2?at=2016-12-31\""), "{}", gone.body);
-    let before = get(&server, "/codes/nav/provisions/2?at=2016-12-31", &[]);
+    // Its page on the first day of the stretch its last wording stood.
+    assert!(gone.body.contains("href=\"/codes/nav/provisions/2?at=2016-01-01\">as it stood on <time datetime=\"2016-01-01\">1 January 2016</time>"), "{}", gone.body);
+    let before = get(&server, "/codes/nav/provisions/2?at=2016-01-01", &[]);
     assert!(before.body.contains("Two, soon gone."), "{}", before.body);
 }
 

@@ -204,6 +204,9 @@ pub struct History {
     pub(crate) touches: Vec<Vec<Touch>>,
     /// Per provision: the earliest change naming it or any part of it (rank, entry, change, provision named).
     first_evidence: Vec<Option<Evidence>>,
+    /// Per provision: the days on which an answer about it may change (see [`History::unchanged_around`]),
+    /// worked out on first use.
+    turns: std::sync::OnceLock<Vec<Vec<Date>>>,
 }
 
 /// The earliest sign that a provision was in the text.
@@ -293,6 +296,7 @@ impl History {
             bodies,
             touches,
             first_evidence: Vec::new(),
+            turns: std::sync::OnceLock::new(),
         };
         history.first_evidence = history.compute_first_evidence();
         history
@@ -729,6 +733,98 @@ impl History {
     }
 
     /// The provisions above `p`, nearest first.
+    /// The stretch of days around `date` on which every answer about provision `id` reads the same: its status and
+    /// why, its text and the entry that gave it, its pending proposals, and the same of every provision above and
+    /// under it (a Section's page shows its parts). `(first, last)`: `None` at either end for a stretch without
+    /// end that way. `None` for an unknown provision.
+    ///
+    /// An answer can change only on a day some entry takes effect that names a provision of the same top-level
+    /// provision's tree (the provision, one above it, one under it, or one beside them: a provision's existence can
+    /// follow its parts) or gives one of them a text; on the day of an entry whose lists are not complete (it may
+    /// include any provision); on the day one of them is recorded as present (`present_by`); on the day of the
+    /// code's first version (commencement); and on any day a modification proposal reaches a stage. For an
+    /// entry dated only to a month or a year, both its first and its last possible day count.
+    pub fn unchanged_around(&self, id: &ProvisionId, date: Date) -> Option<(Option<Date>, Option<Date>)> {
+        let p = *self.provision_index.get(id)?;
+        let turns = &self.turns.get_or_init(|| self.compute_turns())[p];
+        let after = turns.partition_point(|&d| d <= date);
+        let first = after.checked_sub(1).map(|i| turns[i]);
+        let last = turns.get(after).and_then(|d| d.yesterday().ok());
+        Some((first, last))
+    }
+
+    /// One day that stands for the whole stretch [`History::unchanged_around`] gives: its first day, or its last
+    /// when it has no first. Links to a provision at any day of the stretch can all name this day, so that a
+    /// static copy of the site holds one page per stretch. `date` itself for an unknown provision or a stretch
+    /// without end either way.
+    pub fn representative_day(&self, id: &ProvisionId, date: Date) -> Date {
+        match self.unchanged_around(id, date) {
+            Some((Some(first), _)) => first,
+            Some((None, Some(last))) => last,
+            _ => date,
+        }
+    }
+
+    /// The days on which an answer about each provision may change, sorted (see [`History::unchanged_around`]).
+    fn compute_turns(&self) -> Vec<Vec<Date>> {
+        let count = self.register.provisions.len();
+        let days = |entry: &Entry| -> Vec<Date> {
+            let mut days: Vec<Date> =
+                [entry.effective.earliest(), entry.effective.latest()].into_iter().flatten().collect();
+            days.dedup();
+            days
+        };
+        // What names each provision itself.
+        let mut own: Vec<Vec<Date>> = vec![Vec::new(); count];
+        for (p, days_of_p) in own.iter_mut().enumerate() {
+            for touch in &self.touches[p] {
+                days_of_p.extend(days(&self.register.entries[touch.entry]));
+            }
+            for &(_, entry, _) in &self.text_changes[p] {
+                days_of_p.extend(days(&self.register.entries[entry]));
+            }
+            if let Some(entry) = self.register.provisions[p].present_by.as_ref().and_then(|id| self.entry(id)) {
+                days_of_p.extend(days(entry));
+            }
+        }
+        // What may change any provision.
+        let mut every: Vec<Date> = Vec::new();
+        for entry in &self.register.entries {
+            let incomplete = ChangeKind::ALL.iter().any(|&k| entry.changes(k).completeness != Completeness::Complete);
+            if incomplete {
+                every.extend(days(entry));
+            }
+        }
+        if let Some(first) = self.versions().first() {
+            every.extend(days(first));
+        }
+        for proposal in &self.register.proposals {
+            for stage in &proposal.stages {
+                every.extend([stage.date.earliest(), stage.date.latest()].into_iter().flatten());
+            }
+        }
+        // A provision's answers follow those above it, and a provision's existence can follow its parts, so the
+        // days of every provision in one top-level provision's tree count for all of it.
+        let root = |p: usize| self.ancestors(p).last().copied().unwrap_or(p);
+        let mut tree: HashMap<usize, Vec<Date>> = HashMap::new();
+        for (p, days) in own.iter().enumerate() {
+            if !days.is_empty() {
+                tree.entry(root(p)).or_default().extend(days.iter().copied());
+            }
+        }
+        let mut turns: Vec<Vec<Date>> = vec![every; count];
+        for (p, days) in turns.iter_mut().enumerate() {
+            if let Some(shared) = tree.get(&root(p)) {
+                days.extend(shared.iter().copied());
+            }
+        }
+        for days in &mut turns {
+            days.sort();
+            days.dedup();
+        }
+        turns
+    }
+
     pub(crate) fn ancestors(&self, p: usize) -> Vec<usize> {
         let mut out = Vec::new();
         let mut current = self.parents[p];

@@ -27,6 +27,9 @@ pub async fn at_form(ctx: PageCtx, Query(query): Query<DateQuery>) -> PageResult
 
 struct StatusRow {
     id: String,
+    /// The day its link names: the one that stands for the stretch its page reads the same
+    /// ([`inforce_core::History::representative_day`]), so that a static copy holds one page per stretch.
+    at: String,
     title: String,
     status: &'static str,
     status_words: String,
@@ -56,6 +59,7 @@ pub async fn at(ctx: PageCtx, Path(path): Path<DatePath>) -> PageResult {
             .iter()
             .map(|s| StatusRow {
                 id: s.provision.id.to_string(),
+                at: history.representative_day(&s.provision.id, date).to_string(),
                 title: s.provision.title.clone().unwrap_or_default(),
                 status: s.status.as_str(),
                 status_words: s.status.human().to_string(),

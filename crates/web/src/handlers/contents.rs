@@ -12,6 +12,8 @@ use crate::respond::{ApiResult, Cache, PageResult};
 /// A provision in the contents.
 struct Entry {
     id: String,
+    /// The day its link names (the one that stands for its stretch).
+    at: String,
     title: String,
     depth: usize,
     status: &'static str,
@@ -46,6 +48,7 @@ pub async fn contents(ctx: PageCtx, at: At<Page>) -> PageResult {
             let depth = history.depth(&provision.id);
             let entry = Entry {
                 id: provision.id.to_string(),
+                at: history.representative_day(&provision.id, cut.date).to_string(),
                 title: provision
                     .title
                     .as_deref()

@@ -28,11 +28,14 @@ struct TimelineRow {
 struct Neighbour {
     id: String,
     title: String,
+    /// The day its link names (the one that stands for its stretch).
+    at: String,
 }
 
 /// A part of the provision, in reading order, with its status and text at the page's point.
 struct PartView {
     id: String,
+    at: String,
     title: String,
     depth: usize,
     status: &'static str,
@@ -54,6 +57,8 @@ struct WordingView {
 #[derive(Template)]
 #[template(path = "provision.html")]
 struct ProvisionPage {
+    /// The days on which this page reads the same, in words, when they are more than the one day.
+    stretch: Option<String>,
     /// Every wording it had, with its period, oldest first.
     wordings: Vec<WordingView>,
     /// Whether the page shows another day than today.
@@ -68,8 +73,9 @@ struct ProvisionPage {
     next: Option<Neighbour>,
     /// Its parts (every provision under it), with their texts: a Section read whole.
     parts: Vec<PartView>,
-    /// Where its last wording can be read, when it has none at the point but had one before: (date, who gave it).
-    last_text: Option<(String, String)>,
+    /// Where its last wording can be read, when it has none at the point but had one before: (date, the date in
+    /// words, who gave it).
+    last_text: Option<(String, String, String)>,
     f: Frame,
     id: String,
     title: String,
@@ -134,7 +140,8 @@ pub async fn provision(ctx: PageCtx, provision: Provision<Page>, at: At<Page>) -
             .and_then(|e| Some((e.entry.effective.exact()?, e.entry)))
             .map(|(_, entry)| {
                 let until = t.entry.effective.exact().and_then(|d| d.yesterday().ok()).unwrap_or(cut.date);
-                (until.to_string(), entry_ref(entry, ctx.today))
+                let day = history.representative_day(&id, until);
+                (day.to_string(), human_date(day), entry_ref(entry, ctx.today))
             }),
         _ => None,
     };
@@ -148,10 +155,24 @@ pub async fn provision(ctx: PageCtx, provision: Provision<Page>, at: At<Page>) -
         .or_else(|| history.versions().first().copied())
         .map(|v| v.id.to_string())
         .unwrap_or_default();
+    let around = history.unchanged_around(&id, cut.date);
+    // Today's page only when today is in the same stretch: a page that reads as today's is today's.
+    let not_today = !around
+        .is_some_and(|(first, last)| first.is_none_or(|f| f <= ctx.today) && last.is_none_or(|l| ctx.today <= l))
+        && cut.date != ctx.today;
+    let stretch = match around {
+        Some((Some(first), Some(last))) if first != last => {
+            Some(format!("from {} to {}", human_date(first), human_date(last)))
+        }
+        Some((Some(first), None)) => Some(format!("from {} on", human_date(first))),
+        Some((None, Some(last))) => Some(format!("until {}", human_date(last))),
+        _ => None,
+    };
     let page = ProvisionPage {
         f: ctx.frame(),
+        stretch,
         wordings,
-        not_today: cut.date != ctx.today,
+        not_today,
         inactive,
         compare_from,
         ancestors,
@@ -220,6 +241,7 @@ fn neighbours(
     let provisions = &history.register().provisions;
     let view = |p: &inforce_core::Provision| Neighbour {
         id: p.id.to_string(),
+        at: history.representative_day(&p.id, cut.date).to_string(),
         title: p.title.as_deref().and_then(|t| describe::shown_title(p.id.as_str(), t)).unwrap_or("").to_string(),
     };
     let mut ancestors = Vec::new();
@@ -254,6 +276,7 @@ fn neighbours(
             let text = history.text_at(&p.id, cut).and_then(|t| t.text);
             Some(PartView {
                 id: p.id.to_string(),
+                at: history.representative_day(&p.id, cut.date).to_string(),
                 title: view(p).title,
                 depth: history.depth(&p.id).saturating_sub(depth + 1).min(3),
                 status: status.status.as_str(),
