@@ -410,7 +410,9 @@ impl<'d> Walker<'d> {
                 }
                 match self.current_clause() {
                     Some(clause) => {
-                        clause.blocks.push(table.0);
+                        if !table.0.is_empty() {
+                            clause.blocks.push(table.0);
+                        }
                         clause.notes.extend(table.2);
                     }
                     None if !table.0.is_empty() => self.outside.push("(a table)".into()),
@@ -857,23 +859,31 @@ mod rules {
             )
         };
         let numbering = format!(
-            r#"<w:numbering xmlns:w="{W}"><w:abstractNum w:abstractNumId="10">{}{}{}{}</w:abstractNum><w:num w:numId="10"><w:abstractNumId w:val="10"/></w:num></w:numbering>"#,
+            r#"<w:numbering xmlns:w="{W}"><w:abstractNum w:abstractNumId="10">{}{}{}{}</w:abstractNum><w:num w:numId="10"><w:abstractNumId w:val="10"/></w:num><w:abstractNum w:abstractNumId="11">{}</w:abstractNum><w:num w:numId="11"><w:abstractNumId w:val="11"/></w:num><w:abstractNum w:abstractNumId="12">{}</w:abstractNum><w:num w:numId="12"><w:abstractNumId w:val="12"/></w:num><w:abstractNum w:abstractNumId="13">{}</w:abstractNum><w:num w:numId="13"><w:abstractNumId w:val="13"/></w:num></w:numbering>"#,
             level(0, "decimal", "D%1"),
             level(1, "decimal", "D%1.%2"),
             level(2, "lowerLetter", "(%3)"),
-            level(3, "lowerRoman", "(%4)")
+            level(3, "lowerRoman", "(%4)"),
+            level(0, "bullet", "•"),
+            level(0, "decimal", ""),
+            level(0, "decimal", "%1.")
         );
         let style = |id: &str, name: &str| {
             format!(r#"<w:style w:type="paragraph" w:styleId="{id}"><w:name w:val="{name}"/></w:style>"#)
         };
         let styles = format!(
-            r#"<w:styles xmlns:w="{W}">{}{}{}{}<w:style w:type="paragraph" w:styleId="Custom"><w:name w:val="Custom"/><w:basedOn w:val="Heading3"/></w:style></w:styles>"#,
+            r#"<w:styles xmlns:w="{W}">{}{}{}{}<w:style w:type="paragraph" w:styleId="Custom"><w:name w:val="Custom"/><w:basedOn w:val="Heading3"/></w:style><w:style w:type="paragraph" w:styleId="Body9"><w:name w:val="Body Nine"/><w:pPr><w:outlineLvl w:val="9"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="Outline2"><w:name w:val="Outline Two"/><w:pPr><w:outlineLvl w:val="2"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="WasHeading"><w:name w:val="Was Heading"/><w:pPr><w:pPrChange w:id="1" w:author="A"><w:pPr><w:outlineLvl w:val="0"/></w:pPr></w:pPrChange></w:pPr></w:style></w:styles>"#,
             style("Heading1", "heading 1"),
             style("Heading2", "heading 2"),
             style("Heading3", "heading 3"),
             style("TOC1", "toc 1")
         );
-        let document = format!(r#"<w:document xmlns:w="{W}"><w:body>{body}<w:sectPr/></w:body></w:document>"#);
+        let document = format!(
+            r#"<w:document xmlns:w="{W}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:o="urn:other"><w:body>{body}<w:sectPr/></w:body></w:document>"#
+        );
+        let endnotes = format!(
+            r#"<w:endnotes xmlns:w="{W}"><w:endnote w:id="1"><w:p><w:r><w:t>An endnote.</w:t></w:r></w:p></w:endnote><w:endnote w:id="2"><w:p><w:r><w:t>Another.</w:t></w:r></w:p></w:endnote></w:endnotes>"#
+        );
         let notes = format!(
             r#"<w:footnotes xmlns:w="{W}"><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>{footnotes}</w:footnotes>"#
         );
@@ -892,16 +902,18 @@ mod rules {
             (
                 "word/_rels/document.xml.rels",
                 rels(format!(
-                    "{}{}{}",
+                    "{}{}{}{}",
                     rel("r1", "numbering", "numbering.xml"),
                     rel("r2", "styles", "styles.xml"),
-                    rel("r3", "footnotes", "footnotes.xml")
+                    rel("r3", "footnotes", "footnotes.xml"),
+                    rel("r4", "endnotes", "endnotes.xml")
                 )),
             ),
             ("word/document.xml", document),
             ("word/numbering.xml", numbering),
             ("word/styles.xml", styles),
             ("word/footnotes.xml", notes),
+            ("word/endnotes.xml", endnotes),
         ];
         let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         for (name, text) in members {
@@ -1138,6 +1150,157 @@ mod rules {
         );
     }
 
+    #[test]
+    fn what_is_skipped_stays_skipped_however_deep() {
+        let inner = [
+            run("Kept"),
+            // A table of contents whose entries are not in a contents style.
+            format!(
+                r#"<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/></w:docPartObj></w:sdtPr><w:sdtContent>{}</w:sdtContent></w:sdt>"#,
+                run(" contents entry")
+            ),
+            // Another content control's text is text.
+            format!(r#"<w:sdt><w:sdtPr><w:alias w:val="x"/></w:sdtPr><w:sdtContent>{}</w:sdtContent></w:sdt>"#, run(" control")),
+            r#"<w:r><w:drawing><w:inline><w:extent/><w:docPr/></w:inline><w:t>in a drawing</w:t></w:drawing></w:r>"#.into(),
+            r#"<mc:AlternateContent><mc:Choice Requires="wps"><w:r><w:t>choice</w:t></w:r></mc:Choice><mc:Fallback><w:r><w:t>fallback</w:t></w:r></mc:Fallback></mc:AlternateContent>"#.into(),
+            r#"<w:r><o:t>foreign</o:t></w:r>"#.into(),
+            r#"<w:r><w:t><![CDATA[ a<b]]></w:t></w:r>"#.into(),
+            r#"<w:r><w:t>x</w:t><w:noBreakHyphen/><w:t>y</w:t></w:r>"#.into(),
+            r#"<w:r><w:br/><w:t>after a break</w:t><w:br w:type="page"/></w:r>"#.into(),
+        ]
+        .concat();
+        // Old paragraph properties kept by a formatting change must not number the paragraph; tab stops are not tabs.
+        let properties = r#"<w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs><w:numPr><w:ilvl w:val="1"/><w:numId w:val="10"/></w:numPr><w:pPrChange w:id="4" w:author="A"><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="10"/></w:numPr></w:pPr></w:pPrChange></w:pPr>"#;
+        let body = format!(
+            "{TITLE}{}{}<w:tc>{}</w:tc>{}",
+            sub("ONE"),
+            p(&format!("{properties}{inner}")),
+            p(&run("stray cell")),
+            p(&run("after"))
+        );
+        let section = read(&body, "").expect("read");
+        assert_eq!(clause(&section, "D1.1"), "# D1.1\n\nKept control a<bx\u{2011}y after a break\n\nafter\n");
+        let document = Document::read("named.docx", package(&body, "")).expect("package");
+        assert_eq!(document.file(), "named.docx");
+    }
+
+    #[test]
+    fn footnotes_and_endnotes_read_as_accepted_one_line_each() {
+        let note = r#"<w:footnote w:id="4" w:type="normal"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> Kept</w:t><w:tab/><w:t>tabbed</w:t></w:r><w:del w:id="1" w:author="A"><w:r><w:delText>gone</w:delText><w:t>gone too</w:t></w:r></w:del><w:ins w:id="2" w:author="A"><w:r><w:t> added</w:t></w:r></w:ins><w:r><w:rPr><w:rPrChange w:id="3" w:author="A"><w:rPr><w:t>old</w:t></w:rPr></w:rPrChange></w:rPr><w:t>, then</w:t><w:instrText> PAGE </w:instrText></w:r><w:r><w:rPr><w:del w:id="5" w:author="A"/></w:rPr><w:t> and more</w:t></w:r></w:p><w:p><w:r><w:t>Second paragraph.</w:t></w:r></w:p></w:footnote>"#;
+        let body = format!(
+            "{TITLE}{}{}",
+            sub("ONE"),
+            numbered(
+                1,
+                r#"<w:r><w:t>Notes</w:t></w:r><w:r><w:footnoteReference w:id="4"/></w:r><w:r><w:endnoteReference w:id="1"/></w:r><w:r><w:endnoteReference w:id="2"/></w:r>"#
+            )
+        );
+        let section = read(&body, note).expect("read");
+        assert_eq!(
+            clause(&section, "D1.1"),
+            "# D1.1\n\nNotes[^1][^i][^ii]\n\n[^1]: Kept tabbed added, then and more Second paragraph.\n[^i]: An endnote.\n[^ii]: Another.\n"
+        );
+    }
+
+    #[test]
+    fn ids_titles_and_what_stands_outside_clauses() {
+        let title = |t: &str| format!("{}{}{}", styled("Heading1", t), sub("ONE"), numbered(1, &run("x")));
+        let typed = format!(
+            "{}{}{}",
+            styled("Heading1", "SECTION ABC: THREE LETTERS"),
+            styled("Heading2", "ABC1 ONE"),
+            p(&format!("{}<w:r><w:tab/></w:r>{}", run("ABC1.1"), run("x")))
+        );
+        let three = read(&typed, "").expect("three");
+        assert_eq!((three.id.as_str(), three.clauses[0].id.as_str()), ("ABC", "ABC1.1"));
+        assert!(read(&title("SECTION ABCD: FOUR LETTERS"), "").is_err(), "at most three characters");
+        // A second Section title in a heading is refused; in body text it is only text.
+        let second = format!("{}{}", title("SECTION D: ONE"), styled("Heading2", "SECTION E: TWO"));
+        assert!(read(&second, "").expect_err("second").to_string().contains("a second Section title 'SECTION E'"));
+        let quoted = format!("{}{}", title("SECTION D: ONE"), p(&run("SECTION E: quoted in a clause")));
+        assert_eq!(clause(&read(&quoted, "").expect("read"), "D1.1"), "# D1.1\n\nx\n\nSECTION E: quoted in a clause\n");
+        // What stands outside any clause is reported, shortened to 60 characters.
+        let long = "a".repeat(70);
+        let table = "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>cell</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:tbl><w:tblPr/></w:tbl>";
+        let body =
+            format!("{TITLE}{}{}{}{}{}", p(&run("short")), p(&run(&long)), table, sub("ONE"), numbered(1, &run("x")));
+        let section = read(&body, "").expect("read");
+        assert_eq!(section.outside, ["short".to_string(), format!("{}…", "a".repeat(60)), "(a table)".into()]);
+        // Headings by outline level: level 9 is body text, level 2 a third-level heading; an outline level kept
+        // only by a formatting change does not count.
+        let body = format!(
+            "{TITLE}{}{}{}{}{}{}",
+            sub("ONE"),
+            numbered(1, &run("x")),
+            styled("Body9", "body text"),
+            styled("WasHeading", "also body text"),
+            styled("Outline2", "A cross-heading"),
+            numbered(1, &run("y"))
+        );
+        let section = read(&body, "").expect("read");
+        assert_eq!(clause(&section, "D1.1"), "# D1.1\n\nx\n\nbody text\n\nalso body text\n");
+        assert_eq!(clause(&section, "D1.2"), "# A cross-heading\n\ny\n");
+    }
+
+    #[test]
+    fn other_lists_inside_clauses_and_cells_keep_their_marks() {
+        let listed = |num: &str, text: &str| {
+            p(&format!(r#"<w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num}"/></w:numPr></w:pPr>{}"#, run(text)))
+        };
+        let cell = |inner: String| format!("<w:tc>{inner}</w:tc>");
+        let table = format!(
+            "<w:tbl><w:tr>{}{}</w:tr></w:tbl>",
+            cell(format!("{}{}", listed("11", "bullet"), listed("12", "unlabelled"))),
+            cell(listed("13", "numbered"))
+        );
+        let body = format!(
+            "{TITLE}{}{}{}{}{}{}",
+            sub("ONE"),
+            numbered(1, &run("Lists:")),
+            listed("11", "a bullet"),
+            listed("12", "no label"),
+            listed("13", "first"),
+            table
+        );
+        let section = read(&body, "").expect("read");
+        assert_eq!(
+            clause(&section, "D1.1"),
+            "# D1.1\n\nLists:\n\n- a bullet\n\n- no label\n\n1. first\n\n| - bullet<br>unlabelled | 2. numbered |\n| --- | --- |\n"
+        );
+    }
+
+    #[test]
+    fn the_report_groups_changes_by_element_and_by_run() {
+        let body = format!(
+            "{TITLE}{}{}{}",
+            sub("ONE"),
+            numbered(
+                1,
+                r#"<w:ins w:id="1" w:author="A" w:date="d"><w:r><w:t>two </w:t></w:r><w:r><w:t>runs</w:t></w:r></w:ins><w:ins w:id="2" w:author="A" w:date="d"><w:r><w:t> next</w:t></w:r></w:ins><w:r><w:rPr><w:rPrChange w:id="3" w:author="B"><w:rPr/></w:rPrChange></w:rPr><w:t>one</w:t><w:tab/><w:t>run</w:t></w:r><w:r><w:rPr><w:rPrChange w:id="4" w:author="B"><w:rPr/></w:rPrChange></w:rPr><w:t>other</w:t></w:r>"#
+            ),
+            r#"<w:tbl><w:tr><w:trPr><w:ins w:id="5" w:author="C" w:date="e"/></w:trPr><w:tc><w:p><w:r><w:t>new</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>row</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#
+        );
+        let document = Document::read("t.docx", package(&body, "")).expect("package");
+        assert_eq!(
+            TrackedChange::tsv(&document.changes()),
+            "kind\tauthor\tdate\tprovision_id\ttext\n\
+             ins\tA\td\tD1.1\ttwo runs\n\
+             ins\tA\td\tD1.1\t next\n\
+             format\tB\t\tD1.1\tone run\n\
+             format\tB\t\tD1.1\tother\n\
+             ins\tC\te\tD1.1\tnew | row\n"
+        );
+        // Rejected, the inserted row is gone; accepted, it is there.
+        let rejected = document.section(View::Reject).expect("reject");
+        assert_eq!(
+            clause(&rejected, "D1.1"),
+            "# D1.1\n\none runother\n",
+            "a table whose every row is rejected is gone"
+        );
+        let accepted = document.section(View::Accept).expect("accept");
+        assert!(clause(&accepted, "D1.1").contains("| new | row |"), "{}", clause(&accepted, "D1.1"));
+    }
+
     fn body_of(text: &str) -> &str {
         text.split_once("\n\n").map_or("", |(_, rest)| rest.trim_end())
     }
@@ -1172,6 +1335,20 @@ mod realworld {
             }
         }
         assert_eq!(seen, 65);
+    }
+
+    /// A paragraph mark inserted or deleted without its text (a paragraph split and joined) is reported as such.
+    #[test]
+    fn revisions_of_paragraph_marks_alone_are_reported() {
+        let Some(dir) = crate::docx::test_data().map(|d| d.join("realworld/pandoc")) else { return };
+        let bytes = std::fs::read(dir.join("paragraph_insertion_deletion.docx")).expect("read");
+        let document = Document::read("p.docx", bytes).expect("read");
+        assert_eq!(
+            TrackedChange::tsv(&document.changes()),
+            "kind\tauthor\tdate\tprovision_id\ttext\n\
+             ins\tSeeley, Jason\t2017-09-17T16:39:00Z\t\tThis is a\n\
+             del\tSeeley, Jason\t2017-09-17T16:39:00Z\t\t split\n"
+        );
     }
 
     /// The paragraphs of a pandoc `.native` file: each `Para`/`Plain` line's `Str` and `Space` tokens.
