@@ -166,7 +166,7 @@ async fn write_all(
         let bytes = if file.ends_with(".html") {
             summary.pages += 1;
             let text = String::from_utf8_lossy(&body);
-            let page = rewrite_page(&text, &file, &mut links);
+            let page = rewrite_page(&text, &file, &mut links, site.options.public_url.as_deref());
             // A page's JSON twin is written when it has one; not every page has.
             if let Some(twin) = crate::api_twin(&url, &default_code).filter(|twin| seen.insert(twin.clone())) {
                 let (status, body) = fetch(&routes, &twin).await?;
@@ -194,7 +194,8 @@ async fn write_all(
         progress(summary.pages + summary.documents);
     }
     let (_, missing) = fetch(&routes, "/404").await?;
-    let missing = rewrite_page(&String::from_utf8_lossy(&missing), "404.html", &mut Vec::new());
+    let live = site.options.public_url.as_deref();
+    let missing = rewrite_page(&String::from_utf8_lossy(&missing), "404.html", &mut Vec::new(), live);
     write_file(root, "404.html", missing.as_bytes())?;
     write_file(root, MARKER, b"written by inforce export-site\n")?;
     Ok(summary)
@@ -316,12 +317,24 @@ fn attribute_values<'a>(html: &'a str, name: &'a str) -> impl Iterator<Item = (s
 
 /// The page with its internal links made relative file names and its forms (which need the server) removed;
 /// the addresses it links to are added to `links`.
-fn rewrite_page(html: &str, file: &str, links: &mut Vec<String>) -> String {
+/// Forms (search, date pickers, the compare form) need a server: with the live site's address (`--public-url`) they
+/// are kept and sent there; without it they are replaced by a sentence saying so, so no page is left with a form
+/// that cannot answer.
+fn rewrite_page(html: &str, file: &str, links: &mut Vec<String>, live: Option<&str>) -> String {
     let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     let mut after = 0;
     while let Some(start) = html[after..].find("<form").map(|at| at + after) {
         let Some(end) = html[start..].find("</form>").map(|at| at + start + "</form>".len()) else { break };
-        edits.push((start..end, String::new()));
+        let form = &html[start..end];
+        let replacement = match (live, attribute_values(form, "action").next()) {
+            (Some(live), Some((range, action))) if action.starts_with('/') => {
+                format!("{}{live}{action}{}", &form[..range.start], &form[range.end..])
+            }
+            _ => "<p class=\"note\">This is a static copy of the site: searching, choosing a date and comparing \
+                  need the live site.</p>"
+                .to_string(),
+        };
+        edits.push((start..end, replacement));
         after = end;
     }
     let forms = edits.clone();
@@ -385,14 +398,19 @@ mod tests {
                     <a href=\"/provisions/H15?at=2015-01-20&amp;x=1#p\">H15</a> \
                     <form action=\"/at\"><a href=\"/gone\">x</a></form><link href=\"https://example.org/\">";
         let mut links = Vec::new();
-        let page = rewrite_page(html, "versions/4.0.html", &mut links);
+        let page = rewrite_page(html, "versions/4.0.html", &mut links, None);
         assert_eq!(
             page,
             "<a href=\"4.1.html\">4.1</a> <a href=\"#main\">skip</a> \
              <a href=\"../provisions/H15/at/2015-01-20/x/1.html#p\">H15</a> \
-             <link href=\"https://example.org/\">"
+             <p class=\"note\">This is a static copy of the site: searching, choosing a date and comparing need the live \
+             site.</p><link href=\"https://example.org/\">"
         );
         assert_eq!(links, ["/versions/4.1", "/provisions/H15?at=2015-01-20&x=1"]);
+        // With the live site's address, a form is kept and sent there.
+        let mut links = Vec::new();
+        let page = rewrite_page(html, "versions/4.0.html", &mut links, Some("https://sec.example.org"));
+        assert!(page.contains("<form action=\"https://sec.example.org/at\"><a href=\"/gone\">x</a></form>"), "{page}");
     }
 
     #[test]
