@@ -238,7 +238,8 @@ try {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'In force today' }).click();
     await waitForPath(page, '/at/2015-02-01', current);
     await page.getByRole('link', { name: 'H15', exact: true }).click();
-    await waitForPath(page, '/provisions/H15?at=2015-02-01', current);
+    // The link names the first day of the stretch on which H15's page reads the same: SEC 4.1's, 26 January 2015.
+    await waitForPath(page, '/provisions/H15?at=2015-01-26', current);
     const h1 = await page.locator('h1').innerText();
     check(h1.startsWith('H15 DCC Gateway Connections'), current, `the provision page's heading is "${h1}"`);
     const status = await page.locator('main').innerText();
@@ -290,7 +291,7 @@ try {
     check((await page.locator('h1').innerText()) === 'Demo code', current, "the code's home page has its title");
     // And the provision itself shows its text.
     await page.goto(url('/codes/demo/provisions/1?version=v2'));
-    const shown = await page.locator('main .text').innerText();
+    const shown = await page.locator('main .prose').innerText();
     check(shown.includes('A payment made in bad faith is void.'), current, `the provision shows its text: ${shown}`);
   });
 

@@ -1221,7 +1221,8 @@ mod rules {
         assert_eq!(clause(&read(&quoted, "").expect("read"), "D1.1"), "# D1.1\n\nx\n\nSECTION E: quoted in a clause\n");
         // What stands outside any clause is reported, shortened to 60 characters.
         let long = "a".repeat(70);
-        let table = "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>cell</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:tbl><w:tblPr/></w:tbl>";
+        let table =
+            "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>cell</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:tbl><w:tblPr/></w:tbl>";
         let body =
             format!("{TITLE}{}{}{}{}{}", p(&run("short")), p(&run(&long)), table, sub("ONE"), numbered(1, &run("x")));
         let section = read(&body, "").expect("read");
