@@ -386,7 +386,8 @@ impl<'d> Walker<'d> {
                         (self.footnotes.to_string(), self.document.footnotes.get(id))
                     };
                     let _ = write!(text, "[^{label}]");
-                    notes.push(format!("[^{label}]: {}", body.map(String::as_str).unwrap_or("").trim()));
+                    let line = format!("[^{label}]: {}", body.map(String::as_str).unwrap_or("").trim());
+                    notes.push(line.trim_end().to_string());
                 }
             }
         }
@@ -1185,6 +1186,31 @@ mod rules {
     }
 
     #[test]
+    fn merged_cells_keep_their_columns_and_a_level_past_the_ninth_is_the_first() {
+        let cell =
+            |text: &str, properties: &str| format!("<w:tc><w:tcPr>{properties}</w:tcPr>{}</w:tc>", p(&run(text)));
+        let table = format!(
+            "<w:tbl><w:tr>{}{}{}</w:tr><w:tr>{}{}</w:tr></w:tbl>",
+            cell("a", ""),
+            cell("b", ""),
+            cell("c", ""),
+            cell("wide", r#"<w:gridSpan w:val="2"/>"#),
+            cell("x", "")
+        );
+        // Lists have nine levels (0–8): a paragraph naming another is read at the list's first, as one naming none.
+        let past = p(&format!(
+            r#"<w:pPr><w:numPr><w:ilvl w:val="9"/><w:numId w:val="13"/></w:numPr></w:pPr>{}"#,
+            run("level nine")
+        ));
+        let body = format!("{TITLE}{}{}{table}{past}", sub("ONE"), numbered(1, &run("Grid:")));
+        let section = read(&body, "").expect("read");
+        assert_eq!(
+            clause(&section, "D1.1"),
+            "# D1.1\n\nGrid:\n\n| a | b | c |\n| --- | --- | --- |\n| wide | | x |\n\n1. level nine\n"
+        );
+    }
+
+    #[test]
     fn footnotes_and_endnotes_read_as_accepted_one_line_each() {
         let note = r#"<w:footnote w:id="4" w:type="normal"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> Kept</w:t><w:tab/><w:t>tabbed</w:t></w:r><w:del w:id="1" w:author="A"><w:r><w:delText>gone</w:delText><w:t>gone too</w:t></w:r></w:del><w:ins w:id="2" w:author="A"><w:r><w:t> added</w:t></w:r></w:ins><w:r><w:rPr><w:rPrChange w:id="3" w:author="A"><w:rPr><w:t>old</w:t></w:rPr></w:rPrChange></w:rPr><w:t>, then</w:t><w:instrText> PAGE </w:instrText></w:r><w:r><w:rPr><w:del w:id="5" w:author="A"/></w:rPr><w:t> and more</w:t></w:r></w:p><w:p><w:r><w:t>Second paragraph.</w:t></w:r></w:p></w:footnote>"#;
         let body = format!(
@@ -1213,7 +1239,9 @@ mod rules {
         );
         let three = read(&typed, "").expect("three");
         assert_eq!((three.id.as_str(), three.clauses[0].id.as_str()), ("ABC", "ABC1.1"));
-        assert!(read(&title("SECTION ABCD: FOUR LETTERS"), "").is_err(), "at most three characters");
+        let four = typed.replace("ABC", "ABCD");
+        let refused = read(&four, "").expect_err("four").to_string();
+        assert!(refused.contains("it has no Section title"), "at most three characters: {refused}");
         // A second Section title in a heading is refused; in body text it is only text.
         let second = format!("{}{}", title("SECTION D: ONE"), styled("Heading2", "SECTION E: TWO"));
         assert!(read(&second, "").expect_err("second").to_string().contains("a second Section title 'SECTION E'"));
@@ -1221,12 +1249,16 @@ mod rules {
         assert_eq!(clause(&read(&quoted, "").expect("read"), "D1.1"), "# D1.1\n\nx\n\nSECTION E: quoted in a clause\n");
         // What stands outside any clause is reported, shortened to 60 characters.
         let long = "a".repeat(70);
-        let table =
-            "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>cell</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:tbl><w:tblPr/></w:tbl>";
+        let cell = "<w:tbl><w:tr><w:tc><w:p><w:r><w:t>cell</w:t></w:r></w:p></w:tc></w:tr></w:tbl>";
+        let table = format!("{cell}<w:tbl><w:tblPr/></w:tbl>{cell}");
         let body =
             format!("{TITLE}{}{}{}{}{}", p(&run("short")), p(&run(&long)), table, sub("ONE"), numbered(1, &run("x")));
         let section = read(&body, "").expect("read");
-        assert_eq!(section.outside, ["short".to_string(), format!("{}…", "a".repeat(60)), "(a table)".into()]);
+        assert_eq!(
+            section.outside,
+            ["short".to_string(), format!("{}…", "a".repeat(60)), "(a table)".into(), "(a table)".into()],
+            "a table without rows is not reported"
+        );
         // Headings by outline level: level 9 is body text, level 2 a third-level heading; an outline level kept
         // only by a formatting change does not count.
         let body = format!(
@@ -1277,7 +1309,7 @@ mod rules {
             sub("ONE"),
             numbered(
                 1,
-                r#"<w:ins w:id="1" w:author="A" w:date="d"><w:r><w:t>two </w:t></w:r><w:r><w:t>runs</w:t></w:r></w:ins><w:ins w:id="2" w:author="A" w:date="d"><w:r><w:t> next</w:t></w:r></w:ins><w:r><w:rPr><w:rPrChange w:id="3" w:author="B"><w:rPr/></w:rPrChange></w:rPr><w:t>one</w:t><w:tab/><w:t>run</w:t></w:r><w:r><w:rPr><w:rPrChange w:id="4" w:author="B"><w:rPr/></w:rPrChange></w:rPr><w:t>other</w:t></w:r>"#
+                r#"<w:ins w:id="1" w:author="A" w:date="d"><w:r><w:t>two </w:t></w:r><w:r><w:t>runs</w:t></w:r></w:ins><w:ins w:id="2" w:author="A" w:date="d"><w:r><w:t> next</w:t></w:r></w:ins><w:r><w:rPr><w:rPrChange w:id="3" w:author="B"><w:rPr/></w:rPrChange></w:rPr><w:t>one</w:t><w:tab/><w:t>run</w:t></w:r><w:r><w:rPr><w:rPrChange w:id="4" w:author="B"><w:rPr/></w:rPrChange></w:rPr><w:t>oth</w:t><w:footnoteReference w:id="9"/><w:t>er</w:t></w:r>"#
             ),
             r#"<w:tbl><w:tr><w:trPr><w:ins w:id="5" w:author="C" w:date="e"/></w:trPr><w:tc><w:p><w:r><w:t>new</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>row</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#
         );
@@ -1295,7 +1327,7 @@ mod rules {
         let rejected = document.section(View::Reject).expect("reject");
         assert_eq!(
             clause(&rejected, "D1.1"),
-            "# D1.1\n\none runother\n",
+            "# D1.1\n\none runoth[^1]er\n\n[^1]:\n",
             "a table whose every row is rejected is gone"
         );
         let accepted = document.section(View::Accept).expect("accept");
