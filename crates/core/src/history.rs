@@ -869,6 +869,61 @@ mod tests {
     use crate::testing::{date, entry, event, provision, register};
 
     #[test]
+    fn a_stretch_runs_between_the_days_anything_in_its_tree_changes() {
+        let id = |text: &str| ProvisionId::parse(text).expect("id");
+        let mut reg = register(
+            vec![
+                provision("A", None),
+                provision("A1", Some("A")),
+                provision("A2", Some("A")),
+                provision("B", None),
+                provision("C", None),
+            ],
+            vec![
+                entry("1.0", "2014-01-01", &[("added", "A"), ("added", "A1"), ("added", "B")]),
+                // A sibling's change is a turn for the whole tree, not for B.
+                entry("2.0", "2015-03-01", &[("amended", "A2")]),
+                entry("3.0", "2016-06-01", &[("amended", "B")]),
+                // Dated to a month: both its first and its last day are turns.
+                event("ev", "2017-02", &[("deactivated", "C")]),
+            ],
+        );
+        reg.provisions[4].present_by = Some(EntryId::parse("3.0").expect("id"));
+        let mut proposal = crate::change::tests::raised("1");
+        proposal.stages[0].date = crate::date::FuzzyDate::parse("2018-05-05").expect("date");
+        reg.proposals.push(proposal);
+        let history = History::new(reg.clone());
+        let around = |p: &str, d: &str| history.unchanged_around(&id(p), date(d)).expect("known");
+        let some = |d: &str| Some(date(d));
+        // The first version (commencement) is a turn for every provision; A1's tree turns on 2.0 (A2 changed).
+        assert_eq!(around("A1", "2014-06-01"), (some("2014-01-01"), some("2015-02-28")));
+        assert_eq!(around("A1", "2015-03-01"), (some("2015-03-01"), some("2018-05-04")));
+        assert_eq!(around("A", "2016-07-01"), (some("2015-03-01"), some("2018-05-04")));
+        // B turns on its own change, not on A2's.
+        assert_eq!(around("B", "2015-06-01"), (some("2014-01-01"), some("2016-05-31")));
+        // C: present by 3.0, switched off some day in February 2017, then the proposal's stage.
+        assert_eq!(around("C", "2016-07-01"), (some("2016-06-01"), some("2017-01-31")));
+        assert_eq!(around("C", "2017-02-15"), (some("2017-02-01"), some("2017-02-27")));
+        assert_eq!(around("C", "2017-03-01"), (some("2017-02-28"), some("2018-05-04")));
+        // Before the first turn and after the last: open-ended; the stretch's own day stands for it.
+        assert_eq!(around("B", "2010-01-01"), (None, some("2013-12-31")));
+        assert_eq!(around("B", "2030-01-01"), (some("2018-05-05"), None));
+        assert_eq!(history.representative_day(&id("B"), date("2010-01-01")), date("2013-12-31"));
+        assert_eq!(history.representative_day(&id("B"), date("2016-01-01")), date("2014-01-01"));
+        assert_eq!(history.unchanged_around(&id("Z"), date("2016-01-01")), None);
+        assert_eq!(history.representative_day(&id("Z"), date("2016-01-01")), date("2016-01-01"));
+        // An entry whose lists are not complete may change anything: a turn for every provision.
+        reg.entries[2].amended.completeness = crate::model::Completeness::Unlisted;
+        reg.proposals.clear();
+        let history = History::new(reg.clone());
+        assert_eq!(history.unchanged_around(&id("A1"), date("2016-07-01")), Some((some("2016-06-01"), None)));
+        // A register without entries: one stretch, which its day stands for.
+        let empty = History::new(register(vec![provision("A", None)], vec![]));
+        assert_eq!(empty.unchanged_around(&id("A"), date("2016-07-01")), Some((None, None)));
+        assert_eq!(empty.representative_day(&id("A"), date("2016-07-01")), date("2016-07-01"));
+    }
+
+    #[test]
     fn a_stored_tree_of_any_depth_is_walked_without_overflowing_the_stack() {
         // Deeper than import allows (a database written before the limit, or by hand): answered, not a crash.
         let levels = 200_000;
