@@ -31,6 +31,21 @@ pub struct Register {
 }
 
 impl Register {
+    /// The consultation `id`, in any case (`SEC2`, `sec2`).
+    pub fn consultation(&self, id: &str) -> Option<&Consultation> {
+        self.consultations.iter().find(|c| c.id.eq_ignore_ascii_case(id))
+    }
+
+    /// The planned changes announced in the consultation `id` (as the register writes it), in register order.
+    pub fn announced_in<'r>(&'r self, id: &'r str) -> impl Iterator<Item = &'r PlannedChange> + 'r {
+        self.planned.iter().filter(move |p| p.consultation.as_deref() == Some(id))
+    }
+
+    /// The modification proposals that version or event `entry` implemented, in register order.
+    pub fn implemented_by<'r>(&'r self, entry: &'r EntryId) -> impl Iterator<Item = &'r Proposal> + 'r {
+        self.proposals.iter().filter(move |p| p.implemented_by() == Some(entry))
+    }
+
     /// A register of `code` with nothing in it yet.
     pub fn empty(code: Code) -> Self {
         Self {

@@ -22,11 +22,6 @@ pub fn entry_ref(entry: &Entry, today: Date) -> String {
     format!("{name} ({instrument}{}{planned})", entry.effective.human())
 }
 
-/// What a change did, as a verb: `added`, `amended`, `removed`, `switched on`, `switched off`.
-pub fn change_verb(kind: ChangeKind) -> &'static str {
-    verb(kind)
-}
-
 /// A provision's title as a page shows it after the id: `None` when it is empty or only repeats the id
 /// (`Article L111-3` for `L111-3`, or the id itself), so that a heading never says the id twice.
 pub fn shown_title<'t>(id: &str, title: &'t str) -> Option<&'t str> {
@@ -40,7 +35,8 @@ pub fn shown_title<'t>(id: &str, title: &'t str) -> Option<&'t str> {
     }
 }
 
-fn verb(kind: ChangeKind) -> &'static str {
+/// What a change did, as a verb: `added`, `amended`, `removed`, `switched on`, `switched off`.
+pub fn change_verb(kind: ChangeKind) -> &'static str {
     match kind {
         ChangeKind::Added => "added",
         ChangeKind::Amended => "amended",
@@ -54,7 +50,7 @@ fn verb(kind: ChangeKind) -> &'static str {
 /// "amended H15.2, a part of it", "removed H, a provision above it") apart from what it only allows
 /// ("amended provisions without listing them; may include this one").
 pub fn history_change(item: &HistoryItem<'_>) -> String {
-    let verb = verb(item.kind);
+    let verb = change_verb(item.kind);
     match item.relation {
         Relation::Direct => verb.to_string(),
         Relation::Ancestor(id) => format!("{verb} {id} (a provision above it)"),
@@ -68,7 +64,7 @@ pub fn history_change(item: &HistoryItem<'_>) -> String {
 /// them; may include this one".
 pub fn history_sentence(item: &HistoryItem<'_>, today: Date) -> String {
     let entry = entry_ref(item.entry, today);
-    let verb = verb(item.kind);
+    let verb = change_verb(item.kind);
     match item.relation {
         Relation::Direct => format!("{verb} by {entry}"),
         Relation::Ancestor(id) => format!("{id} (a provision above it) {verb} by {entry}"),
@@ -92,7 +88,7 @@ pub fn wording_change(event: &inforce_core::compare::TextEvent<'_>) -> &'static 
 /// What a comparison knows of one provision's change, as every face says it: "amended, switched on (the
 /// wording was compared)" or "amended (the register lists it; no wording to compare)".
 pub fn comparison_kinds(change: &inforce_core::compare::ProvisionComparison<'_>) -> String {
-    let kinds: Vec<&str> = change.kinds.iter().map(|&k| verb(k)).collect();
+    let kinds: Vec<&str> = change.kinds.iter().map(|&k| change_verb(k)).collect();
     let kinds = if kinds.is_empty() { change.sort.human().to_string() } else { kinds.join(", ") };
     let source = match change.known_from {
         inforce_core::compare::KnownFrom::Text => "the wording was compared",
@@ -106,10 +102,10 @@ pub fn status_reason(answer: &StatusAnswer<'_>, today: Date) -> String {
     let own = &answer.provision.id;
     let existence = match answer.existence {
         Basis::Change { entry, kind, provision } if provision == own => {
-            format!("{} by {}", verb(kind), entry_ref(entry, today))
+            format!("{} by {}", change_verb(kind), entry_ref(entry, today))
         }
         Basis::Change { entry, kind, provision } => {
-            format!("follows {provision}, {} by {}", verb(kind), entry_ref(entry, today))
+            format!("follows {provision}, {} by {}", change_verb(kind), entry_ref(entry, today))
         }
         Basis::Commencement { entry } => {
             format!("no addition recorded, so taken as part of the code since its first {}", entry_ref(entry, today))
@@ -127,8 +123,8 @@ pub fn status_reason(answer: &StatusAnswer<'_>, today: Date) -> String {
         }
         Basis::Evidence { entry, kind, provision } => {
             let what = match kind {
-                Some(kind) if provision == own => format!(", which {} it", verb(kind)),
-                Some(kind) => format!(", which {} {provision}, a part of it", verb(kind)),
+                Some(kind) if provision == own => format!(", which {} it", change_verb(kind)),
+                Some(kind) => format!(", which {} {provision}, a part of it", change_verb(kind)),
                 None if provision == own => String::new(),
                 None => format!(", which shows {provision}, a part of it, in the text"),
             };
@@ -147,7 +143,7 @@ pub fn status_reason(answer: &StatusAnswer<'_>, today: Date) -> String {
             format!(
                 "{} {} {whom}, and when is not recorded: it may have happened by this date",
                 entry_ref(entry, today),
-                verb(kind)
+                change_verb(kind)
             )
         }
         Basis::Initially { .. } | Basis::Default => String::new(),
@@ -155,10 +151,10 @@ pub fn status_reason(answer: &StatusAnswer<'_>, today: Date) -> String {
     let activity = match answer.activity {
         None | Some(Basis::Default) => String::new(),
         Some(Basis::Change { entry, kind, provision }) if provision == own => {
-            format!("{} by {}", verb(kind), entry_ref(entry, today))
+            format!("{} by {}", change_verb(kind), entry_ref(entry, today))
         }
         Some(Basis::Change { entry, kind, provision }) => {
-            format!("follows {provision}, {} by {}", verb(kind), entry_ref(entry, today))
+            format!("follows {provision}, {} by {}", change_verb(kind), entry_ref(entry, today))
         }
         Some(Basis::Initially { provision }) if provision == own => {
             format!("{} from the moment it entered the text", state_word(answer))

@@ -1187,13 +1187,7 @@ impl ConsultationShowJson {
     pub fn new(history: &History, consultation: &Consultation, today: Date) -> Self {
         Self {
             consultation: ConsultationJson::new(consultation, today),
-            planned: history
-                .register()
-                .planned
-                .iter()
-                .filter(|p| p.consultation.as_deref() == Some(&consultation.id))
-                .map(PlannedJson::new)
-                .collect(),
+            planned: history.register().announced_in(&consultation.id).map(PlannedJson::new).collect(),
         }
     }
 }

@@ -51,7 +51,7 @@ pub async fn show(env: &Env, args: &ConsultationShowArgs) -> Result<(), Failure>
 fn answer(env: &Env, history: &History, id: &str, today: jiff::civil::Date) -> Result<(), Failure> {
     let out = &env.out;
     let register = history.register();
-    let consultation = register.consultations.iter().find(|c| c.id.eq_ignore_ascii_case(id)).ok_or_else(|| {
+    let consultation = register.consultation(id).ok_or_else(|| {
         let ids: Vec<&str> = register.consultations.iter().map(|c| c.id.as_str()).collect();
         Failure::NotFound(format!("no consultation '{id}' (known: {})", ids.join(", ")))
     })?;
@@ -74,7 +74,7 @@ fn answer(env: &Env, history: &History, id: &str, today: jiff::civil::Date) -> R
         if !json.led_to.is_empty() {
             let _ = writeln!(text, "led to: {}", json.led_to.join(", "));
         }
-        for p in register.planned.iter().filter(|p| p.consultation.as_deref() == Some(&consultation.id)) {
+        for p in register.announced_in(&consultation.id) {
             let _ = writeln!(text, "planned: {} ({})", p.title, p.id);
         }
         text

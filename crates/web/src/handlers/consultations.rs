@@ -32,6 +32,23 @@ struct ConsultationRow {
     documents: Vec<DocLink>,
 }
 
+impl ConsultationRow {
+    /// A consultation as the list and its own page show it, with its state today.
+    fn new(ctx: &PageCtx, c: &inforce_core::Consultation) -> Self {
+        Self {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            published: c.published.human(),
+            closes: c.closes.human(),
+            state: c.state_on(ctx.today).as_str(),
+            topics: c.topics.join("; "),
+            led_to: c.led_to.iter().map(ToString::to_string).collect(),
+            responses: c.responses.clone(),
+            documents: doc_links(ctx, Some(&Attachment::Consultation(c.id.clone()))),
+        }
+    }
+}
+
 /// `?state=` on the consultations page and API.
 #[derive(Deserialize, Default)]
 pub struct ConsultationQuery {
@@ -63,17 +80,7 @@ pub async fn consultations(ctx: PageCtx, Query(query): Query<ConsultationQuery>)
         .consultations
         .iter()
         .filter(|c| state.is_none_or(|s| c.state_on(ctx.today) == s))
-        .map(|c| ConsultationRow {
-            id: c.id.clone(),
-            title: c.title.clone(),
-            published: c.published.human(),
-            closes: c.closes.human(),
-            state: c.state_on(ctx.today).as_str(),
-            topics: c.topics.join("; "),
-            led_to: c.led_to.iter().map(ToString::to_string).collect(),
-            responses: c.responses.clone(),
-            documents: doc_links(&ctx, Some(&Attachment::Consultation(c.id.clone()))),
-        })
+        .map(|c| ConsultationRow::new(&ctx, c))
         .collect();
     let state = state.map(|s| s.as_str().to_string());
     ctx.page(ConsultationsPage { f: ctx.frame(), consultations, state }, Cache::Today)
@@ -104,13 +111,11 @@ struct ConsultationPage {
     planned: Vec<(String, String, Vec<String>)>,
 }
 
-/// The consultation with this id (any case), or a 404 naming the known ones.
+/// The consultation with this id (any case), or a 404.
 fn find<'h>(history: &'h inforce_core::History, id: &str) -> Result<&'h inforce_core::Consultation, Problem> {
     let register = history.register();
     register
-        .consultations
-        .iter()
-        .find(|c| c.id.eq_ignore_ascii_case(id))
+        .consultation(id)
         .ok_or_else(|| Problem::not_found(format!("The {} has no consultation '{}'.", register.code.id, shorten(id))))
 }
 
@@ -123,24 +128,12 @@ pub async fn consultation(
     let planned = ctx
         .history
         .register()
-        .planned
-        .iter()
-        .filter(|p| p.consultation.as_deref() == Some(&c.id))
+        .announced_in(&c.id)
         .map(|p| (p.title.clone(), p.expected.human(), p.affects.iter().map(ToString::to_string).collect()))
         .collect();
     let page = ConsultationPage {
         f: ctx.frame(),
-        c: ConsultationRow {
-            id: c.id.clone(),
-            title: c.title.clone(),
-            published: c.published.human(),
-            closes: c.closes.human(),
-            state: c.state_on(ctx.today).as_str(),
-            topics: c.topics.join("; "),
-            led_to: c.led_to.iter().map(ToString::to_string).collect(),
-            responses: c.responses.clone(),
-            documents: doc_links(&ctx, Some(&Attachment::Consultation(c.id.clone()))),
-        },
+        c: ConsultationRow::new(&ctx, c),
         notes: c.notes.clone(),
         sources: c.sources.clone(),
         planned,

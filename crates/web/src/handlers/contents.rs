@@ -3,27 +3,16 @@
 
 use askama::Template;
 use inforce_core::date::human_date;
-use inforce_present::describe::shown_title;
 use inforce_present::wire::AtJson;
 
 use crate::ctx::{Api, ApiCtx, At, Frame, Page, PageCtx};
+use crate::handlers::ProvisionLine;
 use crate::respond::{ApiResult, Cache, PageResult};
-
-/// A provision in the contents.
-struct Entry {
-    id: String,
-    /// The day its link names (the one that stands for its stretch).
-    at: String,
-    title: String,
-    depth: usize,
-    status: &'static str,
-    status_words: String,
-}
 
 /// A top-level provision and everything under it.
 struct Group {
-    head: Entry,
-    parts: Vec<Entry>,
+    head: ProvisionLine,
+    parts: Vec<ProvisionLine>,
 }
 
 #[derive(Template)]
@@ -44,21 +33,8 @@ pub async fn contents(ctx: PageCtx, at: At<Page>) -> PageResult {
         let history = &ctx.history;
         let mut groups: Vec<Group> = Vec::new();
         for answer in history.statuses(cut.date) {
-            let provision = answer.provision;
-            let depth = history.depth(&provision.id);
-            let entry = Entry {
-                id: provision.id.to_string(),
-                at: history.representative_day(&provision.id, cut.date).to_string(),
-                title: provision
-                    .title
-                    .as_deref()
-                    .and_then(|t| shown_title(provision.id.as_str(), t))
-                    .unwrap_or("")
-                    .to_string(),
-                depth: depth.min(4),
-                status: answer.status.as_str(),
-                status_words: answer.status.human().to_string(),
-            };
+            let depth = history.depth(&answer.provision.id);
+            let entry = ProvisionLine::new(history, &answer, cut.date, depth.min(4));
             match groups.last_mut() {
                 Some(group) if depth > 0 => group.parts.push(entry),
                 _ => groups.push(Group { head: entry, parts: Vec::new() }),

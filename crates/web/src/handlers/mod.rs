@@ -47,6 +47,40 @@ impl EntryView {
     }
 }
 
+/// A provision listed on another page (the contents, a Section's parts): its id, the day its link names (the one
+/// that stands for its stretch, so that a static copy holds one page per stretch), its title unless that only
+/// repeats the id, its depth, its status at the page's point, and its text where the page shows it.
+pub(crate) struct ProvisionLine {
+    id: String,
+    at: String,
+    title: String,
+    depth: usize,
+    status: &'static str,
+    status_words: String,
+    text: Option<String>,
+}
+
+impl ProvisionLine {
+    /// The provision `answer` is about, on `date`, at `depth` (capped by the caller), without its text.
+    pub(crate) fn new(history: &History, answer: &inforce_core::StatusAnswer<'_>, date: Date, depth: usize) -> Self {
+        let provision = answer.provision;
+        Self {
+            id: provision.id.to_string(),
+            at: history.representative_day(&provision.id, date).to_string(),
+            title: provision
+                .title
+                .as_deref()
+                .and_then(|t| inforce_present::describe::shown_title(provision.id.as_str(), t))
+                .unwrap_or("")
+                .to_string(),
+            depth,
+            status: answer.status.as_str(),
+            status_words: answer.status.human().to_string(),
+            text: None,
+        }
+    }
+}
+
 pub(crate) fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()

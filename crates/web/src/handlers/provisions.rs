@@ -8,9 +8,9 @@ use inforce_present::describe::{self, entry_ref, status_reason};
 use inforce_present::wire::{BlameAnswerJson, ProvisionAnswerJson};
 
 use crate::ctx::{Api, ApiCtx, At, Frame, Page, PageCtx, Provision};
-use crate::handlers::capitalise;
 use crate::handlers::documents::{DocLink, doc_links};
 use crate::handlers::proposals::PendingView;
+use crate::handlers::{ProvisionLine, capitalise};
 use crate::respond::{ApiResult, Cache, PageResult, Problem};
 
 /// One entry that touched the provision: what it did to its status and to its wording, in one row, and the
@@ -30,17 +30,6 @@ struct Neighbour {
     title: String,
     /// The day its link names (the one that stands for its stretch).
     at: String,
-}
-
-/// A part of the provision, in reading order, with its status and text at the page's point.
-struct PartView {
-    id: String,
-    at: String,
-    title: String,
-    depth: usize,
-    status: &'static str,
-    status_words: String,
-    text: Option<String>,
 }
 
 /// One wording of the provision and the period it stood.
@@ -72,7 +61,7 @@ struct ProvisionPage {
     previous: Option<Neighbour>,
     next: Option<Neighbour>,
     /// Its parts (every provision under it), with their texts: a Section read whole.
-    parts: Vec<PartView>,
+    parts: Vec<ProvisionLine>,
     /// Where its last wording can be read, when it has none at the point but had one before: (date, the date in
     /// words, who gave it).
     last_text: Option<(String, String, String)>,
@@ -105,10 +94,11 @@ pub async fn provision(ctx: PageCtx, provision: Provision<Page>, at: At<Page>) -
     let history = &ctx.history;
     let status = history.status(&id, cut.date).ok_or_else(|| Problem::not_found("No such provision."))?;
     let text = history.text_at(&id, &cut);
-    let timeline = timeline(history, &id);
+    let items = history.provision_history(&id);
+    let events = history.text_history(&id);
+    let timeline = timeline(history, &items, &events);
     // Planned entries that name it (or a provision above it) are shown as banners: the text will change.
-    let banners = history
-        .provision_history(&id)
+    let banners = items
         .iter()
         .filter(|item| History::is_planned(item.entry, ctx.today) && item.relation != Relation::Unlisted)
         .map(|item| format!("Planned: {} will change it ({}).", entry_ref(item.entry, ctx.today), item.kind.as_str()))
@@ -130,22 +120,20 @@ pub async fn provision(ctx: PageCtx, provision: Provision<Page>, at: At<Page>) -
     let (ancestors, previous, next, parts) = neighbours(history, &id, &cut);
     // A provision taken out of the text: its last wording stays readable at the last date it stood.
     let last_text = match text {
-        Some(t) if t.text.is_none() => history
-            .text_history(&id)
+        Some(t) if t.text.is_none() => events
             .iter()
             .rev()
             .find(|e| {
                 e.kind != inforce_core::ChangeKind::Removed && e.entry.effective.exact().is_some_and(|d| d < cut.date)
             })
-            .and_then(|e| Some((e.entry.effective.exact()?, e.entry)))
-            .map(|(_, entry)| {
+            .map(|e| {
                 let until = t.entry.effective.exact().and_then(|d| d.yesterday().ok()).unwrap_or(cut.date);
                 let day = history.representative_day(&id, until);
-                (day.to_string(), human_date(day), entry_ref(entry, ctx.today))
+                (day.to_string(), human_date(day), entry_ref(e.entry, ctx.today))
             }),
         _ => None,
     };
-    let wordings = wordings(history, &id, text.map(|t| t.entry), ctx.today);
+    let wordings = wordings(&events, text.map(|t| t.entry), ctx.today);
     let inactive =
         (status.status == inforce_core::Status::Inactive).then(|| capitalise(&status_reason(&status, ctx.today)));
     let compare_from = history
@@ -203,12 +191,10 @@ pub async fn provision(ctx: PageCtx, provision: Provision<Page>, at: At<Page>) -
 
 /// Every wording the provision had, oldest first, each with the day it took effect and the last day it stood.
 fn wordings(
-    history: &History,
-    id: &inforce_core::ProvisionId,
+    events: &[inforce_core::compare::TextEvent<'_>],
     shown: Option<&inforce_core::Entry>,
     today: jiff::civil::Date,
 ) -> Vec<WordingView> {
-    let events = history.text_history(id);
     let mut out = Vec::new();
     for (n, event) in events.iter().enumerate() {
         if event.kind == inforce_core::ChangeKind::Removed {
@@ -237,7 +223,7 @@ fn neighbours(
     history: &History,
     id: &inforce_core::ProvisionId,
     cut: &inforce_core::point::Cut<'_>,
-) -> (Vec<Neighbour>, Option<Neighbour>, Option<Neighbour>, Vec<PartView>) {
+) -> (Vec<Neighbour>, Option<Neighbour>, Option<Neighbour>, Vec<ProvisionLine>) {
     let provisions = &history.register().provisions;
     let view = |p: &inforce_core::Provision| Neighbour {
         id: p.id.to_string(),
@@ -273,16 +259,11 @@ fn neighbours(
         })
         .filter_map(|p| {
             let status = history.status(&p.id, cut.date)?;
+            let depth = history.depth(&p.id).saturating_sub(depth + 1).min(3);
             let text = history.text_at(&p.id, cut).and_then(|t| t.text);
-            Some(PartView {
-                id: p.id.to_string(),
-                at: history.representative_day(&p.id, cut.date).to_string(),
-                title: view(p).title,
-                depth: history.depth(&p.id).saturating_sub(depth + 1).min(3),
-                status: status.status.as_str(),
-                status_words: status.status.human().to_string(),
-                text: text.map(|t| inforce_present::text::provision_html(p.id.as_str(), t)),
-            })
+            let mut line = ProvisionLine::new(history, &status, cut.date, depth);
+            line.text = text.map(|t| inforce_present::text::provision_html(p.id.as_str(), t));
+            Some(line)
         })
         .collect();
     (ancestors, previous, next, parts)
@@ -291,19 +272,17 @@ fn neighbours(
 /// The provision's timeline, one row per entry in date order: the status change the register records and the
 /// wording change the texts show said together ("amended: 3 words added, 1 removed"), with the proposals the entry
 /// implemented.
-fn timeline(history: &History, id: &inforce_core::ProvisionId) -> Vec<TimelineRow> {
+fn timeline(
+    history: &History,
+    items: &[inforce_core::HistoryItem<'_>],
+    events: &[inforce_core::compare::TextEvent<'_>],
+) -> Vec<TimelineRow> {
     let mut rows: Vec<TimelineRow> = Vec::new();
     let row_for = |rows: &mut Vec<TimelineRow>, entry: &inforce_core::Entry| -> usize {
         if let Some(at) = rows.iter().position(|r| r.id == entry.id.as_str()) {
             return at;
         }
-        let proposals = history
-            .register()
-            .proposals
-            .iter()
-            .filter(|p| p.implemented_by() == Some(&entry.id))
-            .map(|p| p.reference.clone())
-            .collect();
+        let proposals = history.register().implemented_by(&entry.id).map(|p| p.reference.clone()).collect();
         rows.push(TimelineRow {
             id: entry.id.to_string(),
             label: entry.label(),
@@ -314,12 +293,11 @@ fn timeline(history: &History, id: &inforce_core::ProvisionId) -> Vec<TimelineRo
         });
         rows.len() - 1
     };
-    let items = history.provision_history(id);
-    for item in &items {
+    for item in items {
         let at = row_for(&mut rows, item.entry);
         rows[at].what.push(describe::history_change(item));
     }
-    for event in history.text_history(id) {
+    for event in events {
         let at = row_for(&mut rows, event.entry);
         let words = format!("{} words added, {} removed", event.words_added, event.words_removed);
         // The register's own "amended" (or added, removed) and the wording's are one change: said once.
@@ -329,7 +307,7 @@ fn timeline(history: &History, id: &inforce_core::ProvisionId) -> Vec<TimelineRo
         let verb = inforce_present::describe::change_verb(event.kind);
         match rows[at].what.iter_mut().find(|w| said && w.as_str() == verb) {
             Some(what) => *what = format!("{verb}: {words}"),
-            None => rows[at].what.push(format!("{}: {words}", describe::wording_change(&event))),
+            None => rows[at].what.push(format!("{}: {words}", describe::wording_change(event))),
         }
     }
     rows.sort_by(|a, b| a.date.cmp(&b.date));

@@ -148,12 +148,7 @@ pub async fn version(ctx: PageCtx, Path(path): Path<EntryPath>) -> PageResult {
             date: date.map_or_else(|| ctx.today.to_string(), |d| d.to_string()),
         };
         let register = ctx.history.register();
-        let implemented = register
-            .proposals
-            .iter()
-            .filter(|p| p.implemented_by() == Some(&entry.id))
-            .map(|p| (p.reference.clone(), p.title.clone()))
-            .collect();
+        let implemented = register.implemented_by(&entry.id).map(|p| (p.reference.clone(), p.title.clone())).collect();
         let consulted = register
             .consultations
             .iter()
