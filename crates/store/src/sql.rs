@@ -95,6 +95,28 @@ pub mod expand {
 macro_rules! sql_store {
     ($store:ty) => {
         impl $store {
+            /// The rows of a query of one code's records (its one parameter is the code), read through the pool or
+            /// inside a transaction.
+            async fn sql_rows<'e, E>(
+                &self,
+                sql: &'static str,
+                code: &$crate::sql::expand::CodeId,
+                executor: E,
+            ) -> Result<
+                Vec<<<$store as $crate::sql::SqlBackend>::Db as $crate::sql::expand::sqlx::Database>::Row>,
+                $crate::StoreError,
+            >
+            where
+                E: $crate::sql::expand::sqlx::Executor<'e, Database = <$store as $crate::sql::SqlBackend>::Db>,
+            {
+                use $crate::sql::SqlBackend as _;
+                $crate::sql::expand::sqlx::query(sql)
+                    .bind(code.as_str())
+                    .fetch_all(executor)
+                    .await
+                    .map_err(|e| self.error(e))
+            }
+
             /// The code's text packs, read through the pool or inside a transaction.
             async fn sql_packs<'e, E>(
                 &self,
@@ -104,13 +126,8 @@ macro_rules! sql_store {
             where
                 E: $crate::sql::expand::sqlx::Executor<'e, Database = <$store as $crate::sql::SqlBackend>::Db>,
             {
-                use $crate::sql::SqlBackend as _;
                 use $crate::sql::expand::sqlx::Row as _;
-                let found = $crate::sql::expand::sqlx::query($crate::rows::SELECT_PACKS)
-                    .bind(code.as_str())
-                    .fetch_all(executor)
-                    .await
-                    .map_err(|e| self.error(e))?;
+                let found = self.sql_rows($crate::rows::SELECT_PACKS, code, executor).await?;
                 Ok(found
                     .iter()
                     .map(|row| $crate::rows::PackRow {
@@ -130,13 +147,8 @@ macro_rules! sql_store {
             where
                 E: $crate::sql::expand::sqlx::Executor<'e, Database = <$store as $crate::sql::SqlBackend>::Db>,
             {
-                use $crate::sql::SqlBackend as _;
                 use $crate::sql::expand::sqlx::Row as _;
-                let found = $crate::sql::expand::sqlx::query($crate::rows::SELECT_PUBLICATIONS)
-                    .bind(code.as_str())
-                    .fetch_all(executor)
-                    .await
-                    .map_err(|e| self.error(e))?;
+                let found = self.sql_rows($crate::rows::SELECT_PUBLICATIONS, code, executor).await?;
                 found
                     .iter()
                     .map(|row| {
@@ -156,13 +168,8 @@ macro_rules! sql_store {
             where
                 E: $crate::sql::expand::sqlx::Executor<'e, Database = <$store as $crate::sql::SqlBackend>::Db>,
             {
-                use $crate::sql::SqlBackend as _;
                 use $crate::sql::expand::sqlx::Row as _;
-                let found = $crate::sql::expand::sqlx::query($crate::rows::SELECT_TEXT_CHANGES)
-                    .bind(code.as_str())
-                    .fetch_all(executor)
-                    .await
-                    .map_err(|e| self.error(e))?;
+                let found = self.sql_rows($crate::rows::SELECT_TEXT_CHANGES, code, executor).await?;
                 Ok(found
                     .iter()
                     .map(|row| $crate::rows::ChangesRow {
@@ -182,13 +189,8 @@ macro_rules! sql_store {
             where
                 E: $crate::sql::expand::sqlx::Executor<'e, Database = <$store as $crate::sql::SqlBackend>::Db>,
             {
-                use $crate::sql::SqlBackend as _;
                 use $crate::sql::expand::sqlx::Row as _;
-                let found = $crate::sql::expand::sqlx::query($crate::rows::SELECT_LOG)
-                    .bind(code.as_str())
-                    .fetch_all(executor)
-                    .await
-                    .map_err(|e| self.error(e))?;
+                let found = self.sql_rows($crate::rows::SELECT_LOG, code, executor).await?;
                 found
                     .iter()
                     .map(|row| $crate::log::entry(code, row.get(0), row.get(1), &row.get::<Vec<u8>, _>(2), row.get(3)))
