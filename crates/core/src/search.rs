@@ -490,15 +490,10 @@ impl SearchIndex {
         let added = fresh.len();
         for (provision, hash, text, title) in fresh {
             let id = u32::try_from(self.wordings.len()).unwrap_or(u32::MAX);
-            let heading_len = if title.is_some() { text.len() } else { text.find('\n').unwrap_or(text.len()) };
-            let mut heading_words = 0;
+            let heading_words = u32::try_from(heading_words(&text, title.is_some())).unwrap_or(u32::MAX);
             let mut positions: HashMap<String, Vec<u32>> = HashMap::new();
-            for (n, (range, word)) in words(&text).enumerate() {
-                let n = u32::try_from(n).unwrap_or(u32::MAX);
-                if range.end <= heading_len {
-                    heading_words = n + 1;
-                }
-                positions.entry(fold(word)).or_default().push(n);
+            for (n, (_, word)) in words(&text).enumerate() {
+                positions.entry(fold(word)).or_default().push(u32::try_from(n).unwrap_or(u32::MAX));
             }
             for (word, positions) in positions {
                 // Wording ids only grow, so each posting list stays in wording order.
@@ -645,13 +640,10 @@ impl SearchIndex {
                     if !history.text_changes[p].is_empty() || TextHash::of(&current) != w.hash {
                         continue;
                     }
-                    if let Scope::At(cut) = &scope {
-                        let present = history
-                            .status(&w.provision, cut.date)
-                            .is_some_and(|s| matches!(s.status, Status::InForce | Status::Inactive));
-                        if !present {
-                            continue;
-                        }
+                    if let Scope::At(cut) = &scope
+                        && !title_in_scope(history, &w.provision, cut)
+                    {
+                        continue;
                     }
                     (Cow::Borrowed(title.as_str()), Vec::new(), WordingKind::Title)
                 }
@@ -825,6 +817,60 @@ impl SearchIndex {
         }
         out
     }
+}
+
+/// One provision's wording as a search at a cut sees it: see [`wordings_at`].
+#[derive(Debug, Clone)]
+pub struct ScopedWording<'a> {
+    /// The provision.
+    pub provision: &'a Provision,
+    /// Its text at the cut, or its id and title when the register holds no text for it.
+    pub kind: WordingKind,
+    /// The wording, in Normalization Form C.
+    pub text: Cow<'a, str>,
+    /// How many of its first words (as [`words`] splits it) are its heading: a match among them is a heading
+    /// match, and `heading:` looks only at them.
+    pub heading_words: usize,
+}
+
+/// The wordings a search at `cut` looks at, one per provision at most, in reading order: each provision's text
+/// at the cut; for a provision the register holds no text for, its id and title while it is in force or inactive
+/// on the cut's date. [`SearchIndex::search`] with [`Scope::At`] returns exactly the provisions whose wording
+/// here matches (by the same words, folding and query rules), so a copy of these wordings can be searched
+/// without the index, as the static export's search page does.
+pub fn wordings_at<'a>(history: &'a History, cut: &Cut<'_>) -> Vec<ScopedWording<'a>> {
+    let mut out = Vec::new();
+    for (p, provision) in history.register.provisions.iter().enumerate() {
+        if history.text_changes[p].is_empty() {
+            if title_in_scope(history, &provision.id, cut) {
+                let text = title_wording(provision);
+                let heading_words = heading_words(&text, true);
+                out.push(ScopedWording { provision, kind: WordingKind::Title, text: Cow::Owned(text), heading_words });
+            }
+            continue;
+        }
+        let Some(hash) = history.text_at(&provision.id, cut).and_then(|t| t.hash) else { continue };
+        let Some(text) = history.bodies.get(&hash) else { continue };
+        // As in the search: a wording no assignment names any more was never in force.
+        if periods(history, p, hash).is_empty() {
+            continue;
+        }
+        let text = nfc(text);
+        let heading_words = heading_words(&text, false);
+        out.push(ScopedWording { provision, kind: WordingKind::Text, text, heading_words });
+    }
+    out
+}
+
+/// Whether a provision without text stands in a search at `cut` by its title: while it is in force or inactive.
+fn title_in_scope(history: &History, id: &ProvisionId, cut: &Cut<'_>) -> bool {
+    history.status(id, cut.date).is_some_and(|s| matches!(s.status, Status::InForce | Status::Inactive))
+}
+
+/// The words of a wording's heading: a text's first line, or all of a title wording.
+fn heading_words(text: &str, title: bool) -> usize {
+    let heading_len = if title { text.len() } else { text.find('\n').unwrap_or(text.len()) };
+    words(text).take_while(|(range, _)| range.end <= heading_len).count()
 }
 
 /// Marks the byte format of a kept index; a new layout changes it, so old files are rebuilt.
@@ -1198,6 +1244,52 @@ mod tests {
             ],
         );
         History::with_texts(register, Texts { assignments, bodies })
+    }
+
+    /// The provisions whose wording at the cut holds `word` (folded), found by reading every wording.
+    fn read_for(history: &History, cut: &Cut<'_>, word: &str, heading: bool) -> Vec<String> {
+        wordings_at(history, cut)
+            .iter()
+            .filter(|w| {
+                let shown = if heading { w.heading_words } else { usize::MAX };
+                words(&w.text).take(shown).any(|(_, found)| fold(found) == word)
+            })
+            .map(|w| w.provision.id.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn the_wordings_at_a_cut_are_what_a_search_at_it_looks_at() {
+        for history in [history(), mixed("Délais de paiement", None)] {
+            let index = SearchIndex::build(&history);
+            let vocabulary: Vec<String> = index.vocabulary().map(|(w, _)| w.to_string()).collect();
+            for point in ["2015-06-01", "2016-06-01", "2017-06-01"] {
+                let cut = history.cut(&Point::Date(point.parse().expect("date"))).expect("cut");
+                for word in &vocabulary {
+                    for heading in [false, true] {
+                        let query = parse(&format!("{}{word}", if heading { "heading:" } else { "" })).expect("parse");
+                        let mut found = ids(&index.search(&history, &query, Scope::At(cut), None));
+                        found.sort();
+                        let mut read = read_for(&history, &cut, word, heading);
+                        read.sort();
+                        assert_eq!(found, read, "{word} (heading only: {heading}) on {point}");
+                    }
+                }
+            }
+        }
+        let history = history();
+        let cut = history.cut(&Point::Date("2017-06-01".parse().expect("date"))).expect("cut");
+        let at = wordings_at(&history, &cut);
+        assert_eq!(at.iter().map(|w| w.provision.id.as_str()).collect::<Vec<_>>(), ["1", "2", "3"], "reading order");
+        assert_eq!(at[0].text, "# Article 1\n\nLe paiement fait de mauvaise foi est valable.\n");
+        assert_eq!((at[0].heading_words, at[1].heading_words), (2, 3));
+        let titled = mixed("Délais de paiement", None);
+        let cut = titled.cut(&Point::Date("2017-06-01".parse().expect("date"))).expect("cut");
+        let nine = wordings_at(&titled, &cut).into_iter().find(|w| w.provision.id.as_str() == "9").expect("9");
+        assert_eq!(
+            (nine.kind, nine.text.as_ref(), nine.heading_words),
+            (WordingKind::Title, "9 Délais de paiement", 4)
+        );
     }
 
     #[test]

@@ -64,6 +64,22 @@ pub fn fold(word: &str) -> String {
     word.chars().map(fold_char).collect()
 }
 
+/// Every character whose simple case folding differs from its lowercase mapping (`char::to_lowercase`, which is
+/// also what JavaScript's `toLowerCase` gives for one character alone), paired with its folding, in code point
+/// order: `ς` and `σ`, `ſ` and `s`, Cherokee small letters (which fold to capitals), `İ` (which lowercases to
+/// two characters and folds to itself). A script that lowercases character by character except these folds
+/// exactly as [`fold`] does; the static export's search page is one.
+pub fn folds_unlike_lowercase() -> Vec<(char, char)> {
+    (0..=u32::from(char::MAX))
+        .filter_map(char::from_u32)
+        .filter_map(|c| {
+            let folded = fold_char(c);
+            let mut lower = c.to_lowercase();
+            (lower.next() != Some(folded) || lower.next().is_some()).then_some((c, folded))
+        })
+        .collect()
+}
+
 /// The first character of the grapheme cluster that starts at byte `start`, and the cluster's end; `None` at the
 /// end of the text. `start` must be a cluster boundary.
 pub fn cluster_at(text: &str, start: usize) -> Option<(char, usize)> {
@@ -112,6 +128,25 @@ pub fn prefix_chars(text: &str, max: usize) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folding_is_lowercasing_but_for_the_listed_characters() {
+        let table = folds_unlike_lowercase();
+        let listed: std::collections::BTreeMap<char, char> = table.iter().copied().collect();
+        assert_eq!(listed.get(&'ς'), Some(&'σ'));
+        assert_eq!(listed.get(&'ſ'), Some(&'s'));
+        assert_eq!(listed.get(&'ꭰ'), Some(&'Ꭰ'), "Cherokee small letters fold to capitals");
+        assert_eq!(listed.get(&'İ'), Some(&'İ'), "İ lowercases to two characters and folds to itself");
+        for c in ['a', 'A', 'É', 'ß', 'Σ', 'σ', '\u{212A}', 'Ω', '1', ' '] {
+            assert!(!listed.contains_key(&c), "{c} folds as it lowercases");
+        }
+        // The rule the table exists for: lowercasing with the table's exceptions is folding, for every character.
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let by_table = listed.get(&c).map_or_else(|| c.to_lowercase().collect::<String>(), |f| f.to_string());
+            assert_eq!(by_table, fold(&c.to_string()), "U+{:04X}", u32::from(c));
+        }
+        assert!(table.len() < 400, "a small table: {}", table.len());
+    }
 
     #[test]
     fn nfc_composes_and_borrows_what_is_already_composed() {
