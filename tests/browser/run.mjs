@@ -1,20 +1,23 @@
 // Browser tests for `inforce serve`, in real headless Chromium (Debian's `chromium`, driven by playwright-core).
 //
-//   node tests/browser/run.mjs BASE_URL ARTEFACT_DIR
+//   node tests/browser/run.mjs BASE_URL ARTEFACT_DIR [EXPORT_DIR]
 //
 // BASE_URL is a running server whose database holds the built-in SEC register (today = 2015-02-01) and the
-// small `demo` code that crates/cli/tests/browser.rs imports. The runner walks the journeys a reader takes (home
+// small `demo` code that crates/cli/tests/browser.rs imports. EXPORT_DIR, when given, is `inforce export-site`
+// of the same database on the same day: its search page, opened from the file system, must find what the
+// server's search finds. The runner walks the journeys a reader takes (home
 // to a provision, a comparison with its insertions and deletions, the pages by keyboard alone), runs the axe-core
 // accessibility checker (WCAG 2.0, 2.1 and 2.2, levels A and AA) on every page type, and saves a full-page
 // screenshot of each page type in ARTEFACT_DIR. It prints every failure and exits 1 if there is any.
 
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
 const require = createRequire(import.meta.url);
-const [base, artefacts] = process.argv.slice(2);
+const [base, artefacts, exported] = process.argv.slice(2);
 if (!base || !artefacts) {
   console.error('usage: node run.mjs BASE_URL ARTEFACT_DIR');
   process.exit(2);
@@ -359,8 +362,118 @@ try {
     f = await focused(page);
     check(f.text === 'Skip to the main content', current, `the skip link is first on /at too, reached "${f.text}"`);
   });
+
+  if (exported) await staticCopy();
 } finally {
   await browser.close();
+}
+
+/**
+ * The static copy's search page, from the file system: for every query, the provisions it lists (over all its
+ * pages) are the ones the server's search finds today, matches in a heading first, and a malformed query gets the
+ * server's own message. Then the page passes axe and reflows, and a search from the copy's home page leads to a
+ * result's page.
+ */
+async function staticCopy() {
+  const QUERIES = {
+    sec: [
+      'security', 'smart', '"smart metering"', 'heading:smart', 'communication*', 'dcc OR gateway',
+      'smart -security', '(data OR dcc) AND NOT section', 'SECURITY', 'SeC*',
+      '"unclosed', 'a*', 'AND smart', '()', '-smart', 'smart)', 'heading:', '""', '***',
+    ],
+    demo: [
+      'payment', 'PAYMENT', '"bad faith"', 'heading:article', 'pay*', 'receipt OR interest', 'NOT payment article',
+      'οδος', 'ΟΔΟΣ', 'straße', 'STRASSE', 'k', 'kelvin', 'ſtate', 'state', 'creditor -receipt', '"faith is"',
+    ],
+  };
+  const copyPage = (code, query, n) =>
+    `file://${exported}/${code === 'sec' ? '' : `codes/${code}/`}search.html?q=${encodeURIComponent(query)}&page=${n}`;
+  let found = 0;
+  for (const [code, queries] of Object.entries(QUERIES)) {
+    for (const query of queries) {
+      current = `static copy search ${code} ${query}`;
+      await step(current, async () => {
+        const response = await fetch(url(`/api/v1/${code}/search?q=${encodeURIComponent(query)}&per_page=100`));
+        const answer = await response.json();
+        await page.goto(copyPage(code, query, 1));
+        if (response.status !== 200) {
+          const shown = await page.locator('#results .error').innerText();
+          check(shown === answer.detail, current, `the copy says "${shown}", the server "${answer.detail}"`);
+          return;
+        }
+        check(answer.pages === 1, current, `the server's answer needs more than one page (${answer.total} results)`);
+        const ids = [];
+        for (let n = 1; ; n++) {
+          if (n > 1) await page.goto(copyPage(code, query, n));
+          ids.push(...(await page.locator('#results section.hit h3 a').allInnerTexts()));
+          if ((await page.locator('#results a[rel=next]').count()) === 0) break;
+        }
+        const summary = await page.locator('#results h2').innerText();
+        check(summary.startsWith(`${answer.total} `), current, `the copy says "${summary}", the server found ${answer.total}`);
+        const expected = answer.results.map((r) => r.provision);
+        check(
+          JSON.stringify([...ids].sort()) === JSON.stringify([...expected].sort()),
+          current,
+          `the copy finds [${ids.join(', ')}], the server [${expected.join(', ')}]`,
+        );
+        const headings = answer.results.filter((r) => r.heading_match).map((r) => r.provision).sort();
+        check(
+          JSON.stringify(ids.slice(0, headings.length).sort()) === JSON.stringify(headings),
+          current,
+          `heading matches [${headings.join(', ')}] should come first: [${ids.join(', ')}]`,
+        );
+        found += ids.length;
+      });
+    }
+  }
+  check(found > 40, 'static copy search', `the queries found only ${found} provisions in all: too few to compare`);
+
+  // The copy as a plain file server with no rules serves it (from file://, axe cannot read the stylesheet).
+  const TYPES = { '.html': 'text/html', '.css': 'text/css', '.js': 'text/javascript', '.json': 'application/json' };
+  const server = http.createServer((request, response) => {
+    const wanted = decodeURIComponent(new URL(request.url, 'http://copy').pathname);
+    const file = path.join(exported, wanted.endsWith('/') ? `${wanted}index.html` : wanted);
+    if (!file.startsWith(exported) || !existsSync(file)) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
+    response.end(readFileSync(file));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const served = `http://127.0.0.1:${server.address().port}`;
+
+  current = 'static copy: the search page';
+  await step(current, async () => {
+    await page.goto(`${served}/codes/demo/search.html?q=${encodeURIComponent('payment OR article')}`);
+    check((await page.locator('h1').count()) === 1, current, 'the page should have exactly one h1');
+    check((await page.locator('#results mark').count()) > 0, current, 'the matched words are marked');
+    await axe(page, current);
+    await page.screenshot({ path: path.join(artefacts, 'static-search.png'), fullPage: true });
+    await tabWalk(page, current);
+    await page.setViewportSize({ width: 320, height: 640 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+    check(overflow <= 0, current, `at 320 px wide the page scrolls sideways by ${overflow} px`);
+    await page.screenshot({ path: path.join(artefacts, 'static-search-narrow.png'), fullPage: true });
+    await page.setViewportSize(VIEWPORT);
+  });
+
+  current = 'static copy: from the home page to a result';
+  await step(current, async () => {
+    await page.goto(`${served}/codes/demo/index.html`);
+    await page.locator('#home-q').fill('receipt');
+    await page.keyboard.press('Enter');
+    await page.waitForURL((u) => u.pathname.endsWith('/codes/demo/search.html') && u.search === '?q=receipt', {
+      timeout: 5000,
+    });
+    await page.locator('#results section.hit h3 a').first().click();
+    await page.waitForURL((u) => u.pathname.includes('/codes/demo/provisions/1/'), { timeout: 5000 });
+    const h1 = await page.locator('h1').innerText();
+    check(h1.startsWith('1'), current, `the result's page is Article 1's, its heading is "${h1}"`);
+    const shown = await page.locator('main .prose').innerText();
+    check(shown.includes('The creditor must give a receipt.'), current, `the result's page shows its text: ${shown}`);
+  });
+  server.close();
 }
 
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -370,4 +483,4 @@ if (failures.length) {
   console.error(`(screenshots in ${artefacts}; ${seconds} s)`);
   process.exit(1);
 }
-console.log(`\nbrowser tests: ${PAGES.length} page types checked with axe (${AXE_TAGS.join(', ')}), 3 journeys; screenshots in ${artefacts}; ${seconds} s`);
+console.log(`\nbrowser tests: ${PAGES.length} page types checked with axe (${AXE_TAGS.join(', ')}), 3 journeys${exported ? ', the static copy\'s search' : ''}; screenshots in ${artefacts}; ${seconds} s`);

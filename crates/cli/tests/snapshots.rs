@@ -129,6 +129,7 @@ async fn site(sandbox: &Sandbox) -> axum::Router {
         public_url: Some(PUBLIC_URL.to_string()),
         limits: inforce_web::Limits::default(),
         signing_key: None,
+        static_copy: false,
     };
     inforce_web::routes(inforce_web::Site::load(store, options).await.expect("load the site"))
 }

@@ -639,6 +639,36 @@ fn the_static_export_holds_every_page_and_no_broken_link() {
     assert!(compare.contains("<del>bonne</del>"), "the redline strikes the old word: {compare}");
     assert!(compare.contains("<ins>mauvaise</ins>"), "the redline marks the new word inserted: {compare}");
     assert!(out.join("feeds/versions.atom").is_file() && out.join("404.html").is_file());
+    // Search works in the copy: every search form goes to the code's own search page, which loads the texts in
+    // force today and the script; no other form is left without a server to answer it.
+    for page in &html_files {
+        let html = std::fs::read_to_string(page).expect("page");
+        for form in html.split("<form ").skip(1) {
+            let action = form.split("action=\"").nth(1).and_then(|a| a.split('"').next()).unwrap_or("");
+            assert!(action.ends_with("search.html"), "{}: a form the copy cannot answer: {action}", page.display());
+            let target = page.parent().expect("folder").join(action);
+            assert!(target.is_file(), "{}: the search form goes to {action}, which is missing", page.display());
+        }
+    }
+    let search = std::fs::read_to_string(out.join("codes/small/search.html")).expect("search page");
+    assert!(search.contains("<form action=\"search.html\""), "{search}");
+    assert!(search.contains("<script data-search-index src=\"search/index.js\"></script>"), "{search}");
+    assert!(search.contains("<script src=\"../../static/search.js\"></script>"), "{search}");
+    assert!(out.join("static/search.js").is_file());
+    let index = std::fs::read_to_string(out.join("codes/small/search/index.js")).expect("search index");
+    let json = index.split_once("window.inforceSearchIndex = ").map(|(_, j)| j.trim_end().trim_end_matches(';'));
+    let index: Value = serde_json::from_str(json.expect("the index is one assignment")).expect("json");
+    assert_eq!(index["date"], "2026-11-28", "the texts in force on the export's today");
+    let provisions = index["provisions"].as_array().expect("provisions");
+    let ids: Vec<&str> = provisions.iter().filter_map(|p| p["id"].as_str()).collect();
+    assert_eq!(ids, ["1", "3"], "every provision in force, in reading order (v2 took Article 2 out)");
+    assert!(provisions[0]["text"].as_str().is_some_and(|t| t.contains("mauvaise foi")), "{}", provisions[0]);
+    assert_eq!(provisions[0]["h"], 2, "the heading's words: Article 1");
+    for provision in provisions {
+        let href = provision["href"].as_str().expect("href");
+        let target = out.join("codes/small/search").join(percent_decoded(href));
+        assert!(target.is_file(), "the result link {href} resolves to a page of the copy");
+    }
     // Exporting again replaces the export; a folder holding anything else is refused and left alone.
     assert!(sandbox.run(&["export-site", out.to_str().expect("path")]).status.success());
     let other = sandbox.path("other");
@@ -723,6 +753,10 @@ fn search_on_the_site_and_through_the_api() {
     assert!(get(&server, &long, &[]).json()["detail"].as_str().is_some_and(|d| d.contains("the limit is 500")));
     assert_eq!(get(&server, "/api/v1/small/search?q=x&per_page=1000", &[]).status, 400);
     assert_eq!(get(&server, "/api/v1/small/search?q=x&within=Z9", &[]).status, 404);
+    // A served site searches on the server: the static copy's script and index are not served.
+    for path in ["/static/search.js", "/search/index.js", "/codes/small/search/index.js"] {
+        assert_eq!(get(&server, path, &[]).status, 404, "{path}");
+    }
 }
 
 #[test]

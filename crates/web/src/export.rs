@@ -181,8 +181,12 @@ async fn write_all(
             summary.documents += 1;
             if file.ends_with(".atom") {
                 links.extend(attribute_values(&String::from_utf8_lossy(&body), "href").map(|(_, v)| v));
+                body
+            } else if file.ends_with(".js") {
+                rewrite_script(&String::from_utf8_lossy(&body), &file, &mut links).into_bytes()
+            } else {
+                body
             }
-            body
         };
         for link in links {
             if let Some(target) = internal(&link).filter(|target| seen.insert(target.clone())) {
@@ -252,7 +256,7 @@ pub fn file_for(url: &str) -> Option<String> {
         return None;
     }
     let last = segments.last().map(String::as_str).unwrap_or("");
-    let keeps_its_name = [".atom", ".css", ".json", ".pdf", ".docx", ".doc", ".md", ".markdown", ".txt"]
+    let keeps_its_name = [".atom", ".css", ".js", ".json", ".pdf", ".docx", ".doc", ".md", ".markdown", ".txt"]
         .iter()
         .any(|ext| last.ends_with(ext))
         && query.is_none();
@@ -305,19 +309,33 @@ pub fn relative(from: &str, to: &str) -> String {
 
 /// Every `name="value"` in a page, as (byte range of the value, value with `&amp;` undone).
 fn attribute_values<'a>(html: &'a str, name: &'a str) -> impl Iterator<Item = (std::ops::Range<usize>, String)> + 'a {
-    let needle = format!(" {name}=\"");
+    quoted_values(html, format!(" {name}=\"")).map(|(range, value)| (range, value.replace("&amp;", "&")))
+}
+
+/// The value after each `needle` up to the next `"`, with its byte range.
+fn quoted_values(text: &str, needle: String) -> impl Iterator<Item = (std::ops::Range<usize>, String)> + '_ {
     let mut from = 0;
     std::iter::from_fn(move || {
-        let start = html[from..].find(&needle)? + from + needle.len();
-        let end = html[start..].find('"')? + start;
+        let start = text[from..].find(&needle)? + from + needle.len();
+        let end = text[start..].find('"')? + start;
         from = end;
-        Some((start..end, html[start..end].replace("&amp;", "&")))
+        Some((start..end, text[start..end].to_string()))
     })
 }
 
-/// The page with its internal links made relative file names and its forms (which need the server) removed;
-/// the addresses it links to are added to `links`.
-/// Forms (search, date pickers, the compare form) need a server: with the live site's address (`--public-url`) they
+/// Whether a form's address is a code's search page, which a static copy answers itself (in the browser).
+fn is_search(action: &str) -> bool {
+    let path = action.split(['?', '#']).next().unwrap_or(action);
+    path == "/search"
+        || path
+            .strip_prefix("/codes/")
+            .and_then(|rest| rest.strip_suffix("/search"))
+            .is_some_and(|code| !code.is_empty() && !code.contains('/'))
+}
+
+/// The page with its internal links made relative file names; the addresses it links to are added to `links`.
+/// A search form is kept and sent to the copy's own search page, which searches in the browser. The other forms
+/// (date pickers, the compare form, filters) need a server: with the live site's address (`--public-url`) they
 /// are kept and sent there; without it they are replaced by a sentence saying so, so no page is left with a form
 /// that cannot answer.
 fn rewrite_page(html: &str, file: &str, links: &mut Vec<String>, live: Option<&str>) -> String {
@@ -326,11 +344,18 @@ fn rewrite_page(html: &str, file: &str, links: &mut Vec<String>, live: Option<&s
     while let Some(start) = html[after..].find("<form").map(|at| at + after) {
         let Some(end) = html[start..].find("</form>").map(|at| at + start + "</form>".len()) else { break };
         let form = &html[start..end];
-        let replacement = match (live, attribute_values(form, "action").next()) {
-            (Some(live), Some((range, action))) if action.starts_with('/') => {
-                format!("{}{live}{action}{}", &form[..range.start], &form[range.end..])
+        let replacement = match attribute_values(form, "action").next() {
+            Some((range, action)) if is_search(&action) && file_for(&action).is_some() => {
+                let target = file_for(&action).unwrap_or_default();
+                links.push(action);
+                let local = percent_encode(&relative(file, &target)).replace('&', "&amp;");
+                format!("{}{local}{}", &form[..range.start], &form[range.end..])
             }
-            _ => "<p class=\"note\">This is a static copy of the site: searching, choosing a date and comparing \
+            Some((range, action)) if live.is_some() && action.starts_with('/') => {
+                let live = live.unwrap_or_default();
+                format!("{}{live}{}{}", &form[..range.start], action.replace('&', "&amp;"), &form[range.end..])
+            }
+            _ => "<p class=\"note\">This is a static copy of the site: choosing a date, comparing and filtering \
                   need the live site.</p>"
                 .to_string(),
         };
@@ -347,18 +372,38 @@ fn rewrite_page(html: &str, file: &str, links: &mut Vec<String>, live: Option<&s
             let Some(target) = file_for(&address) else { continue };
             let fragment = value.find('#').map_or("", |at| &value[at..]);
             links.push(address);
-            edits.push((range, format!("{}{fragment}", percent_encode(&relative(file, &target)))));
+            let local = format!("{}{fragment}", percent_encode(&relative(file, &target)));
+            edits.push((range, local.replace('&', "&amp;")));
         }
     }
+    splice(html, edits)
+}
+
+/// A script with the site addresses in its `"href":"…"` values (the search index's links to provision pages)
+/// made relative to the script's own file, which the search page resolves them against; the addresses are added
+/// to `links`, so every search result's page is in the copy.
+fn rewrite_script(script: &str, file: &str, links: &mut Vec<String>) -> String {
+    let mut edits = Vec::new();
+    for (range, value) in quoted_values(script, "\"href\":\"".to_string()) {
+        let Some(address) = internal(&value) else { continue };
+        let Some(target) = file_for(&address) else { continue };
+        links.push(address);
+        edits.push((range, percent_encode(&relative(file, &target))));
+    }
+    splice(script, edits)
+}
+
+/// `text` with each range replaced, the ranges in order and apart.
+fn splice(text: &str, mut edits: Vec<(std::ops::Range<usize>, String)>) -> String {
     edits.sort_by_key(|(range, _)| range.start);
-    let mut out = String::with_capacity(html.len());
+    let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for (range, replacement) in edits {
-        out.push_str(&html[at..range.start]);
-        out.push_str(&replacement.replace('&', "&amp;"));
+        out.push_str(&text[at..range.start]);
+        out.push_str(&replacement);
         at = range.end;
     }
-    out.push_str(&html[at..]);
+    out.push_str(&text[at..]);
     out
 }
 
@@ -403,14 +448,54 @@ mod tests {
             page,
             "<a href=\"4.1.html\">4.1</a> <a href=\"#main\">skip</a> \
              <a href=\"../provisions/H15/at/2015-01-20/x/1.html#p\">H15</a> \
-             <p class=\"note\">This is a static copy of the site: searching, choosing a date and comparing need the live \
-             site.</p><link href=\"https://example.org/\">"
+             <p class=\"note\">This is a static copy of the site: choosing a date, comparing and filtering need the \
+             live site.</p><link href=\"https://example.org/\">"
         );
         assert_eq!(links, ["/versions/4.1", "/provisions/H15?at=2015-01-20&x=1"]);
-        // With the live site's address, a form is kept and sent there.
+        // With the live site's address, a form is kept and sent there, its markup as it was.
         let mut links = Vec::new();
+        let html = "<form action=\"/at?x=1&amp;y=2\"><input placeholder=\"&quot;a phrase&quot;\"></form>";
         let page = rewrite_page(html, "versions/4.0.html", &mut links, Some("https://sec.example.org"));
-        assert!(page.contains("<form action=\"https://sec.example.org/at\"><a href=\"/gone\">x</a></form>"), "{page}");
+        assert_eq!(
+            page,
+            "<form action=\"https://sec.example.org/at?x=1&amp;y=2\"><input placeholder=\"&quot;a phrase&quot;\"></form>"
+        );
+    }
+
+    #[test]
+    fn search_forms_go_to_the_copys_own_search_page() {
+        let html = "<form action=\"/search\" role=\"search\"><input placeholder=\"&quot;x&quot;\"></form>\
+                    <form action=\"/codes/demo/search\"></form><form action=\"/codes/demo/at\"></form>";
+        for live in [None, Some("https://sec.example.org")] {
+            let mut links = Vec::new();
+            let page = rewrite_page(html, "codes/demo/index.html", &mut links, live);
+            assert!(
+                page.starts_with(
+                    "<form action=\"../../search.html\" role=\"search\"><input placeholder=\"&quot;x&quot;\"></form>\
+                     <form action=\"search.html\"></form>"
+                ),
+                "{page}"
+            );
+            assert_eq!(links, ["/search", "/codes/demo/search"]);
+            assert_eq!(page.contains("https://sec.example.org/codes/demo/at"), live.is_some(), "{page}");
+        }
+        assert!(is_search("/search") && is_search("/codes/fr-cc/search") && is_search("/search?q=x"));
+        for other in ["/searches", "/codes//search", "/codes/a/b/search", "/at", "/codes/search"] {
+            assert!(!is_search(other), "{other}");
+        }
+    }
+
+    #[test]
+    fn a_scripts_links_are_made_relative_to_it_and_followed() {
+        let script = "window.x = {\"provisions\":[{\"id\":\"H15\",\"href\":\"/provisions/H15?at=2015-01-26\",\
+                      \"text\":\"\\\"href\\\":\\\"/not/a/link\\\"\"},{\"href\":\"https://example.org/\"}]};";
+        let mut links = Vec::new();
+        let out = rewrite_script(script, "codes/demo/search/index.js", &mut links);
+        assert_eq!(links, ["/provisions/H15?at=2015-01-26"]);
+        assert!(out.contains("\"href\":\"../../../provisions/H15/at/2015-01-26.html\""), "{out}");
+        assert!(out.contains("/not/a/link") && out.contains("https://example.org/"), "{out}");
+        assert_eq!(file_for("/static/search.js").as_deref(), Some("static/search.js"));
+        assert_eq!(file_for("/codes/demo/search/index.js").as_deref(), Some("codes/demo/search/index.js"));
     }
 
     #[test]

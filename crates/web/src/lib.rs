@@ -108,6 +108,7 @@ fn table() -> Vec<Route> {
         twin("/documents", get(documents::documents), "/{code}/documents", get(documents::api_documents)),
         route("/documents/{id}/{file}", get(documents::document_file)),
         twin("/search", get(search::page), "/{code}/search", get(search::api)),
+        route("/search/index.js", get(search::index_script)),
         route("/feeds/versions.atom", get(feeds::versions)),
         route("/feeds/provisions/{feed}", get(feeds::provision)),
         route("/feeds/consultations.atom", get(feeds::consultations)),
@@ -238,6 +239,7 @@ pub fn routes(site: Arc<Site>) -> Router {
         .nest("/api/v1", api)
         .route("/api/openapi.json", get(meta::openapi))
         .route("/static/site.css", get(meta::stylesheet))
+        .route("/static/search.js", get(meta::search_script))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(meta::ready))
         .fallback(meta::not_found)

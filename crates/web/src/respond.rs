@@ -32,6 +32,8 @@ pub enum Body {
     Css(&'static str),
     /// Plain text (a signed checkpoint).
     Text(String),
+    /// A script (only in a static copy: its search page's script and index).
+    Script(String),
 }
 
 impl Body {
@@ -53,6 +55,7 @@ pub fn respond(request: &HeaderMap, body: Body, last_modified: Timestamp, cache:
         Body::Atom(xml) => ("application/atom+xml; charset=utf-8".to_string(), xml.into_bytes(), None),
         Body::Css(css) => ("text/css; charset=utf-8".to_string(), css.as_bytes().to_vec(), None),
         Body::Text(text) => ("text/plain; charset=utf-8".to_string(), text.into_bytes(), None),
+        Body::Script(script) => ("text/javascript; charset=utf-8".to_string(), script.into_bytes(), None),
     };
     let etag = etag.unwrap_or_else(|| {
         let mut hasher = DefaultHasher::new();

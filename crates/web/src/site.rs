@@ -33,6 +33,10 @@ pub struct SiteOptions {
     pub limits: Limits,
     /// The key the site signs its logs' checkpoints with (`serve --signing-key`); `None`: no checkpoints.
     pub signing_key: Option<SigningKey>,
+    /// The routes draw a static copy (`export-site`), not a served site: the search page searches in the reader's
+    /// browser, from each code's texts in force today written beside it (`/search/index.js`), since no server
+    /// will answer its form.
+    pub static_copy: bool,
 }
 
 /// The bounds `serve` keeps under load and attack, each with its flag (README: "Limits").

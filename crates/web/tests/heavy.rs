@@ -76,6 +76,7 @@ fn site_options(limits: inforce_web::Limits) -> inforce_web::SiteOptions {
         public_url: None,
         limits,
         signing_key: None,
+        static_copy: false,
     }
 }
 

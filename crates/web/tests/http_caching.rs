@@ -66,6 +66,7 @@ async fn sites() -> (axum::Router, axum::Router, Arc<dyn Store>) {
         public_url: None,
         limits: inforce_web::Limits::default(),
         signing_key: None,
+        static_copy: false,
     };
     let site = inforce_web::Site::load(store.clone(), options).await.expect("site");
     (inforce_web::routes(site.clone()), inforce_web::router(site), store)
@@ -280,6 +281,7 @@ async fn an_answer_too_large_to_keep_is_sent_whole_and_not_kept() {
         public_url: None,
         limits,
         signing_key: None,
+        static_copy: false,
     };
     let site = inforce_web::Site::load(Arc::new(store), options).await.expect("site");
     let (uncached, cached) = (inforce_web::routes(site.clone()), inforce_web::router(site));

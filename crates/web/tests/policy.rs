@@ -29,6 +29,7 @@ async fn routes() -> axum::Router {
         public_url: None,
         limits: inforce_web::Limits::default(),
         signing_key: None,
+        static_copy: false,
     };
     inforce_web::routes(inforce_web::Site::load(store, options).await.expect("site"))
 }

@@ -27,6 +27,7 @@ pub async fn serve(env: &Env, args: ServeArgs) -> Result<(), Failure> {
         public_url,
         limits: args.limits(),
         signing_key,
+        static_copy: false,
     };
     let served = inforce_web::serve(store, args.addr, options, |bound| {
         println!("inforce is serving on http://{bound}/ (Ctrl-C to stop)");
@@ -70,6 +71,7 @@ pub async fn export_site(env: &Env, args: &ExportSiteArgs) -> Result<(), Failure
         public_url,
         limits: inforce_web::Limits::default(),
         signing_key: None,
+        static_copy: true,
     };
     let site = inforce_web::Site::load(env.store().await?.clone(), options).await?;
     let spinner = (env.out.format == Format::Text && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {

@@ -29,6 +29,19 @@ pub async fn stylesheet(State(site): State<Arc<Site>>, headers: HeaderMap) -> Re
     )
 }
 
+/// `/static/search.js`: the script of a static copy's search page; a served site answers 404.
+pub async fn search_script(State(site): State<Arc<Site>>, headers: HeaderMap) -> Response {
+    if !site.options.static_copy {
+        return not_found(axum::http::Uri::from_static("/static/search.js")).await;
+    }
+    respond(
+        &headers,
+        Body::Script(include_str!("../../templates/search.js").to_string()),
+        site.snapshot().last_modified(),
+        Cache::Published,
+    )
+}
+
 /// `/api/openapi.json`: the API's description (OpenAPI 3.1), checked against real responses by the tests.
 pub async fn openapi(State(site): State<Arc<Site>>, headers: HeaderMap) -> ApiResult {
     let document: serde_json::Value = serde_json::from_str(include_str!("../../api/openapi.json"))

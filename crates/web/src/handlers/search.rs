@@ -7,13 +7,14 @@ use crate::query::Query;
 use askama::Template;
 use axum::extract::{RawPathParams, State};
 use axum::http::HeaderMap;
-use inforce_core::search::{ProvisionHit, Scope, parse, snippet};
+use inforce_core::search::{ProvisionHit, Scope, WordingKind, parse, snippet, wordings_at};
+use inforce_core::unicode::folds_unlike_lowercase;
 use inforce_core::{Entry, ProvisionId};
 use inforce_present::wire::{SearchAsked, SearchJson};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::ctx::{ApiCtx, Ctx, Face, Frame, PageCtx, PointQuery, shorten};
-use crate::respond::{ApiResult, Cache, PageResult, Problem};
+use crate::respond::{ApiResult, Body, Cache, PageResult, Problem};
 use crate::site::Site;
 
 /// The parameters of a search.
@@ -113,8 +114,23 @@ struct SearchPage {
     next: Option<String>,
 }
 
-/// `/search?q=…&at=|version=|all_versions=1&within=&page=`
+/// The search page of a static copy: a form, and a script that searches the texts in force today in the
+/// reader's browser.
+#[derive(Template)]
+#[template(path = "search_copy.html")]
+struct SearchCopyPage {
+    f: Frame,
+    /// The live site's address, when the copy knows it: other dates and every version are searched there.
+    live: Option<String>,
+}
+
+/// `/search?q=…&at=|version=|all_versions=1&within=&page=`; in a static copy, the page that searches in the
+/// browser (the script reads `q` and `page` itself).
 pub async fn page(ctx: PageCtx, Query(query): Query<SearchQuery>) -> PageResult {
+    if ctx.site.options.static_copy {
+        let live = ctx.site.options.public_url.as_ref().map(|url| format!("{url}{}", ctx.base));
+        return ctx.page(SearchCopyPage { f: ctx.frame(), live }, Cache::Today);
+    }
     ctx.heavy(move |ctx| {
         let answer = run(ctx, &query)?;
         let mut page = SearchPage {
@@ -186,6 +202,76 @@ pub async fn page(ctx: PageCtx, Query(query): Query<SearchQuery>) -> PageResult 
             }
         }
         ctx.page(page, Cache::Today)
+    })
+    .await
+}
+
+/// One provision in a static copy's search index.
+#[derive(Serialize)]
+struct IndexedProvision<'a> {
+    id: &'a str,
+    /// The heading shown in a result.
+    heading: &'a str,
+    /// The provision's page for today's stretch, as an address on the site (the export makes it relative to the
+    /// index file, and the script resolves it against the index file's address).
+    href: String,
+    /// How many of the first words are the heading.
+    h: usize,
+    text: &'a str,
+}
+
+/// A static copy's search index: what the search page's script reads.
+#[derive(Serialize)]
+struct CopyIndex<'a> {
+    /// The date whose texts these are.
+    date: String,
+    /// The characters whose simple case folding is not their lowercase, with their folding.
+    fold: Vec<(char, char)>,
+    /// The wordings in reading order.
+    provisions: Vec<IndexedProvision<'a>>,
+}
+
+/// `/search/index.js`, in a static copy only (404 on a served site, whose own search answers): the wordings a
+/// search today looks at ([`inforce_core::search::wordings_at`]), as a script that gives them to the search page
+/// (`window.inforceSearchIndex`), so the copy searches from the file system too, where a page cannot fetch JSON.
+pub async fn index_script(ctx: PageCtx) -> PageResult {
+    if !ctx.site.options.static_copy {
+        return Err(Problem::not_found("The search index is written only into static copies of the site.").into());
+    }
+    ctx.heavy(move |ctx| {
+        let cut = ctx.cut(&inforce_core::point::Point::Date(ctx.today))?;
+        let history = &ctx.history;
+        let wordings = wordings_at(history, &cut);
+        let provisions = wordings
+            .iter()
+            .map(|w| {
+                let id = w.provision.id.as_str();
+                IndexedProvision {
+                    id,
+                    heading: match w.kind {
+                        WordingKind::Text => inforce_core::text::heading(&w.text),
+                        WordingKind::Title => w.provision.title.as_deref().unwrap_or(""),
+                    },
+                    href: format!(
+                        "{}/provisions/{}?at={}",
+                        ctx.base,
+                        encode(id),
+                        history.representative_day(&w.provision.id, cut.date)
+                    ),
+                    h: w.heading_words,
+                    text: &w.text,
+                }
+            })
+            .collect();
+        let index = CopyIndex { date: cut.date.to_string(), fold: folds_unlike_lowercase(), provisions };
+        let json = serde_json::to_string(&index)
+            .map_err(|e| Problem::internal(format!("the search index could not be written: {e}")))?;
+        let script = format!(
+            "// The texts of the {} in force on {}, for this copy's search page.\nwindow.inforceSearchIndex = {json};\n",
+            history.register().code.title,
+            cut.date
+        );
+        ctx.answer(Body::Script(script), Cache::Today)
     })
     .await
 }
