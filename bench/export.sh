@@ -35,6 +35,15 @@ for corpus in "${corpora[@]}"; do
     "$bin" --db "$db" export-site "$out" > /dev/null 2>&1
     took=$(( ($(date +%s%N) - start) / 1000000 ))
     echo "$corpus ($name): $(find "$out" -type f | wc -l) files, $(du -sh "$out" | cut -f1), ${took} ms"
+    # The copy's search: the size of the code's index and, where the browser tests' tools are installed, how long
+    # its search page takes to answer.
+    if [ -f "$out/codes/bench/search/index.js" ]; then
+      echo "  search index: $(du -h "$out/codes/bench/search/index.js" | cut -f1)"
+      if [ -d "$root/tests/browser/node_modules/playwright-core" ] && [ -x "${INFORCE_CHROMIUM:-/usr/bin/chromium}" ]; then
+        node "$root/bench/static-search.mjs" "$out/codes/bench/search.html" paiement '"bonne foi"' 'cré*' \
+          'heading:article' 'contrat NOT vente'
+      fi
+    fi
     rm -rf "$out" "$db"*
   done
 done

@@ -38,6 +38,8 @@ struct ComparePage {
     within: Option<String>,
     a_label: String,
     b_label: String,
+    /// "Version 4.0 (…) compared with version 4.1 (…)".
+    heading: String,
     note: Option<String>,
     between: Vec<EntryView>,
     added: usize,
@@ -152,6 +154,11 @@ pub async fn compare(ctx: PageCtx, Path(path): Path<RangePath>, Query(query): Qu
             within: found.within.as_ref().map(ToString::to_string),
             a_label: cut_label(&found.a),
             b_label: cut_label(&found.b),
+            heading: crate::handlers::capitalise(&format!(
+                "{} compared with {}",
+                cut_label(&found.a),
+                cut_label(&found.b)
+            )),
             note,
             between: found.between.iter().map(|e| EntryView::new(e, ctx.today, false)).collect(),
             added: count(ChangeSort::Added),

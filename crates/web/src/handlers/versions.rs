@@ -40,6 +40,8 @@ struct ListView {
 struct VersionView {
     id: String,
     label: String,
+    /// The label as a heading: "Version 4.1".
+    heading: String,
     effective: String,
     effective_human: String,
     made_human: String,
@@ -139,6 +141,7 @@ pub async fn version(ctx: PageCtx, Path(path): Path<EntryPath>) -> PageResult {
         let view = VersionView {
             id: entry.id.to_string(),
             label: entry.label(),
+            heading: capitalise(&entry.label()),
             effective: entry.effective.to_string(),
             effective_human: entry.effective.human(),
             made_human: entry.made.human(),
