@@ -1,6 +1,7 @@
 //! The website in real headless Chromium: `tests/browser/run.mjs` walks the journeys (home to a provision, a
 //! comparison's insertions and deletions, the pages by keyboard alone), runs axe-core (WCAG 2.2 AA) on every page
-//! type and keeps a screenshot of each in `target/browser-artefacts/`. It needs Chromium (`/usr/bin/chromium` or
+//! type and keeps a screenshot of each in `target/browser-artefacts/`; on a static export of the same database it
+//! checks, from the file system, that the copy's search page finds exactly what the server's search finds. It needs Chromium (`/usr/bin/chromium` or
 //! `INFORCE_CHROMIUM`), node, and `npm ci --prefix tests/browser`; without them it skips, saying why, unless
 //! `INFORCE_REQUIRE_BROWSER=1` (as in CI).
 
