@@ -384,6 +384,7 @@ async function staticCopy() {
     demo: [
       'payment', 'PAYMENT', '"bad faith"', 'heading:article', 'pay*', 'receipt OR interest', 'NOT payment article',
       'οδος', 'ΟΔΟΣ', 'straße', 'STRASSE', 'k', 'kelvin', 'ſtate', 'state', 'creditor -receipt', '"faith is"',
+      '\ufeff', 'payment\u3000faith', 'pay\u0085ment',
     ],
   };
   const copyPage = (code, query, n) =>
@@ -427,6 +428,16 @@ async function staticCopy() {
     }
   }
   check(found > 40, 'static copy search', `the queries found only ${found} provisions in all: too few to compare`);
+
+  // White space alone (Unicode's: NEL is, a byte order mark is not) asks nothing, as on the server's search page.
+  for (const blank of ['\u0085', ' \u3000\t']) {
+    current = `static copy search of white space ${JSON.stringify(blank)}`;
+    await step(current, async () => {
+      await page.goto(copyPage('demo', blank, 1));
+      const shown = await page.locator('#results').innerText();
+      check(shown.trim() === '', current, `nothing is asked, but the page says "${shown}"`);
+    });
+  }
 
   // The copy as a plain file server with no rules serves it (from file://, axe cannot read the stylesheet).
   const TYPES = { '.html': 'text/html', '.css': 'text/css', '.js': 'text/javascript', '.json': 'application/json' };

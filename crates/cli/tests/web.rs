@@ -659,6 +659,9 @@ fn the_static_export_holds_every_page_and_no_broken_link() {
     let json = index.split_once("window.inforceSearchIndex = ").map(|(_, j)| j.trim_end().trim_end_matches(';'));
     let index: Value = serde_json::from_str(json.expect("the index is one assignment")).expect("json");
     assert_eq!(index["date"], "2026-11-28", "the texts in force on the export's today");
+    // The script folds and splits words by the core's tables, not by its browser's Unicode version.
+    assert_eq!(index["words"][0], serde_json::json!([0x30, 0x39]), "digits first");
+    assert!(index["fold"].as_array().is_some_and(|f| f.contains(&serde_json::json!(["Σ", "σ"]))), "Σ folds to σ");
     let provisions = index["provisions"].as_array().expect("provisions");
     let ids: Vec<&str> = provisions.iter().filter_map(|p| p["id"].as_str()).collect();
     assert_eq!(ids, ["1", "3"], "every provision in force, in reading order (v2 took Article 2 out)");

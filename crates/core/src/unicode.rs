@@ -64,20 +64,31 @@ pub fn fold(word: &str) -> String {
     word.chars().map(fold_char).collect()
 }
 
-/// Every character whose simple case folding differs from its lowercase mapping (`char::to_lowercase`, which is
-/// also what JavaScript's `toLowerCase` gives for one character alone), paired with its folding, in code point
-/// order: `ς` and `σ`, `ſ` and `s`, Cherokee small letters (which fold to capitals), `İ` (which lowercases to
-/// two characters and folds to itself). A script that lowercases character by character except these folds
-/// exactly as [`fold`] does; the static export's search page is one.
-pub fn folds_unlike_lowercase() -> Vec<(char, char)> {
+/// Every character that simple case folding changes, with its folding, in code point order (about 1,500: capitals,
+/// and the few small letters that fold elsewhere, such as `ς` and `ſ`). With this table and [`word_ranges`], a search
+/// outside Rust (the static export's search page) folds and splits words exactly as [`fold`] and
+/// [`is_word_char`] do, whatever Unicode version its own runtime knows.
+pub fn foldings() -> Vec<(char, char)> {
     (0..=u32::from(char::MAX))
         .filter_map(char::from_u32)
         .filter_map(|c| {
             let folded = fold_char(c);
-            let mut lower = c.to_lowercase();
-            (lower.next() != Some(folded) || lower.next().is_some()).then_some((c, folded))
+            (folded != c).then_some((c, folded))
         })
         .collect()
+}
+
+/// The characters [`is_word_char`] accepts, as inclusive ranges of code points in order (about 800).
+pub fn word_ranges() -> Vec<(u32, u32)> {
+    let mut ranges: Vec<(u32, u32)> = Vec::new();
+    for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32).filter(|&c| is_word_char(c)) {
+        let code = u32::from(c);
+        match ranges.last_mut() {
+            Some((_, end)) if *end + 1 == code => *end = code,
+            _ => ranges.push((code, code)),
+        }
+    }
+    ranges
 }
 
 /// The first character of the grapheme cluster that starts at byte `start`, and the cluster's end; `None` at the
@@ -130,22 +141,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn folding_is_lowercasing_but_for_the_listed_characters() {
-        let table = folds_unlike_lowercase();
-        let listed: std::collections::BTreeMap<char, char> = table.iter().copied().collect();
-        assert_eq!(listed.get(&'ς'), Some(&'σ'));
-        assert_eq!(listed.get(&'ſ'), Some(&'s'));
-        assert_eq!(listed.get(&'ꭰ'), Some(&'Ꭰ'), "Cherokee small letters fold to capitals");
-        assert_eq!(listed.get(&'İ'), Some(&'İ'), "İ lowercases to two characters and folds to itself");
-        for c in ['a', 'A', 'É', 'ß', 'Σ', 'σ', '\u{212A}', 'Ω', '1', ' '] {
-            assert!(!listed.contains_key(&c), "{c} folds as it lowercases");
+    fn the_tables_give_the_folding_and_the_word_characters_of_every_character() {
+        let table: std::collections::BTreeMap<char, char> = foldings().into_iter().collect();
+        assert_eq!((table.get(&'A'), table.get(&'Σ'), table.get(&'ς')), (Some(&'a'), Some(&'σ'), Some(&'σ')));
+        assert_eq!((table.get(&'ſ'), table.get(&'\u{212A}'), table.get(&'ẞ')), (Some(&'s'), Some(&'k'), Some(&'ß')));
+        assert_eq!(table.get(&'ꭰ'), Some(&'Ꭰ'), "Cherokee small letters fold to capitals");
+        for c in ['a', 'σ', 'ß', 'İ', '1', ' ', 'é'] {
+            assert!(!table.contains_key(&c), "{c} folds to itself");
         }
-        // The rule the table exists for: lowercasing with the table's exceptions is folding, for every character.
+        let ranges = word_ranges();
+        assert_eq!(ranges[..4], [(0x30, 0x39), (0x41, 0x5A), (0x5F, 0x5F), (0x61, 0x7A)], "digits, A-Z, _, a-z");
+        assert!(ranges.windows(2).all(|w| w[0].1 + 1 < w[1].0), "in order, apart and merged");
+        // The rules the tables exist for, over every character.
+        let mut in_ranges = ranges.iter().flat_map(|&(a, b)| a..=b).peekable();
         for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
-            let by_table = listed.get(&c).map_or_else(|| c.to_lowercase().collect::<String>(), |f| f.to_string());
-            assert_eq!(by_table, fold(&c.to_string()), "U+{:04X}", u32::from(c));
+            let by_table = table.get(&c).copied().unwrap_or(c);
+            assert_eq!(by_table.to_string(), fold(&c.to_string()), "U+{:04X}", u32::from(c));
+            let listed = in_ranges.next_if_eq(&u32::from(c)).is_some();
+            assert_eq!(listed, is_word_char(c), "U+{:04X}", u32::from(c));
         }
-        assert!(table.len() < 400, "a small table: {}", table.len());
+        assert!(table.len() < 3000 && ranges.len() < 2000, "small tables: {} and {}", table.len(), ranges.len());
     }
 
     #[test]

@@ -2,8 +2,8 @@
 // browser, the texts in force on the day the copy was written, which the page loads just before this script
 // (`search/index.js`, written by the export). Queries follow the site's own search (inforce_core::search), rule
 // for rule: texts and queries in Normalization Form C; words are what `\w+` matches in Unicode (letters, marks,
-// decimal digits, connectors, joiners), compared by simple case folding (lowercase, except the characters the
-// index lists in `fold`); "a phrase", prefix*, heading:word, AND (or nothing), OR, NOT (or -word) and
+// decimal digits, connectors, joiners), compared by simple case folding; both by the tables the index
+// carries (`words`, `fold`), so the browser's own Unicode version does not change what matches; "a phrase", prefix*, heading:word, AND (or nothing), OR, NOT (or -word) and
 // parentheses; the same limits and the same error messages. Results come in reading order, heading matches first.
 // It needs no server, no network and no storage, so the copy works from the file system as from any web server.
 (function () {
@@ -17,13 +17,15 @@
   const MAX_QUERY_CHARS = 500;
   const MAX_TERMS = 32;
   const PER_PAGE = 20;
-  const WORD = /[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]+/gu;
+  const code = (n) => `\\u{${n.toString(16)}}`;
+  const ranges = index.words.map(([a, b]) => (a === b ? code(a) : `${code(a)}-${code(b)}`));
+  const WORD = new RegExp(`[${ranges.join('')}]+`, 'gu');
   const SPACE = /^\p{White_Space}$/u;
   const folds = new Map(index.fold);
 
   function fold(word) {
     let folded = '';
-    for (const c of word) folded += folds.has(c) ? folds.get(c) : c.toLowerCase();
+    for (const c of word) folded += folds.get(c) ?? c;
     return folded;
   }
 
@@ -341,5 +343,6 @@
 
   const asked = new URLSearchParams(window.location.search);
   const query = asked.get('q');
-  if (query !== null && query.trim() !== '') show(query, Number.parseInt(asked.get('page') || '1', 10) || 1);
+  // As the server: a query of white space alone (Unicode's, which String.trim does not quite follow) asks nothing.
+  if (query !== null && !/^\p{White_Space}*$/u.test(query)) show(query, Number.parseInt(asked.get('page') || '1', 10) || 1);
 })();

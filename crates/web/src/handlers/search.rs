@@ -8,7 +8,7 @@ use askama::Template;
 use axum::extract::{RawPathParams, State};
 use axum::http::HeaderMap;
 use inforce_core::search::{ProvisionHit, Scope, WordingKind, parse, snippet, wordings_at};
-use inforce_core::unicode::folds_unlike_lowercase;
+use inforce_core::unicode::{foldings, word_ranges};
 use inforce_core::{Entry, ProvisionId};
 use inforce_present::wire::{SearchAsked, SearchJson};
 use serde::{Deserialize, Serialize};
@@ -225,8 +225,11 @@ struct IndexedProvision<'a> {
 struct CopyIndex<'a> {
     /// The date whose texts these are.
     date: String,
-    /// The characters whose simple case folding is not their lowercase, with their folding.
+    /// Every character simple case folding changes, with its folding.
     fold: Vec<(char, char)>,
+    /// The word characters, as inclusive ranges of code points: the script splits words by these, not by what its
+    /// browser's Unicode version says.
+    words: Vec<(u32, u32)>,
     /// The wordings in reading order.
     provisions: Vec<IndexedProvision<'a>>,
 }
@@ -263,7 +266,8 @@ pub async fn index_script(ctx: PageCtx) -> PageResult {
                 }
             })
             .collect();
-        let index = CopyIndex { date: cut.date.to_string(), fold: folds_unlike_lowercase(), provisions };
+        let index =
+            CopyIndex { date: cut.date.to_string(), fold: foldings(), words: word_ranges(), provisions };
         let json = serde_json::to_string(&index)
             .map_err(|e| Problem::internal(format!("the search index could not be written: {e}")))?;
         let script = format!(
