@@ -1270,3 +1270,37 @@ fn each_consultation_has_a_page_and_versions_name_what_they_implemented() {
     assert!(version.contains("<h2>Modification proposals it implemented</h2>"), "{version}");
     assert!(version.contains("<a href=\"/proposals/SECMP0026\">SECMP0026</a>"), "{version}");
 }
+
+/// What a new reader tried and found wrong: each link keeps the point a reader asked for, each page says what
+/// changed where it can, and a code without divisions reads as a list.
+#[test]
+fn links_keep_the_date_and_pages_say_what_changed() {
+    let sandbox = Sandbox::new();
+    let code = common::small_code(&sandbox);
+    assert!(sandbox.run(&["import", code.to_str().expect("path"), "--code", "small"]).status.success());
+    let server = start(&sandbox);
+    // A search at a past date links each result at that date (its stretch), not today's page.
+    let search = get(&server, "/codes/small/search?q=paiement&at=2016-06-01", &[]).body;
+    assert!(search.contains("href=\"/codes/small/provisions/1?at=2016-01-01\""), "{search}");
+    assert!(search.contains("<time datetime=\"2016-01-01\">1 January 2016</time>"), "dates in words: {search}");
+    let every = get(&server, "/codes/small/search?q=paiement&all_versions=1", &[]).body;
+    assert!(every.contains("href=\"/codes/small/provisions/1?at=2017-01-01\""), "the latest wording's: {every}");
+    // A comparison counts every new status, and says "still" for a status that stayed.
+    let compare = get(&server, "/compare/4.0...4.1", &[]).body;
+    assert!(compare.contains("0 with only a new status; 2 with a new status in all"), "{compare}");
+    assert!(compare.contains("still in force"), "{compare}");
+    assert!(compare.contains("status inactive → in force"), "{compare}");
+    // Each change in a provision's timeline links the comparison that shows it; the compare form starts from the
+    // version before the wording shown, so it shows the last change.
+    let provision = get(&server, "/codes/small/provisions/1?at=2017-06-01", &[]).body;
+    assert!(provision.contains("href=\"/codes/small/compare/v1...v2?provision=1\">see the change</a>"), "{provision}");
+    assert!(provision.contains("name=\"a\" value=\"v1\""), "{provision}");
+    assert!(provision.contains("(a version, such as v1, or a date)"), "{provision}");
+    // A code without divisions: its contents are a list, not a box per provision; every page links the contents.
+    let contents = get(&server, "/codes/small/contents?at=2017-06-01", &[]).body;
+    assert!(
+        contents.contains("<p class=\"contents single\"><a href=\"/codes/small/provisions/1?at=2017-01-01\">1</a>")
+    );
+    assert!(!contents.contains("<details"), "{contents}");
+    assert!(contents.contains("<li><a href=\"/codes/small/contents\">Contents</a></li>"), "{contents}");
+}

@@ -2,7 +2,8 @@
 //! footnotes, by pulldown-cmark), its heading left to the page, every sub-paragraph given an anchor for permalinks
 //! (`#D1.1-a`, `#D1.1-c-ii`), and nothing in the text able to add markup: raw HTML is shown as text (a line break
 //! `<br>`, which tables imported from Word use inside cells, aside), links go only to web, mail and in-page
-//! addresses, and images are shown as their descriptions.
+//! addresses, and images are shown as their descriptions. Each line break of a paragraph is kept, as legal texts
+//! put numbered items on lines of their own.
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
@@ -56,6 +57,8 @@ pub fn provision_html(id: &str, text: &str) -> String {
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 events.push(Event::Start(Tag::FootnoteDefinition(CowStr::from(format!("{anchor}-note-{label}")))));
             }
+            // A line break in a legal text is the author's (items 1°, 2°… each on its line), not a wrapped line.
+            Event::SoftBreak => events.push(Event::HardBreak),
             other => events.push(other),
         }
     }
@@ -175,6 +178,10 @@ mod tests {
         assert!(html.contains("href=\"#D2.1-note-1\""), "{html}");
         assert!(html.contains("id=\"D2.1-note-1\""), "{html}");
         assert!(!html.contains("# D2.1"), "{html}");
+        // Numbered items on lines of their own stay on lines of their own.
+        let items =
+            provision_html("L112-2", "# Article L112-2\n\nNe peuvent être saisis :\n1° les biens ;\n2° les droits.\n");
+        assert_eq!(items, "<p>Ne peuvent être saisis :<br />\n1° les biens ;<br />\n2° les droits.</p>\n");
     }
 
     #[test]

@@ -46,6 +46,8 @@ struct ComparePage {
     removed: usize,
     changed: usize,
     status_changed: usize,
+    /// Provisions whose status differs, whatever else changed.
+    new_status: usize,
     changes: Vec<ChangeView>,
 }
 
@@ -165,6 +167,7 @@ pub async fn compare(ctx: PageCtx, Path(path): Path<RangePath>, Query(query): Qu
             removed: count(ChangeSort::Removed),
             changed: count(ChangeSort::Changed),
             status_changed: count(ChangeSort::StatusChanged),
+            new_status: found.changes.iter().filter(|c| c.status.0 != c.status.1).count(),
             changes,
         };
         ctx.page(page, Cache::Published)

@@ -22,6 +22,9 @@ struct TimelineRow {
     date_human: String,
     what: Vec<String>,
     proposals: Vec<String>,
+    /// The comparison that shows the wording it gave against the one before (`a...b`), as the provision's feed
+    /// links it.
+    redline: Option<String>,
 }
 
 /// A provision named on another's page: in the breadcrumbs, as previous or next, or as a part.
@@ -136,9 +139,11 @@ pub async fn provision(ctx: PageCtx, provision: Provision<Page>, at: At<Page>) -
     let wordings = wordings(&events, text.map(|t| t.entry), ctx.today);
     let inactive =
         (status.status == inforce_core::Status::Inactive).then(|| capitalise(&status_reason(&status, ctx.today)));
-    let compare_from = history
-        .in_force(cut.date)
-        .version
+    // By default the form compares with the version before the one that gave the wording shown, so it shows the
+    // provision's last change; without a wording, with the version before the one in force.
+    let compare_from = text
+        .map(|t| t.entry)
+        .or(history.in_force(cut.date).version)
         .and_then(|v| history.version_before(v))
         .or_else(|| history.versions().first().copied())
         .map(|v| v.id.to_string())
@@ -290,6 +295,7 @@ fn timeline(
             date_human: entry.effective.human(),
             what: Vec::new(),
             proposals,
+            redline: None,
         });
         rows.len() - 1
     };
@@ -299,6 +305,10 @@ fn timeline(
     }
     for event in events {
         let at = row_for(&mut rows, event.entry);
+        rows[at].redline = event
+            .previous
+            .or_else(|| history.version_before(event.entry))
+            .map(|before| format!("{}...{}", before.id, event.entry.id));
         let words = format!("{} words added, {} removed", event.words_added, event.words_removed);
         // The register's own "amended" (or added, removed) and the wording's are one change: said once.
         let said = items.iter().any(|item| {

@@ -88,13 +88,17 @@ fn run<'a, F: Face>(
 
 struct ResultView {
     provision: String,
+    /// The day its page is linked at: the searched date's stretch, or for every version the first day of its
+    /// latest matching wording; empty for a provision whose wording has no date.
+    at: String,
     heading: String,
     heading_match: bool,
     wordings: Vec<WordingView>,
 }
 
 struct WordingView {
-    periods: Vec<(String, String, String, String)>,
+    /// Each period: the entries it runs from and until (empty while it stands), each as (id, date, date in words).
+    periods: Vec<((String, String, String), (String, String, String))>,
     snippet: Vec<(String, bool)>,
 }
 
@@ -175,7 +179,7 @@ pub async fn page(ctx: PageCtx, Query(query): Query<SearchQuery>) -> PageResult 
             };
             page.previous = (asked.page > 1).then(|| link(asked.page - 1));
             page.next = (asked.page < pages).then(|| link(asked.page + 1));
-            let entry = |e: &Entry| (e.id.to_string(), e.effective.to_string());
+            let entry = |e: &Entry| (e.id.to_string(), e.effective.to_string(), e.effective.human());
             for hit in hits.iter().skip((asked.page - 1) * asked.per_page).take(asked.per_page) {
                 let wordings = hit
                     .wordings
@@ -184,17 +188,23 @@ pub async fn page(ctx: PageCtx, Query(query): Query<SearchQuery>) -> PageResult 
                         periods: w
                             .periods
                             .iter()
-                            .map(|p| {
-                                let (from, from_date) = entry(p.from);
-                                let (until, until_date) = p.until.map_or_else(Default::default, entry);
-                                (from, from_date, until, until_date)
-                            })
+                            .map(|p| (entry(p.from), p.until.map_or_else(Default::default, entry)))
                             .collect(),
                         snippet: snippet(&w.text, &w.matches(), 240),
                     })
                     .collect();
+                let shown = match asked.date {
+                    Some(date) => Some(date),
+                    None => {
+                        hit.wordings.first().and_then(|w| w.periods.last()).and_then(|p| p.from.effective.earliest())
+                    }
+                };
+                let at = shown
+                    .map(|date| ctx.history.representative_day(&hit.provision.id, date).to_string())
+                    .unwrap_or_default();
                 page.results.push(ResultView {
                     provision: hit.provision.id.to_string(),
+                    at,
                     heading: hit.heading().to_string(),
                     heading_match: hit.heading_match,
                     wordings,
