@@ -96,9 +96,12 @@ struct ResultView {
     wordings: Vec<WordingView>,
 }
 
+/// An entry as a period names it: its id, its date, and its date in words.
+type EntryMention = (String, String, String);
+
 struct WordingView {
-    /// Each period: the entries it runs from and until (empty while it stands), each as (id, date, date in words).
-    periods: Vec<((String, String, String), (String, String, String))>,
+    /// Each period: the entries it runs from and until (empty while it stands).
+    periods: Vec<(EntryMention, EntryMention)>,
     snippet: Vec<(String, bool)>,
 }
 
