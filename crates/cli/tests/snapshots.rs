@@ -102,6 +102,7 @@ const API: &[&str] = &[
     "/api/v1/sec/search?q=%22",
     "/api/v1/no/such/route",
     "/api/v1/small/compare/v1...v2?ignore_formatting=1",
+    "/api/v1/small/compare/v1...v2?ignore_formatting=maybe",
     "/api/v1/sec/search?page=x&q=a",
 ];
 

@@ -1296,6 +1296,26 @@ fn links_keep_the_date_and_pages_say_what_changed() {
     assert!(provision.contains("href=\"/codes/small/compare/v1...v2?provision=1\">see the change</a>"), "{provision}");
     assert!(provision.contains("name=\"a\" value=\"v1\""), "{provision}");
     assert!(provision.contains("(a version, such as v1, or a date)"), "{provision}");
+    // An old page of a provision taken out of the text later says so, and by what (today after v2 took 2 out).
+    let later = common::start_with(&sandbox, &[("INFORCE_TODAY", "2026-11-28")], std::process::Stdio::null());
+    let before = get(&later, "/codes/small/provisions/2?at=2016-06-01", &[]).body;
+    assert!(
+        before.contains(
+            "not as it stands today. It was taken out of the text by version v2 (unknown instrument, 1 January 2017)."
+        ),
+        "{before}"
+    );
+    let kept = get(&later, "/codes/small/provisions/1?at=2016-06-01", &[]).body;
+    assert!(kept.contains("not as it stands today.") && !kept.contains("taken out"), "{kept}");
+    // Ignoring formatting is offered by the compare forms and kept by the redirect; an address may say 1 or true.
+    let form = get(&server, "/codes/small/compare?a=v1&b=v2&provision=1&ignore_formatting=true", &[]);
+    assert_eq!(form.status, 303);
+    assert_eq!(form.header("location"), Some("/codes/small/compare/v1...v2?provision=1&ignore_formatting=true"));
+    let ignoring = get(&server, "/codes/small/compare/v1...v2?ignore_formatting=1", &[]).body;
+    assert!(ignoring.contains("name=\"ignore_formatting\" value=\"true\" checked"), "{ignoring}");
+    let bad = get(&server, "/api/v1/small/compare/v1...v2?ignore_formatting=maybe", &[]);
+    assert_eq!(bad.status, 400);
+    assert!(bad.json()["detail"].as_str().is_some_and(|d| d.contains("'maybe' is not a valid ignore_formatting")));
     // A code without divisions: its contents are a list, not a box per provision; every page links the contents.
     let contents = get(&server, "/codes/small/contents?at=2017-06-01", &[]).body;
     assert!(

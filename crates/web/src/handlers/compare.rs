@@ -36,6 +36,8 @@ struct ComparePage {
     b_point: String,
     /// The provision the comparison is limited to, if any.
     within: Option<String>,
+    /// Whether white space and punctuation are ignored.
+    ignore_formatting: bool,
     a_label: String,
     b_label: String,
     /// "Version 4.0 (…) compared with version 4.1 (…)".
@@ -51,19 +53,34 @@ struct ComparePage {
     changes: Vec<ChangeView>,
 }
 
-/// `?provision=` on comparisons.
+/// `?provision=` and `?ignore_formatting=` on comparisons.
 #[derive(Deserialize, Default)]
 pub struct CompareQuery {
     provision: Option<String>,
-    ignore_formatting: Option<bool>,
+    /// `true`, `1`, `on` or `yes` (a checked box); `false`, `0`, `off`, `no` or empty.
+    ignore_formatting: Option<String>,
 }
 
-/// The compare form's fields: two points (versions or dates) and, optionally, the provision to compare.
+/// The compare form's fields: two points (versions or dates) and, optionally, the provision to compare and
+/// whether to ignore formatting.
 #[derive(Deserialize, Default)]
 pub struct CompareForm {
     a: Option<String>,
     b: Option<String>,
     provision: Option<String>,
+    ignore_formatting: Option<String>,
+}
+
+/// Reads `ignore_formatting`: a form's checked box sends `true`, a hand-written address may say `1` or `yes`.
+fn ignore_formatting(value: Option<&str>) -> Result<bool, Problem> {
+    match value.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("" | "false" | "0" | "off" | "no") => Ok(false),
+        Some("true" | "1" | "on" | "yes") => Ok(true),
+        Some(other) => Err(Problem::bad_request(format!(
+            "'{}' is not a valid ignore_formatting: give true or false.",
+            shorten(other)
+        ))),
+    }
 }
 
 /// What a point keeps unescaped in an address: letters, digits and `-._~` (versions such as `4.0`, dates).
@@ -82,8 +99,15 @@ pub async fn compare_form(ctx: PageCtx, Query(form): Query<CompareForm>) -> Page
     let (a, b) = (point(form.a.as_deref(), "first")?, point(form.b.as_deref(), "second")?);
     let encode = |text: &str| percent_encoding::utf8_percent_encode(text, POINT).to_string();
     let mut target = format!("{}/compare/{}...{}", ctx.base, encode(&a), encode(&b));
+    let mut query = Vec::new();
     if let Some(provision) = form.provision.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        target.push_str(&format!("?provision={}", encode(provision)));
+        query.push(format!("provision={}", encode(provision)));
+    }
+    if ignore_formatting(form.ignore_formatting.as_deref())? {
+        query.push("ignore_formatting=true".to_string());
+    }
+    if !query.is_empty() {
+        target.push_str(&format!("?{}", query.join("&")));
     }
     Ok(axum::response::Redirect::to(&target).into_response())
 }
@@ -108,7 +132,7 @@ fn comparison<'a, F: Face>(ctx: &'a Ctx<F>, range: &str, query: &CompareQuery) -
     let a = ctx.cut(&ctx.point(a)?)?;
     let b = ctx.cut(&ctx.point(b)?)?;
     let within = query.provision.as_deref().map(|p| ctx.provision(p)).transpose()?;
-    let options = DiffOptions { ignore_formatting: query.ignore_formatting.unwrap_or(false) };
+    let options = DiffOptions { ignore_formatting: ignore_formatting(query.ignore_formatting.as_deref())? };
     let changes =
         ctx.history.compare_until(&a, &b, within.as_ref(), options, &ctx.in_time()).map_err(|_| ctx.too_long())?;
     let between = ctx.history.entries_between(&a, &b);
@@ -151,6 +175,7 @@ pub async fn compare(ctx: PageCtx, Path(path): Path<RangePath>, Query(query): Qu
         let (a_point, b_point) = path.range.split_once("...").unwrap_or_default();
         let page = ComparePage {
             f: ctx.frame(),
+            ignore_formatting: found.options.ignore_formatting,
             a_point: a_point.to_string(),
             b_point: b_point.to_string(),
             within: found.within.as_ref().map(ToString::to_string),

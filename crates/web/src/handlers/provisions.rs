@@ -55,6 +55,8 @@ struct ProvisionPage {
     wordings: Vec<WordingView>,
     /// Whether the page shows another day than today.
     not_today: bool,
+    /// On a page of a day before the provision was taken out of the text (as it stands today): what took it out.
+    removed_by: Option<String>,
     /// The reason it is inactive, when it is (said as a warning).
     inactive: Option<String>,
     /// The compare form's first point: the version before the one in force at the page's date, if any.
@@ -150,6 +152,19 @@ pub async fn provision(ctx: PageCtx, provision: Provision<Page>, at: At<Page>) -
         .unwrap_or_default();
     let around = history.unchanged_around(&id, cut.date);
     // Today's page only when today is in the same stretch: a page that reads as today's is today's.
+    let removed_by = match history.status(&id, ctx.today) {
+        Some(now) if now.status == inforce_core::Status::Removed && status.status != inforce_core::Status::Removed => {
+            match now.existence {
+                inforce_core::Basis::Change { entry, .. }
+                    if entry.effective.earliest().is_some_and(|d| d > cut.date) =>
+                {
+                    Some(entry_ref(entry, ctx.today))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    };
     let not_today = !around
         .is_some_and(|(first, last)| first.is_none_or(|f| f <= ctx.today) && last.is_none_or(|l| ctx.today <= l))
         && cut.date != ctx.today;
@@ -166,6 +181,7 @@ pub async fn provision(ctx: PageCtx, provision: Provision<Page>, at: At<Page>) -
         stretch,
         wordings,
         not_today,
+        removed_by,
         inactive,
         compare_from,
         ancestors,
