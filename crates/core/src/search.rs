@@ -439,8 +439,8 @@ impl<'a> ProvisionHit<'a> {
     /// The heading to show: the latest matching wording's, or the provision's title when it has no text.
     pub fn heading(&self) -> &str {
         match self.wordings.first() {
-            Some(w) if w.kind == WordingKind::Text => crate::text::heading(&w.text),
-            _ => self.provision.title.as_deref().unwrap_or(""),
+            Some(w) => shown_heading(self.provision, w.kind, &w.text),
+            None => shown_heading(self.provision, WordingKind::Title, ""),
         }
     }
 }
@@ -831,6 +831,21 @@ pub struct ScopedWording<'a> {
     /// How many of its first words (as [`words`] splits it) are its heading: a match among them is a heading
     /// match, and `heading:` looks only at them.
     pub heading_words: usize,
+}
+
+impl ScopedWording<'_> {
+    /// The heading to show: the text's heading line, or the provision's title when it has no text.
+    pub fn heading(&self) -> &str {
+        shown_heading(self.provision, self.kind, &self.text)
+    }
+}
+
+/// The heading a result shows: a text's heading line, or for a title wording the provision's title.
+fn shown_heading<'a>(provision: &'a Provision, kind: WordingKind, text: &'a str) -> &'a str {
+    match kind {
+        WordingKind::Text => crate::text::heading(text),
+        WordingKind::Title => provision.title.as_deref().unwrap_or(""),
+    }
 }
 
 /// The wordings a search at `cut` looks at, one per provision at most, in reading order: each provision's text

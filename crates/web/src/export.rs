@@ -344,15 +344,15 @@ fn rewrite_page(html: &str, file: &str, links: &mut Vec<String>, live: Option<&s
     while let Some(start) = html[after..].find("<form").map(|at| at + after) {
         let Some(end) = html[start..].find("</form>").map(|at| at + start + "</form>".len()) else { break };
         let form = &html[start..end];
-        let replacement = match attribute_values(form, "action").next() {
-            Some((range, action)) if is_search(&action) && file_for(&action).is_some() => {
-                let target = file_for(&action).unwrap_or_default();
+        let action = attribute_values(form, "action").next();
+        let search_page = action.as_ref().filter(|(_, action)| is_search(action)).and_then(|(_, a)| file_for(a));
+        let replacement = match (action, search_page, live) {
+            (Some((range, action)), Some(target), _) => {
                 links.push(action);
                 let local = percent_encode(&relative(file, &target)).replace('&', "&amp;");
                 format!("{}{local}{}", &form[..range.start], &form[range.end..])
             }
-            Some((range, action)) if live.is_some() && action.starts_with('/') => {
-                let live = live.unwrap_or_default();
+            (Some((range, action)), None, Some(live)) if action.starts_with('/') => {
                 format!("{}{live}{}{}", &form[..range.start], action.replace('&', "&amp;"), &form[range.end..])
             }
             _ => "<p class=\"note\">This is a static copy of the site: choosing a date, comparing and filtering \

@@ -3,7 +3,7 @@
 use askama::Template;
 use inforce_core::date::human_date;
 use inforce_core::document::Attachment;
-use inforce_core::{History, Relation};
+use inforce_core::{History, Relation, Status};
 use inforce_present::describe::{self, entry_ref, status_reason};
 use inforce_present::wire::{BlameAnswerJson, ProvisionAnswerJson};
 
@@ -139,8 +139,7 @@ pub async fn provision(ctx: PageCtx, provision: Provision<Page>, at: At<Page>) -
         _ => None,
     };
     let wordings = wordings(&events, text.map(|t| t.entry), ctx.today);
-    let inactive =
-        (status.status == inforce_core::Status::Inactive).then(|| capitalise(&status_reason(&status, ctx.today)));
+    let inactive = (status.status == Status::Inactive).then(|| capitalise(&status_reason(&status, ctx.today)));
     // By default the form compares with the version before the one that gave the wording shown, so it shows the
     // provision's last change; without a wording, with the version before the one in force.
     let compare_from = text
@@ -150,21 +149,18 @@ pub async fn provision(ctx: PageCtx, provision: Provision<Page>, at: At<Page>) -
         .or_else(|| history.versions().first().copied())
         .map(|v| v.id.to_string())
         .unwrap_or_default();
+    // What took the provision out of the text after the page's date, when it is out today.
+    let removed_by = history
+        .status(&id, ctx.today)
+        .filter(|now| now.status == Status::Removed && status.status != Status::Removed)
+        .and_then(|now| match now.existence {
+            inforce_core::Basis::Change { entry, .. } if entry.effective.earliest().is_some_and(|d| d > cut.date) => {
+                Some(entry_ref(entry, ctx.today))
+            }
+            _ => None,
+        });
     let around = history.unchanged_around(&id, cut.date);
     // Today's page only when today is in the same stretch: a page that reads as today's is today's.
-    let removed_by = match history.status(&id, ctx.today) {
-        Some(now) if now.status == inforce_core::Status::Removed && status.status != inforce_core::Status::Removed => {
-            match now.existence {
-                inforce_core::Basis::Change { entry, .. }
-                    if entry.effective.earliest().is_some_and(|d| d > cut.date) =>
-                {
-                    Some(entry_ref(entry, ctx.today))
-                }
-                _ => None,
-            }
-        }
-        _ => None,
-    };
     let not_today = !around
         .is_some_and(|(first, last)| first.is_none_or(|f| f <= ctx.today) && last.is_none_or(|l| ctx.today <= l))
         && cut.date != ctx.today;

@@ -7,7 +7,7 @@ use crate::query::Query;
 use askama::Template;
 use axum::extract::{RawPathParams, State};
 use axum::http::HeaderMap;
-use inforce_core::search::{ProvisionHit, Scope, WordingKind, parse, snippet, wordings_at};
+use inforce_core::search::{ProvisionHit, Scope, parse, snippet, wordings_at};
 use inforce_core::unicode::{foldings, word_ranges};
 use inforce_core::{Entry, ProvisionId};
 use inforce_present::wire::{SearchAsked, SearchJson};
@@ -196,12 +196,9 @@ pub async fn page(ctx: PageCtx, Query(query): Query<SearchQuery>) -> PageResult 
                         snippet: snippet(&w.text, &w.matches(), 240),
                     })
                     .collect();
-                let shown = match asked.date {
-                    Some(date) => Some(date),
-                    None => {
-                        hit.wordings.first().and_then(|w| w.periods.last()).and_then(|p| p.from.effective.earliest())
-                    }
-                };
+                let shown = asked.date.or_else(|| {
+                    hit.wordings.first().and_then(|w| w.periods.last()).and_then(|p| p.from.effective.earliest())
+                });
                 let at = shown
                     .map(|date| ctx.history.representative_day(&hit.provision.id, date).to_string())
                     .unwrap_or_default();
@@ -239,13 +236,18 @@ struct CopyIndex<'a> {
     /// The date whose texts these are.
     date: String,
     /// Every character simple case folding changes, with its folding.
-    fold: Vec<(char, char)>,
+    fold: &'a [(char, char)],
     /// The word characters, as inclusive ranges of code points: the script splits words by these, not by what its
     /// browser's Unicode version says.
-    words: Vec<(u32, u32)>,
+    words: &'a [(u32, u32)],
     /// The wordings in reading order.
     provisions: Vec<IndexedProvision<'a>>,
 }
+
+/// The folding table every code's index carries, worked out once (it reads every Unicode scalar value).
+static FOLDINGS: std::sync::LazyLock<Vec<(char, char)>> = std::sync::LazyLock::new(foldings);
+/// The word characters every code's index carries, worked out once.
+static WORD_RANGES: std::sync::LazyLock<Vec<(u32, u32)>> = std::sync::LazyLock::new(word_ranges);
 
 /// `/search/index.js`, in a static copy only (404 on a served site, whose own search answers): the wordings a
 /// search today looks at ([`inforce_core::search::wordings_at`]), as a script that gives them to the search page
@@ -264,10 +266,7 @@ pub async fn index_script(ctx: PageCtx) -> PageResult {
                 let id = w.provision.id.as_str();
                 IndexedProvision {
                     id,
-                    heading: match w.kind {
-                        WordingKind::Text => inforce_core::text::heading(&w.text),
-                        WordingKind::Title => w.provision.title.as_deref().unwrap_or(""),
-                    },
+                    heading: w.heading(),
                     href: format!(
                         "{}/provisions/{}?at={}",
                         ctx.base,
@@ -279,8 +278,7 @@ pub async fn index_script(ctx: PageCtx) -> PageResult {
                 }
             })
             .collect();
-        let index =
-            CopyIndex { date: cut.date.to_string(), fold: foldings(), words: word_ranges(), provisions };
+        let index = CopyIndex { date: cut.date.to_string(), fold: &FOLDINGS, words: &WORD_RANGES, provisions };
         let json = serde_json::to_string(&index)
             .map_err(|e| Problem::internal(format!("the search index could not be written: {e}")))?;
         let script = format!(
