@@ -1298,6 +1298,7 @@ mod tests {
         assert_eq!(at.iter().map(|w| w.provision.id.as_str()).collect::<Vec<_>>(), ["1", "2", "3"], "reading order");
         assert_eq!(at[0].text, "# Article 1\n\nLe paiement fait de mauvaise foi est valable.\n");
         assert_eq!((at[0].heading_words, at[1].heading_words), (2, 3));
+        assert_eq!((at[0].heading(), at[1].heading()), ("Article 1", "Article 2 Paiement"));
         let titled = mixed("Délais de paiement", None);
         let cut = titled.cut(&Point::Date("2017-06-01".parse().expect("date"))).expect("cut");
         let nine = wordings_at(&titled, &cut).into_iter().find(|w| w.provision.id.as_str() == "9").expect("9");
@@ -1305,6 +1306,7 @@ mod tests {
             (nine.kind, nine.text.as_ref(), nine.heading_words),
             (WordingKind::Title, "9 Délais de paiement", 4)
         );
+        assert_eq!(nine.heading(), "Délais de paiement", "a title wording shows the provision's title");
     }
 
     #[test]
