@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use inforce_core::import::{TextImport, merge_versions};
 use inforce_core::point::Cut;
 use inforce_core::text::Texts;
-use inforce_core::{CodeId, History, ProvisionId};
+use inforce_core::{CodeId, History, ProvisionId, Stretch};
 use jiff::civil::Date;
 
 const SEC: &str = include_str!("../../../data/sec.toml");
@@ -69,9 +69,9 @@ fn check(history: &History) -> usize {
         let family = family(history, id);
         for &day in &days {
             let stands_for = history.representative_day(id, day);
-            let (first, last) = history.unchanged_around(id, day).expect("known");
-            assert!(first.is_none_or(|f| f <= day) && last.is_none_or(|l| day <= l), "{id} {day}: {first:?} {last:?}");
-            assert!(first.is_none_or(|f| f <= stands_for) && last.is_none_or(|l| stands_for <= l), "{id} {day}");
+            let stretch = history.unchanged_around(id, day).expect("known");
+            assert!(stretch.contains(day), "{id} {day}: {stretch:?}");
+            assert!(stretch.contains(stands_for), "{id} {day}");
             for member in &family {
                 assert_eq!(
                     answer(history, member, day),
@@ -133,7 +133,7 @@ fn every_day_of_a_stretch_answers_as_the_day_that_stands_for_it_with_texts() {
     assert_eq!(history.representative_day(&one, day("2017-06-01")), day("2016-01-01"));
     assert_eq!(
         history.unchanged_around(&one, day("2018-03-01")),
-        Some((Some(day("2016-01-01")), Some(day("2019-05-31"))))
+        Some(Stretch { first: Some(day("2016-01-01")), last: Some(day("2019-05-31")) })
     );
     // Before anything happened: the stretch's last day stands for it.
     assert_eq!(history.representative_day(&one, day("2010-01-01")), day("2015-12-31"));

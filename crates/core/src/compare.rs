@@ -22,6 +22,15 @@ pub struct TextAt<'a> {
     pub hash: Option<TextHash>,
 }
 
+/// Where the last wording of a provision taken out of the text can be read (see [`History::last_wording`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LastWording<'a> {
+    /// A day it stood (the one that stands for its stretch).
+    pub day: jiff::civil::Date,
+    /// The entry that gave it.
+    pub entry: &'a Entry,
+}
+
 /// One entry that changed a provision's wording.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TextEvent<'a> {
@@ -251,6 +260,32 @@ impl History {
             previous_entry = Some(entry);
         }
         events
+    }
+
+    /// Where the last wording of a provision taken out of the text at `cut` can still be read: the day that stands
+    /// for the stretch ending the day before it was taken out ([`History::representative_day`]), and the entry
+    /// that gave that wording. `None` when it has a text at the cut, never had one, or its removal or wording is
+    /// not dated to a day before the cut.
+    pub fn last_wording(&self, id: &ProvisionId, cut: &Cut<'_>) -> Option<LastWording<'_>> {
+        let removal = self.text_at(id, cut).filter(|t| t.text.is_none())?;
+        let events = self.text_history(id);
+        let gave = events
+            .iter()
+            .rev()
+            .find(|e| e.kind != ChangeKind::Removed && e.entry.effective.exact().is_some_and(|d| d < cut.date))?;
+        let until = removal.entry.effective.exact().and_then(|d| d.yesterday().ok()).unwrap_or(cut.date);
+        Some(LastWording { day: self.representative_day(id, until), entry: gave.entry })
+    }
+
+    /// Where a comparison showing the provision's last change at `cut` starts: the version before the entry that
+    /// gave its wording then; without a wording, the version before the one in force; before any, the first
+    /// version. `None` for a register without versions.
+    pub fn comparison_start(&self, id: &ProvisionId, cut: &Cut<'_>) -> Option<&Entry> {
+        self.text_at(id, cut)
+            .map(|t| t.entry)
+            .or(self.in_force(cut.date).version)
+            .and_then(|v| self.version_before(v))
+            .or_else(|| self.versions().first().copied())
     }
 
     /// Compares two points: every provision whose text or status differs, in reading order, optionally only
@@ -622,6 +657,58 @@ mod tests {
                 ("v4".into(), "added", 10, 0),
             ]
         );
+    }
+
+    #[test]
+    fn a_removed_wording_stays_readable_on_the_last_stretch_it_stood() {
+        let history = sample();
+        let last = |day: &str| {
+            let cut = history.cut(&Point::Date(date(day))).expect("cut");
+            history.last_wording(&id(), &cut).map(|w| (w.day.to_string(), w.entry.id.to_string()))
+        };
+        // v3 took it out on 2018-01-01; v2's wording stood from 2017-01-01 to the day before.
+        assert_eq!(last("2018-06-01"), Some(("2017-01-01".into(), "v2".into())));
+        assert_eq!(last("2018-01-01"), Some(("2017-01-01".into(), "v2".into())));
+        assert_eq!(last("2017-06-01"), None, "it has a text");
+        assert_eq!(last("2019-06-01"), None, "it has a text again");
+        assert_eq!(last("2015-06-01"), None, "no text yet");
+    }
+
+    #[test]
+    fn a_comparison_starts_from_the_version_before_the_wording_shown() {
+        let mut bodies = HashMap::new();
+        let mut assignments = Vec::new();
+        let mut give = |entry: &str, provision: &str, text: &str| {
+            let hash = TextHash::of(text);
+            bodies.insert(hash, Arc::from(text));
+            assignments.push(TextAssignment {
+                entry: EntryId::parse(entry).expect("id"),
+                provision: ProvisionId::parse(provision).expect("id"),
+                text: Some(hash),
+            });
+        };
+        give("v1", "1", "# 1\n\nOne.\n");
+        give("v1", "2", "# 2\n\nTwo.\n");
+        give("v2", "2", "# 2\n\nTwo again.\n");
+        give("v3", "2", "# 2\n\nTwo once more.\n");
+        let entries =
+            vec![entry("v1", "2016-01-01", &[]), entry("v2", "2017-01-01", &[]), entry("v3", "2018-01-01", &[])];
+        let provisions = vec![provision("1", None), provision("2", None), provision("3", None)];
+        let history = History::with_texts(register(provisions, entries), Texts { assignments, bodies });
+        let start = |p: &str, day: &str| {
+            let cut = history.cut(&Point::Date(date(day))).expect("cut");
+            history.comparison_start(&ProvisionId::parse(p).expect("id"), &cut).map(|e| e.id.to_string())
+        };
+        // 1's wording came from v1, though v3 is in force: nothing before v1, so the first version.
+        assert_eq!(start("1", "2018-06-01").as_deref(), Some("v1"));
+        assert_eq!(start("2", "2018-06-01").as_deref(), Some("v2"));
+        assert_eq!(start("2", "2017-06-01").as_deref(), Some("v1"));
+        // Without a wording: the version before the one in force, or the first before any.
+        assert_eq!(start("3", "2018-06-01").as_deref(), Some("v2"));
+        assert_eq!(start("3", "2015-06-01").as_deref(), Some("v1"));
+        let none = History::new(register(vec![provision("1", None)], vec![]));
+        let cut = none.cut(&Point::Date(date("2015-06-01"))).expect("cut");
+        assert_eq!(none.comparison_start(&id(), &cut), None);
     }
 
     #[test]

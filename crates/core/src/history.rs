@@ -182,6 +182,24 @@ pub struct HistoryItem<'a> {
     pub relation: Relation<'a>,
 }
 
+/// The days around a date on which every answer about a provision reads the same (see
+/// [`History::unchanged_around`]): from `first` to `last`, both included; `None` where the stretch has no end
+/// that way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stretch {
+    /// Its first day.
+    pub first: Option<Date>,
+    /// Its last day.
+    pub last: Option<Date>,
+}
+
+impl Stretch {
+    /// Whether `day` is in it.
+    pub fn contains(&self, day: Date) -> bool {
+        self.first.is_none_or(|f| f <= day) && self.last.is_none_or(|l| day <= l)
+    }
+}
+
 /// A validated register indexed for questions through time.
 #[derive(Debug, Clone)]
 pub struct History {
@@ -243,15 +261,9 @@ impl History {
 
     /// Indexes a register, its text assignments and the texts they name.
     pub fn with_text_bodies(register: Register, assignments: &[TextAssignment], bodies: TextBodies) -> Self {
-        let provision_index: HashMap<ProvisionId, usize> =
-            register.provisions.iter().enumerate().map(|(i, p)| (p.id.clone(), i)).collect();
+        let (provision_index, parents) = crate::tree::index(&register.provisions);
         let entry_index: HashMap<EntryId, usize> =
             register.entries.iter().enumerate().map(|(i, e)| (e.id.clone(), i)).collect();
-        let parents = register
-            .provisions
-            .iter()
-            .map(|p| p.parent.as_ref().and_then(|parent| provision_index.get(parent).copied()))
-            .collect();
         let mut chronology: Vec<usize> =
             (0..register.entries.len()).filter(|&i| register.entries[i].effective.latest().is_some()).collect();
         chronology.sort_by_key(|&i| (register.entries[i].effective.latest(), i));
@@ -340,6 +352,11 @@ impl History {
     /// The register this history was built from.
     pub fn register(&self) -> &Register {
         &self.register
+    }
+
+    /// The register's provisions as a tree, walked by id (ancestors, parts, neighbours in reading order).
+    pub fn tree(&self) -> crate::tree::ProvisionTree<'_> {
+        crate::tree::ProvisionTree::borrowed(&self.register.provisions, &self.provision_index, &self.parents)
     }
 
     /// The provision with this canonical id.
@@ -744,13 +761,13 @@ impl History {
     /// include any provision); on the day one of them is recorded as present (`present_by`); on the day of the
     /// code's first version (commencement); and on any day a modification proposal reaches a stage. For an
     /// entry dated only to a month or a year, both its first and its last possible day count.
-    pub fn unchanged_around(&self, id: &ProvisionId, date: Date) -> Option<(Option<Date>, Option<Date>)> {
+    pub fn unchanged_around(&self, id: &ProvisionId, date: Date) -> Option<Stretch> {
         let p = *self.provision_index.get(id)?;
         let turns = &self.turns.get_or_init(|| self.compute_turns())[p];
         let after = turns.partition_point(|&d| d <= date);
         let first = after.checked_sub(1).map(|i| turns[i]);
         let last = turns.get(after).and_then(|d| d.yesterday().ok());
-        Some((first, last))
+        Some(Stretch { first, last })
     }
 
     /// One day that stands for the whole stretch [`History::unchanged_around`] gives: its first day, or its last
@@ -759,9 +776,25 @@ impl History {
     /// without end either way.
     pub fn representative_day(&self, id: &ProvisionId, date: Date) -> Date {
         match self.unchanged_around(id, date) {
-            Some((Some(first), _)) => first,
-            Some((None, Some(last))) => last,
+            Some(Stretch { first: Some(first), .. }) => first,
+            Some(Stretch { first: None, last: Some(last) }) => last,
             _ => date,
+        }
+    }
+
+    /// The entry that took provision `id` (or a provision above it) out of the text after `date`, when it is out
+    /// of the text on `today` and was not on `date`: what an old page of a provision repealed since should say.
+    /// `None` otherwise, and when that entry may have taken effect on or before `date` (its date is unknown, or
+    /// known only to a month or year that `date` falls in).
+    pub fn removed_after(&self, id: &ProvisionId, date: Date, today: Date) -> Option<&Entry> {
+        let then = self.status(id, date)?;
+        let now = self.status(id, today)?;
+        if now.status != Status::Removed || then.status == Status::Removed {
+            return None;
+        }
+        match now.existence {
+            Basis::Change { entry, .. } if entry.effective.earliest().is_some_and(|d| d > date) => Some(entry),
+            _ => None,
         }
     }
 
@@ -893,7 +926,10 @@ mod tests {
         proposal.stages[0].date = crate::date::FuzzyDate::parse("2018-05-05").expect("date");
         reg.proposals.push(proposal);
         let history = History::new(reg.clone());
-        let around = |p: &str, d: &str| history.unchanged_around(&id(p), date(d)).expect("known");
+        let around = |p: &str, d: &str| {
+            let stretch = history.unchanged_around(&id(p), date(d)).expect("known");
+            (stretch.first, stretch.last)
+        };
         let some = |d: &str| Some(date(d));
         // The first version (commencement) is a turn for every provision; A1's tree turns on 2.0 (A2 changed).
         assert_eq!(around("A1", "2014-06-01"), (some("2014-01-01"), some("2015-02-28")));
@@ -916,11 +952,45 @@ mod tests {
         reg.entries[2].amended.completeness = crate::model::Completeness::Unlisted;
         reg.proposals.clear();
         let history = History::new(reg.clone());
-        assert_eq!(history.unchanged_around(&id("A1"), date("2016-07-01")), Some((some("2016-06-01"), None)));
+        assert_eq!(
+            history.unchanged_around(&id("A1"), date("2016-07-01")),
+            Some(Stretch { first: some("2016-06-01"), last: None })
+        );
         // A register without entries: one stretch, which its day stands for.
         let empty = History::new(register(vec![provision("A", None)], vec![]));
-        assert_eq!(empty.unchanged_around(&id("A"), date("2016-07-01")), Some((None, None)));
+        assert_eq!(empty.unchanged_around(&id("A"), date("2016-07-01")), Some(Stretch { first: None, last: None }));
+        assert!(Stretch { first: None, last: None }.contains(date("2016-07-01")));
+        let stretch = Stretch { first: some("2016-06-01"), last: some("2016-06-30") };
+        assert!(stretch.contains(date("2016-06-01")) && stretch.contains(date("2016-06-30")));
+        assert!(!stretch.contains(date("2016-05-31")) && !stretch.contains(date("2016-07-01")));
         assert_eq!(empty.representative_day(&id("A"), date("2016-07-01")), date("2016-07-01"));
+    }
+
+    #[test]
+    fn an_old_page_names_what_took_the_provision_out_since() {
+        let id = |text: &str| ProvisionId::parse(text).expect("id");
+        let reg = register(
+            vec![provision("A", None), provision("A1", Some("A")), provision("B", None), provision("B1", Some("B"))],
+            vec![
+                entry("v1", "2016-01-01", &[("added", "A"), ("added", "B")]),
+                entry("v2", "2018-01-01", &[("removed", "A1")]),
+                event("ev", "2019-03", &[("removed", "B")]),
+            ],
+        );
+        let history = History::new(reg);
+        let removed = |p: &str, then: &str, today: &str| {
+            history.removed_after(&id(p), date(then), date(today)).map(|e| e.id.to_string())
+        };
+        assert_eq!(removed("A1", "2017-01-01", "2020-01-01").as_deref(), Some("v2"));
+        assert_eq!(removed("A1", "2018-01-01", "2020-01-01"), None, "already out on the page's day");
+        assert_eq!(removed("A1", "2017-01-01", "2017-06-01"), None, "not out today");
+        assert_eq!(removed("A", "2017-01-01", "2020-01-01"), None, "never out");
+        assert_eq!(removed("Z", "2017-01-01", "2020-01-01"), None, "unknown");
+        // Taken out with the provision above it.
+        assert_eq!(removed("B1", "2018-06-01", "2020-01-01").as_deref(), Some("ev"));
+        // Dated only to March 2019: on 15 March it may already have been out.
+        assert_eq!(removed("B1", "2019-03-15", "2020-01-01"), None);
+        assert_eq!(removed("B1", "2019-02-28", "2020-01-01").as_deref(), Some("ev"));
     }
 
     #[test]

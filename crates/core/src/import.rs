@@ -16,6 +16,12 @@ use crate::text::{TextAssignment, TextHash, Texts};
 use crate::unicode::nfc;
 use crate::validate::validate;
 
+mod sections;
+pub use sections::{
+    ClauseText, MissingProvisions, SectionNote, SectionPlan, SectionPlanError, SectionText, SectionVersion,
+    plan_sections,
+};
+
 /// The complete state of one version: every provision in it with its text, in reading order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionTexts {

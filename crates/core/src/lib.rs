@@ -19,6 +19,7 @@ pub mod point;
 pub mod renumber;
 pub mod search;
 pub mod text;
+pub mod tree;
 pub mod unicode;
 pub mod validate;
 
@@ -28,7 +29,7 @@ mod replay_tests;
 mod testing;
 
 pub use date::FuzzyDate;
-pub use history::{Basis, History, HistoryItem, InForce, Relation, Status, StatusAnswer};
+pub use history::{Basis, History, HistoryItem, InForce, Relation, Status, StatusAnswer, Stretch};
 pub use id::{CodeId, EntryId, IdError, ProvisionId};
 pub use ledger::{Record, RecordBody, RecordKind, RecordWrite};
 pub use model::{

@@ -31,6 +31,11 @@ pub struct Register {
 }
 
 impl Register {
+    /// Its provisions as a tree, walked by id (indexed on each call; a `History` keeps its index).
+    pub fn tree(&self) -> crate::tree::ProvisionTree<'_> {
+        crate::tree::ProvisionTree::new(&self.provisions)
+    }
+
     /// The consultation `id`, in any case (`SEC2`, `sec2`).
     pub fn consultation(&self, id: &str) -> Option<&Consultation> {
         self.consultations.iter().find(|c| c.id.eq_ignore_ascii_case(id))

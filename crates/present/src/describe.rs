@@ -196,6 +196,20 @@ pub fn cut_label(cut: &inforce_core::point::Cut<'_>) -> String {
     }
 }
 
+/// The days a page reads the same, in words ("from 26 January 2015 to 17 March 2015", "from 18 March 2015 on",
+/// "until 25 January 2015"); `None` for a single day or a stretch without end either way.
+pub fn stretch(stretch: &inforce_core::Stretch) -> Option<String> {
+    use inforce_core::date::human_date;
+    match (stretch.first, stretch.last) {
+        (Some(first), Some(last)) if first != last => {
+            Some(format!("from {} to {}", human_date(first), human_date(last)))
+        }
+        (Some(first), None) => Some(format!("from {} on", human_date(first))),
+        (None, Some(last)) => Some(format!("until {}", human_date(last))),
+        _ => None,
+    }
+}
+
 /// Said when a code has no text recorded at all.
 pub fn no_text_note(history: &History) -> String {
     format!(

@@ -5,6 +5,9 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use inforce_core::ProvisionId;
+use inforce_core::import::{ClauseText, SectionText};
+
 use super::body::{Block, Body, Change, Paragraph, Piece, Revised, Row, Span, View, notes};
 use super::numbering::{Counter, Numbering, ParagraphNumbering, Styles};
 use super::{DocxError, Package};
@@ -36,6 +39,41 @@ pub struct Section {
     /// Paragraphs with text that belong to no clause (before the first clause, or unnumbered headings), each
     /// shortened to 60 characters: reported, not imported.
     pub outside: Vec<String>,
+}
+
+impl Section {
+    /// The Section with its numbers read as provision ids, ready to plan as a version
+    /// (`inforce_core::import::plan_sections`); `file` names where it was read from. A number that cannot be a
+    /// provision id is a [`DocxError::Structure`] naming it (the Section's, then its sub-sections', clauses' and
+    /// clauses' parents', in that order).
+    pub fn texts(&self, file: &str) -> Result<SectionText, DocxError> {
+        let id = |text: &str| {
+            ProvisionId::parse(text).map_err(|e| DocxError::Structure {
+                file: file.to_string(),
+                reason: format!("'{text}' cannot be a provision id ({e})"),
+            })
+        };
+        let section = id(&self.id)?;
+        let subsections =
+            self.subsections.iter().map(|s| Ok((id(&s.id)?, s.title.clone()))).collect::<Result<_, _>>()?;
+        let clause_ids = self.clauses.iter().map(|c| id(&c.id)).collect::<Result<Vec<_>, _>>()?;
+        let clauses = self
+            .clauses
+            .iter()
+            .zip(clause_ids)
+            .map(|(c, clause)| {
+                Ok(ClauseText { id: clause, parent: id(&c.parent)?, heading: c.heading.clone(), text: c.text.clone() })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(SectionText {
+            source: file.to_string(),
+            id: section,
+            title: self.title.clone(),
+            subsections,
+            clauses,
+            outside: self.outside.clone(),
+        })
+    }
 }
 
 /// A numbered sub-section heading (`D1`, `RAISING MODIFICATION PROPOSALS`).

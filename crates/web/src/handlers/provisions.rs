@@ -124,57 +124,18 @@ pub async fn provision(ctx: PageCtx, provision: Provision<Page>, at: At<Page>) -
         .map(str::to_string);
     let (ancestors, previous, next, parts) = neighbours(history, &id, &cut);
     // A provision taken out of the text: its last wording stays readable at the last date it stood.
-    let last_text = match text {
-        Some(t) if t.text.is_none() => events
-            .iter()
-            .rev()
-            .find(|e| {
-                e.kind != inforce_core::ChangeKind::Removed && e.entry.effective.exact().is_some_and(|d| d < cut.date)
-            })
-            .map(|e| {
-                let until = t.entry.effective.exact().and_then(|d| d.yesterday().ok()).unwrap_or(cut.date);
-                let day = history.representative_day(&id, until);
-                (day.to_string(), human_date(day), entry_ref(e.entry, ctx.today))
-            }),
-        _ => None,
-    };
+    let last_text =
+        history.last_wording(&id, &cut).map(|w| (w.day.to_string(), human_date(w.day), entry_ref(w.entry, ctx.today)));
     let wordings = wordings(&events, text.map(|t| t.entry), ctx.today);
     let inactive = (status.status == Status::Inactive).then(|| capitalise(&status_reason(&status, ctx.today)));
-    // By default the form compares with the version before the one that gave the wording shown, so it shows the
-    // provision's last change; without a wording, with the version before the one in force.
-    let compare_from = text
-        .map(|t| t.entry)
-        .or(history.in_force(cut.date).version)
-        .and_then(|v| history.version_before(v))
-        .or_else(|| history.versions().first().copied())
-        .map(|v| v.id.to_string())
-        .unwrap_or_default();
-    // What took the provision out of the text after the page's date, when it is out today.
-    let removed_by = history
-        .status(&id, ctx.today)
-        .filter(|now| now.status == Status::Removed && status.status != Status::Removed)
-        .and_then(|now| match now.existence {
-            inforce_core::Basis::Change { entry, .. } if entry.effective.earliest().is_some_and(|d| d > cut.date) => {
-                Some(entry_ref(entry, ctx.today))
-            }
-            _ => None,
-        });
-    let around = history.unchanged_around(&id, cut.date);
+    let compare_from = history.comparison_start(&id, &cut).map(|v| v.id.to_string()).unwrap_or_default();
+    let removed_by = history.removed_after(&id, cut.date, ctx.today).map(|entry| entry_ref(entry, ctx.today));
+    let stretch = history.unchanged_around(&id, cut.date);
     // Today's page only when today is in the same stretch: a page that reads as today's is today's.
-    let not_today = !around
-        .is_some_and(|(first, last)| first.is_none_or(|f| f <= ctx.today) && last.is_none_or(|l| ctx.today <= l))
-        && cut.date != ctx.today;
-    let stretch = match around {
-        Some((Some(first), Some(last))) if first != last => {
-            Some(format!("from {} to {}", human_date(first), human_date(last)))
-        }
-        Some((Some(first), None)) => Some(format!("from {} on", human_date(first))),
-        Some((None, Some(last))) => Some(format!("until {}", human_date(last))),
-        _ => None,
-    };
+    let not_today = !stretch.is_some_and(|s| s.contains(ctx.today)) && cut.date != ctx.today;
     let page = ProvisionPage {
         f: ctx.frame(),
-        stretch,
+        stretch: stretch.and_then(|s| describe::stretch(&s)),
         wordings,
         not_today,
         removed_by,
@@ -241,39 +202,19 @@ fn neighbours(
     id: &inforce_core::ProvisionId,
     cut: &inforce_core::point::Cut<'_>,
 ) -> (Vec<Neighbour>, Option<Neighbour>, Option<Neighbour>, Vec<ProvisionLine>) {
-    let provisions = &history.register().provisions;
+    let tree = history.tree();
     let view = |p: &inforce_core::Provision| Neighbour {
         id: p.id.to_string(),
         at: history.representative_day(&p.id, cut.date).to_string(),
         title: p.title.as_deref().and_then(|t| describe::shown_title(p.id.as_str(), t)).unwrap_or("").to_string(),
     };
-    let mut ancestors = Vec::new();
-    let mut above = history.provision(id).and_then(|p| p.parent.as_ref());
-    while let Some(parent) = above.and_then(|a| history.provision(a)) {
-        if ancestors.len() > provisions.len() {
-            break;
-        }
-        ancestors.push(view(parent));
-        above = parent.parent.as_ref();
-    }
-    ancestors.reverse();
-    let at = provisions.iter().position(|p| &p.id == id);
-    let previous = at.and_then(|i| i.checked_sub(1)).map(|i| view(&provisions[i]));
-    let next = at.and_then(|i| provisions.get(i + 1)).map(view);
+    let ancestors = tree.ancestors(id).into_iter().rev().map(view).collect();
+    let previous = tree.previous(id).map(view);
+    let next = tree.next(id).map(view);
     let depth = history.depth(id);
-    let parts = provisions
-        .iter()
-        .filter(|p| {
-            let mut above = p.parent.as_ref();
-            for _ in 0..provisions.len() {
-                match above {
-                    Some(a) if a == id => return true,
-                    Some(a) => above = history.provision(a).and_then(|q| q.parent.as_ref()),
-                    None => return false,
-                }
-            }
-            false
-        })
+    let parts = tree
+        .parts(id)
+        .into_iter()
         .filter_map(|p| {
             let status = history.status(&p.id, cut.date)?;
             let depth = history.depth(&p.id).saturating_sub(depth + 1).min(3);
