@@ -360,6 +360,19 @@ fn push(edits: &mut Vec<Edit>, op: Op, parts: &[&str]) {
     }
 }
 
+/// Edits as plain text, `[-deleted-]` and `{+inserted+}`, as `git diff --word-diff=plain` writes them: what
+/// `inforce diff` prints and how tests state a diff.
+pub fn plain_redline(edits: &[Edit]) -> String {
+    edits
+        .iter()
+        .map(|e| match e.op {
+            Op::Equal => e.text.clone(),
+            Op::Insert => format!("{{+{}+}}", e.text),
+            Op::Delete => format!("[-{}-]", e.text),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -369,14 +382,7 @@ mod tests {
     use super::*;
 
     fn redline(old: &str, new: &str, options: DiffOptions) -> String {
-        word_diff(old, new, options)
-            .iter()
-            .map(|e| match e.op {
-                Op::Equal => e.text.clone(),
-                Op::Insert => format!("{{+{}+}}", e.text),
-                Op::Delete => format!("[-{}-]", e.text),
-            })
-            .collect()
+        plain_redline(&word_diff(old, new, options))
     }
 
     #[test]

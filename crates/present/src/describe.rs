@@ -210,6 +210,29 @@ pub fn stretch(stretch: &inforce_core::Stretch) -> Option<String> {
     }
 }
 
+/// What a change list's completeness adds to its names: "and others not listed" when the sources name only
+/// some of the provisions changed, "not listed in the sources (unknown)" when they name none; `None` when the
+/// list is complete. The one wording of it every face uses.
+pub fn unlisted(list: &inforce_core::ChangeList) -> Option<&'static str> {
+    match (&list.completeness, list.listed.is_empty()) {
+        (inforce_core::Completeness::Complete, _) => None,
+        (_, false) => Some("and others not listed"),
+        (_, true) => Some("not listed in the sources (unknown)"),
+    }
+}
+
+/// A change list in words: its names (past `most`, the first `most` and how many in all), then what the
+/// sources leave out ([`unlisted`]); `None` for a complete list that names nothing.
+pub fn change_list(list: &inforce_core::ChangeList, most: usize) -> Option<String> {
+    let names: Vec<&str> = list.listed.iter().map(inforce_core::ProvisionId::as_str).collect();
+    match (names.is_empty(), unlisted(list)) {
+        (true, None) => None,
+        (true, Some(gap)) => Some(gap.to_string()),
+        (false, None) => Some(crate::plain::names(&names, most)),
+        (false, Some(gap)) => Some(format!("{} {gap}", crate::plain::names(&names, most))),
+    }
+}
+
 /// Said when a code has no text recorded at all.
 pub fn no_text_note(history: &History) -> String {
     format!(

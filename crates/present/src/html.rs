@@ -2,24 +2,16 @@
 
 use std::fmt::Write;
 
-use inforce_core::compare::ProvisionComparison;
+use inforce_core::History;
 use inforce_core::diff::Op;
-use inforce_core::point::Cut;
-use inforce_core::{Entry, History};
 use jiff::civil::Date;
 
 use crate::describe::{cut_label, entry_ref};
+use crate::wire::ComparisonParts;
 
 /// The whole page.
-pub fn comparison(
-    history: &History,
-    a: &Cut<'_>,
-    b: &Cut<'_>,
-    changes: &[ProvisionComparison<'_>],
-    between: &[&Entry],
-    note: Option<&str>,
-    today: Date,
-) -> String {
+pub fn comparison(history: &History, parts: &ComparisonParts<'_>, today: Date) -> String {
+    let ((a, b), changes, between, note) = (parts.points, parts.changes, parts.between, parts.note);
     let title = format!("{}: {} compared with {}", history.register().code.title, cut_label(a), cut_label(b));
     let mut page = String::new();
     let _ = write!(

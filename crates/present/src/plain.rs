@@ -2,12 +2,18 @@
 
 use std::fmt::Write;
 
+use inforce_core::change::{Process, Proposal};
+use inforce_core::compare::{BlameRun, ChangeSort, TextAt};
+use inforce_core::diff::Edit;
+use inforce_core::import::Discrepancy;
+use inforce_core::point::Cut;
 use inforce_core::{
-    ChangeKind, Completeness, Consultation, Entry, History, HistoryItem, Provision, StatusAnswer, date::human_date,
+    ChangeKind, Consultation, Entry, History, HistoryItem, Provision, ProvisionId, StatusAnswer, date::human_date,
 };
 use jiff::civil::Date;
 
-use crate::describe::{entry_ref, status_reason};
+use crate::describe::{change_list, cut_label, entry_ref, status_reason};
+use crate::wire::ComparisonParts;
 
 /// The version table.
 pub fn versions(history: &History, today: Date) -> String {
@@ -140,15 +146,9 @@ pub fn timeline(entries: &[&Entry], today: Date) -> String {
             let _ = writeln!(out, "            {}", first_sentence(&entry.summary));
         }
         for kind in ChangeKind::ALL {
-            let list = entry.changes(kind);
-            let names: Vec<&str> = list.listed.iter().map(|p| p.as_str()).collect();
-            let line = match list.completeness {
-                Completeness::Complete if names.is_empty() => continue,
-                Completeness::Complete => names.join(", "),
-                Completeness::Partial => format!("{} and others not listed", names.join(", ")),
-                Completeness::Unlisted => "not listed in the sources (unknown)".to_string(),
-            };
-            let _ = writeln!(out, "            {}: {line}", kind.as_str());
+            if let Some(line) = change_list(entry.changes(kind), usize::MAX) {
+                let _ = writeln!(out, "            {}: {line}", kind.as_str());
+            }
         }
     }
     out
@@ -194,4 +194,227 @@ fn truncate(text: &str, max: usize) -> String {
     // Never half a character (an accent, a flag) before the ellipsis.
     let cut = inforce_core::unicode::prefix_chars(text, max - 1);
     format!("{}…", cut.trim_end())
+}
+
+/// A provision's status at a point, a note when no text is recorded, and its text (`inforce show`).
+pub fn show(status: &StatusAnswer<'_>, note: Option<&str>, text: Option<&TextAt<'_>>, today: Date) -> String {
+    let mut page = self::status(status, today);
+    if let Some(note) = note {
+        let _ = writeln!(page, "{note}");
+    }
+    if let Some(at) = text {
+        match at.text {
+            Some(body) => {
+                let _ = writeln!(page, "Text as given by {}:\n\n{}", entry_ref(at.entry, today), body.trim_end());
+            }
+            None => {
+                let _ = writeln!(page, "Taken out of the text by {}.", entry_ref(at.entry, today));
+            }
+        }
+    }
+    page
+}
+
+/// A comparison of two points (`inforce diff`): what stands in between, a summary, one line per provision, then
+/// each changed text as a plain redline.
+pub fn comparison(history: &History, parts: &ComparisonParts<'_>, today: Date) -> String {
+    let (a, b) = parts.points;
+    let changes = parts.changes;
+    let mut out = format!("{}: {} compared with {}\n", history.register().code.title, cut_label(a), cut_label(b));
+    if let Some(note) = parts.note {
+        let _ = writeln!(out, "{note}");
+    }
+    let _ = writeln!(out, "\nVersions and events in between ({}):", parts.between.len());
+    for entry in parts.between {
+        let lists: Vec<String> = ChangeKind::ALL
+            .into_iter()
+            .filter_map(|kind| Some(format!("{} {}", kind.as_str(), change_list(entry.changes(kind), SHORT_LIST)?)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {}{}",
+            entry_ref(entry, today),
+            if lists.is_empty() { String::new() } else { format!(": {}", lists.join("; ")) }
+        );
+    }
+    let count = |sort| changes.iter().filter(|c| c.sort == sort).count();
+    let _ = writeln!(
+        out,
+        "\nSummary: {} added, {} removed, {} changed, {} with a new status",
+        count(ChangeSort::Added),
+        count(ChangeSort::Removed),
+        count(ChangeSort::Changed),
+        count(ChangeSort::StatusChanged)
+    );
+    for change in changes {
+        let by: Vec<&str> = change.responsible.iter().map(|e| e.id.as_str()).collect();
+        let status = if change.status.0 == change.status.1 {
+            String::new()
+        } else {
+            format!(" [{} -> {}]", change.status.0.human(), change.status.1.human())
+        };
+        let _ = writeln!(
+            out,
+            "  {:<15} {:<14} {}{status}{}\n  {:<15} {}",
+            change.sort.human(),
+            change.provision.id.as_str(),
+            change.provision.title.as_deref().unwrap_or(""),
+            if by.is_empty() { String::new() } else { format!("  (by {})", names(&by, SHORT_LIST)) },
+            "",
+            crate::describe::comparison_kinds(change)
+        );
+    }
+    for change in changes.iter().filter(|c| !c.edits.is_empty()) {
+        let _ = writeln!(
+            out,
+            "\n=== {} {} ({}) ===",
+            change.provision.id,
+            change.provision.title.as_deref().unwrap_or(""),
+            change.sort.human()
+        );
+        out.push_str(&redline(&change.edits));
+        out.push('\n');
+    }
+    out
+}
+
+/// How many names a list shows at a terminal before it says how many there are in all.
+const SHORT_LIST: usize = 12;
+
+/// Names joined by commas; past `most`, the first `most` and how many in all ("A, B … (40 in all)").
+pub fn names(names: &[&str], most: usize) -> String {
+    if names.len() <= most {
+        names.join(", ")
+    } else {
+        format!("{} … ({} in all)", names[..most].join(", "), names.len())
+    }
+}
+
+/// Edits as plain text, `[-deleted-]` and `{+inserted+}`, as `git diff --word-diff=plain` writes them (the one
+/// rule is [`inforce_core::diff::plain_redline`], which the core's own tests read too).
+pub fn redline(edits: &[Edit]) -> String {
+    inforce_core::diff::plain_redline(edits)
+}
+
+/// A provision's text with each run credited to the entry that wrote it (`inforce blame`).
+pub fn blame(id: &ProvisionId, cut: &Cut<'_>, note: Option<&str>, paragraphs: Option<&[Vec<BlameRun<'_>>]>) -> String {
+    let mut page = format!("Blame of {id} at {}\n", cut_label(cut));
+    if let Some(note) = note {
+        let _ = writeln!(page, "{note}");
+    }
+    for paragraph in paragraphs.into_iter().flatten() {
+        page.push('\n');
+        for run in paragraph {
+            let label = format!("{} {}", run.entry.id, run.entry.effective);
+            for (i, line) in run.text.lines().enumerate() {
+                let shown = if i == 0 { label.as_str() } else { "" };
+                let _ = writeln!(page, "{shown:<24} | {line}");
+            }
+        }
+    }
+    page
+}
+
+/// The check of texts against the register (`inforce check`), after what the publication log said (`logged`).
+pub fn check(history: &History, logged: &str, found: &[Discrepancy<'_>]) -> String {
+    if !history.has_texts() {
+        return format!(
+            "{logged}\n{}\nNo texts to check against the register.",
+            crate::describe::no_text_note(history)
+        );
+    }
+    if found.is_empty() {
+        return format!("{logged}\nTexts and register agree: no discrepancy.");
+    }
+    let mut page = format!("{logged}\n{} discrepancies between texts and register:\n", found.len());
+    for d in found {
+        let _ = writeln!(page, "  {}", d.describe());
+    }
+    page
+}
+
+fn stage_label<'a>(process: &'a Process, id: &'a str) -> &'a str {
+    process.stage(id).map_or(id, |s| s.label.as_str())
+}
+
+/// One proposal as it stood on `on` (`inforce mod show`): its path, flags, what it affects, stage, decision and
+/// next moves, then every stage with its date (those after `on` marked scheduled).
+pub fn proposal(process: &Process, full: &Proposal, on: Date) -> String {
+    let reached = full.as_on(on);
+    let p = &reached;
+    let mut text = format!("{}  {}\n", p.reference, p.title);
+    let path = p
+        .path
+        .as_ref()
+        .map(|id| process.path(id).map_or_else(|| format!("path {id}"), |n| n.label.clone()))
+        .unwrap_or_else(|| "path not yet set".into());
+    let _ = writeln!(text, "{path}; raised {}", p.raised.human());
+    if !p.flags.is_empty() {
+        let _ = writeln!(text, "flags: {}", p.flags.join(", "));
+    }
+    if !p.affects.is_empty() {
+        let ids: Vec<String> = p.affects.iter().map(ToString::to_string).collect();
+        let _ = writeln!(text, "affects: {}", ids.join(", "));
+    }
+    if let Some(current) = p.current() {
+        let pending = if p.pending_on(process, on) { "pending" } else { "closed" };
+        let _ = writeln!(text, "stage: {} ({pending})", stage_label(process, &current.stage));
+    }
+    if let Some(decision) = p.decision(process) {
+        let by = decision.body.map(|b| format!(" by {b}")).unwrap_or_default();
+        let _ = writeln!(text, "decision: {}{by}, {}", decision.outcome, decision.date.human());
+    }
+    if let Some(version) = p.implemented_by() {
+        let _ = writeln!(text, "implemented by: {version}");
+    }
+    if let Some(release) = &p.target_release {
+        let _ = writeln!(text, "target release: {release}");
+    }
+    if let Some(current) = p.current() {
+        let next: Vec<&str> = process.moves_from(&current.stage, p).into_iter().map(|m| m.to.as_str()).collect();
+        if !next.is_empty() {
+            let _ = writeln!(text, "may move to: {}", next.join(", "));
+        }
+    }
+    let _ = writeln!(text, "timeline:");
+    for (i, s) in full.stages.iter().enumerate() {
+        let mut line = format!("  {:<20} {}", s.date.human(), stage_label(process, &s.stage));
+        if i >= p.stages.len() {
+            line.push_str(" (scheduled)");
+        }
+        if let Some(by) = &s.decided_by {
+            let _ = write!(line, " ({by})");
+        }
+        if let Some(version) = &s.version {
+            let _ = write!(line, " in {version}");
+        }
+        if let Some(note) = &s.note {
+            let _ = write!(line, ": {note}");
+        }
+        let _ = writeln!(text, "{line}");
+    }
+    for (label, value) in [("issue", &p.issue), ("solution", &p.solution)] {
+        if let Some(value) = value {
+            let _ = writeln!(text, "{label}: {value}");
+        }
+    }
+    text
+}
+
+/// Proposals one line each (`inforce mod list`): reference, stage (on `pending_at` when given, else the latest
+/// reached), path, title.
+pub fn proposals(process: &Process, proposals: &[&Proposal], pending_at: Option<Date>) -> String {
+    if proposals.is_empty() {
+        return "no proposals match\n".into();
+    }
+    let mut text = String::new();
+    for p in proposals {
+        let stage = match pending_at {
+            Some(date) => p.stage_on(date).map_or("not yet raised", |s| stage_label(process, &s.stage)),
+            None => p.current().map_or("", |s| stage_label(process, &s.stage)),
+        };
+        let path = p.path.as_deref().map(|x| format!("path {x}")).unwrap_or_default();
+        let _ = writeln!(text, "{:<11} {:<34} {:<7} {}", p.reference, stage, path, p.title);
+    }
+    text
 }

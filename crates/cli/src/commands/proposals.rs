@@ -131,7 +131,7 @@ async fn write(
     let process = process_of(&register)?;
     let proposal = find(&register, reference)?;
     let json = ProposalWrittenJson::new(process, proposal, matches!(outcome, PublishOutcome::Published(_)), today);
-    env.out.print(&json, || show_text(process, proposal, today))
+    env.out.print(&json, || inforce_present::plain::proposal(process, proposal, today))
 }
 
 /// `inforce mod show REFERENCE`
@@ -142,7 +142,7 @@ pub async fn show(env: &Env, args: &ModShowArgs) -> Result<(), Failure> {
     let process = process_of(register)?;
     let proposal = find(register, &args.reference)?;
     let on = args.at.as_deref().map(|d| date(d, today)).transpose()?.unwrap_or(today);
-    env.out.print(&ProposalJson::new(process, proposal, on), || show_text(process, proposal, on))
+    env.out.print(&ProposalJson::new(process, proposal, on), || inforce_present::plain::proposal(process, proposal, on))
 }
 
 /// `inforce mod list [--stage] [--path] [--affects] [--pending-at]`
@@ -165,7 +165,7 @@ pub async fn list(env: &Env, args: &ModListArgs) -> Result<(), Failure> {
         FilterError::UnknownPath { .. } => Failure::Usage(format!("--path: {e}")),
     })?;
     let json = ProposalsJson::new(&history, &chosen, pending_at, on);
-    env.out.print(&json, || list_text(process, &chosen, pending_at))
+    env.out.print(&json, || inforce_present::plain::proposals(process, &chosen, pending_at))
 }
 
 /// `inforce planned`: changes announced but not yet tied to a proposal or version, and those that since were.
@@ -228,87 +228,4 @@ fn provision_id(text: &str) -> Result<ProvisionId, Failure> {
 
 pub(crate) fn entry_id(text: &str) -> Result<EntryId, Failure> {
     EntryId::parse(text).map_err(|e| Failure::Usage(e.to_string()))
-}
-
-fn stage_label<'a>(process: &'a Process, id: &'a str) -> &'a str {
-    process.stage(id).map_or(id, |s| s.label.as_str())
-}
-
-fn show_text(process: &Process, full: &Proposal, today: Date) -> String {
-    // Stage, decision and next moves as they stood that day; the timeline marks what is still scheduled.
-    let reached = full.as_on(today);
-    let p = &reached;
-    let mut text = format!("{}  {}\n", p.reference, p.title);
-    let path = p
-        .path
-        .as_ref()
-        .map(|id| process.path(id).map_or_else(|| format!("path {id}"), |n| n.label.clone()))
-        .unwrap_or_else(|| "path not yet set".into());
-    let _ = writeln!(text, "{path}; raised {}", p.raised.human());
-    if !p.flags.is_empty() {
-        let _ = writeln!(text, "flags: {}", p.flags.join(", "));
-    }
-    if !p.affects.is_empty() {
-        let ids: Vec<String> = p.affects.iter().map(ToString::to_string).collect();
-        let _ = writeln!(text, "affects: {}", ids.join(", "));
-    }
-    if let Some(current) = p.current() {
-        let pending = if p.pending_on(process, today) { "pending" } else { "closed" };
-        let _ = writeln!(text, "stage: {} ({pending})", stage_label(process, &current.stage));
-    }
-    if let Some(decision) = p.decision(process) {
-        let by = decision.body.map(|b| format!(" by {b}")).unwrap_or_default();
-        let _ = writeln!(text, "decision: {}{by}, {}", decision.outcome, decision.date.human());
-    }
-    if let Some(version) = p.implemented_by() {
-        let _ = writeln!(text, "implemented by: {version}");
-    }
-    if let Some(release) = &p.target_release {
-        let _ = writeln!(text, "target release: {release}");
-    }
-    if let Some(current) = p.current() {
-        let next: Vec<&str> = process.moves_from(&current.stage, p).into_iter().map(|m| m.to.as_str()).collect();
-        if !next.is_empty() {
-            let _ = writeln!(text, "may move to: {}", next.join(", "));
-        }
-    }
-    let _ = writeln!(text, "timeline:");
-    for (i, s) in full.stages.iter().enumerate() {
-        let mut line = format!("  {:<20} {}", s.date.human(), stage_label(process, &s.stage));
-        if i >= p.stages.len() {
-            line.push_str(" (scheduled)");
-        }
-        if let Some(by) = &s.decided_by {
-            let _ = write!(line, " ({by})");
-        }
-        if let Some(version) = &s.version {
-            let _ = write!(line, " in {version}");
-        }
-        if let Some(note) = &s.note {
-            let _ = write!(line, ": {note}");
-        }
-        let _ = writeln!(text, "{line}");
-    }
-    for (label, value) in [("issue", &p.issue), ("solution", &p.solution)] {
-        if let Some(value) = value {
-            let _ = writeln!(text, "{label}: {value}");
-        }
-    }
-    text
-}
-
-fn list_text(process: &Process, proposals: &[&Proposal], pending_at: Option<Date>) -> String {
-    if proposals.is_empty() {
-        return "no proposals match\n".into();
-    }
-    let mut text = String::new();
-    for p in proposals {
-        let stage = match pending_at {
-            Some(date) => p.stage_on(date).map_or("not yet raised", |s| stage_label(process, &s.stage)),
-            None => p.current().map_or("", |s| stage_label(process, &s.stage)),
-        };
-        let path = p.path.as_deref().map(|x| format!("path {x}")).unwrap_or_default();
-        let _ = writeln!(text, "{:<11} {:<34} {:<7} {}", p.reference, stage, path, p.title);
-    }
-    text
 }

@@ -1,17 +1,12 @@
 //! Questions about the texts: a provision's text at a point, comparisons, blame, the whole code as Markdown, and
 //! the check of texts against the register's change lists.
 
-use std::fmt::Write as _;
 use std::path::Path;
 
-use inforce_core::compare::{ChangeSort, ProvisionComparison};
-use inforce_core::diff::{DiffOptions, Edit, Op};
-use inforce_core::point::Cut;
-use inforce_core::{History, ProvisionId};
-use inforce_present::describe::{cut_label, entry_ref, no_text_note};
-use inforce_present::html;
+use inforce_core::diff::DiffOptions;
+use inforce_present::describe::{cut_label, no_text_note};
 use inforce_present::wire::{BlameJson, CheckJson, ComparisonParts, MarkdownWrittenJson, ShowJson, comparison_json};
-use jiff::civil::Date;
+use inforce_present::{html, plain};
 
 use crate::args::{cut, point, provision_id, resolve};
 use crate::cli::{BlameArgs, DiffArgs, ExportArgs, Format, ShowArgs};
@@ -34,23 +29,7 @@ pub async fn show(env: &Env, args: &ShowArgs) -> Result<(), Failure> {
         None
     };
     let json = ShowJson::new(history, &status, &cut, text.as_ref(), note.clone(), today);
-    out.print(&json, || {
-        let mut page = inforce_present::plain::status(&status, today);
-        if let Some(note) = &note {
-            let _ = writeln!(page, "{note}");
-        }
-        if let Some(at) = text {
-            match at.text {
-                Some(body) => {
-                    let _ = writeln!(page, "Text as given by {}:\n\n{}", entry_ref(at.entry, today), body.trim_end());
-                }
-                None => {
-                    let _ = writeln!(page, "Taken out of the text by {}.", entry_ref(at.entry, today));
-                }
-            }
-        }
-        page
-    })
+    out.print(&json, || plain::show(&status, note.as_deref(), text.as_ref(), today))
 }
 
 /// `inforce diff`.
@@ -66,11 +45,6 @@ pub async fn diff(env: &Env, args: &DiffArgs) -> Result<(), Failure> {
     let between = history.entries_between(&a, &b);
     let code = history.register().code.id.to_string();
     let note = (!history.has_texts()).then(|| no_text_note(history));
-    if out.format == Format::Html {
-        let page = html::comparison(history, &a, &b, &changes, &between, note.as_deref(), today);
-        let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), page.as_bytes());
-        return Ok(());
-    }
     let parts = ComparisonParts {
         code: &code,
         points: (&a, &b),
@@ -80,111 +54,12 @@ pub async fn diff(env: &Env, args: &DiffArgs) -> Result<(), Failure> {
         between: &between,
         changes: &changes,
     };
-    out.print_with(
-        || comparison_json(&parts, today),
-        || diff_text(history, &a, &b, &changes, &between, note.as_deref(), today),
-    )
-}
-
-fn count(changes: &[ProvisionComparison<'_>], sort: ChangeSort) -> usize {
-    changes.iter().filter(|c| c.sort == sort).count()
-}
-
-fn diff_text(
-    history: &History,
-    a: &Cut<'_>,
-    b: &Cut<'_>,
-    changes: &[ProvisionComparison<'_>],
-    between: &[&inforce_core::Entry],
-    note: Option<&str>,
-    today: Date,
-) -> String {
-    let mut out = format!("{}: {} compared with {}\n", history.register().code.title, cut_label(a), cut_label(b));
-    if let Some(note) = note {
-        let _ = writeln!(out, "{note}");
+    if out.format == Format::Html {
+        let page = html::comparison(history, &parts, today);
+        let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), page.as_bytes());
+        return Ok(());
     }
-    let _ = writeln!(out, "\nVersions and events in between ({}):", between.len());
-    for entry in between {
-        let mut lists = Vec::new();
-        for kind in inforce_core::ChangeKind::ALL {
-            let list = entry.changes(kind);
-            if !list.listed.is_empty() {
-                let names: Vec<&str> = list.listed.iter().map(ProvisionId::as_str).collect();
-                let more = if list.completeness == inforce_core::Completeness::Complete { "" } else { " and others" };
-                lists.push(format!("{} {}{more}", kind.as_str(), truncate_list(&names)));
-            } else if list.completeness == inforce_core::Completeness::Unlisted {
-                lists.push(format!("{} (not listed)", kind.as_str()));
-            }
-        }
-        let _ = writeln!(
-            out,
-            "  {}{}",
-            entry_ref(entry, today),
-            if lists.is_empty() { String::new() } else { format!(": {}", lists.join("; ")) }
-        );
-    }
-    let _ = writeln!(
-        out,
-        "\nSummary: {} added, {} removed, {} changed, {} with a new status",
-        count(changes, ChangeSort::Added),
-        count(changes, ChangeSort::Removed),
-        count(changes, ChangeSort::Changed),
-        count(changes, ChangeSort::StatusChanged)
-    );
-    for change in changes {
-        let by: Vec<String> = change.responsible.iter().map(|e| e.id.to_string()).collect();
-        let status = if change.status.0 == change.status.1 {
-            String::new()
-        } else {
-            format!(" [{} -> {}]", change.status.0.human(), change.status.1.human())
-        };
-        let _ = writeln!(
-            out,
-            "  {:<15} {:<14} {}{status}{}\n  {:<15} {}",
-            change.sort.human(),
-            change.provision.id.as_str(),
-            change.provision.title.as_deref().unwrap_or(""),
-            if by.is_empty() {
-                String::new()
-            } else {
-                format!("  (by {})", truncate_list(&by.iter().map(String::as_str).collect::<Vec<_>>()))
-            },
-            "",
-            inforce_present::describe::comparison_kinds(change)
-        );
-    }
-    for change in changes.iter().filter(|c| !c.edits.is_empty()) {
-        let _ = writeln!(
-            out,
-            "\n=== {} {} ({}) ===",
-            change.provision.id,
-            change.provision.title.as_deref().unwrap_or(""),
-            change.sort.human()
-        );
-        out.push_str(&redline(&change.edits));
-        out.push('\n');
-    }
-    out
-}
-
-fn truncate_list(names: &[&str]) -> String {
-    if names.len() <= 12 {
-        names.join(", ")
-    } else {
-        format!("{} … ({} in all)", names[..12].join(", "), names.len())
-    }
-}
-
-/// Edits as plain text: `[-deleted-]` and `{+inserted+}`, as `git diff --word-diff=plain` writes them.
-pub fn redline(edits: &[Edit]) -> String {
-    edits
-        .iter()
-        .map(|e| match e.op {
-            Op::Equal => e.text.clone(),
-            Op::Insert => format!("{{+{}+}}", e.text),
-            Op::Delete => format!("[-{}-]", e.text),
-        })
-        .collect()
+    out.print_with(|| comparison_json(&parts, today), || plain::comparison(history, &parts, today))
 }
 
 /// `inforce blame`.
@@ -200,23 +75,7 @@ pub async fn blame(env: &Env, args: &BlameArgs) -> Result<(), Failure> {
         _ => None,
     };
     let json = BlameJson::new(history, &id, &cut, paragraphs.as_deref(), note.clone(), today);
-    out.print(&json, || {
-        let mut page = format!("Blame of {id} at {}\n", cut_label(&cut));
-        if let Some(note) = &note {
-            let _ = writeln!(page, "{note}");
-        }
-        for paragraph in paragraphs.iter().flatten() {
-            page.push('\n');
-            for run in paragraph {
-                let label = format!("{} {}", run.entry.id, run.entry.effective);
-                for (i, line) in run.text.lines().enumerate() {
-                    let shown = if i == 0 { label.as_str() } else { "" };
-                    let _ = writeln!(page, "{shown:<24} | {line}");
-                }
-            }
-        }
-        page
-    })
+    out.print(&json, || plain::blame(&id, &cut, note.as_deref(), paragraphs.as_deref()))
 }
 
 /// `inforce check`.
@@ -232,19 +91,7 @@ pub async fn check(env: &Env) -> Result<(), Failure> {
     let history = &env.history_from_ledger().await?;
     let found = history.discrepancies();
     let json = CheckJson::new(history, &found);
-    out.print(&json, || {
-        if !history.has_texts() {
-            return format!("{logged}\n{}\nNo texts to check against the register.", no_text_note(history));
-        }
-        if found.is_empty() {
-            return format!("{logged}\nTexts and register agree: no discrepancy.");
-        }
-        let mut page = format!("{logged}\n{} discrepancies between texts and register:\n", found.len());
-        for d in &found {
-            let _ = writeln!(page, "  {}", d.describe());
-        }
-        page
-    })
+    out.print(&json, || plain::check(history, &logged, &found))
 }
 
 /// `inforce export --format markdown OUTDIR`.

@@ -108,16 +108,14 @@ pub async fn version(ctx: PageCtx, Path(path): Path<EntryPath>) -> PageResult {
             .into_iter()
             .map(|kind| {
                 let list = entry.changes(kind);
-                let empty = match list.completeness {
-                    inforce_core::Completeness::Unlisted => "Some, but the sources do not list them.".to_string(),
+                // What the sources leave out, worded as on every face: said instead of "None." for a list that
+                // names nothing, else below the names.
+                let gap = inforce_present::describe::unlisted(list).map(|gap| format!("{}.", capitalise(gap)));
+                let empty = match (&gap, list.listed.is_empty()) {
+                    (Some(gap), true) => gap.clone(),
                     _ => "None.".to_string(),
                 };
-                let partial = list.completeness == inforce_core::Completeness::Partial;
-                let note = match (&list.note, partial) {
-                    (Some(note), _) => Some(note.clone()),
-                    (None, true) => Some("The sources name only some of them.".into()),
-                    (None, false) => None,
-                };
+                let note = list.note.clone().or(gap.filter(|_| !list.listed.is_empty()));
                 ListView {
                     name: capitalise(kind.as_str()),
                     ids: list.listed.iter().map(ToString::to_string).collect(),
