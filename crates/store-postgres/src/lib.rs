@@ -11,7 +11,7 @@ use inforce_store::rows::{self, RecordRow};
 use inforce_store::sql::SqlBackend;
 use inforce_store::{StoreError, Wakeup};
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
-use sqlx::{Connection, PgConnection, Row};
+use sqlx::{Connection, PgConnection};
 
 /// A register store in a PostgreSQL database.
 #[derive(Debug)]
@@ -127,21 +127,7 @@ impl SqlBackend for PostgresStore {
             .fetch_all(&self.pool)
             .await
             .map_err(|e| self.error(e))?;
-        found
-            .iter()
-            .map(|row| {
-                let row = RecordRow {
-                    seq: row.get(0),
-                    publication: row.get(1),
-                    recorded_at: row.get(2),
-                    kind: row.get(3),
-                    key: row.get(4),
-                    ordinal: row.get(5),
-                    body: row.get(6),
-                };
-                row.into_record(code)
-            })
-            .collect()
+        found.iter().map(|row| RecordRow::from_row(row).into_record(code)).collect()
     }
 
     async fn await_announcement(&self, within: Duration) -> Result<Wakeup, StoreError> {

@@ -203,6 +203,31 @@ impl Provenance {
     pub fn anonymous(origin: &str, recorded_at: Timestamp) -> Self {
         Self { origin: origin.to_string(), recorded_at, author: String::new(), command: String::new() }
     }
+
+    /// The publication this provenance makes of `code`'s `writes`: computed against `base`, published only
+    /// while the code's latest publication is still `expected_head` (else [`StoreError::Conflict`]). No texts
+    /// or files: add them with struct update syntax where a publication carries them.
+    pub fn publication(
+        &self,
+        code: &CodeId,
+        base: Option<i64>,
+        expected_head: Option<i64>,
+        writes: Vec<RecordWrite>,
+    ) -> NewPublication {
+        NewPublication {
+            code: code.clone(),
+            recorded_at: self.recorded_at,
+            origin: self.origin.clone(),
+            author: self.author.clone(),
+            command: self.command.clone(),
+            base,
+            expected_head,
+            writes,
+            text_writes: Vec::new(),
+            new_texts: Vec::new(),
+            new_files: Vec::new(),
+        }
+    }
 }
 
 /// The size of the pieces document files are stored, read and served in: 256 KiB.

@@ -186,19 +186,7 @@ pub async fn publish_edit<E: From<StoreError>>(
             return Ok((PublishOutcome::Unchanged, next));
         }
         check_files(store, code, &writes, files).await?;
-        let publication = NewPublication {
-            code: code.clone(),
-            recorded_at: by.recorded_at,
-            origin: by.origin.clone(),
-            author: by.author.clone(),
-            command: by.command.clone(),
-            base: head,
-            expected_head: head,
-            writes,
-            text_writes: Vec::new(),
-            new_texts: Vec::new(),
-            new_files: files.to_vec(),
-        };
+        let publication = NewPublication { new_files: files.to_vec(), ..by.publication(code, head, head, writes) };
         match store.publish(publication).await {
             Err(StoreError::Conflict { .. }) if attempt < PUBLISH_ATTEMPTS => attempt += 1,
             Err(error) => return Err(error.into()),
@@ -375,22 +363,11 @@ pub(crate) async fn publish_once(
         return Ok(PublishOutcome::Unchanged);
     }
     check_files(store, code, &writes, &[]).await?;
-    let publication = NewPublication {
-        code: code.clone(),
-        recorded_at: by.recorded_at,
-        origin: by.origin.clone(),
-        author: by.author.clone(),
-        command: by.command.clone(),
-        base: match what.base {
-            Base::File(base) => base,
-            Base::Current | Base::Replace | Base::Head(_) => head,
-        },
-        expected_head: head,
-        writes,
-        text_writes,
-        new_texts,
-        new_files: Vec::new(),
+    let base = match what.base {
+        Base::File(base) => base,
+        Base::Current | Base::Replace | Base::Head(_) => head,
     };
+    let publication = NewPublication { text_writes, new_texts, ..by.publication(code, base, head, writes) };
     store.publish(publication).await.map(PublishOutcome::Published)
 }
 

@@ -87,6 +87,27 @@ pub struct RecordRow {
 }
 
 impl RecordRow {
+    /// The row as [`SELECT_RECORDS`] gives it, column by column in that order, from any backend. Panics (as
+    /// `sqlx::Row::get` does) when a column does not decode as its type: the schema guarantees the types.
+    pub fn from_row<'r, R>(row: &'r R) -> Self
+    where
+        R: sqlx::Row,
+        usize: sqlx::ColumnIndex<R>,
+        i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        String: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+        Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    {
+        Self {
+            seq: row.get(0),
+            publication: row.get(1),
+            recorded_at: row.get(2),
+            kind: row.get(3),
+            key: row.get(4),
+            ordinal: row.get(5),
+            body: row.get(6),
+        }
+    }
+
     /// The record, or [`StoreError::Corrupt`] naming the row.
     pub fn into_record(self, code: &CodeId) -> Result<Record, StoreError> {
         let seq = self.seq;

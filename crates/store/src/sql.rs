@@ -441,15 +441,7 @@ macro_rules! sql_store {
                     .await
                     .map_err(|e| self.error(e))?
                     .iter()
-                    .map(|row| $crate::rows::RecordRow {
-                        seq: row.get(0),
-                        publication: row.get(1),
-                        recorded_at: row.get(2),
-                        kind: row.get(3),
-                        key: row.get(4),
-                        ordinal: row.get(5),
-                        body: row.get(6),
-                    })
+                    .map($crate::rows::RecordRow::from_row)
                     .collect();
                 let packs = self.sql_packs(code, &mut *tx).await?;
                 let changes = self.sql_changes(code, &mut *tx).await?;
