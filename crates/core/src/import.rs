@@ -563,26 +563,27 @@ mod tests {
         (order, headings)
     }
 
+    /// Joins `versions` to `current` (with its stored texts), every provision placed by its id, in the order and
+    /// with the headings [`import`] gives.
+    fn join(
+        code: &CodeId,
+        current: Option<&Register>,
+        texts: &Texts,
+        versions: &[VersionTexts],
+    ) -> Result<Merged, Vec<ImportProblem>> {
+        let (order, headings) = import(versions);
+        let import = TextImport { versions, order: &order, headings: &headings, placements: no_placements() };
+        merge_versions(code, current, texts, import)
+    }
+
     #[test]
     fn a_new_code_gets_versions_provisions_and_derived_change_lists() {
         let versions = vec![
             version("v1", "2016-01-01", &[("1", "a"), ("2", "b")]),
             version("v2", "2017-01-01", &[("1", "a2"), ("3", "c")]),
         ];
-        let (order, headings) = import(&versions);
         let code = CodeId::parse("fr").expect("code");
-        let merged = merge_versions(
-            &code,
-            None,
-            &Texts::default(),
-            TextImport {
-                versions: &versions,
-                order: &order,
-                headings: &headings,
-                placements: crate::import::no_placements(),
-            },
-        )
-        .expect("valid");
+        let merged = join(&code, None, &Texts::default(), &versions).expect("valid");
         assert_eq!(merged.new_provisions, 3);
         assert_eq!(merged.new_versions.len(), 2);
         let v2 = &merged.register.entries[1];
@@ -592,35 +593,12 @@ mod tests {
         assert_eq!(merged.assignments.len(), 2 + 3, "v1 gives two texts; v2 changes one, adds one, removes one");
 
         // The same folder again changes nothing; a grown folder adds only the new version.
-        let again = merge_versions(
-            &code,
-            Some(&merged.register),
-            &stored(&merged.assignments),
-            TextImport {
-                versions: &versions,
-                order: &order,
-                headings: &headings,
-                placements: crate::import::no_placements(),
-            },
-        )
-        .expect("valid");
+        let again = join(&code, Some(&merged.register), &stored(&merged.assignments), &versions).expect("valid");
         assert_eq!(again.register, merged.register);
         assert_eq!(again.assignments, merged.assignments);
         let mut grown = versions.clone();
         grown.push(version("v3", "2018-01-01", &[("1", "a2"), ("3", "c3")]));
-        let (order, headings) = import(&grown);
-        let bigger = merge_versions(
-            &code,
-            Some(&merged.register),
-            &stored(&merged.assignments),
-            TextImport {
-                versions: &grown,
-                order: &order,
-                headings: &headings,
-                placements: crate::import::no_placements(),
-            },
-        )
-        .expect("valid");
+        let bigger = join(&code, Some(&merged.register), &stored(&merged.assignments), &grown).expect("valid");
         assert_eq!(bigger.new_versions, vec![EntryId::parse("v3").expect("id")]);
         assert_eq!(bigger.assignments.len(), merged.assignments.len() + 1);
     }
@@ -629,20 +607,8 @@ mod tests {
     fn a_folder_date_that_contradicts_the_register_is_refused() {
         let reg = register(vec![provision("A", None)], vec![entry("4.2", "2015-03-18", &[])]);
         let versions = vec![version("4.2", "2015-03-19", &[("A", "text")])];
-        let (order, headings) = import(&versions);
         let code = CodeId::parse("test").expect("code");
-        let problems = merge_versions(
-            &code,
-            Some(&reg),
-            &Texts::default(),
-            TextImport {
-                versions: &versions,
-                order: &order,
-                headings: &headings,
-                placements: crate::import::no_placements(),
-            },
-        )
-        .expect_err("refused");
+        let problems = join(&code, Some(&reg), &Texts::default(), &versions).expect_err("refused");
         assert_eq!(
             problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
             vec!["version 4.2 takes effect on 2015-03-19 in the folder but on 2015-03-18 in the register"]
@@ -659,20 +625,8 @@ mod tests {
             version("1.0", "2013-01-01", &[("A", "a"), ("B", "b"), ("H1", "h")]),
             version("2.0", "2014-01-01", &[("A", "a"), ("B", "b2"), ("H1", "h2")]),
         ];
-        let (order, headings) = import(&versions);
         let code = CodeId::parse("test").expect("code");
-        let merged = merge_versions(
-            &code,
-            Some(&reg),
-            &Texts::default(),
-            TextImport {
-                versions: &versions,
-                order: &order,
-                headings: &headings,
-                placements: crate::import::no_placements(),
-            },
-        )
-        .expect("valid");
+        let merged = join(&code, Some(&reg), &Texts::default(), &versions).expect("valid");
         let bodies = HashMap::new();
         let history = History::with_texts(merged.register, Texts { assignments: merged.assignments, bodies });
         let found: Vec<String> = history.discrepancies().iter().map(Discrepancy::describe).collect();
@@ -689,20 +643,8 @@ mod tests {
     #[test]
     fn one_version_from_its_changes() {
         let versions = vec![version("v1", "2016-01-01", &[("1", "a"), ("2", "b")])];
-        let (order, headings) = import(&versions);
         let code = CodeId::parse("fr").expect("code");
-        let merged = merge_versions(
-            &code,
-            None,
-            &Texts::default(),
-            TextImport {
-                versions: &versions,
-                order: &order,
-                headings: &headings,
-                placements: crate::import::no_placements(),
-            },
-        )
-        .expect("valid");
+        let merged = join(&code, None, &Texts::default(), &versions).expect("valid");
         let history =
             History::with_texts(merged.register, Texts { assignments: merged.assignments, bodies: HashMap::new() });
         let next = apply_changes(
@@ -943,19 +885,7 @@ mod tests {
                 v
             })
             .collect();
-        let (order, headings) = import(&versions);
-        let merged = merge_versions(
-            &code,
-            Some(&first.register),
-            &held,
-            TextImport {
-                versions: &versions,
-                order: &order,
-                headings: &headings,
-                placements: crate::import::no_placements(),
-            },
-        )
-        .expect("valid");
+        let merged = join(&code, Some(&first.register), &held, &versions).expect("valid");
         let given: Vec<(&str, Option<TextHash>)> =
             merged.assignments.iter().map(|a| (a.entry.as_str(), a.text)).collect();
         assert_eq!(given, [("v1", Some(old_hash)), ("v3", Some(changed))], "v1 keeps its bytes; v2 changed nothing");
@@ -965,18 +895,7 @@ mod tests {
         };
         assert_eq!((lists("v2"), lists("v3")), ((0, 0, 0), (0, 1, 0)));
         // Without the stored text to compare, the forms would differ: the rule is what keeps them together.
-        let blind = merge_versions(
-            &code,
-            Some(&first.register),
-            &stored(&first.assignments),
-            TextImport {
-                versions: &versions,
-                order: &order,
-                headings: &headings,
-                placements: crate::import::no_placements(),
-            },
-        )
-        .expect("valid");
+        let blind = join(&code, Some(&first.register), &stored(&first.assignments), &versions).expect("valid");
         assert_ne!(blind.assignments, merged.assignments);
 
         // A version stored with the decomposed form after a composed one keeps it: re-importing what it was
