@@ -676,25 +676,16 @@ mod tests {
 
     #[test]
     fn a_comparison_starts_from_the_version_before_the_wording_shown() {
-        let mut bodies = HashMap::new();
-        let mut assignments = Vec::new();
-        let mut give = |entry: &str, provision: &str, text: &str| {
-            let hash = TextHash::of(text);
-            bodies.insert(hash, Arc::from(text));
-            assignments.push(TextAssignment {
-                entry: EntryId::parse(entry).expect("id"),
-                provision: ProvisionId::parse(provision).expect("id"),
-                text: Some(hash),
-            });
-        };
-        give("v1", "1", "# 1\n\nOne.\n");
-        give("v1", "2", "# 2\n\nTwo.\n");
-        give("v2", "2", "# 2\n\nTwo again.\n");
-        give("v3", "2", "# 2\n\nTwo once more.\n");
+        let texts = given(&[
+            ("v1", "1", "# 1\n\nOne.\n"),
+            ("v1", "2", "# 2\n\nTwo.\n"),
+            ("v2", "2", "# 2\n\nTwo again.\n"),
+            ("v3", "2", "# 2\n\nTwo once more.\n"),
+        ]);
         let entries =
             vec![entry("v1", "2016-01-01", &[]), entry("v2", "2017-01-01", &[]), entry("v3", "2018-01-01", &[])];
         let provisions = vec![provision("1", None), provision("2", None), provision("3", None)];
-        let history = History::with_texts(register(provisions, entries), Texts { assignments, bodies });
+        let history = History::with_texts(register(provisions, entries), texts);
         let start = |p: &str, day: &str| {
             let cut = history.cut(&Point::Date(date(day))).expect("cut");
             history.comparison_start(&ProvisionId::parse(p).expect("id"), &cut).map(|e| e.id.to_string())
@@ -827,12 +818,11 @@ mod tests {
         assert_eq!(by_v3, ["due"]);
     }
 
-    /// Three provisions: 1 with a text that v2 amends and v3 gives again unchanged; 1.a, a part of 1, whose text
-    /// v3 adds; 2, without text, added by v2.
-    fn three() -> History {
+    /// Texts given by entries: (entry, provision, text), each text normalised as an import keeps it.
+    fn given(texts: &[(&str, &str, &str)]) -> Texts {
         let mut bodies = HashMap::new();
         let mut assignments = Vec::new();
-        let mut give = |entry: &str, provision: &str, text: &str| {
+        for (entry, provision, text) in texts {
             let text = normalise(text);
             let hash = TextHash::of(&text);
             bodies.insert(hash, Arc::from(text.as_str()));
@@ -841,18 +831,26 @@ mod tests {
                 provision: ProvisionId::parse(provision).expect("id"),
                 text: Some(hash),
             });
-        };
-        give("v1", "1", "# Article 1\n\nUn.\n");
-        give("v2", "1", "# Article 1\n\nUn, modifié.\n");
-        give("v3", "1", "# Article 1\n\nUn, modifié.\n");
-        give("v3", "1.a", "# Article 1 a\n\nUne partie.\n");
+        }
+        Texts { assignments, bodies }
+    }
+
+    /// Three provisions: 1 with a text that v2 amends and v3 gives again unchanged; 1.a, a part of 1, whose text
+    /// v3 adds; 2, without text, added by v2.
+    fn three() -> History {
+        let texts = given(&[
+            ("v1", "1", "# Article 1\n\nUn.\n"),
+            ("v2", "1", "# Article 1\n\nUn, modifié.\n"),
+            ("v3", "1", "# Article 1\n\nUn, modifié.\n"),
+            ("v3", "1.a", "# Article 1 a\n\nUne partie.\n"),
+        ]);
         let entries = vec![
             entry("v1", "2016-01-01", &[("added", "1")]),
             entry("v2", "2017-01-01", &[("amended", "1"), ("added", "2")]),
             entry("v3", "2018-01-01", &[("added", "1.a")]),
         ];
         let provisions = vec![provision("1", None), provision("1.a", Some("1")), provision("2", None)];
-        History::with_texts(register(provisions, entries), Texts { assignments, bodies })
+        History::with_texts(register(provisions, entries), texts)
     }
 
     #[test]
