@@ -1,8 +1,6 @@
 //! Questions about the texts: a provision's text at a point, comparisons, blame, the whole code as Markdown, and
 //! the check of texts against the register's change lists.
 
-use std::path::Path;
-
 use inforce_core::diff::DiffOptions;
 use inforce_present::describe::{cut_label, no_text_note};
 use inforce_present::wire::{BlameJson, CheckJson, ComparisonParts, MarkdownWrittenJson, ShowJson, comparison_json};
@@ -104,25 +102,13 @@ pub async fn export(env: &Env, args: &ExportArgs) -> Result<(), Failure> {
     let outdir = args.outdir.as_path();
     let history = &env.history_with_texts().await?;
     let cut = cut(history, &args.point, today)?;
-    if outdir.exists() && std::fs::read_dir(outdir).map(|mut d| d.next().is_some()).unwrap_or(true) {
-        return Err(Failure::Usage(format!(
-            "{} exists and is not empty: export into a new or empty folder",
-            outdir.display()
-        )));
-    }
     let register = history.register();
-    let write = |path: &Path, text: &str| {
-        std::fs::write(path, text).map_err(|e| Failure::Environment(format!("{}: cannot write: {e}", path.display())))
-    };
-    std::fs::create_dir_all(outdir.join("provisions"))
-        .map_err(|e| Failure::Environment(format!("{}: cannot create: {e}", outdir.display())))?;
-    let files = inforce_present::markdown::export(history, &cut, today);
-    for (id, text) in &files.provisions {
-        write(&outdir.join(format!("provisions/{id}.md")), text)?;
-    }
-    write(&outdir.join("index.md"), &files.index)?;
-    write(&outdir.join(format!("{}.md", register.code.id)), &files.document)?;
-    let written = files.provisions.len();
+    let rendition = inforce_render::render(history, &cut, inforce_render::Format::Markdown, today);
+    inforce_render::write_folder(&rendition, outdir).map_err(|e| match e {
+        inforce_render::WriteError::NotEmpty(_) => Failure::Usage(e.to_string()),
+        _ => Failure::Environment(e.to_string()),
+    })?;
+    let written = rendition.provisions;
     let json = MarkdownWrittenJson::new(&register.code.id, cut.date, &outdir.display().to_string(), written);
     let mut shown = *out;
     shown.format = if out.format == Format::Markdown { Format::Text } else { out.format };
