@@ -256,9 +256,10 @@ pub fn file_for(url: &str) -> Option<String> {
         return None;
     }
     let last = segments.last().map(String::as_str).unwrap_or("");
-    let keeps_its_name = [".atom", ".css", ".js", ".json", ".pdf", ".docx", ".doc", ".md", ".markdown", ".txt"]
-        .iter()
-        .any(|ext| last.ends_with(ext))
+    // A download (a document's file) keeps the name it is served under, whatever it ends with; so do feeds,
+    // the stylesheet, scripts and JSON.
+    let keeps_its_name = (crate::is_download(path)
+        || [".atom", ".css", ".js", ".json"].iter().any(|ext| last.ends_with(ext)))
         && query.is_none();
     let joined = segments.join("/");
     Some(if segments.is_empty() || (directory && query.is_none()) {
@@ -425,6 +426,12 @@ mod tests {
         assert_eq!(file_for("/compare/4.0...4.1").as_deref(), Some("compare/4.0...4.1.html"));
         assert_eq!(file_for("/provisions/Article%201").as_deref(), Some("provisions/Article 1.html"));
         assert_eq!(file_for("/provisions/..%2F..%2Fetc"), None, "nothing escapes the export");
+        // Downloads keep their names, by the route table, not by how they end.
+        assert_eq!(file_for("/documents/annex2/annex2.pdf").as_deref(), Some("documents/annex2/annex2.pdf"));
+        assert_eq!(file_for("/documents/notes/notes.odt").as_deref(), Some("documents/notes/notes.odt"));
+        assert_eq!(file_for("/codes/demo/documents/a/b.md").as_deref(), Some("codes/demo/documents/a/b.md"));
+        assert_eq!(file_for("/provisions/x.md").as_deref(), Some("provisions/x.md.html"), "a page, not a download");
+        assert_eq!(file_for("/documents/a/b.pdf?x=1").as_deref(), Some("documents/a/b.pdf/x/1.html"));
         assert_eq!(file_for("/x?a=.."), None);
     }
 

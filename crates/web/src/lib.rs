@@ -41,10 +41,18 @@ struct Route {
     handler: MethodRouter<Arc<Site>>,
     /// The twin's address under `/api/v1`, and its handler.
     api: Option<(&'static str, MethodRouter<Arc<Site>>)>,
+    /// Whether it answers a file to take away (`respond::download`: its media type and file name, byte ranges)
+    /// rather than a page: a static copy keeps its name, and the API description lists it.
+    download: bool,
 }
 
 fn route(page: &'static str, handler: MethodRouter<Arc<Site>>) -> Route {
-    Route { page, handler, api: None }
+    Route { page, handler, api: None, download: false }
+}
+
+/// A file to download (a document as stored; later a version's rendition).
+fn download(page: &'static str, handler: MethodRouter<Arc<Site>>) -> Route {
+    Route { page, handler, api: None, download: true }
 }
 
 fn twin(
@@ -53,7 +61,7 @@ fn twin(
     api: &'static str,
     api_handler: MethodRouter<Arc<Site>>,
 ) -> Route {
-    Route { page, handler, api: Some((api, api_handler)) }
+    Route { page, handler, api: Some((api, api_handler)), download: false }
 }
 
 /// Every address of a code, pages beside their twins.
@@ -106,7 +114,7 @@ fn table() -> Vec<Route> {
             get(proposals::api_proposal),
         ),
         twin("/documents", get(documents::documents), "/{code}/documents", get(documents::api_documents)),
-        route("/documents/{id}/{file}", get(documents::document_file)),
+        download("/documents/{id}/{file}", get(documents::document_file)),
         twin("/search", get(search::page), "/{code}/search", get(search::api)),
         route("/search/index.js", get(search::index_script)),
         route("/feeds/versions.atom", get(feeds::versions)),
@@ -147,6 +155,25 @@ pub fn api_paths() -> Vec<&'static str> {
     paths.extend(api_only().into_iter().map(|(path, _)| path));
     paths
 }
+
+/// Every download's address within a code, in the router's syntax (`/documents/{id}/{file}`; also served under
+/// `/codes/{code}`).
+pub fn download_paths() -> Vec<&'static str> {
+    DOWNLOADS.clone()
+}
+
+/// Whether an address (a path, without query) is a download's, under the default code or `/codes/{code}`.
+pub(crate) fn is_download(path: &str) -> bool {
+    let within = match path.strip_prefix("/codes/") {
+        Some(tail) => tail.split_once('/').map_or(String::new(), |(_, rest)| format!("/{rest}")),
+        None => path.to_string(),
+    };
+    DOWNLOADS.iter().any(|pattern| matches(pattern, &within))
+}
+
+/// The download rows of the route table, worked out once.
+static DOWNLOADS: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| table().into_iter().filter(|r| r.download).map(|r| r.page).collect());
 
 /// The JSON twin of a page's address (`/versions/4.1` → `/api/v1/sec/versions/4.1`; `/codes/x/at/…` →
 /// `/api/v1/x/at/…`), when the page has one; the query string is kept.

@@ -108,6 +108,11 @@ fn the_api_description_describes_exactly_the_routes_served() {
         serde_json::from_str(include_str!("../api/openapi.json")).expect("the API description is JSON");
     let mut described: Vec<String> = document["paths"].as_object().expect("paths").keys().cloned().collect();
     let mut served: Vec<String> = inforce_web::api_paths().iter().map(|p| format!("/api/v1{p}")).collect();
+    // Downloads are described too, under the default code and under /codes/{code}.
+    for download in inforce_web::download_paths() {
+        served.push(download.to_string());
+        served.push(format!("/codes/{{code}}{download}"));
+    }
     described.sort();
     served.sort();
     assert_eq!(described, served, "api/openapi.json's paths and the route table disagree");

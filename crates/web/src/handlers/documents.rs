@@ -4,17 +4,13 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::Path;
-use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
 use inforce_core::document::Attachment;
 use inforce_present::wire::DocumentsJson;
 use inforce_store::FILE_CHUNK;
 use sha2::Digest;
 
 use crate::ctx::{ApiCtx, Ctx, DocumentPath, Face, Frame, PageCtx, shorten};
-use crate::respond::{
-    ApiResult, Cache, PageResult, Problem, Ranged, byte_range, file_etag, precondition, set, validator_headers,
-};
+use crate::respond::{ApiResult, Cache, Download, PageResult, Problem, download, file_etag};
 use crate::site::Site;
 
 /// A document as pages link to it.
@@ -89,49 +85,26 @@ pub async fn document_file(ctx: PageCtx, Path(path): Path<DocumentPath>) -> Page
     if stored.size != document.size {
         return Err(damaged().into());
     }
-    let etag = file_etag(&document.sha256);
-    // The file never changes: it was last modified when the publication that brought it was recorded.
-    let last_modified =
-        ctx.snapshot.recorded_at(&ctx.code, stored.publication).unwrap_or_else(|| ctx.last_modified(Cache::Immutable));
-    let mut headers = validator_headers(&etag, last_modified, Cache::Immutable);
-    if let Some(decided) = precondition(ctx.conditions(), &etag, last_modified).answer(&headers) {
-        return Ok(decided);
-    }
-    let safe_name: String = document.file_name.chars().filter(|c| !c.is_control() && *c != '"' && *c != '\\').collect();
-    set(&mut headers, header::CONTENT_DISPOSITION, &format!("attachment; filename=\"{safe_name}\""));
-    set(&mut headers, header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox");
-    set(&mut headers, header::CONTENT_TYPE, &document.media_type);
-    set(&mut headers, header::ACCEPT_RANGES, "bytes");
-    let size = stored.size;
-    let (status, first, last) = match byte_range(ctx.conditions(), size, &etag, last_modified) {
-        Ranged::Full => (StatusCode::OK, 0, size.checked_sub(1)),
-        Ranged::Part { first, last } => {
-            set(&mut headers, header::CONTENT_RANGE, &format!("bytes {first}-{last}/{size}"));
-            (StatusCode::PARTIAL_CONTENT, first, Some(last))
-        }
-        Ranged::Unsatisfiable => {
-            let mut problem = Problem::status(
-                StatusCode::RANGE_NOT_SATISFIABLE,
-                format!("The range asked for starts past the end of the file ({size} bytes)."),
-            )
-            .page();
-            set(problem.headers_mut(), header::CONTENT_RANGE, &format!("bytes */{size}"));
-            return Ok(problem);
-        }
+    let site = ctx.site.clone();
+    let (code, sha256) = (ctx.code.clone(), document.sha256.clone());
+    let file = Download {
+        media_type: document.media_type.clone(),
+        file_name: document.file_name.clone(),
+        size: stored.size,
+        etag: file_etag(&document.sha256),
+        // The file never changes: it was last modified when the publication that brought it was recorded.
+        last_modified: ctx
+            .snapshot
+            .recorded_at(&ctx.code, stored.publication)
+            .unwrap_or_else(|| ctx.last_modified(Cache::Immutable)),
+        cache: Cache::Immutable,
+        send: Box::new(move |first, length, whole| {
+            let pieces =
+                Pieces { site, code, sha256, next: first, end: first + length, hasher: whole.then(sha2::Sha256::new) };
+            axum::body::Body::from_stream(futures_util::stream::try_unfold(pieces, Pieces::next))
+        }),
     };
-    let length = last.map_or(0, |last| last - first + 1);
-    set(&mut headers, header::CONTENT_LENGTH, &length.to_string());
-    let whole = status == StatusCode::OK;
-    let pieces = Pieces {
-        site: ctx.site.clone(),
-        code: ctx.code.clone(),
-        sha256: document.sha256.clone(),
-        next: first,
-        end: first + length,
-        hasher: whole.then(sha2::Sha256::new),
-    };
-    let body = axum::body::Body::from_stream(futures_util::stream::try_unfold(pieces, Pieces::next));
-    Ok((status, headers, body).into_response())
+    Ok(download(ctx.conditions(), file))
 }
 
 /// The pieces of a file still to send: bytes `next..end`, hashed as they go when the whole file is sent.
