@@ -3,9 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
+use inforce_core::derived::DerivedIndex;
 use inforce_core::text::Texts;
 use inforce_core::{CodeId, History};
 use inforce_formats::kept::{self, Stamp};
+use inforce_formats::pack;
 use inforce_store::{Loaded, Publication, Store, load_register, texts_for};
 use jiff::Timestamp;
 
@@ -17,17 +19,63 @@ use crate::failure::Failure;
 pub enum KeptFile {
     /// The loaded register and texts.
     Register,
-    /// The search index.
-    Search,
+    /// A derived index, by its name ([`DerivedIndex::NAME`]).
+    Index(&'static str),
 }
 
 impl KeptFile {
     fn name(self) -> &'static str {
         match self {
             Self::Register => "register",
-            Self::Search => "search",
+            Self::Index(name) => name,
         }
     }
+}
+
+/// What became of a kept derived index.
+pub enum KeptState {
+    /// Read and already up to date.
+    Read,
+    /// Read, then brought up to date, and saved.
+    Grown,
+    /// Built afresh because none was kept.
+    Built,
+    /// Built afresh, and saved, because the kept one could not be used (why).
+    Replaced(String),
+    /// Built or grown but could not be saved (why).
+    Unsaved(String),
+}
+
+/// A code's derived index (`I`, such as the search index) kept at `path`, brought up to date with `history`; or,
+/// if missing, damaged or of another format, built afresh. Saved back whenever it changed. The pattern is
+/// `inforce_core::derived`'s: the kept copy is only ever a faster way to the same answers.
+pub fn derived_index<I: DerivedIndex>(path: &Path, history: &History) -> (I, KeptState) {
+    let (mut index, mut kept) = match std::fs::read(path) {
+        Ok(bytes) => match pack::inflate(&bytes).ok().as_deref().and_then(I::from_bytes) {
+            Some(index) => (index, KeptState::Read),
+            None => (I::default(), KeptState::Replaced("it was damaged or of another format".into())),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (I::default(), KeptState::Built),
+        Err(e) => (I::default(), KeptState::Replaced(format!("it could not be read: {e}"))),
+    };
+    let added = index.update(history);
+    if matches!(kept, KeptState::Read) && added > 0 {
+        kept = KeptState::Grown;
+    }
+    if let KeptState::Replaced(why) = &kept {
+        eprintln!("inforce: rebuilt the {} index {}: {why}", I::NAME, path.display());
+    }
+    if !matches!(kept, KeptState::Read)
+        && let Err(e) = keep_index(path, &index)
+    {
+        kept = KeptState::Unsaved(format!("{}: {e}", path.display()));
+    }
+    (index, kept)
+}
+
+/// Keeps a derived index, deflated (positions and ids repeat a lot and shrink well).
+pub fn keep_index<I: DerivedIndex>(path: &Path, index: &I) -> std::io::Result<()> {
+    write_atomically(path, &pack::deflate(&index.to_bytes(), pack::Effort::Fast))
 }
 
 /// Where a code's kept thing lives: beside a SQLite database (`inforce.db.register-CODE`,

@@ -6,6 +6,7 @@
 pub mod change;
 pub mod compare;
 pub mod date;
+pub mod derived;
 pub mod diff;
 pub mod document;
 pub mod history;

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Duration;
 
+use inforce_core::derived::DerivedIndex;
 use inforce_core::log::Logged;
 use inforce_core::search::SearchIndex;
 use inforce_core::{CodeId, History};
@@ -107,8 +108,9 @@ pub type LoggedContents = Arc<Vec<Result<Logged, String>>>;
 pub struct Snapshot {
     /// Every code's history.
     pub histories: BTreeMap<CodeId, Arc<History>>,
-    /// Every code's search index, built from its history the first time a search asks for it.
-    search: BTreeMap<CodeId, OnceLock<SearchIndex>>,
+    /// Every code's derived indexes (the search index…), each built from its history the first time a question
+    /// asks for it.
+    indexes: BTreeMap<CodeId, DerivedIndexes>,
     /// The latest publication of each code, to notice new ones.
     pub heads: Vec<(CodeId, i64)>,
     /// Every publication of each code, oldest first: who made it, when, with which command.
@@ -149,11 +151,31 @@ impl Snapshot {
         self.logs.get(code)?.iter().find(|e| e.publication == id)
     }
 
-    /// The search index of `code`'s history, built on first use and kept as long as the snapshot; `None` for a
-    /// code the snapshot does not hold.
-    pub fn search_index(&self, code: &CodeId) -> Option<&SearchIndex> {
+    /// The derived index `I` (such as the search index) of `code`'s history, built on first use and kept as long
+    /// as the snapshot (`inforce_core::derived`'s pattern: a new snapshot builds its own from its history);
+    /// `None` for a code the snapshot does not hold.
+    pub fn index<I: HeldIndex>(&self, code: &CodeId) -> Option<&I> {
         let history = self.histories.get(code)?;
-        Some(self.search.get(code)?.get_or_init(|| SearchIndex::build(history)))
+        Some(I::cell(self.indexes.get(code)?).get_or_init(|| I::build(history)))
+    }
+}
+
+/// One code's derived indexes, one cell of each kind, each built at most once (a second asker waits for the
+/// first). A new kind of index adds its cell here and a [`HeldIndex`] impl naming it.
+#[derive(Debug, Default)]
+pub struct DerivedIndexes {
+    search: OnceLock<SearchIndex>,
+}
+
+/// A derived index the server holds per code and snapshot.
+pub trait HeldIndex: DerivedIndex + Send + Sync + 'static {
+    /// Its cell among a code's indexes.
+    fn cell(indexes: &DerivedIndexes) -> &OnceLock<Self>;
+}
+
+impl HeldIndex for SearchIndex {
+    fn cell(indexes: &DerivedIndexes) -> &OnceLock<Self> {
+        &indexes.search
     }
 }
 
@@ -406,11 +428,11 @@ async fn load_snapshot(
             }
         }
     }
-    let search = histories.keys().map(|code| (code.clone(), OnceLock::new())).collect();
+    let indexes = histories.keys().map(|code| (code.clone(), DerivedIndexes::default())).collect();
     let contents = histories.keys().map(|code| (code.clone(), tokio::sync::OnceCell::new())).collect();
     Ok(Snapshot {
         histories,
-        search,
+        indexes,
         heads,
         publications,
         damaged,

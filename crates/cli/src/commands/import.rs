@@ -217,9 +217,12 @@ pub(crate) async fn publish_and_report(
 /// After an import: the kept search index takes the new wordings (or is built if missing or damaged). A failure
 /// here never undoes the import; the next search rebuilds what it needs.
 fn grow_search_index(env: &Env, history: &History) -> Result<(), Failure> {
-    let path = crate::kept::kept_path(env.db.as_deref(), &history.register().code.id, KeptFile::Search)?;
-    let (_, state) = crate::commands::search::kept_index(&path, history);
-    if let crate::commands::search::IndexState::Unsaved(reason) = state {
+    use inforce_core::derived::DerivedIndex as _;
+    use inforce_core::search::SearchIndex;
+    let code = &history.register().code.id;
+    let path = crate::kept::kept_path(env.db.as_deref(), code, KeptFile::Index(SearchIndex::NAME))?;
+    let (_, state) = crate::kept::derived_index::<SearchIndex>(&path, history);
+    if let crate::kept::KeptState::Unsaved(reason) = state {
         eprintln!("inforce: the search index was not saved ({reason}); searches will rebuild it");
     }
     Ok(())

@@ -3,18 +3,16 @@
 
 use std::fmt::Write as _;
 
-use std::path::Path;
-
+use inforce_core::ProvisionId;
+use inforce_core::derived::DerivedIndex as _;
 use inforce_core::search::{Scope, SearchIndex, parse};
-use inforce_core::{History, ProvisionId};
-use inforce_formats::pack;
 use inforce_present::wire::{ReindexedJson, SearchAsked, SearchJson};
 
 use crate::args::cut;
 use crate::cli::SearchArgs;
 use crate::env::Env;
 use crate::failure::Failure;
-use crate::kept::{KeptFile, kept_path};
+use crate::kept::{KeptFile, derived_index, keep_index, kept_path};
 
 /// `inforce search QUERY`: runs a search and prints the page asked for.
 pub async fn search(env: &Env, args: &SearchArgs) -> Result<(), Failure> {
@@ -27,7 +25,13 @@ pub async fn search(env: &Env, args: &SearchArgs) -> Result<(), Failure> {
     // The index kept beside the database serves the register as it stands; an as-recorded question builds its
     // own.
     let index = match env.as_recorded {
-        None => kept_index(&kept_path(env.db.as_deref(), &env.code, KeptFile::Search)?, history).0,
+        None => {
+            derived_index::<SearchIndex>(
+                &kept_path(env.db.as_deref(), &env.code, KeptFile::Index(SearchIndex::NAME))?,
+                history,
+            )
+            .0
+        }
         Some(_) => SearchIndex::build(history),
     };
     let within = args
@@ -98,65 +102,15 @@ pub async fn search(env: &Env, args: &SearchArgs) -> Result<(), Failure> {
     })
 }
 
-/// What became of the kept index.
-pub enum IndexState {
-    /// Read and already complete.
-    Read,
-    /// Read, then grown by the wordings it lacked, and saved.
-    Grown,
-    /// Built afresh because none was kept.
-    Built,
-    /// Built afresh, and saved, because the kept one could not be used (why).
-    Replaced(String),
-    /// Built or grown but could not be saved (why).
-    Unsaved(String),
-}
-
-/// The code's search index: the kept one, brought up to date with the register; or, if missing, damaged or of
-/// another format, built afresh. Saved back whenever it changed.
-pub fn kept_index(path: &Path, history: &History) -> (SearchIndex, IndexState) {
-    let (mut index, mut kept) = match std::fs::read(path) {
-        Ok(bytes) => match inflate(&bytes).as_deref().and_then(SearchIndex::from_bytes) {
-            Some(index) => (index, IndexState::Read),
-            None => (SearchIndex::default(), IndexState::Replaced("it was damaged or of another format".into())),
-        },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (SearchIndex::default(), IndexState::Built),
-        Err(e) => (SearchIndex::default(), IndexState::Replaced(format!("it could not be read: {e}"))),
-    };
-    let added = index.add_new(history);
-    if matches!(kept, IndexState::Read) && added > 0 {
-        kept = IndexState::Grown;
-    }
-    if let IndexState::Replaced(why) = &kept {
-        eprintln!("inforce: rebuilt the search index {}: {why}", path.display());
-    }
-    if !matches!(kept, IndexState::Read)
-        && let Err(e) = save(path, &index)
-    {
-        kept = IndexState::Unsaved(format!("{}: {e}", path.display()));
-    }
-    (index, kept)
-}
-
-/// Keeps the index, deflated.
-fn save(path: &Path, index: &SearchIndex) -> std::io::Result<()> {
-    crate::kept::write_atomically(path, &pack::deflate(&index.to_bytes(), pack::Effort::Fast))
-}
-
-/// The kept index is deflated: positions repeat a lot and shrink well.
-fn inflate(bytes: &[u8]) -> Option<Vec<u8>> {
-    pack::inflate(bytes).ok()
-}
-
 /// `inforce reindex`: builds the index afresh and keeps it.
 pub async fn reindex(env: &Env) -> Result<(), Failure> {
     let out = &env.out;
     let history = &env.current_history_with_texts().await?;
-    let path = &kept_path(env.db.as_deref(), &env.code, KeptFile::Search)?;
+    let path = &kept_path(env.db.as_deref(), &env.code, KeptFile::Index(SearchIndex::NAME))?;
     let started = std::time::Instant::now();
     let index = SearchIndex::build(history);
     let took = started.elapsed();
-    save(path, &index)
+    keep_index(path, &index)
         .map_err(|e| Failure::Environment(format!("{}: cannot save the search index: {e}", path.display())))?;
     let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let json = ReindexedJson::new(

@@ -7,7 +7,7 @@ use crate::query::Query;
 use askama::Template;
 use axum::extract::{RawPathParams, State};
 use axum::http::HeaderMap;
-use inforce_core::search::{ProvisionHit, Scope, parse, snippet, wordings_at};
+use inforce_core::search::{ProvisionHit, Scope, SearchIndex, parse, snippet, wordings_at};
 use inforce_core::unicode::{foldings, word_ranges};
 use inforce_core::{Entry, ProvisionId};
 use inforce_present::wire::{SearchAsked, SearchJson};
@@ -71,7 +71,7 @@ fn run<'a, F: Face>(
     let history = &ctx.history;
     let index = ctx
         .snapshot
-        .search_index(&ctx.code)
+        .index::<SearchIndex>(&ctx.code)
         .ok_or_else(|| Problem::internal(format!("No search index is held for the {}.", ctx.code)))?;
     let hits = index.search(history, &parsed, cut.map_or(Scope::AllVersions, Scope::At), within.as_ref());
     let asked = SearchAsked {
