@@ -18,6 +18,7 @@ use inforce_core::{CodeId, History, ProvisionId};
 use jiff::civil::Date;
 use serde::Deserialize;
 
+use crate::query::PointQuery;
 use crate::respond::{ApiError, ApiResult, Body, Cache, PageError, PageResult, Problem, respond};
 use crate::site::{Overloaded, Site, Snapshot};
 
@@ -347,13 +348,7 @@ pub struct Frame {
     pub(crate) today_human: String,
 }
 
-/// `?at=` / `?version=` on provision pages.
-#[derive(Deserialize, Default)]
-pub struct PointQuery {
-    pub(crate) at: Option<String>,
-    pub(crate) version: Option<String>,
-}
-
+// `PointQuery` is listed with every other parameter in `query.rs`; what its values mean is read here.
 impl PointQuery {
     /// Whether the point is "today" (the default): such answers change with the date.
     pub fn is_today(&self) -> bool {

@@ -22,14 +22,13 @@ use axum::routing::{MethodRouter, get};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 
-pub use cache::DEFAULT_CACHE_BYTES;
 pub use handlers::publications::facts as publication_facts;
 use handlers::{
     at, compare, consultations, contents, documents, home, meta, proposals, provisions, publication_log, publications,
     search, variations, versions,
 };
 pub use serve::{ServeError, serve};
-pub use site::{Limits, Site, SiteOptions, public_url};
+pub use site::{DEFAULT_CACHE_BYTES, Limits, Site, SiteOptions, public_url};
 
 /// One address of a code: its page (or feed), and the address and handler of its JSON twin when it has one. The
 /// router, the static export (which writes each page's twin) and the API description's paths all come from

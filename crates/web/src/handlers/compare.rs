@@ -1,6 +1,6 @@
 //! Two points compared: `/compare/{a}...{b}` (`?provision=`, `?ignore_formatting=`) and the API twin.
 
-use crate::query::Query;
+use crate::query::{CompareForm, CompareQuery, Query};
 use askama::Template;
 use axum::extract::Path;
 use axum::response::IntoResponse;
@@ -10,7 +10,6 @@ use inforce_core::diff::{DiffOptions, Op};
 use inforce_core::point::Cut;
 use inforce_present::describe::cut_label;
 use inforce_present::wire::{self};
-use serde::Deserialize;
 
 use crate::ctx::{ApiCtx, Ctx, Face, Frame, PageCtx, RangePath, shorten};
 use crate::handlers::EntryView;
@@ -51,24 +50,6 @@ struct ComparePage {
     /// Provisions whose status differs, whatever else changed.
     new_status: usize,
     changes: Vec<ChangeView>,
-}
-
-/// `?provision=` and `?ignore_formatting=` on comparisons.
-#[derive(Deserialize, Default)]
-pub struct CompareQuery {
-    provision: Option<String>,
-    /// `true`, `1`, `on` or `yes` (a checked box); `false`, `0`, `off`, `no` or empty.
-    ignore_formatting: Option<String>,
-}
-
-/// The compare form's fields: two points (versions or dates) and, optionally, the provision to compare and
-/// whether to ignore formatting.
-#[derive(Deserialize, Default)]
-pub struct CompareForm {
-    a: Option<String>,
-    b: Option<String>,
-    provision: Option<String>,
-    ignore_formatting: Option<String>,
 }
 
 /// Reads `ignore_formatting`: a form's checked box sends `true`, a hand-written address may say `1` or `yes`.

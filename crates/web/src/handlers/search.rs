@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::query::Query;
+use crate::query::{PointQuery, Query, SearchQuery};
 use askama::Template;
 use axum::extract::{RawPathParams, State};
 use axum::http::HeaderMap;
@@ -11,32 +11,11 @@ use inforce_core::search::{ProvisionHit, Scope, parse, snippet, wordings_at};
 use inforce_core::unicode::{foldings, word_ranges};
 use inforce_core::{Entry, ProvisionId};
 use inforce_present::wire::{SearchAsked, SearchJson};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::ctx::{ApiCtx, Ctx, Face, Frame, PageCtx, PointQuery, shorten};
+use crate::ctx::{ApiCtx, Ctx, Face, Frame, PageCtx, shorten};
 use crate::respond::{ApiResult, Body, Cache, PageResult, Problem};
 use crate::site::Site;
-
-/// The parameters of a search.
-#[derive(Deserialize, Default)]
-pub struct SearchQuery {
-    /// The query.
-    q: Option<String>,
-    /// The code (only for `/api/v1/search`; default: the site's default code).
-    code: Option<String>,
-    /// Search at this date.
-    at: Option<String>,
-    /// Search at this version.
-    version: Option<String>,
-    /// Search every wording: `true`, `1` or `on`.
-    all_versions: Option<String>,
-    /// Only this provision and its parts.
-    within: Option<String>,
-    /// 1-based page.
-    page: Option<String>,
-    /// Results per page (1 to 100, default 20).
-    per_page: Option<String>,
-}
 
 fn number(name: &str, text: Option<&str>, default: usize, max: usize) -> Result<usize, Problem> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
