@@ -19,7 +19,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 
 use crate::query::PointQuery;
-use crate::respond::{ApiError, ApiResult, Body, Cache, PageError, PageResult, Problem, respond};
+use crate::respond::{ApiError, ApiResult, Body, Cache, PageError, PageResult, Problem, respond, shorten};
 use crate::site::{Overloaded, Site, Snapshot};
 
 /// Who reads the answer: a person (pages, feeds) or a program (the JSON API).
@@ -331,12 +331,6 @@ fn conditions(request: &HeaderMap) -> HeaderMap {
         }
     }
     kept
-}
-
-/// Echoes user input in messages only up to a point: enough to recognise, never a wall of text.
-pub fn shorten(text: &str) -> String {
-    let cut = inforce_core::unicode::prefix_chars(text, 60);
-    if cut.len() < text.len() { format!("{cut}…") } else { cut.to_string() }
 }
 
 /// The fields the base layout reads.

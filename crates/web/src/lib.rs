@@ -167,11 +167,6 @@ pub fn api_twin(url: &str, default_code: &str) -> Option<String> {
     })
 }
 
-/// What is left as it is when a value is put in an address (RFC 3986's unreserved characters); everything else is
-/// percent-encoded.
-const UNRESERVED: percent_encoding::AsciiSet =
-    percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-
 /// Each page's address and its twin's, from the route table, worked out once (the export asks for every page).
 static TWINS: std::sync::LazyLock<Vec<(&'static str, &'static str)>> =
     std::sync::LazyLock::new(|| table().into_iter().filter_map(|r| Some((r.page, r.api?.0))).collect());

@@ -10,6 +10,8 @@ use axum::http::request::Parts;
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, Error as _, Visitor};
 
+use crate::respond::{Problem, shorten};
+
 /// A query-string type a handler may read: implemented only through [`listed!`], which also adds its fields to
 /// [`KNOWN`], so no handler can read a parameter the cache key leaves out.
 pub trait Listed: DeserializeOwned {}
@@ -62,7 +64,7 @@ pub struct SearchQuery {
     pub(crate) at: Option<String>,
     /// Search at this version.
     pub(crate) version: Option<String>,
-    /// Search every wording: `true`, `1` or `on`.
+    /// Search every wording: a yes/no [`flag`].
     pub(crate) all_versions: Option<String>,
     /// Only this provision and its parts.
     pub(crate) within: Option<String>,
@@ -76,7 +78,7 @@ pub struct SearchQuery {
 #[derive(Deserialize, Default)]
 pub struct CompareQuery {
     pub(crate) provision: Option<String>,
-    /// `true`, `1`, `on` or `yes` (a checked box); `false`, `0`, `off`, `no` or empty.
+    /// Compare ignoring white space and punctuation: a yes/no [`flag`].
     pub(crate) ignore_formatting: Option<String>,
 }
 
@@ -153,6 +155,30 @@ listed!(
     ConsistencyQuery,
 );
 
+/// Reads a yes/no parameter named `name`, one way for every one: `true`, `1`, `on` or `yes` (a form's checked box
+/// sends `true` or its value), and `false`, `0`, `off`, `no`, empty or absent; case and surrounding spaces do not
+/// matter. Anything else is refused (400), naming the parameter.
+pub fn flag(name: &str, value: Option<&str>) -> Result<bool, Problem> {
+    match value.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("" | "false" | "0" | "off" | "no") => Ok(false),
+        Some("true" | "1" | "on" | "yes") => Ok(true),
+        Some(other) => {
+            Err(Problem::bad_request(format!("'{}' is not a valid {name}: give true or false.", shorten(other))))
+        }
+    }
+}
+
+/// What is left as it is when a value is put in an address, in a query or a path segment (RFC 3986's unreserved
+/// characters: letters, digits and `-._~`, so versions such as `4.0` and dates stay readable); everything else is
+/// percent-encoded.
+pub const UNRESERVED: percent_encoding::AsciiSet =
+    percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// A value percent-encoded for an address ([`UNRESERVED`]).
+pub fn encode(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, &UNRESERVED).to_string()
+}
+
 /// The query string with only the parameters some handler reads, sorted by name (stably, so repeated names keep
 /// their order): what the answer cache keys on. Empty when none is left.
 pub fn cache_key(query: Option<&str>) -> String {
@@ -211,6 +237,24 @@ mod tests {
             assert!(KNOWN.contains(name), "{name}: {:?}", *KNOWN);
         }
         assert!(!KNOWN.contains("x"));
+    }
+
+    #[test]
+    fn a_yes_no_parameter_is_read_one_way_and_anything_else_is_refused_by_name() {
+        for yes in ["true", "1", "on", "yes", " TRUE ", "Yes"] {
+            assert_eq!(flag("all_versions", Some(yes)).ok(), Some(true), "{yes:?}");
+        }
+        for no in [None, Some(""), Some("false"), Some("0"), Some("off"), Some("no"), Some(" Off ")] {
+            assert_eq!(flag("all_versions", no).ok(), Some(false), "{no:?}");
+        }
+        let refused = flag("all_versions", Some("maybe")).expect_err("refused");
+        assert_eq!(refused.detail, "'maybe' is not a valid all_versions: give true or false.");
+    }
+
+    #[test]
+    fn values_in_addresses_keep_only_the_unreserved_characters() {
+        assert_eq!(encode("4.0-a_b~c"), "4.0-a_b~c");
+        assert_eq!(encode("bonne foi/é&?"), "bonne%20foi%2F%C3%A9%26%3F");
     }
 
     #[test]

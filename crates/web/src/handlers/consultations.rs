@@ -7,9 +7,9 @@ use inforce_core::document::Attachment;
 use inforce_present::wire::ConsultationsJson;
 use serde::Deserialize;
 
-use crate::ctx::{ApiCtx, Frame, PageCtx, shorten};
+use crate::ctx::{ApiCtx, Frame, PageCtx};
 use crate::handlers::documents::{DocLink, doc_links};
-use crate::respond::{ApiResult, Cache, PageResult, Problem};
+use crate::respond::{ApiResult, Cache, PageResult, Problem, shorten};
 
 #[derive(Template)]
 #[template(path = "consultations.html")]

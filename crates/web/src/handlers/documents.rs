@@ -11,9 +11,9 @@ use inforce_present::wire::DocumentsJson;
 use inforce_store::FILE_CHUNK;
 use sha2::Digest;
 
-use crate::ctx::{ApiCtx, Ctx, DocumentPath, Face, Frame, PageCtx, shorten};
+use crate::ctx::{ApiCtx, Ctx, DocumentPath, Face, Frame, PageCtx};
 use crate::respond::{
-    ApiResult, Cache, PageResult, Problem, Ranged, byte_range, file_etag, precondition, set, validator_headers,
+    ApiResult, Cache, PageResult, Problem, Ranged, byte_range, file_etag, precondition, set, shorten, validator_headers,
 };
 use crate::site::Site;
 

@@ -11,9 +11,9 @@ use inforce_core::{History, ProvisionId};
 use inforce_present::wire::{PlannedListJson, ProposalJson, ProposalsJson};
 use jiff::civil::Date;
 
-use crate::ctx::{ApiCtx, Ctx, Face, Frame, PageCtx, ReferencePath, shorten};
+use crate::ctx::{ApiCtx, Ctx, Face, Frame, PageCtx, ReferencePath};
 use crate::handlers::documents::{DocLink, doc_links};
-use crate::respond::{ApiResult, Cache, PageResult, Problem};
+use crate::respond::{ApiResult, Cache, PageResult, Problem, shorten};
 
 /// The proposals the filters choose, in register order, and the pending date if one was asked.
 fn chosen<'a, F: Face>(ctx: &'a Ctx<F>, query: &ProposalQuery) -> Result<(Vec<&'a Proposal>, Option<Date>), Problem> {

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use crate::ctx::ApiCtx;
 use crate::query::{ConsistencyQuery, InclusionQuery, LogQuery, Query};
-use crate::respond::{ApiResult, Body, Cache, Problem};
+use crate::respond::{ApiResult, Body, Cache, Problem, shorten};
 use crate::site::Site;
 
 /// Entries per page of `/log`.
@@ -105,10 +105,6 @@ fn sequence(ctx: &ApiCtx, text: &str, size: usize) -> Result<usize, Problem> {
         return Err(Problem::not_found(format!("The log of {} holds publications 1 to {size}; not {n}.", ctx.code)));
     }
     Ok(n)
-}
-
-fn shorten(text: &str) -> String {
-    text.chars().take(40).collect()
 }
 
 /// `/api/v1/{code}/log/checkpoint`: the log's signed checkpoint (text/plain, a C2SP signed note), when the

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::query::{PointQuery, Query, SearchQuery};
+use crate::query::{PointQuery, Query, SearchQuery, encode, flag};
 use askama::Template;
 use axum::extract::{RawPathParams, State};
 use axum::http::HeaderMap;
@@ -13,8 +13,8 @@ use inforce_core::{Entry, ProvisionId};
 use inforce_present::wire::{SearchAsked, SearchJson};
 use serde::Serialize;
 
-use crate::ctx::{ApiCtx, Ctx, Face, Frame, PageCtx, shorten};
-use crate::respond::{ApiResult, Body, Cache, PageResult, Problem};
+use crate::ctx::{ApiCtx, Ctx, Face, Frame, PageCtx};
+use crate::respond::{ApiResult, Body, Cache, PageResult, Problem, shorten};
 use crate::site::Site;
 
 fn number(name: &str, text: Option<&str>, default: usize, max: usize) -> Result<usize, Problem> {
@@ -37,7 +37,7 @@ fn run<'a, F: Face>(
 ) -> Result<Option<(Vec<ProvisionHit<'a>>, SearchAsked<'a>)>, Problem> {
     let Some(text) = query.q.as_deref().filter(|q| !q.trim().is_empty()) else { return Ok(None) };
     let parsed = parse(text).map_err(|e| Problem::bad_request(format!("The query is malformed at {e}.")))?;
-    let all = matches!(query.all_versions.as_deref(), Some("true" | "1" | "on" | "yes"));
+    let all = flag("all_versions", query.all_versions.as_deref())?;
     let point = PointQuery {
         at: query.at.clone().filter(|s| !s.trim().is_empty()),
         version: query.version.clone().filter(|s| !s.trim().is_empty()),
@@ -124,7 +124,7 @@ pub async fn page(ctx: PageCtx, Query(query): Query<SearchQuery>) -> PageResult 
             q: query.q.clone().unwrap_or_default(),
             at: query.at.clone().unwrap_or_default(),
             version: query.version.clone().unwrap_or_default(),
-            all_versions: matches!(query.all_versions.as_deref(), Some("true" | "1" | "on" | "yes")),
+            all_versions: flag("all_versions", query.all_versions.as_deref())?,
             within: query.within.clone().unwrap_or_default(),
             asked: answer.is_some(),
             summary: String::new(),
@@ -268,11 +268,6 @@ pub async fn index_script(ctx: PageCtx) -> PageResult {
         ctx.answer(Body::Script(script), Cache::Today)
     })
     .await
-}
-
-/// Percent-encodes a query-string value.
-fn encode(text: &str) -> String {
-    percent_encoding::utf8_percent_encode(text, &crate::UNRESERVED).to_string()
 }
 
 /// `/api/v1/search?q=…&code=…` and `/api/v1/{code}/search?q=…`
