@@ -22,7 +22,6 @@ use axum::routing::{MethodRouter, get};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 
-pub use handlers::publications::facts as publication_facts;
 use handlers::{
     at, compare, consultations, contents, documents, home, meta, proposals, provisions, publication_log, publications,
     search, variations, versions,
