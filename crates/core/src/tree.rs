@@ -89,7 +89,7 @@ mod tests {
     use crate::model::ProvisionKind;
 
     fn id(text: &str) -> ProvisionId {
-        ProvisionId::parse(text).unwrap()
+        ProvisionId::parse(text).expect("id")
     }
 
     fn provision(text: &str, parent: Option<&str>) -> Provision {

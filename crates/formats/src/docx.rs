@@ -15,11 +15,13 @@ use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 
 pub mod body;
+pub mod changes;
 pub mod numbering;
 pub mod section;
 
 pub use body::{Revised, View};
-pub use section::{Clause, Document, Section, Subsection, TrackedChange};
+pub use changes::TrackedChange;
+pub use section::{Clause, Document, Section, Subsection};
 
 /// The most bytes one member may expand to: 64 MiB.
 pub const MAX_MEMBER_BYTES: u64 = 64 << 20;

@@ -15,9 +15,6 @@ use jiff::Timestamp;
 use crate::respond::precondition;
 use crate::site::Site;
 
-/// The answer cache's default bound: 256 MiB of answers (`serve --cache-bytes`).
-pub const DEFAULT_CACHE_BYTES: usize = 256 * 1024 * 1024;
-
 /// What an entry costs beyond its body, its key and its headers' text: the header map's tables and each
 /// value's allocation, the shared entry, the map's links and the allocator's own headers (about 2 KiB for the
 /// nine headers an answer carries, measured as the resident memory of a full cache of small answers). Counted

@@ -18,7 +18,8 @@ use inforce_core::{CodeId, History, ProvisionId};
 use jiff::civil::Date;
 use serde::Deserialize;
 
-use crate::respond::{ApiError, ApiResult, Body, Cache, PageError, PageResult, Problem, respond};
+use crate::query::PointQuery;
+use crate::respond::{ApiError, ApiResult, Body, Cache, PageError, PageResult, Problem, respond, shorten};
 use crate::site::{Overloaded, Site, Snapshot};
 
 /// Who reads the answer: a person (pages, feeds) or a program (the JSON API).
@@ -332,12 +333,6 @@ fn conditions(request: &HeaderMap) -> HeaderMap {
     kept
 }
 
-/// Echoes user input in messages only up to a point: enough to recognise, never a wall of text.
-pub fn shorten(text: &str) -> String {
-    let cut = inforce_core::unicode::prefix_chars(text, 60);
-    if cut.len() < text.len() { format!("{cut}…") } else { cut.to_string() }
-}
-
 /// The fields the base layout reads.
 pub struct Frame {
     pub(crate) code: String,
@@ -347,13 +342,7 @@ pub struct Frame {
     pub(crate) today_human: String,
 }
 
-/// `?at=` / `?version=` on provision pages.
-#[derive(Deserialize, Default)]
-pub struct PointQuery {
-    pub(crate) at: Option<String>,
-    pub(crate) version: Option<String>,
-}
-
+// `PointQuery` is listed with every other parameter in `query.rs`; what its values mean is read here.
 impl PointQuery {
     /// Whether the point is "today" (the default): such answers change with the date.
     pub fn is_today(&self) -> bool {

@@ -291,7 +291,7 @@ fn percent_decode(text: &str) -> Option<String> {
 }
 
 /// What stays as it is in a relative link: the unreserved characters and the path's `/`.
-const IN_PATHS: percent_encoding::AsciiSet = crate::UNRESERVED.remove(b'/');
+const IN_PATHS: percent_encoding::AsciiSet = crate::query::UNRESERVED.remove(b'/');
 
 fn percent_encode(text: &str) -> String {
     percent_encoding::utf8_percent_encode(text, &IN_PATHS).to_string()

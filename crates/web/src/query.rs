@@ -1,12 +1,16 @@
-//! The query string, as handlers read it: only into the types listed here, so that the answer cache can key an
-//! answer on the parameters some handler reads and ignore the rest (`?x=1`, `?utm_source=…` make no new entry).
+//! The query string, as handlers read it: only into the types defined and listed here, so that this is the one page
+//! of every parameter the site reads, and the answer cache can key an answer on those parameters and ignore the
+//! rest (`?x=1`, `?utm_source=…` make no new entry). What a type's values mean is read where it is used.
 
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use serde::Deserialize;
 use serde::de::{DeserializeOwned, Error as _, Visitor};
+
+use crate::respond::{Problem, shorten};
 
 /// A query-string type a handler may read: implemented only through [`listed!`], which also adds its fields to
 /// [`KNOWN`], so no handler can read a parameter the cache key leaves out.
@@ -34,19 +38,146 @@ macro_rules! listed {
     };
 }
 
+// Every parameter the site reads, by the addresses that read it.
+
+/// `?at=` / `?version=` on provision pages.
+#[derive(Deserialize, Default)]
+pub struct PointQuery {
+    pub(crate) at: Option<String>,
+    pub(crate) version: Option<String>,
+}
+
+/// `?date=` from the date picker.
+#[derive(Deserialize)]
+pub struct DateQuery {
+    pub(crate) date: Option<String>,
+}
+
+/// The parameters of a search.
+#[derive(Deserialize, Default)]
+pub struct SearchQuery {
+    /// The query.
+    pub(crate) q: Option<String>,
+    /// The code (only for `/api/v1/search`; default: the site's default code).
+    pub(crate) code: Option<String>,
+    /// Search at this date.
+    pub(crate) at: Option<String>,
+    /// Search at this version.
+    pub(crate) version: Option<String>,
+    /// Search every wording: a yes/no [`flag`].
+    pub(crate) all_versions: Option<String>,
+    /// Only this provision and its parts.
+    pub(crate) within: Option<String>,
+    /// 1-based page.
+    pub(crate) page: Option<String>,
+    /// Results per page (1 to 100, default 20).
+    pub(crate) per_page: Option<String>,
+}
+
+/// `?provision=` and `?ignore_formatting=` on comparisons.
+#[derive(Deserialize, Default)]
+pub struct CompareQuery {
+    pub(crate) provision: Option<String>,
+    /// Compare ignoring white space and punctuation: a yes/no [`flag`].
+    pub(crate) ignore_formatting: Option<String>,
+}
+
+/// The compare form's fields: two points (versions or dates) and, optionally, the provision to compare and
+/// whether to ignore formatting.
+#[derive(Deserialize, Default)]
+pub struct CompareForm {
+    pub(crate) a: Option<String>,
+    pub(crate) b: Option<String>,
+    pub(crate) provision: Option<String>,
+    pub(crate) ignore_formatting: Option<String>,
+}
+
+/// `?state=` on the consultations page and API.
+#[derive(Deserialize, Default)]
+pub struct ConsultationQuery {
+    /// Only consultations in this state today: open, closed, upcoming or unknown.
+    pub(crate) state: Option<String>,
+}
+
+/// The filters of `/proposals` and `/api/v1/{code}/proposals`.
+#[derive(Deserialize, Default)]
+pub struct ProposalQuery {
+    /// Only those at this stage on `at` (today by default).
+    pub(crate) stage: Option<String>,
+    /// The date stages are read on (`today` accepted); later stages are scheduled.
+    pub(crate) at: Option<String>,
+    /// Only those on this path.
+    pub(crate) path: Option<String>,
+    /// Only those that would change this provision, a part of it or a whole containing it.
+    pub(crate) affects: Option<String>,
+    /// Only those pending at the end of this date (`today` accepted).
+    pub(crate) pending_at: Option<String>,
+}
+
+/// `?at=` on a proposal: the day its stage is read on (today by default).
+#[derive(Deserialize, Default)]
+pub struct OnQuery {
+    pub(crate) at: Option<String>,
+}
+
+/// `?page=N` of `/log`.
+#[derive(Deserialize)]
+pub struct LogQuery {
+    pub(crate) page: Option<usize>,
+}
+
+/// `?sequence=N` or `?hash=DIGEST`, and `?tree_size=S`, of the inclusion proof.
+#[derive(Deserialize)]
+pub struct InclusionQuery {
+    pub(crate) sequence: Option<u64>,
+    pub(crate) hash: Option<String>,
+    pub(crate) tree_size: Option<u64>,
+}
+
+/// `?first=M&second=S` of the consistency proof.
+#[derive(Deserialize)]
+pub struct ConsistencyQuery {
+    pub(crate) first: Option<u64>,
+    pub(crate) second: Option<u64>,
+}
+
 listed!(
-    crate::ctx::PointQuery,
-    crate::handlers::search::SearchQuery,
-    crate::handlers::at::DateQuery,
-    crate::handlers::compare::CompareQuery,
-    crate::handlers::compare::CompareForm,
-    crate::handlers::consultations::ConsultationQuery,
-    crate::handlers::proposals::ProposalQuery,
-    crate::handlers::proposals::OnQuery,
-    crate::handlers::publication_log::LogQuery,
-    crate::handlers::publication_log::InclusionQuery,
-    crate::handlers::publication_log::ConsistencyQuery,
+    PointQuery,
+    DateQuery,
+    SearchQuery,
+    CompareQuery,
+    CompareForm,
+    ConsultationQuery,
+    ProposalQuery,
+    OnQuery,
+    LogQuery,
+    InclusionQuery,
+    ConsistencyQuery,
 );
+
+/// Reads a yes/no parameter named `name`, one way for every one: `true`, `1`, `on` or `yes` (a form's checked box
+/// sends `true` or its value), and `false`, `0`, `off`, `no`, empty or absent; case and surrounding spaces do not
+/// matter. Anything else is refused (400), naming the parameter.
+pub fn flag(name: &str, value: Option<&str>) -> Result<bool, Problem> {
+    match value.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("" | "false" | "0" | "off" | "no") => Ok(false),
+        Some("true" | "1" | "on" | "yes") => Ok(true),
+        Some(other) => {
+            Err(Problem::bad_request(format!("'{}' is not a valid {name}: give true or false.", shorten(other))))
+        }
+    }
+}
+
+/// What is left as it is when a value is put in an address, in a query or a path segment (RFC 3986's unreserved
+/// characters: letters, digits and `-._~`, so versions such as `4.0` and dates stay readable); everything else is
+/// percent-encoded.
+pub const UNRESERVED: percent_encoding::AsciiSet =
+    percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// A value percent-encoded for an address ([`UNRESERVED`]).
+pub fn encode(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, &UNRESERVED).to_string()
+}
 
 /// The query string with only the parameters some handler reads, sorted by name (stably, so repeated names keep
 /// their order): what the answer cache keys on. Empty when none is left.
@@ -106,6 +237,24 @@ mod tests {
             assert!(KNOWN.contains(name), "{name}: {:?}", *KNOWN);
         }
         assert!(!KNOWN.contains("x"));
+    }
+
+    #[test]
+    fn a_yes_no_parameter_is_read_one_way_and_anything_else_is_refused_by_name() {
+        for yes in ["true", "1", "on", "yes", " TRUE ", "Yes"] {
+            assert_eq!(flag("all_versions", Some(yes)).ok(), Some(true), "{yes:?}");
+        }
+        for no in [None, Some(""), Some("false"), Some("0"), Some("off"), Some("no"), Some(" Off ")] {
+            assert_eq!(flag("all_versions", no).ok(), Some(false), "{no:?}");
+        }
+        let refused = flag("all_versions", Some("maybe")).expect_err("refused");
+        assert_eq!(refused.detail, "'maybe' is not a valid all_versions: give true or false.");
+    }
+
+    #[test]
+    fn values_in_addresses_keep_only_the_unreserved_characters() {
+        assert_eq!(encode("4.0-a_b~c"), "4.0-a_b~c");
+        assert_eq!(encode("bonne foi/é&?"), "bonne%20foi%2F%C3%A9%26%3F");
     }
 
     #[test]

@@ -336,6 +336,12 @@ fn http_date(time: Timestamp) -> String {
     time.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
+/// Echoes user input in messages only up to a point: enough to recognise, never a wall of text.
+pub fn shorten(text: &str) -> String {
+    let cut = inforce_core::unicode::prefix_chars(text, 60);
+    if cut.len() < text.len() { format!("{cut}…") } else { cut.to_string() }
+}
+
 /// What went wrong, in words a person can act on; the face it is shown with (a page or problem+json) is chosen by
 /// the handler's error type, [`PageError`] or [`ApiError`], never by the call site.
 #[derive(Debug)]

@@ -40,6 +40,9 @@ pub struct SiteOptions {
     pub static_copy: bool,
 }
 
+/// The answer cache's default bound: 256 MiB of answers (`serve --cache-bytes`).
+pub const DEFAULT_CACHE_BYTES: usize = 256 * 1024 * 1024;
+
 /// The bounds `serve` keeps under load and attack, each with its flag (README: "Limits").
 #[derive(Debug, Clone)]
 pub struct Limits {
@@ -64,7 +67,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            cache_bytes: crate::cache::DEFAULT_CACHE_BYTES,
+            cache_bytes: DEFAULT_CACHE_BYTES,
             max_connections: default_max_connections(),
             header_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(10),

@@ -486,7 +486,9 @@ mod tests {
                 ("D1.2", "D1", "A proposal names the provisions it would change and why."),
             ],
         );
-        let plan = |missing| plan_sections(Some(&history), &[second.clone()], version("2.0", "2021-01-01"), missing);
+        let plan = |missing| {
+            plan_sections(Some(&history), std::slice::from_ref(&second), version("2.0", "2021-01-01"), missing)
+        };
         let Err(refused) = plan(MissingProvisions::Refuse) else { panic!("refused") };
         assert_eq!(
             refused,

@@ -1,6 +1,6 @@
 //! A Section of a code, read from its Word document at clause level: its title, sub-sections and clauses with their
-//! texts, numbered as Word displays them; and the report of its tracked changes. The rules are those of
-//! `../shared/docx/README.md` ("The expected import" and "changes.tsv"), summarised on each function.
+//! texts, numbered as Word displays them (the report of its tracked changes is `changes.rs`). The rules are those
+//! of `../shared/docx/README.md` ("The expected import"), summarised on each function.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use inforce_core::ProvisionId;
 use inforce_core::import::{ClauseText, SectionText};
 
-use super::body::{Block, Body, Change, Paragraph, Piece, Revised, Row, Span, View, notes};
+use super::body::{Block, Body, Change, Piece, Span, View, notes};
 use super::numbering::{Counter, Numbering, ParagraphNumbering, Styles};
 use super::{DocxError, Package};
 
@@ -16,7 +16,7 @@ use super::{DocxError, Package};
 #[derive(Debug, Clone)]
 pub struct Document {
     file: String,
-    body: Body,
+    pub(super) body: Body,
     numbering: Numbering,
     styles: Styles,
     footnotes: HashMap<String, String>,
@@ -99,42 +99,6 @@ pub struct Clause {
     pub text: String,
 }
 
-/// One row of the tracked-changes report (`changes.tsv`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrackedChange {
-    /// What it did.
-    pub kind: Revised,
-    /// `w:author` as written.
-    pub author: String,
-    /// `w:date` as written.
-    pub date: String,
-    /// The clause holding it, numbered as in the document with every change accepted; for a paragraph that is
-    /// gone once they are accepted, as in the document with every change rejected. `None` outside any clause.
-    pub provision: Option<String>,
-    /// Exactly the changed characters (tabs and line breaks as spaces).
-    pub text: String,
-}
-
-impl TrackedChange {
-    /// The report's header line, then one line per change: `kind author date provision_id text`, tab-separated.
-    pub fn tsv(changes: &[TrackedChange]) -> String {
-        let mut out = String::from("kind\tauthor\tdate\tprovision_id\ttext\n");
-        for c in changes {
-            let clean = |s: &str| s.replace(['\t', '\n', '\r'], " ");
-            let _ = writeln!(
-                out,
-                "{}\t{}\t{}\t{}\t{}",
-                c.kind.as_str(),
-                clean(&c.author),
-                clean(&c.date),
-                c.provision.as_deref().unwrap_or(""),
-                clean(&c.text)
-            );
-        }
-        out
-    }
-}
-
 impl Section {
     /// `structure.tsv`: `id parent_id kind heading` (tab-separated) for the Section, each sub-section and its
     /// clauses, in reading order.
@@ -211,20 +175,6 @@ impl Document {
         section.map_err(|reason| DocxError::Structure { file: self.file.clone(), reason })
     }
 
-    /// Every tracked change in document order. A paragraph inserted, deleted or moved as a whole (its paragraph
-    /// mark carries the revision) is one row with its whole text; otherwise each `w:ins`, `w:del`, `w:moveFrom`
-    /// and `w:moveTo` is a row, and each run whose formatting changed is a `format` row; a table row inserted or
-    /// deleted as a whole is a row with its cells' text joined by ` | `.
-    pub fn changes(&self) -> Vec<TrackedChange> {
-        let accepted = self.walk(View::Accept).1;
-        let rejected = self.walk(View::Reject).1;
-        let mut rows = Vec::new();
-        let mut report =
-            Report { changes: &self.body.changes, accepted: &accepted, rejected: &rejected, rows: &mut rows };
-        report.blocks(&self.body.blocks);
-        rows
-    }
-
     /// The text of every paragraph with text, in document order (those in table cells too), as read in `view`:
     /// for checking the reading of documents that are not Sections.
     pub fn paragraphs(&self, view: View) -> Vec<String> {
@@ -260,7 +210,7 @@ impl Document {
 
     /// Reads the Section in a view: the Section (or why it cannot be read) and the clause each source paragraph
     /// belongs to.
-    fn walk(&self, view: View) -> (Result<Section, String>, HashMap<usize, String>) {
+    pub(super) fn walk(&self, view: View) -> (Result<Section, String>, HashMap<usize, String>) {
         let blocks = resolve(&self.body.blocks, &self.body.changes, view);
         let mut walker = Walker::new(self);
         for block in &blocks {
@@ -291,7 +241,7 @@ enum Shown<'b> {
     Table(Vec<Vec<(usize, bool, Vec<Shown<'b>>)>>),
 }
 
-fn kept(change: Option<usize>, changes: &[Change], view: View) -> bool {
+pub(super) fn kept(change: Option<usize>, changes: &[Change], view: View) -> bool {
     change.is_none_or(|c| changes.get(c).is_none_or(|c| c.revised.kept(view)))
 }
 
@@ -698,137 +648,14 @@ impl<'d> Walker<'d> {
 }
 
 /// A paragraph's text as a line: tabs and line breaks as one space, no space at either end.
-fn plain(raw: &str) -> String {
+pub(super) fn plain(raw: &str) -> String {
     raw.replace(['\t', '\n'], " ").trim().to_string()
-}
-
-/// Builds the tracked-changes report over the blocks as written.
-struct Report<'r> {
-    changes: &'r [Change],
-    accepted: &'r HashMap<usize, String>,
-    rejected: &'r HashMap<usize, String>,
-    rows: &'r mut Vec<TrackedChange>,
-}
-
-impl Report<'_> {
-    fn blocks(&mut self, blocks: &[Block]) {
-        for block in blocks {
-            match block {
-                Block::Paragraph(p) => self.paragraph(p),
-                Block::Table(rows) => {
-                    for row in rows {
-                        self.row(row);
-                        for cell in &row.cells {
-                            self.blocks(&cell.blocks);
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    fn change(&self, index: usize) -> Option<&Change> {
-        self.changes.get(index)
-    }
-
-    fn row(&mut self, row: &Row) {
-        let Some(change) = row.change.and_then(|c| self.change(c)).cloned() else { return };
-        let view = if change.revised.kept(View::Accept) { View::Accept } else { View::Reject };
-        let mut first = None;
-        let cells: Vec<String> = row
-            .cells
-            .iter()
-            .map(|cell| {
-                let mut texts = Vec::new();
-                for block in &cell.blocks {
-                    if let Block::Paragraph(p) = block {
-                        first.get_or_insert(p.index);
-                        texts.push(plain(&self.text(p.spans.iter().filter(|s| kept(s.change, self.changes, view)))));
-                    }
-                }
-                texts.join(" ")
-            })
-            .collect();
-        let provision = first.and_then(|i| self.provision(i, view));
-        self.push(&change, provision, cells.join(" | "));
-    }
-
-    fn text<'s>(&self, spans: impl Iterator<Item = &'s Span>) -> String {
-        spans
-            .filter_map(|s| match &s.piece {
-                Piece::Text(t) => Some(t.as_str()),
-                Piece::Note { .. } => None,
-            })
-            .collect()
-    }
-
-    fn provision(&self, paragraph: usize, view: View) -> Option<String> {
-        match view {
-            View::Accept => self.accepted.get(&paragraph).cloned(),
-            View::Reject => self.rejected.get(&paragraph).cloned(),
-        }
-    }
-
-    fn push(&mut self, change: &Change, provision: Option<String>, text: String) {
-        self.rows.push(TrackedChange {
-            kind: change.revised,
-            author: change.author.clone(),
-            date: change.date.clone(),
-            provision,
-            text: text.replace(['\t', '\n'], " "),
-        });
-    }
-
-    fn paragraph(&mut self, p: &Paragraph) {
-        let whole = p.mark.and_then(|c| self.change(c)).filter(|c| c.revised != Revised::Format).cloned();
-        let view = match &whole {
-            Some(c) if !c.revised.kept(View::Accept) => View::Reject,
-            _ => View::Accept,
-        };
-        let provision = self.provision(p.index, view);
-        if let Some(change) = &whole {
-            let text = self.text(p.spans.iter().filter(|s| kept(s.change, self.changes, view)));
-            self.push(change, provision.clone(), text);
-        }
-        // Rows being filled: (the change element, its row) and (the run with a formatting change, its row).
-        let mut element: Option<(usize, usize)> = None;
-        let mut formatted: Option<(usize, usize)> = None;
-        for span in &p.spans {
-            let text = match &span.piece {
-                Piece::Text(t) => t.as_str(),
-                Piece::Note { .. } => "",
-            };
-            if let (Some(c), None) = (span.change, &whole) {
-                match element {
-                    Some((open, row)) if open == c => self.rows[row].text.push_str(&text.replace(['\t', '\n'], " ")),
-                    _ => {
-                        if let Some(change) = self.change(c).cloned() {
-                            self.push(&change, provision.clone(), text.to_string());
-                            element = Some((c, self.rows.len() - 1));
-                        }
-                    }
-                }
-            }
-            if let Some(f) = span.format {
-                match formatted {
-                    Some((run, row)) if run == span.run => {
-                        self.rows[row].text.push_str(&text.replace(['\t', '\n'], " "))
-                    }
-                    _ => {
-                        if let Some(change) = self.change(f).cloned() {
-                            self.push(&change, provision.clone(), text.to_string());
-                            formatted = Some((span.run, self.rows.len() - 1));
-                        }
-                    }
-                }
-            }
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::docx::TrackedChange;
     use std::path::Path;
 
     use crate::docx::test_data as shared;
@@ -882,16 +709,17 @@ mod tests {
 }
 
 #[cfg(test)]
-mod rules {
+pub(super) mod rules {
     //! Each reading rule on a small document made here (README rules 1–10 of ../shared/docx).
     use super::*;
+    use crate::docx::TrackedChange;
     use std::io::Write;
 
     const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
     /// A package with one list (num 10: `D%1`, `D%1.%2`, `(%3)`, `(%4)` in decimal, decimal, letters, Roman),
     /// heading styles 1–3, a TOC style, and the footnotes given.
-    fn package(body: &str, footnotes: &str) -> Vec<u8> {
+    pub(in crate::docx) fn package(body: &str, footnotes: &str) -> Vec<u8> {
         let level = |n: usize, format: &str, text: &str| {
             format!(
                 r#"<w:lvl w:ilvl="{n}"><w:start w:val="1"/><w:numFmt w:val="{format}"/><w:lvlText w:val="{text}"/></w:lvl>"#
@@ -974,14 +802,14 @@ mod rules {
         p(&format!(r#"<w:pPr><w:pStyle w:val="{style}"/></w:pPr>{}"#, run(text)))
     }
 
-    fn numbered(level: usize, inner: &str) -> String {
+    pub(in crate::docx) fn numbered(level: usize, inner: &str) -> String {
         p(&format!(r#"<w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="10"/></w:numPr></w:pPr>{inner}"#))
     }
 
-    const TITLE: &str =
+    pub(in crate::docx) const TITLE: &str =
         r#"<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>SECTION D: TEST</w:t></w:r></w:p>"#;
 
-    fn sub(title: &str) -> String {
+    pub(in crate::docx) fn sub(title: &str) -> String {
         p(&format!(
             r#"<w:pPr><w:pStyle w:val="Heading2"/><w:numPr><w:ilvl w:val="0"/><w:numId w:val="10"/></w:numPr></w:pPr>{}"#,
             run(title)
@@ -992,7 +820,7 @@ mod rules {
         Document::read("test.docx", package(body, footnotes)).expect("package").section(View::Accept)
     }
 
-    fn clause<'s>(section: &'s Section, id: &str) -> &'s str {
+    pub(in crate::docx) fn clause<'s>(section: &'s Section, id: &str) -> &'s str {
         &section.clauses.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("{id} in {section:?}")).text
     }
 
@@ -1340,38 +1168,6 @@ mod rules {
         );
     }
 
-    #[test]
-    fn the_report_groups_changes_by_element_and_by_run() {
-        let body = format!(
-            "{TITLE}{}{}{}",
-            sub("ONE"),
-            numbered(
-                1,
-                r#"<w:ins w:id="1" w:author="A" w:date="d"><w:r><w:t>two </w:t></w:r><w:r><w:t>runs</w:t></w:r></w:ins><w:ins w:id="2" w:author="A" w:date="d"><w:r><w:t> next</w:t></w:r></w:ins><w:r><w:rPr><w:rPrChange w:id="3" w:author="B"><w:rPr/></w:rPrChange></w:rPr><w:t>one</w:t><w:tab/><w:t>run</w:t></w:r><w:r><w:rPr><w:rPrChange w:id="4" w:author="B"><w:rPr/></w:rPrChange></w:rPr><w:t>oth</w:t><w:footnoteReference w:id="9"/><w:t>er</w:t></w:r>"#
-            ),
-            r#"<w:tbl><w:tr><w:trPr><w:ins w:id="5" w:author="C" w:date="e"/></w:trPr><w:tc><w:p><w:r><w:t>new</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>row</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#
-        );
-        let document = Document::read("t.docx", package(&body, "")).expect("package");
-        assert_eq!(
-            TrackedChange::tsv(&document.changes()),
-            "kind\tauthor\tdate\tprovision_id\ttext\n\
-             ins\tA\td\tD1.1\ttwo runs\n\
-             ins\tA\td\tD1.1\t next\n\
-             format\tB\t\tD1.1\tone run\n\
-             format\tB\t\tD1.1\tother\n\
-             ins\tC\te\tD1.1\tnew | row\n"
-        );
-        // Rejected, the inserted row is gone; accepted, it is there.
-        let rejected = document.section(View::Reject).expect("reject");
-        assert_eq!(
-            clause(&rejected, "D1.1"),
-            "# D1.1\n\none runoth[^1]er\n\n[^1]:\n",
-            "a table whose every row is rejected is gone"
-        );
-        let accepted = document.section(View::Accept).expect("accept");
-        assert!(clause(&accepted, "D1.1").contains("| new | row |"), "{}", clause(&accepted, "D1.1"));
-    }
-
     fn body_of(text: &str) -> &str {
         text.split_once("\n\n").map_or("", |(_, rest)| rest.trim_end())
     }
@@ -1406,20 +1202,6 @@ mod realworld {
             }
         }
         assert_eq!(seen, 65);
-    }
-
-    /// A paragraph mark inserted or deleted without its text (a paragraph split and joined) is reported as such.
-    #[test]
-    fn revisions_of_paragraph_marks_alone_are_reported() {
-        let Some(dir) = crate::docx::test_data().map(|d| d.join("realworld/pandoc")) else { return };
-        let bytes = std::fs::read(dir.join("paragraph_insertion_deletion.docx")).expect("read");
-        let document = Document::read("p.docx", bytes).expect("read");
-        assert_eq!(
-            TrackedChange::tsv(&document.changes()),
-            "kind\tauthor\tdate\tprovision_id\ttext\n\
-             ins\tSeeley, Jason\t2017-09-17T16:39:00Z\t\tThis is a\n\
-             del\tSeeley, Jason\t2017-09-17T16:39:00Z\t\t split\n"
-        );
     }
 
     /// The paragraphs of a pandoc `.native` file: each `Para`/`Plain` line's `Str` and `Space` tokens.

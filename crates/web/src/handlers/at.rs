@@ -1,23 +1,16 @@
 //! Every provision's status on a date: `/at/{date}`, the date picker's `/at?date=`, and the API twin.
 
-use crate::query::Query;
+use crate::query::{DateQuery, Query};
 use askama::Template;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect};
 use inforce_core::date::human_date;
 use inforce_present::describe::status_reason;
 use inforce_present::wire::AtJson;
-use serde::Deserialize;
 
 use crate::ctx::{ApiCtx, DatePath, Frame, PageCtx};
 use crate::handlers::EntryView;
 use crate::respond::{ApiResult, Cache, PageResult};
-
-/// `?date=` from the date picker.
-#[derive(Deserialize)]
-pub struct DateQuery {
-    date: Option<String>,
-}
 
 /// `/at?date=…`: the date picker's target, redirected to the permanent address.
 pub async fn at_form(ctx: PageCtx, Query(query): Query<DateQuery>) -> PageResult {

@@ -1,6 +1,6 @@
 //! Two points compared: `/compare/{a}...{b}` (`?provision=`, `?ignore_formatting=`) and the API twin.
 
-use crate::query::Query;
+use crate::query::{CompareForm, CompareQuery, Query, encode, flag};
 use askama::Template;
 use axum::extract::Path;
 use axum::response::IntoResponse;
@@ -10,11 +10,10 @@ use inforce_core::diff::{DiffOptions, Op};
 use inforce_core::point::Cut;
 use inforce_present::describe::cut_label;
 use inforce_present::wire::{self};
-use serde::Deserialize;
 
-use crate::ctx::{ApiCtx, Ctx, Face, Frame, PageCtx, RangePath, shorten};
+use crate::ctx::{ApiCtx, Ctx, Face, Frame, PageCtx, RangePath};
 use crate::handlers::EntryView;
-use crate::respond::{ApiResult, Cache, PageResult, Problem};
+use crate::respond::{ApiResult, Cache, PageResult, Problem, shorten};
 
 struct ChangeView {
     id: String,
@@ -53,40 +52,6 @@ struct ComparePage {
     changes: Vec<ChangeView>,
 }
 
-/// `?provision=` and `?ignore_formatting=` on comparisons.
-#[derive(Deserialize, Default)]
-pub struct CompareQuery {
-    provision: Option<String>,
-    /// `true`, `1`, `on` or `yes` (a checked box); `false`, `0`, `off`, `no` or empty.
-    ignore_formatting: Option<String>,
-}
-
-/// The compare form's fields: two points (versions or dates) and, optionally, the provision to compare and
-/// whether to ignore formatting.
-#[derive(Deserialize, Default)]
-pub struct CompareForm {
-    a: Option<String>,
-    b: Option<String>,
-    provision: Option<String>,
-    ignore_formatting: Option<String>,
-}
-
-/// Reads `ignore_formatting`: a form's checked box sends `true`, a hand-written address may say `1` or `yes`.
-fn ignore_formatting(value: Option<&str>) -> Result<bool, Problem> {
-    match value.map(|v| v.trim().to_ascii_lowercase()).as_deref() {
-        None | Some("" | "false" | "0" | "off" | "no") => Ok(false),
-        Some("true" | "1" | "on" | "yes") => Ok(true),
-        Some(other) => Err(Problem::bad_request(format!(
-            "'{}' is not a valid ignore_formatting: give true or false.",
-            shorten(other)
-        ))),
-    }
-}
-
-/// What a point keeps unescaped in an address: letters, digits and `-._~` (versions such as `4.0`, dates).
-const POINT: &percent_encoding::AsciiSet =
-    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-
 /// `/compare?a=…&b=…[&provision=…]`: the compare form's target (GET, no JavaScript), redirected to the comparison's
 /// permanent address `/compare/{a}...{b}`. Each point is a version id or a date; a missing one is refused.
 pub async fn compare_form(ctx: PageCtx, Query(form): Query<CompareForm>) -> PageResult {
@@ -97,13 +62,12 @@ pub async fn compare_form(ctx: PageCtx, Query(form): Query<CompareForm>) -> Page
         })
     };
     let (a, b) = (point(form.a.as_deref(), "first")?, point(form.b.as_deref(), "second")?);
-    let encode = |text: &str| percent_encoding::utf8_percent_encode(text, POINT).to_string();
     let mut target = format!("{}/compare/{}...{}", ctx.base, encode(&a), encode(&b));
     let mut query = Vec::new();
     if let Some(provision) = form.provision.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         query.push(format!("provision={}", encode(provision)));
     }
-    if ignore_formatting(form.ignore_formatting.as_deref())? {
+    if flag("ignore_formatting", form.ignore_formatting.as_deref())? {
         query.push("ignore_formatting=true".to_string());
     }
     if !query.is_empty() {
@@ -132,7 +96,7 @@ fn comparison<'a, F: Face>(ctx: &'a Ctx<F>, range: &str, query: &CompareQuery) -
     let a = ctx.cut(&ctx.point(a)?)?;
     let b = ctx.cut(&ctx.point(b)?)?;
     let within = query.provision.as_deref().map(|p| ctx.provision(p)).transpose()?;
-    let options = DiffOptions { ignore_formatting: ignore_formatting(query.ignore_formatting.as_deref())? };
+    let options = DiffOptions { ignore_formatting: flag("ignore_formatting", query.ignore_formatting.as_deref())? };
     let changes =
         ctx.history.compare_until(&a, &b, within.as_ref(), options, &ctx.in_time()).map_err(|_| ctx.too_long())?;
     let between = ctx.history.entries_between(&a, &b);

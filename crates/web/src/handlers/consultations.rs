@@ -1,15 +1,15 @@
 //! Consultations, filtered by their state today: `/consultations?state=` and the API twin.
 
-use crate::query::Query;
+use crate::query::{ConsultationQuery, Query};
 use askama::Template;
 use inforce_core::ConsultationState;
 use inforce_core::document::Attachment;
 use inforce_present::wire::ConsultationsJson;
 use serde::Deserialize;
 
-use crate::ctx::{ApiCtx, Frame, PageCtx, shorten};
+use crate::ctx::{ApiCtx, Frame, PageCtx};
 use crate::handlers::documents::{DocLink, doc_links};
-use crate::respond::{ApiResult, Cache, PageResult, Problem};
+use crate::respond::{ApiResult, Cache, PageResult, Problem, shorten};
 
 #[derive(Template)]
 #[template(path = "consultations.html")]
@@ -47,13 +47,6 @@ impl ConsultationRow {
             documents: doc_links(ctx, Some(&Attachment::Consultation(c.id.clone()))),
         }
     }
-}
-
-/// `?state=` on the consultations page and API.
-#[derive(Deserialize, Default)]
-pub struct ConsultationQuery {
-    /// Only consultations in this state today: open, closed, upcoming or unknown.
-    state: Option<String>,
 }
 
 impl ConsultationQuery {

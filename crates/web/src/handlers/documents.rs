@@ -9,8 +9,8 @@ use inforce_present::wire::DocumentsJson;
 use inforce_store::FILE_CHUNK;
 use sha2::Digest;
 
-use crate::ctx::{ApiCtx, Ctx, DocumentPath, Face, Frame, PageCtx, shorten};
-use crate::respond::{ApiResult, Cache, Download, PageResult, Problem, download, file_etag};
+use crate::ctx::{ApiCtx, Ctx, DocumentPath, Face, Frame, PageCtx};
+use crate::respond::{ApiResult, Cache, Download, PageResult, Problem, download, file_etag, shorten};
 use crate::site::Site;
 
 /// A document as pages link to it.

@@ -8,8 +8,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use inforce_present::wire::CodesJson;
 
-use crate::ctx::shorten;
-use crate::respond::{ApiResult, Body, Cache, Problem, respond, security_headers};
+use crate::respond::{ApiResult, Body, Cache, Problem, respond, security_headers, shorten};
 use crate::site::Site;
 
 /// `/api/v1/codes`

@@ -1,7 +1,7 @@
 //! Modification proposals: the filtered list with planned changes, one proposal with its timeline, and their
 //! JSON.
 
-use crate::query::Query;
+use crate::query::{OnQuery, ProposalQuery, Query};
 use askama::Template;
 use axum::extract::Path;
 use inforce_core::change::{FilterError, Process, Proposal, ProposalFilter};
@@ -10,26 +10,10 @@ use inforce_core::document::Attachment;
 use inforce_core::{History, ProvisionId};
 use inforce_present::wire::{PlannedListJson, ProposalJson, ProposalsJson};
 use jiff::civil::Date;
-use serde::Deserialize;
 
-use crate::ctx::{ApiCtx, Ctx, Face, Frame, PageCtx, ReferencePath, shorten};
+use crate::ctx::{ApiCtx, Ctx, Face, Frame, PageCtx, ReferencePath};
 use crate::handlers::documents::{DocLink, doc_links};
-use crate::respond::{ApiResult, Cache, PageResult, Problem};
-
-/// The filters of `/proposals` and `/api/v1/{code}/proposals`.
-#[derive(Deserialize, Default)]
-pub struct ProposalQuery {
-    /// Only those at this stage on `at` (today by default).
-    stage: Option<String>,
-    /// The date stages are read on (`today` accepted); later stages are scheduled.
-    at: Option<String>,
-    /// Only those on this path.
-    path: Option<String>,
-    /// Only those that would change this provision, a part of it or a whole containing it.
-    affects: Option<String>,
-    /// Only those pending at the end of this date (`today` accepted).
-    pending_at: Option<String>,
-}
+use crate::respond::{ApiResult, Cache, PageResult, Problem, shorten};
 
 /// The proposals the filters choose, in register order, and the pending date if one was asked.
 fn chosen<'a, F: Face>(ctx: &'a Ctx<F>, query: &ProposalQuery) -> Result<(Vec<&'a Proposal>, Option<Date>), Problem> {
@@ -234,12 +218,6 @@ struct ProposalPage {
     documents: Vec<DocLink>,
     /// The day asked about, when it is not today.
     on: Option<String>,
-}
-
-/// `?at=` on a proposal: the day its stage is read on (today by default).
-#[derive(Deserialize, Default)]
-pub struct OnQuery {
-    at: Option<String>,
 }
 
 impl OnQuery {

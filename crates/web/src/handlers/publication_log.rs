@@ -13,33 +13,12 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 use crate::ctx::ApiCtx;
-use crate::query::Query;
-use crate::respond::{ApiResult, Body, Cache, Problem};
+use crate::query::{ConsistencyQuery, InclusionQuery, LogQuery, Query};
+use crate::respond::{ApiResult, Body, Cache, Problem, shorten};
 use crate::site::Site;
 
 /// Entries per page of `/log`.
 const PER_PAGE: usize = 100;
-
-/// `?page=N` of `/log`.
-#[derive(Deserialize)]
-pub struct LogQuery {
-    page: Option<usize>,
-}
-
-/// `?sequence=N` or `?hash=DIGEST`, and `?tree_size=S`, of the inclusion proof.
-#[derive(Deserialize)]
-pub struct InclusionQuery {
-    sequence: Option<u64>,
-    hash: Option<String>,
-    tree_size: Option<u64>,
-}
-
-/// `?first=M&second=S` of the consistency proof.
-#[derive(Deserialize)]
-pub struct ConsistencyQuery {
-    first: Option<u64>,
-    second: Option<u64>,
-}
 
 /// `{sequence}` in `/log/{sequence}`.
 #[derive(Deserialize)]
@@ -126,10 +105,6 @@ fn sequence(ctx: &ApiCtx, text: &str, size: usize) -> Result<usize, Problem> {
         return Err(Problem::not_found(format!("The log of {} holds publications 1 to {size}; not {n}.", ctx.code)));
     }
     Ok(n)
-}
-
-fn shorten(text: &str) -> String {
-    text.chars().take(40).collect()
 }
 
 /// `/api/v1/{code}/log/checkpoint`: the log's signed checkpoint (text/plain, a C2SP signed note), when the

@@ -27,8 +27,8 @@ struct PublicationsPage {
     publications: Vec<PublicationRow>,
 }
 
-/// A stored publication as the answers describe it (the site's and `inforce publications`').
-pub fn facts(p: &Publication) -> PublicationFacts<'_> {
+/// A stored publication as the site's answers describe it.
+fn facts(p: &Publication) -> PublicationFacts<'_> {
     PublicationFacts {
         id: p.id,
         recorded_at: p.recorded_at,

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::query::Query;
+use crate::query::{PointQuery, Query, SearchQuery, encode, flag};
 use askama::Template;
 use axum::extract::{RawPathParams, State};
 use axum::http::HeaderMap;
@@ -11,32 +11,11 @@ use inforce_core::search::{ProvisionHit, Scope, SearchIndex, parse, snippet, wor
 use inforce_core::unicode::{foldings, word_ranges};
 use inforce_core::{Entry, ProvisionId};
 use inforce_present::wire::{SearchAsked, SearchJson};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use crate::ctx::{ApiCtx, Ctx, Face, Frame, PageCtx, PointQuery, shorten};
-use crate::respond::{ApiResult, Body, Cache, PageResult, Problem};
+use crate::ctx::{ApiCtx, Ctx, Face, Frame, PageCtx};
+use crate::respond::{ApiResult, Body, Cache, PageResult, Problem, shorten};
 use crate::site::Site;
-
-/// The parameters of a search.
-#[derive(Deserialize, Default)]
-pub struct SearchQuery {
-    /// The query.
-    q: Option<String>,
-    /// The code (only for `/api/v1/search`; default: the site's default code).
-    code: Option<String>,
-    /// Search at this date.
-    at: Option<String>,
-    /// Search at this version.
-    version: Option<String>,
-    /// Search every wording: `true`, `1` or `on`.
-    all_versions: Option<String>,
-    /// Only this provision and its parts.
-    within: Option<String>,
-    /// 1-based page.
-    page: Option<String>,
-    /// Results per page (1 to 100, default 20).
-    per_page: Option<String>,
-}
 
 fn number(name: &str, text: Option<&str>, default: usize, max: usize) -> Result<usize, Problem> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
@@ -58,7 +37,7 @@ fn run<'a, F: Face>(
 ) -> Result<Option<(Vec<ProvisionHit<'a>>, SearchAsked<'a>)>, Problem> {
     let Some(text) = query.q.as_deref().filter(|q| !q.trim().is_empty()) else { return Ok(None) };
     let parsed = parse(text).map_err(|e| Problem::bad_request(format!("The query is malformed at {e}.")))?;
-    let all = matches!(query.all_versions.as_deref(), Some("true" | "1" | "on" | "yes"));
+    let all = flag("all_versions", query.all_versions.as_deref())?;
     let point = PointQuery {
         at: query.at.clone().filter(|s| !s.trim().is_empty()),
         version: query.version.clone().filter(|s| !s.trim().is_empty()),
@@ -145,7 +124,7 @@ pub async fn page(ctx: PageCtx, Query(query): Query<SearchQuery>) -> PageResult 
             q: query.q.clone().unwrap_or_default(),
             at: query.at.clone().unwrap_or_default(),
             version: query.version.clone().unwrap_or_default(),
-            all_versions: matches!(query.all_versions.as_deref(), Some("true" | "1" | "on" | "yes")),
+            all_versions: flag("all_versions", query.all_versions.as_deref())?,
             within: query.within.clone().unwrap_or_default(),
             asked: answer.is_some(),
             summary: String::new(),
@@ -289,11 +268,6 @@ pub async fn index_script(ctx: PageCtx) -> PageResult {
         ctx.answer(Body::Script(script), Cache::Today)
     })
     .await
-}
-
-/// Percent-encodes a query-string value.
-fn encode(text: &str) -> String {
-    percent_encoding::utf8_percent_encode(text, &crate::UNRESERVED).to_string()
 }
 
 /// `/api/v1/search?q=…&code=…` and `/api/v1/{code}/search?q=…`

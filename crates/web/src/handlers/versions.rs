@@ -6,10 +6,10 @@ use inforce_core::document::Attachment;
 use inforce_core::{ChangeKind, EntryId, History, Status};
 use inforce_present::wire::{VersionJson, VersionsJson};
 
-use crate::ctx::{ApiCtx, EntryPath, Frame, PageCtx, shorten};
+use crate::ctx::{ApiCtx, EntryPath, Frame, PageCtx};
 use crate::handlers::documents::{DocLink, doc_links};
 use crate::handlers::{EntryView, capitalise};
-use crate::respond::{ApiResult, Cache, PageResult, Problem};
+use crate::respond::{ApiResult, Cache, PageResult, Problem, shorten};
 
 #[derive(Template)]
 #[template(path = "versions.html")]

@@ -1,0 +1,728 @@
+//! The leaf types: versions, statuses, provisions, proposals, search results, documents and comparisons, as
+//! the envelopes (`answers.rs`, `reports.rs`) hold them.
+
+use inforce_core::change::{PlannedChange, Process, Proposal};
+use inforce_core::compare::{ChangeSort, KnownFrom, ProvisionComparison};
+use inforce_core::diff::DiffOptions;
+use inforce_core::point::Cut;
+use inforce_core::{
+    Basis, ChangeList, Completeness, Consultation, Entry, History, HistoryItem, Provision, ProvisionId, Relation,
+    StatusAnswer,
+};
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::describe;
+
+/// A version or event.
+#[derive(Serialize)]
+pub struct EntryJson {
+    pub id: String,
+    pub kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// ISO date, or `YYYY-MM`, `YYYY`, `unknown` as precise as the sources.
+    pub effective: String,
+    pub made: String,
+    pub instrument: &'static str,
+    pub planned: bool,
+    pub summary: String,
+    pub added: ChangeListJson,
+    pub amended: ChangeListJson,
+    pub removed: ChangeListJson,
+    pub activated: ChangeListJson,
+    pub deactivated: ChangeListJson,
+    pub sources: Vec<String>,
+    pub confidence: Option<String>,
+    pub notes: Vec<String>,
+}
+
+/// One change list and how complete it is.
+#[derive(Serialize)]
+pub struct ChangeListJson {
+    pub provisions: Vec<String>,
+    /// `complete`, `partial` (the sources name only some) or `unlisted` (some, not named).
+    pub completeness: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl From<&ChangeList> for ChangeListJson {
+    fn from(list: &ChangeList) -> Self {
+        Self {
+            provisions: list.listed.iter().map(ToString::to_string).collect(),
+            completeness: match list.completeness {
+                Completeness::Complete => "complete",
+                Completeness::Partial => "partial",
+                Completeness::Unlisted => "unlisted",
+            },
+            note: list.note.clone(),
+        }
+    }
+}
+
+impl EntryJson {
+    pub fn new(entry: &Entry, today: Date) -> Self {
+        Self {
+            id: entry.id.to_string(),
+            kind: entry.kind.as_str(),
+            title: entry.title.clone(),
+            effective: entry.effective.to_string(),
+            made: entry.made.to_string(),
+            instrument: entry.instrument.as_str(),
+            planned: History::is_planned(entry, today),
+            summary: entry.summary.clone(),
+            added: (&entry.added).into(),
+            amended: (&entry.amended).into(),
+            removed: (&entry.removed).into(),
+            activated: (&entry.activated).into(),
+            deactivated: (&entry.deactivated).into(),
+            sources: entry.sources.clone(),
+            confidence: entry.confidence.clone(),
+            notes: entry.notes.clone(),
+        }
+    }
+}
+
+/// A short reference to an entry inside another answer.
+#[derive(Serialize)]
+pub struct EntryRefJson {
+    pub id: String,
+    pub kind: &'static str,
+    pub effective: String,
+    pub instrument: &'static str,
+    pub planned: bool,
+}
+
+impl EntryRefJson {
+    pub fn new(entry: &Entry, today: Date) -> Self {
+        Self {
+            id: entry.id.to_string(),
+            kind: entry.kind.as_str(),
+            effective: entry.effective.to_string(),
+            instrument: entry.instrument.as_str(),
+            planned: History::is_planned(entry, today),
+        }
+    }
+}
+
+/// The fact a status rests on.
+#[derive(Serialize)]
+pub struct BasisJson {
+    /// `change`, `initially`, `commencement`, `first_version_incomplete` (no addition on record, the first
+    /// version's list of additions incomplete, nothing showing it in the text yet), `before_code`, `added_later`, `addition_unknown`, `evidence`,
+    /// `undated` (a change by an entry of unknown date that may already have happened), `default`.
+    pub basis: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry: Option<EntryRefJson>,
+    /// What the entry did (`added`, `activated`, …), for `change`, `evidence` and `undated`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<&'static str>,
+    /// The provision the fact names: this one or one above (or, for evidence, below) it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provision: Option<String>,
+}
+
+impl BasisJson {
+    pub fn new(basis: &Basis<'_>, today: Date) -> Self {
+        let (name, change, provision) = match basis {
+            Basis::Change { kind, provision, .. } => ("change", Some(kind.as_str()), Some(provision.to_string())),
+            Basis::Evidence { kind, provision, .. } => {
+                ("evidence", kind.map(|k| k.as_str()), Some(provision.to_string()))
+            }
+            Basis::Undated { kind, provision, .. } => ("undated", Some(kind.as_str()), Some(provision.to_string())),
+            Basis::Initially { provision } => ("initially", None, Some(provision.to_string())),
+            Basis::AdditionUnknown { provision } => ("addition_unknown", None, Some(provision.to_string())),
+            Basis::Commencement { .. } => ("commencement", None, None),
+            Basis::FirstVersionIncomplete { provision, .. } => {
+                ("first_version_incomplete", None, Some(provision.to_string()))
+            }
+            Basis::BeforeCode { .. } => ("before_code", None, None),
+            Basis::AddedLater { .. } => ("added_later", None, None),
+            Basis::Default => ("default", None, None),
+        };
+        Self { basis: name, entry: basis.entry().map(|e| EntryRefJson::new(e, today)), change, provision }
+    }
+}
+
+/// A provision with its status on a date and the reasons.
+#[derive(Serialize)]
+pub struct ProvisionStatusJson {
+    pub id: String,
+    pub kind: &'static str,
+    pub parent: Option<String>,
+    pub title: Option<String>,
+    /// `in_force`, `inactive`, `not_yet_added`, `removed` or `unknown`.
+    pub status: &'static str,
+    /// The reasons in one sentence.
+    pub reason: String,
+    pub existence: BasisJson,
+    pub activity: Option<BasisJson>,
+}
+
+impl ProvisionStatusJson {
+    pub fn new(answer: &StatusAnswer<'_>, today: Date) -> Self {
+        let provision = answer.provision;
+        Self {
+            id: provision.id.to_string(),
+            kind: provision.kind.as_str(),
+            parent: provision.parent.as_ref().map(ToString::to_string),
+            title: provision.title.clone(),
+            status: answer.status.as_str(),
+            reason: describe::status_reason(answer, today),
+            existence: BasisJson::new(&answer.existence, today),
+            activity: answer.activity.as_ref().map(|b| BasisJson::new(b, today)),
+        }
+    }
+}
+
+/// A provision's identity.
+#[derive(Serialize)]
+pub struct ProvisionJson {
+    pub id: String,
+    pub kind: &'static str,
+    pub parent: Option<String>,
+    pub title: Option<String>,
+    pub addition_unknown: bool,
+    pub present_by: Option<String>,
+    pub initially: Option<&'static str>,
+    pub sources: Vec<String>,
+    pub confidence: Option<String>,
+    pub note: Option<String>,
+}
+
+impl From<&Provision> for ProvisionJson {
+    fn from(p: &Provision) -> Self {
+        Self {
+            id: p.id.to_string(),
+            kind: p.kind.as_str(),
+            parent: p.parent.as_ref().map(ToString::to_string),
+            title: p.title.clone(),
+            addition_unknown: p.addition_unknown,
+            present_by: p.present_by.as_ref().map(ToString::to_string),
+            initially: p.initially.map(|a| a.as_str()),
+            sources: p.sources.clone(),
+            confidence: p.confidence.clone(),
+            note: p.note.clone(),
+        }
+    }
+}
+
+/// One entry in a provision's history.
+#[derive(Serialize)]
+pub struct HistoryItemJson {
+    pub entry: EntryRefJson,
+    pub summary: String,
+    /// What the entry did: `added`, `amended`, `removed`, `activated`, `deactivated`.
+    pub change: &'static str,
+    /// `direct`, `ancestor`, `descendant`, or `unlisted` (the entry did not list what it changed).
+    pub relation: &'static str,
+    /// The provision the entry named, when it was not this one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+}
+
+impl HistoryItemJson {
+    pub fn new(item: &HistoryItem<'_>, today: Date) -> Self {
+        let (relation, via) = match item.relation {
+            Relation::Direct => ("direct", None),
+            Relation::Ancestor(id) => ("ancestor", Some(id.to_string())),
+            Relation::Descendant(id) => ("descendant", Some(id.to_string())),
+            Relation::Unlisted => ("unlisted", None),
+        };
+        Self {
+            entry: EntryRefJson::new(item.entry, today),
+            summary: item.entry.summary.clone(),
+            change: item.kind.as_str(),
+            relation,
+            via,
+        }
+    }
+}
+
+/// A consultation, with whether it is open today.
+#[derive(Serialize)]
+pub struct ConsultationJson {
+    pub id: String,
+    pub title: String,
+    pub published: String,
+    pub closes: String,
+    /// `open`, `closed`, `upcoming` or `unknown`.
+    pub state: &'static str,
+    pub topics: Vec<String>,
+    /// The versions that followed from it.
+    pub led_to: Vec<String>,
+    /// The responses published to it, each in a line.
+    pub responses: Vec<String>,
+    pub sources: Vec<String>,
+    pub confidence: Option<String>,
+    pub notes: Vec<String>,
+}
+
+impl ConsultationJson {
+    pub fn new(c: &Consultation, today: Date) -> Self {
+        Self {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            published: c.published.to_string(),
+            closes: c.closes.to_string(),
+            state: c.state_on(today).as_str(),
+            topics: c.topics.clone(),
+            led_to: c.led_to.iter().map(ToString::to_string).collect(),
+            responses: c.responses.clone(),
+            sources: c.sources.clone(),
+            confidence: c.confidence.clone(),
+            notes: c.notes.clone(),
+        }
+    }
+}
+
+/// A stage of a change process, as named by it.
+#[derive(Serialize)]
+pub struct StageJson {
+    pub id: String,
+    pub label: String,
+    /// `open`, `approved` or `closed`.
+    pub state: &'static str,
+}
+
+impl StageJson {
+    fn new(process: &Process, id: &str) -> Self {
+        match process.stage(id) {
+            Some(stage) => Self { id: id.to_string(), label: stage.label.clone(), state: stage.state.as_str() },
+            None => Self { id: id.to_string(), label: id.to_string(), state: "open" },
+        }
+    }
+}
+
+/// A stage a proposal reached.
+#[derive(Serialize)]
+pub struct StageChangeJson {
+    #[serde(flatten)]
+    pub stage: StageJson,
+    pub date: String,
+    /// Not reached by the day asked about: dated after it (recorded ahead of time), or undated and before such
+    /// a stage.
+    pub scheduled: bool,
+    pub decided_by: Option<String>,
+    pub version: Option<String>,
+    pub note: Option<String>,
+}
+
+/// An id with its label (a path or a flag).
+#[derive(Serialize)]
+pub struct NamedJson {
+    pub id: String,
+    pub label: String,
+}
+
+/// A decision on a proposal.
+#[derive(Serialize)]
+pub struct DecisionJson {
+    pub outcome: String,
+    pub body: Option<String>,
+    pub date: String,
+}
+
+/// A modification proposal, where it stands and its whole timeline.
+#[derive(Serialize)]
+pub struct ProposalJson {
+    pub reference: String,
+    pub title: String,
+    pub proposer: Option<String>,
+    pub lead_analyst: Option<String>,
+    pub raised: String,
+    pub path: Option<NamedJson>,
+    pub flags: Vec<NamedJson>,
+    pub affects: Vec<String>,
+    pub issue: Option<String>,
+    pub solution: Option<String>,
+    pub target_release: Option<String>,
+    pub alternative_to: Option<String>,
+    /// Where it stands on the day asked about (today by default); later stages are scheduled.
+    pub stage: Option<StageJson>,
+    /// Whether it is still a change on its way that day.
+    pub pending: bool,
+    pub decision: Option<DecisionJson>,
+    pub implemented_by: Option<String>,
+    /// The stages it may move to next.
+    pub next: Vec<String>,
+    pub history: Vec<StageChangeJson>,
+    pub sources: Vec<String>,
+    pub confidence: Option<String>,
+    pub notes: Vec<String>,
+}
+
+impl ProposalJson {
+    /// The proposal as it stood at the end of `on` (today by default): its stage, decision and next moves then;
+    /// its whole history, each stage marked `scheduled` when dated after `on`.
+    pub fn new(process: &Process, full: &Proposal, on: Date) -> Self {
+        let reached = full.as_on(on);
+        let p = &reached;
+        let named = |id: &String, list: &[inforce_core::change::Named]| NamedJson {
+            id: id.clone(),
+            label: list.iter().find(|n| &n.id == id).map_or_else(|| id.clone(), |n| n.label.clone()),
+        };
+        Self {
+            reference: p.reference.clone(),
+            title: p.title.clone(),
+            proposer: p.proposer.clone(),
+            lead_analyst: p.lead_analyst.clone(),
+            raised: p.raised.to_string(),
+            path: p.path.as_ref().map(|id| named(id, &process.paths)),
+            flags: p.flags.iter().map(|id| named(id, &process.flags)).collect(),
+            affects: p.affects.iter().map(ToString::to_string).collect(),
+            issue: p.issue.clone(),
+            solution: p.solution.clone(),
+            target_release: p.target_release.clone(),
+            alternative_to: p.alternative_to.clone(),
+            stage: p.current().map(|c| StageJson::new(process, &c.stage)),
+            pending: p.pending_on(process, on),
+            decision: p.decision(process).map(|d| DecisionJson {
+                outcome: d.outcome.to_string(),
+                body: d.body.map(ToString::to_string),
+                date: d.date.to_string(),
+            }),
+            implemented_by: p.implemented_by().map(ToString::to_string),
+            next: p
+                .current()
+                .map(|c| process.moves_from(&c.stage, p).into_iter().map(|m| m.to.clone()).collect())
+                .unwrap_or_default(),
+            history: full
+                .stages
+                .iter()
+                .enumerate()
+                .map(|(i, s)| StageChangeJson {
+                    stage: StageJson::new(process, &s.stage),
+                    date: s.date.to_string(),
+                    scheduled: i >= reached.stages.len(),
+                    decided_by: s.decided_by.clone(),
+                    version: s.version.as_ref().map(ToString::to_string),
+                    note: s.note.clone(),
+                })
+                .collect(),
+            sources: p.sources.clone(),
+            confidence: p.confidence.clone(),
+            notes: p.notes.clone(),
+        }
+    }
+}
+
+/// A planned change.
+#[derive(Serialize)]
+pub struct PlannedJson {
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub announced: String,
+    pub expected: String,
+    pub consultation: Option<String>,
+    pub affects: Vec<String>,
+    pub proposal: Option<String>,
+    pub version: Option<String>,
+    pub sources: Vec<String>,
+    pub confidence: Option<String>,
+}
+
+impl PlannedJson {
+    pub fn new(p: &PlannedChange) -> Self {
+        Self {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            description: p.description.clone(),
+            announced: p.announced.to_string(),
+            expected: p.expected.to_string(),
+            consultation: p.consultation.clone(),
+            affects: p.affects.iter().map(ToString::to_string).collect(),
+            proposal: p.proposal.clone(),
+            version: p.version.as_ref().map(ToString::to_string),
+            sources: p.sources.clone(),
+            confidence: p.confidence.clone(),
+        }
+    }
+}
+
+/// What a search asked for, echoed in its answer.
+pub struct SearchAsked<'a> {
+    /// The query as given.
+    pub query: &'a str,
+    /// `at` (a date or version) or `all_versions`.
+    pub scope: &'a str,
+    /// The date searched at, when the scope is `at`.
+    pub date: Option<Date>,
+    /// The version searched at, if one was named.
+    pub version: Option<String>,
+    /// The provision the search was limited to.
+    pub within: Option<String>,
+    /// 1-based page.
+    pub page: usize,
+    /// Results per page.
+    pub per_page: usize,
+}
+
+/// The words of a search result: (text, whether it is a match) runs, for highlighting.
+#[derive(Serialize)]
+pub struct SnippetRun {
+    pub text: String,
+    #[serde(rename = "match")]
+    pub matched: bool,
+}
+
+/// A search's answer: the provisions found, grouped, ranked and paginated, each matching wording with the periods
+/// in which it was in force and a highlighted snippet. `inforce search` and `/api/v1/search` give it alike.
+#[derive(Serialize)]
+pub struct SearchJson<'a> {
+    code: String,
+    query: &'a str,
+    /// `at` or `all_versions`.
+    scope: &'a str,
+    date: Option<String>,
+    version: Option<String>,
+    within: Option<String>,
+    /// Provisions found in all.
+    total: usize,
+    page: usize,
+    per_page: usize,
+    pages: usize,
+    results: Vec<SearchResultJson<'a>>,
+}
+
+/// One provision found.
+#[derive(Serialize)]
+struct SearchResultJson<'a> {
+    provision: String,
+    title: Option<&'a str>,
+    heading: String,
+    heading_match: bool,
+    /// Relevance, to three decimals.
+    score: f64,
+    wordings: Vec<WordingJson>,
+}
+
+/// One matching wording of a provision found.
+#[derive(Serialize)]
+struct WordingJson {
+    /// `text` or `title`.
+    kind: &'static str,
+    hash: String,
+    heading_match: bool,
+    periods: Vec<PeriodJson>,
+    snippet: Vec<SnippetRun>,
+}
+
+/// A period in which a wording was in force: from an entry, until another (or still).
+#[derive(Serialize)]
+struct PeriodJson {
+    from: EntryRefJson,
+    until: Option<EntryRefJson>,
+}
+
+impl<'a> SearchJson<'a> {
+    /// The page `asked` names of `hits`, best first.
+    pub fn new(
+        history: &History,
+        hits: &'a [inforce_core::search::ProvisionHit<'a>],
+        asked: &'a SearchAsked<'a>,
+        today: Date,
+    ) -> Self {
+        let start = (asked.page - 1) * asked.per_page;
+        let results = hits
+            .iter()
+            .skip(start)
+            .take(asked.per_page)
+            .map(|hit| SearchResultJson {
+                provision: hit.provision.id.to_string(),
+                title: hit.provision.title.as_deref(),
+                heading: hit.heading().to_string(),
+                heading_match: hit.heading_match,
+                score: (f64::from(hit.score) * 1000.0).round() / 1000.0,
+                wordings: hit
+                    .wordings
+                    .iter()
+                    .map(|w| WordingJson {
+                        kind: w.kind.as_str(),
+                        hash: w.hash.to_string(),
+                        heading_match: w.heading_match,
+                        periods: w
+                            .periods
+                            .iter()
+                            .map(|p| PeriodJson {
+                                from: EntryRefJson::new(p.from, today),
+                                until: p.until.map(|e| EntryRefJson::new(e, today)),
+                            })
+                            .collect(),
+                        snippet: inforce_core::search::snippet(&w.text, &w.matches(), 240)
+                            .into_iter()
+                            .map(|(text, matched)| SnippetRun { text, matched })
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        Self {
+            code: history.register().code.id.to_string(),
+            query: asked.query,
+            scope: asked.scope,
+            date: asked.date.map(|d| d.to_string()),
+            version: asked.version.clone(),
+            within: asked.within.clone(),
+            total: hits.len(),
+            page: asked.page,
+            per_page: asked.per_page,
+            pages: hits.len().div_ceil(asked.per_page).max(1),
+            results,
+        }
+    }
+}
+
+/// A document's description; its file is at `/documents/{id}/{file_name}`.
+#[derive(Serialize)]
+pub struct DocumentJson {
+    pub id: String,
+    pub title: String,
+    pub kind: Option<String>,
+    pub date: String,
+    pub file_name: String,
+    pub media_type: String,
+    pub sha256: String,
+    pub size: u64,
+    pub attached_to: Vec<String>,
+    pub sources: Vec<String>,
+}
+
+impl DocumentJson {
+    pub fn new(d: &inforce_core::document::Document) -> Self {
+        Self {
+            id: d.id.clone(),
+            title: d.title.clone(),
+            kind: d.kind.clone(),
+            date: d.date.to_string(),
+            file_name: d.file_name.clone(),
+            media_type: d.media_type.clone(),
+            sha256: d.sha256.clone(),
+            size: d.size,
+            attached_to: d.attached_to.iter().map(ToString::to_string).collect(),
+            sources: d.sources.clone(),
+        }
+    }
+}
+
+/// A point of a comparison or a text question: its date, and its version when it is one.
+#[derive(Serialize)]
+pub struct PointJson {
+    date: String,
+    version: Option<EntryRefJson>,
+}
+
+impl PointJson {
+    pub fn new(cut: &Cut<'_>, today: Date) -> Self {
+        Self { date: cut.date.to_string(), version: cut.entry.map(|(e, _)| EntryRefJson::new(e, today)) }
+    }
+}
+
+/// What a comparison found, as the CLI (`diff --format json`) and the API (`/compare/A...B`) both give it.
+pub struct ComparisonParts<'a> {
+    /// The code.
+    pub code: &'a str,
+    /// The two points.
+    pub points: (&'a Cut<'a>, &'a Cut<'a>),
+    /// The provision the comparison was limited to.
+    pub within: Option<&'a ProvisionId>,
+    /// How texts were compared.
+    pub options: DiffOptions,
+    /// A remark for the reader (such as "no text is recorded").
+    pub note: Option<&'a str>,
+    /// The versions and events in between.
+    pub between: &'a [&'a Entry],
+    /// The provisions that differ.
+    pub changes: &'a [ProvisionComparison<'a>],
+}
+
+/// The comparison's JSON: points, summary, and each provision with its edit operations. Typed rather than built
+/// as a `serde_json::Value`: a whole-code comparison holds tens of thousands of edits.
+pub fn comparison_json<'a>(parts: &'a ComparisonParts<'a>, today: Date) -> ComparisonJson<'a> {
+    let count = |sort| parts.changes.iter().filter(|c| c.sort == sort).count();
+    ComparisonJson {
+        code: parts.code,
+        a: PointJson::new(parts.points.0, today),
+        b: PointJson::new(parts.points.1, today),
+        provision: parts.within.map(ToString::to_string),
+        ignore_formatting: parts.options.ignore_formatting,
+        note: parts.note,
+        entries_between: parts.between.iter().map(|e| EntryJson::new(e, today)).collect(),
+        summary: SummaryJson {
+            added: count(ChangeSort::Added),
+            removed: count(ChangeSort::Removed),
+            changed: count(ChangeSort::Changed),
+            status_changed: count(ChangeSort::StatusChanged),
+            known_from_text: parts.changes.iter().filter(|c| c.known_from == KnownFrom::Text).count(),
+            known_from_register: parts.changes.iter().filter(|c| c.known_from == KnownFrom::Register).count(),
+        },
+        provisions: parts
+            .changes
+            .iter()
+            .map(|c| ProvisionChangeJson {
+                id: c.provision.id.as_str(),
+                title: c.provision.title.as_deref(),
+                change: c.sort.as_str(),
+                kinds: c.kinds.iter().map(|k| k.as_str()).collect(),
+                known_from: c.known_from.as_str(),
+                status: StatusPairJson { a: c.status.0.as_str(), b: c.status.1.as_str() },
+                responsible: c.responsible.iter().map(|e| EntryRefJson::new(e, today)).collect(),
+                edits: c.edits.iter().map(|e| EditJson { op: e.op.as_str(), text: &e.text }).collect(),
+            })
+            .collect(),
+    }
+}
+
+/// A comparison, as [`comparison_json`] gives it.
+#[derive(Serialize)]
+pub struct ComparisonJson<'a> {
+    code: &'a str,
+    a: PointJson,
+    b: PointJson,
+    provision: Option<String>,
+    ignore_formatting: bool,
+    note: Option<&'a str>,
+    entries_between: Vec<EntryJson>,
+    summary: SummaryJson,
+    provisions: Vec<ProvisionChangeJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct SummaryJson {
+    added: usize,
+    removed: usize,
+    changed: usize,
+    status_changed: usize,
+    /// Of those, how many were found by comparing wordings, and how many only from the register (a change list
+    /// naming it, or its status).
+    known_from_text: usize,
+    known_from_register: usize,
+}
+
+#[derive(Serialize)]
+struct ProvisionChangeJson<'a> {
+    id: &'a str,
+    title: Option<&'a str>,
+    change: &'static str,
+    /// Every kind of change between the points: `added`, `amended`, `removed`, `activated`, `deactivated`.
+    kinds: Vec<&'static str>,
+    /// `text` when the wording was compared, `register` when only a change list (or its status) says so.
+    known_from: &'static str,
+    status: StatusPairJson,
+    responsible: Vec<EntryRefJson>,
+    edits: Vec<EditJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct StatusPairJson {
+    a: &'static str,
+    b: &'static str,
+}
+
+#[derive(Serialize)]
+struct EditJson<'a> {
+    op: &'static str,
+    text: &'a str,
+}
