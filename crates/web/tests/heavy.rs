@@ -19,13 +19,7 @@ use tower::ServiceExt;
 /// comparison of v1 with v2 costs a word-by-word alignment of 200,000 words.
 async fn slow_code() -> Arc<dyn Store> {
     let store = SqliteStore::in_memory().await.expect("database");
-    let code = Code {
-        id: CodeId::parse("long").expect("id"),
-        title: "Long".into(),
-        description: None,
-        sources: Vec::new(),
-        time_zone: None,
-    };
+    let code = Code::new(CodeId::parse("long").expect("id"), "Long");
     let ids: Vec<ProvisionId> = (1..=4).map(|i| ProvisionId::parse(&format!("L{i}")).expect("id")).collect();
     let provisions = ids.iter().map(|id| Provision::new(id.clone(), None, ProvisionKind::Section)).collect();
     let entries: Vec<Entry> = [("v1", "2020-01-01"), ("v2", "2021-01-01")]
