@@ -1,5 +1,5 @@
 //! What the web crate's tests share: a site in process over an in-memory SQLite store, asked through the router
-//! (no process, no socket).
+//! (no process, no socket), and readers of what a page shows.
 #![allow(dead_code)]
 
 use std::sync::Arc;
@@ -139,6 +139,13 @@ impl TestSite {
     pub async fn get(&self, url: &str) -> Answer {
         ask(&self.router().await, Method::GET, url, &[]).await
     }
+
+    /// The markup of the page at `url`, which must answer 200.
+    pub async fn page(&self, url: &str) -> String {
+        let answer = self.get(url).await;
+        assert_eq!(answer.status, StatusCode::OK, "{url}: {}", answer.text());
+        answer.text()
+    }
 }
 
 /// An answer: status, headers and body.
@@ -175,4 +182,102 @@ pub async fn ask(routes: &Router, method: Method, url: &str, headers: &[(HeaderN
     let (status, headers) = (response.status(), response.headers().clone());
     let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body").to_vec();
     Answer { status, headers, body }
+}
+
+/// The text a person reads on a page or in a feed: without tags, attributes (where addresses keep their keys)
+/// or Atom ids, and with the entities the markup escapes characters by read as those characters.
+pub fn visible(markup: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in markup.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let text = out.lines().filter(|l| !l.trim_start().starts_with("tag:inforce")).collect::<Vec<_>>().join("\n");
+    unescape(&text)
+}
+
+/// `text` with the entities HTML escaping writes (`&lt;`, `&#60;`, `&quot;`, …) read as their characters.
+fn unescape(text: &str) -> String {
+    let entities = [("&lt;", "<"), ("&#60;", "<"), ("&gt;", ">"), ("&#62;", ">"), ("&quot;", "\""), ("&#34;", "\"")];
+    let text = entities.iter().fold(text.to_string(), |text, (entity, c)| text.replace(entity, c));
+    text.replace("&#39;", "'").replace("&#38;", "&").replace("&amp;", "&")
+}
+
+/// One element of a page: its attributes as written and the markup inside it.
+#[derive(Debug)]
+pub struct Element {
+    pub attributes: String,
+    pub inner: String,
+}
+
+impl Element {
+    /// The value of attribute `name`, if the element has it with a value.
+    pub fn attribute(&self, name: &str) -> Option<String> {
+        let key = format!(" {name}=\"");
+        let start = format!(" {}", self.attributes.replace('\n', " ")).find(&key)? + key.len() - 1;
+        let value = &self.attributes[start..];
+        Some(unescape(&value[..value.find('"')?]))
+    }
+
+    /// Whether the element carries attribute `name`, with or without a value (`open`, `checked`).
+    pub fn has(&self, name: &str) -> bool {
+        self.attributes.split_whitespace().any(|a| a == name || a.starts_with(&format!("{name}=")))
+    }
+
+    /// Its visible text, white space collapsed.
+    pub fn text(&self) -> String {
+        visible(&self.inner).split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
+/// Elements with no closing tag.
+const VOID: &[&str] = &["input", "br", "img", "meta", "link", "hr"];
+
+/// Every `<tag …>` element of `markup`, in order. One ends at the first closing tag of its name, so an element
+/// holding another of its kind is cut short (no page test needs more).
+pub fn elements(markup: &str, tag: &str) -> Vec<Element> {
+    let (open, close) = (format!("<{tag}"), format!("</{tag}>"));
+    let mut found = Vec::new();
+    let mut rest = markup;
+    while let Some(at) = rest.find(&open) {
+        rest = &rest[at + open.len()..];
+        // `<a` is not `<abbr>` nor `<aside>`.
+        if !rest.starts_with([' ', '>', '\n', '/']) {
+            continue;
+        }
+        let Some(end) = rest.find('>') else { break };
+        let attributes = rest[..end].trim_end_matches('/').to_string();
+        rest = &rest[end + 1..];
+        let inner = if VOID.contains(&tag) { "" } else { &rest[..rest.find(&close).unwrap_or(rest.len())] };
+        found.push(Element { attributes, inner: inner.to_string() });
+    }
+    found
+}
+
+/// The element whose `id` is `id`.
+pub fn by_id(markup: &str, id: &str) -> Option<Element> {
+    let at = markup.find(&format!(" id=\"{id}\""))?;
+    let start = markup[..at].rfind('<')?;
+    let tag: String = markup[start + 1..].chars().take_while(char::is_ascii_alphanumeric).collect();
+    elements(&markup[start..], &tag).into_iter().next()
+}
+
+/// Every link of `markup`: its address and its text.
+pub fn links(markup: &str) -> Vec<(String, String)> {
+    elements(markup, "a").iter().filter_map(|a| Some((a.attribute("href")?, a.text()))).collect()
+}
+
+/// The address of the first link of `markup` that reads `text`.
+pub fn link(markup: &str, text: &str) -> Option<String> {
+    links(markup).into_iter().find(|(_, t)| t == text).map(|(href, _)| href)
+}
+
+/// The form field named `name` (an `input`).
+pub fn field(markup: &str, name: &str) -> Option<Element> {
+    elements(markup, "input").into_iter().find(|i| i.attribute("name").as_deref() == Some(name))
 }
