@@ -112,13 +112,7 @@ fn long_provision() {
     };
     let id = ProvisionId::parse("L1").expect("id");
     let history = |first: String, second: String| {
-        let code = Code {
-            id: CodeId::parse("long").expect("id"),
-            title: "Long".into(),
-            description: None,
-            sources: Vec::new(),
-            time_zone: None,
-        };
+        let code = Code::new(CodeId::parse("long").expect("id"), "Long");
         let provision = Provision::new(id.clone(), None, ProvisionKind::Section);
         let entries: Vec<Entry> = ["2020-01-01", "2021-01-01"]
             .iter()

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
-use common::Sandbox;
+use common::{Folder, Sandbox};
 
 /// The server; killed when dropped.
 struct Server(Child);
@@ -48,27 +48,28 @@ fn missing_prerequisite(root: &Path) -> Option<String> {
     None
 }
 
-fn write(root: &Path, name: &str, text: &str) {
-    let path = root.join(name);
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    std::fs::write(path, text).expect("write");
-}
-
 /// A small code with texts: Article 1 reworded, Article 2 taken out and Article 3 added by v2.
 fn demo_code(sandbox: &Sandbox) -> PathBuf {
-    let root = sandbox.path("demo");
-    write(&root, "versions.tsv", "version_id\teffective_date\tlabel\nv1\t2014-01-01\tfirst\nv2\t2015-01-01\tsecond\n");
-    write(&root, "v1/1.md", "# Article 1\n\nA payment made in good faith is valid.\n");
-    write(&root, "v1/2.md", "# Article 2\n\nA debtor may pay early.\n");
-    write(
-        &root,
-        "v2/1.md",
-        "# Article 1\n\nA payment made in bad faith is void.\n\nThe creditor must give a receipt.\n",
-    );
-    write(&root, "v2/3.md", "# Article 3\n\nInterest runs from the day of the demand.\n");
-    // Letters whose case folding is not their lowercase, for the static copy's search.
-    write(&root, "v2/4.md", "# Article 4\n\nΟΔΟΣ and STRAẞE; the ſtate; 10 \u{212A}.\n");
-    root
+    Folder::new()
+        .version(
+            "v1",
+            "2014-01-01",
+            &[
+                ("1", "# Article 1\n\nA payment made in good faith is valid.\n"),
+                ("2", "# Article 2\n\nA debtor may pay early.\n"),
+            ],
+        )
+        .version(
+            "v2",
+            "2015-01-01",
+            &[
+                ("1", "# Article 1\n\nA payment made in bad faith is void.\n\nThe creditor must give a receipt.\n"),
+                ("3", "# Article 3\n\nInterest runs from the day of the demand.\n"),
+                // Letters whose case folding is not their lowercase, for the static copy's search.
+                ("4", "# Article 4\n\nΟΔΟΣ and STRAẞE; the ſtate; 10 \u{212A}.\n"),
+            ],
+        )
+        .write(&sandbox.path("demo"))
 }
 
 fn start(sandbox: &Sandbox) -> (Server, String) {

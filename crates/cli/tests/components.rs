@@ -105,8 +105,8 @@ fn main() -> ExitCode {
         Component {
             name: "PostgreSQL",
             found: postgres(),
-            skipped: "postgres (every test), web::a_lost_database_leaves_the_site_serving_and_not_ready, \
-                      web::two_instances_on_one_postgres_serve_every_publication_and_survive_a_killed_import, \
+            skipped: "postgres (every test), serve::a_lost_database_leaves_the_site_serving_and_not_ready, \
+                      serve::two_instances_on_one_postgres_serve_every_publication_and_survive_a_killed_import, \
                       inforce-store-postgres::passes_the_conformance_suite, readme (its PostgreSQL examples)",
             to_run: "start a server that user postgres can reach without a password at 127.0.0.1:5432, or set \
                      INFORCE_TEST_POSTGRES_URL",

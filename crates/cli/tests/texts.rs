@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 use std::process::Stdio;
 
-use common::{Sandbox, small_code, stderr, wait_for, write};
+use common::{Sandbox, small_code, small_folder, stderr, wait_for, write};
 use serde_json::Value;
 
 fn import(sandbox: &Sandbox, dir: &Path) -> Value {
@@ -15,13 +15,11 @@ fn import(sandbox: &Sandbox, dir: &Path) -> Value {
 
 /// Grows the small code's folder by a version v3 that changes article 1.
 fn add_a_third_version(root: &Path) {
-    write(
-        root,
-        "versions.tsv",
-        "version_id\teffective_date\tlabel\nv1\t2016-01-01\tfirst\nv2\t2017-01-01\tsecond\nv3\t2018-01-01\tthird\n",
-    );
-    write(root, "v3/1.md", "# Article 1\n\nLe paiement fait de mauvaise foi est nul.\n\nAjout.\n");
-    write(root, "v3/3.md", "# Article 3\n\nTrois.\n");
+    let v3 = [
+        ("1", "# Article 1\n\nLe paiement fait de mauvaise foi est nul.\n\nAjout.\n"),
+        ("3", "# Article 3\n\nTrois.\n"),
+    ];
+    small_folder().version("v3", "2018-01-01", &v3).write(root);
 }
 
 #[test]
@@ -190,14 +188,9 @@ fn a_text_import_killed_half_way_leaves_exactly_the_previous_state() {
     let root = small_code(&sandbox);
     import(&sandbox, &root);
     let before = sandbox.stdout(&["diff", "v1", "v2", "--code", "small", "--format", "json"]);
-    write(
-        &root,
-        "versions.tsv",
-        "version_id\teffective_date\tlabel\nv1\t2016-01-01\tfirst\nv2\t2017-01-01\tsecond\nv3\t2018-01-01\tthird\n",
-    );
-    for i in 0..40 {
-        write(&root, &format!("v3/{i}.md"), &format!("# Article {i}\n\nTexte {i}.\n"));
-    }
+    let v3: Vec<(String, String)> =
+        (0..40).map(|i| (i.to_string(), format!("# Article {i}\n\nTexte {i}.\n"))).collect();
+    small_folder().version("v3", "2018-01-01", &v3).write(&root);
     let marker = sandbox.path("paused");
     let mut child = sandbox
         .command(&["import", root.to_str().expect("path"), "--code", "small"])

@@ -83,6 +83,11 @@ pub struct Code {
 }
 
 impl Code {
+    /// A code with nothing but its id and title; the rest empty (no description, no sources, UTC).
+    pub fn new(id: CodeId, title: impl Into<String>) -> Self {
+        Self { id, title: title.into(), description: None, sources: Vec::new(), time_zone: None }
+    }
+
     /// The code's time zone: its IANA name looked up in the time zone database bundled with the program (so
     /// no system files are read); UTC when none is declared. `None` for a name the database does not know
     /// (`validate` refuses such a register).

@@ -48,12 +48,6 @@ pub fn register(provisions: Vec<Provision>, entries: Vec<Entry>) -> Register {
     Register {
         provisions,
         entries,
-        ..Register::empty(Code {
-            id: CodeId::parse("test").unwrap_or_else(|e| panic!("{e}")),
-            title: "Test code".into(),
-            description: None,
-            sources: Vec::new(),
-            time_zone: None,
-        })
+        ..Register::empty(Code::new(CodeId::parse("test").unwrap_or_else(|e| panic!("{e}")), "Test code"))
     }
 }

@@ -497,11 +497,8 @@ fn sample() -> Register {
         ChangeList { listed: vec![], completeness: Completeness::Unlisted, note: Some("not listed".into()) };
     Register {
         code: Code {
-            id: id("conformance"),
-            title: "Conformance code".into(),
             description: Some("Used by the store conformance suite.".into()),
-            sources: vec![],
-            time_zone: None,
+            ..Code::new(id("conformance"), "Conformance code")
         },
         provisions: vec![provision("A", None), provision("H", None)],
         entries: vec![first, second],

@@ -2,30 +2,24 @@
 //! a time, within the request's time limit; `/healthz` keeps answering while they run. Bounds here are generous
 //! (seconds): the latencies themselves come from `bench/load.sh`.
 
+mod common;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::{Method, StatusCode};
+use common::{TestSite, ask};
 use inforce_core::model::{Code, Entry, EntryKind, Instrument, Provision, ProvisionKind, Register};
 use inforce_core::text::{TextAssignment, TextHash, normalise};
 use inforce_core::{CodeId, EntryId, FuzzyDate, ProvisionId};
-use inforce_store::{Base, Provenance, Publishing, Store};
-use inforce_store_sqlite::SqliteStore;
-use tower::ServiceExt;
+use inforce_store::{Base, Provenance, Publishing};
 
-/// A code of four provisions of 50,000 words in one paragraph each, one word in twenty changed by v2: each
-/// comparison of v1 with v2 costs a word-by-word alignment of 200,000 words.
-async fn slow_code() -> Arc<dyn Store> {
-    let store = SqliteStore::in_memory().await.expect("database");
-    let code = Code {
-        id: CodeId::parse("long").expect("id"),
-        title: "Long".into(),
-        description: None,
-        sources: Vec::new(),
-        time_zone: None,
-    };
+/// A site serving a code of four provisions of 50,000 words in one paragraph each, one word in twenty changed by
+/// v2 (each comparison of v1 with v2 costs a word-by-word alignment of 200,000 words), today 1 January 2022.
+async fn slow_code(limits: inforce_web::Limits) -> TestSite {
+    let site = TestSite::empty("long").await.today("2022-01-01").limits(limits);
+    let code = Code::new(CodeId::parse("long").expect("id"), "Long");
     let ids: Vec<ProvisionId> = (1..=4).map(|i| ProvisionId::parse(&format!("L{i}")).expect("id")).collect();
     let provisions = ids.iter().map(|id| Provision::new(id.clone(), None, ProvisionKind::Section)).collect();
     let entries: Vec<Entry> = [("v1", "2020-01-01"), ("v2", "2021-01-01")]
@@ -63,36 +57,19 @@ async fn slow_code() -> Arc<dyn Store> {
     let register = Register { provisions, entries, ..Register::empty(code) };
     let what = Publishing { register: &register, texts: Some((&assignments, &bodies)), base: Base::Current };
     let by = Provenance::anonymous("test", "2026-11-01T09:00:00Z".parse().expect("time"));
-    inforce_store::publish(&store, what, &by).await.expect("published");
-    Arc::new(store)
-}
-
-fn site_options(limits: inforce_web::Limits) -> inforce_web::SiteOptions {
-    inforce_web::SiteOptions {
-        default_code: CodeId::parse("long").expect("id"),
-        today: Some("2022-01-01".parse().expect("date")),
-        poll: Duration::from_secs(1),
-        access_log: false,
-        public_url: None,
-        limits,
-        signing_key: None,
-        static_copy: false,
-    }
+    inforce_store::publish(site.store.as_ref(), what, &by).await.expect("published");
+    site
 }
 
 async fn get(routes: &axum::Router, url: &str) -> (StatusCode, String) {
-    let request = Request::builder().uri(url).body(Body::empty()).expect("request");
-    let response = routes.clone().oneshot(request).await.expect("answer");
-    let status = response.status();
-    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body");
-    (status, String::from_utf8_lossy(&body).into_owned())
+    let answer = ask(routes, Method::GET, url, &[]).await;
+    (answer.status, answer.text())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_checks_are_answered_while_comparisons_run_on_every_worker() {
     let limits = inforce_web::Limits { request_timeout: Duration::from_secs(120), ..inforce_web::Limits::default() };
-    let site = inforce_web::Site::load(slow_code().await, site_options(limits)).await.expect("site");
-    let routes = inforce_web::routes(site);
+    let routes = slow_code(limits).await.routes().await;
     // More comparisons than there are async workers, each long.
     let comparisons: Vec<_> =
         ["/compare/v1...v2", "/api/v1/long/compare/v1...v2", "/compare/v2...v1", "/api/v1/long/compare/v2...v1"]
@@ -126,8 +103,7 @@ async fn heavy_work_past_the_deadline_or_beyond_the_workers_is_answered_503_with
         heavy_workers: 1,
         ..inforce_web::Limits::default()
     };
-    let site = inforce_web::Site::load(slow_code().await, site_options(limits)).await.expect("site");
-    let routes = inforce_web::routes(site.clone());
+    let routes = slow_code(limits).await.routes().await;
     let (status, body) = get(&routes, "/api/v1/long/compare/v1...v2").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body:.300}");
     assert!(body.contains("takes longer than"), "{body}");

@@ -2,18 +2,14 @@
 //! cache: the conditional requests of RFC 9110 §13 (table-driven), a Last-Modified per code, and byte ranges of
 //! document files streamed from the store (RFC 9110 §14).
 
-use std::sync::Arc;
-use std::time::Duration;
+mod common;
 
-use axum::body::Body;
-use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use axum::http::{Method, StatusCode, header};
+use common::{TestSite, ask, sec_register};
 use inforce_core::CodeId;
-use inforce_store::{Provenance, Store};
-use inforce_store_sqlite::SqliteStore;
+use inforce_store::Provenance;
 use jiff::Timestamp;
-use tower::ServiceExt;
 
-const SEC_TIME: &str = "2026-11-01T09:00:00Z";
 const OTHER_TIME: &str = "2026-11-20T15:30:00Z";
 const DOC_TIME: &str = "2026-11-10T12:00:00Z";
 
@@ -22,14 +18,9 @@ fn annex() -> Vec<u8> {
     (0..inforce_store::FILE_CHUNK * 5 / 2).map(|i| (i * 31 % 256) as u8).collect()
 }
 
-/// The SEC (published at SEC_TIME, its annex at DOC_TIME) and a second code published later (OTHER_TIME): the
-/// site with and without the answer cache.
-async fn sites() -> (axum::Router, axum::Router, Arc<dyn Store>) {
-    let store = SqliteStore::in_memory().await.expect("database");
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/sec.toml")).expect("sec.toml");
-    let sec = inforce_formats::parse_register("sec.toml", &text).expect("the built-in register");
-    let at = |time: &str| Provenance::anonymous("test", time.parse().expect("time"));
-    inforce_store::publish_register(&store, &sec, &at(SEC_TIME)).await.expect("publish");
+/// The SEC (published at SEC_TIME, its annex at DOC_TIME) and a second code published later (OTHER_TIME).
+async fn site() -> TestSite {
+    let site = TestSite::sec().await;
     let bytes = annex();
     let sha256 = inforce_core::document::sha256(&bytes);
     let document = inforce_core::document::Document {
@@ -45,31 +36,19 @@ async fn sites() -> (axum::Router, axum::Router, Arc<dyn Store>) {
         sources: vec![],
     };
     let code = CodeId::parse("sec").expect("code");
-    inforce_store::publish_edit(&store, &code, &at(DOC_TIME), &[(sha256, bytes)], |current| {
+    let at = Provenance::anonymous("test", DOC_TIME.parse().expect("time"));
+    inforce_store::publish_edit(site.store.as_ref(), &code, &at, &[(sha256, bytes)], |current| {
         let mut next = current.expect("registered").clone();
         next.documents.push(document.clone());
         Ok::<_, inforce_store::StoreError>(next)
     })
     .await
     .expect("annex");
-    let mut other = sec.clone();
+    let mut other = sec_register();
     other.code.id = CodeId::parse("other").expect("code");
     other.documents.clear();
-    inforce_store::publish_register(&store, &other, &at(OTHER_TIME)).await.expect("publish");
     // The SEC's latest publication is the annex's; the other code's is later still.
-    let store: Arc<dyn Store> = Arc::new(store);
-    let options = inforce_web::SiteOptions {
-        default_code: code,
-        today: Some("2015-02-01".parse().expect("date")),
-        poll: Duration::from_secs(1),
-        access_log: false,
-        public_url: None,
-        limits: inforce_web::Limits::default(),
-        signing_key: None,
-        static_copy: false,
-    };
-    let site = inforce_web::Site::load(store.clone(), options).await.expect("site");
-    (inforce_web::routes(site.clone()), inforce_web::router(site), store)
+    site.with_register(&other, OTHER_TIME).await
 }
 
 /// The first and last byte a range case expects.
@@ -78,36 +57,14 @@ type Bytes = (usize, usize);
 /// Request headers, as a case gives them.
 type Headers<'a> = Vec<(header::HeaderName, &'a str)>;
 
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Answer {
-    fn header(&self, name: header::HeaderName) -> &str {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
-    }
-}
-
-async fn ask(routes: &axum::Router, method: Method, url: &str, headers: &[(header::HeaderName, &str)]) -> Answer {
-    let mut request = Request::builder().method(method).uri(url);
-    for (name, value) in headers {
-        request = request.header(name, *value);
-    }
-    let response = routes.clone().oneshot(request.body(Body::empty()).expect("request")).await.expect("answer");
-    let (status, headers) = (response.status(), response.headers().clone());
-    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body").to_vec();
-    Answer { status, headers, body }
-}
-
 fn http_date(time: Timestamp) -> String {
     time.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 
 #[tokio::test]
 async fn conditional_requests_follow_rfc_9110_with_and_without_the_cache() {
-    let (routes, cached, _) = sites().await;
+    let site = site().await;
+    let (routes, cached) = (site.routes().await, site.router().await);
     for (label, site) in [("without the cache", &routes), ("with the cache", &cached)] {
         let url = "/versions/4.1";
         let first = ask(site, Method::GET, url, &[]).await;
@@ -176,7 +133,8 @@ async fn conditional_requests_follow_rfc_9110_with_and_without_the_cache() {
 
 #[tokio::test]
 async fn each_code_s_answers_are_last_modified_by_its_own_publications() {
-    let (routes, cached, _) = sites().await;
+    let site = site().await;
+    let (routes, cached) = (site.routes().await, site.router().await);
     for site in [&routes, &cached] {
         let sec = ask(site, Method::GET, "/versions", &[]).await;
         let other = ask(site, Method::GET, "/codes/other/versions", &[]).await;
@@ -196,7 +154,8 @@ async fn each_code_s_answers_are_last_modified_by_its_own_publications() {
 
 #[tokio::test]
 async fn a_document_is_streamed_whole_or_by_a_single_byte_range() {
-    let (routes, cached, _) = sites().await;
+    let site = site().await;
+    let (routes, cached) = (site.routes().await, site.router().await);
     let bytes = annex();
     let size = bytes.len();
     let url = "/documents/annex/annex.pdf";
@@ -265,26 +224,10 @@ async fn a_document_is_streamed_whole_or_by_a_single_byte_range() {
 
 #[tokio::test]
 async fn an_answer_too_large_to_keep_is_sent_whole_and_not_kept() {
-    let store = SqliteStore::in_memory().await.expect("database");
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/sec.toml")).expect("sec.toml");
-    let sec = inforce_formats::parse_register("sec.toml", &text).expect("the built-in register");
-    inforce_store::publish_register(&store, &sec, &Provenance::anonymous("test", SEC_TIME.parse().expect("time")))
-        .await
-        .expect("publish");
     // A cache of 256 KiB keeps answers of up to 4 KiB: every page of the SEC is larger.
     let limits = inforce_web::Limits { cache_bytes: 256 * 1024, ..inforce_web::Limits::default() };
-    let options = inforce_web::SiteOptions {
-        default_code: CodeId::parse("sec").expect("code"),
-        today: Some("2015-02-01".parse().expect("date")),
-        poll: Duration::from_secs(1),
-        access_log: false,
-        public_url: None,
-        limits,
-        signing_key: None,
-        static_copy: false,
-    };
-    let site = inforce_web::Site::load(Arc::new(store), options).await.expect("site");
-    let (uncached, cached) = (inforce_web::routes(site.clone()), inforce_web::router(site));
+    let site = TestSite::sec().await.limits(limits);
+    let (uncached, cached) = (site.routes().await, site.router().await);
     for url in ["/at/2015-02-01", "/api/v1/sec/at/2015-02-01", "/versions"] {
         let whole = ask(&uncached, Method::GET, url, &[]).await;
         assert!(whole.body.len() > 4096, "{url} is larger than the cache keeps");

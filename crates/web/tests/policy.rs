@@ -2,60 +2,14 @@
 //! under `/api/`, an HTML page elsewhere) and the same security headers, whoever drew it (a handler, the
 //! framework's own refusal, the fallback); the API description lists exactly the routes the router serves.
 
-use std::sync::Arc;
-use std::time::Duration;
+mod common;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
-use inforce_core::CodeId;
-use inforce_store::Store;
-use inforce_store_sqlite::SqliteStore;
-use tower::ServiceExt;
-
-async fn routes() -> axum::Router {
-    let store = SqliteStore::in_memory().await.expect("database");
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/sec.toml")).expect("sec.toml");
-    let register = inforce_formats::parse_register("sec.toml", &text).expect("the built-in register");
-    let now = "2026-11-01T09:00:00Z".parse().expect("time");
-    inforce_store::publish_register(&store, &register, &inforce_store::Provenance::anonymous("test", now))
-        .await
-        .expect("publish");
-    let store: Arc<dyn Store> = Arc::new(store);
-    let options = inforce_web::SiteOptions {
-        default_code: CodeId::parse("sec").expect("code"),
-        today: Some("2015-02-01".parse().expect("date")),
-        poll: Duration::from_secs(1),
-        access_log: false,
-        public_url: None,
-        limits: inforce_web::Limits::default(),
-        signing_key: None,
-        static_copy: false,
-    };
-    inforce_web::routes(inforce_web::Site::load(store, options).await.expect("site"))
-}
-
-struct Answer {
-    status: StatusCode,
-    content_type: String,
-    csp: String,
-    allow: String,
-    body: String,
-}
-
-async fn ask(routes: &axum::Router, method: Method, url: &str) -> Answer {
-    let request = Request::builder().method(method).uri(url).body(Body::empty()).expect("request");
-    let response = routes.clone().oneshot(request).await.expect("answer");
-    let header = |name| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    let (content_type, csp) = (header(header::CONTENT_TYPE), header(header::CONTENT_SECURITY_POLICY));
-    let allow = header(header::ALLOW);
-    let status = response.status();
-    let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body");
-    Answer { status, content_type, csp, allow, body: String::from_utf8_lossy(&body).into_owned() }
-}
+use axum::http::{Method, StatusCode, header};
+use common::{TestSite, ask};
 
 #[tokio::test]
 async fn every_error_has_the_face_of_its_address_and_the_security_headers() {
-    let routes = routes().await;
+    let routes = TestSite::sec().await.routes().await;
     let cases = [
         // A handler's refusal, the framework's (query string, method), the fallback, an unknown code.
         (Method::GET, "/at/2015-13-01", StatusCode::BAD_REQUEST),
@@ -73,20 +27,22 @@ async fn every_error_has_the_face_of_its_address_and_the_security_headers() {
         (Method::GET, "/documents/nothing/here.pdf", StatusCode::NOT_FOUND),
     ];
     for (method, url, status) in cases {
-        let answer = ask(&routes, method.clone(), url).await;
-        assert_eq!(answer.status, status, "{method} {url}: {}", answer.body);
-        assert!(answer.csp.starts_with("default-src 'none'"), "{method} {url}: CSP {:?}", answer.csp);
+        let answer = ask(&routes, method.clone(), url, &[]).await;
+        let (body, csp) = (answer.text(), answer.header(header::CONTENT_SECURITY_POLICY));
+        assert_eq!(answer.status, status, "{method} {url}: {body}");
+        assert!(csp.starts_with("default-src 'none'"), "{method} {url}: CSP {csp:?}");
         if status == StatusCode::METHOD_NOT_ALLOWED {
-            assert!(answer.allow.contains("GET"), "{method} {url}: a 405 names what is allowed ({:?})", answer.allow);
+            let allow = answer.header(header::ALLOW);
+            assert!(allow.contains("GET"), "{method} {url}: a 405 names what is allowed ({allow:?})");
         }
         if url.starts_with("/api/") {
-            assert_eq!(answer.content_type, "application/problem+json", "{method} {url}");
-            let problem: serde_json::Value = serde_json::from_str(&answer.body).expect("problem+json");
+            assert_eq!(answer.header(header::CONTENT_TYPE), "application/problem+json", "{method} {url}");
+            let problem: serde_json::Value = serde_json::from_str(&body).expect("problem+json");
             assert_eq!(problem["status"], status.as_u16(), "{url}");
             assert!(problem["detail"].as_str().is_some_and(|d| !d.is_empty()), "{url}: {problem}");
         } else {
-            assert_eq!(answer.content_type, "text/html; charset=utf-8", "{method} {url}");
-            assert!(answer.body.contains("<h1>"), "{method} {url}: an error page: {}", answer.body);
+            assert_eq!(answer.header(header::CONTENT_TYPE), "text/html; charset=utf-8", "{method} {url}");
+            assert!(body.contains("<h1>"), "{method} {url}: an error page: {body}");
         }
     }
 }
@@ -114,13 +70,13 @@ async fn a_yes_no_parameter_other_than_yes_or_no_is_refused_by_name_wherever_it_
 
 #[tokio::test]
 async fn health_checks_carry_the_security_headers_too() {
-    let routes = routes().await;
-    let health = ask(&routes, Method::GET, "/healthz").await;
-    assert_eq!((health.status, health.body.as_str()), (StatusCode::OK, "ok"));
-    assert!(health.csp.starts_with("default-src 'none'"));
-    let ready = ask(&routes, Method::GET, "/readyz").await;
-    assert_eq!((ready.status, ready.body.as_str()), (StatusCode::OK, "ready"), "plain text for probes");
-    assert!(ready.csp.starts_with("default-src 'none'"));
+    let routes = TestSite::sec().await.routes().await;
+    let health = ask(&routes, Method::GET, "/healthz", &[]).await;
+    assert_eq!((health.status, health.text().as_str()), (StatusCode::OK, "ok"));
+    assert!(health.header(header::CONTENT_SECURITY_POLICY).starts_with("default-src 'none'"));
+    let ready = ask(&routes, Method::GET, "/readyz", &[]).await;
+    assert_eq!((ready.status, ready.text().as_str()), (StatusCode::OK, "ready"), "plain text for probes");
+    assert!(ready.header(header::CONTENT_SECURITY_POLICY).starts_with("default-src 'none'"));
 }
 
 #[test]

@@ -8,6 +8,11 @@ use std::time::{Duration, Instant};
 use inforce_store_postgres::scratch::ScratchDatabase;
 use serde_json::Value;
 
+mod folder;
+// Each test file uses some of them.
+#[allow(unused_imports)]
+pub use folder::{CREANCE, Folder, decomposed, resaved_folder, small_folder, write};
+
 /// A scratch database and the environment every run gets.
 pub struct Sandbox {
     pub dir: tempfile::TempDir,
@@ -142,43 +147,14 @@ pub fn wait_for(path: &Path, child: &mut std::process::Child) {
     }
 }
 
-/// Writes a file under `root`, making its folders.
-pub fn write(root: &Path, name: &str, text: &str) {
-    let path = root.join(name);
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    std::fs::write(path, text).expect("write");
-}
-
-/// A small versioned code folder: three articles through two versions.
+/// A [`small_folder`] written in the sandbox.
 pub fn small_code(sandbox: &Sandbox) -> PathBuf {
-    let root = sandbox.path("code");
-    write(&root, "versions.tsv", "version_id\teffective_date\tlabel\nv1\t2016-01-01\tfirst\nv2\t2017-01-01\tsecond\n");
-    write(&root, "v1/1.md", "# Article 1\n\nLe paiement fait de bonne foi est valable.\n");
-    write(&root, "v1/2.md", "# Article 2\n\nDeux.\n");
-    write(&root, "v2/1.md", "# Article 1\n\nLe paiement fait de mauvaise foi est valable.\n\nAjout.\n");
-    write(&root, "v2/3.md", "# Article 3\n\nTrois.\n");
-    root
+    small_folder().write(&sandbox.path("code"))
 }
 
-/// Article 1 of [`resaved_code`], composed (NFC).
-pub const CREANCE: &str =
-    "# Article 1\n\nLa créance née d'une décision exécutoire est éteinte à l'échéance prévue à l'article précédent.\n";
-
-/// The same words as [`CREANCE`], every accent decomposed (NFD), as some tools save them.
-pub fn decomposed(text: &str) -> String {
-    text.replace('é', "e\u{301}").replace('è', "e\u{300}").replace('à', "a\u{300}")
-}
-
-/// A code folder whose v2 re-saves article 1 with decomposed accents, nothing else changed in it, and amends
-/// article 2.
+/// A [`resaved_folder`] written in the sandbox.
 pub fn resaved_code(sandbox: &Sandbox) -> PathBuf {
-    let root = sandbox.path("resaved");
-    write(&root, "versions.tsv", "version_id\teffective_date\tlabel\nv1\t2016-01-01\tfirst\nv2\t2017-01-01\tsecond\n");
-    write(&root, "v1/1.md", CREANCE);
-    write(&root, "v1/2.md", "# Article 2\n\nDeux.\n");
-    write(&root, "v2/1.md", &decomposed(CREANCE));
-    write(&root, "v2/2.md", "# Article 2\n\nDeux et demi.\n");
-    root
+    resaved_folder().write(&sandbox.path("resaved"))
 }
 
 /// A running `inforce serve`, killed when dropped.

@@ -1,4 +1,7 @@
-//! The real server (`inforce serve`) over HTTP: pages, API, feeds, caching, errors, reloads and shutdown.
+//! The real server (`inforce serve`) over HTTP, where the process itself is what is tested: answers as the command
+//! line gives them, caching, hostile input, reloads, signals and shutdown, connection caps and header timeouts,
+//! PostgreSQL outages and two instances, logs, damaged data, and `export-site`. What a page shows is tested in
+//! process, in `crates/web/tests/pages.rs`.
 
 mod common;
 
@@ -7,7 +10,7 @@ use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Sandbox, Server, start, start_with, stderr, write};
+use common::{Sandbox, Server, start, start_with};
 use serde_json::Value;
 
 struct Reply {
@@ -61,50 +64,6 @@ fn dechunk(mut body: &str) -> String {
 }
 
 #[test]
-fn pages_answer_what_was_in_force_and_what_changed() {
-    let sandbox = Sandbox::new();
-    let server = start(&sandbox);
-    let home = get(&server, "/", &[]);
-    assert_eq!(home.status, 200);
-    let in_force = home.body.lines().find(|l| l.contains("class=\"lead\">In force today")).expect("the in-force line");
-    assert!(
-        in_force.contains("/versions/4.1\">version 4.1</a>"),
-        "today (1 February 2015) 4.1 is in force: {in_force}"
-    );
-    assert!(home.body.contains("<time datetime=\"2015-02-01\">1 February 2015</time>"));
-    let at = get(&server, "/at/2015-01-20", &[]);
-    assert_eq!(at.status, 200);
-    assert!(at.body.contains("<a href=\"/versions/4.0\">4.0</a>"), "{}", at.body);
-    assert!(at.body.contains("A past date"), "a banner marks a past date");
-    let h15_row = at.body.lines().find(|l| l.contains("/provisions/H15?")).expect("H15 row");
-    assert!(h15_row.contains("inactive"), "{h15_row}");
-    let compare = get(&server, "/compare/4.0...4.1", &[]);
-    assert_eq!(compare.status, 200);
-    assert!(compare.body.contains("H15 DCC Gateway Connections"));
-    assert!(compare.body.contains("inactive → in force"), "{}", compare.body);
-    let version = get(&server, "/versions/4.1", &[]);
-    assert!(version.body.contains("/compare/4.0...4.1"), "a version links to its comparison with the one before");
-    // Each page with something only it shows.
-    for (path, shows) in [
-        ("/versions", "<td><time datetime=\"2015-01-26\">26 January 2015</time></td>"),
-        ("/provisions/H15", "in force</strong>"),
-        ("/provisions/H15/blame", "No text of H15 is recorded at this date."),
-        ("/consultations", "Stage 4 consultation on new SEC content"),
-        ("/variations", "Secretary of State direction"),
-        ("/codes/sec/versions", "href=\"/codes/sec/versions/4.1\""),
-        ("/codes/sec/", "href=\"/codes/sec/versions/4.1\">version 4.1</a>"),
-        ("/codes/sec", "href=\"/codes/sec/versions/4.1\">version 4.1</a>"),
-    ] {
-        let page = get(&server, path, &[]);
-        assert_eq!(page.status, 200, "{path}");
-        assert!(page.body.contains(shows), "{path} shows {shows:?}: {}", page.body);
-    }
-    let picker = get(&server, "/at?date=2015-03-20", &[]);
-    assert_eq!(picker.status, 303);
-    assert_eq!(picker.header("location"), Some("/at/2015-03-20"));
-}
-
-#[test]
 fn the_api_gives_the_same_answers_as_the_command_line() {
     let sandbox = Sandbox::new();
     let server = start(&sandbox);
@@ -124,6 +83,9 @@ fn the_api_gives_the_same_answers_as_the_command_line() {
     let provision = get(&server, "/api/v1/sec/provisions/h15?at=2015-02-01", &[]).json();
     assert_eq!(provision["provision"]["status"], "in_force");
     assert_eq!(get(&server, "/api/v1/codes", &[]).json()["codes"][0]["id"], "sec");
+    let consultation = get(&server, "/api/v1/sec/consultations/SEC2", &[]).json();
+    let cli = sandbox.json(&["consultation", "show", "SEC2"]);
+    assert_eq!(consultation, cli, "the API twin of a consultation's page answers as the command line");
 }
 
 #[test]
@@ -181,47 +143,6 @@ fn bad_input_gets_a_clear_error_and_is_always_escaped() {
     let long = format!("/at/{}", "9".repeat(5000));
     assert_eq!(get(&server, &long, &[]).status, 400);
     assert_eq!(get(&server, "/healthz", &[]).status, 200, "still up after all that");
-}
-
-#[test]
-fn feeds_are_atom_documents() {
-    let sandbox = Sandbox::new();
-    let server = start(&sandbox);
-    for path in [
-        "/feeds/versions.atom",
-        "/feeds/provisions/H15.atom",
-        "/feeds/consultations.atom",
-        "/feeds/proposals.atom",
-        "/feeds/variations.atom",
-    ] {
-        let feed = get(&server, path, &[]);
-        assert_eq!(feed.status, 200, "{path}");
-        assert_eq!(feed.header("content-type"), Some("application/atom+xml; charset=utf-8"));
-        let document = roxmltree::Document::parse(&feed.body).unwrap_or_else(|e| panic!("{path}: {e}"));
-        let root = document.root_element();
-        assert_eq!(root.tag_name().name(), "feed");
-        assert_eq!(root.tag_name().namespace(), Some("http://www.w3.org/2005/Atom"));
-        for required in ["id", "title", "updated"] {
-            assert!(root.children().any(|c| c.tag_name().name() == required), "{path} lacks <{required}>");
-        }
-        let entries: Vec<_> = root.children().filter(|c| c.tag_name().name() == "entry").collect();
-        assert!(!entries.is_empty(), "{path} has entries");
-        for entry in entries {
-            for required in ["id", "title", "updated"] {
-                assert!(
-                    entry.children().any(|c| c.tag_name().name() == required),
-                    "{path}: an entry lacks <{required}>"
-                );
-            }
-        }
-    }
-    let versions = get(&server, "/feeds/versions.atom", &[]).body;
-    assert!(versions.contains("version 4.2"), "the versions feed lists 4.2");
-    let proposals = get(&server, "/feeds/proposals.atom", &[]).body;
-    assert!(proposals.contains("<title>MP084: Rejected</title>"), "each stage change is an entry: {proposals}");
-    assert!(proposals.contains("<updated>2020-05-27T00:00:00Z</updated>"));
-    let variations = get(&server, "/feeds/variations.atom", &[]).body;
-    assert!(variations.contains("H14.31 activated"), "{variations}");
 }
 
 #[test]
@@ -763,32 +684,6 @@ fn search_on_the_site_and_through_the_api() {
 }
 
 #[test]
-fn a_wording_re_saved_with_decomposed_accents_is_unchanged_on_pages_and_through_the_api() {
-    let sandbox = Sandbox::new();
-    let code = common::resaved_code(&sandbox);
-    assert!(sandbox.run(&["import", code.to_str().expect("path"), "--code", "small"]).status.success());
-    let server = start(&sandbox);
-    for query in ["", "?ignore_formatting=true"] {
-        let api = get(&server, &format!("/api/v1/small/compare/v1...v2{query}"), &[]).json();
-        let ids: Vec<&str> =
-            api["provisions"].as_array().expect("list").iter().filter_map(|p| p["id"].as_str()).collect();
-        assert_eq!(ids, ["2"], "{query}");
-        let page = get(&server, &format!("/codes/small/compare/v1...v2{query}"), &[]);
-        assert_eq!(page.status, 200);
-        assert!(!page.body.contains("id=\"p-1\""), "article 1 is not among the changes: {}", page.body);
-    }
-    // The query, in either form and any case, finds the word, and the page shows it composed.
-    for query in ["cr%C3%A9ance", "cre%CC%81ance", "CR%C3%89ANCE", "CRE%CC%81ANCE"] {
-        let api = get(&server, &format!("/api/v1/small/search?q={query}&version=v2"), &[]).json();
-        assert_eq!(api["total"], 1, "{query}: {api}");
-        let page = get(&server, &format!("/codes/small/search?q={query}&version=v2"), &[]);
-        assert!(page.body.contains("<mark>créance</mark>"), "{query}: {}", page.body);
-    }
-    let provision = get(&server, "/api/v1/small/provisions/1?version=v2", &[]).json();
-    assert_eq!(provision["text"]["text"], common::CREANCE, "kept composed: {provision}");
-}
-
-#[test]
 fn the_publication_log_names_each_author_on_the_site_and_through_the_api() {
     let sandbox = Sandbox::new();
     let code = common::small_code(&sandbox);
@@ -1112,215 +1007,4 @@ fn an_altered_history_is_not_served() {
     assert_eq!(get(&server, "/codes/small/versions", &[]).status, 200, "the other code is served");
     let ready = get(&server, "/readyz", &[]);
     assert!(ready.body.contains("degraded") && ready.body.contains("sec: answering 503"), "{}", ready.body);
-}
-
-#[test]
-fn provision_pages_render_the_text_with_anchors_and_one_timeline_row_per_entry() {
-    let sandbox = Sandbox::new();
-    let root = sandbox.path("rendered");
-    write(&root, "versions.tsv", "version_id\teffective_date\tlabel\nv1\t2016-01-01\tfirst\nv2\t2017-01-01\tsecond\n");
-    write(
-        &root,
-        "v1/1.md",
-        "# Article 1\n\nA lead-in:\n\n(a) first;\n\n(b) second, with:\n\n(i) a sub-point.\n\n| Body | Decides |\n| --- | --- |\n| the Panel<br>or a committee | yes |\n\n<script>alert(1)</script>\n\nAnd [a trap](javascript:alert(2)).\n",
-    );
-    write(&root, "v2/1.md", "# Article 1\n\nA lead-in, amended:\n\n(a) first;\n\n(b) second.\n");
-    let output = sandbox.run(&["import", root.to_str().expect("path"), "--code", "rendered"]);
-    assert!(output.status.success(), "{}", stderr(&output));
-    let server = start(&sandbox);
-    let page = get(&server, "/codes/rendered/provisions/1?at=2016-06-01", &[]);
-    assert_eq!(page.status, 200);
-    let body = &page.body;
-    // The heading once: "Article 1" only repeats the id.
-    assert!(body.contains("<h1>1</h1>"), "{body}");
-    assert!(!body.contains("# Article 1"), "the Markdown heading is not shown raw");
-    for anchor in ["<p id=\"1-a\">(a) first;</p>", "<p id=\"1-b\">", "<p id=\"1-b-i\">(i) a sub-point.</p>"] {
-        assert!(body.contains(anchor), "{anchor} in {body}");
-    }
-    assert!(body.contains("<td>the Panel<br>or a committee</td>"), "{body}");
-    assert!(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{body}");
-    assert!(!body.contains("<script>alert") && !body.contains("href=\"javascript"), "{body}");
-    assert!(body.contains("<p>And a trap.</p>"), "an unsafe link keeps its words, not its address: {body}");
-    // One row per entry: v2's amendment said once, with the words it changed.
-    let rows: Vec<&str> = body.split("<tr><td><time").skip(1).collect();
-    assert_eq!(rows.len(), 2, "{rows:?}");
-    assert!(rows[1].contains("version v2") && rows[1].contains("amended: "), "{}", rows[1]);
-    assert!(!rows[1].contains("wording amended"), "{}", rows[1]);
-    // An entry that implemented a proposal names it.
-    let g = get(&server, "/provisions/G", &[]);
-    let row = g.body.lines().find(|l| l.contains("/versions/5.5\"")).expect("5.5 row");
-    assert!(row.contains("implementing <a href=\"/proposals/SECMP0026\">SECMP0026</a>"), "{row}");
-}
-
-#[test]
-fn contents_sections_breadcrumbs_and_neighbours_let_a_reader_move_through_the_code() {
-    let sandbox = Sandbox::new();
-    let root = sandbox.path("nav");
-    write(&root, "versions.tsv", "version_id\teffective_date\tlabel\nv1\t2016-01-01\tfirst\nv2\t2017-01-01\tsecond\n");
-    write(&root, "v1/1.md", "# Article 1\n\nOne.\n");
-    write(&root, "v1/2.md", "# Article 2\n\nTwo, soon gone.\n");
-    write(&root, "v2/1.md", "# Article 1\n\nOne, amended.\n");
-    let output = sandbox.run(&["import", root.to_str().expect("path"), "--code", "nav"]);
-    assert!(output.status.success(), "{}", stderr(&output));
-    let server = start(&sandbox);
-    // The contents at a date: every provision with its status, collapsible by top-level provision.
-    let contents = get(&server, "/contents?at=2015-02-01", &[]);
-    assert_eq!(contents.status, 200);
-    assert!(contents.body.contains("<details open class=\"contents\"><summary>H DCC Services"), "{}", contents.body);
-    assert!(
-        contents.body.contains("<li><a href=\"/provisions/H?at=2015-01-26\">H</a> as a whole</li>"),
-        "{}",
-        contents.body
-    );
-    // Each link names the day that stands for the provision's stretch: H15 read the same from 4.1 (26 January
-    // 2015) on, so its page on 1 February is its page on 26 January.
-    assert!(contents.body.contains("<a href=\"/provisions/H15?at=2015-01-26\">H15</a>"), "{}", contents.body);
-    let api = get(&server, "/api/v1/sec/contents?at=2015-02-01", &[]).json();
-    assert_eq!(api["date"], "2015-02-01", "{api}");
-    assert!(api["provisions"].as_array().expect("provisions").iter().any(|p| p["id"] == "H15"));
-    // A Section page reads the Section whole: its parts in order with their statuses.
-    let section = get(&server, "/provisions/H?at=2015-02-01", &[]);
-    assert!(section.body.contains("<h2>Parts</h2>"), "{}", section.body);
-    assert!(
-        section.body.contains("This page reads the same for every day from 26 January 2015 to"),
-        "{}",
-        section.body
-    );
-    let h1 = section.body.find("/provisions/H1?at=").expect("H1 among the parts");
-    let h15 = section.body.find("/provisions/H15?at=").expect("H15 among the parts");
-    assert!(h1 < h15, "reading order");
-    // Breadcrumbs, and previous and next in reading order, at the same date.
-    let h15_page = get(&server, "/provisions/H15?at=2015-02-01", &[]);
-    let crumbs = h15_page.body.lines().find(|l| l.contains("aria-label=\"Breadcrumb\"")).expect("breadcrumbs");
-    assert!(crumbs.contains("/contents?at=2015-02-01") && crumbs.contains("/provisions/H?at=2015-01-26"), "{crumbs}");
-    assert!(crumbs.contains("<li aria-current=\"page\">H15</li>"), "{crumbs}");
-    assert!(h15_page.body.contains("rel=\"prev\" href=\"/provisions/H14.31?at=2015-01-26\""), "{}", h15_page.body);
-    assert!(h15_page.body.contains("rel=\"next\" href=\"/provisions/I?at="), "{}", h15_page.body);
-    // A removed provision keeps its last wording one link away.
-    let gone = get(&server, "/codes/nav/provisions/2?version=v2", &[]);
-    assert!(gone.body.contains("Its last wording, given by version v1"), "{}", gone.body);
-    // Its page on the first day of the stretch its last wording stood.
-    assert!(gone.body.contains("href=\"/codes/nav/provisions/2?at=2016-01-01\">as it stood on <time datetime=\"2016-01-01\">1 January 2016</time>"), "{}", gone.body);
-    let before = get(&server, "/codes/nav/provisions/2?at=2016-01-01", &[]);
-    assert!(before.body.contains("Two, soon gone."), "{}", before.body);
-}
-
-#[test]
-fn a_provision_shows_its_wordings_over_time_banners_and_a_compare_form() {
-    let sandbox = Sandbox::new();
-    let root = sandbox.path("over-time");
-    write(
-        &root,
-        "versions.tsv",
-        "version_id\teffective_date\tlabel\nv1\t2016-01-01\tfirst\nv2\t2017-01-01\tsecond\nv3\t2018-01-01\tthird\n",
-    );
-    write(&root, "v1/1.md", "# Article 1\n\nFirst wording.\n");
-    write(&root, "v2/1.md", "# Article 1\n\nSecond wording.\n");
-    write(&root, "v3/1.md", "# Article 1\n\nSecond wording.\n");
-    write(&root, "v3/2.md", "# Article 2\n\nNew.\n");
-    let output = sandbox.run(&["import", root.to_str().expect("path"), "--code", "timed"]);
-    assert!(output.status.success(), "{}", stderr(&output));
-    let server = start(&sandbox);
-    let page = get(&server, "/codes/timed/provisions/1?at=2016-06-01", &[]).body;
-    // Every wording with its period, each a link to the provision on its first day; the one shown is marked.
-    assert!(page.contains("<h2>Changes over time</h2>"), "{page}");
-    assert!(
-        page.contains("href=\"/codes/timed/provisions/1?at=2016-01-01\">From <time datetime=\"2016-01-01\">1 January 2016</time> to <time datetime=\"2016-12-31\">31 December 2016</time></a>"),
-        "{page}"
-    );
-    assert!(page.contains("href=\"/codes/timed/provisions/1?at=2017-01-01\">From <time datetime=\"2017-01-01\">1 January 2017</time> on</a>"), "{page}");
-    assert!(page.contains("(shown above)"), "{page}");
-    // Not today's text: said, with a link to today's.
-    assert!(page.contains("not as it stands today. <a href=\"/codes/timed/provisions/1\">See it today</a>"), "{page}");
-    // The compare form is a GET form that needs no script, redirected to the comparison's address.
-    assert!(page.contains("<form action=\"/codes/timed/compare\" method=\"get\""), "{page}");
-    let redirect = get(&server, "/codes/timed/compare?a=v1&b=2018-01-01&provision=1", &[]);
-    assert_eq!(redirect.status, 303);
-    assert_eq!(redirect.header("location"), Some("/codes/timed/compare/v1...2018-01-01?provision=1"));
-    let compared = get(&server, "/codes/timed/compare/v1...2018-01-01?provision=1", &[]);
-    assert_eq!(compared.status, 200);
-    assert!(compared.body.contains("name=\"a\" value=\"v1\""), "the compare page keeps its form: {}", compared.body);
-    assert!(compared.body.contains("name=\"provision\" value=\"1\""), "{}", compared.body);
-    let missing = get(&server, "/codes/timed/compare?a=v1", &[]);
-    assert_eq!(missing.status, 400);
-    assert!(missing.body.contains("Give the second point to compare"), "{}", missing.body);
-    // Inactive under Section X: said first, with what switched it off.
-    let h15 = get(&server, "/provisions/H15?at=2015-01-20", &[]).body;
-    let warning = h15.lines().find(|l| l.contains("class=\"banner warning\"")).expect("the inactive banner");
-    assert!(warning.contains("<strong>Inactive.</strong>"), "{warning}");
-}
-
-#[test]
-fn each_consultation_has_a_page_and_versions_name_what_they_implemented() {
-    let sandbox = Sandbox::new();
-    let server = start(&sandbox);
-    let list = get(&server, "/consultations", &[]).body;
-    assert!(list.contains("<a href=\"/consultations/SEC2\">"), "{list}");
-    let page = get(&server, "/consultations/SEC2", &[]);
-    assert_eq!(page.status, 200);
-    assert!(page.body.contains("<h1>Stage 2 consultation on new SEC content</h1>"), "{}", page.body);
-    let lower = get(&server, "/consultations/sec2", &[]);
-    assert_eq!(lower.status, 200, "ids are matched in any case, as on the command line");
-    let api = get(&server, "/api/v1/sec/consultations/SEC2", &[]).json();
-    let cli = sandbox.json(&["consultation", "show", "SEC2"]);
-    assert_eq!(api, cli, "the API twin answers as the command line");
-    let missing = get(&server, "/consultations/NOPE", &[]);
-    assert_eq!(missing.status, 404);
-    let version = get(&server, "/versions/5.5", &[]).body;
-    assert!(version.contains("<h2>Modification proposals it implemented</h2>"), "{version}");
-    assert!(version.contains("<a href=\"/proposals/SECMP0026\">SECMP0026</a>"), "{version}");
-}
-
-/// What a new reader tried and found wrong: each link keeps the point a reader asked for, each page says what
-/// changed where it can, and a code without divisions reads as a list.
-#[test]
-fn links_keep_the_date_and_pages_say_what_changed() {
-    let sandbox = Sandbox::new();
-    let code = common::small_code(&sandbox);
-    assert!(sandbox.run(&["import", code.to_str().expect("path"), "--code", "small"]).status.success());
-    let server = start(&sandbox);
-    // A search at a past date links each result at that date (its stretch), not today's page.
-    let search = get(&server, "/codes/small/search?q=paiement&at=2016-06-01", &[]).body;
-    assert!(search.contains("href=\"/codes/small/provisions/1?at=2016-01-01\""), "{search}");
-    assert!(search.contains("<time datetime=\"2016-01-01\">1 January 2016</time>"), "dates in words: {search}");
-    let every = get(&server, "/codes/small/search?q=paiement&all_versions=1", &[]).body;
-    assert!(every.contains("href=\"/codes/small/provisions/1?at=2017-01-01\""), "the latest wording's: {every}");
-    // A comparison counts every new status, and says "still" for a status that stayed.
-    let compare = get(&server, "/compare/4.0...4.1", &[]).body;
-    assert!(compare.contains("0 with only a new status; 2 with a new status in all"), "{compare}");
-    assert!(compare.contains("still in force"), "{compare}");
-    assert!(compare.contains("status inactive → in force"), "{compare}");
-    // Each change in a provision's timeline links the comparison that shows it; the compare form starts from the
-    // version before the wording shown, so it shows the last change.
-    let provision = get(&server, "/codes/small/provisions/1?at=2017-06-01", &[]).body;
-    assert!(provision.contains("href=\"/codes/small/compare/v1...v2?provision=1\">see the change</a>"), "{provision}");
-    assert!(provision.contains("name=\"a\" value=\"v1\""), "{provision}");
-    assert!(provision.contains("(a version, such as v1, or a date)"), "{provision}");
-    // An old page of a provision taken out of the text later says so, and by what (today after v2 took 2 out).
-    let later = common::start_with(&sandbox, &[("INFORCE_TODAY", "2026-11-28")], std::process::Stdio::null());
-    let before = get(&later, "/codes/small/provisions/2?at=2016-06-01", &[]).body;
-    assert!(
-        before.contains(
-            "not as it stands today. It was taken out of the text by version v2 (unknown instrument, 1 January 2017)."
-        ),
-        "{before}"
-    );
-    let kept = get(&later, "/codes/small/provisions/1?at=2016-06-01", &[]).body;
-    assert!(kept.contains("not as it stands today.") && !kept.contains("taken out"), "{kept}");
-    // Ignoring formatting is offered by the compare forms and kept by the redirect; an address may say 1 or true.
-    let form = get(&server, "/codes/small/compare?a=v1&b=v2&provision=1&ignore_formatting=true", &[]);
-    assert_eq!(form.status, 303);
-    assert_eq!(form.header("location"), Some("/codes/small/compare/v1...v2?provision=1&ignore_formatting=true"));
-    let ignoring = get(&server, "/codes/small/compare/v1...v2?ignore_formatting=1", &[]).body;
-    assert!(ignoring.contains("name=\"ignore_formatting\" value=\"true\" checked"), "{ignoring}");
-    let bad = get(&server, "/api/v1/small/compare/v1...v2?ignore_formatting=maybe", &[]);
-    assert_eq!(bad.status, 400);
-    assert!(bad.json()["detail"].as_str().is_some_and(|d| d.contains("'maybe' is not a valid ignore_formatting")));
-    // A code without divisions: its contents are a list, not a box per provision; every page links the contents.
-    let contents = get(&server, "/codes/small/contents?at=2017-06-01", &[]).body;
-    assert!(
-        contents.contains("<p class=\"contents single\"><a href=\"/codes/small/provisions/1?at=2017-01-01\">1</a>")
-    );
-    assert!(!contents.contains("<details"), "{contents}");
-    assert!(contents.contains("<li><a href=\"/codes/small/contents\">Contents</a></li>"), "{contents}");
 }

@@ -1,0 +1,379 @@
+//! What the pages show, in process through the router as `inforce serve` runs it: what was in force and what
+//! changed, the text with its anchors, contents, breadcrumbs and neighbours, wordings over time, consultations,
+//! links that keep the date, feeds, and wordings re-saved with decomposed accents. The checks read what a person
+//! sees (`visible`) and the addresses of links and forms, not the markup around them.
+
+mod common;
+
+use axum::http::{StatusCode, header};
+use common::{
+    CREANCE, Element, Folder, TestSite, by_id, elements, field, link, links, resaved_folder, small_folder, visible,
+};
+
+/// The rows of a provision page's timeline: the table of the versions and events that touched it.
+fn timeline(page: &str) -> Vec<Element> {
+    let table = elements(page, "table")
+        .into_iter()
+        .find(|t| t.text().contains("Versions and events that touched"))
+        .unwrap_or_else(|| panic!("no timeline: {page}"));
+    // The heading row has no data cell.
+    elements(&table.inner, "tr").into_iter().filter(|row| !elements(&row.inner, "td").is_empty()).collect()
+}
+
+/// The first element `tag` of `markup` whose class list holds `class`.
+fn with_class(markup: &str, tag: &str, class: &str) -> Option<Element> {
+    elements(markup, tag)
+        .into_iter()
+        .find(|e| e.attribute("class").is_some_and(|c| c.split_whitespace().any(|name| name == class)))
+}
+
+#[tokio::test]
+async fn pages_answer_what_was_in_force_and_what_changed() {
+    let site = TestSite::sec().await;
+    let home = site.page("/").await;
+    let lead = with_class(&home, "p", "lead").expect("the in-force line");
+    assert!(
+        lead.text().starts_with("In force today (1 February 2015): version 4.1,"),
+        "today (1 February 2015) 4.1 is in force: {}",
+        lead.text()
+    );
+    assert_eq!(link(&lead.inner, "version 4.1").as_deref(), Some("/versions/4.1"));
+    let at = site.page("/at/2015-01-20").await;
+    assert_eq!(link(&at, "4.0").as_deref(), Some("/versions/4.0"), "{at}");
+    assert!(visible(&at).contains("A past date"), "a banner marks a past date");
+    let rows = elements(&at, "tr");
+    let h15_row = rows.iter().find(|r| links(&r.inner).iter().any(|(href, _)| href.starts_with("/provisions/H15?")));
+    let h15_row = h15_row.expect("H15 row");
+    assert!(h15_row.text().contains("inactive"), "{}", h15_row.text());
+    let compare = visible(&site.page("/compare/4.0...4.1").await);
+    assert!(compare.contains("H15 DCC Gateway Connections"), "{compare}");
+    assert!(compare.contains("inactive → in force"), "{compare}");
+    let version = site.page("/versions/4.1").await;
+    assert!(
+        links(&version).iter().any(|(href, _)| href == "/compare/4.0...4.1"),
+        "a version links to its comparison with the one before"
+    );
+    // Each page with something only it shows.
+    let versions = site.page("/versions").await;
+    assert!(elements(&versions, "td").iter().any(|td| td.text() == "26 January 2015"), "4.1's date: {versions}");
+    let h15 = site.page("/provisions/H15").await;
+    assert!(elements(&h15, "strong").iter().any(|s| s.text() == "in force"), "{h15}");
+    for (path, shows) in [
+        ("/provisions/H15/blame", "No text of H15 is recorded at this date."),
+        ("/consultations", "Stage 4 consultation on new SEC content"),
+        ("/variations", "Secretary of State direction"),
+    ] {
+        let page = visible(&site.page(path).await);
+        assert!(page.contains(shows), "{path} shows {shows:?}: {page}");
+    }
+    // A code's pages under /codes/{code} link under it.
+    let listed = site.page("/codes/sec/versions").await;
+    assert!(links(&listed).iter().any(|(href, _)| href == "/codes/sec/versions/4.1"), "{listed}");
+    for path in ["/codes/sec/", "/codes/sec"] {
+        let page = site.page(path).await;
+        assert_eq!(link(&page, "version 4.1").as_deref(), Some("/codes/sec/versions/4.1"), "{path}");
+    }
+    let picker = site.get("/at?date=2015-03-20").await;
+    assert_eq!(picker.status, StatusCode::SEE_OTHER);
+    assert_eq!(picker.header(header::LOCATION), "/at/2015-03-20");
+}
+
+#[tokio::test]
+async fn feeds_are_atom_documents() {
+    let site = TestSite::sec().await;
+    for path in [
+        "/feeds/versions.atom",
+        "/feeds/provisions/H15.atom",
+        "/feeds/consultations.atom",
+        "/feeds/proposals.atom",
+        "/feeds/variations.atom",
+    ] {
+        let feed = site.get(path).await;
+        assert_eq!(feed.status, StatusCode::OK, "{path}");
+        assert_eq!(feed.header(header::CONTENT_TYPE), "application/atom+xml; charset=utf-8");
+        let text = feed.text();
+        let document = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let root = document.root_element();
+        assert_eq!(root.tag_name().name(), "feed");
+        assert_eq!(root.tag_name().namespace(), Some("http://www.w3.org/2005/Atom"));
+        for required in ["id", "title", "updated"] {
+            assert!(root.children().any(|c| c.tag_name().name() == required), "{path} lacks <{required}>");
+        }
+        let entries: Vec<_> = root.children().filter(|c| c.tag_name().name() == "entry").collect();
+        assert!(!entries.is_empty(), "{path} has entries");
+        for entry in entries {
+            for required in ["id", "title", "updated"] {
+                assert!(
+                    entry.children().any(|c| c.tag_name().name() == required),
+                    "{path}: an entry lacks <{required}>"
+                );
+            }
+        }
+    }
+    let versions = visible(&site.page("/feeds/versions.atom").await);
+    assert!(versions.contains("version 4.2"), "the versions feed lists 4.2");
+    // Each stage change is an entry, dated by the change.
+    let proposals = site.page("/feeds/proposals.atom").await;
+    let document = roxmltree::Document::parse(&proposals).expect("Atom");
+    let child = |node: roxmltree::Node<'_, '_>, name: &str| {
+        node.children().find(|c| c.tag_name().name() == name).and_then(|c| c.text()).unwrap_or("").to_string()
+    };
+    let rejected = document
+        .root_element()
+        .children()
+        .find(|e| e.tag_name().name() == "entry" && child(*e, "title") == "MP084: Rejected")
+        .unwrap_or_else(|| panic!("an entry for MP084's rejection: {proposals}"));
+    assert_eq!(child(rejected, "updated"), "2020-05-27T00:00:00Z");
+    let variations = visible(&site.page("/feeds/variations.atom").await);
+    assert!(variations.contains("H14.31 activated"), "{variations}");
+}
+
+#[tokio::test]
+async fn a_wording_re_saved_with_decomposed_accents_is_unchanged_on_pages_and_through_the_api() {
+    let site = TestSite::sec().await.with_folder("small", &resaved_folder()).await;
+    for query in ["", "?ignore_formatting=true"] {
+        let api = site.get(&format!("/api/v1/small/compare/v1...v2{query}")).await.json();
+        let ids: Vec<&str> =
+            api["provisions"].as_array().expect("list").iter().filter_map(|p| p["id"].as_str()).collect();
+        assert_eq!(ids, ["2"], "{query}");
+        let page = site.page(&format!("/codes/small/compare/v1...v2{query}")).await;
+        assert!(by_id(&page, "p-2").is_some(), "article 2 is among the changes: {page}");
+        assert!(by_id(&page, "p-1").is_none(), "article 1 is not among the changes: {page}");
+    }
+    // The query, in either form and any case, finds the word, and the page shows it composed.
+    for query in ["cr%C3%A9ance", "cre%CC%81ance", "CR%C3%89ANCE", "CRE%CC%81ANCE"] {
+        let api = site.get(&format!("/api/v1/small/search?q={query}&version=v2")).await.json();
+        assert_eq!(api["total"], 1, "{query}: {api}");
+        let page = site.page(&format!("/codes/small/search?q={query}&version=v2")).await;
+        assert!(elements(&page, "mark").iter().any(|m| m.text() == "créance"), "{query}: {page}");
+    }
+    let provision = site.get("/api/v1/small/provisions/1?version=v2").await.json();
+    assert_eq!(provision["text"]["text"], CREANCE, "kept composed: {provision}");
+}
+
+#[tokio::test]
+async fn provision_pages_render_the_text_with_anchors_and_one_timeline_row_per_entry() {
+    let rendered = Folder::new()
+        .version(
+            "v1",
+            "2016-01-01",
+            &[(
+                "1",
+                "# Article 1\n\nA lead-in:\n\n(a) first;\n\n(b) second, with:\n\n(i) a sub-point.\n\n| Body | Decides \
+                 |\n| --- | --- |\n| the Panel<br>or a committee | yes |\n\n<script>alert(1)</script>\n\nAnd [a \
+                 trap](javascript:alert(2)).\n",
+            )],
+        )
+        .version("v2", "2017-01-01", &[("1", "# Article 1\n\nA lead-in, amended:\n\n(a) first;\n\n(b) second.\n")]);
+    let site = TestSite::sec().await.with_folder("rendered", &rendered).await;
+    let body = site.page("/codes/rendered/provisions/1?at=2016-06-01").await;
+    // The heading once: "Article 1" only repeats the id.
+    assert_eq!(elements(&body, "h1").iter().map(Element::text).collect::<Vec<_>>(), ["1"], "{body}");
+    assert!(!visible(&body).contains("# Article 1"), "the Markdown heading is not shown raw");
+    // Each point of a list is an anchor.
+    for (id, text) in [("1-a", "(a) first;"), ("1-b", "(b) second, with:"), ("1-b-i", "(i) a sub-point.")] {
+        assert_eq!(by_id(&body, id).map(|p| p.text()).as_deref(), Some(text), "#{id} in {body}");
+    }
+    // A table keeps its cells, and a line break within one.
+    assert!(elements(&body, "td").iter().any(|td| td.inner == "the Panel<br>or a committee"), "{body}");
+    // Markup in a text is shown as written, never run; an unsafe link keeps its words, not its address.
+    assert!(visible(&body).contains("<script>alert(1)</script>"), "{body}");
+    assert!(!body.contains("<script>alert") && !body.contains("href=\"javascript"), "{body}");
+    assert!(elements(&body, "p").iter().any(|p| p.inner == "And a trap."), "{body}");
+    // One row per entry: v2's amendment said once, with the words it changed.
+    let rows: Vec<String> = timeline(&body).iter().map(Element::text).collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert!(rows[1].contains("version v2") && rows[1].contains("amended: "), "{}", rows[1]);
+    assert!(!rows[1].contains("wording amended"), "{}", rows[1]);
+    // An entry that implemented a proposal names it.
+    let g = site.page("/provisions/G").await;
+    let rows = timeline(&g);
+    let row = rows.iter().find(|r| links(&r.inner).iter().any(|(href, _)| href == "/versions/5.5")).expect("5.5 row");
+    assert!(row.text().contains("implementing SECMP0026"), "{}", row.text());
+    assert_eq!(link(&row.inner, "SECMP0026").as_deref(), Some("/proposals/SECMP0026"));
+}
+
+#[tokio::test]
+async fn contents_sections_breadcrumbs_and_neighbours_let_a_reader_move_through_the_code() {
+    let nav = Folder::new()
+        .version("v1", "2016-01-01", &[("1", "# Article 1\n\nOne.\n"), ("2", "# Article 2\n\nTwo, soon gone.\n")])
+        .version("v2", "2017-01-01", &[("1", "# Article 1\n\nOne, amended.\n")]);
+    let site = TestSite::sec().await.with_folder("nav", &nav).await;
+    // The contents at a date: every provision with its status, collapsible by top-level provision.
+    let contents = site.page("/contents?at=2015-02-01").await;
+    let section_h = elements(&contents, "details")
+        .into_iter()
+        .find(|d| elements(&d.inner, "summary").first().is_some_and(|s| s.text().starts_with("H DCC Services")))
+        .unwrap_or_else(|| panic!("a box for Section H: {contents}"));
+    assert!(section_h.has("open"), "{section_h:?}");
+    let whole = elements(&section_h.inner, "li").into_iter().find(|li| li.text() == "H as a whole");
+    let whole = whole.unwrap_or_else(|| panic!("H as a whole: {section_h:?}"));
+    assert_eq!(link(&whole.inner, "H").as_deref(), Some("/provisions/H?at=2015-01-26"));
+    // Each link names the day that stands for the provision's stretch: H15 read the same from 4.1 (26 January
+    // 2015) on, so its page on 1 February is its page on 26 January.
+    assert_eq!(link(&contents, "H15").as_deref(), Some("/provisions/H15?at=2015-01-26"), "{contents}");
+    let api = site.get("/api/v1/sec/contents?at=2015-02-01").await.json();
+    assert_eq!(api["date"], "2015-02-01", "{api}");
+    assert!(api["provisions"].as_array().expect("provisions").iter().any(|p| p["id"] == "H15"));
+    // A Section page reads the Section whole: its parts in order with their statuses.
+    let section = site.page("/provisions/H?at=2015-02-01").await;
+    assert!(elements(&section, "h2").iter().any(|h| h.text() == "Parts"), "{section}");
+    let words = visible(&section);
+    assert!(words.contains("This page reads the same for every day from 26 January 2015 to"), "{words}");
+    let parts: Vec<String> = links(&section).into_iter().map(|(href, _)| href).collect();
+    let h1 = parts.iter().position(|href| href.starts_with("/provisions/H1?at=")).expect("H1 among the parts");
+    let h15 = parts.iter().position(|href| href.starts_with("/provisions/H15?at=")).expect("H15 among the parts");
+    assert!(h1 < h15, "reading order");
+    // Breadcrumbs, and previous and next in reading order, at the same date.
+    let h15_page = site.page("/provisions/H15?at=2015-02-01").await;
+    let crumbs = elements(&h15_page, "nav")
+        .into_iter()
+        .find(|n| n.attribute("aria-label").as_deref() == Some("Breadcrumb"))
+        .expect("breadcrumbs");
+    let crumb_links: Vec<String> = links(&crumbs.inner).into_iter().map(|(href, _)| href).collect();
+    assert_eq!(crumb_links, ["/contents?at=2015-02-01", "/provisions/H?at=2015-01-26"], "{crumbs:?}");
+    let here =
+        elements(&crumbs.inner, "li").into_iter().find(|li| li.attribute("aria-current").as_deref() == Some("page"));
+    assert_eq!(here.map(|li| li.text()).as_deref(), Some("H15"), "{crumbs:?}");
+    let neighbour = |rel: &str| {
+        elements(&h15_page, "a")
+            .into_iter()
+            .find(|a| a.attribute("rel").as_deref() == Some(rel))
+            .and_then(|a| a.attribute("href"))
+    };
+    assert_eq!(neighbour("prev").as_deref(), Some("/provisions/H14.31?at=2015-01-26"), "{h15_page}");
+    assert!(neighbour("next").is_some_and(|href| href.starts_with("/provisions/I?at=")), "{h15_page}");
+    // A removed provision keeps its last wording one link away.
+    let gone = site.page("/codes/nav/provisions/2?version=v2").await;
+    assert!(visible(&gone).contains("Its last wording, given by version v1"), "{gone}");
+    // Its page on the first day of the stretch its last wording stood.
+    assert_eq!(
+        link(&gone, "as it stood on 1 January 2016").as_deref(),
+        Some("/codes/nav/provisions/2?at=2016-01-01"),
+        "{gone}"
+    );
+    let before = visible(&site.page("/codes/nav/provisions/2?at=2016-01-01").await);
+    assert!(before.contains("Two, soon gone."), "{before}");
+}
+
+#[tokio::test]
+async fn a_provision_shows_its_wordings_over_time_banners_and_a_compare_form() {
+    let timed = Folder::new()
+        .version("v1", "2016-01-01", &[("1", "# Article 1\n\nFirst wording.\n")])
+        .version("v2", "2017-01-01", &[("1", "# Article 1\n\nSecond wording.\n")])
+        .version("v3", "2018-01-01", &[("1", "# Article 1\n\nSecond wording.\n"), ("2", "# Article 2\n\nNew.\n")]);
+    let site = TestSite::sec().await.with_folder("timed", &timed).await;
+    let page = site.page("/codes/timed/provisions/1?at=2016-06-01").await;
+    // Every wording with its period, each a link to the provision on its first day; the one shown is marked.
+    assert!(elements(&page, "h2").iter().any(|h| h.text() == "Changes over time"), "{page}");
+    let wordings = with_class(&page, "ol", "wordings").expect("the wordings");
+    let periods = links(&wordings.inner);
+    assert_eq!(
+        periods,
+        [
+            (
+                "/codes/timed/provisions/1?at=2016-01-01".to_string(),
+                "From 1 January 2016 to 31 December 2016".to_string()
+            ),
+            ("/codes/timed/provisions/1?at=2017-01-01".to_string(), "From 1 January 2017 on".to_string()),
+        ],
+        "{page}"
+    );
+    let shown: Vec<bool> =
+        elements(&wordings.inner, "li").iter().map(|li| li.text().ends_with("(shown above)")).collect();
+    assert_eq!(shown, [true, false], "{page}");
+    // Not today's text: said, with a link to today's.
+    assert!(visible(&page).contains("not as it stands today. See it today"), "{page}");
+    assert_eq!(link(&page, "See it today").as_deref(), Some("/codes/timed/provisions/1"));
+    // The compare form is a GET form that needs no script, redirected to the comparison's address.
+    let form = elements(&page, "form")
+        .into_iter()
+        .find(|f| f.attribute("action").as_deref() == Some("/codes/timed/compare"))
+        .unwrap_or_else(|| panic!("a compare form: {page}"));
+    assert_eq!(form.attribute("method").as_deref(), Some("get"));
+    let redirect = site.get("/codes/timed/compare?a=v1&b=2018-01-01&provision=1").await;
+    assert_eq!(redirect.status, StatusCode::SEE_OTHER);
+    assert_eq!(redirect.header(header::LOCATION), "/codes/timed/compare/v1...2018-01-01?provision=1");
+    let compared = site.page("/codes/timed/compare/v1...2018-01-01?provision=1").await;
+    let value = |name: &str| field(&compared, name).and_then(|f| f.attribute("value"));
+    assert_eq!(value("a").as_deref(), Some("v1"), "the compare page keeps its form: {compared}");
+    assert_eq!(value("provision").as_deref(), Some("1"), "{compared}");
+    let missing = site.get("/codes/timed/compare?a=v1").await;
+    assert_eq!(missing.status, StatusCode::BAD_REQUEST);
+    assert!(visible(&missing.text()).contains("Give the second point to compare"), "{}", missing.text());
+    // Inactive under Section X: said first, with what switched it off.
+    let h15 = site.page("/provisions/H15?at=2015-01-20").await;
+    let warning = with_class(&h15, "p", "warning").expect("the inactive banner");
+    assert!(warning.text().starts_with("Inactive. "), "{}", warning.text());
+    assert!(warning.text().contains("switched off"), "{}", warning.text());
+}
+
+#[tokio::test]
+async fn each_consultation_has_a_page_and_versions_name_what_they_implemented() {
+    let site = TestSite::sec().await;
+    let list = site.page("/consultations").await;
+    assert!(links(&list).iter().any(|(href, _)| href == "/consultations/SEC2"), "{list}");
+    let page = site.page("/consultations/SEC2").await;
+    let title: Vec<String> = elements(&page, "h1").iter().map(Element::text).collect();
+    assert_eq!(title, ["Stage 2 consultation on new SEC content"], "{page}");
+    let lower = site.get("/consultations/sec2").await;
+    assert_eq!(lower.status, StatusCode::OK, "ids are matched in any case, as on the command line");
+    // Its API twin answers about the same consultation (and as the command line: crates/cli/tests/serve.rs).
+    let api = site.get("/api/v1/sec/consultations/SEC2").await.json();
+    assert_eq!(api["consultation"]["title"], title[0], "{api}");
+    assert_eq!(site.get("/consultations/NOPE").await.status, StatusCode::NOT_FOUND);
+    let version = site.page("/versions/5.5").await;
+    assert!(elements(&version, "h2").iter().any(|h| h.text() == "Modification proposals it implemented"), "{version}");
+    assert_eq!(link(&version, "SECMP0026").as_deref(), Some("/proposals/SECMP0026"), "{version}");
+}
+
+/// What a new reader tried and found wrong: each link keeps the point a reader asked for, each page says what
+/// changed where it can, and a code without divisions reads as a list.
+#[tokio::test]
+async fn links_keep_the_date_and_pages_say_what_changed() {
+    let site = TestSite::sec().await.with_folder("small", &small_folder()).await;
+    // A search at a past date links each result at that date (its stretch), not today's page.
+    let search = site.page("/codes/small/search?q=paiement&at=2016-06-01").await;
+    assert_eq!(link(&search, "1").as_deref(), Some("/codes/small/provisions/1?at=2016-01-01"), "{search}");
+    assert!(visible(&search).contains("1 January 2016"), "dates in words: {search}");
+    let every = site.page("/codes/small/search?q=paiement&all_versions=1").await;
+    assert_eq!(link(&every, "1").as_deref(), Some("/codes/small/provisions/1?at=2017-01-01"), "the latest wording's");
+    // A comparison counts every new status, and says "still" for a status that stayed.
+    let compare = visible(&site.page("/compare/4.0...4.1").await);
+    assert!(compare.contains("0 with only a new status; 2 with a new status in all"), "{compare}");
+    assert!(compare.contains("still in force"), "{compare}");
+    assert!(compare.contains("status inactive → in force"), "{compare}");
+    // Each change in a provision's timeline links the comparison that shows it; the compare form starts from the
+    // version before the wording shown, so it shows the last change.
+    let provision = site.page("/codes/small/provisions/1?at=2017-06-01").await;
+    assert_eq!(link(&provision, "see the change").as_deref(), Some("/codes/small/compare/v1...v2?provision=1"));
+    assert_eq!(field(&provision, "a").and_then(|a| a.attribute("value")).as_deref(), Some("v1"), "{provision}");
+    assert!(visible(&provision).contains("(a version, such as v1, or a date)"), "{provision}");
+    // An old page of a provision taken out of the text later says so, and by what (today after v2 took 2 out).
+    let later = site.second_site().today("2026-11-28");
+    let before = visible(&later.page("/codes/small/provisions/2?at=2016-06-01").await);
+    assert!(
+        before.contains(
+            "not as it stands today. It was taken out of the text by version v2 (unknown instrument, 1 January 2017)."
+        ),
+        "{before}"
+    );
+    let kept = visible(&later.page("/codes/small/provisions/1?at=2016-06-01").await);
+    assert!(kept.contains("not as it stands today.") && !kept.contains("taken out"), "{kept}");
+    // Ignoring formatting is offered by the compare forms and kept by the redirect; an address may say 1 or true.
+    let form = site.get("/codes/small/compare?a=v1&b=v2&provision=1&ignore_formatting=true").await;
+    assert_eq!(form.status, StatusCode::SEE_OTHER);
+    assert_eq!(form.header(header::LOCATION), "/codes/small/compare/v1...v2?provision=1&ignore_formatting=true");
+    let ignoring = site.page("/codes/small/compare/v1...v2?ignore_formatting=1").await;
+    let checkbox = field(&ignoring, "ignore_formatting").expect("the checkbox");
+    assert!(checkbox.attribute("value").as_deref() == Some("true") && checkbox.has("checked"), "{checkbox:?}");
+    let bad = site.get("/api/v1/small/compare/v1...v2?ignore_formatting=maybe").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.json()["detail"].as_str().is_some_and(|d| d.contains("'maybe' is not a valid ignore_formatting")));
+    // A code without divisions: its contents are a list, not a box per provision; every page links the contents.
+    let contents = site.page("/codes/small/contents?at=2017-06-01").await;
+    let first = with_class(&contents, "p", "single").expect("a single entry");
+    assert_eq!(links(&first.inner), [("/codes/small/provisions/1?at=2017-01-01".to_string(), "1".to_string())]);
+    assert!(elements(&contents, "details").is_empty(), "{contents}");
+    assert_eq!(link(&contents, "Contents").as_deref(), Some("/codes/small/contents"), "{contents}");
+}
