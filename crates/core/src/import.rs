@@ -134,15 +134,7 @@ pub fn merge_versions(
     };
     let current_texts = &current_texts.assignments;
     let mut problems = Vec::new();
-    let mut register = current.cloned().unwrap_or_else(|| {
-        Register::empty(Code {
-            id: code.clone(),
-            title: code.to_string(),
-            description: None,
-            sources: Vec::new(),
-            time_zone: None,
-        })
-    });
+    let mut register = current.cloned().unwrap_or_else(|| Register::empty(Code::new(code.clone(), code.to_string())));
     let known: HashSet<ProvisionId> = register.provisions.iter().map(|p| p.id.clone()).collect();
     let mut new_provisions = 0;
     // Each provision's parent, kept up to date as placed provisions are added (only placements need it).

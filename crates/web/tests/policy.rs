@@ -49,22 +49,22 @@ async fn every_error_has_the_face_of_its_address_and_the_security_headers() {
 
 #[tokio::test]
 async fn a_yes_no_parameter_other_than_yes_or_no_is_refused_by_name_wherever_it_is_read() {
-    let routes = routes().await;
+    let routes = TestSite::sec().await.routes().await;
     for (url, name) in [
         ("/api/v1/sec/search?q=modification&all_versions=maybe", "all_versions"),
         ("/api/v1/sec/compare/4.0...4.1?ignore_formatting=maybe", "ignore_formatting"),
     ] {
-        let answer = ask(&routes, Method::GET, url).await;
-        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{url}: {}", answer.body);
-        let problem: serde_json::Value = serde_json::from_str(&answer.body).expect("problem+json");
+        let answer = ask(&routes, Method::GET, url, &[]).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{url}: {}", answer.text());
+        let problem: serde_json::Value = serde_json::from_str(&answer.text()).expect("problem+json");
         assert_eq!(problem["detail"], format!("'maybe' is not a valid {name}: give true or false."), "{url}");
     }
-    let page = ask(&routes, Method::GET, "/search?q=modification&all_versions=maybe").await;
-    assert_eq!(page.status, StatusCode::BAD_REQUEST, "the search page too: {}", page.body);
+    let page = ask(&routes, Method::GET, "/search?q=modification&all_versions=maybe", &[]).await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST, "the search page too: {}", page.text());
     for yes_or_no in ["1", "yes", "on", "true", "0", "no", "off", "false", ""] {
         let url = format!("/api/v1/sec/search?q=modification&all_versions={yes_or_no}");
-        let answer = ask(&routes, Method::GET, &url).await;
-        assert_eq!(answer.status, StatusCode::OK, "{url}: {}", answer.body);
+        let answer = ask(&routes, Method::GET, &url, &[]).await;
+        assert_eq!(answer.status, StatusCode::OK, "{url}: {}", answer.text());
     }
 }
 

@@ -11,9 +11,12 @@ const LABELS: [&str; 10] =
 /// A versioned folder, built a version at a time and written by [`Folder::write`].
 #[derive(Debug, Clone, Default)]
 pub struct Folder {
-    /// Each version: id, effective date, and its provisions' files (id, Markdown).
-    versions: Vec<(String, String, Vec<(String, String)>)>,
+    /// Each version: id, effective date, and its provisions' files.
+    versions: Vec<(String, String, Files)>,
 }
+
+/// A version's provision files: (id, Markdown).
+type Files = Vec<(String, String)>;
 
 impl Folder {
     /// A folder with no version yet.
