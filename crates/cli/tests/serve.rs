@@ -323,6 +323,10 @@ fn the_openapi_description_matches_the_real_responses() {
     let sandbox = Sandbox::new();
     let key = sandbox.path("site.key");
     assert!(sandbox.run(&["key", "generate", key.to_str().expect("path")]).status.success());
+    // The document the description's download examples name.
+    let pdf = sandbox.path("annex2.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4\nSEC4 annex 2\n%%EOF\n").expect("write");
+    assert!(sandbox.run(&["doc", "add", pdf.to_str().expect("path"), "--title", "Annex 2"]).status.success());
     let server = start_with(&sandbox, &[("INFORCE_SIGNING_KEY", key.to_str().expect("path"))], Stdio::null());
     let document = get(&server, "/api/openapi.json", &[]).json();
     assert_eq!(document["openapi"], "3.1.0");
@@ -352,6 +356,12 @@ fn the_openapi_description_matches_the_real_responses() {
         let reply = get(&server, &url, &[]);
         assert_eq!(reply.status, 200, "{url}");
         let content = &operation["responses"]["200"]["content"];
+        if content.get("application/octet-stream").is_some() {
+            // A download: the file as stored, as an attachment.
+            assert_eq!(reply.header("content-type"), Some("application/pdf"), "{url}");
+            assert_eq!(reply.header("content-disposition"), Some("attachment; filename=\"annex2.pdf\""), "{url}");
+            continue;
+        }
         if content.get("text/plain").is_some() {
             assert_eq!(reply.header("content-type"), Some("text/plain; charset=utf-8"), "{url}");
             continue;
