@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, header};
+use common::markup::visible;
 use common::{Sandbox, small_code, write};
 use inforce_core::CodeId;
 use inforce_store::Store;
@@ -436,22 +437,6 @@ const TOKENS: &[&str] = &[
     "authority_led_variation",
     "2021-11-04-november-2021-release",
 ];
-
-/// The text a person reads on a page or in a feed: without tags, attributes (where addresses keep their keys)
-/// or Atom ids.
-fn visible(markup: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in markup.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.lines().filter(|l| !l.trim_start().starts_with("tag:inforce")).collect::<Vec<_>>().join("\n")
-}
 
 #[tokio::test]
 async fn faces_for_people_use_words_not_tokens() {

@@ -264,16 +264,18 @@ impl History {
 
     /// Where the last wording of a provision taken out of the text at `cut` can still be read: the day that stands
     /// for the stretch ending the day before it was taken out ([`History::representative_day`]), and the entry
-    /// that gave that wording. `None` when it has a text at the cut, never had one, or its removal or wording is
-    /// not dated to a day before the cut.
+    /// that gave that wording. `None` when it has a text at the cut, or no wording dated to a day stood before
+    /// it was taken out.
     pub fn last_wording(&self, id: &ProvisionId, cut: &Cut<'_>) -> Option<LastWording<'_>> {
         let removal = self.text_at(id, cut).filter(|t| t.text.is_none())?;
+        let removed_on = removal.entry.effective.exact().unwrap_or(cut.date);
+        // A wording given on the day it was taken out never stood.
         let events = self.text_history(id);
         let gave = events
             .iter()
             .rev()
-            .find(|e| e.kind != ChangeKind::Removed && e.entry.effective.exact().is_some_and(|d| d < cut.date))?;
-        let until = removal.entry.effective.exact().and_then(|d| d.yesterday().ok()).unwrap_or(cut.date);
+            .find(|e| e.kind != ChangeKind::Removed && e.entry.effective.exact().is_some_and(|d| d < removed_on))?;
+        let until = removed_on.yesterday().unwrap_or(removed_on);
         Some(LastWording { day: self.representative_day(id, until), entry: gave.entry })
     }
 
@@ -672,6 +674,15 @@ mod tests {
         assert_eq!(last("2017-06-01"), None, "it has a text");
         assert_eq!(last("2019-06-01"), None, "it has a text again");
         assert_eq!(last("2015-06-01"), None, "no text yet");
+        // A wording given and taken out on one day never stood: the one before it is the last that did.
+        let same_day = article(&[
+            ("v1", "2016-01-01", Some("# Article 1\n\nOne.\n")),
+            ("v2", "2017-01-01", Some("# Article 1\n\nTwo.\n")),
+            ("v3", "2017-01-01", None),
+        ]);
+        let cut = same_day.cut(&Point::Date(date("2017-06-01"))).expect("cut");
+        let wording = same_day.last_wording(&id(), &cut).expect("a wording stood");
+        assert_eq!((wording.entry.id.as_str(), wording.day.to_string().as_str()), ("v1", "2016-01-01"));
     }
 
     #[test]

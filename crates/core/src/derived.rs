@@ -18,12 +18,8 @@ pub trait DerivedIndex: Sized + Default {
     /// What its kept copy is called (`search`): a lowercase word, part of a file name.
     const NAME: &'static str;
 
-    /// Built afresh from a history.
-    fn build(history: &History) -> Self {
-        let mut index = Self::default();
-        index.update(history);
-        index
-    }
+    /// Built afresh from a history: what [`DerivedIndex::update`] makes of an empty index, perhaps faster.
+    fn build(history: &History) -> Self;
 
     /// Brought up to date with `history`: adds what it lacks and returns how many items it added (0: it was up
     /// to date). An index built from an earlier snapshot of the same code's history must end as one built from

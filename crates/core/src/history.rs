@@ -970,10 +970,16 @@ mod tests {
     fn an_old_page_names_what_took_the_provision_out_since() {
         let id = |text: &str| ProvisionId::parse(text).expect("id");
         let reg = register(
-            vec![provision("A", None), provision("A1", Some("A")), provision("B", None), provision("B1", Some("B"))],
+            vec![
+                provision("A", None),
+                provision("A1", Some("A")),
+                provision("B", None),
+                provision("B1", Some("B")),
+                provision("C", None),
+            ],
             vec![
                 entry("v1", "2016-01-01", &[("added", "A"), ("added", "B")]),
-                entry("v2", "2018-01-01", &[("removed", "A1")]),
+                entry("v2", "2018-01-01", &[("removed", "A1"), ("added", "C")]),
                 event("ev", "2019-03", &[("removed", "B")]),
             ],
         );
@@ -988,8 +994,11 @@ mod tests {
         assert_eq!(removed("Z", "2017-01-01", "2020-01-01"), None, "unknown");
         // Taken out with the provision above it.
         assert_eq!(removed("B1", "2018-06-01", "2020-01-01").as_deref(), Some("ev"));
-        // Dated only to March 2019: on 15 March it may already have been out.
+        // Dated only to March 2019: from 1 March it may already have been out.
         assert_eq!(removed("B1", "2019-03-15", "2020-01-01"), None);
+        assert_eq!(removed("B1", "2019-03-01", "2020-01-01"), None);
+        // Added after the page's day and in the text today: nothing took it out.
+        assert_eq!(removed("C", "2017-01-01", "2020-01-01"), None);
         assert_eq!(removed("B1", "2019-02-28", "2020-01-01").as_deref(), Some("ev"));
     }
 

@@ -302,6 +302,24 @@ fn as_writes(register: &Register) -> Vec<RecordWrite> {
     writes
 }
 
+/// What is known of a publication (one append to the ledger), as a store gives it: what every face says of it.
+pub struct PublicationFacts<'a> {
+    /// Its id.
+    pub id: i64,
+    /// Its record time.
+    pub recorded_at: jiff::Timestamp,
+    /// Where its records came from.
+    pub origin: &'a str,
+    /// How many records it wrote.
+    pub records: i64,
+    /// Who made it; empty when not recorded.
+    pub author: &'a str,
+    /// The command that made it; empty when not recorded.
+    pub command: &'a str,
+    /// The publication it was computed against.
+    pub base: Option<i64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -185,6 +185,21 @@ pub struct Publication {
     pub base: Option<i64>,
 }
 
+impl Publication {
+    /// What every face says of it.
+    pub fn facts(&self) -> inforce_core::ledger::PublicationFacts<'_> {
+        inforce_core::ledger::PublicationFacts {
+            id: self.id,
+            recorded_at: self.recorded_at,
+            origin: &self.origin,
+            records: self.record_count,
+            author: &self.author,
+            command: &self.command,
+            base: self.base,
+        }
+    }
+}
+
 /// Who makes a publication, how and when: given with every write, recorded with the publication.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Provenance {

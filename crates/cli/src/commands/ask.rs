@@ -3,8 +3,8 @@
 
 use inforce_present::plain;
 use inforce_present::wire::{
-    AtJson, CodeListJson, ConsultationsJson, ProvisionHistoryJson, PublicationFacts, PublicationJson, PublicationsJson,
-    StatusJson, TimelineJson, VersionsJson,
+    AtJson, CodeListJson, ConsultationsJson, ProvisionHistoryJson, PublicationJson, PublicationsJson, StatusJson,
+    TimelineJson, VersionsJson,
 };
 use inforce_store::Publication;
 
@@ -85,21 +85,8 @@ pub async fn codes(env: &Env) -> Result<(), Failure> {
 /// `inforce publications`
 pub async fn publications(env: &Env) -> Result<(), Failure> {
     let publications = env.store().await?.publications(&env.code).await?;
-    let rows = publications.iter().map(|p| PublicationJson::new(facts(p))).collect();
+    let rows = publications.iter().map(|p| PublicationJson::new(p.facts())).collect();
     env.out.print(&PublicationsJson::new(&env.code, rows), || publications_text(&publications))
-}
-
-/// A stored publication as the wire describes it.
-fn facts(p: &Publication) -> PublicationFacts<'_> {
-    PublicationFacts {
-        id: p.id,
-        recorded_at: p.recorded_at,
-        origin: &p.origin,
-        records: p.record_count,
-        author: &p.author,
-        command: &p.command,
-        base: p.base,
-    }
 }
 
 /// Publications with their record times, authors and commands.

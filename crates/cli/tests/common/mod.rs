@@ -9,6 +9,7 @@ use inforce_store_postgres::scratch::ScratchDatabase;
 use serde_json::Value;
 
 mod folder;
+pub mod markup;
 // Each test file uses some of them.
 #[allow(unused_imports)]
 pub use folder::{CREANCE, Folder, decomposed, resaved_folder, small_folder, write};

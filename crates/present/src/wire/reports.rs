@@ -35,23 +35,7 @@ pub struct PublicationJson {
     base: Option<i64>,
 }
 
-/// What is known of a publication, as the store gives it.
-pub struct PublicationFacts<'a> {
-    /// Its id.
-    pub id: i64,
-    /// Its record time.
-    pub recorded_at: jiff::Timestamp,
-    /// Where its records came from.
-    pub origin: &'a str,
-    /// How many records it wrote.
-    pub records: i64,
-    /// Who made it; empty when not recorded.
-    pub author: &'a str,
-    /// The command that made it; empty when not recorded.
-    pub command: &'a str,
-    /// The publication it was computed against.
-    pub base: Option<i64>,
-}
+pub use inforce_core::ledger::PublicationFacts;
 
 impl PublicationJson {
     /// A publication's facts.

@@ -2,7 +2,7 @@
 //! it was computed against: `/publications` and the API twin.
 
 use askama::Template;
-use inforce_present::wire::{PublicationFacts, PublicationJson, PublicationsJson};
+use inforce_present::wire::{PublicationJson, PublicationsJson};
 use inforce_store::Publication;
 
 use crate::ctx::{ApiCtx, Frame, PageCtx};
@@ -25,19 +25,6 @@ struct PublicationRow {
 struct PublicationsPage {
     f: Frame,
     publications: Vec<PublicationRow>,
-}
-
-/// A stored publication as the site's answers describe it.
-fn facts(p: &Publication) -> PublicationFacts<'_> {
-    PublicationFacts {
-        id: p.id,
-        recorded_at: p.recorded_at,
-        origin: &p.origin,
-        records: p.record_count,
-        author: &p.author,
-        command: &p.command,
-        base: p.base,
-    }
 }
 
 fn publications<F: crate::ctx::Face>(ctx: &crate::ctx::Ctx<F>) -> &[Publication] {
@@ -67,6 +54,6 @@ pub async fn publications_page(ctx: PageCtx) -> PageResult {
 /// `/api/v1/{code}/publications`: every publication of the code, oldest first, as `inforce publications` gives
 /// them.
 pub async fn api_publications(ctx: ApiCtx) -> ApiResult {
-    let rows = publications(&ctx).iter().map(|p| PublicationJson::new(facts(p))).collect();
+    let rows = publications(&ctx).iter().map(|p| PublicationJson::new(p.facts())).collect();
     ctx.json(&PublicationsJson::new(&ctx.code, rows), Cache::Published)
 }

@@ -21,6 +21,10 @@ mod folder;
 // Each test file uses some of them.
 #[allow(unused_imports)]
 pub use folder::{CREANCE, Folder, decomposed, resaved_folder, small_folder};
+// What a person reads of a page, read as the command line's tests read it.
+#[path = "../../../cli/tests/common/markup.rs"]
+mod markup;
+pub use markup::{unescape, visible};
 
 /// When the built-in SEC register is published, and every folder imported (`INFORCE_NOW` in the command line's
 /// tests).
@@ -182,30 +186,6 @@ pub async fn ask(routes: &Router, method: Method, url: &str, headers: &[(HeaderN
     let (status, headers) = (response.status(), response.headers().clone());
     let body = axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body").to_vec();
     Answer { status, headers, body }
-}
-
-/// The text a person reads on a page or in a feed: without tags, attributes (where addresses keep their keys)
-/// or Atom ids, and with the entities the markup escapes characters by read as those characters.
-pub fn visible(markup: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in markup.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    let text = out.lines().filter(|l| !l.trim_start().starts_with("tag:inforce")).collect::<Vec<_>>().join("\n");
-    unescape(&text)
-}
-
-/// `text` with the entities HTML escaping writes (`&lt;`, `&#60;`, `&quot;`, …) read as their characters.
-fn unescape(text: &str) -> String {
-    let entities = [("&lt;", "<"), ("&#60;", "<"), ("&gt;", ">"), ("&#62;", ">"), ("&quot;", "\""), ("&#34;", "\"")];
-    let text = entities.iter().fold(text.to_string(), |text, (entity, c)| text.replace(entity, c));
-    text.replace("&#39;", "'").replace("&#38;", "&").replace("&amp;", "&")
 }
 
 /// One element of a page: its attributes as written and the markup inside it.
