@@ -37,6 +37,10 @@ fn on_1_february_2015_version_4_1_h15_in_force_and_h11_inactive() {
     let text = sandbox.stdout(&["status", "H15", "--at", "2015-02-01"]);
     assert!(text.contains("): in force\n"), "words for people, not the JSON token: {text}");
     assert!(text.contains("switched on by version 4.1 (designation, 26 January 2015)"), "{text}");
+    // The comparison counts new statuses as the page does (web/tests/pages.rs): H15 changed and was switched on.
+    let diff = sandbox.stdout(&["diff", "4.0", "4.1"]);
+    let summary = "Summary: 1 added, 0 removed, 3 changed, 0 with only a new status; 2 with a new status in all\n";
+    assert!(diff.contains(summary), "{diff}");
 }
 
 #[test]

@@ -233,6 +233,22 @@ pub fn change_list(list: &inforce_core::ChangeList, most: usize) -> Option<Strin
     }
 }
 
+/// What a comparison found, counted as every face says it: "1 added, 0 removed, 2 changed, 0 with only a new
+/// status; 2 with a new status in all" (a provision added, removed or changed may have a new status too, so the
+/// last count is of every provision whose status differs).
+pub fn comparison_counts(changes: &[inforce_core::compare::ProvisionComparison<'_>]) -> String {
+    use inforce_core::compare::ChangeSort;
+    let count = |sort| changes.iter().filter(|c| c.sort == sort).count();
+    let new_status = changes.iter().filter(|c| c.status.0 != c.status.1).count();
+    format!(
+        "{} added, {} removed, {} changed, {} with only a new status; {new_status} with a new status in all",
+        count(ChangeSort::Added),
+        count(ChangeSort::Removed),
+        count(ChangeSort::Changed),
+        count(ChangeSort::StatusChanged)
+    )
+}
+
 /// Said when a code has no text recorded at all.
 pub fn no_text_note(history: &History) -> String {
     format!(

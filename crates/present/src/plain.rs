@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use inforce_core::change::{Process, Proposal};
-use inforce_core::compare::{BlameRun, ChangeSort, TextAt};
+use inforce_core::compare::{BlameRun, TextAt};
 use inforce_core::diff::Edit;
 use inforce_core::import::Discrepancy;
 use inforce_core::point::Cut;
@@ -237,15 +237,7 @@ pub fn comparison(history: &History, parts: &ComparisonParts<'_>, today: Date) -
             if lists.is_empty() { String::new() } else { format!(": {}", lists.join("; ")) }
         );
     }
-    let count = |sort| changes.iter().filter(|c| c.sort == sort).count();
-    let _ = writeln!(
-        out,
-        "\nSummary: {} added, {} removed, {} changed, {} with a new status",
-        count(ChangeSort::Added),
-        count(ChangeSort::Removed),
-        count(ChangeSort::Changed),
-        count(ChangeSort::StatusChanged)
-    );
+    let _ = writeln!(out, "\nSummary: {}", crate::describe::comparison_counts(changes));
     for change in changes {
         let by: Vec<&str> = change.responsible.iter().map(|e| e.id.as_str()).collect();
         let status = if change.status.0 == change.status.1 {

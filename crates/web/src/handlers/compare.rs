@@ -5,7 +5,6 @@ use askama::Template;
 use axum::extract::Path;
 use axum::response::IntoResponse;
 use inforce_core::ProvisionId;
-use inforce_core::compare::ChangeSort;
 use inforce_core::diff::{DiffOptions, Op};
 use inforce_core::point::Cut;
 use inforce_present::describe::cut_label;
@@ -43,12 +42,8 @@ struct ComparePage {
     heading: String,
     note: Option<String>,
     between: Vec<EntryView>,
-    added: usize,
-    removed: usize,
-    changed: usize,
-    status_changed: usize,
-    /// Provisions whose status differs, whatever else changed.
-    new_status: usize,
+    /// What it found, counted (`describe::comparison_counts`).
+    counts: String,
     changes: Vec<ChangeView>,
 }
 
@@ -107,7 +102,6 @@ fn comparison<'a, F: Face>(ctx: &'a Ctx<F>, range: &str, query: &CompareQuery) -
 pub async fn compare(ctx: PageCtx, Path(path): Path<RangePath>, Query(query): Query<CompareQuery>) -> PageResult {
     ctx.heavy(move |ctx| {
         let found = comparison(ctx, &path.range, &query)?;
-        let count = |sort| found.changes.iter().filter(|c| c.sort == sort).count();
         let changes = found
             .changes
             .iter()
@@ -152,11 +146,7 @@ pub async fn compare(ctx: PageCtx, Path(path): Path<RangePath>, Query(query): Qu
             )),
             note,
             between: found.between.iter().map(|e| EntryView::new(e, ctx.today, false)).collect(),
-            added: count(ChangeSort::Added),
-            removed: count(ChangeSort::Removed),
-            changed: count(ChangeSort::Changed),
-            status_changed: count(ChangeSort::StatusChanged),
-            new_status: found.changes.iter().filter(|c| c.status.0 != c.status.1).count(),
+            counts: inforce_present::describe::comparison_counts(&found.changes),
             changes,
         };
         ctx.page(page, Cache::Published)
