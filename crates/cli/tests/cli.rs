@@ -20,6 +20,23 @@ fn on_20_january_2015_version_4_0_is_in_force_and_h15_inactive() {
     assert_eq!(status_of(&at, "H"), "inactive");
     assert_eq!(status_of(&at, "A"), "in_force");
     assert_eq!(status_of(&at, "B2"), "not_yet_added");
+    // Under Section H, switched off, nothing was in force, whether or not it was in the text (issue 30, §5).
+    let provisions = at["provisions"].as_array().expect("provisions");
+    let of = |id: &str| provisions.iter().find(|p| p["id"] == id).expect(id).clone();
+    for id in ["H14.31", "H8"] {
+        assert_eq!((of(id)["status"].as_str(), of(id)["in_force"].as_bool()), (Some("unknown"), Some(false)), "{id}");
+    }
+    assert_eq!(of("A")["in_force"], true);
+    assert_eq!(of("H15")["in_force"], false);
+    assert_eq!(
+        of("H8")["reason"],
+        "not in force: Section H was inactive (whether H8 was in the text then is not recorded)"
+    );
+    let text = sandbox.stdout(&["at", "2015-01-20"]);
+    assert!(text.contains("H14.31   unknown, not in force"), "{text}");
+    let status = sandbox.stdout(&["status", "H14.31", "--at", "2015-01-20"]);
+    assert!(status.contains("): unknown, not in force\n"), "{status}");
+    assert!(status.contains("not in force: H14 was inactive (whether H14.31 was in the text then is not recorded)"));
 }
 
 #[test]

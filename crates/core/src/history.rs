@@ -146,6 +146,21 @@ pub struct StatusAnswer<'a> {
     pub existence: Basis<'a>,
     /// Why it was active or inactive, when it was in the text.
     pub activity: Option<Basis<'a>>,
+    /// Whether it was in force: `Some(true)` in force; `Some(false)` inactive, not yet added, removed, or unknown
+    /// under a provision that was not in force ([`StatusAnswer::held_back_by`]); `None` unknown.
+    pub in_force: Option<bool>,
+    /// For an unknown status: the nearest provision above it that was not in force then (inactive, not yet added or
+    /// removed), which keeps it from being in force whether or not it was in the text.
+    pub held_back_by: Option<HeldBack<'a>>,
+}
+
+/// A provision above another that was not in force on a date (see [`StatusAnswer::held_back_by`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeldBack<'a> {
+    /// The provision above.
+    pub provision: &'a Provision,
+    /// Its status then: inactive, not yet added or removed.
+    pub status: Status,
 }
 
 /// The version in force on a date.
@@ -496,23 +511,53 @@ impl History {
         self.provision_index.get(id).map(|&p| self.status_of(p, date))
     }
 
+    /// The status of provision `p`, and whether it was in force: under a provision that was not in force, a
+    /// provision whose presence is unknown was not in force either.
     fn status_of(&self, p: usize, date: Date) -> StatusAnswer<'_> {
+        let mut answer = self.presence_and_activity(p, date);
+        answer.in_force = match answer.status {
+            Status::InForce => Some(true),
+            Status::Unknown => None,
+            Status::Inactive | Status::NotYetAdded | Status::Removed => Some(false),
+        };
+        if answer.status == Status::Unknown {
+            answer.held_back_by = self.ancestors(p).into_iter().find_map(|q| {
+                let above = self.presence_and_activity(q, date);
+                matches!(above.status, Status::Inactive | Status::NotYetAdded | Status::Removed)
+                    .then_some(HeldBack { provision: above.provision, status: above.status })
+            });
+            if answer.held_back_by.is_some() {
+                answer.in_force = Some(false);
+            }
+        }
+        answer
+    }
+
+    /// The status of provision `p` from its presence in the text and its activity alone.
+    fn presence_and_activity(&self, p: usize, date: Date) -> StatusAnswer<'_> {
         let provision = &self.register.provisions[p];
+        let answer = |status, existence, activity| StatusAnswer {
+            provision,
+            date,
+            status,
+            existence,
+            activity,
+            in_force: None,
+            held_back_by: None,
+        };
         let existence = self.existence(p, date);
         if let Some(basis) = self.undated_change(p, date, &existence) {
-            return StatusAnswer { provision, date, status: Status::Unknown, existence: basis, activity: None };
+            return answer(Status::Unknown, basis, None);
         }
         match existence {
-            Existence::Absent { status, basis } => {
-                StatusAnswer { provision, date, status, existence: basis, activity: None }
-            }
+            Existence::Absent { status, basis } => answer(status, basis, None),
             Existence::Exists { basis, .. } => {
                 let (activity, why) = self.activity(p, date);
                 let status = match activity {
                     Activity::Active => Status::InForce,
                     Activity::Inactive => Status::Inactive,
                 };
-                StatusAnswer { provision, date, status, existence: basis, activity: Some(why) }
+                answer(status, basis, Some(why))
             }
         }
     }
@@ -964,6 +1009,44 @@ mod tests {
         assert!(stretch.contains(date("2016-06-01")) && stretch.contains(date("2016-06-30")));
         assert!(!stretch.contains(date("2016-05-31")) && !stretch.contains(date("2016-07-01")));
         assert_eq!(empty.representative_day(&id("A"), date("2016-07-01")), date("2016-07-01"));
+    }
+
+    #[test]
+    fn under_a_provision_not_in_force_nothing_is_in_force_whatever_its_presence() {
+        let id = |text: &str| ProvisionId::parse(text).expect("id");
+        let mut provisions = vec![
+            provision("H", None),
+            provision("H14", Some("H")),
+            provision("H14.31", Some("H14")),
+            provision("J", None),
+            provision("J1", Some("J")),
+            provision("K", None),
+        ];
+        provisions[2].addition_unknown = true;
+        provisions[4].addition_unknown = true;
+        let reg = register(
+            provisions,
+            vec![
+                entry("v1", "2014-01-01", &[("added", "H"), ("added", "J")]),
+                entry("v2", "2015-01-01", &[("deactivated", "H")]),
+                entry("v3", "2016-01-01", &[("activated", "H"), ("added", "K")]),
+            ],
+        );
+        let history = History::new(reg);
+        let at = |p: &str, d: &str| history.status(&id(p), date(d)).expect("known");
+        let under_h = at("H14.31", "2015-06-01");
+        assert_eq!((under_h.status, under_h.in_force), (Status::Unknown, Some(false)));
+        let above = under_h.held_back_by.expect("held back");
+        assert_eq!((above.provision.id.as_str(), above.status), ("H14", Status::Inactive), "the nearest above");
+        // Switched on again: whether it is in the text is unknown, so whether it is in force is too.
+        let later = at("H14.31", "2016-06-01");
+        assert_eq!((later.status, later.in_force, later.held_back_by), (Status::Unknown, None, None));
+        let in_j = at("J1", "2015-06-01");
+        assert_eq!((in_j.status, in_j.in_force, in_j.held_back_by), (Status::Unknown, None, None));
+        assert_eq!(at("H", "2015-06-01").in_force, Some(false));
+        assert_eq!(at("J", "2015-06-01").in_force, Some(true));
+        assert_eq!(at("K", "2015-06-01").in_force, Some(false), "not yet added");
+        assert_eq!(at("H14", "2015-06-01").held_back_by, None, "known statuses speak for themselves");
     }
 
     #[test]

@@ -30,7 +30,7 @@ mod replay_tests;
 mod testing;
 
 pub use date::FuzzyDate;
-pub use history::{Basis, History, HistoryItem, InForce, Relation, Status, StatusAnswer, Stretch};
+pub use history::{Basis, HeldBack, History, HistoryItem, InForce, Relation, Status, StatusAnswer, Stretch};
 pub use id::{CodeId, EntryId, IdError, ProvisionId};
 pub use ledger::{Record, RecordBody, RecordKind, RecordWrite};
 pub use model::{

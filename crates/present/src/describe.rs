@@ -164,6 +164,17 @@ pub fn status_reason(answer: &StatusAnswer<'_>, today: Date) -> String {
         }
         Some(_) => String::new(),
     };
+    if let Some(above) = answer.held_back_by {
+        // Whatever its presence, nothing under a provision that was not in force was in force.
+        let name = match above.provision.kind {
+            inforce_core::ProvisionKind::Section => format!("Section {}", above.provision.id),
+            _ => above.provision.id.to_string(),
+        };
+        return format!(
+            "not in force: {name} was {} (whether {own} was in the text then is not recorded)",
+            above.status.human()
+        );
+    }
     match (existence.is_empty(), activity.is_empty()) {
         (false, false) => format!("{existence}; {activity}"),
         (false, true) => existence,
@@ -193,6 +204,15 @@ pub fn cut_label(cut: &inforce_core::point::Cut<'_>) -> String {
     match cut.entry {
         Some((entry, _)) => format!("{} ({})", entry.label(), entry.effective.human()),
         None => inforce_core::date::human_date(cut.date),
+    }
+}
+
+/// A status in words, as a list shows it: `in force`, `inactive`, …; for an unknown presence under a provision
+/// that was not in force, `unknown, not in force`.
+pub fn status_words(answer: &StatusAnswer<'_>) -> String {
+    match (answer.status, answer.in_force) {
+        (inforce_core::Status::Unknown, Some(false)) => "unknown, not in force".to_string(),
+        (status, _) => status.human().to_string(),
     }
 }
 

@@ -75,7 +75,8 @@ pub fn at(history: &History, date: Date, today: Date) -> String {
         let depth = history.depth(&answer.provision.id);
         let label = format!("{}{}", "  ".repeat(depth), answer.provision.id);
         let title = answer.provision.title.as_deref().unwrap_or("");
-        let _ = writeln!(out, "  {label:<12} {:<14} {}", answer.status.human(), truncate(title, 70));
+        let status = crate::describe::status_words(&answer);
+        let _ = writeln!(out, "  {label:<12} {status:<14} {}", truncate(title, 70));
     }
     out
 }
@@ -89,7 +90,7 @@ pub fn status(answer: &StatusAnswer<'_>, today: Date) -> String {
         provision.id,
         answer.date,
         human_date(answer.date),
-        answer.status.human()
+        crate::describe::status_words(answer)
     );
     let reason = status_reason(answer, today);
     if !reason.is_empty() {

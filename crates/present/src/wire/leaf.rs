@@ -154,6 +154,9 @@ pub struct ProvisionStatusJson {
     pub title: Option<String>,
     /// `in_force`, `inactive`, `not_yet_added`, `removed` or `unknown`.
     pub status: &'static str,
+    /// Whether it was in force: `true`, `false` (also for an unknown presence under a provision that was not in
+    /// force), or `null` when unknown.
+    pub in_force: Option<bool>,
     /// The reasons in one sentence.
     pub reason: String,
     pub existence: BasisJson,
@@ -169,6 +172,7 @@ impl ProvisionStatusJson {
             parent: provision.parent.as_ref().map(ToString::to_string),
             title: provision.title.clone(),
             status: answer.status.as_str(),
+            in_force: answer.in_force,
             reason: describe::status_reason(answer, today),
             existence: BasisJson::new(&answer.existence, today),
             activity: answer.activity.as_ref().map(|b| BasisJson::new(b, today)),

@@ -55,7 +55,7 @@ pub async fn at(ctx: PageCtx, Path(path): Path<DatePath>) -> PageResult {
                 at: history.representative_day(&s.provision.id, date).to_string(),
                 title: s.provision.title.clone().unwrap_or_default(),
                 status: s.status.as_str(),
-                status_words: s.status.human().to_string(),
+                status_words: inforce_present::describe::status_words(s),
                 reason: status_reason(s, ctx.today),
                 depth: history.depth(&s.provision.id).min(3),
             })

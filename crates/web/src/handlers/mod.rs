@@ -75,7 +75,7 @@ impl ProvisionLine {
                 .to_string(),
             depth,
             status: answer.status.as_str(),
-            status_words: answer.status.human().to_string(),
+            status_words: inforce_present::describe::status_words(answer),
             text: None,
         }
     }
