@@ -94,6 +94,35 @@ fn a_proposal_is_followed_from_raising_to_implementation() {
 }
 
 #[test]
+fn a_proposal_raised_after_today_is_not_shown_as_raised_until_its_day() {
+    // Issue 30, §6: today is 28 November 2026 in these tests.
+    let sandbox = Sandbox::new();
+    sandbox.json(&["mod", "new", "MP312", "--title", "Later", "--path", "3", "--raised", "2027-01-10"]);
+    let listed = sandbox.json(&["mod", "list"]);
+    let mp312 = listed["proposals"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|p| p["reference"] == "MP312")
+        .expect("MP312")
+        .clone();
+    assert_eq!((mp312["stage"].clone(), mp312["scheduled"].clone()), (Value::Null, Value::Bool(true)), "{mp312}");
+    let text = sandbox.stdout(&["mod", "list"]);
+    let line = text.lines().find(|l| l.starts_with("MP312")).expect("listed");
+    assert!(line.contains("raised on 10 January 2027 (to come)"), "{line}");
+    let shown = sandbox.json(&["mod", "show", "MP312"]);
+    assert_eq!((shown["stage"].clone(), shown["scheduled"].clone()), (Value::Null, Value::Bool(true)));
+    // On its day it is raised, and no longer scheduled.
+    let then = sandbox.json(&["mod", "list", "--at", "2027-01-10"]);
+    let mp312 =
+        then["proposals"].as_array().expect("list").iter().find(|p| p["reference"] == "MP312").expect("MP312").clone();
+    assert_eq!(mp312["scheduled"], false);
+    assert!(mp312["stage"].is_object(), "{mp312}");
+    let text = sandbox.stdout(&["mod", "list", "--at", "2027-01-10"]);
+    assert!(!text.contains("(to come)"), "{text}");
+}
+
+#[test]
 fn moves_the_process_does_not_allow_are_refused_and_nothing_is_stored() {
     let sandbox = Sandbox::new();
     sandbox.json(&["mod", "new", "MP310", "--title", "A change", "--path", "2", "--raised", "2026-01-01"]);

@@ -207,6 +207,20 @@ pub fn cut_label(cut: &inforce_core::point::Cut<'_>) -> String {
     }
 }
 
+/// Where a proposal stands at the end of `day`, in words: the label of the last stage it reached by then (later
+/// ones are scheduled); before it was raised, "raised on 10 January 2027 (to come)".
+pub fn stage_on(
+    process: &inforce_core::change::Process,
+    proposal: &inforce_core::change::Proposal,
+    day: Date,
+) -> String {
+    match proposal.reached_by(day).last() {
+        Some(reached) => process.stage(&reached.stage).map_or_else(|| reached.stage.clone(), |s| s.label.clone()),
+        None if proposal.stages.is_empty() => String::new(),
+        None => format!("raised on {} (to come)", proposal.raised.human()),
+    }
+}
+
 /// A status in words, as a list shows it: `in force`, `inactive`, …; for an unknown presence under a provision
 /// that was not in force, `unknown, not in force`.
 pub fn status_words(answer: &StatusAnswer<'_>) -> String {

@@ -394,9 +394,9 @@ pub fn proposal(process: &Process, full: &Proposal, on: Date) -> String {
     text
 }
 
-/// Proposals one line each (`inforce mod list`): reference, stage (on `pending_at` when given, else the latest
-/// reached), path, title.
-pub fn proposals(process: &Process, proposals: &[&Proposal], pending_at: Option<Date>) -> String {
+/// Proposals one line each (`inforce mod list`): reference, stage (on `pending_at` when given, else the one
+/// reached by `on`), path, title.
+pub fn proposals(process: &Process, proposals: &[&Proposal], pending_at: Option<Date>, on: Date) -> String {
     if proposals.is_empty() {
         return "no proposals match\n".into();
     }
@@ -404,7 +404,7 @@ pub fn proposals(process: &Process, proposals: &[&Proposal], pending_at: Option<
     for p in proposals {
         let stage = match pending_at {
             Some(date) => p.stage_on(date).map_or("not yet raised", |s| stage_label(process, &s.stage)),
-            None => p.current().map_or("", |s| stage_label(process, &s.stage)),
+            None => &crate::describe::stage_on(process, p, on),
         };
         let path = p.path.as_deref().map(|x| format!("path {x}")).unwrap_or_default();
         let _ = writeln!(text, "{:<11} {:<34} {:<7} {}", p.reference, stage, path, p.title);

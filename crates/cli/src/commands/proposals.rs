@@ -165,7 +165,7 @@ pub async fn list(env: &Env, args: &ModListArgs) -> Result<(), Failure> {
         FilterError::UnknownPath { .. } => Failure::Usage(format!("--path: {e}")),
     })?;
     let json = ProposalsJson::new(&history, &chosen, pending_at, on);
-    env.out.print(&json, || inforce_present::plain::proposals(process, &chosen, pending_at))
+    env.out.print(&json, || inforce_present::plain::proposals(process, &chosen, pending_at, on))
 }
 
 /// `inforce planned`: changes announced but not yet tied to a proposal or version, and those that since were.

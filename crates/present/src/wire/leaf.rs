@@ -343,8 +343,11 @@ pub struct ProposalJson {
     pub solution: Option<String>,
     pub target_release: Option<String>,
     pub alternative_to: Option<String>,
-    /// Where it stands on the day asked about (today by default); later stages are scheduled.
+    /// Where it stands on the day asked about (today by default); later stages are scheduled. `null` before it was
+    /// raised.
     pub stage: Option<StageJson>,
+    /// Whether it was raised after the day asked about: recorded ahead of time, every stage still to come.
+    pub scheduled: bool,
     /// Whether it is still a change on its way that day.
     pub pending: bool,
     pub decision: Option<DecisionJson>,
@@ -381,6 +384,7 @@ impl ProposalJson {
             target_release: p.target_release.clone(),
             alternative_to: p.alternative_to.clone(),
             stage: p.current().map(|c| StageJson::new(process, &c.stage)),
+            scheduled: p.stages.is_empty() && !full.stages.is_empty(),
             pending: p.pending_on(process, on),
             decision: p.decision(process).map(|d| DecisionJson {
                 outcome: d.outcome.to_string(),

@@ -16,7 +16,11 @@ use crate::handlers::documents::{DocLink, doc_links};
 use crate::respond::{ApiResult, Cache, PageResult, Problem, shorten};
 
 /// The proposals the filters choose, in register order, and the pending date if one was asked.
-fn chosen<'a, F: Face>(ctx: &'a Ctx<F>, query: &ProposalQuery) -> Result<(Vec<&'a Proposal>, Option<Date>), Problem> {
+/// The proposals the query chooses, the day they were limited to being pending on, and the day they are shown as on.
+fn chosen<'a, F: Face>(
+    ctx: &'a Ctx<F>,
+    query: &ProposalQuery,
+) -> Result<(Vec<&'a Proposal>, Option<Date>, Date), Problem> {
     // An empty field (the form's "any") filters nothing; any other value is read as it is, untrimmed, as
     // everywhere else.
     let blank = |v: &Option<String>| v.as_deref().filter(|v| !v.trim().is_empty()).map(str::to_string);
@@ -43,7 +47,7 @@ fn chosen<'a, F: Face>(ctx: &'a Ctx<F>, query: &ProposalQuery) -> Result<(Vec<&'
         };
         Problem::bad_request(detail)
     })?;
-    Ok((list, pending_at))
+    Ok((list, pending_at, at))
 }
 
 /// A proposal on its way on a day, as the home and provision pages list it.
@@ -138,7 +142,7 @@ pub async fn proposals(ctx: PageCtx, Query(query): Query<ProposalQuery>) -> Page
     let defined = ctx.history.register().process.as_ref();
     let process = process_or_empty(&ctx);
     let process = process.as_ref();
-    let (list, pending_at) = chosen(&ctx, &query)?;
+    let (list, pending_at, at) = chosen(&ctx, &query)?;
     let stage_label = |id: &str| process.stage(id).map_or_else(|| id.to_string(), |s| s.label.clone());
     let rows = list
         .iter()
@@ -147,7 +151,7 @@ pub async fn proposals(ctx: PageCtx, Query(query): Query<ProposalQuery>) -> Page
             title: p.title.clone(),
             stage: match pending_at {
                 Some(date) => p.stage_on(date).map_or_else(String::new, |s| stage_label(&s.stage)),
-                None => p.current().map_or_else(String::new, |s| stage_label(&s.stage)),
+                None => inforce_present::describe::stage_on(process, p, at),
             },
             path: p
                 .path
@@ -281,8 +285,8 @@ fn find<'a, F: Face>(ctx: &'a Ctx<F>, reference: &str) -> Result<&'a Proposal, P
 
 /// `/api/v1/{code}/proposals?stage=&path=&affects=&pending_at=`
 pub async fn api_proposals(ctx: ApiCtx, Query(query): Query<ProposalQuery>) -> ApiResult {
-    let (list, pending_at) = chosen(&ctx, &query)?;
-    ctx.json(&ProposalsJson::new(&ctx.history, &list, pending_at, ctx.today), Cache::Today)
+    let (list, pending_at, at) = chosen(&ctx, &query)?;
+    ctx.json(&ProposalsJson::new(&ctx.history, &list, pending_at, at), Cache::Today)
 }
 
 /// `/api/v1/{code}/proposals/{reference}?at=`
