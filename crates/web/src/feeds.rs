@@ -57,12 +57,16 @@ pub async fn versions(ctx: PageCtx) -> PageResult {
         entries.reverse();
         Ok(entries
             .iter()
-            .map(|e| Item {
-                id: format!("tag:inforce,2026:{code}/entry/{}", e.id),
-                title: entry_ref(e, today),
-                link: format!("{base}/versions/{}", e.id),
-                updated: entry_time(e, now),
-                summary: e.summary.clone(),
+            .map(|e| {
+                // A planned version has not happened: titled so, and dated when it was published, never ahead.
+                let planned = History::is_planned(e, today);
+                Item {
+                    id: format!("tag:inforce,2026:{code}/entry/{}", e.id),
+                    title: if planned { format!("Planned: {}", entry_ref(e, today)) } else { entry_ref(e, today) },
+                    link: format!("{base}/versions/{}", e.id),
+                    updated: if planned { rfc3339(now) } else { entry_time(e, now) },
+                    summary: e.summary.clone(),
+                }
             })
             .collect())
     })
@@ -155,12 +159,16 @@ pub async fn consultations(ctx: PageCtx) -> PageResult {
 /// `/feeds/proposals.atom`: every stage change of every proposal is an entry, newest first.
 pub async fn proposals(ctx: PageCtx) -> PageResult {
     let title = "modification proposals, stage by stage";
+    let today = ctx.today;
     answer(&ctx, "proposals", title, "/proposals", "/feeds/proposals.atom", |history, code, base, _| {
         let register = history.register();
         let mut items = Vec::new();
         let Some(process) = &register.process else { return Ok(items) };
         for p in &register.proposals {
-            for (index, change) in p.stages.iter().enumerate() {
+            // A stage still to come (recorded ahead of its day) is left out until its day: a feed reader shows
+            // every entry as something that happened.
+            let reached = p.reached_by(today).len();
+            for (index, change) in p.stages.iter().enumerate().take(reached) {
                 // A stage without a known date cannot be placed in a feed; it shows on the proposal's page.
                 let Some(day) = change.date.earliest() else { continue };
                 let label = process.stage(&change.stage).map_or(change.stage.as_str(), |s| s.label.as_str());

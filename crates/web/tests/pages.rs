@@ -112,7 +112,32 @@ async fn feeds_are_atom_documents() {
     }
     let versions = visible(&site.page("/feeds/versions.atom").await);
     assert!(versions.contains("version 4.2"), "the versions feed lists 4.2");
+    // Issue 30, §6: on 1 February 2015, 4.2 (18 March 2015) is planned: said so, and not dated ahead.
+    let versions_xml = site.page("/feeds/versions.atom").await;
+    let document = roxmltree::Document::parse(&versions_xml).expect("Atom");
+    let child = |node: roxmltree::Node<'_, '_>, name: &str| {
+        node.children().find(|c| c.tag_name().name() == name).and_then(|c| c.text()).unwrap_or("").to_string()
+    };
+    let entries: Vec<_> = document.root_element().children().filter(|e| e.tag_name().name() == "entry").collect();
+    let planned = entries.iter().find(|e| child(**e, "title").contains("version 4.2")).expect("4.2");
+    assert!(child(*planned, "title").starts_with("Planned: "), "{}", child(*planned, "title"));
+    for entry in &entries {
+        assert!(
+            child(*entry, "updated").as_str() <= "2026-11-01T09:00:00Z",
+            "no entry dated ahead: {}",
+            child(*entry, "title")
+        );
+    }
+    let given = entries.iter().find(|e| child(**e, "title").contains("version 4.1")).expect("4.1");
+    assert_eq!(
+        (child(*given, "updated").as_str(), child(*given, "title").starts_with("Planned")),
+        ("2015-01-26T00:00:00Z", false)
+    );
+    // A proposal's stages are left out of the feed until their day: in 2015 none of MP084's had come.
+    let early = site.page("/feeds/proposals.atom").await;
+    assert!(!early.contains("MP084"), "{early}");
     // Each stage change is an entry, dated by the change.
+    let site = TestSite::sec().await.today("2026-11-28");
     let proposals = site.page("/feeds/proposals.atom").await;
     let document = roxmltree::Document::parse(&proposals).expect("Atom");
     let child = |node: roxmltree::Node<'_, '_>, name: &str| {
