@@ -207,6 +207,20 @@ pub fn cut_label(cut: &inforce_core::point::Cut<'_>) -> String {
     }
 }
 
+/// Names joined by commas; past `most`, the first `most` and how many in all ("A, B … (40 in all)").
+pub fn names(names: &[&str], most: usize) -> String {
+    if names.len() <= most {
+        names.join(", ")
+    } else {
+        format!("{} … ({} in all)", names[..most].join(", "), names.len())
+    }
+}
+
+/// A stage of a change process by its label (its id when the process does not define it).
+pub fn stage_label<'a>(process: &'a inforce_core::change::Process, id: &'a str) -> &'a str {
+    process.stage(id).map_or(id, |s| s.label.as_str())
+}
+
 /// Where a proposal stands at the end of `day`, in words: the label of the last stage it reached by then (later
 /// ones are scheduled); before it was raised, "raised on 10 January 2027 (to come)".
 pub fn stage_on(
@@ -215,7 +229,7 @@ pub fn stage_on(
     day: Date,
 ) -> String {
     match proposal.reached_by(day).last() {
-        Some(reached) => process.stage(&reached.stage).map_or_else(|| reached.stage.clone(), |s| s.label.clone()),
+        Some(reached) => stage_label(process, &reached.stage).to_string(),
         None if proposal.stages.is_empty() => String::new(),
         None => format!("raised on {} (to come)", proposal.raised.human()),
     }
@@ -258,12 +272,12 @@ pub fn unlisted(list: &inforce_core::ChangeList) -> Option<&'static str> {
 /// A change list in words: its names (past `most`, the first `most` and how many in all), then what the
 /// sources leave out ([`unlisted`]); `None` for a complete list that names nothing.
 pub fn change_list(list: &inforce_core::ChangeList, most: usize) -> Option<String> {
-    let names: Vec<&str> = list.listed.iter().map(inforce_core::ProvisionId::as_str).collect();
-    match (names.is_empty(), unlisted(list)) {
+    let listed: Vec<&str> = list.listed.iter().map(inforce_core::ProvisionId::as_str).collect();
+    match (listed.is_empty(), unlisted(list)) {
         (true, None) => None,
         (true, Some(gap)) => Some(gap.to_string()),
-        (false, None) => Some(crate::plain::names(&names, most)),
-        (false, Some(gap)) => Some(format!("{} {gap}", crate::plain::names(&names, most))),
+        (false, None) => Some(names(&listed, most)),
+        (false, Some(gap)) => Some(format!("{} {gap}", names(&listed, most))),
     }
 }
 

@@ -12,7 +12,7 @@ use inforce_core::{
 };
 use jiff::civil::Date;
 
-use crate::describe::{change_list, cut_label, entry_ref, status_reason};
+use crate::describe::{change_list, cut_label, entry_ref, stage_label, status_reason};
 use crate::wire::ComparisonParts;
 
 /// The version table.
@@ -252,7 +252,7 @@ pub fn comparison(history: &History, parts: &ComparisonParts<'_>, today: Date) -
             change.sort.human(),
             change.provision.id.as_str(),
             change.provision.title.as_deref().unwrap_or(""),
-            if by.is_empty() { String::new() } else { format!("  (by {})", names(&by, SHORT_LIST)) },
+            if by.is_empty() { String::new() } else { format!("  (by {})", crate::describe::names(&by, SHORT_LIST)) },
             "",
             crate::describe::comparison_kinds(change)
         );
@@ -273,15 +273,6 @@ pub fn comparison(history: &History, parts: &ComparisonParts<'_>, today: Date) -
 
 /// How many names a list shows at a terminal before it says how many there are in all.
 const SHORT_LIST: usize = 12;
-
-/// Names joined by commas; past `most`, the first `most` and how many in all ("A, B … (40 in all)").
-pub fn names(names: &[&str], most: usize) -> String {
-    if names.len() <= most {
-        names.join(", ")
-    } else {
-        format!("{} … ({} in all)", names[..most].join(", "), names.len())
-    }
-}
 
 /// Edits as plain text, `[-deleted-]` and `{+inserted+}`, as `git diff --word-diff=plain` writes them (the one
 /// rule is [`inforce_core::diff::plain_redline`], which the core's own tests read too).
@@ -324,10 +315,6 @@ pub fn check(history: &History, logged: &str, found: &[Discrepancy<'_>]) -> Stri
         let _ = writeln!(page, "  {}", d.describe());
     }
     page
-}
-
-fn stage_label<'a>(process: &'a Process, id: &'a str) -> &'a str {
-    process.stage(id).map_or(id, |s| s.label.as_str())
 }
 
 /// One proposal as it stood on `on` (`inforce mod show`): its path, flags, what it affects, stage, decision and

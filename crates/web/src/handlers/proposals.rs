@@ -143,7 +143,7 @@ pub async fn proposals(ctx: PageCtx, Query(query): Query<ProposalQuery>) -> Page
     let process = process_or_empty(&ctx);
     let process = process.as_ref();
     let (list, pending_at, at) = chosen(&ctx, &query)?;
-    let stage_label = |id: &str| process.stage(id).map_or_else(|| id.to_string(), |s| s.label.clone());
+    let stage_label = |id: &str| inforce_present::describe::stage_label(process, id).to_string();
     let rows = list
         .iter()
         .map(|p| ProposalRow {
@@ -239,7 +239,7 @@ pub async fn proposal(ctx: PageCtx, Path(path): Path<ReferencePath>, Query(on): 
     let found = find(&ctx, &path.reference)?;
     let day = on.day(&ctx)?;
     let json = ProposalJson::new(process, found, day);
-    let stage_label = |id: &str| process.stage(id).map_or_else(|| id.to_string(), |s| s.label.clone());
+    let stage_label = |id: &str| inforce_present::describe::stage_label(process, id).to_string();
     let reached = found.reached_by(day).len();
     let timeline = found
         .stages
