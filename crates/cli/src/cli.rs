@@ -298,6 +298,16 @@ pub struct ImportArgs {
     /// The code's time zone, an IANA name (Europe/Paris): "today" for the code is the date there (default UTC).
     #[arg(long, value_name = "ZONE")]
     pub time_zone: Option<String>,
+    /// The last day the code's list of versions is complete up to (YYYY-MM-DD): after it, and inside recorded
+    /// gaps, answers say a version not recorded here may be in force. Without it, the list is complete up to the
+    /// day of the code's latest publication.
+    #[arg(long, value_name = "DATE")]
+    pub complete_until: Option<String>,
+    /// Whether the code's first version is its origin (provisions it lists were added by it) or a baseline (the
+    /// earliest text recorded: before it, statuses are unknown). Set when given; a code the import creates is
+    /// read as a baseline.
+    #[arg(long, value_enum, value_name = "baseline|origin")]
+    pub first_version: Option<FirstVersionArg>,
 }
 
 /// The arguments of `importversion`.
@@ -327,6 +337,24 @@ pub struct ImportVersionArgs {
     /// A provision the version takes out (repeat for several); adds to removed.txt.
     #[arg(long = "remove", value_name = "PROVISION")]
     pub remove: Vec<String>,
+}
+
+/// `--first-version`: how a code reads its first version (`inforce_core::FirstVersion`).
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FirstVersionArg {
+    /// The earliest text recorded, not the code's start: statuses before it are unknown.
+    Baseline,
+    /// The code's start: what it lists was added by it.
+    Origin,
+}
+
+impl From<FirstVersionArg> for inforce_core::FirstVersion {
+    fn from(arg: FirstVersionArg) -> Self {
+        match arg {
+            FirstVersionArg::Baseline => Self::Baseline,
+            FirstVersionArg::Origin => Self::Origin,
+        }
+    }
 }
 
 /// What `import-docx` does with tracked changes.
@@ -386,6 +414,16 @@ pub struct ImportDocxArgs {
     /// or record them as removed by this version.
     #[arg(long, value_enum, default_value = "refuse")]
     pub missing: MissingProvisions,
+    /// The last day the code's list of versions is complete up to (YYYY-MM-DD): after it, and inside recorded
+    /// gaps, answers say a version not recorded here may be in force. Without it, the list is complete up to the
+    /// day of the code's latest publication.
+    #[arg(long, value_name = "DATE")]
+    pub complete_until: Option<String>,
+    /// Whether the code's first version is its origin (provisions it lists were added by it) or a baseline (the
+    /// earliest text recorded: before it, statuses are unknown). Set when given; a code the import creates is
+    /// read as a origin.
+    #[arg(long, value_enum, value_name = "baseline|origin")]
+    pub first_version: Option<FirstVersionArg>,
 }
 
 /// The arguments of `docx-changes`.

@@ -152,7 +152,10 @@ impl Env {
     pub async fn history_from_ledger(&self) -> Result<History, Failure> {
         let store = self.store().await?.as_ref();
         match crate::kept::from_ledger(store, &self.code, self.as_recorded, true).await? {
-            Some((loaded, texts)) => Ok(History::with_texts(loaded.register, texts.unwrap_or_default())),
+            Some((loaded, texts)) => {
+                let published = loaded.publication.recorded_at;
+                Ok(History::with_texts(loaded.register, texts.unwrap_or_default()).with_last_publication(published))
+            }
             None => Err(self.no_register().await?),
         }
     }

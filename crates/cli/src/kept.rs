@@ -133,10 +133,11 @@ pub async fn history(
         if let Ok(file) = std::fs::File::open(path)
             && let Ok((register, texts)) = kept::decode(file, &stamp(&head), with_texts)
         {
-            return Ok(Some(match texts {
+            let history = match texts {
                 Some(texts) => History::with_text_bodies(register, &texts.assignments, texts.bodies),
                 None => History::new(register),
-            }));
+            };
+            return Ok(Some(history.with_last_publication(head.recorded_at)));
         }
     }
     let keeping = path.is_some();
@@ -145,10 +146,12 @@ pub async fn history(
         // Keeping is only a saving: when it fails (a read-only folder), the next command reads the ledger again.
         let _ = keep(path, &loaded, texts);
     }
-    Ok(Some(match texts.filter(|_| with_texts) {
+    let published = loaded.publication.recorded_at;
+    let history = match texts.filter(|_| with_texts) {
         Some(texts) => History::with_texts(loaded.register, texts),
         None => History::new(loaded.register),
-    }))
+    };
+    Ok(Some(history.with_last_publication(published)))
 }
 
 /// The register (and its texts, when `with_texts`) read from the ledger, never from the kept copy: what

@@ -111,7 +111,11 @@ fn versions_lists_every_version_with_planned_ones_marked() {
         versions["versions"].as_array().expect("list").iter().filter_map(|v| v["id"].as_str()).collect();
     assert_eq!(&ids[..8], ["1.0", "2.0", "2.1", "2.2", "3.0", "4.0", "4.1", "4.2"]);
     assert!(ids.contains(&"62.0"));
-    assert_eq!(versions["in_force_today"], "62.0");
+    // The built-in record of versions ends with 62.0 in 2022: today it cannot say which version is in force.
+    assert_eq!(versions["in_force_today"], Value::Null);
+    assert_eq!(versions["latest_recorded"], "62.0");
+    assert_eq!(versions["record"]["complete_until"], "2022-07-18");
+    assert_eq!(versions["record"]["unrecorded_versions_possible"], true);
     // Seen from 1 February 2015, 4.2 and later are planned.
     let output = sandbox.command(&["versions", "--format", "json"]).env("INFORCE_TODAY", "2015-02-01").output();
     let early: Value = serde_json::from_slice(&output.expect("run").stdout).expect("json");
@@ -124,6 +128,7 @@ fn versions_lists_every_version_with_planned_ones_marked() {
         .collect();
     assert_eq!(planned.first(), Some(&"4.2"));
     assert_eq!(early["in_force_today"], "4.1");
+    assert_eq!(early["record"]["unrecorded_versions_possible"], false);
     let text = sandbox.command(&["versions"]).env("INFORCE_TODAY", "2015-02-01").output().expect("run");
     let text = String::from_utf8(text.stdout).expect("utf-8");
     assert!(text.contains("* 4.1"), "{text}");
@@ -510,4 +515,65 @@ fn a_provision_the_first_version_may_not_have_held_is_unknown_until_evidence() {
     assert_eq!(h15["provision"]["status"], "inactive");
     assert_eq!(h15["provision"]["existence"]["entry"]["id"], "4.0", "first named by 4.0: {h15}");
     assert_eq!(sandbox.json(&["status", "H15", "--at", "2014-06-01"])["provision"]["status"], "unknown");
+}
+
+#[test]
+fn answers_say_where_the_record_of_versions_ends_and_where_it_has_gaps() {
+    let sandbox = Sandbox::new();
+    // Past the record's end: the latest recorded version, never asserted as the one in force.
+    let today = sandbox.stdout(&["at", "today"]);
+    assert!(today.contains("Version in force: 62.0, or a later version not recorded here"), "{today}");
+    assert!(today.contains("a version not recorded here may have changed them"), "{today}");
+    let at = sandbox.json(&["at", "today"]);
+    assert_eq!(at["record"]["unrecorded_versions_possible"], true);
+    assert_eq!(at["record"]["gap"], Value::Null);
+    assert_eq!(at["record"]["complete_until"], "2022-07-18");
+    assert_eq!(at["record"]["complete_until_source"], "declared");
+    // Inside a recorded gap: 4.2 is the latest recorded, and the gap is named with its note.
+    let gap = sandbox.json(&["at", "2016-06-01"]);
+    assert_eq!(gap["version"]["id"], "4.2");
+    assert_eq!(gap["record"]["unrecorded_versions_possible"], true);
+    assert_eq!(gap["record"]["gap"]["after"], "4.2");
+    assert_eq!(gap["record"]["gap"]["before"], "5.4");
+    assert!(gap["record"]["reason"].as_str().expect("reason").contains("4.3"), "{}", gap["record"]);
+    let text = sandbox.stdout(&["at", "2016-06-01"]);
+    assert!(text.contains("4.2, or a later version not recorded here"), "{text}");
+    for args in [["status", "H15", "--at", "2016-06-01"], ["show", "H15", "--at", "2016-06-01"]] {
+        let answer = sandbox.json(&args);
+        assert_eq!(answer["record"]["unrecorded_versions_possible"], true, "{args:?}");
+        assert!(sandbox.stdout(&args).contains("not recorded here"), "{args:?}");
+    }
+    // On a recorded version's own day, and inside the complete record, nothing is missing.
+    for day in ["2015-03-18", "2017-02-09", "2022-07-18"] {
+        let answer = sandbox.json(&["at", day]);
+        assert_eq!(answer["record"]["unrecorded_versions_possible"], false, "{day}");
+        assert!(!sandbox.stdout(&["at", day]).contains("not recorded here"), "{day}");
+    }
+}
+
+/// A code's list of versions is complete up to its latest publication unless the import says otherwise.
+#[test]
+fn an_import_says_where_its_list_of_versions_is_complete() {
+    let sandbox = Sandbox::new();
+    let small = small_code(&sandbox);
+    let folder = small.to_str().expect("path");
+    let _ = sandbox.json(&["import", folder, "--code", "small"]);
+    // Published 2026-11-01 (INFORCE_NOW), asked 2026-11-28: a later version may have been made since.
+    let versions = sandbox.json(&["versions", "--code", "small"]);
+    assert_eq!(versions["record"]["complete_until"], "2026-11-01");
+    assert_eq!(versions["record"]["complete_until_source"], "publication");
+    assert_eq!(versions["record"]["unrecorded_versions_possible"], true);
+    assert_eq!(versions["in_force_today"], Value::Null);
+    let on_the_day = sandbox.json(&["at", "2026-11-01", "--code", "small"]);
+    assert_eq!(on_the_day["record"]["unrecorded_versions_possible"], false);
+    let bad = sandbox.run(&["import", folder, "--code", "small", "--complete-until", "2026-13-01"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("--complete-until: '2026-13-01' is not a date"), "{}", stderr(&bad));
+    let _ = sandbox.json(&["import", folder, "--code", "small", "--complete-until", "2026-12-31"]);
+    let versions = sandbox.json(&["versions", "--code", "small"]);
+    assert_eq!(versions["record"]["complete_until"], "2026-12-31");
+    assert_eq!(versions["record"]["complete_until_source"], "declared");
+    assert_eq!(versions["in_force_today"], "v2");
+    let exported = sandbox.stdout(&["register", "export", "--code", "small"]);
+    assert!(exported.contains("versions_complete_until = \"2026-12-31\""), "{exported}");
 }

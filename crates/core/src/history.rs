@@ -240,6 +240,8 @@ pub struct History {
     /// Per provision: the days on which an answer about it may change (see [`History::unchanged_around`]),
     /// worked out on first use.
     turns: std::sync::OnceLock<Vec<Vec<Date>>>,
+    /// The record time of the code's latest publication, when the history was read from a store.
+    pub(crate) last_publication: Option<jiff::Timestamp>,
 }
 
 /// The earliest sign that a provision was in the text.
@@ -324,6 +326,7 @@ impl History {
             touches,
             first_evidence: Vec::new(),
             turns: std::sync::OnceLock::new(),
+            last_publication: None,
         };
         history.first_evidence = history.compute_first_evidence();
         history
@@ -362,6 +365,19 @@ impl History {
             }
         }
         evidence
+    }
+
+    /// The same history, knowing that the code's latest publication was recorded at `at`: its list of versions
+    /// was brought up to date then ([`History::complete_until`]).
+    #[must_use]
+    pub fn with_last_publication(mut self, at: jiff::Timestamp) -> Self {
+        self.last_publication = Some(at);
+        self
+    }
+
+    /// The record time of the code's latest publication, when known.
+    pub fn last_publication(&self) -> Option<jiff::Timestamp> {
+        self.last_publication
     }
 
     /// The register this history was built from.

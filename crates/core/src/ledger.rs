@@ -10,7 +10,7 @@ use jiff::Timestamp;
 
 use crate::change::{PlannedChange, Process, Proposal};
 use crate::document::Document;
-use crate::model::{Code, Consultation, Entry, Provision, Register};
+use crate::model::{Code, Consultation, Entry, Gap, Provision, Register};
 
 /// Which table of the register a record belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -31,11 +31,13 @@ pub enum RecordKind {
     Planned,
     /// A document's description (its file is stored apart, by hash).
     Document,
+    /// A stretch where versions are missing from the record.
+    Gap,
 }
 
 impl RecordKind {
     /// Every kind.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Code,
         Self::Provision,
         Self::Entry,
@@ -44,9 +46,11 @@ impl RecordKind {
         Self::Proposal,
         Self::Planned,
         Self::Document,
+        Self::Gap,
     ];
 
-    /// The stored name: `code`, `provision`, `entry`, `consultation`, `process`, `proposal`, `planned`.
+    /// The stored name: `code`, `provision`, `entry`, `consultation`, `process`, `proposal`, `planned`,
+    /// `document`, `gap`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Code => "code",
@@ -57,6 +61,7 @@ impl RecordKind {
             Self::Proposal => "proposal",
             Self::Planned => "planned",
             Self::Document => "document",
+            Self::Gap => "gap",
         }
     }
 
@@ -87,6 +92,8 @@ pub enum RecordBody {
     Planned(PlannedChange),
     /// A document's description.
     Document(Document),
+    /// A gap in the record of versions.
+    Gap(Gap),
 }
 
 impl RecordBody {
@@ -101,6 +108,7 @@ impl RecordBody {
             Self::Proposal(_) => RecordKind::Proposal,
             Self::Planned(_) => RecordKind::Planned,
             Self::Document(_) => RecordKind::Document,
+            Self::Gap(_) => RecordKind::Gap,
         }
     }
 
@@ -115,6 +123,7 @@ impl RecordBody {
             Self::Proposal(proposal) => proposal.reference.clone(),
             Self::Planned(planned) => planned.id.clone(),
             Self::Document(document) => document.id.clone(),
+            Self::Gap(gap) => gap.key(),
         }
     }
 }
@@ -165,6 +174,7 @@ fn register_from_writes<'a>(writes: impl Iterator<Item = &'a RecordWrite>) -> Op
     let mut code = None;
     let (mut provisions, mut entries, mut consultations) = (Vec::new(), Vec::new(), Vec::new());
     let (mut process, mut proposals, mut planned, mut documents) = (None, Vec::new(), Vec::new(), Vec::new());
+    let mut gaps = Vec::new();
     for write in live {
         match write.body.clone() {
             Some(RecordBody::Code(c)) => code = Some(c),
@@ -175,10 +185,11 @@ fn register_from_writes<'a>(writes: impl Iterator<Item = &'a RecordWrite>) -> Op
             Some(RecordBody::Proposal(p)) => proposals.push(p),
             Some(RecordBody::Planned(p)) => planned.push(p),
             Some(RecordBody::Document(d)) => documents.push(d),
+            Some(RecordBody::Gap(g)) => gaps.push(g),
             None => {}
         }
     }
-    code.map(|code| Register { code, provisions, entries, consultations, process, proposals, planned, documents })
+    code.map(|code| Register { code, provisions, entries, consultations, process, proposals, planned, documents, gaps })
 }
 
 /// The records to append so that the stored register becomes `next`: one per new or changed item (content or
@@ -299,6 +310,7 @@ fn as_writes(register: &Register) -> Vec<RecordWrite> {
     writes.extend(register.proposals.iter().enumerate().map(|(i, p)| write(i, RecordBody::Proposal(p.clone()))));
     writes.extend(register.planned.iter().enumerate().map(|(i, p)| write(i, RecordBody::Planned(p.clone()))));
     writes.extend(register.documents.iter().enumerate().map(|(i, d)| write(i, RecordBody::Document(d.clone()))));
+    writes.extend(register.gaps.iter().enumerate().map(|(i, g)| write(i, RecordBody::Gap(g.clone()))));
     writes
 }
 

@@ -5,6 +5,7 @@
 
 pub mod change;
 pub mod compare;
+pub mod coverage;
 pub mod date;
 pub mod derived;
 pub mod diff;
@@ -35,6 +36,6 @@ pub use id::{CodeId, EntryId, IdError, ProvisionId};
 pub use ledger::{Record, RecordBody, RecordKind, RecordWrite};
 pub use model::{
     Activity, ChangeKind, ChangeList, Code, Completeness, Consultation, ConsultationState, Entry, EntryKind,
-    Instrument, Provision, ProvisionKind, Register,
+    FirstVersion, Gap, Instrument, Provision, ProvisionKind, Register,
 };
 pub use validate::{Location, Problem, validate};

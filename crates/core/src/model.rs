@@ -28,6 +28,8 @@ pub struct Register {
     pub planned: Vec<PlannedChange>,
     /// Guidance and other documents, attached to versions, provisions, proposals or consultations.
     pub documents: Vec<Document>,
+    /// Stretches between two recorded versions where versions are known or likely to be missing.
+    pub gaps: Vec<Gap>,
 }
 
 impl Register {
@@ -62,6 +64,7 @@ impl Register {
             proposals: Vec::new(),
             planned: Vec::new(),
             documents: Vec::new(),
+            gaps: Vec::new(),
         }
     }
 }
@@ -80,12 +83,27 @@ pub struct Code {
     /// The IANA time zone whose calendar day is the code's legal day (`Europe/London` for the SEC); `None`
     /// is UTC. "Today" for the code is the current date there.
     pub time_zone: Option<String>,
+    /// The last day up to which the register's list of versions is complete (apart from its [`Gap`]s): after
+    /// it, a version may have taken effect that is not recorded here. `None`: complete up to the day of the
+    /// code's latest publication (it was brought up to date then; `History::published_at`).
+    pub versions_complete_until: Option<jiff::civil::Date>,
+    /// What the first recorded version is: the code's origin, or only the earliest text recorded.
+    pub first_version: FirstVersion,
 }
 
 impl Code {
-    /// A code with nothing but its id and title; the rest empty (no description, no sources, UTC).
+    /// A code with nothing but its id and title; the rest empty (no description, no sources, UTC, the list of
+    /// versions complete up to its latest publication, the first version its origin).
     pub fn new(id: CodeId, title: impl Into<String>) -> Self {
-        Self { id, title: title.into(), description: None, sources: Vec::new(), time_zone: None }
+        Self {
+            id,
+            title: title.into(),
+            description: None,
+            sources: Vec::new(),
+            time_zone: None,
+            versions_complete_until: None,
+            first_version: FirstVersion::Origin,
+        }
     }
 
     /// The code's time zone: its IANA name looked up in the time zone database bundled with the program (so
@@ -101,6 +119,55 @@ impl Code {
     /// The code's date at instant `now`: the calendar day in its time zone (UTC when unknown).
     pub fn today(&self, now: jiff::Timestamp) -> jiff::civil::Date {
         now.to_zoned(self.zone().unwrap_or(jiff::tz::TimeZone::UTC)).date()
+    }
+}
+
+/// What a code's first recorded version is (`first_version` under `[code]`).
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FirstVersion {
+    /// The code began with it: before it, nothing was in force.
+    #[default]
+    Origin,
+    /// It holds the earliest text recorded, not the code's start (a corpus whose earlier history is left out):
+    /// before it, what was in the text is unknown.
+    Baseline,
+}
+
+impl FirstVersion {
+    /// Both, in the order the register file documents them.
+    pub const ALL: [Self; 2] = [Self::Baseline, Self::Origin];
+
+    /// The register file's word: `origin` or `baseline`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Origin => "origin",
+            Self::Baseline => "baseline",
+        }
+    }
+
+    /// Reads the register file's word.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.as_str() == text)
+    }
+}
+
+/// A stretch between two recorded versions where versions are known or likely to be missing from the register
+/// (`[[gap]]` in a register file). On a day inside it (after the day `after` took effect, before the day
+/// `before` did), a version not recorded here may be in force.
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct Gap {
+    /// The recorded version the gap follows.
+    pub after: EntryId,
+    /// The recorded version that ends it.
+    pub before: EntryId,
+    /// What is known of what is missing, and why.
+    pub note: String,
+}
+
+impl Gap {
+    /// Its key in the ledger: `AFTER..BEFORE`.
+    pub fn key(&self) -> String {
+        format!("{}..{}", self.after, self.before)
     }
 }
 
@@ -736,7 +803,7 @@ mod wire_name_tests {
         let records: Vec<&str> = RecordKind::ALL.into_iter().map(RecordKind::as_str).collect();
         assert_eq!(
             records,
-            ["code", "provision", "entry", "consultation", "process", "proposal", "planned", "document"]
+            ["code", "provision", "entry", "consultation", "process", "proposal", "planned", "document", "gap"]
         );
         assert!(RecordKind::ALL.into_iter().all(|k| RecordKind::parse(k.as_str()) == Some(k)));
         assert_eq!(RecordKind::parse("note"), None);

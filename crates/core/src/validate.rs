@@ -70,6 +70,13 @@ pub enum Location {
         /// The field name.
         field: &'static str,
     },
+    /// A field of the gap at this index.
+    Gap {
+        /// Index in `Register::gaps`.
+        index: usize,
+        /// The field name.
+        field: &'static str,
+    },
 }
 
 /// One broken rule.
@@ -139,7 +146,37 @@ pub fn validate(register: &Register) -> Vec<Problem> {
     check_proposals(register, &known, &mut problems);
     check_planned(register, &known, &mut problems);
     check_documents(register, &known, &mut problems);
+    check_gaps(register, &mut problems);
     problems
+}
+
+/// A gap lies between two recorded versions, the first taking effect before the second, and is recorded once.
+fn check_gaps(register: &Register, problems: &mut Vec<Problem>) {
+    let version = |id: &EntryId| register.entries.iter().find(|e| &e.id == id && e.kind == EntryKind::Version);
+    let mut keys = HashSet::new();
+    for (index, gap) in register.gaps.iter().enumerate() {
+        let mut problem = |field, message| problems.push(Problem { location: Location::Gap { index, field }, message });
+        let (after, before) = (version(&gap.after), version(&gap.before));
+        for (field, id, found) in [("after", &gap.after, after), ("before", &gap.before, before)] {
+            if found.is_none() {
+                problem(field, format!("gap names '{id}', which is not a version of this register"));
+            }
+        }
+        if let (Some(after), Some(before)) = (after, before)
+            && after.effective.latest().zip(before.effective.earliest()).is_none_or(|(a, b)| a >= b)
+        {
+            problem(
+                "before",
+                format!(
+                    "gap from '{}' to '{}': '{}' (effective {}) must take effect on a later day than '{}' (effective {})",
+                    gap.after, gap.before, gap.before, before.effective, gap.after, after.effective
+                ),
+            );
+        }
+        if !keys.insert(gap.key()) {
+            problem("after", format!("the gap from '{}' to '{}' is recorded twice", gap.after, gap.before));
+        }
+    }
 }
 
 fn check_process(register: &Register, problems: &mut Vec<Problem>) {

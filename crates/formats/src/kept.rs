@@ -20,7 +20,7 @@ const MAGIC: &[u8; 16] = b"inforce:kept-reg";
 
 /// The layout and encoding version. Bump it whenever a type the register holds changes shape: postcard carries no
 /// field names, so an old file would otherwise be misread. `format_is_pinned` fails until it is bumped.
-pub const FORMAT: u32 = 3;
+pub const FORMAT: u32 = 4;
 
 /// Which publication a kept register reflects. A kept register is used only when its stamp equals the one made
 /// from the code's latest publication; the record time and count tell apart two databases that reuse an id.
@@ -286,6 +286,8 @@ title = "Pinned"
 description = "A register holding one of everything."
 sources = ["here"]
 time_zone = "Europe/London"
+versions_complete_until = "2017-01-01"
+first_version = "baseline"
 
 [[provision]]
 id = "H"
@@ -313,6 +315,16 @@ amended_complete = false
 amended_note = "some"
 activated = ["H15"]
 notes = ["two sources disagree"]
+
+[[version]]
+id = "2.0"
+effective = "2016-06-01"
+instrument = "modification"
+
+[[gap]]
+after = "1.0"
+before = "2.0"
+note = "versions between are not recorded"
 
 [[event]]
 id = "direction"
@@ -406,6 +418,6 @@ attached_to = ["version:1.0", "provision:H15"]
     fn format_is_pinned() {
         let register = crate::parse_register("pinned.toml", PINNED).expect("the pinned register reads");
         let digest = TextHash::of_bytes(&encode(&stamp_of(1), &register, &texts())).to_string();
-        assert_eq!((FORMAT, &digest[..16]), (3, "549e0dddcbfa3dab"), "bump FORMAT and update the digest");
+        assert_eq!((FORMAT, &digest[..16]), (4, "5fa999d8fbb6da7e"), "bump FORMAT and update the digest");
     }
 }

@@ -10,8 +10,9 @@ use change::{DocumentIn, DocumentOut, PlannedIn, PlannedOut, ProcessIn, ProcessO
 use inforce_core::change::{PlannedChange, Proposal};
 use inforce_core::document::Document;
 use inforce_core::{
-    Activity, ChangeKind, ChangeList, Code, CodeId, Completeness, Consultation, Entry, EntryId, EntryKind, FuzzyDate,
-    Instrument, Location, Provision, ProvisionId, ProvisionKind, RecordBody, Register, validate,
+    Activity, ChangeKind, ChangeList, Code, CodeId, Completeness, Consultation, Entry, EntryId, EntryKind,
+    FirstVersion, FuzzyDate, Gap, Instrument, Location, Provision, ProvisionId, ProvisionKind, RecordBody, Register,
+    validate,
 };
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
@@ -157,6 +158,7 @@ pub fn write_register_file(register: &Register, base: Option<i64>) -> String {
     out.proposal = register.proposals.iter().map(ProposalOut::from).collect();
     out.planned = register.planned.iter().map(PlannedOut::from).collect();
     out.document = register.documents.iter().map(DocumentOut::from).collect();
+    out.gap = register.gaps.iter().map(GapOut::from).collect();
     let mut header = format!("# Register of {} ({}), written by inforce.\n\n", register.code.title, register.code.id);
     if let Some(base) = base {
         header
@@ -179,6 +181,7 @@ pub fn encode_record(body: &RecordBody) -> String {
         RecordBody::Proposal(proposal) => out.proposal.push(ProposalOut::from(proposal)),
         RecordBody::Planned(planned) => out.planned.push(PlannedOut::from(planned)),
         RecordBody::Document(document) => out.document.push(DocumentOut::from(document)),
+        RecordBody::Gap(gap) => out.gap.push(GapOut::from(gap)),
     }
     to_toml(&out)
 }
@@ -213,6 +216,9 @@ pub fn decode_record(text: &str) -> Result<RecordBody, String> {
     }
     for d in raw.document {
         bodies.extend(reader.document(d).map(RecordBody::Document));
+    }
+    for g in raw.gap {
+        bodies.extend(reader.gap(g).map(RecordBody::Gap));
     }
     if let Some((_, message)) = reader.problems.first() {
         return Err(message.clone());
@@ -268,6 +274,7 @@ struct Spans {
     proposals: Vec<(FieldSpans, ItemSpans)>,
     planned: Vec<FieldSpans>,
     documents: Vec<(FieldSpans, ItemSpans)>,
+    gaps: Vec<FieldSpans>,
 }
 
 impl Spans {
@@ -295,6 +302,7 @@ impl Spans {
                     .unwrap_or_else(|| field_of(Some(fields), field))
             }
             Location::Planned { index, field } => field_of(self.planned.get(*index), field),
+            Location::Gap { index, field } => field_of(self.gaps.get(*index), field),
             Location::Document { index, field, item } => {
                 let Some((fields, items)) = self.documents.get(*index) else { return 0..0 };
                 item.and_then(|i| items.get(field).and_then(|list| list.get(i)).cloned())
@@ -345,6 +353,7 @@ impl Reader {
         let proposals: Vec<Option<Proposal>> = raw.proposal.into_iter().map(|p| self.proposal(p)).collect();
         let planned: Vec<Option<PlannedChange>> = raw.planned.into_iter().map(|p| self.planned(p)).collect();
         let documents: Vec<Option<Document>> = raw.document.into_iter().map(|d| self.document(d)).collect();
+        let gaps: Vec<Option<Gap>> = raw.gap.into_iter().map(|g| self.gap(g)).collect();
         Some(Register {
             code: code?,
             provisions: provisions.into_iter().collect::<Option<_>>()?,
@@ -357,7 +366,19 @@ impl Reader {
             proposals: proposals.into_iter().collect::<Option<_>>()?,
             planned: planned.into_iter().collect::<Option<_>>()?,
             documents: documents.into_iter().collect::<Option<_>>()?,
+            gaps: gaps.into_iter().collect::<Option<_>>()?,
         })
+    }
+
+    fn gap(&mut self, raw: Spanned<GapIn>) -> Option<Gap> {
+        let span = raw.span();
+        let raw = raw.into_inner();
+        self.spans.gaps.push(HashMap::from([("", span), ("after", raw.after.span()), ("before", raw.before.span())]));
+        let mut id = |raw: &Spanned<String>| {
+            EntryId::parse(raw.get_ref()).map_err(|e| self.problem(&raw.span(), e.to_string())).ok()
+        };
+        let (after, before) = (id(&raw.after), id(&raw.before));
+        Some(Gap { after: after?, before: before?, note: raw.note })
     }
 
     fn code(&mut self, raw: Spanned<CodeIn>) -> Option<Code> {
@@ -367,6 +388,31 @@ impl Reader {
         if let Some(zone) = &raw.time_zone {
             self.spans.code.insert("time_zone", zone.span());
         }
+        let complete_until = match &raw.versions_complete_until {
+            None => Some(None),
+            Some(text) => match FuzzyDate::parse(text.get_ref()) {
+                Ok(FuzzyDate::Day(date)) => Some(Some(date)),
+                _ => {
+                    let message =
+                        format!("versions_complete_until is '{}': expected a day, YYYY-MM-DD", text.get_ref());
+                    self.problem(&text.span(), message);
+                    None
+                }
+            },
+        };
+        let first_version = match &raw.first_version {
+            None => Some(FirstVersion::Origin),
+            Some(word) => {
+                let parsed = FirstVersion::parse(word.get_ref());
+                if parsed.is_none() {
+                    self.problem(
+                        &word.span(),
+                        format!("first_version is '{}': expected baseline or origin", word.get_ref()),
+                    );
+                }
+                parsed
+            }
+        };
         let id = match CodeId::parse(raw.id.get_ref()) {
             Ok(id) => Some(id),
             Err(e) => {
@@ -380,6 +426,8 @@ impl Reader {
             description: raw.description,
             sources: raw.sources,
             time_zone: raw.time_zone.map(Spanned::into_inner),
+            versions_complete_until: complete_until?,
+            first_version: first_version?,
         })
     }
 
@@ -587,6 +635,8 @@ struct FileIn {
     planned: Vec<Spanned<PlannedIn>>,
     #[serde(default)]
     document: Vec<Spanned<DocumentIn>>,
+    #[serde(default)]
+    gap: Vec<Spanned<GapIn>>,
 }
 
 #[derive(Deserialize)]
@@ -598,6 +648,31 @@ struct CodeIn {
     #[serde(default)]
     sources: Vec<String>,
     time_zone: Option<Spanned<String>>,
+    versions_complete_until: Option<Spanned<String>>,
+    first_version: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GapIn {
+    after: Spanned<String>,
+    before: Spanned<String>,
+    #[serde(default)]
+    note: String,
+}
+
+#[derive(Serialize)]
+struct GapOut {
+    after: String,
+    before: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    note: String,
+}
+
+impl From<&Gap> for GapOut {
+    fn from(gap: &Gap) -> Self {
+        Self { after: gap.after.to_string(), before: gap.before.to_string(), note: gap.note.clone() }
+    }
 }
 
 #[derive(Deserialize)]
@@ -679,6 +754,8 @@ struct FileOut {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     event: Vec<EntryOut>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    gap: Vec<GapOut>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     consultation: Vec<ConsultationOut>,
     #[serde(skip_serializing_if = "Option::is_none")]
     process: Option<ProcessOut>,
@@ -700,6 +777,11 @@ struct CodeOut {
     sources: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     time_zone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    versions_complete_until: Option<String>,
+    /// Written only when it is not the default (`origin`), so older files read as they were written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_version: Option<&'static str>,
 }
 
 impl From<&Code> for CodeOut {
@@ -710,6 +792,8 @@ impl From<&Code> for CodeOut {
             description: code.description.clone(),
             sources: code.sources.clone(),
             time_zone: code.time_zone.clone(),
+            versions_complete_until: code.versions_complete_until.map(|d| d.to_string()),
+            first_version: (code.first_version != FirstVersion::Origin).then_some(code.first_version.as_str()),
         }
     }
 }
@@ -1047,6 +1131,66 @@ instrument = "designation"
                 "reg.toml:26:13: version 1.1 takes effect on 2013-09-27 but version 2.0, listed before it, takes \
                  effect on 2014-03-31: list versions in date order",
             ]
+        );
+    }
+
+    #[test]
+    fn where_the_record_ends_its_first_version_and_its_gaps_read_back_or_are_refused_at_their_position() {
+        let text = r#"[code]
+id = "sec"
+title = "x"
+versions_complete_until = "2022-07-18"
+first_version = "baseline"
+
+[[version]]
+id = "4.2"
+effective = "2015-03-18"
+instrument = "designation"
+
+[[version]]
+id = "5.4"
+effective = "2017-02-09"
+instrument = "designation"
+
+[[gap]]
+after = "4.2"
+before = "5.4"
+note = "4.3 to 5.3 not found"
+"#;
+        let register = parse_register("reg.toml", text).expect("valid register");
+        assert_eq!(register.code.versions_complete_until, Some("2022-07-18".parse().expect("date")));
+        assert_eq!(register.code.first_version, inforce_core::FirstVersion::Baseline);
+        assert_eq!(register.gaps.len(), 1);
+        assert_eq!(register.gaps[0].key(), "4.2..5.4");
+        let written = write_register(&register);
+        assert_eq!(parse_register("export.toml", &written).expect("export reads back"), register);
+        assert_eq!(
+            decode_record(&encode_record(&RecordBody::Gap(register.gaps[0].clone()))),
+            Ok(RecordBody::Gap(register.gaps[0].clone()))
+        );
+        // An origin first version is the default and is not written.
+        let origin = text.replace("first_version = \"baseline\"\n", "");
+        let origin = parse_register("reg.toml", &origin).expect("valid");
+        assert_eq!(origin.code.first_version, inforce_core::FirstVersion::Origin);
+        assert!(!write_register(&origin).contains("first_version"));
+
+        let bad = text.replace("2022-07-18", "2022-07").replace("\"baseline\"", "\"birth\"");
+        assert_eq!(
+            problems(&bad),
+            [
+                "reg.toml:4:27: versions_complete_until is '2022-07': expected a day, YYYY-MM-DD",
+                "reg.toml:5:17: first_version is 'birth': expected baseline or origin"
+            ]
+        );
+        let found = problems(&text.replace("before = \"5.4\"", "before = \"9.9\""));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("reg.toml:19:10: ") && found[0].contains("9.9"), "{found:?}");
+        let backwards = text.replace("after = \"4.2\"\nbefore = \"5.4\"", "after = \"5.4\"\nbefore = \"4.2\"");
+        let found = problems(&backwards);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("reg.toml:19:10: gap from '5.4' to '4.2': '4.2' (effective 2015-03-18)"),
+            "{found:?}"
         );
     }
 

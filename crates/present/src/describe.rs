@@ -304,3 +304,104 @@ pub fn no_text_note(history: &History) -> String {
         history.register().code.id
     )
 }
+
+/// Why an answer about a day may miss a version, as whole sentences, or `None` when the register's record of
+/// versions covers the day: "Versions between 4.2 (18 March 2015) and 5.4 (9 February 2017) are missing from this
+/// register. {the gap's note}" in a gap; "This register's record of versions ends on 18 July 2022; a later version
+/// may have taken effect that is not recorded here." past its end.
+pub fn coverage_reason(history: &History, coverage: &inforce_core::coverage::Coverage<'_>) -> Option<String> {
+    if let Some(gap) = coverage.gap {
+        return Some(gap_sentence(history, gap));
+    }
+    let end = coverage.complete_until.filter(|_| coverage.unrecorded_versions_possible)?;
+    Some(format!(
+        "This register's record of versions ends on {}; a later version may have taken effect that is not recorded \
+         here.",
+        inforce_core::date::human_date(end.date)
+    ))
+}
+
+/// A recorded gap in words: "Versions between 4.2 (18 March 2015) and 5.4 (9 February 2017) are missing from this
+/// register. {its note, ended with a full stop}"
+pub fn gap_sentence(history: &History, gap: &inforce_core::Gap) -> String {
+    let when = |id: &inforce_core::EntryId| {
+        history.entry(id).map(|e| format!(" ({})", e.effective.human())).unwrap_or_default()
+    };
+    let note = gap.note.trim();
+    let note = match note.chars().last() {
+        None => String::new(),
+        Some('.' | '!' | '?') => format!(" {note}"),
+        Some(_) => format!(" {note}."),
+    };
+    format!(
+        "Versions between {}{} and {}{} are missing from this register.{note}",
+        gap.after,
+        when(&gap.after),
+        gap.before,
+        when(&gap.before)
+    )
+}
+
+/// The version in force on a day as every face names it: "62.0", or "62.0, or a later version not recorded
+/// here" when a version the register does not hold may have followed it.
+pub fn version_on(version: &Entry, coverage: &inforce_core::coverage::Coverage<'_>) -> String {
+    if coverage.unrecorded_versions_possible {
+        format!("{}, or a later version not recorded here", version.id)
+    } else {
+        version.id.to_string()
+    }
+}
+
+/// The banner a page or answer about a day shows once when versions may be missing, or `None`: "Statuses are
+/// as of version 62.0, the latest recorded here on this day; a version not recorded here may have changed them.
+/// This register's record of versions ends on 18 July 2022; …"
+pub fn coverage_banner(
+    history: &History,
+    version: Option<&Entry>,
+    coverage: &inforce_core::coverage::Coverage<'_>,
+) -> Option<String> {
+    let reason = coverage_reason(history, coverage)?;
+    let as_of = match version {
+        Some(version) => format!("Statuses are as of version {}, the latest recorded here on this day", version.id),
+        None => "Statuses are as of the versions recorded here".to_string(),
+    };
+    Some(format!("{as_of}; a version not recorded here may have changed them. {reason}"))
+}
+
+/// The banner for an answer at a point: [`coverage_banner`] on a date, `None` at a version or event (the answer
+/// is that entry's, whatever followed it).
+pub fn cut_banner(history: &History, cut: &inforce_core::point::Cut<'_>) -> Option<String> {
+    if cut.entry.is_some() {
+        return None;
+    }
+    coverage_banner(history, history.in_force(cut.date).version, &history.coverage(cut.date))
+}
+
+/// What a stretch of time crosses that the record does not cover, or `None`: "It spans a gap in the register's
+/// record (versions are missing between 4.2 and 5.4), so not every change in between is recorded here." and/or
+/// "… it runs past the end of the register's record of versions (18 July 2022) …"; for comparisons and timelines.
+pub fn stretch_coverage(history: &History, from: Date, to: Date) -> Option<String> {
+    let (gaps, past_end) = history.gaps_between(from, to);
+    let mut parts = Vec::new();
+    if !gaps.is_empty() {
+        let between: Vec<String> = gaps.iter().map(|g| format!("{} and {}", g.after, g.before)).collect();
+        parts.push(format!(
+            "it spans {} in the register's record (versions are missing between {}), so not every change in \
+             between is recorded here",
+            if gaps.len() == 1 { "a gap".to_string() } else { format!("{} gaps", gaps.len()) },
+            between.join("; between ")
+        ));
+    }
+    if past_end && let Some(end) = history.complete_until() {
+        parts.push(format!(
+            "it runs past the end of the register's record of versions ({}): a later version may not be recorded \
+             here",
+            inforce_core::date::human_date(end.date)
+        ));
+    }
+    (!parts.is_empty()).then(|| {
+        let mut text = parts.join("; ");
+        text[..1].make_ascii_uppercase();
+        text + "."
+    })
+}

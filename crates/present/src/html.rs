@@ -29,6 +29,9 @@ pub fn comparison(history: &History, parts: &ComparisonParts<'_>, today: Date) -
     if let Some(note) = note {
         let _ = writeln!(page, "<p>{}</p>", escape(note));
     }
+    if let Some(note) = &parts.record.note {
+        let _ = writeln!(page, "<p role=\"note\">{}</p>", escape(note));
+    }
     let _ = writeln!(page, "<h2>Versions and events in between</h2>\n<ul>");
     for entry in between {
         let _ = writeln!(page, "<li>{}: {}</li>", escape(&entry_ref(entry, today)), escape(&entry.summary));

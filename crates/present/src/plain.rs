@@ -18,6 +18,7 @@ use crate::wire::ComparisonParts;
 /// The version table.
 pub fn versions(history: &History, today: Date) -> String {
     let current = history.in_force(today).version.map(|v| v.id.clone());
+    let coverage = history.coverage(today);
     let mut out = format!(
         "{} ({}): versions; today is {}\n\n",
         history.register().code.title,
@@ -42,7 +43,14 @@ pub fn versions(history: &History, today: Date) -> String {
             first_sentence(&version.summary)
         );
     }
-    out.push_str("\n* in force today   + planned (takes effect after today)\n");
+    if coverage.unrecorded_versions_possible {
+        out.push_str("\n* the latest recorded as in force today   + planned (takes effect after today)\n");
+    } else {
+        out.push_str("\n* in force today   + planned (takes effect after today)\n");
+    }
+    if let Some(reason) = crate::describe::coverage_reason(history, &coverage) {
+        let _ = writeln!(out, "Note: {reason}");
+    }
     out
 }
 
@@ -56,11 +64,16 @@ pub fn at(history: &History, date: Date, today: Date) -> String {
         std::cmp::Ordering::Equal => " (today)",
     };
     let mut out = format!("{} on {} ({}){when}\n", register.code.title, date, human_date(date));
+    let coverage = history.coverage(date);
     match in_force.version {
         Some(version) => {
-            let _ = writeln!(out, "Version in force: {} — {}", version.id, entry_ref(version, today));
+            let named = crate::describe::version_on(version, &coverage);
+            let _ = writeln!(out, "Version in force: {named} — {}", entry_ref(version, today));
         }
         None => out.push_str("Version in force: none (before the code's first version)\n"),
+    }
+    if let Some(banner) = crate::describe::coverage_banner(history, in_force.version, &coverage) {
+        let _ = writeln!(out, "Note: {banner}");
     }
     for possible in &in_force.possibly_later {
         let _ = writeln!(
@@ -82,7 +95,17 @@ pub fn at(history: &History, date: Date, today: Date) -> String {
 }
 
 /// One provision's status and the reasons.
-pub fn status(answer: &StatusAnswer<'_>, today: Date) -> String {
+pub fn status(history: &History, answer: &StatusAnswer<'_>, today: Date) -> String {
+    let mut out = status_lines(answer, today);
+    let coverage = history.coverage(answer.date);
+    if let Some(banner) = crate::describe::coverage_banner(history, history.in_force(answer.date).version, &coverage) {
+        let _ = writeln!(out, "  note: {banner}");
+    }
+    out
+}
+
+/// A status and its reasons, without what the record's reach adds.
+fn status_lines(answer: &StatusAnswer<'_>, today: Date) -> String {
     let provision = answer.provision;
     let title = provision.title.as_deref().map(|t| format!(" ({t})")).unwrap_or_default();
     let mut out = format!(
@@ -136,12 +159,14 @@ pub fn wording_history(events: &[inforce_core::compare::TextEvent<'_>], code_has
 }
 
 /// Every entry in date order with what it changed.
-pub fn timeline(entries: &[&Entry], today: Date) -> String {
+pub fn timeline(history: &History, from: Option<Date>, to: Option<Date>, today: Date) -> String {
+    let entries = history.timeline(from, to);
     let mut out = String::new();
     if entries.is_empty() {
         out.push_str("No version or event in that range.\n");
     }
-    for entry in entries {
+    let (gaps, _) = history.gaps_between(from.unwrap_or(Date::MIN), to.unwrap_or(today));
+    for entry in &entries {
         let _ = writeln!(out, "{:<11} {}", entry.effective.to_string(), short_ref(entry, today));
         if !entry.summary.is_empty() {
             let _ = writeln!(out, "            {}", first_sentence(&entry.summary));
@@ -151,6 +176,20 @@ pub fn timeline(entries: &[&Entry], today: Date) -> String {
                 let _ = writeln!(out, "            {}: {line}", kind.as_str());
             }
         }
+        // A gap is shown where it opens, so the list never reads as if 5.4 followed 4.2 directly.
+        for gap in gaps.iter().filter(|g| g.after == entry.id) {
+            let _ = writeln!(
+                out,
+                "{:<11} [gap] versions between {} and {} are missing from this register",
+                "", gap.after, gap.before
+            );
+            if !gap.note.trim().is_empty() {
+                let _ = writeln!(out, "            {}", gap.note.trim());
+            }
+        }
+    }
+    if let Some(note) = crate::describe::stretch_coverage(history, from.unwrap_or(Date::MIN), to.unwrap_or(today)) {
+        let _ = writeln!(out, "\nNote: {note}");
     }
     out
 }
@@ -198,8 +237,16 @@ fn truncate(text: &str, max: usize) -> String {
 }
 
 /// A provision's status at a point, a note when no text is recorded, and its text (`inforce show`).
-pub fn show(status: &StatusAnswer<'_>, note: Option<&str>, text: Option<&TextAt<'_>>, today: Date) -> String {
-    let mut page = self::status(status, today);
+pub fn show(
+    history: &History,
+    cut: &Cut<'_>,
+    status: &StatusAnswer<'_>,
+    note: Option<&str>,
+    text: Option<&TextAt<'_>>,
+    today: Date,
+) -> String {
+    // At a version, the answer is that version's whatever followed it; at a date, a missing version may matter.
+    let mut page = if cut.entry.is_some() { status_lines(status, today) } else { self::status(history, status, today) };
     if let Some(note) = note {
         let _ = writeln!(page, "{note}");
     }
@@ -224,6 +271,9 @@ pub fn comparison(history: &History, parts: &ComparisonParts<'_>, today: Date) -
     let mut out = format!("{}: {} compared with {}\n", history.register().code.title, cut_label(a), cut_label(b));
     if let Some(note) = parts.note {
         let _ = writeln!(out, "{note}");
+    }
+    if let Some(note) = &parts.record.note {
+        let _ = writeln!(out, "Note: {note}");
     }
     let _ = writeln!(out, "\nVersions and events in between ({}):", parts.between.len());
     for entry in parts.between {

@@ -639,6 +639,9 @@ pub async fn run_import(store: &dyn Store) {
             new_bodies: bodies.clone(),
             title: title.map(str::to_string),
             time_zone: None,
+            complete_until: None,
+            first_version: None,
+            new_code_first_version: inforce_core::FirstVersion::Origin,
             details: crate::VersionDetails::default(),
             provenance: crate::Provenance::anonymous("conformance", at.parse().expect("time")),
         }
@@ -864,6 +867,9 @@ pub async fn run_retries(store: &dyn Store) {
         new_bodies: [(hash, text.clone())].into(),
         title: None,
         time_zone: None,
+        complete_until: None,
+        first_version: None,
+        new_code_first_version: inforce_core::FirstVersion::Origin,
         details: crate::VersionDetails::default(),
         provenance: crate::Provenance::anonymous("test:import", day),
     };

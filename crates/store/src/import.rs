@@ -23,6 +23,13 @@ pub struct TextImportRequest<'a> {
     pub title: Option<String>,
     /// The code's time zone (an IANA name the caller has checked), set when given.
     pub time_zone: Option<String>,
+    /// The last day the code's list of versions is complete up to (`versions_complete_until`), set when given.
+    pub complete_until: Option<jiff::civil::Date>,
+    /// Whether the code's first version is its origin or a baseline (`first_version`): set when given, else, when
+    /// the import creates the code, `new_code_first_version`.
+    pub first_version: Option<inforce_core::FirstVersion>,
+    /// What a code this import creates reads its first version as when `first_version` is not given.
+    pub new_code_first_version: inforce_core::FirstVersion,
     /// What the register records about the versions this import adds: instrument, when made, sources.
     pub details: VersionDetails,
     /// Who imports the texts, from where (`folder:/path`), and the record time to give the publication.
@@ -85,6 +92,14 @@ pub async fn import_texts(store: &dyn Store, request: TextImportRequest<'_>) -> 
         }
         if let Some(zone) = request.time_zone.clone() {
             merged.register.code.time_zone = Some(zone);
+        }
+        if let Some(date) = request.complete_until {
+            merged.register.code.versions_complete_until = Some(date);
+        }
+        match (request.first_version, &current) {
+            (Some(first), _) => merged.register.code.first_version = first,
+            (None, None) => merged.register.code.first_version = request.new_code_first_version,
+            (None, Some(_)) => {}
         }
         for entry in merged.register.entries.iter_mut().filter(|e| merged.new_versions.contains(&e.id)) {
             if let Some(instrument) = request.details.instrument {

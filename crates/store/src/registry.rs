@@ -240,6 +240,7 @@ fn string_problems(writes: &[inforce_core::RecordWrite]) -> Vec<String> {
             B::Proposal(x) => serde_json::to_value(x),
             B::Planned(x) => serde_json::to_value(x),
             B::Document(x) => serde_json::to_value(x),
+            B::Gap(x) => serde_json::to_value(x),
         };
         let Ok(json) = json else { continue };
         let mut stack: Vec<(String, &serde_json::Value)> = vec![(String::new(), &json)];

@@ -471,7 +471,7 @@ async fn load_code(store: &dyn Store, code: &CodeId) -> Result<Option<LoadedCode
     let mut log = store.log(code).await?;
     log.retain(|e| e.publication <= loaded.publication.id);
     Ok(Some(LoadedCode {
-        history: History::with_texts(loaded.register, texts),
+        history: History::with_texts(loaded.register, texts).with_last_publication(recorded_at),
         recorded_at,
         log,
         entry_writers: loaded.entry_writers,

@@ -36,7 +36,7 @@ pub async fn status(env: &Env, args: &StatusArgs) -> Result<(), Failure> {
     let history = env.history().await?;
     let id = provision_id(&history, &args.provision)?;
     let answer = history.status(&id, day).ok_or_else(|| no_such_provision(&history, &id))?;
-    env.out.print(&StatusJson::new(&history, &answer, day, today), || plain::status(&answer, today))
+    env.out.print(&StatusJson::new(&history, &answer, day, today), || plain::status(&history, &answer, today))
 }
 
 /// `inforce history PROVISION`
@@ -64,7 +64,7 @@ pub async fn timeline(env: &Env, args: &TimelineArgs) -> Result<(), Failure> {
     }
     let history = env.history().await?;
     let json = TimelineJson::new(&history, from, to, today);
-    env.out.print(&json, || plain::timeline(&history.timeline(from, to), today))
+    env.out.print(&json, || plain::timeline(&history, from, to, today))
 }
 
 /// `inforce consultations`

@@ -119,6 +119,9 @@ pub async fn import_docx(env: &Env, args: &ImportDocxArgs) -> Result<(), Failure
         new_bodies: plan.new_bodies.clone(),
         title: args.title.clone(),
         time_zone: None,
+        complete_until: crate::commands::import::complete_until(args.complete_until.as_deref())?,
+        first_version: args.first_version.map(Into::into),
+        new_code_first_version: inforce_core::FirstVersion::Origin,
         details,
         provenance: env.provenance(&format!("docx:{}", files.join(",")))?,
     };

@@ -56,6 +56,9 @@ pub async fn import_folder(env: &Env, args: &ImportArgs) -> Result<(), Failure> 
         new_bodies: folder.bodies,
         title: args.title.clone(),
         time_zone: time_zone(args.time_zone.as_deref())?,
+        complete_until: complete_until(args.complete_until.as_deref())?,
+        first_version: args.first_version.map(Into::into),
+        new_code_first_version: inforce_core::FirstVersion::Baseline,
         details: inforce_store::VersionDetails::default(),
         provenance: env.provenance(&format!("folder:{}", dir.display()))?,
     };
@@ -105,6 +108,9 @@ pub async fn import_version(env: &Env, args: &ImportVersionArgs) -> Result<(), F
         new_bodies: delta.bodies,
         title: None,
         time_zone: None,
+        complete_until: None,
+        first_version: None,
+        new_code_first_version: inforce_core::FirstVersion::Origin,
         details,
         provenance: env.provenance(&format!("version-folder:{}", dir.display()))?,
     };
@@ -245,6 +251,15 @@ fn progress_bar(out: &Output) -> Option<indicatif::ProgressBar> {
 }
 
 /// `--time-zone`: an IANA name the bundled time zone database knows.
+/// `--complete-until DATE`, checked.
+pub(crate) fn complete_until(text: Option<&str>) -> Result<Option<jiff::civil::Date>, Failure> {
+    text.map(|text| {
+        inforce_core::date::parse_day(text)
+            .ok_or_else(|| Failure::Usage(format!("--complete-until: '{text}' is not a date: expected YYYY-MM-DD")))
+    })
+    .transpose()
+}
+
 fn time_zone(name: Option<&str>) -> Result<Option<String>, Failure> {
     let Some(name) = name else { return Ok(None) };
     jiff::tz::TimeZone::get(name).map_err(|_| {

@@ -3,7 +3,9 @@
 
 use inforce_core::diff::DiffOptions;
 use inforce_present::describe::{cut_label, no_text_note};
-use inforce_present::wire::{BlameJson, CheckJson, ComparisonParts, MarkdownWrittenJson, ShowJson, comparison_json};
+use inforce_present::wire::{
+    BlameJson, CheckJson, ComparisonParts, MarkdownWrittenJson, ShowJson, StretchRecordJson, comparison_json,
+};
 use inforce_present::{html, plain};
 
 use crate::args::{cut, point, provision_id, resolve};
@@ -27,7 +29,7 @@ pub async fn show(env: &Env, args: &ShowArgs) -> Result<(), Failure> {
         None
     };
     let json = ShowJson::new(history, &status, &cut, text.as_ref(), note.clone(), today);
-    out.print(&json, || plain::show(&status, note.as_deref(), text.as_ref(), today))
+    out.print(&json, || plain::show(history, &cut, &status, note.as_deref(), text.as_ref(), today))
 }
 
 /// `inforce diff`.
@@ -43,6 +45,7 @@ pub async fn diff(env: &Env, args: &DiffArgs) -> Result<(), Failure> {
     let between = history.entries_between(&a, &b);
     let code = history.register().code.id.to_string();
     let note = (!history.has_texts()).then(|| no_text_note(history));
+    let record = StretchRecordJson::new(history, a.date, b.date);
     let parts = ComparisonParts {
         code: &code,
         points: (&a, &b),
@@ -51,6 +54,7 @@ pub async fn diff(env: &Env, args: &DiffArgs) -> Result<(), Failure> {
         note: note.as_deref(),
         between: &between,
         changes: &changes,
+        record: &record,
     };
     if out.format == Format::Html {
         let page = html::comparison(history, &parts, today);

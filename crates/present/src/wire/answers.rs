@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::leaf::{
     ConsultationJson, DocumentJson, EntryJson, EntryRefJson, HistoryItemJson, PlannedJson, PointJson, ProposalJson,
-    ProvisionJson, ProvisionStatusJson,
+    ProvisionJson, ProvisionStatusJson, RecordCoverageJson, StretchRecordJson,
 };
 
 /// The version table: `inforce versions` and `/api/v1/{code}/versions`.
@@ -16,8 +16,13 @@ use super::leaf::{
 pub struct VersionsJson {
     code: String,
     today: String,
-    /// The version in force today, if any.
+    /// The version in force today; `null` when none is, or when a version not recorded here may have
+    /// followed the latest recorded (see `record`).
     in_force_today: Option<String>,
+    /// The latest version recorded as in force by today, whether or not a later one may be missing.
+    latest_recorded: Option<String>,
+    /// How far the record of versions reaches today.
+    record: RecordCoverageJson,
     versions: Vec<EntryJson>,
 }
 
@@ -27,7 +32,13 @@ impl VersionsJson {
         Self {
             code: history.register().code.id.to_string(),
             today: today.to_string(),
-            in_force_today: history.in_force(today).version.map(|v| v.id.to_string()),
+            in_force_today: history
+                .in_force(today)
+                .version
+                .filter(|_| !history.coverage(today).unrecorded_versions_possible)
+                .map(|v| v.id.to_string()),
+            latest_recorded: history.in_force(today).version.map(|v| v.id.to_string()),
+            record: RecordCoverageJson::new(history, today),
             versions: history.versions().iter().map(|v| EntryJson::new(v, today)).collect(),
         }
     }
@@ -44,6 +55,8 @@ pub struct AtJson {
     possibly_later_versions: Vec<EntryRefJson>,
     /// True when the date lies after today.
     planned: bool,
+    /// How far the record of versions reaches on the date.
+    record: RecordCoverageJson,
     provisions: Vec<ProvisionStatusJson>,
 }
 
@@ -57,6 +70,7 @@ impl AtJson {
             version: in_force.version.map(|v| EntryJson::new(v, today)),
             possibly_later_versions: in_force.possibly_later.iter().map(|v| EntryRefJson::new(v, today)).collect(),
             planned: date > today,
+            record: RecordCoverageJson::new(history, date),
             provisions: history.statuses(date).iter().map(|s| ProvisionStatusJson::new(s, today)).collect(),
         }
     }
@@ -66,6 +80,8 @@ impl AtJson {
 #[derive(Serialize)]
 pub struct EntriesJson {
     code: String,
+    /// What the code's record of versions, up to today, does not cover: its gaps and whether it ends before today.
+    record: StretchRecordJson,
     entries: Vec<EntryJson>,
 }
 
@@ -74,6 +90,7 @@ impl EntriesJson {
     pub fn new(history: &History, entries: &[&Entry], today: Date) -> Self {
         Self {
             code: history.register().code.id.to_string(),
+            record: StretchRecordJson::new(history, Date::MIN, today),
             entries: entries.iter().map(|e| EntryJson::new(e, today)).collect(),
         }
     }
@@ -85,6 +102,9 @@ pub struct TimelineJson {
     code: String,
     from: Option<String>,
     to: Option<String>,
+    /// What the stretch from `from` (or the first entry) to `to` (or today) crosses that the record of versions
+    /// does not cover.
+    record: StretchRecordJson,
     entries: Vec<EntryJson>,
 }
 
@@ -95,6 +115,7 @@ impl TimelineJson {
             code: history.register().code.id.to_string(),
             from: from.map(|d| d.to_string()),
             to: to.map(|d| d.to_string()),
+            record: StretchRecordJson::new(history, from.unwrap_or(Date::MIN), to.unwrap_or(today)),
             entries: history.timeline(from, to).iter().map(|e| EntryJson::new(e, today)).collect(),
         }
     }
@@ -105,8 +126,10 @@ impl TimelineJson {
 pub struct StatusJson {
     code: String,
     date: String,
-    /// The version in force on the date.
+    /// The version in force on the date (the latest recorded; see `record`).
     version: Option<String>,
+    /// How far the record of versions reaches on the date.
+    record: RecordCoverageJson,
     provision: ProvisionStatusJson,
 }
 
@@ -117,6 +140,7 @@ impl StatusJson {
             code: history.register().code.id.to_string(),
             date: date.to_string(),
             version: history.in_force(date).version.map(|v| v.id.to_string()),
+            record: RecordCoverageJson::new(history, date),
             provision: ProvisionStatusJson::new(answer, today),
         }
     }
@@ -238,6 +262,8 @@ pub struct ProvisionAnswerJson {
     date: String,
     /// The version the point names, when it names one.
     version: Option<EntryRefJson>,
+    /// How far the record of versions reaches at the point.
+    record: RecordCoverageJson,
     provision: ProvisionStatusJson,
     text: Option<TextAtJson>,
     events: Vec<HistoryItemJson>,
@@ -252,6 +278,7 @@ impl ProvisionAnswerJson {
             code: history.register().code.id.to_string(),
             date: cut.date.to_string(),
             version: cut.entry.map(|(e, _)| EntryRefJson::new(e, today)),
+            record: RecordCoverageJson::at_cut(history, cut),
             provision: ProvisionStatusJson::new(status, today),
             text: history.text_at(id, cut).map(|t| TextAtJson::new(&t, today)),
             events: history.provision_history(id).iter().map(|i| HistoryItemJson::new(i, today)).collect(),
@@ -265,6 +292,8 @@ impl ProvisionAnswerJson {
 pub struct ShowJson {
     code: String,
     point: PointJson,
+    /// How far the record of versions reaches at the point.
+    record: RecordCoverageJson,
     provision: ProvisionStatusJson,
     text: Option<TextAtJson>,
     note: Option<String>,
@@ -283,6 +312,7 @@ impl ShowJson {
         Self {
             code: history.register().code.id.to_string(),
             point: PointJson::new(cut, today),
+            record: RecordCoverageJson::at_cut(history, cut),
             provision: ProvisionStatusJson::new(status, today),
             text: text.map(|t| TextAtJson::new(t, today)),
             note,

@@ -644,6 +644,8 @@ pub struct ComparisonParts<'a> {
     pub between: &'a [&'a Entry],
     /// The provisions that differ.
     pub changes: &'a [ProvisionComparison<'a>],
+    /// What the stretch between the points crosses that the record of versions does not cover.
+    pub record: &'a StretchRecordJson,
 }
 
 /// The comparison's JSON: points, summary, and each provision with its edit operations. Typed rather than built
@@ -657,6 +659,7 @@ pub fn comparison_json<'a>(parts: &'a ComparisonParts<'a>, today: Date) -> Compa
         provision: parts.within.map(ToString::to_string),
         ignore_formatting: parts.options.ignore_formatting,
         note: parts.note,
+        record: parts.record,
         entries_between: parts.between.iter().map(|e| EntryJson::new(e, today)).collect(),
         summary: SummaryJson {
             added: count(ChangeSort::Added),
@@ -692,6 +695,7 @@ pub struct ComparisonJson<'a> {
     provision: Option<String>,
     ignore_formatting: bool,
     note: Option<&'a str>,
+    record: &'a StretchRecordJson,
     entries_between: Vec<EntryJson>,
     summary: SummaryJson,
     provisions: Vec<ProvisionChangeJson<'a>>,
@@ -733,4 +737,96 @@ struct StatusPairJson {
 struct EditJson<'a> {
     op: &'static str,
     text: &'a str,
+}
+
+/// How far the register's record of versions reaches on the day an answer is about: the top-level `record`
+/// object of every answer about a date.
+#[derive(Serialize)]
+pub struct RecordCoverageJson {
+    /// The last day (`YYYY-MM-DD`) the register's list of versions is complete up to, apart from its gaps;
+    /// `null` when unknown.
+    pub complete_until: Option<String>,
+    /// `declared` (the register says so: `versions_complete_until`) or `publication` (the day of the code's
+    /// latest publication, when it was brought up to date); `null` when `complete_until` is.
+    pub complete_until_source: Option<&'static str>,
+    /// The recorded gap the day falls in.
+    pub gap: Option<GapJson>,
+    /// True when a version not recorded here may have taken effect by the day (inside a gap, or after
+    /// `complete_until`): the version and statuses given are those of the versions recorded.
+    pub unrecorded_versions_possible: bool,
+    /// Why, in a sentence; `null` when `unrecorded_versions_possible` is false.
+    pub reason: Option<String>,
+}
+
+impl RecordCoverageJson {
+    /// The record's reach on `date`.
+    pub fn new(history: &History, date: Date) -> Self {
+        let coverage = history.coverage(date);
+        Self {
+            complete_until: coverage.complete_until.map(|c| c.date.to_string()),
+            complete_until_source: coverage.complete_until.map(|c| if c.declared { "declared" } else { "publication" }),
+            gap: coverage.gap.map(GapJson::new),
+            unrecorded_versions_possible: coverage.unrecorded_versions_possible,
+            reason: crate::describe::coverage_reason(history, &coverage),
+        }
+    }
+
+    /// The record's reach at a point: on its date, or, when the point names a version or event, nothing
+    /// missing (the answer is that entry's, whatever followed it).
+    pub fn at_cut(history: &History, cut: &Cut<'_>) -> Self {
+        let mut record = Self::new(history, cut.date);
+        if cut.entry.is_some() {
+            record.gap = None;
+            record.unrecorded_versions_possible = false;
+            record.reason = None;
+        }
+        record
+    }
+}
+
+/// What a stretch of time (a comparison, a timeline) crosses that the register's record of versions does not
+/// cover: the top-level `record` object of such answers.
+#[derive(Serialize, Clone)]
+pub struct StretchRecordJson {
+    /// The last day (`YYYY-MM-DD`) the register's list of versions is complete up to, apart from its gaps;
+    /// `null` when unknown.
+    pub complete_until: Option<String>,
+    /// The recorded gaps with a day in the stretch, in register order: not every change in them is recorded.
+    pub gaps: Vec<GapJson>,
+    /// True when the stretch runs past `complete_until`: a later version may not be recorded here.
+    pub runs_past_end: bool,
+    /// What both mean, in a sentence; `null` when the stretch crosses no gap and stays within the record.
+    pub note: Option<String>,
+}
+
+impl StretchRecordJson {
+    /// The record's reach over `[from, to]` (either order).
+    pub fn new(history: &History, from: Date, to: Date) -> Self {
+        let (from, to) = if from <= to { (from, to) } else { (to, from) };
+        let (gaps, runs_past_end) = history.gaps_between(from, to);
+        Self {
+            complete_until: history.complete_until().map(|c| c.date.to_string()),
+            gaps: gaps.into_iter().map(GapJson::new).collect(),
+            runs_past_end,
+            note: crate::describe::stretch_coverage(history, from, to),
+        }
+    }
+}
+
+/// A stretch between two recorded versions where versions are missing.
+#[derive(Serialize, Clone)]
+pub struct GapJson {
+    /// The version it follows.
+    pub after: String,
+    /// The version that ends it.
+    pub before: String,
+    /// What is known of what is missing.
+    pub note: String,
+}
+
+impl GapJson {
+    /// The wire form of `gap`.
+    pub fn new(gap: &inforce_core::Gap) -> Self {
+        Self { after: gap.after.to_string(), before: gap.before.to_string(), note: gap.note.clone() }
+    }
 }

@@ -39,6 +39,10 @@ struct AtPage {
     date_is_future: bool,
     date_is_past: bool,
     version: Option<EntryView>,
+    /// Whether a version not recorded here may have followed `version` by the date.
+    unrecorded_possible: bool,
+    /// Said once when versions may be missing: statuses are those of the versions recorded.
+    record_banner: Option<String>,
     provisions: Vec<StatusRow>,
 }
 
@@ -60,13 +64,17 @@ pub async fn at(ctx: PageCtx, Path(path): Path<DatePath>) -> PageResult {
                 depth: history.depth(&s.provision.id).min(3),
             })
             .collect();
+        let coverage = history.coverage(date);
+        let in_force = history.in_force(date).version;
         let page = AtPage {
             f: ctx.frame(),
+            unrecorded_possible: coverage.unrecorded_versions_possible,
+            record_banner: inforce_present::describe::coverage_banner(history, in_force, &coverage),
             date: date.to_string(),
             date_human: human_date(date),
             date_is_future: date > ctx.today,
             date_is_past: date < ctx.today,
-            version: history.in_force(date).version.map(|v| EntryView::new(v, ctx.today, false)),
+            version: in_force.map(|v| EntryView::new(v, ctx.today, false)),
             provisions,
         };
         let cache = if path.date.eq_ignore_ascii_case("today") { Cache::Today } else { Cache::Published };

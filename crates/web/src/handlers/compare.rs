@@ -41,6 +41,8 @@ struct ComparePage {
     /// "Version 4.0 (…) compared with version 4.1 (…)".
     heading: String,
     note: Option<String>,
+    /// Said when the stretch between the points crosses a gap in the record of versions or runs past its end.
+    record_note: Option<String>,
     between: Vec<EntryView>,
     /// What it found, counted (`describe::comparison_counts`).
     counts: String,
@@ -145,6 +147,11 @@ pub async fn compare(ctx: PageCtx, Path(path): Path<RangePath>, Query(query): Qu
                 cut_label(&found.b)
             )),
             note,
+            record_note: inforce_present::describe::stretch_coverage(
+                &ctx.history,
+                found.a.date.min(found.b.date),
+                found.a.date.max(found.b.date),
+            ),
             between: found.between.iter().map(|e| EntryView::new(e, ctx.today, false)).collect(),
             counts: inforce_present::describe::comparison_counts(&found.changes),
             changes,
@@ -162,6 +169,7 @@ pub async fn api_compare(ctx: ApiCtx, Path(path): Path<RangePath>, Query(query):
         let note = (!ctx.history.has_texts()).then(|| {
             format!("No text is recorded in the {code} register yet: the comparison shows statuses and change lists.")
         });
+        let record = wire::StretchRecordJson::new(&ctx.history, found.a.date, found.b.date);
         let parts = wire::ComparisonParts {
             code: &code,
             points: (&found.a, &found.b),
@@ -170,6 +178,7 @@ pub async fn api_compare(ctx: ApiCtx, Path(path): Path<RangePath>, Query(query):
             note: note.as_deref(),
             between: &found.between,
             changes: &found.changes,
+            record: &record,
         };
         ctx.json(&wire::comparison_json(&parts, ctx.today), Cache::Published)
     })

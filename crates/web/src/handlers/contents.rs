@@ -23,6 +23,8 @@ struct ContentsPage {
     date_human: String,
     version: Option<String>,
     date_is_past: bool,
+    /// Said once when versions may be missing at a date: statuses are those of the versions recorded.
+    record_banner: Option<String>,
     groups: Vec<Group>,
 }
 
@@ -46,6 +48,7 @@ pub async fn contents(ctx: PageCtx, at: At<Page>) -> PageResult {
             date_human: human_date(cut.date),
             version: cut.entry.map(|(e, _)| e.id.to_string()),
             date_is_past: cut.date < ctx.today,
+            record_banner: inforce_present::describe::cut_banner(history, &cut),
             groups,
         };
         ctx.page(page, if at.today { Cache::Today } else { Cache::Published })

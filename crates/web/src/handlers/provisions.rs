@@ -80,6 +80,8 @@ struct ProvisionPage {
     status_words: String,
     reason: String,
     banners: Vec<String>,
+    /// Said once when versions may be missing at a date: the status is that of the versions recorded.
+    record_banner: Option<String>,
     /// Proposals pending on the page's date that would change it.
     proposals: Vec<PendingView>,
     documents: Vec<DocLink>,
@@ -156,6 +158,7 @@ pub async fn provision(ctx: PageCtx, provision: Provision<Page>, at: At<Page>) -
         status_words: status.status.human().to_string(),
         reason: capitalise(&status_reason(&status, ctx.today)),
         banners,
+        record_banner: describe::cut_banner(history, &cut),
         proposals,
         documents: doc_links(&ctx, Some(&Attachment::Provision(id.clone()))),
         text: words.map(|t| inforce_present::text::provision_html(id.as_str(), t)),

@@ -15,19 +15,36 @@ use crate::respond::{ApiResult, Cache, PageResult, Problem, shorten};
 #[template(path = "versions.html")]
 struct VersionsPage {
     f: Frame,
-    versions: Vec<EntryView>,
+    /// Each version, with the recorded gap it opens (versions missing after it), in words.
+    versions: Vec<(EntryView, Option<String>)>,
+    /// Whether a version not recorded here may be in force today: the latest recorded is then tagged as such.
+    unrecorded_possible: bool,
+    /// Why, when it may.
+    record_note: Option<String>,
 }
 
 /// `/versions`
 pub async fn versions(ctx: PageCtx) -> PageResult {
-    let current = ctx.history.in_force(ctx.today).version.map(|v| v.id.clone());
-    let versions = ctx
-        .history
+    let history = &ctx.history;
+    let current = history.in_force(ctx.today).version.map(|v| v.id.clone());
+    let coverage = history.coverage(ctx.today);
+    let versions = history
         .versions()
         .into_iter()
-        .map(|v| EntryView::new(v, ctx.today, current.as_ref() == Some(&v.id)))
+        .map(|v| {
+            let gaps = &history.register().gaps;
+            let gap =
+                gaps.iter().find(|g| g.after == v.id).map(|g| inforce_present::describe::gap_sentence(history, g));
+            (EntryView::new(v, ctx.today, current.as_ref() == Some(&v.id)), gap)
+        })
         .collect();
-    ctx.page(VersionsPage { f: ctx.frame(), versions }, Cache::Today)
+    let page = VersionsPage {
+        f: ctx.frame(),
+        versions,
+        unrecorded_possible: coverage.unrecorded_versions_possible,
+        record_note: inforce_present::describe::coverage_reason(history, &coverage),
+    };
+    ctx.page(page, Cache::Today)
 }
 
 struct ListView {

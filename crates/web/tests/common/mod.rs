@@ -93,6 +93,9 @@ impl TestSite {
             new_bodies: read.bodies,
             title: None,
             time_zone: None,
+            complete_until: None,
+            first_version: None,
+            new_code_first_version: inforce_core::FirstVersion::Origin,
             details: inforce_store::VersionDetails::default(),
             provenance: Provenance::anonymous(&format!("folder:{}", root.display()), SEC_TIME.parse().expect("time")),
         };
