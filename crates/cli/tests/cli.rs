@@ -577,3 +577,43 @@ fn an_import_says_where_its_list_of_versions_is_complete() {
     let exported = sandbox.stdout(&["register", "export", "--code", "small"]);
     assert!(exported.contains("versions_complete_until = \"2026-12-31\""), "{exported}");
 }
+
+/// A folder import makes its first version a baseline unless told otherwise; a code already imported keeps its
+/// reading until the register says otherwise.
+#[test]
+fn a_baseline_first_version_is_not_the_code_s_birth() {
+    let sandbox = Sandbox::new();
+    let small = small_code(&sandbox);
+    let folder = small.to_str().expect("path");
+    let _ = sandbox.json(&["import", folder, "--code", "small"]);
+    let before = sandbox.json(&["status", "1", "--at", "2010-01-01", "--code", "small"]);
+    assert_eq!(before["provision"]["status"], "unknown");
+    assert_eq!(before["provision"]["existence"]["basis"], "before_record");
+    assert_eq!(before["provision"]["in_force"], Value::Null);
+    let held = sandbox.json(&["status", "1", "--at", "2016-06-01", "--code", "small"]);
+    assert_eq!(held["provision"]["existence"]["basis"], "baseline");
+    let text = sandbox.stdout(&["status", "1", "--at", "2016-06-01", "--code", "small"]);
+    assert!(text.contains("which holds the earliest text recorded"), "{text}");
+    let timeline = sandbox.stdout(&["timeline", "--code", "small"]);
+    assert!(timeline.contains("held (earliest text recorded): 1, 2"), "{timeline}");
+    assert!(timeline.contains("added: 3"), "a later version adds: {timeline}");
+    // A search before the record says there is no text, not "0 provisions match".
+    let search = sandbox.stdout(&["search", "paiement", "--at", "2010-01-01", "--code", "small"]);
+    assert!(
+        search.starts_with("The register holds no text on 1 January 2010: its record begins with version v1"),
+        "{search}"
+    );
+    let json = sandbox.json(&["search", "paiement", "--at", "2010-01-01", "--code", "small"]);
+    assert!(json["note"].as_str().is_some_and(|n| n.contains("no text")), "{json}");
+    // Re-imported without the flag, the code keeps its reading; with it, it changes.
+    let _ = sandbox.json(&["import", folder, "--code", "small", "--first-version", "origin"]);
+    let origin = sandbox.json(&["status", "1", "--at", "2010-01-01", "--code", "small"]);
+    assert_eq!(origin["provision"]["status"], "not_yet_added");
+    let _ = sandbox.json(&["import", folder, "--code", "small"]);
+    assert_eq!(
+        sandbox.json(&["status", "1", "--at", "2010-01-01", "--code", "small"])["provision"]["status"],
+        "not_yet_added"
+    );
+    let wrong = sandbox.run(&["import", folder, "--code", "small", "--first-version", "birth"]);
+    assert_eq!(wrong.status.code(), Some(2));
+}

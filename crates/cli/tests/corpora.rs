@@ -206,3 +206,21 @@ fn plain_word_searches_find_exactly_what_ripgrep_finds() {
         assert_eq!(at["total"].as_u64(), Some(in_last as u64), "{word} in {last}");
     }
 }
+
+/// The Code civil dates from 1804; the corpus begins with v001. Its first version is a baseline: before it,
+/// statuses are unknown, and from it, article 1 is held by the earliest text recorded, never "added".
+#[test]
+fn a_folder_import_reads_its_first_version_as_a_baseline() {
+    let sandbox = Sandbox::new();
+    let Some(folder) = corpus(&sandbox, "fr-code-civil") else { return };
+    let path = folder.to_str().expect("path");
+    let _ = sandbox.json(&["import", path, "--code", "fr-civil"]);
+    let before = sandbox.json(&["status", "1", "--at", "2010-01-01", "--code", "fr-civil"]);
+    assert_eq!(before["provision"]["status"], "unknown", "{before}");
+    assert_eq!(before["provision"]["existence"]["basis"], "before_record");
+    let text = sandbox.stdout(&["status", "1", "--code", "fr-civil"]);
+    assert!(text.contains("holds the earliest text recorded"), "{text}");
+    assert!(!text.contains("added by version v001"), "{text}");
+    let search = sandbox.stdout(&["search", "contrat", "--at", "2010-01-01", "--code", "fr-civil"]);
+    assert!(search.starts_with("The register holds no text on 1 January 2010"), "{search}");
+}

@@ -77,6 +77,9 @@ pub enum Basis<'a> {
     FirstVersionIncomplete {
         /// The code's first dated version or event.
         entry: &'a Entry,
+        /// Whether that version is a baseline (the earliest text recorded), rather than a first version whose
+        /// list of additions is incomplete.
+        baseline: bool,
         /// The top-level provision this rests on (this one, or the one above it that it follows).
         provision: &'a ProvisionId,
     },
@@ -84,6 +87,20 @@ pub enum Basis<'a> {
     BeforeCode {
         /// The code's first dated version or event, if any.
         first: Option<&'a Entry>,
+    },
+    /// The date is before the code's first recorded version, which is a baseline (`first_version = "baseline"`):
+    /// the earliest text recorded, not the code's start. What stood before it is not recorded.
+    BeforeRecord {
+        /// The baseline version.
+        first: &'a Entry,
+    },
+    /// The baseline version (the earliest text recorded, not the code's start) holds the provision named: it was
+    /// in the text then, since a date the register does not record.
+    Baseline {
+        /// The baseline version.
+        entry: &'a Entry,
+        /// The provision it holds (this one or one above it).
+        provision: &'a ProvisionId,
     },
     /// The provision will be added later by this entry.
     AddedLater {
@@ -125,6 +142,8 @@ impl<'a> Basis<'a> {
             | Self::Evidence { entry, .. }
             | Self::Commencement { entry }
             | Self::FirstVersionIncomplete { entry, .. }
+            | Self::Baseline { entry, .. }
+            | Self::BeforeRecord { first: entry }
             | Self::AddedLater { entry }
             | Self::Undated { entry, .. } => Some(entry),
             Self::BeforeCode { first } => first,
@@ -589,7 +608,7 @@ impl History {
             return None;
         }
         let (exists, follows) = match existence {
-            Existence::Absent { basis: Basis::BeforeCode { .. }, .. } => return None,
+            Existence::Absent { basis: Basis::BeforeCode { .. } | Basis::BeforeRecord { .. }, .. } => return None,
             Existence::Absent { status: Status::Unknown, .. } => return None,
             Existence::Absent { status, .. } => (false, *status == Status::Removed),
             Existence::Exists { .. } => {
@@ -632,11 +651,20 @@ impl History {
     }
 
     fn change<'a>(&'a self, touch: Touch, p: usize) -> Basis<'a> {
-        Basis::Change {
-            entry: &self.register.entries[touch.entry],
-            kind: touch.kind,
-            provision: &self.register.provisions[p].id,
+        let entry = &self.register.entries[touch.entry];
+        let provision = &self.register.provisions[p].id;
+        // A baseline holds what it lists as added: it did not add it (the code began before it).
+        if touch.kind == ChangeKind::Added && self.baseline().is_some_and(|b| std::ptr::eq(b, entry)) {
+            return Basis::Baseline { entry, provision };
         }
+        Basis::Change { entry, kind: touch.kind, provision }
+    }
+
+    /// The code's first dated version or event when the register reads it as a baseline
+    /// (`first_version = "baseline"`): the earliest text recorded, not the code's start. Before it, statuses are
+    /// unknown; what it lists as added, it holds.
+    pub fn baseline(&self) -> Option<&Entry> {
+        (self.register.code.first_version == crate::model::FirstVersion::Baseline).then(|| self.first_dated()).flatten()
     }
 
     /// Whether provision `p` is in the text on `date`, and why. A provision with no addition or removal of its own
@@ -646,6 +674,9 @@ impl History {
     fn existence(&self, p: usize, date: Date) -> Existence<'_> {
         let first = self.first_dated();
         let Some(first) = first.filter(|first| applies(first, date)) else {
+            if let Some(first) = self.baseline() {
+                return Existence::Absent { status: Status::Unknown, basis: Basis::BeforeRecord { first } };
+            }
             return Existence::Absent { status: Status::NotYetAdded, basis: Basis::BeforeCode { first } };
         };
         // Additions in effect on the way up, each waiting for the answer about the provision above it.
@@ -698,7 +729,10 @@ impl History {
         // A top-level provision with no addition of its own is in the text from the code's first version only
         // when that version lists everything it added; otherwise, as for one whose addition is unknown, only
         // evidence shows it there.
-        let start = (self.parents[p].is_none() && first.added.completeness != Completeness::Complete).then_some(first);
+        // A baseline is read the same way: that it lists everything it holds says nothing of what came before.
+        let start = (self.parents[p].is_none()
+            && (first.added.completeness != Completeness::Complete || self.baseline().is_some()))
+        .then_some(first);
         if !provision.addition_unknown && start.is_none() {
             return Own::AsParent;
         }
@@ -713,9 +747,11 @@ impl History {
             }
             _ => {
                 let basis = match start {
-                    Some(first) if !provision.addition_unknown => {
-                        Basis::FirstVersionIncomplete { entry: first, provision: &provision.id }
-                    }
+                    Some(first) if !provision.addition_unknown => Basis::FirstVersionIncomplete {
+                        entry: first,
+                        baseline: self.baseline().is_some(),
+                        provision: &provision.id,
+                    },
                     _ => Basis::AdditionUnknown { provision: &provision.id },
                 };
                 Existence::Absent { status: Status::Unknown, basis }
@@ -1618,6 +1654,49 @@ mod tests {
     }
 
     #[test]
+    fn a_baseline_holds_the_earliest_text_recorded_and_before_it_nothing_is_known() {
+        let versions = || {
+            vec![
+                entry("v1", "2016-01-01", &[("added", "1"), ("added", "2")]),
+                entry("v2", "2017-01-01", &[("added", "3"), ("removed", "2")]),
+            ]
+        };
+        let provisions =
+            || vec![provision("1", None), provision("2", None), provision("3", None), provision("4", None)];
+        let mut reg = register(provisions(), versions());
+        reg.code.first_version = crate::model::FirstVersion::Baseline;
+        let baseline = History::new(reg);
+        let origin = History::new(register(provisions(), versions()));
+        let v1 = baseline.entry(&EntryId::parse("v1").expect("id")).expect("v1");
+        assert_eq!(baseline.baseline().map(|e| e.id.as_str()), Some("v1"));
+        assert_eq!(origin.baseline(), None);
+        fn status<'a>(history: &'a History, id: &str, on: &str) -> (Status, Basis<'a>) {
+            let answer = history.status(&ProvisionId::parse(id).expect("id"), date(on)).expect("known");
+            (answer.status, answer.existence)
+        }
+        // Before the record: unknown, not "not yet added" (the code is older than its record).
+        assert_eq!(status(&baseline, "1", "2010-01-01"), (Status::Unknown, Basis::BeforeRecord { first: v1 }));
+        assert_eq!(status(&origin, "1", "2010-01-01").0, Status::NotYetAdded);
+        // From it: held by the baseline, never "added" by it.
+        let one = ProvisionId::parse("1").expect("id");
+        assert_eq!(
+            status(&baseline, "1", "2016-06-01"),
+            (Status::InForce, Basis::Baseline { entry: v1, provision: &one })
+        );
+        assert!(matches!(status(&origin, "1", "2016-06-01").1, Basis::Change { kind: ChangeKind::Added, .. }));
+        // What came later is added and removed as recorded.
+        assert_eq!(status(&baseline, "3", "2016-06-01").0, Status::NotYetAdded);
+        assert_eq!(status(&baseline, "3", "2017-06-01").0, Status::InForce);
+        assert_eq!(status(&baseline, "2", "2017-06-01").0, Status::Removed);
+        // A top-level provision the baseline does not hold and nothing names: unknown, not taken from the start.
+        assert!(matches!(
+            status(&baseline, "4", "2016-06-01"),
+            (Status::Unknown, Basis::FirstVersionIncomplete { baseline: true, .. })
+        ));
+        assert_eq!(status(&origin, "4", "2016-06-01").0, Status::InForce);
+    }
+
+    #[test]
     fn under_an_incomplete_first_version_the_reason_says_which_gap_it_is() {
         let mut first = entry("1.0", "2015-01-05", &[]);
         first.added.completeness = Completeness::Partial;
@@ -1637,11 +1716,11 @@ mod tests {
         let first = history.entry(&EntryId::parse("1.0").expect("id")).expect("1.0");
         assert_eq!(
             basis("A", "2015-06-01"),
-            (Status::Unknown, Basis::FirstVersionIncomplete { entry: first, provision: &a })
+            (Status::Unknown, Basis::FirstVersionIncomplete { entry: first, baseline: false, provision: &a })
         );
         assert_eq!(
             basis("A1", "2015-06-01"),
-            (Status::Unknown, Basis::FirstVersionIncomplete { entry: first, provision: &a }),
+            (Status::Unknown, Basis::FirstVersionIncomplete { entry: first, baseline: false, provision: &a }),
             "a part follows"
         );
         assert_eq!(basis("U", "2015-06-01"), (Status::Unknown, Basis::AdditionUnknown { provision: &u }));

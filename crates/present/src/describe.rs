@@ -97,6 +97,32 @@ pub fn comparison_kinds(change: &inforce_core::compare::ProvisionComparison<'_>)
     format!("{kinds} ({source})")
 }
 
+/// The name of one of an entry's change lists as every face shows it: the kind (`added`, `amended`, …), but
+/// "held (earliest text recorded)" for what a baseline lists as added, since it did not add it (see
+/// [`History::baseline`]).
+pub fn change_list_name(history: &History, entry: &Entry, kind: ChangeKind) -> &'static str {
+    if kind == ChangeKind::Added && history.baseline().is_some_and(|b| b.id == entry.id) {
+        "held (earliest text recorded)"
+    } else {
+        kind.as_str()
+    }
+}
+
+/// Said instead of "0 provisions match" by a search at a date before the register's first version: "The register
+/// holds no text on 1 January 2010: its record begins with version v1 (…, 1 January 2016)."; `None` from the first
+/// version on.
+pub fn before_record(history: &History, date: Date, today: Date) -> Option<String> {
+    if history.in_force(date).version.is_some() {
+        return None;
+    }
+    let first = history.versions().into_iter().next()?;
+    Some(format!(
+        "The register holds no text on {}: its record begins with {}.",
+        inforce_core::date::human_date(date),
+        entry_ref(first, today)
+    ))
+}
+
 /// Why a provision has its status, in one sentence.
 pub fn status_reason(answer: &StatusAnswer<'_>, today: Date) -> String {
     let own = &answer.provision.id;
@@ -130,7 +156,28 @@ pub fn status_reason(answer: &StatusAnswer<'_>, today: Date) -> String {
             };
             format!("first named by {}{what}; when it entered the text is not recorded", entry_ref(entry, today))
         }
-        Basis::FirstVersionIncomplete { entry, provision } => {
+        Basis::FirstVersionIncomplete { entry, baseline: true, provision } => {
+            let whom = if provision == own { String::new() } else { format!("follows {provision}: ") };
+            format!(
+                "{whom}the register's record begins with {}, which holds the earliest text recorded, and nothing \
+                 shows it in the text by this date",
+                entry_ref(entry, today)
+            )
+        }
+        Basis::Baseline { entry, provision } => {
+            let whom = if provision == own { String::new() } else { format!("follows {provision}: ") };
+            format!(
+                "{whom}in the text of {}, which holds the earliest text recorded; when it entered the text is not \
+                 recorded",
+                entry_ref(entry, today)
+            )
+        }
+        Basis::BeforeRecord { first } => format!(
+            "before the register's record begins: {} holds the earliest text recorded, and what stood before it \
+             is not recorded",
+            entry_ref(first, today)
+        ),
+        Basis::FirstVersionIncomplete { entry, baseline: false, provision } => {
             let whom = if provision == own { String::new() } else { format!("follows {provision}: ") };
             format!(
                 "{whom}no addition is recorded, the list of what the code's first {} added is incomplete, and \

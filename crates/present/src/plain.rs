@@ -173,7 +173,8 @@ pub fn timeline(history: &History, from: Option<Date>, to: Option<Date>, today: 
         }
         for kind in ChangeKind::ALL {
             if let Some(line) = change_list(entry.changes(kind), usize::MAX) {
-                let _ = writeln!(out, "            {}: {line}", kind.as_str());
+                let _ =
+                    writeln!(out, "            {}: {line}", crate::describe::change_list_name(history, entry, kind));
             }
         }
         // A gap is shown where it opens, so the list never reads as if 5.4 followed 4.2 directly.
@@ -279,7 +280,10 @@ pub fn comparison(history: &History, parts: &ComparisonParts<'_>, today: Date) -
     for entry in parts.between {
         let lists: Vec<String> = ChangeKind::ALL
             .into_iter()
-            .filter_map(|kind| Some(format!("{} {}", kind.as_str(), change_list(entry.changes(kind), SHORT_LIST)?)))
+            .filter_map(|kind| {
+                let list = change_list(entry.changes(kind), SHORT_LIST)?;
+                Some(format!("{} {list}", crate::describe::change_list_name(history, entry, kind)))
+            })
             .collect();
         let _ = writeln!(
             out,

@@ -63,6 +63,9 @@ pub async fn search(env: &Env, args: &SearchArgs) -> Result<(), Failure> {
             (Some(_), Some(version)) => format!("in version {version}"),
             (Some(c), None) => format!("on {}", inforce_core::date::human_date(c.date)),
         };
+        if let Some(note) = at.and_then(|c| inforce_present::describe::before_record(history, c.date, today)) {
+            return format!("{note}\n");
+        }
         let pages = hits.len().div_ceil(args.per_page).max(1);
         let mut text = format!(
             "{} {} {:?} {scope} (page {} of {pages})\n",

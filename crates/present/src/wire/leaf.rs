@@ -110,7 +110,9 @@ impl EntryRefJson {
 #[derive(Serialize)]
 pub struct BasisJson {
     /// `change`, `initially`, `commencement`, `first_version_incomplete` (no addition on record, the first
-    /// version's list of additions incomplete, nothing showing it in the text yet), `before_code`, `added_later`, `addition_unknown`, `evidence`,
+    /// version's list of additions incomplete or the first version a baseline, nothing showing it in the text
+    /// yet), `before_code`, `before_record` (before a baseline: what stood then is not recorded), `baseline` (held
+    /// by the baseline version, the earliest text recorded), `added_later`, `addition_unknown`, `evidence`,
     /// `undated` (a change by an entry of unknown date that may already have happened), `default`.
     pub basis: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -138,6 +140,8 @@ impl BasisJson {
                 ("first_version_incomplete", None, Some(provision.to_string()))
             }
             Basis::BeforeCode { .. } => ("before_code", None, None),
+            Basis::BeforeRecord { .. } => ("before_record", None, None),
+            Basis::Baseline { provision, .. } => ("baseline", None, Some(provision.to_string())),
             Basis::AddedLater { .. } => ("added_later", None, None),
             Basis::Default => ("default", None, None),
         };
@@ -492,6 +496,9 @@ pub struct SearchJson<'a> {
     page: usize,
     per_page: usize,
     pages: usize,
+    /// Said when the date searched is before the register's record begins (it holds no text then).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
     results: Vec<SearchResultJson<'a>>,
 }
 
@@ -578,6 +585,7 @@ impl<'a> SearchJson<'a> {
             page: asked.page,
             per_page: asked.per_page,
             pages: hits.len().div_ceil(asked.per_page).max(1),
+            note: asked.date.and_then(|d| crate::describe::before_record(history, d, today)),
             results,
         }
     }

@@ -10,6 +10,7 @@ use axum::http::HeaderMap;
 use inforce_core::search::{ProvisionHit, Scope, SearchIndex, parse, snippet, wordings_at};
 use inforce_core::unicode::{foldings, word_ranges};
 use inforce_core::{Entry, ProvisionId};
+use inforce_present::describe;
 use inforce_present::wire::{SearchAsked, SearchJson};
 use serde::Serialize;
 
@@ -140,11 +141,14 @@ pub async fn page(ctx: PageCtx, Query(query): Query<SearchQuery>) -> PageResult 
                 (None, Some(d)) => format!("on {d}"),
                 _ => "in any version".into(),
             };
-            page.summary = format!(
-                "{total} {} {scope}{}",
-                if total == 1 { "provision matches" } else { "provisions match" },
-                if pages > 1 { format!(" (page {} of {pages})", asked.page) } else { String::new() }
-            );
+            page.summary = match asked.date.and_then(|d| describe::before_record(&ctx.history, d, ctx.today)) {
+                Some(note) => note,
+                None => format!(
+                    "{total} {} {scope}{}",
+                    if total == 1 { "provision matches" } else { "provisions match" },
+                    if pages > 1 { format!(" (page {} of {pages})", asked.page) } else { String::new() }
+                ),
+            };
             let link = |n: usize| {
                 let mut pairs = vec![("q", page.q.clone())];
                 for (k, v) in [("at", &page.at), ("version", &page.version), ("within", &page.within)] {

@@ -134,7 +134,7 @@ pub async fn version(ctx: PageCtx, Path(path): Path<EntryPath>) -> PageResult {
                 };
                 let note = list.note.clone().or(gap.filter(|_| !list.listed.is_empty()));
                 ListView {
-                    name: capitalise(kind.as_str()),
+                    name: capitalise(inforce_present::describe::change_list_name(&ctx.history, entry, kind)),
                     ids: list.listed.iter().map(ToString::to_string).collect(),
                     empty,
                     note,
