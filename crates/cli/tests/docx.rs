@@ -196,6 +196,14 @@ fn a_new_version_reports_the_likely_renumberings_and_removes_what_it_lacks_when_
     assert_reads_as(&sandbox, "d", "2025-05-01", &dir.join("expected/D-v2"));
     let at = sandbox.json(&["--code", "d", "at", "2025-05-01"]);
     assert_eq!(status_of(&at, "D3.4"), "removed");
+    // Section D was recorded whole at version 1: a clause first appearing at version 2 was not in the text
+    // before, so it is not yet added then, and version 2 lists it as added.
+    let before = sandbox.json(&["--code", "d", "status", "D2.6", "--at", "2025-02-01"]);
+    assert_eq!(before["provision"]["status"], "not_yet_added", "{before}");
+    assert_eq!(before["provision"]["existence"]["entry"]["id"], "2");
+    let version = sandbox.json(&["--code", "d", "versions"]);
+    let v2 = version["versions"].as_array().expect("versions").iter().find(|v| v["id"] == "2").expect("2");
+    assert_eq!(v2["added"]["provisions"], serde_json::json!(["D2.6"]), "{v2}");
     // The text report says the same in words (the same two versions, imported into another code).
     let v1 = doc(&dir, "D-v1");
     let first = sandbox.stdout(&["--code", "e", "import-docx", &v1, "--version", "1", "--effective", "2025-01-06"]);

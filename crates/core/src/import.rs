@@ -218,6 +218,11 @@ pub fn merge_versions(
     let mut ever: HashSet<ProvisionId> = HashSet::new();
     let parents: HashMap<ProvisionId, ProvisionId> =
         register.provisions.iter().filter_map(|p| p.parent.clone().map(|parent| (p.id.clone(), parent))).collect();
+    // The provisions the register had before this import with no part of their own: what a Section's texts must
+    // all have shown for them to be a complete record of it (see `recorded_whole`).
+    let with_parts: HashSet<&ProvisionId> =
+        parents.iter().filter(|(id, _)| known.contains(*id)).map(|(_, p)| p).collect();
+    let known_leaves: Vec<&ProvisionId> = known.iter().filter(|id| !with_parts.contains(id)).collect();
     // Provisions first recorded, not proven added: (provision, the entry that recorded it).
     let mut first_recorded: Vec<(ProvisionId, EntryId)> = Vec::new();
     for entry in &order {
@@ -251,7 +256,15 @@ pub fn merge_versions(
             let before = state.get(&provision).copied();
             let slot = match (before, text) {
                 (None, Some(_)) if !ever.contains(&provision) && !texted_now.contains(&provision) => {
-                    match first_wording(&provision, known.contains(&provision), current.is_some(), &parents, &ever) {
+                    let whole = |above: &ProvisionId| recorded_whole(above, &known_leaves, &parents, &ever);
+                    match first_wording(
+                        &provision,
+                        known.contains(&provision),
+                        current.is_some(),
+                        &parents,
+                        &ever,
+                        whole,
+                    ) {
                         FirstWording::Added => Some(0),
                         FirstWording::Recorded => {
                             if !known.contains(&provision) {
@@ -372,8 +385,9 @@ enum FirstWording {
 }
 
 /// A provision's first text, at some entry: an addition when the provision is new to the register and the texts
-/// before would have shown it (a new code, or a part under a provision whose text was recorded before);
-/// otherwise only its first recorded wording. A provision the register already had keeps every status it had
+/// before would have shown it (a new code; a part under a provision whose text was recorded before, or under one
+/// recorded whole before, as a Section imported whole from Word: see [`recorded_whole`]); otherwise only its
+/// first recorded wording. A provision the register already had keeps every status it had
 /// (its wording is first recorded, not added); one new to the register under a provision whose text was never
 /// recorded is `unknown` before (`added = "unknown"`, `present_by` the entry).
 fn first_wording(
@@ -382,6 +396,7 @@ fn first_wording(
     register_existed: bool,
     parents: &HashMap<ProvisionId, ProvisionId>,
     ever: &HashSet<ProvisionId>,
+    whole: impl Fn(&ProvisionId) -> bool,
 ) -> FirstWording {
     if known {
         return FirstWording::Recorded;
@@ -395,7 +410,7 @@ fn first_wording(
             let mut above = Some(parent);
             let mut texted = false;
             while let Some(p) = above {
-                texted |= ever.contains(p);
+                texted |= ever.contains(p) || whole(p);
                 above = parents.get(p);
             }
             texted
@@ -404,6 +419,32 @@ fn first_wording(
         None => !ever.is_empty(),
     };
     if shown_before { FirstWording::Added } else { FirstWording::Recorded }
+}
+
+/// Whether the texts before recorded `ancestor` whole: it has parts the register held before this import, and
+/// every one of them without parts of its own had a text at some earlier point. Its texts were then a complete
+/// record of it (a Section imported whole from Word, without `--missing keep`), so a part first appearing later
+/// was not in the text before.
+fn recorded_whole(
+    ancestor: &ProvisionId,
+    known_leaves: &[&ProvisionId],
+    parents: &HashMap<ProvisionId, ProvisionId>,
+    ever: &HashSet<ProvisionId>,
+) -> bool {
+    let under = |id: &ProvisionId| {
+        let mut above = parents.get(id);
+        // A loop bounded by the tree's size: a cycle in stored data cannot hang it.
+        for _ in 0..=parents.len() {
+            match above {
+                Some(p) if p == ancestor => return true,
+                Some(p) => above = parents.get(p),
+                None => return false,
+            }
+        }
+        false
+    };
+    let mut parts = known_leaves.iter().filter(|id| under(id)).peekable();
+    parts.peek().is_some() && parts.all(|id| ever.contains(*id))
 }
 
 /// Where the texts and the register disagree.
@@ -835,6 +876,40 @@ mod tests {
         assert_eq!(listed(&merged, "v2"), (vec!["A.2".to_string(), "B".to_string()], vec!["A.1".to_string()]));
         assert_eq!(listed(&merged, "v3").0, ["A.1"], "back after its removal: added again");
         assert!(!merged.register.provisions.iter().any(|p| p.addition_unknown), "{:?}", merged.register.provisions);
+
+        // A Section recorded whole (every part it had, texted) at v1, with no text of its own or of its
+        // sub-section: a clause first appearing at v2 under it was added then; under a Section one of whose parts
+        // never had a text, only first recorded.
+        let mut reg = register(
+            vec![
+                provision("D", None),
+                provision("D2", Some("D")),
+                provision("D2.1", Some("D2")),
+                provision("D3", Some("D")),
+                provision("E", None),
+                provision("E.1", Some("E")),
+                provision("E.2", Some("E")),
+            ],
+            vec![],
+        );
+        let v1 = version("v1", "2016-01-01", &[("D2.1", "d21"), ("D3", "d3"), ("E.1", "e1")]);
+        let first = merge(Some(&reg), &[], &[v1]);
+        reg = first.register.clone();
+        let v2 = version(
+            "v2",
+            "2017-01-01",
+            &[("D2.1", "d21"), ("D3", "d3"), ("D2.2", "d22"), ("E.1", "e1"), ("E.1.1", "e11"), ("E.3", "e3")],
+        );
+        let merged = merge(Some(&reg), &first.assignments, &[v2]);
+        assert_eq!(
+            listed(&merged, "v2").0,
+            ["D2.2", "E.1.1"],
+            "D was recorded whole, and E.1 had a text; E.2 of E never had one"
+        );
+        let e3 = merged.register.provisions.iter().find(|p| p.id.as_str() == "E.3").expect("E.3");
+        assert!(e3.addition_unknown, "E was not recorded whole: E.3 may have been there");
+        let placed = merged.register.provisions.iter().find(|p| p.id.as_str() == "D2.2").expect("D2.2");
+        assert!(!placed.addition_unknown);
     }
 
     #[test]
