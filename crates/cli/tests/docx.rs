@@ -253,6 +253,19 @@ fn a_section_document_on_a_scratch_copy_of_the_sec_register() {
     }
     let after = sandbox.json(&["at", "2027-06-01"]);
     assert_eq!(status_of(&after, "D1.1"), "in_force");
+    // What the texts show 64.0 changed is listed, marked as from its texts: first wordings whose earlier state
+    // the register does not hold, so its added and amended lists are partial.
+    let versions = sandbox.json(&["versions"]);
+    let v64 = versions["versions"].as_array().expect("versions").iter().find(|v| v["id"] == "64.0").expect("64.0");
+    assert_eq!(v64["first_recorded"]["source"], "texts", "{v64}");
+    assert_eq!(v64["first_recorded"]["provisions"].as_array().map(Vec::len), Some(14), "{v64}");
+    assert_eq!(v64["added"]["source"], "texts");
+    assert_eq!(v64["added"]["completeness"], "partial");
+    assert_eq!(v64["removed"]["completeness"], "complete");
+    let v62 = versions["versions"].as_array().expect("versions").iter().find(|v| v["id"] == "62.0").expect("62.0");
+    assert_eq!(v62["amended"]["source"], "register");
+    let timeline = sandbox.stdout(&["timeline", "--from", "2027-01-01"]);
+    assert!(timeline.contains("first recorded: D1.1, D1.2"), "{timeline}");
     assert_eq!(
         text(&sandbox, "sec", "D1.3", "2027-06-01"),
         std::fs::read_to_string(dir.join("expected/D-v1/D1.3.md")).expect("D1.3")

@@ -21,6 +21,7 @@ pub mod point;
 pub mod renumber;
 pub mod search;
 pub mod text;
+pub mod text_lists;
 pub mod tree;
 pub mod unicode;
 pub mod validate;

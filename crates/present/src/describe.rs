@@ -305,6 +305,64 @@ pub fn stretch(stretch: &inforce_core::Stretch) -> Option<String> {
     }
 }
 
+/// Where a change list shown for an entry comes from: the register's sources, or the entry's recorded texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListSource {
+    /// The register's list, as its sources give it.
+    Register,
+    /// What the entry's texts show it changed ([`History::text_lists`]).
+    Texts,
+}
+
+impl ListSource {
+    /// The JSON word: `register` or `texts`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Register => "register",
+            Self::Texts => "texts",
+        }
+    }
+}
+
+/// An entry's change list of one kind as every face shows it. For an entry that gave texts, what its texts show
+/// (added, amended, removed), unless the register names a provision the texts do not show; `added` and `amended`
+/// are then partial when the texts hold first wordings the register does not record as added (they may have
+/// been added or amended by it: see [`first_recorded`]). Otherwise the register's list.
+pub fn shown_list(history: &History, entry: &Entry, kind: ChangeKind) -> (inforce_core::ChangeList, ListSource) {
+    let register = entry.changes(kind);
+    let Some(lists) = history.text_lists(entry) else { return (register.clone(), ListSource::Register) };
+    let Some(shown) = lists.of(kind) else { return (register.clone(), ListSource::Register) };
+    if register.listed.iter().any(|p| !shown.contains(&p)) {
+        return (register.clone(), ListSource::Register);
+    }
+    let listed: Vec<inforce_core::ProvisionId> = shown.iter().map(|p| (*p).clone()).collect();
+    let partial = !lists.first_recorded.is_empty() && matches!(kind, ChangeKind::Added | ChangeKind::Amended);
+    let list = if partial {
+        inforce_core::ChangeList {
+            listed,
+            completeness: inforce_core::Completeness::Partial,
+            note: Some(format!(
+                "its texts first record {} wording(s) whose earlier state is not recorded: it may have {} them",
+                lists.first_recorded.len(),
+                if kind == ChangeKind::Added { "added" } else { "amended" }
+            )),
+        }
+    } else {
+        inforce_core::ChangeList::complete(listed)
+    };
+    (list, ListSource::Texts)
+}
+
+/// The wordings an entry's texts record for the first time without the register recording their addition
+/// (they may have stood before, unrecorded); `None` when there are none.
+pub fn first_recorded(history: &History, entry: &Entry) -> Option<inforce_core::ChangeList> {
+    let lists = history.text_lists(entry)?;
+    (!lists.first_recorded.is_empty()).then(|| inforce_core::ChangeList {
+        note: Some("their earlier wording is not recorded: this version may have added or amended them".into()),
+        ..inforce_core::ChangeList::complete(lists.first_recorded.iter().map(|p| (*p).clone()).collect())
+    })
+}
+
 /// What a change list's completeness adds to its names: "and others not listed" when the sources name only
 /// some of the provisions changed, "not listed in the sources (unknown)" when they name none; `None` when the
 /// list is complete. The one wording of it every face uses.

@@ -172,10 +172,13 @@ pub fn timeline(history: &History, from: Option<Date>, to: Option<Date>, today: 
             let _ = writeln!(out, "            {}", first_sentence(&entry.summary));
         }
         for kind in ChangeKind::ALL {
-            if let Some(line) = change_list(entry.changes(kind), usize::MAX) {
+            if let Some(line) = change_list(&crate::describe::shown_list(history, entry, kind).0, usize::MAX) {
                 let _ =
                     writeln!(out, "            {}: {line}", crate::describe::change_list_name(history, entry, kind));
             }
+        }
+        if let Some(line) = crate::describe::first_recorded(history, entry).and_then(|l| change_list(&l, usize::MAX)) {
+            let _ = writeln!(out, "            first recorded: {line}");
         }
         // A gap is shown where it opens, so the list never reads as if 5.4 followed 4.2 directly.
         for gap in gaps.iter().filter(|g| g.after == entry.id) {
@@ -281,7 +284,7 @@ pub fn comparison(history: &History, parts: &ComparisonParts<'_>, today: Date) -
         let lists: Vec<String> = ChangeKind::ALL
             .into_iter()
             .filter_map(|kind| {
-                let list = change_list(entry.changes(kind), SHORT_LIST)?;
+                let list = change_list(&crate::describe::shown_list(history, entry, kind).0, SHORT_LIST)?;
                 Some(format!("{} {list}", crate::describe::change_list_name(history, entry, kind)))
             })
             .collect();

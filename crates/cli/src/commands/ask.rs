@@ -16,7 +16,8 @@ use crate::failure::Failure;
 /// `inforce versions`
 pub async fn versions(env: &Env) -> Result<(), Failure> {
     let today = env.today().await?;
-    let history = env.history().await?;
+    // With texts: a version recorded from texts lists what they show it changed.
+    let history = env.history_with_texts().await?;
     env.out.print(&VersionsJson::new(&history, today), || plain::versions(&history, today))
 }
 
@@ -24,7 +25,8 @@ pub async fn versions(env: &Env) -> Result<(), Failure> {
 pub async fn at(env: &Env, args: &AtArgs) -> Result<(), Failure> {
     let today = env.today().await?;
     let day = date(&args.date, today)?;
-    let history = env.history().await?;
+    // With texts: the version in force lists what its texts show it changed, as on every face.
+    let history = env.history_with_texts().await?;
     // Every provision's status is a large answer: its JSON is built only when JSON is asked for.
     env.out.print_with(|| AtJson::new(&history, day, today), || plain::at(&history, day, today))
 }
@@ -62,7 +64,7 @@ pub async fn timeline(env: &Env, args: &TimelineArgs) -> Result<(), Failure> {
     {
         return Err(Failure::Usage(format!("--from {from} is after --to {to}")));
     }
-    let history = env.history().await?;
+    let history = env.history_with_texts().await?;
     let json = TimelineJson::new(&history, from, to, today);
     env.out.print(&json, || plain::timeline(&history, from, to, today))
 }

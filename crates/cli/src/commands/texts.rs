@@ -47,6 +47,7 @@ pub async fn diff(env: &Env, args: &DiffArgs) -> Result<(), Failure> {
     let note = (!history.has_texts()).then(|| no_text_note(history));
     let record = StretchRecordJson::new(history, a.date, b.date);
     let parts = ComparisonParts {
+        history,
         code: &code,
         points: (&a, &b),
         within: within.as_ref(),

@@ -39,7 +39,7 @@ impl VersionsJson {
                 .map(|v| v.id.to_string()),
             latest_recorded: history.in_force(today).version.map(|v| v.id.to_string()),
             record: RecordCoverageJson::new(history, today),
-            versions: history.versions().iter().map(|v| EntryJson::new(v, today)).collect(),
+            versions: history.versions().iter().map(|v| EntryJson::new(history, v, today)).collect(),
         }
     }
 }
@@ -67,7 +67,7 @@ impl AtJson {
         Self {
             code: history.register().code.id.to_string(),
             date: date.to_string(),
-            version: in_force.version.map(|v| EntryJson::new(v, today)),
+            version: in_force.version.map(|v| EntryJson::new(history, v, today)),
             possibly_later_versions: in_force.possibly_later.iter().map(|v| EntryRefJson::new(v, today)).collect(),
             planned: date > today,
             record: RecordCoverageJson::new(history, date),
@@ -91,7 +91,7 @@ impl EntriesJson {
         Self {
             code: history.register().code.id.to_string(),
             record: StretchRecordJson::new(history, Date::MIN, today),
-            entries: entries.iter().map(|e| EntryJson::new(e, today)).collect(),
+            entries: entries.iter().map(|e| EntryJson::new(history, e, today)).collect(),
         }
     }
 }
@@ -116,7 +116,7 @@ impl TimelineJson {
             from: from.map(|d| d.to_string()),
             to: to.map(|d| d.to_string()),
             record: StretchRecordJson::new(history, from.unwrap_or(Date::MIN), to.unwrap_or(today)),
-            entries: history.timeline(from, to).iter().map(|e| EntryJson::new(e, today)).collect(),
+            entries: history.timeline(from, to).iter().map(|e| EntryJson::new(history, e, today)).collect(),
         }
     }
 }
@@ -417,7 +417,7 @@ pub struct VersionJson {
 impl VersionJson {
     /// `entry` of the code.
     pub fn new(history: &History, entry: &Entry, today: Date) -> Self {
-        Self { code: history.register().code.id.to_string(), version: EntryJson::new(entry, today) }
+        Self { code: history.register().code.id.to_string(), version: EntryJson::new(history, entry, today) }
     }
 }
 

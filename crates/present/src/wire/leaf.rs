@@ -6,8 +6,8 @@ use inforce_core::compare::{ChangeSort, KnownFrom, ProvisionComparison};
 use inforce_core::diff::DiffOptions;
 use inforce_core::point::Cut;
 use inforce_core::{
-    Basis, ChangeList, Completeness, Consultation, Entry, History, HistoryItem, Provision, ProvisionId, Relation,
-    StatusAnswer,
+    Basis, ChangeKind, ChangeList, Completeness, Consultation, Entry, History, HistoryItem, Provision, ProvisionId,
+    Relation, StatusAnswer,
 };
 use jiff::civil::Date;
 use serde::Serialize;
@@ -32,6 +32,10 @@ pub struct EntryJson {
     pub removed: ChangeListJson,
     pub activated: ChangeListJson,
     pub deactivated: ChangeListJson,
+    /// Wordings its texts record for the first time without the register recording their addition (they may have
+    /// stood before, unrecorded); absent when there are none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_recorded: Option<ChangeListJson>,
     pub sources: Vec<String>,
     pub confidence: Option<String>,
     pub notes: Vec<String>,
@@ -45,10 +49,12 @@ pub struct ChangeListJson {
     pub completeness: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// `register` (the register's sources) or `texts` (what the entry's recorded texts show it changed).
+    pub source: &'static str,
 }
 
-impl From<&ChangeList> for ChangeListJson {
-    fn from(list: &ChangeList) -> Self {
+impl ChangeListJson {
+    fn new((list, source): (ChangeList, crate::describe::ListSource)) -> Self {
         Self {
             provisions: list.listed.iter().map(ToString::to_string).collect(),
             completeness: match list.completeness {
@@ -57,12 +63,15 @@ impl From<&ChangeList> for ChangeListJson {
                 Completeness::Unlisted => "unlisted",
             },
             note: list.note.clone(),
+            source: source.as_str(),
         }
     }
 }
 
 impl EntryJson {
-    pub fn new(entry: &Entry, today: Date) -> Self {
+    /// The entry, its change lists as every face shows them ([`crate::describe::shown_list`]).
+    pub fn new(history: &History, entry: &Entry, today: Date) -> Self {
+        let list = |kind| ChangeListJson::new(crate::describe::shown_list(history, entry, kind));
         Self {
             id: entry.id.to_string(),
             kind: entry.kind.as_str(),
@@ -72,11 +81,13 @@ impl EntryJson {
             instrument: entry.instrument.as_str(),
             planned: History::is_planned(entry, today),
             summary: entry.summary.clone(),
-            added: (&entry.added).into(),
-            amended: (&entry.amended).into(),
-            removed: (&entry.removed).into(),
-            activated: (&entry.activated).into(),
-            deactivated: (&entry.deactivated).into(),
+            added: list(ChangeKind::Added),
+            amended: list(ChangeKind::Amended),
+            removed: list(ChangeKind::Removed),
+            activated: list(ChangeKind::Activated),
+            deactivated: list(ChangeKind::Deactivated),
+            first_recorded: crate::describe::first_recorded(history, entry)
+                .map(|l| ChangeListJson::new((l, crate::describe::ListSource::Texts))),
             sources: entry.sources.clone(),
             confidence: entry.confidence.clone(),
             notes: entry.notes.clone(),
@@ -638,6 +649,8 @@ impl PointJson {
 
 /// What a comparison found, as the CLI (`diff --format json`) and the API (`/compare/A...B`) both give it.
 pub struct ComparisonParts<'a> {
+    /// The code's history the comparison was made in.
+    pub history: &'a History,
     /// The code.
     pub code: &'a str,
     /// The two points.
@@ -668,7 +681,7 @@ pub fn comparison_json<'a>(parts: &'a ComparisonParts<'a>, today: Date) -> Compa
         ignore_formatting: parts.options.ignore_formatting,
         note: parts.note,
         record: parts.record,
-        entries_between: parts.between.iter().map(|e| EntryJson::new(e, today)).collect(),
+        entries_between: parts.between.iter().map(|e| EntryJson::new(parts.history, e, today)).collect(),
         summary: SummaryJson {
             added: count(ChangeSort::Added),
             removed: count(ChangeSort::Removed),

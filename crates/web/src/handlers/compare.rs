@@ -171,6 +171,7 @@ pub async fn api_compare(ctx: ApiCtx, Path(path): Path<RangePath>, Query(query):
         });
         let record = wire::StretchRecordJson::new(&ctx.history, found.a.date, found.b.date);
         let parts = wire::ComparisonParts {
+            history: &ctx.history,
             code: &code,
             points: (&found.a, &found.b),
             within: found.within.as_ref(),

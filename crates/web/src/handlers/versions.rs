@@ -121,10 +121,14 @@ pub async fn version(ctx: PageCtx, Path(path): Path<EntryPath>) -> PageResult {
         let entry = EntryId::parse(text).ok().and_then(|id| ctx.history.entry(&id)).ok_or_else(|| {
             Problem::not_found(format!("The {} has no version or event '{}'.", ctx.code, shorten(text)))
         })?;
-        let lists = ChangeKind::ALL
+        let shown = |kind| inforce_present::describe::shown_list(&ctx.history, entry, kind).0;
+        let first_recorded = inforce_present::describe::first_recorded(&ctx.history, entry);
+        let lists: Vec<ListView> = ChangeKind::ALL
             .into_iter()
-            .map(|kind| {
-                let list = entry.changes(kind);
+            .map(|kind| (inforce_present::describe::change_list_name(&ctx.history, entry, kind), shown(kind)))
+            .chain(first_recorded.map(|list| ("first recorded", list)))
+            .map(|(name, list)| {
+                let list = &list;
                 // What the sources leave out, worded as on every face: said instead of "None." for a list that
                 // names nothing, else below the names.
                 let gap = inforce_present::describe::unlisted(list).map(|gap| format!("{}.", capitalise(gap)));
@@ -134,7 +138,7 @@ pub async fn version(ctx: PageCtx, Path(path): Path<EntryPath>) -> PageResult {
                 };
                 let note = list.note.clone().or(gap.filter(|_| !list.listed.is_empty()));
                 ListView {
-                    name: capitalise(inforce_present::describe::change_list_name(&ctx.history, entry, kind)),
+                    name: capitalise(name),
                     ids: list.listed.iter().map(ToString::to_string).collect(),
                     empty,
                     note,
