@@ -57,8 +57,12 @@ pub struct PointArgs {
 /// The commands.
 #[derive(Subcommand)]
 pub enum Command {
-    /// List the versions: number, effective date, instrument, summary; planned ones marked.
-    Versions,
+    /// List the versions: number, effective date, instrument, summary; planned ones marked. `versions add`
+    /// records one without texts.
+    Versions {
+        #[command(subcommand)]
+        action: Option<VersionsCommand>,
+    },
     /// The version in force on a date and every provision's status then.
     At(AtArgs),
     /// A provision's status on a date, and why.
@@ -744,6 +748,37 @@ pub struct ConsultationAddArgs {
     pub responses: Vec<String>,
     /// Where the facts come from; repeat for several.
     #[arg(long = "source")]
+    pub sources: Vec<String>,
+}
+
+/// `inforce versions` commands besides the listing.
+#[derive(Subcommand)]
+pub enum VersionsCommand {
+    /// Record a version without texts (what a register file's [[version]] records): refused, nothing stored, when
+    /// its id is taken or the register would not be valid.
+    Add(VersionAddArgs),
+}
+
+/// The arguments of `versions add`.
+#[derive(clap::Args)]
+pub struct VersionAddArgs {
+    /// Its id, such as 63.0.
+    pub id: String,
+    /// When it takes effect (YYYY-MM-DD; YYYY-MM, YYYY or unknown when the sources say no more).
+    #[arg(long, value_name = "DATE")]
+    pub effective: String,
+    /// What made it: designation, sos_variation, sos_direction, modification, modification+designation,
+    /// authority_led_variation or unknown.
+    #[arg(long, value_name = "KIND")]
+    pub instrument: String,
+    /// When it was made, designated or directed (same forms as --effective).
+    #[arg(long, value_name = "DATE")]
+    pub made: Option<String>,
+    /// What it did, in a few sentences.
+    #[arg(long)]
+    pub summary: Option<String>,
+    /// Where the facts come from (repeat for several).
+    #[arg(long = "source", value_name = "SOURCE")]
     pub sources: Vec<String>,
 }
 

@@ -55,6 +55,49 @@ fn a_proposal_is_followed_from_raising_to_implementation() {
         assert_eq!(moved["stage"]["id"], stage);
         assert_eq!(moved["changed"], true);
     }
+    // A version that took effect before the proposal was raised, or before it was approved, cannot carry it.
+    let refused = |version: &str, says: &str| {
+        let output = sandbox.run(&[
+            "mod",
+            "advance",
+            "MP301",
+            "--to",
+            "implemented",
+            "--date",
+            "2026-11-01",
+            "--version",
+            version,
+        ]);
+        assert_eq!(output.status.code(), Some(2), "{version}");
+        assert!(stderr(&output).contains(says), "{}", stderr(&output));
+    };
+    refused("62.0", "version 62.0 took effect on 2022-07-18 but MP301 was raised on 2026-01-10");
+    let early = sandbox.json(&["versions", "add", "62.5", "--effective", "2026-05-01", "--instrument", "modification"]);
+    assert_eq!(early["version"]["id"], "62.5");
+    refused("62.5", "version 62.5 took effect on 2026-05-01 but MP301 was approved on 2026-07-01");
+    let added = sandbox.json(&[
+        "versions",
+        "add",
+        "63.0",
+        "--effective",
+        "2026-11-01",
+        "--instrument",
+        "modification",
+        "--made",
+        "2026-10",
+        "--summary",
+        "The November release.",
+        "--source",
+        "https://example.org/release",
+    ]);
+    assert_eq!(added["version"]["instrument"], "modification");
+    assert_eq!(added["version"]["made"], "2026-10");
+    assert_eq!(added["version"]["sources"], serde_json::json!(["https://example.org/release"]));
+    let taken = sandbox.run(&["versions", "add", "63.0", "--effective", "2026-11-01", "--instrument", "modification"]);
+    assert!(stderr(&taken).contains("'63.0' is already recorded"), "{}", stderr(&taken));
+    let listed = sandbox.json(&["versions"]);
+    let ids: Vec<&str> = listed["versions"].as_array().expect("list").iter().filter_map(|v| v["id"].as_str()).collect();
+    assert_eq!(ids[ids.len() - 3..], ["62.0", "62.5", "63.0"], "in date order");
     // The implementation is recorded a day later than the rest.
     let output = sandbox.run_at(
         "2026-11-02T09:00:00Z",
@@ -67,7 +110,7 @@ fn a_proposal_is_followed_from_raising_to_implementation() {
             "--date",
             "2026-11-01",
             "--version",
-            "62.0",
+            "63.0",
             "--note",
             "in the November release",
             "--format",
@@ -79,18 +122,18 @@ fn a_proposal_is_followed_from_raising_to_implementation() {
     assert_eq!(implemented["decision"]["outcome"], "approved");
     assert_eq!(implemented["decision"]["body"], "Change Board", "the process names who decides on path 3");
     assert_eq!(implemented["decision"]["date"], "2026-07-01");
-    assert_eq!(implemented["implemented_by"], "62.0");
+    assert_eq!(implemented["implemented_by"], "63.0");
     assert_eq!(implemented["pending"], false);
     assert_eq!(implemented["next"], serde_json::json!([]));
     assert_eq!(stages(&implemented).len(), 9, "every stage is kept with its date");
-    assert_eq!(publications(&sandbox), 10, "the built-in register, then one publication per step");
+    assert_eq!(publications(&sandbox), 12, "the built-in register, then one publication per step and version");
     // Each step is permanent: the register as recorded before the implementation still shows it approved.
     let then = sandbox.json(&["mod", "show", "MP301", "--as-recorded", "2026-11-01"]);
     assert_eq!(then["stage"]["id"], "approved");
     assert_eq!(then["pending"], true);
     let text = sandbox.stdout(&["mod", "show", "MP301"]);
     assert!(text.contains("decision: approved by Change Board, 1 July 2026"), "{text}");
-    assert!(text.contains("1 November 2026      Implemented in 62.0: in the November release"), "{text}");
+    assert!(text.contains("1 November 2026      Implemented in 63.0: in the November release"), "{text}");
 }
 
 #[test]
@@ -531,6 +574,7 @@ fn a_stage_dated_in_the_future_is_scheduled_not_current() {
     let sandbox = Sandbox::new();
     let args = ["mod", "new", "MP901", "--title", "T", "--path", "3", "--affects", "H15", "--raised", "2026-10-01"];
     let _ = sandbox.json(&args);
+    let _ = sandbox.json(&["versions", "add", "64.0", "--effective", "2027-02-25", "--instrument", "modification"]);
     let moves = [
         ("development", "2026-10-02"),
         ("modification-proposal", "2026-10-05"),
@@ -543,7 +587,7 @@ fn a_stage_dated_in_the_future_is_scheduled_not_current() {
     for (stage, date) in moves {
         let mut step = vec!["mod", "advance", "MP901", "--to", stage, "--date", date];
         if stage == "implemented" {
-            step.extend(["--version", "62.0"]);
+            step.extend(["--version", "64.0"]);
         }
         let _ = sandbox.json(&step);
     }
@@ -567,7 +611,7 @@ fn a_stage_dated_in_the_future_is_scheduled_not_current() {
     assert!(refs(&["mod", "list", "--stage", "implemented", "--at", "2027-03-01"]).contains(&"MP901".to_string()));
     let later = sandbox.json(&["mod", "show", "MP901", "--at", "2027-03-01"]);
     assert_eq!(later["stage"]["id"], "implemented");
-    assert_eq!(later["implemented_by"], "62.0");
+    assert_eq!(later["implemented_by"], "64.0");
 }
 
 #[test]

@@ -242,7 +242,7 @@ fn is_slug(text: &str) -> bool {
 }
 
 fn check_proposals(register: &Register, known: &HashSet<ProvisionId>, problems: &mut Vec<Problem>) {
-    let entries: HashSet<&EntryId> = register.entries.iter().map(|e| &e.id).collect();
+    let entries: HashMap<&EntryId, &crate::model::Entry> = register.entries.iter().map(|e| (&e.id, e)).collect();
     let references: HashSet<&str> = register.proposals.iter().map(|p| p.reference.as_str()).collect();
     let mut seen = HashSet::new();
     for (index, proposal) in register.proposals.iter().enumerate() {
@@ -314,10 +314,34 @@ fn check_proposals(register: &Register, known: &HashSet<ProvisionId>, problems: 
             problem("history", Some(item), format!("{reference}: {message}"));
         }
         for (item, change) in proposal.stages.iter().enumerate() {
-            if let Some(version) = &change.version
-                && !entries.contains(version)
-            {
+            let Some(version) = &change.version else { continue };
+            let Some(entry) = entries.get(version) else {
                 problem("history", Some(item), format!("{reference} names unknown version '{version}'"));
+                continue;
+            };
+            // A version carries a proposal only if it took effect after the proposal was raised and approved.
+            let approved = proposal.stages[..item]
+                .iter()
+                .rev()
+                .find(|s| process.stage(&s.stage).is_some_and(|stage| stage.state == StageState::Approved));
+            let before = |what: &str, date: &crate::FuzzyDate| {
+                entry
+                    .effective
+                    .latest()
+                    .zip(date.earliest())
+                    .is_some_and(|(took_effect, from)| took_effect < from)
+                    .then(|| {
+                        format!(
+                            "{reference}: version {version} took effect on {} but {reference} was {what} on {date}: \
+                             a version that took effect before then cannot implement it",
+                            entry.effective
+                        )
+                    })
+            };
+            if let Some(message) =
+                before("raised", &proposal.raised).or_else(|| approved.and_then(|s| before("approved", &s.date)))
+            {
+                problem("history", Some(item), message);
             }
         }
     }
@@ -803,6 +827,43 @@ mod tests {
         let mut orphan = reg.clone();
         orphan.process = None;
         assert_eq!(messages(&orphan), ["MP1: the register defines no [process], so it cannot hold proposals"]);
+    }
+
+    #[test]
+    fn a_version_that_took_effect_before_a_proposal_was_raised_or_approved_cannot_implement_it() {
+        use crate::change::StageChange;
+        use crate::change::tests::{process, raised};
+        let mut reg = register(
+            vec![provision("H", None)],
+            vec![entry("1.0", "2015-01-05", &[]), entry("2.0", "2020-03-01", &[]), entry("3.0", "2020-07-01", &[])],
+        );
+        reg.process = Some(process());
+        let step = |stage: &str, date: &str, version: Option<&str>| StageChange {
+            stage: stage.into(),
+            date: crate::FuzzyDate::parse(date).expect("date"),
+            decided_by: None,
+            version: version.map(|v| crate::EntryId::parse(v).expect("id")),
+            note: None,
+        };
+        let carried_by = |version: &str| {
+            let mut reg = reg.clone();
+            let mut proposal = raised("3");
+            proposal.stages.push(step("approved", "2020-06-01", None));
+            proposal.stages.push(step("implemented", "2020-07-01", Some(version)));
+            reg.proposals = vec![proposal];
+            validate(&reg).into_iter().map(|p| p.message).filter(|m| m.contains("took effect")).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            carried_by("1.0"),
+            ["MP1: version 1.0 took effect on 2015-01-05 but MP1 was raised on 2020-01-01: a version that took \
+              effect before then cannot implement it"]
+        );
+        assert_eq!(
+            carried_by("2.0"),
+            ["MP1: version 2.0 took effect on 2020-03-01 but MP1 was approved on 2020-06-01: a version that took \
+              effect before then cannot implement it"]
+        );
+        assert_eq!(carried_by("3.0"), Vec::<String>::new());
     }
 
     fn consultation(id: &str, published: &str, closes: &str, led_to: &[&str]) -> crate::model::Consultation {

@@ -12,8 +12,11 @@ pub mod register;
 pub mod search;
 pub mod serve;
 pub mod texts;
+pub mod versions;
 
-use crate::cli::{Cli, Command, ConsultationCommand, DocCommand, KeyCommand, ModCommand, RegisterCommand};
+use crate::cli::{
+    Cli, Command, ConsultationCommand, DocCommand, KeyCommand, ModCommand, RegisterCommand, VersionsCommand,
+};
 use crate::env::Env;
 use crate::failure::Failure;
 
@@ -27,7 +30,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
 
 async fn dispatch(env: &Env, command: Command) -> Result<(), Failure> {
     match command {
-        Command::Versions => ask::versions(env).await,
+        Command::Versions { action: None } => ask::versions(env).await,
+        Command::Versions { action: Some(VersionsCommand::Add(args)) } => versions::add(env, &args).await,
         Command::At(args) => ask::at(env, &args).await,
         Command::Status(args) => ask::status(env, &args).await,
         Command::History(args) => ask::history(env, &args).await,
