@@ -58,23 +58,28 @@ pub enum ChangeSort {
     Changed,
     /// Its text is the same (or there is none) but its status changed.
     StatusChanged,
+    /// It stands the same at both points, but changed in between and changed back: amended then given its
+    /// wording again, added then taken out, switched on then off.
+    InBetween,
 }
 
 impl ChangeSort {
-    /// The wire name: `added`, `removed`, `changed`, `status_changed`.
+    /// The wire name: `added`, `removed`, `changed`, `status_changed`, `in_between`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Added => "added",
             Self::Removed => "removed",
             Self::Changed => "changed",
             Self::StatusChanged => "status_changed",
+            Self::InBetween => "in_between",
         }
     }
 
-    /// In words, for pages and terminals: `added`, `removed`, `changed`, `status changed`.
+    /// In words, for pages and terminals: `added`, `removed`, `changed`, `status changed`, `changed back`.
     pub fn human(self) -> &'static str {
         match self {
             Self::StatusChanged => "status changed",
+            Self::InBetween => "changed back",
             other => other.as_str(),
         }
     }
@@ -167,6 +172,30 @@ pub struct BlameRun<'a> {
     pub text: String,
     /// The version or event.
     pub entry: &'a Entry,
+}
+
+/// Whether a provision whose wording reads the same at two points (or is recorded at neither) stands the same at
+/// both: out of the text at both, or in the same known status; and when a change of wording is named in between
+/// while it is in the text, only if a wording recorded at both points shows it came back (without one, the
+/// register's word that it changed stands).
+fn same_at_both(
+    statuses: (Status, Status),
+    texts: (Option<&str>, Option<&str>),
+    listed: &[ChangeKind],
+    rewordings: &[ChangeKind],
+) -> bool {
+    let out = |status| matches!(status, Status::NotYetAdded | Status::Removed);
+    if out(statuses.0) && out(statuses.1) {
+        return true;
+    }
+    if statuses.0 != statuses.1 || statuses.0 == Status::Unknown {
+        return false;
+    }
+    let reworded = listed
+        .iter()
+        .chain(rewordings)
+        .any(|kind| matches!(kind, ChangeKind::Added | ChangeKind::Amended | ChangeKind::Removed));
+    !reworded || (texts.0.is_some() && texts.1.is_some())
 }
 
 impl History {
@@ -378,6 +407,26 @@ impl History {
                 (Status::InForce, Status::Inactive) => kinds.push(in_time(ChangeKind::Deactivated)),
                 _ => {}
             }
+            // Standing the same at both points, it may still have changed and changed back in between: what its
+            // wordings in between did joins what the change lists say, and it is counted apart.
+            let rewordings = if by_text.is_none() { self.rewordings(p, a, b, options) } else { Vec::new() };
+            if by_text.is_none() && same_at_both(statuses, (old, new), &kinds, &rewordings) {
+                kinds.extend(&rewordings);
+                if kinds.is_empty() && statuses.0 == statuses.1 {
+                    continue;
+                }
+                out.push(ProvisionComparison {
+                    provision: &self.register.provisions[p],
+                    sort: ChangeSort::InBetween,
+                    kinds: ChangeKind::ALL.into_iter().filter(|k| kinds.contains(k)).collect(),
+                    known_from: if rewordings.is_empty() { KnownFrom::Register } else { KnownFrom::Text },
+                    status: statuses,
+                    responsible: self.responsible(p, a, b),
+                    texts: (old, new),
+                    edits: Vec::new(),
+                });
+                continue;
+            }
             kinds = ChangeKind::ALL.into_iter().filter(|k| kinds.contains(k)).collect();
             let listed = |kind| kinds.contains(&kind);
             let (sort, known_from) = match by_text {
@@ -407,6 +456,28 @@ impl History {
             });
         }
         Ok(out)
+    }
+
+    /// What the provision's wording did between two points, in time order (`Added`, `Amended`, `Removed`), read
+    /// from its wordings in between, whichever order the points are given in.
+    fn rewordings(&self, p: usize, a: &Cut<'_>, b: &Cut<'_>, options: DiffOptions) -> Vec<ChangeKind> {
+        let earlier = if a.date <= b.date { a } else { b };
+        let mut previous = self.text_of(p, earlier).and_then(|t| t.text);
+        let mut kinds = Vec::new();
+        for &(_, entry, hash) in &self.text_changes[p] {
+            if !self.between(entry, a, b) {
+                continue;
+            }
+            let text = hash.and_then(|h| self.bodies.get(&h));
+            kinds.extend(match (previous, text) {
+                (None, Some(_)) => Some(ChangeKind::Added),
+                (Some(_), None) => Some(ChangeKind::Removed),
+                (Some(old), Some(new)) if differs(old, new, options) => Some(ChangeKind::Amended),
+                _ => None,
+            });
+            previous = text;
+        }
+        kinds
     }
 
     /// Entries in (A, B] (or (B, A] when B is earlier) that gave the provision a text or named it or a
@@ -1000,11 +1071,17 @@ mod tests {
 
     #[test]
     fn comparison_sorts_have_words_for_people() {
-        let words: Vec<&str> = [ChangeSort::Added, ChangeSort::Removed, ChangeSort::Changed, ChangeSort::StatusChanged]
-            .into_iter()
-            .map(ChangeSort::human)
-            .collect();
-        assert_eq!(words, ["added", "removed", "changed", "status changed"]);
+        let sorts = [
+            ChangeSort::Added,
+            ChangeSort::Removed,
+            ChangeSort::Changed,
+            ChangeSort::StatusChanged,
+            ChangeSort::InBetween,
+        ];
+        let words: Vec<&str> = sorts.into_iter().map(ChangeSort::human).collect();
+        assert_eq!(words, ["added", "removed", "changed", "status changed", "changed back"]);
+        let names: Vec<&str> = sorts.into_iter().map(ChangeSort::as_str).collect();
+        assert_eq!(names, ["added", "removed", "changed", "status_changed", "in_between"]);
     }
 
     /// `diff 4.0 4.1` on the SEC, where no text is recorded: 4.1 amended A and H15 and switched H15 on.
@@ -1103,9 +1180,125 @@ mod tests {
                 row("B", ChangeSort::Removed, vec![Removed], KnownFrom::Register),
                 row("C", ChangeSort::Added, vec![Added], KnownFrom::Register),
                 row("C1", ChangeSort::StatusChanged, vec![], KnownFrom::Register),
-                row("D", ChangeSort::StatusChanged, vec![Activated], KnownFrom::Register),
+                // In force at both points: named in between, counted apart from what differs.
+                row("D", ChangeSort::InBetween, vec![Activated], KnownFrom::Register),
                 row("S", ChangeSort::StatusChanged, vec![Deactivated], KnownFrom::Register),
                 row("S1", ChangeSort::StatusChanged, vec![Deactivated], KnownFrom::Register),
+            ]
+        );
+    }
+    /// Texts given and taken out by entries: (entry, provision, text or `None` for taken out).
+    fn wordings(texts: &[(&str, &str, Option<&str>)]) -> Texts {
+        let mut bodies = HashMap::new();
+        let mut assignments = Vec::new();
+        for (entry, provision, text) in texts {
+            let hash = text.map(|text| {
+                let text = normalise(text);
+                let hash = TextHash::of(&text);
+                bodies.insert(hash, Arc::from(text.as_str()));
+                hash
+            });
+            assignments.push(TextAssignment {
+                entry: EntryId::parse(entry).expect("id"),
+                provision: ProvisionId::parse(provision).expect("id"),
+                text: hash,
+            });
+        }
+        Texts { assignments, bodies }
+    }
+
+    /// Issue 30 §7: a comparison counts what differs between its two points. 1 is amended by v2 and given its
+    /// first wording again by v3; 2 is added by v2 and taken out by v3; 3 is amended by v2 and stays so.
+    #[test]
+    fn what_changed_and_changed_back_in_between_is_told_apart_from_what_differs() {
+        let texts = wordings(&[
+            ("v1", "1", Some("# Article 1\n\nUn.\n")),
+            ("v1", "3", Some("# Article 3\n\nTrois.\n")),
+            ("v2", "1", Some("# Article 1\n\nUn, modifié.\n")),
+            ("v2", "2", Some("# Article 2\n\nDeux.\n")),
+            ("v2", "3", Some("# Article 3\n\nTrois, modifié.\n")),
+            ("v3", "1", Some("# Article 1\n\nUn.\n")),
+            ("v3", "2", None),
+        ]);
+        let entries = vec![
+            entry("v1", "2016-01-01", &[("added", "1"), ("added", "3")]),
+            entry("v2", "2017-01-01", &[("amended", "1"), ("added", "2"), ("amended", "3")]),
+            entry("v3", "2018-01-01", &[("amended", "1"), ("removed", "2")]),
+        ];
+        let provisions = vec![provision("1", None), provision("2", None), provision("3", None)];
+        let history = History::with_texts(register(provisions, entries), texts);
+        let cut = |v: &str| history.cut(&Point::Entry(EntryId::parse(v).expect("id"))).expect("cut");
+        let found = |a: &str, b: &str| -> Vec<(String, ChangeSort, Vec<ChangeKind>, KnownFrom, usize)> {
+            history
+                .compare(&cut(a), &cut(b), None, DiffOptions::default())
+                .into_iter()
+                .map(|c| (c.provision.id.to_string(), c.sort, c.kinds, c.known_from, c.edits.len()))
+                .collect()
+        };
+        use ChangeKind::{Added, Amended, Removed};
+        let row = |id: &str, sort, kinds: Vec<ChangeKind>, from, edits| (id.to_string(), sort, kinds, from, edits);
+        assert_eq!(
+            found("v1", "v3"),
+            [
+                row("1", ChangeSort::InBetween, vec![Amended], KnownFrom::Text, 0),
+                row("2", ChangeSort::InBetween, vec![Added, Removed], KnownFrom::Text, 0),
+                row("3", ChangeSort::Changed, vec![Amended], KnownFrom::Text, 3),
+            ]
+        );
+        assert_eq!(found("v3", "v1"), found("v1", "v3"), "the same, asked backwards");
+        let sorts = |a: &str, b: &str| found(a, b).into_iter().map(|r| (r.0, r.1)).collect::<Vec<_>>();
+        assert_eq!(
+            sorts("v1", "v2"),
+            [("1".into(), ChangeSort::Changed), ("2".into(), ChangeSort::Added), ("3".into(), ChangeSort::Changed)]
+        );
+        assert_eq!(sorts("v2", "v3"), [("1".into(), ChangeSort::Changed), ("2".into(), ChangeSort::Removed)]);
+    }
+
+    /// Without change lists, the wordings in between still show what changed and changed back.
+    #[test]
+    fn a_wording_restored_without_change_lists_changed_in_between() {
+        let history = article(&[
+            ("v1", "2016-01-01", Some("# Article 1\n\nUn.\n")),
+            ("v2", "2017-01-01", Some("# Article 1\n\nDeux.\n")),
+            ("v3", "2018-01-01", None),
+            ("v4", "2019-01-01", Some("# Article 1\n\nUn.\n")),
+        ]);
+        let cut = |v: &str| history.cut(&Point::Entry(EntryId::parse(v).expect("id"))).expect("cut");
+        let found: Vec<_> = history
+            .compare(&cut("v1"), &cut("v4"), None, DiffOptions::default())
+            .into_iter()
+            .map(|c| (c.sort, c.kinds, c.known_from, c.edits.len()))
+            .collect();
+        use ChangeKind::{Added, Amended, Removed};
+        assert_eq!(found, [(ChangeSort::InBetween, vec![Added, Amended, Removed], KnownFrom::Text, 0)]);
+        assert!(history.compare(&cut("v4"), &cut("v4"), None, DiffOptions::default()).is_empty());
+    }
+
+    /// Where no text is recorded (the SEC), the register's statuses tell: X, added after 1.0 and removed before
+    /// 3.0, is in the text at neither point; A, amended with no wording recorded, may differ and is changed.
+    #[test]
+    fn a_provision_added_and_removed_in_between_is_not_counted_as_added() {
+        let history = History::new(register(
+            vec![provision("A", None), provision("X", None), provision("X1", Some("X"))],
+            vec![
+                entry("1.0", "2015-01-01", &[("added", "A")]),
+                entry("2.0", "2016-01-01", &[("added", "X"), ("amended", "A")]),
+                entry("3.0", "2017-01-01", &[("removed", "X")]),
+            ],
+        ));
+        let cut = |v: &str| history.cut(&Point::Entry(EntryId::parse(v).expect("id"))).expect("cut");
+        let found: Vec<_> = history
+            .compare(&cut("1.0"), &cut("3.0"), None, DiffOptions::default())
+            .into_iter()
+            .map(|c| (c.provision.id.to_string(), c.sort, c.kinds, c.status))
+            .collect();
+        use ChangeKind::{Added, Amended, Removed};
+        assert_eq!(
+            found,
+            [
+                ("A".to_string(), ChangeSort::Changed, vec![Amended], (Status::InForce, Status::InForce)),
+                ("X".to_string(), ChangeSort::InBetween, vec![Added, Removed], (Status::NotYetAdded, Status::Removed)),
+                ("X1".to_string(), ChangeSort::InBetween, vec![], (Status::NotYetAdded, Status::Removed)),
             ]
         );
     }
