@@ -109,23 +109,40 @@ fn comparisons_name_the_same_changed_provisions_as_git() {
     let mut pairs: Vec<(&str, &str)> = ids.windows(2).map(|w| (w[0].as_str(), w[1].as_str())).collect();
     pairs.push((&ids[0], &ids[ids.len() - 1]));
     for (a, b) in pairs {
-        let ours = sandbox.json(&["diff", a, b, "--code", name]);
-        let ours: BTreeSet<String> = ours["provisions"]
+        let diff = sandbox.json(&["diff", a, b, "--code", name]);
+        // What differs between the two points, by how: git's A, D and M against added, removed and changed.
+        let ours: BTreeSet<(String, String)> = diff["provisions"]
             .as_array()
             .expect("provisions")
             .iter()
             .filter(|p| p["change"] != "status_changed" && p["change"] != "in_between")
-            .filter_map(|p| p["id"].as_str().map(str::to_uppercase))
+            .filter_map(|p| {
+                let how = match p["change"].as_str()? {
+                    "added" => "A",
+                    "removed" => "D",
+                    _ => "M",
+                };
+                Some((p["id"].as_str()?.to_uppercase(), how.to_string()))
+            })
             .collect();
         let output = Command::new("git")
             .arg("-C")
             .arg(&repo)
-            .args(["diff", "--no-renames", "--name-only", a, b])
+            .args(["diff", "--no-renames", "--name-status", a, b])
             .output()
             .expect("git diff");
-        let theirs: BTreeSet<String> =
-            String::from_utf8_lossy(&output.stdout).lines().map(|l| l.trim_end_matches(".md").to_uppercase()).collect();
+        let theirs: BTreeSet<(String, String)> = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(how, file)| (file.trim_end_matches(".md").to_uppercase(), how.to_string()))
+            .collect();
         assert_eq!(ours, theirs, "{a}..{b}: inforce and git name different changed provisions");
+        let count = |how: &str| theirs.iter().filter(|(_, h)| h == how).count();
+        assert_eq!(
+            (&diff["summary"]["added"], &diff["summary"]["removed"], &diff["summary"]["changed"]),
+            (&serde_json::json!(count("A")), &serde_json::json!(count("D")), &serde_json::json!(count("M"))),
+            "{a}..{b}: the summary counts what differs"
+        );
     }
 }
 
