@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use crate::diff::{DiffOptions, Edit, carry, differs, word_counts, word_diff};
+use crate::diff::{DiffOptions, Edit, carry, differs, is_word, word_counts, word_diff};
 use crate::history::{History, Status, applies};
 use crate::id::{EntryId, ProvisionId};
 use crate::model::{ChangeKind, Entry, Provision};
@@ -172,6 +172,41 @@ pub struct BlameRun<'a> {
     pub text: String,
     /// The version or event.
     pub entry: &'a Entry,
+}
+
+/// Blame's shortest run of words carried into a mostly rewritten paragraph that still counts as kept: shorter runs
+/// are coincidences of common words (see [`History::blame`]).
+pub const KEPT_RUN_WORDS: usize = 5;
+
+/// Blame's rule for a wording that replaced another wholesale ([`History::blame`]): in each paragraph (lines
+/// between blank lines) of which fewer than half the words were carried over, every run of carried tokens with
+/// fewer than [`KEPT_RUN_WORDS`] words is credited to `fresh`, the version that brought the wording.
+fn without_coincidences(mut tokens: Vec<(&str, usize)>, fresh: usize) -> Vec<(&str, usize)> {
+    let blank = |line: &[(&str, usize)]| line.iter().all(|t| t.0.trim().is_empty());
+    let mut start = 0;
+    while start < tokens.len() {
+        // One paragraph: lines up to the next blank line (tokens come line by line, see `carry`).
+        let mut end = start;
+        while end < tokens.len() {
+            let line_end = tokens[end..].iter().position(|t| t.0.ends_with('\n')).map_or(tokens.len(), |i| end + i + 1);
+            if blank(&tokens[end..line_end]) && end > start {
+                break;
+            }
+            end = line_end;
+        }
+        let paragraph = &mut tokens[start..end];
+        let words = paragraph.iter().filter(|t| is_word(t.0)).count();
+        let carried = paragraph.iter().filter(|t| t.1 != fresh && is_word(t.0)).count();
+        if carried * 2 < words {
+            for run in paragraph.split_mut(|t| t.1 == fresh) {
+                if run.iter().filter(|t| is_word(t.0)).count() < KEPT_RUN_WORDS {
+                    run.iter_mut().for_each(|t| t.1 = fresh);
+                }
+            }
+        }
+        start = end.max(start + 1);
+    }
+    tokens
 }
 
 /// Whether a provision whose wording reads the same at two points (or is recorded at neither) stands the same at
@@ -498,6 +533,12 @@ impl History {
 
     /// Every run of words of the provision's text at the cut, with the entry that gave it its present wording,
     /// grouped into paragraphs; `None` when it has no text then.
+    ///
+    /// Words are carried from each wording to the next by the alignment the redline shows, with one rule more: a
+    /// wording does not continue the one it replaced wholesale. In a paragraph of which fewer than half the words
+    /// come from earlier wordings (mostly rewritten), a run of fewer than [`KEPT_RUN_WORDS`] words carried over
+    /// ("de la", "qui", a full stop) is a coincidence of common words, and is credited to the version that brought
+    /// the paragraph; longer runs, and paragraphs mostly kept, keep the version that wrote them.
     pub fn blame(&self, id: &ProvisionId, cut: &Cut<'_>) -> Option<Vec<Vec<BlameRun<'_>>>> {
         self.blame_until(id, cut, &|| true).unwrap_or_default()
     }
@@ -521,14 +562,14 @@ impl History {
             .map(|&(_, entry, hash)| (entry, hash.and_then(|h| self.bodies.get(&h)).map(nfc)))
             .collect();
         // Each token of the current text with the entry that wrote it, carried through each wording by the
-        // alignment the redline shows.
+        // alignment the redline shows, less the coincidences of a rewritten paragraph.
         let mut current: Vec<(&str, usize)> = Vec::new();
         for (entry, text) in &wordings {
             if !proceed() {
                 return Err(Stopped);
             }
             current = match text {
-                Some(text) => carry(&current, text, *entry),
+                Some(text) => without_coincidences(carry(&current, text, *entry), *entry),
                 None => Vec::new(),
             };
         }
@@ -1301,5 +1342,36 @@ mod tests {
                 ("X1".to_string(), ChangeSort::InBetween, vec![], (Status::NotYetAdded, Status::Removed)),
             ]
         );
+    }
+    /// Issue 30 §8: a paragraph that replaced its predecessor wholesale is credited whole to the version that
+    /// brought it; the few words it shares with the old one by chance ("de la", "du dommage", a full stop) are not
+    /// continuity. A passage of five words or more it kept, and a line kept as it was, stay with the version that
+    /// wrote them.
+    #[test]
+    fn blame_does_not_invent_continuity_across_a_wholesale_replacement() {
+        let old = "# Article 7\n\nLe gardien de la chose répond du dommage que cause la chose à la personne qui la détient.\n\nIl paie les charges chaque mois.\n";
+        let new = "# Article 7\n\nChacun répond de la faute qu'il commet, et du dommage qu'il cause à autrui par sa négligence.\n\nIl paie les charges chaque mois.\n\nNul ne transforme les lieux sans l'accord écrit du bailleur.\n";
+        let history = article(&[("v1", "2016-01-01", Some(old)), ("v2", "2017-01-01", Some(new))]);
+        let cut = history.cut(&Point::Date(date("2020-01-01"))).expect("cut");
+        let blame = history.blame(&id(), &cut).expect("text");
+        let runs: Vec<Vec<(String, String)>> =
+            blame.iter().map(|p| p.iter().map(|r| (r.text.clone(), r.entry.id.to_string())).collect()).collect();
+        let whole = |paragraph: &str, by: &str| vec![(paragraph.to_string(), by.to_string())];
+        assert_eq!(
+            runs,
+            [
+                whole("# Article 7", "v1"),
+                whole("Chacun répond de la faute qu'il commet, et du dommage qu'il cause à autrui par sa négligence.", "v2"),
+                whole("Il paie les charges chaque mois.", "v1"),
+                whole("Nul ne transforme les lieux sans l'accord écrit du bailleur.", "v2"),
+            ]
+        );
+        // An amendment that keeps most of the words keeps even short runs where they were.
+        let amended = "# Article 7\n\nLe gardien de la chose répond du dommage que cause la chose à la personne qui la garde.\n\nIl paie les charges chaque mois.\n";
+        let history = article(&[("v1", "2016-01-01", Some(old)), ("v2", "2017-01-01", Some(amended))]);
+        let blame = history.blame(&id(), &cut).expect("text");
+        let by_v2: Vec<&str> =
+            blame.iter().flatten().filter(|r| r.entry.id.as_str() == "v2").map(|r| r.text.trim()).collect();
+        assert_eq!(by_v2, ["garde"], "the full stop stays v1's");
     }
 }
