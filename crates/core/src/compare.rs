@@ -1361,7 +1361,10 @@ mod tests {
             runs,
             [
                 whole("# Article 7", "v1"),
-                whole("Chacun répond de la faute qu'il commet, et du dommage qu'il cause à autrui par sa négligence.", "v2"),
+                whole(
+                    "Chacun répond de la faute qu'il commet, et du dommage qu'il cause à autrui par sa négligence.",
+                    "v2"
+                ),
                 whole("Il paie les charges chaque mois.", "v1"),
                 whole("Nul ne transforme les lieux sans l'accord écrit du bailleur.", "v2"),
             ]

@@ -377,6 +377,29 @@ async fn the_compare_page_counts_what_differs_and_apart_what_changed_back() {
     assert_eq!(changes, ["in_between"; 3]);
 }
 
+/// Issue 30 §8 on the web: the blame page and its API twin credit a rewritten paragraph whole to the version
+/// that rewrote it, as `inforce blame` does (the few words it shares with the old one by chance are not kept).
+#[tokio::test]
+async fn blame_pages_do_not_invent_continuity() {
+    let old =
+        "# Article 7\n\nLe gardien de la chose répond du dommage que cause la chose à la personne qui la détient.\n";
+    let new = "# Article 7\n\nChacun répond de la faute qu'il commet, et du dommage qu'il cause à autrui par sa négligence.\n";
+    let folder = Folder::new().version("v1", "2016-01-01", &[("7", old)]).version("v2", "2017-01-01", &[("7", new)]);
+    let site = TestSite::sec().await.with_folder("small", &folder).await;
+    let api = site.get("/api/v1/small/provisions/7/blame?version=v2").await.json();
+    let body: Vec<(&str, &str)> = api["paragraphs"][1]
+        .as_array()
+        .unwrap_or_else(|| panic!("runs: {api}"))
+        .iter()
+        .filter_map(|r| Some((r["text"].as_str()?, r["entry"]["id"].as_str()?)))
+        .collect();
+    assert_eq!(body, [(&new[13..new.len() - 1], "v2")], "{api}");
+    let page = site.page("/codes/small/provisions/7/blame?version=v2").await;
+    let runs: Vec<String> = elements(&page, "sup").iter().map(Element::text).collect();
+    assert_eq!(runs, ["v1", "v2"], "the heading kept as it was, the paragraph rewritten: {page}");
+    assert!(visible(&page).contains("are not counted as kept"), "the page says its rule: {page}");
+}
+
 /// What a new reader tried and found wrong: each link keeps the point a reader asked for, each page says what
 /// changed where it can, and a code without divisions reads as a list.
 #[tokio::test]
