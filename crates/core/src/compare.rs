@@ -182,19 +182,20 @@ pub const KEPT_RUN_WORDS: usize = 5;
 /// between blank lines) of which fewer than half the words were carried over, every run of carried tokens with
 /// fewer than [`KEPT_RUN_WORDS`] words is credited to `fresh`, the version that brought the wording.
 fn without_coincidences(mut tokens: Vec<(&str, usize)>, fresh: usize) -> Vec<(&str, usize)> {
-    let blank = |line: &[(&str, usize)]| line.iter().all(|t| t.0.trim().is_empty());
-    let mut start = 0;
-    while start < tokens.len() {
-        // One paragraph: lines up to the next blank line (tokens come line by line, see `carry`).
-        let mut end = start;
-        while end < tokens.len() {
-            let line_end = tokens[end..].iter().position(|t| t.0.ends_with('\n')).map_or(tokens.len(), |i| end + i + 1);
-            if blank(&tokens[end..line_end]) && end > start {
-                break;
-            }
-            end = line_end;
+    // Paragraphs end at blank lines: a line holding only white space (tokens come line by line, see `carry`). A
+    // blank line's token opens the next paragraph; it holds no word.
+    let mut paragraphs = Vec::new();
+    let (mut start, mut line_start) = (0, true);
+    for (i, token) in tokens.iter().enumerate() {
+        if line_start && token.0.ends_with('\n') && token.0.trim().is_empty() {
+            paragraphs.push(start..i);
+            start = i;
         }
-        let paragraph = &mut tokens[start..end];
+        line_start = token.0.ends_with('\n');
+    }
+    paragraphs.push(start..tokens.len());
+    for range in paragraphs {
+        let paragraph = &mut tokens[range];
         let words = paragraph.iter().filter(|t| is_word(t.0)).count();
         let carried = paragraph.iter().filter(|t| t.1 != fresh && is_word(t.0)).count();
         if carried * 2 < words {
@@ -204,7 +205,6 @@ fn without_coincidences(mut tokens: Vec<(&str, usize)>, fresh: usize) -> Vec<(&s
                 }
             }
         }
-        start = end.max(start + 1);
     }
     tokens
 }
@@ -230,7 +230,8 @@ fn same_at_both(
         .iter()
         .chain(rewordings)
         .any(|kind| matches!(kind, ChangeKind::Added | ChangeKind::Amended | ChangeKind::Removed));
-    !reworded || (texts.0.is_some() && texts.1.is_some())
+    // The two wordings read the same, so one recorded at A is one recorded at B.
+    !reworded || texts.0.is_some()
 }
 
 impl History {
@@ -493,11 +494,11 @@ impl History {
         Ok(out)
     }
 
-    /// What the provision's wording did between two points, in time order (`Added`, `Amended`, `Removed`), read
-    /// from its wordings in between, whichever order the points are given in.
+    /// What the wording of a provision that reads the same at both points did between them, in time order
+    /// (`Added`, `Amended`, `Removed`), read from its wordings in between, whichever order the points are given in.
     fn rewordings(&self, p: usize, a: &Cut<'_>, b: &Cut<'_>, options: DiffOptions) -> Vec<ChangeKind> {
-        let earlier = if a.date <= b.date { a } else { b };
-        let mut previous = self.text_of(p, earlier).and_then(|t| t.text);
+        // It reads the same at both points: the wording at either is the one the earlier point had.
+        let mut previous = self.text_of(p, a).and_then(|t| t.text);
         let mut kinds = Vec::new();
         for &(_, entry, hash) in &self.text_changes[p] {
             if !self.between(entry, a, b) {
@@ -1376,5 +1377,30 @@ mod tests {
         let by_v2: Vec<&str> =
             blame.iter().flatten().filter(|r| r.entry.id.as_str() == "v2").map(|r| r.text.trim()).collect();
         assert_eq!(by_v2, ["garde"], "the full stop stays v1's");
+    }
+    /// The rule's edges: a paragraph half carried over is not mostly rewritten; in one that is, a run of five words
+    /// is kept and a run of four is not; a paragraph runs over several lines up to a blank line.
+    #[test]
+    fn coincidences_are_short_runs_in_mostly_rewritten_paragraphs() {
+        let marked = |text: &'static str, old: &[&str]| -> Vec<(&'static str, usize)> {
+            let mut tokens = Vec::new();
+            for line in text.split_inclusive('\n') {
+                tokens.extend(crate::diff::tokens(line).into_iter().map(|t| (t, usize::from(!old.contains(&t)))));
+            }
+            tokens
+        };
+        let fresh_words = |tokens: &[(&str, usize)]| -> Vec<String> {
+            tokens.iter().filter(|t| t.1 == 1 && is_word(t.0)).map(|t| t.0.to_string()).collect()
+        };
+        // Half carried over (three of six words): kept as marked.
+        let half = marked("a b c x y z\n", &["a", "b", "c"]);
+        assert_eq!(fresh_words(&without_coincidences(half, 1)), ["x", "y", "z"]);
+        // Mostly rewritten: a run of five kept, a run of four (here over two lines of one paragraph) not; the
+        // paragraph after the blank line is wholly kept, so its own short run stays.
+        let text = "a b c d e n1 n2 n3 n4 n5 n6 n7 n8 n9 n10\nf g\nh i n11 n12 n13 n14\n\nj k\n";
+        let old = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", " ", "\n"];
+        let fresh = fresh_words(&without_coincidences(marked(text, &old), 1));
+        let expected: Vec<&str> = "n1 n2 n3 n4 n5 n6 n7 n8 n9 n10 f g h i n11 n12 n13 n14".split(' ').collect();
+        assert_eq!(fresh, expected);
     }
 }
