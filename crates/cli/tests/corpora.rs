@@ -109,23 +109,40 @@ fn comparisons_name_the_same_changed_provisions_as_git() {
     let mut pairs: Vec<(&str, &str)> = ids.windows(2).map(|w| (w[0].as_str(), w[1].as_str())).collect();
     pairs.push((&ids[0], &ids[ids.len() - 1]));
     for (a, b) in pairs {
-        let ours = sandbox.json(&["diff", a, b, "--code", name]);
-        let ours: BTreeSet<String> = ours["provisions"]
+        let diff = sandbox.json(&["diff", a, b, "--code", name]);
+        // What differs between the two points, by how: git's A, D and M against added, removed and changed.
+        let ours: BTreeSet<(String, String)> = diff["provisions"]
             .as_array()
             .expect("provisions")
             .iter()
-            .filter(|p| p["change"] != "status_changed")
-            .filter_map(|p| p["id"].as_str().map(str::to_uppercase))
+            .filter(|p| p["change"] != "status_changed" && p["change"] != "in_between")
+            .filter_map(|p| {
+                let how = match p["change"].as_str()? {
+                    "added" => "A",
+                    "removed" => "D",
+                    _ => "M",
+                };
+                Some((p["id"].as_str()?.to_uppercase(), how.to_string()))
+            })
             .collect();
         let output = Command::new("git")
             .arg("-C")
             .arg(&repo)
-            .args(["diff", "--no-renames", "--name-only", a, b])
+            .args(["diff", "--no-renames", "--name-status", a, b])
             .output()
             .expect("git diff");
-        let theirs: BTreeSet<String> =
-            String::from_utf8_lossy(&output.stdout).lines().map(|l| l.trim_end_matches(".md").to_uppercase()).collect();
+        let theirs: BTreeSet<(String, String)> = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(how, file)| (file.trim_end_matches(".md").to_uppercase(), how.to_string()))
+            .collect();
         assert_eq!(ours, theirs, "{a}..{b}: inforce and git name different changed provisions");
+        let count = |how: &str| theirs.iter().filter(|(_, h)| h == how).count();
+        assert_eq!(
+            (&diff["summary"]["added"], &diff["summary"]["removed"], &diff["summary"]["changed"]),
+            (&serde_json::json!(count("A")), &serde_json::json!(count("D")), &serde_json::json!(count("M"))),
+            "{a}..{b}: the summary counts what differs"
+        );
     }
 }
 
@@ -223,4 +240,56 @@ fn a_folder_import_reads_its_first_version_as_a_baseline() {
     assert!(!text.contains("added by version v001"), "{text}");
     let search = sandbox.stdout(&["search", "contrat", "--at", "2010-01-01", "--code", "fr-civil"]);
     assert!(search.starts_with("The register holds no text on 1 January 2010"), "{search}");
+}
+
+/// Issue 30 §7 and §8 on the Code civil. Its article 1240 of v001 was another article, replaced wholesale by v007
+/// at the 2016 renumbering: blame credits none of the new article's words to v001 (it once credited four common
+/// words and a full stop). And a comparison of the first and last versions counts as added and removed exactly
+/// the provisions in one folder and not the other; one in neither but in a version between changed back.
+#[test]
+fn blame_and_comparisons_on_the_code_civil() {
+    let name = "fr-code-civil";
+    let sandbox = Sandbox::new();
+    let Some(folder) = corpus(&sandbox, name) else { return };
+    sandbox.json(&["import", folder.to_str().expect("path"), "--code", "fr-civil"]);
+    let blame = sandbox.json(&["blame", "1240", "--code", "fr-civil"]);
+    let paragraphs = blame["paragraphs"].as_array().expect("paragraphs");
+    assert_eq!(paragraphs.len(), 2, "the heading and one paragraph: {blame}");
+    let body: Vec<(&str, &str)> = paragraphs[1]
+        .as_array()
+        .expect("runs")
+        .iter()
+        .map(|r| (r["text"].as_str().expect("text"), r["entry"]["id"].as_str().expect("id")))
+        .collect();
+    assert!(body.iter().all(|(_, by)| *by == "v007"), "v007 brought the whole article: {body:?}");
+    let text = sandbox.stdout(&["blame", "1240", "--code", "fr-civil"]);
+    assert!(!text.lines().skip_while(|l| !l.contains("v007")).any(|l| l.starts_with("v001")), "{text}");
+
+    let ids = versions(&folder);
+    let files = |version: &str| -> BTreeSet<String> {
+        std::fs::read_dir(folder.join(version))
+            .expect("version")
+            .filter_map(|e| e.ok()?.file_name().to_str()?.strip_suffix(".md").map(str::to_uppercase))
+            .collect()
+    };
+    let (first, last) = (files(&ids[0]), files(&ids[ids.len() - 1]));
+    let between: BTreeSet<String> = ids[1..ids.len() - 1].iter().flat_map(|v| files(v)).collect();
+    let diff = sandbox.json(&["diff", &ids[0], &ids[ids.len() - 1], "--code", "fr-civil"]);
+    let with = |change: &str| -> BTreeSet<String> {
+        diff["provisions"]
+            .as_array()
+            .expect("provisions")
+            .iter()
+            .filter(|p| p["change"] == change)
+            .filter_map(|p| p["id"].as_str().map(str::to_uppercase))
+            .collect()
+    };
+    assert_eq!(with("added"), &last - &first);
+    assert_eq!(with("removed"), &first - &last);
+    let came_and_went: BTreeSet<String> =
+        between.iter().filter(|id| !first.contains(*id) && !last.contains(*id)).cloned().collect();
+    assert!(!came_and_went.is_empty(), "the Code civil has provisions added and taken out between its ends");
+    assert!(with("in_between").is_superset(&came_and_went), "each of {came_and_went:?} changed back");
+    assert_eq!(diff["summary"]["added"], with("added").len());
+    assert_eq!(diff["summary"]["in_between"], with("in_between").len());
 }

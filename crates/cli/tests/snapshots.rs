@@ -432,6 +432,7 @@ const TOKENS: &[&str] = &[
     "in_force",
     "not_yet_added",
     "status_changed",
+    "in_between",
     "sos_direction",
     "sos_variation",
     "authority_led_variation",

@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 use std::process::Stdio;
 
-use common::{Sandbox, small_code, small_folder, stderr, wait_for, write};
+use common::{Sandbox, changed_back_folder, small_code, small_folder, stderr, wait_for, write};
 use serde_json::Value;
 
 fn import(sandbox: &Sandbox, dir: &Path) -> Value {
@@ -68,7 +68,8 @@ fn show_diff_blame_and_history() {
     assert_eq!(
         diff["summary"],
         serde_json::json!({
-            "added": 1, "removed": 1, "changed": 1, "status_changed": 0, "known_from_text": 3, "known_from_register": 0
+            "added": 1, "removed": 1, "changed": 1, "status_changed": 0, "in_between": 0,
+            "known_from_text": 3, "known_from_register": 0
         })
     );
     let changed = diff["provisions"].as_array().expect("list").iter().find(|p| p["id"] == "1").expect("article 1");
@@ -111,6 +112,63 @@ fn show_diff_blame_and_history() {
     assert_eq!(wording.len(), 2);
     assert_eq!(wording[1]["words_added"], 2);
     assert_eq!(wording[1]["words_removed"], 1);
+}
+
+/// Issue 30 §7: `diff A B` counts what differs between A and B; what changed and changed back in between is
+/// `in_between`, with its kinds and without edits, counted apart, on every face of the command.
+#[test]
+fn a_comparison_counts_what_differs_and_apart_what_changed_back() {
+    let sandbox = Sandbox::new();
+    import(&sandbox, &changed_back_folder().write(&sandbox.path("code")));
+    let diff = sandbox.json(&["diff", "v1", "v3", "--code", "small"]);
+    assert_eq!(
+        diff["summary"],
+        serde_json::json!({
+            "added": 0, "removed": 0, "changed": 0, "status_changed": 0, "in_between": 3,
+            "known_from_text": 3, "known_from_register": 0
+        })
+    );
+    let rows: Vec<(&str, &str, Vec<&str>, usize)> = diff["provisions"]
+        .as_array()
+        .expect("provisions")
+        .iter()
+        .map(|p| {
+            let kinds = p["kinds"].as_array().expect("kinds").iter().filter_map(Value::as_str).collect();
+            let edits = p["edits"].as_array().map_or(0, Vec::len);
+            (p["id"].as_str().expect("id"), p["change"].as_str().expect("change"), kinds, edits)
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("1", "in_between", vec!["amended"], 0),
+            ("3", "in_between", vec!["added", "removed"], 0),
+            ("2", "in_between", vec!["added", "removed"], 0),
+        ]
+    );
+    let backwards = sandbox.json(&["diff", "v3", "v1", "--code", "small"]);
+    assert_eq!(backwards["summary"], diff["summary"], "the same asked backwards");
+    let text = sandbox.stdout(&["diff", "v1", "v3", "--code", "small"]);
+    assert!(
+        text.contains(
+            "Summary: 0 added, 0 removed, 0 changed, 0 with only a new status; 1 with a new status in all; \
+             3 changed in between and back\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("  changed back    2 "), "{text}");
+    assert!(text.contains("added, removed in between, the same at both points (the wording was compared)"), "{text}");
+    assert!(!text.contains("==="), "no redline where nothing differs: {text}");
+    let html = sandbox.stdout(&["diff", "v1", "v3", "--code", "small", "--format", "html"]);
+    assert!(html.contains("<td>changed back</td>"), "{html}");
+    assert!(html.contains("3 changed in between and back"), "the page counts as the terminal does: {html}");
+    // Between v1 and v2 they differ, and are counted as such.
+    let differs = sandbox.json(&["diff", "v1", "v2", "--code", "small"]);
+    assert_eq!(
+        (&differs["summary"]["added"], &differs["summary"]["removed"], &differs["summary"]["changed"]),
+        (&serde_json::json!(1), &serde_json::json!(1), &serde_json::json!(1))
+    );
+    assert_eq!(differs["summary"]["in_between"], 0);
 }
 
 #[test]

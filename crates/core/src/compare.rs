@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use crate::diff::{DiffOptions, Edit, carry, differs, word_counts, word_diff};
+use crate::diff::{DiffOptions, Edit, carry, differs, is_word, word_counts, word_diff};
 use crate::history::{History, Status, applies};
 use crate::id::{EntryId, ProvisionId};
 use crate::model::{ChangeKind, Entry, Provision};
@@ -58,23 +58,28 @@ pub enum ChangeSort {
     Changed,
     /// Its text is the same (or there is none) but its status changed.
     StatusChanged,
+    /// It stands the same at both points, but changed in between and changed back: amended then given its
+    /// wording again, added then taken out, switched on then off.
+    InBetween,
 }
 
 impl ChangeSort {
-    /// The wire name: `added`, `removed`, `changed`, `status_changed`.
+    /// The wire name: `added`, `removed`, `changed`, `status_changed`, `in_between`.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Added => "added",
             Self::Removed => "removed",
             Self::Changed => "changed",
             Self::StatusChanged => "status_changed",
+            Self::InBetween => "in_between",
         }
     }
 
-    /// In words, for pages and terminals: `added`, `removed`, `changed`, `status changed`.
+    /// In words, for pages and terminals: `added`, `removed`, `changed`, `status changed`, `changed back`.
     pub fn human(self) -> &'static str {
         match self {
             Self::StatusChanged => "status changed",
+            Self::InBetween => "changed back",
             other => other.as_str(),
         }
     }
@@ -167,6 +172,66 @@ pub struct BlameRun<'a> {
     pub text: String,
     /// The version or event.
     pub entry: &'a Entry,
+}
+
+/// Blame's shortest run of words carried into a mostly rewritten paragraph that still counts as kept: shorter runs
+/// are coincidences of common words (see [`History::blame`]).
+pub const KEPT_RUN_WORDS: usize = 5;
+
+/// Blame's rule for a wording that replaced another wholesale ([`History::blame`]): in each paragraph (lines
+/// between blank lines) of which fewer than half the words were carried over, every run of carried tokens with
+/// fewer than [`KEPT_RUN_WORDS`] words is credited to `fresh`, the version that brought the wording.
+fn without_coincidences(mut tokens: Vec<(&str, usize)>, fresh: usize) -> Vec<(&str, usize)> {
+    // Paragraphs end at blank lines: a line holding only white space (tokens come line by line, see `carry`). A
+    // blank line's token opens the next paragraph; it holds no word.
+    let mut paragraphs = Vec::new();
+    let (mut start, mut line_start) = (0, true);
+    for (i, token) in tokens.iter().enumerate() {
+        if line_start && token.0.ends_with('\n') && token.0.trim().is_empty() {
+            paragraphs.push(start..i);
+            start = i;
+        }
+        line_start = token.0.ends_with('\n');
+    }
+    paragraphs.push(start..tokens.len());
+    for range in paragraphs {
+        let paragraph = &mut tokens[range];
+        let words = paragraph.iter().filter(|t| is_word(t.0)).count();
+        let carried = paragraph.iter().filter(|t| t.1 != fresh && is_word(t.0)).count();
+        if carried * 2 < words {
+            for run in paragraph.split_mut(|t| t.1 == fresh) {
+                if run.iter().filter(|t| is_word(t.0)).count() < KEPT_RUN_WORDS {
+                    run.iter_mut().for_each(|t| t.1 = fresh);
+                }
+            }
+        }
+    }
+    tokens
+}
+
+/// Whether a provision whose wording reads the same at two points (or is recorded at neither) stands the same at
+/// both: out of the text at both, or in the same known status; and when a change of wording is named in between
+/// while it is in the text, only if a wording recorded at both points shows it came back (without one, the
+/// register's word that it changed stands).
+fn same_at_both(
+    statuses: (Status, Status),
+    texts: (Option<&str>, Option<&str>),
+    listed: &[ChangeKind],
+    rewordings: &[ChangeKind],
+) -> bool {
+    let out = |status| matches!(status, Status::NotYetAdded | Status::Removed);
+    if out(statuses.0) && out(statuses.1) {
+        return true;
+    }
+    if statuses.0 != statuses.1 || statuses.0 == Status::Unknown {
+        return false;
+    }
+    let reworded = listed
+        .iter()
+        .chain(rewordings)
+        .any(|kind| matches!(kind, ChangeKind::Added | ChangeKind::Amended | ChangeKind::Removed));
+    // The two wordings read the same, so one recorded at A is one recorded at B.
+    !reworded || texts.0.is_some()
 }
 
 impl History {
@@ -378,6 +443,26 @@ impl History {
                 (Status::InForce, Status::Inactive) => kinds.push(in_time(ChangeKind::Deactivated)),
                 _ => {}
             }
+            // Standing the same at both points, it may still have changed and changed back in between: what its
+            // wordings in between did joins what the change lists say, and it is counted apart.
+            let rewordings = if by_text.is_none() { self.rewordings(p, a, b, options) } else { Vec::new() };
+            if by_text.is_none() && same_at_both(statuses, (old, new), &kinds, &rewordings) {
+                kinds.extend(&rewordings);
+                if kinds.is_empty() && statuses.0 == statuses.1 {
+                    continue;
+                }
+                out.push(ProvisionComparison {
+                    provision: &self.register.provisions[p],
+                    sort: ChangeSort::InBetween,
+                    kinds: ChangeKind::ALL.into_iter().filter(|k| kinds.contains(k)).collect(),
+                    known_from: if rewordings.is_empty() { KnownFrom::Register } else { KnownFrom::Text },
+                    status: statuses,
+                    responsible: self.responsible(p, a, b),
+                    texts: (old, new),
+                    edits: Vec::new(),
+                });
+                continue;
+            }
             kinds = ChangeKind::ALL.into_iter().filter(|k| kinds.contains(k)).collect();
             let listed = |kind| kinds.contains(&kind);
             let (sort, known_from) = match by_text {
@@ -409,6 +494,28 @@ impl History {
         Ok(out)
     }
 
+    /// What the wording of a provision that reads the same at both points did between them, in time order
+    /// (`Added`, `Amended`, `Removed`), read from its wordings in between, whichever order the points are given in.
+    fn rewordings(&self, p: usize, a: &Cut<'_>, b: &Cut<'_>, options: DiffOptions) -> Vec<ChangeKind> {
+        // It reads the same at both points: the wording at either is the one the earlier point had.
+        let mut previous = self.text_of(p, a).and_then(|t| t.text);
+        let mut kinds = Vec::new();
+        for &(_, entry, hash) in &self.text_changes[p] {
+            if !self.between(entry, a, b) {
+                continue;
+            }
+            let text = hash.and_then(|h| self.bodies.get(&h));
+            kinds.extend(match (previous, text) {
+                (None, Some(_)) => Some(ChangeKind::Added),
+                (Some(_), None) => Some(ChangeKind::Removed),
+                (Some(old), Some(new)) if differs(old, new, options) => Some(ChangeKind::Amended),
+                _ => None,
+            });
+            previous = text;
+        }
+        kinds
+    }
+
     /// Entries in (A, B] (or (B, A] when B is earlier) that gave the provision a text or named it or a
     /// provision above it in a change list.
     fn responsible(&self, p: usize, a: &Cut<'_>, b: &Cut<'_>) -> Vec<&Entry> {
@@ -427,6 +534,12 @@ impl History {
 
     /// Every run of words of the provision's text at the cut, with the entry that gave it its present wording,
     /// grouped into paragraphs; `None` when it has no text then.
+    ///
+    /// Words are carried from each wording to the next by the alignment the redline shows, with one rule more: a
+    /// wording does not continue the one it replaced wholesale. In a paragraph of which fewer than half the words
+    /// come from earlier wordings (mostly rewritten), a run of fewer than [`KEPT_RUN_WORDS`] words carried over
+    /// ("de la", "qui", a full stop) is a coincidence of common words, and is credited to the version that brought
+    /// the paragraph; longer runs, and paragraphs mostly kept, keep the version that wrote them.
     pub fn blame(&self, id: &ProvisionId, cut: &Cut<'_>) -> Option<Vec<Vec<BlameRun<'_>>>> {
         self.blame_until(id, cut, &|| true).unwrap_or_default()
     }
@@ -450,14 +563,14 @@ impl History {
             .map(|&(_, entry, hash)| (entry, hash.and_then(|h| self.bodies.get(&h)).map(nfc)))
             .collect();
         // Each token of the current text with the entry that wrote it, carried through each wording by the
-        // alignment the redline shows.
+        // alignment the redline shows, less the coincidences of a rewritten paragraph.
         let mut current: Vec<(&str, usize)> = Vec::new();
         for (entry, text) in &wordings {
             if !proceed() {
                 return Err(Stopped);
             }
             current = match text {
-                Some(text) => carry(&current, text, *entry),
+                Some(text) => without_coincidences(carry(&current, text, *entry), *entry),
                 None => Vec::new(),
             };
         }
@@ -1000,11 +1113,17 @@ mod tests {
 
     #[test]
     fn comparison_sorts_have_words_for_people() {
-        let words: Vec<&str> = [ChangeSort::Added, ChangeSort::Removed, ChangeSort::Changed, ChangeSort::StatusChanged]
-            .into_iter()
-            .map(ChangeSort::human)
-            .collect();
-        assert_eq!(words, ["added", "removed", "changed", "status changed"]);
+        let sorts = [
+            ChangeSort::Added,
+            ChangeSort::Removed,
+            ChangeSort::Changed,
+            ChangeSort::StatusChanged,
+            ChangeSort::InBetween,
+        ];
+        let words: Vec<&str> = sorts.into_iter().map(ChangeSort::human).collect();
+        assert_eq!(words, ["added", "removed", "changed", "status changed", "changed back"]);
+        let names: Vec<&str> = sorts.into_iter().map(ChangeSort::as_str).collect();
+        assert_eq!(names, ["added", "removed", "changed", "status_changed", "in_between"]);
     }
 
     /// `diff 4.0 4.1` on the SEC, where no text is recorded: 4.1 amended A and H15 and switched H15 on.
@@ -1103,10 +1222,185 @@ mod tests {
                 row("B", ChangeSort::Removed, vec![Removed], KnownFrom::Register),
                 row("C", ChangeSort::Added, vec![Added], KnownFrom::Register),
                 row("C1", ChangeSort::StatusChanged, vec![], KnownFrom::Register),
-                row("D", ChangeSort::StatusChanged, vec![Activated], KnownFrom::Register),
+                // In force at both points: named in between, counted apart from what differs.
+                row("D", ChangeSort::InBetween, vec![Activated], KnownFrom::Register),
                 row("S", ChangeSort::StatusChanged, vec![Deactivated], KnownFrom::Register),
                 row("S1", ChangeSort::StatusChanged, vec![Deactivated], KnownFrom::Register),
             ]
         );
+    }
+    /// Texts given and taken out by entries: (entry, provision, text or `None` for taken out).
+    fn wordings(texts: &[(&str, &str, Option<&str>)]) -> Texts {
+        let mut bodies = HashMap::new();
+        let mut assignments = Vec::new();
+        for (entry, provision, text) in texts {
+            let hash = text.map(|text| {
+                let text = normalise(text);
+                let hash = TextHash::of(&text);
+                bodies.insert(hash, Arc::from(text.as_str()));
+                hash
+            });
+            assignments.push(TextAssignment {
+                entry: EntryId::parse(entry).expect("id"),
+                provision: ProvisionId::parse(provision).expect("id"),
+                text: hash,
+            });
+        }
+        Texts { assignments, bodies }
+    }
+
+    /// Issue 30 §7: a comparison counts what differs between its two points. 1 is amended by v2 and given its
+    /// first wording again by v3; 2 is added by v2 and taken out by v3; 3 is amended by v2 and stays so.
+    #[test]
+    fn what_changed_and_changed_back_in_between_is_told_apart_from_what_differs() {
+        let texts = wordings(&[
+            ("v1", "1", Some("# Article 1\n\nUn.\n")),
+            ("v1", "3", Some("# Article 3\n\nTrois.\n")),
+            ("v2", "1", Some("# Article 1\n\nUn, modifié.\n")),
+            ("v2", "2", Some("# Article 2\n\nDeux.\n")),
+            ("v2", "3", Some("# Article 3\n\nTrois, modifié.\n")),
+            ("v3", "1", Some("# Article 1\n\nUn.\n")),
+            ("v3", "2", None),
+        ]);
+        let entries = vec![
+            entry("v1", "2016-01-01", &[("added", "1"), ("added", "3")]),
+            entry("v2", "2017-01-01", &[("amended", "1"), ("added", "2"), ("amended", "3")]),
+            entry("v3", "2018-01-01", &[("amended", "1"), ("removed", "2")]),
+        ];
+        let provisions = vec![provision("1", None), provision("2", None), provision("3", None)];
+        let history = History::with_texts(register(provisions, entries), texts);
+        let cut = |v: &str| history.cut(&Point::Entry(EntryId::parse(v).expect("id"))).expect("cut");
+        let found = |a: &str, b: &str| -> Vec<(String, ChangeSort, Vec<ChangeKind>, KnownFrom, usize)> {
+            history
+                .compare(&cut(a), &cut(b), None, DiffOptions::default())
+                .into_iter()
+                .map(|c| (c.provision.id.to_string(), c.sort, c.kinds, c.known_from, c.edits.len()))
+                .collect()
+        };
+        use ChangeKind::{Added, Amended, Removed};
+        let row = |id: &str, sort, kinds: Vec<ChangeKind>, from, edits| (id.to_string(), sort, kinds, from, edits);
+        assert_eq!(
+            found("v1", "v3"),
+            [
+                row("1", ChangeSort::InBetween, vec![Amended], KnownFrom::Text, 0),
+                row("2", ChangeSort::InBetween, vec![Added, Removed], KnownFrom::Text, 0),
+                row("3", ChangeSort::Changed, vec![Amended], KnownFrom::Text, 3),
+            ]
+        );
+        assert_eq!(found("v3", "v1"), found("v1", "v3"), "the same, asked backwards");
+        let sorts = |a: &str, b: &str| found(a, b).into_iter().map(|r| (r.0, r.1)).collect::<Vec<_>>();
+        assert_eq!(
+            sorts("v1", "v2"),
+            [("1".into(), ChangeSort::Changed), ("2".into(), ChangeSort::Added), ("3".into(), ChangeSort::Changed)]
+        );
+        assert_eq!(sorts("v2", "v3"), [("1".into(), ChangeSort::Changed), ("2".into(), ChangeSort::Removed)]);
+    }
+
+    /// Without change lists, the wordings in between still show what changed and changed back.
+    #[test]
+    fn a_wording_restored_without_change_lists_changed_in_between() {
+        let history = article(&[
+            ("v1", "2016-01-01", Some("# Article 1\n\nUn.\n")),
+            ("v2", "2017-01-01", Some("# Article 1\n\nDeux.\n")),
+            ("v3", "2018-01-01", None),
+            ("v4", "2019-01-01", Some("# Article 1\n\nUn.\n")),
+        ]);
+        let cut = |v: &str| history.cut(&Point::Entry(EntryId::parse(v).expect("id"))).expect("cut");
+        let found: Vec<_> = history
+            .compare(&cut("v1"), &cut("v4"), None, DiffOptions::default())
+            .into_iter()
+            .map(|c| (c.sort, c.kinds, c.known_from, c.edits.len()))
+            .collect();
+        use ChangeKind::{Added, Amended, Removed};
+        assert_eq!(found, [(ChangeSort::InBetween, vec![Added, Amended, Removed], KnownFrom::Text, 0)]);
+        assert!(history.compare(&cut("v4"), &cut("v4"), None, DiffOptions::default()).is_empty());
+    }
+
+    /// Where no text is recorded (the SEC), the register's statuses tell: X, added after 1.0 and removed before
+    /// 3.0, is in the text at neither point; A, amended with no wording recorded, may differ and is changed.
+    #[test]
+    fn a_provision_added_and_removed_in_between_is_not_counted_as_added() {
+        let history = History::new(register(
+            vec![provision("A", None), provision("X", None), provision("X1", Some("X"))],
+            vec![
+                entry("1.0", "2015-01-01", &[("added", "A")]),
+                entry("2.0", "2016-01-01", &[("added", "X"), ("amended", "A")]),
+                entry("3.0", "2017-01-01", &[("removed", "X")]),
+            ],
+        ));
+        let cut = |v: &str| history.cut(&Point::Entry(EntryId::parse(v).expect("id"))).expect("cut");
+        let found: Vec<_> = history
+            .compare(&cut("1.0"), &cut("3.0"), None, DiffOptions::default())
+            .into_iter()
+            .map(|c| (c.provision.id.to_string(), c.sort, c.kinds, c.status))
+            .collect();
+        use ChangeKind::{Added, Amended, Removed};
+        assert_eq!(
+            found,
+            [
+                ("A".to_string(), ChangeSort::Changed, vec![Amended], (Status::InForce, Status::InForce)),
+                ("X".to_string(), ChangeSort::InBetween, vec![Added, Removed], (Status::NotYetAdded, Status::Removed)),
+                ("X1".to_string(), ChangeSort::InBetween, vec![], (Status::NotYetAdded, Status::Removed)),
+            ]
+        );
+    }
+    /// Issue 30 §8: a paragraph that replaced its predecessor wholesale is credited whole to the version that
+    /// brought it; the few words it shares with the old one by chance ("de la", "du dommage", a full stop) are not
+    /// continuity. A passage of five words or more it kept, and a line kept as it was, stay with the version that
+    /// wrote them.
+    #[test]
+    fn blame_does_not_invent_continuity_across_a_wholesale_replacement() {
+        let old = "# Article 7\n\nLe gardien de la chose répond du dommage que cause la chose à la personne qui la détient.\n\nIl paie les charges chaque mois.\n";
+        let new = "# Article 7\n\nChacun répond de la faute qu'il commet, et du dommage qu'il cause à autrui par sa négligence.\n\nIl paie les charges chaque mois.\n\nNul ne transforme les lieux sans l'accord écrit du bailleur.\n";
+        let history = article(&[("v1", "2016-01-01", Some(old)), ("v2", "2017-01-01", Some(new))]);
+        let cut = history.cut(&Point::Date(date("2020-01-01"))).expect("cut");
+        let blame = history.blame(&id(), &cut).expect("text");
+        let runs: Vec<Vec<(String, String)>> =
+            blame.iter().map(|p| p.iter().map(|r| (r.text.clone(), r.entry.id.to_string())).collect()).collect();
+        let whole = |paragraph: &str, by: &str| vec![(paragraph.to_string(), by.to_string())];
+        assert_eq!(
+            runs,
+            [
+                whole("# Article 7", "v1"),
+                whole(
+                    "Chacun répond de la faute qu'il commet, et du dommage qu'il cause à autrui par sa négligence.",
+                    "v2"
+                ),
+                whole("Il paie les charges chaque mois.", "v1"),
+                whole("Nul ne transforme les lieux sans l'accord écrit du bailleur.", "v2"),
+            ]
+        );
+        // An amendment that keeps most of the words keeps even short runs where they were.
+        let amended = "# Article 7\n\nLe gardien de la chose répond du dommage que cause la chose à la personne qui la garde.\n\nIl paie les charges chaque mois.\n";
+        let history = article(&[("v1", "2016-01-01", Some(old)), ("v2", "2017-01-01", Some(amended))]);
+        let blame = history.blame(&id(), &cut).expect("text");
+        let by_v2: Vec<&str> =
+            blame.iter().flatten().filter(|r| r.entry.id.as_str() == "v2").map(|r| r.text.trim()).collect();
+        assert_eq!(by_v2, ["garde"], "the full stop stays v1's");
+    }
+    /// The rule's edges: a paragraph half carried over is not mostly rewritten; in one that is, a run of five words
+    /// is kept and a run of four is not; a paragraph runs over several lines up to a blank line.
+    #[test]
+    fn coincidences_are_short_runs_in_mostly_rewritten_paragraphs() {
+        let marked = |text: &'static str, old: &[&str]| -> Vec<(&'static str, usize)> {
+            let mut tokens = Vec::new();
+            for line in text.split_inclusive('\n') {
+                tokens.extend(crate::diff::tokens(line).into_iter().map(|t| (t, usize::from(!old.contains(&t)))));
+            }
+            tokens
+        };
+        let fresh_words = |tokens: &[(&str, usize)]| -> Vec<String> {
+            tokens.iter().filter(|t| t.1 == 1 && is_word(t.0)).map(|t| t.0.to_string()).collect()
+        };
+        // Half carried over (three of six words): kept as marked.
+        let half = marked("a b c x y z\n", &["a", "b", "c"]);
+        assert_eq!(fresh_words(&without_coincidences(half, 1)), ["x", "y", "z"]);
+        // Mostly rewritten: a run of five kept, a run of four (here over two lines of one paragraph) not; the
+        // paragraph after the blank line is wholly kept, so its own short run stays.
+        let text = "a b c d e n1 n2 n3 n4 n5 n6 n7 n8 n9 n10\nf g\nh i n11 n12 n13 n14\n\nj k\n";
+        let old = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", " ", "\n"];
+        let fresh = fresh_words(&without_coincidences(marked(text, &old), 1));
+        let expected: Vec<&str> = "n1 n2 n3 n4 n5 n6 n7 n8 n9 n10 f g h i n11 n12 n13 n14".split(' ').collect();
+        assert_eq!(fresh, expected);
     }
 }

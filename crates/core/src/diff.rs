@@ -177,7 +177,8 @@ fn sorted_words<'a>(tokens: &[&'a str]) -> Vec<&'a str> {
     words
 }
 
-fn is_word(token: &str) -> bool {
+/// Whether a token (see [`tokens`]) is a word: its first character is a letter or digit.
+pub(crate) fn is_word(token: &str) -> bool {
     token.chars().next().is_some_and(is_word_char)
 }
 

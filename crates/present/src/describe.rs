@@ -1,5 +1,6 @@
 //! Sentences a person reads: references to versions and events, and the reasons behind a status.
 
+use inforce_core::compare::ChangeSort;
 use inforce_core::{Basis, ChangeKind, Entry, EntryKind, History, HistoryItem, Relation, StatusAnswer};
 use jiff::civil::Date;
 
@@ -86,10 +87,16 @@ pub fn wording_change(event: &inforce_core::compare::TextEvent<'_>) -> &'static 
 }
 
 /// What a comparison knows of one provision's change, as every face says it: "amended, switched on (the
-/// wording was compared)" or "amended (the register lists it; no wording to compare)".
+/// wording was compared)", "amended (the register lists it; no wording to compare)", or for one that changed and
+/// changed back "added, removed in between, the same at both points (…)".
 pub fn comparison_kinds(change: &inforce_core::compare::ProvisionComparison<'_>) -> String {
     let kinds: Vec<&str> = change.kinds.iter().map(|&k| change_verb(k)).collect();
-    let kinds = if kinds.is_empty() { change.sort.human().to_string() } else { kinds.join(", ") };
+    let kinds = match (kinds.is_empty(), change.sort) {
+        (true, ChangeSort::InBetween) => "changed in between, the same at both points".to_string(),
+        (false, ChangeSort::InBetween) => format!("{} in between, the same at both points", kinds.join(", ")),
+        (true, sort) => sort.human().to_string(),
+        (false, _) => kinds.join(", "),
+    };
     let source = match change.known_from {
         inforce_core::compare::KnownFrom::Text => "the wording was compared",
         inforce_core::compare::KnownFrom::Register => "the register says so; no wording compared",
@@ -387,19 +394,24 @@ pub fn change_list(list: &inforce_core::ChangeList, most: usize) -> Option<Strin
 }
 
 /// What a comparison found, counted as every face says it: "1 added, 0 removed, 2 changed, 0 with only a new
-/// status; 2 with a new status in all" (a provision added, removed or changed may have a new status too, so the
-/// last count is of every provision whose status differs).
+/// status; 2 with a new status in all" (a provision added, removed or changed may have a new status too, so that
+/// count is of every provision whose status differs), then, when some changed and changed back between the points,
+/// "; 3 changed in between and back" (counted apart: the first counts are of what differs between the points).
 pub fn comparison_counts(changes: &[inforce_core::compare::ProvisionComparison<'_>]) -> String {
-    use inforce_core::compare::ChangeSort;
     let count = |sort| changes.iter().filter(|c| c.sort == sort).count();
     let new_status = changes.iter().filter(|c| c.status.0 != c.status.1).count();
-    format!(
+    let mut counts = format!(
         "{} added, {} removed, {} changed, {} with only a new status; {new_status} with a new status in all",
         count(ChangeSort::Added),
         count(ChangeSort::Removed),
         count(ChangeSort::Changed),
         count(ChangeSort::StatusChanged)
-    )
+    );
+    let in_between = count(ChangeSort::InBetween);
+    if in_between > 0 {
+        counts.push_str(&format!("; {in_between} changed in between and back"));
+    }
+    counts
 }
 
 /// Said when a code has no text recorded at all.

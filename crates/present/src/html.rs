@@ -38,7 +38,8 @@ pub fn comparison(history: &History, parts: &ComparisonParts<'_>, today: Date) -
     }
     let _ = writeln!(
         page,
-        "</ul>\n<h2>Summary</h2>\n<table><thead><tr><th scope=\"col\">Provision</th><th scope=\"col\">Change</th><th scope=\"col\">Status</th><th scope=\"col\">By</th></tr></thead><tbody>"
+        "</ul>\n<h2>Summary</h2>\n<p>{}.</p>\n<table><thead><tr><th scope=\"col\">Provision</th><th scope=\"col\">Change</th><th scope=\"col\">Status</th><th scope=\"col\">By</th></tr></thead><tbody>",
+        escape(&crate::describe::comparison_counts(changes))
     );
     for change in changes {
         let by: Vec<String> = change.responsible.iter().map(|e| escape(e.id.as_str())).collect();

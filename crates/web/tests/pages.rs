@@ -7,7 +7,8 @@ mod common;
 
 use axum::http::{StatusCode, header};
 use common::{
-    CREANCE, Element, Folder, TestSite, by_id, elements, field, link, links, resaved_folder, small_folder, visible,
+    CREANCE, Element, Folder, TestSite, by_id, changed_back_folder, elements, field, link, links, resaved_folder,
+    small_folder, visible,
 };
 
 /// The rows of a provision page's timeline: the table of the versions and events that touched it.
@@ -350,6 +351,53 @@ async fn each_consultation_has_a_page_and_versions_name_what_they_implemented() 
     let version = site.page("/versions/5.5").await;
     assert!(elements(&version, "h2").iter().any(|h| h.text() == "Modification proposals it implemented"), "{version}");
     assert_eq!(link(&version, "SECMP0026").as_deref(), Some("/proposals/SECMP0026"), "{version}");
+}
+
+/// Issue 30 §7 on the web: the compare page and its API twin count what differs between the two points, and what
+/// changed and changed back in between apart, as `inforce diff` does.
+#[tokio::test]
+async fn the_compare_page_counts_what_differs_and_apart_what_changed_back() {
+    let site = TestSite::sec().await.with_folder("small", &changed_back_folder()).await;
+    let page = visible(&site.page("/codes/small/compare/v1...v3").await);
+    assert!(
+        page.contains(
+            "0 added, 0 removed, 0 changed, 0 with only a new status; 1 with a new status in all; 3 changed in between and back."
+        ),
+        "{page}"
+    );
+    assert!(page.contains("added, removed in between, the same at both points (the wording was compared)"), "{page}");
+    assert!(page.contains("3 changed back"), "the contents name the sort in words: {page}");
+    let api = site.get("/api/v1/small/compare/v1...v3").await.json();
+    assert_eq!(
+        (&api["summary"]["changed"], &api["summary"]["in_between"]),
+        (&serde_json::json!(0), &serde_json::json!(3))
+    );
+    let changes: Vec<&str> =
+        api["provisions"].as_array().expect("provisions").iter().filter_map(|p| p["change"].as_str()).collect();
+    assert_eq!(changes, ["in_between"; 3]);
+}
+
+/// Issue 30 §8 on the web: the blame page and its API twin credit a rewritten paragraph whole to the version
+/// that rewrote it, as `inforce blame` does (the few words it shares with the old one by chance are not kept).
+#[tokio::test]
+async fn blame_pages_do_not_invent_continuity() {
+    let old =
+        "# Article 7\n\nLe gardien de la chose répond du dommage que cause la chose à la personne qui la détient.\n";
+    let new = "# Article 7\n\nChacun répond de la faute qu'il commet, et du dommage qu'il cause à autrui par sa négligence.\n";
+    let folder = Folder::new().version("v1", "2016-01-01", &[("7", old)]).version("v2", "2017-01-01", &[("7", new)]);
+    let site = TestSite::sec().await.with_folder("small", &folder).await;
+    let api = site.get("/api/v1/small/provisions/7/blame?version=v2").await.json();
+    let body: Vec<(&str, &str)> = api["paragraphs"][1]
+        .as_array()
+        .unwrap_or_else(|| panic!("runs: {api}"))
+        .iter()
+        .filter_map(|r| Some((r["text"].as_str()?, r["entry"]["id"].as_str()?)))
+        .collect();
+    assert_eq!(body, [(&new[13..new.len() - 1], "v2")], "{api}");
+    let page = site.page("/codes/small/provisions/7/blame?version=v2").await;
+    let runs: Vec<String> = elements(&page, "sup").iter().map(Element::text).collect();
+    assert_eq!(runs, ["v1", "v2"], "the heading kept as it was, the paragraph rewritten: {page}");
+    assert!(visible(&page).contains("are not counted as kept"), "the page says its rule: {page}");
 }
 
 /// What a new reader tried and found wrong: each link keeps the point a reader asked for, each page says what

@@ -74,6 +74,16 @@ pub fn small_folder() -> Folder {
         )
 }
 
+/// [`small_folder`] and a v3 that changes everything back: 1 is given v1's wording again, 2 (taken out by v2)
+/// comes back as v1 had it, and 3 (added by v2) is taken out. Compared from v1 to v3, nothing differs.
+pub fn changed_back_folder() -> Folder {
+    small_folder().version(
+        "v3",
+        "2018-01-01",
+        &[("1", "# Article 1\n\nLe paiement fait de bonne foi est valable.\n"), ("2", "# Article 2\n\nDeux.\n")],
+    )
+}
+
 /// Article 1 of [`resaved_folder`], composed (NFC).
 pub const CREANCE: &str =
     "# Article 1\n\nLa créance née d'une décision exécutoire est éteinte à l'échéance prévue à l'article précédent.\n";

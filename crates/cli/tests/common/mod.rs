@@ -12,7 +12,7 @@ mod folder;
 pub mod markup;
 // Each test file uses some of them.
 #[allow(unused_imports)]
-pub use folder::{CREANCE, Folder, decomposed, resaved_folder, small_folder, write};
+pub use folder::{CREANCE, Folder, changed_back_folder, decomposed, resaved_folder, small_folder, write};
 
 /// A scratch database and the environment every run gets.
 pub struct Sandbox {

@@ -687,6 +687,7 @@ pub fn comparison_json<'a>(parts: &'a ComparisonParts<'a>, today: Date) -> Compa
             removed: count(ChangeSort::Removed),
             changed: count(ChangeSort::Changed),
             status_changed: count(ChangeSort::StatusChanged),
+            in_between: count(ChangeSort::InBetween),
             known_from_text: parts.changes.iter().filter(|c| c.known_from == KnownFrom::Text).count(),
             known_from_register: parts.changes.iter().filter(|c| c.known_from == KnownFrom::Register).count(),
         },
@@ -722,12 +723,15 @@ pub struct ComparisonJson<'a> {
     provisions: Vec<ProvisionChangeJson<'a>>,
 }
 
+/// The first four count what differs between the two points; `in_between` those that changed and changed back
+/// between them, counted apart.
 #[derive(Serialize)]
 struct SummaryJson {
     added: usize,
     removed: usize,
     changed: usize,
     status_changed: usize,
+    in_between: usize,
     /// Of those, how many were found by comparing wordings, and how many only from the register (a change list
     /// naming it, or its status).
     known_from_text: usize,
@@ -738,6 +742,8 @@ struct SummaryJson {
 struct ProvisionChangeJson<'a> {
     id: &'a str,
     title: Option<&'a str>,
+    /// `added`, `removed`, `changed`, `status_changed` (what differs between the points), or `in_between` (the
+    /// same at both, but changed and changed back between them).
     change: &'static str,
     /// Every kind of change between the points: `added`, `amended`, `removed`, `activated`, `deactivated`.
     kinds: Vec<&'static str>,

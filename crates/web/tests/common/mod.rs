@@ -20,7 +20,7 @@ use tower::ServiceExt;
 mod folder;
 // Each test file uses some of them.
 #[allow(unused_imports)]
-pub use folder::{CREANCE, Folder, decomposed, resaved_folder, small_folder};
+pub use folder::{CREANCE, Folder, changed_back_folder, decomposed, resaved_folder, small_folder};
 // What a person reads of a page, read as the command line's tests read it.
 #[path = "../../../cli/tests/common/markup.rs"]
 mod markup;
