@@ -261,6 +261,8 @@ pub struct History {
     turns: std::sync::OnceLock<Vec<Vec<Date>>>,
     /// The record time of the code's latest publication, when the history was read from a store.
     pub(crate) last_publication: Option<jiff::Timestamp>,
+    /// When each item was first recorded and last corrected, when the history was read from a ledger.
+    record_times: std::sync::Arc<crate::record_times::RecordTimeIndex>,
 }
 
 /// The earliest sign that a provision was in the text.
@@ -346,6 +348,7 @@ impl History {
             first_evidence: Vec::new(),
             turns: std::sync::OnceLock::new(),
             last_publication: None,
+            record_times: Default::default(),
         };
         history.first_evidence = history.compute_first_evidence();
         history
@@ -397,6 +400,18 @@ impl History {
     /// The record time of the code's latest publication, when known.
     pub fn last_publication(&self) -> Option<jiff::Timestamp> {
         self.last_publication
+    }
+
+    /// The history with the record times of what it holds, read from its ledger
+    /// ([`crate::record_times::RecordTimeIndex::new`]).
+    pub fn with_record_times(mut self, times: crate::record_times::RecordTimeIndex) -> Self {
+        self.record_times = std::sync::Arc::new(times);
+        self
+    }
+
+    /// When each item was first recorded and last corrected; empty for a history not read from a ledger.
+    pub fn record_times(&self) -> &crate::record_times::RecordTimeIndex {
+        &self.record_times
     }
 
     /// The register this history was built from.

@@ -18,6 +18,7 @@ pub mod log;
 pub mod merkle;
 pub mod model;
 pub mod point;
+pub mod record_times;
 pub mod renumber;
 pub mod search;
 pub mod text;

@@ -106,6 +106,20 @@ pub async fn texts_for(store: &dyn Store, loaded: &Loaded) -> Result<Texts, Stor
     Ok(Texts { assignments, bodies: ledger.bodies })
 }
 
+/// When each item of a loaded register, and each of its wordings, was first recorded and last corrected: read
+/// from the code's ledgers as they stood at the same publication and record time.
+pub async fn record_times_for(
+    store: &dyn Store,
+    loaded: &Loaded,
+) -> Result<inforce_core::record_times::RecordTimeIndex, StoreError> {
+    let code = &loaded.register.code.id;
+    let mut records = store.records(code).await?;
+    records.retain(|r| r.publication <= loaded.publication.id);
+    let mut texts = store.text_ledger(code).await?.records;
+    texts.retain(|r| r.publication <= loaded.publication.id);
+    Ok(inforce_core::record_times::RecordTimeIndex::new(&records, &texts, loaded.as_of))
+}
+
 /// Every text assignment of a code, and the texts they name.
 pub type TextsToPublish<'a> = (&'a [TextAssignment], &'a HashMap<TextHash, Arc<str>>);
 

@@ -3,17 +3,23 @@
 //! The feeds' entries are chosen here; `inforce_present::atom` writes them.
 
 use axum::extract::Path;
-use inforce_core::{ChangeKind, CodeId, Entry, History, ProvisionId, Relation};
+use inforce_core::ledger::RecordKind;
+use inforce_core::record_times::RecordTimes;
+use inforce_core::{ChangeKind, CodeId, History, ProvisionId, Relation};
 use jiff::Timestamp;
 
 use crate::ctx::{FeedPath, PageCtx};
 use crate::respond::{Body, Cache, PageResult, Problem};
-use inforce_present::atom::{Item, feed, rfc3339};
+use inforce_present::atom::{Item, feed};
 use inforce_present::describe::{self, entry_ref};
 
-/// An entry's date as an Atom timestamp: its effective day at midnight UTC, or the snapshot's time if unknown.
-fn entry_time(entry: &Entry, fallback: Timestamp) -> String {
-    entry.effective.earliest().map_or_else(|| rfc3339(fallback), day_time)
+/// When the register last wrote an item and first recorded it, from its record times; the snapshot's time when
+/// they are not known (a history not read from a ledger), never a day to come.
+fn written(times: Option<RecordTimes>, now: Timestamp) -> (Timestamp, Option<Timestamp>) {
+    match times {
+        Some(times) => (times.latest(), Some(times.first_recorded)),
+        None => (now, None),
+    }
 }
 
 /// Answers a feed of one code: `items` makes its entries from the code's history (with its address prefix and
@@ -31,8 +37,11 @@ fn answer(
     let published = ctx.snapshot.published(code);
     // Links are absolute, from the configured public URL, so a feed read anywhere leads back to the site.
     let base = format!("{}{}", ctx.origin, ctx.base);
-    let items = items(history, code, &base, published)?;
+    let mut items = items(history, code, &base, published)?;
+    // Newest record first: a correction or a late record comes to the top, where readers look.
+    items.sort_by(|a, b| b.updated.cmp(&a.updated));
     let title = format!("{}: {title}", history.register().code.title);
+    let zone = history.register().code.zone().unwrap_or(jiff::tz::TimeZone::UTC);
     let xml = feed(
         &format!("tag:inforce,2026:{code}/{name}"),
         &title,
@@ -40,13 +49,9 @@ fn answer(
         &format!("{base}{own}"),
         published,
         &items,
+        &zone,
     );
     ctx.answer(Body::Atom(xml), Cache::Today)
-}
-
-/// A day as an Atom timestamp (midnight UTC).
-fn day_time(day: jiff::civil::Date) -> String {
-    format!("{day}T00:00:00Z")
 }
 
 /// `/feeds/versions.atom`
@@ -58,13 +63,15 @@ pub async fn versions(ctx: PageCtx) -> PageResult {
         Ok(entries
             .iter()
             .map(|e| {
-                // A planned version has not happened: titled so, and dated when it was published, never ahead.
+                // A planned version has not happened: titled so; like every entry, dated when it was recorded.
                 let planned = History::is_planned(e, today);
+                let (updated, published) = written(history.record_times().entry(&e.id), now);
                 Item {
                     id: format!("tag:inforce,2026:{code}/entry/{}", e.id),
                     title: if planned { format!("Planned: {}", entry_ref(e, today)) } else { entry_ref(e, today) },
                     link: format!("{base}/versions/{}", e.id),
-                    updated: if planned { rfc3339(now) } else { entry_time(e, now) },
+                    updated,
+                    published,
                     summary: e.summary.clone(),
                 }
             })
@@ -90,37 +97,51 @@ pub async fn provision(ctx: PageCtx, Path(path): Path<FeedPath>) -> PageResult {
         let mut items: Vec<Item> = history
             .provision_history(&id)
             .iter()
-            .map(|item| Item {
-                // One entry per (entry, kind, provision named): a version that amended H15 and H reads twice.
-                id: format!(
-                    "tag:inforce,2026:{code}/provision/{id}/{}/{}{}",
-                    item.entry.id,
-                    item.kind.as_str(),
-                    match item.relation {
-                        Relation::Direct => String::new(),
-                        Relation::Ancestor(p) | Relation::Descendant(p) => format!("/{p}"),
-                        Relation::Unlisted => "/unlisted".to_string(),
-                    }
-                ),
-                title: format!("{id}: {}", describe::history_sentence(item, today)),
-                link: format!("{base}/provisions/{id}?version={}", item.entry.id),
-                updated: entry_time(item.entry, now),
-                summary: item.entry.summary.clone(),
+            .map(|item| {
+                let (updated, published) = written(history.record_times().entry(&item.entry.id), now);
+                Item {
+                    // One entry per (entry, kind, provision named): a version that amended H15 and H reads twice.
+                    id: format!(
+                        "tag:inforce,2026:{code}/provision/{id}/{}/{}{}",
+                        item.entry.id,
+                        item.kind.as_str(),
+                        match item.relation {
+                            Relation::Direct => String::new(),
+                            Relation::Ancestor(p) | Relation::Descendant(p) => format!("/{p}"),
+                            Relation::Unlisted => "/unlisted".to_string(),
+                        }
+                    ),
+                    title: format!("{id}: {}", describe::history_sentence(item, today)),
+                    link: format!("{base}/provisions/{id}?version={}", item.entry.id),
+                    updated,
+                    published,
+                    summary: item.entry.summary.clone(),
+                }
             })
             .collect();
-        items.extend(history.text_history(&id).iter().map(|event| Item {
-            id: format!("tag:inforce,2026:{code}/provision/{id}/{}/wording", event.entry.id),
-            title: format!("{id}: {} by {}", describe::wording_change(event), entry_ref(event.entry, today)),
-            // The change itself: the wording before it against the wording it gave (the first wording has no
-            // before, and is shown as it was given).
-            link: match event.previous.or_else(|| history.version_before(event.entry)) {
-                Some(before) => format!("{base}/compare/{}...{}?provision={id}", before.id, event.entry.id),
-                None => format!("{base}/provisions/{id}?version={}", event.entry.id),
-            },
-            updated: entry_time(event.entry, now),
-            summary: format!("{} words added, {} removed", event.words_added, event.words_removed),
+        items.extend(history.text_history(&id).iter().map(|event| {
+            let times = history.record_times().text(&event.entry.id, &id);
+            let (updated, published) = written(times.or_else(|| history.record_times().entry(&event.entry.id)), now);
+            Item {
+                id: format!("tag:inforce,2026:{code}/provision/{id}/{}/wording", event.entry.id),
+                title: format!("{id}: {} by {}", describe::wording_change(event), entry_ref(event.entry, today)),
+                // The change itself: the wording before it against the wording it gave (the first wording has no
+                // before, and is shown as it was given).
+                link: match event.previous.or_else(|| history.version_before(event.entry)) {
+                    Some(before) => format!("{base}/compare/{}...{}?provision={id}", before.id, event.entry.id),
+                    None => format!("{base}/provisions/{id}?version={}", event.entry.id),
+                },
+                updated,
+                published,
+                summary: format!("{} words added, {} removed", event.words_added, event.words_removed),
+            }
         }));
-        items.sort_by(|a, b| b.updated.cmp(&a.updated));
+        // The stage changes of proposals that would change it, a part of it or a whole containing it, as its page
+        // lists those pending.
+        for proposal in history.proposals_touching(&id) {
+            items.extend(stage_items(history, proposal, code, base, today, now));
+        }
+        items.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| b.id.cmp(&a.id)));
         Ok(items)
     })
 }
@@ -139,17 +160,22 @@ pub async fn consultations(ctx: PageCtx) -> PageResult {
                 .consultations
                 .iter()
                 .rev()
-                .map(|c| Item {
-                    id: format!("tag:inforce,2026:{code}/consultation/{}", c.id),
-                    title: c.title.clone(),
-                    link: format!("{base}/consultations"),
-                    updated: c.published.earliest().map_or_else(|| rfc3339(now), day_time),
-                    summary: format!(
-                        "Published {}, closes {}. {}",
-                        c.published.human(),
-                        c.closes.human(),
-                        c.topics.join("; ")
-                    ),
+                .map(|c| {
+                    let times = history.record_times().item(RecordKind::Consultation, &c.id);
+                    let (updated, published) = written(times, now);
+                    Item {
+                        id: format!("tag:inforce,2026:{code}/consultation/{}", c.id),
+                        title: c.title.clone(),
+                        link: format!("{base}/consultations"),
+                        updated,
+                        published,
+                        summary: format!(
+                            "Published {}, closes {}. {}",
+                            c.published.human(),
+                            c.closes.human(),
+                            c.topics.join("; ")
+                        ),
+                    }
                 })
                 .collect())
         },
@@ -160,37 +186,51 @@ pub async fn consultations(ctx: PageCtx) -> PageResult {
 pub async fn proposals(ctx: PageCtx) -> PageResult {
     let title = "modification proposals, stage by stage";
     let today = ctx.today;
-    answer(&ctx, "proposals", title, "/proposals", "/feeds/proposals.atom", |history, code, base, _| {
-        let register = history.register();
-        let mut items = Vec::new();
-        let Some(process) = &register.process else { return Ok(items) };
-        for p in &register.proposals {
-            // A stage still to come (recorded ahead of its day) is left out until its day: a feed reader shows
-            // every entry as something that happened.
-            let reached = p.reached_by(today).len();
-            for (index, change) in p.stages.iter().enumerate().take(reached) {
-                // A stage without a known date cannot be placed in a feed; it shows on the proposal's page.
-                let Some(day) = change.date.earliest() else { continue };
-                let label = process.stage(&change.stage).map_or(change.stage.as_str(), |s| s.label.as_str());
-                let mut summary = format!("{} {}: {label} ({}).", p.reference, p.title, change.date.human());
-                if let Some(by) = &change.decided_by {
-                    summary.push_str(&format!(" Decided by {by}."));
-                }
-                if let Some(version) = &change.version {
-                    summary.push_str(&format!(" Carried by {version}."));
-                }
-                items.push(Item {
-                    id: format!("tag:inforce,2026:{code}/proposal/{}/stage/{index}", p.reference),
-                    title: format!("{}: {label}", p.reference),
-                    link: format!("{base}/proposals/{}", p.reference),
-                    updated: day_time(day),
-                    summary,
-                });
-            }
-        }
+    answer(&ctx, "proposals", title, "/proposals", "/feeds/proposals.atom", |history, code, base, now| {
+        let mut items: Vec<Item> =
+            history.register().proposals.iter().flat_map(|p| stage_items(history, p, code, base, today, now)).collect();
         items.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| b.id.cmp(&a.id)));
         Ok(items)
     })
+}
+
+/// A proposal's stage changes as feed entries, each dated when it was recorded or last corrected. A stage still to
+/// come (recorded ahead of its day) is left out until its day: a feed reader shows every entry as something that
+/// happened. A stage without a known date cannot be placed; it shows on the proposal's page.
+fn stage_items(
+    history: &History,
+    p: &inforce_core::change::Proposal,
+    code: &CodeId,
+    base: &str,
+    today: jiff::civil::Date,
+    now: Timestamp,
+) -> Vec<Item> {
+    let Some(process) = &history.register().process else { return Vec::new() };
+    let reached = p.reached_by(today).len();
+    let mut items = Vec::new();
+    for (index, change) in p.stages.iter().enumerate().take(reached) {
+        if change.date.earliest().is_none() {
+            continue;
+        }
+        let label = process.stage(&change.stage).map_or(change.stage.as_str(), |s| s.label.as_str());
+        let mut summary = format!("{} {}: {label} ({}).", p.reference, p.title, change.date.human());
+        if let Some(by) = &change.decided_by {
+            summary.push_str(&format!(" Decided by {by}."));
+        }
+        if let Some(version) = &change.version {
+            summary.push_str(&format!(" Carried by {version}."));
+        }
+        let (updated, published) = written(history.record_times().stage(&p.reference, index), now);
+        items.push(Item {
+            id: format!("tag:inforce,2026:{code}/proposal/{}/stage/{index}", p.reference),
+            title: format!("{}: {label} ({})", p.reference, change.date.human()),
+            link: format!("{base}/proposals/{}", p.reference),
+            updated,
+            published,
+            summary,
+        });
+    }
+    items
 }
 
 /// `/feeds/variations.atom`: changes made outside the modification process, newest first.
@@ -212,11 +252,13 @@ pub async fn variations(ctx: PageCtx) -> PageResult {
                 } else {
                     format!("{} ({})", e.summary, provisions.join(", "))
                 };
+                let (updated, published) = written(history.record_times().entry(&e.id), now);
                 Item {
                     id: format!("tag:inforce,2026:{code}/variation/{}", e.id),
                     title: format!("{}: {}", e.instrument.human(), e.label()),
                     link: format!("{base}/versions/{}", e.id),
-                    updated: entry_time(e, now),
+                    updated,
+                    published,
                     summary,
                 }
             })
@@ -241,7 +283,8 @@ pub async fn publications(ctx: PageCtx) -> PageResult {
                     id: format!("tag:inforce,2026:{code}/publication/{sequence}"),
                     title: format!("{code}: publication {sequence}, from {} by {author}", publication.origin),
                     link: format!("{}/api/v1/{code}/log/{sequence}", ctx.origin),
-                    updated: rfc3339(publication.recorded_at),
+                    updated: publication.recorded_at,
+                    published: None,
                     summary: format!(
                         "{} record(s) written; digest {digest}{}",
                         publication.record_count,
@@ -264,6 +307,7 @@ pub async fn publications(ctx: PageCtx) -> PageResult {
         &format!("{}/feeds/publications.atom", ctx.origin),
         snapshot.last_modified(),
         &items,
+        &jiff::tz::TimeZone::UTC,
     );
     // Every code's publications: it changes when any code's does.
     Ok(crate::respond::respond(ctx.conditions(), Body::Atom(xml), snapshot.last_modified(), Cache::Published))

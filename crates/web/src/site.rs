@@ -462,6 +462,7 @@ async fn load_code(store: &dyn Store, code: &CodeId) -> Result<Option<LoadedCode
     let Some(loaded) = load_register(store, code, None).await? else { return Ok(None) };
     let recorded_at = loaded.publication.recorded_at;
     let texts = texts_for(store, &loaded).await?;
+    let record_times = inforce_store::record_times_for(store, &loaded).await?;
     // A publication of record: a history that no longer matches its log is not served as if it were the one
     // published (the code is answered 503, or kept as it last verified).
     if let inforce_store::Verdict::Tampered(tampered) = inforce_store::verify(store, code).await? {
@@ -471,7 +472,9 @@ async fn load_code(store: &dyn Store, code: &CodeId) -> Result<Option<LoadedCode
     let mut log = store.log(code).await?;
     log.retain(|e| e.publication <= loaded.publication.id);
     Ok(Some(LoadedCode {
-        history: History::with_texts(loaded.register, texts).with_last_publication(recorded_at),
+        history: History::with_texts(loaded.register, texts)
+            .with_last_publication(recorded_at)
+            .with_record_times(record_times),
         recorded_at,
         log,
         entry_writers: loaded.entry_writers,

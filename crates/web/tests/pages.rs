@@ -7,8 +7,8 @@ mod common;
 
 use axum::http::{StatusCode, header};
 use common::{
-    CREANCE, Element, Folder, TestSite, by_id, changed_back_folder, elements, field, link, links, resaved_folder,
-    small_folder, visible,
+    CREANCE, Element, Folder, SEC_TIME, TestSite, by_id, changed_back_folder, elements, field, link, links,
+    resaved_folder, sec_register, small_folder, visible,
 };
 
 /// The rows of a provision page's timeline: the table of the versions and events that touched it.
@@ -122,17 +122,16 @@ async fn feeds_are_atom_documents() {
     let entries: Vec<_> = document.root_element().children().filter(|e| e.tag_name().name() == "entry").collect();
     let planned = entries.iter().find(|e| child(**e, "title").contains("version 4.2")).expect("4.2");
     assert!(child(*planned, "title").starts_with("Planned: "), "{}", child(*planned, "title"));
+    // Every entry is dated when it was recorded, in the code's time zone (London: GMT in November).
+    let recorded: jiff::Timestamp = SEC_TIME.parse().expect("time");
     for entry in &entries {
-        assert!(
-            child(*entry, "updated").as_str() <= "2026-11-01T09:00:00Z",
-            "no entry dated ahead: {}",
-            child(*entry, "title")
-        );
+        let updated: jiff::Timestamp = child(*entry, "updated").parse().expect("an RFC 3339 time");
+        assert!(updated <= recorded, "no entry dated ahead: {}", child(*entry, "title"));
     }
     let given = entries.iter().find(|e| child(**e, "title").contains("version 4.1")).expect("4.1");
     assert_eq!(
         (child(*given, "updated").as_str(), child(*given, "title").starts_with("Planned")),
-        ("2015-01-26T00:00:00Z", false)
+        ("2026-11-01T09:00:00+00:00", false)
     );
     // A proposal's stages are left out of the feed until their day: in 2015 none of MP084's had come.
     let early = site.page("/feeds/proposals.atom").await;
@@ -147,9 +146,9 @@ async fn feeds_are_atom_documents() {
     let rejected = document
         .root_element()
         .children()
-        .find(|e| e.tag_name().name() == "entry" && child(*e, "title") == "MP084: Rejected")
+        .find(|e| e.tag_name().name() == "entry" && child(*e, "title") == "MP084: Rejected (27 May 2020)")
         .unwrap_or_else(|| panic!("an entry for MP084's rejection: {proposals}"));
-    assert_eq!(child(rejected, "updated"), "2020-05-27T00:00:00Z");
+    assert_eq!(child(rejected, "updated"), "2026-11-01T09:00:00+00:00", "when the register recorded it");
     let variations = visible(&site.page("/feeds/variations.atom").await);
     assert!(variations.contains("H14.31 activated"), "{variations}");
 }
@@ -449,4 +448,34 @@ async fn links_keep_the_date_and_pages_say_what_changed() {
     assert_eq!(links(&first.inner), [("/codes/small/provisions/1?at=2017-01-01".to_string(), "1".to_string())]);
     assert!(elements(&contents, "details").is_empty(), "{contents}");
     assert_eq!(link(&contents, "Contents").as_deref(), Some("/codes/small/contents"), "{contents}");
+}
+
+/// Issue 30, §6: a feed entry is dated when the register recorded it or last corrected it, so a correction, or a
+/// record of something that happened long ago, reaches feed readers; and a provision's feed carries the stage
+/// changes of the proposals that would change it.
+#[tokio::test]
+async fn feed_entries_are_dated_by_their_record_and_correction_times() {
+    let mut corrected = sec_register();
+    let entry = corrected.entries.iter_mut().find(|e| e.id.as_str() == "4.1").expect("4.1");
+    entry.summary = "A corrected summary.".into();
+    let site = TestSite::sec().await.with_register(&corrected, "2026-11-20T10:30:00Z").await.today("2026-11-28");
+    let xml = site.page("/feeds/versions.atom").await;
+    let document = roxmltree::Document::parse(&xml).expect("Atom");
+    let child = |node: roxmltree::Node<'_, '_>, name: &str| {
+        node.children().find(|c| c.tag_name().name() == name).and_then(|c| c.text()).unwrap_or("").to_string()
+    };
+    let entries: Vec<_> = document.root_element().children().filter(|e| e.tag_name().name() == "entry").collect();
+    let v41 = entries.iter().find(|e| child(**e, "title").contains("version 4.1")).expect("4.1");
+    assert_eq!(child(*v41, "updated"), "2026-11-20T10:30:00+00:00", "its correction");
+    assert_eq!(child(*v41, "published"), "2026-11-01T09:00:00+00:00", "its first recording");
+    assert_eq!(child(entries[0], "title"), child(*v41, "title"), "the corrected entry comes first");
+    let v40 = entries.iter().find(|e| child(**e, "title").contains("version 4.0")).expect("4.0");
+    assert_eq!(child(*v40, "updated"), "2026-11-01T09:00:00+00:00");
+    assert_eq!(child(*v40, "published"), "", "never corrected: no separate published time");
+    // MP084 would have changed Section C: its stages are in the feeds of C and of C's parts.
+    for feed in ["/feeds/provisions/C.atom", "/feeds/provisions/C1.atom"] {
+        let xml = site.page(feed).await;
+        assert!(xml.contains("MP084: Rejected (27 May 2020)"), "{feed}: {xml}");
+    }
+    assert!(!site.page("/feeds/provisions/B1.atom").await.contains("MP084"));
 }
