@@ -39,7 +39,7 @@ fn answer(
     let base = format!("{}{}", ctx.origin, ctx.base);
     let mut items = items(history, code, &base, published)?;
     // Newest record first: a correction or a late record comes to the top, where readers look.
-    items.sort_by(|a, b| b.updated.cmp(&a.updated));
+    items.sort_by_key(|item| std::cmp::Reverse(item.updated));
     let title = format!("{}: {title}", history.register().code.title);
     let zone = history.register().code.zone().unwrap_or(jiff::tz::TimeZone::UTC);
     let xml = feed(
