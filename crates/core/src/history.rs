@@ -261,6 +261,9 @@ pub struct History {
     turns: std::sync::OnceLock<Vec<Vec<Date>>>,
     /// The record time of the code's latest publication, when the history was read from a store.
     pub(crate) last_publication: Option<jiff::Timestamp>,
+    /// Per entry: the provisions it gave a wording or took one out of, as (provision, position in that
+    /// provision's `text_changes`), in register order; worked out on first use (see [`History::text_lists`]).
+    pub(crate) entry_texts: std::sync::OnceLock<Vec<Vec<(usize, usize)>>>,
     /// When each item was first recorded and last corrected, when the history was read from a ledger.
     record_times: std::sync::Arc<crate::record_times::RecordTimeIndex>,
 }
@@ -348,6 +351,7 @@ impl History {
             first_evidence: Vec::new(),
             turns: std::sync::OnceLock::new(),
             last_publication: None,
+            entry_texts: std::sync::OnceLock::new(),
             record_times: Default::default(),
         };
         history.first_evidence = history.compute_first_evidence();

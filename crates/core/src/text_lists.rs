@@ -37,22 +37,37 @@ impl History {
     pub fn text_lists(&self, entry: &Entry) -> Option<TextLists<'_>> {
         let &e = self.entry_index.get(&entry.id)?;
         let entry = &self.register.entries[e];
+        let given = &self.entry_texts.get_or_init(|| self.index_entry_texts())[e];
+        if given.is_empty() {
+            return None;
+        }
+        let listed_added: std::collections::HashSet<&ProvisionId> = entry.added.listed.iter().collect();
         let mut lists = TextLists::default();
-        let mut gave = false;
-        for (p, changes) in self.text_changes.iter().enumerate() {
-            let Some(at) = changes.iter().position(|&(_, i, _)| i == e) else { continue };
-            gave = true;
+        for &(p, at) in given {
+            let changes = &self.text_changes[p];
             let id = &self.register.provisions[p].id;
             let before = at.checked_sub(1).and_then(|i| changes[i].2);
             match (before, changes[at].2) {
-                (None, Some(_)) if at == 0 && !entry.added.listed.contains(id) => lists.first_recorded.push(id),
+                (None, Some(_)) if at == 0 && !listed_added.contains(id) => lists.first_recorded.push(id),
                 (None, Some(_)) => lists.added.push(id),
                 (Some(_), Some(_)) => lists.amended.push(id),
                 (Some(_), None) => lists.removed.push(id),
                 (None, None) => {}
             }
         }
-        gave.then_some(lists)
+        Some(lists)
+    }
+
+    /// Each entry's wordings, found in one pass over every provision's (a version page or a list of versions asks
+    /// for many entries).
+    fn index_entry_texts(&self) -> Vec<Vec<(usize, usize)>> {
+        let mut index = vec![Vec::new(); self.register.entries.len()];
+        for (p, changes) in self.text_changes.iter().enumerate() {
+            for (at, &(_, e, _)) in changes.iter().enumerate() {
+                index[e].push((p, at));
+            }
+        }
+        index
     }
 }
 
