@@ -16,16 +16,16 @@ pub async fn add(env: &Env, args: &VersionAddArgs) -> Result<(), Failure> {
     let today = env.today().await?;
     let id = entry_id(&args.id)?;
     let effective = fuzzy(Some(&args.effective), today, "--effective")?;
-    let instrument = Instrument::parse(&args.instrument).ok_or_else(|| {
-        let known: Vec<&str> = Instrument::ALL.iter().map(|i| i.as_str()).collect();
-        Failure::Usage(format!("--instrument: '{}' is not one of {}", args.instrument, known.join(", ")))
-    })?;
+    // The instrument, when made and sources read as every command that records a version reads them.
+    let details =
+        crate::commands::import::version_details(Some(&args.instrument), args.made.as_deref(), &args.sources)?;
+    let instrument = details.instrument.unwrap_or(Instrument::Unknown);
     let mut entry = Entry::new(id.clone(), EntryKind::Version, effective, instrument);
-    if let Some(made) = &args.made {
-        entry.made = fuzzy(Some(made), today, "--made")?;
+    if let Some(made) = details.made {
+        entry.made = made;
     }
     entry.summary = args.summary.clone().unwrap_or_default();
-    entry.sources = args.sources.clone();
+    entry.sources = details.sources;
     let code = &env.code;
     let store = env.store().await?.as_ref();
     let (_, register) = publish_edit(store, code, &env.provenance(&format!("versions add {id}"))?, &[], |current| {
