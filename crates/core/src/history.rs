@@ -401,11 +401,6 @@ impl History {
         self
     }
 
-    /// The record time of the code's latest publication, when known.
-    pub fn last_publication(&self) -> Option<jiff::Timestamp> {
-        self.last_publication
-    }
-
     /// The history with the record times of what it holds, read from its ledger
     /// ([`crate::record_times::RecordTimeIndex::new`]).
     pub fn with_record_times(mut self, times: crate::record_times::RecordTimeIndex) -> Self {

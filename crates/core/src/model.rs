@@ -806,6 +806,9 @@ mod wire_name_tests {
             ["code", "provision", "entry", "consultation", "process", "proposal", "planned", "document", "gap"]
         );
         assert!(RecordKind::ALL.into_iter().all(|k| RecordKind::parse(k.as_str()) == Some(k)));
+        assert_eq!(FirstVersion::ALL.map(FirstVersion::as_str), ["baseline", "origin"]);
+        assert!(FirstVersion::ALL.into_iter().all(|f| FirstVersion::parse(f.as_str()) == Some(f)));
+        assert_eq!(FirstVersion::parse("birth"), None);
         assert_eq!(RecordKind::parse("note"), None);
     }
 }

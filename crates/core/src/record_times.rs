@@ -174,6 +174,17 @@ mod tests {
             index.text(&v1, &ProvisionId::parse("A").expect("id")).map(|t| t.latest()),
             Some(at("2026-01-02T00:00:00Z"))
         );
+        // Two writes of one key at one record time (one publication) are one recording, not a correction.
+        let twice = vec![
+            record(1, "2026-01-01T00:00:00Z", RecordBody::Entry(entry("1.0", "2015-01-05", &[]))),
+            record(2, "2026-01-01T00:00:00Z", RecordBody::Entry(entry("1.0", "2015-01-05", &[]))),
+        ];
+        assert_eq!(RecordTimeIndex::new(&twice, &[], None).entry(&v1).and_then(|t| t.last_corrected), None);
+        // A history carries the index it is given; one read from no ledger knows no record time.
+        let history = crate::History::new(crate::testing::register(vec![], vec![entry("1.0", "2015-01-05", &[])]));
+        assert_eq!(history.record_times().entry(&v1), None);
+        let history = history.with_record_times(index.clone());
+        assert_eq!(history.record_times().entry(&v1), Some(times));
         // As recorded before the correction: not yet corrected, and the second stage not yet known.
         let then = RecordTimeIndex::new(&records, &texts, Some(at("2026-01-15T00:00:00Z")));
         assert_eq!(then.entry(&v1).and_then(|t| t.last_corrected), None);
