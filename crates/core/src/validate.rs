@@ -835,7 +835,12 @@ mod tests {
         use crate::change::tests::{process, raised};
         let mut reg = register(
             vec![provision("H", None)],
-            vec![entry("1.0", "2015-01-05", &[]), entry("2.0", "2020-03-01", &[]), entry("3.0", "2020-07-01", &[])],
+            vec![
+                entry("1.0", "2015-01-05", &[]),
+                entry("2.0", "2020-03-01", &[]),
+                entry("2.5", "2020-06-01", &[]),
+                entry("3.0", "2020-07-01", &[]),
+            ],
         );
         reg.process = Some(process());
         let step = |stage: &str, date: &str, version: Option<&str>| StageChange {
@@ -864,6 +869,7 @@ mod tests {
               effect before then cannot implement it"]
         );
         assert_eq!(carried_by("3.0"), Vec::<String>::new());
+        assert_eq!(carried_by("2.5"), Vec::<String>::new(), "a version of the day of the approval may carry it");
     }
 
     fn consultation(id: &str, published: &str, closes: &str, led_to: &[&str]) -> crate::model::Consultation {
