@@ -479,3 +479,50 @@ async fn feed_entries_are_dated_by_their_record_and_correction_times() {
     }
     assert!(!site.page("/feeds/provisions/B1.atom").await.contains("MP084"));
 }
+
+/// Issue 30, §1: the built-in record of SEC versions ends with 62.0 in 2022 and has gaps. No page asserts what
+/// the register does not know: the home page names the latest version recorded and where the record ends; pages
+/// about a day past the end or inside a gap say once that a version not recorded here may have changed them;
+/// the version list marks the latest recorded and shows each gap; a comparison across a gap says so.
+#[tokio::test]
+async fn pages_say_where_the_record_of_versions_ends_and_where_it_has_gaps() {
+    let site = TestSite::sec().await.today("2026-11-28");
+    let home = visible(&site.page("/").await);
+    assert!(
+        home.contains(
+            "The latest version recorded here is 62.0 (in force from 18 July 2022); this register's record of \
+             versions ends on 18 July 2022"
+        ),
+        "{home}"
+    );
+    assert!(!home.contains("In force today (28 November 2026): version"), "{home}");
+    let today = visible(&site.page("/at/2026-11-28").await);
+    assert!(today.contains("Version in force: 62.0, or a later version not recorded here"), "{today}");
+    assert_eq!(today.matches("a version not recorded here may have changed them").count(), 1, "one banner");
+    let gap = visible(&site.page("/at/2016-06-01").await);
+    assert!(gap.contains("4.2, or a later version not recorded here"), "{gap}");
+    assert!(gap.contains("Versions between 4.2 (18 March 2015) and 5.4 (9 February 2017) are missing"), "{gap}");
+    for page in ["/contents?at=2016-06-01", "/provisions/H15?at=2016-06-01"] {
+        let text = visible(&site.page(page).await);
+        assert_eq!(text.matches("a version not recorded here may have changed them").count(), 1, "{page}: {text}");
+    }
+    // At a version, the answer is that version's: no banner.
+    let at_version = visible(&site.page("/provisions/H15?version=4.2").await);
+    assert!(!at_version.contains("not recorded here may"), "{at_version}");
+    let versions = visible(&site.page("/versions").await);
+    assert!(versions.contains("62.0 latest recorded"), "{versions}");
+    assert!(
+        versions.contains("Versions between 5.5 (15 March 2017) and 5.10 (14 September 2017) are missing"),
+        "{versions}"
+    );
+    let compare = visible(&site.page("/compare/4.2...5.4").await);
+    assert!(
+        compare.contains("It spans a gap in the register's record (versions are missing between 4.2 and 5.4)"),
+        "{compare}"
+    );
+    // Seen from 1 February 2015, inside the record: the version in force is asserted, without a banner.
+    let early = TestSite::sec().await;
+    let home = visible(&early.page("/").await);
+    assert!(home.contains("In force today"), "{home}");
+    assert!(!visible(&early.page("/at/2015-02-01").await).contains("not recorded here"));
+}
