@@ -543,6 +543,11 @@ fn answers_say_where_the_record_of_versions_ends_and_where_it_has_gaps() {
         assert_eq!(answer["record"]["unrecorded_versions_possible"], true, "{args:?}");
         assert!(sandbox.stdout(&args).contains("not recorded here"), "{args:?}");
     }
+    // The Markdown export of such a day says it once too.
+    let out = sandbox.path("md");
+    let _ = sandbox.stdout(&["export", out.to_str().expect("path"), "--at", "2016-06-01", "--format", "markdown"]);
+    let index = std::fs::read_to_string(out.join("index.md")).expect("index");
+    assert_eq!(index.matches("a version not recorded here may have changed them").count(), 1, "{index}");
     // On a recorded version's own day, and inside the complete record, nothing is missing.
     for day in ["2015-03-18", "2017-02-09", "2022-07-18"] {
         let answer = sandbox.json(&["at", day]);

@@ -32,6 +32,10 @@ pub fn export<'a>(history: &'a History, cut: &Cut<'_>, today: Date) -> MarkdownE
     if !history.has_texts() {
         let _ = writeln!(index, "{}\n", no_text_note(history));
     }
+    // At a date past the record's end or inside a gap, said once, as on every face.
+    if let Some(banner) = crate::describe::cut_banner(history, cut) {
+        let _ = writeln!(index, "> {banner}\n");
+    }
     let mut document = index.clone();
     index.push_str("| provision | title | status | why |\n|---|---|---|---|\n");
     let mut provisions = Vec::new();
