@@ -681,6 +681,16 @@ pub async fn run_import(store: &dyn Store) {
     assert!(!without.assignments.is_empty(), "v1 and v2's texts");
     assert!(!without.assignments.iter().any(|a| a.entry.as_str() == "v3"), "v3 came later");
     assert!(with_v3.assignments.iter().any(|a| a.entry.as_str() == "v3"));
+    // When each version and wording was recorded, as the loaded register stood: v3 only from the third import.
+    let (v1, v3) = (EntryId::parse("v1").expect("id"), EntryId::parse("v3").expect("id"));
+    let first_time: Timestamp = "2026-01-01T00:00:00Z".parse().expect("time");
+    let recorded = crate::record_times_for(store, &now).await.expect("record times");
+    assert_eq!(recorded.entry(&v3).map(|t| t.first_recorded), Some("2026-01-03T00:00:00Z".parse().expect("time")));
+    assert_eq!(recorded.text(&v1, &article("1")).map(|t| t.first_recorded), Some(first_time));
+    let recorded_then = crate::record_times_for(store, &then).await.expect("record times");
+    assert_eq!(recorded_then.entry(&v3), None, "v3 came later");
+    assert_eq!(recorded_then.entry(&v1).map(|t| t.first_recorded), Some(first_time));
+    assert_eq!(recorded_then.text(&v1, &article("1")).map(|t| t.first_recorded), Some(first_time));
 
     let moved = vec![version("v2", "2017-06-01", vec![(article("1"), one)])];
     let refused = import_texts(store, request(&moved, None, "2026-01-04T00:00:00Z")).await;
