@@ -331,43 +331,60 @@ impl ListSource {
     }
 }
 
-/// An entry's change list of one kind as every face shows it. For an entry that gave texts, what its texts show
-/// (added, amended, removed), unless the register names a provision the texts do not show; `added` and `amended`
-/// are then partial when the texts hold first wordings the register does not record as added (they may have
-/// been added or amended by it: see [`first_recorded`]). Otherwise the register's list.
-pub fn shown_list(history: &History, entry: &Entry, kind: ChangeKind) -> (inforce_core::ChangeList, ListSource) {
-    let register = entry.changes(kind);
-    let Some(lists) = history.text_lists(entry) else { return (register.clone(), ListSource::Register) };
-    let Some(shown) = lists.of(kind) else { return (register.clone(), ListSource::Register) };
-    if register.listed.iter().any(|p| !shown.contains(&p)) {
-        return (register.clone(), ListSource::Register);
-    }
-    let listed: Vec<inforce_core::ProvisionId> = shown.iter().map(|p| (*p).clone()).collect();
-    let partial = !lists.first_recorded.is_empty() && matches!(kind, ChangeKind::Added | ChangeKind::Amended);
-    let list = if partial {
-        inforce_core::ChangeList {
-            listed,
-            completeness: inforce_core::Completeness::Partial,
-            note: Some(format!(
-                "its texts first record {} wording(s) whose earlier state is not recorded: it may have {} them",
-                lists.first_recorded.len(),
-                if kind == ChangeKind::Added { "added" } else { "amended" }
-            )),
-        }
-    } else {
-        inforce_core::ChangeList::complete(listed)
-    };
-    (list, ListSource::Texts)
+/// An entry's change lists as every face shows them, worked out once per entry ([`shown_lists`]).
+pub struct ShownLists {
+    /// One per kind, in [`ChangeKind::ALL`] order.
+    lists: [(inforce_core::ChangeList, ListSource); 5],
+    /// The wordings its texts record for the first time without the register recording their addition (they may
+    /// have stood before, unrecorded); `None` when there are none.
+    pub first_recorded: Option<inforce_core::ChangeList>,
 }
 
-/// The wordings an entry's texts record for the first time without the register recording their addition
-/// (they may have stood before, unrecorded); `None` when there are none.
-pub fn first_recorded(history: &History, entry: &Entry) -> Option<inforce_core::ChangeList> {
-    let lists = history.text_lists(entry)?;
-    (!lists.first_recorded.is_empty()).then(|| inforce_core::ChangeList {
+impl ShownLists {
+    /// The list of one kind, with where it comes from.
+    pub fn of(&self, kind: ChangeKind) -> &(inforce_core::ChangeList, ListSource) {
+        let at = ChangeKind::ALL.iter().position(|&k| k == kind).unwrap_or_default();
+        &self.lists[at]
+    }
+}
+
+/// An entry's change lists as every face shows them. For an entry that gave texts, each of added, amended and
+/// removed is what its texts show, unless the register names a provision the texts do not show; `added` and
+/// `amended` are then partial when the texts hold first wordings the register does not record as added (they
+/// may have been added or amended by it: `first_recorded`). Otherwise, and for switches, the register's list.
+pub fn shown_lists(history: &History, entry: &Entry) -> ShownLists {
+    let texts = history.text_lists(entry);
+    let lists = ChangeKind::ALL.map(|kind| {
+        let register = entry.changes(kind);
+        let Some((lists, shown)) = texts.as_ref().and_then(|t| Some((t, t.of(kind)?))) else {
+            return (register.clone(), ListSource::Register);
+        };
+        let shown_set: std::collections::HashSet<&inforce_core::ProvisionId> = shown.iter().copied().collect();
+        if register.listed.iter().any(|p| !shown_set.contains(p)) {
+            return (register.clone(), ListSource::Register);
+        }
+        let listed: Vec<inforce_core::ProvisionId> = shown.iter().map(|p| (*p).clone()).collect();
+        let partial = !lists.first_recorded.is_empty() && matches!(kind, ChangeKind::Added | ChangeKind::Amended);
+        let list = if partial {
+            inforce_core::ChangeList {
+                listed,
+                completeness: inforce_core::Completeness::Partial,
+                note: Some(format!(
+                    "its texts first record {} wording(s) whose earlier state is not recorded: it may have {} them",
+                    lists.first_recorded.len(),
+                    if kind == ChangeKind::Added { "added" } else { "amended" }
+                )),
+            }
+        } else {
+            inforce_core::ChangeList::complete(listed)
+        };
+        (list, ListSource::Texts)
+    });
+    let first_recorded = texts.filter(|t| !t.first_recorded.is_empty()).map(|t| inforce_core::ChangeList {
         note: Some("their earlier wording is not recorded: this version may have added or amended them".into()),
-        ..inforce_core::ChangeList::complete(lists.first_recorded.iter().map(|p| (*p).clone()).collect())
-    })
+        ..inforce_core::ChangeList::complete(t.first_recorded.iter().map(|p| (*p).clone()).collect())
+    });
+    ShownLists { lists, first_recorded }
 }
 
 /// What a change list's completeness adds to its names: "and others not listed" when the sources name only

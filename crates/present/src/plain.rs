@@ -171,13 +171,14 @@ pub fn timeline(history: &History, from: Option<Date>, to: Option<Date>, today: 
         if !entry.summary.is_empty() {
             let _ = writeln!(out, "            {}", first_sentence(&entry.summary));
         }
+        let shown = crate::describe::shown_lists(history, entry);
         for kind in ChangeKind::ALL {
-            if let Some(line) = change_list(&crate::describe::shown_list(history, entry, kind).0, usize::MAX) {
+            if let Some(line) = change_list(&shown.of(kind).0, usize::MAX) {
                 let _ =
                     writeln!(out, "            {}: {line}", crate::describe::change_list_name(history, entry, kind));
             }
         }
-        if let Some(line) = crate::describe::first_recorded(history, entry).and_then(|l| change_list(&l, usize::MAX)) {
+        if let Some(line) = shown.first_recorded.as_ref().and_then(|l| change_list(l, usize::MAX)) {
             let _ = writeln!(out, "            first recorded: {line}");
         }
         // A gap is shown where it opens, so the list never reads as if 5.4 followed 4.2 directly.
@@ -281,10 +282,11 @@ pub fn comparison(history: &History, parts: &ComparisonParts<'_>, today: Date) -
     }
     let _ = writeln!(out, "\nVersions and events in between ({}):", parts.between.len());
     for entry in parts.between {
+        let shown = crate::describe::shown_lists(history, entry);
         let lists: Vec<String> = ChangeKind::ALL
             .into_iter()
             .filter_map(|kind| {
-                let list = change_list(&crate::describe::shown_list(history, entry, kind).0, SHORT_LIST)?;
+                let list = change_list(&shown.of(kind).0, SHORT_LIST)?;
                 Some(format!("{} {list}", crate::describe::change_list_name(history, entry, kind)))
             })
             .collect();

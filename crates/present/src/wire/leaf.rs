@@ -69,9 +69,10 @@ impl ChangeListJson {
 }
 
 impl EntryJson {
-    /// The entry, its change lists as every face shows them ([`crate::describe::shown_list`]).
+    /// The entry, its change lists as every face shows them ([`crate::describe::shown_lists`]).
     pub fn new(history: &History, entry: &Entry, today: Date) -> Self {
-        let list = |kind| ChangeListJson::new(crate::describe::shown_list(history, entry, kind));
+        let shown = crate::describe::shown_lists(history, entry);
+        let list = |kind| ChangeListJson::new(shown.of(kind).clone());
         Self {
             id: entry.id.to_string(),
             kind: entry.kind.as_str(),
@@ -86,7 +87,9 @@ impl EntryJson {
             removed: list(ChangeKind::Removed),
             activated: list(ChangeKind::Activated),
             deactivated: list(ChangeKind::Deactivated),
-            first_recorded: crate::describe::first_recorded(history, entry)
+            first_recorded: shown
+                .first_recorded
+                .clone()
                 .map(|l| ChangeListJson::new((l, crate::describe::ListSource::Texts))),
             sources: entry.sources.clone(),
             confidence: entry.confidence.clone(),

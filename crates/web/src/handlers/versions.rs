@@ -121,12 +121,13 @@ pub async fn version(ctx: PageCtx, Path(path): Path<EntryPath>) -> PageResult {
         let entry = EntryId::parse(text).ok().and_then(|id| ctx.history.entry(&id)).ok_or_else(|| {
             Problem::not_found(format!("The {} has no version or event '{}'.", ctx.code, shorten(text)))
         })?;
-        let shown = |kind| inforce_present::describe::shown_list(&ctx.history, entry, kind).0;
-        let first_recorded = inforce_present::describe::first_recorded(&ctx.history, entry);
+        let shown = inforce_present::describe::shown_lists(&ctx.history, entry);
         let lists: Vec<ListView> = ChangeKind::ALL
             .into_iter()
-            .map(|kind| (inforce_present::describe::change_list_name(&ctx.history, entry, kind), shown(kind)))
-            .chain(first_recorded.map(|list| ("first recorded", list)))
+            .map(|kind| {
+                (inforce_present::describe::change_list_name(&ctx.history, entry, kind), shown.of(kind).0.clone())
+            })
+            .chain(shown.first_recorded.clone().map(|list| ("first recorded", list)))
             .map(|(name, list)| {
                 let list = &list;
                 // What the sources leave out, worded as on every face: said instead of "None." for a list that
