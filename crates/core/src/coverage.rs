@@ -55,6 +55,17 @@ impl History {
         Coverage { complete_until, gap, unrecorded_versions_possible: past_end || gap.is_some() }
     }
 
+    /// How far the record reaches at a point: on its date, or, at a version or event, nothing missing (the answer
+    /// is that entry's, whatever followed it).
+    pub fn coverage_at(&self, cut: &crate::point::Cut<'_>) -> Coverage<'_> {
+        let mut coverage = self.coverage(cut.date);
+        if cut.entry.is_some() {
+            coverage.gap = None;
+            coverage.unrecorded_versions_possible = false;
+        }
+        coverage
+    }
+
     /// The gaps with a day in `[from, to]`, in register order, and whether the stretch runs past the record's end:
     /// what a comparison or timeline spanning them must say.
     pub fn gaps_between(&self, from: Date, to: Date) -> (Vec<&Gap>, bool) {
@@ -133,6 +144,19 @@ mod tests {
         assert_eq!(history.complete_until(), Some(CompleteUntil { date: date("2026-12-07"), declared: false }));
         assert!(!history.coverage(date("2026-12-07")).unrecorded_versions_possible);
         assert!(history.coverage(date("2026-12-08")).unrecorded_versions_possible);
+    }
+
+    #[test]
+    fn at_a_version_nothing_is_missing_whatever_followed_it() {
+        let history = history(Some("2022-07-18"));
+        let v42 = history.entry(&EntryId::parse("4.2").expect("id")).expect("4.2");
+        // A point past the version's day but named by it, as a cut at a version dated imprecisely would be.
+        let at_version = crate::point::Cut { date: date("2016-06-01"), entry: Some((v42, 0)) };
+        let at_date = crate::point::Cut { date: date("2016-06-01"), entry: None };
+        let (named, dated) = (history.coverage_at(&at_version), history.coverage_at(&at_date));
+        assert!(!named.unrecorded_versions_possible && named.gap.is_none());
+        assert!(dated.unrecorded_versions_possible && dated.gap.is_some());
+        assert_eq!(named.complete_until, dated.complete_until);
     }
 
     #[test]

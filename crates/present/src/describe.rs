@@ -505,10 +505,7 @@ pub fn coverage_banner(
 /// The banner for an answer at a point: [`coverage_banner`] on a date, `None` at a version or event (the answer
 /// is that entry's, whatever followed it).
 pub fn cut_banner(history: &History, cut: &inforce_core::point::Cut<'_>) -> Option<String> {
-    if cut.entry.is_some() {
-        return None;
-    }
-    coverage_banner(history, history.in_force(cut.date).version, &history.coverage(cut.date))
+    coverage_banner(history, history.in_force(cut.date).version, &history.coverage_at(cut))
 }
 
 /// What a stretch of time crosses that the record does not cover, or `None`: "It spans a gap in the register's

@@ -791,26 +791,22 @@ pub struct RecordCoverageJson {
 impl RecordCoverageJson {
     /// The record's reach on `date`.
     pub fn new(history: &History, date: Date) -> Self {
-        let coverage = history.coverage(date);
+        Self::of(history, &history.coverage(date))
+    }
+
+    /// The record's reach at a point ([`History::coverage_at`]).
+    pub fn at_cut(history: &History, cut: &Cut<'_>) -> Self {
+        Self::of(history, &history.coverage_at(cut))
+    }
+
+    fn of(history: &History, coverage: &inforce_core::coverage::Coverage<'_>) -> Self {
         Self {
             complete_until: coverage.complete_until.map(|c| c.date.to_string()),
             complete_until_source: coverage.complete_until.map(|c| if c.declared { "declared" } else { "publication" }),
             gap: coverage.gap.map(GapJson::new),
             unrecorded_versions_possible: coverage.unrecorded_versions_possible,
-            reason: crate::describe::coverage_reason(history, &coverage),
+            reason: crate::describe::coverage_reason(history, coverage),
         }
-    }
-
-    /// The record's reach at a point: on its date, or, when the point names a version or event, nothing
-    /// missing (the answer is that entry's, whatever followed it).
-    pub fn at_cut(history: &History, cut: &Cut<'_>) -> Self {
-        let mut record = Self::new(history, cut.date);
-        if cut.entry.is_some() {
-            record.gap = None;
-            record.unrecorded_versions_possible = false;
-            record.reason = None;
-        }
-        record
     }
 }
 
