@@ -132,3 +132,77 @@ fn the_site_works_in_a_real_browser_by_mouse_and_keyboard_and_passes_axe() {
         started.elapsed().as_secs_f64()
     );
 }
+
+/// Register strings and texts that end or open something in a script: each sets `window.__pwned` if it runs.
+const PAYLOADS: &[&str] = &[
+    "\u{2028}window.__pwned='line separator';//",
+    "\u{2029}window.__pwned='paragraph separator';//",
+    "</script><script>window.__pwned='script end'</script>",
+    "<!--<script>window.__pwned='comment open'</script>-->",
+    "<img src=x onerror=\"window.__pwned='markup'\">",
+    "\r\nwindow.__pwned='line end';//",
+];
+
+#[test]
+fn nothing_a_register_string_or_text_carries_runs_as_script_in_a_static_export() {
+    let root = workspace_root();
+    if let Some(reason) = missing_prerequisite(&root) {
+        if std::env::var("INFORCE_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+            panic!("the browser tests cannot run: {reason}");
+        }
+        eprintln!("skipping the browser tests: {reason}");
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let texts: Vec<(String, String)> = PAYLOADS
+        .iter()
+        .enumerate()
+        .map(|(i, payload)| {
+            let n = (i + 1).to_string();
+            (n.clone(), format!("# Article {n} hostile {payload}\n\nA hostile text {payload} ends here.\n"))
+        })
+        .collect();
+    let texts: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let folder = Folder::new().version("v1", "2014-01-01", &texts).write(&sandbox.path("hostile"));
+    for payload in PAYLOADS {
+        let title = format!("Hostile code {payload}");
+        let code = format!("h{}", PAYLOADS.iter().position(|p| p == payload).expect("listed"));
+        let import = sandbox
+            .command(&["import", folder.to_str().expect("path"), "--code", &code, "--title", &title])
+            .output()
+            .expect("import");
+        // A title the register refuses (line ends are control characters) cannot reach a script either.
+        if !import.status.success() {
+            let stderr = String::from_utf8_lossy(&import.stderr);
+            assert!(stderr.contains("title"), "{payload:?} was refused without naming the title: {stderr}");
+        }
+    }
+    let exported = sandbox.path("site");
+    let export = sandbox
+        .command(&["export-site", exported.to_str().expect("path")])
+        .env("INFORCE_TODAY", "2015-02-01")
+        .output()
+        .expect("export the site");
+    assert!(export.status.success(), "export-site failed: {}", String::from_utf8_lossy(&export.stderr));
+    let mut opened = 0;
+    for n in 0..PAYLOADS.len() {
+        let code = format!("h{n}");
+        if !exported.join("codes").join(&code).is_dir() {
+            continue;
+        }
+        opened += 1;
+        let output = Command::new("node")
+            .arg(root.join("tests/browser/hostile.mjs"))
+            .arg(&exported)
+            .arg(&code)
+            .arg("hostile")
+            .current_dir(&root)
+            .output()
+            .expect("run node");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        println!("{stdout}");
+        assert!(output.status.success(), "{code}:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    }
+    // The separators are what the register lets through: those codes at least must have been exported and opened.
+    assert!(opened >= 2, "only {opened} hostile codes were imported");
+}

@@ -13,5 +13,6 @@ pub mod html;
 pub mod log;
 pub mod markdown;
 pub mod plain;
+pub mod script;
 pub mod text;
 pub mod wire;

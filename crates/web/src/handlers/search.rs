@@ -216,6 +216,8 @@ struct IndexedProvision<'a> {
 /// A static copy's search index: what the search page's script reads.
 #[derive(Serialize)]
 struct CopyIndex<'a> {
+    /// The code's title (as data: a comment or a bare string would let its characters end the comment).
+    title: &'a str,
     /// The date whose texts these are.
     date: String,
     /// Every character simple case folding changes, with its folding.
@@ -261,12 +263,14 @@ pub async fn index_script(ctx: PageCtx) -> PageResult {
                 }
             })
             .collect();
-        let index = CopyIndex { date: cut.date.to_string(), fold: &FOLDINGS, words: &WORD_RANGES, provisions };
-        let json = serde_json::to_string(&index)
+        let title = &history.register().code.title;
+        let index = CopyIndex { title, date: cut.date.to_string(), fold: &FOLDINGS, words: &WORD_RANGES, provisions };
+        // Register strings and texts reach a script here: through the one escaping for script contexts.
+        let data = inforce_present::script::json(&index)
             .map_err(|e| Problem::internal(format!("the search index could not be written: {e}")))?;
         let script = format!(
-            "// The texts of the {} in force on {}, for this copy's search page.\nwindow.inforceSearchIndex = {json};\n",
-            history.register().code.title,
+            "// The texts in force on {}, for this copy's search page (the code's title is in the data).\n\
+             window.inforceSearchIndex = {data};\n",
             cut.date
         );
         ctx.answer(Body::Script(script), Cache::Today)
