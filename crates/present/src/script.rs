@@ -39,18 +39,18 @@ mod tests {
     #[test]
     fn line_and_paragraph_separators_and_markup_are_escaped_and_read_back_the_same() {
         let value = "a\u{2028}b\u{2029}c</script><!-- d\r\ne";
-        let written = json(value).unwrap();
+        let written = json(value).expect("a string");
         assert_eq!(written, r#""a\u2028b\u2029c\u003c/script\u003e\u003c!-- d\r\ne""#);
         for forbidden in ['\u{2028}', '\u{2029}', '<', '>', '\n', '\r'] {
             assert!(!written.contains(forbidden), "{forbidden:?} in {written}");
         }
-        assert_eq!(serde_json::from_str::<String>(&written).unwrap(), value);
+        assert_eq!(serde_json::from_str::<String>(&written).expect("JSON"), value);
     }
 
     #[test]
     fn keys_are_escaped_too() {
         let mut map = std::collections::BTreeMap::new();
         map.insert("</script>", 1);
-        assert_eq!(json(&map).unwrap(), r#"{"\u003c/script\u003e":1}"#);
+        assert_eq!(json(&map).expect("a map"), r#"{"\u003c/script\u003e":1}"#);
     }
 }
