@@ -25,10 +25,14 @@
 #   5. A provision page served by inforce against nginx serving the same page as a static file, wrk -t2 -c64.
 #   6. Whole-code comparisons of 50 random version pairs, each asked once of a fresh server (uncached), against
 #      `git diff --word-diff=porcelain A B -- .` as a process, in a git repository with one commit per version.
+#   7. Slow readers: 195 clients on 127.0.0.1 each downloading the document of section 3 at 3 bytes a second, on
+#      a server capped at 200 connections with a 5 s send timeout; meanwhile a reader on 127.0.0.2 asks /healthz
+#      every 0.2 s for 20 s: (a) with the default share per address (an eighth of the cap), (b) with one address
+#      allowed the whole cap (as behind a NAT), where only the send timeout frees the site.
 set -euo pipefail
 corpus=${1:-fr-code-civil}
 # SECTIONS="5 6" runs only those sections (default: all six).
-want() { [[ " ${SECTIONS:-1 2 3 4 5 6} " == *" $1 "* ]]; }
+want() { [[ " ${SECTIONS:-1 2 3 4 5 6 7} " == *" $1 "* ]]; }
 duration=${DURATION:-60s}
 root=$(cd "$(dirname "$0")/.." && pwd)
 archive="$root/../shared/corpora/$corpus.tar.xz"
@@ -37,6 +41,8 @@ for tool in wrk nginx curl git shuf; do
   command -v "$tool" > /dev/null || { echo "$tool is missing (apt-get install wrk nginx-light curl git)"; exit 1; }
 done
 export INFORCE_CACHE_BYTES=${INFORCE_CACHE_BYTES:-268435456}
+# wrk's and curl's many connections all come from 127.0.0.1: as many clients, not one (section 7 sets its own).
+export INFORCE_MAX_CONNECTIONS_PER_ADDRESS=${INFORCE_MAX_CONNECTIONS_PER_ADDRESS:-1024}
 cache_mib=$((INFORCE_CACHE_BYTES / 1048576))
 available_mib=$(awk '/^MemAvailable/ { print int($2 / 1024) }' /proc/meminfo)
 limit_mib=${RSS_LIMIT_MIB:-$((available_mib / 2 < 8192 ? available_mib / 2 : 8192))}
@@ -462,6 +468,40 @@ echo "  inforce /codes/$corpus/compare/A...B (uncached, HTTP):    p50 $http_p50 
 echo "  inforce is $(ratio "$git_p50" "$http_p50")x faster than git at the median (goal >= 3x: $(goal "$git_p50 >= 3 * $http_p50"))"
 note "6 uncached comparison against git diff" "$(ratio "$git_p50" "$http_p50")x faster at p50 (goal >= 3: $(goal "$git_p50 >= 3 * $http_p50"))"
 stop_server
+
+fi
+# ---------------------------------------------------------------------------------------------------------------
+if want 7; then
+echo
+echo "== 7. slow readers: 195 downloads at 3 bytes/s from 127.0.0.1; /healthz from 127.0.0.2 every 0.2 s for 20 s"
+# slow LABEL SHARE: one run on a fresh server capped at 200 connections, 5 s send timeout, SHARE per address.
+slow() {
+  local label=$1 share=$2 pids=()
+  INFORCE_MAX_CONNECTIONS=200 INFORCE_SEND_TIMEOUT=5 INFORCE_MAX_CONNECTIONS_PER_ADDRESS=$share start_server "7$label"
+  for _ in $(seq 1 195); do
+    curl -s -o /dev/null --limit-rate 3 --max-time 60 "$base/documents/load-bench/load.pdf" &
+    pids+=($!)
+  done
+  sleep 1
+  : > "$work/slow-codes"
+  local start=$EPOCHREALTIME first=""
+  for _ in $(seq 1 100); do
+    code=$(curl -s -o /dev/null --interface 127.0.0.2 --max-time 2 -w '%{http_code}' "$base/healthz" || true)
+    echo "$code" >> "$work/slow-codes"
+    [ -z "$first" ] && [ "$code" = 200 ] && first=$(awk -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.1f", e - s }')
+    sleep 0.2
+  done
+  kill "${pids[@]}" 2> /dev/null || true
+  wait "${pids[@]}" 2> /dev/null || true
+  local ok
+  ok=$(grep -c '^200$' "$work/slow-codes" || true)
+  echo "  ($label) share $share per address: /healthz answers $(tally "$work/slow-codes"); first 200 after ${first:-never} s"
+  note "7$label slow readers, share $share" "$ok of 100 /healthz answered 200, first after ${first:-never} s"
+  stop_server
+}
+slow a 25
+slow b 200
+echo "  goal: (a) every /healthz answered; (b) answered again within the send timeout (5 s) plus a second"
 
 fi
 echo

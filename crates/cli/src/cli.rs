@@ -231,6 +231,18 @@ pub struct ServeArgs {
     /// default 10.
     #[arg(long, value_name = "SECONDS", env = "INFORCE_SHUTDOWN_TIMEOUT")]
     pub shutdown_timeout: Option<u64>,
+    /// Seconds a response may wait for the client to take any more of it, default 30; past it, the response is
+    /// abandoned and the connection closed.
+    #[arg(long, value_name = "SECONDS", env = "INFORCE_SEND_TIMEOUT", value_parser = clap::value_parser!(u64).range(1..))]
+    pub send_timeout: Option<u64>,
+    /// The most connections one client address holds at once (default: an eighth of --max-connections, at least
+    /// 8); one more is answered 503 and closed.
+    #[arg(long, value_name = "N", env = "INFORCE_MAX_CONNECTIONS_PER_ADDRESS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections_per_address: Option<u32>,
+    /// The proxies (address ranges, 10.0.0.0/8, or addresses) whose Forwarded or X-Forwarded-For header names
+    /// the client; every per-address limit counts by that address. Without it, no such header is believed.
+    #[arg(long, value_name = "CIDR", num_args = 1.., value_delimiter = ',', env = "INFORCE_TRUSTED_PROXIES")]
+    pub trusted_proxies: Vec<String>,
     /// The private key (from `inforce key generate`) the site signs its logs' checkpoints with
     /// (/api/v1/{code}/log/checkpoint). Without it, the site publishes its logs but signs no checkpoint.
     #[arg(long, value_name = "FILE", env = "INFORCE_SIGNING_KEY")]
@@ -260,7 +272,19 @@ impl ServeArgs {
         if let Some(s) = self.shutdown_timeout {
             limits.shutdown_timeout = seconds(s);
         }
+        if let Some(s) = self.send_timeout {
+            limits.send_timeout = seconds(s);
+        }
+        if let Some(n) = self.max_connections_per_address {
+            limits.max_connections_per_address = Some(n as usize);
+        }
         limits
+    }
+
+    /// The proxies `--trusted-proxies` names; a usage error names the entry that is not an address range.
+    pub fn trusted_proxies(&self) -> Result<inforce_web::client::TrustedProxies, crate::failure::Failure> {
+        inforce_web::client::TrustedProxies::parse(self.trusted_proxies.iter().map(String::as_str))
+            .map_err(|e| crate::failure::Failure::Usage(format!("--trusted-proxies: {e}")))
     }
 }
 

@@ -476,6 +476,8 @@ fn logs_are_structured_lines_and_requests_can_be_logged() {
         .map(|e| (e["path"].as_str().unwrap_or(""), e["status"].as_str().unwrap_or("")))
         .collect();
     assert_eq!(requests, [("/versions/4.1?x=1", "200"), ("/versions/9.9", "404")]);
+    let clients: Vec<&Value> = events.iter().filter(|e| e["component"] == "http").map(|e| &e["client"]).collect();
+    assert_eq!(clients, [&Value::from("127.0.0.1"), &Value::from("127.0.0.1")], "each request names its client");
     assert!(events.iter().all(|e| e["time"].is_string() && e["level"].is_string()));
 }
 
@@ -860,7 +862,11 @@ fn terminate(server: &mut Server) -> Duration {
 #[test]
 fn idle_and_half_sent_connections_are_closed_and_those_over_the_cap_refused() {
     let sandbox = Sandbox::new();
-    let limits = [("INFORCE_HEADER_TIMEOUT", "1"), ("INFORCE_MAX_CONNECTIONS", "20")];
+    let limits = [
+        ("INFORCE_HEADER_TIMEOUT", "1"),
+        ("INFORCE_MAX_CONNECTIONS", "20"),
+        ("INFORCE_MAX_CONNECTIONS_PER_ADDRESS", "20"),
+    ];
     let server = start_with(&sandbox, &limits, Stdio::null());
     let connect = || TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
     // Twenty idle sockets fill the cap; the ones after them are answered 503 at once, without a request.
@@ -1017,4 +1023,132 @@ fn an_altered_history_is_not_served() {
     assert_eq!(get(&server, "/codes/small/versions", &[]).status, 200, "the other code is served");
     let ready = get(&server, "/readyz", &[]);
     assert!(ready.body.contains("degraded") && ready.body.contains("sec: answering 503"), "{}", ready.body);
+}
+
+/// A document larger than what the kernel buffers of a loopback connection hold, so a client that reads nothing
+/// stalls its response; the server started with `env`.
+fn server_with_a_large_document(sandbox: &Sandbox, env: &[(&str, &str)]) -> Server {
+    let pdf = sandbox.path("large.pdf");
+    let mut content = b"%PDF-1.7\n".to_vec();
+    content.resize(24 << 20, b'x');
+    std::fs::write(&pdf, &content).expect("write");
+    assert!(sandbox.run(&["doc", "add", pdf.to_str().expect("path"), "--title", "Large"]).status.success());
+    start_with(sandbox, env, Stdio::null())
+}
+
+/// A connection that asks for the large document (with `extra` header lines) and then reads nothing.
+fn reads_nothing(server: &Server, extra: &str) -> TcpStream {
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+    let request = format!("GET /documents/large/large.pdf HTTP/1.1\r\nHost: localhost\r\n{extra}\r\n");
+    stream.write_all(request.as_bytes()).expect("send");
+    stream
+}
+
+/// `GET /healthz` over a connection from `from` (a loopback address), as the raw answer.
+fn healthz_from(server: &Server, from: &str, extra: &str) -> String {
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("socket");
+    let local: std::net::SocketAddr = format!("{from}:0").parse().expect("address");
+    socket.bind(&local.into()).expect("bind a loopback address");
+    let remote: std::net::SocketAddr = format!("127.0.0.1:{}", server.port).parse().expect("address");
+    socket.connect(&remote.into()).expect("connect");
+    let mut stream: TcpStream = socket.into();
+    let request = format!("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{extra}\r\n");
+    stream.write_all(request.as_bytes()).expect("send");
+    until_closed(&mut stream, Duration::from_secs(10)).expect("answered and closed")
+}
+
+#[test]
+fn readers_that_take_nothing_are_abandoned_after_the_send_timeout() {
+    let sandbox = Sandbox::new();
+    let limits = [("INFORCE_SEND_TIMEOUT", "1"), ("INFORCE_MAX_CONNECTIONS", "4"), ("INFORCE_HEADER_TIMEOUT", "60")];
+    let server = server_with_a_large_document(&sandbox, &limits);
+    // Four readers that take nothing fill the cap...
+    let stalled: Vec<TcpStream> = (0..4).map(|_| reads_nothing(&server, "")).collect();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(healthz_from(&server, "127.0.0.1", "").starts_with("HTTP/1.1 503"), "the cap is full");
+    // ...until their responses are abandoned after the send timeout, which frees the site.
+    let start = Instant::now();
+    loop {
+        let answer = healthz_from(&server, "127.0.0.1", "");
+        if answer.starts_with("HTTP/1.1 200") {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(8), "readers that take nothing held the cap: {answer}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    drop(stalled);
+}
+
+#[test]
+fn one_client_address_holds_at_most_its_share_of_the_connections() {
+    let sandbox = Sandbox::new();
+    let limits = [
+        ("INFORCE_MAX_CONNECTIONS", "20"),
+        ("INFORCE_MAX_CONNECTIONS_PER_ADDRESS", "3"),
+        ("INFORCE_HEADER_TIMEOUT", "60"),
+    ];
+    let server = start_with(&sandbox, &limits, Stdio::null());
+    let idle: Vec<TcpStream> =
+        (0..3).map(|_| TcpStream::connect(("127.0.0.1", server.port)).expect("connect")).collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let refused = healthz_from(&server, "127.0.0.1", "");
+    assert!(refused.starts_with("HTTP/1.1 503"), "{refused}");
+    assert!(refused.contains("Too many connections from one address"), "{refused}");
+    // Another client is served; a header naming another client is not believed from an untrusted peer.
+    assert!(healthz_from(&server, "127.0.0.2", "").starts_with("HTTP/1.1 200"));
+    let forged = healthz_from(&server, "127.0.0.1", "X-Forwarded-For: 198.51.100.7\r\n");
+    assert!(forged.starts_with("HTTP/1.1 503"), "an untrusted peer's X-Forwarded-For was believed: {forged}");
+    drop(idle);
+    let start = Instant::now();
+    while !healthz_from(&server, "127.0.0.1", "").starts_with("HTTP/1.1 200") {
+        assert!(start.elapsed() < Duration::from_secs(5), "the address's share was not given back");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_share() {
+    let sandbox = Sandbox::new();
+    let log = sandbox.path("serve.log");
+    let limits = [
+        ("INFORCE_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1"),
+        ("INFORCE_MAX_CONNECTIONS_PER_ADDRESS", "1"),
+        ("INFORCE_ACCESS_LOG", "true"),
+        ("INFORCE_LOG_FORMAT", "json"),
+        ("INFORCE_HEADER_TIMEOUT", "60"),
+    ];
+    let pdf = sandbox.path("large.pdf");
+    let mut content = b"%PDF-1.7\n".to_vec();
+    content.resize(24 << 20, b'x');
+    std::fs::write(&pdf, &content).expect("write");
+    assert!(sandbox.run(&["doc", "add", pdf.to_str().expect("path"), "--title", "Large"]).status.success());
+    let server = start_with(&sandbox, &limits, Stdio::from(std::fs::File::create(&log).expect("log")));
+    // The balancer's connections are not counted against its own address: two at once are served...
+    let held = reads_nothing(&server, "X-Forwarded-For: 203.0.113.9, 198.51.100.7\r\n");
+    std::thread::sleep(Duration::from_millis(300));
+    // ...but the client it names has its one request in flight (the document still being sent).
+    let same = healthz_from(&server, "127.0.0.1", "X-Forwarded-For: 198.51.100.7\r\n");
+    assert!(same.starts_with("HTTP/1.1 503"), "{same}");
+    assert!(same.contains("Too many requests from one address"), "{same}");
+    let other = healthz_from(&server, "127.0.0.1", "X-Forwarded-For: 198.51.100.8\r\n");
+    assert!(other.starts_with("HTTP/1.1 200"), "{other}");
+    let forwarded = healthz_from(&server, "127.0.0.1", "Forwarded: for=\"[2001:db8::5]:4711\"\r\n");
+    assert!(forwarded.starts_with("HTTP/1.1 200"), "{forwarded}");
+    drop(held);
+    let start = Instant::now();
+    while !healthz_from(&server, "127.0.0.1", "X-Forwarded-For: 198.51.100.7\r\n").starts_with("HTTP/1.1 200") {
+        assert!(start.elapsed() < Duration::from_secs(5), "the client's share was not given back");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // The access log names the client the proxy forwarded for, not the proxy.
+    let text = std::fs::read_to_string(&log).expect("read log");
+    let clients: Vec<String> = text
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|e| e["component"] == "http" && e["path"] == "/healthz")
+        .filter_map(|e| e["client"].as_str().map(str::to_string))
+        .collect();
+    assert!(clients.contains(&"198.51.100.8".to_string()), "{text}");
+    assert!(clients.contains(&"2001:db8::5".to_string()), "{text}");
+    assert!(!clients.iter().any(|c| c.starts_with("127.")), "{text}");
 }

@@ -132,6 +132,7 @@ async fn site(sandbox: &Sandbox) -> axum::Router {
         limits: inforce_web::Limits::default(),
         signing_key: None,
         static_copy: false,
+        trusted_proxies: inforce_web::client::TrustedProxies::default(),
     };
     inforce_web::routes(inforce_web::Site::load(store, options).await.expect("load the site"))
 }

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod cache;
+pub mod client;
 mod ctx;
 pub mod export;
 mod feeds;
@@ -272,13 +273,21 @@ async fn access_log_layer(request: axum::extract::Request, next: axum::middlewar
     let start = std::time::Instant::now();
     let method = request.method().clone();
     let path = request.uri().path_and_query().map_or_else(|| "/".to_string(), ToString::to_string);
+    // The client every per-address limit counts by (absent when the routes are driven without `serve`).
+    let client = request.extensions().get::<client::ClientAddress>().map(|c| c.0.to_string());
     let response = next.run(request).await;
     let millis = format!("{:.3}", start.elapsed().as_secs_f64() * 1000.0);
     log::event(
         log::Level::Info,
         "http",
         "request",
-        &[("method", method.as_str()), ("path", &path), ("status", response.status().as_str()), ("ms", &millis)],
+        &[
+            ("method", method.as_str()),
+            ("path", &path),
+            ("status", response.status().as_str()),
+            ("ms", &millis),
+            ("client", client.as_deref().unwrap_or("-")),
+        ],
     );
     response
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use inforce_store::Store;
 
+use crate::client::{AddressShares, ClientAddress, client_address};
 use crate::site::{Site, SiteOptions};
 use crate::{cache, log, router_with};
 
@@ -32,8 +33,10 @@ pub enum ServeError {
 /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight, for at most
 /// [`Limits::shutdown_timeout`](crate::Limits); `ready` is told the bound address. Each connection must send its
 /// request headers within [`Limits::header_timeout`](crate::Limits) (an idle kept-alive one is closed after it
-/// too), and at most [`Limits::max_connections`](crate::Limits) are served at once: one more is answered 503 and
-/// closed. The store is never waited on to stop.
+/// too) and take its responses without stalling for longer than [`Limits::send_timeout`](crate::Limits); at most
+/// [`Limits::max_connections`](crate::Limits) are served at once, and at most
+/// [`Limits::per_address_share`](crate::Limits::per_address_share) of them per client address: one more is
+/// answered 503 and closed. The store is never waited on to stop.
 pub async fn serve(
     store: Arc<dyn Store>,
     addr: SocketAddr,
@@ -61,6 +64,8 @@ pub async fn serve(
     // be logged, which the router's access log does).
     let fast = !site.options.access_log;
     let connections = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
+    let shares = AddressShares::new(limits.per_address_share());
+    let trusted = Arc::new(site.options.trusted_proxies.clone());
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(limits.header_timeout);
@@ -70,8 +75,8 @@ pub async fn serve(
             accepted = listener.accept() => accepted,
             () = &mut stop => break,
         };
-        let stream = match accepted {
-            Ok((stream, _)) => stream,
+        let (stream, peer) = match accepted {
+            Ok(accepted) => accepted,
             // Out of file descriptors, or a connection reset before it was taken: pause, then go on.
             Err(error) => {
                 log::event(log::Level::Warn, "serve", "cannot accept a connection", &[("error", &error.to_string())]);
@@ -80,22 +85,53 @@ pub async fn serve(
             }
         };
         let Ok(permit) = connections.clone().try_acquire_owned() else {
-            tokio::spawn(refuse(stream));
+            tokio::spawn(refuse(stream, TOO_MANY));
             continue;
         };
+        let peer = peer.ip().to_canonical();
+        // A trusted proxy's connection carries many clients: each of its requests is counted by the client it
+        // names instead (below); any other connection is its client's.
+        let proxied = trusted.contains(peer);
+        let held = if proxied { None } else { shares.hold(peer) };
+        if !proxied && held.is_none() {
+            tokio::spawn(refuse(stream, TOO_MANY_FROM_ONE));
+            continue;
+        }
         // Answers are written whole (headers and body in one write): waiting to fill a packet only adds latency.
         let _ = stream.set_nodelay(true);
-        let (app, cache, site) = (app.clone(), cache.clone(), site.clone());
-        let service = hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+        // A client that takes nothing of a response for the send timeout is disconnected (its write fails).
+        let mut stream = tokio_io_timeout::TimeoutStream::new(stream);
+        stream.set_write_timeout(Some(limits.send_timeout));
+        let (app, cache, site, shares, trusted) =
+            (app.clone(), cache.clone(), site.clone(), shares.clone(), trusted.clone());
+        let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
             use futures_util::future::{Either, ready};
+            let client = if proxied { client_address(peer, request.headers(), &trusted) } else { peer };
+            request.extensions_mut().insert(ClientAddress(client));
+            let request_held = if proxied {
+                let Some(held) = shares.hold(client) else {
+                    return Either::Left(ready(Ok::<_, std::convert::Infallible>(busy_from_one())));
+                };
+                Some(held)
+            } else {
+                None
+            };
             match fast.then(|| cache.hit(&site, &request)).flatten() {
                 Some(answer) => Either::Left(ready(Ok(answer))),
-                None => Either::Right(tower::ServiceExt::oneshot(app.clone(), request.map(axum::body::Body::new))),
+                None => {
+                    let answer = tower::ServiceExt::oneshot(app.clone(), request.map(axum::body::Body::new));
+                    // The share is held until the body is sent, not only until the answer is ready.
+                    Either::Right(async move {
+                        let response = answer.await?;
+                        Ok(response.map(|body| axum::body::Body::new(Holding { body, _held: request_held })))
+                    })
+                }
             }
         });
-        let connection = graceful.watch(http.serve_connection(hyper_util::rt::TokioIo::new(stream), service));
+        let io = hyper_util::rt::TokioIo::new(Box::pin(stream));
+        let connection = graceful.watch(http.serve_connection(io, service));
         tokio::spawn(async move {
-            let _permit = permit;
+            let _held = (permit, held);
             let _ = connection.await;
         });
     }
@@ -117,14 +153,56 @@ pub async fn serve(
     Ok(())
 }
 
-/// Answers a connection over the cap with 503 and closes it, without reading its request (a client that sends
-/// nothing costs nothing).
-async fn refuse(mut stream: tokio::net::TcpStream) {
+/// A response body that keeps its client's share of the connection cap until it is sent or dropped.
+struct Holding {
+    body: axum::body::Body,
+    _held: Option<crate::client::AddressHold>,
+}
+
+impl http_body::Body for Holding {
+    type Data = axum::body::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        std::pin::Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.body.size_hint()
+    }
+}
+
+/// What a connection over the cap is told.
+const TOO_MANY: &str = "Too many connections at once; try again.";
+/// What a connection over its address's share is told.
+const TOO_MANY_FROM_ONE: &str = "Too many connections from one address at once; try again.";
+
+/// Answers a connection over the cap (or over its address's share) with 503 and closes it, without reading its
+/// request (a client that sends nothing costs nothing).
+async fn refuse(mut stream: tokio::net::TcpStream, why: &'static str) {
     use tokio::io::AsyncWriteExt;
-    const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\n\
-        Content-Type: text/plain; charset=utf-8\r\nContent-Length: 42\r\n\r\nToo many connections at once; try again.\r\n";
-    let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(BUSY)).await;
+    let answer = format!(
+        "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\n\
+         Content-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\n\r\n{why}\r\n",
+        why.len() + 2
+    );
+    let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(answer.as_bytes())).await;
     let _ = stream.shutdown().await;
+}
+
+/// The answer to a request, through a trusted proxy, from a client address that already has its share in flight.
+fn busy_from_one() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let headers = [(axum::http::header::RETRY_AFTER, "1")];
+    let text = "Too many requests from one address at once; try again.\n";
+    (axum::http::StatusCode::SERVICE_UNAVAILABLE, headers, text).into_response()
 }
 
 async fn shutdown() {

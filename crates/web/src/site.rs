@@ -38,6 +38,9 @@ pub struct SiteOptions {
     /// browser, from each code's texts in force today written beside it (`/search/index.js`), since no server
     /// will answer its form.
     pub static_copy: bool,
+    /// The proxies whose `Forwarded` / `X-Forwarded-For` name the client (`--trusted-proxies`); every
+    /// per-address limit counts by the client address they give ([`crate::client`]).
+    pub trusted_proxies: crate::client::TrustedProxies,
 }
 
 /// The answer cache's default bound: 256 MiB of answers (`serve --cache-bytes`).
@@ -62,6 +65,14 @@ pub struct Limits {
     /// After SIGTERM or Ctrl-C, how long requests in flight may take to finish before the process exits anyway
     /// (`--shutdown-timeout`, default 10 s).
     pub shutdown_timeout: Duration,
+    /// How long a response may wait for the client to take any more of it (`--send-timeout`, default 30 s):
+    /// past it, the response is abandoned and the connection closed, so a reader that takes a few bytes a second
+    /// holds a connection for no longer than this per stall.
+    pub send_timeout: Duration,
+    /// The most connections one client address holds at once (`--max-connections-per-address`); `None`: an
+    /// eighth of [`Limits::max_connections`], at least 8 (or the cap itself when it is smaller). Through a trusted
+    /// proxy, the requests in flight of one forwarded client address.
+    pub max_connections_per_address: Option<usize>,
 }
 
 impl Default for Limits {
@@ -73,7 +84,18 @@ impl Default for Limits {
             request_timeout: Duration::from_secs(10),
             heavy_workers: std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
             shutdown_timeout: Duration::from_secs(10),
+            send_timeout: Duration::from_secs(30),
+            max_connections_per_address: None,
         }
+    }
+}
+
+impl Limits {
+    /// One client address's share of the connection cap: [`Limits::max_connections_per_address`] when given,
+    /// else an eighth of the cap, at least 8 and at most the cap.
+    pub fn per_address_share(&self) -> usize {
+        let cap = self.max_connections.max(1);
+        self.max_connections_per_address.unwrap_or((cap / 8).max(8)).clamp(1, cap)
     }
 }
 

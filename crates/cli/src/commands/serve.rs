@@ -28,6 +28,7 @@ pub async fn serve(env: &Env, args: ServeArgs) -> Result<(), Failure> {
         limits: args.limits(),
         signing_key,
         static_copy: false,
+        trusted_proxies: args.trusted_proxies()?,
     };
     let served = inforce_web::serve(store, args.addr, options, |bound| {
         println!("inforce is serving on http://{bound}/ (Ctrl-C to stop)");
@@ -72,6 +73,7 @@ pub async fn export_site(env: &Env, args: &ExportSiteArgs) -> Result<(), Failure
         limits: inforce_web::Limits::default(),
         signing_key: None,
         static_copy: true,
+        trusted_proxies: inforce_web::client::TrustedProxies::default(),
     };
     let site = inforce_web::Site::load(env.store().await?.clone(), options).await?;
     let spinner = (env.out.format == Format::Text && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {

@@ -58,6 +58,7 @@ impl TestSite {
             limits: Limits::default(),
             signing_key: None,
             static_copy: false,
+            trusted_proxies: inforce_web::client::TrustedProxies::default(),
         };
         Self { store, options, site: OnceCell::new(), router: OnceCell::new() }
     }
