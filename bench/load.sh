@@ -29,10 +29,14 @@
 #      a server capped at 200 connections with a 5 s send timeout; meanwhile a reader on 127.0.0.2 asks /healthz
 #      every 0.2 s for 20 s: (a) with the default share per address (an eighth of the cap), (b) with one address
 #      allowed the whole cap (as behind a NAT), where only the send timeout frees the site.
+#   8. Huge answers: a generated code of HUGE_PROVISIONS (default 207,322) provisions in one version, in its own
+#      database; the size of its whole-code answers (contents and the code at a date, page and API), then 32
+#      concurrent requests for each of them (curl, 32 at a time, 64 in all), RSS sampled every 0.2 s, against
+#      the goal: at most the cache bound plus 256 MiB.
 set -euo pipefail
 corpus=${1:-fr-code-civil}
 # SECTIONS="5 6" runs only those sections (default: all six).
-want() { [[ " ${SECTIONS:-1 2 3 4 5 6 7} " == *" $1 "* ]]; }
+want() { [[ " ${SECTIONS:-1 2 3 4 5 6 7 8} " == *" $1 "* ]]; }
 duration=${DURATION:-60s}
 root=$(cd "$(dirname "$0")/.." && pwd)
 archive="$root/../shared/corpora/$corpus.tar.xz"
@@ -502,6 +506,48 @@ slow() {
 slow a 25
 slow b 200
 echo "  goal: (a) every /healthz answered; (b) answered again within the send timeout (5 s) plus a second"
+
+fi
+# ---------------------------------------------------------------------------------------------------------------
+if want 8; then
+echo
+huge_n=${HUGE_PROVISIONS:-207322}
+echo "== 8. huge answers: a generated code of $huge_n provisions, 32 concurrent requests for each whole-code answer"
+huge="$work/huge"
+mkdir -p "$huge/v1"
+printf 'version_id\teffective_date\tlabel\nv1\t2020-01-01\tfirst\n' > "$huge/versions.tsv"
+# Forty words of the corpus a provision, drawn with a fixed seed.
+awk -v n="$huge_n" -v dir="$huge/v1" 'NR == FNR { w[NR] = $1; m = NR; next }
+  END { srand(8); for (i = 1; i <= n; i++) { t = ""; for (j = 0; j < 40; j++) t = t (j ? " " : "") w[int(rand() * m) + 1]
+        printf "# Article H%d\n\n%s\n", i, t > (dir "/H" i ".md"); close(dir "/H" i ".md") } }' "$work/words" /dev/null
+start=$EPOCHREALTIME
+INFORCE_DB="$work/huge.db" "$bin" import "$huge" --code huge --title "Huge code" > /dev/null
+echo "  imported in $(awk -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.1f", e - s }') s"
+INFORCE_DB="$work/huge.db" INFORCE_REQUEST_TIMEOUT=120 start_server 8
+huge_paths="/codes/huge/contents /api/v1/huge/contents /codes/huge/at/2021-01-01 /api/v1/huge/at/2021-01-01"
+for p in $huge_paths; do
+  curl -s -o /dev/null --max-time 120 -w "  %{http_code} %{size_download} bytes in %{time_total} s  $p\n" "$base$p"
+done
+stop_server
+INFORCE_DB="$work/huge.db" INFORCE_REQUEST_TIMEOUT=120 start_server 8
+for n in $(seq 1 16); do for p in $huge_paths; do
+  printf 'url = "%s%s?n=%d"\noutput = "/dev/null"\n' "$base" "$p" "$n"
+done; done > "$work/huge.curl"
+before=$(rss_kib)
+start_sampler 0.2 "$work/rss"
+start=$EPOCHREALTIME
+curl -s --globoff --parallel --parallel-immediate --parallel-max 32 --max-time 300 -K "$work/huge.curl" \
+  -w '%{http_code}\n' > "$work/huge.codes" 2> "$work/curl.err" || true
+seconds=$(awk -v s="$start" -v e="$EPOCHREALTIME" 'BEGIN { printf "%.1f", e - s }')
+after=$(rss_kib)
+stop_sampler
+huge_max=$(max_mib "$work/rss")
+echo "  answers: $(tally "$work/huge.codes") in $seconds s"
+echo "  RSS before $(mib "$before") MiB, max $huge_max MiB, after $(after_text "$after")" \
+  "(goal: at most $((cache_mib + 256)) MiB, the cache bound plus 256 MiB: $(goal "$huge_max <= $cache_mib + 256"))"
+watchdog_note "$work/rss"
+note "8 32 concurrent huge answers RSS max" "$huge_max MiB (goal <= $((cache_mib + 256)): $(goal "$huge_max <= $cache_mib + 256")); $(tally "$work/huge.codes")"
+stop_server
 
 fi
 echo
