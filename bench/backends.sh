@@ -33,6 +33,8 @@ src="$work/$corpus"
 (cd "$root" && cargo build --release -q -p inforce)
 bin="$root/target/release/inforce"
 export INFORCE_TODAY=2026-11-28
+# wrk's connections all come from 127.0.0.1: as many clients, not one.
+export INFORCE_MAX_CONNECTIONS_PER_ADDRESS=${INFORCE_MAX_CONNECTIONS_PER_ADDRESS:-1024}
 psql -q "$server/postgres" -c "CREATE DATABASE $database" > /dev/null
 sqlite_db="$work/inforce.db"
 postgres_db="$server/$database"

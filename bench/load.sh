@@ -25,8 +25,8 @@
 #   5. A provision page served by inforce against nginx serving the same page as a static file, wrk -t2 -c64.
 #   6. Whole-code comparisons of 50 random version pairs, each asked once of a fresh server (uncached), against
 #      `git diff --word-diff=porcelain A B -- .` as a process, in a git repository with one commit per version.
-#   7. Slow readers: 195 clients on 127.0.0.1 each downloading the document of section 3 at 3 bytes a second, on
-#      a server capped at 200 connections with a 5 s send timeout; meanwhile a reader on 127.0.0.2 asks /healthz
+#   7. Slow readers: 200 clients on 127.0.0.1 each downloading the document of section 3 at 3 bytes a second, on
+#      a server capped at 200 connections (as many as they are) with a 5 s send timeout; meanwhile a reader on 127.0.0.2 asks /healthz
 #      every 0.2 s for 20 s: (a) with the default share per address (an eighth of the cap), (b) with one address
 #      allowed the whole cap (as behind a NAT), where only the send timeout frees the site.
 #   8. Huge answers: a generated code of HUGE_PROVISIONS (default 207,322) provisions in one version, in its own
@@ -477,12 +477,12 @@ fi
 # ---------------------------------------------------------------------------------------------------------------
 if want 7; then
 echo
-echo "== 7. slow readers: 195 downloads at 3 bytes/s from 127.0.0.1; /healthz from 127.0.0.2 every 0.2 s for 20 s"
+echo "== 7. slow readers: 200 downloads at 3 bytes/s from 127.0.0.1; /healthz from 127.0.0.2 every 0.2 s for 20 s"
 # slow LABEL SHARE: one run on a fresh server capped at 200 connections, 5 s send timeout, SHARE per address.
 slow() {
   local label=$1 share=$2 pids=()
   INFORCE_MAX_CONNECTIONS=200 INFORCE_SEND_TIMEOUT=5 INFORCE_MAX_CONNECTIONS_PER_ADDRESS=$share start_server "7$label"
-  for _ in $(seq 1 195); do
+  for _ in $(seq 1 200); do
     curl -s -o /dev/null --limit-rate 3 --max-time 60 "$base/documents/load-bench/load.pdf" &
     pids+=($!)
   done

@@ -19,6 +19,8 @@ trap cleanup EXIT
 (cd "$root" && cargo build --release -q -p inforce)
 bin="$root/target/release/inforce"
 export INFORCE_DB="$work/inforce.db"
+# wrk's connections all come from 127.0.0.1: as many clients, not one.
+export INFORCE_MAX_CONNECTIONS_PER_ADDRESS=${INFORCE_MAX_CONNECTIONS_PER_ADDRESS:-1024}
 corpus="$root/../shared/corpora/fr-code-civil.tar.xz"
 if [ -f "$corpus" ]; then
   tar -xJf "$corpus" -C "$work"
