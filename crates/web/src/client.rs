@@ -39,11 +39,6 @@ impl TrustedProxies {
         let address = address.to_canonical();
         self.0.iter().any(|range| range.contains(&address))
     }
-
-    /// Whether any proxy is trusted.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
 }
 
 /// The client a request comes from (a request extension set by the accept loop).
