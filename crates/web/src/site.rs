@@ -502,3 +502,24 @@ async fn load_code(store: &dyn Store, code: &CodeId) -> Result<Option<LoadedCode
         entry_writers: loaded.entry_writers,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn share(max_connections: usize, per_address: Option<usize>) -> usize {
+        let limits = Limits { max_connections, max_connections_per_address: per_address, ..Limits::default() };
+        limits.per_address_share()
+    }
+
+    #[test]
+    fn an_address_gets_an_eighth_of_the_cap_at_least_eight_and_never_more_than_the_cap() {
+        assert_eq!(share(1024, None), 128);
+        assert_eq!(share(200, None), 25);
+        assert_eq!(share(40, None), 8);
+        assert_eq!(share(4, None), 4);
+        assert_eq!(share(1024, Some(3)), 3);
+        assert_eq!(share(20, Some(500)), 20);
+        assert_eq!(share(20, Some(0)), 1);
+    }
+}
