@@ -552,7 +552,13 @@ impl History {
 
     /// The status of every provision on a date, in reading order.
     pub fn statuses(&self, date: Date) -> Vec<StatusAnswer<'_>> {
-        (0..self.register.provisions.len()).map(|p| self.status_of(p, date)).collect()
+        self.statuses_iter(date).collect()
+    }
+
+    /// [`History::statuses`], one provision at a time: a whole code's answer can be written as it is worked
+    /// out, holding one provision's status at a time rather than every one.
+    pub fn statuses_iter(&self, date: Date) -> impl ExactSizeIterator<Item = StatusAnswer<'_>> + '_ {
+        (0..self.register.provisions.len()).map(move |p| self.status_of(p, date))
     }
 
     /// The status of one provision on a date, with its reasons; `None` if the provision is not in the register.

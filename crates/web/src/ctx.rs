@@ -261,6 +261,41 @@ impl Ctx<Api> {
     pub fn json(&self, answer: &impl serde::Serialize, cache: Cache) -> ApiResult {
         self.answer(Body::json(answer)?, cache)
     }
+
+    /// A JSON answer about the whole code, written (pretty, as [`Ctx::json`] writes) while it is serialised
+    /// ([`respond_streamed`]), never held whole: `answer` writes it from the code's history. `what` names what
+    /// the address asks for (`contents 2021-01-01`), for the ETag ([`Ctx::drawn_from`]).
+    pub fn json_streamed(
+        &self,
+        cache: Cache,
+        what: &str,
+        answer: impl FnOnce(&History, &mut dyn std::io::Write) -> serde_json::Result<()> + Send + 'static,
+    ) -> ApiResult {
+        let history = self.history.clone();
+        Ok(crate::respond::respond_streamed(
+            &self.conditions,
+            "application/json",
+            &self.drawn_from(what),
+            self.last_modified(cache),
+            cache,
+            self.site.heavy_workers(),
+            move |out| answer(&history, out).map_err(std::io::Error::from),
+        ))
+    }
+}
+
+impl<F: Face> Ctx<F> {
+    /// A strong ETag for an answer sent before its bytes are known: a hash of everything it is drawn from (the
+    /// code and its latest publication's digest, what the address asks for, today, this build's version), so
+    /// the same answer has the same tag on every instance and after a restart, and another answer another tag.
+    pub fn drawn_from(&self, what: &str) -> String {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        let digest = self.snapshot.logs.get(&self.code).and_then(|log| log.last()).map(|e| e.digest.to_string());
+        let published = self.snapshot.published(&self.code).to_string();
+        (env!("CARGO_PKG_VERSION"), self.code.as_str(), digest, published, what, self.today).hash(&mut hasher);
+        format!("\"{:016x}-drawn\"", hasher.finish())
+    }
 }
 
 /// A provision of the code the address names, read from `{provision}` in any usual spelling and checked to exist

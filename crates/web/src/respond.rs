@@ -70,6 +70,102 @@ pub fn respond(request: &HeaderMap, body: Body, last_modified: Timestamp, cache:
     (StatusCode::OK, headers, bytes).into_response()
 }
 
+/// The size of the pieces a streamed answer is sent in, and how many may wait for the client at once: a streamed
+/// answer holds at most `PIECE * (PIECES_WAITING + 1)` bytes, whatever its length.
+const PIECE: usize = 64 * 1024;
+const PIECES_WAITING: usize = 4;
+
+/// Builds a response whose body is written as it is worked out, for answers about a whole code (hundreds of
+/// megabytes for a code of 200,000 provisions), which are never held whole: `produce` runs on a blocking thread
+/// and writes into a pipe of a few [`PIECE`]s that the client drains. It works only while it holds one of
+/// `workers` (the heavy-work permits, so the CPU it takes is bounded as every heavy answer's is) and gives it
+/// back whenever it waits for the client, so a slow reader holds no worker. A client that goes away stops it
+/// (its next write fails). `etag` must name what the body is drawn from, since the bytes are not known before
+/// they are sent; conditional requests are answered from it as [`respond`] does. The answer has no
+/// Content-Length (chunked), so the answer cache does not keep it.
+pub fn respond_streamed(
+    request: &HeaderMap,
+    content_type: &'static str,
+    etag: &str,
+    last_modified: Timestamp,
+    cache: Cache,
+    workers: std::sync::Arc<tokio::sync::Semaphore>,
+    produce: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()> + Send + 'static,
+) -> Response {
+    let mut headers = HeaderMap::new();
+    security_headers(&mut headers);
+    validators(&mut headers, etag, last_modified, cache);
+    if let Some(answer) = precondition(request, etag, last_modified).answer(&headers) {
+        return answer;
+    }
+    set(&mut headers, header::CONTENT_TYPE, content_type);
+    let (sender, mut pieces) = tokio::sync::mpsc::channel::<std::io::Result<axum::body::Bytes>>(PIECES_WAITING);
+    let runtime = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || {
+        let mut pipe = Pipe { sender, runtime, workers, permit: None, piece: Vec::with_capacity(PIECE) };
+        let written = pipe.take_a_worker().and_then(|()| produce(&mut pipe)).and_then(|()| pipe.send_piece());
+        // A client gone away is no failure; anything else ends the body with an error, so that the client
+        // sees an incomplete answer rather than a short one taken for whole.
+        if let Err(error) = written
+            && error.kind() != std::io::ErrorKind::BrokenPipe
+        {
+            let _ = pipe.sender.blocking_send(Err(error));
+        }
+    });
+    let body = axum::body::Body::from_stream(futures_util::stream::poll_fn(move |cx| pieces.poll_recv(cx)));
+    (StatusCode::OK, headers, body).into_response()
+}
+
+/// Where a streamed answer is written: whole pieces go to the client through a bounded channel.
+struct Pipe {
+    sender: tokio::sync::mpsc::Sender<std::io::Result<axum::body::Bytes>>,
+    runtime: tokio::runtime::Handle,
+    workers: std::sync::Arc<tokio::sync::Semaphore>,
+    permit: Option<tokio::sync::OwnedSemaphorePermit>,
+    piece: Vec<u8>,
+}
+
+impl Pipe {
+    fn take_a_worker(&mut self) -> std::io::Result<()> {
+        let permit = self.runtime.block_on(self.workers.clone().acquire_owned());
+        self.permit = Some(permit.map_err(|_| std::io::Error::other("the server is stopping"))?);
+        Ok(())
+    }
+
+    /// Sends the piece written so far; when the client has not taken the pieces before it, gives the worker
+    /// back while it waits.
+    fn send_piece(&mut self) -> std::io::Result<()> {
+        if self.piece.is_empty() {
+            return Ok(());
+        }
+        let piece = axum::body::Bytes::from(std::mem::replace(&mut self.piece, Vec::with_capacity(PIECE)));
+        let gone = || std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the client went away");
+        match self.sender.try_send(Ok(piece)) {
+            Ok(()) => Ok(()),
+            Err(tokio::sync::mpsc::error::TrySendError::Closed(_)) => Err(gone()),
+            Err(tokio::sync::mpsc::error::TrySendError::Full(piece)) => {
+                self.permit = None;
+                self.sender.blocking_send(piece).map_err(|_| gone())?;
+                self.take_a_worker()
+            }
+        }
+    }
+}
+
+impl std::io::Write for Pipe {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.piece.extend_from_slice(bytes);
+        if self.piece.len() >= PIECE {
+            self.send_piece()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// What a GET or HEAD of a representation should answer, by the client's conditional headers evaluated in the
 /// order of RFC 9110 §13.2.2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

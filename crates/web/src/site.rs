@@ -258,6 +258,12 @@ impl Site {
         }
     }
 
+    /// The permits heavy work runs under ([`Limits::heavy_workers`]), for a streamed answer that takes one
+    /// only while it works.
+    pub fn heavy_workers(&self) -> Arc<tokio::sync::Semaphore> {
+        self.heavy.clone()
+    }
+
     /// The current snapshot.
     pub fn snapshot(&self) -> Arc<Snapshot> {
         match self.snapshot.read() {

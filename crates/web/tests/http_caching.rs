@@ -241,3 +241,45 @@ async fn an_answer_too_large_to_keep_is_sent_whole_and_not_kept() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_whole_code_answer_is_streamed_with_a_tag_of_what_it_is_drawn_from() {
+    let site = TestSite::sec().await.today("2015-02-01");
+    let routes = site.routes().await;
+    let history = site.site().await.snapshot().histories[&CodeId::parse("sec").expect("code")].clone();
+    let today: jiff::civil::Date = "2015-02-01".parse().expect("date");
+    for (url, date) in
+        [("/api/v1/sec/at/2015-01-20", "2015-01-20"), ("/api/v1/sec/contents?at=2015-01-20", "2015-01-20")]
+    {
+        let answer = ask(&routes, Method::GET, url, &[]).await;
+        assert_eq!(answer.status, StatusCode::OK, "{url}");
+        // Written as it is worked out: no length known before the end.
+        assert_eq!(answer.header(header::CONTENT_LENGTH), "", "{url}");
+        assert_eq!(answer.header(header::CONTENT_TYPE), "application/json", "{url}");
+        let whole = inforce_present::wire::AtJson::new(&history, date.parse().expect("date"), today);
+        let whole = serde_json::to_vec_pretty(&whole).expect("json");
+        assert!(answer.body.len() > 64 * 1024, "{url}: more than one piece");
+        assert!(answer.body == whole, "{url}: the same bytes as the answer written whole");
+        // Its tag is the same on another instance, revalidates, and HEAD answers as GET without the body.
+        let etag = answer.header(header::ETAG).to_string();
+        assert!(etag.starts_with('"') && !etag.starts_with("W/"), "a strong tag: {etag}");
+        let elsewhere = ask(&site.second_site().routes().await, Method::GET, url, &[]).await;
+        assert_eq!(elsewhere.header(header::ETAG), etag, "{url}: the same tag on another instance");
+        let again = ask(&routes, Method::GET, url, &[(header::IF_NONE_MATCH, &etag)]).await;
+        assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{url}");
+        let head = ask(&routes, Method::HEAD, url, &[]).await;
+        assert_eq!((head.status, head.header(header::ETAG), head.body.len()), (StatusCode::OK, etag.as_str(), 0));
+    }
+    // Another date, another day or another publication: another tag.
+    let tag = |site: &TestSite, url: &'static str| {
+        let site = site.second_site();
+        async move { ask(&site.routes().await, Method::GET, url, &[]).await.header(header::ETAG).to_string() }
+    };
+    let first = tag(&site, "/api/v1/sec/at/2015-01-20").await;
+    assert_ne!(first, tag(&site, "/api/v1/sec/at/2015-01-21").await, "another date");
+    assert_ne!(first, tag(&site.second_site().today("2015-03-01"), "/api/v1/sec/at/2015-01-20").await, "another day");
+    let mut changed = sec_register();
+    changed.code.title = "Smart Energy Code, as corrected".into();
+    let republished = site.second_site().with_register(&changed, OTHER_TIME).await;
+    assert_ne!(first, tag(&republished, "/api/v1/sec/at/2015-01-20").await, "another publication");
+}

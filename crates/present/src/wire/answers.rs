@@ -46,7 +46,7 @@ impl VersionsJson {
 
 /// Every provision's status on a date: `inforce at` and `/api/v1/{code}/at/{date}`.
 #[derive(Serialize)]
-pub struct AtJson {
+pub struct AtJson<'h> {
     code: String,
     date: String,
     /// The version in force on the date.
@@ -57,12 +57,27 @@ pub struct AtJson {
     planned: bool,
     /// How far the record of versions reaches on the date.
     record: RecordCoverageJson,
-    provisions: Vec<ProvisionStatusJson>,
+    /// Written one at a time as the answer is serialised (a code can have hundreds of thousands).
+    provisions: StatusRows<'h>,
 }
 
-impl AtJson {
+/// Every provision's status on a date, each worked out as it is serialised.
+struct StatusRows<'h> {
+    history: &'h History,
+    date: Date,
+    today: Date,
+}
+
+impl Serialize for StatusRows<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let rows = self.history.statuses_iter(self.date).map(|s| ProvisionStatusJson::new(&s, self.today));
+        serializer.collect_seq(rows)
+    }
+}
+
+impl<'h> AtJson<'h> {
     /// The code as it stood on `date`, seen from `today`.
-    pub fn new(history: &History, date: Date, today: Date) -> Self {
+    pub fn new(history: &'h History, date: Date, today: Date) -> Self {
         let in_force = history.in_force(date);
         Self {
             code: history.register().code.id.to_string(),
@@ -71,7 +86,7 @@ impl AtJson {
             possibly_later_versions: in_force.possibly_later.iter().map(|v| EntryRefJson::new(v, today)).collect(),
             planned: date > today,
             record: RecordCoverageJson::new(history, date),
-            provisions: history.statuses(date).iter().map(|s| ProvisionStatusJson::new(s, today)).collect(),
+            provisions: StatusRows { history, date, today },
         }
     }
 }

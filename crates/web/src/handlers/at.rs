@@ -84,10 +84,10 @@ pub async fn at(ctx: PageCtx, Path(path): Path<DatePath>) -> PageResult {
 }
 
 /// `/api/v1/{code}/at/{date}`: the same shape as `inforce at --format json`.
+/// Written as it is worked out, one provision at a time ([`ApiCtx::json_streamed`]).
 pub async fn api_at(ctx: ApiCtx, Path(path): Path<DatePath>) -> ApiResult {
-    ctx.heavy(move |ctx| {
-        let date = ctx.date(&path.date)?;
-        ctx.json(&AtJson::new(&ctx.history, date, ctx.today), Cache::Published)
+    let (date, today) = (ctx.date(&path.date)?, ctx.today);
+    ctx.json_streamed(Cache::Published, &format!("at {date}"), move |history, out| {
+        serde_json::to_writer_pretty(out, &AtJson::new(history, date, today))
     })
-    .await
 }

@@ -58,13 +58,11 @@ pub async fn contents(ctx: PageCtx, at: At<Page>) -> PageResult {
 
 /// `/api/v1/{code}/contents?at=…|version=…`: every provision with its status, in reading order (each names its
 /// parent), as `at` answers.
+/// Written as it is worked out, one provision at a time ([`ApiCtx::json_streamed`]).
 pub async fn api_contents(ctx: ApiCtx, at: At<Api>) -> ApiResult {
-    ctx.heavy(move |ctx| {
-        let cut = ctx.cut(&at.point)?;
-        ctx.json(
-            &AtJson::new(&ctx.history, cut.date, ctx.today),
-            if at.today { Cache::Today } else { Cache::Published },
-        )
+    let (date, today) = (ctx.cut(&at.point)?.date, ctx.today);
+    let cache = if at.today { Cache::Today } else { Cache::Published };
+    ctx.json_streamed(cache, &format!("at {date}"), move |history, out| {
+        serde_json::to_writer_pretty(out, &AtJson::new(history, date, today))
     })
-    .await
 }
