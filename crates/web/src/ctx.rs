@@ -254,6 +254,21 @@ impl Ctx<Page> {
         let html = page.render().map_err(|e| Problem::internal(format!("the page could not be drawn: {e}")))?;
         self.answer(Body::Html(html), cache)
     }
+
+    /// A page about the whole code, written while its template is drawn ([`respond_streamed`]), never held
+    /// whole; the template works its rows out as it writes them. `what` names what the address asks for
+    /// (`contents 2021-01-01`), for the ETag ([`Ctx::drawn_from`]).
+    pub fn page_streamed(&self, cache: Cache, what: &str, page: impl Template + Send + 'static) -> PageResult {
+        Ok(crate::respond::respond_streamed(
+            &self.conditions,
+            "text/html; charset=utf-8",
+            &self.drawn_from(&format!("page {what}")),
+            self.last_modified(cache),
+            cache,
+            self.site.heavy_workers(),
+            move |out| Template::write_into(&page, out),
+        ))
+    }
 }
 
 impl Ctx<Api> {
@@ -286,14 +301,16 @@ impl Ctx<Api> {
 
 impl<F: Face> Ctx<F> {
     /// A strong ETag for an answer sent before its bytes are known: a hash of everything it is drawn from (the
-    /// code and its latest publication's digest, what the address asks for, today, this build's version), so
+    /// code and the address it is served under, its latest publication's digest, what the address asks for,
+    /// today, this build's version), so
     /// the same answer has the same tag on every instance and after a restart, and another answer another tag.
     pub fn drawn_from(&self, what: &str) -> String {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::hash::DefaultHasher::new();
         let digest = self.snapshot.logs.get(&self.code).and_then(|log| log.last()).map(|e| e.digest.to_string());
         let published = self.snapshot.published(&self.code).to_string();
-        (env!("CARGO_PKG_VERSION"), self.code.as_str(), digest, published, what, self.today).hash(&mut hasher);
+        let identity = (env!("CARGO_PKG_VERSION"), self.code.as_str(), &self.base, &self.origin);
+        (identity, digest, published, what, self.today).hash(&mut hasher);
         format!("\"{:016x}-drawn\"", hasher.finish())
     }
 }

@@ -270,6 +270,23 @@ async fn a_whole_code_answer_is_streamed_with_a_tag_of_what_it_is_drawn_from() {
         let head = ask(&routes, Method::HEAD, url, &[]).await;
         assert_eq!((head.status, head.header(header::ETAG), head.body.len()), (StatusCode::OK, etag.as_str(), 0));
     }
+    // Pages about the whole code likewise, each with its own tag under each address it is served at (their links
+    // differ).
+    for (url, prefixed) in [
+        ("/at/2015-01-20", "/codes/sec/at/2015-01-20"),
+        ("/contents?at=2015-01-20", "/codes/sec/contents?at=2015-01-20"),
+    ] {
+        let page = ask(&routes, Method::GET, url, &[]).await;
+        assert_eq!((page.status, page.header(header::CONTENT_LENGTH)), (StatusCode::OK, ""), "{url}");
+        assert!(page.text().contains("H15") && page.text().trim_end().ends_with("</html>"), "{url}: whole");
+        let etag = page.header(header::ETAG).to_string();
+        let again = ask(&routes, Method::GET, url, &[(header::IF_NONE_MATCH, &etag)]).await;
+        assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{url}");
+        let other = ask(&routes, Method::GET, prefixed, &[]).await;
+        assert_eq!(other.status, StatusCode::OK, "{prefixed}");
+        assert_ne!(other.header(header::ETAG), etag, "{prefixed}: its links differ, so does its tag");
+        assert!(other.body != page.body, "{prefixed}");
+    }
     // Another date, another day or another publication: another tag.
     let tag = |site: &TestSite, url: &'static str| {
         let site = site.second_site();

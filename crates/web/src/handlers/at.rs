@@ -1,12 +1,16 @@
 //! Every provision's status on a date: `/at/{date}`, the date picker's `/at?date=`, and the API twin.
 
 use crate::query::{DateQuery, Query};
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect};
+use inforce_core::History;
 use inforce_core::date::human_date;
 use inforce_present::describe::status_reason;
 use inforce_present::wire::AtJson;
+use jiff::civil::Date;
 
 use crate::ctx::{ApiCtx, DatePath, Frame, PageCtx};
 use crate::handlers::EntryView;
@@ -43,44 +47,52 @@ struct AtPage {
     unrecorded_possible: bool,
     /// Said once when versions may be missing: statuses are those of the versions recorded.
     record_banner: Option<String>,
-    provisions: Vec<StatusRow>,
+    /// Every provision's row, worked out as the page is written ([`AtPage::rows`]).
+    statuses: Statuses,
 }
 
-/// `/at/{date}`
+/// What the rows of a whole code on a date are drawn from.
+struct Statuses {
+    history: Arc<History>,
+    date: Date,
+    today: Date,
+}
+
+impl AtPage {
+    /// Every provision's row, one at a time: a code can have hundreds of thousands.
+    fn rows(&self) -> impl Iterator<Item = StatusRow> + '_ {
+        let Statuses { history, date, today } = &self.statuses;
+        history.statuses_iter(*date).map(move |s| StatusRow {
+            id: s.provision.id.to_string(),
+            at: history.representative_day(&s.provision.id, *date).to_string(),
+            title: s.provision.title.clone().unwrap_or_default(),
+            status: s.status.as_str(),
+            status_words: inforce_present::describe::status_words(&s),
+            reason: status_reason(&s, *today),
+            depth: history.depth(&s.provision.id).min(3),
+        })
+    }
+}
+
+/// `/at/{date}`, written as it is worked out ([`PageCtx::page_streamed`]).
 pub async fn at(ctx: PageCtx, Path(path): Path<DatePath>) -> PageResult {
-    ctx.heavy(move |ctx| {
-        let date = ctx.date(&path.date)?;
-        let history = &ctx.history;
-        let provisions = history
-            .statuses(date)
-            .iter()
-            .map(|s| StatusRow {
-                id: s.provision.id.to_string(),
-                at: history.representative_day(&s.provision.id, date).to_string(),
-                title: s.provision.title.clone().unwrap_or_default(),
-                status: s.status.as_str(),
-                status_words: inforce_present::describe::status_words(s),
-                reason: status_reason(s, ctx.today),
-                depth: history.depth(&s.provision.id).min(3),
-            })
-            .collect();
-        let coverage = history.coverage(date);
-        let in_force = history.in_force(date).version;
-        let page = AtPage {
-            f: ctx.frame(),
-            unrecorded_possible: coverage.unrecorded_versions_possible,
-            record_banner: inforce_present::describe::coverage_banner(history, in_force, &coverage),
-            date: date.to_string(),
-            date_human: human_date(date),
-            date_is_future: date > ctx.today,
-            date_is_past: date < ctx.today,
-            version: in_force.map(|v| EntryView::new(v, ctx.today, false)),
-            provisions,
-        };
-        let cache = if path.date.eq_ignore_ascii_case("today") { Cache::Today } else { Cache::Published };
-        ctx.page(page, cache)
-    })
-    .await
+    let date = ctx.date(&path.date)?;
+    let history = &ctx.history;
+    let coverage = history.coverage(date);
+    let in_force = history.in_force(date).version;
+    let page = AtPage {
+        f: ctx.frame(),
+        unrecorded_possible: coverage.unrecorded_versions_possible,
+        record_banner: inforce_present::describe::coverage_banner(history, in_force, &coverage),
+        date: date.to_string(),
+        date_human: human_date(date),
+        date_is_future: date > ctx.today,
+        date_is_past: date < ctx.today,
+        version: in_force.map(|v| EntryView::new(v, ctx.today, false)),
+        statuses: Statuses { history: history.clone(), date, today: ctx.today },
+    };
+    let cache = if path.date.eq_ignore_ascii_case("today") { Cache::Today } else { Cache::Published };
+    ctx.page_streamed(cache, &format!("at {date}"), page)
 }
 
 /// `/api/v1/{code}/at/{date}`: the same shape as `inforce at --format json`.

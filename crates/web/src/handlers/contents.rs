@@ -1,9 +1,13 @@
 //! The whole code at a point, as a table of contents: every provision in reading order with its status,
 //! collapsible by top-level provision without JavaScript (`<details>`); and its API twin.
 
+use std::sync::Arc;
+
 use askama::Template;
+use inforce_core::History;
 use inforce_core::date::human_date;
 use inforce_present::wire::AtJson;
+use jiff::civil::Date;
 
 use crate::ctx::{Api, ApiCtx, At, Frame, Page, PageCtx};
 use crate::handlers::ProvisionLine;
@@ -25,35 +29,51 @@ struct ContentsPage {
     date_is_past: bool,
     /// Said once when versions may be missing at a date: statuses are those of the versions recorded.
     record_banner: Option<String>,
-    groups: Vec<Group>,
+    /// What the groups are drawn from, as the page is written ([`ContentsPage::groups`]).
+    history: Arc<History>,
+    on: Date,
 }
 
-/// `/contents?at=…|version=…` (default today).
-pub async fn contents(ctx: PageCtx, at: At<Page>) -> PageResult {
-    ctx.heavy(move |ctx| {
-        let cut = ctx.cut(&at.point)?;
-        let history = &ctx.history;
-        let mut groups: Vec<Group> = Vec::new();
-        for answer in history.statuses(cut.date) {
-            let depth = history.depth(&answer.provision.id);
-            let entry = ProvisionLine::new(history, &answer, cut.date, depth.min(4));
-            match groups.last_mut() {
-                Some(group) if depth > 0 => group.parts.push(entry),
-                _ => groups.push(Group { head: entry, parts: Vec::new() }),
+impl ContentsPage {
+    /// Each top-level provision with everything under it, one group at a time: a code can have hundreds of
+    /// thousands of provisions.
+    fn groups(&self) -> impl Iterator<Item = Group> + '_ {
+        let (history, date) = (&*self.history, self.on);
+        let mut lines = history
+            .statuses_iter(date)
+            .map(move |answer| {
+                let depth = history.depth(&answer.provision.id);
+                (depth, ProvisionLine::new(history, &answer, date, depth.min(4)))
+            })
+            .peekable();
+        std::iter::from_fn(move || {
+            let (_, head) = lines.next()?;
+            let mut parts = Vec::new();
+            while let Some((_, part)) = lines.next_if(|(depth, _)| *depth > 0) {
+                parts.push(part);
             }
-        }
-        let page = ContentsPage {
-            f: ctx.frame(),
-            date: cut.date.to_string(),
-            date_human: human_date(cut.date),
-            version: cut.entry.map(|(e, _)| e.id.to_string()),
-            date_is_past: cut.date < ctx.today,
-            record_banner: inforce_present::describe::cut_banner(history, &cut),
-            groups,
-        };
-        ctx.page(page, if at.today { Cache::Today } else { Cache::Published })
-    })
-    .await
+            Some(Group { head, parts })
+        })
+    }
+}
+
+/// `/contents?at=…|version=…` (default today), written as it is worked out ([`PageCtx::page_streamed`]).
+pub async fn contents(ctx: PageCtx, at: At<Page>) -> PageResult {
+    let cut = ctx.cut(&at.point)?;
+    let history = &ctx.history;
+    let page = ContentsPage {
+        f: ctx.frame(),
+        date: cut.date.to_string(),
+        date_human: human_date(cut.date),
+        version: cut.entry.map(|(e, _)| e.id.to_string()),
+        date_is_past: cut.date < ctx.today,
+        record_banner: inforce_present::describe::cut_banner(history, &cut),
+        history: history.clone(),
+        on: cut.date,
+    };
+    // The version, when the address names one, is in the heading: part of what the page is drawn from.
+    let what = format!("contents {} {}", cut.date, page.version.as_deref().unwrap_or("-"));
+    ctx.page_streamed(if at.today { Cache::Today } else { Cache::Published }, &what, page)
 }
 
 /// `/api/v1/{code}/contents?at=…|version=…`: every provision with its status, in reading order (each names its
