@@ -224,6 +224,10 @@ pub struct ServeArgs {
     /// Seconds a request may take to answer, default 10; past it, 503.
     #[arg(long, value_name = "SECONDS", env = "INFORCE_REQUEST_TIMEOUT", value_parser = clap::value_parser!(u64).range(1..))]
     pub request_timeout: Option<u64>,
+    /// The memory answers drawn and not yet sent may hold at once: bytes, or with KiB, MiB or GiB (default
+    /// 128MiB; 0 sets no budget). Heavy work waits, within the request's time, while they hold more.
+    #[arg(long, value_name = "SIZE", env = "INFORCE_HEAVY_MEMORY", value_parser = parse_size)]
+    pub heavy_memory: Option<usize>,
     /// How many comparisons, blames and searches are drawn at once (default: the number of CPU cores).
     #[arg(long, value_name = "N", env = "INFORCE_HEAVY_WORKERS", value_parser = clap::value_parser!(u32).range(1..))]
     pub heavy_workers: Option<u32>,
@@ -268,6 +272,9 @@ impl ServeArgs {
         }
         if let Some(n) = self.heavy_workers {
             limits.heavy_workers = n as usize;
+        }
+        if let Some(bytes) = self.heavy_memory {
+            limits.heavy_memory = bytes;
         }
         if let Some(s) = self.shutdown_timeout {
             limits.shutdown_timeout = seconds(s);

@@ -258,7 +258,8 @@ impl Ctx<Page> {
     /// A page about the whole code, written while its template is drawn ([`respond_streamed`]), never held
     /// whole; the template works its rows out as it writes them. `what` names what the address asks for
     /// (`contents 2021-01-01`), for the ETag ([`Ctx::drawn_from`]).
-    pub fn page_streamed(&self, cache: Cache, what: &str, page: impl Template + Send + 'static) -> PageResult {
+    pub async fn page_streamed(&self, cache: Cache, what: &str, page: impl Template + Send + 'static) -> PageResult {
+        let held = self.admitted().await?;
         Ok(crate::respond::respond_streamed(
             &self.conditions,
             "text/html; charset=utf-8",
@@ -266,6 +267,7 @@ impl Ctx<Page> {
             self.last_modified(cache),
             cache,
             self.site.heavy_workers(),
+            held,
             move |out| Template::write_into(&page, out),
         ))
     }
@@ -280,13 +282,14 @@ impl Ctx<Api> {
     /// A JSON answer about the whole code, written (pretty, as [`Ctx::json`] writes) while it is serialised
     /// ([`respond_streamed`]), never held whole: `answer` writes it from the code's history. `what` names what
     /// the address asks for (`contents 2021-01-01`), for the ETag ([`Ctx::drawn_from`]).
-    pub fn json_streamed(
+    pub async fn json_streamed(
         &self,
         cache: Cache,
         what: &str,
         answer: impl FnOnce(&History, &mut dyn std::io::Write) -> serde_json::Result<()> + Send + 'static,
     ) -> ApiResult {
         let history = self.history.clone();
+        let held = self.admitted().await?;
         Ok(crate::respond::respond_streamed(
             &self.conditions,
             "application/json",
@@ -294,12 +297,24 @@ impl Ctx<Api> {
             self.last_modified(cache),
             cache,
             self.site.heavy_workers(),
+            held,
             move |out| answer(&history, out).map_err(std::io::Error::from),
         ))
     }
 }
 
 impl<F: Face> Ctx<F> {
+    /// Waits, within the request's time, until the memory budget admits a streamed answer, and holds its pipe's
+    /// bytes; 503 when it does not come in time.
+    async fn admitted(&self) -> Result<crate::budget::MemoryHold, Problem> {
+        let memory = self.site.memory();
+        let deadline = tokio::time::Instant::now() + self.site.options.limits.request_timeout;
+        if !memory.admit(deadline).await {
+            return Err(Problem::unavailable("The server is busy sending other large answers; try again in a moment."));
+        }
+        Ok(memory.hold(crate::respond::STREAMED_BYTES))
+    }
+
     /// A strong ETag for an answer sent before its bytes are known: a hash of everything it is drawn from (the
     /// code and the address it is served under, its latest publication's digest, what the address asks for,
     /// today, this build's version), so

@@ -3,6 +3,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod budget;
 mod cache;
 pub mod client;
 mod ctx;
@@ -231,6 +232,8 @@ fn router_with(site: Arc<Site>, cache: Arc<cache::AnswerCache>) -> Router {
     let access_log = site.options.access_log;
     let request_timeout = site.options.limits.request_timeout;
     let routes = routes(site.clone())
+        // Under the cache: an answer served from it is counted by the cache's bound, not again here.
+        .layer(axum::middleware::from_fn_with_state(site.memory(), budget::layer))
         .layer(axum::middleware::from_fn_with_state((site, cache), cache::layer))
         // A backstop: heavy answers give up at the limit itself with a reason (`Ctx::heavy`).
         .layer(TimeoutLayer::with_status_code(

@@ -74,6 +74,8 @@ pub fn respond(request: &HeaderMap, body: Body, last_modified: Timestamp, cache:
 /// answer holds at most `PIECE * (PIECES_WAITING + 1)` bytes, whatever its length.
 const PIECE: usize = 64 * 1024;
 const PIECES_WAITING: usize = 4;
+/// What a streamed answer holds at most, counted against the memory budget while it is sent.
+pub const STREAMED_BYTES: usize = PIECE * (PIECES_WAITING + 1);
 
 /// Builds a response whose body is written as it is worked out, for answers about a whole code (hundreds of
 /// megabytes for a code of 200,000 provisions), which are never held whole: `produce` runs on a blocking thread
@@ -82,7 +84,9 @@ const PIECES_WAITING: usize = 4;
 /// back whenever it waits for the client, so a slow reader holds no worker. A client that goes away stops it
 /// (its next write fails). `etag` must name what the body is drawn from, since the bytes are not known before
 /// they are sent; conditional requests are answered from it as [`respond`] does. The answer has no
-/// Content-Length (chunked), so the answer cache does not keep it.
+/// Content-Length (chunked), so the answer cache does not keep it. `held` (its [`STREAMED_BYTES`] in the memory
+/// budget) is given back when the writing ends.
+#[allow(clippy::too_many_arguments)]
 pub fn respond_streamed(
     request: &HeaderMap,
     content_type: &'static str,
@@ -90,6 +94,7 @@ pub fn respond_streamed(
     last_modified: Timestamp,
     cache: Cache,
     workers: std::sync::Arc<tokio::sync::Semaphore>,
+    held: crate::budget::MemoryHold,
     produce: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()> + Send + 'static,
 ) -> Response {
     let mut headers = HeaderMap::new();
@@ -102,6 +107,7 @@ pub fn respond_streamed(
     let (sender, mut pieces) = tokio::sync::mpsc::channel::<std::io::Result<axum::body::Bytes>>(PIECES_WAITING);
     let runtime = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
+        let _held = held;
         let mut pipe = Pipe { sender, runtime, workers, permit: None, piece: Vec::with_capacity(PIECE) };
         let written = pipe.take_a_worker().and_then(|()| produce(&mut pipe)).and_then(|()| pipe.send_piece());
         // A client gone away is no failure; anything else ends the body with an error, so that the client

@@ -123,7 +123,7 @@ pub async fn serve(
                     // The share is held until the body is sent, not only until the answer is ready.
                     Either::Right(async move {
                         let response = answer.await?;
-                        Ok(response.map(|body| axum::body::Body::new(Holding { body, _held: request_held })))
+                        Ok(response.map(|body| crate::budget::HeldBody::wrap(body, request_held)))
                     })
                 }
             }
@@ -151,32 +151,6 @@ pub async fn serve(
     }
     log::event(log::Level::Info, "serve", "stopped", &[]);
     Ok(())
-}
-
-/// A response body that keeps its client's share of the connection cap until it is sent or dropped.
-struct Holding {
-    body: axum::body::Body,
-    _held: Option<crate::client::AddressHold>,
-}
-
-impl http_body::Body for Holding {
-    type Data = axum::body::Bytes;
-    type Error = axum::Error;
-
-    fn poll_frame(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
-        std::pin::Pin::new(&mut self.body).poll_frame(cx)
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.body.is_end_stream()
-    }
-
-    fn size_hint(&self) -> http_body::SizeHint {
-        self.body.size_hint()
-    }
 }
 
 /// What a connection over the cap is told.

@@ -46,6 +46,9 @@ pub struct SiteOptions {
 /// The answer cache's default bound: 256 MiB of answers (`serve --cache-bytes`).
 pub const DEFAULT_CACHE_BYTES: usize = 256 * 1024 * 1024;
 
+/// The memory budget of answers in flight by default: 128 MiB (`serve --heavy-memory`).
+pub const DEFAULT_HEAVY_MEMORY: usize = 128 * 1024 * 1024;
+
 /// The bounds `serve` keeps under load and attack, each with its flag (README: "Limits").
 #[derive(Debug, Clone)]
 pub struct Limits {
@@ -73,6 +76,9 @@ pub struct Limits {
     /// eighth of [`Limits::max_connections`], at least 8 (or the cap itself when it is smaller). Through a trusted
     /// proxy, the requests in flight of one forwarded client address.
     pub max_connections_per_address: Option<usize>,
+    /// The bytes answers drawn and not yet sent may hold at once (`--heavy-memory`, default 128 MiB; 0: no
+    /// budget): heavy work waits, within its deadline, while they hold more ([`crate::budget`]).
+    pub heavy_memory: usize,
 }
 
 impl Default for Limits {
@@ -86,6 +92,7 @@ impl Default for Limits {
             shutdown_timeout: Duration::from_secs(10),
             send_timeout: Duration::from_secs(30),
             max_connections_per_address: None,
+            heavy_memory: DEFAULT_HEAVY_MEMORY,
         }
     }
 }
@@ -210,6 +217,8 @@ pub struct Site {
     snapshot: RwLock<Arc<Snapshot>>,
     /// One permit per CPU-heavy answer drawn at once ([`Limits::heavy_workers`]).
     heavy: Arc<tokio::sync::Semaphore>,
+    /// The memory answers in flight hold, against [`Limits::heavy_memory`].
+    memory: Arc<crate::budget::MemoryBudget>,
     /// The options it runs with.
     pub options: SiteOptions,
 }
@@ -230,7 +239,8 @@ impl Site {
         let snapshot = load_snapshot(store.as_ref(), 0, None, lists).await?;
         log_damaged(&snapshot, "a code cannot be loaded; the others are served");
         let heavy = Arc::new(tokio::sync::Semaphore::new(options.limits.heavy_workers.max(1)));
-        Ok(Arc::new(Self { store, snapshot: RwLock::new(Arc::new(snapshot)), heavy, options }))
+        let memory = crate::budget::MemoryBudget::new(options.limits.heavy_memory);
+        Ok(Arc::new(Self { store, snapshot: RwLock::new(Arc::new(snapshot)), heavy, memory, options }))
     }
 
     /// Runs CPU-heavy `work` (a comparison, a blame, a search, a whole code's statuses, and drawing their pages)
@@ -243,6 +253,10 @@ impl Site {
         deadline: tokio::time::Instant,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, Overloaded> {
+        // Not while answers drawn and not yet sent hold the memory budget: they are sent first.
+        if !self.memory.admit(deadline).await {
+            return Err(Overloaded::Busy);
+        }
         let permit = tokio::time::timeout_at(deadline, self.heavy.clone().acquire_owned())
             .await
             .map_err(|_| Overloaded::Busy)?
@@ -262,6 +276,11 @@ impl Site {
     /// only while it works.
     pub fn heavy_workers(&self) -> Arc<tokio::sync::Semaphore> {
         self.heavy.clone()
+    }
+
+    /// The memory budget of answers in flight ([`Limits::heavy_memory`]).
+    pub fn memory(&self) -> Arc<crate::budget::MemoryBudget> {
+        self.memory.clone()
     }
 
     /// The current snapshot.

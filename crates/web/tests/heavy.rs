@@ -114,3 +114,29 @@ async fn heavy_work_past_the_deadline_or_beyond_the_workers_is_answered_503_with
     // Light answers are not held up.
     assert_eq!(get(&routes, "/versions").await.0, StatusCode::OK);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn heavy_work_waits_while_answers_not_yet_sent_hold_the_memory_budget() {
+    let limits = inforce_web::Limits {
+        heavy_memory: inforce_web::budget::COUNTED_FROM,
+        cache_bytes: 0,
+        request_timeout: Duration::from_secs(2),
+        ..inforce_web::Limits::default()
+    };
+    let router = slow_code(limits).await.router().await;
+    // A page of 50,000 words, drawn and not yet taken by its client: it holds the whole budget.
+    let request = axum::http::Request::get("/provisions/L1?version=v1").body(axum::body::Body::empty()).expect("req");
+    let held = tower::ServiceExt::oneshot(router.clone(), request).await.expect("answer");
+    assert_eq!(held.status(), StatusCode::OK);
+    for url in ["/api/v1/long/at/2021-06-01", "/at/2021-06-01", "/search?q=word"] {
+        let (status, body) = get(&router, url).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{url} drawn while the budget was spent: {body}");
+        assert!(body.contains("busy"), "{url}: {body}");
+    }
+    // Sent (or dropped): the memory is given back and the work is drawn.
+    let body = axum::body::to_bytes(held.into_body(), usize::MAX).await.expect("body");
+    assert!(body.len() >= inforce_web::budget::COUNTED_FROM);
+    for url in ["/api/v1/long/at/2021-06-01", "/at/2021-06-01"] {
+        assert_eq!(get(&router, url).await.0, StatusCode::OK, "{url}");
+    }
+}

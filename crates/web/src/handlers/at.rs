@@ -92,7 +92,7 @@ pub async fn at(ctx: PageCtx, Path(path): Path<DatePath>) -> PageResult {
         statuses: Statuses { history: history.clone(), date, today: ctx.today },
     };
     let cache = if path.date.eq_ignore_ascii_case("today") { Cache::Today } else { Cache::Published };
-    ctx.page_streamed(cache, &format!("at {date}"), page)
+    ctx.page_streamed(cache, &format!("at {date}"), page).await
 }
 
 /// `/api/v1/{code}/at/{date}`: the same shape as `inforce at --format json`.
@@ -102,4 +102,5 @@ pub async fn api_at(ctx: ApiCtx, Path(path): Path<DatePath>) -> ApiResult {
     ctx.json_streamed(Cache::Published, &format!("at {date}"), move |history, out| {
         serde_json::to_writer_pretty(out, &AtJson::new(history, date, today))
     })
+    .await
 }

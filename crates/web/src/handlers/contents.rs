@@ -73,7 +73,7 @@ pub async fn contents(ctx: PageCtx, at: At<Page>) -> PageResult {
     };
     // The version, when the address names one, is in the heading: part of what the page is drawn from.
     let what = format!("contents {} {}", cut.date, page.version.as_deref().unwrap_or("-"));
-    ctx.page_streamed(if at.today { Cache::Today } else { Cache::Published }, &what, page)
+    ctx.page_streamed(if at.today { Cache::Today } else { Cache::Published }, &what, page).await
 }
 
 /// `/api/v1/{code}/contents?at=…|version=…`: every provision with its status, in reading order (each names its
@@ -85,4 +85,5 @@ pub async fn api_contents(ctx: ApiCtx, at: At<Api>) -> ApiResult {
     ctx.json_streamed(cache, &format!("at {date}"), move |history, out| {
         serde_json::to_writer_pretty(out, &AtJson::new(history, date, today))
     })
+    .await
 }
