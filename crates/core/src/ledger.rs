@@ -332,10 +332,79 @@ pub struct PublicationFacts<'a> {
     pub base: Option<i64>,
 }
 
+impl PublicationFacts<'_> {
+    /// Which of its recorded fields (`origin`, `author`, `command`) tell of the machine that made it: a local path
+    /// (`/…`, `./…`, `../…`, `~/…`, `C:\\…`) or a bare user id (`uid 0`). Builds before names-only provenance
+    /// recorded them; the publication's digest covers them, so they stay, and `inforce check` lists them.
+    pub fn local_details(&self) -> Vec<&'static str> {
+        let mut found = Vec::new();
+        if carries_local_path(self.origin) {
+            found.push("origin");
+        }
+        if is_bare_uid(self.author) || carries_local_path(self.author) {
+            found.push("author");
+        }
+        if carries_local_path(self.command) {
+            found.push("command");
+        }
+        found
+    }
+}
+
+/// Whether `text` holds a word that is a local path.
+fn carries_local_path(text: &str) -> bool {
+    let separators = |c: char| c.is_whitespace() || matches!(c, ',' | '=' | '\'' | '"' | '(' | ')' | ';');
+    text.split(separators).filter(|word| !word.contains("://")).any(|word| {
+        // An origin is `kind:path` (`docx:/home/…`): the part after the first colon is a word too.
+        let parts = std::iter::once(word).chain(word.split_once(':').map(|(_, rest)| rest));
+        parts.into_iter().any(|part| {
+            let unix = ["./", "../", "~/"].iter().any(|start| part.starts_with(start))
+                || (part.starts_with('/') && part.len() > 1);
+            let bytes = part.as_bytes();
+            let windows = bytes.len() > 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'\\';
+            unix || windows
+        })
+    })
+}
+
+/// Whether `author` is `uid N`, as builds before names-only provenance recorded an unnamed user.
+fn is_bare_uid(author: &str) -> bool {
+    author.strip_prefix("uid ").is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::testing::{entry, provision, register};
+
+    #[test]
+    fn local_paths_and_bare_uids_are_found_in_recorded_provenance() {
+        let facts = |origin, author, command| PublicationFacts {
+            id: 1,
+            recorded_at: jiff::Timestamp::UNIX_EPOCH,
+            origin,
+            records: 1,
+            author,
+            command,
+            base: None,
+        };
+        let old = facts(
+            "docx:/work/shared/docx/sec-like/D-v2.docx",
+            "uid 0",
+            "import-docx ../shared/docx/D-v2.docx --code sec",
+        );
+        assert_eq!(old.local_details(), ["origin", "author", "command"]);
+        assert_eq!(facts("folder:./corpora/sec", "ana", "").local_details(), ["origin"]);
+        assert_eq!(facts("file:C:\\Users\\ana\\sec.toml", "ana", "").local_details(), ["origin"]);
+        let new = facts(
+            "docx:D-v2.docx sha256:ab12, E.docx sha256:cd34",
+            "root",
+            "import-docx D-v2.docx --summary 'and/or' --source <url>",
+        );
+        assert!(new.local_details().is_empty(), "{:?}", new.local_details());
+        assert!(facts("builtin", "", "").local_details().is_empty());
+        assert!(facts("doc add D1", "uid", "versions add 4.3 --source https://x.org/a/b").local_details().is_empty());
+    }
 
     fn append(records: &mut Vec<Record>, writes: Vec<RecordWrite>, at: &str) {
         let publication = records.last().map_or(1, |r| r.publication + 1);

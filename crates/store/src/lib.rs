@@ -125,6 +125,20 @@ pub enum StoreError {
     },
 }
 
+impl StoreError {
+    /// What may be said of this error to anyone (a served page, an API answer): the stored data's own problems
+    /// as they are, but for the database itself only that it cannot be reached. Its path or URL (user, host,
+    /// port, database) and the driver's words stay in the operator's log ([`Display`](std::fmt::Display)).
+    pub fn public(&self) -> String {
+        match self {
+            Self::Locked { .. } | Self::ReadOnly { .. } | Self::Unavailable { .. } | Self::Database { .. } => {
+                "the store cannot be reached".to_string()
+            }
+            _ => self.to_string(),
+        }
+    }
+}
+
 /// A publication to append: records for one code, all written or none.
 #[derive(Debug, Clone)]
 pub struct NewPublication {

@@ -60,7 +60,7 @@ pub async fn import_folder(env: &Env, args: &ImportArgs) -> Result<(), Failure> 
         first_version: args.first_version.map(Into::into),
         new_code_first_version: inforce_core::FirstVersion::Baseline,
         details: inforce_store::VersionDetails::default(),
-        provenance: env.provenance(&format!("folder:{}", dir.display()))?,
+        provenance: env.provenance(&format!("folder:{}", crate::args::folder_origin(dir)?))?,
     };
     publish_and_report(env, request, &summary, ImportReport::default()).await
 }
@@ -112,7 +112,7 @@ pub async fn import_version(env: &Env, args: &ImportVersionArgs) -> Result<(), F
         first_version: None,
         new_code_first_version: inforce_core::FirstVersion::Origin,
         details,
-        provenance: env.provenance(&format!("version-folder:{}", dir.display()))?,
+        provenance: env.provenance(&format!("version-folder:{}", crate::args::folder_origin(dir)?))?,
     };
     publish_and_report(env, request, &summary, ImportReport::default()).await
 }

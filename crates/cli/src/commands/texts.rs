@@ -93,8 +93,13 @@ pub async fn check(env: &Env) -> Result<(), Failure> {
     // The ledger itself: a kept copy must not hide damage to it.
     let history = &env.history_from_ledger().await?;
     let found = history.discrepancies();
-    let json = CheckJson::new(history, &found);
-    out.print(&json, || plain::check(history, &logged, &found))
+    let publications = env.store().await?.publications(&env.code).await?;
+    let local: Vec<(i64, Vec<&'static str>)> = publications
+        .iter()
+        .filter_map(|p| Some((p.id, p.facts().local_details())).filter(|(_, fields)| !fields.is_empty()))
+        .collect();
+    let json = CheckJson::new(history, &found, &local);
+    out.print(&json, || plain::check(history, &logged, &found, &local))
 }
 
 /// `inforce export --format markdown OUTDIR`.

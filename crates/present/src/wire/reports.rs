@@ -243,6 +243,17 @@ pub struct CheckJson {
     code: String,
     has_texts: bool,
     discrepancies: Vec<DiscrepancyJson>,
+    /// Publications whose recorded origin, author or command tell of the machine that made them (a local path, a
+    /// bare user id): kept as recorded, as their digests cover them.
+    local_details: Vec<LocalDetailsJson>,
+}
+
+/// One publication that carries local details.
+#[derive(Serialize)]
+struct LocalDetailsJson {
+    publication: i64,
+    /// Some of `origin`, `author`, `command`.
+    fields: Vec<&'static str>,
 }
 
 /// One disagreement.
@@ -256,8 +267,13 @@ struct DiscrepancyJson {
 }
 
 impl CheckJson {
-    /// The discrepancies `history` finds.
-    pub fn new(history: &History, found: &[inforce_core::import::Discrepancy<'_>]) -> Self {
+    /// The discrepancies `history` finds, and the publications that carry local details: (publication, the
+    /// fields that do, as [`inforce_core::ledger::PublicationFacts::local_details`] names them).
+    pub fn new(
+        history: &History,
+        found: &[inforce_core::import::Discrepancy<'_>],
+        local: &[(i64, Vec<&'static str>)],
+    ) -> Self {
         use inforce_core::import::DiscrepancyKind;
         Self {
             code: history.register().code.id.to_string(),
@@ -273,6 +289,10 @@ impl CheckJson {
                     },
                     message: d.describe(),
                 })
+                .collect(),
+            local_details: local
+                .iter()
+                .map(|(publication, fields)| LocalDetailsJson { publication: *publication, fields: fields.clone() })
                 .collect(),
         }
     }
