@@ -160,6 +160,7 @@ fn check_lists_publications_recorded_with_local_paths() {
             recorded_at: "2026-11-01T10:00:00Z".parse().expect("time"),
             author: "uid 1000".into(),
             command: "register import /home/ana/exports/sec.toml".into(),
+            reason: None,
         };
         inforce_store::publish_register(&store, &register, &provenance).await.expect("publish");
     });

@@ -330,6 +330,8 @@ pub struct PublicationFacts<'a> {
     pub command: &'a str,
     /// The publication it was computed against.
     pub base: Option<i64>,
+    /// Why it replaces what was recorded (a correction); `None` otherwise.
+    pub reason: Option<&'a str>,
 }
 
 impl PublicationFacts<'_> {
@@ -387,6 +389,7 @@ mod tests {
             author,
             command,
             base: None,
+            reason: None,
         };
         let old = facts(
             "docx:/work/shared/docx/sec-like/D-v2.docx",

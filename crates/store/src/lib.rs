@@ -152,6 +152,8 @@ pub struct NewPublication {
     pub author: String,
     /// The command that made it, without secrets: its name and arguments, never a database URL or a password.
     pub command: String,
+    /// Why it replaces what was recorded (`--replace --reason`): a correction; `None` for any other publication.
+    pub reason: Option<String>,
     /// The publication the writes were computed against, recorded as its base: usually `expected_head`; a copy
     /// keeps the base the copied publication had.
     pub base: Option<i64>,
@@ -197,6 +199,8 @@ pub struct Publication {
     /// The publication its writes were computed against; `None` for a code's first publication, or when not
     /// recorded.
     pub base: Option<i64>,
+    /// Why it replaces what was recorded (a correction, `--replace --reason`); `None` otherwise.
+    pub reason: Option<String>,
 }
 
 impl Publication {
@@ -210,6 +214,7 @@ impl Publication {
             author: &self.author,
             command: &self.command,
             base: self.base,
+            reason: self.reason.as_deref(),
         }
     }
 }
@@ -225,12 +230,14 @@ pub struct Provenance {
     pub author: String,
     /// The command that makes it, without secrets.
     pub command: String,
+    /// Why it replaces what was recorded (`--replace --reason`); `None` for any other write.
+    pub reason: Option<String>,
 }
 
 impl Provenance {
     /// A provenance with no author or command recorded (tests, and writers that have none).
     pub fn anonymous(origin: &str, recorded_at: Timestamp) -> Self {
-        Self { origin: origin.to_string(), recorded_at, author: String::new(), command: String::new() }
+        Self { origin: origin.to_string(), recorded_at, author: String::new(), command: String::new(), reason: None }
     }
 
     /// The publication this provenance makes of `code`'s `writes`: computed against `base`, published only
@@ -249,6 +256,7 @@ impl Provenance {
             origin: self.origin.clone(),
             author: self.author.clone(),
             command: self.command.clone(),
+            reason: self.reason.clone(),
             base,
             expected_head,
             writes,

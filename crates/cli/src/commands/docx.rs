@@ -133,7 +133,8 @@ pub async fn import_docx(env: &Env, args: &ImportDocxArgs) -> Result<(), Failure
         first_version: args.first_version.map(Into::into),
         new_code_first_version: inforce_core::FirstVersion::Origin,
         details,
-        provenance: env.provenance(&format!("docx:{}", origins.join(", ")))?,
+        provenance: env.correcting(&format!("docx:{}", origins.join(", ")), &args.correction)?,
+        replace: args.correction.replace,
     };
     publish_and_report(env, request, &summary, report).await
 }

@@ -36,13 +36,15 @@ pub async fn import(env: &Env, args: &RegisterImportArgs) -> Result<(), Failure>
         )));
     }
     let store = env.store().await?.as_ref();
-    let base = if args.replace { Base::Replace } else { Base::File(read.base) };
+    let base = if args.correction.replace { Base::Replace } else { Base::File(read.base) };
     let what = Publishing { register: &register, texts: None, base };
-    let outcome = inforce_store::publish(store, what, &env.provenance(&origin)?).await.map_err(|e| match e {
-        // What others published would be undone: the user's to resolve, not the environment's.
-        inforce_store::StoreError::Stale { .. } => Failure::Usage(format!("{name}: {e}")),
-        e => e.into(),
-    })?;
+    let outcome = inforce_store::publish(store, what, &env.correcting(&origin, &args.correction)?).await.map_err(
+        |e| match e {
+            // What others published would be undone: the user's to resolve, not the environment's.
+            inforce_store::StoreError::Stale { .. } => Failure::Usage(format!("{name}: {e}")),
+            e => e.into(),
+        },
+    )?;
     let code = &register.code.id;
     let (json, line) = match &outcome {
         PublishOutcome::Unchanged => {

@@ -33,6 +33,8 @@ pub struct PublicationJson {
     author: Option<String>,
     command: Option<String>,
     base: Option<i64>,
+    /// Why it replaces what was recorded (a correction); `None` otherwise.
+    reason: Option<String>,
 }
 
 pub use inforce_core::ledger::PublicationFacts;
@@ -49,6 +51,7 @@ impl PublicationJson {
             author: recorded(facts.author),
             command: recorded(facts.command),
             base: facts.base,
+            reason: facts.reason.map(str::to_string),
         }
     }
 }
