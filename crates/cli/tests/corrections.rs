@@ -86,31 +86,42 @@ fn spawn_import(sandbox: &Sandbox, dir: &str) -> std::process::Child {
 #[test]
 fn of_two_concurrent_imports_of_one_version_exactly_one_lands() {
     for trial in 0..3 {
-        let sandbox = Sandbox::new();
-        // The database made first, so that both imports race on the version, not on creating the database.
-        assert!(sandbox.run(&["codes"]).status.success());
-        let a = folder(&sandbox, "a", &format!("Texte A, essai {trial}."));
-        let b = folder(&sandbox, "b", &format!("Texte B, essai {trial}."));
-        let (first, second) = (spawn_import(&sandbox, &a), spawn_import(&sandbox, &b));
-        let outputs = [first.wait_with_output().expect("wait"), second.wait_with_output().expect("wait")];
-        let codes: Vec<Option<i32>> = outputs.iter().map(|o| o.status.code()).collect();
-        let landed = codes.iter().filter(|c| **c == Some(0)).count();
-        assert_eq!(
-            landed,
-            1,
-            "trial {trial}: exactly one lands: {codes:?}\n{}\n{}",
-            stderr(&outputs[0]),
-            stderr(&outputs[1])
-        );
-        let refused = outputs.iter().find(|o| !o.status.success()).expect("one refused");
-        assert_eq!(refused.status.code(), Some(2), "{}", stderr(refused));
-        assert!(stderr(refused).contains("version v1 of 'raced': 1"), "{}", stderr(refused));
-        let list = sandbox.json(&["--code", "raced", "publications"]);
-        assert_eq!(list["publications"].as_array().map(Vec::len), Some(1), "trial {trial}");
-        let text = article(&sandbox, "raced", None);
-        let winner = if outputs[0].status.success() { "Texte A" } else { "Texte B" };
-        assert!(text.contains(winner), "the text is the one that landed: {text}");
+        two_concurrent_imports(&Sandbox::new(), trial);
     }
+}
+
+#[test]
+fn of_two_concurrent_imports_of_one_version_exactly_one_lands_on_postgres() {
+    for trial in 0..3 {
+        let Some(pg) = Sandbox::postgres(&format!("raced{trial}")) else { return };
+        two_concurrent_imports(&pg, trial);
+    }
+}
+
+fn two_concurrent_imports(sandbox: &Sandbox, trial: usize) {
+    // The database made first, so that both imports race on the version, not on creating the database.
+    assert!(sandbox.run(&["codes"]).status.success());
+    let a = folder(sandbox, "a", &format!("Texte A, essai {trial}."));
+    let b = folder(sandbox, "b", &format!("Texte B, essai {trial}."));
+    let (first, second) = (spawn_import(sandbox, &a), spawn_import(sandbox, &b));
+    let outputs = [first.wait_with_output().expect("wait"), second.wait_with_output().expect("wait")];
+    let codes: Vec<Option<i32>> = outputs.iter().map(|o| o.status.code()).collect();
+    let landed = codes.iter().filter(|c| **c == Some(0)).count();
+    assert_eq!(
+        landed,
+        1,
+        "trial {trial}: exactly one lands: {codes:?}\n{}\n{}",
+        stderr(&outputs[0]),
+        stderr(&outputs[1])
+    );
+    let refused = outputs.iter().find(|o| !o.status.success()).expect("one refused");
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(refused));
+    assert!(stderr(refused).contains("version v1 of 'raced': 1"), "{}", stderr(refused));
+    let list = sandbox.json(&["--code", "raced", "publications"]);
+    assert_eq!(list["publications"].as_array().map(Vec::len), Some(1), "trial {trial}");
+    let text = article(sandbox, "raced", None);
+    let winner = if outputs[0].status.success() { "Texte A" } else { "Texte B" };
+    assert!(text.contains(winner), "the text is the one that landed: {text}");
 }
 
 fn shared_docx() -> Option<PathBuf> {

@@ -155,6 +155,7 @@ fn check_lists_publications_recorded_with_local_paths() {
         let sec = inforce_core::CodeId::parse("sec").expect("code");
         let mut register = inforce_store::load_register(&store, &sec, None).await.expect("load").expect("sec").register;
         register.code.title = "Changed by an earlier build".into();
+        register.entries[0].summary = "The text of Section D imported from ../shared/docx/sec-like/D-v2.docx.".into();
         let provenance = inforce_store::Provenance {
             origin: "file:/home/ana/exports/sec.toml".into(),
             recorded_at: "2026-11-01T10:00:00Z".parse().expect("time"),
@@ -167,7 +168,7 @@ fn check_lists_publications_recorded_with_local_paths() {
     let check = sandbox.json(&["check"]);
     assert_eq!(
         check["local_details"],
-        serde_json::json!([{"publication": 2, "fields": ["origin", "author", "command"]}]),
+        serde_json::json!([{"publication": 2, "fields": ["origin", "author", "command", "summary"]}]),
         "{check}"
     );
     let text = sandbox.stdout(&["check"]);

@@ -255,7 +255,7 @@ pub struct CheckJson {
 #[derive(Serialize)]
 struct LocalDetailsJson {
     publication: i64,
-    /// Some of `origin`, `author`, `command`.
+    /// Some of `origin`, `author`, `command`, `summary` (a version summary it wrote).
     fields: Vec<&'static str>,
 }
 
