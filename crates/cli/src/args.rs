@@ -114,18 +114,80 @@ pub fn read_named_file(path: &std::path::Path, limit: u64, what: &str) -> Result
     })
 }
 
-/// Who a publication is by: `--author` (or `INFORCE_AUTHOR`) when given, else the operating-system user
-/// (`USER`, then `LOGNAME`), else the numeric user id, so that no publication goes without one.
+/// How a file a publication was made from is recorded (its origin): by its name and SHA-256, never by where it
+/// lay on the machine that read it: `D-v2.docx sha256:…` (64 lower-case hex digits).
+pub fn file_origin(path: &std::path::Path, bytes: &[u8]) -> String {
+    format!("{} sha256:{}", file_name(path), inforce_core::document::sha256(bytes))
+}
+
+/// How a folder a publication was made from is recorded: by its name and the SHA-256 of its listing, `sec-like
+/// sha256:…`. The listing is what `sha256sum` prints for every regular file under it (links are not followed),
+/// one line `HASH  PATH` each, paths relative to the folder with `/` between names, in byte order of path:
+/// `(cd DIR && find . -type f -printf '%P\n' | LC_ALL=C sort | xargs -d '\n' sha256sum) | sha256sum` gives it.
+pub fn folder_origin(dir: &std::path::Path) -> Result<String, Failure> {
+    let mut files = Vec::new();
+    list_files(dir, "", &mut files)?;
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut listing = String::new();
+    for (relative, path) in &files {
+        let bytes = std::fs::read(path)
+            .map_err(|e| Failure::Environment(format!("{}: cannot be read: {e}", path.display())))?;
+        listing.push_str(&format!("{}  {relative}\n", inforce_core::document::sha256(&bytes)));
+    }
+    Ok(format!("{} sha256:{}", file_name(dir), inforce_core::document::sha256(listing.as_bytes())))
+}
+
+fn list_files(dir: &std::path::Path, prefix: &str, out: &mut Vec<(String, std::path::PathBuf)>) -> Result<(), Failure> {
+    let unreadable = |e: std::io::Error| Failure::Environment(format!("{}: cannot be listed: {e}", dir.display()));
+    for entry in std::fs::read_dir(dir).map_err(unreadable)? {
+        let entry = entry.map_err(unreadable)?;
+        let kind = entry.file_type().map_err(unreadable)?;
+        let relative = format!("{prefix}{}", entry.file_name().to_string_lossy());
+        if kind.is_dir() {
+            list_files(&entry.path(), &format!("{relative}/"), out)?;
+        } else if kind.is_file() {
+            out.push((relative, entry.path()));
+        }
+    }
+    Ok(())
+}
+
+/// A path's last name (`..` and `/` resolved as the operating system would, so `../x/` is `x`).
+fn file_name(path: &std::path::Path) -> String {
+    match path.file_name() {
+        Some(name) => name.to_string_lossy().into_owned(),
+        None => std::path::absolute(path)
+            .ok()
+            .and_then(|p| p.canonicalize().ok())
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "folder".to_string()),
+    }
+}
+
+/// Who a publication is by: `--author` (or `INFORCE_AUTHOR`) when given, else the operating-system user's name
+/// (`USER`, then `LOGNAME`, then the process's user in `/etc/passwd`), else `unknown`: never a bare user id, which
+/// says nothing to a reader and something about the machine.
 pub fn author(given: Option<&str>) -> String {
     if let Some(name) = given.map(str::trim).filter(|n| !n.is_empty()) {
         return inforce_core::unicode::nfc(name).into_owned();
     }
     for variable in ["USER", "LOGNAME"] {
-        if let Some(name) = std::env::var(variable).ok().filter(|n| !n.trim().is_empty()) {
+        if let Some(name) = std::env::var(variable).ok().map(|n| n.trim().to_string()).filter(|n| !n.is_empty()) {
             return name;
         }
     }
-    user_id().map_or_else(|| "unknown".to_string(), |uid| format!("uid {uid}"))
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    user_id().and_then(|uid| user_name(&passwd, uid)).unwrap_or_else(|| "unknown".to_string())
+}
+
+/// The name `passwd` (the text of `/etc/passwd`) gives the user id `uid`.
+fn user_name(passwd: &str, uid: u32) -> Option<String> {
+    passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?.trim();
+        let id = fields.nth(1)?.trim().parse::<u32>().ok()?;
+        (id == uid && !name.is_empty()).then(|| name.to_string())
+    })
 }
 
 /// The process's user id, from the owner of its /proc entry (Linux).
@@ -140,9 +202,10 @@ fn user_id() -> Option<u32> {
     None
 }
 
-/// The command as it is recorded with a publication: its name and arguments, without secrets. `--db` and its
-/// value are left out (a database URL may hold a password) and so is any argument that is a URL (`postgres://…`,
-/// as `copy --from` takes); arguments with spaces or quotes are quoted as a shell would read them.
+/// The command as it is recorded with a publication: its name and arguments, without secrets or local paths.
+/// `--db` and its value are left out (a database URL may hold a password) and so is any argument that is a URL
+/// (`postgres://…`, as `copy --from` takes); a path is kept as its file name only; arguments with spaces or quotes
+/// are quoted as a shell would read them.
 pub fn command_line(args: impl IntoIterator<Item = std::ffi::OsString>) -> String {
     let mut out: Vec<String> = Vec::new();
     let mut skip_value = false;
@@ -164,11 +227,24 @@ pub fn command_line(args: impl IntoIterator<Item = std::ffi::OsString>) -> Strin
                 _ => "<url>".to_string(),
             }
         } else {
-            arg
+            match arg.split_once('=') {
+                Some((flag, value)) if flag.starts_with("--") => format!("{flag}={}", named_only(value)),
+                _ => named_only(&arg),
+            }
         };
         out.push(quoted(&shown));
     }
     out.join(" ")
+}
+
+/// An argument that is a path, by its file name only: where files lie on the machine that ran the command is
+/// not for the record. A path is an argument with a `/` (or `\\`) that starts as one (`/`, `./`, `../`, `~/`)
+/// or names something that exists; other text (`and/or` in a summary) is kept as it is.
+fn named_only(arg: &str) -> String {
+    let separated = arg.contains('/') || arg.contains('\\');
+    let path_like =
+        ["/", "./", "../", "~/", "\\"].iter().any(|start| arg.starts_with(start)) || std::path::Path::new(arg).exists();
+    if separated && path_like { file_name(std::path::Path::new(arg)) } else { arg.to_string() }
 }
 
 fn quoted(arg: &str) -> String {
@@ -198,6 +274,59 @@ mod tests {
         );
         assert_eq!(line(&["doc", "add", "it's.pdf"]), "doc add 'it'\\''s.pdf'");
         assert!(!line(&["--db", "x.db", "codes"]).contains("x.db"));
+    }
+
+    #[test]
+    fn the_recorded_command_keeps_file_names_only() {
+        assert_eq!(
+            line(&["import-docx", "/work/shared/docx/sec-like/D-v2.docx", "--code", "sec", "--version", "4.3"]),
+            "import-docx D-v2.docx --code sec --version 4.3"
+        );
+        assert_eq!(line(&["import", "../shared/corpora/sec-like/", "--code", "s"]), "import sec-like --code s");
+        assert_eq!(line(&["register", "import", "./exports/sec.toml"]), "register import sec.toml");
+        assert_eq!(line(&["serve", "--signing-key=/etc/inforce/site.key"]), "serve --signing-key=site.key");
+        assert_eq!(line(&["doc", "add", "~/papers/a b.pdf"]), "doc add 'a b.pdf'");
+        let here = std::env::current_dir().expect("cwd");
+        let source = here.join("src").join("args.rs");
+        let relative = source.strip_prefix(&here).expect("relative").display().to_string();
+        assert_eq!(line(&["register", "import", &relative]), "register import args.rs", "an existing relative path");
+        assert_eq!(
+            line(&["versions", "add", "4.3", "--summary", "and/or in a sentence"]),
+            "versions add 4.3 --summary 'and/or in a sentence'",
+            "text that is no path is kept"
+        );
+    }
+
+    #[test]
+    fn a_file_is_recorded_by_its_name_and_digest_and_a_folder_by_its_listing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let folder = dir.path().join("sec-like");
+        std::fs::create_dir_all(folder.join("4.1")).expect("mkdir");
+        std::fs::write(folder.join("versions.tsv"), "a\n").expect("write");
+        std::fs::write(folder.join("4.1").join("A.md"), "b\n").expect("write");
+        let origin = folder_origin(&folder).expect("listing");
+        // `(cd sec-like && find . -type f -printf '%P\n' | LC_ALL=C sort | xargs -d '\n' sha256sum) | sha256sum`
+        let listing = format!(
+            "{}  4.1/A.md\n{}  versions.tsv\n",
+            inforce_core::document::sha256(b"b\n"),
+            inforce_core::document::sha256(b"a\n")
+        );
+        assert_eq!(origin, format!("sec-like sha256:{}", inforce_core::document::sha256(listing.as_bytes())));
+        assert!(!origin.contains(&dir.path().display().to_string()));
+        std::fs::write(folder.join("4.1").join("A.md"), "c\n").expect("write");
+        assert_ne!(folder_origin(&folder).expect("listing"), origin, "a changed file changes the digest");
+        assert_eq!(
+            file_origin(&folder.join("versions.tsv"), b"a\n"),
+            format!("versions.tsv sha256:{}", inforce_core::document::sha256(b"a\n"))
+        );
+    }
+
+    #[test]
+    fn an_author_is_a_user_name_never_a_user_id() {
+        let passwd = "root:x:0:0:root:/root:/bin/bash\nana:x:1000:1000::/home/ana:/bin/sh\n";
+        assert_eq!(user_name(passwd, 1000).as_deref(), Some("ana"));
+        assert_eq!(user_name(passwd, 0).as_deref(), Some("root"));
+        assert_eq!(user_name(passwd, 4242), None);
     }
 
     #[test]

@@ -322,6 +322,36 @@ pub struct ExportSiteArgs {
     pub public_url: Option<String>,
 }
 
+/// `--replace --reason TEXT`: the one way a write replaces what is recorded (texts of a version, or register
+/// records), recorded as a correction with its reason (which the publication's digest covers); `--as-recorded`
+/// still shows what was recorded before.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct Correction {
+    /// Replace what is recorded where this write says otherwise (a correction). Requires --reason.
+    #[arg(long, requires = "reason")]
+    pub replace: bool,
+    /// Why the recorded text or records are replaced: recorded with the publication and covered by its digest.
+    #[arg(long, value_name = "TEXT", requires = "replace")]
+    pub reason: Option<String>,
+}
+
+impl Correction {
+    /// The reason, composed and trimmed; a usage error when it is blank or longer than 1000 characters.
+    pub fn reason(&self) -> Result<Option<String>, crate::failure::Failure> {
+        let Some(text) = &self.reason else { return Ok(None) };
+        let text = inforce_core::unicode::nfc(text.trim()).into_owned();
+        if text.is_empty() {
+            return Err(crate::failure::Failure::Usage("--reason: say why the recorded text is replaced".into()));
+        }
+        if text.chars().count() > 1000 || text.chars().any(|c| c.is_control() && c != '\n') {
+            return Err(crate::failure::Failure::Usage(
+                "--reason: at most 1000 characters, without control characters".into(),
+            ));
+        }
+        Ok(Some(text))
+    }
+}
+
 /// The arguments of `import`.
 #[derive(clap::Args)]
 pub struct ImportArgs {
@@ -343,6 +373,8 @@ pub struct ImportArgs {
     /// read as a baseline.
     #[arg(long, value_enum, value_name = "baseline|origin")]
     pub first_version: Option<FirstVersionArg>,
+    #[command(flatten)]
+    pub correction: Correction,
 }
 
 /// The arguments of `importversion`.
@@ -372,6 +404,8 @@ pub struct ImportVersionArgs {
     /// A provision the version takes out (repeat for several); adds to removed.txt.
     #[arg(long = "remove", value_name = "PROVISION")]
     pub remove: Vec<String>,
+    #[command(flatten)]
+    pub correction: Correction,
 }
 
 /// `--first-version`: how a code reads its first version (`inforce_core::FirstVersion`).
@@ -459,6 +493,8 @@ pub struct ImportDocxArgs {
     /// read as a origin.
     #[arg(long, value_enum, value_name = "baseline|origin")]
     pub first_version: Option<FirstVersionArg>,
+    #[command(flatten)]
+    pub correction: Correction,
 }
 
 /// The arguments of `docx-changes`.
@@ -583,10 +619,11 @@ pub struct CopyArgs {
 pub struct RegisterImportArgs {
     /// The TOML register file (format: docs/register-format.md).
     pub file: PathBuf,
-    /// The file replaces the stored register: withdraw and overwrite what it lacks or says otherwise, even records
-    /// published after the publication it was exported from (without it, such an import is refused).
-    #[arg(long)]
-    pub replace: bool,
+    /// With --replace: the file replaces the stored register: withdraw and overwrite what it lacks or says
+    /// otherwise, even records published after the publication it was exported from (without it, such an import
+    /// is refused).
+    #[command(flatten)]
+    pub correction: Correction,
 }
 
 /// The arguments of `export`.

@@ -75,7 +75,13 @@ impl Env {
             recorded_at: now()?,
             author: self.author.clone(),
             command: self.command.clone(),
+            reason: None,
         })
+    }
+
+    /// [`Env::provenance`] of a write that `correction` may let replace what is recorded: with its reason.
+    pub fn correcting(&self, origin: &str, correction: &crate::cli::Correction) -> Result<Provenance, Failure> {
+        Ok(Provenance { reason: correction.reason()?, ..self.provenance(origin)? })
     }
 
     /// The store, opened on first use; a new database gets the built-in SEC register.

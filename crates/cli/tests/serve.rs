@@ -709,10 +709,8 @@ fn the_publication_log_names_each_author_on_the_site_and_through_the_api() {
     let cli = sandbox.json(&["publications", "--code", "small"]);
     assert_eq!(api, cli, "the API and the command line give the same log");
     assert_eq!(api["publications"][0]["author"], "Jane Roe");
-    assert_eq!(
-        api["publications"][0]["command"],
-        format!("--author 'Jane Roe' import {} --code small", code.display())
-    );
+    // The folder by its name only: where it lay is not for the record.
+    assert_eq!(api["publications"][0]["command"], "--author 'Jane Roe' import code --code small");
     let page = get(&server, "/codes/small/publications", &[]);
     assert_eq!(page.status, 200);
     assert!(page.body.contains("<td>Jane Roe</td>"), "{}", page.body);
@@ -791,6 +789,62 @@ fn a_damaged_code_answers_503(sandbox: &Sandbox) {
     let ready = get(&server, "/readyz", &[]);
     assert_eq!(ready.status, 200, "the other codes are served");
     assert!(ready.body.contains("degraded") && ready.body.contains("small: answering 503"), "{}", ready.body);
+}
+
+/// A store that fails under a code (here a table gone) is named to nobody: the page, the API answer and `/readyz`
+/// say only that the store cannot be reached; the database's path or URL (user, host, port, database) and the
+/// driver's words are in the operator's log alone.
+#[test]
+fn a_store_that_cannot_be_read_is_named_only_in_the_operator_s_log() {
+    a_store_that_cannot_be_read_is_named_to_nobody(&Sandbox::new());
+}
+
+#[test]
+fn a_store_that_cannot_be_read_is_named_only_in_the_operator_s_log_on_postgres() {
+    let Some(pg) = Sandbox::postgres("unnamed") else { return };
+    a_store_that_cannot_be_read_is_named_to_nobody(&pg);
+}
+
+fn a_store_that_cannot_be_read_is_named_to_nobody(sandbox: &Sandbox) {
+    use sqlx::Connection;
+    let code = common::small_code(sandbox);
+    assert!(sandbox.run(&["import", code.to_str().expect("path"), "--code", "small"]).status.success());
+    sandbox.expect_tampered();
+    let url = sandbox.db().display().to_string();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    runtime.block_on(async {
+        let statement = "ALTER TABLE text_packs RENAME TO text_packs_away";
+        if url.starts_with("postgres") {
+            let mut db = sqlx::PgConnection::connect(&url).await.expect("open");
+            sqlx::query(statement).execute(&mut db).await.expect(statement);
+        } else {
+            let mut db = sqlx::SqliteConnection::connect(&format!("sqlite://{url}")).await.expect("open");
+            sqlx::query(statement).execute(&mut db).await.expect(statement);
+        }
+    });
+    let log = sandbox.path("serve.log");
+    let server = start_with(sandbox, &[], Stdio::from(std::fs::File::create(&log).expect("log")));
+    let page = get(&server, "/codes/small/versions", &[]);
+    let api = get(&server, "/api/v1/small/versions", &[]);
+    let ready = get(&server, "/readyz", &[]);
+    drop(server);
+    assert_eq!((page.status, api.status), (503, 503), "{}", page.body);
+    // What would tell an outsider where the database is: its path, or the URL's user, host, port and name.
+    let mut private = vec![url.clone(), "text_packs".to_string(), "sqlite".to_string()];
+    if let Some(rest) = url.strip_prefix("postgres://") {
+        private.extend(rest.split(['@', ':', '/', '?']).filter(|part| part.len() > 2).map(str::to_string));
+        private.push("5432".into());
+    }
+    for answer in [&page.body, &api.body, &ready.body] {
+        for word in &private {
+            assert!(!answer.contains(word.as_str()), "'{word}' is served: {answer}");
+        }
+    }
+    assert!(page.body.contains("the store cannot be reached"), "{}", page.body);
+    assert!(api.body.contains("the store cannot be reached"), "{}", api.body);
+    // The operator's log keeps the detail.
+    let logged = std::fs::read_to_string(&log).expect("log");
+    assert!(logged.contains("text_packs"), "{logged}");
 }
 
 #[test]

@@ -40,7 +40,7 @@ fn an_old_export_does_not_undo_later_writes(sandbox: &Sandbox) {
     assert!(stderr(&refused).contains("names no base publication"), "{}", stderr(&refused));
 
     // Said to replace: the withdrawal is meant.
-    let replaced = sandbox.json(&["register", "import", path, "--replace"]);
+    let replaced = sandbox.json(&["register", "import", path, "--replace", "--reason", "MP600 was withdrawn"]);
     assert_eq!(replaced["changed"], true, "{replaced}");
     assert_eq!(sandbox.run(&["mod", "show", "MP600"]).status.code(), Some(1), "withdrawn, as asked");
 

@@ -435,7 +435,13 @@ fn a_correction_withdraws_a_wording_and_as_recorded_still_answers_with_it() {
     assert!(first.status.success(), "{}", stderr(&first));
     // v2's text of article 1 is corrected two days later: "mauvaise" was a transcription error.
     write(&root, "v2/1.md", "# Article 1\n\nLe paiement fait de piètre foi est valable.\n\nAjout.\n");
-    let corrected = sandbox.run_at("2026-11-03T09:00:00Z", &["import", folder, "--code", "small", "--format", "json"]);
+    // Imported as it is, the folder is refused: it would replace v2's recorded text. A correction says why.
+    let refused = sandbox.run_at("2026-11-03T09:00:00Z", &["import", folder, "--code", "small"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    let corrected = sandbox.run_at(
+        "2026-11-03T09:00:00Z",
+        &["import", folder, "--code", "small", "--replace", "--reason", "a transcription error", "--format", "json"],
+    );
     assert!(corrected.status.success(), "{}", stderr(&corrected));
     let json = |args: &[&str]| {
         let mut all = args.to_vec();

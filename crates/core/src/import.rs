@@ -106,6 +106,74 @@ pub struct Merged {
     pub new_provisions: usize,
 }
 
+/// A version whose recorded texts an import would replace: the provisions whose text it would read otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replaced {
+    /// The version.
+    pub version: EntryId,
+    /// The provisions whose recorded text differs from the import's (given it, changed, or taken out), in the
+    /// register's reading order, then new ones in the import's order.
+    pub provisions: Vec<ProvisionId>,
+}
+
+/// The versions of `import` whose texts are recorded (the register has the version, and it gave at least one
+/// provision its text) and that the import would make read otherwise, each with the provisions that differ. A
+/// canonically equivalent wording is the same text. Empty when the import only repeats recorded texts or adds
+/// versions: what a text import may do without `--replace`.
+pub fn replaced_texts(current: Option<&Register>, current_texts: &Texts, import: TextImport<'_>) -> Vec<Replaced> {
+    let Some(register) = current else { return Vec::new() };
+    let same = same_wording(current_texts);
+    let mut by_entry: HashMap<&EntryId, Vec<&TextAssignment>> = HashMap::new();
+    for assignment in &current_texts.assignments {
+        by_entry.entry(&assignment.entry).or_default().push(assignment);
+    }
+    let imported: HashMap<&EntryId, &VersionTexts> = import.versions.iter().map(|v| (&v.id, v)).collect();
+    let position: HashMap<&ProvisionId, usize> =
+        register.provisions.iter().enumerate().map(|(i, p)| (&p.id, i)).collect();
+    let in_import: HashMap<&ProvisionId, usize> = import.order.iter().enumerate().map(|(i, p)| (p, i)).collect();
+    let mut state: HashMap<&ProvisionId, TextHash> = HashMap::new();
+    let mut replaced = Vec::new();
+    for entry in History::new(register.clone()).timeline(None, None) {
+        let Some(recorded) = by_entry.get(&entry.id) else { continue };
+        for assignment in recorded {
+            match assignment.text {
+                Some(hash) => state.insert(&assignment.provision, hash),
+                None => state.remove(&assignment.provision),
+            };
+        }
+        let Some(version) = imported.get(&entry.id) else { continue };
+        let new: HashMap<&ProvisionId, TextHash> = version.texts.iter().map(|(p, h)| (p, *h)).collect();
+        let mut differing: Vec<&ProvisionId> = state
+            .iter()
+            .filter(|(p, old)| new.get(*p).is_none_or(|new| !same(**old, *new)))
+            .map(|(p, _)| *p)
+            .chain(new.keys().copied().filter(|p| !state.contains_key(p)))
+            .collect();
+        if differing.is_empty() {
+            continue;
+        }
+        differing.sort_by_key(|p| (position.get(p).copied().unwrap_or(usize::MAX), in_import.get(p).copied()));
+        replaced.push(Replaced { version: entry.id.clone(), provisions: differing.into_iter().cloned().collect() });
+    }
+    replaced
+}
+
+/// Whether two text hashes are one wording: equal, or the same once composed (a stored text written by a build
+/// that did not compose texts, against its composed form).
+fn same_wording(texts: &Texts) -> impl Fn(TextHash, TextHash) -> bool + '_ {
+    let composed: HashMap<TextHash, TextHash> = texts
+        .bodies
+        .iter()
+        .filter_map(|(hash, body)| match nfc(body) {
+            Cow::Owned(text) => Some((*hash, TextHash::of(&text))),
+            Cow::Borrowed(_) => None,
+        })
+        .collect();
+    move |a: TextHash, b: TextHash| {
+        a == b || composed.get(&a).copied().unwrap_or(a) == composed.get(&b).copied().unwrap_or(b)
+    }
+}
+
 /// Joins complete version states to the register of `code` (a new register when there is none). Versions the
 /// register lacks are added, with their change lists derived from the texts; provisions it lacks are added too.
 /// `current_texts` are the stored assignments and the texts they name. Returns every problem when the result
@@ -634,6 +702,41 @@ mod tests {
         let bigger = join(&code, Some(&merged.register), &stored(&merged.assignments), &grown).expect("valid");
         assert_eq!(bigger.new_versions, vec![EntryId::parse("v3").expect("id")]);
         assert_eq!(bigger.assignments.len(), merged.assignments.len() + 1);
+    }
+
+    #[test]
+    fn an_import_that_would_replace_recorded_texts_names_each_version_and_provision() {
+        let versions = vec![
+            version("v1", "2016-01-01", &[("1", "a"), ("2", "b")]),
+            version("v2", "2017-01-01", &[("1", "a2"), ("2", "b")]),
+        ];
+        let code = CodeId::parse("fr").expect("code");
+        let merged = join(&code, None, &Texts::default(), &versions).expect("valid");
+        let replaced = |versions: &[VersionTexts]| {
+            let (order, headings) = import(versions);
+            let import = TextImport { versions, order: &order, headings: &headings, placements: no_placements() };
+            replaced_texts(Some(&merged.register), &stored(&merged.assignments), import)
+        };
+        assert_eq!(replaced(&versions), [], "the same texts again replace nothing");
+        let mut grown = versions.clone();
+        grown.push(version("v3", "2018-01-01", &[("1", "a3")]));
+        assert_eq!(replaced(&grown), [], "a new version replaces nothing");
+        assert_eq!(replaced(&[]), []);
+        let other = vec![version("v1", "2016-01-01", &[("1", "A"), ("3", "c")])];
+        assert_eq!(
+            replaced(&other),
+            [Replaced { version: EntryId::parse("v1").expect("id"), provisions: vec![id("1"), id("2"), id("3")] }]
+        );
+        // v2 gave only 1 its text: its recorded state still reads 2 as v1 left it, and an import taking 2 out of
+        // v2 replaces that.
+        let v2 = vec![version("v2", "2017-01-01", &[("1", "a2")])];
+        assert_eq!(replaced(&v2), [Replaced { version: EntryId::parse("v2").expect("id"), provisions: vec![id("2")] }]);
+        // A version the register has without texts (recorded from a register file) may be given them.
+        let bare = register(vec![provision("A", None)], vec![entry("4.2", "2015-03-18", &[])]);
+        let first = vec![version("4.2", "2015-03-18", &[("A", "text")])];
+        let (order, headings) = import(&first);
+        let import = TextImport { versions: &first, order: &order, headings: &headings, placements: no_placements() };
+        assert_eq!(replaced_texts(Some(&bare), &Texts::default(), import), []);
     }
 
     #[test]

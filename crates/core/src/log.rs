@@ -24,6 +24,13 @@
 //! 6. the document files it added to the code, each: SHA-256 (string, 64 lower-case hex digits) and size in bytes
 //!    (`u64`), in ascending order of hash;
 //! 7. the digest of the code's previous publication (optional, 32 bytes; absent for the first).
+//!
+//! # Version 2: a correction's reason
+//!
+//! A publication that carries a reason (a correction, `--replace --reason TEXT`) is encoded as version 1 with two
+//! differences: its first bytes are `inforce-publication-v2\n` ([`DOMAIN_V2`]), and the reason (string) follows
+//! the command. Every other publication, before version 2 existed or after, is encoded as version 1, so those
+//! made earlier verify as they are; adding, changing or dropping a reason changes the digest.
 
 use std::fmt;
 
@@ -33,8 +40,10 @@ use sha2::{Digest as _, Sha256};
 use crate::ledger::RecordKind;
 use crate::text::{TextHash, TextWrite};
 
-/// The first bytes of every encoded publication: the encoding's name and version.
+/// The first bytes of an encoded publication without a reason: the encoding's name and version.
 pub const DOMAIN: &[u8] = b"inforce-publication-v1\n";
+/// The first bytes of an encoded publication with a reason (a correction).
+pub const DOMAIN_V2: &[u8] = b"inforce-publication-v2\n";
 
 /// A publication's digest: SHA-256 of its encoding, 32 bytes; shown as 64 lower-case hex digits.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -114,6 +123,8 @@ pub struct Logged {
     pub author: String,
     /// The command that made it (empty when not recorded).
     pub command: String,
+    /// Why it replaces what was recorded (a correction); `Some` makes it encoded as version 2.
+    pub reason: Option<String>,
     /// The sequence number of the publication its writes were computed against.
     pub base: Option<u64>,
     /// Its register records, in append order.
@@ -134,6 +145,12 @@ impl Logged {
         Digest(hasher.finalize().into())
     }
 
+    /// The name of the encoding its digest is computed over: `inforce-publication-v2` when it has a reason,
+    /// else `inforce-publication-v1`.
+    pub fn encoding_name(&self) -> &'static str {
+        if self.reason.is_some() { "inforce-publication-v2" } else { "inforce-publication-v1" }
+    }
+
     /// Its encoding (see the module's documentation), the bytes [`Logged::digest`] hashes.
     pub fn encoding(&self, previous: Option<&Digest>) -> Vec<u8> {
         let mut out = Vec::new();
@@ -143,13 +160,16 @@ impl Logged {
 
     fn encode(&self, previous: Option<&Digest>, out: &mut dyn FnMut(&[u8])) {
         let mut e = Encoder(out);
-        e.bytes(DOMAIN);
+        e.bytes(if self.reason.is_some() { DOMAIN_V2 } else { DOMAIN });
         e.str(&self.code);
         e.u64(self.sequence);
         e.i64(self.recorded_at.as_microsecond());
         e.str(&self.origin);
         e.str(&self.author);
         e.str(&self.command);
+        if let Some(reason) = &self.reason {
+            e.str(reason);
+        }
         e.option(self.base.as_ref(), |e, base| e.u64(*base));
         e.len(self.records.len());
         for record in &self.records {
@@ -249,6 +269,7 @@ mod tests {
             origin: "file:sec.toml".into(),
             author: "ana".into(),
             command: "inforce import sec.toml".into(),
+            reason: None,
             base: Some(1),
             records: vec![
                 LoggedRecord {
@@ -324,7 +345,26 @@ mod tests {
         let first = p.encoding(None);
         assert_eq!(first.last(), Some(&0));
         assert_eq!(first.len(), want.len() - 32);
+        // Version 2, for a correction: its own first bytes, and the reason after the command; the rest as before.
+        let corrected = Logged { reason: Some("Clause D1.2 misread".into()), ..p.clone() };
+        let header = 23 + (8 + 3) + 8 + 8 + (8 + 13) + (8 + 3) + (8 + 23);
+        let mut v2 = b"inforce-publication-v2\n".to_vec();
+        v2.extend(&want[23..header]);
+        str(&mut v2, "Clause D1.2 misread");
+        v2.extend(&want[header..]);
+        assert_eq!(corrected.encoding(Some(&previous)), v2);
     }
+
+    /// A publication made before version 2 keeps its digest: the one version 1 gave it, byte for byte.
+    #[test]
+    fn a_publication_without_a_reason_keeps_its_version_1_digest() {
+        let p = publication();
+        assert_eq!(p.digest(None).to_string(), V1_DIGEST);
+        assert_eq!(&p.encoding(None)[..23], b"inforce-publication-v1\n");
+    }
+
+    /// The digest of [`publication`] under version 1, as builds before version 2 computed it.
+    const V1_DIGEST: &str = "c4fe9fcabda6148cd059cc886119f2c3af6b2c7c2867c434d064ef53d5829792";
 
     #[test]
     fn every_part_of_a_publication_changes_its_digest() {
@@ -339,6 +379,8 @@ mod tests {
             ("author", Box::new(|p| p.author.clear())),
             ("command", Box::new(|p| p.command.push(' '))),
             ("base", Box::new(|p| p.base = None)),
+            ("a reason", Box::new(|p| p.reason = Some("a correction".into()))),
+            ("an empty reason", Box::new(|p| p.reason = Some(String::new()))),
             ("a body", Box::new(|p| p.records[0].body = Some("[[version]]\n".into()))),
             ("a withdrawal", Box::new(|p| p.records[1].body = Some(String::new()))),
             ("a key", Box::new(|p| p.records[0].key = "4.2".into())),

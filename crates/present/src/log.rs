@@ -47,7 +47,8 @@ pub struct LogEntryJson {
 /// `/api/v1/{code}/log/{n}`: one publication's content, everything its digest covers.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct LoggedJson {
-    /// The encoding its digest is computed over (`inforce-publication-v1`; see docs/publication-log.md).
+    /// The encoding its digest is computed over (`inforce-publication-v1`, or `-v2` for a publication with a
+    /// reason; see docs/publication-log.md).
     pub encoding: String,
     /// The code.
     pub code: String,
@@ -65,6 +66,10 @@ pub struct LoggedJson {
     pub author: String,
     /// The command that made it (empty when not recorded).
     pub command: String,
+    /// Why it replaces what was recorded (a correction, encoding v2); `None` otherwise (and from sites that
+    /// predate reasons).
+    #[serde(default)]
+    pub reason: Option<String>,
     /// The sequence number of the publication it was computed against.
     pub base: Option<u64>,
     /// Its register records, in append order.
@@ -135,7 +140,7 @@ impl LoggedJson {
         computed_after_the_fact: Option<Timestamp>,
     ) -> Self {
         Self {
-            encoding: "inforce-publication-v1".into(),
+            encoding: logged.encoding_name().into(),
             code: logged.code.clone(),
             sequence: logged.sequence,
             publication,
@@ -144,6 +149,7 @@ impl LoggedJson {
             origin: logged.origin.clone(),
             author: logged.author.clone(),
             command: logged.command.clone(),
+            reason: logged.reason.clone(),
             base: logged.base,
             records: logged
                 .records
@@ -178,7 +184,10 @@ impl LoggedJson {
     /// read.
     pub fn logged(&self) -> Result<Logged, String> {
         let bad = |what: &str, value: &str| format!("publication {}: {what} {value:?} cannot be read", self.sequence);
-        if self.encoding != "inforce-publication-v1" {
+        // Version 2 exactly when there is a reason: a reason under version 1, or none under version 2, is content
+        // that no digest could have covered as sent.
+        let expected = if self.reason.is_some() { "inforce-publication-v2" } else { "inforce-publication-v1" };
+        if self.encoding != expected {
             return Err(bad("the encoding", &self.encoding));
         }
         let hash = |text: &str| TextHash::parse(text).ok_or_else(|| bad("the text hash", text));
@@ -206,6 +215,7 @@ impl LoggedJson {
             origin: self.origin.clone(),
             author: self.author.clone(),
             command: self.command.clone(),
+            reason: self.reason.clone(),
             base: self.base,
             records,
             texts: self.texts.iter().map(|t| hash(t)).collect::<Result<_, _>>()?,
@@ -255,4 +265,56 @@ pub struct ConsistencyJson {
 /// Reads 64 hex digits as 32 bytes.
 pub fn unhex(text: &str) -> Option<[u8; 32]> {
     Digest::parse(text).map(|d| d.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn logged(reason: Option<&str>) -> Logged {
+        Logged {
+            code: "sec".into(),
+            sequence: 2,
+            recorded_at: Timestamp::from_microsecond(1_700_000_000_000_001).expect("time"),
+            origin: "docx:D-v2.docx sha256:00".into(),
+            author: "ana".into(),
+            command: "import-docx D-v2.docx --replace --reason x".into(),
+            reason: reason.map(str::to_string),
+            base: Some(1),
+            records: Vec::new(),
+            texts: vec![TextHash::of("a")],
+            text_changes: Vec::new(),
+            files: Vec::new(),
+        }
+    }
+
+    /// What the site sends reads back as the same content, under the encoding its reason calls for; a reason
+    /// sent under version 1 (or none under version 2) is refused, as no digest could have covered it so.
+    #[test]
+    fn a_correction_is_sent_and_read_back_under_version_2() {
+        for reason in [None, Some("the signed copy")] {
+            let content = logged(reason);
+            let digest = content.digest(None);
+            let sent = LoggedJson::new(&content, 2, &digest, None, None);
+            let expected = if reason.is_some() { "inforce-publication-v2" } else { "inforce-publication-v1" };
+            assert_eq!(sent.encoding, expected);
+            let json = serde_json::to_string(&sent).expect("json");
+            let back: LoggedJson = serde_json::from_str(&json).expect("read");
+            let read = back.logged().expect("readable");
+            assert_eq!(read, content);
+            assert_eq!(read.digest(None), digest);
+        }
+        let mut forged = LoggedJson::new(&logged(Some("why")), 2, &Digest([0; 32]), None, None);
+        forged.encoding = "inforce-publication-v1".into();
+        assert!(forged.logged().is_err(), "a reason under version 1");
+        let mut dropped = LoggedJson::new(&logged(Some("why")), 2, &Digest([0; 32]), None, None);
+        dropped.reason = None;
+        assert!(dropped.logged().is_err(), "version 2 without its reason");
+        // A site that predates reasons sends no `reason` field: version 1, as it was.
+        let old = serde_json::to_value(LoggedJson::new(&logged(None), 2, &Digest([0; 32]), None, None)).expect("json");
+        let mut old = old.as_object().expect("object").clone();
+        old.remove("reason");
+        let back: LoggedJson = serde_json::from_value(serde_json::Value::Object(old)).expect("read");
+        assert_eq!(back.logged().expect("readable"), logged(None));
+    }
 }

@@ -359,7 +359,19 @@ pub fn blame(id: &ProvisionId, cut: &Cut<'_>, note: Option<&str>, paragraphs: Op
 }
 
 /// The check of texts against the register (`inforce check`), after what the publication log said (`logged`).
-pub fn check(history: &History, logged: &str, found: &[Discrepancy<'_>]) -> String {
+pub fn check(history: &History, logged: &str, found: &[Discrepancy<'_>], local: &[(i64, Vec<&'static str>)]) -> String {
+    let mut logged = logged.to_string();
+    if !local.is_empty() {
+        let _ = write!(
+            logged,
+            "\n{} publication(s) carry local paths or user ids, recorded before provenance kept names only (kept as \
+             recorded: their digests cover them; they are served as they are):",
+            local.len()
+        );
+        for (publication, fields) in local {
+            let _ = write!(logged, "\n  publication {publication}: {}", fields.join(", "));
+        }
+    }
     if !history.has_texts() {
         return format!(
             "{logged}\n{}\nNo texts to check against the register.",

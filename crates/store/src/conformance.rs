@@ -30,6 +30,7 @@ pub async fn run(store: &dyn Store) {
         recorded_at: day1,
         author: "Amélie Roe".into(),
         command: "register import 'first file.toml'".into(),
+        reason: None,
     };
     let outcome = publish_register(store, &first, &by).await.expect("first publication");
     let PublishOutcome::Published(publication) = outcome else { panic!("first publication wrote nothing") };
@@ -105,6 +106,7 @@ pub async fn run(store: &dyn Store) {
         origin: "test:stale".into(),
         author: String::new(),
         command: String::new(),
+        reason: None,
         base: Some(publication.id),
         expected_head: Some(publication.id),
         writes: vec![],
@@ -596,7 +598,7 @@ affects = ["H"]
 /// provisions and texts in one publication; importing them again writes nothing; a third version adds only
 /// itself; texts the register cannot take are refused and nothing is written.
 pub async fn run_import(store: &dyn Store) {
-    use inforce_core::import::{TextImport, VersionTexts};
+    use inforce_core::import::{Replaced, TextImport, VersionTexts};
 
     use crate::{ImportError, TextImportRequest, import_texts};
 
@@ -644,6 +646,7 @@ pub async fn run_import(store: &dyn Store) {
             new_code_first_version: inforce_core::FirstVersion::Origin,
             details: crate::VersionDetails::default(),
             provenance: crate::Provenance::anonymous("conformance", at.parse().expect("time")),
+            replace: false,
         }
     }
     let request = |versions, title, at| request(&code, versions, &order, &headings, &bodies, title, at);
@@ -732,6 +735,90 @@ pub async fn run_import(store: &dyn Store) {
     let now = load_register(store, &code, None).await.expect("load").expect("stored").register;
     assert!(now.provisions.iter().any(|p| p.id.as_str() == "9"), "the other write stands");
     assert_ne!(now.code.title, "Edited from the export", "nothing of the file was written");
+
+    // An import that would make a version whose texts are recorded read otherwise is refused, naming the version
+    // and the provisions, and writes nothing.
+    let written = store.publications(&code).await.expect("publications").len();
+    let v1 = EntryId::parse("v1").expect("id");
+    let corrected = vec![version("v1", "2016-01-01", vec![(article("1"), amended), (article("2"), two)])];
+    match import_texts(store, request(&corrected, None, "2026-01-07T00:00:00Z")).await {
+        Err(ImportError::Replaces { replaced, .. }) => {
+            assert_eq!(replaced, [Replaced { version: v1.clone(), provisions: vec![article("1")] }]);
+        }
+        other => panic!("an import replacing v1's recorded text must be refused: {:?}", other.map(|i| i.outcome)),
+    }
+    assert_eq!(store.publications(&code).await.expect("publications").len(), written, "nothing written");
+    // As a correction it lands, with its reason, which the log covers (encoding v2); the texts as recorded
+    // before it still read as they were.
+    let reason = "v1 was read from a draft";
+    let mut correction = request(&corrected, None, "2026-01-07T00:00:00Z");
+    correction.replace = true;
+    correction.provenance.reason = Some(reason.into());
+    let landed = import_texts(store, correction).await.unwrap_or_else(|e| panic!("a correction: {e}"));
+    let PublishOutcome::Published(published) = landed.outcome else { panic!("the correction wrote nothing") };
+    assert_eq!(published.reason.as_deref(), Some(reason));
+    let listed = store.publications(&code).await.expect("publications");
+    assert_eq!(listed.last().and_then(|p| p.reason.as_deref()), Some(reason), "the reason is stored");
+    assert!(listed[..listed.len() - 1].iter().all(|p| p.reason.is_none()), "no other publication has one");
+    let sources = store.log_sources(&code).await.expect("log sources");
+    let logged = crate::log::logged(&code, &sources);
+    let last = logged.last().and_then(|l| l.as_ref().ok()).expect("the correction's logged content");
+    assert_eq!((last.reason.as_deref(), last.encoding_name()), (Some(reason), "inforce-publication-v2"));
+    assert!(matches!(crate::verify(store, &code).await.expect("verify"), crate::Verdict::Intact(_)), "it verifies");
+    let text_of = |texts: &inforce_core::text::Texts| {
+        texts.assignments.iter().find(|a| a.entry == v1 && a.provision == article("1")).and_then(|a| a.text)
+    };
+    let before: Timestamp = "2026-01-06T12:00:00Z".parse().expect("time");
+    assert_eq!(text_of(&load_texts(store, &code, Some(before)).await.expect("texts")), Some(one), "as recorded");
+    assert_eq!(text_of(&load_texts(store, &code, None).await.expect("texts")), Some(amended), "as corrected");
+
+    // Two imports of one new version with different texts, at once: exactly one lands, the other is refused.
+    let raced = id("raced");
+    let first = vec![version("v1", "2016-01-01", vec![(article("1"), one)])];
+    let second = vec![version("v1", "2016-01-01", vec![(article("1"), amended)])];
+    let request = |versions, at| {
+        let mut request = request(versions, None, at);
+        request.code = &raced;
+        request
+    };
+    let (a, b) = both(
+        import_texts(store, request(&first, "2026-02-01T00:00:00Z")),
+        import_texts(store, request(&second, "2026-02-01T00:00:01Z")),
+    )
+    .await;
+    let landed = [&a, &b]
+        .into_iter()
+        .filter(|r| matches!(r, Ok(i) if matches!(i.outcome, PublishOutcome::Published(_))))
+        .count();
+    assert_eq!(landed, 1, "exactly one lands: {:?} / {:?}", a.as_ref().err(), b.as_ref().err());
+    let refused = [&a, &b].into_iter().filter_map(|r| r.as_ref().err()).collect::<Vec<_>>();
+    assert!(matches!(refused[..], [ImportError::Replaces { .. }]), "the other is refused: {refused:?}");
+    assert_eq!(store.publications(&raced).await.expect("publications").len(), 1);
+}
+
+/// Both futures, polled in turn until both are done: two writers at once, without a runtime of our own.
+async fn both<A: std::future::Future, B: std::future::Future>(a: A, b: B) -> (A::Output, B::Output) {
+    use std::task::Poll;
+    let (mut a, mut b) = (std::pin::pin!(a), std::pin::pin!(b));
+    let (mut done_a, mut done_b) = (None, None);
+    std::future::poll_fn(|cx| {
+        if done_a.is_none()
+            && let Poll::Ready(out) = a.as_mut().poll(cx)
+        {
+            done_a = Some(out);
+        }
+        if done_b.is_none()
+            && let Poll::Ready(out) = b.as_mut().poll(cx)
+        {
+            done_b = Some(out);
+        }
+        if done_a.is_some() && done_b.is_some() { Poll::Ready(()) } else { Poll::Pending }
+    })
+    .await;
+    match (done_a, done_b) {
+        (Some(a), Some(b)) => (a, b),
+        _ => unreachable!("polled until both were done"),
+    }
 }
 
 /// A store that loses the race a given number of times: its first `losses` publications conflict, as if another
@@ -882,6 +969,7 @@ pub async fn run_retries(store: &dyn Store) {
         new_code_first_version: inforce_core::FirstVersion::Origin,
         details: crate::VersionDetails::default(),
         provenance: crate::Provenance::anonymous("test:import", day),
+        replace: false,
     };
     let five = losing(5);
     let refused = crate::import_texts(&five, request()).await;

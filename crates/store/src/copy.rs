@@ -99,6 +99,7 @@ pub async fn copy(from: &dyn Store, to: &dyn Store) -> Result<CopySummary, CopyE
             origin: publication.origin,
             author: publication.author,
             command: publication.command,
+            reason: publication.reason,
             base: publication.base.and_then(|base| copies.get(&base).copied()),
             expected_head: heads.get(&publication.code).copied(),
             writes,

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use inforce_core::import::{ImportProblem, TextImport, merge_versions};
+use inforce_core::import::{ImportProblem, Replaced, TextImport, merge_versions, replaced_texts};
 use inforce_core::text::{TextHash, Texts};
 use inforce_core::{CodeId, EntryId, History};
 
@@ -32,8 +32,12 @@ pub struct TextImportRequest<'a> {
     pub new_code_first_version: inforce_core::FirstVersion,
     /// What the register records about the versions this import adds: instrument, when made, sources.
     pub details: VersionDetails,
-    /// Who imports the texts, from where (`folder:/path`), and the record time to give the publication.
+    /// Who imports the texts, from where (`folder:NAME sha256:…`), the record time to give the publication, and,
+    /// for a correction, why (its `reason`).
     pub provenance: Provenance,
+    /// Whether the import may replace texts recorded for its versions (`--replace --reason`): a correction.
+    /// Without it, an import that would is refused ([`ImportError::Replaces`]).
+    pub replace: bool,
 }
 
 /// What a version recorded from texts carries besides its texts, as a register file would give it.
@@ -68,6 +72,24 @@ pub enum ImportError {
     /// The texts cannot be joined to the register; every problem is listed.
     #[error("import refused, nothing was stored:\n{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Refused(Vec<ImportProblem>),
+    /// The import would replace texts recorded for versions of the code, and is not a correction.
+    #[error(
+        "import refused, nothing was stored: it would replace recorded texts:\n{}\nAn import adds texts; it does \
+         not replace them. If the recorded texts are wrong, give --replace --reason TEXT to record this import as \
+         a correction (--as-recorded still shows the texts recorded before it)",
+        .replaced.iter().map(|r| format!(
+            "  version {} of '{}': {}",
+            r.version,
+            .code,
+            r.provisions.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+        )).collect::<Vec<_>>().join("\n")
+    )]
+    Replaces {
+        /// The code.
+        code: CodeId,
+        /// Each version, with the provisions whose recorded text differs.
+        replaced: Vec<Replaced>,
+    },
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -76,7 +98,10 @@ pub enum ImportError {
 /// Joins `request`'s versions to the stored register and texts of its code and publishes the result: all of it
 /// in one publication, or nothing. Importing the same versions again writes nothing. When another publication
 /// lands while the import is prepared, the versions are joined again to the register and texts that publication
-/// made (never published over it), up to five times.
+/// made (never published over it), up to five times. An import that would make a version whose texts are
+/// recorded read otherwise is refused unless `request.replace` ([`ImportError::Replaces`]): decided against the
+/// state the publication is computed from, and that publication lands only if no other landed since, so of two
+/// concurrent imports of one version with different texts exactly one lands.
 pub async fn import_texts(store: &dyn Store, request: TextImportRequest<'_>) -> Result<ImportedTexts, ImportError> {
     let code = request.code;
     let mut attempt = 1;
@@ -86,6 +111,12 @@ pub async fn import_texts(store: &dyn Store, request: TextImportRequest<'_>) -> 
         let stored = load_texts(store, code, None).await?;
         let mut merged =
             merge_versions(code, current.as_ref(), &stored, request.import).map_err(ImportError::Refused)?;
+        if !request.replace {
+            let replaced = replaced_texts(current.as_ref(), &stored, request.import);
+            if !replaced.is_empty() {
+                return Err(ImportError::Replaces { code: code.clone(), replaced });
+            }
+        }
         let mut bodies = stored.bodies;
         if let Some(title) = request.title.clone().filter(|_| current.is_none()) {
             merged.register.code.title = title;

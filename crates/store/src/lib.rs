@@ -125,6 +125,20 @@ pub enum StoreError {
     },
 }
 
+impl StoreError {
+    /// What may be said of this error to anyone (a served page, an API answer): the stored data's own problems
+    /// as they are, but for the database itself only that it cannot be reached. Its path or URL (user, host,
+    /// port, database) and the driver's words stay in the operator's log ([`Display`](std::fmt::Display)).
+    pub fn public(&self) -> String {
+        match self {
+            Self::Locked { .. } | Self::ReadOnly { .. } | Self::Unavailable { .. } | Self::Database { .. } => {
+                "the store cannot be reached".to_string()
+            }
+            _ => self.to_string(),
+        }
+    }
+}
+
 /// A publication to append: records for one code, all written or none.
 #[derive(Debug, Clone)]
 pub struct NewPublication {
@@ -138,6 +152,8 @@ pub struct NewPublication {
     pub author: String,
     /// The command that made it, without secrets: its name and arguments, never a database URL or a password.
     pub command: String,
+    /// Why it replaces what was recorded (`--replace --reason`): a correction; `None` for any other publication.
+    pub reason: Option<String>,
     /// The publication the writes were computed against, recorded as its base: usually `expected_head`; a copy
     /// keeps the base the copied publication had.
     pub base: Option<i64>,
@@ -183,6 +199,8 @@ pub struct Publication {
     /// The publication its writes were computed against; `None` for a code's first publication, or when not
     /// recorded.
     pub base: Option<i64>,
+    /// Why it replaces what was recorded (a correction, `--replace --reason`); `None` otherwise.
+    pub reason: Option<String>,
 }
 
 impl Publication {
@@ -196,6 +214,7 @@ impl Publication {
             author: &self.author,
             command: &self.command,
             base: self.base,
+            reason: self.reason.as_deref(),
         }
     }
 }
@@ -211,12 +230,14 @@ pub struct Provenance {
     pub author: String,
     /// The command that makes it, without secrets.
     pub command: String,
+    /// Why it replaces what was recorded (`--replace --reason`); `None` for any other write.
+    pub reason: Option<String>,
 }
 
 impl Provenance {
     /// A provenance with no author or command recorded (tests, and writers that have none).
     pub fn anonymous(origin: &str, recorded_at: Timestamp) -> Self {
-        Self { origin: origin.to_string(), recorded_at, author: String::new(), command: String::new() }
+        Self { origin: origin.to_string(), recorded_at, author: String::new(), command: String::new(), reason: None }
     }
 
     /// The publication this provenance makes of `code`'s `writes`: computed against `base`, published only
@@ -235,6 +256,7 @@ impl Provenance {
             origin: self.origin.clone(),
             author: self.author.clone(),
             command: self.command.clone(),
+            reason: self.reason.clone(),
             base,
             expected_head,
             writes,

@@ -134,6 +134,7 @@ impl LoggedParts {
             origin: publication.origin.clone(),
             author: publication.author.clone(),
             command: publication.command.clone(),
+            reason: publication.reason.clone(),
             base,
             records: self.records,
             texts: self.texts,
@@ -215,6 +216,7 @@ pub fn logged(code: &CodeId, sources: &LogSources) -> Vec<Result<Logged, String>
                 origin: p.origin.clone(),
                 author: p.author.clone(),
                 command: p.command.clone(),
+                reason: p.reason.clone(),
                 base,
                 records,
                 texts,
@@ -361,7 +363,7 @@ fn not_logged() -> String {
 fn mismatch(logged: &Digest) -> String {
     format!(
         "its stored content does not match its digest {logged}: its records, texts, text changes, files, record \
-         time, origin, author, command or base were changed after it was published"
+         time, origin, author, command, reason or base were changed after it was published"
     )
 }
 

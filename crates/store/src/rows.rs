@@ -15,15 +15,15 @@ use crate::{Publication, StoreError, TextLedger};
 
 /// Codes with at least one publication.
 pub const SELECT_CODES: &str = "SELECT DISTINCT code FROM publications ORDER BY code";
-/// A code's publications: id, recorded_at, origin, record_count.
-pub const SELECT_PUBLICATIONS: &str = "SELECT id, recorded_at, origin, record_count, author, command, base FROM \
-     publications WHERE code = $1 ORDER BY id";
+/// A code's publications: id, recorded_at, origin, record_count, author, command, base, reason.
+pub const SELECT_PUBLICATIONS: &str = "SELECT id, recorded_at, origin, record_count, author, command, base, reason \
+     FROM publications WHERE code = $1 ORDER BY id";
 /// A code's records in append order, with their record time.
 pub const SELECT_RECORDS: &str = "SELECT r.seq, r.publication_id, p.recorded_at, r.kind, r.record_key, r.ordinal, \
      r.body FROM records r JOIN publications p ON p.id = r.publication_id WHERE r.code = $1 ORDER BY r.seq";
 /// Appends a publication and returns its id.
 pub const INSERT_PUBLICATION: &str = "INSERT INTO publications (code, recorded_at, origin, record_count, author, \
-     command, base) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+     command, base, reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
 /// The latest publication of a code other than the one being written.
 pub const SELECT_HEAD: &str = "SELECT MAX(id) FROM publications WHERE code = $1 AND id <> $2";
 /// Appends records, six values each: publication_id, code, kind, record_key, ordinal, body.
@@ -129,11 +129,11 @@ pub fn body_text(write: &RecordWrite) -> Option<String> {
 }
 
 /// The columns of a row of [`SELECT_PUBLICATIONS`], in order.
-pub type PublicationRow = (i64, i64, String, i64, String, String, Option<i64>);
+pub type PublicationRow = (i64, i64, String, i64, String, String, Option<i64>, Option<String>);
 
 /// A row of [`SELECT_PUBLICATIONS`] as a publication.
 pub fn publication(code: &CodeId, row: PublicationRow) -> Result<Publication, StoreError> {
-    let (id, recorded_at, origin, record_count, author, command, base) = row;
+    let (id, recorded_at, origin, record_count, author, command, base, reason) = row;
     Ok(Publication {
         id,
         code: code.clone(),
@@ -143,6 +143,7 @@ pub fn publication(code: &CodeId, row: PublicationRow) -> Result<Publication, St
         author,
         command,
         base,
+        reason,
     })
 }
 

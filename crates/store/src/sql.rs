@@ -152,8 +152,16 @@ macro_rules! sql_store {
                 found
                     .iter()
                     .map(|row| {
-                        let columns =
-                            (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4), row.get(5), row.get(6));
+                        let columns = (
+                            row.get(0),
+                            row.get(1),
+                            row.get(2),
+                            row.get(3),
+                            row.get(4),
+                            row.get(5),
+                            row.get(6),
+                            row.get(7),
+                        );
                         $crate::rows::publication(code, columns)
                     })
                     .collect()
@@ -230,8 +238,11 @@ macro_rules! sql_store {
                 code: &$crate::sql::expand::CodeId,
             ) -> Result<$crate::TextLedger, $crate::StoreError> {
                 use $crate::sql::SqlBackend as _;
-                let packs = self.sql_packs(code, self.pool()).await?;
+                // Change lists first: a publication landing between the two reads then adds a pack nothing read
+                // names yet, rather than a change list naming a text in a pack not read (packs only grow, and a
+                // text keeps its place in them).
                 let changes = self.sql_changes(code, self.pool()).await?;
+                let packs = self.sql_packs(code, self.pool()).await?;
                 $crate::rows::text_ledger(code, packs, changes)
             }
 
@@ -257,6 +268,7 @@ macro_rules! sql_store {
                     .bind(&publication.author)
                     .bind(&publication.command)
                     .bind(publication.base)
+                    .bind(&publication.reason)
                     .fetch_one(&mut *tx)
                     .await
                     .map_err(|e| self.error(e))?
@@ -414,6 +426,7 @@ macro_rules! sql_store {
                     author: publication.author,
                     command: publication.command,
                     base: publication.base,
+                    reason: publication.reason,
                 })
             }
 

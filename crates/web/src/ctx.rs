@@ -120,10 +120,10 @@ impl<F: Face> Ctx<F> {
             None => (site.options.default_code.clone(), String::new()),
         };
         let history = snapshot.histories.get(&code).cloned().ok_or_else(|| {
-            if let Some(problem) = snapshot.damaged.get(&code) {
+            if let Some(damage) = snapshot.damaged.get(&code) {
                 return Problem::unavailable(format!(
-                    "The code '{code}' cannot be served: its stored data cannot be read ({problem}). Every other \
-                     code is served."
+                    "The code '{code}' cannot be served: {}. Every other code is served.",
+                    damage.public
                 ));
             }
             let known: Vec<String> = snapshot.histories.keys().map(ToString::to_string).collect();

@@ -286,13 +286,14 @@ pub async fn publications(ctx: PageCtx) -> PageResult {
                     updated: publication.recorded_at,
                     published: None,
                     summary: format!(
-                        "{} record(s) written; digest {digest}{}",
+                        "{} record(s) written; digest {digest}{}{}",
                         publication.record_count,
                         if publication.command.is_empty() {
                             String::new()
                         } else {
                             format!("; command: inforce {}", publication.command)
-                        }
+                        },
+                        publication.reason.as_ref().map_or_else(String::new, |r| format!("; a correction: {r}"))
                     ),
                 },
             ));

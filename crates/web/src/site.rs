@@ -149,7 +149,7 @@ pub struct Snapshot {
     pub publications: BTreeMap<CodeId, Arc<Vec<Publication>>>,
     /// Codes whose latest publication could not be loaded (damaged data), with the problem: each is served as its
     /// last good snapshot held it, or answered 503 when there was none. Every other code is served as usual.
-    pub damaged: BTreeMap<CodeId, String>,
+    pub damaged: BTreeMap<CodeId, Damage>,
     /// The record time of each code's latest publication: the `Last-Modified` of answers about that code.
     published: BTreeMap<CodeId, Timestamp>,
     /// Counts snapshots, so that answers drawn from an older one are never served again.
@@ -426,10 +426,25 @@ fn heads_of(lists: &[(CodeId, Vec<Publication>)]) -> Vec<(CodeId, i64)> {
     lists.iter().map(|(code, list)| (code.clone(), list.last().map_or(0, |p| p.id))).collect()
 }
 
+/// Why a code cannot be loaded, in two tellings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Damage {
+    /// What anyone may read ([`StoreError::public`]): never the database's location or the driver's words.
+    pub public: String,
+    /// The whole error, for the operator's log only.
+    detail: String,
+}
+
+impl From<&StoreError> for Damage {
+    fn from(error: &StoreError) -> Self {
+        Self { public: error.public(), detail: error.to_string() }
+    }
+}
+
 /// One warning per code the snapshot cannot load.
 fn log_damaged(snapshot: &Snapshot, message: &str) {
-    for (code, problem) in &snapshot.damaged {
-        log::event(Level::Warn, "serve", message, &[("code", code.as_str()), ("error", problem)]);
+    for (code, damage) in &snapshot.damaged {
+        log::event(Level::Warn, "serve", message, &[("code", code.as_str()), ("error", &damage.detail)]);
     }
 }
 
@@ -459,7 +474,7 @@ async fn load_snapshot(
                 publications.insert(code, Arc::new(list));
             }
             Err(error) => {
-                damaged.insert(code.clone(), error.to_string());
+                damaged.insert(code.clone(), Damage::from(&error));
                 if let Some(previous) = previous
                     && let Some(history) = previous.histories.get(&code)
                 {

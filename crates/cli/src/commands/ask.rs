@@ -103,6 +103,9 @@ fn publications_text(publications: &[Publication]) -> String {
         if !p.command.is_empty() {
             out.push_str(&format!("      inforce {}\n", p.command));
         }
+        if let Some(reason) = &p.reason {
+            out.push_str(&format!("      a correction: {reason}\n"));
+        }
     }
     if publications.is_empty() {
         out.push_str("No publications recorded for this code.\n");

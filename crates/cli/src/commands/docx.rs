@@ -17,9 +17,16 @@ use crate::failure::Failure;
 
 /// Reads a .docx file; a file that cannot be read as a Word document is a usage error naming it (exit 2).
 fn read(path: &Path) -> Result<Document, Failure> {
+    read_with_origin(path).map(|(document, _)| document)
+}
+
+/// [`read`], with how the file is recorded as a publication's origin ([`crate::args::file_origin`]).
+fn read_with_origin(path: &Path) -> Result<(Document, String), Failure> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| Failure::NotFound(format!("{name}: cannot be read: {e}")))?;
-    Document::read(&name, bytes).map_err(|e| Failure::Usage(format!("{e}; nothing was stored")))
+    let origin = crate::args::file_origin(path, &bytes);
+    let document = Document::read(&name, bytes).map_err(|e| Failure::Usage(format!("{e}; nothing was stored")))?;
+    Ok((document, origin))
 }
 
 /// `inforce docx-changes FILE`: the tracked changes, as `changes.tsv` (text) or JSON.
@@ -44,11 +51,14 @@ pub fn changes(env: &Env, args: &DocxChangesArgs) -> Result<(), Failure> {
     )
 }
 
-/// Reads each file as a Section, with tracked changes handled as `--tracked` says.
-fn read_sections(args: &ImportDocxArgs) -> Result<Vec<SectionText>, Failure> {
+/// Reads each file as a Section, with tracked changes handled as `--tracked` says; with each file's origin. A
+/// Section's source is its file's name alone: it reaches the version's summary, which is published.
+fn read_sections(args: &ImportDocxArgs) -> Result<(Vec<SectionText>, Vec<String>), Failure> {
     let mut sections = Vec::new();
+    let mut origins = Vec::new();
     for path in &args.files {
-        let document = read(path)?;
+        let (document, origin) = read_with_origin(path)?;
+        origins.push(origin);
         let file = document.file().to_string();
         let view = match (document.has_changes(), args.tracked) {
             (true, TrackedChanges::Refuse) => {
@@ -66,13 +76,14 @@ fn read_sections(args: &ImportDocxArgs) -> Result<Vec<SectionText>, Failure> {
             (_, TrackedChanges::Reject) => View::Reject,
             _ => View::Accept,
         };
-        let section = document
+        let mut section = document
             .section(view)
             .and_then(|section| section.texts(&file))
             .map_err(|e| Failure::Usage(format!("{e}; nothing was stored")))?;
+        section.source = path.file_name().map_or(file, |name| name.to_string_lossy().into_owned());
         sections.push(section);
     }
-    Ok(sections)
+    Ok((sections, origins))
 }
 
 /// `inforce import-docx FILE… --code C --version V --effective DATE`: each file's Section becomes the version's
@@ -86,7 +97,7 @@ pub async fn import_docx(env: &Env, args: &ImportDocxArgs) -> Result<(), Failure
         Failure::Usage(format!("--effective: '{}' is not a date: expected YYYY-MM-DD", args.effective))
     })?;
     let mut details = version_details(args.instrument.as_deref(), args.made.as_deref(), &args.sources)?;
-    let sections = read_sections(args)?;
+    let (sections, origins) = read_sections(args)?;
     let store = env.store().await?.as_ref();
     let history = match load_register(store, code, None).await? {
         Some(loaded) => Some(History::with_texts(loaded.register, load_texts(store, code, None).await?)),
@@ -111,7 +122,6 @@ pub async fn import_docx(env: &Env, args: &ImportDocxArgs) -> Result<(), Failure
         renumbered: plan.renumbered.iter().map(|r| (r.from.to_string(), r.to.to_string(), r.similarity)).collect(),
         notes: plan.notes.iter().map(ToString::to_string).collect(),
     };
-    let files: Vec<&str> = sections.iter().map(|s| s.source.as_str()).collect();
     let summary = format!("{} Section(s) and {} clauses read", sections.len(), plan.clauses);
     let request = TextImportRequest {
         code,
@@ -123,7 +133,8 @@ pub async fn import_docx(env: &Env, args: &ImportDocxArgs) -> Result<(), Failure
         first_version: args.first_version.map(Into::into),
         new_code_first_version: inforce_core::FirstVersion::Origin,
         details,
-        provenance: env.provenance(&format!("docx:{}", files.join(",")))?,
+        provenance: env.correcting(&format!("docx:{}", origins.join(", ")), &args.correction)?,
+        replace: args.correction.replace,
     };
     publish_and_report(env, request, &summary, report).await
 }

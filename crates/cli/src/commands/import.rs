@@ -60,7 +60,8 @@ pub async fn import_folder(env: &Env, args: &ImportArgs) -> Result<(), Failure> 
         first_version: args.first_version.map(Into::into),
         new_code_first_version: inforce_core::FirstVersion::Baseline,
         details: inforce_store::VersionDetails::default(),
-        provenance: env.provenance(&format!("folder:{}", dir.display()))?,
+        provenance: env.correcting(&format!("folder:{}", crate::args::folder_origin(dir)?), &args.correction)?,
+        replace: args.correction.replace,
     };
     publish_and_report(env, request, &summary, ImportReport::default()).await
 }
@@ -112,7 +113,9 @@ pub async fn import_version(env: &Env, args: &ImportVersionArgs) -> Result<(), F
         first_version: None,
         new_code_first_version: inforce_core::FirstVersion::Origin,
         details,
-        provenance: env.provenance(&format!("version-folder:{}", dir.display()))?,
+        provenance: env
+            .correcting(&format!("version-folder:{}", crate::args::folder_origin(dir)?), &args.correction)?,
+        replace: args.correction.replace,
     };
     publish_and_report(env, request, &summary, ImportReport::default()).await
 }
@@ -159,7 +162,7 @@ pub(crate) async fn publish_and_report(
 ) -> Result<(), Failure> {
     let code = request.code.clone();
     let imported = import_texts(env.store().await?.as_ref(), request).await.map_err(|e| match e {
-        ImportError::Refused(_) => Failure::Usage(e.to_string()),
+        ImportError::Refused(_) | ImportError::Replaces { .. } => Failure::Usage(e.to_string()),
         ImportError::Store(e) => e.into(),
     })?;
     let history = &imported.history;

@@ -138,8 +138,21 @@ fn read_file(path: &Path) -> Result<String, Failure> {
     })
 }
 
-/// Reads `serve --signing-key FILE`.
+/// Reads `serve --signing-key FILE`. A key others can read is refused, as ssh refuses one: whoever reads it can
+/// sign checkpoints in the site's name.
 pub fn read_signing_key(path: &Path) -> Result<SigningKey, Failure> {
+    #[cfg(unix)]
+    if let Ok(metadata) = std::fs::metadata(path) {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = metadata.permissions().mode() & 0o7777;
+        if mode & 0o077 != 0 {
+            return Err(Failure::Usage(format!(
+                "{}: permissions {mode:04o} are too open: a private key must be readable by its owner only; \
+                 refused (chmod 600 {0}, or mount the secret with mode 0400)",
+                path.display()
+            )));
+        }
+    }
     SigningKey::parse(&read_file(path)?).map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))
 }
 

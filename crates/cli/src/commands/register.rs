@@ -20,6 +20,7 @@ pub async fn import(env: &Env, args: &RegisterImportArgs) -> Result<(), Failure>
     let file = args.file.as_path();
     let name = file.display().to_string();
     let bytes = crate::args::read_named_file(file, MAX_REGISTER_FILE_BYTES, "for a register file")?;
+    let origin = format!("file:{}", crate::args::file_origin(file, &bytes));
     let text = String::from_utf8(bytes)
         .map_err(|e| Failure::Usage(format!("{name}: not UTF-8 text (byte {})", e.utf8_error().valid_up_to())))?;
     let read = inforce_formats::parse_register_file(&name, &text).map_err(|e| {
@@ -35,14 +36,15 @@ pub async fn import(env: &Env, args: &RegisterImportArgs) -> Result<(), Failure>
         )));
     }
     let store = env.store().await?.as_ref();
-    let base = if args.replace { Base::Replace } else { Base::File(read.base) };
+    let base = if args.correction.replace { Base::Replace } else { Base::File(read.base) };
     let what = Publishing { register: &register, texts: None, base };
-    let outcome =
-        inforce_store::publish(store, what, &env.provenance(&format!("file:{name}"))?).await.map_err(|e| match e {
+    let outcome = inforce_store::publish(store, what, &env.correcting(&origin, &args.correction)?).await.map_err(
+        |e| match e {
             // What others published would be undone: the user's to resolve, not the environment's.
             inforce_store::StoreError::Stale { .. } => Failure::Usage(format!("{name}: {e}")),
             e => e.into(),
-        })?;
+        },
+    )?;
     let code = &register.code.id;
     let (json, line) = match &outcome {
         PublishOutcome::Unchanged => {

@@ -93,8 +93,37 @@ pub async fn check(env: &Env) -> Result<(), Failure> {
     // The ledger itself: a kept copy must not hide damage to it.
     let history = &env.history_from_ledger().await?;
     let found = history.discrepancies();
-    let json = CheckJson::new(history, &found);
-    out.print(&json, || plain::check(history, &logged, &found))
+    let local = local_details(env.store().await?.as_ref(), &env.code).await?;
+    let json = CheckJson::new(history, &found, &local);
+    out.print(&json, || plain::check(history, &logged, &found, &local))
+}
+
+/// The publications of `code` that carry local details, each with the fields that do: its `origin`, `author`,
+/// `command` ([`inforce_core::ledger::PublicationFacts::local_details`]), and `summary` when a version summary it
+/// wrote names a local path (as `import-docx` once generated).
+async fn local_details(
+    store: &dyn inforce_store::Store,
+    code: &inforce_core::CodeId,
+) -> Result<Vec<(i64, Vec<&'static str>)>, Failure> {
+    use inforce_core::ledger::{RecordBody, carries_local_path};
+    let mut found: std::collections::BTreeMap<i64, Vec<&'static str>> = std::collections::BTreeMap::new();
+    for publication in store.publications(code).await? {
+        let fields = publication.facts().local_details();
+        if !fields.is_empty() {
+            found.insert(publication.id, fields);
+        }
+    }
+    for record in store.records(code).await? {
+        if let Some(RecordBody::Entry(entry)) = &record.write.body
+            && carries_local_path(&entry.summary)
+        {
+            let fields = found.entry(record.publication).or_default();
+            if !fields.contains(&"summary") {
+                fields.push("summary");
+            }
+        }
+    }
+    Ok(found.into_iter().collect())
 }
 
 /// `inforce export --format markdown OUTDIR`.

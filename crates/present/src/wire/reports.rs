@@ -33,6 +33,8 @@ pub struct PublicationJson {
     author: Option<String>,
     command: Option<String>,
     base: Option<i64>,
+    /// Why it replaces what was recorded (a correction); `None` otherwise.
+    reason: Option<String>,
 }
 
 pub use inforce_core::ledger::PublicationFacts;
@@ -49,6 +51,7 @@ impl PublicationJson {
             author: recorded(facts.author),
             command: recorded(facts.command),
             base: facts.base,
+            reason: facts.reason.map(str::to_string),
         }
     }
 }
@@ -243,6 +246,17 @@ pub struct CheckJson {
     code: String,
     has_texts: bool,
     discrepancies: Vec<DiscrepancyJson>,
+    /// Publications whose recorded origin, author or command tell of the machine that made them (a local path, a
+    /// bare user id): kept as recorded, as their digests cover them.
+    local_details: Vec<LocalDetailsJson>,
+}
+
+/// One publication that carries local details.
+#[derive(Serialize)]
+struct LocalDetailsJson {
+    publication: i64,
+    /// Some of `origin`, `author`, `command`, `summary` (a version summary it wrote).
+    fields: Vec<&'static str>,
 }
 
 /// One disagreement.
@@ -256,8 +270,13 @@ struct DiscrepancyJson {
 }
 
 impl CheckJson {
-    /// The discrepancies `history` finds.
-    pub fn new(history: &History, found: &[inforce_core::import::Discrepancy<'_>]) -> Self {
+    /// The discrepancies `history` finds, and the publications that carry local details: (publication, the
+    /// fields that do, as [`inforce_core::ledger::PublicationFacts::local_details`] names them).
+    pub fn new(
+        history: &History,
+        found: &[inforce_core::import::Discrepancy<'_>],
+        local: &[(i64, Vec<&'static str>)],
+    ) -> Self {
         use inforce_core::import::DiscrepancyKind;
         Self {
             code: history.register().code.id.to_string(),
@@ -273,6 +292,10 @@ impl CheckJson {
                     },
                     message: d.describe(),
                 })
+                .collect(),
+            local_details: local
+                .iter()
+                .map(|(publication, fields)| LocalDetailsJson { publication: *publication, fields: fields.clone() })
                 .collect(),
         }
     }

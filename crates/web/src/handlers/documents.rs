@@ -78,8 +78,10 @@ pub async fn document_file(ctx: PageCtx, Path(path): Path<DocumentPath>) -> Page
         .iter()
         .find(|d| d.id == *id && d.file_name == *name)
         .ok_or_else(|| Problem::not_found(format!("The {} has no document '{}'.", ctx.code, shorten(id))))?;
-    let unavailable =
-        |e: inforce_store::StoreError| Problem::unavailable(format!("The document cannot be read just now: {e}"));
+    let unavailable = |e: inforce_store::StoreError| {
+        crate::log::event(crate::log::Level::Warn, "http", "a document cannot be read", &[("error", &e.to_string())]);
+        Problem::unavailable(format!("The document cannot be read just now: {}.", e.public()))
+    };
     let damaged = || Problem::internal(format!("The file of document '{}' is missing or damaged.", document.id));
     let stored = ctx.site.file_stored(&ctx.code, &document.sha256).await.map_err(unavailable)?.ok_or_else(damaged)?;
     if stored.size != document.size {

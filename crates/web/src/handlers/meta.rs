@@ -61,10 +61,10 @@ pub async fn ready(State(site): State<Arc<Site>>) -> Response {
         }
         // Still serving every other code (a balancer should keep sending traffic), but saying which are not.
         let mut body = String::from("ready, degraded: these codes cannot be loaded from the store\n");
-        for (code, problem) in &snapshot.damaged {
+        for (code, damage) in &snapshot.damaged {
             let served =
                 if snapshot.histories.contains_key(code) { "serving its last good state" } else { "answering 503" };
-            body.push_str(&format!("{code}: {served}: {problem}\n"));
+            body.push_str(&format!("{code}: {served}: {}\n", damage.public));
         }
         (headers, body).into_response()
     } else {

@@ -78,7 +78,10 @@ pub async fn api_logged(ctx: ApiCtx, Path(path): Path<SequencePath>) -> ApiResul
     let entry = &entries[n - 1];
     let contents = match ctx.site.logged(&ctx.snapshot, &ctx.code).await {
         Some(Ok(contents)) => contents,
-        Some(Err(e)) => return Err(Problem::unavailable(format!("The log cannot be read: {e}.")).into()),
+        Some(Err(e)) => {
+            crate::log::event(crate::log::Level::Warn, "http", "a log cannot be read", &[("error", &e.to_string())]);
+            return Err(Problem::unavailable(format!("The log cannot be read: {}.", e.public())).into());
+        }
         None => return Err(Problem::not_found(format!("No code '{}' is served.", ctx.code)).into()),
     };
     let logged = match contents.get(n - 1) {

@@ -15,6 +15,8 @@ struct PublicationRow {
     records: i64,
     author: String,
     command: String,
+    /// Why it replaces what was recorded (a correction); empty otherwise.
+    reason: String,
     base: String,
     /// Its place in the log and its digest.
     logged: Option<(u64, String)>,
@@ -44,6 +46,7 @@ pub async fn publications_page(ctx: PageCtx) -> PageResult {
             records: p.record_count,
             author: not_recorded(&p.author),
             command: not_recorded(&p.command),
+            reason: p.reason.clone().unwrap_or_default(),
             base: p.base.map_or_else(|| "none".to_string(), |b| b.to_string()),
             logged: ctx.snapshot.log_entry(&ctx.code, p.id).map(|e| (e.sequence, e.digest.to_string())),
         })

@@ -99,6 +99,7 @@ impl TestSite {
             new_code_first_version: inforce_core::FirstVersion::Origin,
             details: inforce_store::VersionDetails::default(),
             provenance: Provenance::anonymous(&format!("folder:{}", root.display()), SEC_TIME.parse().expect("time")),
+            replace: false,
         };
         inforce_store::import_texts(self.store.as_ref(), request).await.expect("imported");
         self

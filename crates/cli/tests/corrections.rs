@@ -1,0 +1,238 @@
+//! No import silently replaces a version: a version whose texts are recorded is not given other texts by a
+//! folder import, `import-docx` or `import-version` (exit 2, naming the version and the provisions), however the
+//! imports are timed; `--replace --reason TEXT` records a correction, with its reason in the publication (and its
+//! digest), while `--as-recorded` still shows the first texts.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{Folder, Sandbox, stderr};
+
+/// A one-version folder: article 1 of version v1 reads `text`.
+fn folder(sandbox: &Sandbox, name: &str, text: &str) -> String {
+    let folder = Folder::new().version(
+        "v1",
+        "2016-01-01",
+        &[("1", format!("# Article 1\n\n{text}\n")), ("2", "# Article 2\n\nDeux.\n".into())],
+    );
+    folder.write(&sandbox.path(name)).display().to_string()
+}
+
+/// Article 1 as `code` reads it at v1, as recorded now or at the end of `as_recorded`.
+fn article(sandbox: &Sandbox, code: &str, as_recorded: Option<&str>) -> String {
+    let mut args = vec!["--code", code, "show", "1", "--version", "v1"];
+    if let Some(day) = as_recorded {
+        args.extend(["--as-recorded", day]);
+    }
+    sandbox.json(&args)["text"]["text"].as_str().expect("a text").to_string()
+}
+
+#[test]
+fn a_second_folder_import_of_a_recorded_version_is_refused_and_a_correction_keeps_the_first_as_recorded() {
+    let sandbox = Sandbox::new();
+    let first = folder(&sandbox, "first", "Le paiement est valable.");
+    let second = folder(&sandbox, "second", "Le paiement fait de bonne foi est valable.");
+    let imported = sandbox.run_at("2026-10-01T09:00:00Z", &["import", &first, "--code", "c"]);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    // The same texts again: nothing to write, no refusal.
+    let again = sandbox.run_at("2026-10-02T09:00:00Z", &["import", &first, "--code", "c"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+
+    let refused = sandbox.run_at("2026-10-02T09:00:00Z", &["import", &second, "--code", "c"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    let message = stderr(&refused);
+    assert!(message.contains("version v1 of 'c': 1\n"), "names the version and the provision: {message}");
+    assert!(message.contains("--replace --reason"), "{message}");
+    assert!(article(&sandbox, "c", None).contains("Le paiement est valable."), "nothing was replaced");
+    assert_eq!(sandbox.json(&["--code", "c", "publications"])["publications"].as_array().map(Vec::len), Some(1));
+
+    // --replace alone, or --reason alone, is a usage error: a correction says why.
+    for args in [&["--replace"][..], &["--reason", "x"][..]] {
+        let mut all = vec!["import", second.as_str(), "--code", "c"];
+        all.extend(args);
+        assert_eq!(sandbox.run(&all).status.code(), Some(2), "{args:?}");
+    }
+    let blank = sandbox.run(&["import", &second, "--code", "c", "--replace", "--reason", "  "]);
+    assert_eq!(blank.status.code(), Some(2), "a blank reason");
+
+    let reason = "v1 was imported from a draft";
+    let corrected =
+        sandbox.run_at("2026-10-03T09:00:00Z", &["import", &second, "--code", "c", "--replace", "--reason", reason]);
+    assert!(corrected.status.success(), "{}", stderr(&corrected));
+    assert!(article(&sandbox, "c", None).contains("de bonne foi"), "the correction stands");
+    assert!(article(&sandbox, "c", Some("2026-10-02")).contains("Le paiement est valable."), "as recorded before it");
+    let publications = sandbox.json(&["--code", "c", "publications"]);
+    let list = publications["publications"].as_array().expect("list");
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0]["reason"], serde_json::Value::Null);
+    assert_eq!(list[1]["reason"], reason);
+    assert!(sandbox.stdout(&["--code", "c", "publications"]).contains(&format!("a correction: {reason}")));
+    // The log covers the reason (encoding v2) and verifies.
+    let verified = sandbox.run(&["--code", "c", "verify"]);
+    assert!(verified.status.success(), "{}", stderr(&verified));
+}
+
+/// A process that imports a folder: its exit status when done.
+fn spawn_import(sandbox: &Sandbox, dir: &str) -> std::process::Child {
+    sandbox
+        .command(&["import", dir, "--code", "raced"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start")
+}
+
+#[test]
+fn of_two_concurrent_imports_of_one_version_exactly_one_lands() {
+    for trial in 0..3 {
+        two_concurrent_imports(&Sandbox::new(), trial);
+    }
+}
+
+#[test]
+fn of_two_concurrent_imports_of_one_version_exactly_one_lands_on_postgres() {
+    for trial in 0..3 {
+        let Some(pg) = Sandbox::postgres(&format!("raced{trial}")) else { return };
+        two_concurrent_imports(&pg, trial);
+    }
+}
+
+fn two_concurrent_imports(sandbox: &Sandbox, trial: usize) {
+    // The database made first, so that both imports race on the version, not on creating the database.
+    assert!(sandbox.run(&["codes"]).status.success());
+    let a = folder(sandbox, "a", &format!("Texte A, essai {trial}."));
+    let b = folder(sandbox, "b", &format!("Texte B, essai {trial}."));
+    let (first, second) = (spawn_import(sandbox, &a), spawn_import(sandbox, &b));
+    let outputs = [first.wait_with_output().expect("wait"), second.wait_with_output().expect("wait")];
+    let codes: Vec<Option<i32>> = outputs.iter().map(|o| o.status.code()).collect();
+    let landed = codes.iter().filter(|c| **c == Some(0)).count();
+    assert_eq!(
+        landed,
+        1,
+        "trial {trial}: exactly one lands: {codes:?}\n{}\n{}",
+        stderr(&outputs[0]),
+        stderr(&outputs[1])
+    );
+    let refused = outputs.iter().find(|o| !o.status.success()).expect("one refused");
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(refused));
+    assert!(stderr(refused).contains("version v1 of 'raced': 1"), "{}", stderr(refused));
+    let list = sandbox.json(&["--code", "raced", "publications"]);
+    assert_eq!(list["publications"].as_array().map(Vec::len), Some(1), "trial {trial}");
+    let text = article(sandbox, "raced", None);
+    let winner = if outputs[0].status.success() { "Texte A" } else { "Texte B" };
+    assert!(text.contains(winner), "the text is the one that landed: {text}");
+}
+
+fn shared_docx() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/docx/sec-like");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("INFORCE_REQUIRE_DOCX").is_err(),
+        "{} is required here (INFORCE_REQUIRE_DOCX)",
+        dir.display()
+    );
+    println!("skipped: {} is absent (../shared is not on this machine)", dir.display());
+    None
+}
+
+#[test]
+fn a_second_word_import_of_a_recorded_version_is_refused_unless_it_is_a_correction() {
+    let Some(dir) = shared_docx() else { return };
+    let sandbox = Sandbox::new();
+    let (v1, v2) = (dir.join("D-v1.docx").display().to_string(), dir.join("D-v2.docx").display().to_string());
+    let import = |file: &str, extra: &[&str]| {
+        let mut args = vec!["--code", "e", "import-docx", file, "--version", "1", "--effective", "2025-01-06"];
+        args.extend(["--missing", "keep"]);
+        args.extend(extra);
+        sandbox.run(&args)
+    };
+    let first = import(&v1, &[]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let same = import(&v1, &[]);
+    assert!(same.status.success(), "the same document again writes nothing: {}", stderr(&same));
+    let refused = import(&v2, &[]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    let message = stderr(&refused);
+    assert!(message.contains("version 1 of 'e': D"), "names the version and the clauses: {message}");
+    let corrected = import(&v2, &["--replace", "--reason", "the signed copy"]);
+    assert!(corrected.status.success(), "{}", stderr(&corrected));
+    let list = sandbox.json(&["--code", "e", "publications"]);
+    let reasons: Vec<&serde_json::Value> =
+        list["publications"].as_array().expect("list").iter().map(|p| &p["reason"]).collect();
+    assert_eq!(reasons, [&serde_json::Value::Null, &serde_json::json!("the signed copy")]);
+}
+
+#[test]
+fn a_single_version_import_does_not_replace_a_recorded_version() {
+    let sandbox = Sandbox::new();
+    let first = folder(&sandbox, "first", "Le paiement est valable.");
+    assert!(sandbox.run(&["import", &first, "--code", "c"]).status.success());
+    let changes = sandbox.path("changes");
+    common::write(&changes, "1.md", "# Article 1\n\nAutre chose.\n");
+    let dir = changes.display().to_string();
+    let args = ["--code", "c", "import-version", dir.as_str(), "--version", "v1", "--effective", "2016-01-01"];
+    let refused = sandbox.run(&args);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("v1"), "{}", stderr(&refused));
+    assert!(article(&sandbox, "c", None).contains("Le paiement est valable."));
+}
+
+#[test]
+fn register_import_replaces_only_with_a_reason() {
+    let sandbox = Sandbox::new();
+    let file = sandbox.path("sec.toml");
+    let exported = sandbox.stdout(&["register", "export"]);
+    std::fs::write(&file, exported.replacen("\ntitle = \"", "\ntitle = \"Corrected: ", 1)).expect("write");
+    let path = file.display().to_string();
+    assert_eq!(sandbox.run(&["register", "import", &path, "--replace"]).status.code(), Some(2), "no reason");
+    let replaced = sandbox.run(&["register", "import", &path, "--replace", "--reason", "the title was misspelt"]);
+    assert!(replaced.status.success(), "{}", stderr(&replaced));
+    let list = sandbox.json(&["publications"]);
+    let last = list["publications"].as_array().and_then(|l| l.last().cloned()).expect("a publication");
+    assert_eq!(last["reason"], "the title was misspelt");
+}
+
+/// An outsider recomputes a correction's digest from what the site serves (encoding v2, with the reason), and
+/// publications made before it (encoding v1) as they are.
+#[test]
+fn an_outsider_verifies_a_correction_from_the_served_log() {
+    let sandbox = Sandbox::new();
+    let first = folder(&sandbox, "first", "Le paiement est valable.");
+    let second = folder(&sandbox, "second", "Le paiement fait de bonne foi est valable.");
+    assert!(sandbox.run_at("2026-10-01T09:00:00Z", &["import", &first, "--code", "c"]).status.success());
+    let corrected = sandbox.run_at(
+        "2026-10-03T09:00:00Z",
+        &["import", &second, "--code", "c", "--replace", "--reason", "a draft was imported"],
+    );
+    assert!(corrected.status.success(), "{}", stderr(&corrected));
+    let key = sandbox.path("site.key");
+    let made = sandbox.json(&["key", "generate", key.to_str().expect("path"), "--name", "c.example.org"]);
+    let public = sandbox.path("site.pub");
+    std::fs::write(&public, made["verifier_key"].as_str().expect("key")).expect("write");
+    let server = common::start_with(
+        &sandbox,
+        &[("INFORCE_SIGNING_KEY", key.to_str().expect("path"))],
+        std::process::Stdio::null(),
+    );
+    let url = format!("http://127.0.0.1:{}", server.port);
+    let logged = sandbox.json(&["--code", "c", "publications"]);
+    assert_eq!(logged["publications"].as_array().map(Vec::len), Some(2));
+    let remote = sandbox.run(&[
+        "verify",
+        "--remote",
+        &url,
+        "--key",
+        public.to_str().expect("path"),
+        "--code",
+        "c",
+        "--format",
+        "json",
+    ]);
+    drop(server);
+    assert!(remote.status.success(), "{}", stderr(&remote));
+    let json: serde_json::Value = serde_json::from_slice(&remote.stdout).expect("json");
+    assert_eq!(json["size"], 2, "{json}");
+}
