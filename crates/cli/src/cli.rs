@@ -95,7 +95,8 @@ pub enum Command {
     /// Report a Word document's tracked changes (kind, author, date, clause, text), without importing it.
     DocxChanges(DocxChangesArgs),
     /// List every disagreement between the texts and the register's change lists, after checking the stored
-    /// history against its publication log (as `verify` does, same exit status).
+    /// history against its publication log (as `verify` does, same exit status). Every code, or the one --code
+    /// names.
     Check,
     /// Signing keys for the publication log's checkpoints.
     Key {

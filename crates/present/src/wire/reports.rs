@@ -245,6 +245,13 @@ pub struct CheckJson {
     discrepancies: Vec<DiscrepancyJson>,
 }
 
+/// `inforce check` without `--code`: every code, in id order.
+#[derive(Serialize)]
+pub struct CheckCodesJson {
+    /// One report per code.
+    pub codes: Vec<CheckJson>,
+}
+
 /// One disagreement.
 #[derive(Serialize)]
 struct DiscrepancyJson {
