@@ -95,7 +95,8 @@ pub enum Command {
     /// Report a Word document's tracked changes (kind, author, date, clause, text), without importing it.
     DocxChanges(DocxChangesArgs),
     /// List every disagreement between the texts and the register's change lists, after checking the stored
-    /// history against its publication log (as `verify` does, same exit status).
+    /// history against its publication log (as `verify` does, same exit status). Every code, or the one --code
+    /// names.
     Check,
     /// Signing keys for the publication log's checkpoints.
     Key {
@@ -601,6 +602,20 @@ pub struct VerifyArgs {
     /// Save the checkpoint just verified, for the next run's --checkpoint.
     #[arg(long, value_name = "FILE", requires = "remote")]
     pub save: Option<PathBuf>,
+    /// With --remote: seconds each request may take to connect, and to answer between any two reads (the
+    /// headers whole), default 30.
+    #[arg(long, value_name = "SECONDS", env = "INFORCE_VERIFY_TIMEOUT",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: Option<u64>,
+    /// With --remote: seconds the whole check may take, every request included, default 600.
+    #[arg(long, value_name = "SECONDS", env = "INFORCE_VERIFY_DEADLINE",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub deadline: Option<u64>,
+    /// With --remote: the largest answer accepted for one publication's content: bytes, or with KiB, MiB or GiB
+    /// (default 256MiB: four times the largest register file an import accepts).
+    #[arg(long, value_name = "SIZE", env = "INFORCE_VERIFY_MAX_PUBLICATION_BYTES",
+          value_parser = parse_size)]
+    pub max_publication_bytes: Option<usize>,
 }
 
 /// The arguments of `copy`.

@@ -154,15 +154,20 @@ impl Env {
         }
     }
 
-    /// The register and texts read from the ledger itself, passing by the kept copy: for `inforce check`.
-    pub async fn history_from_ledger(&self) -> Result<History, Failure> {
+    /// A code's register and texts read from the ledger itself, passing by the kept copy: for `inforce check`.
+    /// `None` when nothing is recorded for it (as recorded at `--as-recorded`).
+    pub async fn history_from_ledger(&self, code: &CodeId) -> Result<Option<History>, Failure> {
         let store = self.store().await?.as_ref();
-        match crate::kept::from_ledger(store, &self.code, self.as_recorded, true).await? {
-            Some((loaded, texts)) => {
-                let published = loaded.publication.recorded_at;
-                Ok(History::with_texts(loaded.register, texts.unwrap_or_default()).with_last_publication(published))
-            }
-            None => Err(self.no_register().await?),
+        Ok(crate::kept::from_ledger(store, code, self.as_recorded, true).await?.map(|(loaded, texts)| {
+            let published = loaded.publication.recorded_at;
+            History::with_texts(loaded.register, texts.unwrap_or_default()).with_last_publication(published)
+        }))
+    }
+
+    /// The failure when the code asked for has no register.
+    pub async fn no_register_failure(&self) -> Failure {
+        match self.no_register().await {
+            Ok(failure) | Err(failure) => failure,
         }
     }
 

@@ -4,9 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use inforce_core::derived::DerivedIndex;
+use inforce_core::log::Digest;
 use inforce_core::text::Texts;
 use inforce_core::{CodeId, History};
-use inforce_formats::kept::{self, Stamp};
+use inforce_formats::kept::{self, KeptError, Stamp};
 use inforce_formats::pack;
 use inforce_store::{Loaded, Publication, Store, load_register, texts_for};
 use jiff::Timestamp;
@@ -118,8 +119,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// The code's register (and its texts, when `with_texts`), as it stands or as it stood at record time `as_of`.
-/// As it stands, it comes from the kept register when that reflects the latest publication; otherwise from the
-/// ledger, and is then kept for next time. `None` when nothing is recorded for the code.
+/// As it stands, it comes from the kept register when that reflects the latest publication and the log still
+/// holds the digest it was verified against (else exit 4: the log was rewritten under it); otherwise from the
+/// ledger, verified in full against its log first (exit 4 naming the publication that does not match), and is
+/// then kept for next time. `None` when nothing is recorded for the code.
 pub async fn history(
     store: &dyn Store,
     db: Option<&Path>,
@@ -129,22 +132,39 @@ pub async fn history(
 ) -> Result<Option<History>, Failure> {
     let path = if as_of.is_none() { kept_path(db, code, KeptFile::Register).ok() } else { None };
     if let Some(path) = &path {
-        let Some(head) = store.publications(code).await?.pop() else { return Ok(None) };
-        if let Ok(file) = std::fs::File::open(path)
-            && let Ok((register, texts)) = kept::decode(file, &stamp(&head), with_texts)
-        {
-            let history = match texts {
-                Some(texts) => History::with_text_bodies(register, &texts.assignments, texts.bodies),
-                None => History::new(register),
-            };
-            return Ok(Some(history.with_last_publication(head.recorded_at)));
+        let Some((head, digest)) = store.latest(code).await? else { return Ok(None) };
+        let read = std::fs::File::open(path).map(|file| kept::decode(file, &stamp(&head, digest), with_texts));
+        match read {
+            Ok(Ok((register, texts))) => {
+                let history = match texts {
+                    Some(texts) => History::with_text_bodies(register, &texts.assignments, texts.bodies),
+                    None => History::new(register),
+                };
+                return Ok(Some(history.with_last_publication(head.recorded_at)));
+            }
+            Ok(Err(error @ KeptError::Diverged(_))) => {
+                return Err(Failure::Damaged(format!(
+                    "the publication log of '{code}' is not the one its kept copy ({}) was verified against: {error}. \
+                     The log was rewritten since, or the copy altered; `inforce verify` checks the database, and \
+                     removing the copy makes the next command read (and verify) the database as it is",
+                    path.display()
+                )));
+            }
+            // Missing, stale, damaged: made again from the ledger below.
+            _ => {}
         }
     }
     let keeping = path.is_some();
     let Some((loaded, texts)) = from_ledger(store, code, as_of, with_texts || keeping).await? else { return Ok(None) };
     if let (Some(path), Some(texts)) = (&path, &texts) {
+        // What is kept answers every later read unverified: it is made only from a ledger that matches its log.
+        let verdict = inforce_store::verify(store, code).await?;
+        if let Some(message) = crate::commands::log::damage(std::slice::from_ref(&verdict)) {
+            return Err(Failure::Damaged(message));
+        }
+        let digest = store.log(code).await?.into_iter().find(|e| e.publication == loaded.publication.id);
         // Keeping is only a saving: when it fails (a read-only folder), the next command reads the ledger again.
-        let _ = keep(path, &loaded, texts);
+        let _ = keep(path, &loaded, digest.map(|e| e.digest), texts);
     }
     let published = loaded.publication.recorded_at;
     let history = match texts.filter(|_| with_texts) {
@@ -167,17 +187,18 @@ pub async fn from_ledger(
     Ok(Some((loaded, texts)))
 }
 
-/// Keeps a loaded register and its texts at `path`.
-pub fn keep(path: &Path, loaded: &Loaded, texts: &Texts) -> std::io::Result<()> {
-    write_atomically(path, &kept::encode(&stamp(&loaded.publication), &loaded.register, texts))
+/// Keeps a loaded register and its texts at `path`, with the digest the log holds for its publication.
+fn keep(path: &Path, loaded: &Loaded, digest: Option<Digest>, texts: &Texts) -> std::io::Result<()> {
+    write_atomically(path, &kept::encode(&stamp(&loaded.publication, digest), &loaded.register, texts))
 }
 
-fn stamp(publication: &Publication) -> Stamp {
+fn stamp(publication: &Publication, digest: Option<Digest>) -> Stamp {
     Stamp {
         code: publication.code.clone(),
         publication: publication.id,
         recorded_at: publication.recorded_at.as_microsecond(),
         record_count: publication.record_count,
+        digest: digest.map(|d| d.0),
     }
 }
 

@@ -11,6 +11,7 @@ mod commands;
 mod db;
 mod env;
 mod failure;
+mod fetch;
 mod kept;
 mod output;
 

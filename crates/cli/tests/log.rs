@@ -87,8 +87,10 @@ fn an_untouched_register_verifies_and_check_says_so() {
     assert!(codes.iter().all(|c| c["status"] == "intact"), "{all}");
     assert_eq!(codes[1]["size"], 3);
     assert_eq!(codes[1]["tree_head"].as_str().map(str::len), Some(64));
+    // `check` verifies every code first.
     let check = sandbox.stdout(&["check"]);
-    assert!(check.starts_with("sec: 3 publications verified against the log; tree head "), "{check}");
+    assert!(check.starts_with("fr: 1 publication verified against the log; tree head "), "{check}");
+    assert!(check.contains("\nsec: 3 publications verified against the log; tree head "), "{check}");
 }
 
 #[test]

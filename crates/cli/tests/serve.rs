@@ -773,11 +773,14 @@ fn a_damaged_code_answers_503(sandbox: &Sandbox) {
     let code = common::small_code(sandbox);
     assert!(sandbox.run(&["import", code.to_str().expect("path"), "--code", "small"]).status.success());
     damage_text_pack(sandbox, "small");
-    // `check` says the stored data is damaged (exit 4), for that code only.
+    // `check --code small` says the stored data is damaged (exit 4); the SEC alone is not.
     let check = sandbox.run(&["check", "--code", "small"]);
     assert_eq!(check.status.code(), Some(4), "{}", common::stderr(&check));
     assert!(common::stderr(&check).contains("small"), "{}", common::stderr(&check));
-    assert_eq!(sandbox.run(&["check"]).status.code(), Some(0), "the SEC is not damaged");
+    assert_eq!(sandbox.run(&["check", "--code", "sec"]).status.code(), Some(0), "the SEC is not damaged");
+    let every = sandbox.run(&["check"]);
+    assert_eq!(every.status.code(), Some(4), "without --code, every code is checked");
+    assert!(common::stderr(&every).contains("'small'"), "{}", common::stderr(&every));
 
     let server = start(sandbox);
     assert_eq!(get(&server, "/versions/4.1", &[]).status, 200, "the SEC is served");

@@ -553,7 +553,7 @@ fn a_first_text_records_a_wording_and_rewrites_no_status() {
     assert_eq!(part("2027-05-31"), "unknown", "first recorded by 64.0, not proven added then");
     assert_eq!(part("2027-06-01"), "in_force");
     let check = sandbox.json(&["check"]);
-    assert_eq!(check["discrepancies"], serde_json::json!([]), "{check}");
+    assert_eq!(check["codes"][0]["discrepancies"], serde_json::json!([]), "{check}");
     let version = sandbox.json(&["versions"]);
     let v64 = version["versions"].as_array().expect("list").iter().find(|v| v["id"] == "64.0").expect("64.0").clone();
     assert_eq!(v64["instrument"], "modification");

@@ -145,6 +145,21 @@ impl SigningKey {
     }
 }
 
+/// A signed note as it reads once a person's editor has had it: line ends made LF (from CRLF, or a lone CR), a
+/// leading byte-order mark, spaces and tabs at the ends of lines, and blank lines at the end dropped, and one final
+/// newline. A note is signed over LF lines without trailing spaces, and ends with its signature line and a
+/// newline, so a note as signed reads the same; the signature is checked on the result all the same.
+pub fn normalise(note: &str) -> String {
+    let note = note.strip_prefix('\u{feff}').unwrap_or(note).replace("\r\n", "\n").replace('\r', "\n");
+    let mut lines: Vec<&str> = note.split('\n').map(|line| line.trim_end_matches([' ', '\t'])).collect();
+    while lines.last().is_some_and(|line| line.is_empty()) {
+        lines.pop();
+    }
+    let mut text = lines.join("\n");
+    text.push('\n');
+    text
+}
+
 /// Checks a signed checkpoint against a verifier key and reads it: [`CheckpointError::Signature`] unless the
 /// key signed exactly this text.
 pub fn open(note: &str, verifier_key: &str) -> Result<Checkpoint, CheckpointError> {
@@ -197,6 +212,31 @@ mod tests {
         let forged = note.replacen("\n12\n", "\n13\n", 1);
         assert_eq!(open(&forged, &verifier), Err(CheckpointError::Signature), "a forged size");
         assert_eq!(open(&note, "garbage"), Err(CheckpointError::VerifierKey));
+    }
+
+    #[test]
+    fn a_note_re_saved_by_an_editor_reads_as_signed() {
+        let (private, verifier) = SigningKey::generate("example.org").expect("key");
+        let note = SigningKey::parse(&private).expect("parse").sign(&checkpoint()).expect("sign");
+        assert_eq!(normalise(&note), note, "a note as signed is left as it is");
+        let crlf = note.replace('\n', "\r\n");
+        for saved in [
+            crlf.clone(),
+            crlf.trim_end().to_string(),
+            note.trim_end().to_string(),
+            note.replace('\n', "\r"),
+            format!("\u{feff}{note}"),
+            format!("{note}\n\n"),
+            note.replace('\n', " \n"),
+            format!("{}\t\r\n\r\n", note.trim_end()),
+        ] {
+            assert_eq!(normalise(&saved), note, "{saved:?}");
+            assert_eq!(open(&normalise(&saved), &verifier), Ok(checkpoint()));
+        }
+        assert!(open(&crlf, &verifier).is_err(), "the note as re-saved does not open by itself");
+        // A changed line is still a changed line.
+        let forged = normalise(&crlf.replacen("\r\n12\r\n", "\r\n13\r\n", 1));
+        assert_eq!(open(&forged, &verifier), Err(CheckpointError::Signature));
     }
 
     #[test]

@@ -20,10 +20,11 @@ const MAGIC: &[u8; 16] = b"inforce:kept-reg";
 
 /// The layout and encoding version. Bump it whenever a type the register holds changes shape: postcard carries no
 /// field names, so an old file would otherwise be misread. `format_is_pinned` fails until it is bumped.
-pub const FORMAT: u32 = 4;
+pub const FORMAT: u32 = 5;
 
-/// Which publication a kept register reflects. A kept register is used only when its stamp equals the one made
-/// from the code's latest publication; the record time and count tell apart two databases that reuse an id.
+/// Which publication a kept register reflects, and the log it was verified against. A kept register is used only
+/// when its stamp names the code's latest publication (the record time and count tell apart two databases that
+/// reuse an id) and the digest the log now holds for it is the one it was made with.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Stamp {
     /// The code.
@@ -34,6 +35,10 @@ pub struct Stamp {
     pub recorded_at: i64,
     /// How many records it wrote.
     pub record_count: i64,
+    /// The digest the code's log held for it when the register was read from a ledger verified against that log
+    /// (`None` when it had none: made before the log, in a database not opened writable since). The digest
+    /// chains every earlier one, so it stands for the whole history the copy was made from.
+    pub digest: Option<[u8; 32]>,
 }
 
 /// Why a kept register cannot be used; every case means "read the ledger instead".
@@ -48,6 +53,10 @@ pub enum KeptError {
     /// Cut short, or a section does not match its checksum.
     #[error("it is damaged ({0})")]
     Damaged(&'static str),
+    /// It names the latest publication, but the log's digest of it is not the one it was made with: the log was
+    /// rewritten since (or the copy altered). Not "read the ledger instead": the ledger is what is in doubt.
+    #[error("the log's digest of publication {0} is not the one this copy was verified against")]
+    Diverged(i64),
 }
 
 /// The register and its texts, ready to keep.
@@ -87,8 +96,18 @@ pub struct KeptTexts {
 pub fn decode(from: impl Read, expected: &Stamp, with_texts: bool) -> Result<(Register, Option<KeptTexts>), KeptError> {
     let mut reader = Reader::after_magic(from)?;
     let stamp: Stamp = from_bytes(&reader.section(false)?)?;
-    if stamp != *expected {
+    let names = |s: &Stamp| (s.code.clone(), s.publication, s.recorded_at, s.record_count);
+    if names(&stamp) != names(expected) {
         return Err(KeptError::Stale(stamp.publication));
+    }
+    match (&stamp.digest, &expected.digest) {
+        // In constant time: how much of a digest matches says nothing to whoever can time the reads.
+        (Some(kept), Some(now)) if !bool::from(subtle::ConstantTimeEq::ct_eq(&kept[..], &now[..])) => {
+            return Err(KeptError::Diverged(stamp.publication));
+        }
+        (Some(_), Some(_)) | (None, None) => {}
+        // A digest written since (the log completed) or gone: made again from the ledger, verified.
+        _ => return Err(KeptError::Stale(stamp.publication)),
     }
     let register: Register = from_bytes(&reader.section(true)?)?;
     if !with_texts {
@@ -241,7 +260,23 @@ mod tests {
             publication,
             recorded_at: 1_700_000_000_000_000,
             record_count: 9,
+            digest: Some([publication as u8; 32]),
         }
+    }
+
+    #[test]
+    fn is_used_only_while_the_log_holds_the_digest_it_was_made_with() {
+        let bytes = encode(&stamp_of(7), &register(), &texts());
+        let with = |digest: Option<[u8; 32]>| decode(bytes.as_slice(), &Stamp { digest, ..stamp_of(7) }, false).err();
+        assert_eq!(with(Some([7; 32])), None);
+        let mut rewritten = [7; 32];
+        rewritten[31] = 0;
+        assert_eq!(with(Some(rewritten)), Some(KeptError::Diverged(7)), "one byte of the digest differs");
+        assert_eq!(with(None), Some(KeptError::Stale(7)), "the digest is gone: the ledger is read (and verified)");
+        let before_the_log = encode(&Stamp { digest: None, ..stamp_of(7) }, &register(), &texts());
+        let read = |digest| decode(before_the_log.as_slice(), &Stamp { digest, ..stamp_of(7) }, false).err();
+        assert_eq!(read(None), None);
+        assert_eq!(read(Some([7; 32])), Some(KeptError::Stale(7)), "the log completed since: read again");
     }
 
     #[test]
@@ -418,6 +453,6 @@ attached_to = ["version:1.0", "provision:H15"]
     fn format_is_pinned() {
         let register = crate::parse_register("pinned.toml", PINNED).expect("the pinned register reads");
         let digest = TextHash::of_bytes(&encode(&stamp_of(1), &register, &texts())).to_string();
-        assert_eq!((FORMAT, &digest[..16]), (4, "5fa999d8fbb6da7e"), "bump FORMAT and update the digest");
+        assert_eq!((FORMAT, &digest[..16]), (5, "ab322a08dc79c9b0"), "bump FORMAT and update the digest");
     }
 }

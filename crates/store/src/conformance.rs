@@ -143,6 +143,13 @@ async fn log_story(store: &dyn Store, code: &CodeId) {
     let want: Vec<(i64, u64, Option<Timestamp>)> =
         publications.iter().enumerate().map(|(i, p)| (p.id, i as u64 + 1, None)).collect();
     assert_eq!(listed, want, "one digest per publication, in order, written with it");
+    let latest = store.latest(code).await.expect("head");
+    assert_eq!(
+        latest,
+        Some((publications.last().expect("publications").clone(), log.last().map(|e| e.digest))),
+        "the latest publication and its digest"
+    );
+    assert_eq!(store.latest(&id("nothing-here")).await.expect("head"), None);
     let sources = store.log_sources(code).await.expect("sources");
     let recomputed: Vec<_> = crate::log::logged(code, &sources).into_iter().map(|l| l.expect("readable")).collect();
     let chain = inforce_core::log::chain(&recomputed);

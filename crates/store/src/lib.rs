@@ -14,6 +14,7 @@ use async_trait::async_trait;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use inforce_core::log::Digest;
 use inforce_core::text::{TextHash, TextRecord, TextWrite};
 use inforce_core::{CodeId, Record, RecordWrite};
 use jiff::Timestamp;
@@ -311,6 +312,15 @@ pub trait Store: Send + Sync {
 
     /// The code's log: one entry per publication that has a digest, in sequence order.
     async fn log(&self, code: &CodeId) -> Result<Vec<LogEntry>, StoreError>;
+
+    /// The code's latest publication and the digest its log holds for it (`None` when it has none: a publication
+    /// made before the log, in a database not opened writable since), read together in one statement: what a
+    /// kept copy of the register is checked against on every read. `None` when the code has no publication.
+    async fn latest(&self, code: &CodeId) -> Result<Option<(Publication, Option<Digest>)>, StoreError> {
+        let Some(latest) = self.publications(code).await?.pop() else { return Ok(None) };
+        let digest = self.log(code).await?.into_iter().find(|e| e.publication == latest.id).map(|e| e.digest);
+        Ok(Some((latest, digest)))
+    }
 
     /// Everything the code's digests cover, as stored, read at one point of the log (see [`verify`]).
     async fn log_sources(&self, code: &CodeId) -> Result<LogSources, StoreError>;

@@ -189,6 +189,10 @@ pub const HAS_FILE: &str = "SELECT COUNT(*) FROM files WHERE code = $1 AND sha25
 /// A code's log: publication_id, sequence, digest, computed_at, in sequence order.
 pub const SELECT_LOG: &str = "SELECT publication_id, sequence, digest, computed_at FROM publication_digests \
      WHERE code = $1 ORDER BY sequence";
+/// A code's latest publication (the columns of [`SELECT_PUBLICATIONS`]) and the digest its log holds for it.
+pub const SELECT_LATEST: &str = "SELECT p.id, p.recorded_at, p.origin, p.record_count, p.author, p.command, p.base, \
+     p.reason, d.digest FROM publications p LEFT JOIN publication_digests d ON d.publication_id = p.id WHERE p.code = $1 \
+     ORDER BY p.id DESC LIMIT 1";
 /// The last digest of a code's log: sequence, digest.
 pub const SELECT_LOG_TIP: &str =
     "SELECT sequence, digest FROM publication_digests WHERE code = $1 ORDER BY sequence DESC LIMIT 1";

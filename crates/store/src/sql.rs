@@ -81,6 +81,7 @@ pub trait SqlBackend: Send + Sync {
 #[doc(hidden)]
 pub mod expand {
     pub use async_trait::async_trait;
+    pub use inforce_core::log::Digest;
     pub use inforce_core::{CodeId, Record};
     pub use sqlx;
 }
@@ -428,6 +429,30 @@ macro_rules! sql_store {
                     base: publication.base,
                     reason: publication.reason,
                 })
+            }
+
+            async fn latest(
+                &self,
+                code: &$crate::sql::expand::CodeId,
+            ) -> Result<Option<($crate::Publication, Option<$crate::sql::expand::Digest>)>, $crate::StoreError> {
+                use $crate::sql::SqlBackend as _;
+                use $crate::sql::expand::sqlx::Row as _;
+                let found = self.sql_rows($crate::rows::SELECT_LATEST, code, self.pool()).await?;
+                let Some(row) = found.first() else { return Ok(None) };
+                let columns =
+                    (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4), row.get(5), row.get(6), row.get(7));
+                let publication = $crate::rows::publication(code, columns)?;
+                let digest = match row.get::<Option<Vec<u8>>, _>(8) {
+                    Some(bytes) => Some($crate::sql::expand::Digest::from_bytes(&bytes).ok_or_else(|| {
+                        $crate::StoreError::Corrupt {
+                            code: code.to_string(),
+                            seq: publication.id,
+                            reason: format!("a digest of {} bytes", bytes.len()),
+                        }
+                    })?),
+                    None => None,
+                };
+                Ok(Some((publication, digest)))
             }
 
             async fn log(

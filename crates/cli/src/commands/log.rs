@@ -3,10 +3,11 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use inforce_core::log::{Digest, tree_head};
 use inforce_core::merkle;
-use inforce_formats::checkpoint::{Checkpoint, CheckpointError, SigningKey, open};
+use inforce_formats::checkpoint::{Checkpoint, CheckpointError, SigningKey, normalise, open};
 use inforce_present::log::{ConsistencyJson, InclusionJson, LogJson, LoggedJson, hex, unhex};
 use inforce_present::wire::{VerifiedJson, VerifyJson};
 use inforce_store::{Verdict, verify as verify_code};
@@ -15,6 +16,7 @@ use serde::Serialize;
 use crate::cli::{KeyGenerateArgs, VerifyArgs};
 use crate::env::Env;
 use crate::failure::Failure;
+use crate::fetch::{Bounds, Expected, Fetcher};
 
 /// `inforce verify [--code C]`: every code (or the one named) recomputed from the store; exit 4 naming the first
 /// publication of each code that does not match its log. With `--remote`, a running site instead ([`remote`]).
@@ -24,8 +26,17 @@ pub async fn verify(env: &Env, args: &VerifyArgs) -> Result<(), Failure> {
             url: url.trim_end_matches('/').to_string(),
             code: env.code.to_string(),
             key: read_file(key)?.trim().to_string(),
-            saved: args.checkpoint.as_deref().map(read_file).transpose()?,
+            saved: args
+                .checkpoint
+                .as_deref()
+                .map(|path| Ok::<_, Failure>((path.to_path_buf(), read_file(path)?)))
+                .transpose()?,
             save: args.save.clone(),
+            bounds: Bounds {
+                timeout: Duration::from_secs(args.timeout.unwrap_or(DEFAULT_TIMEOUT_SECONDS)),
+                deadline: Duration::from_secs(args.deadline.unwrap_or(DEFAULT_DEADLINE_SECONDS)),
+            },
+            publication_bytes: args.max_publication_bytes.map_or(DEFAULT_PUBLICATION_BYTES, |b| b as u64),
         };
         let checked = tokio::task::spawn_blocking(move || remote(&request))
             .await
@@ -197,10 +208,14 @@ struct Remote {
     code: String,
     /// The verifier key the outsider trusts.
     key: String,
-    /// A checkpoint saved earlier.
-    saved: Option<String>,
+    /// A checkpoint saved earlier: its file and what it holds.
+    saved: Option<(PathBuf, String)>,
     /// Where to save the checkpoint verified now.
     save: Option<PathBuf>,
+    /// Time bounds of the requests and of the whole run.
+    bounds: Bounds,
+    /// The most bytes one publication's content may take.
+    publication_bytes: u64,
 }
 
 /// What `verify --remote` found: everything checked.
@@ -240,23 +255,31 @@ impl RemoteJson {
     }
 }
 
-/// The size past which a served answer is refused (a publication's content can be large: 1 GiB).
-const MOST_BYTES: u64 = 1 << 30;
+/// `--timeout`: seconds each request may take to connect, and between any two reads.
+const DEFAULT_TIMEOUT_SECONDS: u64 = 30;
+/// `--deadline`: seconds the whole check may take.
+const DEFAULT_DEADLINE_SECONDS: u64 = 600;
+/// `--max-publication-bytes`: one publication's content served as JSON. Its records are register-file fragments
+/// of at most one register file (`MAX_REGISTER_FILE_BYTES`, 64 MiB), which JSON's escapes at most double; its
+/// text records and hashes take far less. Four times the register file leaves room for both.
+const DEFAULT_PUBLICATION_BYTES: u64 = 4 * super::register::MAX_REGISTER_FILE_BYTES;
 
-/// Fetches one address of the site as text; failures to reach it are the environment's (exit 3).
-fn fetch(agent: &ureq::Agent, url: &str) -> Result<String, Failure> {
-    let mut response = agent.get(url).call().map_err(|e| Failure::Environment(format!("cannot read {url}: {e}")))?;
-    response
-        .body_mut()
-        .with_config()
-        .limit(MOST_BYTES)
-        .read_to_string()
-        .map_err(|e| Failure::Environment(format!("cannot read {url}: {e}")))
+/// The signed checkpoint: a few short lines and its signatures (a signed note carries at most a hundred).
+const CHECKPOINT: Expected = Expected { content_type: "text/plain", most_bytes: 64 << 10, what: "the checkpoint" };
+/// A page of the log: the site lists 100 publications a page, each in under 400 bytes; 1 MiB leaves room for
+/// pages of a few thousand.
+const LOG_PAGE: Expected = Expected { content_type: "application/json", most_bytes: 1 << 20, what: "a log page" };
+
+/// An inclusion or consistency proof of a tree of `size` publications: at most two hashes (64 hex digits and
+/// quotes, under 70 bytes each) per level of the tree, and its other fields in well under 4 KiB.
+fn proof(size: u64) -> Expected {
+    let levels = u64::from(u64::BITS - size.leading_zeros()) + 1;
+    Expected { content_type: "application/json", most_bytes: 4096 + 2 * levels * 70, what: "a proof" }
 }
 
-fn fetch_json<T: serde::de::DeserializeOwned>(agent: &ureq::Agent, url: &str) -> Result<T, Failure> {
-    serde_json::from_str(&fetch(agent, url)?)
-        .map_err(|e| Failure::Damaged(format!("{url} does not answer as the publication log does: {e}")))
+fn fetch_json<T: serde::de::DeserializeOwned>(fetcher: &Fetcher, url: &str, expected: Expected) -> Result<T, Failure> {
+    fetcher
+        .json(url, expected, |why| Failure::Damaged(format!("it does not answer as the publication log does: {why}")))
 }
 
 /// Checks a site as an outsider would: the checkpoint's signature and origin, every served publication's digest
@@ -264,7 +287,7 @@ fn fetch_json<T: serde::de::DeserializeOwned>(agent: &ureq::Agent, url: &str) ->
 /// inclusion proof, and, given a saved checkpoint, that the log extends it (its consistency proof, and the
 /// saved head recomputed). Exit 4 when anything does not match.
 fn remote(request: &Remote) -> Result<RemoteJson, Failure> {
-    let agent = ureq::Agent::new_with_defaults();
+    let fetcher = Fetcher::new(&request.url, request.bounds)?;
     let (url, code) = (&request.url, &request.code);
     let damaged = |what: String| Failure::Damaged(format!("{url} ({code}): {what}"));
     let key_name = request.key.split('+').next().unwrap_or_default().to_string();
@@ -274,20 +297,32 @@ fn remote(request: &Remote) -> Result<RemoteJson, Failure> {
             e => damaged(format!("{which}: {e}")),
         })
     };
-    let note = fetch(&agent, &format!("{url}/api/v1/{code}/log/checkpoint"))?;
+    let note = fetcher.text(&format!("{url}/api/v1/{code}/log/checkpoint"), CHECKPOINT)?;
     let checkpoint = opened(&note, "the served checkpoint")?;
     let origin = format!("{key_name}/{code}");
     if checkpoint.origin != origin {
         return Err(damaged(format!("the checkpoint is of the log '{}', not '{origin}'", checkpoint.origin)));
     }
     let size = checkpoint.size;
-    // Every publication up to the checkpoint's size (the log may have grown since it was fetched).
+    // Every publication up to the checkpoint's size (the log may have grown since it was fetched), each page
+    // taking the list on from where it stands: a page that repeats, skips or adds nothing ends the reading, so
+    // the pages read are bounded by the checkpoint's size.
     let mut listed = Vec::new();
     let mut page = 1;
     loop {
-        let log: LogJson = fetch_json(&agent, &format!("{url}/api/v1/{code}/log?page={page}"))?;
-        listed.extend(log.publications);
-        if page >= log.pages || listed.len() as u64 >= size {
+        let log: LogJson = fetch_json(&fetcher, &format!("{url}/api/v1/{code}/log?page={page}"), LOG_PAGE)?;
+        let before = listed.len();
+        for entry in log.publications.into_iter().take(size.saturating_sub(before as u64) as usize) {
+            let expected = listed.len() as u64 + 1;
+            if entry.sequence != expected {
+                return Err(damaged(format!(
+                    "page {page} of the log lists publication {} where {expected} comes next",
+                    entry.sequence
+                )));
+            }
+            listed.push(entry);
+        }
+        if page >= log.pages || listed.len() as u64 >= size || listed.len() == before {
             break;
         }
         page += 1;
@@ -295,10 +330,15 @@ fn remote(request: &Remote) -> Result<RemoteJson, Failure> {
     if (listed.len() as u64) < size {
         return Err(damaged(format!("the checkpoint counts {size} publications but the log lists {}", listed.len())));
     }
+    let publication = Expected {
+        content_type: "application/json",
+        most_bytes: request.publication_bytes,
+        what: "a publication's content (--max-publication-bytes)",
+    };
     let mut digests: Vec<Digest> = Vec::new();
     for (i, entry) in listed.iter().take(size as usize).enumerate() {
         let n = i as u64 + 1;
-        let content: LoggedJson = fetch_json(&agent, &format!("{url}/api/v1/{code}/log/{n}"))?;
+        let content: LoggedJson = fetch_json(&fetcher, &format!("{url}/api/v1/{code}/log/{n}"), publication)?;
         let logged = content.logged().map_err(damaged)?;
         if logged.sequence != n || logged.code != *code {
             return Err(damaged(format!("/log/{n} serves publication {} of '{}'", logged.sequence, logged.code)));
@@ -318,23 +358,29 @@ fn remote(request: &Remote) -> Result<RemoteJson, Failure> {
     // The proofs the site serves, checked as a client holding only hashes would.
     let newest = digests.last().copied();
     if let Some(newest) = newest {
-        let proof: InclusionJson =
-            fetch_json(&agent, &format!("{url}/api/v1/{code}/log/proof/inclusion?sequence={size}&tree_size={size}"))?;
+        let url = format!("{url}/api/v1/{code}/log/proof/inclusion?sequence={size}&tree_size={size}");
+        let proof: InclusionJson = fetch_json(&fetcher, &url, proof(size))?;
         let path = hashes(&proof.audit_path).ok_or_else(|| damaged("an inclusion proof that is not hashes".into()))?;
         if !merkle::verify_inclusion(&newest.leaf(), size - 1, size, &path, &checkpoint.root) {
             return Err(damaged(format!("the inclusion proof of publication {size} does not verify")));
         }
     }
     let mut extends = None;
-    if let Some(saved) = &request.saved {
-        let before = opened(saved, "the saved checkpoint")?;
+    if let Some((file, saved)) = &request.saved {
+        // A person's editor may have re-saved the file (CRLF line ends, no final newline): the signed text is
+        // LF, and what still does not read as a signed note is the file's fault, not the site's.
+        let before = open(&normalise(saved), &request.key).map_err(|e| match e {
+            CheckpointError::VerifierKey => Failure::Usage(format!("--key: {e}")),
+            CheckpointError::Signature => damaged(format!("the saved checkpoint: {e}")),
+            e => Failure::Usage(format!("--checkpoint {}: {e}", file.display())),
+        })?;
         if before.origin != checkpoint.origin {
             return Err(Failure::Usage(format!(
                 "--checkpoint: it is of the log '{}', not '{}'",
                 before.origin, checkpoint.origin
             )));
         }
-        check_extends(&agent, request, &before, &checkpoint, &digests).map_err(damaged)?;
+        check_extends(&fetcher, request, &before, &checkpoint, &digests)?;
         extends = Some(before.size);
     }
     let saved_to = match &request.save {
@@ -360,12 +406,13 @@ fn remote(request: &Remote) -> Result<RemoteJson, Failure> {
 /// That the log of `now` (whose publications' digests are `digests`) extends the saved checkpoint `before`:
 /// its first publications make the saved head, and the site's consistency proof verifies.
 fn check_extends(
-    agent: &ureq::Agent,
+    fetcher: &Fetcher,
     request: &Remote,
     before: &Checkpoint,
     now: &Checkpoint,
     digests: &[Digest],
-) -> Result<(), String> {
+) -> Result<(), Failure> {
+    let damaged = |what: String| Failure::Damaged(format!("{} ({}): {what}", request.url, request.code));
     let rewritten = |why: &str| {
         format!(
             "the site's history was rewritten: its log does not extend the checkpoint saved earlier ({} \
@@ -375,10 +422,10 @@ fn check_extends(
         )
     };
     if before.size > now.size {
-        return Err(rewritten(&format!("the log now holds only {} publication(s)", now.size)));
+        return Err(damaged(rewritten(&format!("the log now holds only {} publication(s)", now.size))));
     }
     if tree_head(&digests[..before.size as usize]) != before.root {
-        return Err(rewritten("its first publications no longer make the saved tree head"));
+        return Err(damaged(rewritten("its first publications no longer make the saved tree head")));
     }
     if before.size == 0 {
         return Ok(());
@@ -387,10 +434,11 @@ fn check_extends(
         "{}/api/v1/{}/log/proof/consistency?first={}&second={}",
         request.url, request.code, before.size, now.size
     );
-    let proof: ConsistencyJson = fetch_json(agent, &url).map_err(|e| e.message().to_string())?;
-    let path = hashes(&proof.consistency_path).ok_or_else(|| rewritten("a consistency proof that is not hashes"))?;
+    let proof: ConsistencyJson = fetcher.json(&url, proof(now.size), |why| damaged(rewritten(&why)))?;
+    let path =
+        hashes(&proof.consistency_path).ok_or_else(|| damaged(rewritten("a consistency proof that is not hashes")))?;
     if !merkle::verify_consistency(before.size, now.size, &before.root, &now.root, &path) {
-        return Err(rewritten("its consistency proof does not verify"));
+        return Err(damaged(rewritten("its consistency proof does not verify")));
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ use crate::env::Env;
 use crate::failure::Failure;
 
 /// The largest register file accepted, in bytes (the SEC's is under 100 KiB).
-const MAX_REGISTER_FILE_BYTES: u64 = 64 * 1024 * 1024;
+pub const MAX_REGISTER_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// `inforce register import FILE`: checks a register file and stores it, all of it or, if anything is wrong,
 /// nothing.

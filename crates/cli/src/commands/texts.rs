@@ -4,7 +4,8 @@
 use inforce_core::diff::DiffOptions;
 use inforce_present::describe::{cut_label, no_text_note};
 use inforce_present::wire::{
-    BlameJson, CheckJson, ComparisonParts, MarkdownWrittenJson, ShowJson, StretchRecordJson, comparison_json,
+    BlameJson, CheckCodesJson, CheckJson, ComparisonParts, MarkdownWrittenJson, ShowJson, StretchRecordJson,
+    comparison_json,
 };
 use inforce_present::{html, plain};
 
@@ -81,21 +82,47 @@ pub async fn blame(env: &Env, args: &BlameArgs) -> Result<(), Failure> {
     out.print(&json, || plain::blame(&id, &cut, note.as_deref(), paragraphs.as_deref()))
 }
 
-/// `inforce check`.
+/// `inforce check [--code C]`: every code (or the one named): first its stored history against its publication
+/// log (exit 4 naming each code that does not match), then its texts against its register.
 pub async fn check(env: &Env) -> Result<(), Failure> {
     let out = &env.out;
-    // First the stored history against its publication log: what follows reads that history.
-    let verdict = inforce_store::verify(env.store().await?.as_ref(), &env.code).await?;
-    if let Some(message) = super::log::damage(std::slice::from_ref(&verdict)) {
+    let store = env.store().await?.as_ref();
+    let codes = if env.code_given { vec![env.code.clone()] } else { store.codes().await? };
+    // First the stored histories against their publication logs: what follows reads them.
+    let mut verdicts = Vec::with_capacity(codes.len());
+    for code in &codes {
+        verdicts.push(inforce_store::verify(store, code).await?);
+    }
+    if let Some(message) = super::log::damage(&verdicts) {
         return Err(Failure::Damaged(message));
     }
-    let logged = super::log::describe(&verdict);
     // The ledger itself: a kept copy must not hide damage to it.
-    let history = &env.history_from_ledger().await?;
-    let found = history.discrepancies();
-    let local = local_details(env.store().await?.as_ref(), &env.code).await?;
-    let json = CheckJson::new(history, &found, &local);
-    out.print(&json, || plain::check(history, &logged, &found, &local))
+    let mut checked = Vec::with_capacity(codes.len());
+    for (code, verdict) in codes.iter().zip(&verdicts) {
+        match env.history_from_ledger(code).await? {
+            Some(history) => {
+                let local = local_details(store, code).await?;
+                checked.push((history, super::log::describe(verdict), local));
+            }
+            None if env.code_given => return Err(env.no_register_failure().await),
+            // Not recorded yet as of --as-recorded.
+            None => {}
+        }
+    }
+    let found: Vec<_> = checked.iter().map(|(history, _, _)| history.discrepancies()).collect();
+    let text = || {
+        let pages = checked
+            .iter()
+            .zip(&found)
+            .map(|((history, logged, local), found)| plain::check(history, logged, found, local));
+        pages.map(|page| page.trim_end().to_string()).collect::<Vec<_>>().join("\n\n")
+    };
+    let json = checked.iter().zip(&found).map(|((history, _, local), found)| CheckJson::new(history, found, local));
+    if env.code_given {
+        out.print(&json.into_iter().next(), text)
+    } else {
+        out.print(&CheckCodesJson { codes: json.collect() }, text)
+    }
 }
 
 /// The publications of `code` that carry local details, each with the fields that do: its `origin`, `author`,

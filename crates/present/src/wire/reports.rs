@@ -259,6 +259,13 @@ struct LocalDetailsJson {
     fields: Vec<&'static str>,
 }
 
+/// `inforce check` without `--code`: every code, in id order.
+#[derive(Serialize)]
+pub struct CheckCodesJson {
+    /// One report per code.
+    pub codes: Vec<CheckJson>,
+}
+
 /// One disagreement.
 #[derive(Serialize)]
 struct DiscrepancyJson {
