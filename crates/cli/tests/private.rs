@@ -165,9 +165,11 @@ fn check_lists_publications_recorded_with_local_paths() {
         };
         inforce_store::publish_register(&store, &register, &provenance).await.expect("publish");
     });
+    // Every code is checked (one here); `--code` answers for the one named.
     let check = sandbox.json(&["check"]);
+    assert_eq!(check["codes"][0], sandbox.json(&["check", "--code", "sec"]), "{check}");
     assert_eq!(
-        check["local_details"],
+        check["codes"][0]["local_details"],
         serde_json::json!([{"publication": 2, "fields": ["origin", "author", "command", "summary"]}]),
         "{check}"
     );

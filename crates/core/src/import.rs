@@ -740,6 +740,21 @@ mod tests {
     }
 
     #[test]
+    fn a_recorded_text_in_another_normalisation_form_is_the_same_wording() {
+        // Recorded by a build that did not compose texts: "é" as e and a combining acute accent.
+        let (decomposed, composed) = ("caf\u{65}\u{301}", "caf\u{e9}");
+        let versions = vec![version("v1", "2016-01-01", &[("1", decomposed)])];
+        let code = CodeId::parse("fr").expect("code");
+        let merged = join(&code, None, &Texts::default(), &versions).expect("valid");
+        let bodies = HashMap::from([(TextHash::of(decomposed), std::sync::Arc::from(decomposed))]);
+        let texts = Texts { assignments: merged.assignments.clone(), bodies };
+        let again = vec![version("v1", "2016-01-01", &[("1", composed)])];
+        let (order, headings) = import(&again);
+        let import = TextImport { versions: &again, order: &order, headings: &headings, placements: no_placements() };
+        assert_eq!(replaced_texts(Some(&merged.register), &texts, import), [], "composed, it is the same text");
+    }
+
+    #[test]
     fn a_folder_date_that_contradicts_the_register_is_refused() {
         let reg = register(vec![provision("A", None)], vec![entry("4.2", "2015-03-18", &[])]);
         let versions = vec![version("4.2", "2015-03-19", &[("A", "text")])];

@@ -410,6 +410,14 @@ mod tests {
         assert!(facts("doc add D1", "uid", "versions add 4.3 --source https://x.org/a/b").local_details().is_empty());
         assert!(carries_local_path("The text of Section D imported from ../shared/docx/sec-like/D-v2.docx."));
         assert!(!carries_local_path("The text of Section D imported from D-v2.docx."));
+        // The edges: a lone slash or drive letter is no path; a uid is digits only.
+        assert!(!carries_local_path("either / or"), "a lone slash");
+        assert!(carries_local_path("/x"));
+        assert!(!carries_local_path("C: drive"), "a drive letter without a path");
+        assert!(carries_local_path("C:\\"));
+        assert_eq!(facts("builtin", "uid 12a", "").local_details(), Vec::<&str>::new(), "not a uid");
+        assert_eq!(facts("builtin", "uid ", "").local_details(), Vec::<&str>::new(), "no number");
+        assert_eq!(facts("builtin", "uid 501", "").local_details(), ["author"]);
     }
 
     fn append(records: &mut Vec<Record>, writes: Vec<RecordWrite>, at: &str) {

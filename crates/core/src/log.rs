@@ -361,6 +361,10 @@ mod tests {
         let p = publication();
         assert_eq!(p.digest(None).to_string(), V1_DIGEST);
         assert_eq!(&p.encoding(None)[..23], b"inforce-publication-v1\n");
+        assert_eq!(p.encoding_name(), "inforce-publication-v1");
+        let corrected = Logged { reason: Some("a typo".into()), ..publication() };
+        assert_eq!(corrected.encoding_name(), "inforce-publication-v2");
+        assert!(corrected.encoding(None).starts_with(b"inforce-publication-v2\n"), "the name is the encoding's own");
     }
 
     /// The digest of [`publication`] under version 1, as builds before version 2 computed it.
