@@ -48,6 +48,18 @@ fn missing_prerequisite(root: &Path) -> Option<String> {
     None
 }
 
+/// The workspace root when the browser tests can run; otherwise says why and answers `None` (a failure when
+/// `INFORCE_REQUIRE_BROWSER=1`, as in CI).
+fn browser_ready() -> Option<PathBuf> {
+    let root = workspace_root();
+    let Some(reason) = missing_prerequisite(&root) else { return Some(root) };
+    if std::env::var("INFORCE_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+        panic!("the browser tests cannot run: {reason}");
+    }
+    eprintln!("skipping the browser tests: {reason}");
+    None
+}
+
 /// A small code with texts: Article 1 reworded, Article 2 taken out and Article 3 added by v2.
 fn demo_code(sandbox: &Sandbox) -> PathBuf {
     Folder::new()
@@ -94,14 +106,7 @@ fn start(sandbox: &Sandbox) -> (Server, String) {
 
 #[test]
 fn the_site_works_in_a_real_browser_by_mouse_and_keyboard_and_passes_axe() {
-    let root = workspace_root();
-    if let Some(reason) = missing_prerequisite(&root) {
-        if std::env::var("INFORCE_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
-            panic!("the browser tests cannot run: {reason}");
-        }
-        eprintln!("skipping the browser tests: {reason}");
-        return;
-    }
+    let Some(root) = browser_ready() else { return };
     let sandbox = Sandbox::new();
     let folder = demo_code(&sandbox);
     sandbox.stdout(&["import", folder.to_str().expect("path"), "--code", "demo", "--title", "Demo code"]);
@@ -145,14 +150,7 @@ const PAYLOADS: &[&str] = &[
 
 #[test]
 fn nothing_a_register_string_or_text_carries_runs_as_script_in_a_static_export() {
-    let root = workspace_root();
-    if let Some(reason) = missing_prerequisite(&root) {
-        if std::env::var("INFORCE_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
-            panic!("the browser tests cannot run: {reason}");
-        }
-        eprintln!("skipping the browser tests: {reason}");
-        return;
-    }
+    let Some(root) = browser_ready() else { return };
     let sandbox = Sandbox::new();
     let texts: Vec<(String, String)> = PAYLOADS
         .iter()

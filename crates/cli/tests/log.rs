@@ -6,10 +6,11 @@ mod common;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use common::tamper::{pool, tamper};
 use common::{Sandbox, small_code, stderr};
 use inforce_core::text::TextHash;
+use sqlx::Row;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
-use sqlx::{Row, SqlitePool};
 
 /// A register with several publications of two codes: the SEC (built in, a document, a correction) and a small
 /// code with texts over two versions.
@@ -29,31 +30,6 @@ fn register() -> Sandbox {
     let output = sandbox.run_at("2026-03-02T09:00:00Z", &["--code", "fr", "import", code.to_str().expect("path")]);
     assert!(output.status.success(), "{}", stderr(&output));
     sandbox
-}
-
-/// Runs `sql` on the sandbox's database as someone with the file would: triggers dropped, foreign keys off.
-fn tamper(sandbox: &Sandbox, sql: &[&str]) {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-    runtime.block_on(async {
-        let pool = pool(sandbox).await;
-        for statement in sql {
-            sqlx::query(statement).execute(&pool).await.unwrap_or_else(|e| panic!("{statement}: {e}"));
-        }
-        pool.close().await;
-    });
-}
-
-async fn pool(sandbox: &Sandbox) -> SqlitePool {
-    let options = SqliteConnectOptions::new().filename(sandbox.db()).foreign_keys(false);
-    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.expect("open");
-    let triggers: Vec<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        .fetch_all(&pool)
-        .await
-        .expect("triggers");
-    for trigger in triggers {
-        sqlx::query(&format!("DROP TRIGGER {trigger}")).execute(&pool).await.expect("drop trigger");
-    }
-    pool
 }
 
 /// The ids of a code's publications, in order.

@@ -6,8 +6,6 @@
 mod common;
 
 use common::{Sandbox, small_code, stderr};
-use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
 /// The SEC (built in) and a small code with texts.
 fn register() -> Sandbox {
@@ -19,30 +17,10 @@ fn register() -> Sandbox {
     sandbox
 }
 
-/// Runs `sql` on the sandbox's database as someone with the file would: triggers dropped, foreign keys off.
+/// Runs `sql` on the sandbox's database as someone with the file would, then expects the copy to notice.
 fn tamper(sandbox: &Sandbox, sql: &[&str]) {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-    runtime.block_on(async {
-        let pool = pool(sandbox).await;
-        for statement in sql {
-            sqlx::query(statement).execute(&pool).await.unwrap_or_else(|e| panic!("{statement}: {e}"));
-        }
-        pool.close().await;
-    });
+    common::tamper::tamper(sandbox, sql);
     sandbox.expect_tampered();
-}
-
-async fn pool(sandbox: &Sandbox) -> SqlitePool {
-    let options = SqliteConnectOptions::new().filename(sandbox.db()).foreign_keys(false);
-    let pool = SqlitePoolOptions::new().max_connections(1).connect_with(options).await.expect("open");
-    let triggers: Vec<String> = sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        .fetch_all(&pool)
-        .await
-        .expect("triggers");
-    for trigger in triggers {
-        sqlx::query(&format!("DROP TRIGGER {trigger}")).execute(&pool).await.expect("drop trigger");
-    }
-    pool
 }
 
 /// SEC 4.1's effective date moved a day earlier, in the stored record only.

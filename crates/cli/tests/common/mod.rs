@@ -10,6 +10,7 @@ use serde_json::Value;
 
 mod folder;
 pub mod markup;
+pub mod tamper;
 // Each test file uses some of them.
 #[allow(unused_imports)]
 pub use folder::{CREANCE, Folder, changed_back_folder, decomposed, resaved_folder, small_folder, write};
