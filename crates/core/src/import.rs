@@ -188,18 +188,7 @@ pub fn merge_versions(
     current_texts: &Texts,
     import: TextImport<'_>,
 ) -> Result<Merged, Vec<ImportProblem>> {
-    // Each stored text not in NFC, with the hash of its composed form: equal composed hashes are one wording.
-    let composed: HashMap<TextHash, TextHash> = current_texts
-        .bodies
-        .iter()
-        .filter_map(|(hash, body)| match nfc(body) {
-            Cow::Owned(text) => Some((*hash, TextHash::of(&text))),
-            Cow::Borrowed(_) => None,
-        })
-        .collect();
-    let same = |a: TextHash, b: TextHash| {
-        a == b || composed.get(&a).copied().unwrap_or(a) == composed.get(&b).copied().unwrap_or(b)
-    };
+    let same = same_wording(current_texts);
     let current_texts = &current_texts.assignments;
     let mut problems = Vec::new();
     let mut register = current.cloned().unwrap_or_else(|| Register::empty(Code::new(code.clone(), code.to_string())));
