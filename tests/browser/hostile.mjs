@@ -8,10 +8,10 @@
 // drawn as results), from the file system and through a plain file server; any page where a payload ran, a
 // dialog opened or a script error was thrown fails. It prints every failure and exits 1 if there is any.
 
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import http from 'node:http';
+import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { serveCopy } from './copy-server.mjs';
 
 const [exported, code, query] = process.argv.slice(2);
 if (!exported || !code || !query) {
@@ -29,19 +29,7 @@ function htmlFiles(dir) {
   });
 }
 
-const TYPES = { '.html': 'text/html', '.css': 'text/css', '.js': 'text/javascript', '.json': 'application/json' };
-const server = http.createServer((request, response) => {
-  const wanted = decodeURIComponent(new URL(request.url, 'http://copy').pathname);
-  const file = path.join(exported, wanted.endsWith('/') ? `${wanted}index.html` : wanted);
-  if (!file.startsWith(exported) || !existsSync(file)) {
-    response.writeHead(404).end();
-    return;
-  }
-  response.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
-  response.end(readFileSync(file));
-});
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const served = `http://127.0.0.1:${server.address().port}`;
+const { server, served } = await serveCopy(exported);
 
 const browser = await chromium.launch({
   executablePath: CHROMIUM,

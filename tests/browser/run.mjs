@@ -10,11 +10,11 @@
 // accessibility checker (WCAG 2.0, 2.1 and 2.2, levels A and AA) on every page type, and saves a full-page
 // screenshot of each page type in ARTEFACT_DIR. It prints every failure and exits 1 if there is any.
 
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import http from 'node:http';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { serveCopy } from './copy-server.mjs';
 
 const require = createRequire(import.meta.url);
 const [base, artefacts, exported] = process.argv.slice(2);
@@ -440,19 +440,7 @@ async function staticCopy() {
   }
 
   // The copy as a plain file server with no rules serves it (from file://, axe cannot read the stylesheet).
-  const TYPES = { '.html': 'text/html', '.css': 'text/css', '.js': 'text/javascript', '.json': 'application/json' };
-  const server = http.createServer((request, response) => {
-    const wanted = decodeURIComponent(new URL(request.url, 'http://copy').pathname);
-    const file = path.join(exported, wanted.endsWith('/') ? `${wanted}index.html` : wanted);
-    if (!file.startsWith(exported) || !existsSync(file)) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream' });
-    response.end(readFileSync(file));
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const served = `http://127.0.0.1:${server.address().port}`;
+  const { server, served } = await serveCopy(exported);
 
   current = 'static copy: the search page';
   await step(current, async () => {

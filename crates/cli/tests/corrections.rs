@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use common::{Folder, Sandbox, stderr};
 
 /// A one-version folder: article 1 of version v1 reads `text`.
@@ -124,23 +122,9 @@ fn two_concurrent_imports(sandbox: &Sandbox, trial: usize) {
     assert!(text.contains(winner), "the text is the one that landed: {text}");
 }
 
-fn shared_docx() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/docx/sec-like");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("INFORCE_REQUIRE_DOCX").is_err(),
-        "{} is required here (INFORCE_REQUIRE_DOCX)",
-        dir.display()
-    );
-    println!("skipped: {} is absent (../shared is not on this machine)", dir.display());
-    None
-}
-
 #[test]
 fn a_second_word_import_of_a_recorded_version_is_refused_unless_it_is_a_correction() {
-    let Some(dir) = shared_docx() else { return };
+    let Some(dir) = common::shared_docx().map(|d| d.join("sec-like")) else { return };
     let sandbox = Sandbox::new();
     let (v1, v2) = (dir.join("D-v1.docx").display().to_string(), dir.join("D-v2.docx").display().to_string());
     let import = |file: &str, extra: &[&str]| {

@@ -10,20 +10,6 @@ use std::path::{Path, PathBuf};
 use common::{Sandbox, status_of, stderr};
 use serde_json::Value;
 
-fn shared() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/docx");
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("INFORCE_REQUIRE_DOCX").is_err(),
-        "{} is required here (INFORCE_REQUIRE_DOCX)",
-        dir.display()
-    );
-    println!("skipped: {} is absent (../shared is not on this machine)", dir.display());
-    None
-}
-
 fn doc(dir: &Path, name: &str) -> String {
     dir.join("sec-like").join(format!("{name}.docx")).display().to_string()
 }
@@ -86,7 +72,7 @@ fn publications(sandbox: &Sandbox) -> usize {
 
 #[test]
 fn every_sec_like_document_imports_as_a_new_code_exactly_as_expected() {
-    let Some(dir) = shared() else { return };
+    let Some(dir) = common::shared_docx() else { return };
     let sandbox = Sandbox::new();
     for name in ["D-v1", "D-v2", "A-v1", "X-v1"] {
         let code = format!("scratch-{}", name.to_lowercase());
@@ -123,7 +109,7 @@ fn every_sec_like_document_imports_as_a_new_code_exactly_as_expected() {
 
 #[test]
 fn a_conformed_copy_is_refused_by_default_and_imports_accepted_or_rejected() {
-    let Some(dir) = shared() else { return };
+    let Some(dir) = common::shared_docx() else { return };
     let sandbox = Sandbox::new();
     let conformed = doc(&dir, "D-v2-conformed");
     let expected_changes = std::fs::read_to_string(dir.join("expected/D-v2-conformed/changes.tsv")).expect("tsv");
@@ -160,7 +146,7 @@ fn a_conformed_copy_is_refused_by_default_and_imports_accepted_or_rejected() {
 
 #[test]
 fn a_new_version_reports_the_likely_renumberings_and_removes_what_it_lacks_when_asked() {
-    let Some(dir) = shared() else { return };
+    let Some(dir) = common::shared_docx() else { return };
     let sandbox = Sandbox::new();
     let first = import(&sandbox, &["--code", "d", &doc(&dir, "D-v1"), "--version", "1", "--effective", "2025-01-06"]);
     assert!(first.status.success(), "{}", stderr(&first));
@@ -227,7 +213,7 @@ fn a_new_version_reports_the_likely_renumberings_and_removes_what_it_lacks_when_
 
 #[test]
 fn a_section_document_on_a_scratch_copy_of_the_sec_register() {
-    let Some(dir) = shared() else { return };
+    let Some(dir) = common::shared_docx() else { return };
     let sandbox = Sandbox::new();
     let v1 = doc(&dir, "D-v1");
     let args = ["--code", "sec", "--version", "64.0", "--effective", "2027-06-01"];
@@ -290,7 +276,7 @@ fn a_section_document_on_a_scratch_copy_of_the_sec_register() {
 
 #[test]
 fn broken_inputs_are_refused_naming_the_file_and_nothing_is_stored() {
-    let Some(dir) = shared() else { return };
+    let Some(dir) = common::shared_docx() else { return };
     let sandbox = Sandbox::new();
     let before = publications(&sandbox);
     let codes = sandbox.stdout(&["codes"]);
@@ -333,7 +319,7 @@ fn broken_inputs_are_refused_naming_the_file_and_nothing_is_stored() {
 
 #[test]
 fn every_real_world_file_is_read_or_refused_with_a_reason() {
-    let Some(dir) = shared() else { return };
+    let Some(dir) = common::shared_docx() else { return };
     let sandbox = Sandbox::new();
     let (mut imported, mut refused) = (0, 0);
     for folder in ["realworld/pandoc", "realworld/python-docx"] {

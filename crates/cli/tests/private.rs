@@ -10,20 +10,6 @@ use std::path::{Path, PathBuf};
 use common::{Sandbox, small_code, stderr};
 use serde_json::Value;
 
-fn shared_docx() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/docx/sec-like");
-    if dir.is_dir() {
-        return Some(dir.canonicalize().expect("canonical"));
-    }
-    assert!(
-        std::env::var("INFORCE_REQUIRE_DOCX").is_err(),
-        "{} is required here (INFORCE_REQUIRE_DOCX)",
-        dir.display()
-    );
-    println!("skipped: {} is absent (../shared is not on this machine)", dir.display());
-    None
-}
-
 fn sha256(bytes: &[u8]) -> String {
     inforce_core::document::sha256(bytes)
 }
@@ -48,7 +34,7 @@ fn assert_nothing_local(publication: &Value, places: &[&Path]) {
 
 #[test]
 fn a_word_import_records_file_names_and_digests_only() {
-    let Some(dir) = shared_docx() else { return };
+    let Some(dir) = common::shared_docx().map(|d| d.join("sec-like")) else { return };
     let sandbox = Sandbox::new();
     let file = dir.join("D-v1.docx");
     let bytes = std::fs::read(&file).expect("read");

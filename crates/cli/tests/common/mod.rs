@@ -194,3 +194,19 @@ pub fn start_with(sandbox: &Sandbox, env: &[(&str, &str)], stderr: std::process:
         .unwrap_or_else(|| panic!("no address in {line:?}"));
     Server { child, port }
 }
+
+/// The Word test data (`../shared/docx`, as an absolute path) when this machine has it; otherwise says so and
+/// answers `None` (a failure when `INFORCE_REQUIRE_DOCX` is set, as in CI).
+pub fn shared_docx() -> Option<std::path::PathBuf> {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/docx");
+    if dir.is_dir() {
+        return Some(dir.canonicalize().expect("canonical"));
+    }
+    assert!(
+        std::env::var("INFORCE_REQUIRE_DOCX").is_err(),
+        "{} is required here (INFORCE_REQUIRE_DOCX)",
+        dir.display()
+    );
+    println!("skipped: {} is absent (../shared is not on this machine)", dir.display());
+    None
+}
