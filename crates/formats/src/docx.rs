@@ -16,6 +16,8 @@ use quick_xml::reader::NsReader;
 
 pub mod body;
 pub mod changes;
+#[cfg(test)]
+mod fidelity;
 pub mod numbering;
 pub mod section;
 

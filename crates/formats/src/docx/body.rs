@@ -6,10 +6,12 @@
 //! references. Not text: field instructions, bookmarks, proofing and comment marks, section properties, a table of
 //! contents (`w:sdt` whose `w:docPartGallery` is "Table of Contents"), the old properties a formatting change
 //! keeps (`w:pPrChange`, `w:rPrChange`, `w:tblPrChange`…), and drawings, pictures, embedded objects and text boxes
-//! (`w:drawing`, `w:pict`, `w:object`, `mc:AlternateContent`). A hyperlink, a simple field's result and a content
-//! control's content are text.
+//! (`w:drawing`, `w:pict`, `w:object`, `mc:AlternateContent`), and hidden text (§17.3.2.41 `w:vanish`: a run's
+//! own, else its character style's and its paragraph style's, a toggle property as §17.7.3 defines). A hyperlink, a
+//! simple field's result and a content control's content are text. A hidden paragraph mark joins its paragraph to
+//! the next, as Word shows it.
 
-use super::numbering::{LEVELS, ParagraphNumbering, Tag, attribute, inside, walk};
+use super::numbering::{LEVELS, ParagraphNumbering, Path, Styles, Tag, attribute, inside, on_off, walk};
 
 /// How a tracked change changed the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +96,8 @@ pub struct Span {
     pub run: usize,
     /// Its run's formatting change, if any (an index into [`Body::changes`]).
     pub format: Option<usize>,
+    /// Whether Word hides it (`w:vanish`): not text in either view.
+    pub hidden: bool,
 }
 
 /// A paragraph as written.
@@ -108,6 +112,9 @@ pub struct Paragraph {
     /// The revision of its paragraph mark: inserted, deleted or moved as a whole (an index into
     /// [`Body::changes`]).
     pub mark: Option<usize>,
+    /// Whether its paragraph mark is hidden (its own run properties' `w:vanish`, else its style's): the paragraph
+    /// then reads as part of the next one.
+    pub hidden_mark: bool,
 }
 
 /// A table cell.
@@ -149,9 +156,10 @@ pub struct Body {
 }
 
 impl Body {
-    /// Reads the main document part (`w:body`); the error says what cannot be read.
-    pub fn parse(xml: &str) -> Result<Self, String> {
-        let mut reader = Reader::default();
+    /// Reads the main document part (`w:body`), with the styles that say which text is hidden; the error says
+    /// what cannot be read.
+    pub fn parse(xml: &str, styles: &Styles) -> Result<Self, String> {
+        let mut reader = Reader::new(styles);
         walk(xml, |r, tag, path| reader.on(r, tag, path))?;
         Ok(Body { blocks: reader.containers.into_iter().next().unwrap_or_default(), changes: reader.changes })
     }
@@ -188,8 +196,20 @@ const SKIPPED: [&str; 13] = [
     "mc:AlternateContent",
 ];
 
+/// Whether a run's text is hidden (§17.7.3): the run's own `w:vanish` when it has one; else its character style's
+/// and its paragraph style's, each a toggle (both hiding shows).
+fn hidden_run(own: Option<bool>, character_style: Option<bool>, paragraph_style: Option<bool>) -> bool {
+    own.unwrap_or(character_style.unwrap_or(false) ^ paragraph_style.unwrap_or(false))
+}
+
 /// The reading state of [`Body::parse`].
-struct Reader {
+struct Reader<'s> {
+    styles: &'s Styles,
+    /// The run being read: its own `w:vanish`, and its character style's.
+    run_vanish: Option<bool>,
+    run_style_hidden: Option<bool>,
+    /// The paragraph mark's own `w:vanish`.
+    mark_vanish: Option<bool>,
     /// Block lists being filled: the body, then each open table cell.
     containers: Vec<Vec<Block>>,
     tables: Vec<TableBuild>,
@@ -207,9 +227,13 @@ struct Reader {
     in_text: bool,
 }
 
-impl Default for Reader {
-    fn default() -> Self {
+impl<'s> Reader<'s> {
+    fn new(styles: &'s Styles) -> Self {
         Self {
+            styles,
+            run_vanish: None,
+            run_style_hidden: None,
+            mark_vanish: None,
             containers: vec![Vec::new()],
             tables: Vec::new(),
             paragraph: None,
@@ -235,8 +259,8 @@ fn revised(name: &str) -> Option<Revised> {
     }
 }
 
-impl Reader {
-    fn on(&mut self, reader: &quick_xml::reader::NsReader<&[u8]>, tag: Tag<'_>, path: &[String]) {
+impl Reader<'_> {
+    fn on(&mut self, reader: &quick_xml::reader::NsReader<&[u8]>, tag: Tag<'_>, path: &Path) {
         if let Some(depth) = self.skipping {
             if matches!(tag, Tag::Close(_)) && path.len() == depth {
                 self.skipping = None;
@@ -283,8 +307,20 @@ impl Reader {
                             numbering: ParagraphNumbering::default(),
                             spans: Vec::new(),
                             mark: None,
+                            hidden_mark: false,
                         });
                         self.paragraphs += 1;
+                        self.mark_vanish = None;
+                    }
+                    "vanish" if inside(path, "rPr") => {
+                        if inside(path, "pPr") {
+                            self.mark_vanish = Some(on_off(reader, element));
+                        } else if inside(path, "r") {
+                            self.run_vanish = Some(on_off(reader, element));
+                        }
+                    }
+                    "rStyle" if inside(path, "rPr") && inside(path, "r") => {
+                        self.run_style_hidden = self.styles.hidden(attribute(reader, element, "val").as_deref());
                     }
                     "pStyle" if inside(path, "pPr") => {
                         if let Some(p) = self.paragraph.as_mut() {
@@ -321,6 +357,8 @@ impl Reader {
                     "r" => {
                         self.runs += 1;
                         self.run_format = None;
+                        self.run_vanish = None;
+                        self.run_style_hidden = None;
                     }
                     "t" | "delText" if inside(path, "r") => self.in_text = true,
                     "tab" | "ptab" if inside(path, "r") => self.push(Piece::Text("\t".into())),
@@ -373,9 +411,11 @@ impl Reader {
                     self.open_changes.pop();
                 }
                 "p" => {
-                    if let Some(paragraph) = self.paragraph.take()
+                    if let Some(mut paragraph) = self.paragraph.take()
                         && let Some(container) = self.containers.last_mut()
                     {
+                        let style = paragraph.numbering.style.as_deref();
+                        paragraph.hidden_mark = self.mark_vanish.or_else(|| self.styles.hidden(style)).unwrap_or(false);
                         container.push(Block::Paragraph(paragraph));
                     }
                 }
@@ -409,14 +449,16 @@ impl Reader {
     fn push(&mut self, piece: Piece) {
         let Some(paragraph) = self.paragraph.as_mut() else { return };
         let (change, run, format) = (self.open_changes.last().copied(), self.runs, self.run_format);
+        let style_hidden = self.styles.hidden(paragraph.numbering.style.as_deref());
+        let hidden = hidden_run(self.run_vanish, self.run_style_hidden, style_hidden);
         if let (Piece::Text(more), Some(last)) = (&piece, paragraph.spans.last_mut())
             && let Piece::Text(text) = &mut last.piece
-            && (last.change, last.run, last.format) == (change, run, format)
+            && (last.change, last.run, last.format, last.hidden) == (change, run, format, hidden)
         {
             text.push_str(more);
             return;
         }
-        paragraph.spans.push(Span { piece, change, run, format });
+        paragraph.spans.push(Span { piece, change, run, format, hidden });
     }
 }
 
@@ -427,6 +469,7 @@ pub fn notes(xml: &str) -> Result<std::collections::HashMap<String, String>, Str
     let mut current: Option<(String, Vec<String>)> = None;
     let mut in_text = false;
     let mut deleted = 0usize;
+    let mut hidden = false;
     walk(xml, |reader, tag, path| match tag {
         Tag::Open("footnote" | "endnote", element) => {
             let separator = attribute(reader, element, "type").is_some_and(|t| t != "normal");
@@ -448,6 +491,10 @@ pub fn notes(xml: &str) -> Result<std::collections::HashMap<String, String>, Str
         Tag::Close("del" | "moveFrom") if !inside(path, "rPr") && !inside(path, "pPr") => {
             deleted = deleted.saturating_sub(1)
         }
+        Tag::Open("r", _) => hidden = false,
+        Tag::Open("vanish", element) if inside(path, "r") && inside(path, "rPr") && !inside(path, "rPrChange") => {
+            hidden = on_off(reader, element)
+        }
         Tag::Open("t", _) if inside(path, "r") && !inside(path, "rPrChange") => in_text = true,
         Tag::Close("t") => in_text = false,
         Tag::Open("tab" | "br" | "cr", _) if inside(path, "r") => {
@@ -455,7 +502,7 @@ pub fn notes(xml: &str) -> Result<std::collections::HashMap<String, String>, Str
                 last.push(' ');
             }
         }
-        Tag::Text(text) if in_text && deleted == 0 => {
+        Tag::Text(text) if in_text && deleted == 0 && !hidden => {
             if let Some(last) = current.as_mut().and_then(|(_, p)| p.last_mut()) {
                 last.push_str(text);
             }

@@ -9,7 +9,7 @@ use inforce_core::ProvisionId;
 use inforce_core::import::{ClauseText, SectionText};
 
 use super::body::{Block, Body, Change, Piece, Span, View, notes};
-use super::numbering::{Counter, Numbering, ParagraphNumbering, Styles};
+use super::numbering::{Counter, Label, Numbering, ParagraphNumbering, Styles};
 use super::{DocxError, Package};
 
 /// A Word document read for import: its body with tracked changes, its lists, styles and notes.
@@ -18,6 +18,8 @@ pub struct Document {
     file: String,
     pub(super) body: Body,
     numbering: Numbering,
+    /// The part the lists come from (`word/numbering.xml`), named when a list passes a limit.
+    numbering_part: String,
     styles: Styles,
     footnotes: HashMap<String, String>,
     endnotes: HashMap<String, String>,
@@ -133,19 +135,24 @@ impl Document {
             member: member.to_string(),
             reason,
         };
-        let body = Body::parse(&package.document()?).map_err(|e| xml_error(&main, e))?;
+        let document = package.document()?;
         let mut part = |kind: &str| -> Result<Option<(String, String)>, DocxError> {
             let Some(member) = related.get(kind) else { return Ok(None) };
             Ok(package.text(member)?.map(|xml| (member.clone(), xml)))
-        };
-        let numbering = match part("numbering")? {
-            Some((member, xml)) => Numbering::parse(&xml).map_err(|e| xml_error(&member, e))?,
-            None => Numbering::default(),
         };
         let styles = match part("styles")? {
             Some((member, xml)) => Styles::parse(&xml).map_err(|e| xml_error(&member, e))?,
             None => Styles::default(),
         };
+        let (numbering, numbering_part) = match part("numbering")? {
+            Some((member, xml)) => {
+                let mut numbering = Numbering::parse(&xml).map_err(|e| xml_error(&member, e))?;
+                numbering.link_styles(&styles).map_err(|e| xml_error(&member, e))?;
+                (numbering, member)
+            }
+            None => (Numbering::default(), "word/numbering.xml".to_string()),
+        };
+        let body = Body::parse(&document, &styles).map_err(|e| xml_error(&main, e))?;
         let footnotes = match part("footnotes")? {
             Some((member, xml)) => notes(&xml).map_err(|e| xml_error(&member, e))?,
             None => HashMap::new(),
@@ -154,7 +161,7 @@ impl Document {
             Some((member, xml)) => notes(&xml).map_err(|e| xml_error(&member, e))?,
             None => HashMap::new(),
         };
-        Ok(Self { file: file.to_string(), body, numbering, styles, footnotes, endnotes })
+        Ok(Self { file: file.to_string(), body, numbering, numbering_part, styles, footnotes, endnotes })
     }
 
     /// The file's name, as given to [`Document::read`].
@@ -252,14 +259,14 @@ fn resolve<'b>(blocks: &'b [Block], changes: &[Change], view: View) -> Vec<Shown
     for block in blocks {
         match block {
             Block::Paragraph(p) => {
-                let spans: Vec<&Span> = p.spans.iter().filter(|s| kept(s.change, changes, view)).collect();
+                let spans: Vec<&Span> = p.spans.iter().filter(|s| !s.hidden && kept(s.change, changes, view)).collect();
                 let (mut joined, mut sources) = match pending.take() {
                     Some((before, sources, _)) => (before, sources),
                     None => (Vec::new(), Vec::new()),
                 };
                 joined.extend(spans);
                 sources.push(p.index);
-                if !kept(p.mark, changes, view) {
+                if p.hidden_mark || !kept(p.mark, changes, view) {
                     pending = Some((joined, sources, &p.numbering));
                 } else {
                     out.push(Shown::Paragraph(Resolved { numbering: &p.numbering, spans: joined, sources }));
@@ -306,6 +313,9 @@ struct Walker<'d> {
     clauses: Vec<ClauseBuild>,
     /// Whether the last clause is still open (a sub-section heading closes it).
     open: bool,
+    /// The list number of the last sub-section heading, when a list numbered it: its clauses are those the list
+    /// numbers at the next level under it, whatever format shows the heading's number (`DI` over `D1.1`).
+    subsection_label: Option<Label>,
     cross_heading: Option<String>,
     outside: Vec<String>,
     clause_of: HashMap<usize, String>,
@@ -330,6 +340,15 @@ fn numbered_under<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
     (!rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit())).then_some(rest)
 }
 
+/// `<prefix><number>` where Word's list shows the number in decimal, upper-case Roman numerals or upper-case
+/// letters (a sub-section heading `D1`, `DI`, `DA`).
+fn listed_under<'t>(text: &'t str, prefix: &str) -> Option<&'t str> {
+    let rest = text.strip_prefix(prefix)?;
+    let roman = rest.bytes().all(|b| b"IVXLCDM".contains(&b));
+    let letters = rest.bytes().all(|b| b.is_ascii_uppercase()) && rest.bytes().all(|b| Some(b) == rest.bytes().next());
+    (numbered_under(text, prefix).is_some() || (!rest.is_empty() && (roman || letters))).then_some(rest)
+}
+
 fn shorten(text: &str) -> String {
     let mut short: String = text.chars().take(60).collect();
     if short.len() < text.len() {
@@ -349,6 +368,7 @@ impl<'d> Walker<'d> {
             subsections: Vec::new(),
             clauses: Vec::new(),
             open: false,
+            subsection_label: None,
             cross_heading: None,
             outside: Vec::new(),
             clause_of: HashMap::new(),
@@ -390,7 +410,7 @@ impl<'d> Walker<'d> {
         match block {
             Shown::Paragraph(p) => self.paragraph(p),
             Shown::Table(rows) => {
-                let table = self.table(rows);
+                let table = self.table(rows)?;
                 let id = self.current_clause().map(|c| c.id.clone());
                 for source in table.1 {
                     if let Some(id) = &id {
@@ -413,14 +433,17 @@ impl<'d> Walker<'d> {
     }
 
     /// A table as pipe-table lines (rule 6), the paragraphs it holds, and its notes.
-    fn table(&mut self, rows: &[Vec<(usize, bool, Vec<Shown<'_>>)>]) -> (String, Vec<usize>, Vec<String>) {
+    fn table(
+        &mut self,
+        rows: &[Vec<(usize, bool, Vec<Shown<'_>>)>],
+    ) -> Result<(String, Vec<usize>, Vec<String>), String> {
         let (mut sources, mut notes) = (Vec::new(), Vec::new());
         let mut lines: Vec<Vec<String>> = Vec::new();
         for row in rows {
             let mut cells = Vec::new();
             for (span, continued, blocks) in row {
                 let mut parts = Vec::new();
-                self.cell(blocks, &mut parts, &mut sources, &mut notes);
+                self.cell(blocks, &mut parts, &mut sources, &mut notes)?;
                 let text = if *continued { String::new() } else { parts.join("<br>").replace('|', "\\|") };
                 cells.push(text);
                 cells.extend(std::iter::repeat_n(String::new(), span.saturating_sub(1)));
@@ -447,7 +470,13 @@ impl<'d> Walker<'d> {
                 out.push(format!("|{}", " --- |".repeat(columns)));
             }
         }
-        (out.join("\n"), sources, notes)
+        Ok((out.join("\n"), sources, notes))
+    }
+
+    /// A paragraph's number, counting it; a list past its limits is refused naming the numbering part.
+    fn label(&mut self, numbering: &ParagraphNumbering) -> Result<Option<Label>, String> {
+        let part = &self.document.numbering_part;
+        self.counter.label(numbering).map_err(|reason| format!("{part}: {reason}"))
     }
 
     /// A cell's paragraphs (numbered ones with their labels), nested tables' paragraphs among them.
@@ -457,12 +486,12 @@ impl<'d> Walker<'d> {
         parts: &mut Vec<String>,
         sources: &mut Vec<usize>,
         notes: &mut Vec<String>,
-    ) {
+    ) -> Result<(), String> {
         for block in blocks {
             match block {
                 Shown::Paragraph(p) => {
                     sources.extend(&p.sources);
-                    let label = self.counter.label(p.numbering);
+                    let label = self.label(p.numbering)?;
                     let (text, more) = self.text(p);
                     notes.extend(more);
                     let text = plain(&text);
@@ -470,20 +499,20 @@ impl<'d> Walker<'d> {
                         continue;
                     }
                     parts.push(match label {
-                        Some(l) if l.bullet => format!("- {text}"),
-                        Some(l) if !l.text.is_empty() => format!("{} {text}", l.text),
+                        Some(l) if l.bullet || !l.text.is_empty() => l.before(&text),
                         _ => text,
                     });
                 }
                 Shown::Table(rows) => {
                     for row in rows {
                         for (_, _, inner) in row {
-                            self.cell(inner, parts, sources, notes);
+                            self.cell(inner, parts, sources, notes)?;
                         }
                     }
                 }
             }
         }
+        Ok(())
     }
 
     fn paragraph(&mut self, p: &Resolved<'_>) -> Result<(), String> {
@@ -491,7 +520,7 @@ impl<'d> Walker<'d> {
         let style = p.numbering.style.as_deref();
         let contents_entry = styles.is_contents_entry(style);
         let heading = styles.heading_level(style);
-        let label = self.counter.label(p.numbering);
+        let label = self.label(p.numbering)?;
         let (raw, notes) = self.text(p);
         let text = plain(&raw);
         if contents_entry || (text.is_empty() && notes.is_empty()) {
@@ -513,12 +542,23 @@ impl<'d> Walker<'d> {
         }
         let sub = self.subsections.last().map(|s| s.id.clone());
         match label {
-            Some(label) if numbered_under(&label.text, &section).is_some() => {
-                self.start_subsection(label.text, text)?;
+            Some(label) if listed_under(&label.text, &section).is_some() && !label.bullet => {
+                self.start_subsection(label.text.clone(), text)?;
+                self.subsection_label = Some(label);
                 self.map(p, None);
             }
             Some(label) if label.text.starts_with(&section) && label.text.contains('.') && !label.bullet => {
-                let parent = label.text.rsplit_once('.').map(|(s, _)| s.to_string()).unwrap_or_default();
+                let numbered = label.text.rsplit_once('.').map(|(s, _)| s.to_string()).unwrap_or_default();
+                // Under the heading's list number (legal numbering shows DI's clauses as D1.1): the sub-section.
+                let listed_under_heading = self.subsection_label.as_ref().is_some_and(|heading| {
+                    heading.list == label.list
+                        && heading.level + 1 == label.level
+                        && label.counts.starts_with(&heading.counts)
+                });
+                let parent = match &sub {
+                    Some(sub) if listed_under_heading => sub.clone(),
+                    _ => numbered,
+                };
                 if sub.as_deref() != Some(parent.as_str()) {
                     return Err(format!(
                         "clause {} is numbered under {parent}, but it stands in {}",
@@ -530,11 +570,7 @@ impl<'d> Walker<'d> {
                 self.map(p, None);
             }
             Some(label) => {
-                let line = if label.bullet || label.text.is_empty() {
-                    format!("- {text}")
-                } else {
-                    format!("{} {text}", label.text)
-                };
+                let line = label.before(&text);
                 self.add_to_clause(p, line, notes, &text);
             }
             None if heading.is_some_and(|h| h >= 3) => {
@@ -588,6 +624,7 @@ impl<'d> Walker<'d> {
             return Err(format!("sub-section {id} is numbered twice"));
         }
         self.subsections.push(Subsection { id, title });
+        self.subsection_label = None;
         self.open = false;
         self.cross_heading = None;
         Ok(())
@@ -720,13 +757,21 @@ pub(super) mod rules {
     /// A package with one list (num 10: `D%1`, `D%1.%2`, `(%3)`, `(%4)` in decimal, decimal, letters, Roman),
     /// heading styles 1–3, a TOC style, and the footnotes given.
     pub(in crate::docx) fn package(body: &str, footnotes: &str) -> Vec<u8> {
-        let level = |n: usize, format: &str, text: &str| {
-            format!(
-                r#"<w:lvl w:ilvl="{n}"><w:start w:val="1"/><w:numFmt w:val="{format}"/><w:lvlText w:val="{text}"/></w:lvl>"#
-            )
-        };
-        let numbering = format!(
-            r#"<w:numbering xmlns:w="{W}"><w:abstractNum w:abstractNumId="10">{}{}{}{}</w:abstractNum><w:num w:numId="10"><w:abstractNumId w:val="10"/></w:num><w:abstractNum w:abstractNumId="11">{}</w:abstractNum><w:num w:numId="11"><w:abstractNumId w:val="11"/></w:num><w:abstractNum w:abstractNumId="12">{}</w:abstractNum><w:num w:numId="12"><w:abstractNumId w:val="12"/></w:num><w:abstractNum w:abstractNumId="13">{}</w:abstractNum><w:num w:numId="13"><w:abstractNumId w:val="13"/></w:num></w:numbering>"#,
+        package_with(body, footnotes, &default_lists(), "")
+    }
+
+    /// One level of a list: `<w:lvl>` with its start (1), format and text, and `extra` elements inside it.
+    pub(in crate::docx) fn level(n: usize, format: &str, text: &str, extra: &str) -> String {
+        format!(
+            r#"<w:lvl w:ilvl="{n}"><w:start w:val="1"/><w:numFmt w:val="{format}"/><w:lvlText w:val="{text}"/>{extra}</w:lvl>"#
+        )
+    }
+
+    /// The lists of [`package`]: num 10 the Section's, 11 bullets, 12 a level without text, 13 `%1.`.
+    fn default_lists() -> String {
+        let level = |n: usize, format: &str, text: &str| level(n, format, text, "");
+        format!(
+            r#"<w:abstractNum w:abstractNumId="10">{}{}{}{}</w:abstractNum><w:num w:numId="10"><w:abstractNumId w:val="10"/></w:num><w:abstractNum w:abstractNumId="11">{}</w:abstractNum><w:num w:numId="11"><w:abstractNumId w:val="11"/></w:num><w:abstractNum w:abstractNumId="12">{}</w:abstractNum><w:num w:numId="12"><w:abstractNumId w:val="12"/></w:num><w:abstractNum w:abstractNumId="13">{}</w:abstractNum><w:num w:numId="13"><w:abstractNumId w:val="13"/></w:num>"#,
             level(0, "decimal", "D%1"),
             level(1, "decimal", "D%1.%2"),
             level(2, "lowerLetter", "(%3)"),
@@ -734,12 +779,18 @@ pub(super) mod rules {
             level(0, "bullet", "•"),
             level(0, "decimal", ""),
             level(0, "decimal", "%1.")
-        );
+        )
+    }
+
+    /// A package with the lists given (the inside of `w:numbering`), heading styles 1–3, a TOC style and the
+    /// styles given, and the footnotes given.
+    pub(in crate::docx) fn package_with(body: &str, footnotes: &str, lists: &str, more_styles: &str) -> Vec<u8> {
+        let numbering = format!(r#"<w:numbering xmlns:w="{W}">{lists}</w:numbering>"#);
         let style = |id: &str, name: &str| {
             format!(r#"<w:style w:type="paragraph" w:styleId="{id}"><w:name w:val="{name}"/></w:style>"#)
         };
         let styles = format!(
-            r#"<w:styles xmlns:w="{W}">{}{}{}{}<w:style w:type="paragraph" w:styleId="Custom"><w:name w:val="Custom"/><w:basedOn w:val="Heading3"/></w:style><w:style w:type="paragraph" w:styleId="Body9"><w:name w:val="Body Nine"/><w:pPr><w:outlineLvl w:val="9"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="Outline2"><w:name w:val="Outline Two"/><w:pPr><w:outlineLvl w:val="2"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="WasHeading"><w:name w:val="Was Heading"/><w:pPr><w:pPrChange w:id="1" w:author="A"><w:pPr><w:outlineLvl w:val="0"/></w:pPr></w:pPrChange></w:pPr></w:style></w:styles>"#,
+            r#"<w:styles xmlns:w="{W}">{}{}{}{}<w:style w:type="paragraph" w:styleId="Custom"><w:name w:val="Custom"/><w:basedOn w:val="Heading3"/></w:style><w:style w:type="paragraph" w:styleId="Body9"><w:name w:val="Body Nine"/><w:pPr><w:outlineLvl w:val="9"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="Outline2"><w:name w:val="Outline Two"/><w:pPr><w:outlineLvl w:val="2"/></w:pPr></w:style><w:style w:type="paragraph" w:styleId="WasHeading"><w:name w:val="Was Heading"/><w:pPr><w:pPrChange w:id="1" w:author="A"><w:pPr><w:outlineLvl w:val="0"/></w:pPr></w:pPrChange></w:pPr></w:style>{more_styles}</w:styles>"#,
             style("Heading1", "heading 1"),
             style("Heading2", "heading 2"),
             style("Heading3", "heading 3"),
@@ -790,11 +841,11 @@ pub(super) mod rules {
         out.finish().expect("zip").into_inner()
     }
 
-    fn p(inner: &str) -> String {
+    pub(in crate::docx) fn p(inner: &str) -> String {
         format!("<w:p>{inner}</w:p>")
     }
 
-    fn run(text: &str) -> String {
+    pub(in crate::docx) fn run(text: &str) -> String {
         format!(r#"<w:r><w:t xml:space="preserve">{text}</w:t></w:r>"#)
     }
 
