@@ -26,6 +26,14 @@ pub enum Revised {
     MovedTo,
     /// `w:rPrChange`: a run's formatting changed (the text is the same).
     Format,
+    /// `w:pPrChange` that changed a paragraph's list or level (§17.13.5.29): rejecting it takes the number away.
+    Numbering,
+    /// `w:pPrChange` that changed other paragraph properties (its style, say): the text is the same.
+    Formatting,
+    /// A paragraph mark deleted while words of the paragraph stay: the paragraph joins the next.
+    Joined,
+    /// A paragraph mark inserted inside a paragraph whose words were there: the paragraph was split.
+    Split,
 }
 
 impl Revised {
@@ -37,6 +45,10 @@ impl Revised {
             Self::MovedFrom => "move-from",
             Self::MovedTo => "move-to",
             Self::Format => "format",
+            Self::Numbering => "numbering",
+            Self::Formatting => "formatting",
+            Self::Joined => "join",
+            Self::Split => "split",
         }
     }
 
@@ -45,7 +57,7 @@ impl Revised {
         match self {
             Self::Inserted | Self::MovedTo => view == View::Accept,
             Self::Deleted | Self::MovedFrom => view == View::Reject,
-            Self::Format => true,
+            Self::Format | Self::Numbering | Self::Formatting | Self::Joined | Self::Split => true,
         }
     }
 }
@@ -90,8 +102,11 @@ pub enum Piece {
 pub struct Span {
     /// What it is.
     pub piece: Piece,
-    /// The `w:ins`, `w:del`, `w:moveFrom` or `w:moveTo` it is inside (an index into [`Body::changes`]).
+    /// The `w:ins`, `w:del`, `w:moveFrom` or `w:moveTo` it is directly inside (an index into [`Body::changes`]).
     pub change: Option<usize>,
+    /// Every change element it is inside, outermost first (words one reviewer inserted and another deleted are
+    /// inside both, and in neither view).
+    pub changes: Vec<usize>,
     /// The run it belongs to, counted through the document.
     pub run: usize,
     /// Its run's formatting change, if any (an index into [`Body::changes`]).
@@ -112,6 +127,8 @@ pub struct Paragraph {
     /// The revision of its paragraph mark: inserted, deleted or moved as a whole (an index into
     /// [`Body::changes`]).
     pub mark: Option<usize>,
+    /// Its properties before a tracked change (`w:pPrChange`): its style and numbering then, and the change.
+    pub was: Option<(ParagraphNumbering, usize)>,
     /// Whether its paragraph mark is hidden (its own run properties' `w:vanish`, else its style's): the paragraph
     /// then reads as part of the next one.
     pub hidden_mark: bool,
@@ -124,6 +141,8 @@ pub struct Cell {
     pub span: usize,
     /// Whether it continues a vertically merged cell above (`w:vMerge` without `restart`): shown empty.
     pub continued: bool,
+    /// Its revision when the cell was inserted or deleted (`w:cellIns`, `w:cellDel`, §17.13.5.4–5).
+    pub change: Option<usize>,
     /// Its paragraphs and tables.
     pub blocks: Vec<Block>,
 }
@@ -170,18 +189,25 @@ impl Body {
     }
 }
 
+impl Span {
+    /// Whether it is in the document read in `view`: inside no change that view takes out.
+    pub fn kept(&self, changes: &[Change], view: View) -> bool {
+        self.changes.iter().all(|c| changes.get(*c).is_none_or(|c| c.revised.kept(view)))
+    }
+}
+
 /// A table being read.
 #[derive(Default)]
 struct TableBuild {
     rows: Vec<Row>,
     row: Vec<Cell>,
     row_change: Option<usize>,
-    cell: Option<(usize, bool)>,
+    /// The cell being read: its span, whether it continues a merged cell, its revision.
+    cell: Option<(usize, bool, Option<usize>)>,
 }
 
 /// Elements whose content is never text.
-const SKIPPED: [&str; 13] = [
-    "pPrChange",
+const SKIPPED: [&str; 12] = [
     "rPrChange",
     "tblPrChange",
     "trPrChange",
@@ -210,6 +236,8 @@ struct Reader<'s> {
     run_style_hidden: Option<bool>,
     /// The paragraph mark's own `w:vanish`.
     mark_vanish: Option<bool>,
+    /// A paragraph's properties before its `w:pPrChange`, while they are read, and the change.
+    was: Option<(ParagraphNumbering, usize)>,
     /// Block lists being filled: the body, then each open table cell.
     containers: Vec<Vec<Block>>,
     tables: Vec<TableBuild>,
@@ -234,6 +262,7 @@ impl<'s> Reader<'s> {
             run_vanish: None,
             run_style_hidden: None,
             mark_vanish: None,
+            was: None,
             containers: vec![Vec::new()],
             tables: Vec::new(),
             paragraph: None,
@@ -299,6 +328,21 @@ impl Reader<'_> {
                         self.skipping = Some(path.len());
                     }
                     name if SKIPPED.contains(&name) => self.skipping = Some(path.len()),
+                    "pPrChange" if self.paragraph.is_some() => {
+                        self.changes.push(change(Revised::Formatting));
+                        self.was = Some((ParagraphNumbering::default(), self.changes.len() - 1));
+                    }
+                    // The properties a change replaced say only what the paragraph was numbered by.
+                    "pStyle" | "numId" | "ilvl" if inside(path, "pPrChange") => {
+                        let Some((was, _)) = self.was.as_mut() else { return };
+                        let value = attribute(reader, element, "val");
+                        match name {
+                            "pStyle" => was.style = value,
+                            "numId" => was.num_id = value,
+                            _ => was.level = value.and_then(|v| v.parse().ok()).filter(|l| *l < LEVELS),
+                        }
+                    }
+                    _ if inside(path, "pPrChange") => {}
                     "sdt" => self.contents.push(false),
                     "sdtContent" if self.contents.last() == Some(&true) => self.skipping = Some(path.len()),
                     "p" => {
@@ -307,6 +351,7 @@ impl Reader<'_> {
                             numbering: ParagraphNumbering::default(),
                             spans: Vec::new(),
                             mark: None,
+                            was: None,
                             hidden_mark: false,
                         });
                         self.paragraphs += 1;
@@ -383,19 +428,27 @@ impl Reader<'_> {
                     }
                     "tc" => {
                         if let Some(table) = self.tables.last_mut() {
-                            table.cell = Some((1, false));
+                            table.cell = Some((1, false, None));
                         }
                         self.containers.push(Vec::new());
                     }
+                    "cellIns" | "cellDel" if inside(path, "tcPr") => {
+                        let kind = if name == "cellIns" { Revised::Inserted } else { Revised::Deleted };
+                        self.changes.push(change(kind));
+                        let index = self.changes.len() - 1;
+                        if let Some((_, _, revision)) = self.tables.last_mut().and_then(|t| t.cell.as_mut()) {
+                            *revision = Some(index);
+                        }
+                    }
                     "gridSpan" if inside(path, "tcPr") => {
                         let span = attribute(reader, element, "val").and_then(|v| v.parse().ok()).unwrap_or(1);
-                        if let Some((cell_span, _)) = self.tables.last_mut().and_then(|t| t.cell.as_mut()) {
+                        if let Some((cell_span, ..)) = self.tables.last_mut().and_then(|t| t.cell.as_mut()) {
                             *cell_span = usize::max(span, 1).min(64);
                         }
                     }
                     "vMerge" if inside(path, "tcPr") => {
                         let restart = attribute(reader, element, "val").is_some_and(|v| v == "restart");
-                        if let Some((_, continued)) = self.tables.last_mut().and_then(|t| t.cell.as_mut()) {
+                        if let Some((_, continued, _)) = self.tables.last_mut().and_then(|t| t.cell.as_mut()) {
                             *continued = !restart;
                         }
                     }
@@ -404,6 +457,11 @@ impl Reader<'_> {
             }
             Tag::Close(name) => match name {
                 "t" | "delText" => self.in_text = false,
+                "pPrChange" => {
+                    if let (Some(paragraph), Some(was)) = (self.paragraph.as_mut(), self.was.take()) {
+                        paragraph.was = Some(was);
+                    }
+                }
                 "sdt" => {
                     self.contents.pop();
                 }
@@ -416,14 +474,24 @@ impl Reader<'_> {
                     {
                         let style = paragraph.numbering.style.as_deref();
                         paragraph.hidden_mark = self.mark_vanish.or_else(|| self.styles.hidden(style)).unwrap_or(false);
+                        // A change of list or level (own, or through a style that numbers) is a numbering change.
+                        if let Some((was, change)) = &paragraph.was
+                            && let Some(change) = self.changes.get_mut(*change)
+                        {
+                            let renumbered =
+                                self.styles.numbering_of(was) != self.styles.numbering_of(&paragraph.numbering);
+                            if renumbered {
+                                change.revised = Revised::Numbering;
+                            }
+                        }
                         container.push(Block::Paragraph(paragraph));
                     }
                 }
                 "tc" => {
                     let blocks = if self.containers.len() > 1 { self.containers.pop() } else { None };
                     if let Some(table) = self.tables.last_mut() {
-                        let (span, continued) = table.cell.take().unwrap_or((1, false));
-                        table.row.push(Cell { span, continued, blocks: blocks.unwrap_or_default() });
+                        let (span, continued, change) = table.cell.take().unwrap_or((1, false, None));
+                        table.row.push(Cell { span, continued, change, blocks: blocks.unwrap_or_default() });
                     }
                 }
                 "tr" => {
@@ -449,16 +517,18 @@ impl Reader<'_> {
     fn push(&mut self, piece: Piece) {
         let Some(paragraph) = self.paragraph.as_mut() else { return };
         let (change, run, format) = (self.open_changes.last().copied(), self.runs, self.run_format);
+        let changes = &self.open_changes;
         let style_hidden = self.styles.hidden(paragraph.numbering.style.as_deref());
         let hidden = hidden_run(self.run_vanish, self.run_style_hidden, style_hidden);
         if let (Piece::Text(more), Some(last)) = (&piece, paragraph.spans.last_mut())
             && let Piece::Text(text) = &mut last.piece
             && (last.change, last.run, last.format, last.hidden) == (change, run, format, hidden)
+            && &last.changes == changes
         {
             text.push_str(more);
             return;
         }
-        paragraph.spans.push(Span { piece, change, run, format, hidden });
+        paragraph.spans.push(Span { piece, change, changes: changes.clone(), run, format, hidden });
     }
 }
 

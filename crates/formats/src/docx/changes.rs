@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use super::body::{Block, Change, Paragraph, Piece, Revised, Row, Span, View};
-use super::section::{Document, kept, plain};
+use super::body::{Block, Cell, Change, Paragraph, Piece, Revised, Row, Span, View};
+use super::section::{Document, plain};
 
 /// One row of the tracked-changes report (`changes.tsv`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,9 +46,14 @@ impl TrackedChange {
 
 impl Document {
     /// Every tracked change in document order. A paragraph inserted, deleted or moved as a whole (its paragraph
-    /// mark carries the revision) is one row with its whole text; otherwise each `w:ins`, `w:del`, `w:moveFrom`
-    /// and `w:moveTo` is a row, and each run whose formatting changed is a `format` row; a table row inserted or
-    /// deleted as a whole is a row with its cells' text joined by ` | `.
+    /// mark carries the revision, and its words go with it) is one row with its whole text; a paragraph mark
+    /// deleted while the words stay is a `join` row, one inserted inside words that were there a `split` row (each
+    /// with the paragraph's text); otherwise each `w:ins`, `w:del`, `w:moveFrom` and `w:moveTo` is a row (words
+    /// inside two, inserted by one reviewer and deleted by another, are in both rows), and each run whose
+    /// formatting changed is a `format` row; a change of paragraph properties (`w:pPrChange`) is a `numbering` row
+    /// when it changed the paragraph's list or level, else a `formatting` row, with the paragraph's text; a table
+    /// row inserted or deleted as a whole is a row with its cells' text joined by ` | `, a cell inserted or
+    /// deleted (`w:cellIns`, `w:cellDel`) a row with its text.
     pub fn changes(&self) -> Vec<TrackedChange> {
         let accepted = self.walk(View::Accept).1;
         let rejected = self.walk(View::Reject).1;
@@ -77,6 +82,7 @@ impl Report<'_> {
                     for row in rows {
                         self.row(row);
                         for cell in &row.cells {
+                            self.cell(cell);
                             self.blocks(&cell.blocks);
                         }
                     }
@@ -93,22 +99,30 @@ impl Report<'_> {
         let Some(change) = row.change.and_then(|c| self.change(c)).cloned() else { return };
         let view = if change.revised.kept(View::Accept) { View::Accept } else { View::Reject };
         let mut first = None;
-        let cells: Vec<String> = row
-            .cells
-            .iter()
-            .map(|cell| {
-                let mut texts = Vec::new();
-                for block in &cell.blocks {
-                    if let Block::Paragraph(p) = block {
-                        first.get_or_insert(p.index);
-                        texts.push(plain(&self.text(p.spans.iter().filter(|s| kept(s.change, self.changes, view)))));
-                    }
-                }
-                texts.join(" ")
-            })
-            .collect();
+        let cells: Vec<String> = row.cells.iter().map(|cell| self.cell_text(cell, view, &mut first)).collect();
         let provision = first.and_then(|i| self.provision(i, view));
         self.push(&change, provision, cells.join(" | "));
+    }
+
+    fn cell(&mut self, cell: &Cell) {
+        let Some(change) = cell.change.and_then(|c| self.change(c)).cloned() else { return };
+        let view = if change.revised.kept(View::Accept) { View::Accept } else { View::Reject };
+        let mut first = None;
+        let text = self.cell_text(cell, view, &mut first);
+        let provision = first.and_then(|i| self.provision(i, view));
+        self.push(&change, provision, text);
+    }
+
+    /// A cell's paragraphs as they read in `view`, joined by a space; `first` gets its first paragraph's index.
+    fn cell_text(&self, cell: &Cell, view: View, first: &mut Option<usize>) -> String {
+        let mut texts = Vec::new();
+        for block in &cell.blocks {
+            if let Block::Paragraph(p) = block {
+                first.get_or_insert(p.index);
+                texts.push(plain(&self.text(p.spans.iter().filter(|s| s.kept(self.changes, view)))));
+            }
+        }
+        texts.join(" ")
     }
 
     fn text<'s>(&self, spans: impl Iterator<Item = &'s Span>) -> String {
@@ -138,34 +152,60 @@ impl Report<'_> {
     }
 
     fn paragraph(&mut self, p: &Paragraph) {
-        let whole = p.mark.and_then(|c| self.change(c)).filter(|c| c.revised != Revised::Format).cloned();
+        let mark = p.mark.and_then(|c| self.change(c)).filter(|c| c.revised != Revised::Format).cloned();
+        // A mark inserted or deleted with the paragraph's words is the whole paragraph; without them, a split or
+        // a join.
+        let (whole, mark) = match mark {
+            Some(change) => {
+                let gone_in = if change.revised.kept(View::Accept) { View::Reject } else { View::Accept };
+                let words_go = p.spans.iter().all(|s| !s.kept(self.changes, gone_in));
+                if words_go { (Some(change), None) } else { (None, Some(change)) }
+            }
+            None => (None, None),
+        };
         let view = match &whole {
             Some(c) if !c.revised.kept(View::Accept) => View::Reject,
             _ => View::Accept,
         };
-        let provision = self.provision(p.index, view);
+        let provision = self.provision(p.index, view).or_else(|| self.provision(p.index, View::Reject));
+        let accepted = self.text(p.spans.iter().filter(|s| s.kept(self.changes, View::Accept)));
         if let Some(change) = &whole {
-            let text = self.text(p.spans.iter().filter(|s| kept(s.change, self.changes, view)));
+            let text = self.text(p.spans.iter().filter(|s| s.kept(self.changes, view)));
             self.push(change, provision.clone(), text);
         }
-        // Rows being filled: (the change element, its row) and (the run with a formatting change, its row).
-        let mut element: Option<(usize, usize)> = None;
+        if let Some(mut change) = mark {
+            change.revised = if change.revised.kept(View::Accept) { Revised::Split } else { Revised::Joined };
+            self.push(&change, provision.clone(), accepted.clone());
+        }
+        if let Some(change) = p.was.as_ref().and_then(|(_, c)| self.change(*c)).cloned() {
+            self.push(&change, provision.clone(), accepted);
+        }
+        // Rows being filled: (each change element the last span was inside, its row) and (the run with a
+        // formatting change, its row).
+        let mut open: Vec<(usize, usize)> = Vec::new();
         let mut formatted: Option<(usize, usize)> = None;
         for span in &p.spans {
             let text = match &span.piece {
                 Piece::Text(t) => t.as_str(),
                 Piece::Note { .. } => "",
             };
-            if let (Some(c), None) = (span.change, &whole) {
-                match element {
-                    Some((open, row)) if open == c => self.rows[row].text.push_str(&text.replace(['\t', '\n'], " ")),
-                    _ => {
-                        if let Some(change) = self.change(c).cloned() {
-                            self.push(&change, provision.clone(), text.to_string());
-                            element = Some((c, self.rows.len() - 1));
+            if whole.is_none() {
+                let mut still = Vec::with_capacity(span.changes.len());
+                for &c in &span.changes {
+                    match open.iter().find(|(element, _)| *element == c) {
+                        Some(&(_, row)) => {
+                            self.rows[row].text.push_str(&text.replace(['\t', '\n'], " "));
+                            still.push((c, row));
+                        }
+                        None => {
+                            if let Some(change) = self.change(c).cloned() {
+                                self.push(&change, provision.clone(), text.to_string());
+                                still.push((c, self.rows.len() - 1));
+                            }
                         }
                     }
                 }
+                open = still;
             }
             if let Some(f) = span.format {
                 match formatted {
@@ -230,8 +270,8 @@ mod tests {
         assert_eq!(
             TrackedChange::tsv(&document.changes()),
             "kind\tauthor\tdate\tprovision_id\ttext\n\
-             ins\tSeeley, Jason\t2017-09-17T16:39:00Z\t\tThis is a\n\
-             del\tSeeley, Jason\t2017-09-17T16:39:00Z\t\t split\n"
+             split\tSeeley, Jason\t2017-09-17T16:39:00Z\t\tThis is a\n\
+             join\tSeeley, Jason\t2017-09-17T16:39:00Z\t\t split\n"
         );
     }
 }

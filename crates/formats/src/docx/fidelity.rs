@@ -299,3 +299,104 @@ fn a_hostile_list_is_refused_naming_the_part() {
     let error = read_with(&body, &lists, "").expect_err("refused");
     assert!(matches!(&error, DocxError::Xml { member, .. } if member == "word/numbering.xml"), "{error}");
 }
+
+fn read_view(body: &str, view: View) -> Section {
+    let bytes = package_with(&format!("{TITLE}{body}"), "", &usual(["", "", "", ""]), "");
+    Document::read("test.docx", bytes).expect("reads").section(view).expect("a Section")
+}
+
+fn report(body: &str) -> String {
+    let bytes = package_with(&format!("{TITLE}{body}"), "", &usual(["", "", "", ""]), "");
+    super::TrackedChange::tsv(&Document::read("test.docx", bytes).expect("reads").changes())
+}
+
+#[test]
+fn numbering_added_under_a_tracked_change_is_reported_and_undone_by_reject() {
+    // §17.13.5.29 pPrChange keeps the paragraph properties before the change: here no list. Accepted, the
+    // paragraph is clause D1.2; rejected, it is an unnumbered paragraph of D1.1 and D1.3 stays D1.2.
+    let was_plain = r#"<w:pPrChange w:id="7" w:author="Editor" w:date="2025-05-01T00:00:00Z"><w:pPr/></w:pPrChange>"#;
+    let newly_numbered = p(&format!(
+        r#"<w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="1"/></w:numPr>{was_plain}</w:pPr>{}"#,
+        run("Now a clause.")
+    ));
+    let restyled = p(&format!(
+        r#"<w:pPr><w:pStyle w:val="Custom"/><w:numPr><w:ilvl w:val="1"/><w:numId w:val="1"/></w:numPr><w:pPrChange w:id="8" w:author="Editor" w:date="2025-05-02T00:00:00Z"><w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="1"/></w:numPr></w:pPr></w:pPrChange></w:pPr>{}"#,
+        run("Restyled.")
+    ));
+    let body = [heading("1", "ONE"), listed("1", 1, &run("First.")), newly_numbered, restyled].concat();
+    assert_eq!(
+        outline(&read_view(&body, View::Accept)).1,
+        ["D1.1<D1: First.", "D1.2<D1: Now a clause.", "D1.3<D1: Restyled."]
+    );
+    assert_eq!(outline(&read_view(&body, View::Reject)).1, ["D1.1<D1: First. / Now a clause.", "D1.2<D1: Restyled."]);
+    assert_eq!(
+        report(&body),
+        "kind\tauthor\tdate\tprovision_id\ttext\n\
+         numbering\tEditor\t2025-05-01T00:00:00Z\tD1.2\tNow a clause.\n\
+         formatting\tEditor\t2025-05-02T00:00:00Z\tD1.3\tRestyled.\n"
+    );
+}
+
+#[test]
+fn words_inserted_by_one_reviewer_and_deleted_by_another_are_in_neither_view_and_both_listed() {
+    // §17.13.5.14 del inside §17.13.5.18 ins: accepting keeps the insertion and the deletion (the words go);
+    // rejecting takes the insertion away (the words go).
+    let both = r#"<w:ins w:id="1" w:author="A" w:date="2025-01-01T00:00:00Z"><w:r><w:t xml:space="preserve">added </w:t></w:r><w:del w:id="2" w:author="B" w:date="2025-01-02T00:00:00Z"><w:r><w:delText xml:space="preserve">then removed </w:delText></w:r></w:del></w:ins>"#;
+    let body = [heading("1", "ONE"), listed("1", 1, &format!("{}{both}{}", run("Kept "), run("end.")))].concat();
+    assert_eq!(outline(&read_view(&body, View::Accept)).1, ["D1.1<D1: Kept added end."]);
+    assert_eq!(outline(&read_view(&body, View::Reject)).1, ["D1.1<D1: Kept end."]);
+    assert_eq!(
+        report(&body),
+        "kind\tauthor\tdate\tprovision_id\ttext\n\
+         ins\tA\t2025-01-01T00:00:00Z\tD1.1\tadded then removed \n\
+         del\tB\t2025-01-02T00:00:00Z\tD1.1\tthen removed \n"
+    );
+}
+
+#[test]
+fn table_cells_inserted_or_deleted_are_reported_and_applied() {
+    // §17.13.5.4 cellDel, §17.13.5.5 cellIns.
+    let cell = |properties: &str, text: &str| format!("<w:tc><w:tcPr>{properties}</w:tcPr>{}</w:tc>", p(&run(text)));
+    let table = format!(
+        "<w:tbl><w:tr>{}{}{}</w:tr></w:tbl>",
+        cell("", "kept"),
+        cell(r#"<w:cellIns w:id="3" w:author="A" w:date="d"/>"#, "new cell"),
+        cell(r#"<w:cellDel w:id="4" w:author="B" w:date="e"/>"#, "old cell")
+    );
+    let body = [heading("1", "ONE"), listed("1", 1, &run("First.")), table].concat();
+    assert_eq!(outline(&read_view(&body, View::Accept)).1, ["D1.1<D1: First. / | kept | new cell |\n| --- | --- |"]);
+    assert_eq!(outline(&read_view(&body, View::Reject)).1, ["D1.1<D1: First. / | kept | old cell |\n| --- | --- |"]);
+    assert_eq!(
+        report(&body),
+        "kind\tauthor\tdate\tprovision_id\ttext\n\
+         ins\tA\td\tD1.1\tnew cell\n\
+         del\tB\te\tD1.1\told cell\n"
+    );
+}
+
+#[test]
+fn a_deleted_paragraph_mark_whose_words_stay_is_a_join() {
+    // At the end of a table cell, and between two paragraphs: the words are not deleted, the paragraph joins.
+    let deleted_mark = |text: &str| {
+        p(&format!(r#"<w:pPr><w:rPr><w:del w:id="5" w:author="C" w:date="f"/></w:rPr></w:pPr>{}"#, run(text)))
+    };
+    let table = format!("<w:tbl><w:tr><w:tc>{}{}</w:tc></w:tr></w:tbl>", p(&run("Cell ")), deleted_mark("end"));
+    let body = [
+        heading("1", "ONE"),
+        listed("1", 1, &run("First.")),
+        table,
+        deleted_mark("Joined "),
+        listed("1", 2, &run("to (a)")),
+    ]
+    .concat();
+    assert_eq!(
+        report(&body),
+        "kind\tauthor\tdate\tprovision_id\ttext\n\
+         join\tC\tf\tD1.1\tend\n\
+         join\tC\tf\tD1.1\tJoined \n"
+    );
+    assert_eq!(
+        outline(&read_view(&body, View::Accept)).1,
+        ["D1.1<D1: First. / | Cell<br>end |\n| --- | / (a) Joined to (a)"]
+    );
+}

@@ -631,6 +631,19 @@ impl Styles {
         self.styles.get(id)?.num_id.as_deref()
     }
 
+    /// What decides a paragraph's list and level: its own `w:numPr`, else its style's along `w:basedOn`; where
+    /// no level is given, the style (whose level in the list is the one that names it).
+    pub fn numbering_of<'p>(
+        &'p self,
+        paragraph: &'p ParagraphNumbering,
+    ) -> (Option<&'p str>, Option<usize>, Option<&'p str>) {
+        let style = || self.chain(paragraph.style.as_deref());
+        let num = paragraph.num_id.as_deref().or_else(|| style().find_map(|s| s.num_id.as_deref()));
+        let level = paragraph.level.or_else(|| style().find_map(|s| s.level));
+        let named_by = if level.is_none() { paragraph.style.as_deref() } else { None };
+        (num, level, named_by)
+    }
+
     /// Whether a style hides its text (`w:vanish`), itself or through the styles it is based on; `None` when none
     /// of them says.
     pub fn hidden(&self, id: Option<&str>) -> Option<bool> {

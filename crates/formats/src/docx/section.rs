@@ -259,7 +259,12 @@ fn resolve<'b>(blocks: &'b [Block], changes: &[Change], view: View) -> Vec<Shown
     for block in blocks {
         match block {
             Block::Paragraph(p) => {
-                let spans: Vec<&Span> = p.spans.iter().filter(|s| !s.hidden && kept(s.change, changes, view)).collect();
+                let spans: Vec<&Span> = p.spans.iter().filter(|s| !s.hidden && s.kept(changes, view)).collect();
+                // Rejected, a change of paragraph properties gives back the numbering it replaced.
+                let numbering = match (&p.was, view) {
+                    (Some((was, _)), View::Reject) => was,
+                    _ => &p.numbering,
+                };
                 let (mut joined, mut sources) = match pending.take() {
                     Some((before, sources, _)) => (before, sources),
                     None => (Vec::new(), Vec::new()),
@@ -267,9 +272,9 @@ fn resolve<'b>(blocks: &'b [Block], changes: &[Change], view: View) -> Vec<Shown
                 joined.extend(spans);
                 sources.push(p.index);
                 if p.hidden_mark || !kept(p.mark, changes, view) {
-                    pending = Some((joined, sources, &p.numbering));
+                    pending = Some((joined, sources, numbering));
                 } else {
-                    out.push(Shown::Paragraph(Resolved { numbering: &p.numbering, spans: joined, sources }));
+                    out.push(Shown::Paragraph(Resolved { numbering, spans: joined, sources }));
                 }
             }
             Block::Table(rows) => {
@@ -280,7 +285,11 @@ fn resolve<'b>(blocks: &'b [Block], changes: &[Change], view: View) -> Vec<Shown
                     .iter()
                     .filter(|row| kept(row.change, changes, view))
                     .map(|row| {
-                        row.cells.iter().map(|c| (c.span, c.continued, resolve(&c.blocks, changes, view))).collect()
+                        row.cells
+                            .iter()
+                            .filter(|c| kept(c.change, changes, view))
+                            .map(|c| (c.span, c.continued, resolve(&c.blocks, changes, view)))
+                            .collect()
                     })
                     .collect();
                 out.push(Shown::Table(rows));

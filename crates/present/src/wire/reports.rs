@@ -198,7 +198,9 @@ pub struct DocxChangesJson {
 /// One tracked change (a row of `changes.tsv`).
 #[derive(Serialize)]
 pub struct TrackedChangeJson {
-    /// `ins`, `del`, `move-from`, `move-to` or `format`.
+    /// `ins`, `del`, `move-from`, `move-to`, `format` (a run's formatting), `numbering` or `formatting` (a paragraph's
+    /// properties: its list or level, or others), `join` (a paragraph mark deleted, its words kept) or `split` (one
+    /// inserted inside words that were there).
     pub kind: &'static str,
     /// Its author, as written.
     pub author: String,
