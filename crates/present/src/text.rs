@@ -1,6 +1,7 @@
 //! A provision's text as a reader sees it on a page: its Markdown rendered to HTML (CommonMark with tables and
 //! footnotes, by pulldown-cmark), its heading left to the page, every sub-paragraph given an anchor for permalinks
-//! (`#D1.1-a`, `#D1.1-c-ii`), and nothing in the text able to add markup: raw HTML is shown as text (a line break
+//! (`#D1.1-a`, `#D1.1-c-ii`) and its depth read from its label (`class="level2"` for (i) under (a), to indent it;
+//! the stored text is not changed), and nothing in the text able to add markup: raw HTML is shown as text (a line break
 //! `<br>`, which tables imported from Word use inside cells, aside), links go only to web, mail and in-page
 //! addresses, and images are shown as their descriptions. Each line break of a paragraph is kept, as legal texts
 //! put numbered items on lines of their own.
@@ -29,8 +30,10 @@ pub fn provision_html(id: &str, text: &str) -> String {
                     Some(Event::Text(text)) => sub_paragraph_label(text),
                     _ => None,
                 };
-                match label.map(|l| labels.anchor(&l)) {
-                    Some(path) => events.push(Event::Html(format!("<p id=\"{anchor}-{}\">", escape(&path)).into())),
+                match label.map(|l| labels.place(&l)) {
+                    Some((path, depth)) => events.push(Event::Html(
+                        format!("<p id=\"{anchor}-{}\" class=\"level{}\">", escape(&path), depth.min(4)).into(),
+                    )),
                     None => events.push(Event::Start(Tag::Paragraph)),
                 }
             }
@@ -97,30 +100,154 @@ fn sub_paragraph_label(text: &str) -> Option<String> {
     (ok && rest[end + 1..].starts_with([' ', '\u{a0}'])).then(|| label.to_string())
 }
 
-/// The labels met so far in a text, to tell `(i)` the ninth letter from `(i)` the first Roman numeral under a
-/// letter.
+/// How a sub-paragraph label counts, in the order legal drafting nests them: (1) over (a) over (i) over (A) over
+/// (I).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum LabelKind {
+    Digits,
+    LowerLetters,
+    LowerRoman,
+    UpperLetters,
+    UpperRoman,
+}
+
+impl LabelKind {
+    /// The label after `label` in this kind (b after a, ii after i, 4 after 3).
+    fn next(self, label: &str) -> Option<String> {
+        match self {
+            Self::Digits => label.parse::<u32>().ok().map(|n| (n + 1).to_string()),
+            Self::LowerLetters => next_letters(label),
+            Self::UpperLetters => next_letters(&label.to_lowercase()).map(|l| l.to_uppercase()),
+            Self::LowerRoman => roman_value(label).map(|n| roman(n + 1)),
+            Self::UpperRoman => roman_value(&label.to_lowercase()).map(|n| roman(n + 1).to_uppercase()),
+        }
+    }
+}
+
+/// The labels met so far in a text, as a stack of levels (each its kind and last label), to tell `(i)` the ninth
+/// letter from `(i)` the first Roman numeral under a letter, and how deep each sub-paragraph stands.
 #[derive(Default)]
 struct Labels {
-    letter: Option<String>,
+    levels: Vec<(LabelKind, String)>,
 }
 
 impl Labels {
-    /// The anchor path of a label: `a`, `c-ii` (a numeral under the letter before it), `3`.
+    /// The anchor path of a label (`a`, `c-ii` for a numeral under the letter before it, `c-ii-a`, `3`) and its
+    /// depth (1 for the outermost). A label that follows the last one of a level (h → i, iv → v) continues that
+    /// level; any other starts a level of its kind under the levels that nest above it.
+    fn place(&mut self, label: &str) -> (String, usize) {
+        let kinds = label_kinds(label);
+        let continued = self
+            .levels
+            .iter()
+            .rposition(|(kind, last)| kinds.contains(kind) && kind.next(last).as_deref() == Some(label));
+        let (depth, kind) = match continued {
+            Some(depth) => (depth, self.levels[depth].0),
+            None => {
+                // An ambiguous label (i, v, x…) that continues no letters is a numeral.
+                let kind = kinds.last().copied().unwrap_or(LabelKind::Digits);
+                let depth = self.levels.iter().position(|(above, _)| *above >= kind).unwrap_or(self.levels.len());
+                (depth, kind)
+            }
+        };
+        self.levels.truncate(depth);
+        self.levels.push((kind, label.to_string()));
+        let path: Vec<String> = self.levels.iter().map(|(_, l)| l.to_lowercase()).collect();
+        (path.join("-"), self.levels.len())
+    }
+
+    /// The anchor path of a label ([`Labels::place`]).
+    #[cfg(test)]
     fn anchor(&mut self, label: &str) -> String {
-        let lower = label.to_lowercase();
-        let roman = lower.chars().all(|c| "ivxlcdm".contains(c));
-        let letter = lower.chars().all(|c| c.is_ascii_lowercase());
-        // A letter that follows the last one (h → i) is a letter, even if it reads as a numeral.
-        let next_letter = self.letter.as_deref().and_then(next_letters).is_some_and(|next| next == lower);
-        if letter && (!roman || next_letter || (self.letter.is_none() && lower == "a")) {
-            self.letter = Some(lower.clone());
-            return lower;
+        self.place(label).0
+    }
+}
+
+/// The kinds a label can be, numerals last: `i` is a letter or a numeral, `ii` a numeral, `b` a letter.
+fn label_kinds(label: &str) -> Vec<LabelKind> {
+    let mut kinds = Vec::new();
+    if label.bytes().all(|b| b.is_ascii_digit()) {
+        kinds.push(LabelKind::Digits);
+    }
+    let lower = label.to_lowercase();
+    let one_letter = lower.chars().all(|c| lower.starts_with(c) && c.is_ascii_lowercase());
+    let numeral = roman_value(&lower).is_some();
+    let upper = label.chars().all(|c| c.is_ascii_uppercase());
+    let lower_case = label.chars().all(|c| c.is_ascii_lowercase());
+    match (upper, lower_case) {
+        (true, _) => {
+            if one_letter {
+                kinds.push(LabelKind::UpperLetters);
+            }
+            if numeral {
+                kinds.push(LabelKind::UpperRoman);
+            }
         }
-        match (&self.letter, roman) {
-            (Some(parent), true) => format!("{parent}-{lower}"),
-            _ => lower,
+        (_, true) => {
+            if one_letter {
+                kinds.push(LabelKind::LowerLetters);
+            }
+            if numeral {
+                kinds.push(LabelKind::LowerRoman);
+            }
+        }
+        _ => {}
+    }
+    kinds
+}
+
+/// The value of a lower-case Roman numeral written as Word writes them (i … mmmcmxcix), if it is one.
+fn roman_value(label: &str) -> Option<u32> {
+    if label.is_empty() || !label.chars().all(|c| "ivxlcdm".contains(c)) {
+        return None;
+    }
+    let value = |c| match c {
+        'i' => 1,
+        'v' => 5,
+        'x' => 10,
+        'l' => 50,
+        'c' => 100,
+        'd' => 500,
+        _ => 1000,
+    };
+    let digits: Vec<u32> = label.chars().map(value).collect();
+    let mut total: i64 = 0;
+    for (n, digit) in digits.iter().enumerate() {
+        match digits.get(n + 1) {
+            Some(next) if next > digit => total -= *digit as i64,
+            _ => total += *digit as i64,
         }
     }
+    // Only the canonical spelling counts (iiii and vx are not numerals).
+    let total = u32::try_from(total).ok().filter(|t| (1..4000).contains(t))?;
+    (roman(total) == label).then_some(total)
+}
+
+/// `n` (1 to 3999) in lower-case Roman numerals.
+fn roman(n: u32) -> String {
+    let mut rest = n;
+    let mut out = String::new();
+    for (value, digits) in [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ] {
+        while rest >= value {
+            out.push_str(digits);
+            rest -= value;
+        }
+    }
+    out
 }
 
 /// The letter label after `label` (a → b, z → aa, aa → bb), as Word numbers letters.
@@ -148,9 +275,10 @@ mod tests {
         assert!(!html.contains("Who may raise"), "{html}");
         assert_eq!(
             html,
-            "<p>A proposal shall set out:</p>\n<p id=\"D1.2-a\">(a) the name;</p>\n<p id=\"D1.2-b\">(b) the \
-             reasons, including:</p>\n<p id=\"D1.2-b-i\">(i) the first;</p>\n<p id=\"D1.2-b-ii\">(ii) the \
-             second; and</p>\n<p id=\"D1.2-c\">(c) the wording.</p>\n"
+            "<p>A proposal shall set out:</p>\n<p id=\"D1.2-a\" class=\"level1\">(a) the name;</p>\n<p \
+             id=\"D1.2-b\" class=\"level1\">(b) the reasons, including:</p>\n<p id=\"D1.2-b-i\" \
+             class=\"level2\">(i) the first;</p>\n<p id=\"D1.2-b-ii\" class=\"level2\">(ii) the second; \
+             and</p>\n<p id=\"D1.2-c\" class=\"level1\">(c) the wording.</p>\n"
         );
     }
 
@@ -164,8 +292,40 @@ mod tests {
         let found: Vec<String> = ["i", "ii", "a", "i", "v", "b", "1"].iter().map(|l| labels.anchor(l)).collect();
         assert_eq!(found, ["i", "ii", "a", "a-i", "a-v", "b", "1"]);
         assert_eq!(next_letters("z").as_deref(), Some("aa"));
+        assert_eq!(roman_value("xiv"), Some(14));
+        assert_eq!(roman_value("iiii"), None);
+        assert_eq!(roman_value("vx"), None);
         assert_eq!(next_letters("bb").as_deref(), Some("cc"));
         assert_eq!(next_letters("ab"), None);
+    }
+
+    #[test]
+    fn sub_paragraphs_stand_as_deep_as_their_labels_nest() {
+        // (i) under (a), (A) under (i), (I) under (A); a label that continues a level goes back to it.
+        let mut labels = Labels::default();
+        let found: Vec<(String, usize)> = ["a", "i", "A", "I", "II", "B", "ii", "b", "h", "i", "j", "1", "a"]
+            .iter()
+            .map(|l| labels.place(l))
+            .collect();
+        let expected = [
+            ("a", 1),
+            ("a-i", 2),
+            ("a-i-a", 3),
+            ("a-i-a-i", 4),
+            ("a-i-a-ii", 4),
+            ("a-i-b", 3),
+            ("a-ii", 2),
+            ("b", 1),
+            ("h", 1),
+            ("i", 1),
+            ("j", 1),
+            ("1", 1),
+            ("1-a", 2),
+        ];
+        assert_eq!(found, expected.map(|(path, depth)| (path.to_string(), depth)));
+        // The stored text is not changed: only the class says the depth.
+        let html = provision_html("D1.1", "# D1.1\n\nText:\n\n(a) one\n\n(i) two\n\n(A) three\n");
+        assert!(html.contains("<p id=\"D1.1-a-i-a\" class=\"level3\">(A) three</p>"), "{html}");
     }
 
     #[test]
@@ -205,6 +365,6 @@ mod tests {
         assert!(html.contains("<a href=\"https://example.org/a?b=1\">a link</a>"), "{html}");
         assert!(html.contains("<a href=\"#X1-a\">local</a>"), "{html}");
         assert_eq!(provision_html("X1", "![a map](m.png)\n"), "<p>a map</p>\n");
-        assert_eq!(provision_html("Article 1", "(a) x\n"), "<p id=\"Article_1-a\">(a) x</p>\n");
+        assert_eq!(provision_html("Article 1", "(a) x\n"), "<p id=\"Article_1-a\" class=\"level1\">(a) x</p>\n");
     }
 }

@@ -52,6 +52,7 @@ impl ContentsPage {
             while let Some((_, part)) = lines.next_if(|(depth, _)| *depth > 0) {
                 parts.push(part);
             }
+            crate::handlers::cross_headings(&mut parts);
             Some(Group { head, parts })
         })
     }

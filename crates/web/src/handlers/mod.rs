@@ -58,6 +58,8 @@ pub(crate) struct ProvisionLine {
     status: &'static str,
     status_words: String,
     text: Option<String>,
+    /// The cross-heading shown above it, when it starts a run of lines under one ([`cross_headings`]).
+    heading_above: Option<String>,
 }
 
 impl ProvisionLine {
@@ -77,11 +79,78 @@ impl ProvisionLine {
             status: answer.status.as_str(),
             status_words: inforce_present::describe::status_words(answer),
             text: None,
+            heading_above: None,
         }
+    }
+}
+
+/// Consecutive lines at one depth that share a title (clauses under one cross-heading, which a Word Section gives
+/// each of them as its title): the title is shown once, above the first of them, and not as each one's title.
+/// A title on one line alone stays its title.
+pub(crate) fn cross_headings(lines: &mut [ProvisionLine]) {
+    let mut start = 0;
+    while start < lines.len() {
+        let same = |line: &ProvisionLine| line.depth == lines[start].depth && line.title == lines[start].title;
+        let run = lines[start..].iter().take_while(|line| same(line)).count();
+        if run > 1 && !lines[start].title.is_empty() {
+            lines[start].heading_above = Some(lines[start].title.clone());
+            for line in &mut lines[start..start + run] {
+                line.title.clear();
+            }
+        }
+        start += run;
     }
 }
 
 pub(crate) fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(id: &str, title: &str, depth: usize) -> ProvisionLine {
+        ProvisionLine {
+            id: id.into(),
+            at: String::new(),
+            title: title.into(),
+            depth,
+            status: "in_force",
+            status_words: String::new(),
+            text: None,
+            heading_above: None,
+        }
+    }
+
+    #[test]
+    fn a_cross_heading_shared_by_consecutive_clauses_is_shown_once_above_them() {
+        let mut lines = [
+            line("D1", "RAISING PROPOSALS", 0),
+            line("D1.1", "Registration", 1),
+            line("D1.2", "Registration", 1),
+            line("D1.3", "Registration", 1),
+            line("D1.4", "Fast-Track", 1),
+            line("D2", "Registration", 0),
+            line("D2.1", "", 1),
+            line("D2.2", "", 1),
+        ];
+        cross_headings(&mut lines);
+        let shown: Vec<(Option<&str>, &str)> =
+            lines.iter().map(|l| (l.heading_above.as_deref(), l.title.as_str())).collect();
+        assert_eq!(
+            shown,
+            [
+                (None, "RAISING PROPOSALS"),
+                (Some("Registration"), ""),
+                (None, ""),
+                (None, ""),
+                (None, "Fast-Track"),
+                (None, "Registration"),
+                (None, ""),
+                (None, "")
+            ]
+        );
+    }
 }

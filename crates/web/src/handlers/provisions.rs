@@ -215,7 +215,7 @@ fn neighbours(
     let previous = tree.previous(id).map(view);
     let next = tree.next(id).map(view);
     let depth = history.depth(id);
-    let parts = tree
+    let mut parts: Vec<ProvisionLine> = tree
         .parts(id)
         .into_iter()
         .filter_map(|p| {
@@ -227,6 +227,7 @@ fn neighbours(
             Some(line)
         })
         .collect();
+    super::cross_headings(&mut parts);
     (ancestors, previous, next, parts)
 }
 
