@@ -350,3 +350,79 @@ fn every_real_world_file_is_read_or_refused_with_a_reason() {
     assert_eq!(imported + refused, 65);
     println!("real-world files: {imported} imported, {refused} refused");
 }
+
+/// `D-v1.docx` with one member's text changed by `edit`, written into the sandbox as `name`.
+fn rewritten(dir: &Path, sandbox: &Sandbox, name: &str, member: &str, edit: impl Fn(&str) -> String) -> String {
+    use std::io::{Read, Write};
+    let bytes = std::fs::read(dir.join("sec-like/D-v1.docx")).expect("D-v1.docx");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for n in 0..archive.len() {
+        let mut file = archive.by_index(n).expect("member");
+        let name_in_zip = file.name().expect("a member name").to_string();
+        let mut text = Vec::new();
+        file.read_to_end(&mut text).expect("read");
+        if name_in_zip == member {
+            text = edit(&String::from_utf8(text).expect("UTF-8")).into_bytes();
+        }
+        out.start_file(name_in_zip, zip::write::SimpleFileOptions::default()).expect("member");
+        out.write_all(&text).expect("write");
+    }
+    let path = sandbox.path(name);
+    std::fs::write(&path, out.finish().expect("zip").into_inner()).expect("write");
+    path.display().to_string()
+}
+
+#[test]
+fn hostile_numbering_and_nesting_are_refused_with_exit_2_naming_the_part_and_nothing_is_stored() {
+    let Some(dir) = common::shared_docx() else { return };
+    let sandbox = Sandbox::new();
+    let before = publications(&sandbox);
+    // A list counter starting at 2,147,483,647 in letters; a level text repeating %2 20,000 times; a start of
+    // i64::MAX (which wrapped into the id X1.-9223372036854775808); tables nested 10,000 deep.
+    let first_start =
+        |xml: &str, value: &str| xml.replacen(r#"<w:start w:val="1"/>"#, &format!(r#"<w:start w:val="{value}"/>"#), 1);
+    let cases = [
+        (
+            rewritten(&dir, &sandbox, "counter.docx", "word/numbering.xml", |x| first_start(x, "2147483647")),
+            "word/numbering.xml",
+            "1000000",
+        ),
+        (
+            rewritten(&dir, &sandbox, "wrap.docx", "word/numbering.xml", |x| first_start(x, "9223372036854775807")),
+            "word/numbering.xml",
+            "1000000",
+        ),
+        (
+            rewritten(&dir, &sandbox, "template.docx", "word/numbering.xml", |x| {
+                x.replacen(r#"w:val="D%1.%2""#, &format!(r#"w:val="{}""#, "%2".repeat(20_000)), 1)
+            }),
+            "word/numbering.xml",
+            "256",
+        ),
+        (
+            rewritten(&dir, &sandbox, "nested.docx", "word/document.xml", |x| {
+                let deep = format!(
+                    "{}<w:p/>{}",
+                    "<w:tbl><w:tr><w:tc>".repeat(10_000),
+                    "</w:tc></w:tr></w:tbl>".repeat(10_000)
+                );
+                x.replacen("<w:body>", &format!("<w:body>{deep}"), 1)
+            }),
+            "word/document.xml",
+            "512",
+        ),
+    ];
+    for (path, part, limit) in &cases {
+        for args in [
+            vec!["--code", "hostile", "import-docx", path.as_str(), "--version", "1", "--effective", "2025-01-06"],
+            vec!["docx-changes", path.as_str()],
+        ] {
+            let output = sandbox.run(&args);
+            let message = stderr(&output);
+            assert_eq!(output.status.code(), Some(2), "{path}: {message}");
+            assert!(message.contains(path.as_str()) && message.contains(part) && message.contains(limit), "{message}");
+        }
+    }
+    assert_eq!(publications(&sandbox), before);
+}
