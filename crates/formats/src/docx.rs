@@ -18,6 +18,8 @@ pub mod body;
 pub mod changes;
 #[cfg(test)]
 mod fidelity;
+#[cfg(test)]
+mod generated;
 pub mod numbering;
 pub mod section;
 
