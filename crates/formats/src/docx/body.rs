@@ -222,10 +222,15 @@ const SKIPPED: [&str; 12] = [
     "mc:AlternateContent",
 ];
 
-/// Whether a run's text is hidden (§17.7.3): the run's own `w:vanish` when it has one; else its character style's
-/// and its paragraph style's, each a toggle (both hiding shows).
-fn hidden_run(own: Option<bool>, character_style: Option<bool>, paragraph_style: Option<bool>) -> bool {
-    own.unwrap_or(character_style.unwrap_or(false) ^ paragraph_style.unwrap_or(false))
+/// Whether a run's text is hidden (§17.7.3): the run's own `w:vanish` when it has one; else the document's default
+/// toggled by its character style's and its paragraph style's (both hiding shows).
+fn hidden_run(
+    own: Option<bool>,
+    character_style: Option<bool>,
+    paragraph_style: Option<bool>,
+    by_default: bool,
+) -> bool {
+    own.unwrap_or(by_default ^ character_style.unwrap_or(false) ^ paragraph_style.unwrap_or(false))
 }
 
 /// The reading state of [`Body::parse`].
@@ -357,7 +362,8 @@ impl Reader<'_> {
                         self.paragraphs += 1;
                         self.mark_vanish = None;
                     }
-                    "vanish" if inside(path, "rPr") => {
+                    // specVanish (§17.3.2.36) hides what it marks even where hidden text is shown.
+                    "vanish" | "specVanish" if inside(path, "rPr") => {
                         if inside(path, "pPr") {
                             self.mark_vanish = Some(on_off(reader, element));
                         } else if inside(path, "r") {
@@ -473,7 +479,10 @@ impl Reader<'_> {
                         && let Some(container) = self.containers.last_mut()
                     {
                         let style = paragraph.numbering.style.as_deref();
-                        paragraph.hidden_mark = self.mark_vanish.or_else(|| self.styles.hidden(style)).unwrap_or(false);
+                        paragraph.hidden_mark = self
+                            .mark_vanish
+                            .or_else(|| self.styles.hidden(style))
+                            .unwrap_or(self.styles.hidden_by_default());
                         // A change of list or level (own, or through a style that numbers) is a numbering change.
                         if let Some((was, change)) = &paragraph.was
                             && let Some(change) = self.changes.get_mut(*change)
@@ -519,7 +528,7 @@ impl Reader<'_> {
         let (change, run, format) = (self.open_changes.last().copied(), self.runs, self.run_format);
         let changes = &self.open_changes;
         let style_hidden = self.styles.hidden(paragraph.numbering.style.as_deref());
-        let hidden = hidden_run(self.run_vanish, self.run_style_hidden, style_hidden);
+        let hidden = hidden_run(self.run_vanish, self.run_style_hidden, style_hidden, self.styles.hidden_by_default());
         if let (Piece::Text(more), Some(last)) = (&piece, paragraph.spans.last_mut())
             && let Piece::Text(text) = &mut last.piece
             && (last.change, last.run, last.format, last.hidden) == (change, run, format, hidden)

@@ -400,3 +400,46 @@ fn a_deleted_paragraph_mark_whose_words_stay_is_a_join() {
         ["D1.1<D1: First. / | Cell<br>end |\n| --- | / (a) Joined to (a)"]
     );
 }
+
+#[test]
+fn a_custom_number_format_chosen_over_its_fallback_reads_as_word_shows_it() {
+    // Word 2010 writes "001, 002, 003" as a w14 choice (§17.9.17 numFmt custom, in mc:AlternateContent, Part 3),
+    // with decimal as the fallback for older readers: Word shows D1.001.
+    let custom = r#"<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><mc:Choice Requires="w14"><w:numFmt w:val="custom" w:format="001, 002, 003, ..."/></mc:Choice><mc:Fallback><w:numFmt w:val="decimal"/></mc:Fallback></mc:AlternateContent>"#;
+    let lists = format!(
+        r#"<w:abstractNum w:abstractNumId="1">{}<w:lvl w:ilvl="1"><w:start w:val="1"/>{custom}<w:lvlText w:val="D%1.%2"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="1"/></w:num>"#,
+        level(0, "decimal", "D%1", "")
+    );
+    let body = [heading("1", "ONE"), listed("1", 1, &run("First."))].concat();
+    assert_eq!(outline(&read(&body, &lists)).1, ["D1.001<D1: First."]);
+}
+
+#[test]
+fn special_hiding_and_the_document_default_hide_text_too() {
+    // §17.3.2.36 specVanish on a paragraph mark (a style separator) joins the paragraphs as vanish does; a
+    // document whose default run properties hide text (docDefaults) shows only what a run shows again.
+    let separated = p(&format!(r#"<w:pPr><w:rPr><w:specVanish/></w:rPr></w:pPr>{}"#, run("Heading part ")));
+    let body =
+        [heading("1", "ONE"), listed("1", 1, &run("First.")), separated, listed("1", 2, &run("and its text"))].concat();
+    assert_eq!(outline(&read(&body, &usual(["", "", "", ""]))).1, ["D1.1<D1: First. / (a) Heading part and its text"]);
+
+    let defaults = r#"<w:docDefaults><w:rPrDefault><w:rPr><w:vanish/></w:rPr></w:rPrDefault></w:docDefaults>"#;
+    let shown = |text: &str| {
+        format!(r#"<w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>"#)
+    };
+    let visible_mark = |inner: String| p(&format!(r#"<w:pPr><w:rPr><w:vanish w:val="0"/></w:rPr></w:pPr>{inner}"#));
+    let numbered_visible = |inner: String| {
+        p(&format!(
+            r#"<w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="1"/></w:numPr><w:rPr><w:vanish w:val="0"/></w:rPr></w:pPr>{inner}"#
+        ))
+    };
+    let title = visible_mark(shown("SECTION D: TEST"));
+    let sub = p(&format!(
+        r#"<w:pPr><w:pStyle w:val="Heading2"/><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr><w:rPr><w:vanish w:val="0"/></w:rPr></w:pPr>{}"#,
+        shown("ONE")
+    ));
+    let clause = numbered_visible(format!("{}{}", shown("Shown "), run("hidden by default")));
+    let bytes = package_with(&format!("{title}{sub}{clause}"), "", &usual(["", "", "", ""]), defaults);
+    let section = Document::read("test.docx", bytes).expect("reads").section(View::Accept).expect("a Section");
+    assert_eq!(outline(&section).1, ["D1.1<D1: Shown"]);
+}

@@ -42,6 +42,8 @@ pub enum Format {
     Decimal,
     /// 01, 02 … 09, 10.
     DecimalZero,
+    /// Decimal padded with zeros to a width (Word 2010's custom formats `001, 002, 003, …`).
+    DecimalPadded(usize),
     /// 1st, 2nd, 3rd, 4th.
     Ordinal,
     /// a … z, aa, bb …
@@ -73,12 +75,21 @@ impl Format {
         }
     }
 
+    /// A custom format (`w:numFmt w:val="custom" w:format="001, 002, 003, …"`): zero-padded decimal as wide as
+    /// its first number; any other in decimal.
+    fn custom(format: &str) -> Self {
+        let first = format.split(',').next().unwrap_or("").trim();
+        let padded = first.len() > 1 && first.ends_with('1') && first[..first.len() - 1].bytes().all(|b| b == b'0');
+        if padded { Self::DecimalPadded(first.len().min(9)) } else { Self::Decimal }
+    }
+
     /// `n` in this format.
     pub fn show(self, n: i64) -> String {
         match self {
             Self::Decimal => n.to_string(),
             Self::DecimalZero if (0..10).contains(&n) => format!("0{n}"),
             Self::DecimalZero => n.to_string(),
+            Self::DecimalPadded(width) => format!("{n:0width$}"),
             Self::Ordinal => ordinal(n),
             Self::LowerLetter => letters(n),
             Self::UpperLetter => letters(n).to_uppercase(),
@@ -221,6 +232,8 @@ struct Style {
 #[derive(Debug, Clone, Default)]
 pub struct Styles {
     styles: HashMap<String, Style>,
+    /// `w:docDefaults/w:rPrDefault/w:rPr/w:vanish`: text is hidden unless a style or a run says otherwise.
+    hidden_by_default: bool,
 }
 
 /// What a paragraph says of its numbering: its style and its own `w:numPr`.
@@ -411,11 +424,16 @@ impl Numbering {
         let (mut abstract_id, mut num_id, mut override_level) = (None, None, None::<usize>);
         let mut level: Option<LevelOf> = None;
         let mut refused: Option<String> = None;
+        // Whether the level being read took its format from a markup-compatibility choice.
+        let mut chose_format = false;
         let ilvl = |reader: &quick_xml::reader::NsReader<&[u8]>, element: &BytesStart| {
             attribute(reader, element, "ilvl").and_then(|l| l.parse().ok()).filter(|l| *l < LEVELS)
         };
         walk(xml, |reader, tag, path| match tag {
-            Tag::Close("lvl") => level = None,
+            Tag::Close("lvl") => {
+                level = None;
+                chose_format = false;
+            }
             Tag::Close("lvlOverride") => override_level = None,
             Tag::Close(_) | Tag::Text(_) => {}
             Tag::Open(name, element) => match name {
@@ -471,6 +489,8 @@ impl Numbering {
                         numbering.nums.entry(id.clone()).or_default().overrides.insert(at, value.clamp(0, MAX_COUNTER));
                     }
                 }
+                // Word 2010 writes a custom format as a choice (w14), with a plain one as the fallback.
+                "numFmt" if inside(path, "mc:Fallback") && chose_format => {}
                 "start" | "numFmt" | "lvlText" | "pStyle" | "isLgl" | "lvlRestart" | "suff" | "vanish"
                     if inside(path, "lvl") =>
                 {
@@ -495,7 +515,13 @@ impl Numbering {
                                 target.start = 0;
                             }
                         }
-                        "numFmt" => target.format = Format::parse(&value),
+                        "numFmt" => {
+                            target.format = match value.as_str() {
+                                "custom" => Format::custom(&attribute(reader, element, "format").unwrap_or_default()),
+                                _ => Format::parse(&value),
+                            };
+                            chose_format = inside(path, "mc:Choice");
+                        }
                         "lvlText" => {
                             let chars = value.chars().count();
                             if chars > MAX_TEMPLATE_CHARS {
@@ -588,6 +614,9 @@ impl Styles {
                         styles.styles.insert(id.clone(), Style::default());
                     }
                 }
+                "vanish" if inside(path, "rPrDefault") && inside(path, "rPr") => {
+                    styles.hidden_by_default = on_off(reader, element);
+                }
                 "vanish" if inside(path, "style") && inside(path, "rPr") && !inside(path, "rPrChange") => {
                     if let Some(style) = current.as_ref().and_then(|id| styles.styles.get_mut(id)) {
                         style.hidden = Some(on_off(reader, element));
@@ -642,6 +671,11 @@ impl Styles {
         let level = paragraph.level.or_else(|| style().find_map(|s| s.level));
         let named_by = if level.is_none() { paragraph.style.as_deref() } else { None };
         (num, level, named_by)
+    }
+
+    /// Whether the document's default run properties hide text.
+    pub fn hidden_by_default(&self) -> bool {
+        self.hidden_by_default
     }
 
     /// Whether a style hides its text (`w:vanish`), itself or through the styles it is based on; `None` when none

@@ -322,6 +322,8 @@ struct Walker<'d> {
     clauses: Vec<ClauseBuild>,
     /// Whether the last clause is still open (a sub-section heading closes it).
     open: bool,
+    /// Every sub-section and clause number met, so that a number twice is found in one look.
+    numbers: std::collections::HashSet<String>,
     /// The list number of the last sub-section heading, when a list numbered it: its clauses are those the list
     /// numbers at the next level under it, whatever format shows the heading's number (`DI` over `D1.1`).
     subsection_label: Option<Label>,
@@ -377,6 +379,7 @@ impl<'d> Walker<'d> {
             subsections: Vec::new(),
             clauses: Vec::new(),
             open: false,
+            numbers: std::collections::HashSet::new(),
             subsection_label: None,
             cross_heading: None,
             outside: Vec::new(),
@@ -629,7 +632,7 @@ impl<'d> Walker<'d> {
     }
 
     fn start_subsection(&mut self, id: String, title: String) -> Result<(), String> {
-        if self.subsections.iter().any(|s| s.id == id) {
+        if !self.numbers.insert(id.clone()) {
             return Err(format!("sub-section {id} is numbered twice"));
         }
         self.subsections.push(Subsection { id, title });
@@ -640,7 +643,7 @@ impl<'d> Walker<'d> {
     }
 
     fn start_clause(&mut self, id: String, parent: String, text: String, notes: Vec<String>) -> Result<(), String> {
-        if self.clauses.iter().any(|c| c.id == id) {
+        if !self.numbers.insert(id.clone()) {
             return Err(format!("clause {id} is numbered twice"));
         }
         let blocks = if text.is_empty() { Vec::new() } else { vec![text] };
