@@ -77,6 +77,9 @@ pub enum Command {
     Codes,
     /// The publications that wrote the register, with their record times (for --as-recorded).
     Publications,
+    /// Every write (publication) with its author, command, reason and base: every code, or the one --code names;
+    /// --by, --from and --to narrow it.
+    Audit(AuditArgs),
     /// Serve the website, JSON API and feeds (the main job). Prints the address to open.
     Serve(ServeArgs),
     /// Write every public page, feed and API document as static files, for any web server, a CDN or the file
@@ -339,18 +342,41 @@ pub struct Correction {
 impl Correction {
     /// The reason, composed and trimmed; a usage error when it is blank or longer than 1000 characters.
     pub fn reason(&self) -> Result<Option<String>, crate::failure::Failure> {
-        let Some(text) = &self.reason else { return Ok(None) };
-        let text = inforce_core::unicode::nfc(text.trim()).into_owned();
-        if text.is_empty() {
-            return Err(crate::failure::Failure::Usage("--reason: say why the recorded text is replaced".into()));
-        }
-        if text.chars().count() > 1000 || text.chars().any(|c| c.is_control() && c != '\n') {
-            return Err(crate::failure::Failure::Usage(
-                "--reason: at most 1000 characters, without control characters".into(),
-            ));
-        }
-        Ok(Some(text))
+        checked_reason(self.reason.as_deref())
     }
+}
+
+/// Why a write changes what is recorded, for the commands that correct records: required when the write replaces
+/// or takes away a recorded value (a correction), optional when it only fills in what was empty or adds.
+#[derive(clap::Args, Clone, Default)]
+pub struct Reason {
+    /// Why what is recorded is corrected: recorded with the publication, covered by its digest, and shown beside
+    /// the corrected record.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+}
+
+impl Reason {
+    /// The reason, composed and trimmed; a usage error when it is blank or longer than 1000 characters.
+    pub fn reason(&self) -> Result<Option<String>, crate::failure::Failure> {
+        checked_reason(self.reason.as_deref())
+    }
+}
+
+/// A reason given on the command line, composed and trimmed; a usage error when it is blank, longer than 1000
+/// characters or holds control characters other than line breaks.
+fn checked_reason(text: Option<&str>) -> Result<Option<String>, crate::failure::Failure> {
+    let Some(text) = text else { return Ok(None) };
+    let text = inforce_core::unicode::nfc(text.trim()).into_owned();
+    if text.is_empty() {
+        return Err(crate::failure::Failure::Usage("--reason: say why what is recorded is replaced".into()));
+    }
+    if text.chars().count() > 1000 || text.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(crate::failure::Failure::Usage(
+            "--reason: at most 1000 characters, without control characters".into(),
+        ));
+    }
+    Ok(Some(text))
 }
 
 /// The arguments of `import`.
@@ -764,6 +790,23 @@ pub struct ModUpdateArgs {
     pub affects: Option<Vec<String>>,
     #[command(flatten)]
     pub recorded: Recorded,
+    /// When it was raised (YYYY-MM-DD, YYYY-MM, YYYY or unknown).
+    #[arg(long, value_name = "DATE")]
+    pub raised: Option<String>,
+    /// The proposal it is an alternative to ("" for none).
+    #[arg(long)]
+    pub alternative_to: Option<String>,
+    /// Where the facts come from, replacing the list (repeat for several; "" for none).
+    #[arg(long = "source", value_name = "SOURCE")]
+    pub sources: Option<Vec<String>>,
+    /// How sure the sources are ("" for not said).
+    #[arg(long)]
+    pub confidence: Option<String>,
+    /// Remarks, replacing the list (repeat for several; "" for none).
+    #[arg(long = "note", value_name = "NOTE")]
+    pub notes: Option<Vec<String>>,
+    #[command(flatten)]
+    pub reason: Reason,
 }
 
 /// The arguments of `show`.
@@ -804,6 +847,49 @@ pub enum ConsultationCommand {
     Add(ConsultationAddArgs),
     /// One consultation, open or closed today.
     Show(ConsultationShowArgs),
+    /// Correct or complete what is recorded about a consultation: each option given replaces that field, a list
+    /// option the whole list. A change to a recorded value needs --reason.
+    Update(ConsultationUpdateArgs),
+}
+
+/// The arguments of `consultation update`.
+#[derive(clap::Args)]
+pub struct ConsultationUpdateArgs {
+    /// Its id.
+    pub id: String,
+    /// What it is about, in a line.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// When it was published (YYYY-MM-DD, YYYY-MM, YYYY, unknown or today).
+    #[arg(long, value_name = "DATE")]
+    pub published: Option<String>,
+    /// When it closes or closed (same forms; `today` closes it today).
+    #[arg(long, value_name = "DATE")]
+    pub closes: Option<String>,
+    /// The subjects it covers, replacing the list (repeat for several; "" for none).
+    #[arg(long = "topic", value_name = "TOPIC")]
+    pub topics: Option<Vec<String>>,
+    /// The versions that followed from it, replacing the list (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "VERSIONS")]
+    pub led_to: Option<Vec<String>>,
+    /// The proposals, versions and provisions it concerns, replacing the list: proposal:REF, version:ID,
+    /// provision:ID (comma-separated or repeated). They show the consultation on their pages and in the API.
+    #[arg(long, value_delimiter = ',', value_name = "KIND:ID")]
+    pub concerns: Option<Vec<String>>,
+    /// The responses published to it, replacing the list (repeat for several).
+    #[arg(long = "response", value_name = "RESPONSE")]
+    pub responses: Option<Vec<String>>,
+    /// Where the facts come from, replacing the list.
+    #[arg(long = "source", value_name = "SOURCE")]
+    pub sources: Option<Vec<String>>,
+    /// How sure the sources are ("" for not said).
+    #[arg(long)]
+    pub confidence: Option<String>,
+    /// Remarks, replacing the list.
+    #[arg(long = "note", value_name = "NOTE")]
+    pub notes: Option<Vec<String>>,
+    #[command(flatten)]
+    pub reason: Reason,
 }
 
 /// The arguments of `add`.
@@ -840,6 +926,74 @@ pub enum VersionsCommand {
     /// Record a version without texts (what a register file's [[version]] records): refused, nothing stored, when
     /// its id is taken or the register would not be valid.
     Add(VersionAddArgs),
+    /// Correct what is recorded about a version or event (not its texts): each option given replaces that field,
+    /// a list option the whole list. A change to a recorded value needs --reason.
+    Update(Box<VersionUpdateArgs>),
+}
+
+/// The arguments of `versions update`.
+#[derive(clap::Args)]
+pub struct VersionUpdateArgs {
+    /// The version's or event's id.
+    pub id: String,
+    /// Its name, such as "November 2019 SEC Release" ("" for none).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// When it took effect (YYYY-MM-DD; YYYY-MM, YYYY or unknown).
+    #[arg(long, value_name = "DATE")]
+    pub effective: Option<String>,
+    /// When it was made, designated or directed (same forms).
+    #[arg(long, value_name = "DATE")]
+    pub made: Option<String>,
+    /// What made it (as `versions add --instrument`).
+    #[arg(long, value_name = "KIND")]
+    pub instrument: Option<String>,
+    /// What it did, in a few sentences.
+    #[arg(long)]
+    pub summary: Option<String>,
+    /// The provisions it added, replacing the list (comma-separated or repeated; "" for none).
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub added: Option<Vec<String>>,
+    /// The provisions whose wording it changed, replacing the list.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub amended: Option<Vec<String>>,
+    /// The provisions it took out, replacing the list.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub removed: Option<Vec<String>>,
+    /// The provisions it switched on, replacing the list.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub activated: Option<Vec<String>>,
+    /// The provisions it switched off, replacing the list.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub deactivated: Option<Vec<String>>,
+    /// How complete a change list is, as LIST=complete|partial|unlisted (repeat for several).
+    #[arg(long, value_name = "LIST=WORD")]
+    pub completeness: Vec<String>,
+    /// Where the facts come from, replacing the list (repeat for several; "" for none).
+    #[arg(long = "source", value_name = "SOURCE")]
+    pub sources: Option<Vec<String>>,
+    /// How sure the sources are ("" for not said).
+    #[arg(long)]
+    pub confidence: Option<String>,
+    /// Remarks, replacing the list (repeat for several; "" for none).
+    #[arg(long = "note", value_name = "NOTE")]
+    pub notes: Option<Vec<String>>,
+    #[command(flatten)]
+    pub reason: Reason,
+}
+
+/// The arguments of `audit`.
+#[derive(clap::Args)]
+pub struct AuditArgs {
+    /// Only the writes of this author (as --author or INFORCE_AUTHOR gave it; case does not matter).
+    #[arg(long, value_name = "NAME")]
+    pub by: Option<String>,
+    /// Only writes recorded on or after this day (YYYY-MM-DD or today; days in UTC, as --as-recorded reads them).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only writes recorded on or before this day.
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
 }
 
 /// The arguments of `versions add`.
@@ -881,6 +1035,34 @@ pub enum DocCommand {
     List(DocListArgs),
     /// Write a document's file out, exactly as stored.
     Get(DocGetArgs),
+    /// Attach a stored document to more records (version:ID, provision:ID, proposal:REF, consultation:ID).
+    Attach(DocAttachArgs),
+    /// Take a document off records it is attached to (a correction: needs --reason). The file stays stored.
+    Detach(DocDetachArgs),
+}
+
+/// The arguments of `doc attach`.
+#[derive(clap::Args)]
+pub struct DocAttachArgs {
+    /// The document's id.
+    pub id: String,
+    /// What it also belongs to: version:ID, provision:ID, proposal:REF or consultation:ID (repeat for several).
+    #[arg(long = "to", value_name = "KIND:ID", required = true)]
+    pub to: Vec<String>,
+    #[command(flatten)]
+    pub reason: Reason,
+}
+
+/// The arguments of `doc detach`.
+#[derive(clap::Args)]
+pub struct DocDetachArgs {
+    /// The document's id.
+    pub id: String,
+    /// What it no longer belongs to (repeat for several).
+    #[arg(long = "from", value_name = "KIND:ID", required = true)]
+    pub from: Vec<String>,
+    #[command(flatten)]
+    pub reason: Reason,
 }
 
 /// The arguments of `add`.

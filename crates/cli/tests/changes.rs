@@ -452,7 +452,7 @@ fn what_is_recorded_about_a_proposal_can_change_only_within_its_process() {
         "--raised",
         "2026-01-01",
     ]);
-    let updated = sandbox.json(&[
+    let update = [
         "mod",
         "update",
         "MP410",
@@ -464,7 +464,16 @@ fn what_is_recorded_about_a_proposal_can_change_only_within_its_process() {
         "H15,G",
         "--target-release",
         "June 2027 SEC Release",
-    ]);
+    ];
+    // The title was recorded: changing it is a correction, which says why.
+    let unexplained = sandbox.run(&update);
+    assert_eq!(unexplained.status.code(), Some(2));
+    assert!(
+        stderr(&unexplained).contains("corrects what is recorded about proposal MP410 (title)"),
+        "{}",
+        stderr(&unexplained)
+    );
+    let updated = sandbox.json(&[&update[..], &["--reason", "The Panel asked for a clearer title"]].concat());
     assert_eq!(updated["title"], "Clearer title");
     assert_eq!(updated["path"]["id"], "3");
     assert_eq!(updated["affects"], serde_json::json!(["H15", "G"]));
@@ -478,7 +487,7 @@ fn what_is_recorded_about_a_proposal_can_change_only_within_its_process() {
     }
     let before = publications(&sandbox);
     // The Change Board decided under Self-Governance: the path cannot now become one where it may not decide.
-    let refused = sandbox.run(&["mod", "update", "MP410", "--path", "2"]);
+    let refused = sandbox.run(&["mod", "update", "MP410", "--path", "2", "--reason", "The Panel moved it"]);
     assert_eq!(refused.status.code(), Some(2));
     assert!(
         stderr(&refused).contains("cannot move to 'approved' (that move is only for path 3; it is on path 2)"),

@@ -220,3 +220,114 @@ fn an_outsider_verifies_a_correction_from_the_served_log() {
     let json: serde_json::Value = serde_json::from_slice(&remote.stdout).expect("json");
     assert_eq!(json["size"], 2, "{json}");
 }
+
+/// Runs `args` at `now`, as JSON; fails with stderr when it fails.
+fn json_at(sandbox: &Sandbox, now: &str, args: &[&str]) -> serde_json::Value {
+    let output = sandbox.run_at(now, &[args, &["--format", "json"]].concat());
+    assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+    serde_json::from_slice(&output.stdout).expect("JSON")
+}
+
+fn publications(sandbox: &Sandbox) -> usize {
+    sandbox.json(&["publications"])["publications"].as_array().map_or(0, Vec::len)
+}
+
+#[test]
+fn the_administrator_corrects_records_with_reasons_and_the_audit_lists_every_write() {
+    let sandbox = Sandbox::new();
+    let summary = |as_recorded: Option<&str>| {
+        let mut args = vec!["versions"];
+        if let Some(day) = as_recorded {
+            args.extend(["--as-recorded", day]);
+        }
+        let versions = sandbox.json(&args);
+        let found = versions["versions"].as_array().expect("versions").iter().find(|v| v["id"] == "4.2").cloned();
+        found.expect("4.2")["summary"].as_str().expect("a summary").to_string()
+    };
+    let first = summary(None);
+    sandbox.json(&["codes"]);
+    let before = publications(&sandbox);
+
+    // A correction without a reason: refused, naming what it corrects, nothing stored.
+    let refused = sandbox.run_at("2026-11-12T10:00:00Z", &["versions", "update", "4.2", "--summary", "Designated."]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("corrects what is recorded about version 4.2 (summary)"), "{}", stderr(&refused));
+    assert_eq!(publications(&sandbox), before);
+    let blank = sandbox.run(&["versions", "update", "4.2", "--summary", "Designated.", "--reason", "  "]);
+    assert_eq!(blank.status.code(), Some(2), "a blank reason is none");
+
+    // With one: recorded, and the record as it stood before is what --as-recorded shows for the day before.
+    let corrected = json_at(
+        &sandbox,
+        "2026-11-12T10:00:00Z",
+        &[
+            "--author",
+            "Code Administrator",
+            "versions",
+            "update",
+            "4.2",
+            "--summary",
+            "Designated.",
+            "--reason",
+            "A slip",
+        ],
+    );
+    assert_eq!(corrected["version"]["summary"], "Designated.");
+    assert_eq!(summary(None), "Designated.");
+    assert_eq!(summary(Some("2026-11-11")), first);
+
+    // Filling in what was empty needs no reason; a consultation closed and linked shows on the proposal.
+    let linked = json_at(
+        &sandbox,
+        "2026-11-13T10:00:00Z",
+        &["consultation", "update", "SEC2", "--closes", "2013-12-31", "--concerns", "proposal:MP084"],
+    );
+    assert_eq!(linked["consultation"]["state"], "closed");
+    assert_eq!(linked["consultation"]["concerns"], serde_json::json!(["proposal:MP084"]));
+    assert_eq!(sandbox.json(&["mod", "show", "MP084"])["consultations"], serde_json::json!(["SEC2"]));
+    let unknown = sandbox.run(&["consultation", "update", "SEC2", "--concerns", "proposal:MP999", "--reason", "x"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("consultation 'SEC2' concerns unknown proposal:MP999"), "{}", stderr(&unknown));
+
+    // A stored document attached to a version and a proposal; taken off one with a reason.
+    std::fs::write(sandbox.path("guide.md"), "Guidance.\n").expect("write");
+    let guide = sandbox.path("guide.md").display().to_string();
+    json_at(&sandbox, "2026-11-14T10:00:00Z", &["doc", "add", &guide, "--title", "Guide", "--id", "guide"]);
+    let attached = json_at(
+        &sandbox,
+        "2026-11-14T10:00:01Z",
+        &["doc", "attach", "guide", "--to", "version:4.2", "--to", "proposal:MP084"],
+    );
+    assert_eq!(attached["document"]["attached_to"], serde_json::json!(["version:4.2", "proposal:MP084"]));
+    assert_eq!(sandbox.run(&["doc", "detach", "guide", "--from", "version:4.2"]).status.code(), Some(2));
+    assert_eq!(
+        sandbox.run(&["doc", "detach", "guide", "--from", "version:4.0", "--reason", "x"]).status.code(),
+        Some(2)
+    );
+    json_at(
+        &sandbox,
+        "2026-11-15T10:00:00Z",
+        &["doc", "detach", "guide", "--from", "version:4.2", "--reason", "Wrong version"],
+    );
+
+    // mod update: every field of the record but its stages; a changed title is a correction.
+    assert_eq!(sandbox.run(&["mod", "update", "MP084", "--title", "Panel seats"]).status.code(), Some(2));
+    let updated = json_at(&sandbox, "2026-11-16T10:00:00Z", &["mod", "update", "MP084", "--lead-analyst", "SECAS"]);
+    assert_eq!(updated["lead_analyst"], "SECAS");
+
+    // The audit: every write, with its author, command, reason and base; narrowed by author and days.
+    let audit = sandbox.json(&["audit", "--from", "2026-11-12", "--to", "2026-11-15"]);
+    let writes = audit["writes"].as_array().expect("writes");
+    let origins: Vec<&str> = writes.iter().map(|w| w["origin"].as_str().expect("origin")).collect();
+    assert_eq!(
+        origins,
+        ["versions update 4.2", "consultation update SEC2", "doc add guide", "doc attach guide", "doc detach guide"]
+    );
+    assert_eq!(writes[0]["reason"], "A slip");
+    assert_eq!(writes[0]["author"], "Code Administrator");
+    assert_eq!(writes[4]["reason"], "Wrong version");
+    assert!(writes.iter().all(|w| w["base"].is_i64() && w["code"] == "sec"), "{writes:?}");
+    let by = sandbox.json(&["audit", "--by", "code administrator"]);
+    assert_eq!(by["writes"].as_array().map(Vec::len), Some(1));
+    assert_eq!(sandbox.run(&["audit", "--from", "yesterday-ish"]).status.code(), Some(2));
+}

@@ -335,7 +335,17 @@ fn command_line_writes_keep_their_shape() {
         ("2026-11-03T09:00:01Z", vec!["mod", "advance", "MP301", "--to", "development", "--date", "2026-10-20"]),
         (
             "2026-11-03T09:00:02Z",
-            vec!["mod", "update", "MP301", "--path", "2", "--target-release", "June 2027 SEC Release"],
+            vec![
+                "mod",
+                "update",
+                "MP301",
+                "--path",
+                "2",
+                "--target-release",
+                "June 2027 SEC Release",
+                "--reason",
+                "The Panel fixed path 2",
+            ],
         ),
         (
             "2026-11-04T09:00:00Z",
@@ -362,6 +372,35 @@ fn command_line_writes_keep_their_shape() {
         ),
         ("2026-11-06T09:00:01Z", vec!["export", export.to_str().expect("path"), "--code", "small", "--version", "v2"]),
         ("2026-11-06T09:00:02Z", vec!["export-site", site.to_str().expect("path")]),
+        (
+            "2026-11-07T09:00:00Z",
+            vec![
+                "versions",
+                "update",
+                "4.2",
+                "--summary",
+                "Designated by the Secretary of State.",
+                "--reason",
+                "A slip",
+            ],
+        ),
+        (
+            "2026-11-07T09:00:01Z",
+            vec![
+                "consultation",
+                "update",
+                "SEC-2027",
+                "--concerns",
+                "proposal:MP301,version:4.2",
+                "--closes",
+                "today",
+                "--reason",
+                "Closed early",
+            ],
+        ),
+        ("2026-11-07T09:00:02Z", vec!["doc", "attach", "note", "--to", "version:4.2"]),
+        ("2026-11-07T09:00:03Z", vec!["doc", "detach", "note", "--from", "proposal:MP301", "--reason", "A slip"]),
+        ("2026-11-07T09:00:04Z", vec!["audit", "--from", "2026-11-07"]),
     ];
     for (step, (now, args)) in steps.iter().enumerate() {
         if args[0] == "export" {

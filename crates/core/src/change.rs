@@ -640,6 +640,16 @@ pub struct ProposalEdit {
     pub solution: Option<Option<String>>,
     /// The release it is aimed at.
     pub target_release: Option<Option<String>>,
+    /// When it was raised.
+    pub raised: Option<FuzzyDate>,
+    /// The proposal it is an alternative to.
+    pub alternative_to: Option<Option<String>>,
+    /// Where the facts come from, replacing those recorded.
+    pub sources: Option<Vec<String>>,
+    /// How sure the sources are.
+    pub confidence: Option<Option<String>>,
+    /// Remarks, replacing those recorded.
+    pub notes: Option<Vec<String>>,
 }
 
 #[cfg(test)]

@@ -314,6 +314,27 @@ fn as_writes(register: &Register) -> Vec<RecordWrite> {
     writes
 }
 
+/// Which writes an audit lists (`inforce audit`): by whom, and recorded from and to which days (inclusive, in
+/// UTC, as `--as-recorded` reads days). Empty, every write.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// The author, matched whole and without regard to case.
+    pub by: Option<String>,
+    /// The first day.
+    pub from: Option<jiff::civil::Date>,
+    /// The last day.
+    pub to: Option<jiff::civil::Date>,
+}
+
+impl AuditFilter {
+    /// Whether the publication is one the audit lists.
+    pub fn admits(&self, facts: &PublicationFacts<'_>) -> bool {
+        let day = facts.recorded_at.to_zoned(jiff::tz::TimeZone::UTC).date();
+        let by = self.by.as_deref().is_none_or(|by| by.trim().to_lowercase() == facts.author.trim().to_lowercase());
+        by && self.from.is_none_or(|from| day >= from) && self.to.is_none_or(|to| day <= to)
+    }
+}
+
 /// What is known of a publication (one append to the ledger), as a store gives it: what every face says of it.
 pub struct PublicationFacts<'a> {
     /// Its id.
@@ -379,6 +400,30 @@ fn is_bare_uid(author: &str) -> bool {
 mod tests {
     use super::*;
     use crate::testing::{entry, provision, register};
+
+    #[test]
+    fn an_audit_lists_the_writes_of_an_author_between_two_days() {
+        let facts = |author, at: &str| PublicationFacts {
+            id: 1,
+            recorded_at: at.parse().expect("a timestamp"),
+            origin: "cli",
+            records: 1,
+            author,
+            command: "versions update 4.2",
+            base: None,
+            reason: Some("a typo"),
+        };
+        let day = |d: &str| Some(d.parse().expect("a date"));
+        let filter =
+            AuditFilter { by: Some(" Code Administrator ".into()), from: day("2026-03-01"), to: day("2026-03-31") };
+        assert!(filter.admits(&facts("code administrator", "2026-03-01T00:00:00Z")));
+        assert!(filter.admits(&facts("Code Administrator", "2026-03-31T23:59:59.999999Z")));
+        assert!(!filter.admits(&facts("Code Administrator", "2026-02-28T23:59:59Z")));
+        assert!(!filter.admits(&facts("Code Administrator", "2026-04-01T00:00:00Z")));
+        assert!(!filter.admits(&facts("someone else", "2026-03-10T00:00:00Z")));
+        assert!(!filter.admits(&facts("Code Administrator's deputy", "2026-03-10T00:00:00Z")));
+        assert!(AuditFilter::default().admits(&facts("", "1999-01-01T00:00:00Z")));
+    }
 
     #[test]
     fn local_paths_and_bare_uids_are_found_in_recorded_provenance() {

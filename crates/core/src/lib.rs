@@ -5,6 +5,7 @@
 
 pub mod change;
 pub mod compare;
+pub mod correction;
 pub mod coverage;
 pub mod date;
 pub mod derived;

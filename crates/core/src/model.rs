@@ -43,6 +43,26 @@ impl Register {
         self.consultations.iter().find(|c| c.id.eq_ignore_ascii_case(id))
     }
 
+    /// Whether the register holds the record `reference` names (a version or event, a provision, a proposal by
+    /// its reference, a consultation by its id).
+    pub fn holds(&self, reference: &crate::document::Attachment) -> bool {
+        use crate::document::Attachment;
+        match reference {
+            Attachment::Version(entry) => self.entries.iter().any(|e| &e.id == entry),
+            Attachment::Provision(provision) => self.provisions.iter().any(|p| &p.id == provision),
+            Attachment::Proposal(reference) => self.proposals.iter().any(|p| &p.reference == reference),
+            Attachment::Consultation(id) => self.consultations.iter().any(|c| &c.id == id),
+        }
+    }
+
+    /// The consultations that concern the record `reference` names, in register order.
+    pub fn consultations_on<'r>(
+        &'r self,
+        reference: &'r crate::document::Attachment,
+    ) -> impl Iterator<Item = &'r Consultation> + 'r {
+        self.consultations.iter().filter(move |c| c.concerns.contains(reference))
+    }
+
     /// The planned changes announced in the consultation `id` (as the register writes it), in register order.
     pub fn announced_in<'r>(&'r self, id: &'r str) -> impl Iterator<Item = &'r PlannedChange> + 'r {
         self.planned.iter().filter(move |p| p.consultation.as_deref() == Some(id))
@@ -542,7 +562,7 @@ impl Entry {
 }
 
 /// A consultation on changes to the code.
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Consultation {
     /// A stable key, such as `SEC4`.
     pub id: String,
@@ -556,6 +576,11 @@ pub struct Consultation {
     pub topics: Vec<String>,
     /// The versions that followed from it.
     pub led_to: Vec<EntryId>,
+    /// The proposals, versions and provisions it concerns (`proposal:MP084`), whose pages and answers show it.
+    /// Left out of a human-readable record (JSON) when empty, so that records made before it keep their encoding
+    /// and their digests; always written in a binary one, which has no field names to find it by.
+    #[serde(default)]
+    pub concerns: Vec<crate::document::Attachment>,
     /// The responses published to it (by government or the code administrator), each in a line: when, who,
     /// what it concluded.
     pub responses: Vec<String>,
@@ -565,6 +590,30 @@ pub struct Consultation {
     pub confidence: Option<String>,
     /// Remarks.
     pub notes: Vec<String>,
+}
+
+impl serde::Serialize for Consultation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let concerns = !self.concerns.is_empty() || !serializer.is_human_readable();
+        let mut out = serializer.serialize_struct("Consultation", 10 + usize::from(concerns))?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("title", &self.title)?;
+        out.serialize_field("published", &self.published)?;
+        out.serialize_field("closes", &self.closes)?;
+        out.serialize_field("topics", &self.topics)?;
+        out.serialize_field("led_to", &self.led_to)?;
+        if concerns {
+            out.serialize_field("concerns", &self.concerns)?;
+        } else {
+            out.skip_field("concerns")?;
+        }
+        out.serialize_field("responses", &self.responses)?;
+        out.serialize_field("sources", &self.sources)?;
+        out.serialize_field("confidence", &self.confidence)?;
+        out.serialize_field("notes", &self.notes)?;
+        out.end()
+    }
 }
 
 /// Where a consultation stands on a day, decided from its dates alone.
@@ -679,12 +728,23 @@ impl Register {
         if let Some(affects) = edit.affects {
             p.affects = affects;
         }
+        if let Some(raised) = edit.raised {
+            p.raised = raised;
+        }
+        if let Some(sources) = edit.sources {
+            p.sources = sources;
+        }
+        if let Some(notes) = edit.notes {
+            p.notes = notes;
+        }
         for (field, value) in [
             (&mut p.proposer, edit.proposer),
             (&mut p.lead_analyst, edit.lead_analyst),
             (&mut p.issue, edit.issue),
             (&mut p.solution, edit.solution),
             (&mut p.target_release, edit.target_release),
+            (&mut p.alternative_to, edit.alternative_to),
+            (&mut p.confidence, edit.confidence),
         ] {
             if let Some(value) = value {
                 *field = value;
@@ -698,6 +758,18 @@ impl Register {
 mod consultation_tests {
     use super::*;
 
+    #[test]
+    fn a_consultation_without_concerns_keeps_its_record_and_one_with_them_reads_back() {
+        let mut c = consultation("2014-06-30", "2014-08-25");
+        let json = serde_json::to_string(&c).expect("JSON");
+        assert!(!json.contains("concerns"), "{json}");
+        assert_eq!(serde_json::from_str::<Consultation>(&json).expect("reads"), c);
+        c.concerns = vec![crate::document::Attachment::Proposal("MP084".into())];
+        let json = serde_json::to_string(&c).expect("JSON");
+        assert!(json.contains(r#""led_to":[],"concerns":[{"Proposal":"MP084"}],"responses""#), "{json}");
+        assert_eq!(serde_json::from_str::<Consultation>(&json).expect("reads"), c);
+    }
+
     fn date(text: &str) -> jiff::civil::Date {
         text.parse().expect("date")
     }
@@ -710,6 +782,7 @@ mod consultation_tests {
             closes: FuzzyDate::parse(closes).expect("date"),
             topics: vec![],
             led_to: vec![],
+            concerns: vec![],
             responses: vec![],
             sources: vec![],
             confidence: None,

@@ -377,10 +377,8 @@ fn check_documents(register: &Register, known: &HashSet<ProvisionId>, problems: 
         }
         for (item, attachment) in document.attached_to.iter().enumerate() {
             let exists = match attachment {
-                Attachment::Version(entry) => register.entries.iter().any(|e| &e.id == entry),
                 Attachment::Provision(provision) => known.contains(provision),
-                Attachment::Proposal(reference) => register.proposals.iter().any(|p| &p.reference == reference),
-                Attachment::Consultation(c) => register.consultations.iter().any(|x| &x.id == c),
+                other => register.holds(other),
             };
             if !exists {
                 problem("attached_to", Some(item), format!("document '{id}' is attached to unknown {attachment}"));
@@ -583,6 +581,16 @@ fn check_consultations(register: &Register, problems: &mut Vec<Problem>) {
                     message: format!("consultation '{}' led to unknown version '{version}'", consultation.id),
                 });
             }
+        }
+        for concern in &consultation.concerns {
+            let message = if *concern == Attachment::Consultation(consultation.id.clone()) {
+                format!("consultation '{}' cannot concern itself", consultation.id)
+            } else if !register.holds(concern) {
+                format!("consultation '{}' concerns unknown {concern}", consultation.id)
+            } else {
+                continue;
+            };
+            problems.push(Problem { location: Location::Consultation { index, field: "concerns" }, message });
         }
         if let (Some(published), Some(closes)) = (consultation.published.earliest(), consultation.closes.latest())
             && closes < published
@@ -880,6 +888,7 @@ mod tests {
             closes: crate::FuzzyDate::parse(closes).expect("date"),
             topics: vec![],
             led_to: led_to.iter().map(|v| crate::EntryId::parse(v).expect("id")).collect(),
+            concerns: vec![],
             responses: vec![],
             sources: vec![],
             confidence: None,
@@ -967,6 +976,9 @@ mod tests {
             consultation("c2", "2014-06-01", "2014-05", &["9.9"]),
             consultation("c3", "2014-06-01", "2014-06-01", &[]),
         ]);
+        if let Some(c3) = bad.consultations.last_mut() {
+            c3.concerns = vec![Attachment::Proposal("MP9".into()), Attachment::Consultation("c3".into())];
+        }
         let mut own = provision("B", None);
         own.parent = Some(crate::ProvisionId::parse("B").expect("id"));
         let mut orphan = provision("C", None);
@@ -988,6 +1000,8 @@ mod tests {
                 "duplicate consultation id 'c1'",
                 "consultation 'c2' led to unknown version '9.9'",
                 "consultation 'c2' closes (2014-05) before it is published (2014-06-01)",
+                "consultation 'c3' concerns unknown proposal:MP9",
+                "consultation 'c3' cannot concern itself",
                 "planned change id 'p1' is empty or used twice",
                 "planned change 'p1' names unknown consultation 'c9'",
                 "planned change 'p1' names unknown proposal 'MP9'",

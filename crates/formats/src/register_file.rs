@@ -599,6 +599,7 @@ impl Reader {
             return None;
         }
         let led_to = self.entry_ids(raw.led_to.as_ref());
+        let concerns = self.attachments(raw.concerns.as_ref());
         Some(Consultation {
             id,
             title: raw.title,
@@ -606,6 +607,7 @@ impl Reader {
             closes: closes?,
             topics: raw.topics,
             led_to: led_to?,
+            concerns: concerns?,
             responses: raw.responses,
             sources: raw.sources,
             confidence: raw.confidence,
@@ -734,6 +736,7 @@ struct ConsultationIn {
     #[serde(default)]
     topics: Vec<String>,
     led_to: SpannedList,
+    concerns: SpannedList,
     #[serde(default)]
     responses: Vec<String>,
     #[serde(default)]
@@ -901,6 +904,8 @@ struct ConsultationOut {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     led_to: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    concerns: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     responses: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     sources: Vec<String>,
@@ -919,6 +924,7 @@ impl From<&Consultation> for ConsultationOut {
             closes: c.closes.to_string(),
             topics: c.topics.clone(),
             led_to: c.led_to.iter().map(ToString::to_string).collect(),
+            concerns: c.concerns.iter().map(ToString::to_string).collect(),
             responses: c.responses.clone(),
             sources: c.sources.clone(),
             confidence: c.confidence.clone(),

@@ -518,6 +518,7 @@ fn sample() -> Register {
             closes: FuzzyDate::Unknown,
             topics: vec!["one".into(), "two".into()],
             led_to: vec![EntryId::parse("2.0").expect("id")],
+            concerns: Vec::new(),
             responses: vec!["Government response, 2013-09: went ahead".into()],
             sources: vec![],
             confidence: None,

@@ -91,6 +91,51 @@ pub async fn publications(env: &Env) -> Result<(), Failure> {
     env.out.print(&PublicationsJson::new(&env.code, rows), || publications_text(&publications))
 }
 
+/// `inforce audit [--by NAME] [--from DATE] [--to DATE]`: every write of every code (or of the one --code names)
+/// that the filter admits, oldest first within each code.
+pub async fn audit(env: &Env, args: &crate::cli::AuditArgs) -> Result<(), Failure> {
+    let today = env.today().await?;
+    let day = |text: &Option<String>, flag: &str| {
+        text.as_deref()
+            .map(|t| crate::args::date(t, today).map_err(|e| Failure::Usage(format!("{flag}: {}", e.message()))))
+            .transpose()
+    };
+    let filter = inforce_core::ledger::AuditFilter {
+        by: args.by.clone(),
+        from: day(&args.from, "--from")?,
+        to: day(&args.to, "--to")?,
+    };
+    let store = env.store().await?;
+    let codes = if env.code_given { vec![env.code.clone()] } else { store.codes().await? };
+    let mut writes = Vec::new();
+    for code in &codes {
+        for publication in store.publications(code).await? {
+            if filter.admits(&publication.facts()) {
+                writes.push(publication);
+            }
+        }
+    }
+    let rows = writes.iter().map(|p| (p.code.to_string(), PublicationJson::new(p.facts()))).collect();
+    env.out.print(&inforce_present::wire::AuditJson::new(&filter, rows), || {
+        let mut out = String::new();
+        for p in &writes {
+            let author = if p.author.is_empty() { "(author not recorded)" } else { p.author.as_str() };
+            let base = p.base.map_or_else(|| "no base".to_string(), |b| format!("on {b}"));
+            out.push_str(&format!("{} {:>4}  {}  by {author}  ({base})\n", p.code, p.id, p.recorded_at));
+            if !p.command.is_empty() {
+                out.push_str(&format!("      inforce {}\n", p.command));
+            }
+            if let Some(reason) = &p.reason {
+                out.push_str(&format!("      because: {reason}\n"));
+            }
+        }
+        if writes.is_empty() {
+            out.push_str("No writes match.\n");
+        }
+        out
+    })
+}
+
 /// Publications with their record times, authors and commands.
 fn publications_text(publications: &[Publication]) -> String {
     let mut out = String::new();

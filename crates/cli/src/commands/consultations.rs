@@ -1,4 +1,5 @@
-//! Consultations on the command line: record one, show one (`inforce consultations` lists them).
+//! Consultations on the command line: record one, correct or complete one, show one (`inforce consultations` lists
+//! them).
 
 use std::fmt::Write as _;
 
@@ -6,7 +7,8 @@ use inforce_core::{Consultation, History};
 use inforce_present::wire::{ConsultationJson, ConsultationShowJson};
 use inforce_store::publish_edit;
 
-use crate::cli::{ConsultationAddArgs, ConsultationShowArgs};
+use crate::cli::{ConsultationAddArgs, ConsultationShowArgs, ConsultationUpdateArgs};
+use crate::commands::corrections::{Edited, list, optional_text, publish_correction};
 use crate::commands::proposals::{checked, entry_id, fuzzy};
 use crate::env::Env;
 use crate::failure::Failure;
@@ -22,6 +24,7 @@ pub async fn add(env: &Env, args: &ConsultationAddArgs) -> Result<(), Failure> {
         closes: fuzzy(Some(&args.closes), today, "--closes")?,
         topics: args.topics.clone(),
         led_to: args.led_to.iter().map(|v| entry_id(v)).collect::<Result<_, _>>()?,
+        concerns: Vec::new(),
         responses: args.responses.clone(),
         sources: args.sources.clone(),
         confidence: None,
@@ -40,6 +43,74 @@ pub async fn add(env: &Env, args: &ConsultationAddArgs) -> Result<(), Failure> {
         })
         .await?;
     answer(env, &History::new(register), id, today)
+}
+
+/// `inforce consultation update ID …`: corrects or completes what is recorded about a consultation (each option
+/// given replaces its field), as one publication; a change to a recorded value needs `--reason`.
+pub async fn update(env: &Env, args: &ConsultationUpdateArgs) -> Result<(), Failure> {
+    let today = env.today().await?;
+    let date = |text: &Option<String>, flag: &str| text.as_deref().map(|t| fuzzy(Some(t), today, flag)).transpose();
+    let (published, closes) = (date(&args.published, "--published")?, date(&args.closes, "--closes")?);
+    let led_to = args
+        .led_to
+        .as_ref()
+        .map(|given| list(given).iter().map(|v| entry_id(v)).collect::<Result<Vec<_>, _>>())
+        .transpose()?;
+    let concerns = args
+        .concerns
+        .as_ref()
+        .map(|given| {
+            list(given)
+                .iter()
+                .map(|c| {
+                    inforce_core::document::Attachment::parse(c).map_err(|e| Failure::Usage(format!("--concerns: {e}")))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .transpose()?;
+    let id = args.id.trim();
+    let (_, register) = publish_correction(env, &format!("consultation update {id}"), &args.reason, |current| {
+        let index = current.consultations.iter().position(|c| c.id.eq_ignore_ascii_case(id)).ok_or_else(|| {
+            let ids: Vec<&str> = current.consultations.iter().map(|c| c.id.as_str()).collect();
+            Failure::NotFound(format!("no consultation '{id}' (known: {})", ids.join(", ")))
+        })?;
+        let before = &current.consultations[index];
+        let mut consultation = before.clone();
+        if let Some(title) = &args.title {
+            consultation.title = title.trim().to_string();
+        }
+        consultation.published = published.unwrap_or(consultation.published);
+        consultation.closes = closes.unwrap_or(consultation.closes);
+        if let Some(topics) = &args.topics {
+            consultation.topics = list(topics);
+        }
+        if let Some(led_to) = &led_to {
+            consultation.led_to = led_to.clone();
+        }
+        if let Some(concerns) = &concerns {
+            consultation.concerns = concerns.clone();
+        }
+        if let Some(responses) = &args.responses {
+            consultation.responses = list(responses);
+        }
+        if let Some(sources) = &args.sources {
+            consultation.sources = list(sources);
+        }
+        if let Some(confidence) = &args.confidence {
+            consultation.confidence = optional_text(confidence);
+        }
+        if let Some(notes) = &args.notes {
+            consultation.notes = list(notes);
+        }
+        let corrected = inforce_core::correction::consultation(before, &consultation);
+        let what = format!("consultation {}", consultation.id);
+        let mut register = current.clone();
+        register.consultations[index] = consultation;
+        Ok(Edited { register, corrected, what })
+    })
+    .await?;
+    let id = register.consultations.iter().find(|c| c.id.eq_ignore_ascii_case(id)).map(|c| c.id.clone());
+    answer(env, &History::new(register), id.as_deref().unwrap_or(&args.id), today)
 }
 
 /// `inforce consultation show ID`
@@ -73,6 +144,9 @@ fn answer(env: &Env, history: &History, id: &str, today: jiff::civil::Date) -> R
         }
         if !json.led_to.is_empty() {
             let _ = writeln!(text, "led to: {}", json.led_to.join(", "));
+        }
+        if !json.concerns.is_empty() {
+            let _ = writeln!(text, "concerns: {}", json.concerns.join(", "));
         }
         for p in register.announced_in(&consultation.id) {
             let _ = writeln!(text, "planned: {} ({})", p.title, p.id);

@@ -7,7 +7,8 @@ use inforce_core::document::{Attachment, Document};
 use inforce_present::wire::{DocumentAddedJson, DocumentsJson};
 use inforce_store::{PublishOutcome, publish_edit};
 
-use crate::cli::{DocAddArgs, DocGetArgs, DocListArgs};
+use crate::cli::{DocAddArgs, DocAttachArgs, DocDetachArgs, DocGetArgs, DocListArgs};
+use crate::commands::corrections::{Edited, publish_correction};
 use crate::commands::proposals::checked;
 use crate::env::Env;
 use crate::failure::Failure;
@@ -64,6 +65,70 @@ pub async fn add(env: &Env, args: &DocAddArgs) -> Result<(), Failure> {
             document.file_name, document.media_type, document.size, document.sha256, document.id
         )
     })
+}
+
+/// `inforce doc attach ID --to KIND:ID…`: the stored document attached to more records, as one publication.
+pub async fn attach(env: &Env, args: &DocAttachArgs) -> Result<(), Failure> {
+    let more = attachments(&args.to, "--to")?;
+    reattach(env, &args.id, &format!("doc attach {}", args.id), &args.reason, |attached| {
+        for attachment in &more {
+            if !attached.contains(attachment) {
+                attached.push(attachment.clone());
+            }
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// `inforce doc detach ID --from KIND:ID… --reason TEXT`: the document taken off records (a correction), as one
+/// publication; the file stays stored, as every file the register ever recorded does.
+pub async fn detach(env: &Env, args: &DocDetachArgs) -> Result<(), Failure> {
+    let gone = attachments(&args.from, "--from")?;
+    reattach(env, &args.id, &format!("doc detach {}", args.id), &args.reason, |attached| {
+        if let Some(missing) = gone.iter().find(|g| !attached.contains(g)) {
+            return Err(Failure::Usage(format!("document '{}' is not attached to {missing}", args.id)));
+        }
+        attached.retain(|a| !gone.contains(a));
+        Ok(())
+    })
+    .await
+}
+
+fn attachments(given: &[String], flag: &str) -> Result<Vec<Attachment>, Failure> {
+    given.iter().map(|a| Attachment::parse(a).map_err(|e| Failure::Usage(format!("{flag}: {e}")))).collect()
+}
+
+/// Changes what a stored document is attached to, and prints it as `doc add` does.
+async fn reattach(
+    env: &Env,
+    id: &str,
+    origin: &str,
+    reason: &crate::cli::Reason,
+    change: impl Fn(&mut Vec<Attachment>) -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let (outcome, register) = publish_correction(env, origin, reason, |current| {
+        let index = current.documents.iter().position(|d| d.id == id).ok_or_else(|| {
+            Failure::NotFound(format!("no document '{id}' is recorded (inforce doc list shows those that are)"))
+        })?;
+        let before = &current.documents[index];
+        let mut document = before.clone();
+        change(&mut document.attached_to)?;
+        let corrected = inforce_core::correction::document(before, &document);
+        let mut register = current.clone();
+        register.documents[index] = document;
+        Ok(Edited { register, corrected, what: format!("document {id}") })
+    })
+    .await?;
+    let document = register
+        .documents
+        .iter()
+        .find(|d| d.id == id)
+        .ok_or_else(|| Failure::NotFound(format!("document '{id}' was not stored")))?;
+    let json = DocumentAddedJson::new(document, matches!(outcome, PublishOutcome::Published(_)));
+    let attached: Vec<String> = document.attached_to.iter().map(ToString::to_string).collect();
+    let attached = if attached.is_empty() { "nothing".to_string() } else { attached.join(", ") };
+    env.out.print(&json, || format!("document '{id}' is attached to {attached}\n"))
 }
 
 /// `inforce doc list [--attached-to THING]`

@@ -3,6 +3,7 @@
 
 pub mod ask;
 pub mod consultations;
+pub mod corrections;
 pub mod documents;
 pub mod docx;
 pub mod import;
@@ -32,6 +33,7 @@ async fn dispatch(env: &Env, command: Command) -> Result<(), Failure> {
     match command {
         Command::Versions { action: None } => ask::versions(env).await,
         Command::Versions { action: Some(VersionsCommand::Add(args)) } => versions::add(env, &args).await,
+        Command::Versions { action: Some(VersionsCommand::Update(args)) } => versions::update(env, &args).await,
         Command::At(args) => ask::at(env, &args).await,
         Command::Status(args) => ask::status(env, &args).await,
         Command::History(args) => ask::history(env, &args).await,
@@ -39,6 +41,7 @@ async fn dispatch(env: &Env, command: Command) -> Result<(), Failure> {
         Command::Consultations => ask::consultations(env).await,
         Command::Codes => ask::codes(env).await,
         Command::Publications => ask::publications(env).await,
+        Command::Audit(args) => ask::audit(env, &args).await,
         Command::Serve(args) => serve::serve(env, args).await,
         Command::ExportSite(args) => serve::export_site(env, &args).await,
         Command::Import(args) => import::import_folder(env, &args).await,
@@ -63,9 +66,12 @@ async fn dispatch(env: &Env, command: Command) -> Result<(), Failure> {
         Command::Planned => proposals::planned(env).await,
         Command::Consultation { action: ConsultationCommand::Add(args) } => consultations::add(env, &args).await,
         Command::Consultation { action: ConsultationCommand::Show(args) } => consultations::show(env, &args).await,
+        Command::Consultation { action: ConsultationCommand::Update(args) } => consultations::update(env, &args).await,
         Command::Doc { action: DocCommand::Add(args) } => documents::add(env, &args).await,
         Command::Doc { action: DocCommand::List(args) } => documents::list(env, &args).await,
         Command::Doc { action: DocCommand::Get(args) } => documents::get(env, &args).await,
+        Command::Doc { action: DocCommand::Attach(args) } => documents::attach(env, &args).await,
+        Command::Doc { action: DocCommand::Detach(args) } => documents::detach(env, &args).await,
         Command::Register { action: RegisterCommand::Import(args) } => register::import(env, &args).await,
         Command::Register { action: RegisterCommand::Export(args) } => register::export(env, &args).await,
         Command::Register { action: RegisterCommand::UpgradeBuiltin(args) } => {

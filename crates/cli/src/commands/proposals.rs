@@ -16,6 +16,7 @@ use jiff::civil::Date;
 
 use crate::args::date;
 use crate::cli::{ModAdvanceArgs, ModListArgs, ModNewArgs, ModShowArgs, ModUpdateArgs};
+use crate::commands::corrections::{Edited, publish_correction};
 use crate::env::Env;
 use crate::failure::Failure;
 
@@ -82,6 +83,7 @@ pub async fn advance(env: &Env, args: &ModAdvanceArgs) -> Result<(), Failure> {
 /// `inforce mod update`: changes what is recorded about a proposal; the proposal is checked again against the
 /// process, so a path that its recorded moves do not allow is refused.
 pub async fn update(env: &Env, args: &ModUpdateArgs) -> Result<(), Failure> {
+    let today = env.today().await?;
     let reference = args.reference.to_uppercase();
     let text = |value: &Option<String>| value.as_ref().map(|v| v.trim().to_string());
     let cleared = |value: &Option<String>| text(value).map(|v| (!v.is_empty()).then_some(v));
@@ -104,13 +106,22 @@ pub async fn update(env: &Env, args: &ModUpdateArgs) -> Result<(), Failure> {
         issue: cleared(&args.recorded.issue),
         solution: cleared(&args.recorded.solution),
         target_release: cleared(&args.recorded.target_release),
+        raised: args.raised.as_deref().map(|d| fuzzy(Some(d), today, "--raised")).transpose()?,
+        alternative_to: cleared(&args.alternative_to).map(|a| a.map(|a| a.to_uppercase())),
+        sources: args.sources.as_deref().map(crate::commands::corrections::list),
+        confidence: cleared(&args.confidence),
+        notes: args.notes.as_deref().map(crate::commands::corrections::list),
     };
-    write(env, &reference, &format!("mod update {reference}"), |current| {
-        let mut next = current.clone();
-        next.edit_proposal(&reference, edit.clone()).map_err(|e| Failure::NotFound(e.to_string()))?;
-        Ok(next)
+    let origin = format!("mod update {reference}");
+    let (outcome, register) = publish_correction(env, &origin, &args.reason, |current| {
+        let before = find(current, &reference)?;
+        let mut register = current.clone();
+        let after = register.edit_proposal(&reference, edit.clone()).map_err(|e| Failure::NotFound(e.to_string()))?;
+        let corrected = inforce_core::correction::proposal(before, after);
+        Ok(Edited { register, corrected, what: format!("proposal {reference}") })
     })
-    .await
+    .await?;
+    answer(env, &register, &reference, outcome, today)
 }
 
 /// Applies `change` to the code's register as one checked publication, then prints the proposal as it stands.
@@ -128,8 +139,19 @@ async fn write(
         checked(change(current)?)
     })
     .await?;
-    let process = process_of(&register)?;
-    let proposal = find(&register, reference)?;
+    answer(env, &register, reference, outcome, today)
+}
+
+/// Prints the proposal as it stands after a write.
+fn answer(
+    env: &Env,
+    register: &Register,
+    reference: &str,
+    outcome: PublishOutcome,
+    today: Date,
+) -> Result<(), Failure> {
+    let process = process_of(register)?;
+    let proposal = find(register, reference)?;
     let json = ProposalWrittenJson::new(process, proposal, matches!(outcome, PublishOutcome::Published(_)), today);
     env.out.print(&json, || inforce_present::plain::proposal(process, proposal, today))
 }
@@ -142,7 +164,8 @@ pub async fn show(env: &Env, args: &ModShowArgs) -> Result<(), Failure> {
     let process = process_of(register)?;
     let proposal = find(register, &args.reference)?;
     let on = args.at.as_deref().map(|d| date(d, today)).transpose()?.unwrap_or(today);
-    env.out.print(&ProposalJson::new(process, proposal, on), || inforce_present::plain::proposal(process, proposal, on))
+    let json = ProposalJson::new(process, proposal, on).with_consultations(register);
+    env.out.print(&json, || inforce_present::plain::proposal(process, proposal, on))
 }
 
 /// `inforce mod list [--stage] [--path] [--affects] [--pending-at]`

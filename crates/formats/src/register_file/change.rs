@@ -138,23 +138,10 @@ impl Reader {
         ]);
         let date = self.optional_date(raw.date.as_ref(), &mut fields, "date");
         let mut items: ItemSpans = HashMap::new();
-        let mut attached_to = Some(Vec::new());
         if let Some(list) = &raw.attached_to {
             items.insert("attached_to", list.get_ref().iter().map(Spanned::span).collect());
-            for item in list.get_ref() {
-                match Attachment::parse(item.get_ref()) {
-                    Ok(attachment) => {
-                        if let Some(list) = attached_to.as_mut() {
-                            list.push(attachment);
-                        }
-                    }
-                    Err(message) => {
-                        self.problem(&item.span(), message.to_string());
-                        attached_to = None;
-                    }
-                }
-            }
         }
+        let attached_to = self.attachments(raw.attached_to.as_ref());
         self.spans.documents.push((fields, items));
         Some(Document {
             id: raw.id.into_inner(),
@@ -168,6 +155,26 @@ impl Reader {
             attached_to: attached_to?,
             sources: raw.sources,
         })
+    }
+
+    /// A list of references to records (`proposal:MP084`, `version:4.2`), each problem reported at its item;
+    /// `None` when any cannot be read.
+    pub(super) fn attachments(&mut self, list: Option<&Spanned<Vec<Spanned<String>>>>) -> Option<Vec<Attachment>> {
+        let mut read = Some(Vec::new());
+        for item in list.map(Spanned::get_ref).into_iter().flatten() {
+            match Attachment::parse(item.get_ref()) {
+                Ok(attachment) => {
+                    if let Some(read) = read.as_mut() {
+                        read.push(attachment);
+                    }
+                }
+                Err(message) => {
+                    self.problem(&item.span(), message.to_string());
+                    read = None;
+                }
+            }
+        }
+        read
     }
 
     /// An optional date: unknown when absent.

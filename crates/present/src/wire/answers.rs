@@ -456,7 +456,10 @@ impl ProposalsJson {
             process: process.map(|p| p.name.clone()),
             pending_at: pending_at.map(|d| d.to_string()),
             proposals: match process {
-                Some(process) => chosen.iter().map(|p| ProposalJson::new(process, p, today)).collect(),
+                Some(process) => chosen
+                    .iter()
+                    .map(|p| ProposalJson::new(process, p, today).with_consultations(history.register()))
+                    .collect(),
                 None => Vec::new(),
             },
         }

@@ -39,6 +39,26 @@ pub struct EntryJson {
     pub sources: Vec<String>,
     pub confidence: Option<String>,
     pub notes: Vec<String>,
+    /// The consultations that led to it or concern it, by id; absent when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub consultations: Vec<String>,
+}
+
+/// The consultations that concern the record `reference` names (for a version, also those that led to it), by id,
+/// in register order.
+pub fn consultations_on(
+    register: &inforce_core::Register,
+    reference: &inforce_core::document::Attachment,
+) -> Vec<String> {
+    use inforce_core::document::Attachment;
+    register
+        .consultations
+        .iter()
+        .filter(|c| {
+            c.concerns.contains(reference) || matches!(reference, Attachment::Version(v) if c.led_to.contains(v))
+        })
+        .map(|c| c.id.clone())
+        .collect()
 }
 
 /// One change list and how complete it is.
@@ -94,6 +114,10 @@ impl EntryJson {
             sources: entry.sources.clone(),
             confidence: entry.confidence.clone(),
             notes: entry.notes.clone(),
+            consultations: consultations_on(
+                history.register(),
+                &inforce_core::document::Attachment::Version(entry.id.clone()),
+            ),
         }
     }
 }
@@ -274,6 +298,8 @@ pub struct ConsultationJson {
     pub topics: Vec<String>,
     /// The versions that followed from it.
     pub led_to: Vec<String>,
+    /// The proposals, versions and provisions it concerns (`proposal:MP084`).
+    pub concerns: Vec<String>,
     /// The responses published to it, each in a line.
     pub responses: Vec<String>,
     pub sources: Vec<String>,
@@ -291,6 +317,7 @@ impl ConsultationJson {
             state: c.state_on(today).as_str(),
             topics: c.topics.clone(),
             led_to: c.led_to.iter().map(ToString::to_string).collect(),
+            concerns: c.concerns.iter().map(ToString::to_string).collect(),
             responses: c.responses.clone(),
             sources: c.sources.clone(),
             confidence: c.confidence.clone(),
@@ -376,9 +403,19 @@ pub struct ProposalJson {
     pub sources: Vec<String>,
     pub confidence: Option<String>,
     pub notes: Vec<String>,
+    /// The consultations that concern it, by id; absent when there are none (or not looked up).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub consultations: Vec<String>,
 }
 
 impl ProposalJson {
+    /// With the consultations of `register` that concern it.
+    pub fn with_consultations(mut self, register: &inforce_core::Register) -> Self {
+        let reference = inforce_core::document::Attachment::Proposal(self.reference.clone());
+        self.consultations = consultations_on(register, &reference);
+        self
+    }
+
     /// The proposal as it stood at the end of `on` (today by default): its stage, decision and next moves then;
     /// its whole history, each stage marked `scheduled` when dated after `on`.
     pub fn new(process: &Process, full: &Proposal, on: Date) -> Self {
@@ -430,6 +467,7 @@ impl ProposalJson {
             sources: p.sources.clone(),
             confidence: p.confidence.clone(),
             notes: p.notes.clone(),
+            consultations: Vec::new(),
         }
     }
 }

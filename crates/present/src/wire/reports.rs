@@ -70,6 +70,36 @@ impl PublicationsJson {
     }
 }
 
+/// `inforce audit`: every write the filter admits, of each code, oldest first.
+#[derive(Serialize)]
+pub struct AuditJson {
+    /// The filter, as given (null where not).
+    by: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    writes: Vec<AuditWriteJson>,
+}
+
+/// One write in an audit: a publication and its code.
+#[derive(Serialize)]
+pub struct AuditWriteJson {
+    code: String,
+    #[serde(flatten)]
+    publication: PublicationJson,
+}
+
+impl AuditJson {
+    /// The writes, each a code and its publication's facts.
+    pub fn new(filter: &inforce_core::ledger::AuditFilter, writes: Vec<(String, PublicationJson)>) -> Self {
+        Self {
+            by: filter.by.clone(),
+            from: filter.from.map(|d| d.to_string()),
+            to: filter.to.map(|d| d.to_string()),
+            writes: writes.into_iter().map(|(code, publication)| AuditWriteJson { code, publication }).collect(),
+        }
+    }
+}
+
 /// What a publication wrote (`inforce register import`, `inforce import`): whether anything changed and, if so,
 /// the publication.
 #[derive(Serialize)]

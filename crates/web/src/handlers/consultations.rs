@@ -28,6 +28,8 @@ struct ConsultationRow {
     state: &'static str,
     topics: String,
     led_to: Vec<String>,
+    /// What it concerns: (label, address).
+    concerns: Vec<(String, String)>,
     responses: Vec<String>,
     documents: Vec<DocLink>,
 }
@@ -43,6 +45,22 @@ impl ConsultationRow {
             state: c.state_on(ctx.today).as_str(),
             topics: c.topics.join("; "),
             led_to: c.led_to.iter().map(ToString::to_string).collect(),
+            concerns: c
+                .concerns
+                .iter()
+                .map(|concern| {
+                    let base = &ctx.frame().base;
+                    let (label, href) = match concern {
+                        Attachment::Proposal(r) => (format!("proposal {r}"), format!("{base}/proposals/{r}")),
+                        Attachment::Version(v) => (format!("version {v}"), format!("{base}/versions/{v}")),
+                        Attachment::Provision(p) => (p.to_string(), format!("{base}/provisions/{p}")),
+                        Attachment::Consultation(id) => {
+                            (format!("consultation {id}"), format!("{base}/consultations/{id}"))
+                        }
+                    };
+                    (label, href)
+                })
+                .collect(),
             responses: c.responses.clone(),
             documents: doc_links(ctx, Some(&Attachment::Consultation(c.id.clone()))),
         }

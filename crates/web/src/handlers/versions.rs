@@ -175,7 +175,7 @@ pub async fn version(ctx: PageCtx, Path(path): Path<EntryPath>) -> PageResult {
         let consulted = register
             .consultations
             .iter()
-            .filter(|c| c.led_to.contains(&entry.id))
+            .filter(|c| c.led_to.contains(&entry.id) || c.concerns.contains(&Attachment::Version(entry.id.clone())))
             .map(|c| (c.id.clone(), c.title.clone()))
             .collect();
         let page = VersionPage {
