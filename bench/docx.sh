@@ -81,7 +81,7 @@ PY
   local status=0
   INFORCE_DB="$work/run.db" /usr/bin/time -f "%e %M" -o "$work/time" "$bin" --code hostile import-docx \
     "$work/$name.docx" --version 1 --effective 2025-01-06 > /dev/null 2> "$work/err" || status=$?
-  read -r seconds kib < "$work/time"
+  read -r seconds kib < <(tail -1 "$work/time")
   echo "hostile $name: exit $status in $seconds s, peak RSS $((kib / 1024)) MiB: $(grep -o 'cannot be read: .*' "$work/err" | cut -c1-90)"
 }
 hostile counter word/numbering.xml counter
