@@ -458,6 +458,8 @@ fn logs_are_structured_lines_and_requests_can_be_logged() {
         start_with(&sandbox, &[("INFORCE_LOG_FORMAT", "json"), ("INFORCE_ACCESS_LOG", "true")], Stdio::from(file));
     assert_eq!(get(&server, "/versions/4.1?x=1", &[]).status, 200);
     assert_eq!(get(&server, "/versions/9.9", &[]).status, 404);
+    // Drawn once, then answered from the answer cache: logged all the same.
+    assert_eq!(get(&server, "/versions/4.1?x=1", &[]).status, 200);
     let pid = server.child.id().to_string();
     assert!(Command::new("kill").args(["-TERM", &pid]).status().is_ok_and(|s| s.success()));
     assert!(server.child.wait().expect("wait").success());
@@ -475,9 +477,13 @@ fn logs_are_structured_lines_and_requests_can_be_logged() {
         .filter(|e| e["component"] == "http")
         .map(|e| (e["path"].as_str().unwrap_or(""), e["status"].as_str().unwrap_or("")))
         .collect();
-    assert_eq!(requests, [("/versions/4.1?x=1", "200"), ("/versions/9.9", "404")]);
+    assert_eq!(requests, [("/versions/4.1?x=1", "200"), ("/versions/9.9", "404"), ("/versions/4.1?x=1", "200")]);
     let clients: Vec<&Value> = events.iter().filter(|e| e["component"] == "http").map(|e| &e["client"]).collect();
-    assert_eq!(clients, [&Value::from("127.0.0.1"), &Value::from("127.0.0.1")], "each request names its client");
+    assert_eq!(clients, [&Value::from("127.0.0.1"); 3], "each request names its client");
+    // Stopping says how many connections were still open: none of the test's, each closed after its answer.
+    let stopping = events.iter().find(|e| e["msg"] == "stopping").expect("a stopping event");
+    let open: usize = stopping["connections"].as_str().and_then(|n| n.parse().ok()).expect("a count");
+    assert!(open <= 1, "{stopping}");
     assert!(events.iter().all(|e| e["time"].is_string() && e["level"].is_string()));
 }
 
