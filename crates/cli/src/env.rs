@@ -130,6 +130,20 @@ impl Env {
         self.load(false).await
     }
 
+    /// The code's register with when each record was recorded and the corrections that said why (as they stood
+    /// at `--as-recorded`): for answers that show a record beside its corrections.
+    pub async fn history_with_corrections(&self) -> Result<History, Failure> {
+        let history = self.history().await?;
+        self.with_corrections(history).await
+    }
+
+    /// `history` with the record times and corrections of the code's ledger, as recorded at `--as-recorded`.
+    pub async fn with_corrections(&self, history: History) -> Result<History, Failure> {
+        let store = self.store().await?.as_ref();
+        let times = inforce_store::record_times(store, &self.code, self.as_recorded).await?;
+        Ok(history.with_record_times(times))
+    }
+
     /// The code's register and texts, as they stand or as they were recorded at `--as-recorded`.
     pub async fn history_with_texts(&self) -> Result<History, Failure> {
         self.load(true).await

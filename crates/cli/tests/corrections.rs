@@ -275,6 +275,15 @@ fn the_administrator_corrects_records_with_reasons_and_the_audit_lists_every_wri
     assert_eq!(corrected["version"]["summary"], "Designated.");
     assert_eq!(summary(None), "Designated.");
     assert_eq!(summary(Some("2026-11-11")), first);
+    // Shown beside the record, with its reason; not as recorded before it.
+    let corrections = |as_recorded: &[&str]| {
+        let versions = sandbox.json(&[&["versions"][..], as_recorded].concat());
+        let found = versions["versions"].as_array().expect("versions").iter().find(|v| v["id"] == "4.2").cloned();
+        found.expect("4.2")["corrections"].clone()
+    };
+    assert_eq!(corrections(&[]), serde_json::json!([{"recorded_at": "2026-11-12T10:00:00Z", "reason": "A slip"}]));
+    assert_eq!(corrections(&["--as-recorded", "2026-11-11"]), serde_json::Value::Null);
+    assert!(sandbox.stdout(&["versions"]).contains("    corrected on 12 November 2026 because A slip\n"));
 
     // Filling in what was empty needs no reason; a consultation closed and linked shows on the proposal.
     let linked = json_at(
@@ -327,6 +336,31 @@ fn the_administrator_corrects_records_with_reasons_and_the_audit_lists_every_wri
     assert_eq!(writes[0]["author"], "Code Administrator");
     assert_eq!(writes[4]["reason"], "Wrong version");
     assert!(writes.iter().all(|w| w["base"].is_i64() && w["code"] == "sec"), "{writes:?}");
+    // The site shows each correction beside its record, and the consultation on the proposal it concerns.
+    let server = common::start(&sandbox);
+    let page = |path: &str| {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
+        let request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).expect("send");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("read");
+        answer
+    };
+    let version = page("/versions/4.2");
+    assert!(
+        version.contains("Corrected on <time datetime=\"2026-11-12T10:00:00Z\">12 November 2026</time> because A slip")
+    );
+    let proposal = page("/api/v1/sec/proposals/MP084");
+    assert!(
+        proposal.contains("\"consultations\": [\n    \"SEC2\"\n  ]")
+            || proposal.contains("\"consultations\":[\"SEC2\"]"),
+        "{proposal}"
+    );
+    assert!(page("/proposals/MP084").contains("/consultations/SEC2"));
+    assert!(page("/consultations/SEC2").contains("href=\"/proposals/MP084\""));
+    drop(server);
+
     let by = sandbox.json(&["audit", "--by", "code administrator"]);
     assert_eq!(by["writes"].as_array().map(Vec::len), Some(1));
     assert_eq!(sandbox.run(&["audit", "--from", "yesterday-ish"]).status.code(), Some(2));

@@ -41,9 +41,20 @@ fn written<K: std::hash::Hash + Eq>(map: HashMap<K, Option<RecordTimes>>) -> Has
     map.into_iter().filter_map(|(key, times)| Some((key, times?))).collect()
 }
 
+/// A correction of a record: when it was recorded, and why (the reason its publication gives).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction {
+    /// The record time of the correcting publication.
+    pub recorded_at: Timestamp,
+    /// Its reason (`--reason`).
+    pub reason: String,
+}
+
 /// The record times of everything a code's ledger holds, as of a record time.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RecordTimeIndex {
+    /// The corrections of each record that say why, oldest first ([`RecordTimeIndex::with_reasons`]).
+    corrections: HashMap<(RecordKind, String), Vec<Correction>>,
     items: HashMap<(RecordKind, String), RecordTimes>,
     /// A proposal's stage changes, by reference and position: a stage is recorded when its proposal's record
     /// first holds it, and corrected when a later record holds it differently.
@@ -84,6 +95,28 @@ impl RecordTimeIndex {
         index
     }
 
+    /// The index with, for each record, the corrections that said why: each write of `records` (in append order,
+    /// up to record time `at`) to a record already written, made by a publication that `reasons` (by publication
+    /// id) gives a reason for. A withdrawal is no correction shown beside its record: the record is gone.
+    pub fn with_reasons(mut self, records: &[Record], reasons: &HashMap<i64, String>, at: Option<Timestamp>) -> Self {
+        let mut written: std::collections::HashSet<(RecordKind, &str)> = std::collections::HashSet::new();
+        for record in records.iter().filter(|r| at.is_none_or(|at| r.recorded_at <= at)) {
+            let key = (record.write.kind, record.write.key.as_str());
+            let again = !written.insert(key);
+            if let (true, Some(_), Some(reason)) = (again, &record.write.body, reasons.get(&record.publication)) {
+                let correction = Correction { recorded_at: record.recorded_at, reason: reason.clone() };
+                self.corrections.entry((key.0, key.1.to_string())).or_default().push(correction);
+            }
+        }
+        self
+    }
+
+    /// The corrections of a record that said why, oldest first (by its kind and key: a version's id, a
+    /// consultation's or a document's id, a proposal's reference).
+    pub fn corrections(&self, kind: RecordKind, key: &str) -> &[Correction] {
+        self.corrections.get(&(kind, key.to_string())).map_or(&[], Vec::as_slice)
+    }
+
     /// When a version or event was recorded.
     pub fn entry(&self, id: &EntryId) -> Option<RecordTimes> {
         self.items.get(&(RecordKind::Entry, id.to_string())).copied()
@@ -121,6 +154,35 @@ mod tests {
     fn record(seq: i64, time: &str, body: RecordBody) -> Record {
         let write = RecordWrite { kind: body.kind(), key: body.key(), ordinal: 0, body: Some(body) };
         Record { seq, publication: seq, recorded_at: at(time), write }
+    }
+
+    #[test]
+    fn a_correction_with_a_reason_is_kept_beside_its_record() {
+        let first = entry("1.0", "2015-01-05", &[]);
+        let mut corrected = first.clone();
+        corrected.summary = "Corrected.".into();
+        let mut again = corrected.clone();
+        again.summary = "Corrected again.".into();
+        let other = entry("2.0", "2016-01-05", &[]);
+        let records = [
+            record(1, "2026-01-01T00:00:00Z", RecordBody::Entry(first)),
+            record(2, "2026-01-02T00:00:00Z", RecordBody::Entry(other)),
+            record(3, "2026-02-01T00:00:00Z", RecordBody::Entry(corrected)),
+            record(4, "2026-03-01T00:00:00Z", RecordBody::Entry(again)),
+        ];
+        // Publication 2 (a first recording) gives a reason too: not a correction. Publication 4 gives none.
+        let reasons = HashMap::from([(2, "new".to_string()), (3, "a slip".to_string())]);
+        let index = RecordTimeIndex::default().with_reasons(&records, &reasons, None);
+        let shown: Vec<(String, &str)> = index
+            .corrections(RecordKind::Entry, "1.0")
+            .iter()
+            .map(|c| (c.recorded_at.to_string(), c.reason.as_str()))
+            .collect();
+        assert_eq!(shown, [("2026-02-01T00:00:00Z".to_string(), "a slip")]);
+        assert!(index.corrections(RecordKind::Entry, "2.0").is_empty());
+        // As recorded before the correction, there was none.
+        let then = RecordTimeIndex::default().with_reasons(&records, &reasons, Some(at("2026-01-31T00:00:00Z")));
+        assert!(then.corrections(RecordKind::Entry, "1.0").is_empty());
     }
 
     #[test]

@@ -16,6 +16,17 @@ use crate::describe::{change_list, cut_label, entry_ref, stage_label, status_rea
 use crate::wire::ComparisonParts;
 
 /// The version table.
+/// The corrections of a record that said why, one indented line each (`corrected on 2 March 2026: a slip`);
+/// empty when there are none.
+pub fn corrected(history: &History, kind: inforce_core::ledger::RecordKind, key: &str) -> String {
+    let mut out = String::new();
+    for c in history.record_times().corrections(kind, key) {
+        let day = human_date(c.recorded_at.to_zoned(jiff::tz::TimeZone::UTC).date());
+        let _ = writeln!(out, "    corrected on {day} because {}", c.reason);
+    }
+    out
+}
+
 pub fn versions(history: &History, today: Date) -> String {
     let current = history.in_force(today).version.map(|v| v.id.clone());
     let coverage = history.coverage(today);
@@ -42,6 +53,7 @@ pub fn versions(history: &History, today: Date) -> String {
             version.instrument.human(),
             first_sentence(&version.summary)
         );
+        out.push_str(&corrected(history, inforce_core::ledger::RecordKind::Entry, version.id.as_str()));
     }
     if coverage.unrecorded_versions_possible {
         out.push_str("\n* the latest recorded as in force today   + planned (takes effect after today)\n");

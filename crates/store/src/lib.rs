@@ -24,7 +24,7 @@ pub use import::{ImportError, ImportedTexts, TextImportRequest, VersionDetails, 
 pub use log::{LogEntry, LogSources, Tampered, Verdict, Verified, complete_log, verify};
 pub use registry::{
     Base, Loaded, PublishOutcome, Publishing, code_description, load_register, load_texts, publish, publish_edit,
-    publish_register, record_times_for, register_from_origin, texts_for,
+    publish_register, record_times, record_times_for, register_from_origin, texts_for,
 };
 
 /// What went wrong in storage, in words a person can act on.

@@ -17,7 +17,7 @@ use crate::failure::Failure;
 pub async fn versions(env: &Env) -> Result<(), Failure> {
     let today = env.today().await?;
     // With texts: a version recorded from texts lists what they show it changed.
-    let history = env.history_with_texts().await?;
+    let history = env.with_corrections(env.history_with_texts().await?).await?;
     env.out.print(&VersionsJson::new(&history, today), || plain::versions(&history, today))
 }
 

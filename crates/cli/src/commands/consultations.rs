@@ -110,12 +110,13 @@ pub async fn update(env: &Env, args: &ConsultationUpdateArgs) -> Result<(), Fail
     })
     .await?;
     let id = register.consultations.iter().find(|c| c.id.eq_ignore_ascii_case(id)).map(|c| c.id.clone());
-    answer(env, &History::new(register), id.as_deref().unwrap_or(&args.id), today)
+    let history = env.with_corrections(History::new(register)).await?;
+    answer(env, &history, id.as_deref().unwrap_or(&args.id), today)
 }
 
 /// `inforce consultation show ID`
 pub async fn show(env: &Env, args: &ConsultationShowArgs) -> Result<(), Failure> {
-    answer(env, &env.history().await?, &args.id, env.today().await?)
+    answer(env, &env.history_with_corrections().await?, &args.id, env.today().await?)
 }
 
 /// One consultation with the planned changes announced in it.
@@ -148,6 +149,11 @@ fn answer(env: &Env, history: &History, id: &str, today: jiff::civil::Date) -> R
         if !json.concerns.is_empty() {
             let _ = writeln!(text, "concerns: {}", json.concerns.join(", "));
         }
+        text.push_str(&inforce_present::plain::corrected(
+            history,
+            inforce_core::ledger::RecordKind::Consultation,
+            &consultation.id,
+        ));
         for p in register.announced_in(&consultation.id) {
             let _ = writeln!(text, "planned: {} ({})", p.title, p.id);
         }

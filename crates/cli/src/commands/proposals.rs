@@ -159,13 +159,20 @@ fn answer(
 /// `inforce mod show REFERENCE`
 pub async fn show(env: &Env, args: &ModShowArgs) -> Result<(), Failure> {
     let today = env.today().await?;
-    let history = env.history().await?;
+    let history = env.history_with_corrections().await?;
     let register = history.register();
     let process = process_of(register)?;
     let proposal = find(register, &args.reference)?;
     let on = args.at.as_deref().map(|d| date(d, today)).transpose()?.unwrap_or(today);
-    let json = ProposalJson::new(process, proposal, on).with_consultations(register);
-    env.out.print(&json, || inforce_present::plain::proposal(process, proposal, on))
+    let json = ProposalJson::new(process, proposal, on).with_consultations(&history);
+    env.out.print(&json, || {
+        let corrected = inforce_present::plain::corrected(
+            &history,
+            inforce_core::ledger::RecordKind::Proposal,
+            &proposal.reference,
+        );
+        format!("{}{corrected}", inforce_present::plain::proposal(process, proposal, on))
+    })
 }
 
 /// `inforce mod list [--stage] [--path] [--affects] [--pending-at]`

@@ -126,7 +126,7 @@ pub async fn update(env: &Env, args: &VersionUpdateArgs) -> Result<(), Failure> 
         Ok(Edited { register, corrected, what })
     })
     .await?;
-    let history = History::new(register);
+    let history = env.with_corrections(History::new(register)).await?;
     let updated = history.entry(&id).ok_or_else(|| Failure::NotFound(format!("version '{id}' was not stored")))?;
     let json = VersionJson::new(&history, updated, today);
     env.out.print(&json, || format!("Recorded {}.\n", inforce_present::describe::entry_ref(updated, today)))

@@ -456,10 +456,9 @@ impl ProposalsJson {
             process: process.map(|p| p.name.clone()),
             pending_at: pending_at.map(|d| d.to_string()),
             proposals: match process {
-                Some(process) => chosen
-                    .iter()
-                    .map(|p| ProposalJson::new(process, p, today).with_consultations(history.register()))
-                    .collect(),
+                Some(process) => {
+                    chosen.iter().map(|p| ProposalJson::new(process, p, today).with_consultations(history)).collect()
+                }
                 None => Vec::new(),
             },
         }
@@ -515,7 +514,7 @@ impl ConsultationShowJson {
     /// `consultation` on `today`, with the planned changes of `history` that name it.
     pub fn new(history: &History, consultation: &Consultation, today: Date) -> Self {
         Self {
-            consultation: ConsultationJson::new(consultation, today),
+            consultation: ConsultationJson::new(consultation, today).with_corrections(history),
             planned: history.register().announced_in(&consultation.id).map(PlannedJson::new).collect(),
         }
     }

@@ -42,6 +42,29 @@ pub struct EntryJson {
     /// The consultations that led to it or concern it, by id; absent when there are none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub consultations: Vec<String>,
+    /// The corrections of its record that said why, oldest first; absent when there are none (or the record
+    /// times were not read).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<CorrectionJson>,
+}
+
+/// A correction of a record: when it was recorded (RFC 3339) and why.
+#[derive(Serialize)]
+pub struct CorrectionJson {
+    pub recorded_at: String,
+    pub reason: String,
+}
+
+impl CorrectionJson {
+    /// The corrections of the record `kind` and `key` that `history`'s record times know of.
+    pub fn of(history: &History, kind: inforce_core::ledger::RecordKind, key: &str) -> Vec<Self> {
+        history
+            .record_times()
+            .corrections(kind, key)
+            .iter()
+            .map(|c| Self { recorded_at: c.recorded_at.to_string(), reason: c.reason.clone() })
+            .collect()
+    }
 }
 
 /// The consultations that concern the record `reference` names (for a version, also those that led to it), by id,
@@ -118,6 +141,7 @@ impl EntryJson {
                 history.register(),
                 &inforce_core::document::Attachment::Version(entry.id.clone()),
             ),
+            corrections: CorrectionJson::of(history, inforce_core::ledger::RecordKind::Entry, entry.id.as_str()),
         }
     }
 }
@@ -300,6 +324,9 @@ pub struct ConsultationJson {
     pub led_to: Vec<String>,
     /// The proposals, versions and provisions it concerns (`proposal:MP084`).
     pub concerns: Vec<String>,
+    /// The corrections of its record that said why, oldest first; absent when there are none (or not looked up).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<CorrectionJson>,
     /// The responses published to it, each in a line.
     pub responses: Vec<String>,
     pub sources: Vec<String>,
@@ -308,6 +335,12 @@ pub struct ConsultationJson {
 }
 
 impl ConsultationJson {
+    /// With the corrections of its record that said why.
+    pub fn with_corrections(mut self, history: &History) -> Self {
+        self.corrections = CorrectionJson::of(history, inforce_core::ledger::RecordKind::Consultation, &self.id);
+        self
+    }
+
     pub fn new(c: &Consultation, today: Date) -> Self {
         Self {
             id: c.id.clone(),
@@ -318,6 +351,7 @@ impl ConsultationJson {
             topics: c.topics.clone(),
             led_to: c.led_to.iter().map(ToString::to_string).collect(),
             concerns: c.concerns.iter().map(ToString::to_string).collect(),
+            corrections: Vec::new(),
             responses: c.responses.clone(),
             sources: c.sources.clone(),
             confidence: c.confidence.clone(),
@@ -406,13 +440,17 @@ pub struct ProposalJson {
     /// The consultations that concern it, by id; absent when there are none (or not looked up).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub consultations: Vec<String>,
+    /// The corrections of its record that said why, oldest first; absent when there are none (or not looked up).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<CorrectionJson>,
 }
 
 impl ProposalJson {
-    /// With the consultations of `register` that concern it.
-    pub fn with_consultations(mut self, register: &inforce_core::Register) -> Self {
+    /// With the consultations of `history` that concern it, and the corrections of its record that said why.
+    pub fn with_consultations(mut self, history: &History) -> Self {
         let reference = inforce_core::document::Attachment::Proposal(self.reference.clone());
-        self.consultations = consultations_on(register, &reference);
+        self.consultations = consultations_on(history.register(), &reference);
+        self.corrections = CorrectionJson::of(history, inforce_core::ledger::RecordKind::Proposal, &self.reference);
         self
     }
 
@@ -468,6 +506,7 @@ impl ProposalJson {
             confidence: p.confidence.clone(),
             notes: p.notes.clone(),
             consultations: Vec::new(),
+            corrections: Vec::new(),
         }
     }
 }

@@ -120,6 +120,7 @@ struct ConsultationPage {
     sources: Vec<String>,
     /// The planned changes announced in it: (title, expected, the provisions they affect).
     planned: Vec<(String, String, Vec<String>)>,
+    corrections: Vec<super::CorrectionView>,
 }
 
 /// The consultation with this id (any case), or a 404.
@@ -148,6 +149,7 @@ pub async fn consultation(
         notes: c.notes.clone(),
         sources: c.sources.clone(),
         planned,
+        corrections: super::corrections_of(&ctx.history, inforce_core::ledger::RecordKind::Consultation, &c.id),
     };
     ctx.page(page, Cache::Today)
 }

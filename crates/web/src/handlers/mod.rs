@@ -102,6 +102,33 @@ pub(crate) fn cross_headings(lines: &mut [ProvisionLine]) {
     }
 }
 
+/// A correction of a record, as its page shows it beside the record: "Corrected on 2 March 2026 because …".
+pub(crate) struct CorrectionView {
+    /// RFC 3339.
+    recorded_at: String,
+    /// Its day, in words.
+    day: String,
+    reason: String,
+}
+
+/// The corrections of a record that said why, oldest first (`corrections.html` shows them).
+pub(crate) fn corrections_of(
+    history: &History,
+    kind: inforce_core::ledger::RecordKind,
+    key: &str,
+) -> Vec<CorrectionView> {
+    history
+        .record_times()
+        .corrections(kind, key)
+        .iter()
+        .map(|c| CorrectionView {
+            recorded_at: c.recorded_at.to_string(),
+            day: inforce_core::date::human_date(c.recorded_at.to_zoned(jiff::tz::TimeZone::UTC).date()),
+            reason: c.reason.clone(),
+        })
+        .collect()
+}
+
 pub(crate) fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()

@@ -222,6 +222,7 @@ struct ProposalPage {
     documents: Vec<DocLink>,
     /// The consultations that concern it: (id, title).
     consulted: Vec<(String, String)>,
+    corrections: Vec<super::CorrectionView>,
     /// The day asked about, when it is not today.
     on: Option<String>,
 }
@@ -240,7 +241,7 @@ pub async fn proposal(ctx: PageCtx, Path(path): Path<ReferencePath>, Query(on): 
     let process = process(&ctx)?;
     let found = find(&ctx, &path.reference)?;
     let day = on.day(&ctx)?;
-    let json = ProposalJson::new(process, found, day).with_consultations(ctx.history.register());
+    let json = ProposalJson::new(process, found, day).with_consultations(&ctx.history);
     let stage_label = |id: &str| inforce_present::describe::stage_label(process, id).to_string();
     let reached = found.reached_by(day).len();
     let timeline = found
@@ -271,6 +272,7 @@ pub async fn proposal(ctx: PageCtx, Path(path): Path<ReferencePath>, Query(on): 
         decision_human: found.as_on(day).decision(process).map(|d| d.date.human()).unwrap_or_default(),
         on: (day != ctx.today).then(|| human_date(day)),
         documents: doc_links(&ctx, Some(&Attachment::Proposal(found.reference.clone()))),
+        corrections: super::corrections_of(&ctx.history, inforce_core::ledger::RecordKind::Proposal, &found.reference),
         consulted: ctx
             .history
             .register()
@@ -301,7 +303,7 @@ pub async fn api_proposals(ctx: ApiCtx, Query(query): Query<ProposalQuery>) -> A
 pub async fn api_proposal(ctx: ApiCtx, Path(path): Path<ReferencePath>, Query(on): Query<OnQuery>) -> ApiResult {
     let process = process(&ctx)?;
     let found = find(&ctx, &path.reference)?;
-    ctx.json(&ProposalJson::new(process, found, on.day(&ctx)?).with_consultations(ctx.history.register()), Cache::Today)
+    ctx.json(&ProposalJson::new(process, found, on.day(&ctx)?).with_consultations(&ctx.history), Cache::Today)
 }
 
 /// `/api/v1/{code}/planned`

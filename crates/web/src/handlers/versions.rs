@@ -84,6 +84,7 @@ struct VersionPage {
     implemented: Vec<(String, String)>,
     /// The consultations that led to it: (id, title).
     consulted: Vec<(String, String)>,
+    corrections: Vec<super::CorrectionView>,
 }
 
 /// A publication that wrote a version's record, as its page names it: where it sits in the log and its digest.
@@ -182,6 +183,11 @@ pub async fn version(ctx: PageCtx, Path(path): Path<EntryPath>) -> PageResult {
             f: ctx.frame(),
             implemented,
             consulted,
+            corrections: super::corrections_of(
+                &ctx.history,
+                inforce_core::ledger::RecordKind::Entry,
+                entry.id.as_str(),
+            ),
             entry: view,
             lists,
             inactive,
