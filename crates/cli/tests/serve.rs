@@ -955,13 +955,23 @@ fn idle_and_half_sent_connections_are_closed_and_those_over_the_cap_refused() {
 #[test]
 fn shutdown_has_a_deadline_even_with_half_sent_requests() {
     let sandbox = Sandbox::new();
-    let limits = [("INFORCE_HEADER_TIMEOUT", "60"), ("INFORCE_SHUTDOWN_TIMEOUT", "2")];
-    let mut server = start_with(&sandbox, &limits, Stdio::null());
+    let limits = [("INFORCE_HEADER_TIMEOUT", "60"), ("INFORCE_SHUTDOWN_TIMEOUT", "2"), ("INFORCE_LOG_FORMAT", "json")];
+    let log = sandbox.path("serve.log");
+    let mut server = start_with(&sandbox, &limits, Stdio::from(std::fs::File::create(&log).expect("log file")));
     let half = half_sent(&server, 5);
     std::thread::sleep(Duration::from_millis(200));
     let took = terminate(&mut server);
     assert!(took < Duration::from_secs(6), "five half-sent requests held the exit for {took:?}");
     drop(half);
+    // The log says how many connections were open when it stopped, and how many the deadline closed.
+    let text = std::fs::read_to_string(&log).expect("read log");
+    let events: Vec<Value> = text.lines().filter_map(|line| serde_json::from_str(line).ok()).collect();
+    let count = |msg: &str| {
+        let event = events.iter().find(|e| e["msg"] == msg).unwrap_or_else(|| panic!("no '{msg}' in {text}"));
+        event["connections"].as_str().and_then(|n| n.parse::<usize>().ok()).expect("a count")
+    };
+    assert_eq!(count("stopping"), 5, "{text}");
+    assert_eq!(count("shutdown deadline passed, closing"), 5, "{text}");
 }
 
 #[test]
