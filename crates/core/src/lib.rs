@@ -11,6 +11,7 @@ pub mod date;
 pub mod derived;
 pub mod diff;
 pub mod document;
+pub mod edit;
 pub mod history;
 pub mod id;
 pub mod import;

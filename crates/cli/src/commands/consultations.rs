@@ -68,45 +68,23 @@ pub async fn update(env: &Env, args: &ConsultationUpdateArgs) -> Result<(), Fail
                 .collect::<Result<Vec<_>, _>>()
         })
         .transpose()?;
+    let edit = inforce_core::edit::ConsultationEdit {
+        title: args.title.as_ref().map(|t| t.trim().to_string()),
+        published,
+        closes,
+        topics: args.topics.as_deref().map(list),
+        led_to,
+        concerns,
+        responses: args.responses.as_deref().map(list),
+        sources: args.sources.as_deref().map(list),
+        confidence: args.confidence.as_deref().map(optional_text),
+        notes: args.notes.as_deref().map(list),
+    };
     let id = args.id.trim();
     let (_, register) = publish_correction(env, &format!("consultation update {id}"), &args.reason, |current| {
-        let index = current.consultations.iter().position(|c| c.id.eq_ignore_ascii_case(id)).ok_or_else(|| {
-            let ids: Vec<&str> = current.consultations.iter().map(|c| c.id.as_str()).collect();
-            Failure::NotFound(format!("no consultation '{id}' (known: {})", ids.join(", ")))
-        })?;
-        let before = &current.consultations[index];
-        let mut consultation = before.clone();
-        if let Some(title) = &args.title {
-            consultation.title = title.trim().to_string();
-        }
-        consultation.published = published.unwrap_or(consultation.published);
-        consultation.closes = closes.unwrap_or(consultation.closes);
-        if let Some(topics) = &args.topics {
-            consultation.topics = list(topics);
-        }
-        if let Some(led_to) = &led_to {
-            consultation.led_to = led_to.clone();
-        }
-        if let Some(concerns) = &concerns {
-            consultation.concerns = concerns.clone();
-        }
-        if let Some(responses) = &args.responses {
-            consultation.responses = list(responses);
-        }
-        if let Some(sources) = &args.sources {
-            consultation.sources = list(sources);
-        }
-        if let Some(confidence) = &args.confidence {
-            consultation.confidence = optional_text(confidence);
-        }
-        if let Some(notes) = &args.notes {
-            consultation.notes = list(notes);
-        }
-        let corrected = inforce_core::correction::consultation(before, &consultation);
-        let what = format!("consultation {}", consultation.id);
         let mut register = current.clone();
-        register.consultations[index] = consultation;
-        Ok(Edited { register, corrected, what })
+        let corrected = register.edit_consultation(id, &edit).map_err(|e| Failure::NotFound(e.to_string()))?;
+        Ok(Edited { register, corrected, what: format!("consultation {id}") })
     })
     .await?;
     let id = register.consultations.iter().find(|c| c.id.eq_ignore_ascii_case(id)).map(|c| c.id.clone());

@@ -70,13 +70,8 @@ pub async fn add(env: &Env, args: &DocAddArgs) -> Result<(), Failure> {
 /// `inforce doc attach ID --to KIND:ID…`: the stored document attached to more records, as one publication.
 pub async fn attach(env: &Env, args: &DocAttachArgs) -> Result<(), Failure> {
     let more = attachments(&args.to, "--to")?;
-    reattach(env, &args.id, &format!("doc attach {}", args.id), &args.reason, |attached| {
-        for attachment in &more {
-            if !attached.contains(attachment) {
-                attached.push(attachment.clone());
-            }
-        }
-        Ok(())
+    reattach(env, &args.id, &format!("doc attach {}", args.id), &args.reason, |register| {
+        register.attach_document(&args.id, &more)
     })
     .await
 }
@@ -85,12 +80,8 @@ pub async fn attach(env: &Env, args: &DocAttachArgs) -> Result<(), Failure> {
 /// publication; the file stays stored, as every file the register ever recorded does.
 pub async fn detach(env: &Env, args: &DocDetachArgs) -> Result<(), Failure> {
     let gone = attachments(&args.from, "--from")?;
-    reattach(env, &args.id, &format!("doc detach {}", args.id), &args.reason, |attached| {
-        if let Some(missing) = gone.iter().find(|g| !attached.contains(g)) {
-            return Err(Failure::Usage(format!("document '{}' is not attached to {missing}", args.id)));
-        }
-        attached.retain(|a| !gone.contains(a));
-        Ok(())
+    reattach(env, &args.id, &format!("doc detach {}", args.id), &args.reason, |register| {
+        register.detach_document(&args.id, &gone)
     })
     .await
 }
@@ -105,18 +96,14 @@ async fn reattach(
     id: &str,
     origin: &str,
     reason: &crate::cli::Reason,
-    change: impl Fn(&mut Vec<Attachment>) -> Result<(), Failure>,
+    change: impl Fn(&mut inforce_core::Register) -> Result<Vec<&'static str>, inforce_core::edit::EditError>,
 ) -> Result<(), Failure> {
     let (outcome, register) = publish_correction(env, origin, reason, |current| {
-        let index = current.documents.iter().position(|d| d.id == id).ok_or_else(|| {
-            Failure::NotFound(format!("no document '{id}' is recorded (inforce doc list shows those that are)"))
-        })?;
-        let before = &current.documents[index];
-        let mut document = before.clone();
-        change(&mut document.attached_to)?;
-        let corrected = inforce_core::correction::document(before, &document);
         let mut register = current.clone();
-        register.documents[index] = document;
+        let corrected = change(&mut register).map_err(|e| match e {
+            inforce_core::edit::EditError::Unknown { .. } => Failure::NotFound(e.to_string()),
+            inforce_core::edit::EditError::NotAttached { .. } => Failure::Usage(e.to_string()),
+        })?;
         Ok(Edited { register, corrected, what: format!("document {id}") })
     })
     .await?;

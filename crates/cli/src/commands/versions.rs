@@ -1,6 +1,7 @@
 //! Recording a version on the command line: `inforce versions add`, and correcting what is recorded about one
 //! with `inforce versions update` (`inforce versions` lists them).
 
+use inforce_core::edit::EntryEdit;
 use inforce_core::model::{ChangeKind, Completeness};
 use inforce_core::{Entry, EntryKind, History, Instrument, ProvisionId};
 use inforce_present::wire::VersionJson;
@@ -37,7 +38,7 @@ pub async fn add(env: &Env, args: &VersionAddArgs) -> Result<(), Failure> {
             return Err(Failure::Usage(format!("version or event '{id}' is already recorded")));
         }
         let mut next = current.clone();
-        insert_in_date_order(&mut next.entries, entry.clone());
+        next.insert_entry(entry.clone());
         checked(next)
     })
     .await?;
@@ -47,82 +48,44 @@ pub async fn add(env: &Env, args: &VersionAddArgs) -> Result<(), Failure> {
     env.out.print(&json, || format!("Recorded {}.\n", inforce_present::describe::entry_ref(added, today)))
 }
 
-/// Versions are listed in date order: `entry` goes after every entry that takes effect no later.
-fn insert_in_date_order(entries: &mut Vec<Entry>, entry: Entry) {
-    let at = entries
-        .iter()
-        .position(|e| e.effective.earliest().zip(entry.effective.latest()).is_some_and(|(other, new)| other > new))
-        .unwrap_or(entries.len());
-    entries.insert(at, entry);
-}
-
 /// `inforce versions update ID …`: corrects what is recorded about a version or event (each option given
-/// replaces its field) as one publication; a change to a recorded value needs `--reason`.
+/// replaces its field) as one publication (`Register::edit_entry`); a change to a recorded value needs `--reason`.
 pub async fn update(env: &Env, args: &VersionUpdateArgs) -> Result<(), Failure> {
     let today = env.today().await?;
     let id = entry_id(&args.id)?;
     let date = |text: &Option<String>, flag: &str| text.as_deref().map(|t| fuzzy(Some(t), today, flag)).transpose();
-    let (effective, made) = (date(&args.effective, "--effective")?, date(&args.made, "--made")?);
-    let instrument = crate::commands::import::version_details(args.instrument.as_deref(), None, &[])?.instrument;
-    let ids = |values: &Option<Vec<String>>| -> Result<Option<Vec<ProvisionId>>, Failure> {
-        values
-            .as_ref()
-            .map(|values| {
-                list(values).iter().map(|v| ProvisionId::parse(v).map_err(|e| Failure::Usage(e.to_string()))).collect()
-            })
-            .transpose()
+    let ids = |values: &[String]| -> Result<Vec<ProvisionId>, Failure> {
+        list(values).iter().map(|v| ProvisionId::parse(v).map_err(|e| Failure::Usage(e.to_string()))).collect()
     };
-    let lists = [
-        (ChangeKind::Added, ids(&args.added)?),
-        (ChangeKind::Amended, ids(&args.amended)?),
-        (ChangeKind::Removed, ids(&args.removed)?),
-        (ChangeKind::Activated, ids(&args.activated)?),
-        (ChangeKind::Deactivated, ids(&args.deactivated)?),
+    let given = [
+        (ChangeKind::Added, &args.added),
+        (ChangeKind::Amended, &args.amended),
+        (ChangeKind::Removed, &args.removed),
+        (ChangeKind::Activated, &args.activated),
+        (ChangeKind::Deactivated, &args.deactivated),
     ];
-    let completeness = args.completeness.iter().map(|given| completeness(given)).collect::<Result<Vec<_>, _>>()?;
+    let mut lists = Vec::new();
+    for (kind, values) in given {
+        if let Some(values) = values {
+            lists.push((kind, ids(values)?));
+        }
+    }
+    let edit = EntryEdit {
+        title: args.title.as_deref().map(optional_text),
+        effective: date(&args.effective, "--effective")?,
+        made: date(&args.made, "--made")?,
+        instrument: crate::commands::import::version_details(args.instrument.as_deref(), None, &[])?.instrument,
+        summary: args.summary.as_ref().map(|s| s.trim().to_string()),
+        lists,
+        completeness: args.completeness.iter().map(|given| completeness(given)).collect::<Result<_, _>>()?,
+        sources: args.sources.as_deref().map(list),
+        confidence: args.confidence.as_deref().map(optional_text),
+        notes: args.notes.as_deref().map(list),
+    };
     let (_, register) = publish_correction(env, &format!("versions update {id}"), &args.reason, |current| {
-        let index = current
-            .entries
-            .iter()
-            .position(|e| e.id == id)
-            .ok_or_else(|| Failure::NotFound(format!("no version or event '{id}' is recorded")))?;
-        let before = &current.entries[index];
-        let mut entry = before.clone();
-        if let Some(title) = &args.title {
-            entry.title = optional_text(title);
-        }
-        entry.effective = effective.unwrap_or(entry.effective);
-        entry.made = made.unwrap_or(entry.made);
-        entry.instrument = instrument.unwrap_or(entry.instrument);
-        if let Some(summary) = &args.summary {
-            entry.summary = summary.trim().to_string();
-        }
-        for (kind, listed) in &lists {
-            if let Some(listed) = listed {
-                entry.changes_mut(*kind).listed = listed.clone();
-            }
-        }
-        for (kind, how) in &completeness {
-            entry.changes_mut(*kind).completeness = how.clone();
-        }
-        if let Some(sources) = &args.sources {
-            entry.sources = list(sources);
-        }
-        if let Some(confidence) = &args.confidence {
-            entry.confidence = optional_text(confidence);
-        }
-        if let Some(notes) = &args.notes {
-            entry.notes = list(notes);
-        }
-        let corrected = inforce_core::correction::entry(before, &entry);
-        let what = entry.label();
         let mut register = current.clone();
-        if entry.effective == before.effective {
-            register.entries[index] = entry;
-        } else {
-            register.entries.remove(index);
-            insert_in_date_order(&mut register.entries, entry);
-        }
+        let corrected = register.edit_entry(&id, &edit).map_err(|e| Failure::NotFound(e.to_string()))?;
+        let what = register.entries.iter().find(|e| e.id == id).map_or_else(|| id.to_string(), |e| e.label());
         Ok(Edited { register, corrected, what })
     })
     .await?;
