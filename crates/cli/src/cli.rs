@@ -346,6 +346,21 @@ impl Correction {
     }
 }
 
+/// Where a record's facts come from, how sure they are and remarks on them, as the commands that correct records
+/// take them: each list given replaces the recorded one.
+#[derive(clap::Args, Clone, Default)]
+pub struct Sourced {
+    /// Where the facts come from, replacing the list (repeat for several; "" for none).
+    #[arg(long = "source", value_name = "SOURCE")]
+    pub sources: Option<Vec<String>>,
+    /// How sure the sources are ("" for not said).
+    #[arg(long)]
+    pub confidence: Option<String>,
+    /// Remarks, replacing the list (repeat for several; "" for none).
+    #[arg(long = "note", value_name = "NOTE")]
+    pub notes: Option<Vec<String>>,
+}
+
 /// Why a write changes what is recorded, for the commands that correct records: required when the write replaces
 /// or takes away a recorded value (a correction), optional when it only fills in what was empty or adds.
 #[derive(clap::Args, Clone, Default)]
@@ -796,15 +811,8 @@ pub struct ModUpdateArgs {
     /// The proposal it is an alternative to ("" for none).
     #[arg(long)]
     pub alternative_to: Option<String>,
-    /// Where the facts come from, replacing the list (repeat for several; "" for none).
-    #[arg(long = "source", value_name = "SOURCE")]
-    pub sources: Option<Vec<String>>,
-    /// How sure the sources are ("" for not said).
-    #[arg(long)]
-    pub confidence: Option<String>,
-    /// Remarks, replacing the list (repeat for several; "" for none).
-    #[arg(long = "note", value_name = "NOTE")]
-    pub notes: Option<Vec<String>>,
+    #[command(flatten)]
+    pub sourced: Sourced,
     #[command(flatten)]
     pub reason: Reason,
 }
@@ -879,15 +887,8 @@ pub struct ConsultationUpdateArgs {
     /// The responses published to it, replacing the list (repeat for several).
     #[arg(long = "response", value_name = "RESPONSE")]
     pub responses: Option<Vec<String>>,
-    /// Where the facts come from, replacing the list.
-    #[arg(long = "source", value_name = "SOURCE")]
-    pub sources: Option<Vec<String>>,
-    /// How sure the sources are ("" for not said).
-    #[arg(long)]
-    pub confidence: Option<String>,
-    /// Remarks, replacing the list.
-    #[arg(long = "note", value_name = "NOTE")]
-    pub notes: Option<Vec<String>>,
+    #[command(flatten)]
+    pub sourced: Sourced,
     #[command(flatten)]
     pub reason: Reason,
 }
@@ -969,15 +970,8 @@ pub struct VersionUpdateArgs {
     /// How complete a change list is, as LIST=complete|partial|unlisted (repeat for several).
     #[arg(long, value_name = "LIST=WORD")]
     pub completeness: Vec<String>,
-    /// Where the facts come from, replacing the list (repeat for several; "" for none).
-    #[arg(long = "source", value_name = "SOURCE")]
-    pub sources: Option<Vec<String>>,
-    /// How sure the sources are ("" for not said).
-    #[arg(long)]
-    pub confidence: Option<String>,
-    /// Remarks, replacing the list (repeat for several; "" for none).
-    #[arg(long = "note", value_name = "NOTE")]
-    pub notes: Option<Vec<String>>,
+    #[command(flatten)]
+    pub sourced: Sourced,
     #[command(flatten)]
     pub reason: Reason,
 }

@@ -19,6 +19,7 @@ pub mod ledger;
 pub mod log;
 pub mod merkle;
 pub mod model;
+pub mod numerals;
 pub mod point;
 pub mod record_times;
 pub mod renumber;

@@ -8,6 +8,8 @@
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
+use inforce_core::numerals::{next_letters, roman, roman_value};
+
 use crate::html::escape;
 
 /// The provision's text (a stored provision file: `# heading`, a blank line, its body) as HTML, for the provision
@@ -194,73 +196,6 @@ fn label_kinds(label: &str) -> Vec<LabelKind> {
         _ => {}
     }
     kinds
-}
-
-/// The value of a lower-case Roman numeral written as Word writes them (i … mmmcmxcix), if it is one.
-fn roman_value(label: &str) -> Option<u32> {
-    if label.is_empty() || !label.chars().all(|c| "ivxlcdm".contains(c)) {
-        return None;
-    }
-    let value = |c| match c {
-        'i' => 1,
-        'v' => 5,
-        'x' => 10,
-        'l' => 50,
-        'c' => 100,
-        'd' => 500,
-        _ => 1000,
-    };
-    let digits: Vec<u32> = label.chars().map(value).collect();
-    let mut total: i64 = 0;
-    for (n, digit) in digits.iter().enumerate() {
-        match digits.get(n + 1) {
-            Some(next) if next > digit => total -= *digit as i64,
-            _ => total += *digit as i64,
-        }
-    }
-    // Only the canonical spelling counts (iiii and vx are not numerals).
-    let total = u32::try_from(total).ok().filter(|t| (1..4000).contains(t))?;
-    (roman(total) == label).then_some(total)
-}
-
-/// `n` (1 to 3999) in lower-case Roman numerals.
-fn roman(n: u32) -> String {
-    let mut rest = n;
-    let mut out = String::new();
-    for (value, digits) in [
-        (1000, "m"),
-        (900, "cm"),
-        (500, "d"),
-        (400, "cd"),
-        (100, "c"),
-        (90, "xc"),
-        (50, "l"),
-        (40, "xl"),
-        (10, "x"),
-        (9, "ix"),
-        (5, "v"),
-        (4, "iv"),
-        (1, "i"),
-    ] {
-        while rest >= value {
-            out.push_str(digits);
-            rest -= value;
-        }
-    }
-    out
-}
-
-/// The letter label after `label` (a → b, z → aa, aa → bb), as Word numbers letters.
-fn next_letters(label: &str) -> Option<String> {
-    let first = label.chars().next()?;
-    if !label.chars().all(|c| c == first) || !first.is_ascii_lowercase() {
-        return None;
-    }
-    Some(if first == 'z' {
-        "a".repeat(label.len() + 1)
-    } else {
-        char::from(first as u8 + 1).to_string().repeat(label.len())
-    })
 }
 
 #[cfg(test)]

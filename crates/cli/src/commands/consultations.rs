@@ -76,9 +76,9 @@ pub async fn update(env: &Env, args: &ConsultationUpdateArgs) -> Result<(), Fail
         led_to,
         concerns,
         responses: args.responses.as_deref().map(list),
-        sources: args.sources.as_deref().map(list),
-        confidence: args.confidence.as_deref().map(optional_text),
-        notes: args.notes.as_deref().map(list),
+        sources: args.sourced.sources.as_deref().map(list),
+        confidence: args.sourced.confidence.as_deref().map(optional_text),
+        notes: args.sourced.notes.as_deref().map(list),
     };
     let id = args.id.trim();
     let (_, register) = publish_correction(env, &format!("consultation update {id}"), &args.reason, |current| {

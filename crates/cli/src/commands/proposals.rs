@@ -108,9 +108,9 @@ pub async fn update(env: &Env, args: &ModUpdateArgs) -> Result<(), Failure> {
         target_release: cleared(&args.recorded.target_release),
         raised: args.raised.as_deref().map(|d| fuzzy(Some(d), today, "--raised")).transpose()?,
         alternative_to: cleared(&args.alternative_to).map(|a| a.map(|a| a.to_uppercase())),
-        sources: args.sources.as_deref().map(crate::commands::corrections::list),
-        confidence: cleared(&args.confidence),
-        notes: args.notes.as_deref().map(crate::commands::corrections::list),
+        sources: args.sourced.sources.as_deref().map(crate::commands::corrections::list),
+        confidence: cleared(&args.sourced.confidence),
+        notes: args.sourced.notes.as_deref().map(crate::commands::corrections::list),
     };
     let origin = format!("mod update {reference}");
     let (outcome, register) = publish_correction(env, &origin, &args.reason, |current| {

@@ -78,9 +78,9 @@ pub async fn update(env: &Env, args: &VersionUpdateArgs) -> Result<(), Failure> 
         summary: args.summary.as_ref().map(|s| s.trim().to_string()),
         lists,
         completeness: args.completeness.iter().map(|given| completeness(given)).collect::<Result<_, _>>()?,
-        sources: args.sources.as_deref().map(list),
-        confidence: args.confidence.as_deref().map(optional_text),
-        notes: args.notes.as_deref().map(list),
+        sources: args.sourced.sources.as_deref().map(list),
+        confidence: args.sourced.confidence.as_deref().map(optional_text),
+        notes: args.sourced.notes.as_deref().map(list),
     };
     let (_, register) = publish_correction(env, &format!("versions update {id}"), &args.reason, |current| {
         let mut register = current.clone();

@@ -20,6 +20,8 @@ use std::collections::{HashMap, HashSet};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 
+use inforce_core::numerals::{letters, roman};
+
 use super::{entities, xml_reader};
 
 /// WordprocessingML's namespace (transitional); elements in any other are ignored.
@@ -110,46 +112,6 @@ fn ordinal(n: i64) -> String {
         _ => "th",
     };
     format!("{n}{suffix}")
-}
-
-/// Word's letters: a … z, then aa … zz, then aaa (the letter repeated, not a base-26 number).
-fn letters(n: i64) -> String {
-    if n < 1 {
-        return n.to_string();
-    }
-    let index = (n - 1) as usize;
-    let letter = char::from(b'a' + (index % 26) as u8);
-    std::iter::repeat_n(letter, index / 26 + 1).collect()
-}
-
-/// Lower-case Roman numerals (Word writes numbers from 1 to 3999 so; others in decimal).
-fn roman(n: i64) -> String {
-    if !(1..4000).contains(&n) {
-        return n.to_string();
-    }
-    let mut rest = n;
-    let mut out = String::new();
-    for (value, digits) in [
-        (1000, "m"),
-        (900, "cm"),
-        (500, "d"),
-        (400, "cd"),
-        (100, "c"),
-        (90, "xc"),
-        (50, "l"),
-        (40, "xl"),
-        (10, "x"),
-        (9, "ix"),
-        (5, "v"),
-        (4, "iv"),
-        (1, "i"),
-    ] {
-        while rest >= value {
-            out.push_str(digits);
-            rest -= value;
-        }
-    }
-    out
 }
 
 /// What follows a level's number (`w:suff`, §17.9.28).
