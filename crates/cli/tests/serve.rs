@@ -31,9 +31,13 @@ impl Reply {
 
 /// One HTTP/1.1 GET over a fresh connection.
 fn get(server: &Server, path: &str, extra: &[(&str, &str)]) -> Reply {
+    request(server, "GET", path, extra)
+}
+
+fn request(server: &Server, method: &str, path: &str, extra: &[(&str, &str)]) -> Reply {
     let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
     stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
-    let mut request = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
     for (name, value) in extra {
         request.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -95,12 +99,49 @@ fn published_pages_are_cached_and_revalidated() {
     let first = get(&server, "/versions/4.1", &[]);
     let etag = first.header("etag").expect("an ETag").to_string();
     assert!(etag.starts_with('"'), "a strong ETag: {etag}");
-    assert!(first.header("cache-control").is_some_and(|c| c.contains("max-age=86400")));
+    assert!(first.header("cache-control").is_some_and(|c| c == "public, max-age=60"));
     assert!(first.header("last-modified").is_some());
     assert!(first.header("content-security-policy").is_some());
     let again = get(&server, "/versions/4.1", &[("If-None-Match", &etag)]);
     assert_eq!(again.status, 304);
     assert!(again.body.is_empty());
+}
+
+#[test]
+fn public_reads_are_open_to_scripts_on_any_origin() {
+    let sandbox = Sandbox::new();
+    let server = start(&sandbox);
+    let origin = [("Origin", "https://tools.example.org")];
+    // Drawn, then from the answer cache: the same headers either way.
+    for _ in 0..2 {
+        let answer = get(&server, "/api/v1/sec/versions/4.1", &origin);
+        assert_eq!(answer.status, 200);
+        assert_eq!(answer.header("access-control-allow-origin"), Some("*"));
+        let exposed = answer.header("access-control-expose-headers").unwrap_or("").to_lowercase();
+        assert!(exposed.contains("etag") && exposed.contains("last-modified"), "{exposed}");
+        assert_eq!(answer.header("access-control-allow-credentials"), None);
+    }
+    // A preflight may ask to send the conditional headers with GET; nothing else is opened.
+    let preflight = request(
+        &server,
+        "OPTIONS",
+        "/api/v1/sec/versions/4.1",
+        &[
+            ("Origin", "https://tools.example.org"),
+            ("Access-Control-Request-Method", "GET"),
+            ("Access-Control-Request-Headers", "if-none-match"),
+        ],
+    );
+    assert!((200..300).contains(&preflight.status), "{}", preflight.status);
+    let methods = preflight.header("access-control-allow-methods").unwrap_or("");
+    assert!(methods.contains("GET") && !methods.contains("POST"), "{methods}");
+    assert!(preflight.header("access-control-allow-headers").unwrap_or("").to_lowercase().contains("if-none-match"));
+    // The API's timeline honours from and to, as the command line does; the wrong way round is a 400.
+    let year = get(&server, "/api/v1/sec/timeline?from=2015-01-01&to=2015-12-31", &[]).json();
+    let dates: Vec<&str> =
+        year["entries"].as_array().expect("entries").iter().filter_map(|e| e["effective"].as_str()).collect();
+    assert!(!dates.is_empty() && dates.iter().all(|d| d.starts_with("2015")), "{dates:?}");
+    assert_eq!(get(&server, "/api/v1/sec/timeline?from=2016-01-01&to=2015-01-01", &[]).status, 400);
 }
 
 #[test]

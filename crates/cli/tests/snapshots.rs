@@ -65,6 +65,7 @@ const API: &[&str] = &[
     "/api/v1/sec/compare/4.0...4.1",
     "/api/v1/sec/compare/2013-10-01...2015-02-01?provision=H",
     "/api/v1/sec/timeline",
+    "/api/v1/sec/timeline?from=2015-01-01&to=2015-12-31",
     "/api/v1/sec/variations",
     "/api/v1/sec/consultations",
     "/api/v1/sec/consultations?state=closed",

@@ -269,6 +269,27 @@ pub fn routes(site: Arc<Site>) -> Router {
         .with_state(site)
         .layer(CatchPanicLayer::custom(policy::panicked))
         .layer(axum::middleware::from_fn(policy::layer))
+        // Inside the answer cache, so that an answer served from it carries the same headers.
+        .layer(cors())
+}
+
+/// Public reads are open to scripts on any origin (CORS, by tower-http): every answer says so, and a preflight
+/// may ask to send the conditional headers; nothing else is opened (no credentials, no method but GET and HEAD).
+fn cors() -> tower_http::cors::CorsLayer {
+    use axum::http::{Method, header};
+    tower_http::cors::CorsLayer::new()
+        .allow_origin(tower_http::cors::Any)
+        .allow_methods([Method::GET, Method::HEAD])
+        .allow_headers([
+            header::IF_NONE_MATCH,
+            header::IF_MODIFIED_SINCE,
+            header::IF_MATCH,
+            header::IF_UNMODIFIED_SINCE,
+            header::RANGE,
+            header::IF_RANGE,
+        ])
+        .expose_headers([header::ETAG, header::LAST_MODIFIED, header::LINK, header::CONTENT_DISPOSITION])
+        .max_age(std::time::Duration::from_secs(86400))
 }
 
 /// One log line per request, written when the answer is ready.

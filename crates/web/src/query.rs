@@ -120,6 +120,13 @@ pub struct OnQuery {
     pub(crate) at: Option<String>,
 }
 
+/// `?from=` and `?to=` on the timeline: only entries taking effect on or after, on or before these dates.
+#[derive(Deserialize, Default)]
+pub struct TimelineQuery {
+    pub(crate) from: Option<String>,
+    pub(crate) to: Option<String>,
+}
+
 /// `?page=N` of `/log`.
 #[derive(Deserialize)]
 pub struct LogQuery {
@@ -150,6 +157,7 @@ listed!(
     ConsultationQuery,
     ProposalQuery,
     OnQuery,
+    TimelineQuery,
     LogQuery,
     InclusionQuery,
     ConsistencyQuery,

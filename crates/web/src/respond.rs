@@ -12,12 +12,26 @@ use jiff::Timestamp;
 /// How long an answer may be cached.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cache {
-    /// Depends only on published records (a version, a comparison of two versions, a dated page).
+    /// Depends only on published records (a version, a comparison of two versions, a dated page): a later
+    /// publication (a correction) can change it.
     Published,
     /// Depends on today's date (home, "in force today").
     Today,
     /// Named by its content's hash: never changes.
     Immutable,
+}
+
+impl Cache {
+    /// The `Cache-Control` of an answer of this kind, one rule for every answer: what a later publication or the
+    /// next day can change is kept by a shared cache at most a minute before it revalidates (its ETag makes that
+    /// cheap: a 304); only what cannot change (a stored file by its hash, a log entry, a proof for a fixed tree
+    /// size) is `immutable`.
+    pub fn control(self) -> &'static str {
+        match self {
+            Self::Published | Self::Today => "public, max-age=60",
+            Self::Immutable => "public, max-age=31536000, immutable",
+        }
+    }
 }
 
 /// A successful body.
@@ -408,12 +422,7 @@ pub fn validator_headers(etag: &str, last_modified: Timestamp, cache: Cache) -> 
 fn validators(headers: &mut HeaderMap, etag: &str, last_modified: Timestamp, cache: Cache) {
     set(headers, header::ETAG, etag);
     set(headers, header::LAST_MODIFIED, &http_date(last_modified));
-    let max_age = match cache {
-        Cache::Published => "public, max-age=86400",
-        Cache::Today => "public, max-age=60",
-        Cache::Immutable => "public, max-age=31536000, immutable",
-    };
-    set(headers, header::CACHE_CONTROL, max_age);
+    set(headers, header::CACHE_CONTROL, cache.control());
 }
 
 pub(crate) fn set(headers: &mut HeaderMap, name: header::HeaderName, value: &str) {
@@ -568,4 +577,23 @@ pub type ApiResult = Result<Response, ApiError>;
 struct ErrorPage<'a> {
     title: &'a str,
     detail: &'a str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cache;
+
+    /// What a later publication or the next day can change is revalidated within a minute; only what cannot
+    /// change is immutable.
+    #[test]
+    fn cache_lifetimes_are_honest() {
+        let table = [
+            (Cache::Published, "public, max-age=60"),
+            (Cache::Today, "public, max-age=60"),
+            (Cache::Immutable, "public, max-age=31536000, immutable"),
+        ];
+        for (cache, control) in table {
+            assert_eq!(cache.control(), control);
+        }
+    }
 }

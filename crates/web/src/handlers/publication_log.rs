@@ -96,7 +96,8 @@ pub async fn api_logged(ctx: ApiCtx, Path(path): Path<SequencePath>) -> ApiResul
         None => return Err(Problem::not_found(format!("The log of {} has no publication {n}.", ctx.code)).into()),
     };
     let previous = n.checked_sub(2).map(|i| &entries[i].digest);
-    ctx.json(&LoggedJson::new(logged, entry.publication, &entry.digest, previous, entry.computed_at), Cache::Published)
+    // A publication's content and digest never change once logged.
+    ctx.json(&LoggedJson::new(logged, entry.publication, &entry.digest, previous, entry.computed_at), Cache::Immutable)
 }
 
 /// A sequence number from the address, 1 to `size`.
@@ -190,7 +191,9 @@ pub async fn api_inclusion(ctx: ApiCtx, Query(query): Query<InclusionQuery>) -> 
         audit_path: path.iter().map(|h| hex(h)).collect(),
         tree_head: hex(&merkle::root(&leaves)),
     };
-    ctx.json(&answer, Cache::Published)
+    // A proof for a tree size named in the address never changes; one for the whole log grows with it.
+    let cache = if query.tree_size.is_some() { Cache::Immutable } else { Cache::Published };
+    ctx.json(&answer, cache)
 }
 
 /// `/api/v1/{code}/log/proof/consistency?first=M&second=S`: that the tree of the first S publications (default:
@@ -215,7 +218,8 @@ pub async fn api_consistency(ctx: ApiCtx, Query(query): Query<ConsistencyQuery>)
         second_tree_head: hex(&merkle::root(&leaves)),
         consistency_path: proof.iter().map(|h| hex(h)).collect(),
     };
-    ctx.json(&answer, Cache::Published)
+    let cache = if query.second.is_some() { Cache::Immutable } else { Cache::Published };
+    ctx.json(&answer, cache)
 }
 
 /// A tree size from the query: 1 to the log's size (default the log's size).

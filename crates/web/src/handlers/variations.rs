@@ -5,7 +5,8 @@ use inforce_core::ChangeKind;
 use inforce_present::wire::EntriesJson;
 
 use crate::ctx::{ApiCtx, Frame, PageCtx};
-use crate::respond::{ApiResult, Cache, PageResult};
+use crate::query::{Query, TimelineQuery};
+use crate::respond::{ApiResult, Cache, PageResult, Problem};
 
 struct VariationRow {
     id: String,
@@ -56,8 +57,17 @@ pub async fn api_variations(ctx: ApiCtx) -> ApiResult {
     ctx.json(&EntriesJson::new(&ctx.history, &entries, ctx.today), Cache::Today)
 }
 
-/// `/api/v1/{code}/timeline`
-pub async fn api_timeline(ctx: ApiCtx) -> ApiResult {
-    let entries = ctx.history.timeline(None, None);
+/// `/api/v1/{code}/timeline?from=&to=`: every version and event, or those taking effect between the two dates.
+pub async fn api_timeline(ctx: ApiCtx, Query(query): Query<TimelineQuery>) -> ApiResult {
+    let day = |text: &Option<String>| {
+        text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(|t| ctx.date(t)).transpose()
+    };
+    let (from, to) = (day(&query.from)?, day(&query.to)?);
+    if let (Some(from), Some(to)) = (from, to)
+        && from > to
+    {
+        return Err(Problem::bad_request(format!("from ({from}) is after to ({to}).")).into());
+    }
+    let entries = ctx.history.timeline(from, to);
     ctx.json(&EntriesJson::new(&ctx.history, &entries, ctx.today), Cache::Today)
 }
