@@ -84,7 +84,19 @@ fn the_api_gives_the_same_answers_as_the_command_line() {
     let compare = get(&server, "/api/v1/sec/compare/4.0...4.1", &[]).json();
     assert_eq!(compare["summary"]["changed"], 3, "A, E and H15, amended by 4.1 as the register lists");
     assert_eq!(compare["summary"]["known_from_register"], 4);
-    let provision = get(&server, "/api/v1/sec/provisions/h15?at=2015-02-01", &[]).json();
+    // Another spelling of an id is sent to its one citable address, with its query.
+    let moved = get(&server, "/api/v1/sec/provisions/h15?at=2015-02-01", &[]);
+    assert_eq!(moved.status, 301);
+    assert_eq!(moved.header("location"), Some("/api/v1/sec/provisions/H15?at=2015-02-01"));
+    for (asked, canonical) in [
+        ("/provisions/Section%20H", "/provisions/H"),
+        ("/provisions/appendix%20g/blame?at=2015-02-01", "/provisions/APP-G/blame?at=2015-02-01"),
+        ("/codes/sec/provisions/h15", "/codes/sec/provisions/H15"),
+    ] {
+        let answer = get(&server, asked, &[]);
+        assert_eq!((answer.status, answer.header("location")), (301, Some(canonical)), "{asked}");
+    }
+    let provision = get(&server, "/api/v1/sec/provisions/H15?at=2015-02-01", &[]).json();
     assert_eq!(provision["provision"]["status"], "in_force");
     assert_eq!(get(&server, "/api/v1/codes", &[]).json()["codes"][0]["id"], "sec");
     let consultation = get(&server, "/api/v1/sec/consultations/SEC2", &[]).json();

@@ -347,8 +347,32 @@ impl<F: Face> FromRequestParts<Arc<Site>> for Provision<F> {
             .await
             .map_err(|e| Problem::bad_request(format!("The address cannot be read: {e}.")))?;
         let text = params.iter().find(|(name, _)| *name == "provision").map_or("", |(_, value)| value);
-        Ok(Self { id: ctx.provision(text)?, face: PhantomData })
+        let id = ctx.provision(text)?;
+        // Another spelling of the id (`h15`, `Section H`) is sent to the one address that is cited.
+        if percent_encoding::percent_decode_str(text).decode_utf8_lossy() != id.as_str() {
+            // The address as asked (a nested router sees only its own part of it).
+            let asked = parts.extensions.get::<axum::extract::OriginalUri>().map_or(&parts.uri, |o| &o.0);
+            let location = canonical_address(asked, id.as_str());
+            return Err(
+                Problem::moved(location, format!("The address of {id} is canonical with its id as {id}.")).into()
+            );
+        }
+        Ok(Self { id, face: PhantomData })
     }
+}
+
+/// The address `uri` names with its provision segment (the one after `/provisions/`) spelled `id`, percent-encoded
+/// as a path segment, and the same query.
+fn canonical_address(uri: &axum::http::Uri, id: &str) -> String {
+    const SEGMENT: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+    let path = uri.path();
+    let marker = "/provisions/";
+    let Some(at) = path.find(marker).map(|at| at + marker.len()) else { return path.to_string() };
+    let end = path[at..].find('/').map_or(path.len(), |end| at + end);
+    let encoded = percent_encoding::utf8_percent_encode(id, SEGMENT);
+    let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
+    format!("{}{encoded}{}{query}", &path[..at], &path[end..])
 }
 
 /// The point `?at=DATE` or `?version=V` names (today when neither), read and checked before the handler runs;

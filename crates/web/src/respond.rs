@@ -463,27 +463,49 @@ pub struct Problem {
     pub title: String,
     /// What is wrong and what to do, in a sentence.
     pub detail: String,
+    /// Where the thing asked for is, for a redirect (301).
+    pub location: Option<String>,
 }
 
 impl Problem {
     /// 404: the thing named does not exist.
     pub fn not_found(detail: impl Into<String>) -> Self {
-        Self { status: StatusCode::NOT_FOUND, title: "Not found".into(), detail: detail.into() }
+        Self { status: StatusCode::NOT_FOUND, title: "Not found".into(), detail: detail.into(), location: None }
     }
 
     /// 400: the request is malformed.
     pub fn bad_request(detail: impl Into<String>) -> Self {
-        Self { status: StatusCode::BAD_REQUEST, title: "Bad request".into(), detail: detail.into() }
+        Self { status: StatusCode::BAD_REQUEST, title: "Bad request".into(), detail: detail.into(), location: None }
     }
 
     /// 500: a fault of ours.
     pub fn internal(detail: impl Into<String>) -> Self {
-        Self { status: StatusCode::INTERNAL_SERVER_ERROR, title: "Something went wrong".into(), detail: detail.into() }
+        Self {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            title: "Something went wrong".into(),
+            detail: detail.into(),
+            location: None,
+        }
     }
 
     /// 503: the store cannot be read just now.
     pub fn unavailable(detail: impl Into<String>) -> Self {
-        Self { status: StatusCode::SERVICE_UNAVAILABLE, title: "Unavailable".into(), detail: detail.into() }
+        Self {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            title: "Unavailable".into(),
+            detail: detail.into(),
+            location: None,
+        }
+    }
+
+    /// 301: the thing asked for has a canonical address, `location` (a path and query); `detail` says which.
+    pub fn moved(location: String, detail: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::MOVED_PERMANENTLY,
+            title: "Moved permanently".into(),
+            detail: detail.into(),
+            location: Some(location),
+        }
     }
 
     /// Any other status, titled by its reason phrase (for the framework's own refusals, such as 405).
@@ -494,14 +516,15 @@ impl Problem {
             StatusCode::INTERNAL_SERVER_ERROR => Self::internal(detail),
             StatusCode::SERVICE_UNAVAILABLE => Self::unavailable(detail),
             _ => {
-                Self { status, title: status.canonical_reason().unwrap_or("Error").to_string(), detail: detail.into() }
+                let title = status.canonical_reason().unwrap_or("Error").to_string();
+                Self { status, title, detail: detail.into(), location: None }
             }
         }
     }
 
     /// As an accessible HTML page.
     pub fn page(self) -> Response {
-        let mut headers = error_headers();
+        let mut headers = self.headers();
         set(&mut headers, header::CONTENT_TYPE, "text/html; charset=utf-8");
         let page =
             ErrorPage { title: &self.title, detail: &self.detail }.render().unwrap_or_else(|_| self.detail.clone());
@@ -510,11 +533,22 @@ impl Problem {
 
     /// As RFC 9457 problem+json.
     pub fn problem_json(self) -> Response {
-        let mut headers = error_headers();
+        let mut headers = self.headers();
         set(&mut headers, header::CONTENT_TYPE, "application/problem+json");
         let body =
             ProblemJson { kind: "about:blank", title: &self.title, status: self.status.as_u16(), detail: &self.detail };
         (self.status, headers, serde_json::to_vec_pretty(&body).unwrap_or_default()).into_response()
+    }
+}
+
+impl Problem {
+    /// The headers of every problem, and its Location when it redirects.
+    fn headers(&self) -> HeaderMap {
+        let mut headers = error_headers();
+        if let Some(location) = &self.location {
+            set(&mut headers, header::LOCATION, location);
+        }
+        headers
     }
 }
 
