@@ -362,15 +362,17 @@ impl Reader<'_> {
                         self.paragraphs += 1;
                         self.mark_vanish = None;
                     }
-                    // specVanish (§17.3.2.36) hides what it marks even where hidden text is shown.
-                    "vanish" | "specVanish" if inside(path, "rPr") => {
+                    // specVanish (§17.3.2.36) hides what it marks even where hidden text is shown. Both stand only
+                    // in run properties: a paragraph's are its mark's.
+                    "vanish" | "specVanish" => {
                         if inside(path, "pPr") {
                             self.mark_vanish = Some(on_off(reader, element));
                         } else if inside(path, "r") {
                             self.run_vanish = Some(on_off(reader, element));
                         }
                     }
-                    "rStyle" if inside(path, "rPr") && inside(path, "r") => {
+                    // A paragraph mark's character style hides nothing of the runs, whose own reset it.
+                    "rStyle" => {
                         self.run_style_hidden = self.styles.hidden(attribute(reader, element, "val").as_deref());
                     }
                     "pStyle" if inside(path, "pPr") => {
@@ -438,7 +440,7 @@ impl Reader<'_> {
                         }
                         self.containers.push(Vec::new());
                     }
-                    "cellIns" | "cellDel" if inside(path, "tcPr") => {
+                    "cellIns" | "cellDel" => {
                         let kind = if name == "cellIns" { Revised::Inserted } else { Revised::Deleted };
                         self.changes.push(change(kind));
                         let index = self.changes.len() - 1;

@@ -443,3 +443,69 @@ fn special_hiding_and_the_document_default_hide_text_too() {
     let section = Document::read("test.docx", bytes).expect("reads").section(View::Accept).expect("a Section");
     assert_eq!(outline(&section).1, ["D1.1<D1: Shown"]);
 }
+
+#[test]
+fn hiding_toggles_from_the_document_default_too() {
+    // §17.7.3: a toggle property's value in the style hierarchy is toggled by each level that sets it; the
+    // document default hides, a character style hides again: shown.
+    let styles = r#"<w:docDefaults><w:rPrDefault><w:rPr><w:vanish/></w:rPr></w:rPrDefault></w:docDefaults>
+        <w:style w:type="character" w:styleId="Shown"><w:rPr><w:vanish/></w:rPr></w:style>"#;
+    let visible = r#"<w:rPr><w:vanish w:val="0"/></w:rPr>"#;
+    let title = p(&format!(r#"<w:pPr>{visible}</w:pPr><w:r>{visible}<w:t>SECTION D: TEST</w:t></w:r>"#));
+    let sub = p(&format!(
+        r#"<w:pPr><w:pStyle w:val="Heading2"/><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>{visible}</w:pPr><w:r>{visible}<w:t>ONE</w:t></w:r>"#
+    ));
+    let clause = p(&format!(
+        r#"<w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="1"/></w:numPr>{visible}</w:pPr><w:r><w:rPr><w:rStyle w:val="Shown"/></w:rPr><w:t>Toggled back.</w:t></w:r>"#
+    ));
+    let bytes = package_with(&format!("{title}{sub}{clause}"), "", &usual(["", "", "", ""]), styles);
+    let section = Document::read("test.docx", bytes).expect("reads").section(View::Accept).expect("a Section");
+    assert_eq!(outline(&section).1, ["D1.1<D1: Toggled back."]);
+}
+
+#[test]
+fn what_a_paragraph_property_change_kept_is_the_old_properties_alone() {
+    // §17.13.5.29: the pPr inside pPrChange is what the paragraph had; its mark's revision or hiding there does not
+    // touch the paragraph as it is. A level past the ninth there is no level (as in a paragraph's own numPr).
+    let old = |inner: &str| {
+        format!(
+            r#"<w:pPrChange w:id="9" w:author="E" w:date="2025-05-01T00:00:00Z"><w:pPr>{inner}</w:pPr></w:pPrChange>"#
+        )
+    };
+    let kept = p(&format!(
+        r#"<w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="1"/></w:numPr>{}</w:pPr>{}"#,
+        old(
+            r#"<w:numPr><w:ilvl w:val="9"/><w:numId w:val="1"/></w:numPr><w:rPr><w:ins w:id="3" w:author="E"/><w:vanish/></w:rPr>"#
+        ),
+        run("Second.")
+    ));
+    let body = [heading("1", "ONE"), listed("1", 1, &run("First.")), kept, listed("1", 1, &run("Third."))].concat();
+    assert_eq!(outline(&read_view(&body, View::Accept)).1, ["D1.1<D1: First.", "D1.2<D1: Second.", "D1.3<D1: Third."]);
+    // Rejected, the old level 9 is none, so the first (as in a paragraph's own numbering): a sub-section.
+    let rejected = read_view(&body, View::Reject);
+    assert_eq!(
+        outline(&rejected),
+        (vec!["D1".to_string(), "D2".into()], vec!["D1.1<D1: First.".to_string(), "D2.1<D2: Third.".into()])
+    );
+
+    // A style that numbered the paragraph, replaced: rejected, the old style's (plain) numbering is back.
+    let styles = r#"<w:style w:type="paragraph" w:styleId="Clause"><w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="1"/></w:numPr></w:pPr></w:style>
+        <w:style w:type="paragraph" w:styleId="Plain"/>"#;
+    let restyled = p(&format!(
+        r#"<w:pPr><w:pStyle w:val="Clause"/>{}</w:pPr>{}"#,
+        old(r#"<w:pStyle w:val="Plain"/>"#),
+        run("Now a clause.")
+    ));
+    let body = [heading("1", "ONE"), listed("1", 1, &run("First.")), restyled].concat();
+    let document = |view| {
+        let bytes = package_with(&format!("{TITLE}{body}"), "", &usual(["", "", "", ""]), styles);
+        outline(&Document::read("test.docx", bytes).expect("reads").section(view).expect("a Section")).1
+    };
+    assert_eq!(document(View::Accept), ["D1.1<D1: First.", "D1.2<D1: Now a clause."]);
+    assert_eq!(document(View::Reject), ["D1.1<D1: First. / Now a clause."]);
+
+    // A property change outside any paragraph (a damaged document) is no tracked change.
+    let stray = format!("{}{}", old(""), [heading("1", "ONE"), listed("1", 1, &run("First."))].concat());
+    let bytes = package_with(&format!("{TITLE}{stray}"), "", &usual(["", "", "", ""]), "");
+    assert!(!Document::read("test.docx", bytes).expect("reads").has_changes());
+}
