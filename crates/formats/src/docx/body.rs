@@ -533,8 +533,8 @@ impl Reader<'_> {
         let hidden = hidden_run(self.run_vanish, self.run_style_hidden, style_hidden, self.styles.hidden_by_default());
         if let (Piece::Text(more), Some(last)) = (&piece, paragraph.spans.last_mut())
             && let Piece::Text(text) = &mut last.piece
+            // One run stands inside one set of changes: the same run and innermost change, the same changes.
             && (last.change, last.run, last.format, last.hidden) == (change, run, format, hidden)
-            && &last.changes == changes
         {
             text.push_str(more);
             return;
@@ -573,9 +573,8 @@ pub fn notes(xml: &str) -> Result<std::collections::HashMap<String, String>, Str
             deleted = deleted.saturating_sub(1)
         }
         Tag::Open("r", _) => hidden = false,
-        Tag::Open("vanish", element) if inside(path, "r") && inside(path, "rPr") && !inside(path, "rPrChange") => {
-            hidden = on_off(reader, element)
-        }
+        // A run's hiding (a paragraph mark's lasts until the next run opens, with no text between).
+        Tag::Open("vanish", element) if !inside(path, "rPrChange") => hidden = on_off(reader, element),
         Tag::Open("t", _) if inside(path, "r") && !inside(path, "rPrChange") => in_text = true,
         Tag::Close("t") => in_text = false,
         Tag::Open("tab" | "br" | "cr", _) if inside(path, "r") => {

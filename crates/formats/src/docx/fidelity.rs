@@ -509,3 +509,17 @@ fn what_a_paragraph_property_change_kept_is_the_old_properties_alone() {
     let bytes = package_with(&format!("{TITLE}{stray}"), "", &usual(["", "", "", ""]), "");
     assert!(!Document::read("test.docx", bytes).expect("reads").has_changes());
 }
+
+#[test]
+fn hidden_text_in_a_note_is_not_text() {
+    // A footnote's runs hide as the body's do (their own vanish; what a formatting change kept is not read).
+    let note = r#"<w:footnote w:id="4"><w:p><w:r><w:t xml:space="preserve">Shown </w:t></w:r><w:r><w:rPr><w:vanish/></w:rPr><w:t xml:space="preserve">[hidden] </w:t></w:r><w:r><w:t xml:space="preserve">plain </w:t></w:r><w:r><w:rPr><w:vanish/></w:rPr><w:t xml:space="preserve">[hidden] </w:t></w:r><w:r><w:rPr><w:vanish w:val="false"/></w:rPr><w:t xml:space="preserve">shown again </w:t></w:r><w:r><w:rPr><w:b/><w:rPrChange w:id="1" w:author="A"><w:rPr><w:vanish/></w:rPr></w:rPrChange></w:rPr><w:t>and kept.</w:t></w:r></w:p></w:footnote>"#;
+    let body = [
+        heading("1", "ONE"),
+        listed("1", 1, r#"<w:r><w:t>Noted</w:t></w:r><w:r><w:footnoteReference w:id="4"/></w:r>"#),
+    ]
+    .concat();
+    let bytes = package_with(&format!("{TITLE}{body}"), note, &usual(["", "", "", ""]), "");
+    let section = Document::read("test.docx", bytes).expect("reads").section(View::Accept).expect("a Section");
+    assert_eq!(section.clauses[0].text, "# D1.1\n\nNoted[^1]\n\n[^1]: Shown plain shown again and kept.\n");
+}

@@ -1093,6 +1093,23 @@ mod tests {
         assert_eq!(Format::parse("decimalZero"), Format::DecimalZero);
         assert_eq!(Format::parse("ordinal"), Format::Ordinal);
         assert_eq!(Format::parse("chineseCounting"), Format::Decimal);
+        // Word 2010's custom formats: zero-padded decimal as wide as the first number; any other in decimal.
+        let customs = ["001, 002, 003, ...", "01, 02", "0001", "1, 2, 3", "x1, x2", "10, 20", "A, B", ""];
+        assert_eq!(
+            customs.map(Format::custom),
+            [
+                Format::DecimalPadded(3),
+                Format::DecimalPadded(2),
+                Format::DecimalPadded(4),
+                Format::Decimal,
+                Format::Decimal,
+                Format::Decimal,
+                Format::Decimal,
+                Format::Decimal
+            ]
+        );
+        assert_eq!(Format::DecimalPadded(3).show(7), "007");
+        assert_eq!(Format::DecimalPadded(3).show(1234), "1234");
     }
 
     #[test]
