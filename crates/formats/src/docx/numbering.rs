@@ -1018,6 +1018,25 @@ mod tests {
     }
 
     #[test]
+    fn what_stands_out_of_place_in_numbering_is_ignored() {
+        // A level past the ninth, and a link to a list style outside an abstract list (in a num), count for
+        // nothing: the list keeps its nine levels.
+        let lists = format!(
+            r#"<w:abstractNum w:abstractNumId="1">{}{}</w:abstractNum>
+            <w:abstractNum w:abstractNumId="2">{}</w:abstractNum><w:num w:numId="2"><w:abstractNumId w:val="2"/></w:num>
+            <w:num w:numId="1"><w:abstractNumId w:val="1"/><w:numStyleLink w:val="Elsewhere"/></w:num>"#,
+            level(0, "decimal", "%1.", ""),
+            level(9, "decimal", "past the ninth", ""),
+            level(0, "decimal", "(%1)", "")
+        );
+        let mut numbering = numbering(&lists);
+        let styles = styles_with_num("Elsewhere", "2");
+        numbering.link_styles(&styles).expect("no loop");
+        let mut counter = Counter::new(&numbering, &styles);
+        assert_eq!(labels(&mut counter, &[direct("1", 0), direct("1", 0)]), ["1.", "2."]);
+    }
+
+    #[test]
     fn a_level_restarts_as_its_lvl_restart_says() {
         // §17.9.10: level 2 with lvlRestart 0 never restarts; level 3 with lvlRestart 1 restarts after level 0
         // (one-based 1) only, not after levels 1 and 2.
