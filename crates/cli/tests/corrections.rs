@@ -318,6 +318,8 @@ fn the_administrator_corrects_records_with_reasons_and_the_audit_lists_every_wri
         "2026-11-15T10:00:00Z",
         &["doc", "detach", "guide", "--from", "version:4.2", "--reason", "Wrong version"],
     );
+    let listed = sandbox.json(&["doc", "list"]);
+    assert_eq!(listed["documents"][0]["corrections"][0]["reason"], "Wrong version");
 
     // mod update: every field of the record but its stages; a changed title is a correction.
     assert_eq!(sandbox.run(&["mod", "update", "MP084", "--title", "Panel seats"]).status.code(), Some(2));

@@ -121,7 +121,7 @@ async fn reattach(
 /// `inforce doc list [--attached-to THING]`
 pub async fn list(env: &Env, args: &DocListArgs) -> Result<(), Failure> {
     let (attached_to, out) = (args.attached_to.as_deref(), &env.out);
-    let history = &env.history().await?;
+    let history = &env.history_with_corrections().await?;
     let register = history.register();
     let filter = attached_to
         .map(|a| Attachment::parse(a).map_err(|e| Failure::Usage(format!("--attached-to: {e}"))))
@@ -137,6 +137,11 @@ pub async fn list(env: &Env, args: &DocListArgs) -> Result<(), Failure> {
             let attached: Vec<String> = d.attached_to.iter().map(ToString::to_string).collect();
             let _ =
                 writeln!(text, "{:<24} {} ({}, {} bytes) {}", d.id, d.title, d.file_name, d.size, attached.join(" "));
+            text.push_str(&inforce_present::plain::corrected(
+                history,
+                inforce_core::ledger::RecordKind::Document,
+                &d.id,
+            ));
         }
         text
     })

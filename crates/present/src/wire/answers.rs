@@ -498,7 +498,7 @@ impl DocumentsJson {
     ) -> Self {
         Self {
             code: history.register().code.id.to_string(),
-            documents: documents.into_iter().map(DocumentJson::new).collect(),
+            documents: documents.into_iter().map(|d| DocumentJson::new(d).with_corrections(history)).collect(),
         }
     }
 }

@@ -695,9 +695,18 @@ pub struct DocumentJson {
     pub size: u64,
     pub attached_to: Vec<String>,
     pub sources: Vec<String>,
+    /// The corrections of its record that said why, oldest first; absent when there are none (or not looked up).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<CorrectionJson>,
 }
 
 impl DocumentJson {
+    /// With the corrections of its record that said why (a document taken off a record, say).
+    pub fn with_corrections(mut self, history: &History) -> Self {
+        self.corrections = CorrectionJson::of(history, inforce_core::ledger::RecordKind::Document, &self.id);
+        self
+    }
+
     pub fn new(d: &inforce_core::document::Document) -> Self {
         Self {
             id: d.id.clone(),
@@ -710,6 +719,7 @@ impl DocumentJson {
             size: d.size,
             attached_to: d.attached_to.iter().map(ToString::to_string).collect(),
             sources: d.sources.clone(),
+            corrections: Vec::new(),
         }
     }
 }
