@@ -419,7 +419,8 @@ impl Numbering {
                         list.levels[*at].defined = true;
                     }
                 }
-                "lvl" if inside(path, "lvlOverride") => {
+                // A level is an abstract list's, else a num's override.
+                "lvl" => {
                     // The override's own level number, else the one its lvlOverride names.
                     let at = ilvl(reader, element).or(override_level);
                     level = num_id.clone().zip(at).map(|(id, at)| LevelOf::Num(id, at));
@@ -453,9 +454,8 @@ impl Numbering {
                 }
                 // Word 2010 writes a custom format as a choice (w14), with a plain one as the fallback.
                 "numFmt" if inside(path, "mc:Fallback") && chose_format => {}
-                "start" | "numFmt" | "lvlText" | "pStyle" | "isLgl" | "lvlRestart" | "suff" | "vanish"
-                    if inside(path, "lvl") =>
-                {
+                // A level's properties (outside a level there is no level to give them to).
+                "start" | "numFmt" | "lvlText" | "pStyle" | "isLgl" | "lvlRestart" | "suff" | "vanish" => {
                     let (list, target) = match &level {
                         Some(LevelOf::Abstract(id, at)) => {
                             (id, numbering.abstracts.get_mut(id).map(|a| &mut a.levels[*at]))
@@ -504,9 +504,7 @@ impl Numbering {
                                 _ => Suffix::Tab,
                             }
                         }
-                        "vanish" if inside(path, "rPr") => target.hidden = on_off(reader, element),
-                        "vanish" => {}
-                        _ if inside(path, "pPr") => {}
+                        "vanish" => target.hidden = on_off(reader, element),
                         _ => target.style = Some(value),
                     }
                 }
@@ -1100,6 +1098,16 @@ mod tests {
             .map(|p| counter.label(p).expect("label").expect("numbered").before("text"))
             .collect();
         assert_eq!(shown, ["1. text", "(a)text", "text", "B) text"]);
+    }
+
+    #[test]
+    fn a_fallback_format_counts_when_no_choice_gave_one() {
+        // mc:AlternateContent whose choice says nothing of the format: the fallback's format is the level's.
+        let level = r#"<w:lvl w:ilvl="0"><w:start w:val="1"/><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><mc:Choice Requires="w14"><w:lvlJc w:val="left"/></mc:Choice><mc:Fallback><w:numFmt w:val="upperRoman"/></mc:Fallback></mc:AlternateContent><w:lvlText w:val="%1"/></w:lvl>"#;
+        let numbering = one_list(level, NUM_1);
+        let styles = Styles::default();
+        let mut counter = Counter::new(&numbering, &styles);
+        assert_eq!(labels(&mut counter, &[direct("1", 0), direct("1", 0)]), ["I", "II"]);
     }
 
     #[test]
