@@ -1098,6 +1098,12 @@ mod tests {
             .map(|p| counter.label(p).expect("label").expect("numbered").before("text"))
             .collect();
         assert_eq!(shown, ["1. text", "(a)text", "text", "B) text"]);
+        let mut counter = Counter::new(&numbering, &styles);
+        let suffixes: Vec<Suffix> = [direct("1", 0), direct("1", 1), direct("1", 2)]
+            .iter()
+            .map(|p| counter.label(p).expect("label").expect("numbered").suffix)
+            .collect();
+        assert_eq!(suffixes, [Suffix::Space, Suffix::Nothing, Suffix::Tab]);
     }
 
     #[test]
