@@ -742,13 +742,10 @@ impl<'a> Counter<'a> {
         }
         counters[level] = Some(count);
         for (deeper, counter) in counters.iter_mut().enumerate().skip(level + 1) {
-            // lvlRestart is one-based: n restarts the level after any use of levels 1 to n; 0 never; a value
-            // that is not above the level is ignored (§17.9.10).
-            let restarts = match level_at(deeper).restart {
-                Some(0) => false,
-                Some(n) if n <= deeper => level < n,
-                _ => true,
-            };
+            // lvlRestart is one-based: n restarts the level after any use of levels 1 to n, so 0 never; a value
+            // that is not above the level is ignored (§17.9.10), which the same test gives: every level used
+            // above it is under n.
+            let restarts = level_at(deeper).restart.is_none_or(|n| level < n);
             if restarts {
                 *counter = None;
             }
@@ -894,7 +891,7 @@ mod tests {
             r#"<w:abstractNum w:abstractNumId="0">{}</w:abstractNum>
             <w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>
             <w:num w:numId="2"><w:abstractNumId w:val="0"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>
-            <w:num w:numId="3"><w:abstractNumId w:val="0"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="5"/></w:lvlOverride></w:num>"#,
+            <w:num w:numId="3"><w:abstractNumId w:val="0"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="7"/></w:lvlOverride></w:num>"#,
             level(0, "decimal", "%1.", "")
         );
         let numbering = numbering(&list);
@@ -904,7 +901,7 @@ mod tests {
         let order = [direct("2", 0), direct("1", 0), direct("1", 0), direct("1", 0)];
         assert_eq!(labels(&mut counter, &order), ["1.", "2.", "3.", "4."]);
         // Another num's override restarts it, once; the list then continues from there.
-        assert_eq!(labels(&mut counter, &[direct("3", 0), direct("3", 0), direct("1", 0)]), ["5.", "6.", "7."]);
+        assert_eq!(labels(&mut counter, &[direct("3", 0), direct("3", 0), direct("1", 0)]), ["7.", "8.", "9."]);
     }
 
     #[test]
@@ -929,6 +926,19 @@ mod tests {
         // A paragraph's own numPr wins over its style's; numId 0 switches the style's numbering off.
         let off = ParagraphNumbering { style: Some("SECLevel1".into()), num_id: Some("0".into()), level: None };
         assert_eq!(labels(&mut counter, &[off, direct("20", 0)]), ["-", "A2"]);
+    }
+
+    #[test]
+    fn a_style_hides_by_its_own_run_properties_not_by_what_a_change_kept() {
+        let styles = styles(
+            r#"<w:style w:styleId="Hidden"><w:rPr><w:vanish/></w:rPr></w:style>
+            <w:style w:styleId="WasHidden"><w:rPr><w:b/><w:rPrChange w:id="1" w:author="A"><w:rPr><w:vanish/></w:rPr></w:rPrChange></w:rPr></w:style>
+            <w:style w:styleId="Child"><w:basedOn w:val="Hidden"/></w:style>"#,
+        );
+        assert_eq!(styles.hidden(Some("Hidden")), Some(true));
+        assert_eq!(styles.hidden(Some("Child")), Some(true));
+        assert_eq!(styles.hidden(Some("WasHidden")), None);
+        assert!(!styles.hidden_by_default());
     }
 
     #[test]
