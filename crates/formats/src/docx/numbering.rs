@@ -983,6 +983,24 @@ mod tests {
     }
 
     #[test]
+    fn a_level_without_a_number_shows_none_even_in_legal_numbering() {
+        // numFmt none: a level text without %n shows nothing at all; with %n the number is empty; legal numbering
+        // turns numbers into decimal, not an absent number into one.
+        let levels = [
+            level(0, "none", "", ""),
+            level(1, "decimal", "%1.%2", "<w:isLgl/>"),
+            level(2, "none", "(%3)", ""),
+            level(3, "none", "Note", ""),
+        ]
+        .concat();
+        let numbering = one_list(&levels, NUM_1);
+        let styles = Styles::default();
+        let mut counter = Counter::new(&numbering, &styles);
+        let order = [direct("1", 0), direct("1", 1), direct("1", 2), direct("1", 3)];
+        assert_eq!(labels(&mut counter, &order), ["-", ".1", "()", "-"]);
+    }
+
+    #[test]
     fn a_list_through_a_numbering_style_takes_the_levels_of_the_style_list() {
         // §17.9.21 numStyleLink / §17.9.27 styleLink: num 1's abstract list only links to the style SECList,
         // whose numId 5 is the list that defines the levels.
