@@ -770,7 +770,7 @@ impl<'a> Counter<'a> {
                 }
                 _ => text.push(c),
             }
-            if text.len() > MAX_LABEL_CHARS * 4 || text.chars().count() > MAX_LABEL_CHARS {
+            if text.chars().count() > MAX_LABEL_CHARS {
                 return Err(format!(
                     "list {num_id} would number a paragraph with more than {MAX_LABEL_CHARS} characters (a \
                      number's limit)"

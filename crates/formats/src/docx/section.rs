@@ -704,6 +704,17 @@ pub(super) fn plain(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sub_section_heading_is_the_section_letter_and_one_number_in_any_list_format() {
+        let listed = |text| listed_under(text, "D");
+        assert_eq!(
+            ["D1", "D12", "DI", "DXIV", "DA", "DAA"].map(listed),
+            [Some("1"), Some("12"), Some("I"), Some("XIV"), Some("A"), Some("AA")]
+        );
+        // Not one number: mixed letters, lower case, other characters, nothing, another Section.
+        assert_eq!(["DAB", "Da", "D1.1", "D-1", "D", "E1"].map(listed), [None; 6]);
+    }
     use crate::docx::TrackedChange;
     use std::path::Path;
 
