@@ -93,7 +93,7 @@ fn legal_numbering_shows_a_roman_heading_s_clauses_in_decimal() {
 fn a_clause_under_another_heading_s_number_is_still_refused() {
     // The heading's list numbers D1.1 under DI; a clause of another list numbered D7.1 stands in no sub-section
     // of its own.
-    let lists = format!(
+    let first = format!(
         "{}{}",
         lists([
             ("upperRoman", "D%1", ""),
@@ -104,8 +104,32 @@ fn a_clause_under_another_heading_s_number_is_still_refused() {
         r#"<w:abstractNum w:abstractNumId="2"><w:lvl w:ilvl="0"><w:start w:val="7"/><w:numFmt w:val="decimal"/><w:lvlText w:val="D%1.1"/></w:lvl></w:abstractNum><w:num w:numId="2"><w:abstractNumId w:val="2"/></w:num>"#
     );
     let body = [heading("1", "ONE"), listed("1", 1, &run("First.")), listed("2", 0, &run("Elsewhere."))].concat();
-    let error = read_with(&body, &lists, "").expect_err("refused").to_string();
+    let error = read_with(&body, &first, "").expect_err("refused").to_string();
     assert!(error.contains("clause D7.1 is numbered under D7, but it stands in sub-section DI"), "{error}");
+
+    // Another list's clause at the level under the heading's, counting from 1 as the heading does, or deeper:
+    // numbered under D1, not under the heading DI.
+    let other = format!(
+        "{}{}",
+        lists([
+            ("upperRoman", "D%1", ""),
+            ("decimal", "D%1.%2", "<w:isLgl/>"),
+            ("decimal", "%3", ""),
+            ("decimal", "%4", "")
+        ]),
+        format!(
+            r#"<w:abstractNum w:abstractNumId="2">{}{}{}</w:abstractNum><w:num w:numId="2"><w:abstractNumId w:val="2"/></w:num>"#,
+            level(0, "decimal", "D%1", ""),
+            level(1, "decimal", "D%1.%2", ""),
+            level(2, "decimal", "D%1.%2.%3", "")
+        )
+    );
+    for level in [1, 2] {
+        let body =
+            [heading("1", "ONE"), listed("1", 1, &run("First.")), listed("2", level, &run("Elsewhere."))].concat();
+        let error = read_with(&body, &other, "").expect_err("refused").to_string();
+        assert!(error.contains("but it stands in sub-section DI"), "{error}");
+    }
 }
 
 #[test]
