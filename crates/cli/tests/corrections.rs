@@ -361,6 +361,27 @@ fn the_administrator_corrects_records_with_reasons_and_the_audit_lists_every_wri
     );
     assert!(page("/proposals/MP084").contains("/consultations/SEC2"));
     assert!(page("/consultations/SEC2").contains("href=\"/proposals/MP084\""));
+    // A client syncing asks for what was recorded or corrected since it last looked.
+    let ids = |path: &str, list: &str, key: &str| {
+        let answer = page(path);
+        let body = answer.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+        let json: serde_json::Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{path}: {e}: {answer}"));
+        json[list]
+            .as_array()
+            .expect(list)
+            .iter()
+            .map(|v| v[key].to_string().trim_matches('"').to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids("/api/v1/sec/versions?since=2026-11-12T09:00:00Z", "versions", "id"), ["4.2"]);
+    assert_eq!(ids("/api/v1/sec/timeline?since=2026-11-12T09:00:00Z", "entries", "id"), ["4.2"]);
+    assert_eq!(ids("/api/v1/sec/consultations?since=2026-11-12T11:00:00Z", "consultations", "id"), ["SEC2"]);
+    assert_eq!(ids("/api/v1/sec/proposals?since=2026-11-15T00:00:00Z", "proposals", "reference"), ["MP084"]);
+    assert_eq!(
+        ids("/api/v1/sec/publications?since=2026-11-15T00:00:00Z", "publications", "origin"),
+        ["doc detach guide", "mod update MP084"]
+    );
+    assert!(page("/api/v1/sec/versions?since=last%20week").starts_with("HTTP/1.1 400"));
     drop(server);
 
     let by = sandbox.json(&["audit", "--by", "code administrator"]);

@@ -189,6 +189,28 @@ impl<F: Face> Ctx<F> {
     }
 
     /// A day as every face accepts it: `YYYY-MM-DD` or `today`.
+    /// `?since=`: a record time (RFC 3339, `2026-11-05T09:00:00Z`); `None` when absent or empty.
+    pub fn since(&self, text: Option<&str>) -> Result<Option<jiff::Timestamp>, Problem> {
+        let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
+        text.parse().map(Some).map_err(|_| {
+            Problem::bad_request(format!(
+                "since: '{}' is not a record time: write it as RFC 3339, for example 2026-11-05T09:00:00Z.",
+                shorten(text)
+            ))
+        })
+    }
+
+    /// Whether the record `kind`/`key` was recorded or corrected after `since` (always, without a `since`).
+    pub fn recorded_since(
+        &self,
+        since: Option<jiff::Timestamp>,
+        kind: inforce_core::ledger::RecordKind,
+        key: &str,
+    ) -> bool {
+        since
+            .is_none_or(|since| self.history.record_times().item(kind, key).is_some_and(|times| times.latest() > since))
+    }
+
     pub fn date(&self, text: &str) -> Result<Date, Problem> {
         parse_date(text, self.today).map_err(|_| {
             Problem::bad_request(format!(

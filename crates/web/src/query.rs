@@ -97,6 +97,8 @@ pub struct CompareForm {
 pub struct ConsultationQuery {
     /// Only consultations in this state today: open, closed, upcoming or unknown.
     pub(crate) state: Option<String>,
+    /// Only those recorded or corrected after this record time (RFC 3339).
+    pub(crate) since: Option<String>,
 }
 
 /// The filters of `/proposals` and `/api/v1/{code}/proposals`.
@@ -112,6 +114,8 @@ pub struct ProposalQuery {
     pub(crate) affects: Option<String>,
     /// Only those pending at the end of this date (`today` accepted).
     pub(crate) pending_at: Option<String>,
+    /// Only those recorded or corrected after this record time (RFC 3339).
+    pub(crate) since: Option<String>,
 }
 
 /// `?at=` on a proposal: the day its stage is read on (today by default).
@@ -125,6 +129,15 @@ pub struct OnQuery {
 pub struct TimelineQuery {
     pub(crate) from: Option<String>,
     pub(crate) to: Option<String>,
+    /// Only those recorded or corrected after this record time (RFC 3339).
+    pub(crate) since: Option<String>,
+}
+
+/// `?since=TIME` on the lists a client syncs (versions, publications): only what was recorded or corrected after
+/// that record time (RFC 3339).
+#[derive(Deserialize, Default)]
+pub struct SinceQuery {
+    pub(crate) since: Option<String>,
 }
 
 /// `?page=N` of `/log`.
@@ -158,6 +171,7 @@ listed!(
     ProposalQuery,
     OnQuery,
     TimelineQuery,
+    SinceQuery,
     LogQuery,
     InclusionQuery,
     ConsistencyQuery,

@@ -27,6 +27,12 @@ pub struct VersionsJson {
 }
 
 impl VersionsJson {
+    /// Only the versions whose id `keep` accepts (a client's sync: those recorded since a time).
+    pub fn retain(mut self, keep: impl Fn(&str) -> bool) -> Self {
+        self.versions.retain(|v| keep(&v.id));
+        self
+    }
+
     /// Every version of the code, with the one in force on `today`.
     pub fn new(history: &History, today: Date) -> Self {
         Self {

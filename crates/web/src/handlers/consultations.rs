@@ -100,8 +100,11 @@ pub async fn consultations(ctx: PageCtx, Query(query): Query<ConsultationQuery>)
 /// `/api/v1/{code}/consultations`
 pub async fn api_consultations(ctx: ApiCtx, Query(query): Query<ConsultationQuery>) -> ApiResult {
     let state = query.state()?;
-    let chosen =
-        ctx.history.register().consultations.iter().filter(|c| state.is_none_or(|s| c.state_on(ctx.today) == s));
+    let since = ctx.since(query.since.as_deref())?;
+    let chosen = ctx.history.register().consultations.iter().filter(|c| {
+        state.is_none_or(|s| c.state_on(ctx.today) == s)
+            && ctx.recorded_since(since, inforce_core::ledger::RecordKind::Consultation, &c.id)
+    });
     ctx.json(&ConsultationsJson::new(&ctx.history, chosen, ctx.today), Cache::Today)
 }
 

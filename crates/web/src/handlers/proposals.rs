@@ -295,7 +295,9 @@ fn find<'a, F: Face>(ctx: &'a Ctx<F>, reference: &str) -> Result<&'a Proposal, P
 
 /// `/api/v1/{code}/proposals?stage=&path=&affects=&pending_at=`
 pub async fn api_proposals(ctx: ApiCtx, Query(query): Query<ProposalQuery>) -> ApiResult {
-    let (list, pending_at, at) = chosen(&ctx, &query)?;
+    let (mut list, pending_at, at) = chosen(&ctx, &query)?;
+    let since = ctx.since(query.since.as_deref())?;
+    list.retain(|p| ctx.recorded_since(since, inforce_core::ledger::RecordKind::Proposal, &p.reference));
     ctx.json(&ProposalsJson::new(&ctx.history, &list, pending_at, at), Cache::Today)
 }
 

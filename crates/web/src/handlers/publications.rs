@@ -6,6 +6,7 @@ use inforce_present::wire::{PublicationJson, PublicationsJson};
 use inforce_store::Publication;
 
 use crate::ctx::{ApiCtx, Frame, PageCtx};
+use crate::query::{Query, SinceQuery};
 use crate::respond::{ApiResult, Cache, PageResult};
 
 struct PublicationRow {
@@ -56,7 +57,12 @@ pub async fn publications_page(ctx: PageCtx) -> PageResult {
 
 /// `/api/v1/{code}/publications`: every publication of the code, oldest first, as `inforce publications` gives
 /// them.
-pub async fn api_publications(ctx: ApiCtx) -> ApiResult {
-    let rows = publications(&ctx).iter().map(|p| PublicationJson::new(p.facts())).collect();
+pub async fn api_publications(ctx: ApiCtx, Query(query): Query<SinceQuery>) -> ApiResult {
+    let since = ctx.since(query.since.as_deref())?;
+    let rows = publications(&ctx)
+        .iter()
+        .filter(|p| since.is_none_or(|since| p.recorded_at > since))
+        .map(|p| PublicationJson::new(p.facts()))
+        .collect();
     ctx.json(&PublicationsJson::new(&ctx.code, rows), Cache::Published)
 }

@@ -68,6 +68,8 @@ pub async fn api_timeline(ctx: ApiCtx, Query(query): Query<TimelineQuery>) -> Ap
     {
         return Err(Problem::bad_request(format!("from ({from}) is after to ({to}).")).into());
     }
-    let entries = ctx.history.timeline(from, to);
+    let since = ctx.since(query.since.as_deref())?;
+    let mut entries = ctx.history.timeline(from, to);
+    entries.retain(|e| ctx.recorded_since(since, inforce_core::ledger::RecordKind::Entry, e.id.as_str()));
     ctx.json(&EntriesJson::new(&ctx.history, &entries, ctx.today), Cache::Today)
 }

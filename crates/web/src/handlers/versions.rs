@@ -9,6 +9,7 @@ use inforce_present::wire::{VersionJson, VersionsJson};
 use crate::ctx::{ApiCtx, EntryPath, Frame, PageCtx};
 use crate::handlers::documents::{DocLink, doc_links};
 use crate::handlers::{EntryView, capitalise};
+use crate::query::{Query, SinceQuery};
 use crate::respond::{ApiResult, Cache, PageResult, Problem, shorten};
 
 #[derive(Template)]
@@ -203,8 +204,11 @@ pub async fn version(ctx: PageCtx, Path(path): Path<EntryPath>) -> PageResult {
 }
 
 /// `/api/v1/{code}/versions`
-pub async fn api_versions(ctx: ApiCtx) -> ApiResult {
-    ctx.json(&VersionsJson::new(&ctx.history, ctx.today), Cache::Today)
+pub async fn api_versions(ctx: ApiCtx, Query(query): Query<SinceQuery>) -> ApiResult {
+    let since = ctx.since(query.since.as_deref())?;
+    let versions = VersionsJson::new(&ctx.history, ctx.today)
+        .retain(|id| ctx.recorded_since(since, inforce_core::ledger::RecordKind::Entry, id));
+    ctx.json(&versions, Cache::Today)
 }
 
 /// `/api/v1/{code}/versions/{entry}`
