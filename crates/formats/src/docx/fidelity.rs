@@ -109,21 +109,19 @@ fn a_clause_under_another_heading_s_number_is_still_refused() {
 
     // Another list's clause at the level under the heading's, counting from 1 as the heading does, or deeper:
     // numbered under D1, not under the heading DI.
-    let other = format!(
-        "{}{}",
-        lists([
-            ("upperRoman", "D%1", ""),
-            ("decimal", "D%1.%2", "<w:isLgl/>"),
-            ("decimal", "%3", ""),
-            ("decimal", "%4", "")
-        ]),
-        format!(
-            r#"<w:abstractNum w:abstractNumId="2">{}{}{}</w:abstractNum><w:num w:numId="2"><w:abstractNumId w:val="2"/></w:num>"#,
-            level(0, "decimal", "D%1", ""),
-            level(1, "decimal", "D%1.%2", ""),
-            level(2, "decimal", "D%1.%2.%3", "")
-        )
+    let second = format!(
+        r#"<w:abstractNum w:abstractNumId="2">{}{}{}</w:abstractNum><w:num w:numId="2"><w:abstractNumId w:val="2"/></w:num>"#,
+        level(0, "decimal", "D%1", ""),
+        level(1, "decimal", "D%1.%2", ""),
+        level(2, "decimal", "D%1.%2.%3", "")
     );
+    let heading_list = lists([
+        ("upperRoman", "D%1", ""),
+        ("decimal", "D%1.%2", "<w:isLgl/>"),
+        ("decimal", "%3", ""),
+        ("decimal", "%4", ""),
+    ]);
+    let other = format!("{heading_list}{second}");
     for level in [1, 2] {
         let body =
             [heading("1", "ONE"), listed("1", 1, &run("First.")), listed("2", level, &run("Elsewhere."))].concat();
