@@ -165,4 +165,71 @@ mod tests {
         assert_eq!(entry(&after, &partial), ["amended"]);
         assert_eq!(entry(&after, &after), Vec::<&str>::new());
     }
+
+    #[test]
+    fn a_consultation_a_proposal_and_a_document_say_what_is_corrected() {
+        use crate::document::Attachment;
+        let day = |d: &str| FuzzyDate::parse(d).expect("a date");
+        let before = crate::model::Consultation {
+            id: "SEC2".into(),
+            title: "Stage 2".into(),
+            published: day("2013-10"),
+            closes: FuzzyDate::Unknown,
+            topics: vec!["hubs".into()],
+            led_to: vec![],
+            concerns: vec![],
+            responses: vec![],
+            sources: vec![],
+            confidence: None,
+            notes: vec![],
+        };
+        let mut after = before.clone();
+        after.closes = day("2013-12-31");
+        after.concerns = vec![Attachment::Proposal("MP084".into())];
+        after.topics.push("charges".into());
+        assert_eq!(consultation(&before, &after), Vec::<&str>::new(), "filled in and added to");
+        let mut corrected = after.clone();
+        corrected.closes = day("2014-01-15");
+        corrected.concerns.clear();
+        corrected.title = "Stage Two".into();
+        assert_eq!(consultation(&after, &corrected), ["title", "closes", "concerns"]);
+
+        let first = crate::change::tests::raised("2");
+        let mut filled = first.clone();
+        filled.lead_analyst = Some("SECAS".into());
+        filled.stages.push(crate::change::StageChange {
+            stage: "approved".into(),
+            date: day("2020-02-01"),
+            decided_by: None,
+            version: None,
+            note: None,
+        });
+        assert_eq!(proposal(&first, &filled), Vec::<&str>::new(), "a stage added corrects nothing");
+        let mut moved = filled.clone();
+        moved.path = Some("3".into());
+        moved.affects.clear();
+        moved.stages.pop();
+        assert_eq!(proposal(&filled, &moved), ["path", "affects", "stages"]);
+
+        let guide = crate::document::Document {
+            id: "guide".into(),
+            title: "Guide".into(),
+            kind: None,
+            date: FuzzyDate::Unknown,
+            file_name: "guide.md".into(),
+            media_type: crate::document::MEDIA_TYPES[0].0.into(),
+            sha256: "0".repeat(64),
+            size: 1,
+            attached_to: vec![Attachment::Version(EntryId::parse("4.2").expect("id"))],
+            sources: vec![],
+        };
+        let mut attached = guide.clone();
+        attached.attached_to.push(Attachment::Proposal("MP084".into()));
+        attached.kind = Some("guidance".into());
+        assert_eq!(document(&guide, &attached), Vec::<&str>::new());
+        let mut detached = attached.clone();
+        detached.attached_to.remove(0);
+        detached.title = "A guide".into();
+        assert_eq!(document(&attached, &detached), ["title", "attached_to"]);
+    }
 }

@@ -217,7 +217,13 @@ mod tests {
         assert_eq!(reg.edit_entry(&one, &moved), Ok(vec!["effective"]));
         let order: Vec<&str> = reg.entries.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(order, ["2.0", "1.0"]);
+        // Inserted between the entries it falls between; after those of its own day.
+        reg.insert_entry(entry("1.5", "2016-06-01", &[]));
+        reg.insert_entry(entry("0.5", "2014-01-01", &[]));
+        reg.insert_entry(entry("2.1", "2016-01-05", &[]));
+        let order: Vec<&str> = reg.entries.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(order, ["0.5", "2.0", "2.1", "1.5", "1.0"]);
         let missing = reg.edit_entry(&EntryId::parse("9.9").expect("id"), &filled).expect_err("unknown");
-        assert_eq!(missing.to_string(), "no version or event '9.9' is recorded (known: 2.0, 1.0)");
+        assert_eq!(missing.to_string(), "no version or event '9.9' is recorded (known: 0.5, 2.0, 2.1, 1.5, 1.0)");
     }
 }
