@@ -226,4 +226,59 @@ mod tests {
         let missing = reg.edit_entry(&EntryId::parse("9.9").expect("id"), &filled).expect_err("unknown");
         assert_eq!(missing.to_string(), "no version or event '9.9' is recorded (known: 0.5, 2.0, 2.1, 1.5, 1.0)");
     }
+
+    #[test]
+    fn a_consultation_and_a_document_s_attachments_are_edited_in_place() {
+        let mut reg = register(vec![], vec![entry("1.0", "2015-01-05", &[])]);
+        reg.consultations.push(crate::model::Consultation {
+            id: "SEC2".into(),
+            title: "Stage 2".into(),
+            published: FuzzyDate::Unknown,
+            closes: FuzzyDate::Unknown,
+            topics: vec![],
+            led_to: vec![],
+            concerns: vec![],
+            responses: vec![],
+            sources: vec![],
+            confidence: None,
+            notes: vec!["a note".into()],
+        });
+        let version = Attachment::Version(EntryId::parse("1.0").expect("id"));
+        let edit = ConsultationEdit {
+            closes: Some(FuzzyDate::parse("2013-12-31").expect("date")),
+            concerns: Some(vec![version.clone()]),
+            notes: Some(vec![]),
+            ..ConsultationEdit::default()
+        };
+        assert_eq!(reg.edit_consultation("sec2", &edit), Ok(vec!["notes"]), "any case; a dropped note corrects");
+        let c = &reg.consultations[0];
+        assert_eq!(
+            (c.closes.to_string(), c.concerns.clone(), c.notes.len()),
+            ("2013-12-31".into(), vec![version.clone()], 0)
+        );
+        assert!(matches!(reg.edit_consultation("SEC9", &edit), Err(EditError::Unknown { what: "consultation", .. })));
+
+        reg.documents.push(crate::document::Document {
+            id: "guide".into(),
+            title: "Guide".into(),
+            kind: None,
+            date: FuzzyDate::Unknown,
+            file_name: "guide.md".into(),
+            media_type: crate::document::MEDIA_TYPES[0].0.into(),
+            sha256: "0".repeat(64),
+            size: 1,
+            attached_to: vec![],
+            sources: vec![],
+        });
+        let proposal = Attachment::Proposal("MP1".into());
+        assert_eq!(reg.attach_document("guide", &[version.clone(), proposal.clone(), version.clone()]), Ok(vec![]));
+        assert_eq!(reg.documents[0].attached_to, [version.clone(), proposal.clone()], "each once");
+        let missing =
+            reg.detach_document("guide", &[Attachment::Consultation("SEC2".into())]).expect_err("not attached");
+        assert_eq!(missing.to_string(), "document 'guide' is not attached to consultation:SEC2");
+        assert_eq!(reg.documents[0].attached_to.len(), 2, "nothing taken off");
+        assert_eq!(reg.detach_document("guide", &[version]), Ok(vec!["attached_to"]));
+        assert_eq!(reg.documents[0].attached_to, [proposal]);
+        assert!(matches!(reg.attach_document("nothing", &[]), Err(EditError::Unknown { what: "document", .. })));
+    }
 }
