@@ -759,6 +759,26 @@ mod consultation_tests {
     use super::*;
 
     #[test]
+    fn a_register_holds_what_a_reference_names_and_knows_the_consultations_on_it() {
+        use crate::document::Attachment;
+        let mut register = crate::testing::register(
+            vec![crate::testing::provision("H", None), crate::testing::provision("H15", Some("H"))],
+            vec![crate::testing::entry("1.0", "2015-01-05", &[])],
+        );
+        let mut on_h15 = consultation("2014-06-30", "2014-08-25");
+        on_h15.concerns = vec![Attachment::Provision(crate::ProvisionId::parse("H15").expect("id"))];
+        register.consultations = vec![consultation("2014-06-30", "2014-08-25"), on_h15];
+        let h15 = Attachment::Provision(crate::ProvisionId::parse("H15").expect("id"));
+        let other = Attachment::Provision(crate::ProvisionId::parse("H9").expect("id"));
+        assert!(register.holds(&h15) && !register.holds(&other));
+        assert!(register.holds(&Attachment::Version(crate::EntryId::parse("1.0").expect("id"))));
+        assert!(!register.holds(&Attachment::Proposal("MP1".into())));
+        assert!(register.holds(&Attachment::Consultation("C".into())));
+        assert_eq!(register.consultations_on(&h15).count(), 1);
+        assert_eq!(register.consultations_on(&other).count(), 0);
+    }
+
+    #[test]
     fn a_consultation_without_concerns_keeps_its_record_and_one_with_them_reads_back() {
         let mut c = consultation("2014-06-30", "2014-08-25");
         let json = serde_json::to_string(&c).expect("JSON");
