@@ -596,7 +596,8 @@ impl serde::Serialize for Consultation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let concerns = !self.concerns.is_empty() || !serializer.is_human_readable();
-        let mut out = serializer.serialize_struct("Consultation", 10 + usize::from(concerns))?;
+        let fields = if concerns { 11 } else { 10 };
+        let mut out = serializer.serialize_struct("Consultation", fields)?;
         out.serialize_field("id", &self.id)?;
         out.serialize_field("title", &self.title)?;
         out.serialize_field("published", &self.published)?;
