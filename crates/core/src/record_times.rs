@@ -183,6 +183,9 @@ mod tests {
         // As recorded before the correction, there was none.
         let then = RecordTimeIndex::default().with_reasons(&records, &reasons, Some(at("2026-01-31T00:00:00Z")));
         assert!(then.corrections(RecordKind::Entry, "1.0").is_empty());
+        // As recorded after it (and before the next write), there was.
+        let after = RecordTimeIndex::default().with_reasons(&records, &reasons, Some(at("2026-02-15T00:00:00Z")));
+        assert_eq!(after.corrections(RecordKind::Entry, "1.0").len(), 1);
     }
 
     #[test]
