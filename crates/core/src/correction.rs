@@ -170,19 +170,9 @@ mod tests {
     fn a_consultation_a_proposal_and_a_document_say_what_is_corrected() {
         use crate::document::Attachment;
         let day = |d: &str| FuzzyDate::parse(d).expect("a date");
-        let before = crate::model::Consultation {
-            id: "SEC2".into(),
-            title: "Stage 2".into(),
-            published: day("2013-10"),
-            closes: FuzzyDate::Unknown,
-            topics: vec!["hubs".into()],
-            led_to: vec![],
-            concerns: vec![],
-            responses: vec![],
-            sources: vec![],
-            confidence: None,
-            notes: vec![],
-        };
+        let mut before = crate::testing::consultation("SEC2");
+        before.published = day("2013-10");
+        before.topics = vec!["hubs".into()];
         let mut after = before.clone();
         after.closes = day("2013-12-31");
         after.concerns = vec![Attachment::Proposal("MP084".into())];
@@ -191,7 +181,7 @@ mod tests {
         let mut corrected = after.clone();
         corrected.closes = day("2014-01-15");
         corrected.concerns.clear();
-        corrected.title = "Stage Two".into();
+        corrected.title = "Another title".into();
         assert_eq!(consultation(&after, &corrected), ["title", "closes", "concerns"]);
 
         let first = crate::change::tests::raised("2");
@@ -211,18 +201,8 @@ mod tests {
         moved.stages.pop();
         assert_eq!(proposal(&filled, &moved), ["path", "affects", "stages"]);
 
-        let guide = crate::document::Document {
-            id: "guide".into(),
-            title: "Guide".into(),
-            kind: None,
-            date: FuzzyDate::Unknown,
-            file_name: "guide.md".into(),
-            media_type: crate::document::MEDIA_TYPES[0].0.into(),
-            sha256: "0".repeat(64),
-            size: 1,
-            attached_to: vec![Attachment::Version(EntryId::parse("4.2").expect("id"))],
-            sources: vec![],
-        };
+        let mut guide = crate::testing::document("guide");
+        guide.attached_to = vec![Attachment::Version(EntryId::parse("4.2").expect("id"))];
         let mut attached = guide.clone();
         attached.attached_to.push(Attachment::Proposal("MP084".into()));
         attached.kind = Some("guidance".into());

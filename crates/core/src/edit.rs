@@ -230,19 +230,9 @@ mod tests {
     #[test]
     fn a_consultation_and_a_document_s_attachments_are_edited_in_place() {
         let mut reg = register(vec![], vec![entry("1.0", "2015-01-05", &[])]);
-        reg.consultations.push(crate::model::Consultation {
-            id: "SEC2".into(),
-            title: "Stage 2".into(),
-            published: FuzzyDate::Unknown,
-            closes: FuzzyDate::Unknown,
-            topics: vec![],
-            led_to: vec![],
-            concerns: vec![],
-            responses: vec![],
-            sources: vec![],
-            confidence: None,
-            notes: vec!["a note".into()],
-        });
+        let mut sec2 = crate::testing::consultation("SEC2");
+        sec2.notes = vec!["a note".into()];
+        reg.consultations.push(sec2);
         let version = Attachment::Version(EntryId::parse("1.0").expect("id"));
         let edit = ConsultationEdit {
             closes: Some(FuzzyDate::parse("2013-12-31").expect("date")),
@@ -258,18 +248,7 @@ mod tests {
         );
         assert!(matches!(reg.edit_consultation("SEC9", &edit), Err(EditError::Unknown { what: "consultation", .. })));
 
-        reg.documents.push(crate::document::Document {
-            id: "guide".into(),
-            title: "Guide".into(),
-            kind: None,
-            date: FuzzyDate::Unknown,
-            file_name: "guide.md".into(),
-            media_type: crate::document::MEDIA_TYPES[0].0.into(),
-            sha256: "0".repeat(64),
-            size: 1,
-            attached_to: vec![],
-            sources: vec![],
-        });
+        reg.documents.push(crate::testing::document("guide"));
         let proposal = Attachment::Proposal("MP1".into());
         assert_eq!(reg.attach_document("guide", &[version.clone(), proposal.clone(), version.clone()]), Ok(vec![]));
         assert_eq!(reg.documents[0].attached_to, [version.clone(), proposal.clone()], "each once");

@@ -797,17 +797,9 @@ mod consultation_tests {
 
     fn consultation(published: &str, closes: &str) -> Consultation {
         Consultation {
-            id: "C".into(),
-            title: "c".into(),
             published: FuzzyDate::parse(published).expect("date"),
             closes: FuzzyDate::parse(closes).expect("date"),
-            topics: vec![],
-            led_to: vec![],
-            concerns: vec![],
-            responses: vec![],
-            sources: vec![],
-            confidence: None,
-            notes: vec![],
+            ..crate::testing::consultation("C")
         }
     }
 

@@ -51,3 +51,36 @@ pub fn register(provisions: Vec<Provision>, entries: Vec<Entry>) -> Register {
         ..Register::empty(Code::new(CodeId::parse("test").unwrap_or_else(|e| panic!("{e}")), "Test code"))
     }
 }
+
+/// A consultation with only an id and a title; dates unknown, every list empty.
+pub fn consultation(id: &str) -> crate::model::Consultation {
+    crate::model::Consultation {
+        id: id.into(),
+        title: "A consultation".into(),
+        published: FuzzyDate::Unknown,
+        closes: FuzzyDate::Unknown,
+        topics: vec![],
+        led_to: vec![],
+        concerns: vec![],
+        responses: vec![],
+        sources: vec![],
+        confidence: None,
+        notes: vec![],
+    }
+}
+
+/// A stored document `guide.md` with the id given, attached to nothing.
+pub fn document(id: &str) -> crate::document::Document {
+    crate::document::Document {
+        id: id.into(),
+        title: "Guide".into(),
+        kind: None,
+        date: FuzzyDate::Unknown,
+        file_name: "guide.md".into(),
+        media_type: crate::document::MEDIA_TYPES[0].0.into(),
+        sha256: "0".repeat(64),
+        size: 1,
+        attached_to: vec![],
+        sources: vec![],
+    }
+}

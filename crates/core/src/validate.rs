@@ -882,32 +882,17 @@ mod tests {
 
     fn consultation(id: &str, published: &str, closes: &str, led_to: &[&str]) -> crate::model::Consultation {
         crate::model::Consultation {
-            id: id.into(),
-            title: "t".into(),
             published: crate::FuzzyDate::parse(published).expect("date"),
             closes: crate::FuzzyDate::parse(closes).expect("date"),
-            topics: vec![],
             led_to: led_to.iter().map(|v| crate::EntryId::parse(v).expect("id")).collect(),
-            concerns: vec![],
-            responses: vec![],
-            sources: vec![],
-            confidence: None,
-            notes: vec![],
+            ..crate::testing::consultation(id)
         }
     }
 
     fn document(id: &str) -> crate::document::Document {
         crate::document::Document {
-            id: id.into(),
-            title: "Guide".into(),
-            kind: None,
             date: crate::FuzzyDate::parse("2015-01-01").expect("date"),
-            file_name: "guide.md".into(),
-            media_type: crate::document::MEDIA_TYPES[0].0.into(),
-            sha256: "0".repeat(64),
-            size: 1,
-            attached_to: vec![],
-            sources: vec![],
+            ..crate::testing::document(id)
         }
     }
 
