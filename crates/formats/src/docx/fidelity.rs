@@ -525,6 +525,19 @@ fn what_a_paragraph_property_change_kept_is_the_old_properties_alone() {
     };
     assert_eq!(document(View::Accept), ["D1.1<D1: First.", "D1.2<D1: Now a clause."]);
     assert_eq!(document(View::Reject), ["D1.1<D1: First. / Now a clause."]);
+    // And the other way: a clause by its style made plain; rejected, the style numbers it again.
+    let plained = p(&format!(
+        r#"<w:pPr><w:pStyle w:val="Plain"/>{}</w:pPr>{}"#,
+        old(r#"<w:pStyle w:val="Clause"/>"#),
+        run("Was a clause.")
+    ));
+    let body = [heading("1", "ONE"), listed("1", 1, &run("First.")), plained].concat();
+    let read = |view| {
+        let bytes = package_with(&format!("{TITLE}{body}"), "", &usual(["", "", "", ""]), styles);
+        outline(&Document::read("test.docx", bytes).expect("reads").section(view).expect("a Section")).1
+    };
+    assert_eq!(read(View::Accept), ["D1.1<D1: First. / Was a clause."]);
+    assert_eq!(read(View::Reject), ["D1.1<D1: First.", "D1.2<D1: Was a clause."]);
 
     // A property change outside any paragraph (a damaged document) is no tracked change.
     let stray = format!("{}{}", old(""), [heading("1", "ONE"), listed("1", 1, &run("First."))].concat());
