@@ -130,17 +130,17 @@ impl Env {
         self.load(false).await
     }
 
-    /// The code's register with when each record was recorded and the corrections that said why (as they stood
-    /// at `--as-recorded`): for answers that show a record beside its corrections.
+    /// The code's register with the corrections of its records that said why (as they stood at `--as-recorded`):
+    /// for answers that show a record beside its corrections.
     pub async fn history_with_corrections(&self) -> Result<History, Failure> {
         let history = self.history().await?;
         self.with_corrections(history).await
     }
 
-    /// `history` with the record times and corrections of the code's ledger, as recorded at `--as-recorded`.
+    /// `history` with the corrections of the code's records that said why, as recorded at `--as-recorded`.
     pub async fn with_corrections(&self, history: History) -> Result<History, Failure> {
         let store = self.store().await?.as_ref();
-        let times = inforce_store::record_times(store, &self.code, self.as_recorded).await?;
+        let times = inforce_store::corrections(store, &self.code, self.as_recorded).await?;
         Ok(history.with_record_times(times))
     }
 

@@ -246,6 +246,18 @@ fn page(page: usize, pages: usize, publications: &[u64]) -> String {
     .to_string()
 }
 
+/// A site whose checkpoint is `note` and whose every log page lists `listed` and says another follows.
+fn endless_log(note: String, listed: &'static [u64]) -> Hostile {
+    Hostile::start(move |path| {
+        if path.ends_with("/checkpoint") {
+            text(note.clone())
+        } else {
+            let n = page_number(path);
+            json(page(n, n + 1, listed))
+        }
+    })
+}
+
 fn page_number(path: &str) -> usize {
     path.split("page=").nth(1).and_then(|p| p.parse().ok()).unwrap_or(1)
 }
@@ -256,14 +268,7 @@ fn a_log_whose_pages_never_end_is_read_no_further_than_its_checkpoint_needs() {
     let key = key(&sandbox);
     let note = key.checkpoint(3);
     // Every page is empty and says another follows.
-    let site = Hostile::start(move |path| {
-        if path.ends_with("/checkpoint") {
-            text(note.clone())
-        } else {
-            let n = page_number(path);
-            json(page(n, n + 1, &[]))
-        }
-    });
+    let site = endless_log(note, &[]);
     let (output, _) = verify_within(&sandbox, &site.url(), &key, &SHORT, Duration::from_secs(20));
     ended(&output, 4, "the checkpoint counts 3 publications but the log lists 0");
     assert!(site.requests() <= 3, "{} requests", site.requests());
@@ -275,14 +280,7 @@ fn a_log_whose_pages_repeat_is_refused() {
     let key = key(&sandbox);
     let note = key.checkpoint(3);
     // Page after page lists the first publication again.
-    let site = Hostile::start(move |path| {
-        if path.ends_with("/checkpoint") {
-            text(note.clone())
-        } else {
-            let n = page_number(path);
-            json(page(n, n + 1, &[1]))
-        }
-    });
+    let site = endless_log(note, &[1]);
     let (output, _) = verify_within(&sandbox, &site.url(), &key, &SHORT, Duration::from_secs(20));
     ended(&output, 4, "page 2 of the log lists publication 1 where 2 comes next");
     assert!(site.requests() <= 3, "{} requests", site.requests());

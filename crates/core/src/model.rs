@@ -55,12 +55,16 @@ impl Register {
         }
     }
 
-    /// The consultations that concern the record `reference` names, in register order.
+    /// The consultations on the record `reference` names, in register order: those that concern it, and for a
+    /// version also those that led to it.
     pub fn consultations_on<'r>(
         &'r self,
         reference: &'r crate::document::Attachment,
     ) -> impl Iterator<Item = &'r Consultation> + 'r {
-        self.consultations.iter().filter(move |c| c.concerns.contains(reference))
+        use crate::document::Attachment;
+        self.consultations.iter().filter(move |c| {
+            c.concerns.contains(reference) || matches!(reference, Attachment::Version(v) if c.led_to.contains(v))
+        })
     }
 
     /// The planned changes announced in the consultation `id` (as the register writes it), in register order.
@@ -777,6 +781,11 @@ mod consultation_tests {
         assert!(register.holds(&Attachment::Consultation("C".into())));
         assert_eq!(register.consultations_on(&h15).count(), 1);
         assert_eq!(register.consultations_on(&other).count(), 0);
+        // A version's consultations are those that concern it and those that led to it.
+        let version = Attachment::Version(crate::EntryId::parse("1.0").expect("id"));
+        assert_eq!(register.consultations_on(&version).count(), 0);
+        register.consultations[0].led_to = vec![crate::EntryId::parse("1.0").expect("id")];
+        assert_eq!(register.consultations_on(&version).count(), 1);
     }
 
     #[test]

@@ -23,8 +23,8 @@ pub use copy::{CopyError, CopySummary, copy};
 pub use import::{ImportError, ImportedTexts, TextImportRequest, VersionDetails, import_texts};
 pub use log::{LogEntry, LogSources, Tampered, Verdict, Verified, complete_log, verify};
 pub use registry::{
-    Base, Loaded, PublishOutcome, Publishing, code_description, load_register, load_texts, publish, publish_edit,
-    publish_register, record_times, record_times_for, register_from_origin, texts_for,
+    Base, Loaded, PublishOutcome, Publishing, code_description, corrections, load_register, load_texts, publish,
+    publish_edit, publish_register, record_times_for, register_from_origin, texts_for,
 };
 
 /// What went wrong in storage, in words a person can act on.

@@ -126,20 +126,21 @@ pub async fn record_times_for(
     ))
 }
 
-/// When each item of a code's register, and each of its wordings, was first recorded and last corrected, and
-/// the corrections that said why: read from the code's ledgers as they stood at record time `as_of` (`None`:
-/// now). For commands that show a record beside its corrections (`inforce versions`, `consultation show`).
-pub async fn record_times(
+/// The corrections of a code's records that said why, as they stood at record time `as_of` (`None`: now): for
+/// commands that show a record beside its corrections (`inforce versions`, `consultation show`). Reads only the
+/// publications when none gives a reason (nearly always), and never the texts.
+pub async fn corrections(
     store: &dyn Store,
     code: &CodeId,
     as_of: Option<jiff::Timestamp>,
 ) -> Result<inforce_core::record_times::RecordTimeIndex, StoreError> {
-    let records = store.records(code).await?;
-    let texts = store.text_ledger(code).await?.records;
     let reasons: HashMap<i64, String> =
         store.publications(code).await?.into_iter().filter_map(|p| Some((p.id, p.reason?))).collect();
-    Ok(inforce_core::record_times::RecordTimeIndex::new(&records, &texts, as_of)
-        .with_reasons(&records, &reasons, as_of))
+    let index = inforce_core::record_times::RecordTimeIndex::default();
+    if reasons.is_empty() {
+        return Ok(index);
+    }
+    Ok(index.with_reasons(&store.records(code).await?, &reasons, as_of))
 }
 
 /// Every text assignment of a code, and the texts they name.

@@ -67,21 +67,9 @@ impl CorrectionJson {
     }
 }
 
-/// The consultations that concern the record `reference` names (for a version, also those that led to it), by id,
-/// in register order.
-pub fn consultations_on(
-    register: &inforce_core::Register,
-    reference: &inforce_core::document::Attachment,
-) -> Vec<String> {
-    use inforce_core::document::Attachment;
-    register
-        .consultations
-        .iter()
-        .filter(|c| {
-            c.concerns.contains(reference) || matches!(reference, Attachment::Version(v) if c.led_to.contains(v))
-        })
-        .map(|c| c.id.clone())
-        .collect()
+/// The ids of the consultations on the record `reference` names (`Register::consultations_on`).
+fn consultations_on(register: &inforce_core::Register, reference: &inforce_core::document::Attachment) -> Vec<String> {
+    register.consultations_on(reference).map(|c| c.id.clone()).collect()
 }
 
 /// One change list and how complete it is.

@@ -174,12 +174,8 @@ pub async fn version(ctx: PageCtx, Path(path): Path<EntryPath>) -> PageResult {
         };
         let register = ctx.history.register();
         let implemented = register.implemented_by(&entry.id).map(|p| (p.reference.clone(), p.title.clone())).collect();
-        let consulted = register
-            .consultations
-            .iter()
-            .filter(|c| c.led_to.contains(&entry.id) || c.concerns.contains(&Attachment::Version(entry.id.clone())))
-            .map(|c| (c.id.clone(), c.title.clone()))
-            .collect();
+        let version = Attachment::Version(entry.id.clone());
+        let consulted = register.consultations_on(&version).map(|c| (c.id.clone(), c.title.clone())).collect();
         let page = VersionPage {
             f: ctx.frame(),
             implemented,
