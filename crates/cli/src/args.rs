@@ -3,9 +3,8 @@
 
 use inforce_core::point::{Cut, Point, PointError, parse_date};
 use inforce_core::{CodeId, EntryId, History, ProvisionId};
+use jiff::Timestamp;
 use jiff::civil::Date;
-use jiff::tz::TimeZone;
-use jiff::{SignedDuration, Timestamp};
 
 use crate::cli::PointArgs;
 use crate::failure::Failure;
@@ -41,11 +40,9 @@ pub fn date(text: &str, today: Date) -> Result<Date, Failure> {
 /// The last instant of a day in UTC: `--as-recorded 2026-01-01` sees everything recorded on that day.
 pub fn end_of_recorded_day(text: &str, today: Date) -> Result<Timestamp, Failure> {
     let day = date(text, today).map_err(|e| Failure::Usage(format!("--as-recorded: {}", e.message())))?;
-    let next = day
-        .tomorrow()
-        .and_then(|d| d.to_zoned(TimeZone::UTC))
-        .map_err(|e| Failure::Usage(format!("--as-recorded {text}: {e}")))?;
-    Ok(next.timestamp() - SignedDuration::from_micros(1))
+    inforce_core::ledger::end_of_record_day(day).ok_or_else(|| {
+        Failure::Usage(format!("--as-recorded {text}: the day is past the last one a record time holds"))
+    })
 }
 
 /// Reads `--code`.

@@ -232,6 +232,11 @@ pub struct ServeArgs {
     /// 128MiB; 0 sets no budget). Heavy work waits, within the request's time, while they hold more.
     #[arg(long, value_name = "SIZE", env = "INFORCE_HEAVY_MEMORY", value_parser = parse_size)]
     pub heavy_memory: Option<usize>,
+    /// The most memory registers as recorded on past days (?as_recorded=) are kept in: bytes, or with KiB, MiB
+    /// or GiB (default 256MiB; 0 keeps none, so each such request reads the ledger again). The least recently
+    /// used go first.
+    #[arg(long, value_name = "SIZE", env = "INFORCE_AS_RECORDED_BYTES", value_parser = parse_size)]
+    pub as_recorded_bytes: Option<usize>,
     /// How many comparisons, blames and searches are drawn at once (default: the number of CPU cores).
     #[arg(long, value_name = "N", env = "INFORCE_HEAVY_WORKERS", value_parser = clap::value_parser!(u32).range(1..))]
     pub heavy_workers: Option<u32>,
@@ -279,6 +284,9 @@ impl ServeArgs {
         }
         if let Some(bytes) = self.heavy_memory {
             limits.heavy_memory = bytes;
+        }
+        if let Some(bytes) = self.as_recorded_bytes {
+            limits.as_recorded_bytes = bytes;
         }
         if let Some(s) = self.shutdown_timeout {
             limits.shutdown_timeout = seconds(s);

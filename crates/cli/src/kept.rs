@@ -171,7 +171,9 @@ pub async fn history(
         Some(texts) => History::with_texts(loaded.register, texts),
         None => History::new(loaded.register),
     };
-    Ok(Some(history.with_last_publication(published)))
+    let history = history.with_last_publication(published);
+    // Read as of a record time: answers say which publication's register they are drawn from.
+    Ok(Some(if as_of.is_some() { history.with_as_recorded(published) } else { history }))
 }
 
 /// The register (and its texts, when `with_texts`) read from the ledger, never from the kept copy: what

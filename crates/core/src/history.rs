@@ -261,6 +261,8 @@ pub struct History {
     turns: std::sync::OnceLock<Vec<Vec<Date>>>,
     /// The record time of the code's latest publication, when the history was read from a store.
     pub(crate) last_publication: Option<jiff::Timestamp>,
+    /// The record time the history was read as of, when not as it stands.
+    as_recorded: Option<jiff::Timestamp>,
     /// Per entry: the provisions it gave a wording or took one out of, as (provision, position in that
     /// provision's `text_changes`), in register order; worked out on first use (see [`History::text_lists`]).
     pub(crate) entry_texts: std::sync::OnceLock<Vec<Vec<(usize, usize)>>>,
@@ -351,6 +353,7 @@ impl History {
             first_evidence: Vec::new(),
             turns: std::sync::OnceLock::new(),
             last_publication: None,
+            as_recorded: None,
             entry_texts: std::sync::OnceLock::new(),
             record_times: Default::default(),
         };
@@ -391,6 +394,44 @@ impl History {
             }
         }
         evidence
+    }
+
+    /// The same history, read from its ledger as it stood at record time `at` (`--as-recorded`,
+    /// `?as_recorded=`): later publications and corrections are not in it, and its answers say so.
+    #[must_use]
+    pub fn with_as_recorded(mut self, at: jiff::Timestamp) -> Self {
+        self.as_recorded = Some(at);
+        self
+    }
+
+    /// The record time the history was read as of ([`History::with_as_recorded`]); `None` as it stands.
+    pub fn as_recorded(&self) -> Option<jiff::Timestamp> {
+        self.as_recorded
+    }
+
+    /// About how many bytes of memory the history holds, for bounding what keeps several (the server keeps
+    /// registers as recorded on past days): every text's bytes, and for each provision, entry, listed change and
+    /// text assignment a fixed cost of its indexes and allocations. An estimate within a small factor, never a
+    /// measurement.
+    pub fn approximate_bytes(&self) -> usize {
+        const PROVISION: usize = 256;
+        const ENTRY: usize = 512;
+        const LISTED: usize = 48;
+        let provisions: usize = self
+            .register
+            .provisions
+            .iter()
+            .map(|p| PROVISION + p.id.as_str().len() + p.title.as_ref().map_or(0, String::len))
+            .sum();
+        let entries: usize = self
+            .register
+            .entries
+            .iter()
+            .map(|e| ENTRY + ChangeKind::ALL.iter().map(|&k| e.changes(k).listed.len() * LISTED).sum::<usize>())
+            .sum();
+        let indexed: usize =
+            self.touches.iter().map(Vec::len).sum::<usize>() + self.text_changes.iter().map(Vec::len).sum::<usize>();
+        provisions + entries + self.bodies.approximate_bytes() + indexed * LISTED
     }
 
     /// The same history, knowing that the code's latest publication was recorded at `at`: its list of versions
@@ -876,8 +917,9 @@ impl History {
     /// provision's tree (the provision, one above it, one under it, or one beside them: a provision's existence can
     /// follow its parts) or gives one of them a text; on the day of an entry whose lists are not complete (it may
     /// include any provision); on the day one of them is recorded as present (`present_by`); on the day of the
-    /// code's first version (commencement); and on any day a modification proposal reaches a stage. For an
-    /// entry dated only to a month or a year, both its first and its last possible day count.
+    /// code's first version (commencement); and on any day a modification proposal naming a provision of the
+    /// tree reaches a stage. For an entry dated only to a month or a year, both its first and its last possible
+    /// day count.
     pub fn unchanged_around(&self, id: &ProvisionId, date: Date) -> Option<Stretch> {
         let p = *self.provision_index.get(id)?;
         let turns = &self.turns.get_or_init(|| self.compute_turns())[p];
@@ -948,9 +990,13 @@ impl History {
         if let Some(first) = self.versions().first() {
             every.extend(days(first));
         }
+        // A page shows the proposals naming its provision, one above or one under it: their stages are turns
+        // for the trees of the provisions they name, and for no other.
         for proposal in &self.register.proposals {
-            for stage in &proposal.stages {
-                every.extend([stage.date.earliest(), stage.date.latest()].into_iter().flatten());
+            let stage_days: Vec<Date> =
+                proposal.stages.iter().flat_map(|s| [s.date.earliest(), s.date.latest()]).flatten().collect();
+            for p in proposal.affects.iter().filter_map(|a| self.provision_index.get(a)) {
+                own[*p].extend(stage_days.iter().copied());
             }
         }
         // A provision's answers follow those above it, and a provision's existence can follow its parts, so the
@@ -1041,7 +1087,13 @@ mod tests {
         reg.provisions[4].present_by = Some(EntryId::parse("3.0").expect("id"));
         let mut proposal = crate::change::tests::raised("1");
         proposal.stages[0].date = crate::date::FuzzyDate::parse("2018-05-05").expect("date");
+        // A proposal's stages are turns only for the trees of the provisions it names (so a new proposal does not
+        // move every page of a static copy); one naming no provision of the code turns nothing.
+        proposal.affects = vec![id("A2")];
+        let mut elsewhere = crate::change::tests::raised("1");
+        elsewhere.stages[0].date = crate::date::FuzzyDate::parse("2019-09-09").expect("date");
         reg.proposals.push(proposal);
+        reg.proposals.push(elsewhere);
         let history = History::new(reg.clone());
         let around = |p: &str, d: &str| {
             let stretch = history.unchanged_around(&id(p), date(d)).expect("known");
@@ -1054,13 +1106,14 @@ mod tests {
         assert_eq!(around("A", "2016-07-01"), (some("2015-03-01"), some("2018-05-04")));
         // B turns on its own change, not on A2's.
         assert_eq!(around("B", "2015-06-01"), (some("2014-01-01"), some("2016-05-31")));
-        // C: present by 3.0, switched off some day in February 2017, then the proposal's stage.
+        // C: present by 3.0, switched off some day in February 2017; no proposal names it.
         assert_eq!(around("C", "2016-07-01"), (some("2016-06-01"), some("2017-01-31")));
         assert_eq!(around("C", "2017-02-15"), (some("2017-02-01"), some("2017-02-27")));
-        assert_eq!(around("C", "2017-03-01"), (some("2017-02-28"), some("2018-05-04")));
+        assert_eq!(around("C", "2017-03-01"), (some("2017-02-28"), None));
+        assert_eq!(around("A1", "2030-01-01"), (some("2018-05-05"), None));
         // Before the first turn and after the last: open-ended; the stretch's own day stands for it.
         assert_eq!(around("B", "2010-01-01"), (None, some("2013-12-31")));
-        assert_eq!(around("B", "2030-01-01"), (some("2018-05-05"), None));
+        assert_eq!(around("B", "2030-01-01"), (some("2016-06-01"), None));
         assert_eq!(history.representative_day(&id("B"), date("2010-01-01")), date("2013-12-31"));
         assert_eq!(history.representative_day(&id("B"), date("2016-01-01")), date("2014-01-01"));
         assert_eq!(history.unchanged_around(&id("Z"), date("2016-01-01")), None);

@@ -314,6 +314,19 @@ fn as_writes(register: &Register) -> Vec<RecordWrite> {
     writes
 }
 
+/// The last instant of a record day: days of record time are read in UTC, whatever the code's time zone, so
+/// "as recorded on 2026-01-01" (`--as-recorded`, `?as_recorded=`) sees everything recorded on that day, at any
+/// hour, and nothing after. `None` for the last day a timestamp can hold.
+pub fn end_of_record_day(day: jiff::civil::Date) -> Option<jiff::Timestamp> {
+    let next = day.tomorrow().ok()?.to_zoned(jiff::tz::TimeZone::UTC).ok()?;
+    Some(next.timestamp() - jiff::SignedDuration::from_micros(1))
+}
+
+/// The record day (in UTC) of a record time: what "recorded on" a day means ([`end_of_record_day`]).
+pub fn record_day(at: jiff::Timestamp) -> jiff::civil::Date {
+    at.to_zoned(jiff::tz::TimeZone::UTC).date()
+}
+
 /// Which writes an audit lists (`inforce audit`): by whom, and recorded from and to which days (inclusive, in
 /// UTC, as `--as-recorded` reads days). Empty, every write.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -329,7 +342,7 @@ pub struct AuditFilter {
 impl AuditFilter {
     /// Whether the publication is one the audit lists.
     pub fn admits(&self, facts: &PublicationFacts<'_>) -> bool {
-        let day = facts.recorded_at.to_zoned(jiff::tz::TimeZone::UTC).date();
+        let day = record_day(facts.recorded_at);
         let by = self.by.as_deref().is_none_or(|by| by.trim().to_lowercase() == facts.author.trim().to_lowercase());
         by && self.from.is_none_or(|from| day >= from) && self.to.is_none_or(|to| day <= to)
     }
@@ -400,6 +413,17 @@ fn is_bare_uid(author: &str) -> bool {
 mod tests {
     use super::*;
     use crate::testing::{entry, provision, register};
+
+    #[test]
+    fn a_record_day_ends_at_its_last_microsecond_in_utc() {
+        let day = crate::date::parse_day("2026-11-05").expect("day");
+        let end = end_of_record_day(day).expect("an end");
+        assert_eq!(end.to_string(), "2026-11-05T23:59:59.999999Z");
+        assert_eq!(record_day(end), day);
+        assert_eq!(record_day(end + jiff::SignedDuration::from_micros(1)).to_string(), "2026-11-06");
+        assert_eq!(record_day("2026-11-05T00:00:00Z".parse().expect("time")), day);
+        assert_eq!(end_of_record_day(jiff::civil::Date::MAX), None);
+    }
 
     #[test]
     fn an_audit_lists_the_writes_of_an_author_between_two_days() {

@@ -224,6 +224,13 @@ impl TextBodies {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// About how many bytes the texts hold: their bytes and, for each, its map entry and allocation.
+    pub fn approximate_bytes(&self) -> usize {
+        const PER_TEXT: usize = 64;
+        let each: usize = self.each.values().map(|t| t.len() + PER_TEXT).sum();
+        each + self.packed.len() + self.places.len() * PER_TEXT
+    }
 }
 
 impl From<HashMap<TextHash, Arc<str>>> for TextBodies {

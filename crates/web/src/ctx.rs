@@ -63,6 +63,11 @@ pub struct Ctx<F: Face> {
     pub today: Date,
     /// The site, for work that must not run on the async workers ([`Ctx::heavy`]).
     pub site: Arc<Site>,
+    /// The address asked for (path and query, as the client wrote it): what the canonical address and the
+    /// links to other readings of the same page are made from.
+    pub address: axum::http::Uri,
+    /// `?as_recorded=`: the history is the register as recorded then, not as it stands.
+    pub recorded: Option<AsRecorded>,
     /// When heavy work for this request must stop ([`Ctx::heavy`] sets it).
     deadline: Option<tokio::time::Instant>,
     /// The request's conditional headers (`If-Match`, `If-None-Match`, `If-Modified-Since`,
@@ -94,8 +99,50 @@ impl<F: Face> FromRequestParts<Arc<Site>> for Ctx<F> {
                 snapshot
             }
         };
-        Ok(Self::in_snapshot(site, snapshot, named.as_deref(), conditions)?)
+        let mut ctx = Self::in_snapshot(site, snapshot, named.as_deref(), conditions)?;
+        // The address as asked (a nested router sees only its own part of it).
+        ctx.address = parts.extensions.get::<axum::extract::OriginalUri>().map_or(&parts.uri, |o| &o.0).clone();
+        // Every extractor of one request reads the register as recorded once.
+        if let Some(recorded) = parts.extensions.get::<RecordedFor>()
+            && recorded.code == ctx.code
+        {
+            return Ok(Self { history: recorded.history.clone(), recorded: Some(recorded.recorded.clone()), ..ctx });
+        }
+        let crate::query::Query(query) =
+            crate::query::Query::<crate::query::RecordedQuery>::from_request_parts(parts, site)
+                .await
+                .map_err(|e| Problem::bad_request(format!("{}.", e.body_text().trim_end_matches('.'))))?;
+        let ctx = ctx.read_as_recorded(query.as_recorded.as_deref()).await?;
+        if let Some(recorded) = &ctx.recorded {
+            parts.extensions.insert(RecordedFor {
+                code: ctx.code.clone(),
+                history: ctx.history.clone(),
+                recorded: recorded.clone(),
+            });
+        }
+        Ok(ctx)
     }
+}
+
+/// The register as recorded that a request's first extractor read, for the others.
+#[derive(Clone)]
+struct RecordedFor {
+    code: CodeId,
+    history: Arc<History>,
+    recorded: AsRecorded,
+}
+
+/// `?as_recorded=DATE`: what the answer is drawn from when it is the register as recorded at the end of a day
+/// (UTC), not as it stands.
+#[derive(Debug, Clone)]
+pub struct AsRecorded {
+    /// The day asked.
+    pub day: Date,
+    /// The latest publication recorded by the end of that day: the register is the one it left.
+    pub publication: inforce_store::Publication,
+    /// The day is over (by the clock, in UTC): nothing more can be recorded by its end, so an answer about a
+    /// named point never changes.
+    pub settled: bool,
 }
 
 impl<F: Face> Ctx<F> {
@@ -132,7 +179,69 @@ impl<F: Face> Ctx<F> {
         let origin = site.options.public_url.clone().unwrap_or_default();
         let today = site.today(&history.register().code);
         let site = site.clone();
-        Ok(Self { snapshot, history, code, base, origin, today, site, deadline: None, conditions, face: PhantomData })
+        Ok(Self {
+            snapshot,
+            history,
+            code,
+            base,
+            origin,
+            today,
+            site,
+            address: axum::http::Uri::from_static("/"),
+            recorded: None,
+            deadline: None,
+            conditions,
+            face: PhantomData,
+        })
+    }
+
+    /// The context with the register as recorded at the end of the day `text` names (`?as_recorded=`, read as
+    /// `--as-recorded` reads it: `YYYY-MM-DD` or `today`, days in UTC); unchanged when absent or empty. 400 for
+    /// a day that is not one or is still to come; 404 when nothing of the code was recorded by then; 503 when
+    /// the server cannot read it in time.
+    pub async fn read_as_recorded(mut self, text: Option<&str>) -> Result<Self, Problem> {
+        let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(self) };
+        let now = jiff::Timestamp::now();
+        let record_today = inforce_core::ledger::record_day(now);
+        let day = parse_date(text, record_today).map_err(|_| {
+            Problem::bad_request(format!(
+                "as_recorded: '{}' is not a day: write it as YYYY-MM-DD, for example 2026-11-05, or 'today'.",
+                shorten(text)
+            ))
+        })?;
+        if day > record_today {
+            return Err(Problem::bad_request(format!(
+                "as_recorded: {day} is still to come (today is {record_today} in UTC): nothing is recorded on it yet."
+            )));
+        }
+        let until = inforce_core::ledger::end_of_record_day(day).ok_or_else(|| {
+            Problem::bad_request(format!("as_recorded: {day} is past the last day a record time holds."))
+        })?;
+        let publications = self.snapshot.publications.get(&self.code).map_or(&[][..], |list| list.as_slice());
+        let Some(publication) = publications.iter().rev().find(|p| p.recorded_at <= until).cloned() else {
+            let first = publications.first().map_or(String::new(), |p| {
+                format!(": its first publication was recorded on {}", inforce_core::ledger::record_day(p.recorded_at))
+            });
+            return Err(Problem::not_found(format!(
+                "Nothing of the {} had been recorded by the end of {day} (UTC){first}.",
+                self.code
+            )));
+        };
+        let deadline = tokio::time::Instant::now() + self.site.options.limits.request_timeout;
+        let history = self.site.as_recorded(&self.code, &publication, deadline).await.map_err(|e| match e {
+            crate::recorded::RecordedError::Overloaded(Overloaded::Busy) => {
+                Problem::unavailable("The server is busy reading other registers as recorded; try again in a moment.")
+            }
+            crate::recorded::RecordedError::Overloaded(Overloaded::TooLong) => too_long(&self.site),
+            crate::recorded::RecordedError::Store(error) => Problem::unavailable(format!(
+                "The register of the {} as recorded then cannot be read: {}.",
+                self.code,
+                error.public()
+            )),
+        })?;
+        self.history = history;
+        self.recorded = Some(AsRecorded { day, publication, settled: day < record_today });
+        Ok(self)
     }
 
     /// Draws a CPU-heavy answer off the async workers ([`Site::heavy`]), within the request's time limit: 503
@@ -172,14 +281,54 @@ impl<F: Face> Ctx<F> {
 
     /// Answers a body through the response policy.
     pub fn answer(&self, body: Body, cache: Cache) -> Result<axum::response::Response, F::Error> {
+        let cache = self.cache(cache);
         Ok(respond(&self.conditions, body, self.last_modified(cache), cache))
     }
 
-    /// When the answer last changed: the code's latest publication, or for an answer that depends on today the
-    /// start of the code's day (in its time zone) when that is later. Another code's publication or day changes
-    /// nothing here.
+    /// How long an answer of kind `cache` may be kept, as recorded: an answer that depends only on published
+    /// records ([`Cache::Published`]) drawn from the register as recorded on a day that is over can never
+    /// change (the ledger only grows), so it is [`Cache::Immutable`]; one that depends on today still changes
+    /// with the day.
+    pub fn cache(&self, cache: Cache) -> Cache {
+        match (&self.recorded, cache) {
+            (Some(AsRecorded { settled: true, .. }), Cache::Published) => Cache::Immutable,
+            _ => cache,
+        }
+    }
+
+    /// The publications the answer may show: as recorded, those recorded by the end of the day asked.
+    pub fn publications(&self) -> &[inforce_store::Publication] {
+        let all = self.snapshot.publications.get(&self.code).map_or(&[][..], |list| list.as_slice());
+        match &self.recorded {
+            Some(recorded) => &all[..all.iter().position(|p| p.id > recorded.publication.id).unwrap_or(all.len())],
+            None => all,
+        }
+    }
+
+    /// The publication log the answer may show: as recorded, its entries by the end of the day asked.
+    pub fn log(&self) -> &[inforce_store::LogEntry] {
+        let all = self.snapshot.logs.get(&self.code).map_or(&[][..], |log| log.as_slice());
+        match &self.recorded {
+            Some(recorded) => {
+                &all[..all.iter().position(|e| e.publication > recorded.publication.id).unwrap_or(all.len())]
+            }
+            None => all,
+        }
+    }
+
+    /// The record time of the latest publication the answer is drawn from.
+    pub fn published(&self) -> jiff::Timestamp {
+        match &self.recorded {
+            Some(recorded) => recorded.publication.recorded_at,
+            None => self.snapshot.published(&self.code),
+        }
+    }
+
+    /// When the answer last changed: the latest publication it is drawn from, or for an answer that depends on
+    /// today the start of the code's day (in its time zone) when that is later. Another code's publication or
+    /// day changes nothing here.
     pub fn last_modified(&self, cache: Cache) -> jiff::Timestamp {
-        let published = self.snapshot.published(&self.code);
+        let published = self.published();
         if cache != Cache::Today {
             return published;
         }
@@ -268,6 +417,13 @@ impl Ctx<Page> {
             base: self.base.clone(),
             today: self.today.to_string(),
             today_human: human_date(self.today),
+            canonical: format!("{}{}", self.origin, crate::query::canonical_address(&self.address, &[])),
+            as_it_stands: crate::query::canonical_address(&self.address, &["as_recorded"]),
+            as_recorded: self.recorded.as_ref().map(|r| RecordedBanner {
+                day: human_date(r.day),
+                publication: r.publication.recorded_at.strftime("%Y-%m-%d %H:%M UTC").to_string(),
+                settled: r.settled,
+            }),
         }
     }
 
@@ -286,8 +442,8 @@ impl Ctx<Page> {
             &self.conditions,
             "text/html; charset=utf-8",
             &self.drawn_from(&format!("page {what}")),
-            self.last_modified(cache),
-            cache,
+            self.last_modified(self.cache(cache)),
+            self.cache(cache),
             self.site.heavy_workers(),
             held,
             move |out| Template::write_into(&page, out),
@@ -299,6 +455,72 @@ impl Ctx<Api> {
     /// A JSON answer.
     pub fn json(&self, answer: &impl serde::Serialize, cache: Cache) -> ApiResult {
         self.answer(Body::json(answer)?, cache)
+    }
+
+    /// A JSON answer holding a list (its member `field`): whole, as every v1 client reads it, or, when `?page=`
+    /// or `?per_page=` is given, one page of the list, with a `paging` object (`page`, `per_page`, `total`,
+    /// `pages`) after the answer's own members and `Link` headers to the first, previous, next and last pages
+    /// (RFC 8288). 400 for a page or size that is not a whole number in range; 404 for a page past the last.
+    pub fn json_list(
+        &self,
+        answer: &impl serde::Serialize,
+        field: &str,
+        paging: &crate::query::PageQuery,
+        cache: Cache,
+    ) -> ApiResult {
+        use crate::query::{MAX_PER_PAGE, PER_PAGE, number};
+        let given = |value: &Option<String>| value.as_deref().is_some_and(|v| !v.trim().is_empty());
+        if !given(&paging.page) && !given(&paging.per_page) {
+            return self.json(answer, cache);
+        }
+        let page = number("page", paging.page.as_deref(), 1, 1_000_000_000)?;
+        let per_page = number("number of items per page", paging.per_page.as_deref(), PER_PAGE, MAX_PER_PAGE)?;
+        let mut value = serde_json::to_value(answer)
+            .map_err(|e| Problem::internal(format!("the answer could not be written as JSON: {e}")))?;
+        let Some(list) = value.get_mut(field).and_then(serde_json::Value::as_array_mut) else {
+            return Err(Problem::internal(format!("the answer has no list '{field}' to page")).into());
+        };
+        let total = list.len();
+        let pages = total.div_ceil(per_page).max(1);
+        if page > pages {
+            return Err(Problem::not_found(format!(
+                "The list has {total} item(s), {pages} page(s) of {per_page}; there is no page {page}."
+            ))
+            .into());
+        }
+        let shown: Vec<serde_json::Value> = list.drain(..).skip((page - 1) * per_page).take(per_page).collect();
+        *list = shown;
+        if let Some(members) = value.as_object_mut() {
+            members.insert(
+                "paging".into(),
+                serde_json::json!({ "page": page, "per_page": per_page, "total": total, "pages": pages }),
+            );
+        }
+        let mut response = self.json(&value, cache)?;
+        let links = self.page_links(page, per_page, pages);
+        if let Ok(links) = axum::http::HeaderValue::from_str(&links) {
+            response.headers_mut().insert(header::LINK, links);
+        }
+        Ok(response)
+    }
+
+    /// The `Link` header of page `page` of `pages` (RFC 8288): this address with `page` and `per_page` set, for
+    /// the first, previous, next and last pages (previous and next only where there is one).
+    fn page_links(&self, page: usize, per_page: usize, pages: usize) -> String {
+        let address = crate::query::canonical_address(&self.address, &["page", "per_page"]);
+        let joiner = if address.contains('?') { '&' } else { '?' };
+        let link = |n: usize, rel: &str| {
+            format!("<{}{address}{joiner}page={n}&per_page={per_page}>; rel=\"{rel}\"", self.origin)
+        };
+        let mut links = vec![link(1, "first")];
+        if page > 1 {
+            links.push(link(page - 1, "prev"));
+        }
+        if page < pages {
+            links.push(link(page + 1, "next"));
+        }
+        links.push(link(pages, "last"));
+        links.join(", ")
     }
 
     /// A JSON answer about the whole code, written (pretty, as [`Ctx::json`] writes) while it is serialised
@@ -316,8 +538,8 @@ impl Ctx<Api> {
             &self.conditions,
             "application/json",
             &self.drawn_from(what),
-            self.last_modified(cache),
-            cache,
+            self.last_modified(self.cache(cache)),
+            self.cache(cache),
             self.site.heavy_workers(),
             held,
             move |out| answer(&history, out).map_err(std::io::Error::from),
@@ -344,10 +566,11 @@ impl<F: Face> Ctx<F> {
     pub fn drawn_from(&self, what: &str) -> String {
         use std::hash::{Hash, Hasher};
         let mut hasher = std::hash::DefaultHasher::new();
-        let digest = self.snapshot.logs.get(&self.code).and_then(|log| log.last()).map(|e| e.digest.to_string());
-        let published = self.snapshot.published(&self.code).to_string();
+        let digest = self.log().last().map(|e| e.digest.to_string());
+        let published = self.published().to_string();
         let identity = (env!("CARGO_PKG_VERSION"), self.code.as_str(), &self.base, &self.origin);
-        (identity, digest, published, what, self.today).hash(&mut hasher);
+        let as_recorded = self.recorded.as_ref().map(|r| r.day);
+        (identity, digest, published, as_recorded, what, self.today).hash(&mut hasher);
         format!("\"{:016x}-drawn\"", hasher.finish())
     }
 }
@@ -453,6 +676,23 @@ pub struct Frame {
     pub(crate) base: String,
     pub(crate) today: String,
     pub(crate) today_human: String,
+    /// The page's canonical address: the site's public URL (when set), the path, and the parameters that choose
+    /// what it shows, sorted ([`crate::query::canonical_address`]).
+    pub(crate) canonical: String,
+    /// The same page as the register stands (its address without `as_recorded`).
+    pub(crate) as_it_stands: String,
+    /// Said on every page drawn from the register as recorded on a day.
+    pub(crate) as_recorded: Option<RecordedBanner>,
+}
+
+/// What a page drawn from the register as recorded says of it.
+pub struct RecordedBanner {
+    /// The day asked, in words.
+    pub(crate) day: String,
+    /// The record time of the latest publication it includes.
+    pub(crate) publication: String,
+    /// Whether the day is over.
+    pub(crate) settled: bool,
 }
 
 // `PointQuery` is listed with every other parameter in `query.rs`; what its values mean is read here.

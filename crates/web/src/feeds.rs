@@ -34,7 +34,7 @@ fn answer(
     items: impl FnOnce(&History, &CodeId, &str, Timestamp) -> Result<Vec<Item>, Problem>,
 ) -> PageResult {
     let (code, history) = (&ctx.code, &ctx.history);
-    let published = ctx.snapshot.published(code);
+    let published = ctx.published();
     // Links are absolute, from the configured public URL, so a feed read anywhere leads back to the site.
     let base = format!("{}{}", ctx.origin, ctx.base);
     let mut items = items(history, code, &base, published)?;
@@ -270,9 +270,11 @@ pub async fn variations(ctx: PageCtx) -> PageResult {
 /// legislation.gov.uk keeps a publication log; each links to its content in the log (`/api/v1/{code}/log/{n}`).
 pub async fn publications(ctx: PageCtx) -> PageResult {
     let snapshot = &ctx.snapshot;
+    // As recorded on a day, the publications recorded by its end (of every code).
+    let until = ctx.recorded.as_ref().and_then(|r| inforce_core::ledger::end_of_record_day(r.day));
     let mut items: Vec<(Timestamp, Item)> = Vec::new();
     for (code, list) in &snapshot.publications {
-        for publication in list.iter() {
+        for publication in list.iter().filter(|p| until.is_none_or(|u| p.recorded_at <= u)) {
             let entry = snapshot.log_entry(code, publication.id);
             let sequence = entry.map_or_else(|| "?".to_string(), |e| e.sequence.to_string());
             let digest = entry.map_or_else(|| "not logged".to_string(), |e| e.digest.to_string());
@@ -300,16 +302,17 @@ pub async fn publications(ctx: PageCtx) -> PageResult {
         }
     }
     items.sort_by_key(|(recorded_at, _)| std::cmp::Reverse(*recorded_at));
+    let last_modified = items.first().map_or(snapshot.last_modified(), |(recorded_at, _)| *recorded_at);
     let items: Vec<Item> = items.into_iter().map(|(_, item)| item).collect();
     let xml = feed(
         "tag:inforce,2026:publications",
         "Every publication of every code",
         &format!("{}{}/publications", ctx.origin, ctx.base),
         &format!("{}/feeds/publications.atom", ctx.origin),
-        snapshot.last_modified(),
+        last_modified,
         &items,
         &jiff::tz::TimeZone::UTC,
     );
     // Every code's publications: it changes when any code's does.
-    Ok(crate::respond::respond(ctx.conditions(), Body::Atom(xml), snapshot.last_modified(), Cache::Published))
+    Ok(crate::respond::respond(ctx.conditions(), Body::Atom(xml), last_modified, ctx.cache(Cache::Published)))
 }

@@ -13,6 +13,7 @@ mod handlers;
 pub mod log;
 mod policy;
 mod query;
+mod recorded;
 mod respond;
 mod serve;
 mod site;

@@ -47,6 +47,12 @@ pub struct PointQuery {
     pub(crate) version: Option<String>,
 }
 
+/// `?as_recorded=DATE` on every address of a code: the register as recorded at the end of that day (UTC).
+#[derive(Deserialize, Default)]
+pub struct RecordedQuery {
+    pub(crate) as_recorded: Option<String>,
+}
+
 /// `?date=` from the date picker.
 #[derive(Deserialize)]
 pub struct DateQuery {
@@ -140,6 +146,21 @@ pub struct SinceQuery {
     pub(crate) since: Option<String>,
 }
 
+/// `?page=N&per_page=M` on the API's lists: one page of the list, with its totals and `Link` headers; without
+/// either, the whole list (as every v1 client reads it).
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    /// 1-based page.
+    pub(crate) page: Option<String>,
+    /// Items per page (1 to [`MAX_PER_PAGE`], default [`PER_PAGE`]).
+    pub(crate) per_page: Option<String>,
+}
+
+/// Items per page of a list when only `page` is given.
+pub const PER_PAGE: usize = 100;
+/// The most items a page of a list may hold.
+pub const MAX_PER_PAGE: usize = 1000;
+
 /// `?page=N` of `/log`.
 #[derive(Deserialize)]
 pub struct LogQuery {
@@ -162,6 +183,7 @@ pub struct ConsistencyQuery {
 }
 
 listed!(
+    RecordedQuery,
     PointQuery,
     DateQuery,
     SearchQuery,
@@ -172,10 +194,25 @@ listed!(
     OnQuery,
     TimelineQuery,
     SinceQuery,
+    PageQuery,
     LogQuery,
     InclusionQuery,
     ConsistencyQuery,
 );
+
+/// Reads a whole-number parameter from 1 to `max` named `name` (in words, for the message); `default` when absent
+/// or empty. Anything else is refused (400), naming it.
+pub fn number(name: &str, text: Option<&str>, default: usize, max: usize) -> Result<usize, Problem> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(default),
+        Some(t) => t.parse::<usize>().ok().filter(|n| (1..=max).contains(n)).ok_or_else(|| {
+            Problem::bad_request(format!(
+                "'{}' is not a valid {name}: give a whole number from 1 to {max}.",
+                shorten(t)
+            ))
+        }),
+    }
+}
 
 /// Reads a yes/no parameter named `name`, one way for every one: `true`, `1`, `on` or `yes` (a form's checked box
 /// sends `true` or its value), and `false`, `0`, `off`, `no`, empty or absent; case and surrounding spaces do not
@@ -215,6 +252,20 @@ pub fn cache_key(query: Option<&str>) -> String {
         .collect();
     kept.sort_by_key(|(name, _)| *name);
     kept.iter().map(|(name, value)| format!("{name}={value}")).collect::<Vec<_>>().join("&")
+}
+
+/// An address as it is cited: its path and, sorted by name, the parameters some handler reads that have a
+/// value, less those named in `without`. `/provisions/H15?x=1&version=4.1&at=` is `/provisions/H15?version=4.1`.
+pub fn canonical_address(uri: &axum::http::Uri, without: &[&str]) -> String {
+    let known = cache_key(uri.query());
+    let kept: Vec<&str> = known
+        .split('&')
+        .filter(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            !value.is_empty() && !without.contains(&name)
+        })
+        .collect();
+    if kept.is_empty() { uri.path().to_string() } else { format!("{}?{}", uri.path(), kept.join("&")) }
 }
 
 /// The field names of a struct that derives `Deserialize`, read from what it asks a deserializer for.
@@ -277,6 +328,21 @@ mod tests {
     fn values_in_addresses_keep_only_the_unreserved_characters() {
         assert_eq!(encode("4.0-a_b~c"), "4.0-a_b~c");
         assert_eq!(encode("bonne foi/é&?"), "bonne%20foi%2F%C3%A9%26%3F");
+    }
+
+    #[test]
+    fn a_canonical_address_keeps_the_known_parameters_with_a_value_sorted() {
+        let uri = |text: &str| text.parse::<axum::http::Uri>().expect("uri");
+        assert_eq!(canonical_address(&uri("/provisions/H15"), &[]), "/provisions/H15");
+        assert_eq!(canonical_address(&uri("/provisions/H15?utm_source=x&at="), &[]), "/provisions/H15");
+        assert_eq!(
+            canonical_address(&uri("/provisions/H15?version=4.1&x=1&as_recorded=2026-11-05"), &[]),
+            "/provisions/H15?as_recorded=2026-11-05&version=4.1"
+        );
+        assert_eq!(
+            canonical_address(&uri("/provisions/H15?version=4.1&as_recorded=2026-11-05"), &["as_recorded"]),
+            "/provisions/H15?version=4.1"
+        );
     }
 
     #[test]

@@ -49,6 +49,9 @@ pub const DEFAULT_CACHE_BYTES: usize = 256 * 1024 * 1024;
 /// The memory budget of answers in flight by default: 128 MiB (`serve --heavy-memory`).
 pub const DEFAULT_HEAVY_MEMORY: usize = 128 * 1024 * 1024;
 
+/// The memory registers as recorded on past days may hold by default: 256 MiB (`serve --as-recorded-bytes`).
+pub const DEFAULT_AS_RECORDED_BYTES: usize = 256 * 1024 * 1024;
+
 /// The bounds `serve` keeps under load and attack, each with its flag (README: "Limits").
 #[derive(Debug, Clone)]
 pub struct Limits {
@@ -79,6 +82,10 @@ pub struct Limits {
     /// The bytes answers drawn and not yet sent may hold at once (`--heavy-memory`, default 128 MiB; 0: no
     /// budget): heavy work waits, within its deadline, while they hold more ([`crate::budget`]).
     pub heavy_memory: usize,
+    /// The bytes the registers as recorded on past days (`?as_recorded=`) may hold, by their estimate
+    /// ([`inforce_core::History::approximate_bytes`]; `--as-recorded-bytes`, default 256 MiB; 0 keeps none): the
+    /// least recently used go first.
+    pub as_recorded_bytes: usize,
 }
 
 impl Default for Limits {
@@ -93,6 +100,7 @@ impl Default for Limits {
             send_timeout: Duration::from_secs(30),
             max_connections_per_address: None,
             heavy_memory: DEFAULT_HEAVY_MEMORY,
+            as_recorded_bytes: DEFAULT_AS_RECORDED_BYTES,
         }
     }
 }
@@ -219,6 +227,8 @@ pub struct Site {
     heavy: Arc<tokio::sync::Semaphore>,
     /// The memory answers in flight hold, against [`Limits::heavy_memory`].
     memory: Arc<crate::budget::MemoryBudget>,
+    /// Registers as recorded at the end of past days, against [`Limits::as_recorded_bytes`].
+    recorded: crate::recorded::RecordedRegisters,
     /// The options it runs with.
     pub options: SiteOptions,
 }
@@ -240,7 +250,8 @@ impl Site {
         log_damaged(&snapshot, "a code cannot be loaded; the others are served");
         let heavy = Arc::new(tokio::sync::Semaphore::new(options.limits.heavy_workers.max(1)));
         let memory = crate::budget::MemoryBudget::new(options.limits.heavy_memory);
-        Ok(Arc::new(Self { store, snapshot: RwLock::new(Arc::new(snapshot)), heavy, memory, options }))
+        let recorded = crate::recorded::RecordedRegisters::new(options.limits.as_recorded_bytes);
+        Ok(Arc::new(Self { store, snapshot: RwLock::new(Arc::new(snapshot)), heavy, memory, recorded, options }))
     }
 
     /// Runs CPU-heavy `work` (a comparison, a blame, a search, a whole code's statuses, and drawing their pages)
@@ -270,6 +281,38 @@ impl Site {
             Ok(Err(join)) => std::panic::resume_unwind(join.into_panic()),
             Err(_) => Err(Overloaded::TooLong),
         }
+    }
+
+    /// The register of `code` as its publication `publication` left it (`?as_recorded=`), read from the ledger the
+    /// first time it is asked and kept within [`Limits::as_recorded_bytes`] ([`crate::recorded`]). Reading it is
+    /// heavy work: it waits for a worker and the memory budget within `deadline`, as [`Site::heavy`] does.
+    pub async fn as_recorded(
+        &self,
+        code: &CodeId,
+        publication: &Publication,
+        deadline: tokio::time::Instant,
+    ) -> Result<Arc<History>, crate::recorded::RecordedError> {
+        use crate::recorded::RecordedError;
+        let cell = self.recorded.cell(code, publication.id);
+        if let Some(kept) = cell.get() {
+            return Ok(kept.clone());
+        }
+        let read = cell.get_or_try_init(|| async {
+            if !self.memory.admit(deadline).await {
+                return Err(RecordedError::Overloaded(Overloaded::Busy));
+            }
+            let _permit = tokio::time::timeout_at(deadline, self.heavy.clone().acquire_owned())
+                .await
+                .map_err(|_| RecordedError::Overloaded(Overloaded::Busy))?
+                .map_err(|_| RecordedError::Overloaded(Overloaded::Busy))?;
+            crate::recorded::read(self.store.as_ref(), code, publication.recorded_at).await
+        });
+        let history = tokio::time::timeout_at(deadline, read)
+            .await
+            .map_err(|_| RecordedError::Overloaded(Overloaded::TooLong))??
+            .clone();
+        self.recorded.settle(code, publication.id);
+        Ok(history)
     }
 
     /// The permits heavy work runs under ([`Limits::heavy_workers`]), for a streamed answer that takes one

@@ -526,3 +526,33 @@ async fn pages_say_where_the_record_of_versions_ends_and_where_it_has_gaps() {
     assert!(home.contains("In force today"), "{home}");
     assert!(!visible(&early.page("/at/2015-02-01").await).contains("not recorded here"));
 }
+
+/// A static copy's file names do not move when an unrelated proposal is recorded: a provision's stretch ends on a
+/// proposal's stage only when the proposal names a provision of its tree.
+#[tokio::test]
+async fn a_provision_s_stretch_moves_only_for_a_proposal_naming_its_tree() {
+    let h15 = |markup: &str| {
+        links(markup)
+            .into_iter()
+            .map(|(href, _)| href)
+            .find(|href| href.starts_with("/provisions/H15?at="))
+            .unwrap_or_else(|| panic!("no link to H15: {markup}"))
+    };
+    let with_proposal = |affects: &str| {
+        let mut register = sec_register();
+        let mut proposal = register.proposals[0].clone();
+        proposal.reference = "MP900".into();
+        proposal.affects = vec![inforce_core::ProvisionId::parse(affects).expect("id")];
+        proposal.stages.truncate(1);
+        proposal.stages[0].date = inforce_core::FuzzyDate::parse("2015-01-28").expect("date");
+        proposal.raised = proposal.stages[0].date;
+        register.proposals.push(proposal);
+        register
+    };
+    let before = h15(&TestSite::sec().await.page("/at/2015-02-01").await);
+    assert_eq!(before, "/provisions/H15?at=2015-01-26", "the stretch from 4.1");
+    let elsewhere = TestSite::empty("sec").await.with_register(&with_proposal("C"), SEC_TIME).await;
+    assert_eq!(h15(&elsewhere.page("/at/2015-02-01").await), before, "a proposal naming Section C");
+    let here = TestSite::empty("sec").await.with_register(&with_proposal("H"), SEC_TIME).await;
+    assert_eq!(h15(&here.page("/at/2015-02-01").await), "/provisions/H15?at=2015-01-28", "one naming Section H");
+}

@@ -9,6 +9,7 @@ use inforce_store_postgres::scratch::ScratchDatabase;
 use serde_json::Value;
 
 mod folder;
+pub mod http;
 pub mod markup;
 pub mod tamper;
 // Each test file uses some of them.

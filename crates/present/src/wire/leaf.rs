@@ -861,6 +861,10 @@ pub struct RecordCoverageJson {
     pub unrecorded_versions_possible: bool,
     /// Why, in a sentence; `null` when `unrecorded_versions_possible` is false.
     pub reason: Option<String>,
+    /// The record time (RFC 3339) the register was read as of (`?as_recorded=`, `--as-recorded`): later
+    /// publications and corrections are not in the answer. Absent for the register as it stands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_recorded: Option<String>,
 }
 
 impl RecordCoverageJson {
@@ -881,6 +885,7 @@ impl RecordCoverageJson {
             gap: coverage.gap.map(GapJson::new),
             unrecorded_versions_possible: coverage.unrecorded_versions_possible,
             reason: crate::describe::coverage_reason(history, coverage),
+            as_recorded: history.as_recorded().map(|t| t.to_string()),
         }
     }
 }
@@ -898,6 +903,10 @@ pub struct StretchRecordJson {
     pub runs_past_end: bool,
     /// What both mean, in a sentence; `null` when the stretch crosses no gap and stays within the record.
     pub note: Option<String>,
+    /// The record time (RFC 3339) the register was read as of (`?as_recorded=`, `--as-recorded`): later
+    /// publications and corrections are not in the answer. Absent for the register as it stands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_recorded: Option<String>,
 }
 
 impl StretchRecordJson {
@@ -910,6 +919,7 @@ impl StretchRecordJson {
             gaps: gaps.into_iter().map(GapJson::new).collect(),
             runs_past_end,
             note: crate::describe::stretch_coverage(history, from, to),
+            as_recorded: history.as_recorded().map(|t| t.to_string()),
         }
     }
 }

@@ -99,7 +99,8 @@ pub async fn at(ctx: PageCtx, Path(path): Path<DatePath>) -> PageResult {
 /// Written as it is worked out, one provision at a time ([`ApiCtx::json_streamed`]).
 pub async fn api_at(ctx: ApiCtx, Path(path): Path<DatePath>) -> ApiResult {
     let (date, today) = (ctx.date(&path.date)?, ctx.today);
-    ctx.json_streamed(Cache::Published, &format!("at {date}"), move |history, out| {
+    let cache = if path.date.eq_ignore_ascii_case("today") { Cache::Today } else { Cache::Published };
+    ctx.json_streamed(cache, &format!("at {date}"), move |history, out| {
         serde_json::to_writer_pretty(out, &AtJson::new(history, date, today))
     })
     .await

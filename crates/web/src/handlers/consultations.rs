@@ -98,14 +98,18 @@ pub async fn consultations(ctx: PageCtx, Query(query): Query<ConsultationQuery>)
 }
 
 /// `/api/v1/{code}/consultations`
-pub async fn api_consultations(ctx: ApiCtx, Query(query): Query<ConsultationQuery>) -> ApiResult {
+pub async fn api_consultations(
+    ctx: ApiCtx,
+    Query(query): Query<ConsultationQuery>,
+    Query(paging): Query<crate::query::PageQuery>,
+) -> ApiResult {
     let state = query.state()?;
     let since = ctx.since(query.since.as_deref())?;
     let chosen = ctx.history.register().consultations.iter().filter(|c| {
         state.is_none_or(|s| c.state_on(ctx.today) == s)
             && ctx.recorded_since(since, inforce_core::ledger::RecordKind::Consultation, &c.id)
     });
-    ctx.json(&ConsultationsJson::new(&ctx.history, chosen, ctx.today), Cache::Today)
+    ctx.json_list(&ConsultationsJson::new(&ctx.history, chosen, ctx.today), "consultations", &paging, Cache::Today)
 }
 
 /// `{reference}` in a consultation's address.

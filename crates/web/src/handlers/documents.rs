@@ -157,6 +157,10 @@ impl Pieces {
 }
 
 /// `/api/v1/{code}/documents`
-pub async fn api_documents(ctx: ApiCtx) -> ApiResult {
-    ctx.json(&DocumentsJson::new(&ctx.history, &ctx.history.register().documents), Cache::Published)
+pub async fn api_documents(
+    ctx: ApiCtx,
+    crate::query::Query(paging): crate::query::Query<crate::query::PageQuery>,
+) -> ApiResult {
+    let documents = DocumentsJson::new(&ctx.history, &ctx.history.register().documents);
+    ctx.json_list(&documents, "documents", &paging, Cache::Published)
 }

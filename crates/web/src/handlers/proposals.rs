@@ -294,11 +294,15 @@ fn find<'a, F: Face>(ctx: &'a Ctx<F>, reference: &str) -> Result<&'a Proposal, P
 }
 
 /// `/api/v1/{code}/proposals?stage=&path=&affects=&pending_at=`
-pub async fn api_proposals(ctx: ApiCtx, Query(query): Query<ProposalQuery>) -> ApiResult {
+pub async fn api_proposals(
+    ctx: ApiCtx,
+    Query(query): Query<ProposalQuery>,
+    Query(paging): Query<crate::query::PageQuery>,
+) -> ApiResult {
     let (mut list, pending_at, at) = chosen(&ctx, &query)?;
     let since = ctx.since(query.since.as_deref())?;
     list.retain(|p| ctx.recorded_since(since, inforce_core::ledger::RecordKind::Proposal, &p.reference));
-    ctx.json(&ProposalsJson::new(&ctx.history, &list, pending_at, at), Cache::Today)
+    ctx.json_list(&ProposalsJson::new(&ctx.history, &list, pending_at, at), "proposals", &paging, Cache::Today)
 }
 
 /// `/api/v1/{code}/proposals/{reference}?at=`
@@ -309,6 +313,6 @@ pub async fn api_proposal(ctx: ApiCtx, Path(path): Path<ReferencePath>, Query(on
 }
 
 /// `/api/v1/{code}/planned`
-pub async fn api_planned(ctx: ApiCtx) -> ApiResult {
-    ctx.json(&PlannedListJson::new(&ctx.history), Cache::Published)
+pub async fn api_planned(ctx: ApiCtx, Query(paging): Query<crate::query::PageQuery>) -> ApiResult {
+    ctx.json_list(&PlannedListJson::new(&ctx.history), "planned", &paging, Cache::Published)
 }

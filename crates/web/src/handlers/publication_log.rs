@@ -27,7 +27,7 @@ pub struct SequencePath {
 }
 
 fn entries(ctx: &ApiCtx) -> &[LogEntry] {
-    ctx.snapshot.logs.get(&ctx.code).map_or(&[], |log| log.as_slice())
+    ctx.log()
 }
 
 fn digests(entries: &[LogEntry]) -> Vec<Digest> {

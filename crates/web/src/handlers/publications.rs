@@ -31,7 +31,7 @@ struct PublicationsPage {
 }
 
 fn publications<F: crate::ctx::Face>(ctx: &crate::ctx::Ctx<F>) -> &[Publication] {
-    ctx.snapshot.publications.get(&ctx.code).map_or(&[], |list| list.as_slice())
+    ctx.publications()
 }
 
 /// `/publications`: every publication of the code, newest first.
@@ -57,12 +57,16 @@ pub async fn publications_page(ctx: PageCtx) -> PageResult {
 
 /// `/api/v1/{code}/publications`: every publication of the code, oldest first, as `inforce publications` gives
 /// them.
-pub async fn api_publications(ctx: ApiCtx, Query(query): Query<SinceQuery>) -> ApiResult {
+pub async fn api_publications(
+    ctx: ApiCtx,
+    Query(query): Query<SinceQuery>,
+    Query(paging): Query<crate::query::PageQuery>,
+) -> ApiResult {
     let since = ctx.since(query.since.as_deref())?;
     let rows = publications(&ctx)
         .iter()
         .filter(|p| since.is_none_or(|since| p.recorded_at > since))
         .map(|p| PublicationJson::new(p.facts()))
         .collect();
-    ctx.json(&PublicationsJson::new(&ctx.code, rows), Cache::Published)
+    ctx.json_list(&PublicationsJson::new(&ctx.code, rows), "publications", &paging, Cache::Published)
 }

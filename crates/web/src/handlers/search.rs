@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::query::{PointQuery, Query, SearchQuery, encode, flag};
+use crate::query::{PointQuery, Query, SearchQuery, encode, flag, number};
 use askama::Template;
 use axum::extract::{RawPathParams, State};
 use axum::http::HeaderMap;
@@ -15,25 +15,26 @@ use inforce_present::wire::{SearchAsked, SearchJson};
 use serde::Serialize;
 
 use crate::ctx::{ApiCtx, Ctx, Face, Frame, PageCtx};
-use crate::respond::{ApiResult, Body, Cache, PageResult, Problem, shorten};
+use crate::respond::{ApiResult, Body, Cache, PageResult, Problem};
 use crate::site::Site;
 
-fn number(name: &str, text: Option<&str>, default: usize, max: usize) -> Result<usize, Problem> {
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
-        None => Ok(default),
-        Some(t) => t.parse::<usize>().ok().filter(|n| (1..=max).contains(n)).ok_or_else(|| {
-            Problem::bad_request(format!(
-                "'{}' is not a valid {name}: give a whole number from 1 to {max}.",
-                shorten(t)
-            ))
-        }),
+/// The search index of the code's register: the one held per snapshot, or for the register as recorded on a day
+/// one built for the question (as `inforce search --as-recorded` builds one).
+fn index_for<F: Face>(ctx: &Ctx<F>) -> Result<std::borrow::Cow<'_, SearchIndex>, Problem> {
+    if ctx.recorded.is_some() {
+        return Ok(std::borrow::Cow::Owned(<SearchIndex as inforce_core::derived::DerivedIndex>::build(&ctx.history)));
     }
+    ctx.snapshot
+        .index::<SearchIndex>(&ctx.code)
+        .map(std::borrow::Cow::Borrowed)
+        .ok_or_else(|| Problem::internal(format!("No search index is held for the {}.", ctx.code)))
 }
 
 /// Runs the search the parameters describe: every hit, best first, and what was asked; `None` when no query
 /// was given (an empty search page).
 fn run<'a, F: Face>(
     ctx: &'a Ctx<F>,
+    index: &'a SearchIndex,
     query: &'a SearchQuery,
 ) -> Result<Option<(Vec<ProvisionHit<'a>>, SearchAsked<'a>)>, Problem> {
     let Some(text) = query.q.as_deref().filter(|q| !q.trim().is_empty()) else { return Ok(None) };
@@ -49,10 +50,6 @@ fn run<'a, F: Face>(
     let page = number("page", query.page.as_deref(), 1, 100_000)?;
     let per_page = number("number of results per page", query.per_page.as_deref(), 20, 100)?;
     let history = &ctx.history;
-    let index = ctx
-        .snapshot
-        .index::<SearchIndex>(&ctx.code)
-        .ok_or_else(|| Problem::internal(format!("No search index is held for the {}.", ctx.code)))?;
     let hits = index.search(history, &parsed, cut.map_or(Scope::AllVersions, Scope::At), within.as_ref());
     let asked = SearchAsked {
         query: text,
@@ -119,7 +116,8 @@ pub async fn page(ctx: PageCtx, Query(query): Query<SearchQuery>) -> PageResult 
         return ctx.page(SearchCopyPage { f: ctx.frame(), live }, Cache::Today);
     }
     ctx.heavy(move |ctx| {
-        let answer = run(ctx, &query)?;
+        let index = index_for(ctx)?;
+        let answer = run(ctx, &index, &query)?;
         let mut page = SearchPage {
             f: ctx.frame(),
             q: query.q.clone().unwrap_or_default(),
@@ -284,13 +282,16 @@ pub async fn api(
     params: RawPathParams,
     headers: HeaderMap,
     Query(query): Query<SearchQuery>,
+    Query(recorded): Query<crate::query::RecordedQuery>,
 ) -> ApiResult {
     // The code comes from the address (`/api/v1/{code}/search`) or, on `/api/v1/search`, from `?code=`.
     let named = params.iter().find(|(name, _)| *name == "code").map(|(_, value)| value.to_string());
     let named = named.or_else(|| query.code.clone().filter(|c| !c.trim().is_empty()));
-    let ctx = ApiCtx::for_code(&site, named.as_deref(), &headers)?;
+    let ctx =
+        ApiCtx::for_code(&site, named.as_deref(), &headers)?.read_as_recorded(recorded.as_recorded.as_deref()).await?;
     ctx.heavy(move |ctx| {
-        let (hits, asked) = run(ctx, &query)?
+        let index = index_for(ctx)?;
+        let (hits, asked) = run(ctx, &index, &query)?
             .ok_or_else(|| Problem::bad_request("Give a query with q=, for example q=paiement or q=\"bonne foi\"."))?;
         ctx.json(&SearchJson::new(&ctx.history, &hits, &asked, ctx.today), Cache::Today)
     })

@@ -51,14 +51,18 @@ pub async fn variations(ctx: PageCtx) -> PageResult {
 }
 
 /// `/api/v1/{code}/variations`: the variations log, oldest first.
-pub async fn api_variations(ctx: ApiCtx) -> ApiResult {
+pub async fn api_variations(ctx: ApiCtx, Query(paging): Query<crate::query::PageQuery>) -> ApiResult {
     let mut entries = ctx.history.timeline(None, None);
     entries.retain(|e| e.instrument.is_variation());
-    ctx.json(&EntriesJson::new(&ctx.history, &entries, ctx.today), Cache::Today)
+    ctx.json_list(&EntriesJson::new(&ctx.history, &entries, ctx.today), "entries", &paging, Cache::Today)
 }
 
 /// `/api/v1/{code}/timeline?from=&to=`: every version and event, or those taking effect between the two dates.
-pub async fn api_timeline(ctx: ApiCtx, Query(query): Query<TimelineQuery>) -> ApiResult {
+pub async fn api_timeline(
+    ctx: ApiCtx,
+    Query(query): Query<TimelineQuery>,
+    Query(paging): Query<crate::query::PageQuery>,
+) -> ApiResult {
     let day = |text: &Option<String>| {
         text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(|t| ctx.date(t)).transpose()
     };
@@ -71,5 +75,5 @@ pub async fn api_timeline(ctx: ApiCtx, Query(query): Query<TimelineQuery>) -> Ap
     let since = ctx.since(query.since.as_deref())?;
     let mut entries = ctx.history.timeline(from, to);
     entries.retain(|e| ctx.recorded_since(since, inforce_core::ledger::RecordKind::Entry, e.id.as_str()));
-    ctx.json(&EntriesJson::new(&ctx.history, &entries, ctx.today), Cache::Today)
+    ctx.json_list(&EntriesJson::new(&ctx.history, &entries, ctx.today), "entries", &paging, Cache::Today)
 }

@@ -100,9 +100,12 @@ struct LoggedView {
 /// The publications that wrote `entry`'s record, each with its place in the log and its digest.
 fn logged_views(ctx: &PageCtx, entry: &str) -> Vec<LoggedView> {
     let writers = ctx.snapshot.entry_writers.get(&ctx.code).and_then(|w| w.get(entry));
+    // As recorded on a day, only the publications by its end.
+    let recorded = |id: &&i64| ctx.recorded.as_ref().is_none_or(|r| **id <= r.publication.id);
     writers
         .into_iter()
         .flatten()
+        .filter(recorded)
         .enumerate()
         .filter_map(|(i, id)| {
             let logged = ctx.snapshot.log_entry(&ctx.code, *id)?;
@@ -200,11 +203,15 @@ pub async fn version(ctx: PageCtx, Path(path): Path<EntryPath>) -> PageResult {
 }
 
 /// `/api/v1/{code}/versions`
-pub async fn api_versions(ctx: ApiCtx, Query(query): Query<SinceQuery>) -> ApiResult {
+pub async fn api_versions(
+    ctx: ApiCtx,
+    Query(query): Query<SinceQuery>,
+    Query(paging): Query<crate::query::PageQuery>,
+) -> ApiResult {
     let since = ctx.since(query.since.as_deref())?;
     let versions = VersionsJson::new(&ctx.history, ctx.today)
         .retain(|id| ctx.recorded_since(since, inforce_core::ledger::RecordKind::Entry, id));
-    ctx.json(&versions, Cache::Today)
+    ctx.json_list(&versions, "versions", &paging, Cache::Today)
 }
 
 /// `/api/v1/{code}/versions/{entry}`
