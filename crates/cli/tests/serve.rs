@@ -330,6 +330,7 @@ fn the_openapi_description_matches_the_real_responses() {
     let server = start_with(&sandbox, &[("INFORCE_SIGNING_KEY", key.to_str().expect("path"))], Stdio::null());
     let document = get(&server, "/api/openapi.json", &[]).json();
     assert_eq!(document["openapi"], "3.1.0");
+    assert_eq!(document["servers"][0]["url"], format!("http://127.0.0.1:{}", server.port), "its public URL");
     let paths = document["paths"].as_object().expect("paths");
     assert!(paths.len() >= 9, "every API route is described");
     for (template, item) in paths {
@@ -355,7 +356,40 @@ fn the_openapi_description_matches_the_real_responses() {
         }
         let reply = get(&server, &url, &[]);
         assert_eq!(reply.status, 200, "{url}");
-        let content = &operation["responses"]["200"]["content"];
+        let responses = &operation["responses"];
+        // Every header the description promises is sent.
+        for name in responses["200"]["headers"].as_object().into_iter().flat_map(|h| h.keys()) {
+            if name != "Link" {
+                assert!(reply.header(name).is_some(), "{url}: no {name}");
+            }
+        }
+        // Every status the address can be made to answer is described.
+        let described = |status: u16| responses.get(status.to_string()).is_some();
+        let etag = reply.header("etag").expect("an ETag").to_string();
+        let statuses = [
+            (get(&server, &url, &[("If-None-Match", &etag)]).status, 304),
+            (get(&server, &url, &[("If-Match", "\"another\"")]).status, 412),
+        ];
+        for (got, wanted) in statuses {
+            assert_eq!((got, described(got)), (wanted, true), "{url}");
+        }
+        if template.contains("{code}") {
+            let elsewhere = url.replacen("/sec/", "/nocode/", 1).replacen("/codes/sec/", "/codes/nocode/", 1);
+            let got = get(&server, &elsewhere, &[]).status;
+            assert_eq!((got, described(got)), (404, true), "{elsewhere}");
+        }
+        if template.starts_with("/api/v1/{code}/") || template.starts_with("/api/v1/search") {
+            let junk = format!("{url}{}as_recorded=someday", if url.contains('?') { '&' } else { '?' });
+            let got = get(&server, &junk, &[]).status;
+            assert_eq!((got, described(got)), (400, true), "{junk}");
+        }
+        if template.contains("{provision}") {
+            let spelled = url.replacen("/provisions/H15", "/provisions/h15", 1);
+            let got = get(&server, &spelled, &[]).status;
+            assert_eq!((got, described(got)), (301, true), "{spelled}");
+        }
+        assert!(described(503), "{url}: a busy server's 503 is described");
+        let content = &responses["200"]["content"];
         if content.get("application/octet-stream").is_some() {
             // A download: the file as stored, as an attachment.
             assert_eq!(reply.header("content-type"), Some("application/pdf"), "{url}");
@@ -1017,6 +1051,17 @@ fn the_publication_log_is_served_with_proofs_that_verify() {
         let logged = content.logged().expect("readable");
         assert_eq!(logged.digest(previous.as_ref()), digest(&entry["digest"]), "publication {}", i + 1);
         assert_eq!(content.previous_digest, previous.map(|d| d.to_string()));
+        // Every record that is not a withdrawal is also given as JSON, read from its canonical text.
+        for record in &content.records {
+            let body = record.body.as_deref().map(|b| inforce_formats::register_file::decode_record(b).expect("body"));
+            let expected = body.as_ref().map(inforce_formats::register_file::record_json);
+            assert_eq!(record.record, expected, "{} {}", record.kind, record.key);
+            if let Some(json) = &record.record
+                && record.kind == "provision"
+            {
+                assert_eq!(json["id"], record.key.as_str());
+            }
+        }
         previous = Some(logged.digest(previous.as_ref()));
     }
     // Inclusion and consistency proofs for every tree size, checked as a client holding only hashes would.

@@ -170,6 +170,24 @@ pub fn write_register_file(register: &Register, base: Option<i64>) -> String {
 
 /// Encodes one record as a register-file fragment (how stores keep record bodies).
 pub fn encode_record(body: &RecordBody) -> String {
+    to_toml(&file_of(body))
+}
+
+/// A record as JSON with the register file's field names: the one table [`encode_record`] writes, without the
+/// file's table name around it (what the publication log gives as `record` beside the canonical text).
+pub fn record_json(body: &RecordBody) -> serde_json::Value {
+    use serde_json::Value;
+    // Plain strings, lists and tables: serialising them cannot fail.
+    let Ok(Value::Object(file)) = serde_json::to_value(file_of(body)) else { return Value::Null };
+    match file.into_iter().next().map(|(_, table)| table) {
+        Some(Value::Array(mut tables)) if tables.len() == 1 => tables.remove(0),
+        Some(table) => table,
+        None => Value::Null,
+    }
+}
+
+/// A register file holding only `body`.
+fn file_of(body: &RecordBody) -> FileOut {
     let mut out = FileOut::default();
     match body {
         RecordBody::Code(code) => out.code = Some(CodeOut::from(code)),
@@ -183,7 +201,7 @@ pub fn encode_record(body: &RecordBody) -> String {
         RecordBody::Document(document) => out.document.push(DocumentOut::from(document)),
         RecordBody::Gap(gap) => out.gap.push(GapOut::from(gap)),
     }
-    to_toml(&out)
+    out
 }
 
 /// Decodes a record written by [`encode_record`]; the error says what is wrong with the stored text.
@@ -1038,6 +1056,26 @@ topics = ["hubs"]
         for body in bodies {
             assert_eq!(decode_record(&encode_record(&body)), Ok(body));
         }
+    }
+
+    #[test]
+    fn a_record_as_json_is_its_table_with_the_register_file_s_names() {
+        let register = parse_register("reg.toml", SMALL).expect("valid register");
+        let provision = &register.provisions[1];
+        let json = record_json(&RecordBody::Provision(provision.clone()));
+        assert_eq!(json["id"], provision.id.as_str(), "{json}");
+        assert_eq!(json.get("parent").and_then(|p| p.as_str()), provision.parent.as_ref().map(|p| p.as_str()));
+        // The same fields the canonical text holds, one for one.
+        let text: toml::Table =
+            toml::from_str(&encode_record(&RecordBody::Provision(provision.clone()))).expect("toml");
+        let table = text["provision"].as_array().and_then(|a| a.first()).and_then(|t| t.as_table()).expect("table");
+        let names = |keys: Vec<&String>| keys.into_iter().cloned().collect::<Vec<_>>();
+        assert_eq!(names(json.as_object().expect("object").keys().collect()), names(table.keys().collect()));
+        // A table that is not a list in the file (the code) is given as it is.
+        let code = record_json(&RecordBody::Code(register.code.clone()));
+        assert_eq!(code["id"], register.code.id.as_str(), "{code}");
+        let version = record_json(&RecordBody::Entry(register.entries[1].clone()));
+        assert_eq!(version["id"], register.entries[1].id.as_str(), "{version}");
     }
 
     #[test]

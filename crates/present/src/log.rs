@@ -99,8 +99,13 @@ pub struct LoggedRecordJson {
     pub key: String,
     /// Its position in reading order.
     pub ordinal: i64,
-    /// The record as a canonical register-file fragment; `None` for a withdrawal.
+    /// The record as a canonical register-file fragment; `None` for a withdrawal. What the digest covers.
     pub body: Option<String>,
+    /// The same record as JSON, with the register file's field names (`{"id": "H15", "parent": "H", …}`), for
+    /// programs that do not read TOML; absent for a withdrawal (and from sites that predate it). Not covered by
+    /// the digest: `body` is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<serde_json::Value>,
 }
 
 /// A text record.
@@ -159,6 +164,7 @@ impl LoggedJson {
                     key: r.key.clone(),
                     ordinal: r.ordinal,
                     body: r.body.clone(),
+                    record: None,
                 })
                 .collect(),
             texts: logged.texts.iter().map(ToString::to_string).collect(),

@@ -2,7 +2,8 @@
 //! and the query parameters some handler reads, so once drawn it is served again as bytes until a new snapshot
 //! (or a new day) makes it stale. Bounded in bytes, least recently used first out.
 
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{Request, State};
@@ -12,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use hashlink::LinkedHashMap;
 use jiff::Timestamp;
 
+use crate::encoding::{self, Coding};
 use crate::respond::precondition;
 use crate::site::Site;
 
@@ -30,7 +32,36 @@ struct Kept {
     body: Bytes,
     etag: String,
     last_modified: Timestamp,
-    cost: usize,
+    /// What it costs against the bound: grows as compressed bodies are kept beside it.
+    cost: AtomicUsize,
+    /// Whether it is text worth compressing ([`encoding::compressible`], at least [`encoding::MIN_SIZE`]).
+    compressible: bool,
+    /// Its body compressed in each coding ([`Coding::ALL`]), made the first time a client asks for it; `None`
+    /// when compressing does not make it smaller.
+    coded: [OnceLock<Option<Bytes>>; 2],
+}
+
+impl Kept {
+    fn new(headers: HeaderMap, body: Bytes, etag: String, last_modified: Timestamp, cost: usize) -> Self {
+        let compressible = body.len() >= encoding::MIN_SIZE && encoding::compressible(&headers);
+        let coded = [OnceLock::new(), OnceLock::new()];
+        Self { headers, body, etag, last_modified, cost: AtomicUsize::new(cost), compressible, coded }
+    }
+
+    fn cost(&self) -> usize {
+        self.cost.load(Ordering::Relaxed)
+    }
+
+    /// The body in `coding`, compressed now if it is the first time, and whether it was (its bytes then count
+    /// against the bound); `None` when it is not compressible or would not shrink.
+    fn coded(&self, coding: Coding) -> (Option<Bytes>, bool) {
+        let mut made = false;
+        let bytes = self.coded[coding.index()].get_or_init(|| {
+            made = true;
+            coding.compress(&self.body).map(Bytes::from)
+        });
+        (bytes.clone(), made)
+    }
 }
 
 struct Entries {
@@ -67,15 +98,31 @@ impl AnswerCache {
         // A new snapshot makes every older answer stale: they go at once rather than wait their turn.
         if entries.map.front().is_some_and(|(k, _)| k.0 != key.0) {
             entries.map.retain(|k, _| k.0 == key.0);
-            entries.bytes = entries.map.values().map(|k| k.cost).sum();
+            entries.bytes = entries.map.values().map(|k| k.cost()).sum();
         }
-        entries.bytes += kept.cost;
+        entries.bytes += kept.cost();
         if let Some(replaced) = entries.map.insert(key, Arc::new(kept)) {
-            entries.bytes -= replaced.cost;
+            entries.bytes -= replaced.cost();
         }
-        while entries.bytes > self.capacity {
+        Self::evict(&mut entries, self.capacity);
+    }
+
+    /// Counts `bytes` more for the kept answer `kept` (a compressed body kept beside it), if it is still kept.
+    fn grow(&self, key: &Key, kept: &Kept, bytes: usize) {
+        let Ok(mut entries) = self.entries.lock() else { return };
+        if !entries.map.get(key).is_some_and(|k| std::ptr::eq(Arc::as_ptr(k), kept)) {
+            return;
+        }
+        kept.cost.fetch_add(bytes, Ordering::Relaxed);
+        entries.bytes += bytes;
+        Self::evict(&mut entries, self.capacity);
+    }
+
+    /// Lets the least recently used answers go while the kept ones hold more than `capacity`.
+    fn evict(entries: &mut Entries, capacity: usize) {
+        while entries.bytes > capacity {
             let Some((_, evicted)) = entries.map.pop_front() else { break };
-            entries.bytes -= evicted.cost;
+            entries.bytes -= evicted.cost();
         }
     }
 
@@ -96,13 +143,34 @@ impl AnswerCache {
         Some((snapshot.generation, site.todays(&snapshot), path.to_string(), query))
     }
 
-    /// The kept answer to `key`, as the client's conditional headers ask (304, 412 or the answer itself).
+    /// The kept answer to `key`, as the client's conditional headers ask (304, 412 or the answer itself), in the
+    /// content coding its `Accept-Encoding` chooses ([`encoding::chosen`]): compressed once, then kept.
     fn answer(&self, key: &Key, request: &HeaderMap) -> Option<Response> {
         let kept = self.get(key)?;
-        if let Some(answer) = precondition(request, &kept.etag, kept.last_modified).answer(&kept.headers) {
+        let coded = encoding::chosen(request).filter(|_| kept.compressible).and_then(|coding| {
+            let (bytes, made) = kept.coded(coding);
+            if made {
+                self.grow(key, &kept, bytes.as_ref().map_or(0, Bytes::len));
+            }
+            Some((coding, bytes?))
+        });
+        let (headers, body, etag) = match coded {
+            Some((coding, bytes)) => {
+                let mut headers = kept.headers.clone();
+                let etag = coding.etag(&kept.etag);
+                if let Ok(value) = axum::http::HeaderValue::from_str(&etag) {
+                    headers.insert(axum::http::header::ETAG, value);
+                }
+                headers
+                    .insert(axum::http::header::CONTENT_ENCODING, axum::http::HeaderValue::from_static(coding.token()));
+                (headers, bytes, etag)
+            }
+            None => (kept.headers.clone(), kept.body.clone(), kept.etag.clone()),
+        };
+        if let Some(answer) = precondition(request, &etag, kept.last_modified).answer(&headers) {
             return Some(answer);
         }
-        Some((kept.headers.clone(), kept.body.clone()).into_response())
+        Some((headers, body).into_response())
     }
 
     /// The kept answer to `request`, if there is one: what `serve` answers before the request enters the
@@ -130,6 +198,8 @@ pub async fn layer(
     if let Some(answer) = cache.answer(&key, request.headers()) {
         return answer;
     }
+    // Kept for answering from the kept copy once drawn (its coding and conditions).
+    let asked = request.headers().clone();
     let response = next.run(request).await;
     let size = response.body().size_hint().exact().and_then(|n| usize::try_from(n).ok());
     let keep = response.status() == StatusCode::OK && size.is_some_and(|n| n <= cache.largest());
@@ -141,16 +211,23 @@ pub async fn layer(
         .and_then(|v| httpdate::parse_http_date(v).ok())
         .and_then(|t| Timestamp::try_from(t).ok());
     let (Some(etag), Some(last_modified), true) = (etag, last_modified, keep) else { return response };
-    let (parts, body) = response.into_parts();
+    let (mut parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, cache.largest()).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "the answer could not be read").into_response();
     };
+    if bytes.len() >= encoding::MIN_SIZE && encoding::compressible(&parts.headers) {
+        parts.headers.append(axum::http::header::VARY, axum::http::HeaderValue::from_static("accept-encoding"));
+    }
     let header_bytes: usize = parts.headers.iter().map(|(name, value)| name.as_str().len() + value.len()).sum();
     let cost = bytes.len() + header_bytes + key.2.len() + key.3.len() + ENTRY_OVERHEAD;
     // Kept as an exact copy: the drawn body's buffer may be up to twice its length (a grown Vec), and the bound
     // counts bytes held, not bytes sent.
     let body = Bytes::copy_from_slice(&bytes);
-    cache.put(key, Kept { headers: parts.headers.clone(), body, etag, last_modified, cost });
+    cache.put(key.clone(), Kept::new(parts.headers.clone(), body, etag, last_modified, cost));
+    // Answered as a kept answer is, in the coding the client asks for; as drawn if it is no longer kept.
+    if let Some(answer) = cache.answer(&key, &asked) {
+        return answer;
+    }
     Response::from_parts(parts, Body::from(bytes))
 }
 
@@ -159,13 +236,13 @@ mod tests {
     use super::*;
 
     fn kept(size: usize) -> Kept {
-        Kept {
-            headers: HeaderMap::new(),
-            body: Bytes::from(vec![b'x'; size]),
-            etag: "\"e\"".into(),
-            last_modified: Timestamp::UNIX_EPOCH,
-            cost: size + ENTRY_OVERHEAD,
-        }
+        Kept::new(
+            HeaderMap::new(),
+            Bytes::from(vec![b'x'; size]),
+            "\"e\"".into(),
+            Timestamp::UNIX_EPOCH,
+            size + ENTRY_OVERHEAD,
+        )
     }
 
     fn key(generation: u64, path: &str) -> Key {

@@ -7,6 +7,7 @@ pub mod budget;
 mod cache;
 pub mod client;
 mod ctx;
+mod encoding;
 pub mod export;
 mod feeds;
 mod handlers;
@@ -236,6 +237,10 @@ fn router_with(site: Arc<Site>, cache: Arc<cache::AnswerCache>) -> Router {
         // Under the cache: an answer served from it is counted by the cache's bound, not again here.
         .layer(axum::middleware::from_fn_with_state(site.memory(), budget::layer))
         .layer(axum::middleware::from_fn_with_state((site, cache), cache::layer))
+        // What the cache does not keep (answers streamed as they are drawn, or too large) is compressed as it
+        // streams, in the codings the cache's own answers use, and tagged per coding.
+        .layer(compression())
+        .layer(axum::middleware::from_fn(encoding::tag_layer))
         // A backstop: heavy answers give up at the limit itself with a reason (`Ctx::heavy`).
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
@@ -291,6 +296,21 @@ fn cors() -> tower_http::cors::CorsLayer {
         ])
         .expose_headers([header::ETAG, header::LAST_MODIFIED, header::LINK, header::CONTENT_DISPOSITION])
         .max_age(std::time::Duration::from_secs(86400))
+}
+
+/// Text answers of at least [`encoding::MIN_SIZE`] compressed as they stream (tower-http), at the cache's levels;
+/// anything already in a coding, a byte range, or not text is left as it is.
+fn compression() -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+    use tower_http::compression::predicate::{Predicate as _, SizeAbove};
+    let text = |_: axum::http::StatusCode,
+                _: axum::http::Version,
+                headers: &axum::http::HeaderMap,
+                _: &axum::http::Extensions| { encoding::compressible(headers) };
+    tower_http::compression::CompressionLayer::new()
+        .br(true)
+        .gzip(true)
+        .quality(tower_http::CompressionLevel::Precise(5))
+        .compress_when(SizeAbove::new(encoding::MIN_SIZE as u16).and(text))
 }
 
 /// One log line per request, written when the answer is ready.

@@ -276,7 +276,13 @@ pub fn tags_match(list: &str, etag: &str, strong: bool) -> bool {
         let Some(end) = quoted.find('"') else { return false };
         let tag = &rest[..end + 2];
         rest = &quoted[end + 1..];
-        if tag == ours && !(strong && (weak || ours_weak)) {
+        // Weakly, every content coding of one answer is the same representation ([`crate::encoding`]).
+        let same = if strong {
+            tag == ours
+        } else {
+            crate::encoding::uncoded_etag(tag) == crate::encoding::uncoded_etag(ours)
+        };
+        if same && !(strong && (weak || ours_weak)) {
             return true;
         }
     }

@@ -169,6 +169,9 @@ async fn a_document_is_streamed_whole_or_by_a_single_byte_range() {
         assert_eq!(whole.header(header::CONTENT_TYPE), "application/pdf");
         assert_eq!(whole.header(header::CONTENT_DISPOSITION), "attachment; filename=\"annex.pdf\"");
         assert_eq!(whole.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+        // A stored file is sent exactly as stored, whatever coding the client would take.
+        let asked = ask(site, Method::GET, url, &[(header::ACCEPT_ENCODING, "gzip, br")]).await;
+        assert_eq!((asked.header(header::CONTENT_ENCODING), asked.body == bytes), ("", true));
         let last_modified = http_date(DOC_TIME.parse().expect("time"));
         assert_eq!(whole.header(header::LAST_MODIFIED), last_modified, "when the file was published");
         let etag = whole.header(header::ETAG).to_string();

@@ -43,8 +43,12 @@ pub async fn search_script(State(site): State<Arc<Site>>, headers: HeaderMap) ->
 
 /// `/api/openapi.json`: the API's description (OpenAPI 3.1), checked against real responses by the tests.
 pub async fn openapi(State(site): State<Arc<Site>>, headers: HeaderMap) -> ApiResult {
-    let document: serde_json::Value = serde_json::from_str(include_str!("../../api/openapi.json"))
+    let mut document: serde_json::Value = serde_json::from_str(include_str!("../../api/openapi.json"))
         .map_err(|e| Problem::internal(format!("the API description is unreadable: {e}")))?;
+    // Where the API is reached: the site's public URL when it has one (else the description's relative "/").
+    if let Some(url) = &site.options.public_url {
+        document["servers"] = serde_json::json!([{ "url": url, "description": "This site." }]);
+    }
     Ok(respond(&headers, Body::json(&document)?, site.snapshot().last_modified(), Cache::Published))
 }
 

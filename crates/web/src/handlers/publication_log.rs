@@ -3,7 +3,6 @@
 //! consistency proofs (RFC 6962 / RFC 9162). Under `/api/v1/{code}/log…`, and `/api/v1/log…` for the default code.
 
 use axum::extract::{Path, State};
-use axum::response::IntoResponse;
 use inforce_core::log::{Digest, tree_head};
 use inforce_core::merkle;
 use inforce_formats::checkpoint::Checkpoint;
@@ -97,7 +96,13 @@ pub async fn api_logged(ctx: ApiCtx, Path(path): Path<SequencePath>) -> ApiResul
     };
     let previous = n.checked_sub(2).map(|i| &entries[i].digest);
     // A publication's content and digest never change once logged.
-    ctx.json(&LoggedJson::new(logged, entry.publication, &entry.digest, previous, entry.computed_at), Cache::Immutable)
+    let mut answer = LoggedJson::new(logged, entry.publication, &entry.digest, previous, entry.computed_at);
+    // Each record beside its canonical text as JSON, read back from that text.
+    for record in &mut answer.records {
+        let body = record.body.as_deref().and_then(|text| inforce_formats::register_file::decode_record(text).ok());
+        record.record = body.as_ref().map(inforce_formats::register_file::record_json);
+    }
+    ctx.json(&answer, Cache::Immutable)
 }
 
 /// A sequence number from the address, 1 to `size`.
@@ -139,17 +144,16 @@ fn no_key() -> Problem {
     )
 }
 
-/// `/api/v1/log/key`: the verifier key checkpoints are signed with (text/plain, `NAME+ID+KEY`).
-pub async fn api_key(State(site): State<Arc<Site>>) -> axum::response::Response {
+/// `/api/v1/log/key`: the verifier key checkpoints are signed with (text/plain, `NAME+ID+KEY`), through the
+/// response policy like every answer (the key can change when the server restarts with another).
+pub async fn api_key(State(site): State<Arc<Site>>, headers: axum::http::HeaderMap) -> axum::response::Response {
     match &site.options.signing_key {
-        Some(key) => (
-            [
-                (axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8"),
-                (axum::http::header::CACHE_CONTROL, "public, max-age=300"),
-            ],
-            format!("{}\n", key.verifier_key()),
-        )
-            .into_response(),
+        Some(key) => crate::respond::respond(
+            &headers,
+            Body::Text(format!("{}\n", key.verifier_key())),
+            site.snapshot().last_modified(),
+            Cache::Published,
+        ),
         None => no_key().problem_json(),
     }
 }
