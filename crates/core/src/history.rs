@@ -1065,6 +1065,43 @@ mod tests {
     use crate::testing::{date, entry, event, provision, register};
 
     #[test]
+    fn a_history_s_size_is_estimated_from_its_texts_provisions_entries_and_listed_changes() {
+        let mut a = provision("A", None);
+        a.title = Some("Alpha".into());
+        let reg = register(
+            vec![a, provision("A1", Some("A"))],
+            vec![entry("1.0", "2014-01-01", &[("added", "A"), ("added", "A1")])],
+        );
+        let text = "x y z";
+        let hash = crate::text::TextHash::of(text);
+        let assignment = TextAssignment {
+            entry: EntryId::parse("1.0").expect("id"),
+            provision: ProvisionId::parse("A1").expect("id"),
+            text: Some(hash),
+        };
+        let texts =
+            Texts { assignments: vec![assignment], bodies: HashMap::from([(hash, std::sync::Arc::from(text))]) };
+        let history = History::with_texts(reg.clone(), texts);
+        // Provisions 256 + id + title each; an entry 512 + 48 per listed change; a text its bytes + 64; 48 for
+        // each change and text assignment indexed per provision (two touches, one text change).
+        let expected = (256 + 1 + 5) + (256 + 2) + (512 + 2 * 48) + (5 + 64) + 3 * 48;
+        assert_eq!(history.approximate_bytes(), expected);
+        assert_eq!(History::new(reg).approximate_bytes(), expected - (5 + 64) - 48, "without the text");
+        // Packed texts count their string and 64 per place.
+        let places = HashMap::from([(hash, (0, 5))]);
+        let packed = TextBodies::packed(text.to_string(), places).expect("fits");
+        assert_eq!(packed.approximate_bytes(), 5 + 64);
+    }
+
+    #[test]
+    fn a_history_read_as_recorded_says_as_of_when() {
+        let history = History::new(register(vec![provision("A", None)], vec![]));
+        assert_eq!(history.as_recorded(), None, "as it stands");
+        let at: jiff::Timestamp = "2026-10-01T09:00:00Z".parse().expect("time");
+        assert_eq!(history.with_as_recorded(at).as_recorded(), Some(at));
+    }
+
+    #[test]
     fn a_stretch_runs_between_the_days_anything_in_its_tree_changes() {
         let id = |text: &str| ProvisionId::parse(text).expect("id");
         let mut reg = register(
