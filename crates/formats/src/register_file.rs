@@ -180,7 +180,8 @@ pub fn record_json(body: &RecordBody) -> serde_json::Value {
     // Plain strings, lists and tables: serialising them cannot fail.
     let Ok(Value::Object(file)) = serde_json::to_value(file_of(body)) else { return Value::Null };
     match file.into_iter().next().map(|(_, table)| table) {
-        Some(Value::Array(mut tables)) if tables.len() == 1 => tables.remove(0),
+        // A list in the file (provisions, versions…) holds this one record.
+        Some(Value::Array(tables)) => tables.into_iter().next().unwrap_or(Value::Null),
         Some(table) => table,
         None => Value::Null,
     }
