@@ -217,7 +217,7 @@ impl<F: Face> Ctx<F> {
         let until = inforce_core::ledger::end_of_record_day(day).ok_or_else(|| {
             Problem::bad_request(format!("as_recorded: {day} is past the last day a record time holds."))
         })?;
-        let publications = self.snapshot.publications.get(&self.code).map_or(&[][..], |list| list.as_slice());
+        let publications = self.publications();
         let Some(publication) = publications.iter().rev().find(|p| p.recorded_at <= until).cloned() else {
             let first = publications.first().map_or(String::new(), |p| {
                 format!(": its first publication was recorded on {}", inforce_core::ledger::record_day(p.recorded_at))

@@ -264,14 +264,7 @@ impl Site {
         deadline: tokio::time::Instant,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, Overloaded> {
-        // Not while answers drawn and not yet sent hold the memory budget: they are sent first.
-        if !self.memory.admit(deadline).await {
-            return Err(Overloaded::Busy);
-        }
-        let permit = tokio::time::timeout_at(deadline, self.heavy.clone().acquire_owned())
-            .await
-            .map_err(|_| Overloaded::Busy)?
-            .map_err(|_| Overloaded::Busy)?;
+        let permit = self.admit_heavy(deadline).await?;
         let running = tokio::task::spawn_blocking(move || {
             let _permit = permit;
             work()
@@ -298,13 +291,7 @@ impl Site {
             return Ok(kept.clone());
         }
         let read = cell.get_or_try_init(|| async {
-            if !self.memory.admit(deadline).await {
-                return Err(RecordedError::Overloaded(Overloaded::Busy));
-            }
-            let _permit = tokio::time::timeout_at(deadline, self.heavy.clone().acquire_owned())
-                .await
-                .map_err(|_| RecordedError::Overloaded(Overloaded::Busy))?
-                .map_err(|_| RecordedError::Overloaded(Overloaded::Busy))?;
+            let _permit = self.admit_heavy(deadline).await.map_err(RecordedError::Overloaded)?;
             crate::recorded::read(self.store.as_ref(), code, publication.recorded_at).await
         });
         let history = tokio::time::timeout_at(deadline, read)
@@ -313,6 +300,22 @@ impl Site {
             .clone();
         self.recorded.settle(code, publication.id);
         Ok(history)
+    }
+
+    /// Waits, until `deadline`, for the memory budget to admit heavy work (answers drawn and not yet sent are
+    /// sent first) and for one of the [`Limits::heavy_workers`] permits; [`Overloaded::Busy`] when either does
+    /// not come in time.
+    async fn admit_heavy(
+        &self,
+        deadline: tokio::time::Instant,
+    ) -> Result<tokio::sync::OwnedSemaphorePermit, Overloaded> {
+        if !self.memory.admit(deadline).await {
+            return Err(Overloaded::Busy);
+        }
+        tokio::time::timeout_at(deadline, self.heavy.clone().acquire_owned())
+            .await
+            .map_err(|_| Overloaded::Busy)?
+            .map_err(|_| Overloaded::Busy)
     }
 
     /// The permits heavy work runs under ([`Limits::heavy_workers`]), for a streamed answer that takes one
